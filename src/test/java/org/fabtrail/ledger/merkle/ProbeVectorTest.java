@@ -1,0 +1,81 @@
+package org.fabtrail.ledger.merkle;
+
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Runs every upstream probe file (transparency-dev/merkle testdata): the verifier must accept a
+ * file exactly when {@code wantErr} is false, and must reject the others with {@link ProofException}
+ * rather than any unchecked exception.
+ */
+class ProbeVectorTest {
+
+    @Test
+    void everyProbeFileIsPresent() {
+        assertEquals(98, Vectors.probeFiles("inclusion").size(), "inclusion probe files");
+        assertEquals(98, Vectors.probeFiles("consistency").size(), "consistency probe files");
+    }
+
+    static Stream<Arguments> inclusionProbes() {
+        return probes("inclusion");
+    }
+
+    static Stream<Arguments> consistencyProbes() {
+        return probes("consistency");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("inclusionProbes")
+    void inclusionProbe(String name, Path file) {
+        JsonNode v = Vectors.read(file);
+        long index = v.get("leafIdx").asLong();
+        long size = v.get("treeSize").asLong();
+        byte[] leafHash = Vectors.b64(v.get("leafHash"));
+        List<byte[]> proof = Vectors.b64List(v.get("proof"));
+        byte[] root = Vectors.b64(v.get("root"));
+        if (v.get("wantErr").asBoolean()) {
+            assertThrows(ProofException.class, () -> Proofs.verifyInclusion(index, size, leafHash, proof, root),
+                    v.get("desc").asText());
+        } else {
+            assertDoesNotThrow(() -> Proofs.verifyInclusion(index, size, leafHash, proof, root));
+            assertEquals(Vectors.HEX.formatHex(root), Vectors.HEX.formatHex(
+                    assertDoesNotThrow(() -> Proofs.rootFromInclusionProof(index, size, leafHash, proof))));
+        }
+        assertEquals(!v.get("wantErr").asBoolean(), Reference.verifyInclusion(index, size, leafHash, proof, root),
+                "the reference verifier agrees with wantErr");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("consistencyProbes")
+    void consistencyProbe(String name, Path file) {
+        JsonNode v = Vectors.read(file);
+        long size1 = v.get("size1").asLong();
+        long size2 = v.get("size2").asLong();
+        byte[] root1 = Vectors.b64(v.get("root1"));
+        byte[] root2 = Vectors.b64(v.get("root2"));
+        List<byte[]> proof = Vectors.b64List(v.get("proof"));
+        if (v.get("wantErr").asBoolean()) {
+            assertThrows(ProofException.class, () -> Proofs.verifyConsistency(size1, size2, root1, root2, proof),
+                    v.get("desc").asText());
+        } else {
+            assertDoesNotThrow(() -> Proofs.verifyConsistency(size1, size2, root1, root2, proof));
+        }
+        assertEquals(!v.get("wantErr").asBoolean(), Reference.verifyConsistency(size1, size2, root1, root2, proof),
+                "the reference verifier agrees with wantErr");
+    }
+
+    private static Stream<Arguments> probes(String kind) {
+        Path dir = Vectors.probeDir(kind);
+        return Vectors.probeFiles(kind).stream().map(f -> Arguments.of(kind + "/" + dir.relativize(f), f));
+    }
+}
