@@ -10,7 +10,8 @@ import java.util.Map;
 /**
  * A direct, recursive transcription of RFC 9162 §2.1 (MTH, PATH, SUBPROOF and the §2.1.3.2 /
  * §2.1.4.2 verifiers), written without any production code so the fast implementation can be
- * compared against it. Subtree hashes are memoised by range only to keep the exhaustive tests fast.
+ * compared against it. Subtree hashes are memoised by range only to keep the exhaustive tests fast; the public helpers
+ * return copies so a test cannot corrupt the memo.
  */
 final class Reference {
 
@@ -26,7 +27,7 @@ final class Reference {
     }
 
     byte[] leaf(int i) {
-        return leaves.get(i);
+        return leaves.get(i).clone();
     }
 
     // ---- The ten-line core: RFC 9162 §2.1.1, §2.1.3.1, §2.1.4.1 over D[lo:hi].
@@ -67,15 +68,21 @@ final class Reference {
     // ---- Convenience wrappers.
 
     byte[] root(int size) {
-        return mth(0, size);
+        return mth(0, size).clone();
     }
 
     List<byte[]> inclusion(int index, int size) {
-        return path(index, 0, size);
+        return copies(path(index, 0, size));
     }
 
     List<byte[]> consistency(int m, int size) {
-        return subproof(m, 0, size, true);
+        return copies(subproof(m, 0, size, true));
+    }
+
+    private static List<byte[]> copies(List<byte[]> hashes) {
+        List<byte[]> out = new ArrayList<>();
+        hashes.forEach(h -> out.add(h.clone()));
+        return out;
     }
 
     /** The leaf ranges [lo, hi) that the entries of PATH(m, D[lo:hi]) hash, lowest first. */
@@ -89,7 +96,7 @@ final class Reference {
 
     /** The hash of complete node (level, index), straight from the definition. */
     byte[] complete(int level, long index) {
-        return mth((int) (index << level), (int) ((index + 1) << level));
+        return mth((int) (index << level), (int) ((index + 1) << level)).clone();
     }
 
     // ---- RFC 9162 §2.1.3.2 and §2.1.4.2, step by step, returning true on success.
