@@ -36,6 +36,12 @@ public record Checkpoint(String origin, long size, byte[] rootHash, List<String>
     public static final int ROOT_HASH_SIZE = 32;
 
     /**
+     * Validates and copies the fields.
+     *
+     * @param origin     the log identity
+     * @param size       the number of leaves
+     * @param rootHash   the 32-byte root hash
+     * @param extensions extension lines
      * @throws IllegalArgumentException if a field breaks the rules in the class description
      */
     public Checkpoint {

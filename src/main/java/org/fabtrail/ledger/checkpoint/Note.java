@@ -36,6 +36,10 @@ public record Note(String text, List<NoteSignature> signatures) {
     private static final String SIGNATURE_PREFIX = "\u2014 ";
 
     /**
+     * Validates the text and the number of signatures, and copies the list.
+     *
+     * @param text       the note text, ending in a newline
+     * @param signatures one to {@value #MAX_SIGNATURES} signatures
      * @throws NoteFormatException if the text or the number of signatures breaks the format rules
      */
     public Note {

@@ -13,6 +13,11 @@ import java.util.Objects;
 public record NoteSignature(String name, int keyHash, byte[] signature) {
 
     /**
+     * Validates the name and copies the signature.
+     *
+     * @param name      the key name
+     * @param keyHash   the key hash
+     * @param signature the signature bytes, at least one
      * @throws NoteFormatException if the name is invalid or the signature is empty
      */
     public NoteSignature {

@@ -13,7 +13,13 @@ import java.util.Objects;
  */
 public record VerifiedNote(String text, List<NoteVerifier> verifiedBy, List<NoteSignature> unverified) {
 
-    /** Copies the lists. */
+    /**
+     * Copies the lists.
+     *
+     * @param text       the note text
+     * @param verifiedBy the verifiers whose signatures verified; not empty
+     * @param unverified signatures from unknown keys
+     */
     public VerifiedNote {
         Objects.requireNonNull(text, "text");
         verifiedBy = List.copyOf(verifiedBy);
