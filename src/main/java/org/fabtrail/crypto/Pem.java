@@ -1,5 +1,6 @@
 package org.fabtrail.crypto;
 
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.Objects;
 
@@ -41,6 +42,23 @@ public final class Pem {
         @Override
         public byte[] der() {
             return der.clone();
+        }
+
+        /** Blocks are equal when label and body bytes are equal. */
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Block && label.equals(((Block) o).label) && Arrays.equals(der, ((Block) o).der);
+        }
+
+        @Override
+        public int hashCode() {
+            return 31 * label.hashCode() + Arrays.hashCode(der);
+        }
+
+        /** @return {@code Block[<label>, <n> bytes]} */
+        @Override
+        public String toString() {
+            return "Block[" + label + ", " + der.length + " bytes]";
         }
     }
 
