@@ -1,0 +1,61 @@
+package org.fabtrail.ledger.checkpoint;
+
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * One signature line of a signed note: {@code — <name> base64(key hash || signature)}.
+ *
+ * @param name      the key name (non-empty, no Unicode spaces, no {@code '+'})
+ * @param keyHash   the 32-bit key hash (big-endian in the encoding)
+ * @param signature the signature bytes after the key hash (at least one byte); copied
+ */
+public record NoteSignature(String name, int keyHash, byte[] signature) {
+
+    /**
+     * Validates the name and copies the signature.
+     *
+     * @param name      the key name
+     * @param keyHash   the key hash
+     * @param signature the signature bytes, at least one
+     * @throws NoteFormatException if the name is invalid or the signature is empty
+     */
+    public NoteSignature {
+        NoteText.requireValidName(name);
+        Objects.requireNonNull(signature, "signature");
+        if (signature.length == 0) {
+            throw new NoteFormatException("note signature is empty");
+        }
+        signature = signature.clone();
+    }
+
+    /** @return a copy of the signature bytes */
+    @Override
+    public byte[] signature() {
+        return signature.clone();
+    }
+
+    byte[] signatureUnsafe() {
+        return signature;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        if (!(o instanceof NoteSignature)) {
+            return false;
+        }
+        NoteSignature other = (NoteSignature) o;
+        return name.equals(other.name) && keyHash == other.keyHash && Arrays.equals(signature, other.signature);
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * Objects.hash(name, keyHash) + Arrays.hashCode(signature);
+    }
+
+    /** @return {@code NoteSignature[<name>+<hex key hash>, <n> bytes]} */
+    @Override
+    public String toString() {
+        return "NoteSignature[" + name + "+" + NoteText.hex8(keyHash) + ", " + signature.length + " bytes]";
+    }
+}

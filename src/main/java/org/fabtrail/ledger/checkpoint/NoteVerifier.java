@@ -1,0 +1,152 @@
+package org.fabtrail.ledger.checkpoint;
+
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.Objects;
+
+import org.fabtrail.crypto.KeyFormatException;
+import org.fabtrail.crypto.SignatureAlgorithm;
+import org.fabtrail.crypto.VerificationKey;
+
+/**
+ * A signed-note verifier key: a key name, its 32-bit key hash and an Ed25519 public key (signature
+ * type {@code 0x01}), as in c2sp.org/signed-note@v1.0.0.
+ *
+ * <p>The text form ("vkey") is {@code <name>+<hex key hash>+<base64(0x01 || 32-byte public key)>}.
+ * Parsing splits on the first two {@code '+'} only (base64 may contain {@code '+'}), and requires a
+ * valid key name, exactly eight lowercase hex digits, canonical padded base64, the Ed25519 type byte,
+ * a 32-byte valid Ed25519 public key and a key hash equal to
+ * {@code SHA-256(name || 0x0A || 0x01 || public key)[:4]}.
+ *
+ * <p>Immutable and thread-safe. Two verifiers are equal when name, key hash and key are equal.
+ */
+public final class NoteVerifier {
+
+    private final String name;
+    private final int keyHash;
+    private final VerificationKey key;
+
+    private NoteVerifier(String name, int keyHash, VerificationKey key) {
+        this.name = name;
+        this.keyHash = keyHash;
+        this.key = key;
+    }
+
+    /**
+     * Parses a vkey.
+     *
+     * @param vkey the encoded verifier key
+     * @return the verifier
+     * @throws NoteFormatException if the vkey is malformed, of another signature type, or its key
+     *                             hash does not match its name and key
+     */
+    public static NoteVerifier parse(String vkey) {
+        if (vkey == null) {
+            throw new NoteFormatException("vkey is null");
+        }
+        int plus1 = vkey.indexOf('+');
+        int plus2 = plus1 < 0 ? -1 : vkey.indexOf('+', plus1 + 1);
+        if (plus2 < 0) {
+            throw new NoteFormatException("vkey must have the form <name>+<hex key hash>+<base64 key>");
+        }
+        String name = vkey.substring(0, plus1);
+        NoteText.requireValidName(name);
+        Integer hash = NoteText.parseHex8(vkey.substring(plus1 + 1, plus2));
+        if (hash == null) {
+            throw new NoteFormatException("vkey key hash must be eight lowercase hex digits");
+        }
+        byte[] typedKey = NoteText.decodeBase64(vkey.substring(plus2 + 1));
+        if (typedKey == null) {
+            throw new NoteFormatException("vkey key is not canonical padded base64");
+        }
+        if (typedKey[0] != NoteText.TYPE_ED25519) {
+            throw new NoteFormatException(String.format(
+                    "unsupported note signature type 0x%02x (only Ed25519, 0x01, is supported)", typedKey[0] & 0xff));
+        }
+        if (typedKey.length != 33) {
+            throw new NoteFormatException("an Ed25519 vkey holds a 32-byte public key, got " + (typedKey.length - 1));
+        }
+        if (NoteText.keyHash(name, NoteText.TYPE_ED25519, Arrays.copyOfRange(typedKey, 1, 33)) != hash) {
+            throw new NoteFormatException("vkey key hash " + NoteText.hex8(hash) + " does not match its name and key");
+        }
+        VerificationKey key;
+        try {
+            key = VerificationKey.ed25519(Arrays.copyOfRange(typedKey, 1, 33));
+        } catch (KeyFormatException e) {
+            throw new NoteFormatException("vkey holds an invalid Ed25519 public key: " + e.getMessage());
+        }
+        return new NoteVerifier(name, hash, key);
+    }
+
+    /**
+     * Makes the verifier for an Ed25519 key under a name; the key hash is computed as the spec says.
+     *
+     * @param name the key name (for a log, its origin)
+     * @param key  an Ed25519 public key
+     * @return the verifier
+     * @throws NoteFormatException      if the name is not a valid key name
+     * @throws IllegalArgumentException if the key is not an Ed25519 key
+     */
+    public static NoteVerifier ed25519(String name, VerificationKey key) {
+        Objects.requireNonNull(key, "key");
+        NoteText.requireValidName(name);
+        if (key.algorithm() != SignatureAlgorithm.ED25519) {
+            throw new IllegalArgumentException("note signatures need an Ed25519 key, got " + key.algorithm().wireName());
+        }
+        return new NoteVerifier(name, NoteText.keyHash(name, NoteText.TYPE_ED25519, key.rawPublicKey()), key);
+    }
+
+    /** @return the key name */
+    public String name() {
+        return name;
+    }
+
+    /** @return the 32-bit key hash (compare as unsigned; format with {@code %08x}) */
+    public int keyHash() {
+        return keyHash;
+    }
+
+    /** @return the Ed25519 public key */
+    public VerificationKey key() {
+        return key;
+    }
+
+    /** @return the vkey text, {@code <name>+<hex key hash>+<base64(0x01 || public key)>} */
+    public String vkey() {
+        byte[] typed = new byte[33];
+        typed[0] = NoteText.TYPE_ED25519;
+        System.arraycopy(key.rawPublicKey(), 0, typed, 1, 32);
+        return name + "+" + NoteText.hex8(keyHash) + "+" + Base64.getEncoder().encodeToString(typed);
+    }
+
+    /**
+     * Verifies a note signature (without the 4-byte key hash prefix) over the note text.
+     *
+     * @param text the note text bytes, including its final newline
+     * @param sig  the signature; malformed signatures give {@code false}
+     * @return whether the signature is valid
+     */
+    public boolean verify(byte[] text, byte[] sig) {
+        return key.verify(text, sig);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        if (!(o instanceof NoteVerifier)) {
+            return false;
+        }
+        NoteVerifier other = (NoteVerifier) o;
+        return name.equals(other.name) && keyHash == other.keyHash && key.equals(other.key);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(name, keyHash, key);
+    }
+
+    /** @return {@code NoteVerifier[<name>+<hex key hash>]} */
+    @Override
+    public String toString() {
+        return "NoteVerifier[" + name + "+" + NoteText.hex8(keyHash) + "]";
+    }
+}
