@@ -1,0 +1,135 @@
+package org.fabtrail.api;
+
+import io.smallrye.common.annotation.Blocking;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.fabtrail.crypto.KeyFormatException;
+import org.fabtrail.crypto.VerificationKey;
+import org.fabtrail.custody.OperatorEntries;
+import org.fabtrail.ledger.Envelope;
+import org.fabtrail.ledger.Ledger;
+import org.fabtrail.ledger.LedgerException;
+import org.fabtrail.server.FabtrailConfig;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Operator administration with the bootstrap admin token ({@code FABTRAIL_BOOTSTRAP_ADMIN_TOKEN}): onboarding
+ * organisations and managing their keys. Each call appends an operator-signed entry and answers like any write.
+ */
+@Path("/api/v1/admin")
+@Tag(name = "Admin")
+@Blocking
+public class AdminResource {
+
+    /** {@code POST /api/v1/admin/orgs} body. */
+    public record OrgRequest(String id, String name, String country, List<String> roles) {
+    }
+
+    /** {@code POST /api/v1/admin/orgs/{org}/keys} body. */
+    public record KeyRequest(String publicKey) {
+    }
+
+    @Inject
+    Ledger ledger;
+    @Inject
+    OperatorEntries operator;
+    @Inject
+    FabtrailConfig config;
+
+    @POST
+    @Path("orgs")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Register an organisation (appends an operator-signed org.register)")
+    public CompletionStage<Response> registerOrg(@HeaderParam(HttpHeaders.AUTHORIZATION) String auth, OrgRequest req) {
+        authorise(auth);
+        if (req == null) {
+            throw LedgerException.malformed("missing-body", "A JSON body {id, name, country, roles} is required");
+        }
+        Map<String, Object> fields = new LinkedHashMap<>();
+        putIfPresent(fields, "org", req.id());
+        putIfPresent(fields, "name", req.name());
+        putIfPresent(fields, "country", req.country());
+        putIfPresent(fields, "roles", req.roles());
+        return write(operator.sign("org.register", fields), null);
+    }
+
+    @POST
+    @Path("orgs/{org}/keys")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Register a signing key for an organisation (appends key.add); the answer adds keyId")
+    public CompletionStage<Response> addKey(@HeaderParam(HttpHeaders.AUTHORIZATION) String auth,
+                                            @PathParam("org") String org, KeyRequest req) {
+        authorise(auth);
+        if (req == null || req.publicKey() == null) {
+            throw LedgerException.malformed("missing-field", "publicKey (a PEM SubjectPublicKeyInfo) is required");
+        }
+        String keyId;
+        try {
+            keyId = VerificationKey.fromPem(req.publicKey()).keyId();
+        } catch (KeyFormatException e) {
+            throw new LedgerException(LedgerException.Kind.RULE, "invalid-public-key", "Invalid entry",
+                    "publicKey is not a PEM Ed25519 or P-256 public key: " + e.getMessage(),
+                    Map.of("field", "publicKey"), null);
+        }
+        return write(operator.sign("key.add", Map.of("org", org, "publicKey", req.publicKey())), keyId);
+    }
+
+    @DELETE
+    @Path("orgs/{org}/keys/{keyId}")
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Revoke an organisation's key (appends key.revoke)")
+    public CompletionStage<Response> revokeKey(@HeaderParam(HttpHeaders.AUTHORIZATION) String auth,
+                                               @PathParam("org") String org, @PathParam("keyId") String keyId) {
+        authorise(auth);
+        return write(operator.sign("key.revoke", Map.of("org", org, "keyId", keyId, "reason", "revoked by the operator")),
+                null);
+    }
+
+    private CompletionStage<Response> write(Envelope e, String keyId) {
+        return ledger.append(e).handle((receipt, failure) -> {
+            if (failure != null) {
+                return EntriesResource.respond(e.id(), null, failure);
+            }
+            WriteReceipt body = WriteReceipt.from(receipt);
+            return EntriesResource.created(e.id(), receipt, keyId == null ? body : body.withKeyId(keyId));
+        });
+    }
+
+    private static void putIfPresent(Map<String, Object> m, String k, Object v) {
+        if (v != null) {
+            m.put(k, v);
+        }
+    }
+
+    private void authorise(String header) {
+        String token = config.bootstrapAdminToken().orElse("");
+        if (token.isEmpty()) {
+            throw new LedgerException(LedgerException.Kind.FORBIDDEN, "admin-disabled", "Admin API disabled",
+                    "The admin API is disabled on this instance: set FABTRAIL_BOOTSTRAP_ADMIN_TOKEN to enable it");
+        }
+        String presented = header != null && header.startsWith("Bearer ") ? header.substring(7).trim() : "";
+        if (!MessageDigest.isEqual(presented.getBytes(StandardCharsets.UTF_8), token.getBytes(StandardCharsets.UTF_8))) {
+            throw new LedgerException(LedgerException.Kind.UNAUTHENTICATED, "unauthenticated", "Not authenticated",
+                    "Send the admin token as Authorization: Bearer <token>");
+        }
+    }
+}

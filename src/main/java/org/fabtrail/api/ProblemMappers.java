@@ -1,0 +1,97 @@
+package org.fabtrail.api;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Response;
+import org.fabtrail.ledger.LedgerException;
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+import java.util.concurrent.CompletionException;
+
+/** Every error leaves the API as application/problem+json. Server faults are logged, never echoed. */
+public class ProblemMappers {
+
+    private static final Logger LOG = Logger.getLogger(ProblemMappers.class);
+
+    /** The HTTP status of each kind of ledger refusal. */
+    public static int status(LedgerException.Kind kind) {
+        return switch (kind) {
+            case MALFORMED -> 400;
+            case UNAUTHENTICATED -> 401;
+            case FORBIDDEN -> 403;
+            case NOT_FOUND -> 404;
+            case CONFLICT -> 409;
+            case RULE -> 422;
+            case RATE_LIMITED -> 429;
+            case BUSY, UNAVAILABLE -> 503;
+        };
+    }
+
+    public static Problem problem(LedgerException e) {
+        Problem p = Problem.of(status(e.kind()), e.code(), e.title(), e.detail());
+        e.details().forEach(p::with);
+        return p;
+    }
+
+    public static Response response(LedgerException e) {
+        if (e.kind() == LedgerException.Kind.UNAVAILABLE && e.getCause() != null) {
+            LOG.error("Ledger unavailable: " + e.getCause().getMessage(), e.getCause());
+        }
+        Response.ResponseBuilder r = Response.fromResponse(problem(e).toResponse());
+        if (e.kind() == LedgerException.Kind.BUSY || e.kind() == LedgerException.Kind.UNAVAILABLE
+                || e.kind() == LedgerException.Kind.RATE_LIMITED) {
+            r.header("Retry-After", "1");
+        }
+        if (e.kind() == LedgerException.Kind.UNAUTHENTICATED) {
+            r.header("WWW-Authenticate", "Bearer");
+        }
+        return r.build();
+    }
+
+    @ServerExceptionMapper
+    public Response ledger(LedgerException e) {
+        return response(e);
+    }
+
+    @ServerExceptionMapper
+    public Response completion(CompletionException e) {
+        if (e.getCause() instanceof LedgerException le) {
+            return response(le);
+        }
+        return unexpected(e);
+    }
+
+    @ServerExceptionMapper
+    public Response web(WebApplicationException e) {
+        int status = e.getResponse().getStatus();
+        String code = switch (status) {
+            case 404 -> "not-found";
+            case 405 -> "method-not-allowed";
+            case 406 -> "not-acceptable";
+            case 413 -> "body-too-large";
+            case 415 -> "unsupported-media-type";
+            default -> status >= 500 ? "server-error" : "bad-request";
+        };
+        if (status >= 500) {
+            return unexpected(e);
+        }
+        String detail = e.getMessage() == null || e.getMessage().isBlank()
+                ? Response.Status.fromStatusCode(status).getReasonPhrase() : e.getMessage();
+        return Problem.of(status, code, Response.Status.fromStatusCode(status) == null ? "Error"
+                : Response.Status.fromStatusCode(status).getReasonPhrase(), detail).toResponse();
+    }
+
+    @ServerExceptionMapper
+    public Response json(JsonProcessingException e) {
+        return Problem.of(400, "invalid-json", "Malformed request", "The body is not the expected JSON: "
+                + e.getOriginalMessage()).toResponse();
+    }
+
+    @ServerExceptionMapper
+    public Response unexpected(Throwable e) {
+        LOG.error("Unexpected error", e);
+        return Problem.of(500, "server-error", "Internal error",
+                "The server failed to handle this request. The error is logged.").toResponse();
+    }
+}

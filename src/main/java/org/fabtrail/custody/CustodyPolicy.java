@@ -1,0 +1,131 @@
+package org.fabtrail.custody;
+
+import org.fabtrail.crypto.VerificationKey;
+import org.fabtrail.ledger.BatchContext;
+import org.fabtrail.ledger.Envelope;
+import org.fabtrail.ledger.EntryPolicy;
+import org.fabtrail.ledger.LedgerException;
+
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The rules every entry must pass: a known type with valid fields, a payload time that is not in the future, and
+ * a signature by an active key of the actor, checked against the registry as of the entry's index.
+ */
+public final class CustodyPolicy implements EntryPolicy {
+
+    /** How far in the future a payload time may lie (clock skew between a partner and the log). */
+    static final Duration MAX_FUTURE_SKEW = Duration.ofMinutes(10);
+
+    private final KeyRegistry keys;
+    private final Map<String, EntryType> types = new LinkedHashMap<>();
+    private final java.time.Clock clock;
+
+    public CustodyPolicy(KeyRegistry keys, String operatorKeyId, java.time.Clock clock) {
+        this.keys = keys;
+        this.clock = clock;
+        for (EntryType t : List.of(new OrgRegister(), new KeyAdd(), new KeyRevoke(operatorKeyId))) {
+            types.put(t.name(), t);
+        }
+    }
+
+    /** Entry types this version accepts. */
+    public List<String> types() {
+        return List.copyOf(types.keySet());
+    }
+
+    static Registry registry(BatchContext ctx) {
+        return ctx.attribute(Registry.class, () -> new Registry(ctx.connection()));
+    }
+
+    @Override
+    public Envelope admit(Envelope e) {
+        EntryType type = type(e);
+        type.check(e);
+        if (e.time().isAfter(clock.instant().plus(MAX_FUTURE_SKEW))) {
+            throw new LedgerException(LedgerException.Kind.RULE, "time-in-future", "Time in the future",
+                    "payload.time " + e.time() + " is more than " + MAX_FUTURE_SKEW.toMinutes()
+                            + " minutes ahead of the log's clock", Map.of("field", "payload.time"), null);
+        }
+        Optional<KeyRegistry.RegisteredKey> key = keys.find(e.keyId());
+        if (key.isEmpty()) {
+            return e; // perhaps added earlier in the same batch: checked in apply()
+        }
+        verify(e, key.get().orgId(), key.get().key());
+        return e.withSignatureVerified();
+    }
+
+    @Override
+    public void apply(Envelope e, long index, Instant at, BatchContext ctx) throws SQLException {
+        EntryType type = type(e);
+        Registry r = registry(ctx);
+        Optional<Registry.KeyRow> key = r.key(e.keyId());
+        if (key.isEmpty()) {
+            if (isGenesis(e, r)) {
+                verify(e, Operator.ID, KeyAdd.addedKey(e));
+            } else {
+                throw signature("unknown-key", "Unknown key", "signature.keyId " + e.keyId()
+                        + " is not a registered key; register it with key.add first");
+            }
+        } else {
+            Registry.KeyRow k = key.get();
+            if (!k.active()) {
+                throw signature("key-revoked", "Key revoked", "Key " + e.keyId() + " of \"" + k.orgId()
+                        + "\" is revoked; sign with an active key");
+            }
+            if (!e.signatureVerified()) {
+                verify(e, k.orgId(), VerificationKey.fromSpki(k.spki()));
+            } else if (!k.orgId().equals(e.actor())) {
+                throw keyNotActor(e, k.orgId());
+            }
+        }
+        type.apply(e, index, at, ctx);
+    }
+
+    /** The log's first entry: the operator adds its own key, signed by that key. */
+    private static boolean isGenesis(Envelope e, Registry r) throws SQLException {
+        return KeyAdd.TYPE.equals(e.type()) && Operator.ID.equals(e.actor()) && !r.operatorHasKeys()
+                && Operator.ID.equals(e.payload().get("org"))
+                && KeyAdd.addedKey(e).keyId().equals(e.keyId());
+    }
+
+    private EntryType type(Envelope e) {
+        EntryType type = types.get(e.type());
+        if (type == null) {
+            throw new LedgerException(LedgerException.Kind.RULE, "unknown-type", "Unknown entry type",
+                    "payload.type \"" + e.type() + "\" is not an entry type; known types are "
+                            + String.join(", ", types.keySet()), Map.of("field", "payload.type"), null);
+        }
+        return type;
+    }
+
+    private static void verify(Envelope e, String keyOrg, VerificationKey key) {
+        if (!keyOrg.equals(e.actor())) {
+            throw keyNotActor(e, keyOrg);
+        }
+        if (key.algorithm() != e.algorithm()) {
+            throw signature("algorithm-mismatch", "Wrong algorithm", "signature.alg is "
+                    + e.algorithm().wireName() + " but key " + e.keyId() + " is an " + key.algorithm().wireName()
+                    + " key");
+        }
+        if (!key.verify(e.canonicalPayload(), e.signature())) {
+            throw signature("signature-invalid", "Invalid signature", "The signature does not verify with key "
+                    + e.keyId() + " over the RFC 8785 canonical form of the payload");
+        }
+    }
+
+    private static LedgerException keyNotActor(Envelope e, String keyOrg) {
+        return signature("key-not-actor", "Key of another organisation", "Key " + e.keyId() + " belongs to \""
+                + keyOrg + "\", not to payload.actor \"" + e.actor() + "\"");
+    }
+
+    private static LedgerException signature(String code, String title, String detail) {
+        return new LedgerException(LedgerException.Kind.RULE, code, title, detail, Map.of("field", "signature"), null);
+    }
+}

@@ -1,0 +1,65 @@
+package org.fabtrail.custody;
+
+import org.fabtrail.crypto.Jcs;
+import org.fabtrail.crypto.SigningKey;
+import org.fabtrail.ledger.Envelope;
+import org.fabtrail.ledger.EnvelopeParser;
+import org.fabtrail.ledger.Receipts;
+
+import java.time.Clock;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+
+/** Builds entries signed by the log operator: onboarding, key management, and (later) automatic findings. */
+public final class OperatorEntries {
+
+    private final SigningKey operatorKey;
+    private final EnvelopeParser parser;
+    private final Clock clock;
+
+    public OperatorEntries(SigningKey operatorKey, EnvelopeParser parser, Clock clock) {
+        this.operatorKey = operatorKey;
+        this.parser = parser;
+        this.clock = clock;
+    }
+
+    /** A signed envelope of {@code type} with the given type-specific fields and a fresh id. */
+    public Envelope sign(String type, Map<String, Object> fields) {
+        return sign(UUID.randomUUID(), type, fields);
+    }
+
+    public Envelope sign(UUID id, String type, Map<String, Object> fields) {
+        return signAs(operatorKey, Operator.ID, id, type, fields, parser, clock);
+    }
+
+    /** Signs an envelope as {@code actor} with {@code key} (also used by tests and the demo seeder). */
+    public static Envelope signAs(SigningKey key, String actor, UUID id, String type, Map<String, Object> fields,
+                                  EnvelopeParser parser, Clock clock) {
+        Map<String, Object> payload = new LinkedHashMap<>();
+        payload.put("id", id.toString());
+        payload.put("type", type);
+        payload.put("actor", actor);
+        payload.put("time", Receipts.formatTime(clock.instant()));
+        payload.putAll(fields);
+        byte[] signature = key.sign(Jcs.canonicalize(payload));
+        Map<String, Object> sig = new LinkedHashMap<>();
+        sig.put("keyId", key.keyId());
+        sig.put("alg", key.algorithm().wireName());
+        sig.put("value", Base64.getEncoder().encodeToString(signature));
+        Map<String, Object> envelope = new LinkedHashMap<>();
+        envelope.put("payload", payload);
+        envelope.put("signature", sig);
+        return parser.fromJson(envelope);
+    }
+
+    /** The genesis entry: the operator's own key, signed by itself. */
+    public Envelope genesis() {
+        return sign(KeyAdd.TYPE, Map.of("org", Operator.ID, "publicKey", operatorKey.verificationKey().toPem()));
+    }
+
+    public String operatorKeyId() {
+        return operatorKey.keyId();
+    }
+}

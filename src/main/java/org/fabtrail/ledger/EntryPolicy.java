@@ -1,0 +1,30 @@
+package org.fabtrail.ledger;
+
+import java.sql.SQLException;
+import java.time.Instant;
+
+/**
+ * What the domain decides about entries; the ledger itself knows only envelopes, leaves and the tree.
+ * Implemented by the custody package.
+ */
+public interface EntryPolicy {
+
+    /**
+     * Checks what needs no ledger state: the entry type and its fields, and the signature against the key
+     * registry. Runs on the submitter's thread, many at once, before the entry is queued.
+     *
+     * @return the envelope, marked {@link Envelope#signatureVerified() verified} when its key was known
+     * @throws LedgerException when the entry must be refused
+     */
+    Envelope admit(Envelope envelope);
+
+    /**
+     * Checks the entry's rules against the current state and writes its projections. Called inside the
+     * sequencing transaction, with the tree head locked, once per entry in log order, so an entry sees the
+     * effects of every earlier entry, including earlier entries of the same batch.
+     *
+     * <p>Contract: throw {@link LedgerException} to refuse the entry <em>before</em> writing anything for it;
+     * the batch then continues without it. Any other exception aborts the whole batch (nothing is written).
+     */
+    void apply(Envelope envelope, long index, Instant integratedTime, BatchContext context) throws SQLException;
+}

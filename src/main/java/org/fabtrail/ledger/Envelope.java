@@ -1,0 +1,42 @@
+package org.fabtrail.ledger;
+
+import org.fabtrail.crypto.SignatureAlgorithm;
+
+import java.time.Instant;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * A signed entry envelope as a partner submits it (see docs/design/log-format.md):
+ * {@code {"payload": {...}, "signature": {"keyId", "alg", "value"}}}.
+ *
+ * <p>Invariants established by {@link EnvelopeParser}: the envelope has exactly the members {@code payload}
+ * and {@code signature}; the payload has a lowercase UUID {@code id}, a {@code type}, an organisation-id
+ * {@code actor} and an RFC 3339 UTC {@code time}; {@code canonicalPayload} is the RFC 8785 form the signature
+ * must cover. Whether the signature verifies, and whether the type's own fields are valid, is checked later.
+ *
+ * @param json             the whole envelope as parsed JSON; it becomes part of the leaf
+ * @param payload          the payload object (same instance as inside {@code json})
+ * @param canonicalPayload RFC 8785 bytes of the payload: what is signed
+ * @param payloadHash      SHA-256 of {@code canonicalPayload}: the idempotency fingerprint
+ * @param signatureVerified true once the signature was checked against a registered key (on admission); when
+ *                         false the sequencer's rules check it against the registry as of the entry's index
+ */
+public record Envelope(Map<String, Object> json,
+                       Map<String, Object> payload,
+                       UUID id,
+                       String type,
+                       String actor,
+                       Instant time,
+                       String keyId,
+                       SignatureAlgorithm algorithm,
+                       byte[] signature,
+                       byte[] canonicalPayload,
+                       byte[] payloadHash,
+                       boolean signatureVerified) {
+
+    public Envelope withSignatureVerified() {
+        return new Envelope(json, payload, id, type, actor, time, keyId, algorithm, signature, canonicalPayload,
+                payloadHash, true);
+    }
+}

@@ -1,0 +1,173 @@
+package org.fabtrail.ledger;
+
+import org.fabtrail.crypto.Jcs;
+import org.fabtrail.crypto.JsonFormatException;
+import org.fabtrail.crypto.SignatureAlgorithm;
+import org.fabtrail.crypto.StrictJson;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Base64;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/**
+ * Turns submitted bytes into an {@link Envelope}, refusing anything that is not exactly the wire format.
+ * Stateless and thread-safe. Every refusal is a {@link LedgerException} of kind MALFORMED with a specific code.
+ */
+public final class EnvelopeParser {
+
+    /** Organisation and site ids. */
+    public static final Pattern SLUG = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
+    private static final Pattern UUID_TEXT =
+            Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+    private static final Pattern KEY_ID = Pattern.compile("[0-9a-f]{64}");
+    /** RFC 3339 in UTC with a literal Z, optional fraction of up to nine digits. */
+    public static final Pattern UTC_TIME =
+            Pattern.compile("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})?Z");
+    private static final Set<String> ENVELOPE_MEMBERS = Set.of("payload", "signature");
+    private static final Set<String> SIGNATURE_MEMBERS = Set.of("keyId", "alg", "value");
+
+    private final int maxBytes;
+
+    public EnvelopeParser(int maxBytes) {
+        this.maxBytes = maxBytes;
+    }
+
+    public Envelope parse(byte[] utf8) {
+        if (utf8.length > maxBytes) {
+            throw new LedgerException(LedgerException.Kind.MALFORMED, "entry-too-large", "Entry too large",
+                    "An envelope may be at most " + maxBytes + " bytes; this one is " + utf8.length);
+        }
+        Object json;
+        try {
+            json = StrictJson.parse(utf8);
+        } catch (JsonFormatException e) {
+            throw LedgerException.malformed("invalid-json", "The body is not valid JSON: " + e.getMessage());
+        }
+        return fromJson(json);
+    }
+
+    /** Validates an already parsed JSON value (for example one element of a batch). */
+    @SuppressWarnings("unchecked")
+    public Envelope fromJson(Object json) {
+        Map<String, Object> env = object(json, "envelope");
+        onlyMembers(env, ENVELOPE_MEMBERS, "envelope");
+        Map<String, Object> payload = object(env.get("payload"), "payload");
+        Map<String, Object> sig = object(env.get("signature"), "signature");
+        onlyMembers(sig, SIGNATURE_MEMBERS, "signature");
+
+        String idText = string(payload, "id", "payload");
+        if (!UUID_TEXT.matcher(idText).matches()) {
+            throw field("invalid-id", "payload.id", "payload.id must be a UUID in lowercase 8-4-4-4-12 form");
+        }
+        String type = string(payload, "type", "payload");
+        String actor = string(payload, "actor", "payload");
+        if (!SLUG.matcher(actor).matches()) {
+            throw field("invalid-actor", "payload.actor",
+                    "payload.actor must be an organisation id matching [a-z0-9][a-z0-9-]{0,62}");
+        }
+        Instant time = utcTime(string(payload, "time", "payload"), "payload.time");
+
+        String keyId = string(sig, "keyId", "signature");
+        if (!KEY_ID.matcher(keyId).matches()) {
+            throw field("invalid-key-id", "signature.keyId",
+                    "signature.keyId must be 64 lowercase hex digits (SHA-256 of the DER SubjectPublicKeyInfo)");
+        }
+        String alg = string(sig, "alg", "signature");
+        SignatureAlgorithm algorithm = SignatureAlgorithm.fromWireName(alg).orElseThrow(() ->
+                field("unsupported-algorithm", "signature.alg", "signature.alg must be Ed25519 or ES256, not " + alg));
+        byte[] value = base64(string(sig, "value", "signature"), "signature.value");
+
+        byte[] canonical = Jcs.canonicalize(payload);
+        return new Envelope(env, payload, UUID.fromString(idText), type, actor, time, keyId, algorithm, value,
+                canonical, sha256(canonical), false);
+    }
+
+    /** Parses an RFC 3339 UTC timestamp ("...Z"), refusing offsets and out-of-range fields. */
+    public static Instant utcTime(String text, String fieldName) {
+        if (!UTC_TIME.matcher(text).matches()) {
+            throw field("invalid-time", fieldName, fieldName + " must be an RFC 3339 UTC time such as "
+                    + "2026-01-31T12:00:00Z, not " + quote(text));
+        }
+        try {
+            return Instant.parse(text);
+        } catch (DateTimeParseException e) {
+            throw field("invalid-time", fieldName, fieldName + " is not a valid date and time: " + quote(text));
+        }
+    }
+
+    static byte[] sha256(byte[] data) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(data);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> object(Object value, String what) {
+        if (!(value instanceof Map)) {
+            throw field("invalid-envelope", what, what + " must be a JSON object");
+        }
+        return (Map<String, Object>) value;
+    }
+
+    private static void onlyMembers(Map<String, Object> map, Set<String> allowed, String what) {
+        for (String k : map.keySet()) {
+            if (!allowed.contains(k)) {
+                throw field("unknown-field", what + "." + k, what + " has an unknown member " + quote(k)
+                        + "; allowed: " + String.join(", ", allowed.stream().sorted().toList()));
+            }
+        }
+        for (String k : allowed) {
+            if (!map.containsKey(k)) {
+                throw field("missing-field", what + "." + k, what + "." + k + " is required");
+            }
+        }
+    }
+
+    private static String string(Map<String, Object> map, String key, String what) {
+        Object v = map.get(key);
+        if (v == null) {
+            throw field("missing-field", what + "." + key, what + "." + key + " is required");
+        }
+        if (!(v instanceof String s)) {
+            throw field("invalid-field", what + "." + key, what + "." + key + " must be a string");
+        }
+        return s;
+    }
+
+    private static byte[] base64(String text, String fieldName) {
+        byte[] out;
+        try {
+            out = Base64.getDecoder().decode(text);
+        } catch (IllegalArgumentException e) {
+            throw field("invalid-base64", fieldName, fieldName + " must be standard base64 with padding");
+        }
+        if (!Base64.getEncoder().encodeToString(out).equals(text)) {
+            throw field("invalid-base64", fieldName, fieldName + " must be standard base64 with padding");
+        }
+        return out;
+    }
+
+    static LedgerException field(String code, String field, String detail) {
+        return new LedgerException(LedgerException.Kind.MALFORMED, code, "Malformed entry", detail,
+                Map.of("field", field), null);
+    }
+
+    private static String quote(String s) {
+        String shown = s.length() > 80 ? s.substring(0, 80) + "..." : s;
+        return "\"" + shown.replace("\"", "\\\"") + "\"";
+    }
+
+    /** UTF-8 helper for callers that hold text. */
+    public Envelope parse(String text) {
+        return parse(text.getBytes(StandardCharsets.UTF_8));
+    }
+}

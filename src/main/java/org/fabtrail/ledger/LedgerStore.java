@@ -1,0 +1,329 @@
+package org.fabtrail.ledger;
+
+import org.fabtrail.ledger.merkle.NodeId;
+import org.fabtrail.ledger.merkle.NodeSource;
+import org.fabtrail.ledger.merkle.StoredNode;
+import org.fabtrail.ledger.merkle.TreeAppender;
+
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * SQL access to the ledger tables. Stateless; every method works on the caller's connection and transaction.
+ *
+ * <p>Guarantees of the tables it manages (enforced by triggers in db/migration/V1): log indexes are dense from
+ * 0 and never reused; no row of log_entries, tree_nodes or checkpoints is ever updated or deleted; the tree
+ * head only grows. An append is durable when the caller's transaction has committed.
+ */
+public final class LedgerStore {
+
+    /** A stored entry's place in the log, enough to answer an identical resubmission. */
+    public record EntryRef(UUID entryId, long index, byte[] payloadHash, byte[] leafHash, Instant integratedTime) {
+    }
+
+    /** One row of the log. */
+    public record StoredEntry(long index, UUID entryId, String type, String actor, String keyId, byte[] payloadHash,
+                              byte[] leaf, byte[] leafHash, Instant integratedTime) {
+    }
+
+    /** A published checkpoint. */
+    public record StoredCheckpoint(long treeSize, byte[] rootHash, String note, Instant createdAt) {
+    }
+
+    /** What to append for one accepted entry. */
+    public record NewEntry(long index, UUID entryId, String type, String actor, String keyId, byte[] payloadHash,
+                           byte[] leaf, byte[] leafHash) {
+    }
+
+    public TreeHead lockHead(Connection c) throws SQLException {
+        return head(c, "SELECT tree_size, root_hash, updated_at FROM tree_head WHERE id = 1 FOR UPDATE");
+    }
+
+    public TreeHead head(Connection c) throws SQLException {
+        return head(c, "SELECT tree_size, root_hash, updated_at FROM tree_head WHERE id = 1");
+    }
+
+    private static TreeHead head(Connection c, String sql) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
+            if (!rs.next()) {
+                throw new SQLException("tree_head row is missing: the schema was not migrated");
+            }
+            return new TreeHead(rs.getLong(1), rs.getBytes(2), rs.getTimestamp(3).toInstant());
+        }
+    }
+
+    public Map<UUID, EntryRef> findByEntryIds(Connection c, Collection<UUID> ids) throws SQLException {
+        Map<UUID, EntryRef> out = new HashMap<>();
+        if (ids.isEmpty()) {
+            return out;
+        }
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT entry_id, idx, payload_hash, leaf_hash, integrated_time FROM log_entries "
+                        + "WHERE entry_id = ANY (?)")) {
+            ps.setArray(1, c.createArrayOf("uuid", ids.toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    UUID id = rs.getObject(1, UUID.class);
+                    out.put(id, new EntryRef(id, rs.getLong(2), rs.getBytes(3), rs.getBytes(4),
+                            rs.getTimestamp(5).toInstant()));
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Reads the given complete nodes in one query: level 0 from the leaf hashes, higher levels from tree_nodes.
+     *
+     * @throws SQLException when any requested node is missing (the tree is shorter than asked, or damaged)
+     */
+    public Map<NodeId, byte[]> nodes(Connection c, Set<NodeId> ids) throws SQLException {
+        Map<NodeId, byte[]> out = storedNodes(c, ids);
+        if (out.size() != ids.size()) {
+            List<NodeId> missing = ids.stream().filter(id -> !out.containsKey(id)).limit(5).toList();
+            throw new SQLException("Merkle tree nodes missing from the store: " + missing);
+        }
+        return out;
+    }
+
+    /** Those of the given nodes that are stored (absent ones are simply not in the map). */
+    public Map<NodeId, byte[]> storedNodes(Connection c, Set<NodeId> ids) throws SQLException {
+        Map<NodeId, byte[]> out = new HashMap<>(ids.size() * 2);
+        List<Long> leafIdx = new ArrayList<>();
+        List<Short> levels = new ArrayList<>();
+        List<Long> idxs = new ArrayList<>();
+        for (NodeId id : ids) {
+            if (id.level() == 0) {
+                leafIdx.add(id.index());
+            } else {
+                levels.add((short) id.level());
+                idxs.add(id.index());
+            }
+        }
+        if (!leafIdx.isEmpty()) {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT idx, leaf_hash FROM log_entries WHERE idx = ANY (?)")) {
+                ps.setArray(1, c.createArrayOf("bigint", leafIdx.toArray()));
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.put(new NodeId(0, rs.getLong(1)), rs.getBytes(2));
+                    }
+                }
+            }
+        }
+        if (!levels.isEmpty()) {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT n.level, n.idx, n.hash FROM tree_nodes n "
+                            + "JOIN unnest(?::smallint[], ?::bigint[]) AS w(level, idx) "
+                            + "ON n.level = w.level AND n.idx = w.idx")) {
+                ps.setArray(1, c.createArrayOf("smallint", levels.toArray()));
+                ps.setArray(2, c.createArrayOf("bigint", idxs.toArray()));
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.put(new NodeId(rs.getShort(1), rs.getLong(2)), rs.getBytes(3));
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The compact range of the tree of {@code size} leaves: what a {@code TreeAppender} starts from. */
+    public List<byte[]> border(Connection c, long size) throws SQLException {
+        List<NodeId> ids = TreeAppender.borderNodes(size);
+        Map<NodeId, byte[]> nodes = nodes(c, new java.util.HashSet<>(ids));
+        List<byte[]> out = new ArrayList<>(ids.size());
+        for (NodeId id : ids) {
+            out.add(nodes.get(id));
+        }
+        return out;
+    }
+
+    /** A node source over an already fetched set of nodes; reading any other node is a bug. */
+    public static NodeSource source(Map<NodeId, byte[]> nodes) {
+        return (level, index) -> {
+            byte[] h = nodes.get(new NodeId(level, index));
+            if (h == null) {
+                throw new IllegalStateException("node " + level + "/" + index + " was not fetched");
+            }
+            return h;
+        };
+    }
+
+    /** Hashes of level {@code level} nodes with index in [from, from + count), in index order. */
+    public List<byte[]> levelRange(Connection c, int level, long from, int count) throws SQLException {
+        String sql = level == 0
+                ? "SELECT leaf_hash FROM log_entries WHERE idx >= ? AND idx < ? ORDER BY idx"
+                : "SELECT hash FROM tree_nodes WHERE level = " + level + " AND idx >= ? AND idx < ? ORDER BY idx";
+        List<byte[]> out = new ArrayList<>(count);
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setLong(1, from);
+            ps.setLong(2, from + count);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getBytes(1));
+                }
+            }
+        }
+        return out;
+    }
+
+    public void insertEntries(Connection c, List<NewEntry> entries, Instant integratedTime) throws SQLException {
+        if (entries.isEmpty()) {
+            return;
+        }
+        int n = entries.size();
+        Long[] idx = new Long[n];
+        UUID[] ids = new UUID[n];
+        String[] types = new String[n];
+        String[] actors = new String[n];
+        String[] keys = new String[n];
+        byte[][] payloadHashes = new byte[n][];
+        byte[][] leaves = new byte[n][];
+        byte[][] leafHashes = new byte[n][];
+        for (int i = 0; i < n; i++) {
+            NewEntry e = entries.get(i);
+            idx[i] = e.index();
+            ids[i] = e.entryId();
+            types[i] = e.type();
+            actors[i] = e.actor();
+            keys[i] = e.keyId();
+            payloadHashes[i] = e.payloadHash();
+            leaves[i] = e.leaf();
+            leafHashes[i] = e.leafHash();
+        }
+        try (PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO log_entries (idx, entry_id, entry_type, actor, key_id, payload_hash, leaf, leaf_hash, "
+                        + "integrated_time) SELECT u.*, ? FROM unnest(?::bigint[], ?::uuid[], ?::text[], ?::text[], "
+                        + "?::text[], ?::bytea[], ?::bytea[], ?::bytea[]) AS u")) {
+            ps.setTimestamp(1, Timestamp.from(integratedTime));
+            ps.setArray(2, c.createArrayOf("bigint", idx));
+            ps.setArray(3, c.createArrayOf("uuid", ids));
+            ps.setArray(4, c.createArrayOf("text", types));
+            ps.setArray(5, c.createArrayOf("text", actors));
+            ps.setArray(6, c.createArrayOf("text", keys));
+            ps.setArray(7, bytea(c, payloadHashes));
+            ps.setArray(8, bytea(c, leaves));
+            ps.setArray(9, bytea(c, leafHashes));
+            ps.executeUpdate();
+        }
+    }
+
+    public void insertNodes(Connection c, List<StoredNode> nodes) throws SQLException {
+        if (nodes.isEmpty()) {
+            return;
+        }
+        int n = nodes.size();
+        Short[] levels = new Short[n];
+        Long[] idx = new Long[n];
+        byte[][] hashes = new byte[n][];
+        for (int i = 0; i < n; i++) {
+            StoredNode node = nodes.get(i);
+            levels[i] = (short) node.id().level();
+            idx[i] = node.id().index();
+            hashes[i] = node.hash();
+        }
+        try (PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO tree_nodes (level, idx, hash) SELECT * FROM unnest(?::smallint[], ?::bigint[], ?::bytea[])")) {
+            ps.setArray(1, c.createArrayOf("smallint", levels));
+            ps.setArray(2, c.createArrayOf("bigint", idx));
+            ps.setArray(3, bytea(c, hashes));
+            ps.executeUpdate();
+        }
+    }
+
+    public void insertCheckpoint(Connection c, long size, byte[] root, String note, Instant at) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO checkpoints (tree_size, root_hash, note, created_at) VALUES (?, ?, ?, ?)")) {
+            ps.setLong(1, size);
+            ps.setBytes(2, root);
+            ps.setString(3, note);
+            ps.setTimestamp(4, Timestamp.from(at));
+            ps.executeUpdate();
+        }
+    }
+
+    public void updateHead(Connection c, long size, byte[] root, Instant at) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "UPDATE tree_head SET tree_size = ?, root_hash = ?, updated_at = ? WHERE id = 1")) {
+            ps.setLong(1, size);
+            ps.setBytes(2, root);
+            ps.setTimestamp(3, Timestamp.from(at));
+            if (ps.executeUpdate() != 1) {
+                throw new SQLException("tree_head row is missing");
+            }
+        }
+    }
+
+    public Optional<StoredCheckpoint> latestCheckpoint(Connection c) throws SQLException {
+        return checkpoint(c, "SELECT tree_size, root_hash, note, created_at FROM checkpoints "
+                + "ORDER BY tree_size DESC LIMIT 1", -1);
+    }
+
+    /** The first checkpoint published after {@code index} was appended: the one its write was answered with. */
+    public Optional<StoredCheckpoint> checkpointCovering(Connection c, long index) throws SQLException {
+        return checkpoint(c, "SELECT tree_size, root_hash, note, created_at FROM checkpoints WHERE tree_size > ? "
+                + "ORDER BY tree_size LIMIT 1", index);
+    }
+
+    public Optional<StoredCheckpoint> checkpointAt(Connection c, long size) throws SQLException {
+        return checkpoint(c, "SELECT tree_size, root_hash, note, created_at FROM checkpoints WHERE tree_size = ?",
+                size);
+    }
+
+    private static Optional<StoredCheckpoint> checkpoint(Connection c, String sql, long param) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            if (param >= 0) {
+                ps.setLong(1, param);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                return Optional.of(new StoredCheckpoint(rs.getLong(1), rs.getBytes(2), rs.getString(3),
+                        rs.getTimestamp(4).toInstant()));
+            }
+        }
+    }
+
+    public Optional<StoredEntry> entry(Connection c, long index) throws SQLException {
+        List<StoredEntry> list = entries(c, index, 1);
+        return list.isEmpty() ? Optional.empty() : Optional.of(list.get(0));
+    }
+
+    /** Up to {@code limit} entries with index >= {@code from}, in index order. */
+    public List<StoredEntry> entries(Connection c, long from, int limit) throws SQLException {
+        List<StoredEntry> out = new ArrayList<>(Math.min(limit, 1024));
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT idx, entry_id, entry_type, actor, key_id, payload_hash, leaf, leaf_hash, integrated_time "
+                        + "FROM log_entries WHERE idx >= ? ORDER BY idx LIMIT ?")) {
+            ps.setLong(1, from);
+            ps.setInt(2, limit);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new StoredEntry(rs.getLong(1), rs.getObject(2, UUID.class), rs.getString(3),
+                            rs.getString(4), rs.getString(5), rs.getBytes(6), rs.getBytes(7), rs.getBytes(8),
+                            rs.getTimestamp(9).toInstant()));
+                }
+            }
+        }
+        return out;
+    }
+
+    private static Array bytea(Connection c, byte[][] values) throws SQLException {
+        return c.createArrayOf("bytea", values);
+    }
+}

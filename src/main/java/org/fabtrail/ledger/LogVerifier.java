@@ -1,0 +1,362 @@
+package org.fabtrail.ledger;
+
+import org.fabtrail.crypto.Jcs;
+import org.fabtrail.crypto.StrictJson;
+import org.fabtrail.crypto.VerificationKey;
+import org.fabtrail.ledger.checkpoint.Checkpoint;
+import org.fabtrail.ledger.checkpoint.Note;
+import org.fabtrail.ledger.checkpoint.NoteVerifier;
+import org.fabtrail.ledger.merkle.Merkle;
+import org.fabtrail.ledger.merkle.NodeId;
+import org.fabtrail.ledger.merkle.StoredNode;
+import org.fabtrail.ledger.merkle.AppendResult;
+import org.fabtrail.ledger.merkle.TreeAppender;
+
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Supplier;
+
+/**
+ * Re-reads the whole log and checks everything the log claims, trusting nothing stored but the bytes of each
+ * leaf: indexes are dense and each leaf names its own index; each leaf is canonical and hashes to its stored leaf
+ * hash; each entry's signature verifies with the key registry as it stood at that index; every stored tree node
+ * is the hash it must be; every checkpoint is signed by an operator key and commits to exactly the recomputed
+ * root at its size (so all checkpoints are consistent with each other); the tree head matches.
+ *
+ * <p>It stops at the first problem and names the log index (or checkpoint size) where it found it.
+ */
+public final class LogVerifier {
+
+    /** The outcome. {@code ok} or the first problem, at {@code index} (-1 when not tied to an entry). */
+    public record Result(boolean ok, long entries, long checkpoints, byte[] root, long index, String problem) {
+
+        public String describe() {
+            if (ok) {
+                return "OK: " + entries + " entries, " + checkpoints + " checkpoints verified; root "
+                        + HexFormat.of().formatHex(root);
+            }
+            return index >= 0 ? "FAIL at index " + index + ": " + problem : "FAIL: " + problem;
+        }
+    }
+
+    /** Progress after each chunk. */
+    public interface Progress {
+        void verified(long entries);
+    }
+
+    private static final int CHUNK = 4096;
+
+    private final LedgerStore store = new LedgerStore();
+    private final EnvelopeParser parser;
+    private final Supplier<SignerHistory> history;
+    private final int threads;
+
+    public LogVerifier(EnvelopeParser parser, Supplier<SignerHistory> history, int threads) {
+        this.parser = parser;
+        this.history = history;
+        this.threads = Math.max(1, threads);
+    }
+
+    private static final class Failure extends Exception {
+        final long index;
+
+        Failure(long index, String message) {
+            super(message, null, false, false);
+            this.index = index;
+        }
+    }
+
+    /** A check that is independent of the others (a signature), run in parallel; reports at {@code index}. */
+    private record Check(long index, String problem, java.util.function.BooleanSupplier passes) {
+    }
+
+    public Result verify(Connection c, Progress progress) throws SQLException {
+        ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "fabtrail-verify");
+            t.setDaemon(true);
+            return t;
+        });
+        SignerHistory keys = history.get();
+        TreeAppender tree = new TreeAppender(0, List.of());
+        long next = 0;
+        long checkpointsOk = 0;
+        String[] origin = {null};
+        CheckpointCursor checkpoints = new CheckpointCursor(c);
+        try {
+            LedgerStore.StoredCheckpoint pending = checkpoints.next();
+            while (true) {
+                List<LedgerStore.StoredEntry> chunk = store.entries(c, next, CHUNK);
+                if (chunk.isEmpty()) {
+                    break;
+                }
+                List<Check> checks = new ArrayList<>(chunk.size() + 8);
+                List<byte[]> hashes = new ArrayList<>(chunk.size());
+                for (LedgerStore.StoredEntry row : chunk) {
+                    checkRow(row, next, keys, checks);
+                    hashes.add(row.leafHash());
+                    next++;
+                }
+                runChecks(checks, pool);
+                checks.clear();
+                // Feed the leaves up to each checkpoint boundary and check that checkpoint at its size.
+                int from = 0;
+                while (from < hashes.size()) {
+                    long toBoundary = pending != null ? pending.treeSize() - tree.size() : Long.MAX_VALUE;
+                    int to = (int) Math.min(hashes.size(), from + Math.max(1, toBoundary));
+                    AppendResult r = tree.append(hashes.subList(from, to));
+                    checkNodes(c, r.newNodes());
+                    tree = r.next();
+                    from = to;
+                    while (pending != null && pending.treeSize() <= tree.size()) {
+                        checks.add(checkCheckpoint(pending, tree, keys, origin));
+                        checkpointsOk++;
+                        pending = checkpoints.next();
+                    }
+                }
+                runChecks(checks, pool);
+                progress.verified(next);
+            }
+            if (pending != null) {
+                throw new Failure(-1, "checkpoint for tree size " + pending.treeSize()
+                        + " is beyond the end of the log (" + next + " entries)");
+            }
+            TreeHead head = store.head(c);
+            byte[] root = tree.root();
+            if (head.size() != next) {
+                throw new Failure(next, "the tree head says " + head.size() + " entries but the log holds " + next);
+            }
+            if (!Arrays.equals(head.root(), root)) {
+                throw new Failure(-1, "the tree head root does not match the recomputed root");
+            }
+            long storedNodes = countNodes(c);
+            long expectedNodes = expectedNodeCount(next);
+            if (storedNodes != expectedNodes) {
+                throw new Failure(-1, "tree_nodes holds " + storedNodes + " nodes; a tree of " + next
+                        + " entries has " + expectedNodes);
+            }
+            return new Result(true, next, checkpointsOk, root, -1, null);
+        } catch (Failure f) {
+            return new Result(false, next, checkpointsOk, null, f.index, f.getMessage());
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private void checkRow(LedgerStore.StoredEntry row, long expected, SignerHistory keys, List<Check> checks)
+            throws Failure {
+        long i = row.index();
+        if (i != expected) {
+            throw new Failure(expected, "index " + expected + " is missing (the next stored index is " + i + ")");
+        }
+        if (!Arrays.equals(Merkle.leafHash(row.leaf()), row.leafHash())) {
+            throw new Failure(i, "the stored leaf hash is not SHA-256(0x00 || leaf)");
+        }
+        Map<String, Object> leaf;
+        try {
+            Object parsed = StrictJson.parse(row.leaf());
+            if (!(parsed instanceof Map)) {
+                throw new Failure(i, "the leaf is not a JSON object");
+            }
+            @SuppressWarnings("unchecked")
+            Map<String, Object> m = (Map<String, Object>) parsed;
+            leaf = m;
+        } catch (RuntimeException e) {
+            throw new Failure(i, "the leaf is not valid JSON: " + e.getMessage());
+        }
+        if (!Arrays.equals(Jcs.canonicalize(leaf), row.leaf())) {
+            throw new Failure(i, "the leaf is not in RFC 8785 canonical form");
+        }
+        if (!leaf.keySet().equals(Set.of("envelope", "index", "integratedTime"))) {
+            throw new Failure(i, "the leaf must have exactly envelope, index and integratedTime");
+        }
+        if (!(leaf.get("index") instanceof Number n) || n.doubleValue() != i) {
+            throw new Failure(i, "the leaf names index " + leaf.get("index") + ", not its position " + i);
+        }
+        if (!Objects.equals(leaf.get("integratedTime"), Receipts.formatTime(row.integratedTime()))) {
+            throw new Failure(i, "the leaf's integratedTime differs from the stored one");
+        }
+        Envelope e;
+        try {
+            e = parser.fromJson(leaf.get("envelope"));
+        } catch (LedgerException ex) {
+            throw new Failure(i, "the envelope is malformed: " + ex.getMessage());
+        }
+        if (!e.id().equals(row.entryId()) || !e.type().equals(row.type()) || !e.actor().equals(row.actor())
+                || !e.keyId().equals(row.keyId()) || !Arrays.equals(e.payloadHash(), row.payloadHash())) {
+            throw new Failure(i, "the stored columns (id, type, actor, key, payload hash) differ from the leaf");
+        }
+        VerificationKey key;
+        try {
+            key = keys.signerOf(e);
+        } catch (LedgerException ex) {
+            throw new Failure(i, ex.getMessage());
+        }
+        byte[] message = e.canonicalPayload();
+        byte[] signature = e.signature();
+        checks.add(new Check(i, "the signature does not verify with the registered key " + e.keyId(),
+                () -> key.verify(message, signature)));
+        keys.apply(e, i);
+    }
+
+    private void runChecks(List<Check> checks, ExecutorService pool) throws Failure {
+        if (checks.isEmpty()) {
+            return;
+        }
+        int per = (checks.size() + threads * 4 - 1) / (threads * 4);
+        List<Future<Check>> futures = new ArrayList<>();
+        for (int p = 0; p < checks.size(); p += per) {
+            List<Check> slice = checks.subList(p, Math.min(checks.size(), p + per));
+            futures.add(pool.submit(() -> {
+                Check first = null;
+                for (Check ch : slice) {
+                    if (!ch.passes().getAsBoolean() && (first == null || ch.index() < first.index())) {
+                        first = ch;
+                    }
+                }
+                return first;
+            }));
+        }
+        Check worst = null;
+        for (Future<Check> f : futures) {
+            try {
+                Check bad = f.get();
+                if (bad != null && (worst == null || bad.index() < worst.index())) {
+                    worst = bad;
+                }
+            } catch (Exception ex) {
+                throw new IllegalStateException("verification failed to run", ex);
+            }
+        }
+        if (worst != null) {
+            throw new Failure(worst.index(), worst.problem());
+        }
+    }
+
+    private void checkNodes(Connection c, List<StoredNode> expected) throws SQLException, Failure {
+        if (expected.isEmpty()) {
+            return;
+        }
+        Set<NodeId> ids = new HashSet<>();
+        for (StoredNode n : expected) {
+            ids.add(n.id());
+        }
+        Map<NodeId, byte[]> stored = store.storedNodes(c, ids);
+        StoredNode worst = null;
+        for (StoredNode n : expected) {
+            if (!Arrays.equals(stored.get(n.id()), n.hash()) && (worst == null || firstLeaf(n.id()) < firstLeaf(worst.id()))) {
+                worst = n;
+            }
+        }
+        if (worst != null) {
+            long first = firstLeaf(worst.id());
+            String what = stored.containsKey(worst.id()) ? "is not the hash of those entries: one of them or the node was changed"
+                    : "is missing from the store";
+            throw new Failure(first, "tree node " + worst.id().level() + "/" + worst.id().index() + " (entries " + first
+                    + " to " + (first + (1L << worst.id().level()) - 1) + ") " + what);
+        }
+    }
+
+    private static long firstLeaf(NodeId id) {
+        return id.index() << id.level();
+    }
+
+    private Check checkCheckpoint(LedgerStore.StoredCheckpoint cp, TreeAppender tree, SignerHistory keys,
+                                  String[] origin) throws Failure {
+        long size = cp.treeSize();
+        String where = "checkpoint for tree size " + size;
+        byte[] noteBytes = cp.note().getBytes(StandardCharsets.UTF_8);
+        Note note;
+        Checkpoint body;
+        try {
+            note = Note.parse(noteBytes);
+            body = Checkpoint.parse(note.text());
+        } catch (RuntimeException e) {
+            throw new Failure(size - 1, where + " is not a well-formed signed checkpoint: " + e.getMessage());
+        }
+        if (size != tree.size()) {
+            throw new Failure(size - 1, where + " was not expected at this point of the log");
+        }
+        if (origin[0] != null && !origin[0].equals(body.origin())) {
+            throw new Failure(size - 1, where + " has origin " + body.origin() + ", earlier ones " + origin[0]);
+        }
+        origin[0] = body.origin();
+        if (body.size() != size || !Arrays.equals(body.rootHash(), cp.rootHash())) {
+            throw new Failure(size - 1, where + ": the signed body differs from the stored size or root");
+        }
+        if (!Arrays.equals(tree.root(), body.rootHash())) {
+            throw new Failure(size - 1, where + " does not commit to the recomputed root: the log before index "
+                    + size + " was changed after this checkpoint was signed");
+        }
+        List<NoteVerifier> verifiers = new ArrayList<>();
+        for (VerificationKey k : keys.operatorKeys()) {
+            verifiers.add(NoteVerifier.ed25519(body.origin(), k));
+        }
+        return new Check(size - 1, where + " is not validly signed by an operator key", () -> {
+            try {
+                org.fabtrail.ledger.checkpoint.Notes.open(noteBytes, verifiers);
+                return true;
+            } catch (Exception e) {
+                return false;
+            }
+        });
+    }
+
+    private static long countNodes(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM tree_nodes");
+             ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    /** Complete subtrees of level >= 1 in a tree of n leaves: sum over levels of floor(n / 2^level). */
+    static long expectedNodeCount(long n) {
+        long total = 0;
+        for (int level = 1; level < 63 && (n >> level) > 0; level++) {
+            total += n >> level;
+        }
+        return total;
+    }
+
+    /** Walks the checkpoints in tree-size order, a thousand at a time. */
+    private static final class CheckpointCursor {
+        private final Connection c;
+        private final java.util.ArrayDeque<LedgerStore.StoredCheckpoint> buffer = new java.util.ArrayDeque<>();
+        private long after = -1;
+
+        CheckpointCursor(Connection c) {
+            this.c = c;
+        }
+
+        LedgerStore.StoredCheckpoint next() throws SQLException {
+            if (buffer.isEmpty()) {
+                try (PreparedStatement ps = c.prepareStatement("SELECT tree_size, root_hash, note, created_at "
+                        + "FROM checkpoints WHERE tree_size > ? ORDER BY tree_size LIMIT 1000")) {
+                    ps.setLong(1, after);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            after = rs.getLong(1);
+                            buffer.add(new LedgerStore.StoredCheckpoint(rs.getLong(1), rs.getBytes(2),
+                                    rs.getString(3), rs.getTimestamp(4).toInstant()));
+                        }
+                    }
+                }
+            }
+            return buffer.pollFirst();
+        }
+    }
+}

@@ -1,0 +1,63 @@
+package org.fabtrail.server;
+
+import io.quarkus.runtime.Quarkus;
+import io.quarkus.runtime.QuarkusApplication;
+import io.quarkus.runtime.annotations.QuarkusMain;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+
+/**
+ * Entry point of {@code java -jar quarkus-run.jar [command]}.
+ *
+ * <ul>
+ *   <li>no command, or {@code serve}: start the server. With no external database configured
+ *       ({@code FABTRAIL_DB_URL}), start the embedded PostgreSQL in the data directory first.</li>
+ *   <li>{@code verify}: check the whole log offline and exit non-zero at the first bad index
+ *       (see {@link VerifyCommand}).</li>
+ * </ul>
+ */
+@QuarkusMain
+public class FabtrailMain implements QuarkusApplication {
+
+    public static void main(String... args) throws Exception {
+        String command = args.length == 0 ? "serve" : args[0];
+        String[] rest = args.length == 0 ? args : Arrays.copyOfRange(args, 1, args.length);
+        switch (command) {
+            case "verify" -> System.exit(VerifyCommand.run(rest, System.out, System.err));
+            case "serve" -> serve(rest);
+            case "help", "--help", "-h" -> {
+                System.out.println("usage: java -jar quarkus-run.jar [serve | verify [--json] | help]");
+                System.exit(0);
+            }
+            default -> {
+                System.err.println("Unknown command \"" + command + "\"; commands: serve, verify, help");
+                System.exit(2);
+            }
+        }
+    }
+
+    private static void serve(String[] args) throws Exception {
+        DatabaseSettings db = DatabaseSettings.fromEnvironment();
+        EmbeddedDatabase embedded = null;
+        if (db.external()) {
+            db.applyToQuarkus();
+        } else {
+            embedded = EmbeddedDatabase.start(Path.of(db.dataDir()), db.embeddedPort());
+            DatabaseSettings.embedded(embedded).applyToQuarkus();
+        }
+        try {
+            Quarkus.run(FabtrailMain.class, args);
+        } finally {
+            if (embedded != null) {
+                embedded.close();
+            }
+        }
+    }
+
+    @Override
+    public int run(String... args) {
+        Quarkus.waitForExit();
+        return 0;
+    }
+}

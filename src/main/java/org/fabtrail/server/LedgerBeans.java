@@ -1,0 +1,95 @@
+package org.fabtrail.server;
+
+import io.quarkus.runtime.LaunchMode;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Disposes;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+import org.fabtrail.crypto.SigningKey;
+import org.fabtrail.custody.CustodyPolicy;
+import org.fabtrail.custody.KeyRegistry;
+import org.fabtrail.custody.OperatorEntries;
+import org.fabtrail.ledger.CheckpointSigner;
+import org.fabtrail.ledger.EnvelopeParser;
+import org.fabtrail.ledger.Ledger;
+import org.fabtrail.ledger.LedgerStore;
+import org.fabtrail.ledger.Sequencer;
+
+import javax.sql.DataSource;
+import java.nio.file.Path;
+import java.time.Clock;
+
+/**
+ * The composition root: the ledger and custody classes are plain Java (so tests can build two sequencers on one
+ * database); this class wires one set of them into CDI from configuration.
+ */
+@ApplicationScoped
+public class LedgerBeans {
+
+    @Produces
+    @Singleton
+    Clock clock() {
+        return Clock.systemUTC();
+    }
+
+    @Produces
+    @Singleton
+    SigningKey operatorKey(FabtrailConfig config) {
+        boolean mayGenerate = config.generateOperatorKey() || config.demo() || LaunchMode.current() != LaunchMode.NORMAL;
+        return OperatorKeys.load(config.operatorKey(), mayGenerate, Path.of(config.dataDir()));
+    }
+
+    @Produces
+    @Singleton
+    CheckpointSigner checkpointSigner(FabtrailConfig config, SigningKey operatorKey) {
+        return new CheckpointSigner(config.logOrigin(), operatorKey);
+    }
+
+    @Produces
+    @Singleton
+    EnvelopeParser envelopeParser(FabtrailConfig config) {
+        return new EnvelopeParser(config.ledger().maxEntryBytes());
+    }
+
+    @Produces
+    @Singleton
+    LedgerStore ledgerStore() {
+        return new LedgerStore();
+    }
+
+    @Produces
+    @Singleton
+    KeyRegistry keyRegistry(DataSource dataSource) {
+        return new KeyRegistry(dataSource);
+    }
+
+    @Produces
+    @Singleton
+    CustodyPolicy custodyPolicy(KeyRegistry keys, SigningKey operatorKey, Clock clock) {
+        return new CustodyPolicy(keys, operatorKey.keyId(), clock);
+    }
+
+    @Produces
+    @Singleton
+    Sequencer sequencer(DataSource dataSource, LedgerStore store, CheckpointSigner signer, CustodyPolicy policy,
+                        FabtrailConfig config, Clock clock) {
+        return new Sequencer(dataSource, store, signer, policy,
+                new Sequencer.Settings(config.ledger().maxBatch(), config.ledger().queueCapacity()), clock);
+    }
+
+    void closeSequencer(@Disposes Sequencer sequencer) {
+        sequencer.close();
+    }
+
+    @Produces
+    @Singleton
+    Ledger ledger(DataSource dataSource, LedgerStore store, CustodyPolicy policy, Sequencer sequencer) {
+        return new Ledger(dataSource, store, policy, sequencer);
+    }
+
+    @Produces
+    @Singleton
+    OperatorEntries operatorEntries(SigningKey operatorKey, EnvelopeParser parser, Clock clock) {
+        return new OperatorEntries(operatorKey, parser, clock);
+    }
+}

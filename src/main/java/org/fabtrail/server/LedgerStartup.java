@@ -1,0 +1,76 @@
+package org.fabtrail.server;
+
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import org.fabtrail.crypto.SigningKey;
+import org.fabtrail.custody.Operator;
+import org.fabtrail.custody.OperatorEntries;
+import org.fabtrail.ledger.Ledger;
+import org.fabtrail.ledger.Receipt;
+import org.jboss.logging.Logger;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs once the schema is migrated: refuses a non-durable database, writes the genesis entry into an empty log
+ * (the operator's key, signed by itself), refuses an operator key the log does not know, and seeds demo data.
+ */
+@ApplicationScoped
+public class LedgerStartup {
+
+    private static final Logger LOG = Logger.getLogger(LedgerStartup.class);
+
+    @Inject
+    DataSource dataSource;
+    @Inject
+    Ledger ledger;
+    @Inject
+    OperatorEntries operatorEntries;
+    @Inject
+    SigningKey operatorKey;
+    @Inject
+    FabtrailConfig config;
+    @Inject
+    DemoData demo;
+
+    void onStart(@Observes StartupEvent event) throws Exception {
+        try (Connection c = dataSource.getConnection()) {
+            DurabilityCheck.require(c);
+        }
+        if (ledger.head().size() == 0) {
+            Receipt genesis = ledger.append(operatorEntries.genesis()).get(60, TimeUnit.SECONDS);
+            LOG.infof("Started a new log: genesis entry %d registers operator key %s", genesis.index(),
+                    operatorKey.keyId());
+        } else {
+            requireRegisteredOperatorKey();
+        }
+        if (config.demo()) {
+            demo.seedIfEmpty();
+        }
+        LOG.infof("Log %s: %d entries; checkpoint key %s", config.logOrigin(), ledger.head().size(),
+                operatorKey.keyId());
+    }
+
+    private void requireRegisteredOperatorKey() throws SQLException {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement(
+                     "SELECT revoked_idx IS NULL FROM org_keys WHERE key_id = ? AND org_id = ?")) {
+            ps.setString(1, operatorKey.keyId());
+            ps.setString(2, Operator.ID);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next() || !rs.getBoolean(1)) {
+                    throw new IllegalStateException("Fabtrail refuses to start: the configured operator key "
+                            + operatorKey.keyId() + " is not an active operator key of this log. Configure the "
+                            + "operator key this log was started with (FABTRAIL_OPERATOR_KEY)");
+                }
+            }
+        }
+    }
+}

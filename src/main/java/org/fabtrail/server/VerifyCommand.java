@@ -1,0 +1,97 @@
+package org.fabtrail.server;
+
+import org.fabtrail.custody.KeyReplay;
+import org.fabtrail.ledger.EnvelopeParser;
+import org.fabtrail.ledger.LogVerifier;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.util.Optional;
+import java.util.Properties;
+
+/**
+ * {@code java -jar quarkus-run.jar verify}: re-reads the whole log straight from the database and checks it
+ * (see {@link LogVerifier}). Uses {@code FABTRAIL_DB_URL} when set; otherwise the embedded database in
+ * {@code FABTRAIL_DATA_DIR}, attaching to a running Fabtrail's server or starting it for the check.
+ *
+ * <p>Exit status: 0 when the log verifies, 1 when it does not (the first bad index is printed), 2 when the
+ * check could not run.
+ */
+public final class VerifyCommand {
+
+    private VerifyCommand() {
+    }
+
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        DatabaseSettings db = DatabaseSettings.fromEnvironment();
+        EmbeddedDatabase started = null;
+        try {
+            String url;
+            String user;
+            String password = db.password().orElse(null);
+            if (db.external()) {
+                url = db.url().get();
+                user = db.user().orElse(null);
+            } else {
+                Path dataDir = Path.of(db.dataDir());
+                if (!dataDir.resolve("postgres").toFile().isDirectory()) {
+                    err.println("No log found: " + dataDir.toAbsolutePath() + " holds no embedded database. "
+                            + "Set FABTRAIL_DATA_DIR or FABTRAIL_DB_URL.");
+                    return 2;
+                }
+                Optional<String> running = EmbeddedDatabase.attach(dataDir);
+                if (running.isPresent()) {
+                    url = running.get();
+                } else {
+                    started = EmbeddedDatabase.start(dataDir, 0);
+                    url = started.jdbcUrl();
+                }
+                user = EmbeddedDatabase.USER;
+            }
+            return verify(url, user, password, out);
+        } catch (Exception e) {
+            err.println("verify could not run: " + e.getMessage());
+            return 2;
+        } finally {
+            if (started != null) {
+                started.close();
+            }
+        }
+    }
+
+    static int verify(String url, String user, String password, PrintStream out) throws Exception {
+        Properties props = new Properties();
+        if (user != null) {
+            props.setProperty("user", user);
+        }
+        if (password != null) {
+            props.setProperty("password", password);
+        }
+        try (Connection c = DriverManager.getConnection(url, props)) {
+            c.setReadOnly(true);
+            c.setAutoCommit(false);
+            // One snapshot for the whole walk, so concurrent appends do not disturb the check.
+            c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+            LogVerifier verifier = new LogVerifier(new EnvelopeParser(Integer.MAX_VALUE), KeyReplay::new,
+                    Runtime.getRuntime().availableProcessors());
+            long started = System.nanoTime();
+            long[] lastReport = {started};
+            LogVerifier.Result result = verifier.verify(c, n -> {
+                long now = System.nanoTime();
+                if (now - lastReport[0] > 5_000_000_000L) {
+                    out.printf("... %d entries verified%n", n);
+                    lastReport[0] = now;
+                }
+            });
+            double seconds = (System.nanoTime() - started) / 1e9;
+            c.rollback();
+            out.println(result.describe());
+            if (result.ok()) {
+                out.printf("verified in %.1f s (%.0f entries/s)%n", seconds, result.entries() / Math.max(seconds, 1e-9));
+            }
+            return result.ok() ? 0 : 1;
+        }
+    }
+}

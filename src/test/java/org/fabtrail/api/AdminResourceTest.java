@@ -1,0 +1,89 @@
+package org.fabtrail.api;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+import org.fabtrail.crypto.SignatureAlgorithm;
+import org.fabtrail.crypto.SigningKey;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+@QuarkusTest
+class AdminResourceTest {
+
+    @BeforeAll
+    static void logging() {
+        RestAssured.enableLoggingOfRequestAndResponseIfValidationFails();
+    }
+
+    private static io.restassured.response.Response registerOrg(String auth, Object body) {
+        var req = given().contentType("application/json").body(body);
+        if (auth != null) {
+            req = req.header("Authorization", auth);
+        }
+        return req.post("/api/v1/admin/orgs");
+    }
+
+    @Test
+    void withoutTheAdminTokenNothingHappens() {
+        long before = EntriesResourceTest.treeSize();
+        Map<String, Object> org = Map.of("id", "admin-x", "name", "X", "country", "DE", "roles", List.of("distributor"));
+        EntriesResourceTest.problem(registerOrg(null, org), 401, "unauthenticated");
+        EntriesResourceTest.problem(registerOrg("Bearer wrong", org), 401, "unauthenticated");
+        EntriesResourceTest.problem(registerOrg("test-admin-token", org), 401, "unauthenticated");
+        registerOrg("Bearer wrong", org).then().header("WWW-Authenticate", "Bearer");
+        EntriesResourceTest.problem(given().delete("/api/v1/admin/orgs/admin-x/keys/" + "a".repeat(64)), 401,
+                "unauthenticated");
+        assertEquals(before, EntriesResourceTest.treeSize());
+    }
+
+    @Test
+    void onboardingWritesOperatorSignedEntries() {
+        registerOrg(ApiClient.ADMIN, Map.of("id", "admin-fab", "name", "Admin Fab", "country", "TW",
+                "roles", List.of("manufacturer"))).then().statusCode(201)
+                .body("index", org.hamcrest.Matchers.greaterThan(0))
+                .body("checkpoint", org.hamcrest.Matchers.startsWith("fabtrail.local/log\n"));
+        SigningKey key = SigningKey.generate(SignatureAlgorithm.ES256);
+        given().header("Authorization", ApiClient.ADMIN).contentType("application/json")
+                .body(Map.of("publicKey", key.verificationKey().toPem()))
+                .post("/api/v1/admin/orgs/admin-fab/keys").then().statusCode(201)
+                .body("keyId", equalTo(key.keyId()));
+    }
+
+    @Test
+    void invalidOnboardingIsRefusedWithTheRule() {
+        registerOrg(ApiClient.ADMIN, Map.of("id", "admin-dup", "name", "Dup", "country", "US",
+                "roles", List.of("datacenter"))).then().statusCode(201);
+        long before = EntriesResourceTest.treeSize();
+        EntriesResourceTest.problem(registerOrg(ApiClient.ADMIN, Map.of("id", "admin-dup", "name", "Dup", "country", "US",
+                "roles", List.of("datacenter"))), 409, "org-exists");
+        EntriesResourceTest.problem(registerOrg(ApiClient.ADMIN, Map.of("id", "Bad_Id", "name", "B", "country", "US",
+                "roles", List.of("datacenter"))), 422, "invalid-id");
+        EntriesResourceTest.problem(registerOrg(ApiClient.ADMIN, Map.of("id", "admin-c", "name", "C", "country", "XX",
+                "roles", List.of("datacenter"))), 422, "invalid-country");
+        EntriesResourceTest.problem(registerOrg(ApiClient.ADMIN, Map.of("id", "admin-c", "name", "C", "country", "us",
+                "roles", List.of("datacenter"))), 422, "invalid-country");
+        EntriesResourceTest.problem(registerOrg(ApiClient.ADMIN, Map.of("id", "admin-c", "name", "C", "country", "US",
+                "roles", List.of("smuggler"))), 422, "invalid-role");
+        EntriesResourceTest.problem(registerOrg(ApiClient.ADMIN, Map.of("id", "operator", "name", "C", "country", "US",
+                "roles", List.of("datacenter"))), 422, "reserved-id");
+        EntriesResourceTest.problem(registerOrg(ApiClient.ADMIN, Map.of("id", "admin-c", "country", "US",
+                "roles", List.of("datacenter"))), 422, "missing-field");
+        EntriesResourceTest.problem(registerOrg(ApiClient.ADMIN, "{\"id\": "), 400, "invalid-json");
+        EntriesResourceTest.problem(given().header("Authorization", ApiClient.ADMIN).contentType("application/json")
+                .body(Map.of("publicKey", "-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n"))
+                .post("/api/v1/admin/orgs/admin-dup/keys"), 422, "invalid-public-key");
+        EntriesResourceTest.problem(given().header("Authorization", ApiClient.ADMIN).contentType("application/json")
+                .body(Map.of("publicKey", SigningKey.generate(SignatureAlgorithm.ED25519).verificationKey().toPem()))
+                .post("/api/v1/admin/orgs/nobody/keys"), 422, "unknown-org");
+        EntriesResourceTest.problem(given().header("Authorization", ApiClient.ADMIN)
+                .delete("/api/v1/admin/orgs/admin-dup/keys/" + "b".repeat(64)), 404, "key-not-found");
+        assertEquals(before, EntriesResourceTest.treeSize(), "refusals write nothing");
+    }
+}

@@ -1,0 +1,161 @@
+package org.fabtrail.api;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+import io.restassured.path.json.JsonPath;
+import org.fabtrail.crypto.SignatureAlgorithm;
+import org.fabtrail.crypto.SigningKey;
+import org.fabtrail.ledger.checkpoint.Checkpoint;
+import org.fabtrail.ledger.checkpoint.Note;
+import org.fabtrail.ledger.checkpoint.NoteVerifier;
+import org.fabtrail.testing.LedgerAssertions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.startsWith;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+@QuarkusTest
+class EntriesResourceTest {
+
+    private static SigningKey acme;
+    private static SigningKey acmeEc;
+
+    @BeforeAll
+    static void onboard() {
+        RestAssured.enableLoggingOfRequestAndResponseIfValidationFails();
+        acme = ApiClient.onboard("entries-acme", SignatureAlgorithm.ED25519, "manufacturer");
+        acmeEc = SigningKey.generate(SignatureAlgorithm.ES256);
+        given().header("Authorization", ApiClient.ADMIN).contentType("application/json")
+                .body(Map.of("publicKey", acmeEc.verificationKey().toPem()))
+                .post("/api/v1/admin/orgs/entries-acme/keys").then().statusCode(201);
+    }
+
+    private static String rotation(SigningKey signer) {
+        SigningKey next = SigningKey.generate(SignatureAlgorithm.ED25519);
+        return ApiClient.envelope(ApiClient.payload("key.add", "entries-acme",
+                Map.of("org", "entries-acme", "publicKey", next.verificationKey().toPem())), signer);
+    }
+
+    /** Checks a write answer the way a partner would: checkpoint signature, then the inclusion proof. */
+    static void assertProvesInclusion(JsonPath answer) throws Exception {
+        String vkey = given().get("/api/v1/log/key").then().statusCode(200).extract().asString().trim();
+        String checkpoint = answer.getString("checkpoint");
+        byte[] note = checkpoint.getBytes(StandardCharsets.UTF_8);
+        Note.open(note, List.of(NoteVerifier.parse(vkey)));
+        Checkpoint cp = Checkpoint.parse(Note.parse(note).text());
+        long index = answer.getLong("index");
+        assertEquals(index, answer.getLong("inclusionProof.leafIndex"));
+        assertEquals(cp.size(), answer.getLong("inclusionProof.treeSize"));
+        List<byte[]> hashes = answer.getList("inclusionProof.hashes", String.class).stream()
+                .map(HexFormat.of()::parseHex).toList();
+        byte[] root = LedgerAssertions.rootFromInclusion(index, cp.size(),
+                HexFormat.of().parseHex(answer.getString("leafHash")), hashes);
+        assertArrayEquals(cp.rootHash(), root);
+    }
+
+    @Test
+    void aSignedEntryIsAnsweredWithIndexCheckpointAndProof() throws Exception {
+        for (SigningKey key : List.of(acme, acmeEc)) {
+            JsonPath answer = ApiClient.submit(rotation(key)).then().statusCode(201)
+                    .contentType("application/json")
+                    .header("Location", startsWith("/api/v1/entries/"))
+                    .extract().jsonPath();
+            assertProvesInclusion(answer);
+        }
+    }
+
+    @Test
+    void anIdenticalResubmissionReturnsTheOriginalAnswerAndAChangedOneConflicts() {
+        Map<String, Object> payload = ApiClient.payload("key.add", "entries-acme", Map.of("org", "entries-acme",
+                "publicKey", SigningKey.generate(SignatureAlgorithm.ED25519).verificationKey().toPem()));
+        String body = ApiClient.envelope(payload, acme);
+        String first = ApiClient.submit(body).then().statusCode(201).extract().asString();
+        String again = ApiClient.submit(body).then().statusCode(200).extract().asString();
+        assertEquals(first, again);
+        String receipt = given().get("/api/v1/entries/" + payload.get("id") + "/receipt").then().statusCode(200)
+                .extract().asString();
+        assertEquals(first, receipt);
+
+        payload.put("publicKey", SigningKey.generate(SignatureAlgorithm.ED25519).verificationKey().toPem());
+        ApiClient.submit(ApiClient.envelope(payload, acme)).then().statusCode(409)
+                .contentType("application/problem+json")
+                .body("type", equalTo("urn:fabtrail:problem:id-conflict"))
+                .body("status", equalTo(409));
+    }
+
+    @Test
+    void badInputGetsAProblemAndWritesNothing() {
+        long before = treeSize();
+        Map<String, Object> ok = ApiClient.payload("key.add", "entries-acme", Map.of("org", "entries-acme",
+                "publicKey", SigningKey.generate(SignatureAlgorithm.ED25519).verificationKey().toPem()));
+        String valid = ApiClient.envelope(ok, acme);
+
+        problem(ApiClient.submit("{not json"), 400, "invalid-json");
+        problem(ApiClient.submit("[]"), 400, "invalid-envelope");
+        problem(ApiClient.submit("{\"payload\":{},\"signature\":{},\"extra\":1}"), 400, "unknown-field");
+        problem(ApiClient.submit(valid.replace("\"alg\":\"Ed25519\"", "\"alg\":\"RS256\"")), 400, "unsupported-algorithm");
+        problem(ApiClient.submit(valid.replace("\"value\":\"", "\"value\":\"!")), 400, "invalid-base64");
+        // a duplicate member is not JSON we accept
+        problem(ApiClient.submit(valid.replace("{\"payload\":{", "{\"payload\":{\"actor\":\"x\",")), 400, "invalid-json");
+
+        Map<String, Object> unknownField = new java.util.LinkedHashMap<>(ok);
+        unknownField.put("id", java.util.UUID.randomUUID().toString());
+        unknownField.put("colour", "red");
+        problem(ApiClient.submit(ApiClient.envelope(unknownField, acme)), 422, "unknown-field");
+
+        Map<String, Object> unknownType = ApiClient.payload("unit.teleport", "entries-acme", Map.of());
+        problem(ApiClient.submit(ApiClient.envelope(unknownType, acme)), 422, "unknown-type");
+
+        problem(ApiClient.submit(valid.replace("\"time\":\"", "\"time\":\"2")), 400, "invalid-time");
+
+        // a valid signature, but over another payload
+        Map<String, Object> other = new java.util.LinkedHashMap<>(ok);
+        other.put("id", java.util.UUID.randomUUID().toString());
+        String otherSig = JsonPath.from(ApiClient.envelope(other, acme)).getString("signature.value");
+        String okSig = JsonPath.from(valid).getString("signature.value");
+        problem(ApiClient.submit(ApiClient.envelope(other, acme).replace(otherSig, okSig)), 422, "signature-invalid");
+
+        SigningKey stranger = SigningKey.generate(SignatureAlgorithm.ED25519);
+        problem(ApiClient.submit(ApiClient.envelope(ApiClient.payload("key.add", "entries-acme",
+                Map.of("org", "entries-acme", "publicKey", stranger.verificationKey().toPem())), stranger)),
+                422, "unknown-key");
+
+        problem(given().contentType("text/plain").body("hello").post("/api/v1/entries"), 415, "unsupported-media-type");
+        assertEquals(before, treeSize(), "nothing was written");
+    }
+
+    @Test
+    void aRevokedKeyIsRefused() {
+        SigningKey temp = SigningKey.generate(SignatureAlgorithm.ED25519);
+        String keyId = given().header("Authorization", ApiClient.ADMIN).contentType("application/json")
+                .body(Map.of("publicKey", temp.verificationKey().toPem()))
+                .post("/api/v1/admin/orgs/entries-acme/keys").then().statusCode(201)
+                .body("keyId", equalTo(temp.keyId())).extract().path("keyId");
+        ApiClient.submit(rotation(temp)).then().statusCode(201);
+        given().header("Authorization", ApiClient.ADMIN).delete("/api/v1/admin/orgs/entries-acme/keys/" + keyId)
+                .then().statusCode(201);
+        problem(ApiClient.submit(rotation(temp)), 422, "key-revoked");
+    }
+
+    static long treeSize() {
+        String cp = given().get("/api/v1/log/checkpoint").then().statusCode(200).extract().asString();
+        return Long.parseLong(cp.split("\n")[1]);
+    }
+
+    static void problem(io.restassured.response.Response r, int status, String code) {
+        r.then().statusCode(status).contentType("application/problem+json")
+                .body("type", equalTo("urn:fabtrail:problem:" + code))
+                .body("status", equalTo(status))
+                .body("title", org.hamcrest.Matchers.notNullValue())
+                .body("detail", org.hamcrest.Matchers.notNullValue());
+    }
+}

@@ -1,0 +1,186 @@
+package org.fabtrail.ledger;
+
+import org.fabtrail.crypto.SignatureAlgorithm;
+import org.fabtrail.crypto.SigningKey;
+import org.fabtrail.custody.KeyReplay;
+import org.fabtrail.testing.LedgerFixture;
+import org.fabtrail.testing.TestDatabase;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The offline verifier finds every kind of tampering done by direct SQL (with the append-only triggers
+ * switched off, as a database superuser could) and names the first bad index.
+ */
+class LogVerifierTest {
+
+    /** Entries in the base log. */
+    private static long size;
+    private static TestDatabase.Database base;
+    private static EnvelopeParser parser = new EnvelopeParser(65536);
+
+    @BeforeAll
+    static void buildLog() throws Exception {
+        LedgerFixture f = new LedgerFixture("verify_base");
+        try {
+            f.genesis();
+            SigningKey ed = SigningKey.generate(SignatureAlgorithm.ED25519);
+            SigningKey ec = SigningKey.generate(SignatureAlgorithm.ES256);
+            f.append(f.orgRegister("acme"));
+            f.append(f.keyAdd("acme", ed));
+            f.append(f.orgRegister("northwind"));
+            f.append(f.keyAdd("northwind", ec));
+            // Many entries in few batches (so checkpoints land mid-tree), signed with both algorithms.
+            List<Envelope> run = new ArrayList<>();
+            for (int i = 0; i < 260; i++) {
+                SigningKey signer = i % 2 == 0 ? ed : ec;
+                String org = i % 2 == 0 ? "acme" : "northwind";
+                run.add(f.signed(signer, org, "key.add", Map.of("org", org,
+                        "publicKey", SigningKey.generate(SignatureAlgorithm.ED25519).verificationKey().toPem())));
+                if (i % 37 == 0) {
+                    run.add(f.orgRegister("org-" + i));
+                }
+            }
+            for (int from = 0; from < run.size(); from += 50) {
+                for (CompletableFuture<Receipt> fu : f.ledger.appendAll(run.subList(from, Math.min(run.size(), from + 50)))) {
+                    fu.get();
+                }
+            }
+            base = f.database;
+        } finally {
+            f.close();
+        }
+        size = countEntries(base);
+    }
+
+    private static long countEntries(TestDatabase.Database db) throws SQLException {
+        try (Connection c = db.dataSource().getConnection(); Statement st = c.createStatement();
+             var rs = st.executeQuery("SELECT count(*) FROM log_entries")) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    static LogVerifier.Result verify(TestDatabase.Database db) throws SQLException {
+        try (Connection c = db.dataSource().getConnection()) {
+            return new LogVerifier(parser, KeyReplay::new, 2).verify(c, n -> { });
+        }
+    }
+
+    @Test
+    void anUntouchedLogVerifies() throws Exception {
+        LogVerifier.Result r = verify(base);
+        assertTrue(r.ok(), r.describe());
+        assertEquals(size, r.entries());
+        assertTrue(r.checkpoints() > 5, "several checkpoints checked: " + r.checkpoints());
+    }
+
+    /** A change made behind the ledger's back. */
+    interface Tamper {
+        void apply(Connection c) throws Exception;
+    }
+
+    static Tamper sql(String... statements) {
+        return c -> {
+            try (Statement st = c.createStatement()) {
+                for (String s : statements) {
+                    st.execute(s);
+                }
+            }
+        };
+    }
+
+    /** Flips one bit of the Ed25519 signature in the first checkpoint after size 100: a forged signature. */
+    static Tamper forgeCheckpointSignature() {
+        return c -> {
+            long size;
+            String note;
+            try (Statement st = c.createStatement(); var rs = st.executeQuery(
+                    "SELECT tree_size, note FROM checkpoints WHERE tree_size > 100 ORDER BY tree_size LIMIT 1")) {
+                rs.next();
+                size = rs.getLong(1);
+                note = rs.getString(2);
+            }
+            int sigStart = note.lastIndexOf(' ') + 1;
+            byte[] sig = java.util.Base64.getDecoder().decode(note.substring(sigStart).trim());
+            sig[sig.length - 1] ^= 1;
+            String forged = note.substring(0, sigStart) + java.util.Base64.getEncoder().encodeToString(sig) + "\n";
+            try (var ps = c.prepareStatement("UPDATE checkpoints SET note = ? WHERE tree_size = ?")) {
+                ps.setString(1, forged);
+                ps.setLong(2, size);
+                assertEquals(1, ps.executeUpdate());
+            }
+        };
+    }
+
+    static Stream<Arguments> tampering() {
+        return Stream.of(
+                Arguments.of("a leaf's bytes changed", 100L, sql(
+                        "UPDATE log_entries SET leaf = convert_to(replace(convert_from(leaf, 'UTF8'), '\"index\":100', "
+                                + "'\"index\":100 '), 'UTF8') WHERE idx = 100")),
+                Arguments.of("a leaf changed together with its hash", 120L, sql(
+                        "UPDATE log_entries SET leaf = convert_to(replace(convert_from(leaf, 'UTF8'), '\"actor\":\"', "
+                                + "'\"actor\":\"m'), 'UTF8') WHERE idx = 120",
+                        "UPDATE log_entries SET leaf_hash = sha256('\\x00'::bytea || leaf) WHERE idx = 120")),
+                Arguments.of("a row deleted", 77L, sql("DELETE FROM log_entries WHERE idx = 77")),
+                Arguments.of("two rows swapped", 50L, sql(
+                        "UPDATE log_entries SET idx = 999999999 WHERE idx = 50",
+                        "UPDATE log_entries SET idx = 50 WHERE idx = 51",
+                        "UPDATE log_entries SET idx = 51 WHERE idx = 999999999")),
+                Arguments.of("a row appended behind the log's back", -2L, sql(
+                        "INSERT INTO log_entries SELECT (SELECT max(idx) + 1 FROM log_entries), gen_random_uuid(), "
+                                + "entry_type, actor, key_id, payload_hash, leaf, leaf_hash, integrated_time "
+                                + "FROM log_entries WHERE idx = 10")),
+                Arguments.of("the integrated time column changed", 33L, sql(
+                        "UPDATE log_entries SET integrated_time = integrated_time + interval '1 day' WHERE idx = 33")),
+                Arguments.of("the actor column changed", 34L, sql(
+                        "UPDATE log_entries SET actor = 'mallory' WHERE idx = 34")),
+                Arguments.of("a tree node changed", 64L, sql(
+                        "UPDATE tree_nodes SET hash = sha256(hash) WHERE level = 5 AND idx = 2")),
+                Arguments.of("a tree node deleted", 128L, sql(
+                        "DELETE FROM tree_nodes WHERE level = 1 AND idx = 64")),
+                Arguments.of("a checkpoint signature forged", -3L, forgeCheckpointSignature()),
+                Arguments.of("a checkpoint root replaced", -3L, sql(
+                        "UPDATE checkpoints SET root_hash = sha256(root_hash) "
+                                + "WHERE tree_size = (SELECT min(tree_size) FROM checkpoints WHERE tree_size > 100)")));
+    }
+
+    /**
+     * @param expectedIndex the index the verifier must name; -2 = the first index past the original log,
+     *                      -3 = the last index covered by the tampered checkpoint
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("tampering")
+    void tamperingIsFoundAtTheFirstBadIndex(String name, long expectedIndex, Tamper tamper) throws Exception {
+        TestDatabase.Database copy = TestDatabase.copyOf(base, "tamper");
+        long checkpointSize;
+        try (Connection c = copy.dataSource().getConnection(); Statement st = c.createStatement()) {
+            var rs = st.executeQuery("SELECT min(tree_size) FROM checkpoints WHERE tree_size > 100");
+            rs.next();
+            checkpointSize = rs.getLong(1);
+            st.execute("SET session_replication_role = replica"); // switches the append-only triggers off
+            tamper.apply(c);
+        }
+        LogVerifier.Result r = verify(copy);
+        assertFalse(r.ok(), name + " went unnoticed");
+        long expected = expectedIndex == -2 ? size : expectedIndex == -3 ? checkpointSize - 1 : expectedIndex;
+        assertEquals(expected, r.index(), name + ": " + r.describe());
+    }
+
+}

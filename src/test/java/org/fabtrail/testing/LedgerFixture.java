@@ -1,0 +1,103 @@
+package org.fabtrail.testing;
+
+import org.fabtrail.crypto.SignatureAlgorithm;
+import org.fabtrail.crypto.SigningKey;
+import org.fabtrail.custody.CustodyPolicy;
+import org.fabtrail.custody.KeyRegistry;
+import org.fabtrail.custody.OperatorEntries;
+import org.fabtrail.ledger.CheckpointSigner;
+import org.fabtrail.ledger.EntryPolicy;
+import org.fabtrail.ledger.Envelope;
+import org.fabtrail.ledger.EnvelopeParser;
+import org.fabtrail.ledger.Ledger;
+import org.fabtrail.ledger.LedgerStore;
+import org.fabtrail.ledger.Receipt;
+import org.fabtrail.ledger.Sequencer;
+
+import javax.sql.DataSource;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A complete ledger on its own fresh database, without Quarkus: the real sequencer, store and custody rules.
+ * Tests can build several sequencers on one database to play several application instances.
+ */
+public final class LedgerFixture implements AutoCloseable {
+
+    public static final String ORIGIN = "test.fabtrail.local/log";
+
+    public final TestDatabase.Database database;
+    public final DataSource dataSource;
+    public final SigningKey operatorKey;
+    public final CheckpointSigner signer;
+    public final EnvelopeParser parser = new EnvelopeParser(65536);
+    public final Clock clock = Clock.systemUTC();
+    public final OperatorEntries operator;
+    public final LedgerStore store = new LedgerStore();
+    public final CustodyPolicy policy;
+    public final Sequencer sequencer;
+    public final Ledger ledger;
+
+    public LedgerFixture(String name) {
+        this(TestDatabase.create(name).migrated(), SigningKey.generate(SignatureAlgorithm.ED25519));
+    }
+
+    public LedgerFixture(TestDatabase.Database database, SigningKey operatorKey) {
+        this.database = database;
+        this.dataSource = pooled(database);
+        this.operatorKey = operatorKey;
+        this.signer = new CheckpointSigner(ORIGIN, operatorKey);
+        this.operator = new OperatorEntries(operatorKey, parser, clock);
+        this.policy = new CustodyPolicy(new KeyRegistry(dataSource), operatorKey.keyId(), clock);
+        this.sequencer = newSequencer(policy, Sequencer.Settings.defaults());
+        this.ledger = new Ledger(dataSource, store, policy, sequencer);
+    }
+
+    /** Another sequencer on the same database, as a second application instance would have. */
+    public Sequencer newSequencer(EntryPolicy policy, Sequencer.Settings settings) {
+        return new Sequencer(dataSource, store, signer, policy, settings, clock);
+    }
+
+    private static DataSource pooled(TestDatabase.Database db) {
+        return db.dataSource();
+    }
+
+    public Receipt append(Envelope e) {
+        try {
+            return ledger.append(e).get(60, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException ex) {
+            if (ex.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new IllegalStateException(ex.getCause());
+        } catch (Exception ex) {
+            throw new IllegalStateException(ex);
+        }
+    }
+
+    public Receipt genesis() {
+        return append(operator.genesis());
+    }
+
+    public Envelope orgRegister(String org) {
+        return operator.sign("org.register", Map.of("org", org, "name", "Org " + org, "country", "DE",
+                "roles", List.of("distributor")));
+    }
+
+    public Envelope keyAdd(String org, SigningKey key) {
+        return operator.sign("key.add", Map.of("org", org, "publicKey", key.verificationKey().toPem()));
+    }
+
+    /** An entry signed by {@code key} as {@code actor}. */
+    public Envelope signed(SigningKey key, String actor, String type, Map<String, Object> fields) {
+        return OperatorEntries.signAs(key, actor, UUID.randomUUID(), type, fields, parser, clock);
+    }
+
+    @Override
+    public void close() {
+        sequencer.close();
+    }
+}
