@@ -1,6 +1,5 @@
 package org.fabtrail.api;
 
-import io.smallrye.common.annotation.Blocking;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -20,6 +19,7 @@ import org.fabtrail.custody.OperatorEntries;
 import org.fabtrail.ledger.Envelope;
 import org.fabtrail.ledger.Ledger;
 import org.fabtrail.ledger.LedgerException;
+import org.fabtrail.ledger.Receipt;
 import org.fabtrail.server.FabtrailConfig;
 
 import java.nio.charset.StandardCharsets;
@@ -27,7 +27,6 @@ import java.security.MessageDigest;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletionStage;
 
 /**
  * Operator administration with the bootstrap admin token ({@code FABTRAIL_BOOTSTRAP_ADMIN_TOKEN}): onboarding
@@ -35,7 +34,6 @@ import java.util.concurrent.CompletionStage;
  */
 @Path("/api/v1/admin")
 @Tag(name = "Admin")
-@Blocking
 public class AdminResource {
 
     /** {@code POST /api/v1/admin/orgs} body. */
@@ -58,7 +56,7 @@ public class AdminResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "Register an organisation (appends an operator-signed org.register)")
-    public CompletionStage<Response> registerOrg(@HeaderParam(HttpHeaders.AUTHORIZATION) String auth, OrgRequest req) {
+    public Response registerOrg(@HeaderParam(HttpHeaders.AUTHORIZATION) String auth, OrgRequest req) {
         authorise(auth);
         if (req == null) {
             throw LedgerException.malformed("missing-body", "A JSON body {id, name, country, roles} is required");
@@ -76,7 +74,7 @@ public class AdminResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "Register a signing key for an organisation (appends key.add); the answer adds keyId")
-    public CompletionStage<Response> addKey(@HeaderParam(HttpHeaders.AUTHORIZATION) String auth,
+    public Response addKey(@HeaderParam(HttpHeaders.AUTHORIZATION) String auth,
                                             @PathParam("org") String org, KeyRequest req) {
         authorise(auth);
         if (req == null || req.publicKey() == null) {
@@ -97,21 +95,17 @@ public class AdminResource {
     @Path("orgs/{org}/keys/{keyId}")
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "Revoke an organisation's key (appends key.revoke)")
-    public CompletionStage<Response> revokeKey(@HeaderParam(HttpHeaders.AUTHORIZATION) String auth,
+    public Response revokeKey(@HeaderParam(HttpHeaders.AUTHORIZATION) String auth,
                                                @PathParam("org") String org, @PathParam("keyId") String keyId) {
         authorise(auth);
         return write(operator.sign("key.revoke", Map.of("org", org, "keyId", keyId, "reason", "revoked by the operator")),
                 null);
     }
 
-    private CompletionStage<Response> write(Envelope e, String keyId) {
-        return ledger.append(e).handle((receipt, failure) -> {
-            if (failure != null) {
-                return EntriesResource.respond(e.id(), null, failure);
-            }
-            WriteReceipt body = WriteReceipt.from(receipt);
-            return EntriesResource.created(e.id(), receipt, keyId == null ? body : body.withKeyId(keyId));
-        });
+    private Response write(Envelope e, String keyId) {
+        Receipt receipt = EntriesResource.await(ledger.append(e));
+        WriteReceipt body = WriteReceipt.from(receipt);
+        return EntriesResource.created(e.id(), receipt, keyId == null ? body : body.withKeyId(keyId));
     }
 
     private static void putIfPresent(Map<String, Object> m, String k, Object v) {

@@ -1,6 +1,5 @@
 package org.fabtrail.api;
 
-import io.smallrye.common.annotation.Blocking;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -12,6 +11,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.fabtrail.ledger.Envelope;
 import org.fabtrail.ledger.EnvelopeParser;
 import org.fabtrail.ledger.Ledger;
 import org.fabtrail.ledger.LedgerException;
@@ -19,7 +19,10 @@ import org.fabtrail.ledger.Receipt;
 
 import java.net.URI;
 import java.util.UUID;
-import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /** Submitting signed entries, and fetching the receipt of one already in the log. */
 @Path("/api/v1/entries")
@@ -32,27 +35,38 @@ public class EntriesResource {
     EnvelopeParser parser;
 
     @POST
-    @Blocking
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "Append a signed entry",
             description = "Answers 201 once the entry is durable and covered by a signed checkpoint, with its index, "
                     + "the checkpoint and an inclusion proof; 200 with the original answer for an identical resubmission.")
-    public CompletionStage<Response> submit(byte[] body) {
-        var envelope = parser.parse(body);
-        return ledger.append(envelope).handle((receipt, failure) -> respond(envelope.id(), receipt, failure));
+    public Response submit(byte[] body) {
+        Envelope envelope = parser.parse(body);
+        Receipt receipt = await(ledger.append(envelope));
+        return created(envelope.id(), receipt, WriteReceipt.from(receipt));
     }
 
-    static Response respond(UUID id, Receipt receipt, Throwable failure) {
-        if (failure != null) {
-            Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
-                    ? failure.getCause() : failure;
-            if (cause instanceof LedgerException le) {
-                return ProblemMappers.response(le);
+    /** How long a request waits for its batch to commit before answering 503 (the entry may still land). */
+    static final long COMMIT_WAIT_SECONDS = 60;
+
+    /** Waits for the sequencer's answer on this worker thread; refusals come back as LedgerException. */
+    static Receipt await(CompletableFuture<Receipt> pending) {
+        try {
+            return pending.get(COMMIT_WAIT_SECONDS, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof LedgerException le) {
+                throw le;
             }
-            return new ProblemMappers().unexpected(cause);
+            throw new IllegalStateException(e.getCause());
+        } catch (TimeoutException e) {
+            throw new LedgerException(LedgerException.Kind.UNAVAILABLE, "commit-timeout", "Commit timed out",
+                    "The entry was not committed within " + COMMIT_WAIT_SECONDS + " s. Retry with the same payload.id: "
+                            + "if it was written meanwhile, the retry returns the original receipt.");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new LedgerException(LedgerException.Kind.UNAVAILABLE, "interrupted", "Interrupted",
+                    "The server is shutting down; retry with the same payload.id");
         }
-        return created(id, receipt, WriteReceipt.from(receipt));
     }
 
     static Response created(UUID id, Receipt receipt, Object body) {

@@ -65,6 +65,11 @@ public class ProblemMappers {
     @ServerExceptionMapper
     public Response web(WebApplicationException e) {
         int status = e.getResponse().getStatus();
+        for (Throwable t = e.getCause(); t != null; t = t.getCause()) {
+            if (t instanceof JsonProcessingException json) {
+                return json(json);
+            }
+        }
         String code = switch (status) {
             case 404 -> "not-found";
             case 405 -> "method-not-allowed";

@@ -10,7 +10,7 @@ import org.fabtrail.ledger.checkpoint.Note;
 import org.fabtrail.ledger.checkpoint.NoteVerifier;
 import org.fabtrail.ledger.merkle.Proofs;
 import org.fabtrail.testing.LedgerAssertions;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -34,8 +34,15 @@ class LogResourceTest {
     /** Leaf hash by index, as the write answers reported them. */
     private static final Map<Long, byte[]> leafHashes = new HashMap<>();
 
-    @BeforeAll
-    static void writeSomeEntries() {
+    private static boolean ready;
+
+    /** Once per class, but inside a test: RestAssured knows the test port only there. */
+    @BeforeEach
+    void writeSomeEntries() {
+        if (ready) {
+            return;
+        }
+        ready = true;
         RestAssured.enableLoggingOfRequestAndResponseIfValidationFails();
         SigningKey key = ApiClient.onboard("log-acme", SignatureAlgorithm.ED25519, "manufacturer");
         for (int i = 0; i < 20; i++) {
@@ -55,7 +62,7 @@ class LogResourceTest {
     private static Checkpoint checkpoint() throws Exception {
         byte[] note = given().get("/api/v1/log/checkpoint").then().statusCode(200)
                 .contentType(org.hamcrest.Matchers.startsWith("text/plain")).extract().asByteArray();
-        Note.open(note, List.of(logKey()));
+        org.fabtrail.ledger.checkpoint.Notes.open(note, List.of(logKey()));
         return Checkpoint.parse(Note.parse(note).text());
     }
 
