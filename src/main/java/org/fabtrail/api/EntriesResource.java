@@ -11,6 +11,8 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.fabtrail.crypto.JsonFormatException;
+import org.fabtrail.crypto.StrictJson;
 import org.fabtrail.ledger.Envelope;
 import org.fabtrail.ledger.EnvelopeParser;
 import org.fabtrail.ledger.Ledger;
@@ -18,6 +20,8 @@ import org.fabtrail.ledger.LedgerException;
 import org.fabtrail.ledger.Receipt;
 
 import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -44,6 +48,68 @@ public class EntriesResource {
         Envelope envelope = parser.parse(body);
         Receipt receipt = await(ledger.append(envelope));
         return created(envelope.id(), receipt, WriteReceipt.from(receipt));
+    }
+
+    @POST
+    @Path("batch")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Append up to 1,000 signed entries in order",
+            description = "The body is a JSON array of envelopes. They are sequenced in order, so later ones see the "
+                    + "effects of earlier ones; each gets its own result (the status a single submission would get, "
+                    + "with its receipt or problem). One refused entry does not block the others. Answers 200.")
+    public BatchResponse submitBatch(byte[] body) {
+        Object json;
+        try {
+            json = StrictJson.parse(body);
+        } catch (JsonFormatException e) {
+            throw LedgerException.malformed("invalid-json", "The body is not valid JSON: " + e.getMessage());
+        }
+        if (!(json instanceof List<?> items)) {
+            throw LedgerException.malformed("invalid-batch", "The body must be a JSON array of envelopes");
+        }
+        if (items.isEmpty() || items.size() > MAX_BATCH) {
+            throw new LedgerException(LedgerException.Kind.MALFORMED, "batch-size", "Batch size out of range",
+                    "A batch holds 1 to " + MAX_BATCH + " envelopes, not " + items.size());
+        }
+        List<BatchResult> results = new ArrayList<>(items.size());
+        List<Envelope> parsed = new ArrayList<>(items.size());
+        List<Integer> positions = new ArrayList<>(items.size());
+        for (int i = 0; i < items.size(); i++) {
+            try {
+                Envelope e = parser.fromJson(items.get(i));
+                parsed.add(e);
+                positions.add(i);
+                results.add(null);
+            } catch (LedgerException e) {
+                results.add(failed(null, e));
+            }
+        }
+        List<CompletableFuture<Receipt>> pending = ledger.appendAll(parsed);
+        for (int j = 0; j < pending.size(); j++) {
+            Envelope e = parsed.get(j);
+            BatchResult r;
+            try {
+                Receipt receipt = await(pending.get(j));
+                r = new BatchResult(receipt.duplicate() ? 200 : 201, e.id().toString(), WriteReceipt.from(receipt), null);
+            } catch (LedgerException le) {
+                r = failed(e.id().toString(), le);
+            }
+            results.set(positions.get(j), r);
+        }
+        return new BatchResponse(results);
+    }
+
+    /** Most envelopes in one batch request. */
+    public static final int MAX_BATCH = 1000;
+
+    /** {@code {"results": [...]}}, one result per envelope, in request order. */
+    public record BatchResponse(List<BatchResult> results) {
+    }
+
+    private static BatchResult failed(String id, LedgerException e) {
+        Problem p = ProblemMappers.problem(e);
+        return new BatchResult(p.status(), id, null, p);
     }
 
     /** How long a request waits for its batch to commit before answering 503 (the entry may still land). */

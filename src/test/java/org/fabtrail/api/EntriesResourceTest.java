@@ -153,6 +153,45 @@ class EntriesResourceTest {
         problem(ApiClient.submit(rotation(temp)), 422, "key-revoked");
     }
 
+    @Test
+    void aBatchIsSequencedInOrderWithOneResultPerEnvelope() throws Exception {
+        SigningKey added = SigningKey.generate(SignatureAlgorithm.ED25519);
+        Map<String, Object> addKey = ApiClient.payload("key.add", "entries-acme",
+                Map.of("org", "entries-acme", "publicKey", added.verificationKey().toPem()));
+        Map<String, Object> badSig = ApiClient.payload("key.add", "entries-acme", Map.of("org", "entries-acme",
+                "publicKey", SigningKey.generate(SignatureAlgorithm.ED25519).verificationKey().toPem()));
+        String forged = ApiClient.envelope(badSig, SigningKey.generate(SignatureAlgorithm.ED25519))
+                .replaceAll("\"keyId\":\"[0-9a-f]{64}\"", "\"keyId\":\"" + acme.keyId() + "\"");
+        // signed with the key the first item adds: it must see the first item's effect
+        String usesNewKey = rotation(added);
+        String body = "[" + ApiClient.envelope(addKey, acme) + "," + forged + ",{\"payload\":1}," + usesNewKey + "]";
+        long before = treeSize();
+        JsonPath r = given().contentType("application/json").body(body).post("/api/v1/entries/batch")
+                .then().statusCode(200).extract().jsonPath();
+        assertEquals(List.of(201, 422, 400, 201), r.getList("results.status", Integer.class));
+        assertEquals(addKey.get("id"), r.getString("results[0].id"));
+        assertEquals("urn:fabtrail:problem:signature-invalid", r.getString("results[1].problem.type"));
+        assertEquals("urn:fabtrail:problem:missing-field", r.getString("results[2].problem.type"));
+        assertEquals(r.getLong("results[0].receipt.index") + 1, r.getLong("results[3].receipt.index"));
+        assertProvesInclusion(JsonPath.from(r.prettify()).setRootPath("results[3].receipt"));
+        assertEquals(before + 2, treeSize());
+
+        // the same batch again: the accepted ones are identical resubmissions now
+        JsonPath again = given().contentType("application/json").body(body).post("/api/v1/entries/batch")
+                .then().statusCode(200).extract().jsonPath();
+        assertEquals(List.of(200, 422, 400, 200), again.getList("results.status", Integer.class));
+        assertEquals(before + 2, treeSize());
+    }
+
+    @Test
+    void aBatchMustBeANonEmptyArrayOfAtMostAThousand() {
+        problem(given().contentType("application/json").body("[]").post("/api/v1/entries/batch"), 400, "batch-size");
+        problem(given().contentType("application/json").body("{}").post("/api/v1/entries/batch"), 400, "invalid-batch");
+        problem(given().contentType("application/json").body("[1,").post("/api/v1/entries/batch"), 400, "invalid-json");
+        String tooMany = "[" + String.join(",", java.util.Collections.nCopies(1001, "{}")) + "]";
+        problem(given().contentType("application/json").body(tooMany).post("/api/v1/entries/batch"), 400, "batch-size");
+    }
+
     static long treeSize() {
         String cp = given().get("/api/v1/log/checkpoint").then().statusCode(200).extract().asString();
         return Long.parseLong(cp.split("\n")[1]);
