@@ -255,6 +255,16 @@ public final class VerificationKey {
         return spki.clone();
     }
 
+    /**
+     * The key id a PEM public key would have, without validating the key (cheap: base64 and one hash). For
+     * looking keys up ahead of time; use {@link #fromPem} to accept a key.
+     *
+     * @throws KeyFormatException when the text is not a PEM PUBLIC KEY block
+     */
+    public static String keyIdOfPem(String pem) {
+        return HexFormat.of().formatHex(sha256(Pem.decode(pem, "PUBLIC KEY")));
+    }
+
     /** @return lowercase hex SHA-256 of the DER SubjectPublicKeyInfo (64 characters) */
     public String keyId() {
         return keyId;

@@ -62,6 +62,30 @@ public final class CustodyPolicy implements EntryPolicy {
     }
 
     @Override
+    public void prepare(List<Envelope> batch, BatchContext ctx) throws SQLException {
+        java.util.Set<String> keyIds = new java.util.HashSet<>();
+        java.util.Set<String> orgIds = new java.util.HashSet<>();
+        for (Envelope e : batch) {
+            keyIds.add(e.keyId());
+            orgIds.add(e.actor());
+            EntryType type = types.get(e.type());
+            if (type != null) {
+                try {
+                    type.prefetch(e, keyIds, orgIds);
+                } catch (RuntimeException invalid) {
+                    // apply() refuses it with the proper reason
+                }
+            }
+        }
+        registry(ctx).prefetch(keyIds, orgIds);
+    }
+
+    @Override
+    public void complete(BatchContext ctx) throws SQLException {
+        registry(ctx).flush();
+    }
+
+    @Override
     public void apply(Envelope e, long index, Instant at, BatchContext ctx) throws SQLException {
         EntryType type = type(e);
         Registry r = registry(ctx);

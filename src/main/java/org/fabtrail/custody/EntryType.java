@@ -20,4 +20,8 @@ interface EntryType {
      * Must refuse (throw) before writing anything.
      */
     void apply(Envelope envelope, long index, Instant at, BatchContext context) throws SQLException;
+
+    /** Names the registry rows {@link #apply} will read, so a batch reads them all at once. Best effort. */
+    default void prefetch(Envelope envelope, java.util.Set<String> keyIds, java.util.Set<String> orgIds) {
+    }
 }

@@ -46,6 +46,17 @@ final class KeyAdd implements EntryType {
         }
     }
 
+    @Override
+    public void prefetch(Envelope e, java.util.Set<String> keyIds, java.util.Set<String> orgIds) {
+        Object pem = e.payload().get("publicKey");
+        if (pem instanceof String s) {
+            keyIds.add(VerificationKey.keyIdOfPem(s));
+        }
+        if (e.payload().get("org") instanceof String org) {
+            orgIds.add(org);
+        }
+    }
+
     /** The key a key.add entry adds (for genesis and for the admin API's answer). */
     static VerificationKey addedKey(Envelope e) {
         return publicKey(Payload.of(e, FIELDS, Set.of()));

@@ -43,6 +43,13 @@ final class KeyRevoke implements EntryType {
         }
     }
 
+    @Override
+    public void prefetch(Envelope e, java.util.Set<String> keyIds, java.util.Set<String> orgIds) {
+        if (e.payload().get("keyId") instanceof String k) {
+            keyIds.add(k);
+        }
+    }
+
     private static String keyId(Payload p) {
         String id = p.string("keyId", 64);
         if (!KEY_ID.matcher(id).matches()) {

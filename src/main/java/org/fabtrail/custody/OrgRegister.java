@@ -60,6 +60,13 @@ final class OrgRegister implements EntryType {
     }
 
     @Override
+    public void prefetch(Envelope e, java.util.Set<String> keyIds, java.util.Set<String> orgIds) {
+        if (e.payload().get("org") instanceof String org) {
+            orgIds.add(org);
+        }
+    }
+
+    @Override
     public void apply(Envelope e, long index, Instant at, BatchContext ctx) throws SQLException {
         Fields f = fields(Payload.of(e, Set.of("org", "name", "country", "roles"), Set.of()));
         Registry r = CustodyPolicy.registry(ctx);

@@ -1,21 +1,25 @@
 package org.fabtrail.custody;
 
-import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * The organisation and key registry as the sequencing transaction sees it: reads go to the projections once per
- * batch and are cached; writes go to the projections at once and update the cache, so later entries of the same
- * batch see them. One instance per batch (a {@code BatchContext} attribute).
+ * The organisation and key registry as the sequencing transaction sees it.
+ *
+ * <p>Reads are answered from a per-batch cache, filled for the whole batch by {@link #prefetch} (one query per
+ * table) or lazily per row. Writes update the cache at once, so later entries of the same batch see them, and are
+ * buffered until {@link #flush()} writes them with one statement per table. One instance per batch (a
+ * {@code BatchContext} attribute).
  */
 final class Registry {
 
@@ -25,52 +29,70 @@ final class Registry {
     record OrgRow(String id, String name, String country, List<String> roles) {
     }
 
+    private record NewOrg(OrgRow org, long index, Instant at) {
+    }
+
+    private record NewKey(KeyRow key, long index, Instant at) {
+    }
+
+    private record Revocation(String keyId, String reason, long index, Instant at) {
+    }
+
     private final Connection c;
     private final Map<String, Optional<KeyRow>> keys = new HashMap<>();
     private final Map<String, Optional<OrgRow>> orgs = new HashMap<>();
     private Boolean operatorHasKeys;
+    private final List<NewOrg> newOrgs = new ArrayList<>();
+    private final List<NewKey> newKeys = new ArrayList<>();
+    private final List<Revocation> revocations = new ArrayList<>();
 
     Registry(Connection c) {
         this.c = c;
     }
 
-    Optional<KeyRow> key(String keyId) throws SQLException {
-        Optional<KeyRow> cached = keys.get(keyId);
-        if (cached != null) {
-            return cached;
-        }
-        Optional<KeyRow> row = Optional.empty();
-        try (PreparedStatement ps = c.prepareStatement(
-                "SELECT org_id, algorithm, spki, revoked_idx IS NULL FROM org_keys WHERE key_id = ?")) {
-            ps.setString(1, keyId);
-            try (ResultSet rs = ps.executeQuery()) {
-                if (rs.next()) {
-                    row = Optional.of(new KeyRow(keyId, rs.getString(1), rs.getString(2), rs.getBytes(3),
-                            rs.getBoolean(4)));
+    /** Loads the given keys and organisations (present or absent) into the cache with one query each. */
+    void prefetch(Collection<String> keyIds, Collection<String> orgIds) throws SQLException {
+        List<String> wantedKeys = keyIds.stream().filter(k -> !keys.containsKey(k)).distinct().toList();
+        if (!wantedKeys.isEmpty()) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT key_id, org_id, algorithm, spki, revoked_idx IS NULL "
+                    + "FROM org_keys WHERE key_id = ANY (?)")) {
+                ps.setArray(1, c.createArrayOf("text", wantedKeys.toArray()));
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        keys.put(rs.getString(1), Optional.of(new KeyRow(rs.getString(1), rs.getString(2),
+                                rs.getString(3), rs.getBytes(4), rs.getBoolean(5))));
+                    }
                 }
             }
+            wantedKeys.forEach(k -> keys.putIfAbsent(k, Optional.empty()));
         }
-        keys.put(keyId, row);
-        return row;
+        List<String> wantedOrgs = orgIds.stream().filter(o -> !orgs.containsKey(o)).distinct().toList();
+        if (!wantedOrgs.isEmpty()) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT id, name, country, roles FROM orgs WHERE id = ANY (?)")) {
+                ps.setArray(1, c.createArrayOf("text", wantedOrgs.toArray()));
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        orgs.put(rs.getString(1), Optional.of(new OrgRow(rs.getString(1), rs.getString(2),
+                                rs.getString(3), List.of((String[]) rs.getArray(4).getArray()))));
+                    }
+                }
+            }
+            wantedOrgs.forEach(o -> orgs.putIfAbsent(o, Optional.empty()));
+        }
+    }
+
+    Optional<KeyRow> key(String keyId) throws SQLException {
+        if (!keys.containsKey(keyId)) {
+            prefetch(List.of(keyId), List.of());
+        }
+        return keys.get(keyId);
     }
 
     Optional<OrgRow> org(String id) throws SQLException {
-        Optional<OrgRow> cached = orgs.get(id);
-        if (cached != null) {
-            return cached;
+        if (!orgs.containsKey(id)) {
+            prefetch(List.of(), List.of(id));
         }
-        Optional<OrgRow> row = Optional.empty();
-        try (PreparedStatement ps = c.prepareStatement("SELECT name, country, roles FROM orgs WHERE id = ?")) {
-            ps.setString(1, id);
-            try (ResultSet rs = ps.executeQuery()) {
-                if (rs.next()) {
-                    row = Optional.of(new OrgRow(id, rs.getString(1), rs.getString(2),
-                            List.of((String[]) rs.getArray(3).getArray())));
-                }
-            }
-        }
-        orgs.put(id, row);
-        return row;
+        return orgs.get(id);
     }
 
     boolean operatorHasKeys() throws SQLException {
@@ -84,47 +106,100 @@ final class Registry {
         return operatorHasKeys;
     }
 
-    void addOrg(OrgRow org, long index, Instant at) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(
-                "INSERT INTO orgs (id, name, country, roles, registered_idx, registered_at) VALUES (?, ?, ?, ?, ?, ?)")) {
-            Array roles = c.createArrayOf("text", org.roles().toArray());
-            ps.setString(1, org.id());
-            ps.setString(2, org.name());
-            ps.setString(3, org.country());
-            ps.setArray(4, roles);
-            ps.setLong(5, index);
-            ps.setTimestamp(6, Timestamp.from(at));
-            ps.executeUpdate();
-        }
+    void addOrg(OrgRow org, long index, Instant at) {
+        newOrgs.add(new NewOrg(org, index, at));
         orgs.put(org.id(), Optional.of(org));
     }
 
-    void addKey(KeyRow key, long index, Instant at) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(
-                "INSERT INTO org_keys (key_id, org_id, algorithm, spki, added_idx, added_at) VALUES (?, ?, ?, ?, ?, ?)")) {
-            ps.setString(1, key.keyId());
-            ps.setString(2, key.orgId());
-            ps.setString(3, key.algorithm());
-            ps.setBytes(4, key.spki());
-            ps.setLong(5, index);
-            ps.setTimestamp(6, Timestamp.from(at));
-            ps.executeUpdate();
-        }
+    void addKey(KeyRow key, long index, Instant at) {
+        newKeys.add(new NewKey(key, index, at));
         keys.put(key.keyId(), Optional.of(key));
         if (Operator.ID.equals(key.orgId())) {
             operatorHasKeys = true;
         }
     }
 
-    void revokeKey(KeyRow key, String reason, long index, Instant at) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(
-                "UPDATE org_keys SET revoked_idx = ?, revoked_at = ?, revoke_reason = ? WHERE key_id = ?")) {
-            ps.setLong(1, index);
-            ps.setTimestamp(2, Timestamp.from(at));
-            ps.setString(3, reason);
-            ps.setString(4, key.keyId());
-            ps.executeUpdate();
-        }
+    void revokeKey(KeyRow key, String reason, long index, Instant at) {
+        revocations.add(new Revocation(key.keyId(), reason, index, at));
         keys.put(key.keyId(), Optional.of(new KeyRow(key.keyId(), key.orgId(), key.algorithm(), key.spki(), false)));
+    }
+
+    /** Writes everything buffered by this batch: inserts first, then revocations (a key may be added and revoked). */
+    void flush() throws SQLException {
+        if (!newOrgs.isEmpty()) {
+            int n = newOrgs.size();
+            String[] ids = new String[n];
+            String[] names = new String[n];
+            String[] countries = new String[n];
+            String[] roles = new String[n];
+            Long[] idx = new Long[n];
+            Timestamp[] at = new Timestamp[n];
+            for (int i = 0; i < n; i++) {
+                NewOrg o = newOrgs.get(i);
+                ids[i] = o.org().id();
+                names[i] = o.org().name();
+                countries[i] = o.org().country();
+                roles[i] = String.join(",", o.org().roles());
+                idx[i] = o.index();
+                at[i] = Timestamp.from(o.at());
+            }
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO orgs (id, name, country, roles, registered_idx, "
+                    + "registered_at) SELECT u.id, u.name, u.country, string_to_array(u.roles, ','), u.idx, u.at "
+                    + "FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::bigint[], ?::timestamptz[]) "
+                    + "AS u(id, name, country, roles, idx, at)")) {
+                ps.setArray(1, c.createArrayOf("text", ids));
+                ps.setArray(2, c.createArrayOf("text", names));
+                ps.setArray(3, c.createArrayOf("text", countries));
+                ps.setArray(4, c.createArrayOf("text", roles));
+                ps.setArray(5, c.createArrayOf("bigint", idx));
+                ps.setArray(6, c.createArrayOf("timestamptz", at));
+                ps.executeUpdate();
+            }
+            newOrgs.clear();
+        }
+        if (!newKeys.isEmpty()) {
+            int n = newKeys.size();
+            String[] ids = new String[n];
+            String[] orgIds = new String[n];
+            String[] algs = new String[n];
+            byte[][] spkis = new byte[n][];
+            Long[] idx = new Long[n];
+            Timestamp[] at = new Timestamp[n];
+            for (int i = 0; i < n; i++) {
+                NewKey k = newKeys.get(i);
+                ids[i] = k.key().keyId();
+                orgIds[i] = k.key().orgId();
+                algs[i] = k.key().algorithm();
+                spkis[i] = k.key().spki();
+                idx[i] = k.index();
+                at[i] = Timestamp.from(k.at());
+            }
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO org_keys (key_id, org_id, algorithm, spki, "
+                    + "added_idx, added_at) SELECT * FROM unnest(?::text[], ?::text[], ?::text[], ?::bytea[], "
+                    + "?::bigint[], ?::timestamptz[])")) {
+                ps.setArray(1, c.createArrayOf("text", ids));
+                ps.setArray(2, c.createArrayOf("text", orgIds));
+                ps.setArray(3, c.createArrayOf("text", algs));
+                ps.setArray(4, c.createArrayOf("bytea", spkis));
+                ps.setArray(5, c.createArrayOf("bigint", idx));
+                ps.setArray(6, c.createArrayOf("timestamptz", at));
+                ps.executeUpdate();
+            }
+            newKeys.clear();
+        }
+        if (!revocations.isEmpty()) {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE org_keys SET revoked_idx = ?, revoked_at = ?, revoke_reason = ? WHERE key_id = ?")) {
+                for (Revocation r : revocations) {
+                    ps.setLong(1, r.index());
+                    ps.setTimestamp(2, Timestamp.from(r.at()));
+                    ps.setString(3, r.reason());
+                    ps.setString(4, r.keyId());
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+            revocations.clear();
+        }
     }
 }

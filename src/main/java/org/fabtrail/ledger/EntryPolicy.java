@@ -2,6 +2,7 @@ package org.fabtrail.ledger;
 
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.List;
 
 /**
  * What the domain decides about entries; the ledger itself knows only envelopes, leaves and the tree.
@@ -27,4 +28,18 @@ public interface EntryPolicy {
      * the batch then continues without it. Any other exception aborts the whole batch (nothing is written).
      */
     void apply(Envelope envelope, long index, Instant integratedTime, BatchContext context) throws SQLException;
+
+    /**
+     * Called once per batch, before the first {@link #apply}, with the entries the batch will try in order, so the
+     * state they need can be read with a few queries instead of one per entry.
+     */
+    default void prepare(List<Envelope> batch, BatchContext context) throws SQLException {
+    }
+
+    /**
+     * Called once per batch after the last {@link #apply} and before the entries are appended: write whatever the
+     * applied entries buffered. A failure here aborts the whole batch.
+     */
+    default void complete(BatchContext context) throws SQLException {
+    }
 }

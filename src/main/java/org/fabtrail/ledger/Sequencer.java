@@ -184,6 +184,13 @@ public final class Sequencer implements AutoCloseable {
                 }
                 Map<UUID, LedgerStore.EntryRef> existing = store.findByEntryIds(c, ids);
                 Context ctx = new Context(c);
+                List<Envelope> fresh = new ArrayList<>(batch.size());
+                for (Pending p : batch) {
+                    if (!existing.containsKey(p.envelope().id())) {
+                        fresh.add(p.envelope());
+                    }
+                }
+                policy.prepare(fresh, ctx);
                 long next = head.size();
                 for (Pending p : batch) {
                     Envelope e = p.envelope();
@@ -219,6 +226,7 @@ public final class Sequencer implements AutoCloseable {
                     next++;
                 }
 
+                policy.complete(ctx);
                 AppendResult appended = null;
                 String note = null;
                 if (!accepted.isEmpty()) {

@@ -144,6 +144,42 @@ class SequencerTest {
     }
 
     @Test
+    void laterEntriesOfABatchSeeEarlierOnesBeforeAnythingIsWritten() throws Exception {
+        SigningKey key = SigningKey.generate(SignatureAlgorithm.ED25519);
+        SigningKey second = SigningKey.generate(SignatureAlgorithm.ES256);
+        List<Envelope> run = List.of(
+                f.orgRegister("batchy"),
+                f.keyAdd("batchy", key),
+                // signed with the key added just above, in the same batch
+                f.signed(key, "batchy", "key.add", Map.of("org", "batchy", "publicKey", second.verificationKey().toPem())),
+                f.signed(second, "batchy", "key.revoke", Map.of("org", "batchy", "keyId", key.keyId())),
+                // refused: the key was revoked two entries earlier in this batch
+                f.signed(key, "batchy", "key.add", Map.of("org", "batchy",
+                        "publicKey", SigningKey.generate(SignatureAlgorithm.ED25519).verificationKey().toPem())),
+                f.keyAdd("batchy", key)); // refused: already registered
+        List<CompletableFuture<Receipt>> out = f.ledger.appendAll(run);
+        for (int i = 0; i < 4; i++) {
+            assertNotNull(out.get(i).get(30, TimeUnit.SECONDS));
+        }
+        ExecutionException revoked = assertThrows(ExecutionException.class, () -> out.get(4).get(30, TimeUnit.SECONDS));
+        assertEquals("key-revoked", ((LedgerException) revoked.getCause()).code());
+        ExecutionException exists = assertThrows(ExecutionException.class, () -> out.get(5).get(30, TimeUnit.SECONDS));
+        assertEquals("key-exists", ((LedgerException) exists.getCause()).code());
+        try (var c = f.dataSource.getConnection(); var st = c.createStatement(); var rs = st.executeQuery(
+                "SELECT key_id, revoked_idx IS NOT NULL FROM org_keys WHERE org_id = 'batchy' ORDER BY added_idx")) {
+            assertTrue(rs.next());
+            assertEquals(key.keyId(), rs.getString(1));
+            assertTrue(rs.getBoolean(2), "revoked in the projection");
+            assertTrue(rs.next());
+            assertEquals(second.keyId(), rs.getString(1));
+            assertFalse(rs.getBoolean(2));
+            assertFalse(rs.next());
+        }
+        assertTrue(verify().ok());
+        LedgerAssertions.assertConsistent(f.dataSource, f.signer.verifier());
+    }
+
+    @Test
     void twoSequencersOnOneDatabaseNeverForkTheLog() throws Exception {
         Sequencer second = f.newSequencer(f.policy, new Sequencer.Settings(50, 10_000));
         Ledger other = new Ledger(f.dataSource, f.store, f.policy, second);

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Fabtrail benchmark: starts the packaged server (embedded PostgreSQL, durable, -Xmx512m) in a fresh data
+# directory, drives it with org.fabtrail.bench.LedgerBenchmark over HTTP, then times `verify` on the
+# resulting log and prints the server's heap use. Options after the script name go to the load generator,
+# e.g.  deploy/bench/run.sh --batch-entries 200000 --single-entries 50000
+# Results and method: docs/benchmarks.md. Not part of the test suite.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+PORT=${BENCH_PORT:-18471}
+if curl -s -o /dev/null "http://127.0.0.1:$PORT/"; then
+  echo "port $PORT is in use; set BENCH_PORT" >&2
+  exit 2
+fi
+
+./mvnw -q -B package -DskipTests
+./mvnw -q -B test-compile dependency:build-classpath -Dmdep.outputFile=target/bench-classpath.txt -Dmdep.includeScope=test
+
+DATA=$(mktemp -d /tmp/fabtrail-bench.XXXXXX)
+echo "data directory: $DATA"
+FABTRAIL_DATA_DIR="$DATA" FABTRAIL_GENERATE_OPERATOR_KEY=true FABTRAIL_BOOTSTRAP_ADMIN_TOKEN=bench \
+  QUARKUS_HTTP_PORT=$PORT java -Xmx512m -XX:+UseG1GC -jar target/quarkus-app/quarkus-run.jar > "$DATA/server.log" 2>&1 &
+SERVER=$!
+trap 'kill $SERVER 2>/dev/null || true; wait $SERVER 2>/dev/null || true' EXIT
+for _ in $(seq 1 120); do
+  curl -fs "http://127.0.0.1:$PORT/q/health/ready" >/dev/null 2>&1 && break
+  kill -0 $SERVER 2>/dev/null || { echo "the server did not start:" >&2; tail -20 "$DATA/server.log" >&2; exit 1; }
+  sleep 1
+done
+
+echo "## $(date -u +%Y-%m-%dT%H:%MZ) on $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(java -version 2>&1 | head -1)"
+java -Xmx1g -cp "target/test-classes:target/classes:$(cat target/bench-classpath.txt)" \
+  org.fabtrail.bench.LedgerBenchmark --url "http://127.0.0.1:$PORT" --token bench "$@"
+
+echo
+echo "server heap after the run (-Xmx512m):"
+jcmd $SERVER GC.heap_info 2>/dev/null | head -3 || true
+echo "server peak resident memory: $(awk '/VmHWM/ {print $2/1024 " MiB"}' /proc/$SERVER/status)"
+echo
+echo "whole-log verification (attaches to the running server's database):"
+FABTRAIL_DATA_DIR="$DATA" java -Xmx512m -jar target/quarkus-app/quarkus-run.jar verify
