@@ -21,11 +21,36 @@ public final class KeyReplay implements SignerHistory {
     private record Key(String org, VerificationKey key, boolean active) {
     }
 
+    private static final class OperatorKey {
+        final VerificationKey key;
+        final long added;
+        long revoked = Long.MAX_VALUE;
+
+        OperatorKey(VerificationKey key, long added) {
+            this.key = key;
+            this.added = added;
+        }
+    }
+
     private final Map<String, Key> keys = new HashMap<>();
-    private final List<VerificationKey> operatorKeys = new ArrayList<>();
+    private final Map<String, OperatorKey> operatorKeys = new java.util.LinkedHashMap<>();
+    /** The same stateless checks the write path applies to registry entries (who may add or revoke what). */
+    private final Map<String, EntryType> registryTypes = Map.of(
+            OrgRegister.TYPE, new OrgRegister(), KeyAdd.TYPE, new KeyAdd(), KeyRevoke.TYPE, new KeyRevoke(null));
 
     @Override
     public VerificationKey signerOf(Envelope e) {
+        EntryType type = registryTypes.get(e.type());
+        if (type != null) {
+            type.check(e);
+            if (KeyRevoke.TYPE.equals(e.type())) {
+                Key revoked = keys.get((String) e.payload().get("keyId"));
+                if (revoked == null || !revoked.org().equals(e.payload().get("org"))) {
+                    throw fail("revokes key " + e.payload().get("keyId") + ", which " + e.payload().get("org")
+                            + " does not have at this point of the log");
+                }
+            }
+        }
         Key k = keys.get(e.keyId());
         if (k == null) {
             if (KeyAdd.TYPE.equals(e.type()) && Operator.ID.equals(e.actor()) && operatorKeys.isEmpty()
@@ -57,7 +82,7 @@ public final class KeyReplay implements SignerHistory {
                 String org = (String) e.payload().get("org");
                 keys.put(key.keyId(), new Key(org, key, true));
                 if (Operator.ID.equals(org)) {
-                    operatorKeys.add(key);
+                    operatorKeys.put(key.keyId(), new OperatorKey(key, index));
                 }
             }
             case KeyRevoke.TYPE -> {
@@ -65,6 +90,10 @@ public final class KeyReplay implements SignerHistory {
                 Key k = keys.get(keyId);
                 if (k != null) {
                     keys.put(keyId, new Key(k.org(), k.key(), false));
+                }
+                OperatorKey op = operatorKeys.get(keyId);
+                if (op != null) {
+                    op.revoked = index;
                 }
             }
             default -> {
@@ -74,8 +103,14 @@ public final class KeyReplay implements SignerHistory {
     }
 
     @Override
-    public Collection<VerificationKey> operatorKeys() {
-        return List.copyOf(operatorKeys);
+    public Collection<VerificationKey> operatorKeys(long treeSize) {
+        List<VerificationKey> out = new ArrayList<>();
+        for (OperatorKey k : operatorKeys.values()) {
+            if (k.added < treeSize && k.revoked >= treeSize) {
+                out.add(k.key);
+            }
+        }
+        return out;
     }
 
     private static LedgerException fail(String detail) {

@@ -102,39 +102,29 @@ public final class LedgerStore {
     /** Those of the given nodes that are stored (absent ones are simply not in the map). */
     public Map<NodeId, byte[]> storedNodes(Connection c, Set<NodeId> ids) throws SQLException {
         Map<NodeId, byte[]> out = new HashMap<>(ids.size() * 2);
-        List<Long> leafIdx = new ArrayList<>();
-        List<Short> levels = new ArrayList<>();
-        List<Long> idxs = new ArrayList<>();
+        if (ids.isEmpty()) {
+            return out;
+        }
+        Short[] levels = new Short[ids.size()];
+        Long[] idxs = new Long[ids.size()];
+        int i = 0;
         for (NodeId id : ids) {
-            if (id.level() == 0) {
-                leafIdx.add(id.index());
-            } else {
-                levels.add((short) id.level());
-                idxs.add(id.index());
-            }
+            levels[i] = (short) id.level();
+            idxs[i] = id.index();
+            i++;
         }
-        if (!leafIdx.isEmpty()) {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT idx, leaf_hash FROM log_entries WHERE idx = ANY (?)")) {
-                ps.setArray(1, c.createArrayOf("bigint", leafIdx.toArray()));
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        out.put(new NodeId(0, rs.getLong(1)), rs.getBytes(2));
-                    }
-                }
-            }
-        }
-        if (!levels.isEmpty()) {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT n.level, n.idx, n.hash FROM tree_nodes n "
-                            + "JOIN unnest(?::smallint[], ?::bigint[]) AS w(level, idx) "
-                            + "ON n.level = w.level AND n.idx = w.idx")) {
-                ps.setArray(1, c.createArrayOf("smallint", levels.toArray()));
-                ps.setArray(2, c.createArrayOf("bigint", idxs.toArray()));
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        out.put(new NodeId(rs.getShort(1), rs.getLong(2)), rs.getBytes(3));
-                    }
+        // One statement: level 0 is the leaf hash column, higher levels are tree_nodes.
+        try (PreparedStatement ps = c.prepareStatement(
+                "WITH wanted(level, idx) AS (SELECT * FROM unnest(?::smallint[], ?::bigint[])) "
+                        + "SELECT 0::smallint, e.idx, e.leaf_hash FROM log_entries e JOIN wanted w "
+                        + "ON w.level = 0 AND e.idx = w.idx "
+                        + "UNION ALL SELECT n.level, n.idx, n.hash FROM tree_nodes n JOIN wanted w "
+                        + "ON w.level > 0 AND n.level = w.level AND n.idx = w.idx")) {
+            ps.setArray(1, c.createArrayOf("smallint", levels));
+            ps.setArray(2, c.createArrayOf("bigint", idxs));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.put(new NodeId(rs.getShort(1), rs.getLong(2)), rs.getBytes(3));
                 }
             }
         }

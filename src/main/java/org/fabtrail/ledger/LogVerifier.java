@@ -65,10 +65,22 @@ public final class LogVerifier {
     private final Supplier<SignerHistory> history;
     private final int threads;
 
+    private final java.util.Optional<NoteVerifier> trusted;
+
     public LogVerifier(EnvelopeParser parser, Supplier<SignerHistory> history, int threads) {
+        this(parser, history, threads, java.util.Optional.empty());
+    }
+
+    /**
+     * @param trusted a log key the auditor already holds (vkey); when given, every checkpoint must carry its
+     *                origin and a valid signature by it, so a wholly replaced log with its own keys is refused
+     */
+    public LogVerifier(EnvelopeParser parser, Supplier<SignerHistory> history, int threads,
+                       java.util.Optional<NoteVerifier> trusted) {
         this.parser = parser;
         this.history = history;
         this.threads = Math.max(1, threads);
+        this.trusted = trusted;
     }
 
     private static final class Failure extends Exception {
@@ -294,6 +306,10 @@ public final class LogVerifier {
             throw new Failure(size - 1, where + " has origin " + body.origin() + ", earlier ones " + origin[0]);
         }
         origin[0] = body.origin();
+        if (trusted.isPresent() && !trusted.get().name().equals(body.origin())) {
+            throw new Failure(size - 1, where + " has origin " + body.origin() + ", not the trusted key's "
+                    + trusted.get().name());
+        }
         if (body.size() != size || !Arrays.equals(body.rootHash(), cp.rootHash())) {
             throw new Failure(size - 1, where + ": the signed body differs from the stored size or root");
         }
@@ -302,12 +318,16 @@ public final class LogVerifier {
                     + size + " was changed after this checkpoint was signed");
         }
         List<NoteVerifier> verifiers = new ArrayList<>();
-        for (VerificationKey k : keys.operatorKeys()) {
+        for (VerificationKey k : keys.operatorKeys(size)) {
             verifiers.add(NoteVerifier.ed25519(body.origin(), k));
         }
-        return new Check(size - 1, where + " is not validly signed by an operator key", () -> {
+        return new Check(size - 1, where + " is not validly signed by an operator key active at that size"
+                + (trusted.isPresent() ? " and by the trusted key" : ""), () -> {
             try {
                 org.fabtrail.ledger.checkpoint.Notes.open(noteBytes, verifiers);
+                if (trusted.isPresent()) {
+                    org.fabtrail.ledger.checkpoint.Notes.open(noteBytes, List.of(trusted.get()));
+                }
                 return true;
             } catch (Exception e) {
                 return false;

@@ -20,6 +20,9 @@ public interface SignerHistory {
     /** Applies the entry's effect on the registry (key.add, key.revoke, ...), after it was checked. */
     void apply(Envelope envelope, long index);
 
-    /** Every operator key registered so far: the keys checkpoints may be signed with. */
-    Collection<VerificationKey> operatorKeys();
+    /**
+     * The operator keys that were active when the tree had {@code treeSize} entries: the keys a checkpoint of
+     * that size may be signed with (added before index {@code treeSize}, not revoked before it).
+     */
+    Collection<VerificationKey> operatorKeys(long treeSize);
 }

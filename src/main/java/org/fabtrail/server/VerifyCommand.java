@@ -3,6 +3,9 @@ package org.fabtrail.server;
 import org.fabtrail.custody.KeyReplay;
 import org.fabtrail.ledger.EnvelopeParser;
 import org.fabtrail.ledger.LogVerifier;
+import org.fabtrail.ledger.checkpoint.NoteVerifier;
+
+import java.nio.file.Files;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -14,7 +17,8 @@ import java.util.Properties;
 /**
  * {@code java -jar quarkus-run.jar verify}: re-reads the whole log straight from the database and checks it
  * (see {@link LogVerifier}). Uses {@code FABTRAIL_DB_URL} when set; otherwise the embedded database in
- * {@code FABTRAIL_DATA_DIR}, attaching to a running Fabtrail's server or starting it for the check.
+ * {@code FABTRAIL_DATA_DIR}, attaching to a running Fabtrail's server or starting it for the check. With
+ * {@code --vkey}, every checkpoint must also be signed by that log key under its origin.
  *
  * <p>Exit status: 0 when the log verifies, 1 when it does not (the first bad index is printed), 2 when the
  * check could not run.
@@ -25,6 +29,24 @@ public final class VerifyCommand {
     }
 
     public static int run(String[] args, PrintStream out, PrintStream err) {
+        Optional<NoteVerifier> trusted = Optional.empty();
+        for (int i = 0; i < args.length; i++) {
+            if ("--vkey".equals(args[i]) && i + 1 < args.length) {
+                String v = args[++i];
+                try {
+                    if (!v.contains("+") && Files.isRegularFile(Path.of(v))) {
+                        v = Files.readString(Path.of(v)).trim();
+                    }
+                    trusted = Optional.of(NoteVerifier.parse(v));
+                } catch (Exception e) {
+                    err.println("--vkey is not a log key (origin+hash+key, or a file holding one): " + e.getMessage());
+                    return 2;
+                }
+            } else {
+                err.println("usage: verify [--vkey <vkey or file>]");
+                return 2;
+            }
+        }
         DatabaseSettings db = DatabaseSettings.fromEnvironment();
         EmbeddedDatabase started = null;
         try {
@@ -50,7 +72,7 @@ public final class VerifyCommand {
                 }
                 user = EmbeddedDatabase.USER;
             }
-            return verify(url, user, password, out);
+            return verify(url, user, password, trusted, out);
         } catch (Exception e) {
             err.println("verify could not run: " + e.getMessage());
             return 2;
@@ -61,7 +83,8 @@ public final class VerifyCommand {
         }
     }
 
-    static int verify(String url, String user, String password, PrintStream out) throws Exception {
+    static int verify(String url, String user, String password, Optional<NoteVerifier> trusted, PrintStream out)
+            throws Exception {
         Properties props = new Properties();
         if (user != null) {
             props.setProperty("user", user);
@@ -75,7 +98,7 @@ public final class VerifyCommand {
             // One snapshot for the whole walk, so concurrent appends do not disturb the check.
             c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
             LogVerifier verifier = new LogVerifier(new EnvelopeParser(Integer.MAX_VALUE), KeyReplay::new,
-                    Runtime.getRuntime().availableProcessors());
+                    Runtime.getRuntime().availableProcessors(), trusted);
             long started = System.nanoTime();
             long[] lastReport = {started};
             LogVerifier.Result result = verifier.verify(c, n -> {

@@ -370,7 +370,8 @@ class LogFormatExampleTest {
         // Index 0: no key is registered yet; the genesis key.add is checked against the key it adds.
         assertTrue(replay.signerOf(g).verify(g.canonicalPayload(), g.signature()));
         replay.apply(g, 0);
-        assertEquals(List.of(production.key().verificationKey()), List.copyOf(replay.operatorKeys()));
+        assertEquals(List.of(production.key().verificationKey()), List.copyOf(replay.operatorKeys(1)));
+        assertEquals(List.of(), List.copyOf(replay.operatorKeys(0)), "no checkpoint of size 0 can be signed");
         // Index 1: signed by the operator key registered at index 0.
         Envelope o = production.org();
         assertTrue(replay.signerOf(o).verify(o.canonicalPayload(), o.signature()));

@@ -32,6 +32,7 @@ class LogVerifierTest {
 
     /** Entries in the base log. */
     private static long size;
+    private static org.fabtrail.ledger.checkpoint.NoteVerifier logKey;
     private static TestDatabase.Database base;
     private static EnvelopeParser parser = new EnvelopeParser(65536);
 
@@ -63,6 +64,7 @@ class LogVerifierTest {
                 }
             }
             base = f.database;
+            logKey = f.signer.verifier();
         } finally {
             f.close();
         }
@@ -89,6 +91,21 @@ class LogVerifierTest {
         assertTrue(r.ok(), r.describe());
         assertEquals(size, r.entries());
         assertTrue(r.checkpoints() > 5, "several checkpoints checked: " + r.checkpoints());
+    }
+
+    @Test
+    void aPinnedLogKeyRefusesALogSignedByAnyOtherKey() throws Exception {
+        try (Connection c = base.dataSource().getConnection()) {
+            LogVerifier.Result pinned = new LogVerifier(parser, KeyReplay::new, 2, java.util.Optional.of(logKey))
+                    .verify(c, n -> { });
+            assertTrue(pinned.ok(), pinned.describe());
+            var stranger = org.fabtrail.ledger.checkpoint.NoteVerifier.ed25519(logKey.name(),
+                    SigningKey.generate(SignatureAlgorithm.ED25519).verificationKey());
+            LogVerifier.Result other = new LogVerifier(parser, KeyReplay::new, 2, java.util.Optional.of(stranger))
+                    .verify(c, n -> { });
+            assertFalse(other.ok());
+            assertEquals(0, other.index(), "the first checkpoint (size 1) already fails");
+        }
     }
 
     /** A change made behind the ledger's back. */
