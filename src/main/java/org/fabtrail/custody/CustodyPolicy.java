@@ -30,7 +30,11 @@ public final class CustodyPolicy implements EntryPolicy {
     public CustodyPolicy(KeyRegistry keys, String operatorKeyId, java.time.Clock clock) {
         this.keys = keys;
         this.clock = clock;
-        for (EntryType t : List.of(new OrgRegister(), new KeyAdd(), new KeyRevoke(operatorKeyId))) {
+        List<EntryType> all = new java.util.ArrayList<>(List.of(new OrgRegister(), new KeyAdd(),
+                new KeyRevoke(operatorKeyId), new SiteRegister(), new UnitRegister(), new UnitAssemble(true),
+                new UnitAssemble(false), new UnitStatus()));
+        all.addAll(Transfers.types());
+        for (EntryType t : all) {
             types.put(t.name(), t);
         }
     }
@@ -61,28 +65,73 @@ public final class CustodyPolicy implements EntryPolicy {
         return e.withSignatureVerified();
     }
 
+    /** What a batch will read: collected from every entry before any rule runs, then read with a few queries. */
+    public static final class Wants {
+        private final java.util.Set<String> keyIds = new java.util.HashSet<>();
+        private final java.util.Set<String> orgIds = new java.util.HashSet<>();
+        private final java.util.Set<UnitKey> units = new java.util.HashSet<>();
+        private final java.util.Set<CustodyState.SiteKey> sites = new java.util.HashSet<>();
+        private final java.util.Set<java.util.UUID> transfers = new java.util.HashSet<>();
+
+        void key(String keyId) {
+            keyIds.add(keyId);
+        }
+
+        void org(String org) {
+            orgIds.add(org);
+        }
+
+        void unit(UnitKey unit) {
+            units.add(unit);
+        }
+
+        void site(String org, String site) {
+            sites.add(new CustodyState.SiteKey(org, site));
+        }
+
+        void transfer(java.util.UUID id) {
+            transfers.add(id);
+        }
+    }
+
     @Override
     public void prepare(List<Envelope> batch, BatchContext ctx) throws SQLException {
-        java.util.Set<String> keyIds = new java.util.HashSet<>();
-        java.util.Set<String> orgIds = new java.util.HashSet<>();
+        Wants wants = new Wants();
         for (Envelope e : batch) {
-            keyIds.add(e.keyId());
-            orgIds.add(e.actor());
+            wants.key(e.keyId());
+            wants.org(e.actor());
             EntryType type = types.get(e.type());
             if (type != null) {
                 try {
-                    type.prefetch(e, keyIds, orgIds);
+                    type.prefetch(e, wants);
                 } catch (RuntimeException invalid) {
                     // apply() refuses it with the proper reason
                 }
             }
         }
-        registry(ctx).prefetch(keyIds, orgIds);
+        registry(ctx).prefetch(wants.keyIds, wants.orgIds);
+        Rules.state(ctx).prefetch(wants.units, wants.sites, wants.transfers);
     }
 
     @Override
     public void complete(BatchContext ctx) throws SQLException {
         registry(ctx).flush();
+        Rules.state(ctx).flush();
+    }
+
+    /** The organisation, which must be registered. */
+    static Registry.OrgRow requireOrg(BatchContext ctx, String org) throws SQLException {
+        return registry(ctx).org(org).orElseThrow(() -> LedgerException.rule("unknown-org", "Unknown organisation",
+                "Organisation \"" + org + "\" is not registered"));
+    }
+
+    /** The organisation, which must have the role. */
+    static void requireRole(BatchContext ctx, String org, String role) throws SQLException {
+        if (!requireOrg(ctx, org).roles().contains(role)) {
+            throw new LedgerException(LedgerException.Kind.RULE, "role-required", "Role required",
+                    "\"" + org + "\" is not registered as a " + role + "; this entry needs that role",
+                    Map.of("role", role), null);
+        }
     }
 
     @Override

@@ -21,7 +21,10 @@ interface EntryType {
      */
     void apply(Envelope envelope, long index, Instant at, BatchContext context) throws SQLException;
 
-    /** Names the registry rows {@link #apply} will read, so a batch reads them all at once. Best effort. */
-    default void prefetch(Envelope envelope, java.util.Set<String> keyIds, java.util.Set<String> orgIds) {
+    /**
+     * Names the rows {@link #apply} will read, so a batch reads them all at once. Best effort: it may throw on an
+     * invalid payload, which {@link #apply} then refuses properly.
+     */
+    default void prefetch(Envelope envelope, CustodyPolicy.Wants wants) {
     }
 }

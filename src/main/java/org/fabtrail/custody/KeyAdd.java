@@ -47,13 +47,13 @@ final class KeyAdd implements EntryType {
     }
 
     @Override
-    public void prefetch(Envelope e, java.util.Set<String> keyIds, java.util.Set<String> orgIds) {
+    public void prefetch(Envelope e, CustodyPolicy.Wants wants) {
         Object pem = e.payload().get("publicKey");
         if (pem instanceof String s) {
-            keyIds.add(VerificationKey.keyIdOfPem(s));
+            wants.key(VerificationKey.keyIdOfPem(s));
         }
         if (e.payload().get("org") instanceof String org) {
-            orgIds.add(org);
+            wants.org(org);
         }
     }
 

@@ -44,9 +44,9 @@ final class KeyRevoke implements EntryType {
     }
 
     @Override
-    public void prefetch(Envelope e, java.util.Set<String> keyIds, java.util.Set<String> orgIds) {
+    public void prefetch(Envelope e, CustodyPolicy.Wants wants) {
         if (e.payload().get("keyId") instanceof String k) {
-            keyIds.add(k);
+            wants.key(k);
         }
     }
 

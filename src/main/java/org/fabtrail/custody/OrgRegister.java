@@ -17,7 +17,7 @@ import java.util.Set;
 final class OrgRegister implements EntryType {
 
     static final String TYPE = "org.register";
-    private static final Set<String> COUNTRIES = Set.of(Locale.getISOCountries());
+    static final Set<String> COUNTRIES = Set.of(Locale.getISOCountries());
 
     @Override
     public String name() {
@@ -60,9 +60,9 @@ final class OrgRegister implements EntryType {
     }
 
     @Override
-    public void prefetch(Envelope e, java.util.Set<String> keyIds, java.util.Set<String> orgIds) {
+    public void prefetch(Envelope e, CustodyPolicy.Wants wants) {
         if (e.payload().get("org") instanceof String org) {
-            orgIds.add(org);
+            wants.org(org);
         }
     }
 

@@ -92,6 +92,86 @@ final class Payload {
         return out;
     }
 
+    /** An optional string field; absent gives null. */
+    String optionalString(String field, int maxLength) {
+        return has(field) ? string(field, maxLength) : null;
+    }
+
+    /** An optional RFC 3339 UTC time; absent gives null. */
+    java.time.Instant optionalTime(String field) {
+        if (!has(field)) {
+            return null;
+        }
+        try {
+            return org.fabtrail.ledger.EnvelopeParser.utcTime(string(field, 40), "payload." + field);
+        } catch (LedgerException e) {
+            throw invalid("invalid-time", field, e.getMessage());
+        }
+    }
+
+    /** An optional number within [min, max]; absent gives null. */
+    Double optionalNumber(String field, double min, double max) {
+        if (!has(field)) {
+            return null;
+        }
+        if (!(map.get(field) instanceof Number n) || n.doubleValue() < min || n.doubleValue() > max) {
+            throw invalid("invalid-field", field, "payload." + field + " must be a number from " + min + " to " + max);
+        }
+        return n.doubleValue();
+    }
+
+    /** One of the given values. */
+    String oneOf(String field, List<String> allowed) {
+        String s = string(field, 64);
+        if (!allowed.contains(s)) {
+            throw invalid("invalid-" + field, field, "payload." + field + " must be one of " + String.join(", ", allowed)
+                    + ", not \"" + s + "\"");
+        }
+        return s;
+    }
+
+    /** A unit reference {@code {"manufacturer": "<org id>", "serial": "<serial>"}}. */
+    UnitKey unit(String field) {
+        return unitRef(map.get(field), field);
+    }
+
+    /** A non-empty array of distinct unit references. */
+    List<UnitKey> units(String field, int maxItems) {
+        Object v = map.get(field);
+        if (!(v instanceof List<?> list) || list.isEmpty() || list.size() > maxItems) {
+            throw invalid("invalid-field", field, "payload." + field + " must be an array of 1 to " + maxItems
+                    + " unit references {\"manufacturer\", \"serial\"}");
+        }
+        List<UnitKey> out = new ArrayList<>(list.size());
+        Set<UnitKey> seen = new HashSet<>();
+        for (int i = 0; i < list.size(); i++) {
+            UnitKey k = unitRef(list.get(i), field + "[" + i + "]");
+            if (!seen.add(k)) {
+                throw invalid("duplicate-unit", field, "payload." + field + " lists " + k + " twice");
+            }
+            out.add(k);
+        }
+        return out;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static UnitKey unitRef(Object v, String field) {
+        if (!(v instanceof Map<?, ?> m) || !m.keySet().equals(Set.of("manufacturer", "serial"))) {
+            throw invalid("invalid-unit-ref", field, "payload." + field
+                    + " must be a unit reference {\"manufacturer\": \"<org id>\", \"serial\": \"<serial>\"} and nothing else");
+        }
+        Object man = m.get("manufacturer");
+        Object serial = m.get("serial");
+        if (!(man instanceof String ms) || !EnvelopeParser.SLUG.matcher(ms).matches()) {
+            throw invalid("invalid-id", field, "payload." + field + ".manufacturer must be an organisation id");
+        }
+        if (!(serial instanceof String ss) || !UnitKey.SERIAL.matcher(ss).matches()) {
+            throw invalid("invalid-serial", field, "payload." + field
+                    + ".serial must match [A-Za-z0-9._-]{1,64} exactly (serials are case-sensitive and never normalised)");
+        }
+        return new UnitKey(ms, ss);
+    }
+
     static LedgerException invalid(String code, String field, String detail) {
         return new LedgerException(LedgerException.Kind.RULE, code, "Invalid entry", detail,
                 Map.of("field", "payload." + field), null);

@@ -73,6 +73,8 @@ public final class LedgerFixture implements AutoCloseable {
                 throw re;
             }
             throw new IllegalStateException(ex.getCause());
+        } catch (RuntimeException ex) {
+            throw ex;
         } catch (Exception ex) {
             throw new IllegalStateException(ex);
         }

@@ -1,0 +1,546 @@
+package org.fabtrail.custody;
+
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * Sites, units and transfers as the sequencing transaction sees them, with the same discipline as
+ * {@link Registry}: reads come from a per-batch cache ({@link #prefetch} fills it for the whole batch with a few
+ * queries), writes change the cache at once and are flushed with one statement per table in {@link #flush()}.
+ * A unit is always loaded together with its components, so moving a server moves what is inside it.
+ */
+final class CustodyState {
+
+    static final String ACTIVE = "active";
+
+    /** A unit's current state (mutable within the batch; flushed as an upsert). */
+    static final class Unit {
+        final UnitKey key;
+        String kind;
+        String model;
+        String eccn;
+        String status;
+        String custodian;
+        String site;
+        UnitKey parent;
+        UUID pendingTransfer;
+        byte[] deviceCertificate;
+        long registeredIdx;
+        Instant registeredAt;
+        long lastIdx;
+        Instant updatedAt;
+        final Set<UnitKey> components = new LinkedHashSet<>();
+
+        Unit(UnitKey key) {
+            this.key = key;
+        }
+    }
+
+    record Site(String org, String id, String name, String country, String address, Double latitude, Double longitude) {
+    }
+
+    record SiteKey(String org, String id) {
+    }
+
+    /** A dispatch (mutable within the batch). */
+    static final class Transfer {
+        UUID id;
+        long dispatchIdx;
+        String sender;
+        String senderSite;
+        String receiver;
+        String receiverSite;
+        String carrier;
+        String shipmentRef;
+        String licenceRef;
+        Instant expectedArrival;
+        String state;
+        Instant dispatchedAt;
+        Long closedIdx;
+        Instant closedAt;
+        /** Listed units and their state: in_transit | received | returned. */
+        final Map<UnitKey, String> units = new LinkedHashMap<>();
+        final Map<UnitKey, Long> receivedIdx = new HashMap<>();
+        final Map<UnitKey, String> receivedSite = new HashMap<>();
+    }
+
+    private record NewSite(Site site, long index, Instant at) {
+    }
+
+    private record Party(UnitKey unit, String org, long index) {
+    }
+
+    private record Touch(UnitKey unit, long index) {
+    }
+
+    private final Connection c;
+    private final Map<UnitKey, Optional<Unit>> units = new HashMap<>();
+    private final Map<SiteKey, Optional<Site>> sites = new HashMap<>();
+    private final Map<UUID, Optional<Transfer>> transfers = new HashMap<>();
+    private final Set<UnitKey> dirtyUnits = new LinkedHashSet<>();
+    private final Set<UUID> dirtyTransfers = new LinkedHashSet<>();
+    private final List<NewSite> newSites = new ArrayList<>();
+    private final List<Party> parties = new ArrayList<>();
+    private final List<Touch> touches = new ArrayList<>();
+
+    CustodyState(Connection c) {
+        this.c = c;
+    }
+
+    // ---------------------------------------------------------------- reads
+
+    void prefetch(Collection<UnitKey> unitKeys, Collection<SiteKey> siteKeys, Collection<UUID> transferIds)
+            throws SQLException {
+        loadTransfers(transferIds.stream().filter(t -> !transfers.containsKey(t)).distinct().toList());
+        List<UnitKey> wanted = new ArrayList<>(unitKeys.stream().filter(u -> !units.containsKey(u)).distinct().toList());
+        // units on the transfers just loaded are needed to receive, reject or cancel them
+        for (UUID t : transferIds) {
+            transfers.getOrDefault(t, Optional.empty()).ifPresent(tr -> tr.units.keySet().stream()
+                    .filter(u -> !units.containsKey(u)).forEach(wanted::add));
+        }
+        loadUnits(wanted.stream().distinct().toList());
+        loadSites(siteKeys.stream().filter(s -> !sites.containsKey(s)).distinct().toList());
+    }
+
+    Optional<Unit> unit(UnitKey key) throws SQLException {
+        if (!units.containsKey(key)) {
+            loadUnits(List.of(key));
+        }
+        return units.get(key);
+    }
+
+    Optional<Site> site(String org, String id) throws SQLException {
+        SiteKey k = new SiteKey(org, id);
+        if (!sites.containsKey(k)) {
+            loadSites(List.of(k));
+        }
+        return sites.get(k);
+    }
+
+    Optional<Transfer> transfer(UUID id) throws SQLException {
+        if (!transfers.containsKey(id)) {
+            loadTransfers(List.of(id));
+        }
+        return transfers.get(id);
+    }
+
+    /** The unit and everything assembled into it, recursively, parent first. */
+    List<Unit> withComponents(Unit root) throws SQLException {
+        List<Unit> out = new ArrayList<>();
+        List<Unit> todo = new ArrayList<>(List.of(root));
+        while (!todo.isEmpty()) {
+            Unit u = todo.remove(todo.size() - 1);
+            out.add(u);
+            for (UnitKey k : u.components) {
+                todo.add(unit(k).orElseThrow(() -> new SQLException("component " + k + " of " + u.key + " is missing")));
+            }
+        }
+        return out;
+    }
+
+    private void loadUnits(List<UnitKey> keys) throws SQLException {
+        List<UnitKey> frontier = keys;
+        // a unit comes with its components (and theirs): load level by level
+        for (int depth = 0; !frontier.isEmpty() && depth < 8; depth++) {
+            List<UnitKey> loaded = new ArrayList<>();
+            String[] m = new String[frontier.size()];
+            String[] s = new String[frontier.size()];
+            for (int i = 0; i < frontier.size(); i++) {
+                m[i] = frontier.get(i).manufacturer();
+                s[i] = frontier.get(i).serial();
+            }
+            try (PreparedStatement ps = c.prepareStatement("SELECT u.manufacturer, u.serial, kind, model, eccn, status, "
+                    + "custodian, site, parent_manufacturer, parent_serial, pending_transfer, device_certificate, "
+                    + "registered_idx, registered_at, last_idx, updated_at FROM units u "
+                    + "JOIN unnest(?::text[], ?::text[]) AS w(m, s) ON u.manufacturer = w.m AND u.serial = w.s")) {
+                ps.setArray(1, c.createArrayOf("text", m));
+                ps.setArray(2, c.createArrayOf("text", s));
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        Unit u = new Unit(new UnitKey(rs.getString(1), rs.getString(2)));
+                        u.kind = rs.getString(3);
+                        u.model = rs.getString(4);
+                        u.eccn = rs.getString(5);
+                        u.status = rs.getString(6);
+                        u.custodian = rs.getString(7);
+                        u.site = rs.getString(8);
+                        u.parent = rs.getString(9) == null ? null : new UnitKey(rs.getString(9), rs.getString(10));
+                        u.pendingTransfer = rs.getObject(11, UUID.class);
+                        u.deviceCertificate = rs.getBytes(12);
+                        u.registeredIdx = rs.getLong(13);
+                        u.registeredAt = rs.getTimestamp(14).toInstant();
+                        u.lastIdx = rs.getLong(15);
+                        u.updatedAt = rs.getTimestamp(16).toInstant();
+                        units.put(u.key, Optional.of(u));
+                        loaded.add(u.key);
+                    }
+                }
+            }
+            for (UnitKey k : frontier) {
+                units.putIfAbsent(k, Optional.empty());
+            }
+            if (loaded.isEmpty()) {
+                break;
+            }
+            // components of the loaded units
+            String[] pm = new String[loaded.size()];
+            String[] psr = new String[loaded.size()];
+            for (int i = 0; i < loaded.size(); i++) {
+                pm[i] = loaded.get(i).manufacturer();
+                psr[i] = loaded.get(i).serial();
+            }
+            List<UnitKey> next = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT u.manufacturer, u.serial, u.parent_manufacturer, "
+                    + "u.parent_serial FROM units u JOIN unnest(?::text[], ?::text[]) AS w(m, s) "
+                    + "ON u.parent_manufacturer = w.m AND u.parent_serial = w.s")) {
+                ps.setArray(1, c.createArrayOf("text", pm));
+                ps.setArray(2, c.createArrayOf("text", psr));
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        UnitKey child = new UnitKey(rs.getString(1), rs.getString(2));
+                        UnitKey parent = new UnitKey(rs.getString(3), rs.getString(4));
+                        units.get(parent).ifPresent(p -> p.components.add(child));
+                        if (!units.containsKey(child)) {
+                            next.add(child);
+                        }
+                    }
+                }
+            }
+            frontier = next;
+        }
+    }
+
+    private void loadSites(List<SiteKey> keys) throws SQLException {
+        if (keys.isEmpty()) {
+            return;
+        }
+        String[] o = keys.stream().map(SiteKey::org).toArray(String[]::new);
+        String[] i = keys.stream().map(SiteKey::id).toArray(String[]::new);
+        try (PreparedStatement ps = c.prepareStatement("SELECT s.org_id, s.id, name, country, address, latitude, longitude "
+                + "FROM sites s JOIN unnest(?::text[], ?::text[]) AS w(o, i) ON s.org_id = w.o AND s.id = w.i")) {
+            ps.setArray(1, c.createArrayOf("text", o));
+            ps.setArray(2, c.createArrayOf("text", i));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    Site s = new Site(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
+                            (Double) rs.getObject(6), (Double) rs.getObject(7));
+                    sites.put(new SiteKey(s.org(), s.id()), Optional.of(s));
+                }
+            }
+        }
+        keys.forEach(k -> sites.putIfAbsent(k, Optional.empty()));
+    }
+
+    private void loadTransfers(List<UUID> ids) throws SQLException {
+        if (ids.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement("SELECT id, dispatch_idx, sender, sender_site, receiver, "
+                + "receiver_site, carrier, shipment_ref, licence_ref, expected_arrival, state, dispatched_at, closed_idx, "
+                + "closed_at FROM transfers WHERE id = ANY (?)")) {
+            ps.setArray(1, c.createArrayOf("uuid", ids.toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    Transfer t = new Transfer();
+                    t.id = rs.getObject(1, UUID.class);
+                    t.dispatchIdx = rs.getLong(2);
+                    t.sender = rs.getString(3);
+                    t.senderSite = rs.getString(4);
+                    t.receiver = rs.getString(5);
+                    t.receiverSite = rs.getString(6);
+                    t.carrier = rs.getString(7);
+                    t.shipmentRef = rs.getString(8);
+                    t.licenceRef = rs.getString(9);
+                    t.expectedArrival = rs.getTimestamp(10) == null ? null : rs.getTimestamp(10).toInstant();
+                    t.state = rs.getString(11);
+                    t.dispatchedAt = rs.getTimestamp(12).toInstant();
+                    t.closedIdx = (Long) rs.getObject(13);
+                    t.closedAt = rs.getTimestamp(14) == null ? null : rs.getTimestamp(14).toInstant();
+                    transfers.put(t.id, Optional.of(t));
+                }
+            }
+        }
+        try (PreparedStatement ps = c.prepareStatement("SELECT transfer_id, manufacturer, serial, state, received_idx, "
+                + "received_site FROM transfer_units WHERE transfer_id = ANY (?)")) {
+            ps.setArray(1, c.createArrayOf("uuid", ids.toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    Transfer t = transfers.get(rs.getObject(1, UUID.class)).orElseThrow();
+                    UnitKey k = new UnitKey(rs.getString(2), rs.getString(3));
+                    t.units.put(k, rs.getString(4));
+                    if (rs.getObject(5) != null) {
+                        t.receivedIdx.put(k, rs.getLong(5));
+                        t.receivedSite.put(k, rs.getString(6));
+                    }
+                }
+            }
+        }
+        ids.forEach(id -> transfers.putIfAbsent(id, Optional.empty()));
+    }
+
+    // ---------------------------------------------------------------- writes (buffered)
+
+    void addSite(Site s, long index, Instant at) {
+        sites.put(new SiteKey(s.org(), s.id()), Optional.of(s));
+        newSites.add(new NewSite(s, index, at));
+    }
+
+    void putUnit(Unit u) {
+        units.put(u.key, Optional.of(u));
+        dirtyUnits.add(u.key);
+    }
+
+    void changed(Unit u, long index, Instant at) {
+        u.lastIdx = index;
+        u.updatedAt = at;
+        dirtyUnits.add(u.key);
+        touches.add(new Touch(u.key, index));
+    }
+
+    void putTransfer(Transfer t) {
+        transfers.put(t.id, Optional.of(t));
+        dirtyTransfers.add(t.id);
+    }
+
+    /** The organisation may see the unit and every entry about it from now on. */
+    void party(UnitKey unit, String org, long index) {
+        parties.add(new Party(unit, org, index));
+    }
+
+    void flush() throws SQLException {
+        flushSites();
+        flushUnits();
+        flushTransfers();
+        flushTouches();
+        flushParties();
+    }
+
+    private void flushSites() throws SQLException {
+        if (newSites.isEmpty()) {
+            return;
+        }
+        int n = newSites.size();
+        String[] org = new String[n];
+        String[] id = new String[n];
+        String[] name = new String[n];
+        String[] country = new String[n];
+        String[] address = new String[n];
+        Double[] lat = new Double[n];
+        Double[] lon = new Double[n];
+        Long[] idx = new Long[n];
+        Timestamp[] at = new Timestamp[n];
+        for (int i = 0; i < n; i++) {
+            NewSite s = newSites.get(i);
+            org[i] = s.site().org();
+            id[i] = s.site().id();
+            name[i] = s.site().name();
+            country[i] = s.site().country();
+            address[i] = s.site().address();
+            lat[i] = s.site().latitude();
+            lon[i] = s.site().longitude();
+            idx[i] = s.index();
+            at[i] = Timestamp.from(s.at());
+        }
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO sites (org_id, id, name, country, address, latitude, "
+                + "longitude, registered_idx, registered_at) SELECT * FROM unnest(?::text[], ?::text[], ?::text[], "
+                + "?::text[], ?::text[], ?::float8[], ?::float8[], ?::bigint[], ?::timestamptz[])")) {
+            ps.setArray(1, arr("text", org));
+            ps.setArray(2, arr("text", id));
+            ps.setArray(3, arr("text", name));
+            ps.setArray(4, arr("text", country));
+            ps.setArray(5, arr("text", address));
+            ps.setArray(6, arr("float8", lat));
+            ps.setArray(7, arr("float8", lon));
+            ps.setArray(8, arr("bigint", idx));
+            ps.setArray(9, arr("timestamptz", at));
+            ps.executeUpdate();
+        }
+        newSites.clear();
+    }
+
+    private void flushUnits() throws SQLException {
+        if (dirtyUnits.isEmpty()) {
+            return;
+        }
+        int n = dirtyUnits.size();
+        String[] m = new String[n];
+        String[] s = new String[n];
+        String[] kind = new String[n];
+        String[] model = new String[n];
+        String[] eccn = new String[n];
+        String[] status = new String[n];
+        String[] custodian = new String[n];
+        String[] site = new String[n];
+        String[] pm = new String[n];
+        String[] ps2 = new String[n];
+        UUID[] pending = new UUID[n];
+        byte[][] cert = new byte[n][];
+        Long[] regIdx = new Long[n];
+        Timestamp[] regAt = new Timestamp[n];
+        Long[] lastIdx = new Long[n];
+        Timestamp[] updAt = new Timestamp[n];
+        int i = 0;
+        for (UnitKey k : dirtyUnits) {
+            Unit u = units.get(k).orElseThrow();
+            m[i] = k.manufacturer();
+            s[i] = k.serial();
+            kind[i] = u.kind;
+            model[i] = u.model;
+            eccn[i] = u.eccn;
+            status[i] = u.status;
+            custodian[i] = u.custodian;
+            site[i] = u.site;
+            pm[i] = u.parent == null ? null : u.parent.manufacturer();
+            ps2[i] = u.parent == null ? null : u.parent.serial();
+            pending[i] = u.pendingTransfer;
+            cert[i] = u.deviceCertificate;
+            regIdx[i] = u.registeredIdx;
+            regAt[i] = Timestamp.from(u.registeredAt);
+            lastIdx[i] = u.lastIdx;
+            updAt[i] = Timestamp.from(u.updatedAt);
+            i++;
+        }
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO units (manufacturer, serial, kind, model, eccn, status, "
+                + "custodian, site, parent_manufacturer, parent_serial, pending_transfer, device_certificate, registered_idx, "
+                + "registered_at, last_idx, updated_at) SELECT * FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], "
+                + "?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::uuid[], ?::bytea[], ?::bigint[], "
+                + "?::timestamptz[], ?::bigint[], ?::timestamptz[]) ON CONFLICT (manufacturer, serial) DO UPDATE SET "
+                + "status = EXCLUDED.status, custodian = EXCLUDED.custodian, site = EXCLUDED.site, "
+                + "parent_manufacturer = EXCLUDED.parent_manufacturer, parent_serial = EXCLUDED.parent_serial, "
+                + "pending_transfer = EXCLUDED.pending_transfer, device_certificate = EXCLUDED.device_certificate, "
+                + "last_idx = EXCLUDED.last_idx, updated_at = EXCLUDED.updated_at")) {
+            ps.setArray(1, arr("text", m));
+            ps.setArray(2, arr("text", s));
+            ps.setArray(3, arr("text", kind));
+            ps.setArray(4, arr("text", model));
+            ps.setArray(5, arr("text", eccn));
+            ps.setArray(6, arr("text", status));
+            ps.setArray(7, arr("text", custodian));
+            ps.setArray(8, arr("text", site));
+            ps.setArray(9, arr("text", pm));
+            ps.setArray(10, arr("text", ps2));
+            ps.setArray(11, arr("uuid", pending));
+            ps.setArray(12, arr("bytea", cert));
+            ps.setArray(13, arr("bigint", regIdx));
+            ps.setArray(14, arr("timestamptz", regAt));
+            ps.setArray(15, arr("bigint", lastIdx));
+            ps.setArray(16, arr("timestamptz", updAt));
+            ps.executeUpdate();
+        }
+        dirtyUnits.clear();
+    }
+
+    private void flushTransfers() throws SQLException {
+        if (dirtyTransfers.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement t = c.prepareStatement("INSERT INTO transfers (id, dispatch_idx, sender, sender_site, "
+                + "receiver, receiver_site, carrier, shipment_ref, licence_ref, expected_arrival, state, dispatched_at, "
+                + "closed_idx, closed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
+                + "state = EXCLUDED.state, closed_idx = EXCLUDED.closed_idx, closed_at = EXCLUDED.closed_at");
+             PreparedStatement u = c.prepareStatement("INSERT INTO transfer_units (transfer_id, manufacturer, serial, "
+                     + "state, received_idx, received_site) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (transfer_id, "
+                     + "manufacturer, serial) DO UPDATE SET state = EXCLUDED.state, received_idx = EXCLUDED.received_idx, "
+                     + "received_site = EXCLUDED.received_site")) {
+            for (UUID id : dirtyTransfers) {
+                Transfer tr = transfers.get(id).orElseThrow();
+                t.setObject(1, tr.id);
+                t.setLong(2, tr.dispatchIdx);
+                t.setString(3, tr.sender);
+                t.setString(4, tr.senderSite);
+                t.setString(5, tr.receiver);
+                t.setString(6, tr.receiverSite);
+                t.setString(7, tr.carrier);
+                t.setString(8, tr.shipmentRef);
+                t.setString(9, tr.licenceRef);
+                t.setTimestamp(10, tr.expectedArrival == null ? null : Timestamp.from(tr.expectedArrival));
+                t.setString(11, tr.state);
+                t.setTimestamp(12, Timestamp.from(tr.dispatchedAt));
+                t.setObject(13, tr.closedIdx);
+                t.setTimestamp(14, tr.closedAt == null ? null : Timestamp.from(tr.closedAt));
+                t.addBatch();
+                for (Map.Entry<UnitKey, String> e : tr.units.entrySet()) {
+                    u.setObject(1, tr.id);
+                    u.setString(2, e.getKey().manufacturer());
+                    u.setString(3, e.getKey().serial());
+                    u.setString(4, e.getValue());
+                    u.setObject(5, tr.receivedIdx.get(e.getKey()));
+                    u.setString(6, tr.receivedSite.get(e.getKey()));
+                    u.addBatch();
+                }
+            }
+            t.executeBatch();
+            u.executeBatch();
+        }
+        dirtyTransfers.clear();
+    }
+
+    private void flushTouches() throws SQLException {
+        if (touches.isEmpty()) {
+            return;
+        }
+        int n = touches.size();
+        String[] m = new String[n];
+        String[] s = new String[n];
+        Long[] idx = new Long[n];
+        for (int i = 0; i < n; i++) {
+            m[i] = touches.get(i).unit().manufacturer();
+            s[i] = touches.get(i).unit().serial();
+            idx[i] = touches.get(i).index();
+        }
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO unit_entries (manufacturer, serial, idx) "
+                + "SELECT * FROM unnest(?::text[], ?::text[], ?::bigint[]) ON CONFLICT DO NOTHING")) {
+            ps.setArray(1, arr("text", m));
+            ps.setArray(2, arr("text", s));
+            ps.setArray(3, arr("bigint", idx));
+            ps.executeUpdate();
+        }
+        touches.clear();
+    }
+
+    private void flushParties() throws SQLException {
+        if (parties.isEmpty()) {
+            return;
+        }
+        int n = parties.size();
+        String[] m = new String[n];
+        String[] s = new String[n];
+        String[] org = new String[n];
+        Long[] idx = new Long[n];
+        for (int i = 0; i < n; i++) {
+            Party p = parties.get(i);
+            m[i] = p.unit().manufacturer();
+            s[i] = p.unit().serial();
+            org[i] = p.org();
+            idx[i] = p.index();
+        }
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO unit_parties (manufacturer, serial, org_id, since_idx) "
+                + "SELECT * FROM unnest(?::text[], ?::text[], ?::text[], ?::bigint[]) ON CONFLICT DO NOTHING")) {
+            ps.setArray(1, arr("text", m));
+            ps.setArray(2, arr("text", s));
+            ps.setArray(3, arr("text", org));
+            ps.setArray(4, arr("bigint", idx));
+            ps.executeUpdate();
+        }
+        parties.clear();
+    }
+
+    private Array arr(String type, Object[] values) throws SQLException {
+        return c.createArrayOf(type, values);
+    }
+}

@@ -1,0 +1,60 @@
+package org.fabtrail.custody;
+
+import org.fabtrail.ledger.BatchContext;
+import org.fabtrail.ledger.Envelope;
+import org.fabtrail.ledger.LedgerException;
+
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.Set;
+
+/**
+ * {@code site.register}: an organisation declares one of its sites. Fields: {@code site} (id, unique within the
+ * organisation), {@code name}, {@code country} (ISO 3166-1 alpha-2), {@code address}, optional {@code latitude}
+ * and {@code longitude}.
+ */
+final class SiteRegister implements EntryType {
+
+    static final String TYPE = "site.register";
+    private static final Set<String> REQUIRED = Set.of("site", "name", "country", "address");
+    private static final Set<String> OPTIONAL = Set.of("latitude", "longitude");
+
+    @Override
+    public String name() {
+        return TYPE;
+    }
+
+    private static CustodyState.Site site(Envelope e) {
+        Payload p = Payload.of(e, REQUIRED, OPTIONAL);
+        String country = p.string("country", 2);
+        if (!OrgRegister.COUNTRIES.contains(country)) {
+            throw Payload.invalid("invalid-country", "country", "payload.country must be an ISO 3166-1 alpha-2 code "
+                    + "in upper case, not \"" + country + "\"");
+        }
+        Double lat = p.optionalNumber("latitude", -90, 90);
+        Double lon = p.optionalNumber("longitude", -180, 180);
+        if ((lat == null) != (lon == null)) {
+            throw Payload.invalid("invalid-field", lat == null ? "latitude" : "longitude",
+                    "give both latitude and longitude, or neither");
+        }
+        return new CustodyState.Site(e.actor(), p.slug("site"), p.string("name", 200), country,
+                p.string("address", 500), lat, lon);
+    }
+
+    @Override
+    public void check(Envelope e) {
+        site(e);
+    }
+
+    @Override
+    public void apply(Envelope e, long index, Instant at, BatchContext ctx) throws SQLException {
+        CustodyState.Site site = site(e);
+        CustodyPolicy.requireOrg(ctx, e.actor());
+        CustodyState s = Rules.state(ctx);
+        if (s.site(site.org(), site.id()).isPresent()) {
+            throw LedgerException.conflict("site-exists", "Site exists",
+                    "\"" + site.org() + "\" already has a site \"" + site.id() + "\"");
+        }
+        s.addSite(site, index, at);
+    }
+}

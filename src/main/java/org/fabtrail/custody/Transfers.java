@@ -1,0 +1,271 @@
+package org.fabtrail.custody;
+
+import org.fabtrail.ledger.BatchContext;
+import org.fabtrail.ledger.Envelope;
+import org.fabtrail.ledger.LedgerException;
+
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * The two-party handoff. {@code transfer.dispatch} by the custodian names the units, the receiving organisation and
+ * site; custody moves only when the named receiver confirms with {@code transfer.receive}, listing what arrived
+ * (units it does not list stay in transit on the dispatch). {@code transfer.reject} (receiver) and
+ * {@code transfer.cancel} (sender) end a dispatch; the units still in transit stay with the sender.
+ * A dispatch is identified by its entry's {@code payload.id}.
+ */
+final class Transfers {
+
+    static final String DISPATCH = "transfer.dispatch";
+    static final String RECEIVE = "transfer.receive";
+    static final String REJECT = "transfer.reject";
+    static final String CANCEL = "transfer.cancel";
+    static final int MAX_UNITS = 1000;
+
+    static final String PENDING = "pending";
+    static final String PARTIAL = "partial";
+    static final String RECEIVED = "received";
+    static final String IN_TRANSIT = "in_transit";
+
+    private Transfers() {
+    }
+
+    static List<EntryType> types() {
+        return List.of(new Dispatch(), new Receive(), new End(true), new End(false));
+    }
+
+    static UUID transferId(Payload p) {
+        String id = p.string("transfer", 36);
+        try {
+            UUID u = UUID.fromString(id);
+            if (u.toString().equals(id)) {
+                return u;
+            }
+        } catch (IllegalArgumentException ignored) {
+            // fall through
+        }
+        throw Payload.invalid("invalid-transfer", "transfer", "payload.transfer must be the payload.id (lowercase UUID) "
+                + "of a transfer.dispatch entry");
+    }
+
+    static CustodyState.Transfer open(CustodyState s, UUID id) throws SQLException {
+        CustodyState.Transfer t = s.transfer(id).orElseThrow(() -> new LedgerException(LedgerException.Kind.RULE,
+                "unknown-transfer", "Unknown transfer", "No transfer.dispatch with id " + id, Map.of("field",
+                "payload.transfer"), null));
+        if (!PENDING.equals(t.state) && !PARTIAL.equals(t.state)) {
+            throw LedgerException.conflict("transfer-closed", "Transfer closed", "Dispatch " + id + " is already "
+                    + t.state + "; nothing on it is in transit");
+        }
+        return t;
+    }
+
+    /** Closes the transfer when nothing on it is in transit any more. */
+    static void settle(CustodyState.Transfer t, String endState, long index, Instant at) {
+        boolean anyInTransit = t.units.containsValue(IN_TRANSIT);
+        boolean anyReceived = t.units.containsValue(RECEIVED);
+        if (anyInTransit) {
+            t.state = anyReceived ? PARTIAL : PENDING;
+        } else {
+            t.state = endState != null ? endState : RECEIVED;
+            t.closedIdx = index;
+            t.closedAt = at;
+        }
+    }
+
+    static final class Dispatch implements EntryType {
+        private static final Set<String> REQUIRED = Set.of("units", "to", "toSite");
+        private static final Set<String> OPTIONAL = Set.of("carrier", "shipmentRef", "licenceRef", "expectedArrival");
+
+        @Override
+        public String name() {
+            return DISPATCH;
+        }
+
+        @Override
+        public void check(Envelope e) {
+            Payload p = Payload.of(e, REQUIRED, OPTIONAL);
+            p.units("units", MAX_UNITS);
+            String to = p.slug("to");
+            p.slug("toSite");
+            p.optionalString("carrier", 200);
+            p.optionalString("shipmentRef", 200);
+            p.optionalString("licenceRef", 200);
+            p.optionalTime("expectedArrival");
+        }
+
+        @Override
+        public void prefetch(Envelope e, CustodyPolicy.Wants wants) {
+            Payload p = Payload.of(e, REQUIRED, OPTIONAL);
+            p.units("units", MAX_UNITS).forEach(wants::unit);
+            wants.site(p.slug("to"), p.slug("toSite"));
+            wants.org(p.slug("to"));
+        }
+
+        @Override
+        public void apply(Envelope e, long index, Instant at, BatchContext ctx) throws SQLException {
+            Payload p = Payload.of(e, REQUIRED, OPTIONAL);
+            String to = p.slug("to");
+            String toSite = p.slug("toSite");
+            CustodyPolicy.requireOrg(ctx, to);
+            CustodyState s = Rules.state(ctx);
+            Rules.ownSite(s, to, toSite, "toSite");
+            List<CustodyState.Unit> listed = new ArrayList<>();
+            String fromSite = null;
+            for (UnitKey k : p.units("units", MAX_UNITS)) {
+                CustodyState.Unit u = Rules.existing(s, k);
+                Rules.custodian(u, e.actor());
+                Rules.notRetired(u);
+                Rules.notInTransit(u);
+                Rules.notAssembled(u);
+                if (fromSite == null) {
+                    fromSite = u.site;
+                } else if (!fromSite.equals(u.site)) {
+                    throw Rules.refuse(LedgerException.Kind.CONFLICT, "different-site", "Different site",
+                            "One dispatch leaves one site: " + u.key + " is at \"" + u.site + "\", others at \""
+                                    + fromSite + "\"", u.key);
+                }
+                listed.add(u);
+            }
+            CustodyState.Transfer t = new CustodyState.Transfer();
+            t.id = e.id();
+            t.dispatchIdx = index;
+            t.sender = e.actor();
+            t.senderSite = fromSite;
+            t.receiver = to;
+            t.receiverSite = toSite;
+            t.carrier = p.optionalString("carrier", 200);
+            t.shipmentRef = p.optionalString("shipmentRef", 200);
+            t.licenceRef = p.optionalString("licenceRef", 200);
+            t.expectedArrival = p.optionalTime("expectedArrival");
+            t.state = PENDING;
+            t.dispatchedAt = at;
+            for (CustodyState.Unit u : listed) {
+                t.units.put(u.key, IN_TRANSIT);
+                for (CustodyState.Unit moved : s.withComponents(u)) {
+                    moved.pendingTransfer = t.id;
+                    s.changed(moved, index, at);
+                    s.party(moved.key, to, index);
+                }
+            }
+            s.putTransfer(t);
+        }
+    }
+
+    static final class Receive implements EntryType {
+        private static final Set<String> FIELDS = Set.of("transfer", "site", "units");
+
+        @Override
+        public String name() {
+            return RECEIVE;
+        }
+
+        @Override
+        public void check(Envelope e) {
+            Payload p = Payload.of(e, FIELDS, Set.of());
+            transferId(p);
+            p.slug("site");
+            p.units("units", MAX_UNITS);
+        }
+
+        @Override
+        public void prefetch(Envelope e, CustodyPolicy.Wants wants) {
+            Payload p = Payload.of(e, FIELDS, Set.of());
+            wants.transfer(transferId(p));
+            wants.site(e.actor(), p.slug("site"));
+        }
+
+        @Override
+        public void apply(Envelope e, long index, Instant at, BatchContext ctx) throws SQLException {
+            Payload p = Payload.of(e, FIELDS, Set.of());
+            CustodyState s = Rules.state(ctx);
+            CustodyState.Transfer t = open(s, transferId(p));
+            if (!t.receiver.equals(e.actor())) {
+                throw LedgerException.conflict("not-receiver", "Not the receiver", "Dispatch " + t.id + " goes to \""
+                        + t.receiver + "\"; only it can receive the units");
+            }
+            String site = p.slug("site");
+            Rules.ownSite(s, e.actor(), site, "site");
+            List<CustodyState.Unit> arrived = new ArrayList<>();
+            for (UnitKey k : p.units("units", MAX_UNITS)) {
+                if (!IN_TRANSIT.equals(t.units.get(k))) {
+                    throw Rules.refuse(LedgerException.Kind.RULE, "unit-not-on-transfer", "Not on this dispatch",
+                            k + " is not in transit on dispatch " + t.id, k);
+                }
+                CustodyState.Unit u = Rules.existing(s, k);
+                Rules.notRetired(u);
+                arrived.add(u);
+            }
+            for (CustodyState.Unit u : arrived) {
+                t.units.put(u.key, RECEIVED);
+                t.receivedIdx.put(u.key, index);
+                t.receivedSite.put(u.key, site);
+                for (CustodyState.Unit moved : s.withComponents(u)) {
+                    moved.pendingTransfer = null;
+                    moved.custodian = e.actor();
+                    moved.site = site;
+                    s.changed(moved, index, at);
+                }
+            }
+            settle(t, null, index, at);
+            s.putTransfer(t);
+        }
+    }
+
+    /** transfer.reject (by the receiver) or transfer.cancel (by the sender). */
+    static final class End implements EntryType {
+        private static final Set<String> FIELDS = Set.of("transfer", "reason");
+        private final boolean reject;
+
+        End(boolean reject) {
+            this.reject = reject;
+        }
+
+        @Override
+        public String name() {
+            return reject ? REJECT : CANCEL;
+        }
+
+        @Override
+        public void check(Envelope e) {
+            Payload p = Payload.of(e, FIELDS, Set.of());
+            transferId(p);
+            p.string("reason", 1000);
+        }
+
+        @Override
+        public void prefetch(Envelope e, CustodyPolicy.Wants wants) {
+            wants.transfer(transferId(Payload.of(e, FIELDS, Set.of())));
+        }
+
+        @Override
+        public void apply(Envelope e, long index, Instant at, BatchContext ctx) throws SQLException {
+            Payload p = Payload.of(e, FIELDS, Set.of());
+            CustodyState s = Rules.state(ctx);
+            CustodyState.Transfer t = open(s, transferId(p));
+            String allowed = reject ? t.receiver : t.sender;
+            if (!allowed.equals(e.actor())) {
+                throw LedgerException.conflict(reject ? "not-receiver" : "not-sender",
+                        reject ? "Not the receiver" : "Not the sender", "Only \"" + allowed + "\" can "
+                                + (reject ? "reject" : "cancel") + " dispatch " + t.id);
+            }
+            for (Map.Entry<UnitKey, String> entry : t.units.entrySet()) {
+                if (!IN_TRANSIT.equals(entry.getValue())) {
+                    continue;
+                }
+                entry.setValue("returned");
+                CustodyState.Unit u = Rules.existing(s, entry.getKey());
+                for (CustodyState.Unit moved : s.withComponents(u)) {
+                    moved.pendingTransfer = null;
+                    s.changed(moved, index, at);
+                }
+            }
+            settle(t, reject ? "rejected" : "cancelled", index, at);
+            s.putTransfer(t);
+        }
+    }
+}

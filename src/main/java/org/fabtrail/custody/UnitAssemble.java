@@ -1,0 +1,97 @@
+package org.fabtrail.custody;
+
+import org.fabtrail.ledger.BatchContext;
+import org.fabtrail.ledger.Envelope;
+import org.fabtrail.ledger.LedgerException;
+
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * {@code unit.assemble} puts components into a parent (accelerators into a server); {@code unit.disassemble} takes
+ * them out. Fields: {@code parent} and {@code components} (1 to 64 unit references). Both need the same custodian
+ * at the same site, nothing in transit or retired. Assembled components travel with their parent and cannot be
+ * dispatched alone.
+ */
+final class UnitAssemble implements EntryType {
+
+    static final String ASSEMBLE = "unit.assemble";
+    static final String DISASSEMBLE = "unit.disassemble";
+    static final int MAX_COMPONENTS = 64;
+    private static final Set<String> FIELDS = Set.of("parent", "components");
+
+    private final boolean assemble;
+
+    UnitAssemble(boolean assemble) {
+        this.assemble = assemble;
+    }
+
+    @Override
+    public String name() {
+        return assemble ? ASSEMBLE : DISASSEMBLE;
+    }
+
+    @Override
+    public void check(Envelope e) {
+        Payload p = Payload.of(e, FIELDS, Set.of());
+        UnitKey parent = p.unit("parent");
+        if (p.units("components", MAX_COMPONENTS).contains(parent)) {
+            throw Payload.invalid("invalid-assembly", "components", "a unit cannot be a component of itself");
+        }
+    }
+
+    @Override
+    public void prefetch(Envelope e, CustodyPolicy.Wants wants) {
+        Payload p = Payload.of(e, FIELDS, Set.of());
+        wants.unit(p.unit("parent"));
+        p.units("components", MAX_COMPONENTS).forEach(wants::unit);
+    }
+
+    @Override
+    public void apply(Envelope e, long index, Instant at, BatchContext ctx) throws SQLException {
+        Payload p = Payload.of(e, FIELDS, Set.of());
+        CustodyState s = Rules.state(ctx);
+        CustodyState.Unit parent = Rules.existing(s, p.unit("parent"));
+        List<UnitKey> keys = p.units("components", MAX_COMPONENTS);
+        Rules.custodian(parent, e.actor());
+        Rules.notRetired(parent);
+        Rules.notInTransit(parent);
+        List<CustodyState.Unit> components = new java.util.ArrayList<>();
+        for (UnitKey k : keys) {
+            CustodyState.Unit c = Rules.existing(s, k);
+            Rules.custodian(c, e.actor());
+            Rules.notRetired(c);
+            Rules.notInTransit(c);
+            if (assemble) {
+                Rules.notAssembled(c);
+                if (!c.site.equals(parent.site)) {
+                    throw Rules.refuse(LedgerException.Kind.CONFLICT, "different-site", "Different site",
+                            c.key + " is at site \"" + c.site + "\", " + parent.key + " at \"" + parent.site + "\"", c.key);
+                }
+                for (UnitKey up = parent.key; up != null; up = s.unit(up).map(u -> u.parent).orElse(null)) {
+                    if (up.equals(c.key)) {
+                        throw Rules.refuse(LedgerException.Kind.RULE, "invalid-assembly", "Invalid assembly",
+                                parent.key + " is inside " + c.key + "; a unit cannot contain its own container", c.key);
+                    }
+                }
+            } else if (!parent.key.equals(c.parent)) {
+                throw Rules.refuse(LedgerException.Kind.CONFLICT, "not-a-component", "Not a component",
+                        c.key + " is not assembled into " + parent.key, c.key);
+            }
+            components.add(c);
+        }
+        for (CustodyState.Unit c : components) {
+            if (assemble) {
+                c.parent = parent.key;
+                parent.components.add(c.key);
+            } else {
+                c.parent = null;
+                parent.components.remove(c.key);
+            }
+            s.changed(c, index, at);
+        }
+        s.changed(parent, index, at);
+    }
+}

@@ -1,0 +1,281 @@
+package org.fabtrail.custody;
+
+import org.fabtrail.crypto.SignatureAlgorithm;
+import org.fabtrail.crypto.SigningKey;
+import org.fabtrail.ledger.Envelope;
+import org.fabtrail.ledger.LedgerException;
+import org.fabtrail.ledger.Receipt;
+import org.fabtrail.testing.LedgerAssertions;
+import org.fabtrail.testing.LedgerFixture;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Custody rules against a real PostgreSQL, through the real sequencer. */
+class CustodyRulesTest {
+
+    private static LedgerFixture f;
+    private static SigningKey fab;
+    private static SigningKey dist;
+    private static SigningKey dc;
+    private static int serials;
+
+    @BeforeAll
+    static void setUp() {
+        f = new LedgerFixture("custody");
+        f.genesis();
+        fab = onboard("fab", "TW", "manufacturer");
+        dist = onboard("dist", "NL", "distributor");
+        dc = onboard("dc", "US", "datacenter");
+        f.append(site(fab, "fab", "fab-1", "TW"));
+        f.append(site(dist, "dist", "ams", "NL"));
+        f.append(site(dist, "dist", "rtm", "NL"));
+        f.append(site(dc, "dc", "dc-east", "US"));
+    }
+
+    @AfterAll
+    static void tearDown() {
+        LedgerAssertions.assertConsistent(f.dataSource, f.signer.verifier());
+        f.close();
+    }
+
+    static SigningKey onboard(String org, String country, String role) {
+        f.append(f.operator.sign("org.register", Map.of("org", org, "name", org, "country", country, "roles", List.of(role))));
+        SigningKey k = SigningKey.generate(SignatureAlgorithm.ED25519);
+        f.append(f.keyAdd(org, k));
+        return k;
+    }
+
+    static Envelope site(SigningKey key, String org, String site, String country) {
+        return f.signed(key, org, "site.register", Map.of("site", site, "name", site, "country", country,
+                "address", "1 Main St"));
+    }
+
+    static Map<String, Object> ref(String m, String s) {
+        return Map.of("manufacturer", m, "serial", s);
+    }
+
+    static String newUnit(String kind) {
+        String serial = "SN-" + (++serials);
+        f.append(f.signed(fab, "fab", "unit.register", Map.of("serial", serial, "kind", kind, "model", "H200",
+                "eccn", "3A090.a", "site", "fab-1")));
+        return serial;
+    }
+
+    static Receipt dispatch(SigningKey key, String from, String to, String toSite, String... serials) {
+        List<Object> units = new ArrayList<>();
+        for (String s : serials) {
+            units.add(ref("fab", s));
+        }
+        Map<String, Object> fields = new LinkedHashMap<>(Map.of("units", units, "to", to, "toSite", toSite));
+        fields.put("licenceRef", "EXP-2026-001");
+        return f.append(f.signed(key, from, "transfer.dispatch", fields));
+    }
+
+    static String dispatchId(Receipt r) throws Exception {
+        try (Connection c = f.dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT entry_id FROM log_entries WHERE idx = ?")) {
+            ps.setLong(1, r.index());
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getString(1);
+            }
+        }
+    }
+
+    static Map<String, Object> unitRow(String serial) throws Exception {
+        try (Connection c = f.dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "SELECT custodian, site, status, pending_transfer, parent_serial FROM units WHERE manufacturer = 'fab' AND serial = ?")) {
+            ps.setString(1, serial);
+            try (ResultSet rs = ps.executeQuery()) {
+                assertTrue(rs.next(), "unit " + serial + " exists");
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("custodian", rs.getString(1));
+                m.put("site", rs.getString(2));
+                m.put("status", rs.getString(3));
+                m.put("pending", rs.getString(4));
+                m.put("parent", rs.getString(5));
+                return m;
+            }
+        }
+    }
+
+    static void refused(String code, Envelope e) {
+        LedgerException x = assertThrows(LedgerException.class, () -> f.append(e));
+        assertEquals(code, x.code(), x.getMessage());
+    }
+
+    @Test
+    void aServerWithItsGpusTravelsFromFabToDataCentre() throws Exception {
+        String server = newUnit("server");
+        String gpu1 = newUnit("accelerator");
+        String gpu2 = newUnit("accelerator");
+        f.append(f.signed(fab, "fab", "unit.assemble", Map.of("parent", ref("fab", server),
+                "components", List.of(ref("fab", gpu1), ref("fab", gpu2)))));
+        assertEquals(server, unitRow(gpu1).get("parent"));
+        refused("unit-assembled", f.signed(fab, "fab", "transfer.dispatch", Map.of("units", List.of(ref("fab", gpu1)),
+                "to", "dist", "toSite", "ams")));
+
+        Receipt d1 = dispatch(fab, "fab", "dist", "ams", server);
+        String t1 = dispatchId(d1);
+        assertEquals("fab", unitRow(gpu2).get("custodian"), "custody moves only on receipt");
+        assertEquals(t1, unitRow(gpu2).get("pending"), "components travel inside their parent");
+        refused("unit-in-transit", f.signed(fab, "fab", "transfer.dispatch", Map.of("units", List.of(ref("fab", server)),
+                "to", "dc", "toSite", "dc-east")));
+        refused("not-receiver", f.signed(dc, "dc", "transfer.receive", Map.of("transfer", t1, "site", "dc-east",
+                "units", List.of(ref("fab", server)))));
+        f.append(f.signed(dist, "dist", "transfer.receive", Map.of("transfer", t1, "site", "ams",
+                "units", List.of(ref("fab", server)))));
+        assertEquals(Map.of("custodian", "dist", "site", "ams", "status", "active"),
+                Map.of("custodian", unitRow(gpu1).get("custodian"), "site", unitRow(gpu1).get("site"),
+                        "status", unitRow(gpu1).get("status")));
+        assertNull(unitRow(gpu1).get("pending"));
+
+        String t2 = dispatchId(dispatch(dist, "dist", "dc", "dc-east", server));
+        f.append(f.signed(dc, "dc", "transfer.receive", Map.of("transfer", t2, "site", "dc-east",
+                "units", List.of(ref("fab", server)))));
+        assertEquals("dc", unitRow(gpu2).get("custodian"));
+        f.append(f.signed(dc, "dc", "unit.status", Map.of("unit", ref("fab", server), "status", "decommissioned",
+                "reason", "end of life")));
+        refused("unit-retired", f.signed(dc, "dc", "unit.disassemble", Map.of("parent", ref("fab", server),
+                "components", List.of(ref("fab", gpu1)))));
+        // every party sees the unit
+        try (Connection c = f.dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "SELECT string_agg(org_id, ',' ORDER BY org_id) FROM unit_parties WHERE manufacturer='fab' AND serial=?")) {
+            ps.setString(1, gpu1);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                assertEquals("dc,dist,fab", rs.getString(1));
+            }
+        }
+    }
+
+    @Test
+    void aPartialReceiptLeavesTheRestInTransitAndRejectReturnsIt() throws Exception {
+        String a = newUnit("accelerator");
+        String b = newUnit("accelerator");
+        String t = dispatchId(dispatch(fab, "fab", "dist", "ams", a, b));
+        // received at another of its own sites: allowed and recorded (flagged by the discrepancy engine)
+        f.append(f.signed(dist, "dist", "transfer.receive", Map.of("transfer", t, "site", "rtm",
+                "units", List.of(ref("fab", a)))));
+        assertEquals("rtm", unitRow(a).get("site"));
+        assertEquals(t, unitRow(b).get("pending"), "the missing unit stays in transit");
+        refused("unit-not-on-transfer", f.signed(dist, "dist", "transfer.receive", Map.of("transfer", t, "site", "ams",
+                "units", List.of(ref("fab", a)))));
+        refused("not-sender", f.signed(dist, "dist", "transfer.cancel", Map.of("transfer", t, "reason", "x")));
+        f.append(f.signed(dist, "dist", "transfer.reject", Map.of("transfer", t, "reason", "damaged")));
+        assertEquals(Map.of("custodian", "fab", "site", "fab-1"),
+                Map.of("custodian", unitRow(b).get("custodian"), "site", unitRow(b).get("site")));
+        assertNull(unitRow(b).get("pending"));
+        refused("transfer-closed", f.signed(dist, "dist", "transfer.reject", Map.of("transfer", t, "reason", "again")));
+        try (Connection c = f.dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "SELECT state FROM transfers WHERE id = ?::uuid")) {
+            ps.setString(1, t);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                assertEquals("rejected", rs.getString(1));
+            }
+        }
+    }
+
+    @Test
+    void registrationRules() {
+        String s = newUnit("accelerator");
+        refused("unit-exists", f.signed(fab, "fab", "unit.register", Map.of("serial", s, "kind", "accelerator",
+                "model", "H200", "site", "fab-1")));
+        refused("role-required", f.signed(dist, "dist", "unit.register", Map.of("serial", "X1", "kind", "accelerator",
+                "model", "H200", "site", "ams")));
+        refused("unknown-site", f.signed(fab, "fab", "unit.register", Map.of("serial", "X2", "kind", "accelerator",
+                "model", "H200", "site", "nowhere")));
+        refused("invalid-serial", f.signed(fab, "fab", "unit.register", Map.of("serial", "sn 1", "kind", "accelerator",
+                "model", "H200", "site", "fab-1")));
+        refused("invalid-kind", f.signed(fab, "fab", "unit.register", Map.of("serial", "X3", "kind", "toaster",
+                "model", "H200", "site", "fab-1")));
+        refused("invalid-eccn", f.signed(fab, "fab", "unit.register", Map.of("serial", "X4", "kind", "accelerator",
+                "model", "H200", "site", "fab-1", "eccn", "not an eccn")));
+        // serials are case-sensitive: a different case is a different unit
+        f.append(f.signed(fab, "fab", "unit.register", Map.of("serial", s.toLowerCase(), "kind", "accelerator",
+                "model", "H200", "site", "fab-1")));
+        refused("not-custodian", f.signed(dist, "dist", "unit.status", Map.of("unit", ref("fab", s),
+                "status", "lost", "reason", "x")));
+        refused("unknown-unit", f.signed(fab, "fab", "unit.status", Map.of("unit", ref("fab", "NOPE"),
+                "status", "lost", "reason", "x")));
+        refused("not-missing", f.signed(fab, "fab", "unit.status", Map.of("unit", ref("fab", s),
+                "status", "recovered", "reason", "x")));
+        refused("site-exists", site(fab, "fab", "fab-1", "TW"));
+    }
+
+    @Test
+    void aHundredParallelDispatchesOfOneUnitLetExactlyOneWin() throws Exception {
+        String s = newUnit("accelerator");
+        ExecutorService pool = Executors.newFixedThreadPool(16);
+        List<Future<String>> outcomes = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            Envelope e = f.signed(fab, "fab", "transfer.dispatch", Map.of("units", List.of(ref("fab", s)),
+                    "to", i % 2 == 0 ? "dist" : "dc", "toSite", i % 2 == 0 ? "ams" : "dc-east"));
+            outcomes.add(pool.submit(() -> {
+                try {
+                    f.ledger.append(e).get(60, TimeUnit.SECONDS);
+                    return "ok";
+                } catch (ExecutionException x) {
+                    return ((LedgerException) x.getCause()).code();
+                }
+            }));
+        }
+        int ok = 0;
+        for (Future<String> o : outcomes) {
+            String r = o.get();
+            if (r.equals("ok")) {
+                ok++;
+            } else {
+                assertEquals("unit-in-transit", r);
+            }
+        }
+        pool.shutdown();
+        assertEquals(1, ok);
+    }
+
+    @Test
+    void batchEntriesSeeEachOtherAndNothingIsWrittenForRefusals() throws Exception {
+        List<Envelope> run = List.of(
+                f.signed(fab, "fab", "unit.register", Map.of("serial", "B-1", "kind", "server", "model", "HGX", "site", "fab-1")),
+                f.signed(fab, "fab", "unit.register", Map.of("serial", "B-2", "kind", "accelerator", "model", "H200", "site", "fab-1")),
+                f.signed(fab, "fab", "unit.assemble", Map.of("parent", ref("fab", "B-1"), "components", List.of(ref("fab", "B-2")))),
+                f.signed(fab, "fab", "transfer.dispatch", Map.of("units", List.of(ref("fab", "B-2")), "to", "dist", "toSite", "ams")),
+                f.signed(fab, "fab", "transfer.dispatch", Map.of("units", List.of(ref("fab", "B-1")), "to", "dist", "toSite", "ams")));
+        List<CompletableFuture<Receipt>> out = f.ledger.appendAll(run);
+        out.get(0).get();
+        out.get(1).get();
+        out.get(2).get();
+        ExecutionException x = assertThrows(ExecutionException.class, () -> out.get(3).get());
+        assertEquals("unit-assembled", ((LedgerException) x.getCause()).code());
+        Receipt d = out.get(4).get();
+        assertEquals(dispatchId(d), unitRow("B-2").get("pending"));
+        try (Connection c = f.dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "SELECT count(*) FROM unit_entries WHERE manufacturer = 'fab' AND serial = 'B-2'")) {
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                assertEquals(3, rs.getLong(1), "register, assemble, dispatch (inside its server)");
+            }
+        }
+    }
+}
