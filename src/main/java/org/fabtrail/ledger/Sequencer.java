@@ -20,7 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.Supplier;
 
 /**
  * The single writer of the log: group commit with zero merge delay.
@@ -183,7 +182,7 @@ public final class Sequencer implements AutoCloseable {
                     ids.add(p.envelope().id());
                 }
                 Map<UUID, LedgerStore.EntryRef> existing = store.findByEntryIds(c, ids);
-                Context ctx = new Context(c);
+                BatchContext ctx = BatchContext.on(c);
                 List<Envelope> fresh = new ArrayList<>(batch.size());
                 for (Pending p : batch) {
                     if (!existing.containsKey(p.envelope().id())) {
@@ -319,22 +318,4 @@ public final class Sequencer implements AutoCloseable {
         failQueued();
     }
 
-    private static final class Context implements BatchContext {
-        private final Connection connection;
-        private final Map<Class<?>, Object> attributes = new HashMap<>();
-
-        Context(Connection connection) {
-            this.connection = connection;
-        }
-
-        @Override
-        public Connection connection() {
-            return connection;
-        }
-
-        @Override
-        public <T> T attribute(Class<T> type, Supplier<T> create) {
-            return type.cast(attributes.computeIfAbsent(type, k -> create.get()));
-        }
-    }
 }

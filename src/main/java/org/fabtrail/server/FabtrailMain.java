@@ -15,6 +15,7 @@ import java.util.Arrays;
  *       ({@code FABTRAIL_DB_URL}), start the embedded PostgreSQL in the data directory first.</li>
  *   <li>{@code verify}: check the whole log offline and exit non-zero at the first bad index
  *       (see {@link VerifyCommand}).</li>
+ *   <li>{@code rebuild}: replay the log into fresh projections (see {@link RebuildCommand}).</li>
  * </ul>
  */
 @QuarkusMain
@@ -25,13 +26,14 @@ public class FabtrailMain implements QuarkusApplication {
         String[] rest = args.length == 0 ? args : Arrays.copyOfRange(args, 1, args.length);
         switch (command) {
             case "verify" -> System.exit(VerifyCommand.run(rest, System.out, System.err));
+            case "rebuild" -> System.exit(RebuildCommand.run(rest, System.out, System.err));
             case "serve" -> serve(rest);
             case "help", "--help", "-h" -> {
-                System.out.println("usage: java -jar quarkus-run.jar [serve | verify [--json] | help]");
+                System.out.println("usage: java -jar quarkus-run.jar [serve | verify [--vkey <vkey>] | rebuild [--check] | help]");
                 System.exit(0);
             }
             default -> {
-                System.err.println("Unknown command \"" + command + "\"; commands: serve, verify, help");
+                System.err.println("Unknown command \"" + command + "\"; commands: serve, verify, rebuild, help");
                 System.exit(2);
             }
         }

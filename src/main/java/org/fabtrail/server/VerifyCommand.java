@@ -10,9 +10,7 @@ import java.nio.file.Files;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.util.Optional;
-import java.util.Properties;
 
 /**
  * {@code java -jar quarkus-run.jar verify}: re-reads the whole log straight from the database and checks it
@@ -47,52 +45,13 @@ public final class VerifyCommand {
                 return 2;
             }
         }
-        DatabaseSettings db = DatabaseSettings.fromEnvironment();
-        EmbeddedDatabase started = null;
-        try {
-            String url;
-            String user;
-            String password = db.password().orElse(null);
-            if (db.external()) {
-                url = db.url().get();
-                user = db.user().orElse(null);
-            } else {
-                Path dataDir = Path.of(db.dataDir());
-                if (!dataDir.resolve("postgres").toFile().isDirectory()) {
-                    err.println("No log found: " + dataDir.toAbsolutePath() + " holds no embedded database. "
-                            + "Set FABTRAIL_DATA_DIR or FABTRAIL_DB_URL.");
-                    return 2;
-                }
-                Optional<String> running = EmbeddedDatabase.attach(dataDir);
-                if (running.isPresent()) {
-                    url = running.get();
-                } else {
-                    started = EmbeddedDatabase.start(dataDir, 0);
-                    url = started.jdbcUrl();
-                }
-                user = EmbeddedDatabase.USER;
-            }
-            return verify(url, user, password, trusted, out);
-        } catch (Exception e) {
-            err.println("verify could not run: " + e.getMessage());
-            return 2;
-        } finally {
-            if (started != null) {
-                started.close();
-            }
-        }
+        Optional<NoteVerifier> pinned = trusted;
+        return OfflineDatabase.run(err, (url, user, password) -> verify(url, user, password, pinned, out));
     }
 
     static int verify(String url, String user, String password, Optional<NoteVerifier> trusted, PrintStream out)
             throws Exception {
-        Properties props = new Properties();
-        if (user != null) {
-            props.setProperty("user", user);
-        }
-        if (password != null) {
-            props.setProperty("password", password);
-        }
-        try (Connection c = DriverManager.getConnection(url, props)) {
+        try (Connection c = OfflineDatabase.connect(url, user, password)) {
             c.setReadOnly(true);
             c.setAutoCommit(false);
             // One snapshot for the whole walk, so concurrent appends do not disturb the check.
