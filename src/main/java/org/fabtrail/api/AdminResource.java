@@ -20,10 +20,7 @@ import org.fabtrail.ledger.Envelope;
 import org.fabtrail.ledger.Ledger;
 import org.fabtrail.ledger.LedgerException;
 import org.fabtrail.ledger.Receipt;
-import org.fabtrail.server.FabtrailConfig;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -49,7 +46,7 @@ public class AdminResource {
     @Inject
     OperatorEntries operator;
     @Inject
-    FabtrailConfig config;
+    org.fabtrail.api.auth.Authenticator auth;
 
     @POST
     @Path("orgs")
@@ -115,15 +112,6 @@ public class AdminResource {
     }
 
     private void authorise(String header) {
-        String token = config.bootstrapAdminToken().orElse("");
-        if (token.isEmpty()) {
-            throw new LedgerException(LedgerException.Kind.FORBIDDEN, "admin-disabled", "Admin API disabled",
-                    "The admin API is disabled on this instance: set FABTRAIL_BOOTSTRAP_ADMIN_TOKEN to enable it");
-        }
-        String presented = header != null && header.startsWith("Bearer ") ? header.substring(7).trim() : "";
-        if (!MessageDigest.isEqual(presented.getBytes(StandardCharsets.UTF_8), token.getBytes(StandardCharsets.UTF_8))) {
-            throw new LedgerException(LedgerException.Kind.UNAUTHENTICATED, "unauthenticated", "Not authenticated",
-                    "Send the admin token as Authorization: Bearer <token>");
-        }
+        auth.operator(header);
     }
 }

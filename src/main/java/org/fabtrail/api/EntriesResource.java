@@ -11,6 +11,10 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.core.HttpHeaders;
+import org.fabtrail.api.auth.Authenticator;
+import org.fabtrail.api.auth.Caller;
 import org.fabtrail.crypto.JsonFormatException;
 import org.fabtrail.crypto.StrictJson;
 import org.fabtrail.ledger.Envelope;
@@ -37,6 +41,8 @@ public class EntriesResource {
     Ledger ledger;
     @Inject
     EnvelopeParser parser;
+    @Inject
+    Authenticator auth;
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
@@ -44,8 +50,10 @@ public class EntriesResource {
     @Operation(summary = "Append a signed entry",
             description = "Answers 201 once the entry is durable and covered by a signed checkpoint, with its index, "
                     + "the checkpoint and an inclusion proof; 200 with the original answer for an identical resubmission.")
-    public Response submit(byte[] body) {
+    public Response submit(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, byte[] body) {
+        Caller caller = auth.caller(authorization).require(Caller.WRITE);
         Envelope envelope = parser.parse(body);
+        actorMatches(caller, envelope);
         Receipt receipt = await(ledger.append(envelope));
         return created(envelope.id(), receipt, WriteReceipt.from(receipt));
     }
@@ -58,7 +66,8 @@ public class EntriesResource {
             description = "The body is a JSON array of envelopes. They are sequenced in order, so later ones see the "
                     + "effects of earlier ones; each gets its own result (the status a single submission would get, "
                     + "with its receipt or problem). One refused entry does not block the others. Answers 200.")
-    public BatchResponse submitBatch(byte[] body) {
+    public BatchResponse submitBatch(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, byte[] body) {
+        Caller caller = auth.caller(authorization).require(Caller.WRITE);
         Object json;
         try {
             json = StrictJson.parse(body);
@@ -78,6 +87,7 @@ public class EntriesResource {
         for (int i = 0; i < items.size(); i++) {
             try {
                 Envelope e = parser.fromJson(items.get(i));
+                actorMatches(caller, e);
                 parsed.add(e);
                 positions.add(i);
                 results.add(null);
@@ -98,6 +108,15 @@ public class EntriesResource {
             results.set(positions.get(j), r);
         }
         return new BatchResponse(results);
+    }
+
+    /** A token writes for its own organisation only: payload.actor must be the token's organisation. */
+    static void actorMatches(Caller caller, Envelope e) {
+        if (!caller.isOperator() && !caller.org().equals(e.actor())) {
+            throw new LedgerException(LedgerException.Kind.FORBIDDEN, "actor-mismatch", "Not your organisation",
+                    "This token belongs to \"" + caller.org() + "\"; it cannot submit entries with payload.actor \""
+                            + e.actor() + "\"", java.util.Map.of("field", "payload.actor"), null);
+        }
     }
 
     /** Most envelopes in one batch request. */
@@ -147,14 +166,22 @@ public class EntriesResource {
     @Path("{id}/receipt")
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "The receipt of an entry already in the log, by its payload.id")
-    public WriteReceipt receipt(@PathParam("id") String id) {
+    public WriteReceipt receipt(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, @PathParam("id") String id) {
+        Caller caller = auth.caller(authorization).require(Caller.READ);
         UUID uuid;
         try {
             uuid = UUID.fromString(id);
         } catch (IllegalArgumentException e) {
             throw LedgerException.malformed("invalid-id", "\"" + id + "\" is not a UUID");
         }
-        return ledger.receipt(uuid).map(WriteReceipt::from).orElseThrow(() -> new LedgerException(
-                LedgerException.Kind.NOT_FOUND, "entry-not-found", "No such entry", "No entry with id " + id));
+        LedgerException notFound = new LedgerException(LedgerException.Kind.NOT_FOUND, "entry-not-found",
+                "No such entry", "No entry with id " + id + " that you may see");
+        Receipt r = ledger.receipt(uuid).orElseThrow(() -> notFound);
+        boolean visible = ledger.read(c -> new org.fabtrail.custody.CustodyQueries()
+                .canSeeEntry(c, UnitsResource.visibleTo(caller), r.index()));
+        if (!visible) {
+            throw notFound;
+        }
+        return WriteReceipt.from(r);
     }
 }

@@ -41,7 +41,7 @@ public class ProblemMappers {
         Response.ResponseBuilder r = Response.fromResponse(problem(e).toResponse());
         if (e.kind() == LedgerException.Kind.BUSY || e.kind() == LedgerException.Kind.UNAVAILABLE
                 || e.kind() == LedgerException.Kind.RATE_LIMITED) {
-            r.header("Retry-After", "1");
+            r.header("Retry-After", String.valueOf(e.details().getOrDefault("retryAfter", 1)));
         }
         if (e.kind() == LedgerException.Kind.UNAUTHENTICATED) {
             r.header("WWW-Authenticate", "Bearer");

@@ -38,6 +38,22 @@ public interface FabtrailConfig {
 
     Db db();
 
+    Api api();
+
+    interface Api {
+        /** Requests a second each API token may make on average. */
+        @WithDefault("200")
+        double ratePerSecond();
+
+        /** Requests an API token may make in a burst. */
+        @WithDefault("400")
+        double rateBurst();
+
+        /** Longest lifetime of a new API token, in days. */
+        @WithDefault("365")
+        int maxTokenDays();
+    }
+
     interface Ledger {
         /** Most entries in one sequencing transaction. */
         @WithDefault("4000")

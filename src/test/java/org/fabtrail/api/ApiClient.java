@@ -47,8 +47,43 @@ final class ApiClient {
         return Jcs.canonicalString(env);
     }
 
-    static Response submit(String body) {
-        return given().contentType("application/json").body(body).when().post("/api/v1/entries");
+    /** A partner as the tests drive it: its organisation, signing key and API token (read, write, admin). */
+    record Partner(String org, SigningKey key, String token) {
+        String bearer() {
+            return "Bearer " + token;
+        }
+
+        Response submit(String body) {
+            return given().header("Authorization", bearer()).contentType("application/json").body(body)
+                    .when().post("/api/v1/entries");
+        }
+
+        Response submitBatch(String body) {
+            return given().header("Authorization", bearer()).contentType("application/json").body(body)
+                    .when().post("/api/v1/entries/batch");
+        }
+
+        /** Signs a payload as this partner and submits it. */
+        Response submit(String type, Map<String, Object> fields) {
+            return submit(envelope(payload(type, org, fields), key));
+        }
+
+        io.restassured.specification.RequestSpecification given() {
+            return io.restassured.RestAssured.given().header("Authorization", bearer());
+        }
+    }
+
+    /** A token for the organisation, created by the operator. */
+    static String token(String org, String... scopes) {
+        return given().header("Authorization", ADMIN).contentType("application/json")
+                .body(Map.of("name", "test", "scopes", List.of(scopes)))
+                .when().post("/api/v1/orgs/" + org + "/tokens").then().statusCode(201).extract().path("token");
+    }
+
+    /** Registers an organisation, one key and a token through the admin API. */
+    static Partner partner(String org, SignatureAlgorithm alg, String... roles) {
+        SigningKey key = onboard(org, alg, roles);
+        return new Partner(org, key, token(org, "read", "write", "admin"));
     }
 
     /** Registers an organisation and one key through the admin API; returns the key. */

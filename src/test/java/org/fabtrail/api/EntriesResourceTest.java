@@ -26,6 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 @QuarkusTest
 class EntriesResourceTest {
 
+    private static ApiClient.Partner partner;
     private static SigningKey acme;
     private static SigningKey acmeEc;
 
@@ -39,7 +40,8 @@ class EntriesResourceTest {
         }
         ready = true;
         RestAssured.enableLoggingOfRequestAndResponseIfValidationFails();
-        acme = ApiClient.onboard("entries-acme", SignatureAlgorithm.ED25519, "manufacturer");
+        partner = ApiClient.partner("entries-acme", SignatureAlgorithm.ED25519, "manufacturer");
+        acme = partner.key();
         acmeEc = SigningKey.generate(SignatureAlgorithm.ES256);
         given().header("Authorization", ApiClient.ADMIN).contentType("application/json")
                 .body(Map.of("publicKey", acmeEc.verificationKey().toPem()))
@@ -72,7 +74,7 @@ class EntriesResourceTest {
     @Test
     void aSignedEntryIsAnsweredWithIndexCheckpointAndProof() throws Exception {
         for (SigningKey key : List.of(acme, acmeEc)) {
-            JsonPath answer = ApiClient.submit(rotation(key)).then().statusCode(201)
+            JsonPath answer = partner.submit(rotation(key)).then().statusCode(201)
                     .contentType("application/json")
                     .header("Location", org.hamcrest.Matchers.containsString("/api/v1/entries/"))
                     .extract().jsonPath();
@@ -85,15 +87,15 @@ class EntriesResourceTest {
         Map<String, Object> payload = ApiClient.payload("key.add", "entries-acme", Map.of("org", "entries-acme",
                 "publicKey", SigningKey.generate(SignatureAlgorithm.ED25519).verificationKey().toPem()));
         String body = ApiClient.envelope(payload, acme);
-        String first = ApiClient.submit(body).then().statusCode(201).extract().asString();
-        String again = ApiClient.submit(body).then().statusCode(200).extract().asString();
+        String first = partner.submit(body).then().statusCode(201).extract().asString();
+        String again = partner.submit(body).then().statusCode(200).extract().asString();
         assertEquals(first, again);
-        String receipt = given().get("/api/v1/entries/" + payload.get("id") + "/receipt").then().statusCode(200)
+        String receipt = partner.given().get("/api/v1/entries/" + payload.get("id") + "/receipt").then().statusCode(200)
                 .extract().asString();
         assertEquals(first, receipt);
 
         payload.put("publicKey", SigningKey.generate(SignatureAlgorithm.ED25519).verificationKey().toPem());
-        ApiClient.submit(ApiClient.envelope(payload, acme)).then().statusCode(409)
+        partner.submit(ApiClient.envelope(payload, acme)).then().statusCode(409)
                 .contentType("application/problem+json")
                 .body("type", equalTo("urn:fabtrail:problem:id-conflict"))
                 .body("status", equalTo(409));
@@ -106,37 +108,37 @@ class EntriesResourceTest {
                 "publicKey", SigningKey.generate(SignatureAlgorithm.ED25519).verificationKey().toPem()));
         String valid = ApiClient.envelope(ok, acme);
 
-        problem(ApiClient.submit("{not json"), 400, "invalid-json");
-        problem(ApiClient.submit("[]"), 400, "invalid-envelope");
-        problem(ApiClient.submit("{\"payload\":{},\"signature\":{},\"extra\":1}"), 400, "unknown-field");
-        problem(ApiClient.submit(valid.replace("\"alg\":\"Ed25519\"", "\"alg\":\"RS256\"")), 400, "unsupported-algorithm");
-        problem(ApiClient.submit(valid.replace("\"value\":\"", "\"value\":\"!")), 400, "invalid-base64");
+        problem(partner.submit("{not json"), 400, "invalid-json");
+        problem(partner.submit("[]"), 400, "invalid-envelope");
+        problem(partner.submit("{\"payload\":{},\"signature\":{},\"extra\":1}"), 400, "unknown-field");
+        problem(partner.submit(valid.replace("\"alg\":\"Ed25519\"", "\"alg\":\"RS256\"")), 400, "unsupported-algorithm");
+        problem(partner.submit(valid.replace("\"value\":\"", "\"value\":\"!")), 400, "invalid-base64");
         // a duplicate member is not JSON we accept
-        problem(ApiClient.submit(valid.replace("{\"payload\":{", "{\"payload\":{\"actor\":\"x\",")), 400, "invalid-json");
+        problem(partner.submit(valid.replace("{\"payload\":{", "{\"payload\":{\"actor\":\"x\",")), 400, "invalid-json");
 
         Map<String, Object> unknownField = new java.util.LinkedHashMap<>(ok);
         unknownField.put("id", java.util.UUID.randomUUID().toString());
         unknownField.put("colour", "red");
-        problem(ApiClient.submit(ApiClient.envelope(unknownField, acme)), 422, "unknown-field");
+        problem(partner.submit(ApiClient.envelope(unknownField, acme)), 422, "unknown-field");
 
         Map<String, Object> unknownType = ApiClient.payload("unit.teleport", "entries-acme", Map.of());
-        problem(ApiClient.submit(ApiClient.envelope(unknownType, acme)), 422, "unknown-type");
+        problem(partner.submit(ApiClient.envelope(unknownType, acme)), 422, "unknown-type");
 
-        problem(ApiClient.submit(valid.replace("\"time\":\"", "\"time\":\"2")), 400, "invalid-time");
+        problem(partner.submit(valid.replace("\"time\":\"", "\"time\":\"2")), 400, "invalid-time");
 
         // a valid signature, but over another payload
         Map<String, Object> other = new java.util.LinkedHashMap<>(ok);
         other.put("id", java.util.UUID.randomUUID().toString());
         String otherSig = JsonPath.from(ApiClient.envelope(other, acme)).getString("signature.value");
         String okSig = JsonPath.from(valid).getString("signature.value");
-        problem(ApiClient.submit(ApiClient.envelope(other, acme).replace(otherSig, okSig)), 422, "signature-invalid");
+        problem(partner.submit(ApiClient.envelope(other, acme).replace(otherSig, okSig)), 422, "signature-invalid");
 
         SigningKey stranger = SigningKey.generate(SignatureAlgorithm.ED25519);
-        problem(ApiClient.submit(ApiClient.envelope(ApiClient.payload("key.add", "entries-acme",
+        problem(partner.submit(ApiClient.envelope(ApiClient.payload("key.add", "entries-acme",
                 Map.of("org", "entries-acme", "publicKey", stranger.verificationKey().toPem())), stranger)),
                 422, "unknown-key");
 
-        problem(given().contentType("text/plain").body("hello").post("/api/v1/entries"), 415, "unsupported-media-type");
+        problem(partner.given().contentType("text/plain").body("hello").post("/api/v1/entries"), 415, "unsupported-media-type");
         assertEquals(before, treeSize(), "nothing was written");
     }
 
@@ -147,10 +149,10 @@ class EntriesResourceTest {
                 .body(Map.of("publicKey", temp.verificationKey().toPem()))
                 .post("/api/v1/admin/orgs/entries-acme/keys").then().statusCode(201)
                 .body("keyId", equalTo(temp.keyId())).extract().path("keyId");
-        ApiClient.submit(rotation(temp)).then().statusCode(201);
+        partner.submit(rotation(temp)).then().statusCode(201);
         given().header("Authorization", ApiClient.ADMIN).delete("/api/v1/admin/orgs/entries-acme/keys/" + keyId)
                 .then().statusCode(201);
-        problem(ApiClient.submit(rotation(temp)), 422, "key-revoked");
+        problem(partner.submit(rotation(temp)), 422, "key-revoked");
     }
 
     @Test
@@ -166,7 +168,7 @@ class EntriesResourceTest {
         String usesNewKey = rotation(added);
         String body = "[" + ApiClient.envelope(addKey, acme) + "," + forged + ",{\"payload\":1}," + usesNewKey + "]";
         long before = treeSize();
-        JsonPath r = given().contentType("application/json").body(body).post("/api/v1/entries/batch")
+        JsonPath r = partner.submitBatch(body)
                 .then().statusCode(200).extract().jsonPath();
         assertEquals(List.of(201, 422, 400, 201), r.getList("results.status", Integer.class));
         assertEquals(addKey.get("id"), r.getString("results[0].id"));
@@ -177,7 +179,7 @@ class EntriesResourceTest {
         assertEquals(before + 2, treeSize());
 
         // the same batch again: the accepted ones are identical resubmissions now
-        JsonPath again = given().contentType("application/json").body(body).post("/api/v1/entries/batch")
+        JsonPath again = partner.submitBatch(body)
                 .then().statusCode(200).extract().jsonPath();
         assertEquals(List.of(200, 422, 400, 200), again.getList("results.status", Integer.class));
         assertEquals(before + 2, treeSize());
@@ -185,11 +187,11 @@ class EntriesResourceTest {
 
     @Test
     void aBatchMustBeANonEmptyArrayOfAtMostAThousand() {
-        problem(given().contentType("application/json").body("[]").post("/api/v1/entries/batch"), 400, "batch-size");
-        problem(given().contentType("application/json").body("{}").post("/api/v1/entries/batch"), 400, "invalid-batch");
-        problem(given().contentType("application/json").body("[1,").post("/api/v1/entries/batch"), 400, "invalid-json");
+        problem(partner.submitBatch("[]"), 400, "batch-size");
+        problem(partner.submitBatch("{}"), 400, "invalid-batch");
+        problem(partner.submitBatch("[1,"), 400, "invalid-json");
         String tooMany = "[" + String.join(",", java.util.Collections.nCopies(1001, "{}")) + "]";
-        problem(given().contentType("application/json").body(tooMany).post("/api/v1/entries/batch"), 400, "batch-size");
+        problem(partner.submitBatch(tooMany), 400, "batch-size");
     }
 
     static long treeSize() {

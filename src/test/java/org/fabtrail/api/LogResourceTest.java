@@ -44,9 +44,10 @@ class LogResourceTest {
         }
         ready = true;
         RestAssured.enableLoggingOfRequestAndResponseIfValidationFails();
-        SigningKey key = ApiClient.onboard("log-acme", SignatureAlgorithm.ED25519, "manufacturer");
+        ApiClient.Partner partner = ApiClient.partner("log-acme", SignatureAlgorithm.ED25519, "manufacturer");
+        SigningKey key = partner.key();
         for (int i = 0; i < 20; i++) {
-            JsonPath a = ApiClient.submit(ApiClient.envelope(ApiClient.payload("key.add", "log-acme", Map.of("org", "log-acme",
+            JsonPath a = partner.submit(ApiClient.envelope(ApiClient.payload("key.add", "log-acme", Map.of("org", "log-acme",
                     "publicKey", SigningKey.generate(SignatureAlgorithm.ED25519).verificationKey().toPem())), key))
                     .then().statusCode(201).extract().jsonPath();
             leafHashes.put(a.getLong("index"), HexFormat.of().parseHex(a.getString("leafHash")));
@@ -154,9 +155,10 @@ class LogResourceTest {
         EntriesResourceTest.problem(given().get("/api/v1/log/tile/01/000.p/1"), 404, "no-such-tile");
         EntriesResourceTest.problem(given().get("/api/v1/log/tile/1/000.p/1"), 404, "no-such-tile");
         EntriesResourceTest.problem(given().get("/api/v1/log/tile/entries/000.p/1"), 404, "not-public");
-        EntriesResourceTest.problem(given().get("/api/v1/entries/not-a-uuid/receipt"), 400, "invalid-id");
-        EntriesResourceTest.problem(given().get("/api/v1/entries/" + java.util.UUID.randomUUID() + "/receipt"), 404,
-                "entry-not-found");
+        EntriesResourceTest.problem(given().header("Authorization", ApiClient.ADMIN)
+                .get("/api/v1/entries/not-a-uuid/receipt"), 400, "invalid-id");
+        EntriesResourceTest.problem(given().header("Authorization", ApiClient.ADMIN)
+                .get("/api/v1/entries/" + java.util.UUID.randomUUID() + "/receipt"), 404, "entry-not-found");
         EntriesResourceTest.problem(given().get("/api/v1/nothing-here"), 404, "not-found");
     }
 

@@ -1,0 +1,68 @@
+package org.fabtrail.api;
+
+import jakarta.inject.Inject;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.fabtrail.api.auth.Authenticator;
+import org.fabtrail.api.auth.Caller;
+import org.fabtrail.custody.CustodyQueries;
+import org.fabtrail.ledger.Ledger;
+import org.fabtrail.ledger.LedgerStore;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The entries the caller may see, in log order, from any cursor: what a partner ERP polls to stay in sync.
+ * {@code next} is the index to pass as {@code after} next time; it is present on every page (also an empty one,
+ * where it repeats the cursor), so a poller never loses its place.
+ */
+@Path("/api/v1/feed")
+@Tag(name = "Feed")
+@Produces(MediaType.APPLICATION_JSON)
+public class FeedResource {
+
+    public static final int MAX_PAGE = 1000;
+
+    @Inject
+    Authenticator auth;
+    @Inject
+    Ledger ledger;
+    @Inject
+    LedgerStore store;
+
+    private final CustodyQueries queries = new CustodyQueries();
+
+    @GET
+    @Operation(summary = "Entries you may see with index > after, in log order (gap-free, duplicate-free)")
+    public Views.Page<Views.EntryView> feed(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
+                                            @QueryParam("after") String after, @QueryParam("limit") String limit) {
+        Caller caller = auth.caller(authorization).require(Caller.READ);
+        long cursor = Paging.indexCursor(after);
+        int n = Paging.limit(limit, 100, MAX_PAGE);
+        return ledger.read(c -> {
+            List<Long> indexes = queries.feed(c, UnitsResource.visibleTo(caller), cursor, n);
+            List<Views.EntryView> items = new ArrayList<>(indexes.size());
+            if (!indexes.isEmpty()) {
+                long first = indexes.get(0);
+                long last = indexes.get(indexes.size() - 1);
+                java.util.Set<Long> wanted = new java.util.HashSet<>(indexes);
+                for (LedgerStore.StoredEntry e : store.entries(c, first, (int) Math.min(Integer.MAX_VALUE, last - first + 1))) {
+                    if (wanted.contains(e.index())) {
+                        items.add(Views.EntryView.from(e));
+                    }
+                }
+            }
+            String next = indexes.isEmpty() ? (cursor < 0 ? null : Long.toString(cursor))
+                    : Long.toString(indexes.get(indexes.size() - 1));
+            return new Views.Page<>(items, next);
+        });
+    }
+}

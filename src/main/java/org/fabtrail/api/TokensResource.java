@@ -1,0 +1,160 @@
+package org.fabtrail.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.fabtrail.api.auth.ApiToken;
+import org.fabtrail.api.auth.Authenticator;
+import org.fabtrail.api.auth.Caller;
+import org.fabtrail.ledger.Ledger;
+import org.fabtrail.ledger.LedgerException;
+import org.fabtrail.server.FabtrailConfig;
+
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.UUID;
+
+/**
+ * API tokens of an organisation: created and revoked by the operator or by the organisation itself with an
+ * {@code admin}-scoped token. A token is shown once, when created; only its SHA-256 is stored.
+ */
+@Path("/api/v1/orgs/{org}/tokens")
+@Tag(name = "Tokens")
+@Produces(MediaType.APPLICATION_JSON)
+public class TokensResource {
+
+    /** {@code POST} body: a name, scopes (read, write, admin), and a lifetime in days. */
+    public record TokenRequest(String name, List<String> scopes, Integer expiresInDays) {
+    }
+
+    /** A token as listed; {@code token} is present only in the answer that created it. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record TokenView(String id, String org, String name, List<String> scopes, Instant createdAt,
+                            Instant expiresAt, Instant revokedAt, Instant lastUsedAt, String token) {
+        static TokenView from(ApiToken t, String secret) {
+            return new TokenView(t.id.toString(), t.orgId, t.name, List.of(t.scopes), t.createdAt, t.expiresAt,
+                    t.revokedAt, t.lastUsedAt, secret);
+        }
+    }
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    @Inject
+    Authenticator auth;
+    @Inject
+    FabtrailConfig config;
+    @Inject
+    Clock clock;
+    @Inject
+    Ledger ledger;
+
+    private Caller admin(String authorization, String org) {
+        Caller caller = auth.caller(authorization).requireOrg(org).require(Caller.ADMIN);
+        boolean exists = ledger.read(c -> {
+            try (var ps = c.prepareStatement("SELECT 1 FROM orgs WHERE id = ?")) {
+                ps.setString(1, org);
+                try (var rs = ps.executeQuery()) {
+                    return rs.next();
+                }
+            }
+        });
+        if (!exists) {
+            throw new LedgerException(LedgerException.Kind.NOT_FOUND, "unknown-org", "Unknown organisation",
+                    "Organisation \"" + org + "\" is not registered");
+        }
+        return caller;
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Create an API token (the answer is the only time the token is shown)")
+    public Response create(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, @PathParam("org") String org,
+                           TokenRequest req) {
+        admin(authorization, org);
+        if (req == null || req.name() == null || req.name().isBlank() || req.name().length() > 100) {
+            throw field("name", "name is required (1 to 100 characters)");
+        }
+        if (req.scopes() == null || req.scopes().isEmpty() || !Caller.SCOPES.containsAll(req.scopes())) {
+            throw field("scopes", "scopes must be a non-empty subset of " + new TreeSet<>(Caller.SCOPES));
+        }
+        int days = req.expiresInDays() == null ? 90 : req.expiresInDays();
+        if (days < 1 || days > config.api().maxTokenDays()) {
+            throw field("expiresInDays", "expiresInDays must be 1 to " + config.api().maxTokenDays());
+        }
+        byte[] raw = new byte[32];
+        RANDOM.nextBytes(raw);
+        String secret = "ftk_" + Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
+        ApiToken t = new ApiToken();
+        t.id = UUID.randomUUID();
+        t.orgId = org;
+        t.name = req.name().trim();
+        t.scopes = new TreeSet<>(req.scopes()).toArray(String[]::new);
+        t.createdAt = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+        t.expiresAt = t.createdAt.plus(Duration.ofDays(days));
+        t.tokenHash = Authenticator.sha256(secret);
+        QuarkusTransaction.requiringNew().run(() -> t.persist());
+        return Response.status(201).entity(TokenView.from(t, secret)).build();
+    }
+
+    @GET
+    @Operation(summary = "List an organisation's tokens (never the tokens themselves)")
+    public List<TokenView> list(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, @PathParam("org") String org) {
+        admin(authorization, org);
+        List<ApiToken> tokens = ApiToken.list("orgId = ?1 order by createdAt", org);
+        return tokens.stream().map(t -> TokenView.from(t, null)).toList();
+    }
+
+    @DELETE
+    @Path("{id}")
+    @Operation(summary = "Revoke a token; it stops working on its next request")
+    public TokenView revoke(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, @PathParam("org") String org,
+                            @PathParam("id") String id) {
+        admin(authorization, org);
+        UUID uuid;
+        try {
+            uuid = UUID.fromString(id);
+        } catch (IllegalArgumentException e) {
+            throw notFound(id);
+        }
+        return QuarkusTransaction.requiringNew().call(() -> {
+            ApiToken t = ApiToken.findById(uuid);
+            if (t == null || !t.orgId.equals(org)) {
+                throw notFound(id);
+            }
+            if (t.revokedAt == null) {
+                t.revokedAt = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+            }
+            return TokenView.from(t, null);
+        });
+    }
+
+    private static LedgerException notFound(String id) {
+        return new LedgerException(LedgerException.Kind.NOT_FOUND, "token-not-found", "No such token",
+                "This organisation has no token " + id);
+    }
+
+    private static LedgerException field(String field, String detail) {
+        return new LedgerException(LedgerException.Kind.RULE, "invalid-token-request", "Invalid token request", detail,
+                Map.of("field", field), null);
+    }
+}

@@ -1,0 +1,187 @@
+package org.fabtrail.api;
+
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.fabtrail.api.auth.Authenticator;
+import org.fabtrail.api.auth.Caller;
+import org.fabtrail.custody.CustodyQueries;
+import org.fabtrail.custody.UnitKey;
+import org.fabtrail.ledger.CheckpointSigner;
+import org.fabtrail.ledger.Ledger;
+import org.fabtrail.ledger.LedgerException;
+import org.fabtrail.ledger.LedgerStore;
+import org.fabtrail.ledger.merkle.NodeId;
+import org.fabtrail.ledger.merkle.Proofs;
+
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Units for partner reconciliation and inspectors: current state, history, and the offline bundle. A unit the
+ * caller may not see answers 404, exactly like a unit that does not exist.
+ */
+@Path("/api/v1/units")
+@Tag(name = "Units")
+@Produces(MediaType.APPLICATION_JSON)
+public class UnitsResource {
+
+    /** Most items on one page. */
+    public static final int MAX_PAGE = 500;
+
+    @Inject
+    Authenticator auth;
+    @Inject
+    Ledger ledger;
+    @Inject
+    LedgerStore store;
+    @Inject
+    CheckpointSigner signer;
+
+    private final CustodyQueries queries = new CustodyQueries();
+
+    /** The caller's visibility: null sees everything. */
+    static String visibleTo(Caller c) {
+        return c.seesAll() ? null : c.org();
+    }
+
+    static UnitKey key(String manufacturer, String serial) {
+        if (!org.fabtrail.ledger.EnvelopeParser.SLUG.matcher(manufacturer).matches()
+                || !UnitKey.SERIAL.matcher(serial).matches()) {
+            throw notFound(manufacturer, serial);
+        }
+        return new UnitKey(manufacturer, serial);
+    }
+
+    static LedgerException notFound(String manufacturer, String serial) {
+        return new LedgerException(LedgerException.Kind.NOT_FOUND, "unit-not-found", "No such unit",
+                "No unit " + manufacturer + "/" + serial + " that you may see");
+    }
+
+    private UnitKey visible(Connection c, Caller caller, String manufacturer, String serial) throws SQLException {
+        UnitKey k = key(manufacturer, serial);
+        if (!queries.canSee(c, visibleTo(caller), k)) {
+            throw notFound(manufacturer, serial);
+        }
+        return k;
+    }
+
+    Views.UnitView view(Connection c, CustodyQueries.UnitRecord u) throws SQLException {
+        Views.TransferView pending = u.pendingTransfer() == null ? null
+                : queries.transfer(c, u.pendingTransfer()).map(Views.TransferView::from).orElse(null);
+        return Views.UnitView.from(u, queries.components(c, u.key()), pending);
+    }
+
+    @GET
+    @Operation(summary = "Units you may see, filtered, in (manufacturer, serial) order with cursor pagination")
+    public Views.Page<Views.UnitView> list(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
+                                           @QueryParam("custodian") String custodian, @QueryParam("site") String site,
+                                           @QueryParam("status") String status, @QueryParam("kind") String kind,
+                                           @QueryParam("model") String model,
+                                           @QueryParam("manufacturer") String manufacturer,
+                                           @QueryParam("after") String after, @QueryParam("limit") String limit) {
+        Caller caller = auth.caller(authorization).require(Caller.READ);
+        int n = Paging.limit(limit, 100, MAX_PAGE);
+        UnitKey cursor = Paging.unitCursor(after);
+        CustodyQueries.UnitFilter filter = new CustodyQueries.UnitFilter(custodian, site, status, kind, model, manufacturer);
+        return ledger.read(c -> {
+            List<CustodyQueries.UnitRecord> rows = queries.units(c, filter, visibleTo(caller), cursor, n + 1);
+            List<Views.UnitView> items = new ArrayList<>();
+            for (CustodyQueries.UnitRecord u : rows.subList(0, Math.min(n, rows.size()))) {
+                items.add(Views.UnitView.from(u, null, null));
+            }
+            String next = rows.size() > n ? Paging.unitCursor(rows.get(n - 1).key()) : null;
+            return new Views.Page<>(items, next);
+        });
+    }
+
+    @GET
+    @Path("{manufacturer}/{serial}")
+    @Operation(summary = "A unit's current state: custodian, site, status, assembly, pending transfer")
+    public Views.UnitView get(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
+                              @PathParam("manufacturer") String manufacturer, @PathParam("serial") String serial) {
+        Caller caller = auth.caller(authorization).require(Caller.READ);
+        return ledger.read(c -> view(c, queries.unit(c, visible(c, caller, manufacturer, serial)).orElseThrow()));
+    }
+
+    @GET
+    @Path("{manufacturer}/{serial}/history")
+    @Operation(summary = "Every entry about the unit (including moves inside its parent), in log order")
+    public List<Views.EntryView> history(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
+                                         @PathParam("manufacturer") String manufacturer,
+                                         @PathParam("serial") String serial) {
+        Caller caller = auth.caller(authorization).require(Caller.READ);
+        return ledger.read(c -> {
+            UnitKey k = visible(c, caller, manufacturer, serial);
+            List<Views.EntryView> out = new ArrayList<>();
+            for (long idx : queries.entryIndexes(c, k)) {
+                out.add(Views.EntryView.from(store.entry(c, idx).orElseThrow()));
+            }
+            return out;
+        });
+    }
+
+    /** Everything needed to check a unit's record offline: see docs/api.md, "Offline bundle". */
+    @JsonPropertyOrder({"unit", "checkpoint", "logKey", "entries", "keys"})
+    public record Bundle(Views.UnitView unit, String checkpoint, String logKey, List<BundleEntry> entries,
+                         List<Views.KeyView> keys) {
+    }
+
+    /** One entry of a bundle: the exact leaf bytes (base64), its hash, and its inclusion proof. */
+    @JsonPropertyOrder({"index", "leaf", "leafHash", "inclusionProof"})
+    public record BundleEntry(long index, String leaf, String leafHash, List<String> inclusionProof) {
+    }
+
+    @GET
+    @Path("{manufacturer}/{serial}/bundle")
+    @Operation(summary = "Offline bundle: the unit's entries as leaf bytes, each with an inclusion proof against one "
+            + "checkpoint, that checkpoint, the log's key and the signing keys involved")
+    public Bundle bundle(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
+                         @PathParam("manufacturer") String manufacturer, @PathParam("serial") String serial) {
+        Caller caller = auth.caller(authorization).require(Caller.READ);
+        return ledger.read(c -> {
+            UnitKey k = visible(c, caller, manufacturer, serial);
+            LedgerStore.StoredCheckpoint cp = store.latestCheckpoint(c).orElseThrow();
+            long size = cp.treeSize();
+            List<LedgerStore.StoredEntry> entries = new ArrayList<>();
+            for (long idx : queries.entryIndexes(c, k)) {
+                if (idx < size) {
+                    entries.add(store.entry(c, idx).orElseThrow());
+                }
+            }
+            Set<NodeId> plan = new HashSet<>();
+            for (LedgerStore.StoredEntry e : entries) {
+                plan.addAll(Proofs.inclusionNodes(e.index(), size));
+            }
+            var source = LedgerStore.source(store.nodes(c, plan));
+            List<BundleEntry> out = new ArrayList<>();
+            Set<String> keyIds = new LinkedHashSet<>();
+            for (LedgerStore.StoredEntry e : entries) {
+                out.add(new BundleEntry(e.index(), Base64.getEncoder().encodeToString(e.leaf()),
+                        HexFormat.of().formatHex(e.leafHash()),
+                        Proofs.inclusion(e.index(), size, source).stream().map(HexFormat.of()::formatHex).toList()));
+                keyIds.add(e.keyId());
+            }
+            List<Views.KeyView> keys = queries.keys(c, null, List.copyOf(keyIds)).stream().map(Views.KeyView::from).toList();
+            return new Bundle(view(c, queries.unit(c, k).orElseThrow()), cp.note(), signer.vkey(), out, keys);
+        });
+    }
+}

@@ -1,0 +1,53 @@
+package org.fabtrail.api.auth;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.fabtrail.ledger.LedgerException;
+import org.fabtrail.server.FabtrailConfig;
+
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A token bucket per API token: {@code fabtrail.api.rate-per-second} requests a second on average, bursts up to
+ * {@code fabtrail.api.rate-burst}. Over the limit a request is refused with 429 and a Retry-After that says when
+ * the next one will be let through. Per instance (each instance counts its own requests).
+ */
+@ApplicationScoped
+public class RateLimiter {
+
+    private static final class Bucket {
+        double tokens;
+        long updatedNanos;
+    }
+
+    @Inject
+    FabtrailConfig config;
+
+    private final Map<UUID, Bucket> buckets = new ConcurrentHashMap<>();
+
+    public void acquire(UUID token) {
+        double rate = config.api().ratePerSecond();
+        double burst = config.api().rateBurst();
+        Bucket b = buckets.computeIfAbsent(token, k -> {
+            Bucket nb = new Bucket();
+            nb.tokens = burst;
+            nb.updatedNanos = System.nanoTime();
+            return nb;
+        });
+        synchronized (b) {
+            long now = System.nanoTime();
+            b.tokens = Math.min(burst, b.tokens + (now - b.updatedNanos) / 1e9 * rate);
+            b.updatedNanos = now;
+            if (b.tokens >= 1) {
+                b.tokens -= 1;
+                return;
+            }
+            long retry = (long) Math.ceil((1 - b.tokens) / rate);
+            throw new LedgerException(LedgerException.Kind.RATE_LIMITED, "rate-limited", "Too many requests",
+                    "This token may make " + (long) rate + " requests a second (bursts of " + (long) burst
+                            + "); retry in " + Math.max(1, retry) + " s", Map.of("retryAfter", Math.max(1, retry)), null);
+        }
+    }
+}

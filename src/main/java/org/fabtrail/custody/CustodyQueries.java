@@ -1,0 +1,323 @@
+package org.fabtrail.custody;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Read-side queries over the custody projections, with the visibility rule applied in SQL: an organisation sees
+ * the units it made, holds, held or was sent ({@code unit_parties}) and the entries about them, plus its own
+ * entries and the public registry entries (organisations, keys, sites); {@code visibleTo == null} sees all
+ * (operator, inspectors, regulators). Stateless; works on the caller's connection.
+ */
+public final class CustodyQueries {
+
+    /** Entry types about the registry, visible to every organisation (needed to check signatures). */
+    public static final List<String> PUBLIC_TYPES = List.of("org.register", "key.add", "key.revoke", "site.register");
+
+    public record UnitRecord(UnitKey key, String kind, String model, String eccn, String status, String custodian,
+                             String site, UnitKey parent, UUID pendingTransfer, byte[] deviceCertificate,
+                             long registeredIdx, Instant registeredAt, long lastIdx, Instant updatedAt) {
+    }
+
+    public record TransferRecord(UUID id, long dispatchIdx, String sender, String senderSite, String receiver,
+                                 String receiverSite, String carrier, String shipmentRef, String licenceRef,
+                                 Instant expectedArrival, String state, Instant dispatchedAt, Long closedIdx,
+                                 Instant closedAt, List<TransferUnit> units) {
+    }
+
+    public record TransferUnit(UnitKey unit, String state, Long receivedIdx, String receivedSite) {
+    }
+
+    public record OrgRecord(String id, String name, String country, List<String> roles, long registeredIdx) {
+    }
+
+    public record KeyRecord(String keyId, String org, String algorithm, byte[] spki, long addedIdx, Long revokedIdx) {
+    }
+
+    public record SiteRecord(String org, String id, String name, String country, String address, Double latitude,
+                             Double longitude, long registeredIdx) {
+    }
+
+    /** Filters for listing units; null means any. */
+    public record UnitFilter(String custodian, String site, String status, String kind, String model,
+                             String manufacturer) {
+    }
+
+    private static final String UNIT_COLUMNS = "u.manufacturer, u.serial, u.kind, u.model, u.eccn, u.status, "
+            + "u.custodian, u.site, u.parent_manufacturer, u.parent_serial, u.pending_transfer, u.device_certificate, "
+            + "u.registered_idx, u.registered_at, u.last_idx, u.updated_at";
+
+    public boolean canSee(Connection c, String visibleTo, UnitKey unit) throws SQLException {
+        String sql = visibleTo == null ? "SELECT 1 FROM units WHERE manufacturer = ? AND serial = ?"
+                : "SELECT 1 FROM unit_parties WHERE manufacturer = ? AND serial = ? AND org_id = ?";
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, unit.manufacturer());
+            ps.setString(2, unit.serial());
+            if (visibleTo != null) {
+                ps.setString(3, visibleTo);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
+    public Optional<UnitRecord> unit(Connection c, UnitKey key) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + UNIT_COLUMNS
+                + " FROM units u WHERE u.manufacturer = ? AND u.serial = ?")) {
+            ps.setString(1, key.manufacturer());
+            ps.setString(2, key.serial());
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(unit(rs)) : Optional.empty();
+            }
+        }
+    }
+
+    public List<UnitKey> components(Connection c, UnitKey parent) throws SQLException {
+        List<UnitKey> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT manufacturer, serial FROM units "
+                + "WHERE parent_manufacturer = ? AND parent_serial = ? ORDER BY manufacturer, serial")) {
+            ps.setString(1, parent.manufacturer());
+            ps.setString(2, parent.serial());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new UnitKey(rs.getString(1), rs.getString(2)));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Log indexes of every entry about the unit, in log order. */
+    public List<Long> entryIndexes(Connection c, UnitKey unit) throws SQLException {
+        List<Long> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT idx FROM unit_entries WHERE manufacturer = ? AND serial = ? ORDER BY idx")) {
+            ps.setString(1, unit.manufacturer());
+            ps.setString(2, unit.serial());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getLong(1));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Units matching the filter and visible to the caller, in (manufacturer, serial) order after the cursor. */
+    public List<UnitRecord> units(Connection c, UnitFilter f, String visibleTo, UnitKey after, int limit)
+            throws SQLException {
+        StringBuilder sql = new StringBuilder("SELECT " + UNIT_COLUMNS + " FROM units u");
+        List<Object> params = new ArrayList<>();
+        if (visibleTo != null) {
+            sql.append(" JOIN unit_parties p ON p.manufacturer = u.manufacturer AND p.serial = u.serial AND p.org_id = ?");
+            params.add(visibleTo);
+        }
+        sql.append(" WHERE true");
+        addFilter(sql, params, "u.custodian", f.custodian());
+        addFilter(sql, params, "u.site", f.site());
+        addFilter(sql, params, "u.status", f.status());
+        addFilter(sql, params, "u.kind", f.kind());
+        addFilter(sql, params, "u.model", f.model());
+        addFilter(sql, params, "u.manufacturer", f.manufacturer());
+        if (after != null) {
+            sql.append(" AND (u.manufacturer, u.serial) > (?, ?)");
+            params.add(after.manufacturer());
+            params.add(after.serial());
+        }
+        sql.append(" ORDER BY u.manufacturer, u.serial LIMIT ?");
+        params.add(limit);
+        List<UnitRecord> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+            for (int i = 0; i < params.size(); i++) {
+                ps.setObject(i + 1, params.get(i));
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(unit(rs));
+                }
+            }
+        }
+        return out;
+    }
+
+    private static void addFilter(StringBuilder sql, List<Object> params, String column, String value) {
+        if (value != null) {
+            sql.append(" AND ").append(column).append(" = ?");
+            params.add(value);
+        }
+    }
+
+    /**
+     * Indexes of the entries the caller may see with index > {@code after}, in log order. Gap-free while writes
+     * continue: batches commit whole and in index order, so nothing can appear later below a returned index.
+     */
+    public List<Long> feed(Connection c, String visibleTo, long after, int limit) throws SQLException {
+        String sql = visibleTo == null
+                ? "SELECT idx FROM log_entries WHERE idx > ? ORDER BY idx LIMIT ?"
+                : "SELECT e.idx FROM log_entries e WHERE e.idx > ? AND (e.actor = ? OR e.entry_type = ANY (?) "
+                        + "OR EXISTS (SELECT 1 FROM unit_entries ue JOIN unit_parties p ON p.manufacturer = "
+                        + "ue.manufacturer AND p.serial = ue.serial AND p.org_id = ? WHERE ue.idx = e.idx)) "
+                        + "ORDER BY e.idx LIMIT ?";
+        List<Long> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setLong(1, after);
+            if (visibleTo == null) {
+                ps.setInt(2, limit);
+            } else {
+                ps.setString(2, visibleTo);
+                ps.setArray(3, c.createArrayOf("text", PUBLIC_TYPES.toArray()));
+                ps.setString(4, visibleTo);
+                ps.setInt(5, limit);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getLong(1));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Whether the caller may see the entry at {@code index} (same rule as the feed). */
+    public boolean canSeeEntry(Connection c, String visibleTo, long index) throws SQLException {
+        if (visibleTo == null) {
+            return true;
+        }
+        List<Long> one = feed(c, visibleTo, index - 1, 1);
+        return !one.isEmpty() && one.get(0) == index;
+    }
+
+    public Optional<TransferRecord> transfer(Connection c, UUID id) throws SQLException {
+        List<TransferRecord> list = transfers(c, "t.id = ?", List.of(id), 1);
+        return list.isEmpty() ? Optional.empty() : Optional.of(list.get(0));
+    }
+
+    /** Transfers the organisation sends or receives (all, for null), newest first. */
+    public List<TransferRecord> transfers(Connection c, String org, String state, int limit) throws SQLException {
+        StringBuilder where = new StringBuilder("true");
+        List<Object> params = new ArrayList<>();
+        if (org != null) {
+            where.append(" AND (t.sender = ? OR t.receiver = ?)");
+            params.add(org);
+            params.add(org);
+        }
+        if (state != null) {
+            where.append(" AND t.state = ?");
+            params.add(state);
+        }
+        return transfers(c, where.toString(), params, limit);
+    }
+
+    private List<TransferRecord> transfers(Connection c, String where, List<Object> params, int limit) throws SQLException {
+        List<TransferRecord> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT t.id, t.dispatch_idx, t.sender, t.sender_site, t.receiver, "
+                + "t.receiver_site, t.carrier, t.shipment_ref, t.licence_ref, t.expected_arrival, t.state, t.dispatched_at, "
+                + "t.closed_idx, t.closed_at FROM transfers t WHERE " + where + " ORDER BY t.dispatch_idx DESC LIMIT ?")) {
+            int i = 1;
+            for (Object p : params) {
+                ps.setObject(i++, p);
+            }
+            ps.setInt(i, limit);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    UUID id = rs.getObject(1, UUID.class);
+                    out.add(new TransferRecord(id, rs.getLong(2), rs.getString(3), rs.getString(4), rs.getString(5),
+                            rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9), instant(rs, 10),
+                            rs.getString(11), instant(rs, 12), (Long) rs.getObject(13), instant(rs, 14), List.of()));
+                }
+            }
+        }
+        List<TransferRecord> withUnits = new ArrayList<>(out.size());
+        for (TransferRecord t : out) {
+            List<TransferUnit> units = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT manufacturer, serial, state, received_idx, received_site "
+                    + "FROM transfer_units WHERE transfer_id = ? ORDER BY manufacturer, serial")) {
+                ps.setObject(1, t.id());
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        units.add(new TransferUnit(new UnitKey(rs.getString(1), rs.getString(2)), rs.getString(3),
+                                (Long) rs.getObject(4), rs.getString(5)));
+                    }
+                }
+            }
+            withUnits.add(new TransferRecord(t.id(), t.dispatchIdx(), t.sender(), t.senderSite(), t.receiver(),
+                    t.receiverSite(), t.carrier(), t.shipmentRef(), t.licenceRef(), t.expectedArrival(), t.state(),
+                    t.dispatchedAt(), t.closedIdx(), t.closedAt(), units));
+        }
+        return withUnits;
+    }
+
+    public List<OrgRecord> orgs(Connection c, String id) throws SQLException {
+        List<OrgRecord> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT id, name, country, roles, registered_idx FROM orgs"
+                + (id == null ? "" : " WHERE id = ?") + " ORDER BY id")) {
+            if (id != null) {
+                ps.setString(1, id);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new OrgRecord(rs.getString(1), rs.getString(2), rs.getString(3),
+                            List.of((String[]) rs.getArray(4).getArray()), rs.getLong(5)));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Keys of an organisation, or the keys with the given ids (for bundles). */
+    public List<KeyRecord> keys(Connection c, String org, List<String> keyIds) throws SQLException {
+        String sql = "SELECT key_id, org_id, algorithm, spki, added_idx, revoked_idx FROM org_keys WHERE "
+                + (org != null ? "org_id = ?" : "key_id = ANY (?)") + " ORDER BY added_idx";
+        List<KeyRecord> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            if (org != null) {
+                ps.setString(1, org);
+            } else {
+                ps.setArray(1, c.createArrayOf("text", keyIds.toArray()));
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new KeyRecord(rs.getString(1), rs.getString(2), rs.getString(3), rs.getBytes(4),
+                            rs.getLong(5), (Long) rs.getObject(6)));
+                }
+            }
+        }
+        return out;
+    }
+
+    public List<SiteRecord> sites(Connection c, String org) throws SQLException {
+        List<SiteRecord> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT org_id, id, name, country, address, latitude, longitude, "
+                + "registered_idx FROM sites WHERE org_id = ? ORDER BY id")) {
+            ps.setString(1, org);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new SiteRecord(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                            rs.getString(5), (Double) rs.getObject(6), (Double) rs.getObject(7), rs.getLong(8)));
+                }
+            }
+        }
+        return out;
+    }
+
+    private static UnitRecord unit(ResultSet rs) throws SQLException {
+        return new UnitRecord(new UnitKey(rs.getString(1), rs.getString(2)), rs.getString(3), rs.getString(4),
+                rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8),
+                rs.getString(9) == null ? null : new UnitKey(rs.getString(9), rs.getString(10)),
+                rs.getObject(11, UUID.class), rs.getBytes(12), rs.getLong(13), instant(rs, 14), rs.getLong(15),
+                instant(rs, 16));
+    }
+
+    private static Instant instant(ResultSet rs, int col) throws SQLException {
+        var t = rs.getTimestamp(col);
+        return t == null ? null : t.toInstant();
+    }
+}
