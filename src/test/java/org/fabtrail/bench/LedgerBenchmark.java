@@ -51,6 +51,8 @@ public final class LedgerBenchmark {
         LedgerBenchmark b = new LedgerBenchmark(opt.get("url"));
         String org = "bench-" + UUID.randomUUID().toString().substring(0, 8);
         SigningKey key = b.onboard(org, opt.get("token"));
+        b.post("/api/v1/entries", signed(org, key, "site.register", Map.of("site", "fab-1", "name", "Bench fab",
+                "country", "TW", "address", "Hsinchu")), b.partnerToken, 201);
         int batchEntries = Integer.parseInt(opt.get("batch-entries"));
         int singleEntries = Integer.parseInt(opt.get("single-entries"));
 
@@ -68,9 +70,25 @@ public final class LedgerBenchmark {
                     Integer.parseInt(opt.get("single-clients")));
         }
         b.proofPhase(Integer.parseInt(opt.get("proofs")), Integer.parseInt(opt.get("proof-clients")));
+        b.lookupPhase(envelopes, Integer.parseInt(opt.get("proofs")), Integer.parseInt(opt.get("proof-clients")));
     }
 
-    /** Key additions by the benchmark organisation: the heaviest partner-signable entry type available. */
+    /** One signed envelope. */
+    static String signed(String org, SigningKey key, String type, Map<String, Object> fields) {
+        Map<String, Object> payload = new LinkedHashMap<>();
+        payload.put("id", UUID.randomUUID().toString());
+        payload.put("type", type);
+        payload.put("actor", org);
+        payload.put("time", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
+        payload.putAll(fields);
+        Map<String, Object> sig = new LinkedHashMap<>();
+        sig.put("keyId", key.keyId());
+        sig.put("alg", key.algorithm().wireName());
+        sig.put("value", Base64.getEncoder().encodeToString(key.sign(Jcs.canonicalize(payload))));
+        return Jcs.canonicalString(Map.of("payload", payload, "signature", sig));
+    }
+
+    /** Unit registrations by the benchmark manufacturer: what a fab's bulk upload sends. */
     static List<String> presign(String org, SigningKey key, int n) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(Runtime.getRuntime().availableProcessors());
         List<Future<List<String>>> parts = new ArrayList<>();
@@ -80,18 +98,8 @@ public final class LedgerBenchmark {
             parts.add(pool.submit(() -> {
                 List<String> out = new ArrayList<>(count);
                 for (int i = 0; i < count; i++) {
-                    Map<String, Object> payload = new LinkedHashMap<>();
-                    payload.put("id", UUID.randomUUID().toString());
-                    payload.put("type", "key.add");
-                    payload.put("actor", org);
-                    payload.put("time", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
-                    payload.put("org", org);
-                    payload.put("publicKey", SigningKey.generate(SignatureAlgorithm.ED25519).verificationKey().toPem());
-                    Map<String, Object> sig = new LinkedHashMap<>();
-                    sig.put("keyId", key.keyId());
-                    sig.put("alg", "Ed25519");
-                    sig.put("value", Base64.getEncoder().encodeToString(key.sign(Jcs.canonicalize(payload))));
-                    out.add(Jcs.canonicalString(Map.of("payload", payload, "signature", sig)));
+                    out.add(signed(org, key, "unit.register", Map.of("serial", "GPU-" + UUID.randomUUID(),
+                            "kind", "accelerator", "model", "H200-SXM", "eccn", "3A090.a", "site", "fab-1")));
                 }
                 return out;
             }));
@@ -104,12 +112,18 @@ public final class LedgerBenchmark {
         return all;
     }
 
+    /** The benchmark organisation's API token (read, write). */
+    private String partnerToken;
+
     private SigningKey onboard(String org, String token) throws Exception {
-        post("/api/v1/admin/orgs", "{\"id\":\"" + org + "\",\"name\":\"Benchmark\",\"country\":\"DE\",\"roles\":[\"distributor\"]}",
+        post("/api/v1/admin/orgs", "{\"id\":\"" + org + "\",\"name\":\"Benchmark\",\"country\":\"TW\",\"roles\":[\"manufacturer\"]}",
                 token, 201);
         SigningKey key = SigningKey.generate(SignatureAlgorithm.ED25519);
         post("/api/v1/admin/orgs/" + org + "/keys", "{\"publicKey\":" + Jcs.canonicalString(key.verificationKey().toPem()) + "}",
                 token, 201);
+        String created = post("/api/v1/orgs/" + org + "/tokens", "{\"name\":\"bench\",\"scopes\":[\"read\",\"write\"]}",
+                token, 201);
+        partnerToken = created.replaceAll(".*\"token\":\"([^\"]+)\".*", "$1");
         return key;
     }
 
@@ -132,7 +146,7 @@ public final class LedgerBenchmark {
             bodies.add("[" + String.join(",", envelopes.subList(i, Math.min(envelopes.size(), i + batchSize))) + "]");
         }
         long[] latencies = run(bodies.size(), clients, i -> {
-            String answer = post("/api/v1/entries/batch", bodies.get(i), null, 200);
+            String answer = post("/api/v1/entries/batch", bodies.get(i), partnerToken, 200);
             if (answer.contains("\"status\":4") || answer.contains("\"status\":5")) {
                 throw new IllegalStateException("a batch item was refused: " + answer.substring(0, 500));
             }
@@ -141,23 +155,37 @@ public final class LedgerBenchmark {
     }
 
     private void singlePhase(List<String> envelopes, int clients) throws Exception {
-        long[] latencies = run(envelopes.size(), clients, i -> post("/api/v1/entries", envelopes.get(i), null, 201));
+        long[] latencies = run(envelopes.size(), clients, i -> post("/api/v1/entries", envelopes.get(i), partnerToken, 201));
         report("single entries", envelopes.size(), clients, latencies, envelopes.size());
     }
 
     private void proofPhase(int n, int clients) throws Exception {
-        String cp = get("/api/v1/log/checkpoint");
+        String cp = get("/api/v1/log/checkpoint", null);
         long size = Long.parseLong(cp.split("\n")[1]);
         long[] latencies = run(n, clients, i -> {
             long index = ThreadLocalRandom.current().nextLong(size);
-            get("/api/v1/log/proof/inclusion?index=" + index + "&size=" + size);
+            get("/api/v1/log/proof/inclusion?index=" + index + "&size=" + size, null);
         });
         report("inclusion proofs (tree size " + size + ")", n, clients, latencies, n);
     }
 
-    private String get(String path) throws Exception {
-        HttpResponse<String> resp = http.send(HttpRequest.newBuilder(URI.create(url + path)).GET().build(),
-                HttpResponse.BodyHandlers.ofString());
+    private void lookupPhase(List<String> envelopes, int n, int clients) throws Exception {
+        List<String> serials = new ArrayList<>();
+        for (int i = 0; i < Math.min(envelopes.size(), 10_000); i++) {
+            serials.add(envelopes.get(i).replaceAll(".*\"serial\":\"([^\"]+)\".*", "$1"));
+        }
+        String org = envelopes.get(0).replaceAll(".*\"actor\":\"([^\"]+)\".*", "$1");
+        long[] latencies = run(n, clients, i -> get("/api/v1/units/" + org + "/"
+                + serials.get(ThreadLocalRandom.current().nextInt(serials.size())), partnerToken));
+        report("unit lookups", n, clients, latencies, n);
+    }
+
+    private String get(String path, String token) throws Exception {
+        HttpRequest.Builder r = HttpRequest.newBuilder(URI.create(url + path)).GET();
+        if (token != null) {
+            r.header("Authorization", "Bearer " + token);
+        }
+        HttpResponse<String> resp = http.send(r.build(), HttpResponse.BodyHandlers.ofString());
         if (resp.statusCode() != 200) {
             throw new IllegalStateException(path + " answered " + resp.statusCode() + ": " + resp.body());
         }
