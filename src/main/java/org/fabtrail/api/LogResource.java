@@ -91,10 +91,13 @@ public class LogResource {
         for (String group : (m.group(1) + m.group(2)).split("/")) {
             n = Math.multiplyExact(n, 1000) + Long.parseLong(group.startsWith("x") ? group.substring(1) : group);
         }
-        int width = m.group(3) == null ? Ledger.TILE_WIDTH : Integer.parseInt(m.group(3));
-        if (width >= Ledger.TILE_WIDTH) {
-            throw new LedgerException(LedgerException.Kind.NOT_FOUND, "no-such-tile", "No such tile",
-                    "A partial tile's width is 1 to 255");
+        int width = Ledger.TILE_WIDTH;
+        if (m.group(3) != null) {
+            width = Integer.parseInt(m.group(3));
+            if (width >= Ledger.TILE_WIDTH) {
+                throw new LedgerException(LedgerException.Kind.NOT_FOUND, "no-such-tile", "No such tile",
+                        "A partial tile's width is 1 to 255");
+            }
         }
         byte[] tile = ledger.hashTile(Integer.parseInt(level), n, width).orElseThrow(() -> new LedgerException(
                 LedgerException.Kind.NOT_FOUND, "no-such-tile", "No such tile",

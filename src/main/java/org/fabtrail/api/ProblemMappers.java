@@ -1,6 +1,7 @@
 package org.fabtrail.api;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 import org.fabtrail.ledger.LedgerException;
@@ -91,6 +92,15 @@ public class ProblemMappers {
     public Response json(JsonProcessingException e) {
         return Problem.of(400, "invalid-json", "Malformed request", "The body is not the expected JSON: "
                 + e.getOriginalMessage()).toResponse();
+    }
+
+    /**
+     * Well-formed JSON of the wrong shape (a string where an array belongs). Quarkus REST's own mapper for this
+     * exact type would otherwise win over {@link #json} and answer 400 with an empty body.
+     */
+    @ServerExceptionMapper
+    public Response mismatched(MismatchedInputException e) {
+        return json(e);
     }
 
     @ServerExceptionMapper

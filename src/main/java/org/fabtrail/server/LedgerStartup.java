@@ -20,7 +20,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Runs once the schema is migrated: refuses a non-durable database, writes the genesis entry into an empty log
- * (the operator's key, signed by itself), refuses an operator key the log does not know, and seeds demo data.
+ * (the operator's key, signed by itself), refuses an operator key the log does not know or an origin other than
+ * the log's, and seeds demo data.
  */
 @ApplicationScoped
 public class LedgerStartup {
@@ -50,12 +51,27 @@ public class LedgerStartup {
                     operatorKey.keyId());
         } else {
             requireRegisteredOperatorKey();
+            ledger.latestCheckpoint().ifPresent(cp -> requireSameOrigin(config.logOrigin(), cp.note()));
         }
         if (config.demo()) {
             demo.seedIfEmpty();
         }
         LOG.infof("Log %s: %d entries; checkpoint key %s", config.logOrigin(), ledger.head().size(),
                 operatorKey.keyId());
+    }
+
+    /**
+     * A log keeps its origin for good: checkpoints under another origin would make the log fail verification from
+     * then on (and would not verify with the vkey partners pinned), and history cannot be rewritten to undo it.
+     */
+    static void requireSameOrigin(String configured, String latestCheckpointNote) {
+        int end = latestCheckpointNote.indexOf('\n');
+        String origin = end < 0 ? latestCheckpointNote : latestCheckpointNote.substring(0, end);
+        if (!origin.equals(configured)) {
+            throw new IllegalStateException("Fabtrail refuses to start: this log's checkpoints have the origin \""
+                    + origin + "\" but FABTRAIL_LOG_ORIGIN is \"" + configured + "\". A log keeps its origin for good; "
+                    + "set FABTRAIL_LOG_ORIGIN=" + origin);
+        }
     }
 
     private void requireRegisteredOperatorKey() throws SQLException {

@@ -76,6 +76,12 @@ class AdminResourceTest {
         EntriesResourceTest.problem(registerOrg(ApiClient.ADMIN, Map.of("id", "admin-c", "country", "US",
                 "roles", List.of("datacenter"))), 422, "missing-field");
         EntriesResourceTest.problem(registerOrg(ApiClient.ADMIN, "{\"id\": "), 400, "invalid-json");
+        // well-formed JSON of the wrong shape is a problem+json too, not an empty 400
+        EntriesResourceTest.problem(registerOrg(ApiClient.ADMIN,
+                "{\"id\": \"admin-c\", \"name\": \"C\", \"country\": \"US\", \"roles\": \"datacenter\"}"), 400,
+                "invalid-json");
+        EntriesResourceTest.problem(given().header("Authorization", ApiClient.ADMIN).contentType("application/json")
+                .body("{\"publicKey\": [\"x\"]}").post("/api/v1/admin/orgs/admin-dup/keys"), 400, "invalid-json");
         EntriesResourceTest.problem(given().header("Authorization", ApiClient.ADMIN).contentType("application/json")
                 .body(Map.of("publicKey", "-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n"))
                 .post("/api/v1/admin/orgs/admin-dup/keys"), 422, "invalid-public-key");
