@@ -10,6 +10,10 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.core.HttpHeaders;
@@ -50,6 +54,16 @@ public class EntriesResource {
     @Operation(summary = "Append a signed entry",
             description = "Answers 201 once the entry is durable and covered by a signed checkpoint, with its index, "
                     + "the checkpoint and an inclusion proof; 200 with the original answer for an identical resubmission.")
+    @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON, examples = @ExampleObject(
+            name = "unit.register", value = EXAMPLE_ENVELOPE)))
+    @APIResponse(responseCode = "201", description = "Appended: durable and covered by the signed checkpoint",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, examples = @ExampleObject(name = "receipt",
+                    value = EXAMPLE_RECEIPT)))
+    @APIResponse(responseCode = "200", description = "An identical resubmission: the original answer")
+    @APIResponse(responseCode = "409", description = "Same payload.id with another payload, or a custody conflict",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, examples = @ExampleObject(name = "not-custodian",
+                    value = EXAMPLE_PROBLEM)))
+    @APIResponse(responseCode = "422", description = "Breaks a rule of its entry type, or a bad signature")
     public Response submit(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, byte[] body) {
         Caller caller = auth.caller(authorization).require(Caller.WRITE);
         Envelope envelope = parser.parse(body);
@@ -130,6 +144,21 @@ public class EntriesResource {
         Problem p = ProblemMappers.problem(e);
         return new BatchResult(p.status(), id, null, p);
     }
+
+    static final String EXAMPLE_ENVELOPE = "{\"payload\":{\"actor\":\"acme-fab\",\"eccn\":\"3A090.a\","
+            + "\"id\":\"7d5c1a9e-3f2b-4c6d-9e8f-0a1b2c3d4e5f\",\"kind\":\"accelerator\",\"model\":\"H200-SXM\","
+            + "\"serial\":\"GH200-0001\",\"site\":\"hsinchu-f18\",\"time\":\"2026-11-27T08:00:00Z\","
+            + "\"type\":\"unit.register\"},\"signature\":{\"alg\":\"Ed25519\",\"keyId\":"
+            + "\"7250abde7c2a2c0f6a0a2bd6e4e0c8f4f1c6b5a2d3e4f5a6b7c8d9e0f1a2b482\",\"value\":\"<base64 signature over "
+            + "the RFC 8785 canonical payload>\"}}";
+    static final String EXAMPLE_RECEIPT = "{\"index\":41,\"leafHash\":\"<hex>\",\"integratedTime\":"
+            + "\"2026-11-27T08:00:00.123Z\",\"checkpoint\":\"fabtrail.local/log\\n42\\n<base64 root>\\n\\n— "
+            + "fabtrail.local/log <base64 signature>\\n\",\"inclusionProof\":{\"leafIndex\":41,\"treeSize\":42,"
+            + "\"hashes\":[\"<hex>\",\"<hex>\"]}}";
+    static final String EXAMPLE_PROBLEM = "{\"type\":\"urn:fabtrail:problem:not-custodian\",\"title\":"
+            + "\"Not the custodian\",\"status\":409,\"detail\":\"acme-fab/GH200-0001 is held by \\\"northwind\\\", "
+            + "not by \\\"acme-fab\\\"\",\"code\":\"not-custodian\",\"unit\":{\"manufacturer\":\"acme-fab\","
+            + "\"serial\":\"GH200-0001\"}}";
 
     /** How long a request waits for its batch to commit before answering 503 (the entry may still land). */
     static final long COMMIT_WAIT_SECONDS = 60;

@@ -1,0 +1,35 @@
+package org.fabtrail.api;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The served OpenAPI document describes every partner endpoint, the bearer scheme and examples. */
+@QuarkusTest
+class OpenApiTest {
+
+    @Test
+    void theDocumentCoversThePartnerApiWithExamples() {
+        JsonPath doc = given().get("/q/openapi?format=json").then().statusCode(200).extract().jsonPath();
+        for (String path : List.of("/api/v1/entries", "/api/v1/entries/batch", "/api/v1/units",
+                "/api/v1/units/{manufacturer}/{serial}", "/api/v1/units/{manufacturer}/{serial}/history",
+                "/api/v1/units/{manufacturer}/{serial}/bundle", "/api/v1/feed", "/api/v1/transfers",
+                "/api/v1/orgs/{org}", "/api/v1/orgs/{org}/tokens", "/api/v1/log/checkpoint",
+                "/api/v1/log/proof/inclusion", "/api/v1/log/proof/consistency")) {
+            assertNotNull(doc.get("paths.'" + path + "'"), path + " is documented");
+        }
+        assertEquals("bearer", doc.getString("components.securitySchemes.bearer.scheme"));
+        String example = doc.getString("paths.'/api/v1/entries'.post.requestBody.content.'application/json'.examples.'unit.register'.value");
+        assertNotNull(example);
+        assertTrue(example.contains("unit.register"), example);
+        assertNotNull(doc.get("paths.'/api/v1/entries'.post.responses.'409'.content.'application/problem+json'"));
+        given().get("/api/docs").then().statusCode(200);
+    }
+}
