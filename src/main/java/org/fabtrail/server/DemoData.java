@@ -303,7 +303,13 @@ public class DemoData {
                     + "|| ')' FROM (SELECT state, count(*) n FROM transfers GROUP BY state) t");
             String statuses = one(st, "SELECT coalesce(string_agg(serial || ' ' || status, ', ' ORDER BY serial), 'none') "
                     + "FROM units WHERE status <> 'active'");
-            return orgs + ", " + sites + ", " + units + ", " + transfers + "; reported: " + statuses;
+            String open = one(st, "SELECT coalesce(string_agg(t.id || ' ' || t.sender || '->' || t.receiver || ' (' "
+                    + "|| n || CASE WHEN n = 1 THEN ' unit)' ELSE ' units)' END, ', ' ORDER BY t.dispatch_idx), 'none') "
+                    + "FROM transfers t JOIN (SELECT transfer_id, "
+                    + "count(*) n FROM transfer_units WHERE state = 'in_transit' GROUP BY transfer_id) u "
+                    + "ON u.transfer_id = t.id");
+            return orgs + ", " + sites + ", " + units + ", " + transfers + "; reported: " + statuses
+                    + "; in transit on dispatch " + open;
         }
     }
 
