@@ -8,7 +8,9 @@ import org.fabtrail.custody.OperatorEntries;
 import org.fabtrail.ledger.Envelope;
 import org.fabtrail.ledger.EnvelopeParser;
 import org.fabtrail.ledger.Ledger;
+import org.fabtrail.ledger.LedgerException;
 import org.fabtrail.ledger.Receipt;
+import org.fabtrail.ledger.Receipts;
 import org.jboss.logging.Logger;
 
 import javax.sql.DataSource;
@@ -22,15 +24,27 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
- * Demo data for a first look (FABTRAIL_DEMO=true): organisations along a custody chain with their signing
- * keys. The demo organisations' private keys are written to {@code <data dir>/demo-keys/<org>.pem} (owner-only)
+ * Demo data for a first look (FABTRAIL_DEMO=true): a custody story through six organisations, seeded into an empty
+ * registry. The operator onboards the organisations and their keys; each registers its own sites; the manufacturer
+ * registers accelerators, servers, boards and modules, builds two 8-GPU servers, and ships them to a distributor,
+ * who forwards them to two data centres. Along the way one shipment is rejected, one is received only in part, one
+ * is still in transit, a GPU is stolen from a warehouse and another is decommissioned.
+ *
+ * <p>Every entry is signed by the organisation that makes it and goes through {@link Ledger#appendAll} and the
+ * custody rules like any partner submission; a refusal fails startup, since it means the story or the rules are
+ * wrong. The demo organisations' private keys are written to {@code <data dir>/demo-keys/<org>.pem} (owner-only)
  * so the examples in docs/api.md can sign entries with them.
  */
 @ApplicationScoped
@@ -42,10 +56,43 @@ public class DemoData {
     record DemoOrg(String id, String name, String country, List<String> roles, SignatureAlgorithm alg) {
     }
 
+    /** A site an organisation registers itself; latitude and longitude are both set or both null. */
+    record DemoSite(String org, String id, String name, String country, String address, Double latitude,
+                    Double longitude) {
+    }
+
+    static final String MANUFACTURER = "acme-fab";
+
     static final List<DemoOrg> ORGS = List.of(
             new DemoOrg("acme-fab", "Acme Semiconductor Fab 12", "TW", List.of("manufacturer"), SignatureAlgorithm.ED25519),
             new DemoOrg("northwind", "Northwind Logistics B.V.", "NL", List.of("distributor", "integrator"),
+                    SignatureAlgorithm.ES256),
+            new DemoOrg("helios-dc", "Helios Compute, Inc.", "US", List.of("datacenter"), SignatureAlgorithm.ED25519),
+            new DemoOrg("kestrel-dc", "Kestrel Data Centres FZ-LLC", "AE", List.of("datacenter"), SignatureAlgorithm.ES256),
+            new DemoOrg("bis-inspect", "BIS Office of Export Enforcement, Field Inspections", "US", List.of("inspector"),
+                    SignatureAlgorithm.ED25519),
+            new DemoOrg("eu-regulator", "EU Dual-Use Export Control Coordination Office", "BE", List.of("regulator"),
                     SignatureAlgorithm.ES256));
+
+    static final List<DemoSite> SITES = List.of(
+            new DemoSite("acme-fab", "hsinchu-fab12", "Acme Fab 12, Hsinchu Science Park", "TW",
+                    "8 Li-Hsin Road 6, Hsinchu Science Park, Hsinchu 300096, Taiwan", 24.7736, 121.0129),
+            new DemoSite("northwind", "ams-schiphol", "Northwind Schiphol Logistics Centre", "NL",
+                    "Pudongweg 31, 1437 EM Rozenburg, Netherlands", 52.2891, 4.7460),
+            new DemoSite("northwind", "venlo-integration", "Northwind Integration Centre Venlo", "NL",
+                    "Celsiusweg 40, 5928 PR Venlo, Netherlands", null, null),
+            new DemoSite("helios-dc", "ashburn-dc2", "Helios Ashburn DC2", "US",
+                    "44274 Round Table Plaza, Ashburn, VA 20147, United States", 39.0168, -77.4576),
+            new DemoSite("kestrel-dc", "dubai-dc1", "Kestrel DC1, Dubai Silicon Oasis", "AE",
+                    "Building A3, Dubai Silicon Oasis, Dubai, United Arab Emirates", 25.1215, 55.3773),
+            new DemoSite("bis-inspect", "washington-fo", "Washington Field Office", "US",
+                    "1401 Constitution Avenue NW, Washington, DC 20230, United States", null, null),
+            new DemoSite("eu-regulator", "brussels", "Dual-Use Coordination Office", "BE",
+                    "Rue de la Loi 170, 1000 Brussels, Belgium", 50.8430, 4.3826));
+
+    static final int GPUS = 24;
+    static final String GPU_MODEL = "H200-SXM";
+    static final String SERVER_MODEL = "HGX-H200-8GPU";
 
     @Inject
     Ledger ledger;
@@ -64,35 +111,223 @@ public class DemoData {
         if (orgCount() > 0) {
             return;
         }
+        long started = System.nanoTime();
         Path keyDir = Path.of(config.dataDir(), "demo-keys");
+        Story story = new Story();
+
+        // Onboarding: the operator registers each organisation and its first key; each organisation its sites.
+        Map<String, SigningKey> keys = story.keys;
+        List<String> keyFiles = new ArrayList<>();
         for (DemoOrg org : ORGS) {
-            append(operator.sign("org.register", Map.of("org", org.id(), "name", org.name(),
-                    "country", org.country(), "roles", org.roles())));
+            story.add(operator.sign("org.register", Map.of("org", org.id(), "name", org.name(),
+                    "country", org.country(), "roles", org.roles())), "org.register " + org.id());
             SigningKey key = SigningKey.generate(org.alg());
-            writeKey(keyDir.resolve(org.id() + ".pem"), key);
-            append(operator.sign("key.add", Map.of("org", org.id(), "publicKey", key.verificationKey().toPem())));
-            if (org.id().equals("acme-fab")) {
-                // The manufacturer rotates: it adds a second key itself, signing with its first.
-                SigningKey next = SigningKey.generate(SignatureAlgorithm.ED25519);
-                writeKey(keyDir.resolve(org.id() + "-2.pem"), next);
-                append(OperatorEntries.signAs(key, org.id(), UUID.randomUUID(), "key.add",
-                        Map.of("org", org.id(), "publicKey", next.verificationKey().toPem()), parser, clock));
+            keyFiles.add(writeKey(keyDir, org.id() + ".pem", key));
+            story.add(operator.sign("key.add", Map.of("org", org.id(), "publicKey", key.verificationKey().toPem())),
+                    "key.add " + org.id());
+            keys.put(org.id(), key);
+        }
+        // The manufacturer rotates: it adds a second key itself, signing with its first, and signs with it from then on.
+        SigningKey rotated = SigningKey.generate(SignatureAlgorithm.ED25519);
+        keyFiles.add(writeKey(keyDir, MANUFACTURER + "-2.pem", rotated));
+        story.signed(keys.get(MANUFACTURER), MANUFACTURER, "key.add",
+                Map.of("org", MANUFACTURER, "publicKey", rotated.verificationKey().toPem()));
+        keys.put(MANUFACTURER, rotated);
+
+        for (DemoSite s : SITES) {
+            Map<String, Object> fields = new LinkedHashMap<>();
+            fields.put("site", s.id());
+            fields.put("name", s.name());
+            fields.put("country", s.country());
+            fields.put("address", s.address());
+            if (s.latitude() != null) {
+                fields.put("latitude", s.latitude());
+                fields.put("longitude", s.longitude());
+            }
+            story.as(s.org(), "site.register", fields);
+        }
+
+        // Manufacturing at the fab: GPUs, servers, baseboards and network modules; two servers get 8 GPUs each.
+        String fab = "hsinchu-fab12";
+        for (int i = 1; i <= GPUS; i++) {
+            story.register(gpu(i), "accelerator", GPU_MODEL, "3A090.a", fab);
+        }
+        for (int i = 1; i <= 3; i++) {
+            story.register(server(i), "server", SERVER_MODEL, "4A090.a", fab);
+        }
+        story.register("HGXBB-0001", "board", "HGX-H200-Baseboard", "3A090.a", fab);
+        story.register("HGXBB-0002", "board", "HGX-H200-Baseboard", "3A090.a", fab);
+        story.register("CX7-0001", "module", "ConnectX-7-400G", "5A992.c", fab);
+        story.register("CX7-0002", "module", "ConnectX-7-400G", "5A992.c", fab);
+        story.as(MANUFACTURER, "unit.assemble", Map.of("parent", ref(server(1)), "components", refs(gpu(1), gpu(2),
+                gpu(3), gpu(4), gpu(5), gpu(6), gpu(7), gpu(8))));
+        story.as(MANUFACTURER, "unit.assemble", Map.of("parent", ref(server(2)), "components", refs(gpu(9), gpu(10),
+                gpu(11), gpu(12), gpu(13), gpu(14), gpu(15), gpu(16))));
+
+        // Fab -> distributor by air freight, under an export licence: both servers, loose GPUs and NICs. Received.
+        UUID toNorthwind = story.dispatch(MANUFACTURER, "northwind", "ams-schiphol",
+                refs(server(1), server(2), gpu(17), gpu(18), gpu(19), gpu(20), gpu(21), gpu(22), "CX7-0001", "CX7-0002"),
+                "China Airlines Cargo", "AWB 297-48213375", "TW-EXP-2026-000418", Duration.ofDays(2));
+        story.receive("northwind", toNorthwind, "ams-schiphol",
+                refs(server(1), server(2), gpu(17), gpu(18), gpu(19), gpu(20), gpu(21), gpu(22), "CX7-0001", "CX7-0002"));
+
+        // Two spare baseboards: the distributor rejects the crate (shock indicator tripped); they stay with the fab.
+        UUID boards = story.dispatch(MANUFACTURER, "northwind", "venlo-integration", refs("HGXBB-0001", "HGXBB-0002"),
+                "EVA Air Cargo", "AWB 695-20418862", "TW-EXP-2026-000419", Duration.ofDays(3));
+        story.as("northwind", "transfer.reject", Map.of("transfer", boards.toString(),
+                "reason", "Crate damaged on arrival, shock indicator tripped; returned to sender for inspection"));
+
+        // Distributor -> Helios (US): one server by air freight. Received at Ashburn.
+        UUID toHelios = story.dispatch("northwind", "helios-dc", "ashburn-dc2", refs(server(1)),
+                "Kuehne+Nagel", "KN-NL-2026-118830", null, Duration.ofDays(4));
+        story.receive("helios-dc", toHelios, "ashburn-dc2", refs(server(1)));
+
+        // Distributor -> Helios: three loose GPUs; only two arrive, the third stays in transit on the dispatch.
+        UUID spares = story.dispatch("northwind", "helios-dc", "ashburn-dc2", refs(gpu(19), gpu(20), gpu(21)),
+                "DHL Express", "DHL 4820 1172 93", null, Duration.ofDays(2));
+        story.receive("helios-dc", spares, "ashburn-dc2", refs(gpu(19), gpu(20)));
+
+        // Distributor -> Kestrel (UAE): the other server and two GPUs, under a licence; still in transit.
+        story.dispatch("northwind", "kestrel-dc", "dubai-dc1", refs(server(2), gpu(17), gpu(18)),
+                "Emirates SkyCargo", "AWB 176-55120934", "BIS-D1187342", Duration.ofDays(3));
+
+        // A GPU disappears from the distributor's warehouse; Helios retires a spare that failed burn-in.
+        story.as("northwind", "unit.status", Map.of("unit", ref(gpu(22)), "status", "stolen",
+                "reason", "Missing at cycle count in bonded area B; police report AMS-2026-044871 filed"));
+        story.as("helios-dc", "unit.status", Map.of("unit", ref(gpu(20)), "status", "decommissioned",
+                "reason", "Failed HBM burn-in test; retired and sent for certified destruction"));
+
+        story.submit();
+        LOG.infof("Seeded demo data in %d ms: %s. Private keys of the demo organisations (%s) are in %s",
+                (System.nanoTime() - started) / 1_000_000, summary(), String.join(", ", keyFiles),
+                keyDir.toAbsolutePath());
+    }
+
+    static String gpu(int i) {
+        return String.format("GH200-%04d", i);
+    }
+
+    static String server(int i) {
+        return String.format("HGX-%04d", i);
+    }
+
+    private static Map<String, Object> ref(String serial) {
+        return Map.of("manufacturer", MANUFACTURER, "serial", serial);
+    }
+
+    private static List<Object> refs(String... serials) {
+        List<Object> out = new ArrayList<>(serials.length);
+        for (String s : serials) {
+            out.add(ref(s));
+        }
+        return out;
+    }
+
+    /** The demo's entries in order, each signed by its actor, submitted as one run. */
+    private final class Story {
+        /** The key each organisation currently signs with. */
+        final Map<String, SigningKey> keys = new LinkedHashMap<>();
+        final List<Envelope> entries = new ArrayList<>();
+        final List<String> labels = new ArrayList<>();
+
+        void add(Envelope e, String label) {
+            entries.add(e);
+            labels.add(label);
+        }
+
+        UUID signed(SigningKey key, String actor, String type, Map<String, Object> fields) {
+            UUID id = UUID.randomUUID();
+            add(OperatorEntries.signAs(key, actor, id, type, fields, parser, clock), type + " by " + actor);
+            return id;
+        }
+
+        UUID as(String org, String type, Map<String, Object> fields) {
+            return signed(keys.get(org), org, type, fields);
+        }
+
+        void register(String serial, String kind, String model, String eccn, String site) {
+            as(MANUFACTURER, "unit.register", Map.of("serial", serial, "kind", kind, "model", model, "eccn", eccn,
+                    "site", site));
+        }
+
+        UUID dispatch(String from, String to, String toSite, List<Object> units, String carrier, String shipmentRef,
+                      String licenceRef, Duration transit) {
+            Map<String, Object> fields = new LinkedHashMap<>();
+            fields.put("units", units);
+            fields.put("to", to);
+            fields.put("toSite", toSite);
+            fields.put("carrier", carrier);
+            fields.put("shipmentRef", shipmentRef);
+            if (licenceRef != null) {
+                fields.put("licenceRef", licenceRef);
+            }
+            fields.put("expectedArrival", Receipts.formatTime(clock.instant().plus(transit)));
+            return as(from, "transfer.dispatch", fields);
+        }
+
+        void receive(String org, UUID transfer, String site, List<Object> units) {
+            as(org, "transfer.receive", Map.of("transfer", transfer.toString(), "site", site, "units", units));
+        }
+
+        /** Appends the whole story in order and waits for every receipt; any refusal fails startup. */
+        void submit() throws InterruptedException, TimeoutException {
+            List<CompletableFuture<Receipt>> results = ledger.appendAll(entries);
+            List<String> refused = new ArrayList<>();
+            for (int i = 0; i < results.size(); i++) {
+                try {
+                    results.get(i).get(60, TimeUnit.SECONDS);
+                } catch (ExecutionException x) {
+                    Throwable cause = x.getCause();
+                    String why = cause instanceof LedgerException le ? le.code() + ": " + le.getMessage()
+                            : String.valueOf(cause);
+                    refused.add("#" + i + " " + labels.get(i) + " (" + why + ")");
+                }
+            }
+            if (!refused.isEmpty()) {
+                throw new IllegalStateException("Demo data was refused by the ledger, which is a bug in DemoData or "
+                        + "in the custody rules: " + refused.size() + " of " + entries.size() + " entries refused; "
+                        + "first " + refused.get(0) + (refused.size() > 1 ? "; all: " + refused : ""));
             }
         }
-        LOG.infof("Seeded demo organisations %s; their private keys are in %s",
-                ORGS.stream().map(DemoOrg::id).toList(), keyDir.toAbsolutePath());
     }
 
-    private Receipt append(Envelope e) throws Exception {
-        CompletableFuture<Receipt> f = ledger.append(e);
-        return f.get(60, TimeUnit.SECONDS);
+    /** What the projections now hold, in one line. */
+    private String summary() throws SQLException {
+        try (Connection c = dataSource.getConnection(); Statement st = c.createStatement()) {
+            String orgs = one(st, "SELECT count(*) || ' organisations (' || string_agg(id, ', ' ORDER BY registered_idx) "
+                    + "|| ')' FROM orgs");
+            String sites = one(st, "SELECT count(*) || ' sites' FROM sites");
+            String units = one(st, "SELECT sum(n) || ' units (' || string_agg(n || ' ' || kind, ', ' ORDER BY n DESC, kind) "
+                    + "|| ')' FROM (SELECT kind, count(*) n FROM units GROUP BY kind) k");
+            String transfers = one(st, "SELECT sum(n) || ' transfers (' || string_agg(n || ' ' || state, ', ' ORDER BY state) "
+                    + "|| ')' FROM (SELECT state, count(*) n FROM transfers GROUP BY state) t");
+            String statuses = one(st, "SELECT coalesce(string_agg(serial || ' ' || status, ', ' ORDER BY serial), 'none') "
+                    + "FROM units WHERE status <> 'active'");
+            String open = one(st, "SELECT coalesce(string_agg(t.id || ' ' || t.sender || '->' || t.receiver || ' (' "
+                    + "|| n || CASE WHEN n = 1 THEN ' unit)' ELSE ' units)' END, ', ' ORDER BY t.dispatch_idx), 'none') "
+                    + "FROM transfers t JOIN (SELECT transfer_id, "
+                    + "count(*) n FROM transfer_units WHERE state = 'in_transit' GROUP BY transfer_id) u "
+                    + "ON u.transfer_id = t.id");
+            return orgs + ", " + sites + ", " + units + ", " + transfers + "; reported: " + statuses
+                    + "; in transit on dispatch " + open;
+        }
     }
 
-    private static void writeKey(Path file, SigningKey key) throws IOException {
-        Files.createDirectories(file.getParent());
+    private static String one(Statement st, String sql) throws SQLException {
+        try (ResultSet rs = st.executeQuery(sql)) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
+    /** Writes the private key, readable by the owner only; answers the file name. */
+    private static String writeKey(Path dir, String name, SigningKey key) throws IOException {
+        Path file = dir.resolve(name);
+        Files.createDirectories(dir);
         Files.deleteIfExists(file);
         Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         Files.writeString(file, key.toPkcs8Pem(), StandardCharsets.US_ASCII);
+        return name;
     }
 
     private long orgCount() throws SQLException {
