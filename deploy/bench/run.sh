@@ -20,7 +20,8 @@ echo "data directory: $DATA"
 # The per-token rate limit is lifted: the benchmark measures the ledger's capacity, not the limiter.
 FABTRAIL_DATA_DIR="$DATA" FABTRAIL_GENERATE_OPERATOR_KEY=true FABTRAIL_BOOTSTRAP_ADMIN_TOKEN=bench \
   FABTRAIL_API_RATE_PER_SECOND=1000000 FABTRAIL_API_RATE_BURST=1000000 \
-  QUARKUS_HTTP_PORT=$PORT java -Xmx512m -XX:+UseG1GC -jar target/quarkus-app/quarkus-run.jar > "$DATA/server.log" 2>&1 &
+  QUARKUS_HTTP_PORT=$PORT java -Xmx512m -XX:+UseG1GC ${BENCH_JFR:+-XX:StartFlightRecording=filename=$DATA/server.jfr,settings=profile} \
+  -jar target/quarkus-app/quarkus-run.jar > "$DATA/server.log" 2>&1 &
 SERVER=$!
 trap 'kill $SERVER 2>/dev/null || true; wait $SERVER 2>/dev/null || true' EXIT
 for _ in $(seq 1 120); do

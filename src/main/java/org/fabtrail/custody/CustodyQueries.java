@@ -12,7 +12,8 @@ import java.util.UUID;
 
 /**
  * Read-side queries over the custody projections, with the visibility rule applied in SQL: an organisation sees
- * the units it made, holds, held or was sent ({@code unit_parties}) and the entries about them, plus its own
+ * the units it made (it is their manufacturer), holds, held or was sent ({@code unit_parties}) and the entries
+ * about them, plus its own
  * entries and the public registry entries (organisations, keys, sites); {@code visibleTo == null} sees all
  * (operator, inspectors, regulators). Stateless; works on the caller's connection.
  */
@@ -55,12 +56,14 @@ public final class CustodyQueries {
             + "u.registered_idx, u.registered_at, u.last_idx, u.updated_at";
 
     public boolean canSee(Connection c, String visibleTo, UnitKey unit) throws SQLException {
-        String sql = visibleTo == null ? "SELECT 1 FROM units WHERE manufacturer = ? AND serial = ?"
+        // a manufacturer sees its own units; everyone else through unit_parties (held, holds, was sent)
+        String sql = visibleTo == null || visibleTo.equals(unit.manufacturer())
+                ? "SELECT 1 FROM units WHERE manufacturer = ? AND serial = ?"
                 : "SELECT 1 FROM unit_parties WHERE manufacturer = ? AND serial = ? AND org_id = ?";
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, unit.manufacturer());
             ps.setString(2, unit.serial());
-            if (visibleTo != null) {
+            if (visibleTo != null && !visibleTo.equals(unit.manufacturer())) {
                 ps.setString(3, visibleTo);
             }
             try (ResultSet rs = ps.executeQuery()) {
@@ -116,11 +119,13 @@ public final class CustodyQueries {
             throws SQLException {
         StringBuilder sql = new StringBuilder("SELECT " + UNIT_COLUMNS + " FROM units u");
         List<Object> params = new ArrayList<>();
+        sql.append(" WHERE true");
         if (visibleTo != null) {
-            sql.append(" JOIN unit_parties p ON p.manufacturer = u.manufacturer AND p.serial = u.serial AND p.org_id = ?");
+            sql.append(" AND (u.manufacturer = ? OR EXISTS (SELECT 1 FROM unit_parties p WHERE p.org_id = ? "
+                    + "AND p.manufacturer = u.manufacturer AND p.serial = u.serial))");
+            params.add(visibleTo);
             params.add(visibleTo);
         }
-        sql.append(" WHERE true");
         addFilter(sql, params, "u.custodian", f.custodian());
         addFilter(sql, params, "u.site", f.site());
         addFilter(sql, params, "u.status", f.status());
@@ -163,9 +168,9 @@ public final class CustodyQueries {
         String sql = visibleTo == null
                 ? "SELECT idx FROM log_entries WHERE idx > ? ORDER BY idx LIMIT ?"
                 : "SELECT e.idx FROM log_entries e WHERE e.idx > ? AND (e.actor = ? OR e.entry_type = ANY (?) "
-                        + "OR EXISTS (SELECT 1 FROM unit_entries ue JOIN unit_parties p ON p.manufacturer = "
-                        + "ue.manufacturer AND p.serial = ue.serial AND p.org_id = ? WHERE ue.idx = e.idx)) "
-                        + "ORDER BY e.idx LIMIT ?";
+                        + "OR EXISTS (SELECT 1 FROM unit_entries ue WHERE ue.idx = e.idx AND (ue.manufacturer = ? "
+                        + "OR EXISTS (SELECT 1 FROM unit_parties p WHERE p.org_id = ? AND p.manufacturer = ue.manufacturer "
+                        + "AND p.serial = ue.serial)))) ORDER BY e.idx LIMIT ?";
         List<Long> out = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setLong(1, after);
@@ -175,7 +180,8 @@ public final class CustodyQueries {
                 ps.setString(2, visibleTo);
                 ps.setArray(3, c.createArrayOf("text", PUBLIC_TYPES.toArray()));
                 ps.setString(4, visibleTo);
-                ps.setInt(5, limit);
+                ps.setString(5, visibleTo);
+                ps.setInt(6, limit);
             }
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {

@@ -97,6 +97,6 @@ final class UnitRegister implements EntryType {
         u.registeredAt = at;
         s.putUnit(u);
         s.changed(u, index, at);
-        s.party(u.key, e.actor(), index);
+        // the manufacturer sees its units by being their manufacturer: no unit_parties row needed
     }
 }

@@ -60,6 +60,7 @@ public final class Sequencer implements AutoCloseable {
     private final Receipts receipts;
 
     private final ArrayDeque<Pending> queue = new ArrayDeque<>();
+    private final Stats stats = new Stats();
     private final Thread thread;
     private volatile boolean running = true;
     /** The tree as this sequencer last wrote it; null when it must be reloaded. Only the sequencer thread uses it. */
@@ -109,6 +110,45 @@ public final class Sequencer implements AutoCloseable {
             queue.notifyAll();
         }
         return out;
+    }
+
+    /**
+     * Where the sequencer spends its time, cumulative since start, in nanoseconds per phase of a batch:
+     * lock (tree head and border), dedupe (payload.id lookup), prepare (projection reads), apply (rules, per entry),
+     * flush (projection writes, tree append), append (entries, nodes, checkpoint, head) and commit.
+     */
+    public static final class Stats {
+        private final java.util.concurrent.atomic.AtomicLongArray totals = new java.util.concurrent.atomic.AtomicLongArray(9);
+        public static final List<String> PHASES = List.of("lock", "dedupe", "prepare", "apply", "flush", "append", "commit");
+
+        void record(long entries, long... phases) {
+            totals.incrementAndGet(0);
+            totals.addAndGet(1, entries);
+            for (int i = 0; i < phases.length; i++) {
+                totals.addAndGet(2 + i, phases[i]);
+            }
+        }
+
+        public long batches() {
+            return totals.get(0);
+        }
+
+        public long entries() {
+            return totals.get(1);
+        }
+
+        /** Nanoseconds spent in each of {@link #PHASES}. */
+        public Map<String, Long> nanos() {
+            Map<String, Long> out = new LinkedHashMap<>();
+            for (int i = 0; i < PHASES.size(); i++) {
+                out.put(PHASES.get(i), totals.get(2 + i));
+            }
+            return out;
+        }
+    }
+
+    public Stats stats() {
+        return stats;
     }
 
     /** Entries queued and not yet taken into a batch. */
@@ -169,6 +209,7 @@ public final class Sequencer implements AutoCloseable {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
+                long t0 = System.nanoTime();
                 TreeHead head = store.lockHead(c);
                 if (appender == null || appender.size() != head.size()) {
                     appender = new TreeAppender(head.size(), store.border(c, head.size()));
@@ -181,6 +222,7 @@ public final class Sequencer implements AutoCloseable {
                 for (Pending p : batch) {
                     ids.add(p.envelope().id());
                 }
+                long t1 = System.nanoTime();
                 Map<UUID, LedgerStore.EntryRef> existing = store.findByEntryIds(c, ids);
                 BatchContext ctx = BatchContext.on(c);
                 List<Envelope> fresh = new ArrayList<>(batch.size());
@@ -189,7 +231,9 @@ public final class Sequencer implements AutoCloseable {
                         fresh.add(p.envelope());
                     }
                 }
+                long t2 = System.nanoTime();
                 policy.prepare(fresh, ctx);
+                long t3 = System.nanoTime();
                 long next = head.size();
                 for (Pending p : batch) {
                     Envelope e = p.envelope();
@@ -225,7 +269,9 @@ public final class Sequencer implements AutoCloseable {
                     next++;
                 }
 
+                long t4 = System.nanoTime();
                 policy.complete(ctx);
+                long t5 = System.nanoTime();
                 AppendResult appended = null;
                 String note = null;
                 if (!accepted.isEmpty()) {
@@ -236,13 +282,16 @@ public final class Sequencer implements AutoCloseable {
                         hashes.add(a.entry().leafHash());
                     }
                     appended = appender.append(hashes);
+                    t5 = System.nanoTime();
                     store.insertEntries(c, rows, integrated);
                     store.insertNodes(c, appended.newNodes());
                     note = signer.sign(appended.newSize(), appended.root());
                     store.insertCheckpoint(c, appended.newSize(), appended.root(), note, integrated);
                     store.updateHead(c, appended.newSize(), appended.root(), integrated);
                 }
+                long t6 = System.nanoTime();
                 c.commit();
+                stats.record(accepted.size(), t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4, t6 - t5, System.nanoTime() - t6);
                 if (appended != null) {
                     appender = appended.next();
                     for (Accepted a : accepted) {

@@ -203,8 +203,8 @@ class DemoDataTest {
         // still at the fab: the third server (no GPUs yet) and two spare GPUs
         assertEquals("acme-fab|hsinchu-fab12|active|null|null", unit("HGX-0003"));
         assertEquals("acme-fab|hsinchu-fab12|active|null|null", unit("GH200-0024"));
-        // the server's parties: everyone who made, held or was sent it
-        assertEquals("acme-fab,helios-dc,northwind", one("SELECT string_agg(org_id, ',' ORDER BY org_id) FROM unit_parties "
+        // the GPU's parties: everyone who held or was sent it (its manufacturer sees it as the manufacturer)
+        assertEquals("helios-dc,northwind", one("SELECT string_agg(org_id, ',' ORDER BY org_id) FROM unit_parties "
                 + "WHERE manufacturer = 'acme-fab' AND serial = 'GH200-0003'"));
     }
 
