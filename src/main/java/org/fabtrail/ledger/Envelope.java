@@ -19,6 +19,7 @@ import java.util.UUID;
  * @param payload          the payload object (same instance as inside {@code json})
  * @param canonicalPayload RFC 8785 bytes of the payload: what is signed
  * @param payloadHash      SHA-256 of {@code canonicalPayload}: the idempotency fingerprint
+ * @param canonicalEnvelope RFC 8785 bytes of the whole envelope: what the leaf embeds
  * @param signatureVerified true once the signature was checked against a registered key (on admission); when
  *                         false the sequencer's rules check it against the registry as of the entry's index
  */
@@ -33,10 +34,11 @@ public record Envelope(Map<String, Object> json,
                        byte[] signature,
                        byte[] canonicalPayload,
                        byte[] payloadHash,
+                       byte[] canonicalEnvelope,
                        boolean signatureVerified) {
 
     public Envelope withSignatureVerified() {
         return new Envelope(json, payload, id, type, actor, time, keyId, algorithm, signature, canonicalPayload,
-                payloadHash, true);
+                payloadHash, canonicalEnvelope, true);
     }
 }

@@ -85,8 +85,16 @@ public final class EnvelopeParser {
         byte[] value = base64(string(sig, "value", "signature"), "signature.value");
 
         byte[] canonical = Jcs.canonicalize(payload);
+        // {"payload":<canonical payload>,"signature":<canonical signature>}: members in RFC 8785 order
+        byte[] sigBytes = Jcs.canonicalize(sig);
+        byte[] envelope = new byte[canonical.length + sigBytes.length + 25];
+        int o = put(envelope, 0, "{\"payload\":".getBytes(StandardCharsets.US_ASCII));
+        o = put(envelope, o, canonical);
+        o = put(envelope, o, ",\"signature\":".getBytes(StandardCharsets.US_ASCII));
+        o = put(envelope, o, sigBytes);
+        envelope[o] = '}';
         return new Envelope(env, payload, UUID.fromString(idText), type, actor, time, keyId, algorithm, value,
-                canonical, sha256(canonical), false);
+                canonical, sha256(canonical), envelope, false);
     }
 
     /** Parses an RFC 3339 UTC timestamp ("...Z"), refusing offsets and out-of-range fields. */
@@ -100,6 +108,11 @@ public final class EnvelopeParser {
         } catch (DateTimeParseException e) {
             throw field("invalid-time", fieldName, fieldName + " is not a valid date and time: " + quote(text));
         }
+    }
+
+    private static int put(byte[] dst, int offset, byte[] src) {
+        System.arraycopy(src, 0, dst, offset, src.length);
+        return offset + src.length;
     }
 
     static byte[] sha256(byte[] data) {

@@ -1,6 +1,6 @@
 package org.fabtrail.ledger;
 
-import org.fabtrail.crypto.Jcs;
+import java.nio.charset.StandardCharsets;
 import org.fabtrail.ledger.merkle.Merkle;
 import org.fabtrail.ledger.merkle.AppendResult;
 import org.fabtrail.ledger.merkle.TreeAppender;
@@ -318,11 +318,17 @@ public final class Sequencer implements AutoCloseable {
 
     /** The leaf bytes: RFC 8785 canonical {"envelope": ..., "index": n, "integratedTime": "...Z"}. */
     public static byte[] leaf(Envelope e, long index, Instant integratedTime) {
-        Map<String, Object> leaf = new LinkedHashMap<>();
-        leaf.put("envelope", e.json());
-        leaf.put("index", index);
-        leaf.put("integratedTime", Receipts.formatTime(integratedTime));
-        return Jcs.canonicalize(leaf);
+        // Members in RFC 8785 order (envelope < index < integratedTime); the envelope is already canonical and
+        // the index a plain integer, so concatenation is the canonical form (LogVerifier re-checks it).
+        byte[] head = "{\"envelope\":".getBytes(StandardCharsets.US_ASCII);
+        byte[] tail = (",\"index\":" + index + ",\"integratedTime\":\"" + Receipts.formatTime(integratedTime) + "\"}")
+                .getBytes(StandardCharsets.US_ASCII);
+        byte[] env = e.canonicalEnvelope();
+        byte[] leaf = new byte[head.length + env.length + tail.length];
+        System.arraycopy(head, 0, leaf, 0, head.length);
+        System.arraycopy(env, 0, leaf, head.length, env.length);
+        System.arraycopy(tail, 0, leaf, head.length + env.length, tail.length);
+        return leaf;
     }
 
     private static LedgerException idConflict(Envelope e) {
