@@ -1,6 +1,5 @@
 package org.fabtrail.ledger;
 
-import org.fabtrail.crypto.Jcs;
 import org.fabtrail.crypto.StrictJson;
 import org.fabtrail.crypto.VerificationKey;
 import org.fabtrail.ledger.checkpoint.Checkpoint;
@@ -117,9 +116,10 @@ public final class LogVerifier {
                 }
                 List<Check> checks = new ArrayList<>(chunk.size() + 8);
                 List<byte[]> hashes = new ArrayList<>(chunk.size());
-                for (LedgerStore.StoredEntry row : chunk) {
-                    checkRow(row, next, keys, checks);
-                    hashes.add(row.leafHash());
+                List<Envelope> envelopes = decodeAll(chunk, next, pool);
+                for (int k = 0; k < chunk.size(); k++) {
+                    authorise(envelopes.get(k), next, keys, checks);
+                    hashes.add(chunk.get(k).leafHash());
                     next++;
                 }
                 runChecks(checks, pool);
@@ -168,8 +168,58 @@ public final class LogVerifier {
         }
     }
 
-    private void checkRow(LedgerStore.StoredEntry row, long expected, SignerHistory keys, List<Check> checks)
+    /** Decodes and checks every row of a chunk in parallel; the first bad row (lowest index) fails. */
+    private List<Envelope> decodeAll(List<LedgerStore.StoredEntry> chunk, long first, ExecutorService pool)
             throws Failure {
+        int parts = Math.max(1, Math.min(chunk.size() / 64, threads * 4));
+        int per = (chunk.size() + parts - 1) / parts;
+        List<Future<Object>> futures = new ArrayList<>();
+        for (int from = 0; from < chunk.size(); from += per) {
+            int start = from;
+            int end = Math.min(chunk.size(), from + per);
+            futures.add(pool.submit(() -> {
+                List<Envelope> out = new ArrayList<>(end - start);
+                for (int k = start; k < end; k++) {
+                    try {
+                        out.add(decode(chunk.get(k), first + k));
+                    } catch (Failure f) {
+                        return f;
+                    }
+                }
+                return out;
+            }));
+        }
+        List<Envelope> all = new ArrayList<>(chunk.size());
+        Failure worst = null;
+        for (Future<Object> f : futures) {
+            Object r;
+            try {
+                r = f.get();
+            } catch (Exception ex) {
+                throw new IllegalStateException("verification failed to run", ex);
+            }
+            if (r instanceof Failure failure) {
+                if (worst == null || failure.index < worst.index) {
+                    worst = failure;
+                }
+            } else if (worst == null) {
+                @SuppressWarnings("unchecked")
+                List<Envelope> part = (List<Envelope>) r;
+                all.addAll(part);
+            }
+        }
+        if (worst != null) {
+            throw worst;
+        }
+        return all;
+    }
+
+    /**
+     * Everything about one row that needs no other row: its position, its hash, and that the leaf is exactly
+     * the canonical {"envelope","index","integratedTime"} for this position and time, with a well-formed
+     * envelope matching the stored columns.
+     */
+    private Envelope decode(LedgerStore.StoredEntry row, long expected) throws Failure {
         long i = row.index();
         if (i != expected) {
             throw new Failure(expected, "index " + expected + " is missing (the next stored index is " + i + ")");
@@ -189,28 +239,34 @@ public final class LogVerifier {
         } catch (RuntimeException e) {
             throw new Failure(i, "the leaf is not valid JSON: " + e.getMessage());
         }
-        if (!Arrays.equals(Jcs.canonicalize(leaf), row.leaf())) {
-            throw new Failure(i, "the leaf is not in RFC 8785 canonical form");
-        }
-        if (!leaf.keySet().equals(Set.of("envelope", "index", "integratedTime"))) {
-            throw new Failure(i, "the leaf must have exactly envelope, index and integratedTime");
-        }
-        if (!(leaf.get("index") instanceof Number n) || n.doubleValue() != i) {
-            throw new Failure(i, "the leaf names index " + leaf.get("index") + ", not its position " + i);
-        }
-        if (!Objects.equals(leaf.get("integratedTime"), Receipts.formatTime(row.integratedTime()))) {
-            throw new Failure(i, "the leaf's integratedTime differs from the stored one");
-        }
         Envelope e;
         try {
             e = parser.fromJson(leaf.get("envelope"));
         } catch (LedgerException ex) {
             throw new Failure(i, "the envelope is malformed: " + ex.getMessage());
         }
+        // One comparison checks canonical form, the exact members, the index and the time.
+        if (!Arrays.equals(Sequencer.leaf(e, i, row.integratedTime()), row.leaf())) {
+            if (!(leaf.get("index") instanceof Number n) || n.doubleValue() != i) {
+                throw new Failure(i, "the leaf names index " + leaf.get("index") + ", not its position " + i);
+            }
+            if (!Objects.equals(leaf.get("integratedTime"), Receipts.formatTime(row.integratedTime()))) {
+                throw new Failure(i, "the leaf's integratedTime differs from the stored one");
+            }
+            if (!leaf.keySet().equals(Set.of("envelope", "index", "integratedTime"))) {
+                throw new Failure(i, "the leaf must have exactly envelope, index and integratedTime");
+            }
+            throw new Failure(i, "the leaf is not in RFC 8785 canonical form");
+        }
         if (!e.id().equals(row.entryId()) || !e.type().equals(row.type()) || !e.actor().equals(row.actor())
                 || !e.keyId().equals(row.keyId()) || !Arrays.equals(e.payloadHash(), row.payloadHash())) {
             throw new Failure(i, "the stored columns (id, type, actor, key, payload hash) differ from the leaf");
         }
+        return e;
+    }
+
+    /** In log order: the key registry as of this entry says who had to sign it; the signature check is queued. */
+    private static void authorise(Envelope e, long i, SignerHistory keys, List<Check> checks) throws Failure {
         VerificationKey key;
         try {
             key = keys.signerOf(e);
