@@ -12,8 +12,8 @@ import java.util.Set;
 /**
  * {@code unit.assemble} puts components into a parent (accelerators into a server); {@code unit.disassemble} takes
  * them out. Fields: {@code parent} and {@code components} (1 to 64 unit references). Both need the same custodian
- * at the same site, nothing in transit or retired. Assembled components travel with their parent and cannot be
- * dispatched alone.
+ * at the same site, nothing in transit or retired (except that a retired component, say a dead GPU, may be taken
+ * out). Assembled components travel with their parent and cannot be dispatched alone.
  */
 final class UnitAssemble implements EntryType {
 
@@ -62,7 +62,9 @@ final class UnitAssemble implements EntryType {
         for (UnitKey k : keys) {
             CustodyState.Unit c = Rules.existing(s, k);
             Rules.custodian(c, e.actor());
-            Rules.notRetired(c);
+            if (assemble) {
+                Rules.notRetired(c); // a retired component may still be taken out of its parent
+            }
             Rules.notInTransit(c);
             if (assemble) {
                 Rules.notAssembled(c);

@@ -225,6 +225,18 @@ class CustodyRulesTest {
     }
 
     @Test
+    void aDeadComponentCanBeTakenOutButNotPutBack() throws Exception {
+        String server = newUnit("server");
+        String gpu = newUnit("accelerator");
+        f.append(f.signed(fab, "fab", "unit.assemble", Map.of("parent", ref("fab", server), "components", List.of(ref("fab", gpu)))));
+        f.append(f.signed(fab, "fab", "unit.status", Map.of("unit", ref("fab", gpu), "status", "destroyed", "reason", "burnt")));
+        f.append(f.signed(fab, "fab", "unit.disassemble", Map.of("parent", ref("fab", server), "components", List.of(ref("fab", gpu)))));
+        assertNull(unitRow(gpu).get("parent"));
+        refused("unit-retired", f.signed(fab, "fab", "unit.assemble", Map.of("parent", ref("fab", server),
+                "components", List.of(ref("fab", gpu)))));
+    }
+
+    @Test
     void aHundredParallelDispatchesOfOneUnitLetExactlyOneWin() throws Exception {
         String s = newUnit("accelerator");
         ExecutorService pool = Executors.newFixedThreadPool(16);
