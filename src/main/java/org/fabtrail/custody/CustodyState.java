@@ -45,6 +45,8 @@ final class CustodyState {
         long lastIdx;
         Instant updatedAt;
         final Set<UnitKey> components = new LinkedHashSet<>();
+        /** Registered in this batch: inserted, not updated. */
+        boolean fresh;
 
         Unit(UnitKey key) {
             this.key = key;
@@ -300,7 +302,9 @@ final class CustodyState {
         newSites.add(new NewSite(s, index, at));
     }
 
+    /** A unit registered in this batch. */
     void putUnit(Unit u) {
+        u.fresh = true;
         units.put(u.key, Optional.of(u));
         dirtyUnits.add(u.key);
     }
@@ -377,12 +381,31 @@ final class CustodyState {
         if (dirtyUnits.isEmpty()) {
             return;
         }
-        int n = dirtyUnits.size();
+        // New units go in with one binary COPY; changed ones with one upsert.
+        org.fabtrail.ledger.PgCopy fresh = new org.fabtrail.ledger.PgCopy("units (manufacturer, serial, kind, model, "
+                + "eccn, status, custodian, site, parent_manufacturer, parent_serial, pending_transfer, device_certificate, "
+                + "registered_idx, registered_at, last_idx, updated_at)", 16);
+        List<Unit> changed = new ArrayList<>();
+        for (UnitKey k : dirtyUnits) {
+            Unit u = units.get(k).orElseThrow();
+            if (!u.fresh) {
+                changed.add(u);
+                continue;
+            }
+            fresh.row().text(k.manufacturer()).text(k.serial()).text(u.kind).text(u.model).text(u.eccn).text(u.status)
+                    .text(u.custodian).text(u.site).text(u.parent == null ? null : u.parent.manufacturer())
+                    .text(u.parent == null ? null : u.parent.serial()).uuid(u.pendingTransfer).bytea(u.deviceCertificate)
+                    .bigint(u.registeredIdx).timestamptz(u.registeredAt).bigint(u.lastIdx).timestamptz(u.updatedAt);
+            u.fresh = false;
+        }
+        fresh.copy(c);
+        dirtyUnits.clear();
+        if (changed.isEmpty()) {
+            return;
+        }
+        int n = changed.size();
         String[] m = new String[n];
         String[] s = new String[n];
-        String[] kind = new String[n];
-        String[] model = new String[n];
-        String[] eccn = new String[n];
         String[] status = new String[n];
         String[] custodian = new String[n];
         String[] site = new String[n];
@@ -390,18 +413,12 @@ final class CustodyState {
         String[] ps2 = new String[n];
         UUID[] pending = new UUID[n];
         byte[][] cert = new byte[n][];
-        Long[] regIdx = new Long[n];
-        Timestamp[] regAt = new Timestamp[n];
         Long[] lastIdx = new Long[n];
         Timestamp[] updAt = new Timestamp[n];
-        int i = 0;
-        for (UnitKey k : dirtyUnits) {
-            Unit u = units.get(k).orElseThrow();
-            m[i] = k.manufacturer();
-            s[i] = k.serial();
-            kind[i] = u.kind;
-            model[i] = u.model;
-            eccn[i] = u.eccn;
+        for (int i = 0; i < n; i++) {
+            Unit u = changed.get(i);
+            m[i] = u.key.manufacturer();
+            s[i] = u.key.serial();
             status[i] = u.status;
             custodian[i] = u.custodian;
             site[i] = u.site;
@@ -409,40 +426,31 @@ final class CustodyState {
             ps2[i] = u.parent == null ? null : u.parent.serial();
             pending[i] = u.pendingTransfer;
             cert[i] = u.deviceCertificate;
-            regIdx[i] = u.registeredIdx;
-            regAt[i] = Timestamp.from(u.registeredAt);
             lastIdx[i] = u.lastIdx;
             updAt[i] = Timestamp.from(u.updatedAt);
-            i++;
         }
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO units (manufacturer, serial, kind, model, eccn, status, "
-                + "custodian, site, parent_manufacturer, parent_serial, pending_transfer, device_certificate, registered_idx, "
-                + "registered_at, last_idx, updated_at) SELECT * FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], "
+        try (PreparedStatement ps = c.prepareStatement("UPDATE units u SET status = w.status, custodian = w.custodian, "
+                + "site = w.site, parent_manufacturer = w.pm, parent_serial = w.ps, pending_transfer = w.pending, "
+                + "device_certificate = w.cert, last_idx = w.last_idx, updated_at = w.updated_at FROM unnest(?::text[], "
                 + "?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::uuid[], ?::bytea[], ?::bigint[], "
-                + "?::timestamptz[], ?::bigint[], ?::timestamptz[]) ON CONFLICT (manufacturer, serial) DO UPDATE SET "
-                + "status = EXCLUDED.status, custodian = EXCLUDED.custodian, site = EXCLUDED.site, "
-                + "parent_manufacturer = EXCLUDED.parent_manufacturer, parent_serial = EXCLUDED.parent_serial, "
-                + "pending_transfer = EXCLUDED.pending_transfer, device_certificate = EXCLUDED.device_certificate, "
-                + "last_idx = EXCLUDED.last_idx, updated_at = EXCLUDED.updated_at")) {
+                + "?::timestamptz[]) AS w(m, s, status, custodian, site, pm, ps, pending, cert, last_idx, updated_at) "
+                + "WHERE u.manufacturer = w.m AND u.serial = w.s")) {
             ps.setArray(1, arr("text", m));
             ps.setArray(2, arr("text", s));
-            ps.setArray(3, arr("text", kind));
-            ps.setArray(4, arr("text", model));
-            ps.setArray(5, arr("text", eccn));
-            ps.setArray(6, arr("text", status));
-            ps.setArray(7, arr("text", custodian));
-            ps.setArray(8, arr("text", site));
-            ps.setArray(9, arr("text", pm));
-            ps.setArray(10, arr("text", ps2));
-            ps.setArray(11, arr("uuid", pending));
-            ps.setArray(12, arr("bytea", cert));
-            ps.setArray(13, arr("bigint", regIdx));
-            ps.setArray(14, arr("timestamptz", regAt));
-            ps.setArray(15, arr("bigint", lastIdx));
-            ps.setArray(16, arr("timestamptz", updAt));
-            ps.executeUpdate();
+            ps.setArray(3, arr("text", status));
+            ps.setArray(4, arr("text", custodian));
+            ps.setArray(5, arr("text", site));
+            ps.setArray(6, arr("text", pm));
+            ps.setArray(7, arr("text", ps2));
+            ps.setArray(8, arr("uuid", pending));
+            ps.setArray(9, arr("bytea", cert));
+            ps.setArray(10, arr("bigint", lastIdx));
+            ps.setArray(11, arr("timestamptz", updAt));
+            int updated = ps.executeUpdate();
+            if (updated != n) {
+                throw new SQLException("expected to update " + n + " units, updated " + updated);
+            }
         }
-        dirtyUnits.clear();
     }
 
     private void flushTransfers() throws SQLException {
@@ -491,25 +499,14 @@ final class CustodyState {
     }
 
     private void flushTouches() throws SQLException {
-        if (touches.isEmpty()) {
-            return;
+        org.fabtrail.ledger.PgCopy copy = new org.fabtrail.ledger.PgCopy("unit_entries (manufacturer, serial, idx)", 3);
+        Set<Touch> seen = new java.util.HashSet<>();
+        for (Touch t : touches) {
+            if (seen.add(t)) {
+                copy.row().text(t.unit().manufacturer()).text(t.unit().serial()).bigint(t.index());
+            }
         }
-        int n = touches.size();
-        String[] m = new String[n];
-        String[] s = new String[n];
-        Long[] idx = new Long[n];
-        for (int i = 0; i < n; i++) {
-            m[i] = touches.get(i).unit().manufacturer();
-            s[i] = touches.get(i).unit().serial();
-            idx[i] = touches.get(i).index();
-        }
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO unit_entries (manufacturer, serial, idx) "
-                + "SELECT * FROM unnest(?::text[], ?::text[], ?::bigint[]) ON CONFLICT DO NOTHING")) {
-            ps.setArray(1, arr("text", m));
-            ps.setArray(2, arr("text", s));
-            ps.setArray(3, arr("bigint", idx));
-            ps.executeUpdate();
-        }
+        copy.copy(c);
         touches.clear();
     }
 

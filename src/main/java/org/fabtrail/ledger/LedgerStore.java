@@ -172,67 +172,21 @@ public final class LedgerStore {
     }
 
     public void insertEntries(Connection c, List<NewEntry> entries, Instant integratedTime) throws SQLException {
-        if (entries.isEmpty()) {
-            return;
+        PgCopy copy = new PgCopy("log_entries (idx, entry_id, entry_type, actor, key_id, payload_hash, leaf, leaf_hash, "
+                + "integrated_time)", 9);
+        for (NewEntry e : entries) {
+            copy.row().bigint(e.index()).uuid(e.entryId()).text(e.type()).text(e.actor()).text(e.keyId())
+                    .bytea(e.payloadHash()).bytea(e.leaf()).bytea(e.leafHash()).timestamptz(integratedTime);
         }
-        int n = entries.size();
-        Long[] idx = new Long[n];
-        UUID[] ids = new UUID[n];
-        String[] types = new String[n];
-        String[] actors = new String[n];
-        String[] keys = new String[n];
-        byte[][] payloadHashes = new byte[n][];
-        byte[][] leaves = new byte[n][];
-        byte[][] leafHashes = new byte[n][];
-        for (int i = 0; i < n; i++) {
-            NewEntry e = entries.get(i);
-            idx[i] = e.index();
-            ids[i] = e.entryId();
-            types[i] = e.type();
-            actors[i] = e.actor();
-            keys[i] = e.keyId();
-            payloadHashes[i] = e.payloadHash();
-            leaves[i] = e.leaf();
-            leafHashes[i] = e.leafHash();
-        }
-        try (PreparedStatement ps = c.prepareStatement(
-                "INSERT INTO log_entries (idx, entry_id, entry_type, actor, key_id, payload_hash, leaf, leaf_hash, "
-                        + "integrated_time) SELECT u.*, ? FROM unnest(?::bigint[], ?::uuid[], ?::text[], ?::text[], "
-                        + "?::text[], ?::bytea[], ?::bytea[], ?::bytea[]) AS u")) {
-            ps.setTimestamp(1, Timestamp.from(integratedTime));
-            ps.setArray(2, c.createArrayOf("bigint", idx));
-            ps.setArray(3, c.createArrayOf("uuid", ids));
-            ps.setArray(4, c.createArrayOf("text", types));
-            ps.setArray(5, c.createArrayOf("text", actors));
-            ps.setArray(6, c.createArrayOf("text", keys));
-            ps.setArray(7, bytea(c, payloadHashes));
-            ps.setArray(8, bytea(c, leaves));
-            ps.setArray(9, bytea(c, leafHashes));
-            ps.executeUpdate();
-        }
+        copy.copy(c);
     }
 
     public void insertNodes(Connection c, List<StoredNode> nodes) throws SQLException {
-        if (nodes.isEmpty()) {
-            return;
+        PgCopy copy = new PgCopy("tree_nodes (level, idx, hash)", 3);
+        for (StoredNode n : nodes) {
+            copy.row().smallint(n.id().level()).bigint(n.id().index()).bytea(n.hash());
         }
-        int n = nodes.size();
-        Short[] levels = new Short[n];
-        Long[] idx = new Long[n];
-        byte[][] hashes = new byte[n][];
-        for (int i = 0; i < n; i++) {
-            StoredNode node = nodes.get(i);
-            levels[i] = (short) node.id().level();
-            idx[i] = node.id().index();
-            hashes[i] = node.hash();
-        }
-        try (PreparedStatement ps = c.prepareStatement(
-                "INSERT INTO tree_nodes (level, idx, hash) SELECT * FROM unnest(?::smallint[], ?::bigint[], ?::bytea[])")) {
-            ps.setArray(1, c.createArrayOf("smallint", levels));
-            ps.setArray(2, c.createArrayOf("bigint", idx));
-            ps.setArray(3, bytea(c, hashes));
-            ps.executeUpdate();
-        }
+        copy.copy(c);
     }
 
     public void insertCheckpoint(Connection c, long size, byte[] root, String note, Instant at) throws SQLException {
