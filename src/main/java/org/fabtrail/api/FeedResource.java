@@ -20,7 +20,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The entries the caller may see, in log order, from any cursor: what a partner ERP polls to stay in sync.
+ * The entries the caller may see, in log order, from any cursor: what a partner ERP polls to stay in sync. An
+ * organisation's feed holds the entries about a unit from the one that made it a party on (for a receiver: from
+ * the dispatch); the unit's earlier entries are in its history ({@code /api/v1/units/{m}/{s}/history}).
  * {@code next} is the index to pass as {@code after} next time; it is present on every page (also an empty one,
  * where it repeats the cursor), so a poller never loses its place.
  */
