@@ -1,6 +1,7 @@
 package org.fabtrail.api;
 
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
 import io.restassured.RestAssured;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
@@ -43,6 +44,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * dispatched to mx-dist (transfer T) and received there; unit V was made by mx-other and nobody else touched it.
  */
 @QuarkusTest
+@TestProfile(SeparateLogProfile.class)
 class AuthorizationMatrixTest {
 
     static final String U = "MX-U-0001";

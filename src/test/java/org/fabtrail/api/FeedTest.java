@@ -1,6 +1,7 @@
 package org.fabtrail.api;
 
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
 import io.restassured.RestAssured;
 import io.restassured.path.json.JsonPath;
 import org.fabtrail.crypto.SignatureAlgorithm;
@@ -32,6 +33,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * duplicate-free while writes continue.
  */
 @QuarkusTest
+@TestProfile(SeparateLogProfile.class)
 class FeedTest {
 
     private static final Set<String> PUBLIC_TYPES = Set.of("org.register", "key.add", "key.revoke", "site.register");

@@ -1,6 +1,7 @@
 package org.fabtrail.api;
 
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
 import io.restassured.RestAssured;
 import io.restassured.path.json.JsonPath;
 import org.fabtrail.crypto.SignatureAlgorithm;
@@ -24,6 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Per-token rate limits (default: bursts of 400, 200 a second on average): 429 with Retry-After. */
 @QuarkusTest
+@TestProfile(SeparateLogProfile.class)
 class RateLimitTest {
 
     private static final int THREADS = 8;

@@ -1,6 +1,7 @@
 package org.fabtrail.api;
 
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
 import io.restassured.RestAssured;
 import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
@@ -33,6 +34,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Bearer API tokens: shown once, stored as a hash, scoped, revocable, expiring, bound to their organisation. */
 @QuarkusTest
+@TestProfile(SeparateLogProfile.class)
 class TokensTest {
 
     private static ApiClient.Partner alpha;

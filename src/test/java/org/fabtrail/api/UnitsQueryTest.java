@@ -1,6 +1,7 @@
 package org.fabtrail.api;
 
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
 import io.restassured.RestAssured;
 import io.restassured.path.json.JsonPath;
 import org.fabtrail.crypto.SignatureAlgorithm;
@@ -31,6 +32,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * sent to uq-dist and received at uq-hub).
  */
 @QuarkusTest
+@TestProfile(SeparateLogProfile.class)
 class UnitsQueryTest {
 
     private static ApiClient.Partner fab;
