@@ -20,7 +20,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The entries the caller may see, in log order, from any cursor: what a partner ERP polls to stay in sync.
+ * The entries the caller may see, in log order, from any cursor: what a partner ERP polls to stay in sync. An
+ * organisation's feed holds the entries about a unit from the one that made it a party on (for a receiver: from
+ * the dispatch); the unit's earlier entries are in its history ({@code /api/v1/units/{m}/{s}/history}).
  * {@code next} is the index to pass as {@code after} next time; it is present on every page (also an empty one,
  * where it repeats the cursor), so a poller never loses its place.
  */
@@ -50,15 +52,9 @@ public class FeedResource {
         return ledger.read(c -> {
             List<Long> indexes = queries.feed(c, UnitsResource.visibleTo(caller), cursor, n);
             List<Views.EntryView> items = new ArrayList<>(indexes.size());
-            if (!indexes.isEmpty()) {
-                long first = indexes.get(0);
-                long last = indexes.get(indexes.size() - 1);
-                java.util.Set<Long> wanted = new java.util.HashSet<>(indexes);
-                for (LedgerStore.StoredEntry e : store.entries(c, first, (int) Math.min(Integer.MAX_VALUE, last - first + 1))) {
-                    if (wanted.contains(e.index())) {
-                        items.add(Views.EntryView.from(e));
-                    }
-                }
+            // only the page's own entries: a sparse feed's page may span most of the log
+            for (LedgerStore.StoredEntry e : store.entriesAt(c, indexes)) {
+                items.add(Views.EntryView.from(e));
             }
             String next = indexes.isEmpty() ? (cursor < 0 ? null : Long.toString(cursor))
                     : Long.toString(indexes.get(indexes.size() - 1));

@@ -15,7 +15,9 @@ import java.util.UUID;
  * the units it made (it is their manufacturer), holds, held or was sent ({@code unit_parties}) and the entries
  * about them, plus its own
  * entries and the public registry entries (organisations, keys, sites); {@code visibleTo == null} sees all
- * (operator, inspectors, regulators). Stateless; works on the caller's connection.
+ * (operator, inspectors, regulators). The feed shows the entries about a unit only from the one that made the
+ * organisation a party ({@code since_idx}) on, so that it never grows behind a cursor; the unit's history and
+ * receipts show all of them. Stateless; works on the caller's connection.
  */
 public final class CustodyQueries {
 
@@ -162,7 +164,9 @@ public final class CustodyQueries {
 
     /**
      * Indexes of the entries the caller may see with index > {@code after}, in log order. Gap-free while writes
-     * continue: batches commit whole and in index order, so nothing can appear later below a returned index.
+     * continue: batches commit whole and in index order, and an entry about a unit is in an organisation's feed only
+     * if the organisation was already a party of the unit at that entry ({@code since_idx <= idx}), so becoming a
+     * party later (a dispatch to it) never makes older entries appear below a returned index.
      */
     public List<Long> feed(Connection c, String visibleTo, long after, int limit) throws SQLException {
         String sql = visibleTo == null
@@ -170,7 +174,7 @@ public final class CustodyQueries {
                 : "SELECT e.idx FROM log_entries e WHERE e.idx > ? AND (e.actor = ? OR e.entry_type = ANY (?) "
                         + "OR EXISTS (SELECT 1 FROM unit_entries ue WHERE ue.idx = e.idx AND (ue.manufacturer = ? "
                         + "OR EXISTS (SELECT 1 FROM unit_parties p WHERE p.org_id = ? AND p.manufacturer = ue.manufacturer "
-                        + "AND p.serial = ue.serial)))) ORDER BY e.idx LIMIT ?";
+                        + "AND p.serial = ue.serial AND p.since_idx <= e.idx)))) ORDER BY e.idx LIMIT ?";
         List<Long> out = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setLong(1, after);
@@ -192,13 +196,27 @@ public final class CustodyQueries {
         return out;
     }
 
-    /** Whether the caller may see the entry at {@code index} (same rule as the feed). */
+    /**
+     * Whether the caller may see the entry at {@code index}: its own, a public registry entry, or an entry about a
+     * unit it is a party of (at any time, as in the unit's history).
+     */
     public boolean canSeeEntry(Connection c, String visibleTo, long index) throws SQLException {
         if (visibleTo == null) {
             return true;
         }
-        List<Long> one = feed(c, visibleTo, index - 1, 1);
-        return !one.isEmpty() && one.get(0) == index;
+        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM log_entries e WHERE e.idx = ? AND (e.actor = ? "
+                + "OR e.entry_type = ANY (?) OR EXISTS (SELECT 1 FROM unit_entries ue WHERE ue.idx = e.idx AND "
+                + "(ue.manufacturer = ? OR EXISTS (SELECT 1 FROM unit_parties p WHERE p.org_id = ? AND "
+                + "p.manufacturer = ue.manufacturer AND p.serial = ue.serial))))")) {
+            ps.setLong(1, index);
+            ps.setString(2, visibleTo);
+            ps.setArray(3, c.createArrayOf("text", PUBLIC_TYPES.toArray()));
+            ps.setString(4, visibleTo);
+            ps.setString(5, visibleTo);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
     }
 
     public Optional<TransferRecord> transfer(Connection c, UUID id) throws SQLException {

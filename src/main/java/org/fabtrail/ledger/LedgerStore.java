@@ -248,23 +248,41 @@ public final class LedgerStore {
         return list.isEmpty() ? Optional.empty() : Optional.of(list.get(0));
     }
 
+    private static final String ENTRY_COLUMNS =
+            "SELECT idx, entry_id, entry_type, actor, key_id, payload_hash, leaf, leaf_hash, integrated_time FROM log_entries";
+
     /** Up to {@code limit} entries with index >= {@code from}, in index order. */
     public List<StoredEntry> entries(Connection c, long from, int limit) throws SQLException {
         List<StoredEntry> out = new ArrayList<>(Math.min(limit, 1024));
-        try (PreparedStatement ps = c.prepareStatement(
-                "SELECT idx, entry_id, entry_type, actor, key_id, payload_hash, leaf, leaf_hash, integrated_time "
-                        + "FROM log_entries WHERE idx >= ? ORDER BY idx LIMIT ?")) {
+        try (PreparedStatement ps = c.prepareStatement(ENTRY_COLUMNS + " WHERE idx >= ? ORDER BY idx LIMIT ?")) {
             ps.setLong(1, from);
             ps.setInt(2, limit);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(new StoredEntry(rs.getLong(1), rs.getObject(2, UUID.class), rs.getString(3),
-                            rs.getString(4), rs.getString(5), rs.getBytes(6), rs.getBytes(7), rs.getBytes(8),
-                            rs.getTimestamp(9).toInstant()));
-                }
-            }
+            readEntries(ps, out);
         }
         return out;
+    }
+
+    /** The entries at exactly these indexes (those that exist), in index order. */
+    public List<StoredEntry> entriesAt(Connection c, List<Long> indexes) throws SQLException {
+        List<StoredEntry> out = new ArrayList<>(indexes.size());
+        if (indexes.isEmpty()) {
+            return out;
+        }
+        try (PreparedStatement ps = c.prepareStatement(ENTRY_COLUMNS + " WHERE idx = ANY (?) ORDER BY idx")) {
+            ps.setArray(1, c.createArrayOf("bigint", indexes.toArray()));
+            readEntries(ps, out);
+        }
+        return out;
+    }
+
+    private static void readEntries(PreparedStatement ps, List<StoredEntry> out) throws SQLException {
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.add(new StoredEntry(rs.getLong(1), rs.getObject(2, UUID.class), rs.getString(3),
+                        rs.getString(4), rs.getString(5), rs.getBytes(6), rs.getBytes(7), rs.getBytes(8),
+                        rs.getTimestamp(9).toInstant()));
+            }
+        }
     }
 
     private static Array bytea(Connection c, byte[][] values) throws SQLException {
