@@ -15,25 +15,19 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.fabtrail.api.auth.Authenticator;
 import org.fabtrail.api.auth.Caller;
 import org.fabtrail.custody.CustodyQueries;
+import org.fabtrail.custody.UnitBundles;
 import org.fabtrail.custody.UnitKey;
 import org.fabtrail.ledger.CheckpointSigner;
 import org.fabtrail.ledger.Ledger;
 import org.fabtrail.ledger.LedgerException;
 import org.fabtrail.ledger.LedgerStore;
-import org.fabtrail.ledger.merkle.NodeId;
-import org.fabtrail.ledger.merkle.Proofs;
 
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HashSet;
 import java.util.HexFormat;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 
 /**
  * Units for partner reconciliation and inspectors: current state, history, and the offline bundle. A unit the
@@ -157,31 +151,16 @@ public class UnitsResource {
     public Bundle bundle(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
                          @PathParam("manufacturer") String manufacturer, @PathParam("serial") String serial) {
         Caller caller = auth.caller(authorization).require(Caller.READ);
-        return ledger.read(c -> {
-            UnitKey k = visible(c, caller, manufacturer, serial);
-            LedgerStore.StoredCheckpoint cp = store.latestCheckpoint(c).orElseThrow();
-            long size = cp.treeSize();
-            List<LedgerStore.StoredEntry> entries = new ArrayList<>();
-            for (long idx : queries.entryIndexes(c, k)) {
-                if (idx < size) {
-                    entries.add(store.entry(c, idx).orElseThrow());
-                }
-            }
-            Set<NodeId> plan = new HashSet<>();
-            for (LedgerStore.StoredEntry e : entries) {
-                plan.addAll(Proofs.inclusionNodes(e.index(), size));
-            }
-            var source = LedgerStore.source(store.nodes(c, plan));
-            List<BundleEntry> out = new ArrayList<>();
-            Set<String> keyIds = new LinkedHashSet<>();
-            for (LedgerStore.StoredEntry e : entries) {
-                out.add(new BundleEntry(e.index(), Base64.getEncoder().encodeToString(e.leaf()),
-                        HexFormat.of().formatHex(e.leafHash()),
-                        Proofs.inclusion(e.index(), size, source).stream().map(HexFormat.of()::formatHex).toList()));
-                keyIds.add(e.keyId());
-            }
-            List<Views.KeyView> keys = queries.keys(c, null, List.copyOf(keyIds)).stream().map(Views.KeyView::from).toList();
-            return new Bundle(view(c, queries.unit(c, k).orElseThrow()), cp.note(), signer.vkey(), out, keys);
-        });
+        return ledger.read(c -> bundle(c, visible(c, caller, manufacturer, serial)));
+    }
+
+    /** The bundle as JSON records (also what the web UI's download serves). */
+    public Bundle bundle(Connection c, UnitKey k) throws SQLException {
+        UnitBundles.Bundle b = new UnitBundles(store).build(c, k);
+        List<BundleEntry> entries = b.entries().stream().map(e -> new BundleEntry(e.index(),
+                Base64.getEncoder().encodeToString(e.leaf()), HexFormat.of().formatHex(e.leafHash()),
+                e.inclusionProof().stream().map(HexFormat.of()::formatHex).toList())).toList();
+        return new Bundle(view(c, b.unit()), b.checkpoint(), signer.vkey(), entries,
+                b.keys().stream().map(Views.KeyView::from).toList());
     }
 }

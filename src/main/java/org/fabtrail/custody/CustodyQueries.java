@@ -196,6 +196,52 @@ public final class CustodyQueries {
         return out;
     }
 
+    /** The newest entries the caller may see, newest first (for a "recent activity" list). */
+    public List<Long> recent(Connection c, String visibleTo, int limit) throws SQLException {
+        String sql = visibleTo == null
+                ? "SELECT idx FROM log_entries ORDER BY idx DESC LIMIT ?"
+                : "SELECT e.idx FROM log_entries e WHERE (e.actor = ? OR EXISTS (SELECT 1 FROM unit_entries ue WHERE "
+                        + "ue.idx = e.idx AND (ue.manufacturer = ? OR EXISTS (SELECT 1 FROM unit_parties p WHERE "
+                        + "p.org_id = ? AND p.manufacturer = ue.manufacturer AND p.serial = ue.serial)))) "
+                        + "ORDER BY e.idx DESC LIMIT ?";
+        List<Long> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            int i = 1;
+            if (visibleTo != null) {
+                ps.setString(i++, visibleTo);
+                ps.setString(i++, visibleTo);
+                ps.setString(i++, visibleTo);
+            }
+            ps.setInt(i, limit);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getLong(1));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Units with this serial (any manufacturer) that the caller may see: a search by serial alone. */
+    public List<UnitKey> bySerial(Connection c, String visibleTo, String serial) throws SQLException {
+        List<UnitKey> found = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT manufacturer FROM units WHERE serial = ? ORDER BY manufacturer")) {
+            ps.setString(1, serial);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    found.add(new UnitKey(rs.getString(1), serial));
+                }
+            }
+        }
+        List<UnitKey> visible = new ArrayList<>();
+        for (UnitKey k : found) {
+            if (canSee(c, visibleTo, k)) {
+                visible.add(k);
+            }
+        }
+        return visible;
+    }
+
     /**
      * Whether the caller may see the entry at {@code index}: its own, a public registry entry, or an entry about a
      * unit it is a party of (at any time, as in the unit's history).

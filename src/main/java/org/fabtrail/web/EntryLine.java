@@ -1,0 +1,75 @@
+package org.fabtrail.web;
+
+import org.fabtrail.crypto.StrictJson;
+import org.fabtrail.ledger.LedgerStore;
+
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One log entry as a line a person can read: what happened, who did it, when, and where it is in the log.
+ *
+ * @param by the user who acted through the UI, when the entry was made there
+ */
+public record EntryLine(long index, String id, String type, String actor, Instant integratedTime, String summary,
+                        String keyId, String leafHash, String by) {
+
+    @SuppressWarnings("unchecked")
+    static EntryLine from(LedgerStore.StoredEntry e) {
+        Map<String, Object> leaf = (Map<String, Object>) StrictJson.parse(e.leaf());
+        Map<String, Object> envelope = (Map<String, Object>) leaf.get("envelope");
+        Map<String, Object> p = (Map<String, Object>) envelope.get("payload");
+        Object by = p.get("by");
+        return new EntryLine(e.index(), e.entryId().toString(), e.type(), e.actor(), e.integratedTime(),
+                summary(e.type(), p), e.keyId(), HexFormat.of().formatHex(e.leafHash()),
+                by instanceof String s ? s : null);
+    }
+
+    @SuppressWarnings("unchecked")
+    static String summary(String type, Map<String, Object> p) {
+        return switch (type) {
+            case "org.register" -> "Registered organisation " + p.get("org") + " (" + p.get("name") + ", "
+                    + p.get("country") + ") as " + String.join(", ", (List<String>) p.get("roles"));
+            case "key.add" -> "Added a signing key for " + p.get("org");
+            case "key.revoke" -> "Revoked key " + shortHex(p.get("keyId")) + " of " + p.get("org");
+            case "site.register" -> "Registered site " + p.get("site") + " (" + p.get("name") + ", " + p.get("country") + ")";
+            case "unit.register" -> "Registered " + p.get("kind") + " " + p.get("model") + " serial " + p.get("serial")
+                    + " at " + p.get("site") + (p.get("eccn") != null ? " (ECCN " + p.get("eccn") + ")" : "");
+            case "unit.assemble" -> "Assembled " + refs(p.get("components")) + " into " + ref(p.get("parent"));
+            case "unit.disassemble" -> "Took " + refs(p.get("components")) + " out of " + ref(p.get("parent"));
+            case "transfer.dispatch" -> "Dispatched " + refs(p.get("units")) + " to " + p.get("to") + " (" + p.get("toSite")
+                    + ")" + (p.get("licenceRef") != null ? ", licence " + p.get("licenceRef") : "")
+                    + (p.get("carrier") != null ? ", carrier " + p.get("carrier") : "");
+            case "transfer.receive" -> "Received " + refs(p.get("units")) + " at " + p.get("site");
+            case "transfer.reject" -> "Rejected the dispatch: " + p.get("reason");
+            case "transfer.cancel" -> "Cancelled the dispatch: " + p.get("reason");
+            case "unit.status" -> "Reported " + ref(p.get("unit")) + " " + p.get("status") + ": " + p.get("reason");
+            default -> type;
+        };
+    }
+
+    @SuppressWarnings("unchecked")
+    private static String ref(Object o) {
+        if (o instanceof Map<?, ?> m) {
+            return m.get("manufacturer") + "/" + m.get("serial");
+        }
+        return String.valueOf(o);
+    }
+
+    private static String refs(Object o) {
+        if (o instanceof List<?> list) {
+            if (list.size() > 4) {
+                return list.size() + " units (" + ref(list.get(0)) + ", …)";
+            }
+            return String.join(", ", list.stream().map(EntryLine::ref).toList());
+        }
+        return String.valueOf(o);
+    }
+
+    private static String shortHex(Object o) {
+        String s = String.valueOf(o);
+        return s.length() > 12 ? s.substring(0, 12) + "…" : s;
+    }
+}

@@ -1,0 +1,81 @@
+package org.fabtrail.web;
+
+import io.quarkus.qute.CheckedTemplate;
+import io.quarkus.qute.TemplateInstance;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.CookieParam;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.fabtrail.custody.UnitKey;
+import org.fabtrail.ledger.EnvelopeParser;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** The home page: one search box and the recent activity the viewer may see. */
+@Path("/")
+public class HomePage {
+
+    @CheckedTemplate
+    static class Templates {
+        static native TemplateInstance home(Viewer viewer, List<EntryLine> recent);
+
+        static native TemplateInstance search(Viewer viewer, String q, List<UnitKey> matches);
+    }
+
+    /** A manufacturer/serial anywhere in the text: a typed reference, a unit URL, or a scanned QR payload. */
+    private static final Pattern REF = Pattern.compile("([a-z0-9][a-z0-9-]{0,62})/([A-Za-z0-9._-]{1,64})\\s*$");
+
+    @Inject
+    Pages pages;
+
+    @GET
+    @Produces(MediaType.TEXT_HTML)
+    public Response home(@CookieParam(SessionManager.COOKIE) String cookie) {
+        Optional<Viewer> viewer = pages.viewer(cookie);
+        if (viewer.isEmpty()) {
+            return Web.toLogin("/");
+        }
+        List<EntryLine> recent = pages.ledger.read(c -> {
+            List<EntryLine> lines = new ArrayList<>(pages.lines(c, pages.queries.recent(c, viewer.get().visibleTo(), 20)));
+            Collections.reverse(lines);
+            return lines;
+        });
+        return Response.ok(Templates.home(viewer.get(), recent)).build();
+    }
+
+    @GET
+    @Path("search")
+    @Produces(MediaType.TEXT_HTML)
+    public Response search(@CookieParam(SessionManager.COOKIE) String cookie, @QueryParam("q") String q) {
+        Optional<Viewer> viewer = pages.viewer(cookie);
+        if (viewer.isEmpty()) {
+            return Web.toLogin("/search?q=" + URLEncoder.encode(q == null ? "" : q, StandardCharsets.UTF_8));
+        }
+        String query = q == null ? "" : q.trim();
+        Matcher m = REF.matcher(query);
+        if (m.find()) {
+            return Web.redirect("/units/" + m.group(1) + "/" + m.group(2));
+        }
+        List<UnitKey> matches = UnitKey.SERIAL.matcher(query).matches()
+                ? pages.ledger.read(c -> pages.queries.bySerial(c, viewer.get().visibleTo(), query)) : List.of();
+        if (matches.size() == 1) {
+            return Web.redirect("/units/" + matches.get(0).manufacturer() + "/" + matches.get(0).serial());
+        }
+        return Response.status(matches.isEmpty() ? 404 : 200).entity(Templates.search(viewer.get(), query, matches)).build();
+    }
+
+    static boolean isOrgId(String s) {
+        return EnvelopeParser.SLUG.matcher(s).matches();
+    }
+}

@@ -1,0 +1,68 @@
+package org.fabtrail.web;
+
+import io.quarkus.qute.CheckedTemplate;
+import io.quarkus.qute.TemplateInstance;
+import io.vertx.core.http.HttpServerRequest;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.CookieParam;
+import jakarta.ws.rs.FormParam;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+/** Sign in and sign out. */
+@Path("/")
+public class LoginPage {
+
+    @CheckedTemplate
+    static class Templates {
+        static native TemplateInstance login(String next, String error, String username);
+    }
+
+    @Inject
+    SessionManager sessions;
+    @Context
+    HttpServerRequest request;
+
+    @GET
+    @Path("login")
+    @Produces(MediaType.TEXT_HTML)
+    public Response form(@QueryParam("next") String next, @CookieParam(SessionManager.COOKIE) String cookie) {
+        if (sessions.viewer(cookie).isPresent()) {
+            return Web.redirect(Web.safeNext(next));
+        }
+        return Response.ok(Templates.login(Web.safeNext(next), null, "")).header("Cache-Control", "no-store").build();
+    }
+
+    @POST
+    @Path("login")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    @Produces(MediaType.TEXT_HTML)
+    public Response login(@FormParam("username") String username, @FormParam("password") String password,
+                          @FormParam("next") String next) {
+        String address = request.remoteAddress() == null ? "unknown" : request.remoteAddress().hostAddress();
+        try {
+            String token = sessions.login(username, password, address);
+            return Response.seeOther(java.net.URI.create(Web.safeNext(next)))
+                    .cookie(Web.sessionCookie(token, request.isSSL())).build();
+        } catch (SessionManager.LoginRefused e) {
+            return Response.status(401).entity(Templates.login(Web.safeNext(next), e.getMessage(),
+                    username == null ? "" : username)).type(MediaType.TEXT_HTML).build();
+        }
+    }
+
+    @POST
+    @Path("logout")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    public Response logout(@CookieParam(SessionManager.COOKIE) String cookie, @FormParam("_csrf") String csrf) {
+        sessions.viewer(cookie).ifPresent(v -> Web.checkCsrf(v, csrf));
+        sessions.logout(cookie);
+        return Response.seeOther(java.net.URI.create("/login")).cookie(Web.clearedCookie(request.isSSL())).build();
+    }
+}

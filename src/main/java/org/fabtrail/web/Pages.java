@@ -1,0 +1,39 @@
+package org.fabtrail.web;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.fabtrail.custody.CustodyQueries;
+import org.fabtrail.ledger.Ledger;
+import org.fabtrail.ledger.LedgerStore;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** What most pages need: the viewer, and entries turned into readable lines. */
+@ApplicationScoped
+public class Pages {
+
+    @Inject
+    SessionManager sessions;
+    @Inject
+    Ledger ledger;
+    @Inject
+    LedgerStore store;
+
+    final CustodyQueries queries = new CustodyQueries();
+
+    Optional<Viewer> viewer(String cookie) {
+        return sessions.viewer(cookie);
+    }
+
+    List<EntryLine> lines(Connection c, List<Long> indexes) throws SQLException {
+        List<EntryLine> out = new ArrayList<>(indexes.size());
+        for (LedgerStore.StoredEntry e : store.entriesAt(c, indexes)) {
+            out.add(EntryLine.from(e));
+        }
+        return out;
+    }
+}

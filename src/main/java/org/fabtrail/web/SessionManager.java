@@ -1,0 +1,161 @@
+package org.fabtrail.web;
+
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.fabtrail.crypto.Passwords;
+import org.fabtrail.ledger.Ledger;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * Form login and server-side sessions. Passwords are Argon2id hashes; a session is a random 256-bit token in an
+ * HttpOnly cookie whose SHA-256 keys a row, so logout (deleting the row) really ends it. Sessions end after
+ * {@link #IDLE} without a request and after {@link #ABSOLUTE} in any case. Repeated failures for a username or
+ * from an address are throttled.
+ */
+@ApplicationScoped
+public class SessionManager {
+
+    public static final String COOKIE = "ft_session";
+    public static final Duration IDLE = Duration.ofMinutes(30);
+    public static final Duration ABSOLUTE = Duration.ofHours(12);
+    static final Duration THROTTLE_WINDOW = Duration.ofMinutes(15);
+    static final int MAX_FAILURES_PER_USER = 5;
+    static final int MAX_FAILURES_PER_ADDRESS = 30;
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+    /** Compared against when the username does not exist, so timing does not reveal which usernames exist. */
+    private static final String DECOY = Passwords.decoy();
+
+    @Inject
+    Clock clock;
+    @Inject
+    Ledger ledger;
+
+    /** Why a login was refused, in words for the form. */
+    public static final class LoginRefused extends Exception {
+        LoginRefused(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    /** Checks the password and opens a session; returns the cookie token. */
+    public String login(String username, String password, String address) throws LoginRefused {
+        String user = username == null ? "" : username.trim().toLowerCase(Locale.ROOT);
+        Instant now = clock.instant();
+        Instant since = now.minus(THROTTLE_WINDOW);
+        long byUser = QuarkusTransaction.requiringNew().call(() -> LoginFailure.count("username = ?1 and at > ?2", user, since));
+        long byAddress = QuarkusTransaction.requiringNew().call(() -> LoginFailure.count("address = ?1 and at > ?2", address, since));
+        if (byUser >= MAX_FAILURES_PER_USER || byAddress >= MAX_FAILURES_PER_ADDRESS) {
+            throw new LoginRefused("Too many failed sign-ins. Wait " + THROTTLE_WINDOW.toMinutes()
+                    + " minutes and try again.");
+        }
+        Optional<Account> account = QuarkusTransaction.requiringNew().call(() -> Account.byUsername(user));
+        boolean ok = Passwords.verify(password == null ? "" : password,
+                account.map(a -> a.passwordHash).orElse(DECOY)) && account.isPresent() && account.get().disabledAt == null;
+        if (!ok) {
+            QuarkusTransaction.requiringNew().run(() -> {
+                LoginFailure f = new LoginFailure();
+                f.username = user;
+                f.address = address;
+                f.at = now;
+                f.persist();
+            });
+            throw new LoginRefused("Wrong username or password.");
+        }
+        byte[] raw = new byte[32];
+        RANDOM.nextBytes(raw);
+        String token = Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
+        QuarkusTransaction.requiringNew().run(() -> {
+            WebSession s = new WebSession();
+            s.tokenHash = sha256(token);
+            s.userId = account.get().id;
+            s.csrfToken = randomToken();
+            s.createdAt = now;
+            s.lastSeenAt = now;
+            s.persist();
+            LoginFailure.delete("username", user);
+        });
+        return token;
+    }
+
+    /** The signed-in viewer for a cookie token, if the session is alive; refreshes its idle timer. */
+    public Optional<Viewer> viewer(String token) {
+        if (token == null || token.isEmpty() || token.length() > 100) {
+            return Optional.empty();
+        }
+        byte[] hash = sha256(token);
+        Instant now = clock.instant();
+        return QuarkusTransaction.requiringNew().call(() -> {
+            WebSession s = WebSession.findById(hash);
+            if (s == null) {
+                return Optional.<Viewer>empty();
+            }
+            if (s.lastSeenAt.plus(IDLE).isBefore(now) || s.createdAt.plus(ABSOLUTE).isBefore(now)) {
+                s.delete();
+                return Optional.<Viewer>empty();
+            }
+            Account a = Account.findById(s.userId);
+            if (a == null || a.disabledAt != null) {
+                s.delete();
+                return Optional.<Viewer>empty();
+            }
+            if (s.lastSeenAt.isBefore(now.minusSeconds(30))) {
+                s.lastSeenAt = now;
+            }
+            List<String> roles = a.orgId == null ? List.of() : orgRoles(a.orgId);
+            boolean seesAll = a.isOperator() || roles.contains("inspector") || roles.contains("regulator");
+            return Optional.of(new Viewer(a.id, a.username, a.displayName, a.orgId, a.role, seesAll, roles, s.csrfToken));
+        });
+    }
+
+    private List<String> orgRoles(String org) {
+        return ledger.read(c -> {
+            try (var ps = c.prepareStatement("SELECT roles FROM orgs WHERE id = ?")) {
+                ps.setString(1, org);
+                try (var rs = ps.executeQuery()) {
+                    return rs.next() ? List.of((String[]) rs.getArray(1).getArray()) : List.<String>of();
+                }
+            }
+        });
+    }
+
+    /** Ends the session for good (the row is deleted; the cookie is worthless from now on). */
+    public void logout(String token) {
+        if (token == null || token.isEmpty()) {
+            return;
+        }
+        byte[] hash = sha256(token);
+        QuarkusTransaction.requiringNew().run(() -> WebSession.delete("tokenHash", hash));
+    }
+
+    /** Ends every session of a user (password change, disabled account). */
+    public void logoutEverywhere(java.util.UUID userId) {
+        QuarkusTransaction.requiringNew().run(() -> WebSession.delete("userId", userId));
+    }
+
+    static String randomToken() {
+        byte[] raw = new byte[24];
+        RANDOM.nextBytes(raw);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
+    }
+
+    static byte[] sha256(String token) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,24 @@
+package org.fabtrail.web;
+
+import io.quarkus.qute.TemplateExtension;
+
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+
+/** Formatting for templates (never in entity getters). */
+@TemplateExtension
+public class TemplateExtensions {
+
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss 'UTC'")
+            .withZone(ZoneOffset.UTC);
+
+    /** The first 12 hex digits of a hash, for display (the full value goes in a title). */
+    static String hexShort(String hex) {
+        return hex == null ? "" : hex.length() <= 12 ? hex : hex.substring(0, 12) + "…";
+    }
+
+    static String isoTime(Instant t) {
+        return t == null ? "" : TIME.format(t);
+    }
+}

@@ -1,0 +1,97 @@
+package org.fabtrail.web;
+
+import io.quarkus.qute.CheckedTemplate;
+import io.quarkus.qute.TemplateInstance;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.CookieParam;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.fabtrail.api.UnitsResource;
+import org.fabtrail.custody.CustodyQueries;
+import org.fabtrail.custody.UnitKey;
+import org.fabtrail.ledger.EnvelopeParser;
+
+import java.util.List;
+import java.util.Optional;
+
+/** A unit: identity, where it is and who holds it, what is inside it, its custody timeline and chain. */
+@Path("/units/{manufacturer}/{serial}")
+public class UnitPage {
+
+    /** Everything the page shows. */
+    public record UnitModel(CustodyQueries.UnitRecord unit, List<UnitKey> components,
+                            CustodyQueries.TransferRecord pending, List<EntryLine> timeline, String chainSvg,
+                            long treeSize) {
+    }
+
+    @CheckedTemplate
+    static class Templates {
+        static native TemplateInstance unit(Viewer viewer, UnitModel m);
+
+        static native TemplateInstance notFound(Viewer viewer, String manufacturer, String serial);
+    }
+
+    @Inject
+    Pages pages;
+    @Inject
+    UnitsResource api;
+
+    private static Optional<UnitKey> key(String manufacturer, String serial) {
+        if (!EnvelopeParser.SLUG.matcher(manufacturer).matches() || !UnitKey.SERIAL.matcher(serial).matches()) {
+            return Optional.empty();
+        }
+        return Optional.of(new UnitKey(manufacturer, serial));
+    }
+
+    @GET
+    @Produces(MediaType.TEXT_HTML)
+    public Response page(@CookieParam(SessionManager.COOKIE) String cookie, @PathParam("manufacturer") String manufacturer,
+                         @PathParam("serial") String serial) {
+        Optional<Viewer> viewer = pages.viewer(cookie);
+        if (viewer.isEmpty()) {
+            return Web.toLogin("/units/" + manufacturer + "/" + serial);
+        }
+        Viewer v = viewer.get();
+        Optional<UnitModel> model = key(manufacturer, serial).flatMap(k -> pages.ledger.read(c -> {
+            if (!pages.queries.canSee(c, v.visibleTo(), k)) {
+                return Optional.<UnitModel>empty();
+            }
+            CustodyQueries.UnitRecord u = pages.queries.unit(c, k).orElseThrow();
+            CustodyQueries.TransferRecord pending = u.pendingTransfer() == null ? null
+                    : pages.queries.transfer(c, u.pendingTransfer()).orElse(null);
+            List<EntryLine> timeline = pages.lines(c, pages.queries.entryIndexes(c, k));
+            String svg = CustodyChainSvg.render(CustodyChainSvg.stops(timeline,
+                    pending == null ? null : pending.receiver(), pending == null ? null : pending.receiverSite(),
+                    pending == null ? null : pending.dispatchedAt()));
+            long size = pages.store.head(c).size();
+            return Optional.of(new UnitModel(u, pages.queries.components(c, k), pending, timeline, svg, size));
+        }));
+        if (model.isEmpty()) {
+            return Response.status(404).entity(Templates.notFound(v, manufacturer, serial)).build();
+        }
+        return Response.ok(Templates.unit(v, model.get())).build();
+    }
+
+    @GET
+    @Path("bundle.json")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response bundle(@CookieParam(SessionManager.COOKIE) String cookie, @PathParam("manufacturer") String manufacturer,
+                           @PathParam("serial") String serial) {
+        Optional<Viewer> viewer = pages.viewer(cookie);
+        if (viewer.isEmpty()) {
+            return Web.toLogin("/units/" + manufacturer + "/" + serial);
+        }
+        Optional<UnitKey> k = key(manufacturer, serial);
+        Object bundle = k.isEmpty() ? null : pages.ledger.read(c -> pages.queries.canSee(c, viewer.get().visibleTo(), k.get())
+                ? api.bundle(c, k.get()) : null);
+        if (bundle == null) {
+            return Response.status(404).type(MediaType.TEXT_PLAIN).entity("No such unit").build();
+        }
+        return Response.ok(bundle).header("Content-Disposition", "attachment; filename=\"" + manufacturer + "_" + serial
+                + "_bundle.json\"").build();
+    }
+}

@@ -1,0 +1,53 @@
+package org.fabtrail.web;
+
+import jakarta.ws.rs.core.NewCookie;
+import jakarta.ws.rs.core.Response;
+import org.fabtrail.ledger.LedgerException;
+
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+
+/** Small helpers shared by the page classes: redirects, the session cookie, CSRF checks. */
+final class Web {
+
+    private Web() {
+    }
+
+    static Response redirect(String path) {
+        return Response.seeOther(URI.create(path)).build();
+    }
+
+    /** To the login page, coming back to {@code next} afterwards. */
+    static Response toLogin(String next) {
+        return redirect("/login?next=" + URLEncoder.encode(next == null ? "/" : next, StandardCharsets.UTF_8));
+    }
+
+    static NewCookie sessionCookie(String token, boolean secure) {
+        return new NewCookie.Builder(SessionManager.COOKIE).value(token).path("/").httpOnly(true).secure(secure)
+                .sameSite(NewCookie.SameSite.LAX).build();
+    }
+
+    static NewCookie clearedCookie(boolean secure) {
+        return new NewCookie.Builder(SessionManager.COOKIE).value("").path("/").httpOnly(true).secure(secure)
+                .sameSite(NewCookie.SameSite.LAX).maxAge(0).build();
+    }
+
+    /** Refuses a form whose CSRF token is not this session's. */
+    static void checkCsrf(Viewer viewer, String submitted) {
+        if (submitted == null || !MessageDigest.isEqual(submitted.getBytes(StandardCharsets.UTF_8),
+                viewer.csrf().getBytes(StandardCharsets.UTF_8))) {
+            throw new LedgerException(LedgerException.Kind.FORBIDDEN, "csrf", "Form expired",
+                    "This form was not issued to your session (or the session changed). Reload the page and try again.");
+        }
+    }
+
+    /** Only local paths may be redirect targets (no open redirects). */
+    static String safeNext(String next) {
+        if (next == null || !next.startsWith("/") || next.startsWith("//") || next.contains("\\")) {
+            return "/";
+        }
+        return next;
+    }
+}

@@ -1,0 +1,21 @@
+// Small enhancements only: every page works without JavaScript.
+(function () {
+  // A running bulk upload: refresh its progress bar without reloading the page.
+  var job = document.querySelector('[data-job-status]');
+  if (job) {
+    var url = job.getAttribute('data-job-status');
+    var poll = function () {
+      fetch(url, { headers: { 'Accept': 'application/json' }, credentials: 'same-origin' })
+        .then(function (r) { return r.json(); })
+        .then(function (s) {
+          var bar = job.querySelector('progress');
+          if (bar) { bar.max = s.total || 1; bar.value = s.done || 0; }
+          var text = job.querySelector('[data-job-text]');
+          if (text) { text.textContent = s.done + ' of ' + s.total + ' rows (' + s.accepted + ' registered, ' + s.rejected + ' rejected)'; }
+          if (s.finished) { window.location.reload(); } else { setTimeout(poll, 700); }
+        })
+        .catch(function () { setTimeout(poll, 2000); });
+    };
+    setTimeout(poll, 500);
+  }
+})();
