@@ -100,7 +100,7 @@ public class EntriesResource {
         List<Integer> positions = new ArrayList<>(items.size());
         for (int i = 0; i < items.size(); i++) {
             try {
-                Envelope e = parser.fromJson(items.get(i));
+                Envelope e = parser.fromBatchItem(items.get(i));
                 actorMatches(caller, e);
                 parsed.add(e);
                 positions.add(i);

@@ -194,6 +194,26 @@ class EntriesResourceTest {
         problem(partner.submitBatch(tooMany), 400, "batch-size");
     }
 
+    @Test
+    void aBatchHoldsEachEnvelopeToTheMaximumEntrySizeLikeASingleSubmission() {
+        // A dispatch of 700 units with 64-character serials is about 75 KB, over the 65,536-byte limit. Its units
+        // need not exist: the size is checked before anything else, so this test writes nothing to the shared log
+        // (a batch used to skip the check and hand the envelope to the rules, which accept it if the units exist).
+        List<Map<String, Object>> units = new java.util.ArrayList<>();
+        for (int i = 0; i < 700; i++) {
+            units.add(Map.of("manufacturer", "entries-acme", "serial", "S".repeat(58) + String.format("%06d", i)));
+        }
+        String dispatch = ApiClient.envelope(ApiClient.payload("transfer.dispatch", "entries-acme",
+                Map.of("units", units, "to", "entries-acme", "toSite", "hall")), acme);
+        org.junit.jupiter.api.Assertions.assertTrue(dispatch.length() > 65536, "the dispatch is " + dispatch.length());
+        long before = treeSize();
+        problem(partner.submit(dispatch), 400, "entry-too-large");
+        JsonPath r = partner.submitBatch("[" + dispatch + "]").then().statusCode(200).extract().jsonPath();
+        assertEquals(400, r.getInt("results[0].status"));
+        assertEquals("urn:fabtrail:problem:entry-too-large", r.getString("results[0].problem.type"));
+        assertEquals(before, treeSize());
+    }
+
     static long treeSize() {
         String cp = given().get("/api/v1/log/checkpoint").then().statusCode(200).extract().asString();
         return Long.parseLong(cp.split("\n")[1]);
