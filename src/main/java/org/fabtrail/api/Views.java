@@ -79,6 +79,7 @@ public final class Views {
     }
 
     @JsonPropertyOrder({"id", "name", "country", "roles"})
+    @JsonInclude(JsonInclude.Include.NON_NULL)
     public record OrgView(String id, String name, String country, List<String> roles, long registeredIndex,
                           List<SiteView> sites, List<KeyView> keys) {
     }

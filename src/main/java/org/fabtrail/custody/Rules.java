@@ -61,7 +61,9 @@ final class Rules {
     }
 
     static LedgerException refuse(LedgerException.Kind kind, String code, String title, String detail, UnitKey unit) {
-        return new LedgerException(kind, code, title, detail,
-                Map.of("unit", Map.of("manufacturer", unit.manufacturer(), "serial", unit.serial())), null);
+        Map<String, Object> ref = new java.util.LinkedHashMap<>();
+        ref.put("manufacturer", unit.manufacturer());
+        ref.put("serial", unit.serial());
+        return new LedgerException(kind, code, title, detail, Map.of("unit", ref), null);
     }
 }
