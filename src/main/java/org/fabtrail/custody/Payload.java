@@ -17,7 +17,8 @@ import java.util.TreeSet;
  */
 final class Payload {
 
-    static final Set<String> COMMON = Set.of("id", "type", "actor", "time");
+    /** Members every payload has; {@code by} (optional) names the person who acted, for entries made in the UI. */
+    static final Set<String> COMMON = Set.of("id", "type", "actor", "time", "by");
 
     private final Map<String, Object> map;
 

@@ -27,6 +27,7 @@ public final class EnvelopeParser {
     private static final Pattern UUID_TEXT =
             Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
     private static final Pattern KEY_ID = Pattern.compile("[0-9a-f]{64}");
+    private static final Pattern BY = Pattern.compile("[A-Za-z0-9._@-]{1,64}");
     /** RFC 3339 in UTC with a literal Z, optional fraction of up to nine digits. */
     public static final Pattern UTC_TIME =
             Pattern.compile("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})?Z");
@@ -89,6 +90,13 @@ public final class EnvelopeParser {
                     "payload.actor must be an organisation id matching [a-z0-9][a-z0-9-]{0,62}");
         }
         Instant time = utcTime(string(payload, "time", "payload"), "payload.time");
+        if (payload.containsKey("by")) {
+            String by = string(payload, "by", "payload");
+            if (!BY.matcher(by).matches()) {
+                throw field("invalid-field", "payload.by", "payload.by names the person who acted: 1 to 64 letters, "
+                        + "digits, dots, hyphens, underscores or @");
+            }
+        }
 
         String keyId = string(sig, "keyId", "signature");
         if (!KEY_ID.matcher(keyId).matches()) {

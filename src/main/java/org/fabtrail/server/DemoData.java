@@ -106,6 +106,8 @@ public class DemoData {
     FabtrailConfig config;
     @Inject
     Clock clock;
+    @Inject
+    org.fabtrail.web.Accounts accounts;
 
     public void seedIfEmpty() throws Exception {
         if (orgCount() > 0) {
@@ -198,9 +200,39 @@ public class DemoData {
                 "reason", "Failed HBM burn-in test; retired and sent for certified destruction"));
 
         story.submit();
+        for (DemoUser u : USERS) {
+            accounts.create(u.username(), u.name(), u.org(), u.role(), DEMO_PASSWORD);
+        }
         LOG.infof("Seeded demo data in %d ms: %s. Private keys of the demo organisations (%s) are in %s",
                 (System.nanoTime() - started) / 1_000_000, summary(), String.join(", ", keyFiles),
                 keyDir.toAbsolutePath());
+    }
+
+    /** A demo sign-in for the web UI. */
+    record DemoUser(String username, String name, String org, String role) {
+    }
+
+    /** Every demo user's password (printed at start and in README.md; demo only). */
+    static final String DEMO_PASSWORD = "fabtrail-demo";
+
+    static final List<DemoUser> USERS = List.of(
+            new DemoUser("operator", "Olivia Operator", null, org.fabtrail.web.Account.OPERATOR),
+            new DemoUser("acme.admin", "Chen Wei-Lun (Acme admin)", "acme-fab", org.fabtrail.web.Account.ORG_ADMIN),
+            new DemoUser("acme.clerk", "Lin Mei (Acme shipping)", "acme-fab", org.fabtrail.web.Account.MEMBER),
+            new DemoUser("northwind.admin", "Sanne de Vries (Northwind)", "northwind", org.fabtrail.web.Account.ORG_ADMIN),
+            new DemoUser("helios.admin", "Marcus Reed (Helios DC)", "helios-dc", org.fabtrail.web.Account.ORG_ADMIN),
+            new DemoUser("kestrel.admin", "Aisha Al Mansouri (Kestrel DC)", "kestrel-dc", org.fabtrail.web.Account.ORG_ADMIN),
+            new DemoUser("inspector", "Dana Brooks (BIS inspector)", "bis-inspect", org.fabtrail.web.Account.ORG_ADMIN),
+            new DemoUser("regulator", "Luc Peeters (EU regulator)", "eu-regulator", org.fabtrail.web.Account.ORG_ADMIN));
+
+    /** Prints the demo sign-ins (also when the data was seeded by an earlier run). */
+    public void printSignIns() {
+        StringBuilder s = new StringBuilder("Demo sign-ins for the web UI (password \"" + DEMO_PASSWORD + "\" for all):");
+        for (DemoUser u : USERS) {
+            s.append("\n  ").append(String.format("%-16s %-12s %s", u.username(), u.org() == null ? "operator" : u.org(),
+                    u.role()));
+        }
+        LOG.info(s);
     }
 
     static String gpu(int i) {

@@ -27,6 +27,12 @@ public interface FabtrailConfig {
     @WithDefault("fabtrail.local/log")
     String logOrigin();
 
+    /**
+     * The master key that encrypts organisations' UI signing keys at rest: 32 bytes, base64, or a path to a file
+     * holding them. Unset: generated in the data directory in dev, test and demo; otherwise the UI cannot sign.
+     */
+    Optional<String> masterKey();
+
     /** Bearer token enabling the operator admin API; unset disables it. */
     Optional<String> bootstrapAdminToken();
 

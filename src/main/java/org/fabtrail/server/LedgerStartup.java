@@ -55,6 +55,7 @@ public class LedgerStartup {
         }
         if (config.demo()) {
             demo.seedIfEmpty();
+            demo.printSignIns();
         }
         LOG.infof("Log %s: %d entries; checkpoint key %s", config.logOrigin(), ledger.head().size(),
                 operatorKey.keyId());

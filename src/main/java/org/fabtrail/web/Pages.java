@@ -1,6 +1,5 @@
 package org.fabtrail.web;
 
-import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.fabtrail.custody.CustodyQueries;
 import org.fabtrail.ledger.Ledger;
@@ -13,7 +12,7 @@ import java.util.List;
 import java.util.Optional;
 
 /** What most pages need: the viewer, and entries turned into readable lines. */
-@ApplicationScoped
+@jakarta.inject.Singleton
 public class Pages {
 
     @Inject
