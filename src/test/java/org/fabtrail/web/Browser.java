@@ -1,0 +1,80 @@
+package org.fabtrail.web;
+
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+
+/**
+ * A real headless Chromium for UI tests: Debian's {@code chromium} and {@code chromium-driver} packages (installed
+ * by .ci/run), never a downloaded browser. Screenshots go to {@code target/screenshots}, or to the directory named
+ * by the system property {@code fabtrail.screenshots} (docs/ui.md is illustrated with
+ * {@code -Dfabtrail.screenshots=docs/ui}).
+ */
+public final class Browser implements AutoCloseable {
+
+    static final String CHROMIUM = System.getProperty("fabtrail.chromium", "/usr/bin/chromium");
+    static final String CHROMEDRIVER = System.getProperty("fabtrail.chromedriver", "/usr/bin/chromedriver");
+
+    private final ChromeDriver driver;
+    private final Path userData;
+
+    private Browser(ChromeDriver driver, Path userData) {
+        this.driver = driver;
+        this.userData = userData;
+    }
+
+    /** True when the browser packages are installed (tests are skipped with a clear reason otherwise). */
+    public static boolean available() {
+        return new File(CHROMIUM).canExecute() && new File(CHROMEDRIVER).canExecute();
+    }
+
+    /** @param width a phone (e.g. 390) or a desktop (e.g. 1280) viewport width */
+    public static Browser open(int width, int height) throws IOException {
+        Path userData = Files.createTempDirectory("fabtrail-chromium");
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM);
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--disable-dev-shm-usage", "--window-size=" + width + "," + height, "--user-data-dir=" + userData);
+        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(new File(CHROMEDRIVER))
+                .usingAnyFreePort().build();
+        ChromeDriver driver = new ChromeDriver(service, options);
+        driver.manage().timeouts().implicitlyWait(Duration.ofSeconds(2));
+        driver.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(30));
+        return new Browser(driver, userData);
+    }
+
+    public WebDriver driver() {
+        return driver;
+    }
+
+    /** Saves a PNG of the current page as {@code <name>.png} and returns its path. */
+    public Path screenshot(String name) throws IOException {
+        Path dir = Path.of(System.getProperty("fabtrail.screenshots", "target/screenshots"));
+        Files.createDirectories(dir);
+        File shot = ((TakesScreenshot) driver).getScreenshotAs(OutputType.FILE);
+        Path target = dir.resolve(name + ".png");
+        Files.copy(shot.toPath(), target, StandardCopyOption.REPLACE_EXISTING);
+        return target;
+    }
+
+    @Override
+    public void close() {
+        driver.quit();
+        try (var files = Files.walk(userData)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException ignored) {
+            // temporary profile; best effort
+        }
+    }
+}
