@@ -78,9 +78,27 @@ public class UnitsResource {
         return k;
     }
 
-    Views.UnitView view(Connection c, CustodyQueries.UnitRecord u) throws SQLException {
-        Views.TransferView pending = u.pendingTransfer() == null ? null
-                : queries.transfer(c, u.pendingTransfer()).map(Views.TransferView::from).orElse(null);
+    /**
+     * The unit as JSON. Its pending transfer lists only the units the caller may see, unless the caller sends or
+     * receives that transfer: a manufacturer must not learn other manufacturers' serials from a shared shipment.
+     */
+    Views.UnitView view(Connection c, CustodyQueries.UnitRecord u, String visibleTo) throws SQLException {
+        Views.TransferView pending = null;
+        if (u.pendingTransfer() != null) {
+            var t = queries.transfer(c, u.pendingTransfer()).orElse(null);
+            if (t != null && visibleTo != null && !visibleTo.equals(t.sender()) && !visibleTo.equals(t.receiver())) {
+                List<CustodyQueries.TransferUnit> mine = new ArrayList<>();
+                for (CustodyQueries.TransferUnit tu : t.units()) {
+                    if (queries.canSee(c, visibleTo, tu.unit())) {
+                        mine.add(tu);
+                    }
+                }
+                t = new CustodyQueries.TransferRecord(t.id(), t.dispatchIdx(), t.sender(), t.senderSite(), t.receiver(),
+                        t.receiverSite(), t.carrier(), t.shipmentRef(), t.licenceRef(), t.expectedArrival(), t.state(),
+                        t.dispatchedAt(), t.closedIdx(), t.closedAt(), mine);
+            }
+            pending = t == null ? null : Views.TransferView.from(t);
+        }
         return Views.UnitView.from(u, queries.components(c, u.key()), pending);
     }
 
@@ -113,7 +131,8 @@ public class UnitsResource {
     public Views.UnitView get(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
                               @PathParam("manufacturer") String manufacturer, @PathParam("serial") String serial) {
         Caller caller = auth.caller(authorization).require(Caller.READ);
-        return ledger.read(c -> view(c, queries.unit(c, visible(c, caller, manufacturer, serial)).orElseThrow()));
+        return ledger.read(c -> view(c, queries.unit(c, visible(c, caller, manufacturer, serial)).orElseThrow(),
+                visibleTo(caller)));
     }
 
     @GET
@@ -151,16 +170,16 @@ public class UnitsResource {
     public Bundle bundle(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
                          @PathParam("manufacturer") String manufacturer, @PathParam("serial") String serial) {
         Caller caller = auth.caller(authorization).require(Caller.READ);
-        return ledger.read(c -> bundle(c, visible(c, caller, manufacturer, serial)));
+        return ledger.read(c -> bundle(c, visible(c, caller, manufacturer, serial), visibleTo(caller)));
     }
 
     /** The bundle as JSON records (also what the web UI's download serves). */
-    public Bundle bundle(Connection c, UnitKey k) throws SQLException {
+    public Bundle bundle(Connection c, UnitKey k, String visibleTo) throws SQLException {
         UnitBundles.Bundle b = new UnitBundles(store).build(c, k);
         List<BundleEntry> entries = b.entries().stream().map(e -> new BundleEntry(e.index(),
                 Base64.getEncoder().encodeToString(e.leaf()), HexFormat.of().formatHex(e.leafHash()),
                 e.inclusionProof().stream().map(HexFormat.of()::formatHex).toList())).toList();
-        return new Bundle(view(c, b.unit()), b.checkpoint(), signer.vkey(), entries,
+        return new Bundle(view(c, b.unit(), visibleTo), b.checkpoint(), signer.vkey(), entries,
                 b.keys().stream().map(Views.KeyView::from).toList());
     }
 }

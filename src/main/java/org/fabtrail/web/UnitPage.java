@@ -87,7 +87,7 @@ public class UnitPage {
         }
         Optional<UnitKey> k = key(manufacturer, serial);
         Object bundle = k.isEmpty() ? null : pages.ledger.read(c -> pages.queries.canSee(c, viewer.get().visibleTo(), k.get())
-                ? api.bundle(c, k.get()) : null);
+                ? api.bundle(c, k.get(), viewer.get().visibleTo()) : null);
         if (bundle == null) {
             return Response.status(404).type(MediaType.TEXT_PLAIN).entity("No such unit").build();
         }
