@@ -138,6 +138,16 @@ public final class Sequencer implements AutoCloseable {
         }
 
         /** Nanoseconds spent in each of {@link #PHASES}. */
+        /** One line for logs: batches, entries per batch, and microseconds per entry in each phase. */
+        public String describe() {
+            long b = Math.max(1, batches());
+            long e = Math.max(1, entries());
+            StringBuilder s = new StringBuilder(String.format("%d batches, %.1f entries/batch; us/entry:", batches(),
+                    (double) entries() / b));
+            nanos().forEach((phase, ns) -> s.append(String.format(" %s %.1f", phase, ns / 1e3 / e)));
+            return s.toString();
+        }
+
         public Map<String, Long> nanos() {
             Map<String, Long> out = new LinkedHashMap<>();
             for (int i = 0; i < PHASES.size(); i++) {
@@ -361,6 +371,7 @@ public final class Sequencer implements AutoCloseable {
     /** Stops taking work, finishes the batch in progress and fails whatever is still queued. */
     @Override
     public void close() {
+        LOG.infof("Sequencer: %s", stats.describe());
         synchronized (queue) {
             running = false;
             queue.notifyAll();
