@@ -39,7 +39,7 @@ public class BulkPage {
 
     @CheckedTemplate
     static class Templates {
-        static native TemplateInstance upload(Viewer viewer, String text, Map<String, String> errors);
+        static native TemplateInstance upload(Viewer viewer, String text, String site, Map<String, String> errors);
 
         static native TemplateInstance job(Viewer viewer, BulkJobs.Job job);
     }
@@ -57,7 +57,7 @@ public class BulkPage {
             return Web.toLogin("/units/bulk");
         }
         Viewer v = viewer.get();
-        return UnitsPage.mayRegister(v).orElseGet(() -> Response.ok(Templates.upload(v, "", Map.of())).build());
+        return UnitsPage.mayRegister(v).orElseGet(() -> Response.ok(Templates.upload(v, "", sampleSite(v), Map.of())).build());
     }
 
     @POST
@@ -130,10 +130,17 @@ public class BulkPage {
         return Web.redirect("/units/bulk/" + job.id());
     }
 
-    private static Response refuse(Viewer v, String pasted, String field, String message) {
+    private Response refuse(Viewer v, String pasted, String field, String message) {
         Map<String, String> errors = new LinkedHashMap<>();
         errors.put(field, message);
-        return Response.status(422).type(MediaType.TEXT_HTML_TYPE).entity(Templates.upload(v, pasted, errors)).build();
+        return Response.status(422).type(MediaType.TEXT_HTML_TYPE)
+                .entity(Templates.upload(v, pasted, sampleSite(v), errors)).build();
+    }
+
+    /** One of the viewer's site ids, for the example rows. */
+    private String sampleSite(Viewer v) {
+        return pages.ledger.read(c -> pages.queries.sites(c, v.org())).stream().map(s -> s.id()).findFirst()
+                .orElse("your-site-id");
     }
 
     @GET
