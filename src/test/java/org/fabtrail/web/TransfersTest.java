@@ -236,6 +236,31 @@ class TransfersTest {
     }
 
     @Test
+    void receiptRuleViolationsAreShownNextToTheFieldAndWriteNothing() {
+        WebUser acme = WebUser.signIn("acme.clerk");
+        String site = newSite(acme);
+        String a = register(acme, site, "accelerator");
+        String other = register(acme, site, "accelerator");
+        String id = dispatch(acme, site, "northwind", "ams-schiphol", a);
+        WebUser northwind = WebUser.signIn("northwind.admin");
+        long size = ledger.head().size();
+
+        Response wrongSite = northwind.post("/transfers/" + id + "/receive", form("unit", ref(a), "site", "dubai-dc1"));
+        assertEquals(422, wrongSite.statusCode());
+        assertTrue(fieldErrors(wrongSite.asString()).get("site").startsWith("\"northwind\" has no site \"dubai-dc1\""));
+        Response notListed = northwind.post("/transfers/" + id + "/receive", form("unit", ref(other), "site",
+                "ams-schiphol"));
+        assertEquals(422, notListed.statusCode());
+        assertEquals(ref(other) + " is not in transit on dispatch " + id, fieldErrors(notListed.asString()).get("units"));
+        Response none = northwind.post("/transfers/" + id + "/receive", form("site", "ams-schiphol"));
+        assertTrue(fieldErrors(none.asString()).get("units").startsWith("Tick at least one unit"));
+        Response cancelWithoutReason = acme.post("/transfers/" + id + "/cancel", form("reason", ""));
+        assertEquals("reason must not be empty", fieldErrors(cancelWithoutReason.asString()).get("reason"));
+        assertEquals(size, ledger.head().size(), "nothing was written");
+        assertEquals("pending", transfer(id).state());
+    }
+
+    @Test
     void theUnitPageLinksTheActionsThatApply() {
         WebUser acme = WebUser.signIn("acme.clerk");
         String site = newSite(acme);
