@@ -119,6 +119,22 @@ public final class CustodyQueries {
     /** Units matching the filter and visible to the caller, in (manufacturer, serial) order after the cursor. */
     public List<UnitRecord> units(Connection c, UnitFilter f, String visibleTo, UnitKey after, int limit)
             throws SQLException {
+        return units(c, f, visibleTo, after, true, limit);
+    }
+
+    /**
+     * The page before a cursor: the last {@code limit} units matching the filter and visible to the caller that
+     * sort before {@code before}, in (manufacturer, serial) order (for a "previous page" link).
+     */
+    public List<UnitRecord> unitsBefore(Connection c, UnitFilter f, String visibleTo, UnitKey before, int limit)
+            throws SQLException {
+        List<UnitRecord> out = new ArrayList<>(units(c, f, visibleTo, before, false, limit));
+        java.util.Collections.reverse(out);
+        return out;
+    }
+
+    private List<UnitRecord> units(Connection c, UnitFilter f, String visibleTo, UnitKey cursor, boolean forward,
+                                   int limit) throws SQLException {
         StringBuilder sql = new StringBuilder("SELECT " + UNIT_COLUMNS + " FROM units u");
         List<Object> params = new ArrayList<>();
         sql.append(" WHERE true");
@@ -134,12 +150,13 @@ public final class CustodyQueries {
         addFilter(sql, params, "u.kind", f.kind());
         addFilter(sql, params, "u.model", f.model());
         addFilter(sql, params, "u.manufacturer", f.manufacturer());
-        if (after != null) {
-            sql.append(" AND (u.manufacturer, u.serial) > (?, ?)");
-            params.add(after.manufacturer());
-            params.add(after.serial());
+        if (cursor != null) {
+            sql.append(forward ? " AND (u.manufacturer, u.serial) > (?, ?)" : " AND (u.manufacturer, u.serial) < (?, ?)");
+            params.add(cursor.manufacturer());
+            params.add(cursor.serial());
         }
-        sql.append(" ORDER BY u.manufacturer, u.serial LIMIT ?");
+        sql.append(forward ? " ORDER BY u.manufacturer, u.serial LIMIT ?"
+                : " ORDER BY u.manufacturer DESC, u.serial DESC LIMIT ?");
         params.add(limit);
         List<UnitRecord> out = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
@@ -149,6 +166,57 @@ public final class CustodyQueries {
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     out.add(unit(rs));
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Units the custodian holds at the site that may move on their own (be dispatched or assembled into another):
+     * not in transit, not inside another unit, not destroyed or decommissioned; in (manufacturer, serial) order
+     * after the cursor.
+     */
+    public List<UnitRecord> movable(Connection c, String custodian, String site, UnitKey after, int limit)
+            throws SQLException {
+        String sql = "SELECT " + UNIT_COLUMNS + " FROM units u WHERE u.custodian = ? AND u.site = ? "
+                + "AND u.pending_transfer IS NULL AND u.parent_serial IS NULL "
+                + "AND u.status NOT IN ('destroyed', 'decommissioned')"
+                + (after == null ? "" : " AND (u.manufacturer, u.serial) > (?, ?)")
+                + " ORDER BY u.manufacturer, u.serial LIMIT ?";
+        List<UnitRecord> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            int i = 1;
+            ps.setString(i++, custodian);
+            ps.setString(i++, site);
+            if (after != null) {
+                ps.setString(i++, after.manufacturer());
+                ps.setString(i++, after.serial());
+            }
+            ps.setInt(i, limit);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(unit(rs));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Which of these serials the manufacturer has already registered. */
+    public java.util.Set<String> registeredSerials(Connection c, String manufacturer, java.util.Collection<String> serials)
+            throws SQLException {
+        java.util.Set<String> out = new java.util.HashSet<>();
+        if (serials.isEmpty()) {
+            return out;
+        }
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT serial FROM units WHERE manufacturer = ? AND serial = ANY (?)")) {
+            ps.setString(1, manufacturer);
+            ps.setArray(2, c.createArrayOf("text", serials.toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getString(1));
                 }
             }
         }
@@ -323,6 +391,34 @@ public final class CustodyQueries {
                     t.dispatchedAt(), t.closedIdx(), t.closedAt(), units));
         }
         return withUnits;
+    }
+
+    /**
+     * Open transfers (pending or partly received) that the organisation receives ({@code inbound}) or sends, newest
+     * dispatch first, dispatched before the log index {@code beforeIdx} (null: from the newest).
+     */
+    public List<TransferRecord> openTransfers(Connection c, String org, boolean inbound, Long beforeIdx, int limit)
+            throws SQLException {
+        List<Object> params = new ArrayList<>();
+        params.add(org);
+        String where = (inbound ? "t.receiver = ?" : "t.sender = ?") + " AND t.state IN ('pending', 'partial')";
+        if (beforeIdx != null) {
+            where += " AND t.dispatch_idx < ?";
+            params.add(beforeIdx);
+        }
+        return transfers(c, where, params, limit);
+    }
+
+    /** How many open transfers the organisation receives ({@code inbound}) or sends. */
+    public long countOpenTransfers(Connection c, String org, boolean inbound) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM transfers t WHERE "
+                + (inbound ? "t.receiver = ?" : "t.sender = ?") + " AND t.state IN ('pending', 'partial')")) {
+            ps.setString(1, org);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
     }
 
     public List<OrgRecord> orgs(Connection c, String id) throws SQLException {

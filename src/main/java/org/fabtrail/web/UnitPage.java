@@ -8,6 +8,7 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.fabtrail.api.UnitsResource;
@@ -30,7 +31,8 @@ public class UnitPage {
 
     @CheckedTemplate
     static class Templates {
-        static native TemplateInstance unit(Viewer viewer, UnitModel m);
+        static native TemplateInstance unit(Viewer viewer, UnitModel m, UnitActionsPage.UnitActions actions,
+                                            EntryLine notice);
 
         static native TemplateInstance notFound(Viewer viewer, String manufacturer, String serial);
     }
@@ -39,6 +41,8 @@ public class UnitPage {
     Pages pages;
     @Inject
     UnitsResource api;
+    @Inject
+    Forms forms;
 
     private static Optional<UnitKey> key(String manufacturer, String serial) {
         if (!EnvelopeParser.SLUG.matcher(manufacturer).matches() || !UnitKey.SERIAL.matcher(serial).matches()) {
@@ -50,7 +54,7 @@ public class UnitPage {
     @GET
     @Produces(MediaType.TEXT_HTML)
     public Response page(@CookieParam(SessionManager.COOKIE) String cookie, @PathParam("manufacturer") String manufacturer,
-                         @PathParam("serial") String serial) {
+                         @PathParam("serial") String serial, @QueryParam(Forms.LOGGED) String logged) {
         Optional<Viewer> viewer = pages.viewer(cookie);
         if (viewer.isEmpty()) {
             return Web.toLogin("/units/" + manufacturer + "/" + serial);
@@ -73,7 +77,9 @@ public class UnitPage {
         if (model.isEmpty()) {
             return Response.status(404).entity(Templates.notFound(v, manufacturer, serial)).build();
         }
-        return Response.ok(Templates.unit(v, model.get())).build();
+        UnitModel m = model.get();
+        return Response.ok(Templates.unit(v, m, UnitActionsPage.actions(v, m.unit(), m.pending(), m.components().size()),
+                forms.notice(v, logged))).build();
     }
 
     @GET

@@ -1,0 +1,178 @@
+package org.fabtrail.web;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The CSV of a bulk registration (RFC 4180: comma-separated, fields with commas, quotes or line breaks in double
+ * quotes, a quote inside doubled). The header names the columns: {@code serial,kind,model,eccn,site} and optionally
+ * {@code deviceCertificate}, in any order; {@code row} and {@code reason} are ignored, so a downloaded
+ * {@code rejected.csv} can be corrected and uploaded as it is. Rows are numbered like a spreadsheet's: the header is
+ * row 1, and a row's number is the line it starts on.
+ */
+final class BulkCsv {
+
+    static final List<String> REQUIRED = List.of("serial", "kind", "model", "eccn", "site");
+    static final String CERTIFICATE = "deviceCertificate";
+    static final List<String> IGNORED = List.of("row", "reason");
+    /** Columns of rejected.csv: the row number and why, then the row's own fields. */
+    static final List<String> REJECTED_HEADER = List.of("row", "reason", "serial", "kind", "model", "eccn", "site",
+            CERTIFICATE);
+
+    /** One record of the file with the line it starts on. */
+    record Record(int row, List<String> fields) {
+    }
+
+    /** A data row by column name; {@code problem} says why its shape is wrong (missing or extra columns). */
+    record Row(int row, Map<String, String> values, String problem) {
+        String get(String column) {
+            return values.getOrDefault(column, "");
+        }
+    }
+
+    /** The file refused as a whole (no header, unknown columns): nothing is registered. */
+    static final class FileProblem extends Exception {
+        FileProblem(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    private BulkCsv() {
+    }
+
+    /** Splits text into records, each with the line it starts on; blank lines are skipped. */
+    static List<Record> records(String text) throws FileProblem {
+        List<Record> out = new ArrayList<>();
+        int i = text.startsWith("\uFEFF") ? 1 : 0;
+        int line = 1;
+        int n = text.length();
+        while (i < n) {
+            int start = line;
+            List<String> fields = new ArrayList<>();
+            StringBuilder f = new StringBuilder();
+            boolean quoted = false;
+            boolean wasQuoted = false;
+            boolean endOfRecord = false;
+            while (i < n && !endOfRecord) {
+                char ch = text.charAt(i);
+                if (quoted) {
+                    if (ch == '"') {
+                        if (i + 1 < n && text.charAt(i + 1) == '"') {
+                            f.append('"');
+                            i += 2;
+                        } else {
+                            quoted = false;
+                            i++;
+                        }
+                    } else {
+                        if (ch == '\n') {
+                            line++;
+                        }
+                        f.append(ch);
+                        i++;
+                    }
+                } else if (ch == '"' && f.toString().isBlank()) {
+                    quoted = true;
+                    wasQuoted = true;
+                    f.setLength(0);
+                    i++;
+                } else if (ch == ',') {
+                    fields.add(wasQuoted ? f.toString() : f.toString().trim());
+                    f.setLength(0);
+                    wasQuoted = false;
+                    i++;
+                } else if (ch == '\r' || ch == '\n') {
+                    if (ch == '\r' && i + 1 < n && text.charAt(i + 1) == '\n') {
+                        i++;
+                    }
+                    i++;
+                    line++;
+                    endOfRecord = true;
+                } else {
+                    f.append(ch);
+                    i++;
+                }
+            }
+            if (quoted) {
+                throw new FileProblem("Row " + start + " opens a quoted field that never closes.");
+            }
+            fields.add(wasQuoted ? f.toString() : f.toString().trim());
+            if (!(fields.size() == 1 && fields.get(0).isEmpty())) {
+                out.add(new Record(start, fields));
+            }
+        }
+        return out;
+    }
+
+    /** The data rows of a file, by column name. */
+    static List<Row> rows(String text) throws FileProblem {
+        List<Record> records = records(text);
+        if (records.isEmpty()) {
+            throw new FileProblem("The file is empty. The first row must be the header: serial,kind,model,eccn,site"
+                    + "[,deviceCertificate].");
+        }
+        List<String> header = new ArrayList<>();
+        for (String h : records.get(0).fields()) {
+            String name = h.trim();
+            String canonical = name.equalsIgnoreCase(CERTIFICATE) ? CERTIFICATE : name.toLowerCase(Locale.ROOT);
+            if (!REQUIRED.contains(canonical) && !CERTIFICATE.equals(canonical) && !IGNORED.contains(canonical)) {
+                throw new FileProblem("The header has an unknown column \"" + name + "\". The columns are "
+                        + String.join(",", REQUIRED) + " and optionally " + CERTIFICATE + ".");
+            }
+            if (header.contains(canonical)) {
+                throw new FileProblem("The header names the column \"" + name + "\" twice.");
+            }
+            header.add(canonical);
+        }
+        List<String> missing = REQUIRED.stream().filter(c -> !header.contains(c)).toList();
+        if (!missing.isEmpty()) {
+            throw new FileProblem("The header (row 1) lacks the column" + (missing.size() > 1 ? "s " : " ")
+                    + String.join(", ", missing) + ". It must be serial,kind,model,eccn,site[,deviceCertificate].");
+        }
+        List<Row> out = new ArrayList<>(records.size() - 1);
+        for (Record r : records.subList(1, records.size())) {
+            Map<String, String> values = new LinkedHashMap<>();
+            for (int c = 0; c < Math.min(header.size(), r.fields().size()); c++) {
+                values.put(header.get(c), r.fields().get(c));
+            }
+            String problem = null;
+            // a row may end before the optional columns (deviceCertificate, row, reason), not before a required one
+            List<String> absent = header.subList(Math.min(header.size(), r.fields().size()), header.size()).stream()
+                    .filter(REQUIRED::contains).toList();
+            if (!absent.isEmpty()) {
+                problem = "missing column" + (absent.size() > 1 ? "s " : " ") + String.join(", ", absent) + ": "
+                        + r.fields().size() + " of " + header.size() + " fields";
+            } else if (r.fields().size() > header.size()) {
+                problem = "too many columns: " + r.fields().size() + " fields, the header has " + header.size();
+            }
+            out.add(new Row(r.row(), values, problem));
+        }
+        return out;
+    }
+
+    /** One CSV field, quoted when it must be. */
+    static String field(String s) {
+        if (s == null) {
+            return "";
+        }
+        if (s.indexOf(',') >= 0 || s.indexOf('"') >= 0 || s.indexOf('\n') >= 0 || s.indexOf('\r') >= 0
+                || (!s.isEmpty() && (s.charAt(0) == ' ' || s.charAt(s.length() - 1) == ' '))) {
+            return '"' + s.replace("\"", "\"\"") + '"';
+        }
+        return s;
+    }
+
+    static String line(List<String> fields) {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < fields.size(); i++) {
+            if (i > 0) {
+                b.append(',');
+            }
+            b.append(field(fields.get(i)));
+        }
+        return b.append("\r\n").toString();
+    }
+}

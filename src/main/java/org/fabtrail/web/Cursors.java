@@ -1,0 +1,46 @@
+package org.fabtrail.web;
+
+import org.fabtrail.custody.UnitKey;
+import org.fabtrail.ledger.EnvelopeParser;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Optional;
+
+/** Opaque page cursors in links; a malformed cursor is ignored (the first page is shown). */
+final class Cursors {
+
+    private Cursors() {
+    }
+
+    static String unit(UnitKey k) {
+        return Base64.getUrlEncoder().withoutPadding()
+                .encodeToString((k.manufacturer() + "/" + k.serial()).getBytes(StandardCharsets.UTF_8));
+    }
+
+    static Optional<UnitKey> unit(String cursor) {
+        if (cursor == null || cursor.isEmpty() || cursor.length() > 200) {
+            return Optional.empty();
+        }
+        try {
+            String s = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
+            int slash = s.indexOf('/');
+            if (slash < 0) {
+                return Optional.empty();
+            }
+            String m = s.substring(0, slash);
+            String serial = s.substring(slash + 1);
+            if (!EnvelopeParser.SLUG.matcher(m).matches() || !UnitKey.SERIAL.matcher(serial).matches()) {
+                return Optional.empty();
+            }
+            return Optional.of(new UnitKey(m, serial));
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** A log index cursor ("before this dispatch"). */
+    static Long index(String cursor) {
+        return cursor != null && cursor.matches("0|[1-9]\\d{0,17}") ? Long.valueOf(cursor) : null;
+    }
+}

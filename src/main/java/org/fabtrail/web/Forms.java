@@ -1,0 +1,179 @@
+package org.fabtrail.web;
+
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+import jakarta.ws.rs.core.Response;
+import org.fabtrail.custody.UnitKey;
+import org.fabtrail.ledger.Envelope;
+import org.fabtrail.ledger.EnvelopeParser;
+import org.fabtrail.ledger.LedgerException;
+import org.fabtrail.ledger.Receipt;
+
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.regex.Pattern;
+
+/**
+ * What the form pages share: writing an entry as the viewer and waiting for its receipt, turning a refusal into
+ * messages next to the form's fields, the CSRF check as a readable 403 page, and the notice after a write.
+ */
+@Singleton
+public class Forms {
+
+    /** The key of a message about the form as a whole (shown above it). */
+    public static final String FORM = "form";
+    /** The query parameter naming the log index of the entry a write just made (post-redirect-get). */
+    public static final String LOGGED = "logged";
+
+    private static final Pattern PAYLOAD_PREFIX = Pattern.compile("\\bpayload\\.");
+
+    @Inject
+    UiSigning signing;
+    @Inject
+    Pages pages;
+
+    /** Signs the entry as the viewer's organisation, appends it and waits until it is in the log. */
+    Receipt write(Viewer viewer, String type, Map<String, Object> fields) {
+        return await(pages.ledger.append(signing.sign(viewer, type, fields)));
+    }
+
+    /** Appends an entry signed with {@link UiSigning#sign} and waits until it is in the log. */
+    Receipt write(Envelope envelope) {
+        return await(pages.ledger.append(envelope));
+    }
+
+    static Receipt await(java.util.concurrent.Future<Receipt> future) {
+        try {
+            return future.get(60, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof LedgerException le) {
+                throw le;
+            }
+            throw new LedgerException(LedgerException.Kind.UNAVAILABLE, "write-failed", "Not written",
+                    "The ledger could not take the entry; nothing was written. Try again shortly.", Map.of(), e.getCause());
+        } catch (TimeoutException e) {
+            throw new LedgerException(LedgerException.Kind.BUSY, "write-timeout", "Ledger busy",
+                    "The ledger did not confirm the entry within a minute. Check the page before trying again.");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new LedgerException(LedgerException.Kind.UNAVAILABLE, "interrupted", "Interrupted",
+                    "The request was interrupted");
+        }
+    }
+
+    /**
+     * A refusal as messages by form field. The payload field the ledger names ({@code payload.x}) is mapped to the
+     * form field through {@code fields} (same name when absent); a refusal about a unit goes to {@code unitField};
+     * anything else to {@link #FORM}.
+     */
+    static Map<String, String> errors(LedgerException e, Map<String, String> fields, String unitField) {
+        Map<String, String> out = new LinkedHashMap<>();
+        String message = readable(e);
+        Object field = e.details().get("field");
+        if (field instanceof String f && f.startsWith("payload.")) {
+            String name = f.substring("payload.".length()).replaceFirst("\\[\\d+]$", "");
+            out.put(fields.getOrDefault(name, name), message);
+        } else if (e.details().get("unit") != null && unitField != null) {
+            out.put(unitField, message);
+        } else {
+            out.put(FORM, message);
+        }
+        return out;
+    }
+
+    /** The refusal's message without the wire-format prefixes ("payload.serial must ..." reads "serial must ..."). */
+    static String readable(LedgerException e) {
+        String m = e.getMessage() == null ? e.title() : e.getMessage();
+        return PAYLOAD_PREFIX.matcher(m).replaceAll("");
+    }
+
+    /** A form of the viewer's own session, or a readable 403 page (nothing is written). */
+    static Optional<Response> csrfRefused(Viewer viewer, String submitted) {
+        try {
+            Web.checkCsrf(viewer, submitted);
+            return Optional.empty();
+        } catch (LedgerException e) {
+            return Optional.of(ErrorPage.of(viewer, 403, e.title(), e.getMessage()));
+        }
+    }
+
+    /** Viewers who act for no organisation (the operator's staff) make no custody entries in the UI. */
+    static Optional<Response> needsOrg(Viewer viewer) {
+        if (viewer.org() == null) {
+            return Optional.of(ErrorPage.forbidden(viewer, "Operator staff act for no organisation, so they cannot "
+                    + "make custody entries here. Sign in as a member of the organisation that acts."));
+        }
+        return Optional.empty();
+    }
+
+    /** After a write: to the affected page, which shows a notice naming the entry's log index. */
+    static Response done(String path, Receipt receipt) {
+        return Response.seeOther(URI.create(path + (path.contains("?") ? "&" : "?") + LOGGED + "=" + receipt.index()))
+                .build();
+    }
+
+    /** The entry a notice names, if the viewer may see it. */
+    EntryLine notice(Viewer viewer, String logged) {
+        if (logged == null || !logged.matches("0|[1-9]\\d{0,17}")) {
+            return null;
+        }
+        long idx = Long.parseLong(logged);
+        return pages.ledger.read(c -> {
+            if (!pages.queries.canSeeEntry(c, viewer.visibleTo(), idx)) {
+                return null;
+            }
+            List<EntryLine> lines = pages.lines(c, List.of(idx));
+            return lines.isEmpty() ? null : lines.get(0);
+        });
+    }
+
+    /** A unit reference as forms submit it: {@code manufacturer/serial}. */
+    static Optional<UnitKey> unitRef(String text) {
+        if (text == null) {
+            return Optional.empty();
+        }
+        String t = text.trim();
+        int slash = t.indexOf('/');
+        if (slash < 0) {
+            return Optional.empty();
+        }
+        String m = t.substring(0, slash);
+        String s = t.substring(slash + 1);
+        if (!EnvelopeParser.SLUG.matcher(m).matches() || !UnitKey.SERIAL.matcher(s).matches()) {
+            return Optional.empty();
+        }
+        return Optional.of(new UnitKey(m, s));
+    }
+
+    /** A unit reference in a payload. */
+    static Map<String, Object> ref(UnitKey k) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("manufacturer", k.manufacturer());
+        m.put("serial", k.serial());
+        return m;
+    }
+
+    static List<Object> refs(List<UnitKey> keys) {
+        List<Object> out = new ArrayList<>(keys.size());
+        for (UnitKey k : keys) {
+            out.add(ref(k));
+        }
+        return out;
+    }
+
+    /** A trimmed form value; null when absent or blank. */
+    static String value(String s) {
+        return s == null || s.isBlank() ? null : s.trim();
+    }
+
+    static String orEmpty(String s) {
+        return s == null ? "" : s;
+    }
+}

@@ -1,0 +1,205 @@
+package org.fabtrail.web;
+
+import io.quarkus.qute.CheckedTemplate;
+import io.quarkus.qute.TemplateInstance;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.CookieParam;
+import jakarta.ws.rs.FormParam;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.fabtrail.api.ProblemMappers;
+import org.fabtrail.custody.CustodyQueries;
+import org.fabtrail.custody.Roles;
+import org.fabtrail.custody.UnitKey;
+import org.fabtrail.ledger.LedgerException;
+import org.fabtrail.ledger.Receipt;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** The units a viewer may see, filtered and paged; and the form that registers one. */
+@Path("/units")
+public class UnitsPage {
+
+    /** Unit kinds and statuses as the custody rules define them (unit.register, unit.status). */
+    static final List<String> KINDS = List.of("accelerator", "server", "board", "module");
+    static final List<String> STATUSES = List.of("active", "lost", "stolen", "destroyed", "decommissioned");
+    static final int PAGE = 50;
+    static final int MAX_PAGE = 200;
+
+    /** The list's filters, exactly as given (blank means any). */
+    public record Filter(String custodian, String site, String status, String kind, String model) {
+        CustodyQueries.UnitFilter query() {
+            return new CustodyQueries.UnitFilter(Forms.value(custodian), Forms.value(site), Forms.value(status),
+                    Forms.value(kind), Forms.value(model), null);
+        }
+
+        /** The filter as query parameters for a link, starting with '&' unless empty. */
+        public String query(int limit) {
+            StringBuilder q = new StringBuilder();
+            add(q, "custodian", custodian);
+            add(q, "site", site);
+            add(q, "status", status);
+            add(q, "kind", kind);
+            add(q, "model", model);
+            if (limit != PAGE) {
+                add(q, "limit", String.valueOf(limit));
+            }
+            return q.toString();
+        }
+
+        private static void add(StringBuilder q, String name, String value) {
+            if (Forms.value(value) != null) {
+                q.append('&').append(name).append('=').append(URLEncoder.encode(value.trim(), StandardCharsets.UTF_8));
+            }
+        }
+
+        public boolean any() {
+            return Forms.value(custodian) != null || Forms.value(site) != null || Forms.value(status) != null
+                    || Forms.value(kind) != null || Forms.value(model) != null;
+        }
+    }
+
+    /** One page of units with the cursors of its neighbours (null when there is none). */
+    public record UnitList(Filter filter, List<CustodyQueries.UnitRecord> units, String previous, String next,
+                           int limit, List<String> orgs, List<String> kinds, List<String> statuses) {
+    }
+
+    /** What the registration form shows again after a refusal. */
+    public record UnitForm(String serial, String kind, String model, String eccn, String site,
+                           String deviceCertificate) {
+        static UnitForm empty() {
+            return new UnitForm("", "accelerator", "", "", "", "");
+        }
+    }
+
+    @CheckedTemplate
+    static class Templates {
+        static native TemplateInstance list(Viewer viewer, UnitList page);
+
+        static native TemplateInstance register(Viewer viewer, UnitForm form, List<CustodyQueries.SiteRecord> sites,
+                                                List<String> kinds, Map<String, String> errors);
+    }
+
+    @Inject
+    Pages pages;
+    @Inject
+    Forms forms;
+
+    @GET
+    @Produces(MediaType.TEXT_HTML)
+    public Response list(@CookieParam(SessionManager.COOKIE) String cookie, @QueryParam("custodian") String custodian,
+                         @QueryParam("site") String site, @QueryParam("status") String status,
+                         @QueryParam("kind") String kind, @QueryParam("model") String model,
+                         @QueryParam("after") String after, @QueryParam("before") String before,
+                         @QueryParam("limit") String limitText) {
+        Filter filter = new Filter(custodian, site, status, kind, model);
+        Optional<Viewer> viewer = pages.viewer(cookie);
+        if (viewer.isEmpty()) {
+            return Web.toLogin("/units" + filter.query(PAGE).replaceFirst("^&", "?"));
+        }
+        Viewer v = viewer.get();
+        int limit = limitText != null && limitText.matches("[1-9]\\d{0,2}") ? Math.min(MAX_PAGE, Integer.parseInt(limitText))
+                : PAGE;
+        Optional<UnitKey> afterKey = Cursors.unit(after);
+        Optional<UnitKey> beforeKey = Cursors.unit(before);
+        UnitList page = pages.ledger.read(c -> {
+            CustodyQueries.UnitFilter f = filter.query();
+            List<CustodyQueries.UnitRecord> units = beforeKey.isPresent() && afterKey.isEmpty()
+                    ? pages.queries.unitsBefore(c, f, v.visibleTo(), beforeKey.get(), limit)
+                    : pages.queries.units(c, f, v.visibleTo(), afterKey.orElse(null), limit);
+            String prev = null;
+            String next = null;
+            if (!units.isEmpty()) {
+                UnitKey first = units.get(0).key();
+                UnitKey last = units.get(units.size() - 1).key();
+                if (!pages.queries.unitsBefore(c, f, v.visibleTo(), first, 1).isEmpty()) {
+                    prev = Cursors.unit(first);
+                }
+                if (!pages.queries.units(c, f, v.visibleTo(), last, 1).isEmpty()) {
+                    next = Cursors.unit(last);
+                }
+            }
+            List<String> orgs = pages.queries.orgs(c, null).stream().map(CustodyQueries.OrgRecord::id).toList();
+            return new UnitList(filter, units, prev, next, limit, orgs, KINDS, STATUSES);
+        });
+        return Response.ok(Templates.list(v, page)).build();
+    }
+
+    @GET
+    @Path("new")
+    @Produces(MediaType.TEXT_HTML)
+    public Response registerForm(@CookieParam(SessionManager.COOKIE) String cookie) {
+        Optional<Viewer> viewer = pages.viewer(cookie);
+        if (viewer.isEmpty()) {
+            return Web.toLogin("/units/new");
+        }
+        Viewer v = viewer.get();
+        Optional<Response> refused = mayRegister(v);
+        if (refused.isPresent()) {
+            return refused.get();
+        }
+        return Response.ok(Templates.register(v, UnitForm.empty(), sites(v), KINDS, Map.of())).build();
+    }
+
+    @POST
+    @Path("new")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    @Produces(MediaType.TEXT_HTML)
+    public Response register(@CookieParam(SessionManager.COOKIE) String cookie, @FormParam("_csrf") String csrf,
+                             @FormParam("serial") String serial, @FormParam("kind") String kind,
+                             @FormParam("model") String model, @FormParam("eccn") String eccn,
+                             @FormParam("site") String site, @FormParam("deviceCertificate") String certificate) {
+        Optional<Viewer> viewer = pages.viewer(cookie);
+        if (viewer.isEmpty()) {
+            return Web.toLogin("/units/new");
+        }
+        Viewer v = viewer.get();
+        Optional<Response> refused = Forms.csrfRefused(v, csrf).or(() -> mayRegister(v));
+        if (refused.isPresent()) {
+            return refused.get();
+        }
+        UnitForm form = new UnitForm(Forms.orEmpty(serial).trim(), Forms.orEmpty(kind), Forms.orEmpty(model).trim(),
+                Forms.orEmpty(eccn).trim(), Forms.orEmpty(site), Forms.orEmpty(certificate));
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("serial", form.serial());
+        fields.put("kind", form.kind());
+        fields.put("model", form.model());
+        if (!form.eccn().isEmpty()) {
+            fields.put("eccn", form.eccn());
+        }
+        fields.put("site", form.site());
+        if (!form.deviceCertificate().isBlank()) {
+            fields.put("deviceCertificate", form.deviceCertificate().replace("\r\n", "\n").trim() + "\n");
+        }
+        try {
+            Receipt r = forms.write(v, "unit.register", fields);
+            return Forms.done("/units/" + v.org() + "/" + form.serial(), r);
+        } catch (LedgerException e) {
+            return Response.status(ProblemMappers.status(e.kind())).type(MediaType.TEXT_HTML_TYPE)
+                    .entity(Templates.register(v, form, sites(v), KINDS, Forms.errors(e, Map.of(), "serial"))).build();
+        }
+    }
+
+    /** Only manufacturers register units. */
+    static Optional<Response> mayRegister(Viewer v) {
+        return Forms.needsOrg(v).or(() -> v.hasRole(Roles.MANUFACTURER) ? Optional.empty()
+                : Optional.of(ErrorPage.forbidden(v, "Only manufacturers register units; " + v.org()
+                + " is not a manufacturer.")));
+    }
+
+    List<CustodyQueries.SiteRecord> sites(Viewer v) {
+        return v.org() == null ? List.of() : pages.ledger.read(c -> new ArrayList<>(pages.queries.sites(c, v.org())));
+    }
+}
