@@ -62,6 +62,13 @@ final class SignedInClient {
         return r.asString();
     }
 
+    /** The page's HTML for a GET form's fields (which RestAssured encodes), which must answer 200. */
+    String page(String path, Map<String, ?> query) {
+        Response r = request().queryParams(query).when().get(path);
+        assertEquals(200, r.statusCode(), path + " " + query + ": " + r.asString());
+        return r.asString();
+    }
+
     /** Submits a form with this session's CSRF token, as read from {@code formPage}. */
     Response submit(String formPage, String action, Map<String, ?> fields) {
         Map<String, Object> all = new LinkedHashMap<>(fields);
