@@ -1,7 +1,6 @@
 package org.fabtrail.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -17,21 +16,14 @@ import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.fabtrail.api.auth.ApiToken;
+import org.fabtrail.api.auth.ApiTokens;
 import org.fabtrail.api.auth.Authenticator;
 import org.fabtrail.api.auth.Caller;
 import org.fabtrail.ledger.Ledger;
 import org.fabtrail.ledger.LedgerException;
-import org.fabtrail.server.FabtrailConfig;
 
-import java.security.SecureRandom;
-import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
-import java.util.Base64;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeSet;
 import java.util.UUID;
 
 /**
@@ -57,14 +49,10 @@ public class TokensResource {
         }
     }
 
-    private static final SecureRandom RANDOM = new SecureRandom();
-
     @Inject
     Authenticator auth;
     @Inject
-    FabtrailConfig config;
-    @Inject
-    Clock clock;
+    ApiTokens tokens;
     @Inject
     Ledger ledger;
 
@@ -91,37 +79,16 @@ public class TokensResource {
     public Response create(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, @PathParam("org") String org,
                            TokenRequest req) {
         admin(authorization, org);
-        if (req == null || req.name() == null || req.name().isBlank() || req.name().length() > 100) {
-            throw field("name", "name is required (1 to 100 characters)");
-        }
-        if (req.scopes() == null || req.scopes().isEmpty() || !Caller.SCOPES.containsAll(req.scopes())) {
-            throw field("scopes", "scopes must be a non-empty subset of " + new TreeSet<>(Caller.SCOPES));
-        }
-        int days = req.expiresInDays() == null ? 90 : req.expiresInDays();
-        if (days < 1 || days > config.api().maxTokenDays()) {
-            throw field("expiresInDays", "expiresInDays must be 1 to " + config.api().maxTokenDays());
-        }
-        byte[] raw = new byte[32];
-        RANDOM.nextBytes(raw);
-        String secret = "ftk_" + Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
-        ApiToken t = new ApiToken();
-        t.id = UUID.randomUUID();
-        t.orgId = org;
-        t.name = req.name().trim();
-        t.scopes = new TreeSet<>(req.scopes()).toArray(String[]::new);
-        t.createdAt = clock.instant().truncatedTo(ChronoUnit.MILLIS);
-        t.expiresAt = t.createdAt.plus(Duration.ofDays(days));
-        t.tokenHash = Authenticator.sha256(secret);
-        QuarkusTransaction.requiringNew().run(() -> t.persist());
-        return Response.status(201).entity(TokenView.from(t, secret)).build();
+        ApiTokens.Created created = req == null ? tokens.create(org, null, null, null)
+                : tokens.create(org, req.name(), req.scopes(), req.expiresInDays());
+        return Response.status(201).entity(TokenView.from(created.token(), created.secret())).build();
     }
 
     @GET
     @Operation(summary = "List an organisation's tokens (never the tokens themselves)")
     public List<TokenView> list(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, @PathParam("org") String org) {
         admin(authorization, org);
-        List<ApiToken> tokens = ApiToken.list("orgId = ?1 order by createdAt", org);
-        return tokens.stream().map(t -> TokenView.from(t, null)).toList();
+        return tokens.list(org).stream().map(t -> TokenView.from(t, null)).toList();
     }
 
     @DELETE
@@ -134,27 +101,8 @@ public class TokensResource {
         try {
             uuid = UUID.fromString(id);
         } catch (IllegalArgumentException e) {
-            throw notFound(id);
+            throw ApiTokens.notFound(id);
         }
-        return QuarkusTransaction.requiringNew().call(() -> {
-            ApiToken t = ApiToken.findById(uuid);
-            if (t == null || !t.orgId.equals(org)) {
-                throw notFound(id);
-            }
-            if (t.revokedAt == null) {
-                t.revokedAt = clock.instant().truncatedTo(ChronoUnit.MILLIS);
-            }
-            return TokenView.from(t, null);
-        });
-    }
-
-    private static LedgerException notFound(String id) {
-        return new LedgerException(LedgerException.Kind.NOT_FOUND, "token-not-found", "No such token",
-                "This organisation has no token " + id);
-    }
-
-    private static LedgerException field(String field, String detail) {
-        return new LedgerException(LedgerException.Kind.RULE, "invalid-token-request", "Invalid token request", detail,
-                Map.of("field", field), null);
+        return TokenView.from(tokens.revoke(org, uuid), null);
     }
 }

@@ -32,7 +32,7 @@ public final class CustodyPolicy implements EntryPolicy {
         this.clock = clock;
         List<EntryType> all = new java.util.ArrayList<>(List.of(new OrgRegister(), new KeyAdd(),
                 new KeyRevoke(operatorKeyId), new SiteRegister(), new UnitRegister(), new UnitAssemble(true),
-                new UnitAssemble(false), new UnitStatus()));
+                new UnitAssemble(false), new UnitStatus(), new UnitInspect()));
         all.addAll(Transfers.types());
         for (EntryType t : all) {
             types.put(t.name(), t);

@@ -333,6 +333,38 @@ public final class CustodyQueries {
         }
     }
 
+    /**
+     * Indexes of the entries the caller may see ({@link #canSeeEntry}) below {@code before} (null: from the newest),
+     * newest first: the pages of a log explorer.
+     */
+    public List<Long> visibleEntries(Connection c, String visibleTo, Long before, int limit) throws SQLException {
+        long below = before == null ? Long.MAX_VALUE : before;
+        String sql = visibleTo == null
+                ? "SELECT idx FROM log_entries WHERE idx < ? ORDER BY idx DESC LIMIT ?"
+                : "SELECT e.idx FROM log_entries e WHERE e.idx < ? AND (e.actor = ? OR e.entry_type = ANY (?) "
+                        + "OR EXISTS (SELECT 1 FROM unit_entries ue WHERE ue.idx = e.idx AND (ue.manufacturer = ? "
+                        + "OR EXISTS (SELECT 1 FROM unit_parties p WHERE p.org_id = ? AND p.manufacturer = ue.manufacturer "
+                        + "AND p.serial = ue.serial)))) ORDER BY e.idx DESC LIMIT ?";
+        List<Long> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            int i = 1;
+            ps.setLong(i++, below);
+            if (visibleTo != null) {
+                ps.setString(i++, visibleTo);
+                ps.setArray(i++, c.createArrayOf("text", PUBLIC_TYPES.toArray()));
+                ps.setString(i++, visibleTo);
+                ps.setString(i++, visibleTo);
+            }
+            ps.setInt(i, limit);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getLong(1));
+                }
+            }
+        }
+        return out;
+    }
+
     public Optional<TransferRecord> transfer(Connection c, UUID id) throws SQLException {
         List<TransferRecord> list = transfers(c, "t.id = ?", List.of(id), 1);
         return list.isEmpty() ? Optional.empty() : Optional.of(list.get(0));
@@ -421,6 +453,23 @@ public final class CustodyQueries {
         }
     }
 
+    /** A page of the registered organisations in id order: those after {@code afterId} (null: from the first). */
+    public List<OrgRecord> orgPage(Connection c, String afterId, int limit) throws SQLException {
+        List<OrgRecord> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT id, name, country, roles, registered_idx FROM orgs "
+                + "WHERE id > ? ORDER BY id LIMIT ?")) {
+            ps.setString(1, afterId == null ? "" : afterId);
+            ps.setInt(2, limit);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new OrgRecord(rs.getString(1), rs.getString(2), rs.getString(3),
+                            List.of((String[]) rs.getArray(4).getArray()), rs.getLong(5)));
+                }
+            }
+        }
+        return out;
+    }
+
     public List<OrgRecord> orgs(Connection c, String id) throws SQLException {
         List<OrgRecord> out = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT id, name, country, roles, registered_idx FROM orgs"
@@ -453,6 +502,53 @@ public final class CustodyQueries {
                 while (rs.next()) {
                     out.add(new KeyRecord(rs.getString(1), rs.getString(2), rs.getString(3), rs.getBytes(4),
                             rs.getLong(5), (Long) rs.getObject(6)));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** A page of an organisation's keys in the order they were added: those added after index {@code afterIdx}. */
+    public List<KeyRecord> keys(Connection c, String org, long afterIdx, int limit) throws SQLException {
+        List<KeyRecord> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT key_id, org_id, algorithm, spki, added_idx, revoked_idx "
+                + "FROM org_keys WHERE org_id = ? AND added_idx > ? ORDER BY added_idx LIMIT ?")) {
+            ps.setString(1, org);
+            ps.setLong(2, afterIdx);
+            ps.setInt(3, limit);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new KeyRecord(rs.getString(1), rs.getString(2), rs.getString(3), rs.getBytes(4),
+                            rs.getLong(5), (Long) rs.getObject(6)));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** A page of an organisation's sites in id order: those after {@code afterId} (null: from the first). */
+    public List<SiteRecord> sites(Connection c, String org, String afterId, int limit) throws SQLException {
+        return sites(c, "org_id = ? AND id > ? ORDER BY id LIMIT ?", org, afterId == null ? "" : afterId, limit);
+    }
+
+    public Optional<SiteRecord> site(Connection c, String org, String id) throws SQLException {
+        List<SiteRecord> list = sites(c, "org_id = ? AND id = ?", org, id, null);
+        return list.isEmpty() ? Optional.empty() : Optional.of(list.get(0));
+    }
+
+    private List<SiteRecord> sites(Connection c, String where, String org, String id, Integer limit) throws SQLException {
+        List<SiteRecord> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT org_id, id, name, country, address, latitude, longitude, "
+                + "registered_idx FROM sites WHERE " + where)) {
+            ps.setString(1, org);
+            ps.setString(2, id);
+            if (limit != null) {
+                ps.setInt(3, limit);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new SiteRecord(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                            rs.getString(5), (Double) rs.getObject(6), (Double) rs.getObject(7), rs.getLong(8)));
                 }
             }
         }

@@ -316,6 +316,11 @@ final class CustodyState {
         touches.add(new Touch(u.key, index));
     }
 
+    /** An entry about the unit that changes nothing in it (an inspection): it joins the unit's history only. */
+    void touched(UnitKey unit, long index) {
+        touches.add(new Touch(unit, index));
+    }
+
     void putTransfer(Transfer t) {
         transfers.put(t.id, Optional.of(t));
         dirtyTransfers.add(t.id);

@@ -155,6 +155,22 @@ final class Payload {
         return out;
     }
 
+    /** A site reference {@code {"org": "<org id>", "site": "<site id>"}}. */
+    CustodyState.SiteKey site(String field) {
+        Object v = map.get(field);
+        if (!(v instanceof Map<?, ?> m) || !m.keySet().equals(Set.of("org", "site"))) {
+            throw invalid("invalid-site-ref", field, "payload." + field
+                    + " must be a site reference {\"org\": \"<org id>\", \"site\": \"<site id>\"} and nothing else");
+        }
+        if (!(m.get("org") instanceof String org) || !EnvelopeParser.SLUG.matcher(org).matches()) {
+            throw invalid("invalid-id", field, "payload." + field + ".org must be an organisation id");
+        }
+        if (!(m.get("site") instanceof String site) || !EnvelopeParser.SLUG.matcher(site).matches()) {
+            throw invalid("invalid-id", field, "payload." + field + ".site must be a site id");
+        }
+        return new CustodyState.SiteKey(org, site);
+    }
+
     @SuppressWarnings("unchecked")
     private static UnitKey unitRef(Object v, String field) {
         if (!(v instanceof Map<?, ?> m) || !m.keySet().equals(Set.of("manufacturer", "serial"))) {

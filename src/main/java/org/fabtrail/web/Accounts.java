@@ -67,6 +67,12 @@ public class Accounts {
         return QuarkusTransaction.requiringNew().call(() -> Account.list("orgId = ?1 order by username", org));
     }
 
+    /** A page of the organisation's accounts in username order: those after {@code after} (null: from the first). */
+    public List<Account> page(String org, String after, int limit) {
+        return QuarkusTransaction.requiringNew().call(() -> Account.find("orgId = ?1 and username > ?2 order by username",
+                org, after == null ? "" : after).page(0, limit).list());
+    }
+
     /** Disables an account and ends its sessions. */
     public void disable(UUID id, String org) {
         QuarkusTransaction.requiringNew().run(() -> {

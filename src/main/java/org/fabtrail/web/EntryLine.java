@@ -46,6 +46,9 @@ public record EntryLine(long index, String id, String type, String actor, Instan
             case "transfer.reject" -> "Rejected the dispatch: " + p.get("reason");
             case "transfer.cancel" -> "Cancelled the dispatch: " + p.get("reason");
             case "unit.status" -> "Reported " + ref(p.get("unit")) + " " + p.get("status") + ": " + p.get("reason");
+            case "unit.inspect" -> "Inspected " + ref(p.get("unit")) + ": " + p.get("result")
+                    + (p.get("site") instanceof Map<?, ?> s ? ", found at " + s.get("org") + "/" + s.get("site") : "")
+                    + (p.get("custodian") != null ? ", held by " + p.get("custodian") : "") + ". " + p.get("notes");
             default -> type;
         };
     }

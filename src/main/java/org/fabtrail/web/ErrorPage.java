@@ -4,28 +4,45 @@ import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import org.fabtrail.api.ProblemMappers;
+import org.fabtrail.ledger.LedgerException;
 
-/** A readable error page for the web UI (the API answers problem+json instead): 403, 404, 503. */
+/** A refusal as a page a person can read: not allowed (403), not found (404), or another error with its reason. */
 final class ErrorPage {
 
     @CheckedTemplate
     static class Templates {
-        static native TemplateInstance error(Viewer viewer, int status, String title, String message);
+        static native TemplateInstance error(Viewer viewer, int status, String title, String detail);
     }
 
     private ErrorPage() {
     }
 
-    static Response of(Viewer viewer, int status, String title, String message) {
-        return Response.status(status).type(MediaType.TEXT_HTML_TYPE)
-                .entity(Templates.error(viewer, status, title, message)).build();
+    static Response of(Viewer viewer, int status, String title, String detail) {
+        return Response.status(status).type(MediaType.TEXT_HTML_TYPE.withCharset("utf-8"))
+                .entity(Templates.error(viewer, status, title, detail)).build();
     }
 
-    static Response forbidden(Viewer viewer, String message) {
-        return of(viewer, 403, "Not allowed", message);
+    static Response forbidden(Viewer viewer, String detail) {
+        return of(viewer, 403, "Not allowed", detail);
     }
 
-    static Response notFound(Viewer viewer, String message) {
-        return of(viewer, 404, "Not found", message);
+    static Response notFound(Viewer viewer, String detail) {
+        return of(viewer, 404, "Not found", detail);
+    }
+
+    /** A ledger or form refusal, with the status the API would give it. */
+    static Response of(Viewer viewer, LedgerException e) {
+        return of(viewer, ProblemMappers.status(e.kind()), e.title(), e.detail());
+    }
+
+    /** Null when the form's CSRF token is this session's; otherwise the refusal page (nothing was done). */
+    static Response csrfRefusal(Viewer viewer, String submitted) {
+        try {
+            Web.checkCsrf(viewer, submitted);
+            return null;
+        } catch (LedgerException e) {
+            return of(viewer, e);
+        }
     }
 }

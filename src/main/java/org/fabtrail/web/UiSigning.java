@@ -73,6 +73,22 @@ public class UiSigning {
         return OperatorEntries.signAs(keyOf(viewer.org()), viewer.org(), UUID.randomUUID(), type, withBy, parser, clock);
     }
 
+    /** The key id of the organisation's UI signing key, if it has one yet (none is made here). */
+    public Optional<String> keyId(String org) {
+        SigningKey cached = keys.get(org);
+        if (cached != null) {
+            return Optional.of(cached.keyId());
+        }
+        return ledger.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT key_id FROM ui_signing_keys WHERE org_id = ?")) {
+                ps.setString(1, org);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(rs.getString(1)) : Optional.<String>empty();
+                }
+            }
+        });
+    }
+
     private SigningKey keyOf(String org) {
         return keys.computeIfAbsent(org, this::loadOrCreate);
     }

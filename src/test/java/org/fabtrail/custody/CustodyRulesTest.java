@@ -37,6 +37,8 @@ class CustodyRulesTest {
     private static SigningKey fab;
     private static SigningKey dist;
     private static SigningKey dc;
+    private static SigningKey insp;
+    private static SigningKey reg;
     private static int serials;
 
     @BeforeAll
@@ -46,6 +48,8 @@ class CustodyRulesTest {
         fab = onboard("fab", "TW", "manufacturer");
         dist = onboard("dist", "NL", "distributor");
         dc = onboard("dc", "US", "datacenter");
+        insp = onboard("insp", "US", "inspector");
+        reg = onboard("reg", "BE", "regulator");
         f.append(site(fab, "fab", "fab-1", "TW"));
         f.append(site(dist, "dist", "ams", "NL"));
         f.append(site(dist, "dist", "rtm", "NL"));
@@ -222,6 +226,88 @@ class CustodyRulesTest {
         refused("not-missing", f.signed(fab, "fab", "unit.status", Map.of("unit", ref("fab", s),
                 "status", "recovered", "reason", "x")));
         refused("site-exists", site(fab, "fab", "fab-1", "TW"));
+    }
+
+    static Map<String, Object> inspection(String serial, String result) {
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("unit", ref("fab", serial));
+        fields.put("site", Map.of("org", "fab", "site", "fab-1"));
+        fields.put("custodian", "fab");
+        fields.put("result", result);
+        fields.put("notes", "Seal intact, serial label matches");
+        return fields;
+    }
+
+    static List<String> unitEntryTypes(String serial) throws Exception {
+        List<String> out = new ArrayList<>();
+        try (Connection c = f.dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "SELECT e.entry_type FROM unit_entries ue JOIN log_entries e ON e.idx = ue.idx "
+                        + "WHERE ue.manufacturer = 'fab' AND ue.serial = ? ORDER BY ue.idx")) {
+            ps.setString(1, serial);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getString(1));
+                }
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void inspectorsAndRegulatorsRecordInspectionsWhichJoinTheHistoryAndChangeNothing() throws Exception {
+        String s = newUnit("accelerator");
+        Map<String, Object> before = unitRow(s);
+        Receipt r = f.append(f.signed(insp, "insp", "unit.inspect", inspection(s, "consistent")));
+        assertEquals(before, unitRow(s), "an inspection changes nothing about the unit");
+        assertEquals(List.of("unit.register", "unit.inspect"), unitEntryTypes(s));
+        try (Connection c = f.dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "SELECT since_idx FROM unit_parties WHERE manufacturer = 'fab' AND serial = ? AND org_id = 'insp'")) {
+            ps.setString(1, s);
+            try (ResultSet rs = ps.executeQuery()) {
+                assertTrue(rs.next(), "the inspecting organisation is a party");
+                assertEquals(r.index(), rs.getLong(1));
+            }
+        }
+        // a finding that contradicts the ledger is recorded, not refused; so is one without site and custodian
+        Map<String, Object> elsewhere = inspection(s, "discrepancy");
+        elsewhere.put("site", Map.of("org", "dist", "site", "ams"));
+        elsewhere.put("custodian", "dist");
+        f.append(f.signed(reg, "reg", "unit.inspect", elsewhere));
+        f.append(f.signed(insp, "insp", "unit.inspect", Map.of("unit", ref("fab", s), "result", "consistent",
+                "notes", "Label photographed")));
+        f.append(f.operator.sign("unit.inspect", inspection(s, "consistent")));
+        assertEquals(List.of("unit.register", "unit.inspect", "unit.inspect", "unit.inspect", "unit.inspect"),
+                unitEntryTypes(s));
+        // retired units can still be inspected (activity on them is what a detector looks for)
+        f.append(f.signed(fab, "fab", "unit.status", Map.of("unit", ref("fab", s), "status", "destroyed", "reason", "x")));
+        f.append(f.signed(insp, "insp", "unit.inspect", inspection(s, "discrepancy")));
+    }
+
+    @Test
+    void inspectionRules() {
+        String s = newUnit("accelerator");
+        refused("role-required", f.signed(dist, "dist", "unit.inspect", inspection(s, "consistent")));
+        refused("role-required", f.signed(fab, "fab", "unit.inspect", inspection(s, "consistent")));
+        refused("unknown-unit", f.signed(insp, "insp", "unit.inspect", inspection("NOPE", "consistent")));
+        Map<String, Object> badSite = inspection(s, "discrepancy");
+        badSite.put("site", Map.of("org", "dist", "site", "nowhere"));
+        refused("unknown-site", f.signed(insp, "insp", "unit.inspect", badSite));
+        Map<String, Object> badRef = inspection(s, "discrepancy");
+        badRef.put("site", Map.of("org", "dist", "site", "ams", "room", "b"));
+        refused("invalid-site-ref", f.signed(insp, "insp", "unit.inspect", badRef));
+        Map<String, Object> badCustodian = inspection(s, "discrepancy");
+        badCustodian.put("custodian", "nobody");
+        refused("unknown-org", f.signed(insp, "insp", "unit.inspect", badCustodian));
+        refused("invalid-result", f.signed(insp, "insp", "unit.inspect", inspection(s, "fine")));
+        Map<String, Object> longNotes = inspection(s, "consistent");
+        longNotes.put("notes", "x".repeat(2001));
+        refused("invalid-field", f.signed(insp, "insp", "unit.inspect", longNotes));
+        Map<String, Object> noNotes = inspection(s, "consistent");
+        noNotes.remove("notes");
+        refused("missing-field", f.signed(insp, "insp", "unit.inspect", noNotes));
+        Map<String, Object> extra = inspection(s, "consistent");
+        extra.put("attestation", "later");
+        refused("unknown-field", f.signed(insp, "insp", "unit.inspect", extra));
     }
 
     @Test

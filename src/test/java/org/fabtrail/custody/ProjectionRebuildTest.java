@@ -52,6 +52,11 @@ class ProjectionRebuildTest {
         f.append(f.signed(dist, "dist", "transfer.receive", Map.of("transfer", transfer, "site", "sg1",
                 "units", shipment.subList(0, 10))));
         f.append(f.signed(fab, "fab", "unit.status", Map.of("unit", units.get(30), "status", "stolen", "reason", "truck")));
+        SigningKey insp = SigningKey.generate(SignatureAlgorithm.ED25519);
+        f.append(f.operator.sign("org.register", Map.of("org", "insp", "name", "Insp", "country", "US", "roles", List.of("inspector"))));
+        f.append(f.keyAdd("insp", insp));
+        f.append(f.signed(insp, "insp", "unit.inspect", Map.of("unit", units.get(9), "site", Map.of("org", "dist", "site", "sg1"),
+                "custodian", "dist", "result", "consistent", "notes", "found where the ledger says")));
         f.append(f.signed(dist, "dist", "key.revoke", Map.of("org", "dist", "keyId", dist.keyId()))); // its last key
     }
 

@@ -1,0 +1,39 @@
+package org.fabtrail.web;
+
+import jakarta.ws.rs.core.Response;
+import org.fabtrail.custody.CustodyQueries;
+
+import java.util.Optional;
+
+/**
+ * Who may manage an organisation's users, API tokens and signing keys in the UI: its own org-admins, and the
+ * operator's staff for any organisation. Everyone else is refused (403), whatever they know about the organisation.
+ */
+final class OrgAccess {
+
+    private OrgAccess() {
+    }
+
+    static boolean mayManage(Viewer viewer, String org) {
+        return viewer.isOperator() || (viewer.isOrgAdmin() && org.equals(viewer.org()));
+    }
+
+    static Optional<CustodyQueries.OrgRecord> org(Pages pages, String org) {
+        if (!HomePage.isOrgId(org)) {
+            return Optional.empty();
+        }
+        return pages.ledger.read(c -> pages.queries.orgs(c, org)).stream().findFirst();
+    }
+
+    /** Null when the viewer may manage the organisation; otherwise the refusal page (404 unknown, 403 not theirs). */
+    static Response refusal(Pages pages, Viewer viewer, String org) {
+        if (org(pages, org).isEmpty()) {
+            return ErrorPage.notFound(viewer, "There is no organisation \"" + org + "\".");
+        }
+        if (!mayManage(viewer, org)) {
+            return ErrorPage.forbidden(viewer, "Only the administrators of " + org
+                    + " (and the log operator) may manage its users, API tokens and signing keys.");
+        }
+        return null;
+    }
+}

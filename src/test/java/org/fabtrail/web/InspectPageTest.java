@@ -1,0 +1,133 @@
+package org.fabtrail.web;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.response.Response;
+import org.junit.jupiter.api.Test;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The inspector's phone-sized view: look a unit up, see where it should be, record what was found. */
+@QuarkusTest
+@TestProfile(DemoProfile.class)
+class InspectPageTest {
+
+    static long treeSize() {
+        String note = given().get("/api/v1/log/checkpoint").then().statusCode(200).extract().asString();
+        return Long.parseLong(note.split("\n")[1]);
+    }
+
+    static Map<String, Object> finding(String result, String notes) {
+        Map<String, Object> form = new LinkedHashMap<>();
+        form.put("result", result);
+        form.put("siteOrg", "helios-dc");
+        form.put("site", "ashburn-dc2");
+        form.put("custodian", "helios-dc");
+        form.put("notes", notes);
+        return form;
+    }
+
+    @Test
+    void anInspectorLooksAUnitUpAndRecordsWhatWasFoundWhichJoinsTheUnitsTimeline() {
+        SignedInClient inspector = SignedInClient.signIn("inspector");
+        String search = inspector.page("/inspect");
+        assertTrue(search.contains("name=\"viewport\""), "sized for a phone");
+        Response lookup = inspector.request().queryParam("q", "HGX-0001").get("/inspect");
+        String unitPage = SignedInClient.location(lookup);
+        assertEquals("/inspect/acme-fab/HGX-0001", unitPage);
+        String html = inspector.page(unitPage);
+        assertTrue(html.contains("Helios Compute, Inc."), "who should hold it");
+        assertTrue(html.contains("44274 Round Table Plaza, Ashburn"), "the site's address");
+        assertTrue(html.contains("GH200-0001"), "its components");
+        assertTrue(html.contains("id=\"inspect-form\""));
+
+        Response r = inspector.submit(unitPage, unitPage, finding("consistent", "Seals intact; 8 GPUs counted in rack B4"));
+        String back = SignedInClient.location(r);
+        assertTrue(back.startsWith(unitPage + "?recorded="), back);
+        long index = Long.parseLong(back.substring(back.indexOf('=') + 1));
+        assertTrue(inspector.page(back).contains("Inspection recorded at log index"));
+
+        String timeline = SignedInClient.signIn("helios.admin").page("/units/acme-fab/HGX-0001");
+        assertTrue(timeline.contains("Inspected acme-fab/HGX-0001: consistent, found at helios-dc/ashburn-dc2, held by "
+                + "helios-dc. Seals intact; 8 GPUs counted in rack B4"), timeline);
+        assertTrue(timeline.contains("#" + index), "with its log index");
+        String entry = inspector.page("/explorer/entries/" + index);
+        assertTrue(entry.contains("&quot;by&quot; : &quot;inspector&quot;") && entry.contains("&quot;actor&quot; : &quot;bis-inspect&quot;"));
+    }
+
+    @Test
+    void aSerialUsedByNoUnitIsNotFoundAndAManufacturerSerialGoesStraightToTheUnit() {
+        SignedInClient regulator = SignedInClient.signIn("regulator");
+        Response none = regulator.request().queryParam("q", "NO-SUCH-SERIAL").get("/inspect");
+        assertEquals(404, none.statusCode());
+        assertTrue(none.asString().contains("No registered unit has the serial"));
+        assertEquals("/inspect/acme-fab/GH200-0017", SignedInClient.location(
+                regulator.request().queryParam("q", "https://fabtrail.example/units/acme-fab/GH200-0017").get("/inspect")));
+        String inTransit = regulator.page("/inspect/acme-fab/GH200-0017");
+        assertTrue(inTransit.contains("In transit") && inTransit.contains("kestrel-dc"), "the pending transfer");
+        assertTrue(inTransit.contains("Building A3, Dubai Silicon Oasis"), "where it is going");
+    }
+
+    @Test
+    void invalidFindingsAreExplainedNextToTheFieldsAndNothingIsWritten() {
+        SignedInClient inspector = SignedInClient.signIn("inspector");
+        String page = "/inspect/acme-fab/GH200-0019";
+        long before = treeSize();
+        Response noNotes = inspector.submit(page, page, finding("consistent", "  "));
+        assertEquals(422, noNotes.statusCode());
+        assertTrue(noNotes.asString().contains("class=\"field-error\" role=\"alert\">Write what you checked"));
+        Map<String, Object> noResult = finding("", "looked at it");
+        Response r = inspector.submit(page, page, noResult);
+        assertEquals(422, r.statusCode());
+        assertTrue(r.asString().contains("Say whether what you found matches"));
+        assertTrue(r.asString().contains("looked at it"), "the notes typed are kept");
+        Map<String, Object> unknownSite = finding("discrepancy", "found in a shed");
+        unknownSite.put("site", "shed-7");
+        Response site = inspector.submit(page, page, unknownSite);
+        assertEquals(422, site.statusCode(), "the ledger refuses a site that is not registered");
+        assertTrue(site.asString().contains("has no site"), site.asString());
+        assertEquals(before, treeSize(), "nothing written");
+    }
+
+    @Test
+    void aNonInspectorGetsNoInspectFormAndItsPostIsRefused() {
+        SignedInClient acme = SignedInClient.signIn("acme.admin");
+        Response form = acme.get("/inspect/acme-fab/GH200-0001");
+        assertEquals(403, form.statusCode());
+        assertFalse(form.asString().contains("id=\"inspect-form\""));
+        assertFalse(acme.page("/").contains("href=\"/inspect\""), "no Inspect link for them");
+        assertEquals(403, acme.get("/inspect").statusCode());
+        long before = treeSize();
+        String csrf = SignedInClient.csrf(acme.page("/"));
+        Map<String, Object> forged = finding("consistent", "I inspected my own unit");
+        forged.put("_csrf", csrf);
+        assertEquals(403, acme.post("/inspect/acme-fab/GH200-0001", forged).statusCode());
+        assertEquals(before, treeSize(), "nothing written");
+        assertTrue(SignedInClient.signIn("inspector").page("/").contains("href=\"/inspect\""));
+    }
+
+    @Test
+    void withoutACsrfTokenNoInspectionIsRecorded() {
+        SignedInClient inspector = SignedInClient.signIn("inspector");
+        long before = treeSize();
+        Response r = inspector.post("/inspect/acme-fab/GH200-0001", finding("discrepancy", "forged"));
+        assertEquals(403, r.statusCode());
+        assertEquals(before, treeSize());
+    }
+
+    @Test
+    void theOperatorMayRecordAnInspectionToo() {
+        SignedInClient operator = SignedInClient.signIn("operator");
+        String page = "/inspect/acme-fab/GH200-0020";
+        Map<String, Object> form = finding("discrepancy", "Reported decommissioned, still racked and powered");
+        Response r = operator.submit(page, page, form);
+        assertTrue(SignedInClient.location(r).startsWith(page + "?recorded="));
+        assertTrue(operator.page("/units/acme-fab/GH200-0020").contains("Inspected acme-fab/GH200-0020: discrepancy"));
+    }
+}
