@@ -34,6 +34,18 @@ echo "## $(date -u +%Y-%m-%dT%H:%MZ) on $(nproc) cores, $(awk '/MemTotal/ {print
 java -Xmx1g -cp "target/test-classes:target/classes:$(cat target/bench-classpath.txt)" \
   org.fabtrail.bench.LedgerBenchmark --url "http://127.0.0.1:$PORT" --token bench "$@"
 
+if command -v wrk >/dev/null 2>&1 && [ "${BENCH_WRK_ENTRIES:-30000}" -gt 0 ]; then
+  # wrk is a far lighter client than the JVM's HttpClient, so it shows more of the server's capacity when client
+  # and server share the same two cores. Two threads, 64 connections, every envelope distinct.
+  java -Xmx1g -cp "target/test-classes:target/classes:$(cat target/bench-classpath.txt)" \
+    org.fabtrail.bench.LedgerBenchmark --url "http://127.0.0.1:$PORT" --token bench \
+    --dump "$DATA/bodies.txt" --dump-entries "${BENCH_WRK_ENTRIES:-30000}" >/dev/null
+  echo
+  echo "single entries with wrk (2 threads, 64 connections):"
+  wrk -t2 -c64 -d"${BENCH_WRK_SECONDS:-15}"s --latency -s deploy/bench/single.lua "http://127.0.0.1:$PORT" \
+    -- "$DATA/bodies.txt" "$DATA/bodies.txt.token" | grep -E "Latency|50%|90%|99%|Requests/sec|appended"
+fi
+
 echo
 echo "server heap after the run (-Xmx512m):"
 jcmd $SERVER GC.heap_info 2>/dev/null | head -3 || true
