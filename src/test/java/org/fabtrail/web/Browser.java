@@ -17,13 +17,13 @@ import java.time.Duration;
 /**
  * A real headless Chromium for UI tests: Debian's {@code chromium} and {@code chromium-driver} packages (installed
  * by .ci/run), never a downloaded browser. Screenshots go to {@code target/screenshots}, or to the directory named
- * by the system property {@code fabtrail.screenshots} (docs/ui.md is illustrated with
- * {@code -Dfabtrail.screenshots=docs/ui}).
+ * by the system property {@code ui.screenshots} (docs/ui.md is illustrated with
+ * {@code -Dui.screenshots=docs/ui}).
  */
 public final class Browser implements AutoCloseable {
 
-    static final String CHROMIUM = System.getProperty("fabtrail.chromium", "/usr/bin/chromium");
-    static final String CHROMEDRIVER = System.getProperty("fabtrail.chromedriver", "/usr/bin/chromedriver");
+    static final String CHROMIUM = System.getProperty("ui.chromium", "/usr/bin/chromium");
+    static final String CHROMEDRIVER = System.getProperty("ui.chromedriver", "/usr/bin/chromedriver");
 
     private final ChromeDriver driver;
     private final Path userData;
@@ -60,7 +60,7 @@ public final class Browser implements AutoCloseable {
 
     /** Saves a PNG of the current page as {@code <name>.png} and returns its path. */
     public Path screenshot(String name) throws IOException {
-        Path dir = Path.of(System.getProperty("fabtrail.screenshots", "target/screenshots"));
+        Path dir = Path.of(System.getProperty("ui.screenshots", "target/screenshots"));
         Files.createDirectories(dir);
         File shot = ((TakesScreenshot) driver).getScreenshotAs(OutputType.FILE);
         Path target = dir.resolve(name + ".png");

@@ -1,0 +1,247 @@
+package org.fabtrail.web;
+
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * The web UI in a real headless Chromium (Debian's chromium and chromium-driver): every role signs in and every
+ * page renders for it; other organisations' management pages are refused; a unit goes from registration to
+ * receipt through the forms; a CSV bulk upload runs to completion. Screenshots illustrate docs/ui.md.
+ */
+@QuarkusTest
+@TestProfile(DemoProfile.class)
+class BrowserJourneyTest {
+
+    @TestHTTPResource("/")
+    URL base;
+
+    @BeforeEach
+    void needsTheBrowser() {
+        assumeTrue(Browser.available(), "Debian's chromium and chromium-driver are not installed (.ci/run installs them)");
+    }
+
+    private String url(String path) {
+        return base.toString().replaceAll("/$", "") + path;
+    }
+
+    private void signIn(WebDriver d, String user) {
+        d.get(url("/login"));
+        d.findElement(By.id("username")).sendKeys(user);
+        d.findElement(By.id("password")).sendKeys(DemoProfile.PASSWORD);
+        submit(d, By.cssSelector("form[action='/login'] button[type=submit]"));
+        assertFalse(d.getCurrentUrl().contains("/login"), user + " signed in: " + d.getCurrentUrl() + "\n"
+                + d.findElement(By.tagName("body")).getText());
+    }
+
+    private void signOut(WebDriver d) {
+        submit(d, By.cssSelector("form[action='/logout'] button"));
+        assertTrue(d.getCurrentUrl().contains("/login"), "signed out: " + d.getCurrentUrl() + "\n"
+                + d.findElement(By.tagName("body")).getText());
+    }
+
+    /** Clicks a submit button and waits for the next page to replace this one. */
+    private static void submit(WebDriver d, By button) {
+        WebElement old = d.findElement(By.tagName("html"));
+        d.findElement(button).click();
+        new WebDriverWait(d, Duration.ofSeconds(30)).until(ExpectedConditions.stalenessOf(old));
+    }
+
+    private static String title(WebDriver d) {
+        return d.findElement(By.tagName("h1")).getText();
+    }
+
+    /** The page rendered: no server error, no refusal. */
+    private void assertRenders(WebDriver d, String path, String who) {
+        d.get(url(path));
+        String h1 = title(d);
+        String body = d.findElement(By.tagName("body")).getText();
+        assertFalse(body.contains("server-error") || body.contains("Internal error"), who + " " + path + ": " + body);
+        assertFalse(h1.equals("Not allowed") || h1.equals("Not found") || h1.startsWith("Sign in"),
+                who + " " + path + " rendered \"" + h1 + "\"");
+    }
+
+    private void assertRefused(WebDriver d, String path, String who) {
+        d.get(url(path));
+        String h1 = title(d);
+        assertTrue(h1.equals("Not allowed") || h1.equals("Not found") || h1.equals("No such unit"), who + " " + path + " should be refused, got \"" + h1 + "\"");
+    }
+
+    @Test
+    void everyRoleSeesItsPagesAndIsRefusedOtherOrganisationsManagement() throws Exception {
+        Map<String, String> userOrg = new LinkedHashMap<>();
+        userOrg.put("acme.admin", "acme-fab");
+        userOrg.put("acme.clerk", "acme-fab");
+        userOrg.put("northwind.admin", "northwind");
+        userOrg.put("helios.admin", "helios-dc");
+        userOrg.put("kestrel.admin", "kestrel-dc");
+        userOrg.put("inspector", "bis-inspect");
+        userOrg.put("regulator", "eu-regulator");
+        userOrg.put("operator", null);
+        try (Browser b = Browser.open(1280, 900)) {
+            WebDriver d = b.driver();
+            for (Map.Entry<String, String> e : userOrg.entrySet()) {
+                String user = e.getKey();
+                String org = e.getValue();
+                signIn(d, user);
+                List<String> pages = new ArrayList<>(List.of("/", "/units", "/explorer", "/orgs/acme-fab",
+                        "/units/acme-fab/GH200-0001", "/search?q=acme-fab%2FGH200-0001"));
+                if (org != null) {
+                    pages.add("/inbox");
+                    pages.add("/sites");
+                    pages.add("/orgs/" + org);
+                }
+                if (List.of("inspector", "regulator", "operator").contains(user)) {
+                    pages.add("/inspect");
+                    pages.add("/inspect/acme-fab/GH200-0017");
+                }
+                if (List.of("acme.admin", "operator").contains(user)) {
+                    pages.add("/orgs/acme-fab/users");
+                    pages.add("/orgs/acme-fab/tokens");
+                    pages.add("/orgs/acme-fab/keys");
+                }
+                for (String p : pages) {
+                    if (p.startsWith("/units/acme-fab/GH200-0001") && List.of("kestrel.admin").contains(user)) {
+                        continue; // GH200-0001 went to helios-dc, never near kestrel-dc
+                    }
+                    assertRenders(d, p, user);
+                }
+                if (!"operator".equals(user)) {
+                    String other = "northwind".equals(org) ? "acme-fab" : "northwind";
+                    assertRefused(d, "/orgs/" + other + "/users", user);
+                    assertRefused(d, "/orgs/" + other + "/tokens", user);
+                }
+                if ("kestrel.admin".equals(user)) {
+                    assertRefused(d, "/units/acme-fab/GH200-0001", user);
+                }
+                if (!List.of("inspector", "regulator").contains(user) && !"operator".equals(user)) {
+                    assertRefused(d, "/inspect", user);
+                }
+                if ("acme.admin".equals(user)) {
+                    d.get(url("/"));
+                    b.screenshot("home");
+                    d.get(url("/units/acme-fab/GH200-0001"));
+                    b.screenshot("unit");
+                    d.get(url("/explorer"));
+                    b.screenshot("explorer");
+                    d.get(url("/orgs/acme-fab"));
+                    b.screenshot("organisation");
+                }
+                if ("northwind.admin".equals(user)) {
+                    d.get(url("/inbox"));
+                    b.screenshot("inbox");
+                }
+                signOut(d);
+            }
+        }
+        try (Browser phone = Browser.open(390, 844)) {
+            WebDriver d = phone.driver();
+            signIn(d, "inspector");
+            d.get(url("/inspect/acme-fab/GH200-0017"));
+            assertTrue(d.findElement(By.tagName("body")).getText().contains("kestrel-dc"), "where it should be going");
+            phone.screenshot("inspect-phone");
+        }
+    }
+
+    @Test
+    void aUnitGoesFromRegistrationToReceiptThroughTheForms() throws Exception {
+        String serial = "BRW-" + System.nanoTime() % 1_000_000;
+        try (Browser b = Browser.open(1280, 1000)) {
+            WebDriver d = b.driver();
+            signIn(d, "acme.admin");
+            d.get(url("/units/new"));
+            d.findElement(By.id("serial")).sendKeys(serial);
+            new Select(d.findElement(By.id("kind"))).selectByValue("accelerator");
+            d.findElement(By.id("model")).sendKeys("H200-SXM");
+            d.findElement(By.id("eccn")).sendKeys("3A090.a");
+            b.screenshot("register-unit");
+            submit(d, By.cssSelector("form[action='/units/new'] button[type=submit]"));
+            assertTrue(d.getCurrentUrl().contains("/units/acme-fab/" + serial), d.getCurrentUrl());
+            assertTrue(d.findElement(By.tagName("body")).getText().contains("Recorded at log index"));
+            String site = d.findElement(By.xpath("//dt[text()='Site']/following-sibling::dd[1]")).getText();
+
+            // a field error, shown next to the field: the same serial again
+            d.get(url("/units/new"));
+            d.findElement(By.id("serial")).sendKeys(serial);
+            d.findElement(By.id("model")).sendKeys("H200-SXM");
+            submit(d, By.cssSelector("form[action='/units/new'] button[type=submit]"));
+            assertTrue(d.findElement(By.cssSelector(".field-error")).getText().contains("already registered"));
+            b.screenshot("register-unit-error");
+
+            d.get(url("/dispatch?site=" + site + "&to=northwind"));
+            d.findElement(By.cssSelector("input[name=unit][value='acme-fab/" + serial + "']")).click();
+            Select toSite = new Select(d.findElement(By.cssSelector("select#toSite")));
+            toSite.selectByIndex(toSite.getOptions().size() > 1 ? 1 : 0);
+            d.findElement(By.id("licenceRef")).sendKeys("TW-EXP-2026-9001");
+            b.screenshot("dispatch");
+            submit(d, By.cssSelector("form[action='/dispatch'][method=post] button[type=submit]"));
+            String transferUrl = d.getCurrentUrl();
+            assertTrue(transferUrl.contains("/transfers/"), transferUrl);
+            String transferId = transferUrl.replaceAll(".*/transfers/([0-9a-f-]{36}).*", "$1");
+            signOut(d);
+
+            signIn(d, "northwind.admin");
+            d.get(url("/inbox"));
+            assertEquals(1, d.findElements(By.cssSelector("a[href='/transfers/" + transferId + "/receive']")).size(),
+                    "the inbox links the receipt form");
+            d.get(url("/transfers/" + transferId + "/receive"));
+            b.screenshot("receive");
+            submit(d, By.cssSelector("form[action='/transfers/" + transferId + "/receive'] button[type=submit]"));
+            d.get(url("/units/acme-fab/" + serial));
+            String facts = d.findElement(By.cssSelector("dl.facts")).getText();
+            assertTrue(facts.contains("northwind"), "custody moved on receipt: " + facts);
+            List<WebElement> timeline = d.findElements(By.cssSelector("ol.timeline li"));
+            assertEquals(3, timeline.size(), "register, dispatch, receive");
+            assertTrue(timeline.get(2).getText().contains("northwind.admin"), "the entry names who acted");
+            b.screenshot("unit-after-receipt");
+        }
+    }
+
+    @Test
+    void aCsvBulkUploadRegistersTheGoodRowsAndReportsTheBadOnes() throws Exception {
+        StringBuilder csv = new StringBuilder("serial,kind,model,eccn,site\n");
+        String prefix = "BLK-" + System.nanoTime() % 1_000_000 + "-";
+        for (int i = 0; i < 60; i++) {
+            csv.append(prefix).append(i).append(",accelerator,H200-SXM,3A090.a,hsinchu-fab12\n");
+        }
+        csv.append("bad serial,accelerator,H200-SXM,3A090.a,hsinchu-fab12\n");
+        csv.append(prefix).append("X,toaster,H200-SXM,,hsinchu-fab12\n");
+        Path file = Files.createTempFile("units", ".csv");
+        Files.writeString(file, csv);
+        try (Browser b = Browser.open(1280, 900)) {
+            WebDriver d = b.driver();
+            signIn(d, "acme.admin");
+            d.get(url("/units/bulk"));
+            d.findElement(By.id("csv")).sendKeys(file.toAbsolutePath().toString());
+            submit(d, By.cssSelector("form[action='/units/bulk'] button[type=submit]"));
+            new WebDriverWait(d, Duration.ofSeconds(60)).until(w -> title(w).contains("finished"));
+            String body = d.findElement(By.tagName("body")).getText();
+            assertTrue(body.contains("62 of 62 rows (60 registered, 2 rejected)"), body);
+            b.screenshot("bulk-upload");
+        } finally {
+            Files.deleteIfExists(file);
+        }
+    }
+}
