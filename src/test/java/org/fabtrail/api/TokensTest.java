@@ -128,6 +128,10 @@ class TokensTest {
         assertEquals(List.of("read", "write"), made.getList("scopes", String.class));
         assertNotNull(made.getString("expiresAt"));
         assertNull(made.getString("revokedAt"));
+        // the scheme name is case-insensitive; the token is not
+        assertEquals(200, orgs("bearer " + token));
+        assertEquals(200, orgs("BEARER " + token));
+        assertEquals(401, orgs("Bearer " + token.toUpperCase()));
 
         // the list shows the token's facts, never the token
         String list = given().header("Authorization", alpha.bearer()).get("/api/v1/orgs/tok-alpha/tokens").then()

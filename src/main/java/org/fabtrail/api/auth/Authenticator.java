@@ -64,7 +64,8 @@ public class Authenticator {
     }
 
     private static String bearer(String header) {
-        if (header == null || !header.startsWith("Bearer ") || header.length() < 8) {
+        // The scheme name is case-insensitive (RFC 9110 section 11.1).
+        if (header == null || header.length() < 8 || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
             throw unauthenticated("Send a token as Authorization: Bearer <token>");
         }
         return header.substring(7).trim();

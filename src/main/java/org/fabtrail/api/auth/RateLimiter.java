@@ -26,8 +26,10 @@ public class RateLimiter {
     FabtrailConfig config;
 
     private final Map<UUID, Bucket> buckets = new ConcurrentHashMap<>();
+    private volatile long lastSweep = System.nanoTime();
 
     public void acquire(UUID token) {
+        sweep();
         double rate = config.api().ratePerSecond();
         double burst = config.api().rateBurst();
         Bucket b = buckets.computeIfAbsent(token, k -> {
@@ -49,5 +51,21 @@ public class RateLimiter {
                     "This token may make " + (long) rate + " requests a second (bursts of " + (long) burst
                             + "); retry in " + Math.max(1, retry) + " s", Map.of("retryAfter", Math.max(1, retry)), null);
         }
+    }
+
+    /** Forgets buckets idle long enough to be full again (at most once a minute), so memory follows active tokens. */
+    private void sweep() {
+        long now = System.nanoTime();
+        if (now - lastSweep < 60_000_000_000L) {
+            return;
+        }
+        lastSweep = now;
+        double refillSeconds = config.api().rateBurst() / Math.max(1e-9, config.api().ratePerSecond());
+        long idle = (long) (Math.max(60, refillSeconds) * 1e9);
+        buckets.entrySet().removeIf(e -> {
+            synchronized (e.getValue()) {
+                return now - e.getValue().updatedNanos > idle;
+            }
+        });
     }
 }
