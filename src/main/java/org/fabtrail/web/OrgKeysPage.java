@@ -24,7 +24,6 @@ import org.fabtrail.ledger.Receipt;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * An organisation's signing keys, managed in the log: adding a public key writes a {@code key.add}, revoking one a
@@ -57,14 +56,11 @@ public class OrgKeysPage {
     public Response list(@CookieParam(SessionManager.COOKIE) String cookie, @PathParam("org") String org,
                          @QueryParam("after") String after, @QueryParam("notice") String notice,
                          @QueryParam("index") String index) {
-        Optional<Viewer> viewer = pages.viewer(cookie);
-        if (viewer.isEmpty()) {
-            return Web.toLogin("/orgs/" + org + "/keys");
+        OrgAccess.Gate gate = OrgAccess.page(pages, cookie, org, "/orgs/" + org + "/keys");
+        if (gate.refusal() != null) {
+            return gate.refusal();
         }
-        Response refused = OrgAccess.refusal(pages, viewer.get(), org);
-        if (refused != null) {
-            return refused;
-        }
+        Viewer v = gate.viewer();
         String text = notice == null ? null : switch (notice) {
             case "added" -> "Added the key: it signs for " + org + " from the next log index on.";
             case "revoked" -> "Revoked the key: entries it signs from now on are refused.";
@@ -72,7 +68,7 @@ public class OrgKeysPage {
         };
         long at = OrgPage.parseIndex(index);
         KeysModel m = model(org, OrgPage.parseIndex(after), text, text == null || at < 0 ? null : at, "", Map.of());
-        return Response.ok(Templates.keys(viewer.get(), m)).header("Cache-Control", "no-store").build();
+        return Response.ok(Templates.keys(v, m)).header("Cache-Control", "no-store").build();
     }
 
     @POST
@@ -80,18 +76,11 @@ public class OrgKeysPage {
     @Produces(MediaType.TEXT_HTML)
     public Response add(@CookieParam(SessionManager.COOKIE) String cookie, @PathParam("org") String org,
                         @FormParam("_csrf") String csrf, @FormParam("publicKey") String publicKey) {
-        Optional<Viewer> viewer = pages.viewer(cookie);
-        if (viewer.isEmpty()) {
-            return Web.toLogin("/orgs/" + org + "/keys");
+        OrgAccess.Gate gate = OrgAccess.form(pages, cookie, org, "/orgs/" + org + "/keys", csrf);
+        if (gate.refusal() != null) {
+            return gate.refusal();
         }
-        Viewer v = viewer.get();
-        Response refused = OrgAccess.refusal(pages, v, org);
-        if (refused == null) {
-            refused = ErrorPage.csrfRefusal(v, csrf);
-        }
-        if (refused != null) {
-            return refused;
-        }
+        Viewer v = gate.viewer();
         String pem = publicKey == null ? "" : publicKey.trim();
         try {
             if (pem.isEmpty()) {
@@ -126,18 +115,11 @@ public class OrgKeysPage {
     public Response revoke(@CookieParam(SessionManager.COOKIE) String cookie, @PathParam("org") String org,
                            @PathParam("keyId") String keyId, @FormParam("_csrf") String csrf,
                            @FormParam("reason") String reason) {
-        Optional<Viewer> viewer = pages.viewer(cookie);
-        if (viewer.isEmpty()) {
-            return Web.toLogin("/orgs/" + org + "/keys");
+        OrgAccess.Gate gate = OrgAccess.form(pages, cookie, org, "/orgs/" + org + "/keys", csrf);
+        if (gate.refusal() != null) {
+            return gate.refusal();
         }
-        Viewer v = viewer.get();
-        Response refused = OrgAccess.refusal(pages, v, org);
-        if (refused == null) {
-            refused = ErrorPage.csrfRefusal(v, csrf);
-        }
-        if (refused != null) {
-            return refused;
-        }
+        Viewer v = gate.viewer();
         if (signing.keyId(org).filter(keyId::equals).isPresent()) {
             return ErrorPage.of(v, 409, "The UI's own key",
                     "The web UI signs " + org + "'s entries with this key, so it cannot be revoked here. "

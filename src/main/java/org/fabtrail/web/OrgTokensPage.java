@@ -24,7 +24,6 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -72,19 +71,16 @@ public class OrgTokensPage {
     @Produces(MediaType.TEXT_HTML)
     public Response list(@CookieParam(SessionManager.COOKIE) String cookie, @PathParam("org") String org,
                          @QueryParam("after") String after, @QueryParam("notice") String notice) {
-        Optional<Viewer> viewer = pages.viewer(cookie);
-        if (viewer.isEmpty()) {
-            return Web.toLogin("/orgs/" + org + "/tokens");
+        OrgAccess.Gate gate = OrgAccess.page(pages, cookie, org, "/orgs/" + org + "/tokens");
+        if (gate.refusal() != null) {
+            return gate.refusal();
         }
-        Response refused = OrgAccess.refusal(pages, viewer.get(), org);
-        if (refused != null) {
-            return refused;
-        }
+        Viewer v = gate.viewer();
         UUID cursor = uuid(after);
         String text = "revoked".equals(notice) ? "Revoked the token: it is refused from its next request on." : null;
         TokensModel m = model(org, cursor, text, Map.of("expiresInDays", String.valueOf(ApiTokens.DEFAULT_DAYS)),
                 List.of("read"), Map.of());
-        return Response.ok(Templates.tokens(viewer.get(), m)).header("Cache-Control", "no-store").build();
+        return Response.ok(Templates.tokens(v, m)).header("Cache-Control", "no-store").build();
     }
 
     /**
@@ -97,18 +93,11 @@ public class OrgTokensPage {
     public Response create(@CookieParam(SessionManager.COOKIE) String cookie, @PathParam("org") String org,
                            @FormParam("_csrf") String csrf, @FormParam("name") String name,
                            @FormParam("scopes") List<String> scopes, @FormParam("expiresInDays") String days) {
-        Optional<Viewer> viewer = pages.viewer(cookie);
-        if (viewer.isEmpty()) {
-            return Web.toLogin("/orgs/" + org + "/tokens");
+        OrgAccess.Gate gate = OrgAccess.form(pages, cookie, org, "/orgs/" + org + "/tokens", csrf);
+        if (gate.refusal() != null) {
+            return gate.refusal();
         }
-        Viewer v = viewer.get();
-        Response refused = OrgAccess.refusal(pages, v, org);
-        if (refused == null) {
-            refused = ErrorPage.csrfRefusal(v, csrf);
-        }
-        if (refused != null) {
-            return refused;
-        }
+        Viewer v = gate.viewer();
         Map<String, String> form = new LinkedHashMap<>();
         form.put("name", name == null ? "" : name);
         form.put("expiresInDays", days == null ? "" : days);
@@ -141,18 +130,11 @@ public class OrgTokensPage {
     @Produces(MediaType.TEXT_HTML)
     public Response revoke(@CookieParam(SessionManager.COOKIE) String cookie, @PathParam("org") String org,
                            @PathParam("id") String id, @FormParam("_csrf") String csrf) {
-        Optional<Viewer> viewer = pages.viewer(cookie);
-        if (viewer.isEmpty()) {
-            return Web.toLogin("/orgs/" + org + "/tokens");
+        OrgAccess.Gate gate = OrgAccess.form(pages, cookie, org, "/orgs/" + org + "/tokens", csrf);
+        if (gate.refusal() != null) {
+            return gate.refusal();
         }
-        Viewer v = viewer.get();
-        Response refused = OrgAccess.refusal(pages, v, org);
-        if (refused == null) {
-            refused = ErrorPage.csrfRefusal(v, csrf);
-        }
-        if (refused != null) {
-            return refused;
-        }
+        Viewer v = gate.viewer();
         UUID uuid = uuid(id);
         try {
             if (uuid == null) {

@@ -22,7 +22,6 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 
 /** An organisation's users: list, add (username, name, role, initial password), disable (ends their sessions). */
@@ -63,18 +62,15 @@ public class OrgUsersPage {
     public Response list(@CookieParam(SessionManager.COOKIE) String cookie, @PathParam("org") String org,
                          @QueryParam("after") String after, @QueryParam("notice") String notice,
                          @QueryParam("user") String user) {
-        Optional<Viewer> viewer = pages.viewer(cookie);
-        if (viewer.isEmpty()) {
-            return Web.toLogin("/orgs/" + org + "/users");
+        OrgAccess.Gate gate = OrgAccess.page(pages, cookie, org, "/orgs/" + org + "/users");
+        if (gate.refusal() != null) {
+            return gate.refusal();
         }
-        Response refused = OrgAccess.refusal(pages, viewer.get(), org);
-        if (refused != null) {
-            return refused;
-        }
+        Viewer v = gate.viewer();
         String cursor = after != null && Accounts.USERNAME.matcher(after).matches() ? after : null;
-        UsersModel m = model(viewer.get(), org, cursor, notice(notice, user), Map.of("role", Account.MEMBER), Map.of(),
+        UsersModel m = model(v, org, cursor, notice(notice, user), Map.of("role", Account.MEMBER), Map.of(),
                 null);
-        return Response.ok(Templates.users(viewer.get(), m)).header("Cache-Control", "no-store").build();
+        return Response.ok(Templates.users(v, m)).header("Cache-Control", "no-store").build();
     }
 
     @POST
@@ -84,18 +80,11 @@ public class OrgUsersPage {
                         @FormParam("_csrf") String csrf, @FormParam("username") String username,
                         @FormParam("displayName") String displayName, @FormParam("role") String role,
                         @FormParam("password") String password) {
-        Optional<Viewer> viewer = pages.viewer(cookie);
-        if (viewer.isEmpty()) {
-            return Web.toLogin("/orgs/" + org + "/users");
+        OrgAccess.Gate gate = OrgAccess.form(pages, cookie, org, "/orgs/" + org + "/users", csrf);
+        if (gate.refusal() != null) {
+            return gate.refusal();
         }
-        Viewer v = viewer.get();
-        Response refused = OrgAccess.refusal(pages, v, org);
-        if (refused == null) {
-            refused = ErrorPage.csrfRefusal(v, csrf);
-        }
-        if (refused != null) {
-            return refused;
-        }
+        Viewer v = gate.viewer();
         try {
             Account a = accounts.create(username, displayName, org, role, password);
             return Web.redirect("/orgs/" + org + "/users?notice=added&user=" + a.username);
@@ -117,18 +106,11 @@ public class OrgUsersPage {
     @Produces(MediaType.TEXT_HTML)
     public Response disable(@CookieParam(SessionManager.COOKIE) String cookie, @PathParam("org") String org,
                             @PathParam("id") String id, @FormParam("_csrf") String csrf) {
-        Optional<Viewer> viewer = pages.viewer(cookie);
-        if (viewer.isEmpty()) {
-            return Web.toLogin("/orgs/" + org + "/users");
+        OrgAccess.Gate gate = OrgAccess.form(pages, cookie, org, "/orgs/" + org + "/users", csrf);
+        if (gate.refusal() != null) {
+            return gate.refusal();
         }
-        Viewer v = viewer.get();
-        Response refused = OrgAccess.refusal(pages, v, org);
-        if (refused == null) {
-            refused = ErrorPage.csrfRefusal(v, csrf);
-        }
-        if (refused != null) {
-            return refused;
-        }
+        Viewer v = gate.viewer();
         UUID uuid;
         try {
             uuid = UUID.fromString(id);
