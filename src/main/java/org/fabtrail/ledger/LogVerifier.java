@@ -57,7 +57,7 @@ public final class LogVerifier {
         void verified(long entries);
     }
 
-    private static final int CHUNK = 4096;
+    private static final int DEFAULT_CHUNK = 4096;
 
     private final LedgerStore store = new LedgerStore();
     private final EnvelopeParser parser;
@@ -76,11 +76,20 @@ public final class LogVerifier {
      */
     public LogVerifier(EnvelopeParser parser, Supplier<SignerHistory> history, int threads,
                        java.util.Optional<NoteVerifier> trusted) {
+        this(parser, history, threads, trusted, DEFAULT_CHUNK);
+    }
+
+    /** @param chunk entries read and checked per round (smaller in tests, to cross chunk boundaries) */
+    public LogVerifier(EnvelopeParser parser, Supplier<SignerHistory> history, int threads,
+                       java.util.Optional<NoteVerifier> trusted, int chunk) {
         this.parser = parser;
         this.history = history;
         this.threads = Math.max(1, threads);
         this.trusted = trusted;
+        this.chunkSize = chunk;
     }
+
+    private final int chunkSize;
 
     private static final class Failure extends Exception {
         final long index;
@@ -107,40 +116,62 @@ public final class LogVerifier {
         long checkpointsOk = 0;
         String[] origin = {null};
         CheckpointCursor checkpoints = new CheckpointCursor(c);
+        // Signature checks run on the pool while the next chunk is read and decoded; they are collected one
+        // chunk behind, and before any failure is reported all of them are collected, so the failure named is
+        // always the one at the lowest index.
+        java.util.ArrayDeque<List<Future<Check>>> outstanding = new java.util.ArrayDeque<>();
         try {
             LedgerStore.StoredCheckpoint pending = checkpoints.next();
-            while (true) {
-                List<LedgerStore.StoredEntry> chunk = store.entries(c, next, CHUNK);
-                if (chunk.isEmpty()) {
-                    break;
+            try {
+                while (true) {
+                    List<LedgerStore.StoredEntry> chunk = store.entries(c, next, chunkSize);
+                    if (chunk.isEmpty()) {
+                        break;
+                    }
+                    List<Check> checks = new ArrayList<>(chunk.size() + 8);
+                    List<byte[]> hashes = new ArrayList<>(chunk.size());
+                    List<Envelope> envelopes = decodeAll(chunk, next, pool);
+                    for (int k = 0; k < chunk.size(); k++) {
+                        authorise(envelopes.get(k), next, keys, checks);
+                        hashes.add(chunk.get(k).leafHash());
+                        next++;
+                    }
+                    // Feed the leaves up to each checkpoint boundary and check that checkpoint at its size.
+                    int from = 0;
+                    while (from < hashes.size()) {
+                        long toBoundary = pending != null ? pending.treeSize() - tree.size() : Long.MAX_VALUE;
+                        int to = (int) Math.min(hashes.size(), from + Math.max(1, toBoundary));
+                        AppendResult r = tree.append(hashes.subList(from, to));
+                        checkNodes(c, r.newNodes());
+                        tree = r.next();
+                        from = to;
+                        while (pending != null && pending.treeSize() <= tree.size()) {
+                            checks.add(checkCheckpoint(pending, tree, keys, origin));
+                            checkpointsOk++;
+                            pending = checkpoints.next();
+                        }
+                    }
+                    outstanding.addLast(submitChecks(checks, pool));
+                    while (outstanding.size() > 1) {
+                        awaitChecks(outstanding.pollFirst());
+                    }
+                    progress.verified(next);
                 }
-                List<Check> checks = new ArrayList<>(chunk.size() + 8);
-                List<byte[]> hashes = new ArrayList<>(chunk.size());
-                List<Envelope> envelopes = decodeAll(chunk, next, pool);
-                for (int k = 0; k < chunk.size(); k++) {
-                    authorise(envelopes.get(k), next, keys, checks);
-                    hashes.add(chunk.get(k).leafHash());
-                    next++;
+                while (!outstanding.isEmpty()) {
+                    awaitChecks(outstanding.pollFirst());
                 }
-                runChecks(checks, pool);
-                checks.clear();
-                // Feed the leaves up to each checkpoint boundary and check that checkpoint at its size.
-                int from = 0;
-                while (from < hashes.size()) {
-                    long toBoundary = pending != null ? pending.treeSize() - tree.size() : Long.MAX_VALUE;
-                    int to = (int) Math.min(hashes.size(), from + Math.max(1, toBoundary));
-                    AppendResult r = tree.append(hashes.subList(from, to));
-                    checkNodes(c, r.newNodes());
-                    tree = r.next();
-                    from = to;
-                    while (pending != null && pending.treeSize() <= tree.size()) {
-                        checks.add(checkCheckpoint(pending, tree, keys, origin));
-                        checkpointsOk++;
-                        pending = checkpoints.next();
+            } catch (Failure f) {
+                Failure first = f;
+                while (!outstanding.isEmpty()) {
+                    try {
+                        awaitChecks(outstanding.pollFirst());
+                    } catch (Failure earlier) {
+                        if (earlier.index >= 0 && (first.index < 0 || earlier.index < first.index)) {
+                            first = earlier;
+                        }
                     }
                 }
-                runChecks(checks, pool);
-                progress.verified(next);
+                throw first;
             }
             if (pending != null) {
                 throw new Failure(-1, "checkpoint for tree size " + pending.treeSize()
@@ -280,12 +311,13 @@ public final class LogVerifier {
         keys.apply(e, i);
     }
 
-    private void runChecks(List<Check> checks, ExecutorService pool) throws Failure {
+    /** Starts the independent checks (signatures) on the pool. */
+    private List<Future<Check>> submitChecks(List<Check> checks, ExecutorService pool) {
+        List<Future<Check>> futures = new ArrayList<>();
         if (checks.isEmpty()) {
-            return;
+            return futures;
         }
         int per = (checks.size() + threads * 4 - 1) / (threads * 4);
-        List<Future<Check>> futures = new ArrayList<>();
         for (int p = 0; p < checks.size(); p += per) {
             List<Check> slice = checks.subList(p, Math.min(checks.size(), p + per));
             futures.add(pool.submit(() -> {
@@ -298,6 +330,11 @@ public final class LogVerifier {
                 return first;
             }));
         }
+        return futures;
+    }
+
+    /** Waits for submitted checks; fails with the lowest-index failure among them. */
+    private static void awaitChecks(List<Future<Check>> futures) throws Failure {
         Check worst = null;
         for (Future<Check> f : futures) {
             try {

@@ -108,6 +108,48 @@ class LogVerifierTest {
         }
     }
 
+    @Test
+    void aFailureFoundLateInAnEarlierChunkIsStillTheOneReported() throws Exception {
+        // Small chunks: a forged checkpoint signature early in the log (checked asynchronously) must win over a
+        // changed column later on (found synchronously in a later chunk).
+        TestDatabase.Database copy = TestDatabase.copyOf(base, "chunks");
+        long forgedSize;
+        try (Connection c = copy.dataSource().getConnection(); Statement st = c.createStatement()) {
+            var rs = st.executeQuery("SELECT max(tree_size) FROM checkpoints WHERE tree_size <= 60");
+            rs.next();
+            forgedSize = rs.getLong(1);
+            st.execute("SET session_replication_role = replica");
+            String note;
+            try (var q = c.prepareStatement("SELECT note FROM checkpoints WHERE tree_size = ?")) {
+                q.setLong(1, forgedSize);
+                var r2 = q.executeQuery();
+                r2.next();
+                note = r2.getString(1);
+            }
+            int sigStart = note.lastIndexOf(' ') + 1;
+            byte[] sig = java.util.Base64.getDecoder().decode(note.substring(sigStart).trim());
+            sig[sig.length - 1] ^= 1;
+            try (var u = c.prepareStatement("UPDATE checkpoints SET note = ? WHERE tree_size = ?")) {
+                u.setString(1, note.substring(0, sigStart) + java.util.Base64.getEncoder().encodeToString(sig) + "\n");
+                u.setLong(2, forgedSize);
+                u.executeUpdate();
+            }
+            st.execute("UPDATE log_entries SET actor = 'mallory' WHERE idx = 100"); // the very next chunk
+        }
+        assertTrue(forgedSize > 0 && forgedSize <= 60, "a checkpoint inside the first chunk: " + forgedSize);
+        try (Connection c = copy.dataSource().getConnection()) {
+            LogVerifier.Result r = new LogVerifier(parser, KeyReplay::new, 2, java.util.Optional.empty(), 64)
+                    .verify(c, n -> { });
+            assertFalse(r.ok());
+            assertEquals(forgedSize - 1, r.index(), r.describe());
+        }
+        try (Connection c = base.dataSource().getConnection()) {
+            LogVerifier.Result clean = new LogVerifier(parser, KeyReplay::new, 2, java.util.Optional.empty(), 64)
+                    .verify(c, n -> { });
+            assertTrue(clean.ok(), "small chunks verify an untouched log: " + clean.describe());
+        }
+    }
+
     /** A change made behind the ledger's back. */
     interface Tamper {
         void apply(Connection c) throws Exception;
