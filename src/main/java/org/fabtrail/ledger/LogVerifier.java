@@ -138,11 +138,12 @@ public final class LogVerifier {
                     }
                     // Feed the leaves up to each checkpoint boundary and check that checkpoint at its size.
                     int from = 0;
+                    List<StoredNode> newNodes = new ArrayList<>();
                     while (from < hashes.size()) {
                         long toBoundary = pending != null ? pending.treeSize() - tree.size() : Long.MAX_VALUE;
                         int to = (int) Math.min(hashes.size(), from + Math.max(1, toBoundary));
                         AppendResult r = tree.append(hashes.subList(from, to));
-                        checkNodes(c, r.newNodes());
+                        newNodes.addAll(r.newNodes());
                         tree = r.next();
                         from = to;
                         while (pending != null && pending.treeSize() <= tree.size()) {
@@ -151,6 +152,7 @@ public final class LogVerifier {
                             pending = checkpoints.next();
                         }
                     }
+                    checkNodes(c, newNodes); // every stored node this chunk completed, in one query
                     outstanding.addLast(submitChecks(checks, pool));
                     while (outstanding.size() > 1) {
                         awaitChecks(outstanding.pollFirst());
