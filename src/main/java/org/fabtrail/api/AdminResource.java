@@ -37,6 +37,14 @@ public class AdminResource {
     public record OrgRequest(String id, String name, String country, List<String> roles) {
     }
 
+    /** {@code POST /api/v1/admin/users} body: a web UI account (org null and role operator for operator staff). */
+    public record UserRequest(String username, String displayName, String org, String role, String password) {
+    }
+
+    /** The answer: the account, never the password. */
+    public record UserView(String id, String username, String displayName, String org, String role) {
+    }
+
     /** {@code POST /api/v1/admin/orgs/{org}/keys} body. */
     public record KeyRequest(String publicKey) {
     }
@@ -47,6 +55,8 @@ public class AdminResource {
     OperatorEntries operator;
     @Inject
     org.fabtrail.api.auth.Authenticator auth;
+    @Inject
+    org.fabtrail.web.Accounts accounts;
 
     @POST
     @Path("orgs")
@@ -97,6 +107,32 @@ public class AdminResource {
         authorise(auth);
         return write(operator.sign("key.revoke", Map.of("org", org, "keyId", keyId, "reason", "revoked by the operator")),
                 null);
+    }
+
+    @POST
+    @Path("users")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Create a web UI account: the first admin of an organisation, or operator staff")
+    public Response createUser(@HeaderParam(HttpHeaders.AUTHORIZATION) String auth, UserRequest req) {
+        authorise(auth);
+        if (req == null) {
+            throw LedgerException.malformed("missing-body", "A JSON body {username, displayName, org, role, password} is required");
+        }
+        if (req.org() != null && ledger.read(c -> {
+            try (var ps = c.prepareStatement("SELECT 1 FROM orgs WHERE id = ?")) {
+                ps.setString(1, req.org());
+                try (var rs = ps.executeQuery()) {
+                    return !rs.next();
+                }
+            }
+        })) {
+            throw new LedgerException(LedgerException.Kind.RULE, "unknown-org", "Unknown organisation",
+                    "Organisation \"" + req.org() + "\" is not registered", Map.of("field", "org"), null);
+        }
+        org.fabtrail.web.Account a = accounts.create(req.username(), req.displayName(), req.org(), req.role(), req.password());
+        return Response.status(201).entity(new UserView(a.id.toString(), a.username, a.displayName, a.orgId, a.role))
+                .type(MediaType.APPLICATION_JSON_TYPE).build();
     }
 
     private Response write(Envelope e, String keyId) {

@@ -57,6 +57,29 @@ class AdminResourceTest {
     }
 
     @Test
+    void theOperatorCreatesTheFirstWebAccountsWhoCanThenSignIn() {
+        registerOrg(ApiClient.ADMIN, Map.of("id", "admin-users", "name", "Users Inc", "country", "SG",
+                "roles", List.of("distributor"))).then().statusCode(201);
+        given().header("Authorization", ApiClient.ADMIN).contentType("application/json")
+                .body(Map.of("username", "first.admin", "displayName", "First Admin", "org", "admin-users",
+                        "role", "org-admin", "password", "a long enough password"))
+                .post("/api/v1/admin/users").then().statusCode(201).body("username", equalTo("first.admin"))
+                .body("org", equalTo("admin-users")).body("$", org.hamcrest.Matchers.not(org.hamcrest.Matchers.hasKey("password")));
+        given().redirects().follow(false).contentType("application/x-www-form-urlencoded")
+                .formParam("username", "first.admin").formParam("password", "a long enough password").formParam("next", "/")
+                .post("/login").then().statusCode(303).cookie("ft_session");
+        EntriesResourceTest.problem(given().header("Authorization", ApiClient.ADMIN).contentType("application/json")
+                .body(Map.of("username", "x.y", "displayName", "X", "org", "nobody-here", "role", "member",
+                        "password", "a long enough password")).post("/api/v1/admin/users"), 422, "unknown-org");
+        EntriesResourceTest.problem(given().header("Authorization", ApiClient.ADMIN).contentType("application/json")
+                .body(Map.of("username", "short.pw", "displayName", "X", "org", "admin-users", "role", "member",
+                        "password", "short")).post("/api/v1/admin/users"), 422, "invalid-account");
+        EntriesResourceTest.problem(given().contentType("application/json")
+                .body(Map.of("username", "anon", "displayName", "X", "role", "operator", "password", "a long enough password"))
+                .post("/api/v1/admin/users"), 401, "unauthenticated");
+    }
+
+    @Test
     void invalidOnboardingIsRefusedWithTheRule() {
         registerOrg(ApiClient.ADMIN, Map.of("id", "admin-dup", "name", "Dup", "country", "US",
                 "roles", List.of("datacenter"))).then().statusCode(201);
