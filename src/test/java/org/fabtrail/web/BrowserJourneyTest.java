@@ -6,9 +6,11 @@ import io.quarkus.test.junit.TestProfile;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.NoSuchElementException;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebDriverException;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -66,7 +68,26 @@ class BrowserJourneyTest {
     private static void submit(WebDriver d, By button) {
         WebElement old = d.findElement(By.tagName("html"));
         d.findElement(button).click();
-        new WebDriverWait(d, Duration.ofSeconds(30)).until(ExpectedConditions.stalenessOf(old));
+        new WebDriverWait(d, Duration.ofSeconds(30)).until(w -> replaced(old));
+    }
+
+    /**
+     * Whether the page holding this element has gone. Chromium answers for a node of an unloaded
+     * document either "stale element" or, while the next document is being attached, "Node with
+     * given id does not belong to the document"; both mean the page was replaced.
+     */
+    private static boolean replaced(WebElement old) {
+        try {
+            old.isEnabled();
+            return false;
+        } catch (StaleElementReferenceException | NoSuchElementException e) {
+            return true;
+        } catch (WebDriverException e) {
+            if (String.valueOf(e.getMessage()).contains("does not belong to the document")) {
+                return true;
+            }
+            throw e;
+        }
     }
 
     private static String title(WebDriver d) {
