@@ -151,8 +151,13 @@ public final class DeviceCertificates {
      * {@code issuerKey} (which tests may make a key other than the issuer's).
      */
     public static byte[] certificate(Spec spec, VerificationKey subjectKey, String issuerName, SigningKey issuerKey) {
+        return certificate(spec, subjectKey.spki(), issuerName, issuerKey);
+    }
+
+    /** As above, for any subject key given as its DER SubjectPublicKeyInfo (tests use keys Fabtrail refuses). */
+    public static byte[] certificate(Spec spec, byte[] subjectSpki, String issuerName, SigningKey issuerKey) {
         try {
-            SubjectPublicKeyInfo spki = SubjectPublicKeyInfo.getInstance(subjectKey.spki());
+            SubjectPublicKeyInfo spki = SubjectPublicKeyInfo.getInstance(subjectSpki);
             X509v3CertificateBuilder b = new X509v3CertificateBuilder(name(issuerName), spec.certSerial,
                     Date.from(spec.notBefore), Date.from(spec.notAfter), name(spec.subject), spki);
             if (spec.basicConstraints) {
