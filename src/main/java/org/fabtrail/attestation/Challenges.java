@@ -7,12 +7,14 @@ import javax.sql.DataSource;
 import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -32,9 +34,10 @@ public final class Challenges {
      * An issued challenge.
      *
      * @param requester the organisation it was issued to, or {@code operator}
+     * @param usedIdx   the index of the inspection that used it, or null
      */
     public record Challenge(UUID id, UnitKey unit, String requester, byte[] value, Instant createdAt,
-                            Instant expiresAt) {
+                            Instant expiresAt, Long usedIdx) {
         /** What the device signs ({@link Attestations#message}). */
         public byte[] message() {
             return Attestations.message(unit.manufacturer(), unit.serial(), value);
@@ -66,7 +69,7 @@ public final class Challenges {
         random.nextBytes(value);
         // PostgreSQL keeps microseconds: issue times that read back exactly as they are answered
         Instant created = clock.instant().truncatedTo(ChronoUnit.MICROS);
-        Challenge ch = new Challenge(UUID.randomUUID(), unit, requester, value, created, created.plus(ttl));
+        Challenge ch = new Challenge(UUID.randomUUID(), unit, requester, value, created, created.plus(ttl), null);
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
                 "INSERT INTO attestation_challenges (id, manufacturer, serial, requester, challenge, created_at, "
                         + "expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
@@ -80,5 +83,22 @@ public final class Challenges {
             ps.executeUpdate();
         }
         return ch;
+    }
+
+    /** A challenge by id. */
+    public Optional<Challenge> find(UUID id) throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "SELECT manufacturer, serial, requester, challenge, created_at, expires_at, used_idx "
+                        + "FROM attestation_challenges WHERE id = ?")) {
+            ps.setObject(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                return Optional.of(new Challenge(id, new UnitKey(rs.getString(1), rs.getString(2)), rs.getString(3),
+                        rs.getBytes(4), rs.getTimestamp(5).toInstant(), rs.getTimestamp(6).toInstant(),
+                        (Long) rs.getObject(7)));
+            }
+        }
     }
 }
