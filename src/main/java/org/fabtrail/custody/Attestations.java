@@ -161,7 +161,8 @@ public final class Attestations {
      * One check of an attestation, as pages list them.
      *
      * @param name   challenge, certificate, chain, revocation or signature ({@link AttestationReasons#CHECKS})
-     * @param status pass, fail, or skipped (what it needs was missing: no known challenge, no usable device key)
+     * @param status pass, fail, or skipped (what it needs was missing: a known challenge, a chain that reaches a
+     *               registered CA, a usable device key)
      */
     public record Check(String name, String status, List<String> reasons) {
     }
@@ -222,8 +223,13 @@ public final class Attestations {
         if (ch == null) {
             skipped.addAll(List.of("chain", "revocation", "signature"));
         } else {
-            reasons.addAll(identity.checkChain(leaf, ev.chain().subList(1, ev.chain().size()), ch.createdAt,
-                    state.trust(unit.key.manufacturer())));
+            List<String> chain = identity.checkChain(leaf, ev.chain().subList(1, ev.chain().size()), ch.createdAt,
+                    state.trust(unit.key.manufacturer()));
+            reasons.addAll(chain);
+            if (chain.contains(AttestationReasons.UNKNOWN_ISSUER)
+                    || chain.contains(AttestationReasons.BAD_CERTIFICATE_SIGNATURE)) {
+                skipped.add("revocation"); // no registered CA at the end of the chain: no CRL to look at
+            }
             if (device == null) {
                 skipped.add("signature");
             } else if (!device.algorithm().equals(ev.alg())) {

@@ -139,6 +139,7 @@ class InspectDeviceCheckTest {
         assertTrue(result.contains("unit-has-no-certificate: no device certificate is registered"));
         assertTrue(result.contains("class=\"fail\" data-check=\"chain\""));
         assertTrue(result.contains("unknown-issuer: the certificate does not chain"));
+        assertTrue(result.contains("class=\"skipped\" data-check=\"revocation\""), "no registered CA, no CRL to check");
         assertTrue(result.contains("class=\"ok\" data-check=\"signature\""), "it did sign with the key it presents");
         assertTrue(result.contains("value=\"discrepancy\" checked"), "discrepancy is proposed");
 
