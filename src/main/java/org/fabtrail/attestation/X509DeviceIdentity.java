@@ -331,6 +331,11 @@ public final class X509DeviceIdentity implements DeviceIdentity {
                 sha256Hex(der), alg));
     }
 
+    @Override
+    public boolean isCertificate(byte[] der) {
+        return tryCertificate(der) != null;
+    }
+
     // ------------------------------------------------------------------------------------------------ helpers
 
     static CertificateFactory factory() {
