@@ -27,13 +27,19 @@ public final class CustodyPolicy implements EntryPolicy {
     private final Map<String, EntryType> types = new LinkedHashMap<>();
     private final java.time.Clock clock;
 
-    public CustodyPolicy(KeyRegistry keys, String operatorKeyId, java.time.Clock clock) {
+    /**
+     * @param keys          the key registry admission reads (null when replaying: apply reads the projections)
+     * @param operatorKeyId the key that signs checkpoints (it cannot be revoked)
+     * @param devices       X.509 checks of device identities (org.fabtrail.attestation)
+     */
+    public CustodyPolicy(KeyRegistry keys, String operatorKeyId, java.time.Clock clock, DeviceIdentity devices) {
         this.keys = keys;
         this.clock = clock;
         List<EntryType> all = new java.util.ArrayList<>(List.of(new OrgRegister(), new KeyAdd(),
-                new KeyRevoke(operatorKeyId), new SiteRegister(), new UnitRegister(), new UnitAssemble(true),
-                new UnitAssemble(false), new UnitStatus(), new UnitInspect()));
+                new KeyRevoke(operatorKeyId), new SiteRegister(), new UnitRegister(devices), new UnitAssemble(true),
+                new UnitAssemble(false), new UnitStatus(), new UnitInspect(devices), new UnitCertify(devices)));
         all.addAll(Transfers.types());
+        all.addAll(DeviceCas.types(devices));
         for (EntryType t : all) {
             types.put(t.name(), t);
         }
@@ -72,6 +78,9 @@ public final class CustodyPolicy implements EntryPolicy {
         private final java.util.Set<UnitKey> units = new java.util.HashSet<>();
         private final java.util.Set<CustodyState.SiteKey> sites = new java.util.HashSet<>();
         private final java.util.Set<java.util.UUID> transfers = new java.util.HashSet<>();
+        private final java.util.Set<String> deviceCas = new java.util.HashSet<>();
+        private final java.util.Set<String> deviceKeys = new java.util.HashSet<>();
+        private final java.util.Set<java.util.UUID> challenges = new java.util.HashSet<>();
 
         void key(String keyId) {
             keyIds.add(keyId);
@@ -92,6 +101,19 @@ public final class CustodyPolicy implements EntryPolicy {
         void transfer(java.util.UUID id) {
             transfers.add(id);
         }
+
+        /** The device CAs (and their CRLs) of a manufacturer. */
+        void deviceCas(String org) {
+            deviceCas.add(org);
+        }
+
+        void deviceKey(String keyId) {
+            deviceKeys.add(keyId);
+        }
+
+        void challenge(java.util.UUID id) {
+            challenges.add(id);
+        }
     }
 
     @Override
@@ -111,12 +133,16 @@ public final class CustodyPolicy implements EntryPolicy {
         }
         registry(ctx).prefetch(wants.keyIds, wants.orgIds);
         Rules.state(ctx).prefetch(wants.units, wants.sites, wants.transfers);
+        if (!wants.deviceCas.isEmpty() || !wants.deviceKeys.isEmpty() || !wants.challenges.isEmpty()) {
+            AttestationState.of(ctx).prefetch(wants.deviceCas, wants.deviceKeys, wants.challenges);
+        }
     }
 
     @Override
     public void complete(BatchContext ctx) throws SQLException {
         registry(ctx).flush();
         Rules.state(ctx).flush();
+        AttestationState.of(ctx).flush();
     }
 
     /** The organisation, which must be registered. */

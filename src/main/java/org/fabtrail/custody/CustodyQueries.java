@@ -44,6 +44,12 @@ public final class CustodyQueries {
     public record KeyRecord(String keyId, String org, String algorithm, byte[] spki, long addedIdx, Long revokedIdx) {
     }
 
+    /** One inspection of a unit and what it found (the {@code unit_inspections} projection). */
+    public record InspectionRecord(long index, Instant at, String inspector, String result, String siteOrg, String site,
+                                   String custodian, String recordedCustodian, String recordedSite, String attestation,
+                                   List<String> reasons, List<String> findings) {
+    }
+
     public record SiteRecord(String org, String id, String name, String country, String address, Double latitude,
                              Double longitude, long registeredIdx) {
     }
@@ -94,6 +100,27 @@ public final class CustodyQueries {
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     out.add(new UnitKey(rs.getString(1), rs.getString(2)));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The unit's inspections, newest first. */
+    public List<InspectionRecord> inspections(Connection c, UnitKey unit, int limit) throws SQLException {
+        List<InspectionRecord> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT idx, inspected_at, inspector, result, site_org, site, "
+                + "custodian, recorded_custodian, recorded_site, attestation, reasons, findings FROM unit_inspections "
+                + "WHERE manufacturer = ? AND serial = ? ORDER BY idx DESC LIMIT ?")) {
+            ps.setString(1, unit.manufacturer());
+            ps.setString(2, unit.serial());
+            ps.setInt(3, limit);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new InspectionRecord(rs.getLong(1), rs.getTimestamp(2).toInstant(), rs.getString(3),
+                            rs.getString(4), rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8),
+                            rs.getString(9), rs.getString(10), List.of((String[]) rs.getArray(11).getArray()),
+                            List.of((String[]) rs.getArray(12).getArray())));
                 }
             }
         }

@@ -31,12 +31,26 @@ public final class ProjectionRebuild {
 
     /** Every projection table, in an order that suits TRUNCATE. */
     public static final List<String> TABLES = List.of("orgs", "org_keys", "sites", "units", "transfers",
-            "transfer_units", "unit_entries", "unit_parties");
+            "transfer_units", "unit_entries", "unit_parties", "device_cas", "device_keys", "unit_inspections");
 
-    /** What the rebuild found: per table, the fingerprint before and after. */
+    private static final String CHALLENGES_USED = "attestation_challenges.used_idx";
+
+    /**
+     * What is compared before and after: every projection table, and which entry used each attestation challenge
+     * (challenges are issued outside the log and kept; the replay clears and re-derives only that mark).
+     */
+    public static final List<String> COMPARED;
+
+    static {
+        List<String> all = new ArrayList<>(TABLES);
+        all.add(CHALLENGES_USED);
+        COMPARED = List.copyOf(all);
+    }
+
+    /** What the rebuild found: per table (of {@link #COMPARED}), the fingerprint before and after. */
     public record Result(long entries, Map<String, String> before, Map<String, String> after) {
         public List<String> differing() {
-            return TABLES.stream().filter(t -> !before.get(t).equals(after.get(t))).toList();
+            return COMPARED.stream().filter(t -> !before.get(t).equals(after.get(t))).toList();
         }
 
         public boolean identical() {
@@ -48,6 +62,12 @@ public final class ProjectionRebuild {
 
     private final EnvelopeParser parser = new EnvelopeParser(Integer.MAX_VALUE);
     private final LedgerStore store = new LedgerStore();
+    private final DeviceIdentity devices;
+
+    /** @param devices the X.509 checks the rules use (org.fabtrail.attestation's) */
+    public ProjectionRebuild(DeviceIdentity devices) {
+        this.devices = devices;
+    }
 
     /**
      * Rebuilds on the connection's transaction. The caller commits (to keep the rebuilt projections) or rolls
@@ -60,9 +80,10 @@ public final class ProjectionRebuild {
         Map<String, String> before = fingerprints(c);
         try (Statement st = c.createStatement()) {
             st.execute("TRUNCATE " + String.join(", ", TABLES));
+            st.execute("UPDATE attestation_challenges SET used_idx = NULL WHERE used_idx IS NOT NULL");
         }
         // Replaying applies the rules as they stood; the key registry is read from the projections being rebuilt.
-        CustodyPolicy policy = new CustodyPolicy(null, null, Clock.systemUTC());
+        CustodyPolicy policy = new CustodyPolicy(null, null, Clock.systemUTC(), devices);
         long next = 0;
         while (true) {
             List<LedgerStore.StoredEntry> rows = store.entries(c, next, CHUNK);
@@ -100,9 +121,11 @@ public final class ProjectionRebuild {
     /** Row count and an MD5 over every row's text, in a stable order. */
     static Map<String, String> fingerprints(Connection c) throws SQLException {
         Map<String, String> out = new LinkedHashMap<>();
-        for (String table : TABLES) {
+        for (String table : COMPARED) {
+            String rows = table.equals(CHALLENGES_USED)
+                    ? "(SELECT id, used_idx FROM attestation_challenges WHERE used_idx IS NOT NULL)" : table;
             try (PreparedStatement ps = c.prepareStatement("SELECT count(*), coalesce(md5(string_agg(t::text, E'\\n' "
-                    + "ORDER BY t::text)), '') FROM " + table + " t");
+                    + "ORDER BY t::text)), '') FROM " + rows + " t");
                  ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 out.put(table, rs.getLong(1) + " rows, md5 " + rs.getString(2));

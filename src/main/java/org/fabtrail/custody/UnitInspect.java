@@ -6,6 +6,8 @@ import org.fabtrail.ledger.LedgerException;
 
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -18,9 +20,14 @@ import java.util.Set;
  *
  * <p>An inspection changes nothing about the unit: it joins the unit's history ({@code unit_entries}) and makes the
  * inspecting organisation a party. It records a finding even when it contradicts the ledger, and on retired or
- * in-transit units: contradictions are for the discrepancy detectors, not refusals. The attestation follow-up adds
- * the device's answer to a challenge as further optional fields ({@link #OPTIONAL}), so inspections written before it
- * stay valid.
+ * in-transit units: contradictions are for the discrepancy detectors, not refusals.
+ *
+ * <p>Optionally the inspection carries the device's answer to a challenge ({@code attestation}) and the verdict on it
+ * ({@code verdict}, required with it). The rule recomputes the verdict ({@link Attestations#verify}) and refuses the
+ * entry unless the submitted one is exactly that, so the log never holds a false claim; the challenge is then used.
+ * The unit's custodian may record an inspection of its own unit when it carries an attestation (a self-check).
+ * Every inspection is projected into {@code unit_inspections} with its findings: a failed attestation, a site or
+ * custodian other than the recorded one, a reported discrepancy.
  */
 final class UnitInspect implements EntryType {
 
@@ -30,10 +37,17 @@ final class UnitInspect implements EntryType {
     static final List<String> RESULTS = List.of(CONSISTENT, DISCREPANCY);
     static final int MAX_NOTES = 2000;
     static final Set<String> REQUIRED = Set.of("unit", "result", "notes");
-    static final Set<String> OPTIONAL = Set.of("site", "custodian");
+    static final Set<String> OPTIONAL = Set.of("site", "custodian", "attestation", "verdict");
+
+    private final DeviceIdentity identity;
+
+    UnitInspect(DeviceIdentity identity) {
+        this.identity = identity;
+    }
 
     /** The fields, checked. */
-    record Fields(UnitKey unit, CustodyState.SiteKey site, String custodian, String result, String notes) {
+    record Fields(UnitKey unit, CustodyState.SiteKey site, String custodian, String result, String notes,
+                  Attestations.Evidence attestation, Attestations.Verdict verdict) {
     }
 
     @Override
@@ -41,14 +55,26 @@ final class UnitInspect implements EntryType {
         return TYPE;
     }
 
-    static Fields fields(Envelope e) {
+    Fields fields(Envelope e) {
         Payload p = Payload.of(e, REQUIRED, OPTIONAL);
         UnitKey unit = p.unit("unit");
         CustodyState.SiteKey site = p.has("site") ? p.site("site") : null;
         String custodian = p.has("custodian") ? p.slug("custodian") : null;
         String result = p.oneOf("result", RESULTS);
         String notes = p.string("notes", MAX_NOTES);
-        return new Fields(unit, site, custodian, result, notes);
+        Attestations.Evidence evidence = null;
+        Attestations.Verdict verdict = null;
+        if (p.has("attestation")) {
+            evidence = Attestations.evidence(e.payload().get("attestation"), "payload.attestation", identity);
+            if (!p.has("verdict")) {
+                throw Payload.invalid("missing-field", "verdict", "payload.verdict is required with payload.attestation: "
+                        + "the verdict POST /api/v1/attestations/verify gives for it");
+            }
+            verdict = Attestations.Verdict.parse(e.payload().get("verdict"), "payload.verdict");
+        } else if (p.has("verdict")) {
+            throw Payload.invalid("invalid-verdict", "verdict", "payload.verdict is given only with payload.attestation");
+        }
+        return new Fields(unit, site, custodian, result, notes, evidence, verdict);
     }
 
     @Override
@@ -66,21 +92,28 @@ final class UnitInspect implements EntryType {
         if (f.custodian() != null) {
             wants.org(f.custodian());
         }
+        if (f.attestation() != null) {
+            wants.deviceCas(f.unit().manufacturer());
+            wants.challenge(f.attestation().challengeId());
+        }
     }
 
     @Override
     public void apply(Envelope e, long index, Instant at, BatchContext ctx) throws SQLException {
         Fields f = fields(e);
+        CustodyState s = Rules.state(ctx);
         boolean operator = Operator.ID.equals(e.actor());
         if (!operator) {
             List<String> roles = CustodyPolicy.requireOrg(ctx, e.actor()).roles();
-            if (!roles.contains(Roles.INSPECTOR) && !roles.contains(Roles.REGULATOR)) {
+            boolean selfCheck = f.attestation() != null
+                    && s.unit(f.unit()).map(u -> u.custodian.equals(e.actor())).orElse(false);
+            if (!roles.contains(Roles.INSPECTOR) && !roles.contains(Roles.REGULATOR) && !selfCheck) {
                 throw new LedgerException(LedgerException.Kind.RULE, "role-required", "Role required",
                         "\"" + e.actor() + "\" is not registered as an inspector or regulator; only they record "
-                                + "inspections", Map.of("role", Roles.INSPECTOR), null);
+                                + "inspections (a custodian only of its own unit, with an attestation)",
+                        Map.of("role", Roles.INSPECTOR), null);
             }
         }
-        CustodyState s = Rules.state(ctx);
         CustodyState.Unit u = Rules.existing(s, f.unit());
         if (f.site() != null) {
             Rules.ownSite(s, f.site().org(), f.site().id(), "site");
@@ -88,9 +121,47 @@ final class UnitInspect implements EntryType {
         if (f.custodian() != null) {
             CustodyPolicy.requireOrg(ctx, f.custodian());
         }
+        AttestationState a = AttestationState.of(ctx);
+        Attestations.Verdict verdict = null;
+        if (f.attestation() != null) {
+            verdict = Attestations.verify(a, identity, u, e.actor(), f.attestation(), at, index).verdict();
+            if (!verdict.equals(f.verdict())) {
+                Map<String, Object> details = new LinkedHashMap<>();
+                details.put("field", "payload.verdict");
+                details.put("verdict", verdict.toJson());
+                throw new LedgerException(LedgerException.Kind.RULE, "attestation-verdict-mismatch",
+                        "Verdict mismatch", "payload.verdict says " + describe(f.verdict()) + " but the ledger finds "
+                        + describe(verdict) + "; submit the verdict POST /api/v1/attestations/verify gives",
+                        details, null);
+            }
+            AttestationState.Challenge ch = a.challenge(f.attestation().challengeId()).orElse(null);
+            if (ch != null && ch.unit.equals(u.key) && ch.requester.equals(e.actor()) && !ch.usedBefore(index)) {
+                a.use(ch, index);
+            }
+        }
+        List<String> findings = new ArrayList<>();
+        if (verdict != null && !verdict.passed()) {
+            findings.add("attestation-failed");
+        }
+        if (f.site() != null && !(f.site().org().equals(u.custodian) && f.site().id().equals(u.site))) {
+            findings.add("site-differs");
+        }
+        if (f.custodian() != null && !f.custodian().equals(u.custodian)) {
+            findings.add("custodian-differs");
+        }
+        if (DISCREPANCY.equals(f.result())) {
+            findings.add("reported-discrepancy");
+        }
+        a.inspected(new AttestationState.Inspection(index, u.key, e.actor(), at, f.result(), f.site(), f.custodian(),
+                u.custodian, u.site, verdict == null ? null : verdict.result(),
+                verdict == null ? List.of() : verdict.reasons(), findings));
         s.touched(u.key, index);
         if (!operator) {
             s.party(u.key, e.actor(), index);
         }
+    }
+
+    private static String describe(Attestations.Verdict v) {
+        return v.passed() ? "pass" : "fail (" + String.join(", ", v.reasons()) + ")";
     }
 }

@@ -1,6 +1,5 @@
 package org.fabtrail.custody;
 
-import org.fabtrail.crypto.Pem;
 import org.fabtrail.ledger.BatchContext;
 import org.fabtrail.ledger.Envelope;
 import org.fabtrail.ledger.LedgerException;
@@ -14,7 +13,8 @@ import java.util.regex.Pattern;
 /**
  * {@code unit.register}: a manufacturer registers a serialized unit at one of its sites. Fields: {@code serial},
  * {@code kind} (accelerator, server, board, module), {@code model}, optional {@code eccn} (e.g. 3A090.a),
- * {@code site}, optional {@code deviceCertificate} (PEM X.509, kept for attestation). The unit is
+ * {@code site}, optional {@code deviceCertificate} (PEM X.509, kept for attestation) with optional
+ * {@code deviceCertificateChain} (the intermediates to a registered CA; see {@link DeviceCertification}). The unit is
  * {@code actor/serial}; a serial is unique per manufacturer.
  */
 final class UnitRegister implements EntryType {
@@ -24,17 +24,25 @@ final class UnitRegister implements EntryType {
     /** Export Control Classification Numbers: e.g. 3A090.a, 4A090.a, 5A002, EAR99. */
     private static final Pattern ECCN = Pattern.compile("EAR99|[0-9][A-E][0-9]{3}(\\.[a-z0-9]+)*");
     private static final Set<String> REQUIRED = Set.of("serial", "kind", "model", "site");
-    private static final Set<String> OPTIONAL = Set.of("eccn", "deviceCertificate");
+    private static final Set<String> OPTIONAL = Set.of("eccn", DeviceCertification.CERTIFICATE,
+            DeviceCertification.CHAIN);
+
+    private final DeviceIdentity identity;
+
+    UnitRegister(DeviceIdentity identity) {
+        this.identity = identity;
+    }
 
     @Override
     public String name() {
         return TYPE;
     }
 
-    record Fields(UnitKey key, String kind, String model, String eccn, String site, byte[] certificate) {
+    record Fields(UnitKey key, String kind, String model, String eccn, String site,
+                  DeviceCertification.Certificate certificate) {
     }
 
-    static Fields fields(Envelope e) {
+    Fields fields(Envelope e) {
         Payload p = Payload.of(e, REQUIRED, OPTIONAL);
         String serial = p.string("serial", 64);
         if (!UnitKey.SERIAL.matcher(serial).matches()) {
@@ -46,16 +54,7 @@ final class UnitRegister implements EntryType {
             throw Payload.invalid("invalid-eccn", "eccn", "payload.eccn must be an ECCN such as 3A090.a or EAR99, not \""
                     + eccn + "\"");
         }
-        byte[] cert = null;
-        String pem = p.optionalString("deviceCertificate", 16384);
-        if (pem != null) {
-            try {
-                cert = Pem.decode(pem, "CERTIFICATE");
-            } catch (RuntimeException ex) {
-                throw Payload.invalid("invalid-certificate", "deviceCertificate",
-                        "payload.deviceCertificate must be one PEM CERTIFICATE block: " + ex.getMessage());
-            }
-        }
+        DeviceCertification.Certificate cert = DeviceCertification.fields(p, identity);
         return new Fields(new UnitKey(e.actor(), serial), p.oneOf("kind", KINDS), p.string("model", 100), eccn,
                 p.slug("site"), cert);
     }
@@ -73,6 +72,13 @@ final class UnitRegister implements EntryType {
         if (e.payload().get("site") instanceof String site) {
             wants.site(e.actor(), site);
         }
+        if (e.payload().containsKey(DeviceCertification.CERTIFICATE)) {
+            wants.deviceCas(e.actor());
+            String keyId = DeviceCertification.keyId(Payload.of(e, REQUIRED, OPTIONAL), identity);
+            if (keyId != null) {
+                wants.deviceKey(keyId);
+            }
+        }
     }
 
     @Override
@@ -85,6 +91,8 @@ final class UnitRegister implements EntryType {
             throw Rules.refuse(LedgerException.Kind.CONFLICT, "unit-exists", "Unit exists",
                     f.key() + " is already registered; a serial is unique per manufacturer", f.key());
         }
+        DeviceIdentity.DeviceCertificate device = f.certificate() == null ? null
+                : DeviceCertification.check(ctx, identity, f.key(), f.certificate(), at);
         CustodyState.Unit u = new CustodyState.Unit(f.key());
         u.kind = f.kind();
         u.model = f.model();
@@ -92,11 +100,14 @@ final class UnitRegister implements EntryType {
         u.status = CustodyState.ACTIVE;
         u.custodian = e.actor();
         u.site = f.site();
-        u.deviceCertificate = f.certificate();
+        u.deviceCertificate = f.certificate() == null ? null : f.certificate().der();
         u.registeredIdx = index;
         u.registeredAt = at;
         s.putUnit(u);
         s.changed(u, index, at);
+        if (device != null) {
+            DeviceCertification.bind(ctx, device, f.key(), index);
+        }
         // the manufacturer sees its units by being their manufacturer: no unit_parties row needed
     }
 }

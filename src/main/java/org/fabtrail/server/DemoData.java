@@ -2,9 +2,13 @@ package org.fabtrail.server;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import org.fabtrail.attestation.Challenges;
+import org.fabtrail.attestation.DeviceCertificates;
+import org.fabtrail.attestation.DeviceSimulator;
 import org.fabtrail.crypto.SignatureAlgorithm;
 import org.fabtrail.crypto.SigningKey;
 import org.fabtrail.custody.OperatorEntries;
+import org.fabtrail.custody.UnitKey;
 import org.fabtrail.ledger.Envelope;
 import org.fabtrail.ledger.EnvelopeParser;
 import org.fabtrail.ledger.Ledger;
@@ -41,6 +45,13 @@ import java.util.concurrent.TimeoutException;
  * registers accelerators, servers, boards and modules, builds two 8-GPU servers, and ships them to a distributor,
  * who forwards them to two data centres. Along the way one shipment is rejected, one is received only in part, one
  * is still in transit, a GPU is stolen from a warehouse and another is decommissioned.
+ *
+ * <p>Device identities: the manufacturer registers its device root CA and issuing CA ({@code ca.add}); GPUs
+ * GH200-0001 to GH200-0023 are registered with device certificates, the three servers are certified after assembly
+ * ({@code unit.certify}, their BMC identities); GH200-0024 is registered without one. An inspector has checked
+ * HGX-0001 in Ashburn with a passing attestation. The devices' keys and certificates are written to
+ * {@code <data dir>/demo-devices/} for the device simulator (docs/inspectors.md), together with a counterfeit
+ * claiming to be GH200-0024 whose certificate chains to a CA nobody registered.
  *
  * <p>Every entry is signed by the organisation that makes it and goes through {@link Ledger#appendAll} and the
  * custody rules like any partner submission; a refusal fails startup, since it means the story or the rules are
@@ -91,6 +102,9 @@ public class DemoData {
                     "Rue de la Loi 170, 1000 Brussels, Belgium", 50.8430, 4.3826));
 
     static final int GPUS = 24;
+    /** GPUs registered with a device certificate; the last one, GH200-0024, has none. */
+    static final int CERTIFIED_GPUS = 23;
+    static final String COUNTERFEIT = "GH200-0024";
     static final String GPU_MODEL = "H200-SXM";
     static final String SERVER_MODEL = "HGX-H200-8GPU";
 
@@ -108,6 +122,8 @@ public class DemoData {
     Clock clock;
     @Inject
     org.fabtrail.web.Accounts accounts;
+    @Inject
+    Challenges challenges;
 
     public void seedIfEmpty() throws Exception {
         if (orgCount() > 0) {
@@ -149,11 +165,24 @@ public class DemoData {
             story.as(s.org(), "site.register", fields);
         }
 
+        // The manufacturer's device PKI: a root and an issuing CA, both registered; the devices' keys on disk.
+        Path deviceDir = Path.of(config.dataDir(), "demo-devices");
+        DemoDevices pki = new DemoDevices(deviceDir);
+        story.as(MANUFACTURER, "ca.add", Map.of("certificate", pki.root.pem()));
+        story.as(MANUFACTURER, "ca.add", Map.of("certificate", pki.issuing.pem()));
+
         // Manufacturing at the fab: GPUs, servers, baseboards and network modules; two servers get 8 GPUs each.
         String fab = "hsinchu-fab12";
         for (int i = 1; i <= GPUS; i++) {
-            story.register(gpu(i), "accelerator", GPU_MODEL, "3A090.a", fab);
+            Map<String, Object> fields = new LinkedHashMap<>(Map.of("serial", gpu(i), "kind", "accelerator",
+                    "model", GPU_MODEL, "eccn", "3A090.a", "site", fab));
+            if (i <= CERTIFIED_GPUS) {
+                fields.put("deviceCertificate", pki.device(gpu(i), i % 2 == 1 ? SignatureAlgorithm.ED25519
+                        : SignatureAlgorithm.ES256).pem());
+            }
+            story.as(MANUFACTURER, "unit.register", fields);
         }
+        pki.counterfeit(COUNTERFEIT);
         for (int i = 1; i <= 3; i++) {
             story.register(server(i), "server", SERVER_MODEL, "4A090.a", fab);
         }
@@ -165,6 +194,11 @@ public class DemoData {
                 gpu(3), gpu(4), gpu(5), gpu(6), gpu(7), gpu(8))));
         story.as(MANUFACTURER, "unit.assemble", Map.of("parent", ref(server(2)), "components", refs(gpu(9), gpu(10),
                 gpu(11), gpu(12), gpu(13), gpu(14), gpu(15), gpu(16))));
+        // The servers' BMC identities are provisioned after assembly and certified then.
+        for (int i = 1; i <= 3; i++) {
+            story.as(MANUFACTURER, "unit.certify", Map.of("unit", ref(server(i)),
+                    "deviceCertificate", pki.device(server(i), SignatureAlgorithm.ES256).pem()));
+        }
 
         // Fab -> distributor by air freight, under an export licence: both servers, loose GPUs and NICs. Received.
         UUID toNorthwind = story.dispatch(MANUFACTURER, "northwind", "ams-schiphol",
@@ -183,6 +217,10 @@ public class DemoData {
         UUID toHelios = story.dispatch("northwind", "helios-dc", "ashburn-dc2", refs(server(1)),
                 "Kuehne+Nagel", "KN-NL-2026-118830", null, Duration.ofDays(4));
         story.receive("helios-dc", toHelios, "ashburn-dc2", refs(server(1)));
+
+        // A field inspector checks the server in Ashburn: its BMC answers a challenge, and the check passes.
+        story.attestedInspection("bis-inspect", server(1), pki, new Where("helios-dc", "ashburn-dc2"),
+                "Rack B4 in hall 2; seals intact; BMC answered the challenge with the registered identity");
 
         // Distributor -> Helios: three loose GPUs; only two arrive, the third stays in transit on the dispatch.
         UUID spares = story.dispatch("northwind", "helios-dc", "ashburn-dc2", refs(gpu(19), gpu(20), gpu(21)),
@@ -203,9 +241,10 @@ public class DemoData {
         for (DemoUser u : USERS) {
             accounts.create(u.username(), u.name(), u.org(), u.role(), DEMO_PASSWORD);
         }
-        LOG.infof("Seeded demo data in %d ms: %s. Private keys of the demo organisations (%s) are in %s",
+        LOG.infof("Seeded demo data in %d ms: %s. Private keys of the demo organisations (%s) are in %s; "
+                        + "device keys and certificates for the device simulator in %s",
                 (System.nanoTime() - started) / 1_000_000, summary(), String.join(", ", keyFiles),
-                keyDir.toAbsolutePath());
+                keyDir.toAbsolutePath(), deviceDir.toAbsolutePath());
     }
 
     /** A demo sign-in for the web UI. */
@@ -297,6 +336,27 @@ public class DemoData {
             return as(from, "transfer.dispatch", fields);
         }
 
+        /**
+         * An inspection with a device attestation: the inspector asks for a challenge now, the device answers it
+         * (its key is at hand in the demo), and the inspection carries the verdict the ledger will compute: pass.
+         */
+        void attestedInspection(String inspector, String serial, DemoDevices pki, Where where, String notes)
+                throws SQLException {
+            Challenges.Challenge ch = challenges.issue(new UnitKey(MANUFACTURER, serial), inspector);
+            Map<String, Object> attestation = new LinkedHashMap<>(DeviceSimulator.respond(pki.key(serial),
+                    pki.chain(serial), MANUFACTURER, serial, ch.value()));
+            attestation.put("challengeId", ch.id().toString());
+            Map<String, Object> fields = new LinkedHashMap<>();
+            fields.put("unit", ref(serial));
+            fields.put("site", Map.of("org", where.org(), "site", where.site()));
+            fields.put("custodian", where.org());
+            fields.put("result", "consistent");
+            fields.put("notes", notes);
+            fields.put("attestation", attestation);
+            fields.put("verdict", Map.of("result", "pass", "reasons", List.of()));
+            as(inspector, "unit.inspect", fields);
+        }
+
         void receive(String org, UUID transfer, String site, List<Object> units) {
             as(org, "transfer.receive", Map.of("transfer", transfer.toString(), "site", site, "units", units));
         }
@@ -319,6 +379,74 @@ public class DemoData {
                 throw new IllegalStateException("Demo data was refused by the ledger, which is a bug in DemoData or "
                         + "in the custody rules: " + refused.size() + " of " + entries.size() + " entries refused; "
                         + "first " + refused.get(0) + (refused.size() > 1 ? "; all: " + refused : ""));
+            }
+        }
+    }
+
+    /** Where an inspector found a unit, and who held it. */
+    record Where(String org, String site) {
+    }
+
+    /**
+     * The manufacturer's demo device PKI, written under {@code <data dir>/demo-devices/} as the device command reads
+     * it: {@code acme-root/} and {@code acme-issuing/} (ca.pem, ca.key.pem; the issuing CA's intermediates.pem),
+     * {@code <serial>.pem} (the device certificate, then the issuing CA) and {@code <serial>.key.pem} per device, and
+     * {@code counterfeit/<serial>.pem} and {@code .key.pem}: a device claiming a serial with a certificate from a CA
+     * nobody registered. Private keys are owner-only.
+     */
+    static final class DemoDevices {
+        static final String ORG = "Acme Semiconductor";
+        final Path dir;
+        final DeviceCertificates.Issued root;
+        final DeviceCertificates.Issued issuing;
+        private final Map<String, DeviceCertificates.Issued> devices = new LinkedHashMap<>();
+
+        DemoDevices(Path dir) throws IOException {
+            this.dir = dir;
+            root = DeviceCertificates.selfSigned(DeviceCertificates.Spec.ca("CN=Acme Device Root CA,O=" + ORG)
+                    .pathLen(1), SigningKey.generate(SignatureAlgorithm.ES256));
+            issuing = DeviceCertificates.issue(DeviceCertificates.Spec.ca("CN=Acme Device Issuing CA 2026,O=" + ORG)
+                    .pathLen(0), SigningKey.generate(SignatureAlgorithm.ED25519), root);
+            writeCa(dir.resolve("acme-root"), root, null);
+            writeCa(dir.resolve("acme-issuing"), issuing, issuing.pem());
+        }
+
+        /** A device of the issuing CA, written to disk. */
+        DeviceCertificates.Issued device(String serial, SignatureAlgorithm alg) throws IOException {
+            DeviceCertificates.Issued d = DeviceCertificates.issue(DeviceCertificates.Spec.device(ORG, serial),
+                    SigningKey.generate(alg), issuing);
+            devices.put(serial, d);
+            Files.writeString(dir.resolve(serial + ".pem"), d.pem() + issuing.pem(), StandardCharsets.US_ASCII);
+            writeKey(dir, serial + ".key.pem", d.key());
+            return d;
+        }
+
+        /** A counterfeit device claiming {@code serial}: a lookalike CA nobody registered issued its certificate. */
+        void counterfeit(String serial) throws IOException {
+            DeviceCertificates.Issued fake = DeviceCertificates.selfSigned(DeviceCertificates.Spec.ca(
+                    "CN=Acme Device CA,O=" + ORG), SigningKey.generate(SignatureAlgorithm.ES256));
+            DeviceCertificates.Issued d = DeviceCertificates.issue(DeviceCertificates.Spec.device(ORG, serial),
+                    SigningKey.generate(SignatureAlgorithm.ED25519), fake);
+            Path c = dir.resolve("counterfeit");
+            Files.createDirectories(c);
+            Files.writeString(c.resolve(serial + ".pem"), d.pem() + fake.pem(), StandardCharsets.US_ASCII);
+            writeKey(c, serial + ".key.pem", d.key());
+        }
+
+        SigningKey key(String serial) {
+            return devices.get(serial).key();
+        }
+
+        List<String> chain(String serial) {
+            return List.of(devices.get(serial).pem(), issuing.pem());
+        }
+
+        private static void writeCa(Path caDir, DeviceCertificates.Issued ca, String intermediates) throws IOException {
+            Files.createDirectories(caDir);
+            Files.writeString(caDir.resolve("ca.pem"), ca.pem(), StandardCharsets.US_ASCII);
+            writeKey(caDir, "ca.key.pem", ca.key());
+            if (intermediates != null) {
+                Files.writeString(caDir.resolve("intermediates.pem"), intermediates, StandardCharsets.US_ASCII);
             }
         }
     }

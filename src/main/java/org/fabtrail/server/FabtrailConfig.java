@@ -46,6 +46,14 @@ public interface FabtrailConfig {
 
     Api api();
 
+    Attestation attestation();
+
+    interface Attestation {
+        /** How long an attestation challenge stays valid after it is issued. */
+        @WithDefault("PT10M")
+        java.time.Duration challengeTtl();
+    }
+
     interface Api {
         /** Requests a second each API token may make on average. */
         @WithDefault("200")

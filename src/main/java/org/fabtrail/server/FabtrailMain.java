@@ -3,6 +3,7 @@ package org.fabtrail.server;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.QuarkusApplication;
 import io.quarkus.runtime.annotations.QuarkusMain;
+import org.fabtrail.attestation.DeviceCommand;
 
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -16,6 +17,8 @@ import java.util.Arrays;
  *   <li>{@code verify}: check the whole log offline and exit non-zero at the first bad index
  *       (see {@link VerifyCommand}).</li>
  *   <li>{@code rebuild}: replay the log into fresh projections (see {@link RebuildCommand}).</li>
+ *   <li>{@code device}: a device simulator that answers attestation challenges, and makes test device CAs and
+ *       certificates (see {@link DeviceCommand}).</li>
  * </ul>
  */
 @QuarkusMain
@@ -27,13 +30,15 @@ public class FabtrailMain implements QuarkusApplication {
         switch (command) {
             case "verify" -> System.exit(VerifyCommand.run(rest, System.out, System.err));
             case "rebuild" -> System.exit(RebuildCommand.run(rest, System.out, System.err));
+            case "device" -> System.exit(DeviceCommand.run(rest, System.out, System.err));
             case "serve" -> serve(rest);
             case "help", "--help", "-h" -> {
-                System.out.println("usage: java -jar quarkus-run.jar [serve | verify [--vkey <vkey>] | rebuild [--check] | help]");
+                System.out.println("usage: java -jar quarkus-run.jar [serve | verify [--vkey <vkey>] | rebuild [--check] "
+                        + "| device ... | help]");
                 System.exit(0);
             }
             default -> {
-                System.err.println("Unknown command \"" + command + "\"; commands: serve, verify, rebuild, help");
+                System.err.println("Unknown command \"" + command + "\"; commands: serve, verify, rebuild, device, help");
                 System.exit(2);
             }
         }

@@ -6,7 +6,10 @@ import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import org.fabtrail.crypto.SigningKey;
+import org.fabtrail.attestation.Challenges;
+import org.fabtrail.attestation.X509DeviceIdentity;
 import org.fabtrail.custody.CustodyPolicy;
+import org.fabtrail.custody.DeviceIdentity;
 import org.fabtrail.custody.KeyRegistry;
 import org.fabtrail.custody.OperatorEntries;
 import org.fabtrail.ledger.CheckpointSigner;
@@ -65,8 +68,20 @@ public class LedgerBeans {
 
     @Produces
     @Singleton
-    CustodyPolicy custodyPolicy(KeyRegistry keys, SigningKey operatorKey, Clock clock) {
-        return new CustodyPolicy(keys, operatorKey.keyId(), clock);
+    DeviceIdentity deviceIdentity() {
+        return new X509DeviceIdentity();
+    }
+
+    @Produces
+    @Singleton
+    Challenges challenges(DataSource dataSource, Clock clock, FabtrailConfig config) {
+        return new Challenges(dataSource, clock, config.attestation().challengeTtl());
+    }
+
+    @Produces
+    @Singleton
+    CustodyPolicy custodyPolicy(KeyRegistry keys, SigningKey operatorKey, Clock clock, DeviceIdentity devices) {
+        return new CustodyPolicy(keys, operatorKey.keyId(), clock, devices);
     }
 
     @Produces

@@ -1,5 +1,6 @@
 package org.fabtrail.server;
 
+import org.fabtrail.attestation.X509DeviceIdentity;
 import org.fabtrail.custody.ProjectionRebuild;
 
 import java.io.PrintStream;
@@ -34,16 +35,16 @@ public final class RebuildCommand {
             try (Connection c = OfflineDatabase.connect(url, user, password)) {
                 c.setAutoCommit(false);
                 long[] last = {System.nanoTime()};
-                ProjectionRebuild.Result r = new ProjectionRebuild().rebuild(c, n -> {
+                ProjectionRebuild.Result r = new ProjectionRebuild(new X509DeviceIdentity()).rebuild(c, n -> {
                     if (System.nanoTime() - last[0] > 5_000_000_000L) {
                         out.printf("... %d entries replayed%n", n);
                         last[0] = System.nanoTime();
                     }
                 });
-                for (String table : ProjectionRebuild.TABLES) {
+                for (String table : ProjectionRebuild.COMPARED) {
                     String before = r.before().get(table);
                     String after = r.after().get(table);
-                    out.printf("%-15s %s%s%n", table, after, before.equals(after) ? "  (identical)" : "  DIFFERS, was " + before);
+                    out.printf("%-32s %s%s%n", table, after, before.equals(after) ? "  (identical)" : "  DIFFERS, was " + before);
                 }
                 if (onlyCheck) {
                     c.rollback();

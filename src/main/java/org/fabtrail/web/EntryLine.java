@@ -36,7 +36,8 @@ public record EntryLine(long index, String id, String type, String actor, Instan
             case "key.revoke" -> "Revoked key " + shortHex(p.get("keyId")) + " of " + p.get("org");
             case "site.register" -> "Registered site " + p.get("site") + " (" + p.get("name") + ", " + p.get("country") + ")";
             case "unit.register" -> "Registered " + p.get("kind") + " " + p.get("model") + " serial " + p.get("serial")
-                    + " at " + p.get("site") + (p.get("eccn") != null ? " (ECCN " + p.get("eccn") + ")" : "");
+                    + " at " + p.get("site") + (p.get("eccn") != null ? " (ECCN " + p.get("eccn") + ")" : "")
+                    + (p.get("deviceCertificate") != null ? " with a device identity certificate" : "");
             case "unit.assemble" -> "Assembled " + refs(p.get("components")) + " into " + ref(p.get("parent"));
             case "unit.disassemble" -> "Took " + refs(p.get("components")) + " out of " + ref(p.get("parent"));
             case "transfer.dispatch" -> "Dispatched " + refs(p.get("units")) + " to " + p.get("to") + " (" + p.get("toSite")
@@ -48,9 +49,21 @@ public record EntryLine(long index, String id, String type, String actor, Instan
             case "unit.status" -> "Reported " + ref(p.get("unit")) + " " + p.get("status") + ": " + p.get("reason");
             case "unit.inspect" -> "Inspected " + ref(p.get("unit")) + ": " + p.get("result")
                     + (p.get("site") instanceof Map<?, ?> s ? ", found at " + s.get("org") + "/" + s.get("site") : "")
-                    + (p.get("custodian") != null ? ", held by " + p.get("custodian") : "") + ". " + p.get("notes");
+                    + (p.get("custodian") != null ? ", held by " + p.get("custodian") : "") + ". " + p.get("notes")
+                    + (p.get("verdict") instanceof Map<?, ?> v ? attestation(v) : "");
+            case "unit.certify" -> "Certified " + ref(p.get("unit")) + " with a device identity certificate";
+            case "ca.add" -> "Registered a device CA certificate";
+            case "ca.revoke" -> "Revoked device CA " + shortHex(p.get("caId"))
+                    + (p.get("reason") != null ? ": " + p.get("reason") : "");
+            case "ca.crl" -> "Registered a certificate revocation list for its device CA";
             default -> type;
         };
+    }
+
+    private static String attestation(Map<?, ?> verdict) {
+        Object reasons = verdict.get("reasons");
+        return " Device attestation: " + verdict.get("result") + (reasons instanceof List<?> l && !l.isEmpty()
+                ? " (" + String.join(", ", l.stream().map(String::valueOf).toList()) + ")" : "") + ".";
     }
 
     @SuppressWarnings("unchecked")

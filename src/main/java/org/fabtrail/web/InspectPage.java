@@ -15,7 +15,14 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.fabtrail.api.ProblemMappers;
+import org.fabtrail.attestation.Challenges;
+import org.fabtrail.crypto.JsonFormatException;
+import org.fabtrail.crypto.StrictJson;
+import org.fabtrail.custody.AttestationReasons;
+import org.fabtrail.custody.Attestations;
 import org.fabtrail.custody.CustodyQueries;
+import org.fabtrail.custody.DeviceIdentity;
+import org.fabtrail.custody.Operator;
 import org.fabtrail.custody.UnitKey;
 import org.fabtrail.ledger.EnvelopeParser;
 import org.fabtrail.ledger.LedgerException;
@@ -23,12 +30,17 @@ import org.fabtrail.ledger.Receipt;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Base64;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -37,6 +49,11 @@ import java.util.regex.Pattern;
  * see where the ledger says it should be and who should hold it, and record what was found as a {@code unit.inspect}
  * entry signed as the inspector's organisation. Only inspector and regulator organisations (and the operator's
  * staff) may use it.
+ *
+ * <p>Checking the device: the inspector asks the ledger for a challenge (bound to the unit and the inspector's
+ * organisation), has the device sign it (its vendor tool, or the device simulator in a demo), pastes the answer,
+ * sees each check pass or fail ({@link Attestations#verify}, nothing written yet), and records the inspection with
+ * the attestation and the verdict in it.
  */
 @Path("/inspect")
 public class InspectPage {
@@ -50,20 +67,67 @@ public class InspectPage {
                                CustodyQueries.SiteRecord site, CustodyQueries.TransferRecord pending,
                                CustodyQueries.SiteRecord pendingSite, List<UnitKey> components,
                                List<EntryLine> inspections, Long recorded, Map<String, String> form,
-                               Map<String, String> errors, String error) {
+                               Map<String, String> errors, String error, DeviceIdentity.Description certificate,
+                               Device device) {
     }
+
+    /**
+     * The device check under way: the challenge, the answer pasted (its text, kept in the form), and the outcome.
+     *
+     * @param command the device simulator's command line for this challenge
+     */
+    public record Device(Challenges.Challenge challenge, String challenge64, String message64, String command,
+                         String response, String responseError, Attestations.Outcome outcome, List<CheckLine> checks) {
+        public boolean passed() {
+            return outcome != null && outcome.verdict().passed();
+        }
+
+        public boolean expired(Instant now) {
+            return now.isAfter(challenge.expiresAt());
+        }
+    }
+
+    /** One check as the result page lists it, with what each failure means. */
+    public record CheckLine(String name, String title, String status, List<String> reasons) {
+        public boolean ok() {
+            return "pass".equals(status);
+        }
+
+        public boolean skipped() {
+            return "skipped".equals(status);
+        }
+
+        public String explained() {
+            return String.join("; ", reasons.stream().map(r -> r + ": " + AttestationReasons.describe(r)).toList());
+        }
+    }
+
+    private static final Map<String, String> CHECK_TITLES = Map.of(
+            "challenge", "Challenge issued by the ledger for this unit, to you, unexpired and unused",
+            "certificate", "The device presented the certificate registered for this serial",
+            "chain", "Its chain leads to a device CA of the manufacturer, valid when the challenge was issued",
+            "revocation", "Neither the certificate nor its CA is revoked",
+            "signature", "The device's signature over the challenge verifies with its key");
 
     @CheckedTemplate
     static class Templates {
         static native TemplateInstance search(Viewer viewer, String q, List<UnitKey> matches, boolean searched);
 
         static native TemplateInstance unit(Viewer viewer, InspectModel m);
+
+        static native TemplateInstance device(Viewer viewer, InspectModel m, Device d, boolean expired);
     }
 
     @Inject
     Pages pages;
     @Inject
     UiSubmit submit;
+    @Inject
+    DeviceIdentity devices;
+    @Inject
+    Challenges challenges;
+    @Inject
+    Clock clock;
 
     private static Response notInspector(Viewer v) {
         return ErrorPage.forbidden(v, "Only inspector and regulator organisations (and the log operator) record "
@@ -112,7 +176,7 @@ public class InspectPage {
             return notInspector(v);
         }
         long index = OrgPage.parseIndex(recorded);
-        Optional<InspectModel> m = model(v, manufacturer, serial, index < 0 ? null : index, null, Map.of(), null);
+        Optional<InspectModel> m = model(v, manufacturer, serial, index < 0 ? null : index, null, Map.of(), null, null);
         if (m.isEmpty()) {
             return ErrorPage.notFound(v, "There is no unit " + manufacturer + "/" + serial + ".");
         }
@@ -127,7 +191,8 @@ public class InspectPage {
                            @PathParam("serial") String serial, @FormParam("_csrf") String csrf,
                            @FormParam("result") String result, @FormParam("siteOrg") String siteOrg,
                            @FormParam("site") String site, @FormParam("custodian") String custodian,
-                           @FormParam("notes") String notes) {
+                           @FormParam("notes") String notes, @FormParam("challengeId") String challengeId,
+                           @FormParam("response") String response) {
         String here = "/inspect/" + manufacturer + "/" + serial;
         Optional<Viewer> viewer = pages.viewer(cookie);
         if (viewer.isEmpty()) {
@@ -149,6 +214,18 @@ public class InspectPage {
         form.put("notes", notes == null ? "" : notes);
         Map<String, String> errors = check(form);
         String error = null;
+        Device device = null;
+        if (challengeId != null && !challengeId.isBlank()) {
+            Optional<Challenges.Challenge> ch = ownChallenge(v, manufacturer, serial, challengeId);
+            if (ch.isEmpty()) {
+                return ErrorPage.notFound(v, "There is no such challenge of yours for " + manufacturer + "/" + serial + ".");
+            }
+            device = check(v, ch.get(), response);
+            if (device.outcome() == null) {
+                errors = new LinkedHashMap<>(errors);
+                errors.put("response", device.responseError());
+            }
+        }
         if (errors.isEmpty()) {
             Map<String, Object> fields = new LinkedHashMap<>();
             fields.put("unit", Map.of("manufacturer", manufacturer, "serial", serial));
@@ -160,6 +237,10 @@ public class InspectPage {
             }
             fields.put("result", form.get("result"));
             fields.put("notes", notes.strip());
+            if (device != null) {
+                fields.put("attestation", attestation(device.challenge(), device.response()));
+                fields.put("verdict", device.outcome().verdict().toJson());
+            }
             try {
                 Receipt r = submit.submit(v, "unit.inspect", fields);
                 return Web.redirect(here + "?recorded=" + r.index());
@@ -170,19 +251,192 @@ public class InspectPage {
                 } else {
                     error = e.detail();
                 }
-                Optional<InspectModel> m = model(v, manufacturer, serial, null, form, errors, error);
+                Optional<InspectModel> m = model(v, manufacturer, serial, null, form, errors, error, device);
                 if (m.isEmpty()) {
                     return ErrorPage.notFound(v, "There is no unit " + manufacturer + "/" + serial + ".");
                 }
-                return Response.status(ProblemMappers.status(e.kind())).entity(Templates.unit(v, m.get()))
-                        .type(MediaType.TEXT_HTML).build();
+                return Response.status(ProblemMappers.status(e.kind())).entity(device == null ? Templates.unit(v, m.get())
+                        : Templates.device(v, m.get(), device, device.expired(clock.instant()))).type(MediaType.TEXT_HTML)
+                        .build();
             }
         }
-        Optional<InspectModel> m = model(v, manufacturer, serial, null, form, errors, null);
+        Optional<InspectModel> m = model(v, manufacturer, serial, null, form, errors, null, device);
         if (m.isEmpty()) {
             return ErrorPage.notFound(v, "There is no unit " + manufacturer + "/" + serial + ".");
         }
-        return Response.status(422).entity(Templates.unit(v, m.get())).type(MediaType.TEXT_HTML).build();
+        return Response.status(422).entity(device == null ? Templates.unit(v, m.get())
+                : Templates.device(v, m.get(), device, device.expired(clock.instant()))).type(MediaType.TEXT_HTML).build();
+    }
+
+    @POST
+    @Path("{manufacturer}/{serial}/challenge")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    @Produces(MediaType.TEXT_HTML)
+    public Response challenge(@CookieParam(SessionManager.COOKIE) String cookie,
+                              @PathParam("manufacturer") String manufacturer, @PathParam("serial") String serial,
+                              @FormParam("_csrf") String csrf) {
+        String here = "/inspect/" + manufacturer + "/" + serial;
+        Optional<Viewer> viewer = pages.viewer(cookie);
+        if (viewer.isEmpty()) {
+            return Web.toLogin(here);
+        }
+        Viewer v = viewer.get();
+        if (!v.isInspector()) {
+            return notInspector(v);
+        }
+        Response refused = ErrorPage.csrfRefusal(v, csrf);
+        if (refused != null) {
+            return refused;
+        }
+        if (!EnvelopeParser.SLUG.matcher(manufacturer).matches() || !UnitKey.SERIAL.matcher(serial).matches()
+                || !pages.ledger.read(c -> pages.queries.canSee(c, v.visibleTo(), new UnitKey(manufacturer, serial)))) {
+            return ErrorPage.notFound(v, "There is no unit " + manufacturer + "/" + serial + ".");
+        }
+        try {
+            Challenges.Challenge ch = challenges.issue(new UnitKey(manufacturer, serial), requester(v));
+            return Web.redirect(here + "/device/" + ch.id());
+        } catch (SQLException e) {
+            throw new LedgerException(LedgerException.Kind.UNAVAILABLE, "database-unavailable", "Database unavailable",
+                    "Could not store the challenge; try again shortly", Map.of(), e);
+        }
+    }
+
+    @GET
+    @Path("{manufacturer}/{serial}/device/{challenge}")
+    @Produces(MediaType.TEXT_HTML)
+    public Response device(@CookieParam(SessionManager.COOKIE) String cookie,
+                           @PathParam("manufacturer") String manufacturer, @PathParam("serial") String serial,
+                           @PathParam("challenge") String challengeId) {
+        return devicePage(cookie, manufacturer, serial, challengeId, null);
+    }
+
+    @POST
+    @Path("{manufacturer}/{serial}/device/{challenge}")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    @Produces(MediaType.TEXT_HTML)
+    public Response answer(@CookieParam(SessionManager.COOKIE) String cookie,
+                           @PathParam("manufacturer") String manufacturer, @PathParam("serial") String serial,
+                           @PathParam("challenge") String challengeId, @FormParam("_csrf") String csrf,
+                           @FormParam("response") String response) {
+        Optional<Viewer> viewer = pages.viewer(cookie);
+        if (viewer.isPresent()) {
+            Response refused = ErrorPage.csrfRefusal(viewer.get(), csrf);
+            if (refused != null) {
+                return refused;
+            }
+        }
+        return devicePage(cookie, manufacturer, serial, challengeId, response == null ? "" : response);
+    }
+
+    /** The challenge and, once an answer is pasted, each check and the form that records the inspection. */
+    private Response devicePage(String cookie, String manufacturer, String serial, String challengeId, String response) {
+        String here = "/inspect/" + manufacturer + "/" + serial;
+        Optional<Viewer> viewer = pages.viewer(cookie);
+        if (viewer.isEmpty()) {
+            return Web.toLogin(here);
+        }
+        Viewer v = viewer.get();
+        if (!v.isInspector()) {
+            return notInspector(v);
+        }
+        Optional<Challenges.Challenge> ch = ownChallenge(v, manufacturer, serial, challengeId);
+        if (ch.isEmpty()) {
+            return ErrorPage.notFound(v, "There is no such challenge of yours for " + manufacturer + "/" + serial + ".");
+        }
+        Device d = response == null ? pending(ch.get()) : check(v, ch.get(), response);
+        Optional<InspectModel> m = model(v, manufacturer, serial, null, null, d.responseError() == null ? Map.of()
+                : Map.of("response", d.responseError()), null, d);
+        if (m.isEmpty()) {
+            return ErrorPage.notFound(v, "There is no unit " + manufacturer + "/" + serial + ".");
+        }
+        int status = d.responseError() != null ? 422 : 200;
+        return Response.status(status).entity(Templates.device(v, m.get(), d, d.expired(clock.instant())))
+                .type(MediaType.TEXT_HTML).build();
+    }
+
+    /** The challenge, if it is the viewer's organisation's and for this unit. */
+    private Optional<Challenges.Challenge> ownChallenge(Viewer v, String manufacturer, String serial, String id) {
+        UUID uuid;
+        try {
+            uuid = UUID.fromString(id);
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+        try {
+            return challenges.find(uuid).filter(c -> c.requester().equals(requester(v))
+                    && c.unit().equals(new UnitKey(manufacturer, serial)));
+        } catch (SQLException e) {
+            throw new LedgerException(LedgerException.Kind.UNAVAILABLE, "database-unavailable", "Database unavailable",
+                    "Could not read the challenge; try again shortly", Map.of(), e);
+        }
+    }
+
+    /** The organisation a challenge is issued to: the viewer's, or the operator's. */
+    static String requester(Viewer v) {
+        return v.org() == null ? Operator.ID : v.org();
+    }
+
+    private static Device pending(Challenges.Challenge ch) {
+        Base64.Encoder b64 = Base64.getEncoder();
+        String c64 = b64.encodeToString(ch.value());
+        String command = "java -jar quarkus-run.jar device <device key> <device certificate> " + ch.unit().manufacturer()
+                + " " + ch.unit().serial() + " " + c64;
+        return new Device(ch, c64, b64.encodeToString(ch.message()), command, "", null, null, List.of());
+    }
+
+    /** Verifies the pasted answer (nothing is written); the outcome is null when the answer cannot be read. */
+    private Device check(Viewer v, Challenges.Challenge ch, String response) {
+        Device d = pending(ch);
+        String text = response == null ? "" : response.strip();
+        String problem;
+        Attestations.Outcome outcome = null;
+        try {
+            Map<String, Object> attestation = attestation(ch, text);
+            outcome = pages.ledger.read(c -> Attestations.verify(c, devices, ch.unit(), requester(v), attestation,
+                    clock.instant()));
+            problem = null;
+        } catch (LedgerException e) {
+            problem = e.detail();
+        } catch (IllegalArgumentException e) {
+            problem = e.getMessage();
+        }
+        List<CheckLine> lines = new ArrayList<>();
+        if (outcome != null) {
+            for (Attestations.Check c : outcome.checks()) {
+                lines.add(new CheckLine(c.name(), CHECK_TITLES.get(c.name()), c.status(), c.reasons()));
+            }
+        }
+        return new Device(ch, d.challenge64(), d.message64(), d.command(), text, problem, outcome, lines);
+    }
+
+    /**
+     * The attestation object from the device's answer as pasted: {@code {"alg", "chain", "signature"}} as the device
+     * simulator prints it (a {@code challengeId} in it must be this challenge's).
+     */
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> attestation(Challenges.Challenge ch, String response) {
+        if (response == null || response.isBlank()) {
+            throw new IllegalArgumentException("Paste the device's answer: the JSON it printed, with alg, chain and "
+                    + "signature.");
+        }
+        Object parsed;
+        try {
+            parsed = StrictJson.parse(response.strip());
+        } catch (JsonFormatException e) {
+            throw new IllegalArgumentException("The answer is not JSON (" + e.getMessage() + "). Paste exactly what the "
+                    + "device printed.");
+        }
+        if (!(parsed instanceof Map<?, ?> m)) {
+            throw new IllegalArgumentException("The answer must be a JSON object with alg, chain and signature.");
+        }
+        Map<String, Object> a = new LinkedHashMap<>((Map<String, Object>) m);
+        Object id = a.remove("challengeId");
+        if (id != null && !ch.id().toString().equals(id)) {
+            throw new IllegalArgumentException("The answer names another challenge (" + id + "): ask the device again "
+                    + "with this one.");
+        }
+        a.put("challengeId", ch.id().toString());
+        return a;
     }
 
     /** Messages for the fields the form got wrong, before anything is signed. */
@@ -215,7 +469,8 @@ public class InspectPage {
     }
 
     private Optional<InspectModel> model(Viewer v, String manufacturer, String serial, Long recorded,
-                                         Map<String, String> form, Map<String, String> errors, String error) {
+                                         Map<String, String> form, Map<String, String> errors, String error,
+                                         Device device) {
         if (!EnvelopeParser.SLUG.matcher(manufacturer).matches() || !UnitKey.SERIAL.matcher(serial).matches()) {
             return Optional.empty();
         }
@@ -238,11 +493,14 @@ public class InspectPage {
                 }
             }
             Collections.reverse(inspections);
-            Map<String, String> values = form != null ? form : Map.of("result", "", "siteOrg", u.custodian(),
+            Map<String, String> values = form != null ? form : Map.of("result", device == null || device.outcome() == null
+                            ? "" : device.passed() ? "consistent" : "discrepancy", "siteOrg", u.custodian(),
                     "site", u.site(), "custodian", u.custodian(), "notes", "");
+            DeviceIdentity.Description certificate = u.deviceCertificate() == null ? null
+                    : devices.describe(u.deviceCertificate()).orElse(null);
             return Optional.of(new InspectModel(u, custodian, site, pending, pendingSite, pages.queries.components(c, key),
                     inspections.subList(0, Math.min(RECENT_INSPECTIONS, inspections.size())), recorded, values,
-                    errors, error));
+                    errors, error, certificate, device));
         });
     }
 

@@ -13,21 +13,29 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.fabtrail.api.UnitsResource;
 import org.fabtrail.custody.CustodyQueries;
+import org.fabtrail.custody.DeviceIdentity;
 import org.fabtrail.custody.UnitKey;
 import org.fabtrail.ledger.EnvelopeParser;
 
 import java.util.List;
 import java.util.Optional;
 
-/** A unit: identity, where it is and who holds it, what is inside it, its custody timeline and chain. */
+/**
+ * A unit: identity, where it is and who holds it, what is inside it, its device identity certificate, its
+ * inspections with their device checks, its custody timeline and chain.
+ */
 @Path("/units/{manufacturer}/{serial}")
 public class UnitPage {
 
     /** Everything the page shows. */
     public record UnitModel(CustodyQueries.UnitRecord unit, List<UnitKey> components,
                             CustodyQueries.TransferRecord pending, List<EntryLine> timeline, String chainSvg,
-                            long treeSize) {
+                            long treeSize, DeviceIdentity.Description certificate,
+                            List<CustodyQueries.InspectionRecord> inspections) {
     }
+
+    /** Most inspections the page lists. */
+    static final int INSPECTIONS = 20;
 
     @CheckedTemplate
     static class Templates {
@@ -43,6 +51,8 @@ public class UnitPage {
     UnitsResource api;
     @Inject
     Forms forms;
+    @Inject
+    DeviceIdentity devices;
 
     private static Optional<UnitKey> key(String manufacturer, String serial) {
         if (!EnvelopeParser.SLUG.matcher(manufacturer).matches() || !UnitKey.SERIAL.matcher(serial).matches()) {
@@ -72,7 +82,10 @@ public class UnitPage {
                     pending == null ? null : pending.receiver(), pending == null ? null : pending.receiverSite(),
                     pending == null ? null : pending.dispatchedAt()));
             long size = pages.store.head(c).size();
-            return Optional.of(new UnitModel(u, pages.queries.components(c, k), pending, timeline, svg, size));
+            DeviceIdentity.Description certificate = u.deviceCertificate() == null ? null
+                    : devices.describe(u.deviceCertificate()).orElse(null);
+            return Optional.of(new UnitModel(u, pages.queries.components(c, k), pending, timeline, svg, size,
+                    certificate, pages.queries.inspections(c, k, INSPECTIONS)));
         }));
         if (model.isEmpty()) {
             return Response.status(404).entity(Templates.notFound(v, manufacturer, serial)).build();

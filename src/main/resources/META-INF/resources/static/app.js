@@ -40,3 +40,20 @@
   to.addEventListener('change', filter);
   filter();
 })();
+
+// Device check: read the device's answer from a file into the text area.
+(function () {
+  var inputs = document.querySelectorAll('input[type="file"][data-fills]');
+  for (var i = 0; i < inputs.length; i++) {
+    (function (input) {
+      var target = document.getElementById(input.getAttribute('data-fills'));
+      if (!target || !window.FileReader) { return; }
+      input.addEventListener('change', function () {
+        if (!input.files || !input.files[0]) { return; }
+        var reader = new FileReader();
+        reader.onload = function () { target.value = String(reader.result).trim(); };
+        reader.readAsText(input.files[0]);
+      });
+    })(inputs[i]);
+  }
+})();

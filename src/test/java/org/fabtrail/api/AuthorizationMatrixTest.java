@@ -100,10 +100,13 @@ class AuthorizationMatrixTest {
         {"POST /admin/orgs/{own}/keys",               "",                  "401",    "403:op",  "403:op",  "403:op",  "403:op",  "403:op",  "403:op",  "403:op",  "401",  "401",  "201"},
         {"POST /admin/orgs/{other}/keys",             "",                  "401",    "403:op",  "403:op",  "403:op",  "403:op",  "403:op",  "403:op",  "403:op",  "401",  "401",  "201"},
         {"DELETE /admin/orgs/{own}/keys/{key}",       "",                  "401",    "403:op",  "403:op",  "403:op",  "403:op",  "403:op",  "403:op",  "403:op",  "401",  "401",  "201"},
+        {"POST /attestations/challenges for {U}",     "unit-not-found",    "401",    "403:chal", "404",    "201",     "404",     "201",     "201",     "403:scope", "401", "401",  "201"},
+        {"POST /attestations/challenges for {V}",     "unit-not-found",    "401",    "404",     "201",     "404",     "404",     "201",     "201",     "403:scope", "401", "401",  "201"},
+        {"POST /attestations/verify for {U}",         "unit-not-found",    "401",    "200",     "404",     "200",     "404",     "200",     "200",     "200",     "401",  "401",  "200"},
     };
 
     private static final Map<String, String> FORBIDDEN = Map.of("scope", "scope-required", "org", "other-organisation",
-            "op", "operator-only", "actor", "actor-mismatch");
+            "op", "operator-only", "actor", "actor-mismatch", "chal", "challenge-not-allowed");
 
     private static final Map<String, ApiClient.Partner> partners = new LinkedHashMap<>();
     /** Authorization header of each caller (none for anonymous). */
@@ -260,9 +263,22 @@ class AuthorizationMatrixTest {
                         .extract().path("keyId");
                 yield req.delete("/api/v1/admin/orgs/" + own + "/keys/" + keyId);
             }
+            case "POST /attestations/challenges for {U}" -> req.contentType("application/json")
+                    .body(Map.of("unit", ref("mx-fab", U))).post("/api/v1/attestations/challenges");
+            case "POST /attestations/challenges for {V}" -> req.contentType("application/json")
+                    .body(Map.of("unit", ref("mx-other", V))).post("/api/v1/attestations/challenges");
+            case "POST /attestations/verify for {U}" -> req.contentType("application/json")
+                    .body(Map.of("unit", ref("mx-fab", U), "attestation", Map.of("challengeId", UUID.randomUUID().toString(),
+                            "alg", "Ed25519", "signature", "AAAA", "chain", List.of(SOME_CERTIFICATE))))
+                    .post("/api/v1/attestations/verify");
             default -> throw new IllegalArgumentException("no request for " + endpoint);
         };
     }
+
+    /** Any certificate, for a verify call: the answer is a verdict (fail) for whoever may see the unit. */
+    private static final String SOME_CERTIFICATE = org.fabtrail.attestation.DeviceCertificates.selfSigned(
+            org.fabtrail.attestation.DeviceCertificates.Spec.ca("CN=Matrix CA"), SigningKey.generate(SignatureAlgorithm.ED25519))
+            .pem();
 
     private static Map<String, Object> tokenRequest() {
         return Map.of("name", "matrix-" + counter.incrementAndGet(), "scopes", List.of("read"), "expiresInDays", 1);

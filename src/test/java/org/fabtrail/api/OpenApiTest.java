@@ -22,7 +22,8 @@ class OpenApiTest {
                 "/api/v1/units/{manufacturer}/{serial}", "/api/v1/units/{manufacturer}/{serial}/history",
                 "/api/v1/units/{manufacturer}/{serial}/bundle", "/api/v1/feed", "/api/v1/transfers",
                 "/api/v1/orgs/{org}", "/api/v1/orgs/{org}/tokens", "/api/v1/log/checkpoint",
-                "/api/v1/log/proof/inclusion", "/api/v1/log/proof/consistency")) {
+                "/api/v1/log/proof/inclusion", "/api/v1/log/proof/consistency", "/api/v1/attestations/challenges",
+                "/api/v1/attestations/verify")) {
             assertNotNull(doc.get("paths.'" + path + "'"), path + " is documented");
         }
         assertEquals("bearer", doc.getString("components.securitySchemes.bearer.scheme"));

@@ -53,6 +53,53 @@ class DependencyRulesTest {
         assertEquals(List.of(), violations);
     }
 
+    /**
+     * The domain packages keep to their layer: custody never sees Bouncy Castle, attestation, api or web (device
+     * identity checks reach it through its DeviceIdentity interface); attestation never sees api or web.
+     */
+    @ParameterizedTest
+    @CsvSource({
+        "src/main/java/org/fabtrail/custody,      java. javax.sql. org.fabtrail.crypto. org.fabtrail.ledger.",
+        "src/main/java/org/fabtrail/attestation,  java. javax.security. javax.sql. org.bouncycastle. org.fabtrail.crypto. org.fabtrail.custody. org.fabtrail.ledger.",
+    })
+    void domainPackagesImportOnlyTheirLayers(String dir, String allowedPrefixes) throws IOException {
+        List<String> allowed = List.of(allowedPrefixes.split(" "));
+        List<String> violations = new ArrayList<>();
+        for (Path source : sources(dir)) {
+            String code = Files.readString(source);
+            Matcher m = IMPORT.matcher(code);
+            while (m.find()) {
+                if (allowed.stream().noneMatch(m.group(1)::startsWith)) {
+                    violations.add(source.getFileName() + ": import " + m.group(1));
+                }
+            }
+            for (String banned : List.of("org.bouncycastle.", "org.fabtrail.api.", "org.fabtrail.web.")) {
+                if (!allowed.contains(banned) && code.contains(banned)) {
+                    violations.add(source.getFileName() + ": uses " + banned);
+                }
+            }
+        }
+        assertEquals(List.of(), violations);
+    }
+
+    /** Only crypto and attestation import Bouncy Castle (design, "Architecture"). */
+    @org.junit.jupiter.api.Test
+    void onlyCryptoAndAttestationImportBouncyCastle() throws IOException {
+        List<String> violations = new ArrayList<>();
+        try (Stream<Path> files = Files.walk(Path.of("src/main/java/org/fabtrail"))) {
+            for (Path source : files.filter(p -> p.toString().endsWith(".java")).sorted().toList()) {
+                String pkg = source.getParent().toString().replace('\\', '/');
+                if (pkg.endsWith("org/fabtrail/crypto") || pkg.endsWith("org/fabtrail/attestation")) {
+                    continue;
+                }
+                if (Files.readString(source).contains("org.bouncycastle")) {
+                    violations.add(source.toString());
+                }
+            }
+        }
+        assertEquals(List.of(), violations);
+    }
+
     @ParameterizedTest
     @CsvSource("src/main/java/org/fabtrail/crypto")
     void bouncyCastleClassesComeFromTheProviderJarOnly(String dir) throws Exception {

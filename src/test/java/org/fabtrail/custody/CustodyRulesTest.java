@@ -306,8 +306,11 @@ class CustodyRulesTest {
         noNotes.remove("notes");
         refused("missing-field", f.signed(insp, "insp", "unit.inspect", noNotes));
         Map<String, Object> extra = inspection(s, "consistent");
-        extra.put("attestation", "later");
+        extra.put("seal", "intact");
         refused("unknown-field", f.signed(insp, "insp", "unit.inspect", extra));
+        Map<String, Object> notEvidence = inspection(s, "consistent");
+        notEvidence.put("attestation", "later");
+        refused("invalid-attestation", f.signed(insp, "insp", "unit.inspect", notEvidence));
     }
 
     @Test

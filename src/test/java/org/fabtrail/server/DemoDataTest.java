@@ -209,6 +209,52 @@ class DemoDataTest {
     }
 
     @Test
+    void deviceIdentitiesAndTheCounterfeit() throws Exception {
+        assertEquals(List.of("acme-fab|CN=Acme Device Root CA,O=Acme Semiconductor|null",
+                        "acme-fab|CN=Acme Device Issuing CA 2026,O=Acme Semiconductor|null"),
+                rows("SELECT org_id, subject, revoked_idx FROM device_cas ORDER BY added_idx"));
+        assertEquals("23|3", one("SELECT count(*) FILTER (WHERE kind = 'accelerator'), count(*) FILTER (WHERE kind = "
+                + "'server') FROM units WHERE device_certificate IS NOT NULL"));
+        assertEquals("null", one("SELECT device_certificate FROM units WHERE serial = 'GH200-0024'"));
+        assertEquals("26", one("SELECT count(*) FROM device_keys k JOIN units u ON u.manufacturer = k.manufacturer "
+                + "AND u.serial = k.serial WHERE u.device_certificate IS NOT NULL"));
+        assertEquals(List.of("unit.certify|3"), rows("SELECT entry_type, count(*) FROM log_entries "
+                + "WHERE entry_type = 'unit.certify' GROUP BY entry_type"));
+        assertEquals("HGX-0001|bis-inspect|consistent|pass|{}|{}", one("SELECT serial, inspector, result, attestation, "
+                + "reasons, findings FROM unit_inspections"));
+        assertEquals("1", one("SELECT count(*) FROM attestation_challenges WHERE used_idx IS NOT NULL"));
+
+        // the files the device simulator uses: keys owner-only, certificates that chain to the registered CAs
+        Path dir = Path.of(config.dataDir(), "demo-devices");
+        org.fabtrail.attestation.X509DeviceIdentity id = new org.fabtrail.attestation.X509DeviceIdentity();
+        Map<String, byte[]> cas = new LinkedHashMap<>();
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "SELECT ca_id, der FROM device_cas"); ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                cas.put(rs.getString(1), rs.getBytes(2));
+            }
+        }
+        org.fabtrail.custody.DeviceIdentity.Trust trust = new org.fabtrail.custody.DeviceIdentity.Trust(cas,
+                java.util.Set.of(), Map.of());
+        for (String serial : List.of("GH200-0001", "GH200-0002", "HGX-0001", "counterfeit/GH200-0024")) {
+            assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(
+                    dir.resolve(serial + ".key.pem"))), serial);
+            SigningKey.fromPkcs8Pem(Files.readString(dir.resolve(serial + ".key.pem")));
+            String[] pems = Files.readString(dir.resolve(serial + ".pem")).split("(?<=-----END CERTIFICATE-----\n)");
+            assertEquals(2, pems.length, "the device certificate and its issuer");
+            byte[] leaf = org.fabtrail.crypto.Pem.decode(pems[0], "CERTIFICATE");
+            List<String> reasons = id.checkChain(leaf, List.of(org.fabtrail.crypto.Pem.decode(pems[1], "CERTIFICATE")),
+                    Instant.now(), trust);
+            assertEquals(serial.startsWith("counterfeit") ? List.of("unknown-issuer") : List.of(), reasons, serial);
+        }
+        for (String ca : List.of("acme-root", "acme-issuing")) {
+            assertTrue(Files.isRegularFile(dir.resolve(ca).resolve("ca.pem")));
+            assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(
+                    dir.resolve(ca).resolve("ca.key.pem"))));
+        }
+    }
+
+    @Test
     @SuppressWarnings("unchecked")
     void payloadTimesAreRealAndNeverAheadOfTheLog() throws Exception {
         for (String row : rows("SELECT convert_from(leaf, 'UTF8') FROM log_entries ORDER BY idx")) {
@@ -252,7 +298,7 @@ class DemoDataTest {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
-                ProjectionRebuild.Result r = new ProjectionRebuild().rebuild(c, n -> { });
+                ProjectionRebuild.Result r = new ProjectionRebuild(new org.fabtrail.attestation.X509DeviceIdentity()).rebuild(c, n -> { });
                 assertTrue(r.identical(), "differing: " + r.differing() + " " + r);
                 assertEquals(ledger.head().size(), r.entries());
             } finally {

@@ -2,7 +2,9 @@ package org.fabtrail.testing;
 
 import org.fabtrail.crypto.SignatureAlgorithm;
 import org.fabtrail.crypto.SigningKey;
+import org.fabtrail.attestation.X509DeviceIdentity;
 import org.fabtrail.custody.CustodyPolicy;
+import org.fabtrail.custody.DeviceIdentity;
 import org.fabtrail.custody.KeyRegistry;
 import org.fabtrail.custody.OperatorEntries;
 import org.fabtrail.ledger.CheckpointSigner;
@@ -37,6 +39,7 @@ public final class LedgerFixture implements AutoCloseable {
     public final Clock clock = Clock.systemUTC();
     public final OperatorEntries operator;
     public final LedgerStore store = new LedgerStore();
+    public final DeviceIdentity devices = new X509DeviceIdentity();
     public final CustodyPolicy policy;
     public final Sequencer sequencer;
     public final Ledger ledger;
@@ -51,7 +54,7 @@ public final class LedgerFixture implements AutoCloseable {
         this.operatorKey = operatorKey;
         this.signer = new CheckpointSigner(ORIGIN, operatorKey);
         this.operator = new OperatorEntries(operatorKey, parser, clock);
-        this.policy = new CustodyPolicy(new KeyRegistry(dataSource), operatorKey.keyId(), clock);
+        this.policy = new CustodyPolicy(new KeyRegistry(dataSource), operatorKey.keyId(), clock, devices);
         this.sequencer = newSequencer(policy, Sequencer.Settings.defaults());
         this.ledger = new Ledger(dataSource, store, policy, sequencer);
     }

@@ -1,0 +1,218 @@
+package org.fabtrail.custody;
+
+import org.fabtrail.crypto.Pem;
+import org.fabtrail.ledger.BatchContext;
+import org.fabtrail.ledger.Envelope;
+import org.fabtrail.ledger.LedgerException;
+
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * A manufacturer's device CAs: {@code ca.add} registers a CA certificate (root or intermediate) that its device
+ * certificates chain to, {@code ca.revoke} withdraws one, {@code ca.crl} registers a CA's certificate revocation list
+ * (a newer one replaces the older). Only organisations with the role manufacturer, each for its own CAs.
+ */
+final class DeviceCas {
+
+    static final int MAX_CERTIFICATE = 16384;
+    static final int MAX_CRL = 60000;
+    private static final Pattern CA_ID = Pattern.compile("[0-9a-f]{64}");
+
+    private DeviceCas() {
+    }
+
+    static List<EntryType> types(DeviceIdentity identity) {
+        return List.of(new Add(identity), new Revoke(), new CrlUpdate(identity));
+    }
+
+    static LedgerException notFound(String org, String caId) {
+        return new LedgerException(LedgerException.Kind.NOT_FOUND, "ca-not-found", "No such device CA",
+                "\"" + org + "\" has registered no device CA " + caId, Map.of("field", "payload.caId"), null);
+    }
+
+    /** {@code ca.add}: field {@code certificate}, a PEM X.509 CA certificate. */
+    static final class Add implements EntryType {
+        static final String TYPE = "ca.add";
+        private static final Set<String> FIELDS = Set.of("certificate");
+        private final DeviceIdentity identity;
+
+        Add(DeviceIdentity identity) {
+            this.identity = identity;
+        }
+
+        @Override
+        public String name() {
+            return TYPE;
+        }
+
+        private DeviceIdentity.CaCertificate ca(Envelope e) {
+            Payload p = Payload.of(e, FIELDS, Set.of());
+            String pem = p.string("certificate", MAX_CERTIFICATE);
+            byte[] der;
+            try {
+                der = Pem.decode(pem, "CERTIFICATE");
+            } catch (RuntimeException ex) {
+                throw Payload.invalid("invalid-certificate", "certificate", "payload.certificate must be one PEM "
+                        + "CERTIFICATE block: " + ex.getMessage());
+            }
+            try {
+                return identity.parseCa(der);
+            } catch (DeviceIdentity.Refused r) {
+                throw Payload.invalid(r.code(), "certificate", "payload.certificate: " + r.getMessage());
+            }
+        }
+
+        @Override
+        public void check(Envelope e) {
+            ca(e);
+        }
+
+        @Override
+        public void prefetch(Envelope e, CustodyPolicy.Wants wants) {
+            wants.deviceCas(e.actor());
+        }
+
+        @Override
+        public void apply(Envelope e, long index, Instant at, BatchContext ctx) throws SQLException {
+            DeviceIdentity.CaCertificate ca = ca(e);
+            CustodyPolicy.requireRole(ctx, e.actor(), Roles.MANUFACTURER);
+            AttestationState s = AttestationState.of(ctx);
+            if (s.cas(e.actor()).containsKey(ca.caId())) {
+                throw new LedgerException(LedgerException.Kind.CONFLICT, "ca-exists", "Device CA exists",
+                        "\"" + e.actor() + "\" already registered the device CA " + ca.caId() + " (" + ca.subject() + ")",
+                        Map.of("field", "payload.certificate"), null);
+            }
+            AttestationState.Ca row = new AttestationState.Ca(e.actor(), ca.caId(), ca.der(), ca.subject());
+            row.addedIdx = index;
+            row.addedAt = at;
+            s.addCa(row);
+        }
+    }
+
+    /** {@code ca.revoke}: fields {@code caId}, optional {@code reason}. */
+    static final class Revoke implements EntryType {
+        static final String TYPE = "ca.revoke";
+        private static final Set<String> REQUIRED = Set.of("caId");
+        private static final Set<String> OPTIONAL = Set.of("reason");
+
+        @Override
+        public String name() {
+            return TYPE;
+        }
+
+        private static String caId(Envelope e) {
+            Payload p = Payload.of(e, REQUIRED, OPTIONAL);
+            if (p.has("reason")) {
+                p.string("reason", 500);
+            }
+            String id = p.string("caId", 64);
+            if (!CA_ID.matcher(id).matches()) {
+                throw Payload.invalid("invalid-ca-id", "caId", "payload.caId must be 64 lowercase hex digits: the "
+                        + "SHA-256 of the CA certificate's DER");
+            }
+            return id;
+        }
+
+        @Override
+        public void check(Envelope e) {
+            caId(e);
+        }
+
+        @Override
+        public void prefetch(Envelope e, CustodyPolicy.Wants wants) {
+            wants.deviceCas(e.actor());
+        }
+
+        @Override
+        public void apply(Envelope e, long index, Instant at, BatchContext ctx) throws SQLException {
+            String caId = caId(e);
+            CustodyPolicy.requireRole(ctx, e.actor(), Roles.MANUFACTURER);
+            AttestationState s = AttestationState.of(ctx);
+            AttestationState.Ca ca = s.cas(e.actor()).get(caId);
+            if (ca == null) {
+                throw notFound(e.actor(), caId);
+            }
+            if (ca.revoked()) {
+                throw new LedgerException(LedgerException.Kind.CONFLICT, "ca-already-revoked", "Device CA revoked",
+                        "The device CA " + caId + " was already revoked at index " + ca.revokedIdx,
+                        Map.of("field", "payload.caId"), null);
+            }
+            ca.revokedIdx = index;
+            ca.revokedAt = at;
+            s.changedCa(ca);
+        }
+    }
+
+    /** {@code ca.crl}: field {@code crl}, a PEM X.509 CRL ({@code X509 CRL}) signed by one of the actor's CAs. */
+    static final class CrlUpdate implements EntryType {
+        static final String TYPE = "ca.crl";
+        private static final Set<String> FIELDS = Set.of("crl");
+        private final DeviceIdentity identity;
+
+        CrlUpdate(DeviceIdentity identity) {
+            this.identity = identity;
+        }
+
+        @Override
+        public String name() {
+            return TYPE;
+        }
+
+        private static byte[] crl(Envelope e) {
+            Payload p = Payload.of(e, FIELDS, Set.of());
+            String pem = p.string("crl", MAX_CRL);
+            try {
+                return Pem.decode(pem, "X509 CRL");
+            } catch (RuntimeException ex) {
+                throw Payload.invalid("invalid-crl", "crl", "payload.crl must be one PEM \"X509 CRL\" block: "
+                        + ex.getMessage());
+            }
+        }
+
+        @Override
+        public void check(Envelope e) {
+            crl(e);
+        }
+
+        @Override
+        public void prefetch(Envelope e, CustodyPolicy.Wants wants) {
+            wants.deviceCas(e.actor());
+        }
+
+        @Override
+        public void apply(Envelope e, long index, Instant at, BatchContext ctx) throws SQLException {
+            byte[] der = crl(e);
+            CustodyPolicy.requireRole(ctx, e.actor(), Roles.MANUFACTURER);
+            AttestationState s = AttestationState.of(ctx);
+            List<DeviceIdentity.CaCertificate> active = s.cas(e.actor()).values().stream().filter(c -> !c.revoked())
+                    .map(c -> new DeviceIdentity.CaCertificate(c.caId, c.subject, c.der)).toList();
+            DeviceIdentity.Crl crl;
+            try {
+                crl = identity.parseCrl(der, active);
+            } catch (DeviceIdentity.Refused r) {
+                throw Payload.invalid(r.code(), "crl", "payload.crl: " + r.getMessage());
+            }
+            AttestationState.Ca ca = s.cas(e.actor()).get(crl.caId());
+            if (ca.crl != null) {
+                boolean newer = crl.number() != null && ca.crlNumber != null ? crl.number().compareTo(ca.crlNumber) > 0
+                        : crl.thisUpdate().isAfter(ca.crlThisUpdate);
+                if (!newer) {
+                    throw new LedgerException(LedgerException.Kind.CONFLICT, "crl-outdated", "CRL not newer",
+                            "The device CA " + ca.caId + " already has a CRL registered at index " + ca.crlIdx
+                                    + " that is as new as this one (CRL number, or thisUpdate when either has none)",
+                            Map.of("field", "payload.crl"), null);
+                }
+            }
+            ca.crl = der;
+            ca.crlThisUpdate = crl.thisUpdate();
+            ca.crlNumber = crl.number();
+            ca.crlIdx = index;
+            s.changedCa(ca);
+        }
+    }
+}

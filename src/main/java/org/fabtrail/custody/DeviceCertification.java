@@ -1,0 +1,136 @@
+package org.fabtrail.custody;
+
+import org.fabtrail.crypto.Pem;
+import org.fabtrail.ledger.BatchContext;
+import org.fabtrail.ledger.LedgerException;
+
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A unit's device certificate, as {@code unit.register} and {@code unit.certify} give it: the fields
+ * ({@code deviceCertificate}, optional {@code deviceCertificateChain}) and the rules. The certificate must chain to a
+ * device CA its manufacturer registered, valid at the entry's integrated time (so a submitter cannot backdate it),
+ * name the unit's serial as its subject serialNumber, and hold a key no other unit has.
+ */
+final class DeviceCertification {
+
+    static final String CERTIFICATE = "deviceCertificate";
+    static final String CHAIN = "deviceCertificateChain";
+    static final int MAX_PEM = 16384;
+    static final int MAX_INTERMEDIATES = Attestations.MAX_CHAIN - 1;
+
+    /** The certificate (DER) and the intermediates given to reach a registered CA (not stored: they are in the log). */
+    record Certificate(byte[] der, List<byte[]> intermediates) {
+    }
+
+    private DeviceCertification() {
+    }
+
+    /** The certificate fields of the payload, or null when it has none. */
+    static Certificate fields(Payload p, DeviceIdentity identity) {
+        String pem = p.optionalString(CERTIFICATE, MAX_PEM);
+        if (pem == null) {
+            if (p.has(CHAIN)) {
+                throw Payload.invalid("invalid-field", CHAIN, "payload." + CHAIN + " is given only with payload."
+                        + CERTIFICATE);
+            }
+            return null;
+        }
+        byte[] der = certificate(pem, CERTIFICATE, identity);
+        List<byte[]> chain = new ArrayList<>();
+        if (p.has(CHAIN)) {
+            List<String> pems = p.strings(CHAIN, MAX_INTERMEDIATES);
+            for (int i = 0; i < pems.size(); i++) {
+                if (pems.get(i).length() > MAX_PEM) {
+                    throw Payload.invalid("invalid-certificate", CHAIN + "[" + i + "]", "payload." + CHAIN + "[" + i
+                            + "] must be at most " + MAX_PEM + " characters");
+                }
+                chain.add(certificate(pems.get(i), CHAIN + "[" + i + "]", identity));
+            }
+        }
+        return new Certificate(der, List.copyOf(chain));
+    }
+
+    private static byte[] certificate(String pem, String field, DeviceIdentity identity) {
+        byte[] der;
+        try {
+            der = Pem.decode(pem, "CERTIFICATE");
+        } catch (RuntimeException ex) {
+            throw Payload.invalid("invalid-certificate", field, "payload." + field + " must be one PEM CERTIFICATE block: "
+                    + ex.getMessage());
+        }
+        if (!identity.isCertificate(der)) {
+            throw Payload.invalid("invalid-certificate", field, "payload." + field + " is not an X.509 certificate");
+        }
+        return der;
+    }
+
+    /** The device key's id, for prefetching; null if the certificate cannot be read (apply refuses it). */
+    static String keyId(Payload p, DeviceIdentity identity) {
+        try {
+            Certificate c = fields(p, identity);
+            return c == null ? null : identity.parseDevice(c.der()).keyId();
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    /**
+     * Checks the certificate for {@code unit} at {@code at}: its key, its serial, its chain to a registered CA of the
+     * manufacturer, and that its key is bound to no other unit.
+     */
+    static DeviceIdentity.DeviceCertificate check(BatchContext ctx, DeviceIdentity identity, UnitKey unit,
+                                                  Certificate c, Instant at) throws SQLException {
+        DeviceIdentity.DeviceCertificate device;
+        try {
+            device = identity.parseDevice(c.der());
+        } catch (DeviceIdentity.Refused r) {
+            throw refuse(LedgerException.Kind.RULE, r.code(), "Unsupported device certificate", r.getMessage(), unit,
+                    List.of());
+        }
+        if (!unit.serial().equals(device.subjectSerial())) {
+            throw refuse(LedgerException.Kind.RULE, AttestationReasons.SERIAL_MISMATCH, "Serial mismatch",
+                    "The certificate's subject serialNumber is " + (device.subjectSerial() == null ? "missing"
+                            : "\"" + device.subjectSerial() + "\"") + ", not the unit's serial \"" + unit.serial() + "\"",
+                    unit, List.of());
+        }
+        AttestationState state = AttestationState.of(ctx);
+        List<String> reasons = identity.checkChain(c.der(), c.intermediates(), at, state.trust(unit.manufacturer()));
+        if (!reasons.isEmpty()) {
+            throw refuse(LedgerException.Kind.RULE, reasons.get(0), "Device certificate refused",
+                    "The device certificate does not chain to a device CA of \"" + unit.manufacturer() + "\" valid now: "
+                            + String.join("; ", reasons.stream().map(AttestationReasons::describe).toList()),
+                    unit, reasons);
+        }
+        if (state.deviceKey(device.keyId()).filter(other -> !other.equals(unit)).isPresent()) {
+            throw refuse(LedgerException.Kind.CONFLICT, "device-key-reused", "Device key reused",
+                    "The certificate's key " + device.keyId() + " is already the device key of another unit: one "
+                            + "device identity cannot belong to two units (a cloned identity)", unit, List.of());
+        }
+        return device;
+    }
+
+    /** Binds the device key to the unit from {@code index} on. */
+    static void bind(BatchContext ctx, DeviceIdentity.DeviceCertificate device, UnitKey unit, long index) {
+        AttestationState.of(ctx).bindKey(device.keyId(), unit, index);
+    }
+
+    private static LedgerException refuse(LedgerException.Kind kind, String code, String title, String detail,
+                                          UnitKey unit, List<String> reasons) {
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("field", "payload." + CERTIFICATE);
+        Map<String, Object> ref = new LinkedHashMap<>();
+        ref.put("manufacturer", unit.manufacturer());
+        ref.put("serial", unit.serial());
+        details.put("unit", ref);
+        if (reasons.size() > 1) {
+            details.put("reasons", reasons);
+        }
+        return new LedgerException(kind, code, title, detail, details, null);
+    }
+}

@@ -1,0 +1,117 @@
+package org.fabtrail.custody;
+
+import java.math.BigInteger;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The X.509 work the custody rules need for device identities: device CA certificates, CRLs, device certificates
+ * and their chains. Custody does not import Bouncy Castle; {@code org.fabtrail.attestation} implements this.
+ *
+ * <p>Contract: every method is a pure function of its arguments. No clock (validity is checked at the time given),
+ * no database, no network (no AIA fetching, no OCSP): so replaying the log reproduces every decision exactly.
+ * Refusals are {@link Refused} with a stable code from {@link AttestationReasons}, which the rules turn into
+ * problems and verdict reasons.
+ */
+public interface DeviceIdentity {
+
+    /** Input that cannot be accepted; {@link #code()} is a reason code (e.g. {@code not-a-ca-certificate}). */
+    final class Refused extends RuntimeException {
+        private final String code;
+
+        public Refused(String code, String detail) {
+            super(detail);
+            this.code = code;
+        }
+
+        public String code() {
+            return code;
+        }
+    }
+
+    /**
+     * A device CA certificate (root or intermediate) as registered with {@code ca.add}.
+     *
+     * @param caId    lowercase hex SHA-256 of the DER
+     * @param subject the subject name in RFC 4514 form
+     */
+    record CaCertificate(String caId, String subject, byte[] der) {
+    }
+
+    /**
+     * Parses a device CA certificate: X.509, basicConstraints cA=true, keyUsage with keyCertSign.
+     *
+     * @throws Refused {@code invalid-certificate}, {@code not-a-ca-certificate}
+     */
+    CaCertificate parseCa(byte[] der);
+
+    /**
+     * A certificate revocation list, its signature verified.
+     *
+     * @param caId   the registered CA that signed it
+     * @param number the cRLNumber extension, or null when absent
+     */
+    record Crl(String caId, Instant thisUpdate, Instant nextUpdate, BigInteger number, int revoked) {
+    }
+
+    /**
+     * Parses a CRL and finds, among {@code cas}, the CA that issued and signed it.
+     *
+     * @throws Refused {@code invalid-crl}, {@code unknown-ca} (no CA of that name), {@code crl-signature-invalid}
+     */
+    Crl parseCrl(byte[] der, Collection<CaCertificate> cas);
+
+    /**
+     * A device identity certificate's own facts.
+     *
+     * @param spki          the DER SubjectPublicKeyInfo of the device key (Ed25519 or P-256)
+     * @param keyId         lowercase hex SHA-256 of {@code spki}
+     * @param algorithm     {@code Ed25519} or {@code ES256}
+     * @param subjectSerial the subject's serialNumber attribute (2.5.4.5), or null when it has none or several
+     */
+    record DeviceCertificate(byte[] spki, String keyId, String algorithm, String subjectSerial) {
+    }
+
+    /**
+     * Parses a device certificate.
+     *
+     * @throws Refused {@code invalid-certificate} (not one DER X.509 certificate), {@code unsupported-device-key}
+     *                 (a key other than Ed25519 or P-256)
+     */
+    DeviceCertificate parseDevice(byte[] der);
+
+    /**
+     * What a chain may end in: a manufacturer's CAs by id (active and revoked) and the current CRL of each CA that
+     * has one.
+     */
+    record Trust(Map<String, byte[]> cas, Set<String> revokedCas, Map<String, byte[]> crls) {
+        public static final Trust NONE = new Trust(Map.of(), Set.of(), Map.of());
+    }
+
+    /**
+     * Checks that {@code leaf}, through {@code intermediates} (in any order; unused ones are ignored), chains to a
+     * CA of {@code trust} and is valid at {@code at}: PKIX path validation (signatures, validity, basic constraints,
+     * path length, key usage) and revocation by the registered CRLs.
+     *
+     * @return the chain's failures as reason codes in {@link AttestationReasons#ORDER}, each at most once; empty
+     *         when the chain is valid
+     */
+    List<String> checkChain(byte[] leaf, List<byte[]> intermediates, Instant at, Trust trust);
+
+    /** What a page shows of a certificate. */
+    record Description(String subject, String issuer, String serialNumber, Instant notBefore, Instant notAfter,
+                       String sha256Fingerprint, String keyAlgorithm) {
+    }
+
+    /** The certificate for display, or empty when the bytes are not a certificate. */
+    Optional<Description> describe(byte[] der);
+
+    /** Whether the bytes are one DER certificate (for the stateless field checks). */
+    default boolean isCertificate(byte[] der) {
+        return describe(der).isPresent();
+    }
+}
