@@ -26,6 +26,8 @@ public final class CustodyPolicy implements EntryPolicy {
     private final KeyRegistry keys;
     private final Map<String, EntryType> types = new LinkedHashMap<>();
     private final java.time.Clock clock;
+    private final List<CustodyObserver> observers = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private volatile Screening screening = Screening.NONE;
 
     /**
      * @param keys          the key registry admission reads (null when replaying: apply reads the projections)
@@ -40,9 +42,27 @@ public final class CustodyPolicy implements EntryPolicy {
                 new UnitAssemble(false), new UnitStatus(), new UnitInspect(devices), new UnitCertify(devices)));
         all.addAll(Transfers.types());
         all.addAll(DeviceCas.types(devices));
+        all.addAll(Discrepancies.types());
         for (EntryType t : all) {
             types.put(t.name(), t);
         }
+    }
+
+    /** Adds an observer of every later batch's facts (the discrepancy detectors). */
+    public void observe(CustodyObserver observer) {
+        observers.add(observer);
+    }
+
+    /** Sets the export-control screening every later dispatch passes before it is written. */
+    public void screening(Screening screening) {
+        this.screening = screening == null ? Screening.NONE : screening;
+    }
+
+    static Screening screening(BatchContext ctx) {
+        return ctx.attribute(ScreeningHolder.class, () -> new ScreeningHolder(Screening.NONE)).screening();
+    }
+
+    private record ScreeningHolder(Screening screening) {
     }
 
     /** Entry types this version accepts. */
@@ -118,6 +138,9 @@ public final class CustodyPolicy implements EntryPolicy {
 
     @Override
     public void prepare(List<Envelope> batch, BatchContext ctx) throws SQLException {
+        Facts.start(ctx, !observers.isEmpty());
+        Screening current = screening;
+        ctx.attribute(ScreeningHolder.class, () -> new ScreeningHolder(current));
         Wants wants = new Wants();
         for (Envelope e : batch) {
             wants.key(e.keyId());
@@ -143,7 +166,20 @@ public final class CustodyPolicy implements EntryPolicy {
         registry(ctx).flush();
         Rules.state(ctx).flush();
         AttestationState.of(ctx).flush();
+        Facts facts = Facts.of(ctx);
+        if (facts.on() && !facts.all().isEmpty()) {
+            for (CustodyObserver o : observers) {
+                try {
+                    o.observe(List.copyOf(facts.all()), ctx);
+                } catch (RuntimeException e) {
+                    LOG.log(System.Logger.Level.ERROR, "observer " + o.getClass().getSimpleName()
+                            + " failed on a batch; its findings for it are lost", e);
+                }
+            }
+        }
     }
+
+    private static final System.Logger LOG = System.getLogger(CustodyPolicy.class.getName());
 
     /** The organisation, which must be registered. */
     static Registry.OrgRow requireOrg(BatchContext ctx, String org) throws SQLException {

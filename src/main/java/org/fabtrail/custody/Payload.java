@@ -44,6 +44,11 @@ final class Payload {
         return new Payload(p);
     }
 
+    /** The field's parsed JSON value as it is (null when absent). */
+    Object raw(String field) {
+        return map.get(field);
+    }
+
     boolean has(String field) {
         return map.containsKey(field);
     }

@@ -31,7 +31,8 @@ public final class ProjectionRebuild {
 
     /** Every projection table, in an order that suits TRUNCATE. */
     public static final List<String> TABLES = List.of("orgs", "org_keys", "sites", "units", "transfers",
-            "transfer_units", "unit_entries", "unit_parties", "device_cas", "device_keys", "unit_inspections");
+            "transfer_units", "unit_entries", "unit_parties", "device_cas", "device_keys", "unit_inspections",
+            "discrepancies", "discrepancy_units", "discrepancy_orgs", "discrepancy_events");
 
     private static final String CHALLENGES_USED = "attestation_challenges.used_idx";
 

@@ -131,6 +131,21 @@ final class Transfers {
                 }
                 listed.add(u);
             }
+            List<CustodyState.Unit> moving = new ArrayList<>();
+            for (CustodyState.Unit u : listed) {
+                moving.addAll(s.withComponents(u));
+            }
+            Facts facts = Facts.of(ctx);
+            Screening screening = CustodyPolicy.screening(ctx);
+            if (facts.on() || screening != Screening.NONE) {
+                Fact.Dispatch fact = new Fact.Dispatch(index, at, e.id(), e.actor(), Facts.place(s, e.actor(), fromSite),
+                        to, CustodyPolicy.requireOrg(ctx, to).name(), Facts.place(s, to, toSite),
+                        p.optionalString("licenceRef", 200), p.optionalTime("expectedArrival"),
+                        moving.stream().map(Facts::snapshot).toList());
+                screening.screen(fact, ctx); // may refuse: nothing is written yet
+                facts.add(fact);
+                Facts.activity(ctx, index, at, DISPATCH, e.actor(), listed);
+            }
             CustodyState.Transfer t = new CustodyState.Transfer();
             t.id = e.id();
             t.dispatchIdx = index;
@@ -146,11 +161,11 @@ final class Transfers {
             t.dispatchedAt = at;
             for (CustodyState.Unit u : listed) {
                 t.units.put(u.key, IN_TRANSIT);
-                for (CustodyState.Unit moved : s.withComponents(u)) {
-                    moved.pendingTransfer = t.id;
-                    s.changed(moved, index, at);
-                    s.party(moved.key, to, index);
-                }
+            }
+            for (CustodyState.Unit moved : moving) {
+                moved.pendingTransfer = t.id;
+                s.changed(moved, index, at);
+                s.party(moved.key, to, index);
             }
             s.putTransfer(t);
         }
@@ -200,6 +215,7 @@ final class Transfers {
                 Rules.notRetired(u);
                 arrived.add(u);
             }
+            Facts.activity(ctx, index, at, RECEIVE, e.actor(), arrived);
             for (CustodyState.Unit u : arrived) {
                 t.units.put(u.key, RECEIVED);
                 t.receivedIdx.put(u.key, index);
@@ -213,6 +229,14 @@ final class Transfers {
             }
             settle(t, null, index, at);
             s.putTransfer(t);
+            Facts facts = Facts.of(ctx);
+            if (facts.on()) {
+                List<UnitKey> still = t.units.entrySet().stream().filter(x -> IN_TRANSIT.equals(x.getValue()))
+                        .map(Map.Entry::getKey).toList();
+                facts.add(new Fact.Receipt(index, at, t.id, t.dispatchIdx, t.sender, t.receiver,
+                        Facts.place(s, t.receiver, t.receiverSite), Facts.place(s, e.actor(), site),
+                        arrived.stream().map(u -> u.key).toList(), still));
+            }
         }
     }
 

@@ -84,6 +84,15 @@ final class UnitAssemble implements EntryType {
             }
             components.add(c);
         }
+        Facts facts = Facts.of(ctx);
+        if (facts.on()) {
+            List<CustodyState.Unit> touched = new java.util.ArrayList<>(components);
+            touched.add(0, parent);
+            Facts.activity(ctx, index, at, name(), e.actor(), touched);
+            for (CustodyState.Unit c : components) {
+                facts.add(new Fact.Assembly(index, at, e.actor(), parent.key, c.key, assemble));
+            }
+        }
         for (CustodyState.Unit c : components) {
             if (assemble) {
                 c.parent = parent.key;

@@ -73,6 +73,7 @@ final class UnitCertify implements EntryType {
                     u.key + " already has a device certificate; it is never replaced", u.key);
         }
         DeviceIdentity.DeviceCertificate device = DeviceCertification.check(ctx, identity, u.key, f.certificate(), at);
+        Facts.activity(ctx, index, at, TYPE, e.actor(), java.util.List.of(u));
         u.deviceCertificate = f.certificate().der();
         s.changed(u, index, at);
         DeviceCertification.bind(ctx, device, u.key, index);

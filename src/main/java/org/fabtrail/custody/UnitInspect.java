@@ -37,7 +37,8 @@ final class UnitInspect implements EntryType {
     static final List<String> RESULTS = List.of(CONSISTENT, DISCREPANCY);
     static final int MAX_NOTES = 2000;
     static final Set<String> REQUIRED = Set.of("unit", "result", "notes");
-    static final Set<String> OPTIONAL = Set.of("site", "custodian", "attestation", "verdict");
+    static final Set<String> OPTIONAL = Set.of("site", "custodian", "attestation", "verdict", "components");
+    static final int MAX_COMPONENTS = 64;
 
     private final DeviceIdentity identity;
 
@@ -47,7 +48,7 @@ final class UnitInspect implements EntryType {
 
     /** The fields, checked. */
     record Fields(UnitKey unit, CustodyState.SiteKey site, String custodian, String result, String notes,
-                  Attestations.Evidence attestation, Attestations.Verdict verdict) {
+                  Attestations.Evidence attestation, Attestations.Verdict verdict, List<UnitKey> components) {
     }
 
     @Override
@@ -74,7 +75,15 @@ final class UnitInspect implements EntryType {
         } else if (p.has("verdict")) {
             throw Payload.invalid("invalid-verdict", "verdict", "payload.verdict is given only with payload.attestation");
         }
-        return new Fields(unit, site, custodian, result, notes, evidence, verdict);
+        List<UnitKey> components = null;
+        if (p.has("components")) {
+            Object v = p.raw("components");
+            components = v instanceof List<?> l && l.isEmpty() ? List.of() : p.units("components", MAX_COMPONENTS);
+            if (components.contains(unit)) {
+                throw Payload.invalid("invalid-field", "components", "payload.components lists the inspected unit itself");
+            }
+        }
+        return new Fields(unit, site, custodian, result, notes, evidence, verdict, components);
     }
 
     @Override
@@ -91,6 +100,9 @@ final class UnitInspect implements EntryType {
         }
         if (f.custodian() != null) {
             wants.org(f.custodian());
+        }
+        if (f.components() != null) {
+            f.components().forEach(wants::unit);
         }
         if (f.attestation() != null) {
             wants.deviceCas(f.unit().manufacturer());
@@ -149,16 +161,56 @@ final class UnitInspect implements EntryType {
         if (f.custodian() != null && !f.custodian().equals(u.custodian)) {
             findings.add("custodian-differs");
         }
+        if (f.components() != null && !new java.util.HashSet<>(f.components()).equals(u.components)) {
+            findings.add("components-differ");
+        }
         if (DISCREPANCY.equals(f.result())) {
             findings.add("reported-discrepancy");
         }
         a.inspected(new AttestationState.Inspection(index, u.key, e.actor(), at, f.result(), f.site(), f.custodian(),
                 u.custodian, u.site, verdict == null ? null : verdict.result(),
                 verdict == null ? List.of() : verdict.reasons(), findings));
+        Facts facts = Facts.of(ctx);
+        if (facts.on()) {
+            Facts.activity(ctx, index, at, TYPE, e.actor(), List.of(u));
+            facts.add(new Fact.Inspection(index, at, e.actor(), u.key,
+                    f.site() == null ? null : Facts.place(s, f.site().org(), f.site().id()), f.custodian(),
+                    u.custodian, Facts.place(s, u.custodian, u.site), f.result(),
+                    verdict == null ? null : verdict.result(), verdict == null ? List.of() : verdict.reasons(),
+                    f.notes(), identityOf(a, f.attestation(), u.key), List.copyOf(u.components),
+                    found(s, f.components())));
+        }
         s.touched(u.key, index);
         if (!operator) {
             s.party(u.key, e.actor(), index);
         }
+    }
+
+    private static List<Fact.FoundComponent> found(CustodyState s, List<UnitKey> components) throws SQLException {
+        if (components == null) {
+            return null;
+        }
+        List<Fact.FoundComponent> out = new ArrayList<>();
+        for (UnitKey k : components) {
+            CustodyState.Unit c = s.unit(k).orElse(null);
+            out.add(new Fact.FoundComponent(k, c != null, c == null ? null : c.parent));
+        }
+        return out;
+    }
+
+    /** The other unit the presented leaf certificate's key is bound to, if any. */
+    private UnitKey identityOf(AttestationState a, Attestations.Evidence evidence, UnitKey unit) throws SQLException {
+        if (evidence == null || evidence.chain().isEmpty()) {
+            return null;
+        }
+        String keyId;
+        try {
+            keyId = identity.parseDevice(evidence.chain().get(0)).keyId();
+        } catch (RuntimeException notADeviceCertificate) {
+            return null;
+        }
+        UnitKey bound = a.deviceKey(keyId).orElse(null);
+        return bound == null || bound.equals(unit) ? null : bound;
     }
 
     private static String describe(Attestations.Verdict v) {

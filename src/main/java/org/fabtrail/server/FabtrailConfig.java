@@ -48,6 +48,47 @@ public interface FabtrailConfig {
 
     Attestation attestation();
 
+    Discrepancy discrepancy();
+
+    /** The discrepancy detectors' settings (docs/discrepancies.md). */
+    interface Discrepancy {
+        /** How long after its expected arrival a dispatch may stay unreceived before it is flagged. */
+        @WithDefault("PT24H")
+        java.time.Duration overdueGrace();
+
+        /** The expected transit time of a dispatch that names no expected arrival. */
+        @WithDefault("P14D")
+        java.time.Duration defaultTransit();
+
+        /** Faster than this between two inspections of one unit at sites with coordinates is impossible. */
+        @WithDefault("900")
+        double maxTravelKmh();
+
+        /** Two inspections in different countries (sites without coordinates) closer than this are impossible. */
+        @WithDefault("PT6H")
+        java.time.Duration minCrossBorderTravel();
+
+        /** A dispatch to a restricted party: block (refused, nothing written) or flag. */
+        @WithDefault("block")
+        String restrictedParty();
+
+        /** A dispatch to a site in a country on the restricted list: block or flag. */
+        @WithDefault("block")
+        String restrictedCountry();
+
+        /** A cross-border dispatch of a unit with an ECCN and no licence reference: block or flag. */
+        @WithDefault("flag")
+        String exportWithoutLicence();
+
+        /** How often the detectors' findings are signed into the log and overdue dispatches are checked. */
+        @WithDefault("PT2S")
+        java.time.Duration publishInterval();
+
+        /** Whether findings are published in the background (tests turn it off and publish by hand). */
+        @WithDefault("true")
+        boolean publish();
+    }
+
     interface Attestation {
         /** How long an attestation challenge stays valid after it is issued. */
         @WithDefault("PT10M")

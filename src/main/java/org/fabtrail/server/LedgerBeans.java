@@ -12,6 +12,10 @@ import org.fabtrail.custody.CustodyPolicy;
 import org.fabtrail.custody.DeviceIdentity;
 import org.fabtrail.custody.KeyRegistry;
 import org.fabtrail.custody.OperatorEntries;
+import org.fabtrail.discrepancy.DiscrepancyEngine;
+import org.fabtrail.discrepancy.DiscrepancySettings;
+import org.fabtrail.discrepancy.RestrictedList;
+import org.fabtrail.discrepancy.Webhooks;
 import org.fabtrail.ledger.CheckpointSigner;
 import org.fabtrail.ledger.EnvelopeParser;
 import org.fabtrail.ledger.Ledger;
@@ -80,8 +84,42 @@ public class LedgerBeans {
 
     @Produces
     @Singleton
-    CustodyPolicy custodyPolicy(KeyRegistry keys, SigningKey operatorKey, Clock clock, DeviceIdentity devices) {
-        return new CustodyPolicy(keys, operatorKey.keyId(), clock, devices);
+    CustodyPolicy custodyPolicy(KeyRegistry keys, SigningKey operatorKey, Clock clock, DeviceIdentity devices,
+                                DiscrepancyEngine discrepancies, RestrictedList restricted) {
+        CustodyPolicy policy = new CustodyPolicy(keys, operatorKey.keyId(), clock, devices);
+        policy.observe(discrepancies);
+        policy.screening(restricted);
+        return policy;
+    }
+
+    @Produces
+    @Singleton
+    DiscrepancySettings discrepancySettings(FabtrailConfig config) {
+        FabtrailConfig.Discrepancy d = config.discrepancy();
+        return new DiscrepancySettings(d.overdueGrace(), d.defaultTransit(), d.maxTravelKmh(), d.minCrossBorderTravel(),
+                DiscrepancySettings.Action.parse(d.restrictedParty(), "fabtrail.discrepancy.restricted-party"),
+                DiscrepancySettings.Action.parse(d.restrictedCountry(), "fabtrail.discrepancy.restricted-country"),
+                DiscrepancySettings.Action.parse(d.exportWithoutLicence(),
+                        "fabtrail.discrepancy.export-without-licence"));
+    }
+
+    @Produces
+    @Singleton
+    RestrictedList restrictedList(DataSource dataSource, Clock clock, DiscrepancySettings settings) {
+        return new RestrictedList(dataSource, clock, settings);
+    }
+
+    @Produces
+    @Singleton
+    Webhooks webhooks(DataSource dataSource, Clock clock, org.fabtrail.web.UiSigning signing) {
+        return new Webhooks(dataSource, clock, signing::sealer);
+    }
+
+    @Produces
+    @Singleton
+    DiscrepancyEngine discrepancyEngine(DataSource dataSource, Clock clock, DiscrepancySettings settings,
+                                        RestrictedList restricted) {
+        return new DiscrepancyEngine(dataSource, clock, settings, restricted);
     }
 
     @Produces

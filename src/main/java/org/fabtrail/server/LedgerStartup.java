@@ -40,6 +40,12 @@ public class LedgerStartup {
     FabtrailConfig config;
     @Inject
     DemoData demo;
+    @Inject
+    org.fabtrail.discrepancy.DiscrepancyEngine discrepancies;
+    @Inject
+    org.fabtrail.discrepancy.RestrictedList restricted;
+    @Inject
+    DiscrepancyWorker worker;
 
     void onStart(@Observes StartupEvent event) throws Exception {
         try (Connection c = dataSource.getConnection()) {
@@ -53,12 +59,15 @@ public class LedgerStartup {
             requireRegisteredOperatorKey();
             ledger.latestCheckpoint().ifPresent(cp -> requireSameOrigin(config.logOrigin(), cp.note()));
         }
+        restricted.reload();
+        discrepancies.publishTo(ledger, operatorEntries);
         if (config.demo()) {
             demo.seedIfEmpty();
             demo.printSignIns();
         }
         LOG.infof("Log %s: %d entries; checkpoint key %s", config.logOrigin(), ledger.head().size(),
                 operatorKey.keyId());
+        worker.start();
     }
 
     /**

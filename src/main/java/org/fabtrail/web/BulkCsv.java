@@ -1,5 +1,7 @@
 package org.fabtrail.web;
 
+import org.fabtrail.custody.Csv;
+
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -45,66 +47,11 @@ final class BulkCsv {
 
     /** Splits text into records, each with the line it starts on; blank lines are skipped. */
     static List<Record> records(String text) throws FileProblem {
-        List<Record> out = new ArrayList<>();
-        int i = text.startsWith("\uFEFF") ? 1 : 0;
-        int line = 1;
-        int n = text.length();
-        while (i < n) {
-            int start = line;
-            List<String> fields = new ArrayList<>();
-            StringBuilder f = new StringBuilder();
-            boolean quoted = false;
-            boolean wasQuoted = false;
-            boolean endOfRecord = false;
-            while (i < n && !endOfRecord) {
-                char ch = text.charAt(i);
-                if (quoted) {
-                    if (ch == '"') {
-                        if (i + 1 < n && text.charAt(i + 1) == '"') {
-                            f.append('"');
-                            i += 2;
-                        } else {
-                            quoted = false;
-                            i++;
-                        }
-                    } else {
-                        if (ch == '\n') {
-                            line++;
-                        }
-                        f.append(ch);
-                        i++;
-                    }
-                } else if (ch == '"' && f.toString().isBlank()) {
-                    quoted = true;
-                    wasQuoted = true;
-                    f.setLength(0);
-                    i++;
-                } else if (ch == ',') {
-                    fields.add(wasQuoted ? f.toString() : f.toString().trim());
-                    f.setLength(0);
-                    wasQuoted = false;
-                    i++;
-                } else if (ch == '\r' || ch == '\n') {
-                    if (ch == '\r' && i + 1 < n && text.charAt(i + 1) == '\n') {
-                        i++;
-                    }
-                    i++;
-                    line++;
-                    endOfRecord = true;
-                } else {
-                    f.append(ch);
-                    i++;
-                }
-            }
-            if (quoted) {
-                throw new FileProblem("Row " + start + " opens a quoted field that never closes.");
-            }
-            fields.add(wasQuoted ? f.toString() : f.toString().trim());
-            if (!(fields.size() == 1 && fields.get(0).isEmpty())) {
-                out.add(new Record(start, fields));
-            }
+        try {
+            return Csv.records(text).stream().map(r -> new Record(r.line(), r.fields())).toList();
+        } catch (Csv.Unclosed e) {
+            throw new FileProblem(e.getMessage());
         }
-        return out;
     }
 
     /** The data rows of a file, by column name. */
@@ -153,26 +100,11 @@ final class BulkCsv {
         return out;
     }
 
-    /** One CSV field, quoted when it must be. */
     static String field(String s) {
-        if (s == null) {
-            return "";
-        }
-        if (s.indexOf(',') >= 0 || s.indexOf('"') >= 0 || s.indexOf('\n') >= 0 || s.indexOf('\r') >= 0
-                || (!s.isEmpty() && (s.charAt(0) == ' ' || s.charAt(s.length() - 1) == ' '))) {
-            return '"' + s.replace("\"", "\"\"") + '"';
-        }
-        return s;
+        return Csv.field(s);
     }
 
     static String line(List<String> fields) {
-        StringBuilder b = new StringBuilder();
-        for (int i = 0; i < fields.size(); i++) {
-            if (i > 0) {
-                b.append(',');
-            }
-            b.append(field(fields.get(i)));
-        }
-        return b.append("\r\n").toString();
+        return Csv.line(fields);
     }
 }

@@ -134,6 +134,11 @@ public class UiSigning {
         return key;
     }
 
+    /** The master key's sealer (also for webhook secrets); refuses when the instance has no master key. */
+    public SecretBox sealer() {
+        return box();
+    }
+
     private SecretBox box() {
         if (box == null) {
             byte[] key = masterKey().orElseThrow(() -> new LedgerException(LedgerException.Kind.UNAVAILABLE,

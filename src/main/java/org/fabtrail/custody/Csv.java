@@ -1,0 +1,114 @@
+package org.fabtrail.custody;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * RFC 4180 CSV as people's spreadsheets write it (quoted fields with doubled quotes and line breaks, CRLF or LF, a
+ * leading byte-order mark, blank lines skipped, unquoted fields trimmed): for the bulk unit upload, the
+ * restricted-party import and the CSV exports.
+ */
+public final class Csv {
+
+    /** One record and the line it starts on. */
+    public record Record(int line, List<String> fields) {
+    }
+
+    /** A quoted field that never closes: the file is refused as a whole. */
+    public static final class Unclosed extends Exception {
+        Unclosed(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    private Csv() {
+    }
+
+    /** Splits text into records, each with the line it starts on; blank lines are skipped. */
+    public static List<Record> records(String text) throws Unclosed {
+        List<Record> out = new ArrayList<>();
+        int i = text.startsWith("\uFEFF") ? 1 : 0;
+        int line = 1;
+        int n = text.length();
+        while (i < n) {
+            int start = line;
+            List<String> fields = new ArrayList<>();
+            StringBuilder f = new StringBuilder();
+            boolean quoted = false;
+            boolean wasQuoted = false;
+            boolean endOfRecord = false;
+            while (i < n && !endOfRecord) {
+                char ch = text.charAt(i);
+                if (quoted) {
+                    if (ch == '"') {
+                        if (i + 1 < n && text.charAt(i + 1) == '"') {
+                            f.append('"');
+                            i += 2;
+                        } else {
+                            quoted = false;
+                            i++;
+                        }
+                    } else {
+                        if (ch == '\n') {
+                            line++;
+                        }
+                        f.append(ch);
+                        i++;
+                    }
+                } else if (ch == '"' && f.toString().isBlank()) {
+                    quoted = true;
+                    wasQuoted = true;
+                    f.setLength(0);
+                    i++;
+                } else if (ch == ',') {
+                    fields.add(wasQuoted ? f.toString() : f.toString().trim());
+                    f.setLength(0);
+                    wasQuoted = false;
+                    i++;
+                } else if (ch == '\r' || ch == '\n') {
+                    if (ch == '\r' && i + 1 < n && text.charAt(i + 1) == '\n') {
+                        i++;
+                    }
+                    i++;
+                    line++;
+                    endOfRecord = true;
+                } else {
+                    f.append(ch);
+                    i++;
+                }
+            }
+            if (quoted) {
+                throw new Unclosed("Row " + start + " opens a quoted field that never closes.");
+            }
+            fields.add(wasQuoted ? f.toString() : f.toString().trim());
+            if (!(fields.size() == 1 && fields.get(0).isEmpty())) {
+                out.add(new Record(start, fields));
+            }
+        }
+        return out;
+    }
+
+    /** One CSV field, quoted when it must be. */
+    public static String field(String s) {
+        if (s == null) {
+            return "";
+        }
+        if (s.indexOf(',') >= 0 || s.indexOf('"') >= 0 || s.indexOf('\n') >= 0 || s.indexOf('\r') >= 0
+                || (!s.isEmpty() && (s.charAt(0) == ' ' || s.charAt(s.length() - 1) == ' '))) {
+            return '"' + s.replace("\"", "\"\"") + '"';
+        }
+        return s;
+    }
+
+    /** One CSV line (CRLF-terminated). */
+    public static String line(List<String> fields) {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < fields.size(); i++) {
+            if (i > 0) {
+                b.append(',');
+            }
+            b.append(field(fields.get(i)));
+        }
+        return b.append("\r\n").toString();
+    }
+}

@@ -1,0 +1,359 @@
+package org.fabtrail.custody;
+
+import org.fabtrail.crypto.Jcs;
+import org.fabtrail.ledger.BatchContext;
+import org.fabtrail.ledger.Envelope;
+import org.fabtrail.ledger.EnvelopeParser;
+import org.fabtrail.ledger.LedgerException;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * Findings as facts in the log. {@code discrepancy.open} (the operator for a detector's finding; an inspector or
+ * regulator for one of their own) names the rule, a finding key that is never opened twice, a severity, a summary,
+ * the units, the organisations involved and the evidence (earlier entries' indexes). {@code discrepancy.note} adds a
+ * note (and, by the operator, an inspector or a regulator, moves the finding on to {@code acknowledged} or
+ * {@code investigating}); the organisations involved may add notes and evidence. {@code discrepancy.resolve} (the
+ * operator, an inspector or a regulator) ends it with an outcome. States only move forward; a resolved finding is
+ * final. A finding's id is its open entry's {@code payload.id}.
+ */
+final class Discrepancies {
+
+    static final String OPEN = "discrepancy.open";
+    static final String NOTE = "discrepancy.note";
+    static final String RESOLVE = "discrepancy.resolve";
+
+    static final List<String> STATES = List.of("open", "acknowledged", "investigating", "resolved");
+    static final List<String> SEVERITIES = List.of("low", "medium", "high", "critical");
+    static final List<String> OUTCOMES = List.of("explained", "data-error", "confirmed-diversion", "counterfeit", "other");
+    static final int MAX_UNITS = 1000;
+    static final int MAX_ORGS = 50;
+    static final int MAX_EVIDENCE = 200;
+    static final int MAX_TEXT = 4000;
+
+    private Discrepancies() {
+    }
+
+    static List<EntryType> types() {
+        return List.of(new Open(), new Note(), new Resolve());
+    }
+
+    /** Whether the actor works the queue: the operator, an inspector or a regulator. */
+    static boolean worksQueue(BatchContext ctx, String actor) throws SQLException {
+        if (Operator.ID.equals(actor)) {
+            return true;
+        }
+        List<String> roles = CustodyPolicy.requireOrg(ctx, actor).roles();
+        return roles.contains(Roles.INSPECTOR) || roles.contains(Roles.REGULATOR);
+    }
+
+    static List<Long> evidence(Payload p, String field, long index, boolean required) {
+        if (!p.has(field)) {
+            if (required) {
+                throw Payload.invalid("missing-field", field, "payload." + field + " is required");
+            }
+            return List.of();
+        }
+        Object v = p.raw(field);
+        if (!(v instanceof List<?> list) || list.size() > MAX_EVIDENCE || (required && list.isEmpty())) {
+            throw Payload.invalid("invalid-evidence", field, "payload." + field + " must be an array of up to "
+                    + MAX_EVIDENCE + " entry indexes");
+        }
+        Set<Long> out = new LinkedHashSet<>();
+        for (Object o : list) {
+            if (!(o instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue()) || n.doubleValue() < 0
+                    || n.doubleValue() >= index) {
+                throw Payload.invalid("invalid-evidence", field, "payload." + field
+                        + " must list indexes of earlier entries (0 to " + (index - 1) + "), not " + o);
+            }
+            out.add(n.longValue());
+        }
+        return List.copyOf(out);
+    }
+
+    static UUID discrepancyId(Payload p) {
+        String id = p.string("discrepancy", 36);
+        try {
+            UUID u = UUID.fromString(id);
+            if (u.toString().equals(id)) {
+                return u;
+            }
+        } catch (IllegalArgumentException ignored) {
+            // fall through
+        }
+        throw Payload.invalid("invalid-discrepancy", "discrepancy", "payload.discrepancy must be the payload.id "
+                + "(lowercase UUID) of a discrepancy.open entry");
+    }
+
+    record Current(UUID id, String state, List<String> orgs) {
+    }
+
+    static Current current(Connection c, UUID id) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT state, orgs FROM discrepancies WHERE id = ?")) {
+            ps.setObject(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw new LedgerException(LedgerException.Kind.RULE, "unknown-discrepancy", "Unknown discrepancy",
+                            "No discrepancy.open with id " + id, Map.of("field", "payload.discrepancy"), null);
+                }
+                return new Current(id, rs.getString(1), List.of((String[]) rs.getArray(2).getArray()));
+            }
+        }
+    }
+
+    static void event(Connection c, UUID id, long index, Instant at, String actor, String kind, String state,
+                      String note, String outcome, List<Long> evidence) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO discrepancy_events (discrepancy_id, idx, at, actor, "
+                + "kind, state, note, outcome, evidence) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            ps.setObject(1, id);
+            ps.setLong(2, index);
+            ps.setTimestamp(3, Timestamp.from(at));
+            ps.setString(4, actor);
+            ps.setString(5, kind);
+            ps.setString(6, state);
+            ps.setString(7, note);
+            ps.setString(8, outcome);
+            ps.setArray(9, c.createArrayOf("bigint", evidence.toArray()));
+            ps.executeUpdate();
+        }
+    }
+
+    static void update(Connection c, UUID id, String state, String outcome, List<Long> moreEvidence, long index,
+                       Instant at) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE discrepancies SET state = ?, outcome = coalesce(?, outcome), "
+                + "evidence = (SELECT array_agg(DISTINCT x ORDER BY x) FROM unnest(evidence || ?::bigint[]) x), "
+                + "updated_idx = ?, updated_at = ? WHERE id = ?")) {
+            ps.setString(1, state);
+            ps.setString(2, outcome);
+            ps.setArray(3, c.createArrayOf("bigint", moreEvidence.toArray()));
+            ps.setLong(4, index);
+            ps.setTimestamp(5, Timestamp.from(at));
+            ps.setObject(6, id);
+            ps.executeUpdate();
+        }
+    }
+
+    static final class Open implements EntryType {
+        private static final Set<String> REQUIRED = Set.of("rule", "finding", "severity", "summary", "units", "orgs",
+                "evidence");
+        private static final Set<String> OPTIONAL = Set.of("details");
+
+        @Override
+        public String name() {
+            return OPEN;
+        }
+
+        @Override
+        public void check(Envelope e) {
+            Payload p = Payload.of(e, REQUIRED, OPTIONAL);
+            p.slug("rule");
+            p.string("finding", 300);
+            p.oneOf("severity", SEVERITIES);
+            p.string("summary", MAX_TEXT);
+            units(p);
+            p.strings("orgs", MAX_ORGS).forEach(o -> slug(o, "orgs"));
+            evidence(p, "evidence", Long.MAX_VALUE, false);
+            if (p.has("details") && !(p.raw("details") instanceof Map<?, ?>)) {
+                throw Payload.invalid("invalid-field", "details", "payload.details must be an object");
+            }
+        }
+
+        /** Units may be empty (a finding about an organisation); otherwise unit references. */
+        private static List<UnitKey> units(Payload p) {
+            Object v = p.raw("units");
+            if (v instanceof List<?> l && l.isEmpty()) {
+                return List.of();
+            }
+            return p.units("units", MAX_UNITS);
+        }
+
+        private static void slug(String s, String field) {
+            if (!EnvelopeParser.SLUG.matcher(s).matches()) {
+                throw Payload.invalid("invalid-id", field, "payload." + field + " must list organisation ids, not \""
+                        + s + "\"");
+            }
+        }
+
+        @Override
+        public void apply(Envelope e, long index, Instant at, BatchContext ctx) throws SQLException {
+            Payload p = Payload.of(e, REQUIRED, OPTIONAL);
+            if (!worksQueue(ctx, e.actor())) {
+                throw new LedgerException(LedgerException.Kind.RULE, "role-required", "Role required",
+                        "Only the operator (for detectors' findings), inspectors and regulators open discrepancies; "
+                                + "\"" + e.actor() + "\" may add notes to the findings that involve it",
+                        Map.of("role", Roles.INSPECTOR), null);
+            }
+            String finding = p.string("finding", 300);
+            List<UnitKey> units = units(p);
+            List<String> orgs = p.strings("orgs", MAX_ORGS);
+            for (String o : orgs) {
+                if (!Operator.ID.equals(o)) {
+                    CustodyPolicy.requireOrg(ctx, o);
+                }
+            }
+            CustodyState s = Rules.state(ctx);
+            for (UnitKey k : units) {
+                Rules.existing(s, k);
+            }
+            List<Long> evidence = evidence(p, "evidence", index, false);
+            Connection c = ctx.connection();
+            try (PreparedStatement ps = c.prepareStatement("SELECT id FROM discrepancies WHERE finding = ?")) {
+                ps.setString(1, finding);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next()) {
+                        throw new LedgerException(LedgerException.Kind.CONFLICT, "finding-exists", "Finding already open",
+                                "Finding \"" + finding + "\" was opened before as discrepancy " + rs.getObject(1)
+                                        + "; a finding is never opened twice", Map.of("discrepancy",
+                                rs.getObject(1).toString()), null);
+                    }
+                }
+            }
+            List<Map<String, String>> unitJson = units.stream().map(k -> Map.of("manufacturer", k.manufacturer(),
+                    "serial", k.serial())).toList();
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO discrepancies (id, finding, rule, severity, state, "
+                    + "summary, opened_idx, opened_at, opened_by, updated_idx, updated_at, units, orgs, evidence, details) "
+                    + "VALUES (?, ?, ?, ?, 'open', ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?::jsonb)")) {
+                ps.setObject(1, e.id());
+                ps.setString(2, finding);
+                ps.setString(3, p.slug("rule"));
+                ps.setString(4, p.oneOf("severity", SEVERITIES));
+                ps.setString(5, p.string("summary", MAX_TEXT));
+                ps.setLong(6, index);
+                ps.setTimestamp(7, Timestamp.from(at));
+                ps.setString(8, e.actor());
+                ps.setLong(9, index);
+                ps.setTimestamp(10, Timestamp.from(at));
+                ps.setString(11, Jcs.canonicalString(unitJson));
+                ps.setArray(12, c.createArrayOf("text", orgs.toArray()));
+                ps.setArray(13, c.createArrayOf("bigint", evidence.toArray()));
+                ps.setString(14, p.has("details") ? Jcs.canonicalString(p.raw("details")) : null);
+                ps.executeUpdate();
+            }
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO discrepancy_units (discrepancy_id, manufacturer, "
+                    + "serial) VALUES (?, ?, ?)")) {
+                for (UnitKey k : units) {
+                    ps.setObject(1, e.id());
+                    ps.setString(2, k.manufacturer());
+                    ps.setString(3, k.serial());
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO discrepancy_orgs (discrepancy_id, org) VALUES (?, ?)")) {
+                for (String o : orgs) {
+                    ps.setObject(1, e.id());
+                    ps.setString(2, o);
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+            event(c, e.id(), index, at, e.actor(), "open", "open", p.string("summary", MAX_TEXT), null, evidence);
+            for (UnitKey k : units) {
+                s.touched(k, index);
+            }
+        }
+    }
+
+    static final class Note implements EntryType {
+        private static final Set<String> REQUIRED = Set.of("discrepancy", "note");
+        private static final Set<String> OPTIONAL = Set.of("state", "evidence");
+        private static final List<String> NOTE_STATES = List.of("acknowledged", "investigating");
+
+        @Override
+        public String name() {
+            return NOTE;
+        }
+
+        @Override
+        public void check(Envelope e) {
+            Payload p = Payload.of(e, REQUIRED, OPTIONAL);
+            discrepancyId(p);
+            p.string("note", MAX_TEXT);
+            if (p.has("state")) {
+                p.oneOf("state", NOTE_STATES);
+            }
+            evidence(p, "evidence", Long.MAX_VALUE, false);
+        }
+
+        @Override
+        public void apply(Envelope e, long index, Instant at, BatchContext ctx) throws SQLException {
+            Payload p = Payload.of(e, REQUIRED, OPTIONAL);
+            Current d = current(ctx.connection(), discrepancyId(p));
+            boolean worker = worksQueue(ctx, e.actor());
+            if (!worker && !d.orgs().contains(e.actor())) {
+                throw new LedgerException(LedgerException.Kind.RULE, "not-involved", "Not involved",
+                        "\"" + e.actor() + "\" is not involved in discrepancy " + d.id() + "; only the organisations it "
+                                + "names, inspectors, regulators and the operator add notes", Map.of(), null);
+            }
+            if ("resolved".equals(d.state())) {
+                throw LedgerException.conflict("discrepancy-resolved", "Discrepancy resolved",
+                        "Discrepancy " + d.id() + " is resolved; a resolved finding is final");
+            }
+            String state = d.state();
+            if (p.has("state")) {
+                String next = p.oneOf("state", NOTE_STATES);
+                if (!worker) {
+                    throw new LedgerException(LedgerException.Kind.RULE, "role-required", "Role required",
+                            "Only the operator, inspectors and regulators move a discrepancy on; \"" + e.actor()
+                                    + "\" may add notes and evidence", Map.of("role", Roles.INSPECTOR), null);
+                }
+                if (STATES.indexOf(next) <= STATES.indexOf(state)) {
+                    throw LedgerException.conflict("state-not-forward", "State does not move forward",
+                            "Discrepancy " + d.id() + " is " + state + "; it can move on to a later state only, not "
+                                    + next);
+                }
+                state = next;
+            }
+            List<Long> evidence = evidence(p, "evidence", index, false);
+            update(ctx.connection(), d.id(), state, null, evidence, index, at);
+            event(ctx.connection(), d.id(), index, at, e.actor(), "note", state, p.string("note", MAX_TEXT), null,
+                    evidence);
+        }
+    }
+
+    static final class Resolve implements EntryType {
+        private static final Set<String> REQUIRED = Set.of("discrepancy", "outcome", "reason");
+
+        @Override
+        public String name() {
+            return RESOLVE;
+        }
+
+        @Override
+        public void check(Envelope e) {
+            Payload p = Payload.of(e, REQUIRED, Set.of());
+            discrepancyId(p);
+            p.oneOf("outcome", OUTCOMES);
+            p.string("reason", MAX_TEXT);
+        }
+
+        @Override
+        public void apply(Envelope e, long index, Instant at, BatchContext ctx) throws SQLException {
+            Payload p = Payload.of(e, REQUIRED, Set.of());
+            Current d = current(ctx.connection(), discrepancyId(p));
+            if (!worksQueue(ctx, e.actor())) {
+                throw new LedgerException(LedgerException.Kind.RULE, "role-required", "Role required",
+                        "Only the operator, inspectors and regulators resolve discrepancies", Map.of("role",
+                        Roles.INSPECTOR), null);
+            }
+            if ("resolved".equals(d.state())) {
+                throw LedgerException.conflict("discrepancy-resolved", "Discrepancy resolved",
+                        "Discrepancy " + d.id() + " is already resolved");
+            }
+            String outcome = p.oneOf("outcome", OUTCOMES);
+            update(ctx.connection(), d.id(), "resolved", outcome, List.of(), index, at);
+            event(ctx.connection(), d.id(), index, at, e.actor(), "resolve", "resolved", p.string("reason", MAX_TEXT),
+                    outcome, List.of());
+        }
+    }
+}

@@ -1,0 +1,63 @@
+package org.fabtrail.custody;
+
+import org.fabtrail.ledger.BatchContext;
+
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The facts of a batch's accepted entries, collected for the observers (off when there are none, as in a replay). */
+final class Facts {
+
+    private final boolean on;
+    private final List<Fact> facts = new ArrayList<>();
+
+    private Facts(boolean on) {
+        this.on = on;
+    }
+
+    static void start(BatchContext ctx, boolean on) {
+        ctx.attribute(Facts.class, () -> new Facts(on));
+    }
+
+    static Facts of(BatchContext ctx) {
+        return ctx.attribute(Facts.class, () -> new Facts(false));
+    }
+
+    boolean on() {
+        return on;
+    }
+
+    void add(Fact f) {
+        if (on) {
+            facts.add(f);
+        }
+    }
+
+    List<Fact> all() {
+        return facts;
+    }
+
+    static Fact.UnitSnapshot snapshot(CustodyState.Unit u) {
+        return new Fact.UnitSnapshot(u.key, u.kind, u.eccn, u.status, u.custodian, u.site, u.parent);
+    }
+
+    static Fact.Place place(CustodyState s, String org, String site) throws SQLException {
+        if (org == null || site == null) {
+            return null;
+        }
+        return s.site(org, site).map(x -> new Fact.Place(x.org(), x.id(), x.country(), x.latitude(), x.longitude()))
+                .orElse(new Fact.Place(org, site, null, null, null));
+    }
+
+    /** Records a custody activity on each unit (status as before the entry). */
+    static void activity(BatchContext ctx, long index, java.time.Instant at, String type, String actor,
+                         List<CustodyState.Unit> units) {
+        Facts f = of(ctx);
+        if (f.on) {
+            for (CustodyState.Unit u : units) {
+                f.facts.add(new Fact.Activity(index, at, type, actor, snapshot(u)));
+            }
+        }
+    }
+}

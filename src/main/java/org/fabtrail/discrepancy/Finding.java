@@ -1,0 +1,52 @@
+package org.fabtrail.discrepancy;
+
+import org.fabtrail.custody.UnitKey;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * What a detector found: the rule, a key that names this finding and no other (so it is never opened twice), a
+ * severity, a summary for people, the units and organisations involved, the evidence (entry indexes) and details.
+ */
+public record Finding(String rule, String key, String severity, String summary, List<UnitKey> units,
+                      List<String> orgs, List<Long> evidence, Map<String, Object> details) {
+
+    public static final List<String> SEVERITIES = List.of("low", "medium", "high", "critical");
+
+    public Finding {
+        Objects.requireNonNull(rule);
+        Objects.requireNonNull(key);
+        if (!SEVERITIES.contains(severity)) {
+            throw new IllegalArgumentException("severity " + severity);
+        }
+        units = List.copyOf(new LinkedHashSet<>(units));
+        orgs = List.copyOf(new LinkedHashSet<>(orgs.stream().filter(Objects::nonNull).toList()));
+        evidence = List.copyOf(new LinkedHashSet<>(evidence));
+        details = details == null ? Map.of() : Map.copyOf(details);
+    }
+
+    /** The fields of its {@code discrepancy.open} entry. */
+    public Map<String, Object> payload() {
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put("rule", rule);
+        p.put("finding", key);
+        p.put("severity", severity);
+        p.put("summary", summary);
+        List<Map<String, Object>> u = new ArrayList<>();
+        for (UnitKey k : units) {
+            u.add(Map.of("manufacturer", k.manufacturer(), "serial", k.serial()));
+        }
+        p.put("units", u);
+        p.put("orgs", orgs);
+        p.put("evidence", evidence);
+        if (!details.isEmpty()) {
+            p.put("details", details);
+        }
+        return p;
+    }
+}

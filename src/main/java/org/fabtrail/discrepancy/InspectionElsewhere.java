@@ -1,0 +1,48 @@
+package org.fabtrail.discrepancy;
+
+import org.fabtrail.custody.Fact;
+
+import java.sql.Connection;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * An inspection that found the unit at a site other than its recorded site ({@code inspection-other-site}), or held
+ * by an organisation other than its recorded custodian ({@code inspection-other-custodian}).
+ */
+final class InspectionElsewhere implements Detector {
+
+    static final String SITE = "inspection-other-site";
+    static final String CUSTODIAN = "inspection-other-custodian";
+
+    @Override
+    public String rule() {
+        return SITE;
+    }
+
+    @Override
+    public List<Finding> detect(Fact fact, Connection c, DiscrepancySettings settings) {
+        if (!(fact instanceof Fact.Inspection i)) {
+            return List.of();
+        }
+        List<Finding> out = new ArrayList<>();
+        if (i.site() != null && !i.site().ref().equals(i.recordedSite().ref())) {
+            out.add(new Finding(SITE, SITE + ":" + i.index(), "high",
+                    i.inspector() + " found " + i.unit() + " at " + i.site().ref() + " (" + i.site().country()
+                            + "); the ledger records it at " + i.recordedSite().ref() + " ("
+                            + i.recordedSite().country() + ")",
+                    List.of(i.unit()), List.of(i.inspector(), i.recordedCustodian(), i.site().org()),
+                    List.of(i.index()), Map.of("foundSite", i.site().ref(), "recordedSite", i.recordedSite().ref())));
+        }
+        if (i.custodianFound() != null && !i.custodianFound().equals(i.recordedCustodian())) {
+            out.add(new Finding(CUSTODIAN, CUSTODIAN + ":" + i.index(), "high",
+                    i.inspector() + " found " + i.unit() + " held by " + i.custodianFound()
+                            + "; the ledger records " + i.recordedCustodian() + " as its custodian",
+                    List.of(i.unit()), List.of(i.inspector(), i.recordedCustodian(), i.custodianFound()),
+                    List.of(i.index()), Map.of("foundCustodian", i.custodianFound(), "recordedCustodian",
+                    i.recordedCustodian())));
+        }
+        return out;
+    }
+}

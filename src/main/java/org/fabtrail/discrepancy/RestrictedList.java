@@ -1,0 +1,306 @@
+package org.fabtrail.discrepancy;
+
+import org.fabtrail.custody.Csv;
+import org.fabtrail.custody.Fact;
+import org.fabtrail.custody.Screening;
+import org.fabtrail.ledger.BatchContext;
+import org.fabtrail.ledger.LedgerException;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.text.Normalizer;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Export-control screening. The operator imports a restricted-party list from CSV in the shape of public
+ * consolidated screening lists ({@code name,country,aliases,source_list,identifiers}; aliases separated by
+ * {@code ;}); a row with a name restricts that party, a row with only a country restricts every destination in that
+ * country. Names match after normalising case, accents, punctuation and legal-form words ("Acme Trading Co., Ltd."
+ * = "ACME TRADING"). A dispatch is screened on three rules — {@code restricted-party} (the receiving organisation's
+ * name or id), {@code restricted-destination} (the receiving site's country) and {@code export-without-licence}
+ * (a unit with an ECCN crossing a border without a licence reference) — and per rule the settings decide whether a
+ * match refuses the dispatch (422, nothing written) or lets it through to be flagged by {@link ScreeningDetector}.
+ */
+public final class RestrictedList implements Screening {
+
+    public static final String PARTY = "restricted-party";
+    public static final String DESTINATION = "restricted-destination";
+    public static final String NO_LICENCE = "export-without-licence";
+    public static final List<String> HEADER = List.of("name", "country", "aliases", "source_list", "identifiers");
+    public static final int MAX_ROWS = 100_000;
+
+    /** Legal-form and filler words dropped before names are compared. */
+    static final Set<String> LEGAL_FORMS = Set.of("inc", "incorporated", "corp", "corporation", "co", "company",
+            "ltd", "limited", "llc", "llp", "lp", "plc", "gmbh", "ag", "kg", "sa", "sas", "sarl", "srl", "spa", "bv",
+            "nv", "oy", "ab", "as", "asa", "aps", "pte", "pty", "kk", "jsc", "ojsc", "pjsc", "cjsc", "ooo", "zao",
+            "oao", "fze", "fzco", "fzc", "sdn", "bhd", "the");
+    private static final Pattern MARKS = Pattern.compile("\\p{M}+");
+    private static final Pattern NON_ALNUM = Pattern.compile("[^\\p{L}\\p{N}]+");
+    private static final Pattern COUNTRY = Pattern.compile("[A-Z]{2}");
+
+    /** One row of the list. */
+    public record Party(long id, String name, String country, List<String> aliases, String sourceList,
+                       String identifiers) {
+    }
+
+    /** A screening hit: the rule and the row that matched (null for export-without-licence). */
+    public record Match(String rule, Party party, String detail) {
+    }
+
+    private record Snapshot(Map<String, Party> byKey, Map<String, Party> countries, int size) {
+    }
+
+    private final DataSource dataSource;
+    private final Clock clock;
+    private final DiscrepancySettings settings;
+    private volatile Snapshot snapshot = new Snapshot(Map.of(), Map.of(), 0);
+
+    public RestrictedList(DataSource dataSource, Clock clock, DiscrepancySettings settings) {
+        this.dataSource = dataSource;
+        this.clock = clock;
+        this.settings = settings;
+    }
+
+    /** The normalised form names are compared in. */
+    public static String normalise(String name) {
+        if (name == null) {
+            return "";
+        }
+        String s = MARKS.matcher(Normalizer.normalize(name, Normalizer.Form.NFKD)).replaceAll("");
+        s = NON_ALNUM.matcher(s.toLowerCase(Locale.ROOT)).replaceAll(" ").trim();
+        List<String> words = new ArrayList<>();
+        for (String w : s.split(" ")) {
+            if (!w.isEmpty() && !LEGAL_FORMS.contains(w)) {
+                words.add(w);
+            }
+        }
+        return String.join(" ", words);
+    }
+
+    /** Reads the list from the database (at start, and after an import). */
+    public void reload() throws SQLException {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT id, name, country, aliases, source_list, identifiers, "
+                     + "match_keys FROM restricted_parties ORDER BY id");
+             ResultSet rs = ps.executeQuery()) {
+            Map<String, Party> byKey = new HashMap<>();
+            Map<String, Party> countries = new HashMap<>();
+            int n = 0;
+            while (rs.next()) {
+                Party p = new Party(rs.getLong(1), rs.getString(2), rs.getString(3),
+                        List.of((String[]) rs.getArray(4).getArray()), rs.getString(5), rs.getString(6));
+                n++;
+                if (p.name().isEmpty()) {
+                    countries.putIfAbsent(p.country(), p);
+                }
+                for (String k : (String[]) rs.getArray(7).getArray()) {
+                    byKey.putIfAbsent(k, p);
+                }
+            }
+            snapshot = new Snapshot(Map.copyOf(byKey), Map.copyOf(countries), n);
+        }
+    }
+
+    public int size() {
+        return snapshot.size();
+    }
+
+    /** A refused import: every problem with its row. Nothing was changed. */
+    public static final class ImportProblem extends Exception {
+        private final List<String> problems;
+
+        ImportProblem(List<String> problems) {
+            super(problems.size() + " problem(s): " + String.join("; ", problems.subList(0, Math.min(5, problems.size()))),
+                    null, false, false);
+            this.problems = List.copyOf(problems);
+        }
+
+        public List<String> problems() {
+            return problems;
+        }
+    }
+
+    /**
+     * Replaces the whole list with the CSV's rows, in one transaction; a file with any bad row changes nothing.
+     *
+     * @return how many rows the list now holds
+     */
+    public int importCsv(String text) throws ImportProblem, SQLException {
+        List<Csv.Record> records;
+        try {
+            records = Csv.records(text);
+        } catch (Csv.Unclosed e) {
+            throw new ImportProblem(List.of(e.getMessage()));
+        }
+        List<String> problems = new ArrayList<>();
+        if (records.isEmpty()) {
+            throw new ImportProblem(List.of("The file is empty; the first row must be the header "
+                    + String.join(",", HEADER)));
+        }
+        List<String> header = records.get(0).fields().stream().map(h -> h.trim().toLowerCase(Locale.ROOT)).toList();
+        if (!header.equals(HEADER)) {
+            throw new ImportProblem(List.of("The header must be exactly " + String.join(",", HEADER) + ", not "
+                    + String.join(",", header)));
+        }
+        if (records.size() - 1 > MAX_ROWS) {
+            throw new ImportProblem(List.of("The list has " + (records.size() - 1) + " rows; at most " + MAX_ROWS));
+        }
+        record Row(String name, String country, List<String> aliases, String source, String ids, List<String> keys) {
+        }
+        List<Row> rows = new ArrayList<>();
+        for (Csv.Record r : records.subList(1, records.size())) {
+            List<String> f = r.fields();
+            if (f.size() != HEADER.size()) {
+                problems.add("row " + r.line() + ": " + f.size() + " fields, expected " + HEADER.size());
+                continue;
+            }
+            String name = f.get(0).trim();
+            String country = f.get(1).trim().toUpperCase(Locale.ROOT);
+            List<String> aliases = new ArrayList<>();
+            for (String a : f.get(2).split(";")) {
+                if (!a.isBlank()) {
+                    aliases.add(a.trim());
+                }
+            }
+            String source = f.get(3).trim();
+            if (!country.isEmpty() && !COUNTRY.matcher(country).matches()) {
+                problems.add("row " + r.line() + ": country \"" + f.get(1) + "\" is not an ISO 3166-1 alpha-2 code");
+            }
+            if (name.isEmpty() && country.isEmpty()) {
+                problems.add("row " + r.line() + ": a row needs a name (a party) or a country (a destination)");
+            }
+            if (name.isEmpty() && !aliases.isEmpty()) {
+                problems.add("row " + r.line() + ": aliases without a name");
+            }
+            if (source.isEmpty()) {
+                problems.add("row " + r.line() + ": source_list is empty (name the list the row comes from)");
+            }
+            Set<String> keys = new LinkedHashSet<>();
+            if (!name.isEmpty()) {
+                keys.add(normalise(name));
+                aliases.forEach(a -> keys.add(normalise(a)));
+                keys.remove("");
+                if (keys.isEmpty()) {
+                    problems.add("row " + r.line() + ": the name \"" + name + "\" is only legal-form words");
+                }
+            }
+            rows.add(new Row(name, country.isEmpty() ? null : country, aliases, source, f.get(4).trim(),
+                    List.copyOf(keys)));
+        }
+        if (!problems.isEmpty()) {
+            throw new ImportProblem(problems);
+        }
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try (PreparedStatement del = c.prepareStatement("DELETE FROM restricted_parties");
+                 PreparedStatement ins = c.prepareStatement("INSERT INTO restricted_parties (name, country, aliases, "
+                         + "source_list, identifiers, match_keys, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+                del.executeUpdate();
+                Timestamp now = Timestamp.from(clock.instant());
+                for (Row r : rows) {
+                    ins.setString(1, r.name());
+                    ins.setString(2, r.country());
+                    ins.setArray(3, c.createArrayOf("text", r.aliases().toArray()));
+                    ins.setString(4, r.source());
+                    ins.setString(5, r.ids());
+                    ins.setArray(6, c.createArrayOf("text", r.keys().toArray()));
+                    ins.setTimestamp(7, now);
+                    ins.addBatch();
+                }
+                ins.executeBatch();
+                c.commit();
+            } catch (SQLException e) {
+                c.rollback();
+                throw e;
+            }
+        }
+        reload();
+        return rows.size();
+    }
+
+    /** The whole list, for the operator's page and export. */
+    public List<Party> all() throws SQLException {
+        List<Party> out = new ArrayList<>();
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT id, name, country, aliases, source_list, identifiers "
+                     + "FROM restricted_parties ORDER BY id");
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.add(new Party(rs.getLong(1), rs.getString(2), rs.getString(3),
+                        List.of((String[]) rs.getArray(4).getArray()), rs.getString(5), rs.getString(6)));
+            }
+        }
+        return out;
+    }
+
+    /** Every rule the dispatch hits. */
+    public List<Match> matches(Fact.Dispatch d) {
+        Snapshot s = snapshot;
+        List<Match> out = new ArrayList<>();
+        Party party = s.byKey().get(normalise(d.receiverName()));
+        if (party == null) {
+            party = s.byKey().get(normalise(d.receiver().replace('-', ' ')));
+        }
+        if (party != null) {
+            out.add(new Match(PARTY, party, "the receiver " + d.receiver() + " (\"" + d.receiverName()
+                    + "\") matches \"" + party.name() + "\" on " + party.sourceList()));
+        }
+        if (d.to() != null && d.to().country() != null && s.countries().containsKey(d.to().country())) {
+            Party c = s.countries().get(d.to().country());
+            out.add(new Match(DESTINATION, c, "the destination " + d.to().ref() + " is in " + d.to().country()
+                    + ", restricted on " + c.sourceList()));
+        }
+        if (d.licenceRef() == null && d.from() != null && d.to() != null && d.from().country() != null
+                && d.to().country() != null && !d.from().country().equals(d.to().country())) {
+            List<String> controlled = d.units().stream().filter(u -> u.eccn() != null).map(u -> u.key() + " ("
+                    + u.eccn() + ")").toList();
+            if (!controlled.isEmpty()) {
+                out.add(new Match(NO_LICENCE, null, d.from().country() + " to " + d.to().country() + " without a "
+                        + "licence reference, carrying " + String.join(", ", controlled.subList(0,
+                        Math.min(5, controlled.size()))) + (controlled.size() > 5 ? " and " + (controlled.size() - 5)
+                        + " more" : "")));
+            }
+        }
+        return out;
+    }
+
+    DiscrepancySettings.Action action(String rule) {
+        return switch (rule) {
+            case PARTY -> settings.restrictedParty();
+            case DESTINATION -> settings.restrictedCountry();
+            default -> settings.exportWithoutLicence();
+        };
+    }
+
+    @Override
+    public void screen(Fact.Dispatch dispatch, BatchContext context) {
+        for (Match m : matches(dispatch)) {
+            if (action(m.rule()) == DiscrepancySettings.Action.BLOCK) {
+                Map<String, Object> details = new LinkedHashMap<>();
+                details.put("rule", m.rule());
+                if (m.party() != null) {
+                    details.put("sourceList", m.party().sourceList());
+                    details.put("listed", m.party().name().isEmpty() ? m.party().country() : m.party().name());
+                }
+                throw new LedgerException(LedgerException.Kind.RULE, m.rule(), switch (m.rule()) {
+                    case PARTY -> "Restricted party";
+                    case DESTINATION -> "Restricted destination";
+                    default -> "Export licence required";
+                }, "Export-control screening refuses this dispatch: " + m.detail(), details, null);
+            }
+        }
+    }
+}

@@ -1,0 +1,31 @@
+package org.fabtrail.discrepancy;
+
+import org.fabtrail.custody.Fact;
+
+import java.sql.Connection;
+import java.util.List;
+import java.util.Map;
+
+/** A receipt that leaves units of the dispatch in transit: fewer units arrived than were sent. */
+final class ShortReceipt implements Detector {
+
+    static final String RULE = "short-receipt";
+
+    @Override
+    public String rule() {
+        return RULE;
+    }
+
+    @Override
+    public List<Finding> detect(Fact fact, Connection c, DiscrepancySettings settings) {
+        if (!(fact instanceof Fact.Receipt r) || r.stillInTransit().isEmpty()) {
+            return List.of();
+        }
+        return List.of(new Finding(RULE, RULE + ":" + r.index(), "medium",
+                r.receiver() + " received " + r.received().size() + " unit(s) of dispatch " + r.transfer() + " from "
+                        + r.sender() + "; " + r.stillInTransit().size() + " still missing",
+                r.stillInTransit(), List.of(r.sender(), r.receiver()), List.of(r.dispatchIdx(), r.index()),
+                Map.of("transfer", r.transfer().toString(), "received", r.received().size(),
+                        "missing", r.stillInTransit().size())));
+    }
+}

@@ -1,0 +1,223 @@
+package org.fabtrail.discrepancy;
+
+import org.fabtrail.custody.Fact;
+import org.fabtrail.custody.UnitKey;
+import org.fabtrail.ledger.LedgerException;
+import org.fabtrail.ledger.Receipt;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.sql.Connection;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static org.fabtrail.discrepancy.DiscrepancyFixture.ref;
+import static org.fabtrail.discrepancy.DiscrepancyFixture.rules;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Each detector firing and not firing, through the real sequencer on a real PostgreSQL: the entries that are the
+ * evidence are appended, the engine publishes, and the discrepancies projection holds exactly the expected findings.
+ */
+class DetectorsTest {
+
+    private static DiscrepancyFixture x;
+
+    @BeforeAll
+    static void setUp() {
+        x = new DiscrepancyFixture("detectors", DiscrepancySettings.DEFAULTS);
+    }
+
+    @AfterAll
+    static void tearDown() throws Exception {
+        x.assertRebuildIdentical();
+        x.close();
+    }
+
+    @Test
+    void aShortReceiptIsFlaggedAndAFullOneIsNot() throws Exception {
+        String a = x.unit("accelerator", null);
+        String b = x.unit("accelerator", null);
+        long start = x.mark();
+        UUID t = x.dispatch("fab", List.of(a, b), "dist", "ams", Map.of());
+        Receipt r = x.receive("dist", t, "ams", List.of(a));
+        List<DiscrepancyFixture.Row> rows = x.findings(start);
+        assertEquals(List.of("short-receipt"), rules(rows));
+        DiscrepancyFixture.Row f = rows.get(0);
+        assertEquals("medium", f.severity());
+        assertEquals("open", f.state());
+        assertEquals("operator", f.openedBy());
+        assertEquals(List.of("fab", "dist"), f.orgs());
+        assertTrue(has(f, b), f.units());
+        assertTrue(f.evidence().contains(r.index()), f.evidence().toString());
+
+        long next = x.mark();
+        x.receive("dist", t, "ams", List.of(b)); // the rest arrives: the dispatch closes, nothing new is flagged
+        String c = x.unit("accelerator", null);
+        UUID t2 = x.dispatch("fab", List.of(c), "dist", "ams", Map.of());
+        x.receive("dist", t2, "ams", List.of(c));
+        assertEquals(List.of(), x.findings(next));
+    }
+
+    @Test
+    void aReceiptAtAnotherSiteIsFlagged() throws Exception {
+        String a = x.unit("accelerator", null);
+        long start = x.mark();
+        UUID t = x.dispatch("fab", List.of(a), "dist", "ams", Map.of());
+        x.receive("dist", t, "rtm", List.of(a));
+        List<DiscrepancyFixture.Row> rows = x.findings(start);
+        assertEquals(List.of("receipt-other-site"), rules(rows));
+        assertEquals("low", rows.get(0).severity(), "same country: low");
+    }
+
+    @Test
+    void anInspectionElsewhereOrWithAnotherCustodianIsFlaggedAndAConsistentOneIsNot() throws Exception {
+        String a = x.unit("accelerator", null);
+        long start = x.mark();
+        x.inspect(a, Map.of("site", Map.of("org", "fab", "site", "fab-1"), "custodian", "fab"));
+        assertEquals(List.of(), x.findings(start));
+
+        long next = x.mark();
+        Receipt r = x.inspect(a, Map.of("site", Map.of("org", "dist", "site", "ams"), "custodian", "dist"));
+        List<DiscrepancyFixture.Row> rows = x.findings(next);
+        assertEquals(List.of("impossible-travel", "inspection-other-custodian", "inspection-other-site"), rules(rows));
+        rows.forEach(f -> assertTrue(f.evidence().contains(r.index())));
+        assertEquals(List.of("insp", "fab", "dist"), rows.stream().filter(f -> f.rule().equals("inspection-other-site"))
+                .findFirst().orElseThrow().orgs());
+    }
+
+    @Test
+    void impossibleTravelUsesDistanceWithCoordinatesAndCountriesWithout() throws Exception {
+        String a = x.unit("accelerator", null);
+        x.inspect(a, Map.of("site", Map.of("org", "dc2", "site", "fra")));
+        long start = x.mark();
+        // both German sites have no coordinates: same country, not impossible (but not the recorded site)
+        x.inspect(a, Map.of("site", Map.of("org", "dc2", "site", "ber")));
+        assertEquals(List.of("inspection-other-site"), rules(x.findings(start)));
+        long next = x.mark();
+        // Berlin (no coordinates) to Amsterdam within minutes: two countries, closer than 6 hours
+        x.inspect(a, Map.of("site", Map.of("org", "dist", "site", "ams")));
+        assertEquals(List.of("impossible-travel", "inspection-other-site"), rules(x.findings(next)));
+
+        // the detector itself, with times far enough apart: Amsterdam to Virginia in 12 hours is possible, in 1 not
+        ImpossibleTravel d = new ImpossibleTravel();
+        Fact.Place east = new Fact.Place("dc", "dc-east", "US", 39.04, -77.49);
+        try (Connection c = x.f.dataSource.getConnection()) {
+            Instant last = Instant.now();
+            assertEquals(0, d.detect(inspection(a, east, last.plus(Duration.ofHours(12))), c,
+                    DiscrepancySettings.DEFAULTS).size());
+            List<Finding> found = d.detect(inspection(a, east, last.plus(Duration.ofHours(1))), c,
+                    DiscrepancySettings.DEFAULTS);
+            assertEquals(1, found.size());
+            assertTrue(found.get(0).summary().contains("km"), found.get(0).summary());
+        }
+        double km = ImpossibleTravel.distanceKm(new Fact.Place("a", "a", "NL", 52.37, 4.90), east);
+        assertEquals(6230, km, 60, "Amsterdam to Ashburn");
+    }
+
+    private static boolean has(DiscrepancyFixture.Row r, String serial) {
+        return r.units().contains("\"serial\": \"" + serial + "\"");
+    }
+
+    private static Fact.Inspection inspection(String serial, Fact.Place site, Instant at) {
+        return new Fact.Inspection(Long.MAX_VALUE / 2, at, "insp", new UnitKey("fab", serial), site, null, "fab",
+                new Fact.Place("fab", "fab-1", "TW", 24.78, 120.99), "consistent", null, List.of(), "", null, List.of(),
+                null);
+    }
+
+    @Test
+    void activityOnALostUnitIsFlaggedAndStopsOnceRecovered() throws Exception {
+        String a = x.unit("accelerator", null);
+        x.append("fab", "unit.status", Map.of("unit", ref("fab", a), "status", "stolen", "reason", "truck hijacked"));
+        long start = x.mark();
+        Receipt r = x.inspect(a, Map.of());
+        List<DiscrepancyFixture.Row> rows = x.findings(start);
+        assertEquals(List.of("activity-after-loss"), rules(rows));
+        assertEquals(List.of(r.index()), rows.get(0).evidence());
+        x.append("fab", "unit.status", Map.of("unit", ref("fab", a), "status", "recovered", "reason", "found"));
+        long next = x.mark();
+        x.inspect(a, Map.of());
+        assertEquals(List.of(), x.findings(next));
+    }
+
+    @Test
+    void componentsFoundElsewhereOrMissingAreFlagged() throws Exception {
+        String server = x.unit("server", "4A090.a");
+        String other = x.unit("server", "4A090.a");
+        String g1 = x.unit("accelerator", "3A090.a");
+        String g2 = x.unit("accelerator", "3A090.a");
+        String g3 = x.unit("accelerator", "3A090.a");
+        String loose = x.unit("accelerator", "3A090.a");
+        x.append("fab", "unit.assemble", Map.of("parent", ref("fab", server), "components",
+                List.of(ref("fab", g1), ref("fab", g2))));
+        x.append("fab", "unit.assemble", Map.of("parent", ref("fab", other), "components", List.of(ref("fab", g3))));
+        long start = x.mark();
+        x.inspect(server, Map.of("components", List.of(ref("fab", g1), ref("fab", g2))));
+        assertEquals(List.of(), x.findings(start), "the recorded components: nothing to flag");
+
+        long next = x.mark();
+        x.inspect(server, Map.of("components", List.of(ref("fab", g1), ref("fab", g3), ref("fab", loose))));
+        List<DiscrepancyFixture.Row> rows = x.findings(next);
+        assertEquals(List.of("component-elsewhere", "component-elsewhere", "component-missing"), rules(rows));
+        assertTrue(rows.stream().anyMatch(r -> has(r, other) && has(r, g3)), rows.toString());
+        assertTrue(rows.stream().anyMatch(r -> r.rule().equals("component-missing") && has(r, g2)), rows.toString());
+    }
+
+    @Test
+    void attestationFailuresAndClonedIdentitiesAreFlagged() {
+        AttestationFailed d = new AttestationFailed();
+        UnitKey unit = new UnitKey("fab", "GPU-1");
+        UnitKey twin = new UnitKey("fab", "GPU-2");
+        Fact.Place site = new Fact.Place("fab", "fab-1", "TW", null, null);
+        Fact.Inspection failed = new Fact.Inspection(10, Instant.now(), "insp", unit, site, null, "fab", site,
+                "consistent", "fail", List.of("challenge-used", "certificate-not-registered"), "", twin, List.of(), null);
+        List<Finding> found = d.detect(failed, null, DiscrepancySettings.DEFAULTS);
+        assertEquals(List.of("attestation-failed", "identity-on-two-serials"), found.stream().map(Finding::rule).toList());
+        assertEquals(List.of("challenge-used", "certificate-not-registered"), found.get(0).details().get("reasons"));
+        assertEquals(List.of(unit, twin), found.get(1).units());
+        Fact.Inspection passed = new Fact.Inspection(11, Instant.now(), "insp", unit, site, null, "fab", site,
+                "consistent", "pass", List.of(), "", null, List.of(), null);
+        assertEquals(List.of(), d.detect(passed, null, DiscrepancySettings.DEFAULTS));
+        Fact.Inspection none = new Fact.Inspection(12, Instant.now(), "insp", unit, site, null, "fab", site,
+                "consistent", null, List.of(), "", null, List.of(), null);
+        assertEquals(List.of(), d.detect(none, null, DiscrepancySettings.DEFAULTS));
+    }
+
+    @Test
+    void anOverdueDispatchIsFlaggedOnceAndOneStillOnTimeIsNot() throws Exception {
+        String late = x.unit("accelerator", null);
+        String onTime = x.unit("accelerator", null);
+        long start = x.mark();
+        UUID t = x.dispatch("fab", List.of(late), "dist", "ams",
+                Map.of("expectedArrival", Instant.now().minus(Duration.ofDays(2)).truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString()));
+        x.dispatch("fab", List.of(onTime), "dist", "ams",
+                Map.of("expectedArrival", Instant.now().plus(Duration.ofDays(5)).truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString()));
+        assertEquals(List.of(), x.findings(start), "not an entry's fact: only the scheduled check finds it");
+        assertEquals(1, x.engine.scanOverdue());
+        assertEquals(0, x.engine.scanOverdue(), "found once");
+        List<DiscrepancyFixture.Row> rows = x.findings(start);
+        assertEquals(List.of("transfer-overdue"), rules(rows));
+        assertEquals("transfer-overdue:" + t, rows.get(0).finding());
+        assertEquals(0, x.engine.publish(), "published once");
+    }
+
+    @Test
+    void aFindingIsNeverOpenedTwice() throws Exception {
+        String a = x.unit("accelerator", null);
+        String b = x.unit("accelerator", null);
+        long start = x.mark();
+        UUID t = x.dispatch("fab", List.of(a, b), "dist", "ams", Map.of());
+        x.receive("dist", t, "ams", List.of(a));
+        DiscrepancyFixture.Row f = x.findings(start).get(0);
+        LedgerException e = x.refused("insp", "discrepancy.open", Map.of("rule", "short-receipt", "finding",
+                f.finding(), "severity", "low", "summary", "again", "units", List.of(), "orgs", List.of("dist"),
+                "evidence", List.of()));
+        assertEquals("finding-exists", e.code());
+        assertEquals(LedgerException.Kind.CONFLICT, e.kind());
+    }
+}

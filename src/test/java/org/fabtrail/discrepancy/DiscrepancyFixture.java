@@ -1,0 +1,199 @@
+package org.fabtrail.discrepancy;
+
+import org.fabtrail.crypto.SignatureAlgorithm;
+import org.fabtrail.crypto.SigningKey;
+import org.fabtrail.custody.ProjectionRebuild;
+import org.fabtrail.ledger.Envelope;
+import org.fabtrail.ledger.LedgerException;
+import org.fabtrail.ledger.Receipt;
+import org.fabtrail.testing.LedgerFixture;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A log with the discrepancy engine attached, as the server wires it: organisations in several countries, sites
+ * with and without coordinates, and helpers for the custody entries the detectors watch.
+ */
+final class DiscrepancyFixture implements AutoCloseable {
+
+    final LedgerFixture f;
+    final DiscrepancyEngine engine;
+    final RestrictedList restricted;
+    final Map<String, SigningKey> keys = new HashMap<>();
+    private int serials;
+
+    DiscrepancyFixture(String name, DiscrepancySettings settings) {
+        f = new LedgerFixture(name);
+        restricted = new RestrictedList(f.dataSource, f.clock, settings);
+        engine = new DiscrepancyEngine(f.dataSource, f.clock, settings, restricted);
+        f.policy.observe(engine);
+        f.policy.screening(restricted);
+        engine.publishTo(f.ledger, f.operator);
+        f.genesis();
+        onboard("fab", "TW", "manufacturer");
+        onboard("dist", "NL", "distributor");
+        onboard("dc", "US", "datacenter");
+        onboard("dc2", "DE", "datacenter");
+        onboard("insp", "US", "inspector");
+        onboard("reg", "BE", "regulator");
+        site("fab", "fab-1", "TW", 24.78, 120.99);
+        site("dist", "ams", "NL", 52.37, 4.90);
+        site("dist", "rtm", "NL", 51.92, 4.48);
+        site("dc", "dc-east", "US", 39.04, -77.49);
+        site("dc", "dc-west", "US", 37.37, -121.92);
+        site("dc2", "fra", "DE", null, null);
+        site("dc2", "ber", "DE", null, null);
+    }
+
+    void onboard(String org, String country, String role) {
+        onboard(org, "Org " + org, country, role);
+    }
+
+    void onboard(String org, String name, String country, String role) {
+        f.append(f.operator.sign("org.register", Map.of("org", org, "name", name, "country", country,
+                "roles", List.of(role))));
+        SigningKey k = SigningKey.generate(SignatureAlgorithm.ED25519);
+        f.append(f.keyAdd(org, k));
+        keys.put(org, k);
+    }
+
+    void site(String org, String site, String country, Double lat, Double lon) {
+        Map<String, Object> p = new LinkedHashMap<>(Map.of("site", site, "name", site, "country", country,
+                "address", "1 Main St"));
+        if (lat != null) {
+            p.put("latitude", lat);
+            p.put("longitude", lon);
+        }
+        append(org, "site.register", p);
+    }
+
+    Envelope entry(String org, String type, Map<String, Object> fields) {
+        return f.signed(keys.get(org), org, type, fields);
+    }
+
+    Receipt append(String org, String type, Map<String, Object> fields) {
+        return f.append(entry(org, type, fields));
+    }
+
+    LedgerException refused(String org, String type, Map<String, Object> fields) {
+        return assertThrows(LedgerException.class, () -> append(org, type, fields));
+    }
+
+    static Map<String, Object> ref(String m, String s) {
+        return Map.of("manufacturer", m, "serial", s);
+    }
+
+    /** Registers a unit at fab-1 and returns its serial. */
+    String unit(String kind, String eccn) {
+        String serial = "U-" + (++serials);
+        Map<String, Object> p = new LinkedHashMap<>(Map.of("serial", serial, "kind", kind, "model", "H200-SXM",
+                "site", "fab-1"));
+        if (eccn != null) {
+            p.put("eccn", eccn);
+        }
+        append("fab", "unit.register", p);
+        return serial;
+    }
+
+    /** Dispatches the fab's units; returns the dispatch id. */
+    UUID dispatch(String from, List<String> serials, String to, String toSite, Map<String, Object> extra) {
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put("units", serials.stream().map(s -> ref("fab", s)).toList());
+        p.put("to", to);
+        p.put("toSite", toSite);
+        p.putAll(extra);
+        Envelope e = entry(from, "transfer.dispatch", p);
+        f.append(e);
+        return e.id();
+    }
+
+    Receipt receive(String org, UUID transfer, String site, List<String> serials) {
+        return append(org, "transfer.receive", Map.of("transfer", transfer.toString(), "site", site,
+                "units", serials.stream().map(s -> ref("fab", s)).toList()));
+    }
+
+    Receipt inspect(String serial, Map<String, Object> extra) {
+        Map<String, Object> p = new LinkedHashMap<>(Map.of("unit", ref("fab", serial), "result", "consistent",
+                "notes", "checked on site"));
+        p.putAll(extra);
+        return append("insp", "unit.inspect", p);
+    }
+
+    /** Publishes waiting findings and returns the discrepancies opened since {@code sinceIdx}, by rule. */
+    List<Row> findings(long sinceIdx) throws SQLException {
+        engine.publish();
+        List<Row> out = new ArrayList<>();
+        try (Connection c = f.dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT id, rule, finding, severity, state, units::text, orgs, "
+                     + "evidence, opened_by, opened_idx FROM discrepancies WHERE opened_idx > ? ORDER BY opened_idx")) {
+            ps.setLong(1, sinceIdx);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new Row(rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3), rs.getString(4),
+                            rs.getString(5), rs.getString(6), List.of((String[]) rs.getArray(7).getArray()),
+                            List.of((Long[]) rs.getArray(8).getArray()), rs.getString(9), rs.getLong(10)));
+                }
+            }
+        }
+        return out;
+    }
+
+    record Row(UUID id, String rule, String finding, String severity, String state, String units, List<String> orgs,
+               List<Long> evidence, String openedBy, long openedIdx) {
+    }
+
+    /** Publishes what earlier steps found and returns the log size: findings opened after it are the next step's. */
+    long mark() throws SQLException {
+        engine.publish();
+        return f.ledger.head().size();
+    }
+
+    static List<String> rules(List<Row> rows) {
+        return rows.stream().map(Row::rule).sorted().toList();
+    }
+
+    void assertRebuildIdentical() throws SQLException {
+        try (Connection c = f.dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                ProjectionRebuild.Result r = new ProjectionRebuild(f.devices).rebuild(c, x -> {
+                });
+                assertTrue(r.identical(), "rebuild differs in " + r.differing());
+            } finally {
+                c.rollback();
+            }
+        }
+    }
+
+    static Instant now() {
+        return Instant.now();
+    }
+
+    void assertCount(String table, long expected) throws SQLException {
+        try (Connection c = f.dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM " + table);
+             ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            assertEquals(expected, rs.getLong(1), table);
+        }
+    }
+
+    @Override
+    public void close() {
+        f.close();
+    }
+}
