@@ -43,18 +43,25 @@ public final class UnitBundles {
             }
         }
         List<LedgerStore.StoredEntry> entries = store.entriesAt(c, indexes);
+        Set<String> keyIds = new LinkedHashSet<>();
+        for (LedgerStore.StoredEntry e : entries) {
+            keyIds.add(e.keyId());
+        }
+        return new Bundle(queries.unit(c, unit).orElseThrow(), cp.note(), size, proven(c, entries, size),
+                queries.keys(c, null, List.copyOf(keyIds)));
+    }
+
+    /** The entries with their inclusion proofs against the tree of {@code size} (read from stored nodes at once). */
+    public List<Entry> proven(Connection c, List<LedgerStore.StoredEntry> entries, long size) throws SQLException {
         Set<NodeId> plan = new HashSet<>();
         for (LedgerStore.StoredEntry e : entries) {
             plan.addAll(Proofs.inclusionNodes(e.index(), size));
         }
         var source = LedgerStore.source(store.nodes(c, plan));
         List<Entry> out = new ArrayList<>(entries.size());
-        Set<String> keyIds = new LinkedHashSet<>();
         for (LedgerStore.StoredEntry e : entries) {
             out.add(new Entry(e.index(), e.leaf(), e.leafHash(), Proofs.inclusion(e.index(), size, source)));
-            keyIds.add(e.keyId());
         }
-        return new Bundle(queries.unit(c, unit).orElseThrow(), cp.note(), size, out,
-                queries.keys(c, null, List.copyOf(keyIds)));
+        return out;
     }
 }

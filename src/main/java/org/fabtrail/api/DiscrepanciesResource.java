@@ -1,0 +1,398 @@
+package org.fabtrail.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.fabtrail.api.auth.Authenticator;
+import org.fabtrail.api.auth.Caller;
+import org.fabtrail.custody.Csv;
+import org.fabtrail.custody.UnitKey;
+import org.fabtrail.discrepancy.DiscrepancyEngine;
+import org.fabtrail.discrepancy.DiscrepancyQueries;
+import org.fabtrail.discrepancy.Finding;
+import org.fabtrail.discrepancy.RestrictedList;
+import org.fabtrail.discrepancy.Webhooks;
+import org.fabtrail.ledger.EnvelopeParser;
+import org.fabtrail.ledger.Ledger;
+import org.fabtrail.ledger.LedgerException;
+import org.fabtrail.ledger.LedgerStore;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Findings (discrepancies): the filtered list with cursor pagination, one finding with its history, a CSV export,
+ * and the report with the inclusion proofs of its evidence. The workflow itself (notes, state changes, resolution)
+ * is entries: {@code discrepancy.note} and {@code discrepancy.resolve} through POST /api/v1/entries. Inspectors,
+ * regulators and the operator see every finding; an organisation sees those that name it. Also the organisation's
+ * webhooks and the operator's restricted-party list.
+ */
+@Path("/api/v1")
+@Tag(name = "Discrepancies")
+@Produces(MediaType.APPLICATION_JSON)
+public class DiscrepanciesResource {
+
+    public static final int MAX_PAGE = 500;
+    public static final int MAX_EXPORT = 50_000;
+
+    @Inject
+    Authenticator auth;
+    @Inject
+    Ledger ledger;
+    @Inject
+    LedgerStore store;
+    @Inject
+    Webhooks webhooks;
+    @Inject
+    RestrictedList restricted;
+
+    private final DiscrepancyQueries queries = new DiscrepancyQueries();
+
+    @JsonPropertyOrder({"id", "rule", "severity", "state", "outcome", "summary", "finding", "units", "orgs",
+            "evidence", "details", "openedIndex", "openedAt", "openedBy", "updatedIndex", "updatedAt", "history"})
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record DiscrepancyView(String id, String rule, String severity, String state, String outcome, String summary,
+                                  String finding, List<Map<String, String>> units, List<String> orgs,
+                                  List<Long> evidence, Map<String, Object> details, long openedIndex, String openedAt,
+                                  String openedBy, long updatedIndex, String updatedAt, List<EventView> history) {
+        static DiscrepancyView from(DiscrepancyQueries.Discrepancy d, List<DiscrepancyQueries.Event> events) {
+            return new DiscrepancyView(d.id().toString(), d.rule(), d.severity(), d.state(), d.outcome(), d.summary(),
+                    d.finding(), d.units().stream().map(u -> Map.of("manufacturer", u.manufacturer(), "serial",
+                    u.serial())).toList(), d.orgs(), d.evidence(), d.details().isEmpty() ? null : d.details(),
+                    d.openedIdx(), d.openedAt().toString(), d.openedBy(), d.updatedIdx(), d.updatedAt().toString(),
+                    events == null ? null : events.stream().map(EventView::from).toList());
+        }
+    }
+
+    @JsonPropertyOrder({"index", "time", "actor", "kind", "state", "note", "outcome", "evidence"})
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record EventView(long index, String time, String actor, String kind, String state, String note,
+                            String outcome, List<Long> evidence) {
+        static EventView from(DiscrepancyQueries.Event e) {
+            return new EventView(e.index(), e.at().toString(), e.actor(), e.kind(), e.state(), e.note(), e.outcome(),
+                    e.evidence());
+        }
+    }
+
+    /** Parses the list filters, refusing bad values clearly (400). */
+    public static DiscrepancyQueries.Filter filter(String rule, String severity, String state, String org,
+                                                   String manufacturer, String serial, String from, String to) {
+        if (notEmpty(rule) && !DiscrepancyEngine.RULES.contains(rule) && !EnvelopeParser.SLUG.matcher(rule).matches()) {
+            throw bad("rule", "rule must be a rule id such as short-receipt");
+        }
+        if (notEmpty(severity) && !Finding.SEVERITIES.contains(severity)) {
+            throw bad("severity", "severity must be one of " + String.join(", ", Finding.SEVERITIES));
+        }
+        if (notEmpty(state) && !DiscrepancyQueries.STATES.contains(state) && !"unresolved".equals(state)) {
+            throw bad("state", "state must be one of " + String.join(", ", DiscrepancyQueries.STATES)
+                    + " or unresolved");
+        }
+        if (notEmpty(org) && !EnvelopeParser.SLUG.matcher(org).matches()) {
+            throw bad("org", "org must be an organisation id");
+        }
+        UnitKey unit = null;
+        if (notEmpty(manufacturer) || notEmpty(serial)) {
+            if (!notEmpty(manufacturer) || !notEmpty(serial) || !EnvelopeParser.SLUG.matcher(manufacturer).matches()
+                    || !UnitKey.SERIAL.matcher(serial).matches()) {
+                throw bad("serial", "filter by unit with both manufacturer and serial");
+            }
+            unit = new UnitKey(manufacturer, serial);
+        }
+        return new DiscrepancyQueries.Filter(emptyToNull(rule), emptyToNull(severity), emptyToNull(state),
+                emptyToNull(org), unit, time(from, "from"), time(to, "to"));
+    }
+
+    private static Instant time(String s, String name) {
+        if (!notEmpty(s)) {
+            return null;
+        }
+        try {
+            return s.length() == 10 ? java.time.LocalDate.parse(s).atStartOfDay(java.time.ZoneOffset.UTC).toInstant()
+                    : Instant.parse(s);
+        } catch (DateTimeParseException e) {
+            throw bad(name, name + " must be a date (2026-11-27) or an RFC 3339 UTC time, not \"" + s + "\"");
+        }
+    }
+
+    private static boolean notEmpty(String s) {
+        return s != null && !s.isEmpty();
+    }
+
+    private static String emptyToNull(String s) {
+        return notEmpty(s) ? s : null;
+    }
+
+    private static LedgerException bad(String parameter, String detail) {
+        return new LedgerException(LedgerException.Kind.MALFORMED, "invalid-parameter", "Invalid parameter", detail,
+                Map.of("parameter", parameter), null);
+    }
+
+    static UUID id(String id) {
+        try {
+            UUID u = UUID.fromString(id);
+            if (u.toString().equals(id)) {
+                return u;
+            }
+        } catch (IllegalArgumentException ignored) {
+            // fall through
+        }
+        throw notFound(id);
+    }
+
+    static LedgerException notFound(String id) {
+        return new LedgerException(LedgerException.Kind.NOT_FOUND, "discrepancy-not-found", "No such discrepancy",
+                "No discrepancy " + id + " that you may see");
+    }
+
+    @GET
+    @Path("discrepancies")
+    @Operation(summary = "Findings you may see, newest first, filtered, with cursor pagination")
+    public Views.Page<DiscrepancyView> list(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
+                                            @QueryParam("rule") String rule, @QueryParam("severity") String severity,
+                                            @QueryParam("state") String state, @QueryParam("org") String org,
+                                            @QueryParam("manufacturer") String manufacturer,
+                                            @QueryParam("serial") String serial, @QueryParam("from") String from,
+                                            @QueryParam("to") String to, @QueryParam("after") String after,
+                                            @QueryParam("limit") String limit) {
+        Caller caller = auth.caller(authorization).require(Caller.READ);
+        DiscrepancyQueries.Filter f = filter(rule, severity, state, org, manufacturer, serial, from, to);
+        int n = Paging.limit(limit, 100, MAX_PAGE);
+        long cursor = Paging.indexCursor(after);
+        return ledger.read(c -> {
+            List<DiscrepancyQueries.Discrepancy> rows = queries.list(c, f, UnitsResource.visibleTo(caller),
+                    cursor < 0 ? null : cursor, n + 1);
+            List<DiscrepancyView> items = rows.subList(0, Math.min(n, rows.size())).stream()
+                    .map(d -> DiscrepancyView.from(d, null)).toList();
+            String next = rows.size() > n ? Long.toString(rows.get(n - 1).openedIdx()) : null;
+            return new Views.Page<>(items, next);
+        });
+    }
+
+    @GET
+    @Path("discrepancies/export")
+    @Produces("text/csv")
+    @Operation(summary = "The filtered findings as CSV (same filters as the list, up to 50,000 rows)")
+    public Response export(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
+                           @QueryParam("rule") String rule, @QueryParam("severity") String severity,
+                           @QueryParam("state") String state, @QueryParam("org") String org,
+                           @QueryParam("manufacturer") String manufacturer, @QueryParam("serial") String serial,
+                           @QueryParam("from") String from, @QueryParam("to") String to) {
+        Caller caller = auth.caller(authorization).require(Caller.READ);
+        DiscrepancyQueries.Filter f = filter(rule, severity, state, org, manufacturer, serial, from, to);
+        String csv = ledger.read(c -> csv(queries.list(c, f, UnitsResource.visibleTo(caller), null, MAX_EXPORT)));
+        return Response.ok(csv, "text/csv; charset=utf-8")
+                .header("Content-Disposition", "attachment; filename=\"discrepancies.csv\"").build();
+    }
+
+    public static final List<String> CSV_HEADER = List.of("id", "opened_at", "opened_index", "rule", "severity",
+            "state", "outcome", "units", "orgs", "evidence", "summary");
+
+    /** The CSV export (also the web UI's). */
+    public static String csv(List<DiscrepancyQueries.Discrepancy> rows) {
+        StringBuilder b = new StringBuilder(Csv.line(CSV_HEADER));
+        for (DiscrepancyQueries.Discrepancy d : rows) {
+            b.append(Csv.line(List.of(d.id().toString(), d.openedAt().toString(), Long.toString(d.openedIdx()),
+                    d.rule(), d.severity(), d.state(), d.outcome() == null ? "" : d.outcome(),
+                    String.join(" ", d.units().stream().map(UnitKey::toString).toList()), String.join(" ", d.orgs()),
+                    String.join(" ", d.evidence().stream().map(String::valueOf).toList()), d.summary())));
+        }
+        return b.toString();
+    }
+
+    @GET
+    @Path("discrepancies/{id}")
+    @Operation(summary = "One finding with its history (every open, note and resolve entry)")
+    public DiscrepancyView get(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
+                               @PathParam("id") String id) {
+        Caller caller = auth.caller(authorization).require(Caller.READ);
+        UUID u = id(id);
+        return ledger.read(c -> {
+            DiscrepancyQueries.Discrepancy d = queries.get(c, u, UnitsResource.visibleTo(caller))
+                    .orElseThrow(() -> notFound(id));
+            return DiscrepancyView.from(d, queries.events(c, u));
+        });
+    }
+
+    @JsonPropertyOrder({"discrepancy", "checkpoint", "logKey", "entries"})
+    public record Report(DiscrepancyView discrepancy, String checkpoint, String logKey, List<ReportEntry> entries) {
+    }
+
+    /** An entry of the report: the evidence and the finding's own entries, each with its proof. */
+    @JsonPropertyOrder({"index", "role", "leaf", "leafHash", "inclusionProof"})
+    public record ReportEntry(long index, String role, String leaf, String leafHash, List<String> inclusionProof) {
+    }
+
+    @GET
+    @Path("discrepancies/{id}/report")
+    @Operation(summary = "The report a regulator files: the finding, its history, and the evidence and history "
+            + "entries as leaf bytes with inclusion proofs against one checkpoint")
+    public Report report(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, @PathParam("id") String id) {
+        Caller caller = auth.caller(authorization).require(Caller.READ);
+        UUID u = id(id);
+        return ledger.read(c -> report(c, u, UnitsResource.visibleTo(caller)).orElseThrow(() -> notFound(id)));
+    }
+
+    @Inject
+    org.fabtrail.ledger.CheckpointSigner signer;
+
+    /** The report (also the web UI's printable page). */
+    public java.util.Optional<Report> report(Connection c, UUID id, String visibleTo) throws SQLException {
+        var found = queries.get(c, id, visibleTo);
+        if (found.isEmpty()) {
+            return java.util.Optional.empty();
+        }
+        List<DiscrepancyQueries.Event> events = queries.events(c, id);
+        LedgerStore.StoredCheckpoint cp = store.latestCheckpoint(c).orElseThrow();
+        java.util.Map<Long, String> roles = new java.util.LinkedHashMap<>();
+        for (long idx : found.get().evidence()) {
+            roles.putIfAbsent(idx, "evidence");
+        }
+        for (DiscrepancyQueries.Event e : events) {
+            roles.putIfAbsent(e.index(), e.kind());
+        }
+        List<Long> indexes = roles.keySet().stream().filter(i -> i < cp.treeSize()).toList();
+        List<ReportEntry> entries = new ArrayList<>();
+        for (org.fabtrail.custody.UnitBundles.Entry e : new org.fabtrail.custody.UnitBundles(store)
+                .proven(c, store.entriesAt(c, indexes), cp.treeSize())) {
+            entries.add(new ReportEntry(e.index(), roles.get(e.index()),
+                    java.util.Base64.getEncoder().encodeToString(e.leaf()), HexFormat.of().formatHex(e.leafHash()),
+                    e.inclusionProof().stream().map(HexFormat.of()::formatHex).toList()));
+        }
+        return java.util.Optional.of(new Report(DiscrepancyView.from(found.get(), events), cp.note(), signer.vkey(),
+                entries));
+    }
+
+    // ------------------------------------------------------------------------------------------- webhooks
+
+    public record WebhookRequest(String url) {
+    }
+
+    @JsonPropertyOrder({"id", "org", "url", "active", "createdAt", "createdBy", "secret"})
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record WebhookView(String id, String org, String url, boolean active, String createdAt, String createdBy,
+                              String secret) {
+        static WebhookView from(Webhooks.Hook h, String secret) {
+            return new WebhookView(h.id().toString(), h.org(), h.url(), h.active(), h.createdAt().toString(),
+                    h.createdBy(), secret);
+        }
+    }
+
+    @POST
+    @Path("orgs/{org}/webhooks")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Register a webhook for the findings that name the organisation; the answer shows the "
+            + "HMAC secret once")
+    public Response addWebhook(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
+                               @PathParam("org") String org, WebhookRequest request) {
+        Caller caller = auth.caller(authorization).require(Caller.ADMIN).requireOrg(org);
+        if (request == null || request.url() == null) {
+            throw bad("url", "the body must be {\"url\": \"https://...\"}");
+        }
+        try {
+            Webhooks.checkUrl(request.url());
+        } catch (IllegalArgumentException e) {
+            throw new LedgerException(LedgerException.Kind.RULE, "invalid-webhook-url", "Invalid webhook URL",
+                    e.getMessage(), Map.of("field", "url"), null);
+        }
+        Webhooks.Registered r = ledger.read(c -> webhooks.register(org, request.url(),
+                caller.isOperator() ? "operator" : "token:" + caller.tokenId()));
+        return Response.status(201).entity(WebhookView.from(r.hook(), r.secret())).build();
+    }
+
+    @GET
+    @Path("orgs/{org}/webhooks")
+    @Operation(summary = "The organisation's webhooks")
+    public List<WebhookView> webhooks(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
+                                      @PathParam("org") String org) {
+        auth.caller(authorization).require(Caller.READ).requireOrg(org);
+        return ledger.read(c -> webhooks.hooks(org).stream().map(h -> WebhookView.from(h, null)).toList());
+    }
+
+    @DELETE
+    @Path("orgs/{org}/webhooks/{id}")
+    @Operation(summary = "Stop a webhook (its delivery log is kept)")
+    public Response deleteWebhook(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
+                                  @PathParam("org") String org, @PathParam("id") String id) {
+        auth.caller(authorization).require(Caller.ADMIN).requireOrg(org);
+        UUID u;
+        try {
+            u = UUID.fromString(id);
+        } catch (IllegalArgumentException e) {
+            throw new LedgerException(LedgerException.Kind.NOT_FOUND, "webhook-not-found", "No such webhook",
+                    "No active webhook " + id + " of " + org);
+        }
+        boolean done = ledger.read(c -> webhooks.deactivate(org, u));
+        if (!done) {
+            throw new LedgerException(LedgerException.Kind.NOT_FOUND, "webhook-not-found", "No such webhook",
+                    "No active webhook " + id + " of " + org);
+        }
+        return Response.noContent().build();
+    }
+
+    @GET
+    @Path("orgs/{org}/webhooks/deliveries")
+    @Operation(summary = "The delivery log of the organisation's webhooks, newest first (last 200)")
+    public List<Webhooks.Delivery> deliveries(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
+                                              @PathParam("org") String org) {
+        auth.caller(authorization).require(Caller.READ).requireOrg(org);
+        return ledger.read(c -> webhooks.deliveries(org, 200));
+    }
+
+    // ------------------------------------------------------------------------------------ restricted list
+
+    @JsonPropertyOrder({"rows", "sourceLists"})
+    public record ImportResult(int rows, List<String> sourceLists) {
+    }
+
+    @PUT
+    @Path("admin/restricted-parties")
+    @Consumes({"text/csv", MediaType.TEXT_PLAIN})
+    @Operation(summary = "Replace the restricted-party list with a CSV (name,country,aliases,source_list,identifiers); "
+            + "a file with any bad row is refused whole")
+    public ImportResult importList(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, String body) {
+        auth.caller(authorization).require(Caller.ADMIN).requireOperator();
+        try {
+            int rows = restricted.importCsv(body == null ? "" : body);
+            List<String> lists = ledger.read(c -> restricted.all().stream().map(RestrictedList.Party::sourceList)
+                    .distinct().toList());
+            return new ImportResult(rows, lists);
+        } catch (RestrictedList.ImportProblem e) {
+            throw new LedgerException(LedgerException.Kind.RULE, "invalid-restricted-list", "Invalid restricted list",
+                    "The list was not imported (the old one stays): " + e.getMessage(),
+                    Map.of("problems", e.problems().subList(0, Math.min(100, e.problems().size()))), null);
+        } catch (SQLException e) {
+            throw new LedgerException(LedgerException.Kind.UNAVAILABLE, "database-unavailable", "Database unavailable",
+                    "The list could not be stored; try again", Map.of(), e);
+        }
+    }
+
+    @GET
+    @Path("admin/restricted-parties")
+    @Operation(summary = "The restricted-party list")
+    public List<RestrictedList.Party> restrictedList(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
+        auth.caller(authorization).require(Caller.READ);
+        return ledger.read(c -> restricted.all());
+    }
+}
