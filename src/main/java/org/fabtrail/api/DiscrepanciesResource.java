@@ -3,12 +3,8 @@ package org.fabtrail.api;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import jakarta.inject.Inject;
-import jakarta.ws.rs.Consumes;
-import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
-import jakarta.ws.rs.POST;
-import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
@@ -25,8 +21,6 @@ import org.fabtrail.custody.UnitKey;
 import org.fabtrail.discrepancy.DiscrepancyEngine;
 import org.fabtrail.discrepancy.DiscrepancyQueries;
 import org.fabtrail.discrepancy.Finding;
-import org.fabtrail.discrepancy.RestrictedList;
-import org.fabtrail.discrepancy.Webhooks;
 import org.fabtrail.ledger.EnvelopeParser;
 import org.fabtrail.ledger.Ledger;
 import org.fabtrail.ledger.LedgerException;
@@ -46,10 +40,9 @@ import java.util.UUID;
  * Findings (discrepancies): the filtered list with cursor pagination, one finding with its history, a CSV export,
  * and the report with the inclusion proofs of its evidence. The workflow itself (notes, state changes, resolution)
  * is entries: {@code discrepancy.note} and {@code discrepancy.resolve} through POST /api/v1/entries. Inspectors,
- * regulators and the operator see every finding; an organisation sees those that name it. Also the organisation's
- * webhooks and the operator's restricted-party list.
+ * regulators and the operator see every finding; an organisation sees those that name it.
  */
-@Path("/api/v1")
+@Path("/api/v1/discrepancies")
 @Tag(name = "Discrepancies")
 @Produces(MediaType.APPLICATION_JSON)
 public class DiscrepanciesResource {
@@ -63,10 +56,6 @@ public class DiscrepanciesResource {
     Ledger ledger;
     @Inject
     LedgerStore store;
-    @Inject
-    Webhooks webhooks;
-    @Inject
-    RestrictedList restricted;
 
     private final DiscrepancyQueries queries = new DiscrepancyQueries();
 
@@ -144,7 +133,7 @@ public class DiscrepanciesResource {
         return notEmpty(s) ? s : null;
     }
 
-    private static LedgerException bad(String parameter, String detail) {
+    static LedgerException bad(String parameter, String detail) {
         return new LedgerException(LedgerException.Kind.MALFORMED, "invalid-parameter", "Invalid parameter", detail,
                 Map.of("parameter", parameter), null);
     }
@@ -167,8 +156,7 @@ public class DiscrepanciesResource {
     }
 
     @GET
-    @Path("discrepancies")
-    @Operation(summary = "Findings you may see, newest first, filtered, with cursor pagination")
+        @Operation(summary = "Findings you may see, newest first, filtered, with cursor pagination")
     public Views.Page<DiscrepancyView> list(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
                                             @QueryParam("rule") String rule, @QueryParam("severity") String severity,
                                             @QueryParam("state") String state, @QueryParam("org") String org,
@@ -191,7 +179,7 @@ public class DiscrepanciesResource {
     }
 
     @GET
-    @Path("discrepancies/export")
+    @Path("export")
     @Produces("text/csv")
     @Operation(summary = "The filtered findings as CSV (same filters as the list, up to 50,000 rows)")
     public Response export(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
@@ -222,7 +210,7 @@ public class DiscrepanciesResource {
     }
 
     @GET
-    @Path("discrepancies/{id}")
+    @Path("{id}")
     @Operation(summary = "One finding with its history (every open, note and resolve entry)")
     public DiscrepancyView get(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
                                @PathParam("id") String id) {
@@ -245,7 +233,7 @@ public class DiscrepanciesResource {
     }
 
     @GET
-    @Path("discrepancies/{id}/report")
+    @Path("{id}/report")
     @Operation(summary = "The report a regulator files: the finding, its history, and the evidence and history "
             + "entries as leaf bytes with inclusion proofs against one checkpoint")
     public Report report(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, @PathParam("id") String id) {
@@ -282,117 +270,5 @@ public class DiscrepanciesResource {
         }
         return java.util.Optional.of(new Report(DiscrepancyView.from(found.get(), events), cp.note(), signer.vkey(),
                 entries));
-    }
-
-    // ------------------------------------------------------------------------------------------- webhooks
-
-    public record WebhookRequest(String url) {
-    }
-
-    @JsonPropertyOrder({"id", "org", "url", "active", "createdAt", "createdBy", "secret"})
-    @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record WebhookView(String id, String org, String url, boolean active, String createdAt, String createdBy,
-                              String secret) {
-        static WebhookView from(Webhooks.Hook h, String secret) {
-            return new WebhookView(h.id().toString(), h.org(), h.url(), h.active(), h.createdAt().toString(),
-                    h.createdBy(), secret);
-        }
-    }
-
-    @POST
-    @Path("orgs/{org}/webhooks")
-    @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Register a webhook for the findings that name the organisation; the answer shows the "
-            + "HMAC secret once")
-    public Response addWebhook(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
-                               @PathParam("org") String org, WebhookRequest request) {
-        Caller caller = auth.caller(authorization).require(Caller.ADMIN).requireOrg(org);
-        if (request == null || request.url() == null) {
-            throw bad("url", "the body must be {\"url\": \"https://...\"}");
-        }
-        try {
-            Webhooks.checkUrl(request.url());
-        } catch (IllegalArgumentException e) {
-            throw new LedgerException(LedgerException.Kind.RULE, "invalid-webhook-url", "Invalid webhook URL",
-                    e.getMessage(), Map.of("field", "url"), null);
-        }
-        Webhooks.Registered r = ledger.read(c -> webhooks.register(org, request.url(),
-                caller.isOperator() ? "operator" : "token:" + caller.tokenId()));
-        return Response.status(201).entity(WebhookView.from(r.hook(), r.secret())).build();
-    }
-
-    @GET
-    @Path("orgs/{org}/webhooks")
-    @Operation(summary = "The organisation's webhooks")
-    public List<WebhookView> webhooks(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
-                                      @PathParam("org") String org) {
-        auth.caller(authorization).require(Caller.READ).requireOrg(org);
-        return ledger.read(c -> webhooks.hooks(org).stream().map(h -> WebhookView.from(h, null)).toList());
-    }
-
-    @DELETE
-    @Path("orgs/{org}/webhooks/{id}")
-    @Operation(summary = "Stop a webhook (its delivery log is kept)")
-    public Response deleteWebhook(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
-                                  @PathParam("org") String org, @PathParam("id") String id) {
-        auth.caller(authorization).require(Caller.ADMIN).requireOrg(org);
-        UUID u;
-        try {
-            u = UUID.fromString(id);
-        } catch (IllegalArgumentException e) {
-            throw new LedgerException(LedgerException.Kind.NOT_FOUND, "webhook-not-found", "No such webhook",
-                    "No active webhook " + id + " of " + org);
-        }
-        boolean done = ledger.read(c -> webhooks.deactivate(org, u));
-        if (!done) {
-            throw new LedgerException(LedgerException.Kind.NOT_FOUND, "webhook-not-found", "No such webhook",
-                    "No active webhook " + id + " of " + org);
-        }
-        return Response.noContent().build();
-    }
-
-    @GET
-    @Path("orgs/{org}/webhooks/deliveries")
-    @Operation(summary = "The delivery log of the organisation's webhooks, newest first (last 200)")
-    public List<Webhooks.Delivery> deliveries(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
-                                              @PathParam("org") String org) {
-        auth.caller(authorization).require(Caller.READ).requireOrg(org);
-        return ledger.read(c -> webhooks.deliveries(org, 200));
-    }
-
-    // ------------------------------------------------------------------------------------ restricted list
-
-    @JsonPropertyOrder({"rows", "sourceLists"})
-    public record ImportResult(int rows, List<String> sourceLists) {
-    }
-
-    @PUT
-    @Path("admin/restricted-parties")
-    @Consumes({"text/csv", MediaType.TEXT_PLAIN})
-    @Operation(summary = "Replace the restricted-party list with a CSV (name,country,aliases,source_list,identifiers); "
-            + "a file with any bad row is refused whole")
-    public ImportResult importList(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, String body) {
-        auth.caller(authorization).require(Caller.ADMIN).requireOperator();
-        try {
-            int rows = restricted.importCsv(body == null ? "" : body);
-            List<String> lists = ledger.read(c -> restricted.all().stream().map(RestrictedList.Party::sourceList)
-                    .distinct().toList());
-            return new ImportResult(rows, lists);
-        } catch (RestrictedList.ImportProblem e) {
-            throw new LedgerException(LedgerException.Kind.RULE, "invalid-restricted-list", "Invalid restricted list",
-                    "The list was not imported (the old one stays): " + e.getMessage(),
-                    Map.of("problems", e.problems().subList(0, Math.min(100, e.problems().size()))), null);
-        } catch (SQLException e) {
-            throw new LedgerException(LedgerException.Kind.UNAVAILABLE, "database-unavailable", "Database unavailable",
-                    "The list could not be stored; try again", Map.of(), e);
-        }
-    }
-
-    @GET
-    @Path("admin/restricted-parties")
-    @Operation(summary = "The restricted-party list")
-    public List<RestrictedList.Party> restrictedList(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
-        auth.caller(authorization).require(Caller.READ);
-        return ledger.read(c -> restricted.all());
     }
 }
