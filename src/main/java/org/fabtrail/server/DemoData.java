@@ -124,6 +124,10 @@ public class DemoData {
     org.fabtrail.web.Accounts accounts;
     @Inject
     Challenges challenges;
+    @Inject
+    org.fabtrail.discrepancy.DiscrepancyEngine discrepancies;
+    @Inject
+    org.fabtrail.discrepancy.RestrictedList restricted;
 
     public void seedIfEmpty() throws Exception {
         if (orgCount() > 0) {
@@ -237,7 +241,20 @@ public class DemoData {
         story.as("helios-dc", "unit.status", Map.of("unit", ref(gpu(20)), "status", "decommissioned",
                 "reason", "Failed HBM burn-in test; retired and sent for certified destruction"));
 
+        // A GPU held by the manufacturer for a later shipment leaves under licence but never arrives: overdue.
+        story.dispatch(MANUFACTURER, "northwind", "venlo-integration", refs(gpu(23)), "EVA Air Cargo",
+                "AWB 695-20419977", "TW-EXP-2026-000427", Duration.ofDays(-3));
+
+        // The stolen GPU turns up: an inspector finds it in Kestrel's Dubai data centre, in Kestrel's hands.
+        story.as("bis-inspect", "unit.inspect", Map.of("unit", ref(gpu(22)),
+                "site", Map.of("org", "kestrel-dc", "site", "dubai-dc1"), "custodian", "kestrel-dc",
+                "result", "discrepancy", "notes", "Serial label matches GH200-0022, reported stolen in Amsterdam; "
+                        + "found in a spare-parts cage, no paperwork"));
+
         story.submit();
+        restricted.importCsv(new String(DemoData.class.getResourceAsStream("/demo/restricted-parties.csv")
+                .readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+        workFindings(keys);
         for (DemoUser u : USERS) {
             accounts.create(u.username(), u.name(), u.org(), u.role(), DEMO_PASSWORD);
         }
@@ -245,6 +262,42 @@ public class DemoData {
                         + "device keys and certificates for the device simulator in %s",
                 (System.nanoTime() - started) / 1_000_000, summary(), String.join(", ", keyFiles),
                 keyDir.toAbsolutePath(), deviceDir.toAbsolutePath());
+    }
+
+    /**
+     * Publishes what the detectors found in the story (and the overdue dispatch), then works two findings as an
+     * inspector and a partner would: the short receipt is acknowledged with a note from the receiver, the stolen
+     * GPU's reappearance is under investigation.
+     */
+    private void workFindings(Map<String, SigningKey> keys) throws Exception {
+        discrepancies.scanOverdue();
+        discrepancies.publish();
+        Story work = new Story();
+        work.keys.putAll(keys);
+        UUID shortReceipt = finding("short-receipt");
+        if (shortReceipt != null) {
+            work.as("helios-dc", "discrepancy.note", Map.of("discrepancy", shortReceipt.toString(),
+                    "note", "Third GPU not in the DHL consignment; carrier trace requested (case DHL-77120)"));
+            work.as("bis-inspect", "discrepancy.note", Map.of("discrepancy", shortReceipt.toString(),
+                    "note", "Acknowledged; waiting for the carrier trace", "state", "acknowledged"));
+        }
+        UUID stolen = finding("activity-after-loss");
+        if (stolen != null) {
+            work.as("bis-inspect", "discrepancy.note", Map.of("discrepancy", stolen.toString(),
+                    "note", "Unit seized; Kestrel asked for purchase records", "state", "investigating"));
+        }
+        work.submit();
+    }
+
+    private UUID finding(String rule) throws SQLException {
+        try (Connection c = dataSource.getConnection();
+             java.sql.PreparedStatement ps = c.prepareStatement("SELECT id FROM discrepancies WHERE rule = ? "
+                     + "ORDER BY opened_idx LIMIT 1")) {
+            ps.setString(1, rule);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getObject(1, UUID.class) : null;
+            }
+        }
     }
 
     /** A demo sign-in for the web UI. */
@@ -468,8 +521,11 @@ public class DemoData {
                     + "FROM transfers t JOIN (SELECT transfer_id, "
                     + "count(*) n FROM transfer_units WHERE state = 'in_transit' GROUP BY transfer_id) u "
                     + "ON u.transfer_id = t.id");
+            String findings = one(st, "SELECT coalesce(sum(n), 0) || ' open findings (' || coalesce(string_agg(rule || ' ' || n, "
+                    + "', ' ORDER BY rule), 'none') || ')' FROM (SELECT rule, count(*) n FROM discrepancies "
+                    + "WHERE state <> 'resolved' GROUP BY rule) d");
             return orgs + ", " + sites + ", " + units + ", " + transfers + "; reported: " + statuses
-                    + "; in transit on dispatch " + open;
+                    + "; in transit on dispatch " + open + "; " + findings;
         }
     }
 

@@ -153,7 +153,7 @@ class DemoDataTest {
         }
         assertEquals(Map.of(
                 "acme-fab->northwind hsinchu-fab12->ams-schiphol", "received",
-                "acme-fab->northwind hsinchu-fab12->venlo-integration", "rejected",
+                "acme-fab->northwind hsinchu-fab12->venlo-integration", "rejected,pending",
                 "northwind->helios-dc ams-schiphol->ashburn-dc2", "received,partial",
                 "northwind->kestrel-dc ams-schiphol->dubai-dc1", "pending"), transfers);
         assertEquals("0", one("SELECT count(*) FROM transfers WHERE carrier IS NULL OR shipment_ref IS NULL "
@@ -167,7 +167,7 @@ class DemoDataTest {
         assertEquals("northwind|ams-schiphol|active|null|null", unit("CX7-0001"));
 
         // distributor -> Kestrel: still in transit, custody stays with the sender until receipt
-        String pending = one("SELECT id FROM transfers WHERE state = 'pending'");
+        String pending = one("SELECT id FROM transfers WHERE state = 'pending' AND receiver = 'kestrel-dc'");
         assertEquals(List.of("GH200-0017|in_transit", "GH200-0018|in_transit", "HGX-0002|in_transit"),
                 rows("SELECT serial, state FROM transfer_units WHERE transfer_id = ?::uuid ORDER BY serial", pending));
         assertEquals("kestrel-dc|dubai-dc1|BIS-D1187342",
@@ -221,7 +221,7 @@ class DemoDataTest {
         assertEquals(List.of("unit.certify|3"), rows("SELECT entry_type, count(*) FROM log_entries "
                 + "WHERE entry_type = 'unit.certify' GROUP BY entry_type"));
         assertEquals("HGX-0001|bis-inspect|consistent|pass|{}|{}", one("SELECT serial, inspector, result, attestation, "
-                + "reasons, findings FROM unit_inspections"));
+                + "reasons, findings FROM unit_inspections WHERE attestation IS NOT NULL"));
         assertEquals("1", one("SELECT count(*) FROM attestation_challenges WHERE used_idx IS NOT NULL"));
 
         // the files the device simulator uses: keys owner-only, certificates that chain to the registered CAs
@@ -310,5 +310,21 @@ class DemoDataTest {
             assertTrue(v.ok(), v.describe());
             assertEquals(ledger.head().size(), v.entries());
         }
+    }
+
+    @Test
+    void openFindingsOfSeveralKinds() throws Exception {
+        assertEquals(List.of("activity-after-loss|high|investigating", "export-without-licence|high|open",
+                        "export-without-licence|high|open", "inspection-other-custodian|high|open",
+                        "inspection-other-site|high|open", "short-receipt|medium|acknowledged",
+                        "transfer-overdue|medium|open"),
+                rows("SELECT rule, severity, state FROM discrepancies ORDER BY rule, opened_idx"));
+        assertEquals("0", one("SELECT count(*) FROM discrepancies d JOIN log_entries e ON e.idx = d.opened_idx "
+                + "WHERE e.actor <> 'operator' OR e.entry_type <> 'discrepancy.open'"), "opened by the operator");
+        assertEquals("0", one("SELECT count(*) FROM discrepancy_outbox WHERE opened_idx IS NULL"), "all published");
+        assertEquals(List.of("helios-dc|note|open", "bis-inspect|note|acknowledged"), rows("SELECT e.actor, e.kind, "
+                + "e.state FROM discrepancy_events e JOIN discrepancies d ON d.id = e.discrepancy_id "
+                + "WHERE d.rule = 'short-receipt' AND e.kind = 'note' ORDER BY e.idx"));
+        assertEquals("5", one("SELECT count(*) FROM restricted_parties"));
     }
 }
