@@ -8,6 +8,9 @@ import jakarta.inject.Singleton;
 import org.fabtrail.crypto.SigningKey;
 import org.fabtrail.attestation.Challenges;
 import org.fabtrail.attestation.X509DeviceIdentity;
+import org.fabtrail.attestation.X509PlatformCertificates;
+import org.fabtrail.custody.PlatformCertificates;
+import org.fabtrail.custody.PlatformComparisons;
 import org.fabtrail.custody.CustodyPolicy;
 import org.fabtrail.custody.DeviceIdentity;
 import org.fabtrail.custody.KeyRegistry;
@@ -74,14 +77,27 @@ public class LedgerBeans {
 
     @Produces
     @Singleton
+    PlatformCertificates platformCertificates() {
+        return new X509PlatformCertificates();
+    }
+
+    @Produces
+    @Singleton
+    PlatformComparisons platformComparisons(PlatformCertificates platforms) {
+        return new PlatformComparisons(platforms);
+    }
+
+    @Produces
+    @Singleton
     Challenges challenges(DataSource dataSource, Clock clock, FabtrailConfig config) {
         return new Challenges(dataSource, clock, config.attestation().challengeTtl());
     }
 
     @Produces
     @Singleton
-    CustodyPolicy custodyPolicy(KeyRegistry keys, SigningKey operatorKey, Clock clock, DeviceIdentity devices) {
-        return new CustodyPolicy(keys, operatorKey.keyId(), clock, devices);
+    CustodyPolicy custodyPolicy(KeyRegistry keys, SigningKey operatorKey, Clock clock, DeviceIdentity devices,
+                                PlatformCertificates platforms) {
+        return new CustodyPolicy(keys, operatorKey.keyId(), clock, devices, platforms);
     }
 
     @Produces

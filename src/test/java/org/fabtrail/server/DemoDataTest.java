@@ -298,7 +298,7 @@ class DemoDataTest {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
-                ProjectionRebuild.Result r = new ProjectionRebuild(new org.fabtrail.attestation.X509DeviceIdentity()).rebuild(c, n -> { });
+                ProjectionRebuild.Result r = new ProjectionRebuild(new org.fabtrail.attestation.X509DeviceIdentity(), new org.fabtrail.attestation.X509PlatformCertificates()).rebuild(c, n -> { });
                 assertTrue(r.identical(), "differing: " + r.differing() + " " + r);
                 assertEquals(ledger.head().size(), r.entries());
             } finally {
