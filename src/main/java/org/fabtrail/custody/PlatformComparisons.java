@@ -110,6 +110,17 @@ public final class PlatformComparisons {
                 r.at(), r.caId(), assembled, names));
     }
 
+    /** The subject of a manufacturer's registered device CA (the one that verified a platform certificate). */
+    public Optional<String> caSubject(Connection c, String org, String caId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT subject FROM device_cas WHERE org_id = ? AND ca_id = ?")) {
+            ps.setString(1, org);
+            ps.setString(2, caId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
+            }
+        }
+    }
+
     /** The certificate's facts for display (it parsed when it was accepted). */
     public PlatformCertificates.Certificate describe(PlatformRecord r) {
         return platforms.parse(r.der());
