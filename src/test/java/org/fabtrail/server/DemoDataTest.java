@@ -223,6 +223,10 @@ class DemoDataTest {
         assertEquals("HGX-0001|bis-inspect|consistent|pass|{}|{}", one("SELECT serial, inspector, result, attestation, "
                 + "reasons, findings FROM unit_inspections"));
         assertEquals("1", one("SELECT count(*) FROM attestation_challenges WHERE used_idx IS NOT NULL"));
+        // HGX-0001's platform certificate: the system and GPUs 1-7 present, GH200-0099 missing, GH200-0008
+        // unexpected, the CPU (no serial) not comparable
+        assertEquals("acme-fab|HGX-0001|8|1|1|1", one("SELECT manufacturer || '|' || serial || '|' || present || '|' || "
+                + "missing || '|' || unexpected || '|' || not_comparable FROM platform_certificates"));
 
         // the files the device simulator uses: keys owner-only, certificates that chain to the registered CAs
         Path dir = Path.of(config.dataDir(), "demo-devices");
