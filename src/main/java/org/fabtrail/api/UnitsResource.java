@@ -15,6 +15,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.fabtrail.api.auth.Authenticator;
 import org.fabtrail.api.auth.Caller;
 import org.fabtrail.custody.CustodyQueries;
+import org.fabtrail.custody.PlatformComparisons;
 import org.fabtrail.custody.UnitBundles;
 import org.fabtrail.custody.UnitKey;
 import org.fabtrail.ledger.CheckpointSigner;
@@ -49,6 +50,8 @@ public class UnitsResource {
     LedgerStore store;
     @Inject
     CheckpointSigner signer;
+    @Inject
+    PlatformComparisons platforms;
 
     private final CustodyQueries queries = new CustodyQueries();
 
@@ -99,7 +102,17 @@ public class UnitsResource {
             }
             pending = t == null ? null : Views.TransferView.from(t);
         }
-        return Views.UnitView.from(u, queries.components(c, u.key()), pending);
+        return Views.UnitView.from(u, queries.components(c, u.key()), pending, platform(c, u.key()));
+    }
+
+    /** The unit's current platform certificate with its comparison, or null. */
+    public Views.PlatformView platform(Connection c, UnitKey unit) throws SQLException {
+        var current = platforms.current(c, unit);
+        if (current.isEmpty()) {
+            return null;
+        }
+        return Views.PlatformView.from(current.get(), platforms.compare(c, unit).orElseThrow(),
+                platforms.caSubject(c, unit.manufacturer(), current.get().caId()).orElse(null));
     }
 
     @GET

@@ -7,6 +7,9 @@ import org.fabtrail.crypto.Jcs;
 import org.fabtrail.crypto.Pem;
 import org.fabtrail.crypto.StrictJson;
 import org.fabtrail.custody.CustodyQueries;
+import org.fabtrail.custody.PlatformCertificates;
+import org.fabtrail.custody.PlatformComparison;
+import org.fabtrail.custody.PlatformComparisons;
 import org.fabtrail.custody.UnitKey;
 import org.fabtrail.ledger.LedgerStore;
 import org.fabtrail.ledger.Receipts;
@@ -35,13 +38,76 @@ public final class Views {
     public record UnitView(String manufacturer, String serial, String kind, String model, String eccn, String status,
                            String custodian, String site, UnitRef parent, List<UnitRef> components,
                            TransferView pendingTransfer, String deviceCertificate, long registeredIndex,
-                           Instant registeredAt, long lastIndex, Instant updatedAt) {
+                           Instant registeredAt, long lastIndex, Instant updatedAt, PlatformView platformCertificate) {
         static UnitView from(CustodyQueries.UnitRecord u, List<UnitKey> components, TransferView pending) {
+            return from(u, components, pending, null);
+        }
+
+        static UnitView from(CustodyQueries.UnitRecord u, List<UnitKey> components, TransferView pending,
+                             PlatformView platform) {
             return new UnitView(u.key().manufacturer(), u.key().serial(), u.kind(), u.model(), u.eccn(), u.status(),
                     u.custodian(), u.site(), UnitRef.from(u.parent()),
                     components == null ? null : components.stream().map(UnitRef::from).toList(), pending,
                     u.deviceCertificate() == null ? null : Pem.encode("CERTIFICATE", u.deviceCertificate()),
-                    u.registeredIdx(), u.registeredAt(), u.lastIdx(), u.updatedAt());
+                    u.registeredIdx(), u.registeredAt(), u.lastIdx(), u.updatedAt(), platform);
+        }
+    }
+
+    /**
+     * A unit's current platform certificate: what it says, which registered CA verified it, the comparison recorded
+     * when it was certified ({@code recorded}) and its comparison with what is assembled now ({@code comparison}).
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    @JsonPropertyOrder({"index", "certifiedAt", "sha256Fingerprint", "serialNumber", "issuer", "verifiedBy", "holder",
+            "platform", "notBefore", "notAfter", "recorded", "comparison", "certificate"})
+    public record PlatformView(long index, Instant certifiedAt, String sha256Fingerprint, String serialNumber,
+                               String issuer, CaRef verifiedBy, String holder, PlatformIdentityView platform,
+                               Instant notBefore, Instant notAfter, CountsView recorded, ComparisonView comparison,
+                               String certificate) {
+        static PlatformView from(PlatformComparisons.PlatformRecord r, PlatformComparison cmp, String caSubject) {
+            PlatformCertificates.Certificate c = cmp.certificate();
+            return new PlatformView(r.index(), r.at(), c.sha256Fingerprint(), c.serialNumber(), c.issuer(),
+                    new CaRef(r.caId(), caSubject), c.holder(), new PlatformIdentityView(c.platformManufacturer(),
+                    c.platformModel(), c.platformVersion(), c.platformSerial()), c.notBefore(), c.notAfter(),
+                    CountsView.from(r.recorded()), ComparisonView.from(cmp), Pem.encode("ATTRIBUTE CERTIFICATE", r.der()));
+        }
+    }
+
+    public record CaRef(String caId, String subject) {
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record PlatformIdentityView(String manufacturer, String model, String version, String serial) {
+    }
+
+    @JsonPropertyOrder({"present", "missing", "unexpected", "notComparable"})
+    public record CountsView(int present, int missing, int unexpected, int notComparable) {
+        static CountsView from(PlatformComparison.Counts n) {
+            return new CountsView(n.present(), n.missing(), n.unexpected(), n.notComparable());
+        }
+    }
+
+    @JsonPropertyOrder({"consistent", "counts", "rows"})
+    public record ComparisonView(boolean consistent, CountsView counts, List<ComparisonRowView> rows) {
+        static ComparisonView from(PlatformComparison cmp) {
+            return new ComparisonView(cmp.consistent(), CountsView.from(cmp.counts()),
+                    cmp.rows().stream().map(ComparisonRowView::from).toList());
+        }
+    }
+
+    /** A row: the certified component (absent for {@code unexpected}) and the custody unit found (absent when none). */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    @JsonPropertyOrder({"status", "componentClass", "manufacturer", "model", "serial", "revision", "unit", "unitModel",
+            "modelDiffers"})
+    public record ComparisonRowView(String status, String componentClass, String manufacturer, String model,
+                                    String serial, String revision, UnitRef unit, String unitModel,
+                                    Boolean modelDiffers) {
+        static ComparisonRowView from(PlatformComparison.Row r) {
+            PlatformCertificates.CertifiedComponent c = r.certified();
+            return new ComparisonRowView(r.status(), c == null ? null : c.componentClass(),
+                    c == null ? null : c.manufacturer(), c == null ? null : c.model(), c == null ? null : c.serial(),
+                    c == null ? null : c.revision(), UnitRef.from(r.unit()), r.unitModel(),
+                    r.modelDiffers() ? Boolean.TRUE : null);
         }
     }
 

@@ -68,8 +68,10 @@ public final class X509DeviceIdentity implements DeviceIdentity {
             throw new Refused("not-a-ca-certificate", "the certificate is not a CA certificate: its basic constraints "
                     + "do not say cA=true");
         }
+        // RFC 5280 4.2.1.3: without a key usage extension the key's use is not restricted (the TCG's sample
+        // platform CA has none); a key usage that is present must include keyCertSign
         boolean[] ku = c.getKeyUsage();
-        if (ku == null || ku.length < 6 || !ku[5]) {
+        if (ku != null && (ku.length < 6 || !ku[5])) {
             throw new Refused("not-a-ca-certificate", "the certificate's key usage does not include keyCertSign");
         }
         return new CaCertificate(sha256Hex(der), name(c.getSubjectX500Principal()), der.clone());

@@ -78,7 +78,19 @@ final class AttestationState {
     /** What one unit.inspect found. */
     record Inspection(long index, UnitKey unit, String inspector, Instant at, String result, CustodyState.SiteKey site,
                       String custodian, String recordedCustodian, String recordedSite, String attestation,
-                      List<String> reasons, List<String> findings) {
+                      List<String> reasons, List<String> findings, PlatformCheck platform) {
+    }
+
+    /**
+     * The platform certificate an inspection carried: its fingerprint, {@code pass} or the reason its check failed,
+     * and when it passed the comparison's counts (else null).
+     */
+    record PlatformCheck(String fingerprint, String check, PlatformComparison.Counts counts) {
+    }
+
+    /** A unit's current platform certificate (platform_certificates). */
+    record PlatformRow(UnitKey unit, long index, Instant at, byte[] der, String fingerprint, String caId,
+                       PlatformComparison.Counts counts) {
     }
 
     private record Binding(String keyId, UnitKey unit, long index) {
@@ -92,6 +104,7 @@ final class AttestationState {
     private final List<Binding> bindings = new ArrayList<>();
     private final Set<Challenge> used = new LinkedHashSet<>();
     private final List<Inspection> inspections = new ArrayList<>();
+    private final Map<UnitKey, PlatformRow> platformCertificates = new LinkedHashMap<>();
 
     AttestationState(Connection c) {
         this.c = c;
@@ -248,11 +261,47 @@ final class AttestationState {
         inspections.add(i);
     }
 
+    /** The unit's platform certificate from now on (a later one in the same batch replaces it). */
+    void platformCertified(PlatformRow row) {
+        platformCertificates.put(row.unit(), row);
+    }
+
     void flush() throws SQLException {
         flushCas();
         flushKeys();
         flushChallenges();
         flushInspections();
+        flushPlatformCertificates();
+    }
+
+    private void flushPlatformCertificates() throws SQLException {
+        if (platformCertificates.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO platform_certificates (manufacturer, serial, idx, "
+                + "certified_at, der, fingerprint, ca_id, present, missing, unexpected, not_comparable) "
+                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (manufacturer, serial) DO UPDATE SET "
+                + "idx = EXCLUDED.idx, certified_at = EXCLUDED.certified_at, der = EXCLUDED.der, "
+                + "fingerprint = EXCLUDED.fingerprint, ca_id = EXCLUDED.ca_id, present = EXCLUDED.present, "
+                + "missing = EXCLUDED.missing, unexpected = EXCLUDED.unexpected, "
+                + "not_comparable = EXCLUDED.not_comparable")) {
+            for (PlatformRow r : platformCertificates.values()) {
+                ps.setString(1, r.unit().manufacturer());
+                ps.setString(2, r.unit().serial());
+                ps.setLong(3, r.index());
+                ps.setTimestamp(4, Timestamp.from(r.at()));
+                ps.setBytes(5, r.der());
+                ps.setString(6, r.fingerprint());
+                ps.setString(7, r.caId());
+                ps.setInt(8, r.counts().present());
+                ps.setInt(9, r.counts().missing());
+                ps.setInt(10, r.counts().unexpected());
+                ps.setInt(11, r.counts().notComparable());
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+        platformCertificates.clear();
     }
 
     private void flushCas() throws SQLException {
@@ -341,7 +390,8 @@ final class AttestationState {
         }
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO unit_inspections (idx, manufacturer, serial, "
                 + "inspector, inspected_at, result, site_org, site, custodian, recorded_custodian, recorded_site, "
-                + "attestation, reasons, findings) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                + "attestation, reasons, findings, platform_fingerprint, platform_check, platform_present, "
+                + "platform_missing, platform_unexpected) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             for (Inspection i : inspections) {
                 ps.setLong(1, i.index());
                 ps.setString(2, i.unit().manufacturer());
@@ -357,6 +407,13 @@ final class AttestationState {
                 ps.setString(12, i.attestation());
                 ps.setArray(13, c.createArrayOf("text", i.reasons().toArray()));
                 ps.setArray(14, c.createArrayOf("text", i.findings().toArray()));
+                PlatformCheck pc = i.platform();
+                PlatformComparison.Counts n = pc == null ? null : pc.counts();
+                ps.setString(15, pc == null ? null : pc.fingerprint());
+                ps.setString(16, pc == null ? null : pc.check());
+                ps.setObject(17, n == null ? null : n.present(), java.sql.Types.INTEGER);
+                ps.setObject(18, n == null ? null : n.missing(), java.sql.Types.INTEGER);
+                ps.setObject(19, n == null ? null : n.unexpected(), java.sql.Types.INTEGER);
                 ps.addBatch();
             }
             ps.executeBatch();

@@ -33,13 +33,15 @@ public final class CustodyPolicy implements EntryPolicy {
      * @param keys          the key registry admission reads (null when replaying: apply reads the projections)
      * @param operatorKeyId the key that signs checkpoints (it cannot be revoked)
      * @param devices       X.509 checks of device identities (org.fabtrail.attestation)
+     * @param platforms     checks of TCG platform certificates (org.fabtrail.attestation)
      */
-    public CustodyPolicy(KeyRegistry keys, String operatorKeyId, java.time.Clock clock, DeviceIdentity devices) {
+    public CustodyPolicy(KeyRegistry keys, String operatorKeyId, java.time.Clock clock, DeviceIdentity devices,
+                         PlatformCertificates platforms) {
         this.keys = keys;
         this.clock = clock;
         List<EntryType> all = new java.util.ArrayList<>(List.of(new OrgRegister(), new KeyAdd(),
                 new KeyRevoke(operatorKeyId), new SiteRegister(), new UnitRegister(devices), new UnitAssemble(true),
-                new UnitAssemble(false), new UnitStatus(), new UnitInspect(devices), new UnitCertify(devices)));
+                new UnitAssemble(false), new UnitStatus(), new UnitInspect(devices, platforms), new UnitCertify(devices, platforms)));
         all.addAll(Transfers.types());
         all.addAll(DeviceCas.types(devices));
         all.addAll(Discrepancies.types());

@@ -66,6 +66,15 @@ public sealed interface Fact {
     record FoundComponent(UnitKey unit, boolean known, UnitKey recordedParent) {
     }
 
+    /**
+     * A platform certificate checked for a unit: carried by {@code unit.certify} (always {@code pass}: a failing one
+     * is refused) or read by an inspector ({@code unit.inspect}: {@code pass} or the first failing check's code).
+     * With {@code pass}, the comparison of its components with the units assembled in the platform.
+     */
+    record Platform(long index, Instant at, String type, String actor, UnitKey unit, String check,
+                    PlatformComparison comparison) implements Fact {
+    }
+
     /** A unit assembled into (or taken out of) a parent. */
     record Assembly(long index, Instant at, String actor, UnitKey parent, UnitKey child, boolean assembled)
             implements Fact {

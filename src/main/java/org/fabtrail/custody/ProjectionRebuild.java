@@ -32,7 +32,7 @@ public final class ProjectionRebuild {
     /** Every projection table, in an order that suits TRUNCATE. */
     public static final List<String> TABLES = List.of("orgs", "org_keys", "sites", "units", "transfers",
             "transfer_units", "unit_entries", "unit_parties", "device_cas", "device_keys", "unit_inspections",
-            "discrepancies", "discrepancy_units", "discrepancy_orgs", "discrepancy_events");
+            "platform_certificates", "discrepancies", "discrepancy_units", "discrepancy_orgs", "discrepancy_events");
 
     private static final String CHALLENGES_USED = "attestation_challenges.used_idx";
 
@@ -64,10 +64,15 @@ public final class ProjectionRebuild {
     private final EnvelopeParser parser = new EnvelopeParser(Integer.MAX_VALUE);
     private final LedgerStore store = new LedgerStore();
     private final DeviceIdentity devices;
+    private final PlatformCertificates platforms;
 
-    /** @param devices the X.509 checks the rules use (org.fabtrail.attestation's) */
-    public ProjectionRebuild(DeviceIdentity devices) {
+    /**
+     * @param devices   the X.509 checks the rules use (org.fabtrail.attestation's)
+     * @param platforms the platform certificate checks the rules use (org.fabtrail.attestation's)
+     */
+    public ProjectionRebuild(DeviceIdentity devices, PlatformCertificates platforms) {
         this.devices = devices;
+        this.platforms = platforms;
     }
 
     /**
@@ -84,7 +89,7 @@ public final class ProjectionRebuild {
             st.execute("UPDATE attestation_challenges SET used_idx = NULL WHERE used_idx IS NOT NULL");
         }
         // Replaying applies the rules as they stood; the key registry is read from the projections being rebuilt.
-        CustodyPolicy policy = new CustodyPolicy(null, null, Clock.systemUTC(), devices);
+        CustodyPolicy policy = new CustodyPolicy(null, null, Clock.systemUTC(), devices, platforms);
         long next = 0;
         while (true) {
             List<LedgerStore.StoredEntry> rows = store.entries(c, next, CHUNK);

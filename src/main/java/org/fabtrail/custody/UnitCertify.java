@@ -9,21 +9,29 @@ import java.time.Instant;
 import java.util.Set;
 
 /**
- * {@code unit.certify}: the manufacturer adds the device certificate to a unit registered without one (its identity
- * was provisioned later, or by a BMC after assembly). Fields: {@code unit}, {@code deviceCertificate}, optional
- * {@code deviceCertificateChain}; the certificate rules are those of {@code unit.register} ({@link DeviceCertification}).
- * Once only: a unit's certificate is never replaced.
+ * {@code unit.certify}: the manufacturer adds identity documents to a registered unit. Fields: {@code unit}, and at
+ * least one of {@code deviceCertificate} (with optional {@code deviceCertificateChain}) and
+ * {@code platformCertificate}.
+ *
+ * <p>The device certificate (its identity was provisioned later, or by a BMC after assembly) follows the rules of
+ * {@code unit.register} ({@link DeviceCertification}) and is added once only: a unit's device certificate is never
+ * replaced. The platform certificate (a TCG Platform Certificate listing the components) follows
+ * {@link PlatformCertification}; the unit must be a server or have components assembled in it; a later one replaces
+ * the current one. Both are checked before anything is written: a refusal of either writes nothing.
  */
 final class UnitCertify implements EntryType {
 
     static final String TYPE = "unit.certify";
-    private static final Set<String> REQUIRED = Set.of("unit", DeviceCertification.CERTIFICATE);
-    private static final Set<String> OPTIONAL = Set.of(DeviceCertification.CHAIN);
+    private static final Set<String> REQUIRED = Set.of("unit");
+    private static final Set<String> OPTIONAL = Set.of(DeviceCertification.CERTIFICATE, DeviceCertification.CHAIN,
+            PlatformCertification.FIELD);
 
     private final DeviceIdentity identity;
+    private final PlatformCertificates platforms;
 
-    UnitCertify(DeviceIdentity identity) {
+    UnitCertify(DeviceIdentity identity, PlatformCertificates platforms) {
         this.identity = identity;
+        this.platforms = platforms;
     }
 
     @Override
@@ -31,12 +39,20 @@ final class UnitCertify implements EntryType {
         return TYPE;
     }
 
-    private record Fields(UnitKey unit, DeviceCertification.Certificate certificate) {
+    private record Fields(UnitKey unit, DeviceCertification.Certificate certificate, byte[] platform) {
     }
 
     private Fields fields(Envelope e) {
         Payload p = Payload.of(e, REQUIRED, OPTIONAL);
-        return new Fields(p.unit("unit"), DeviceCertification.fields(p, identity));
+        UnitKey unit = p.unit("unit");
+        DeviceCertification.Certificate device = DeviceCertification.fields(p, identity);
+        byte[] platform = PlatformCertification.field(p, platforms);
+        if (device == null && platform == null) {
+            throw Payload.invalid("missing-field", DeviceCertification.CERTIFICATE, "payload."
+                    + DeviceCertification.CERTIFICATE + " or payload." + PlatformCertification.FIELD
+                    + " (or both) is required for " + TYPE);
+        }
+        return new Fields(unit, device, platform);
     }
 
     @Override
@@ -68,14 +84,38 @@ final class UnitCertify implements EntryType {
         CustodyState s = Rules.state(ctx);
         CustodyState.Unit u = Rules.existing(s, f.unit());
         Rules.notRetired(u);
-        if (u.deviceCertificate != null) {
-            throw Rules.refuse(LedgerException.Kind.CONFLICT, "unit-certified", "Unit already certified",
-                    u.key + " already has a device certificate; it is never replaced", u.key);
+        DeviceIdentity.DeviceCertificate device = null;
+        if (f.certificate() != null) {
+            if (u.deviceCertificate != null) {
+                throw Rules.refuse(LedgerException.Kind.CONFLICT, "unit-certified", "Unit already certified",
+                        u.key + " already has a device certificate; it is never replaced", u.key);
+            }
+            device = DeviceCertification.check(ctx, identity, u.key, f.certificate(), at);
         }
-        DeviceIdentity.DeviceCertificate device = DeviceCertification.check(ctx, identity, u.key, f.certificate(), at);
+        PlatformComparison platform = null;
+        if (f.platform() != null) {
+            if (!PlatformCertification.isPlatform(u)) {
+                throw Rules.refuse(LedgerException.Kind.RULE, PlatformReasons.NOT_A_PLATFORM, "Not a platform",
+                        u.key + " is a unit of kind \"" + u.kind + "\" with nothing assembled in it; a platform "
+                                + "certificate describes a server or another unit with components", u.key);
+            }
+            try {
+                platform = PlatformCertification.check(ctx, platforms, u, f.platform(), index, at);
+            } catch (PlatformCertificates.Refused r) {
+                throw PlatformCertification.refuse(r, u.key);
+            }
+        }
+        // every check passed: write
         Facts.activity(ctx, index, at, TYPE, e.actor(), java.util.List.of(u));
-        u.deviceCertificate = f.certificate().der();
+        if (device != null) {
+            u.deviceCertificate = f.certificate().der();
+            DeviceCertification.bind(ctx, device, u.key, index);
+        }
+        if (platform != null) {
+            Facts.of(ctx).add(new Fact.Platform(index, at, TYPE, e.actor(), u.key, "pass", platform));
+            AttestationState.of(ctx).platformCertified(new AttestationState.PlatformRow(u.key, index, at, f.platform(),
+                    platform.certificate().sha256Fingerprint(), platform.caId(), platform.counts()));
+        }
         s.changed(u, index, at);
-        DeviceCertification.bind(ctx, device, u.key, index);
     }
 }

@@ -28,6 +28,12 @@ import java.util.Set;
  * The unit's custodian may record an inspection of its own unit when it carries an attestation (a self-check).
  * Every inspection is projected into {@code unit_inspections} with its findings: a failed attestation, a site or
  * custodian other than the recorded one, a reported discrepancy.
+ *
+ * <p>Optionally it carries the platform certificate the inspector read from the server ({@code platformCertificate},
+ * PEM {@code ATTRIBUTE CERTIFICATE}). It must parse (else the entry is refused); its checks are those of
+ * {@code unit.certify} ({@link PlatformCertification}), but a failure is recorded, not refused (a fact from the field):
+ * the inspection keeps the certificate's fingerprint, {@code pass} or the failed check's code, and the comparison's
+ * counts, with the findings {@code platform-check-failed} or {@code platform-components-differ}.
  */
 final class UnitInspect implements EntryType {
 
@@ -36,19 +42,27 @@ final class UnitInspect implements EntryType {
     static final String DISCREPANCY = "discrepancy";
     static final List<String> RESULTS = List.of(CONSISTENT, DISCREPANCY);
     static final int MAX_NOTES = 2000;
+    /** Finding: the platform certificate the inspector read failed a check (its code is the inspection's check). */
+    static final String PLATFORM_CHECK_FAILED = "platform-check-failed";
+    /** Finding: the platform certificate's components and the units assembled in the server differ. */
+    static final String PLATFORM_COMPONENTS_DIFFER = "platform-components-differ";
     static final Set<String> REQUIRED = Set.of("unit", "result", "notes");
-    static final Set<String> OPTIONAL = Set.of("site", "custodian", "attestation", "verdict", "components");
+    static final Set<String> OPTIONAL = Set.of("site", "custodian", "attestation", "verdict", "components",
+            PlatformCertification.FIELD);
     static final int MAX_COMPONENTS = 64;
 
     private final DeviceIdentity identity;
+    private final PlatformCertificates platforms;
 
-    UnitInspect(DeviceIdentity identity) {
+    UnitInspect(DeviceIdentity identity, PlatformCertificates platforms) {
         this.identity = identity;
+        this.platforms = platforms;
     }
 
     /** The fields, checked. */
     record Fields(UnitKey unit, CustodyState.SiteKey site, String custodian, String result, String notes,
-                  Attestations.Evidence attestation, Attestations.Verdict verdict, List<UnitKey> components) {
+                  Attestations.Evidence attestation, Attestations.Verdict verdict, List<UnitKey> components,
+                  byte[] platform) {
     }
 
     @Override
@@ -83,7 +97,8 @@ final class UnitInspect implements EntryType {
                 throw Payload.invalid("invalid-field", "components", "payload.components lists the inspected unit itself");
             }
         }
-        return new Fields(unit, site, custodian, result, notes, evidence, verdict, components);
+        byte[] platform = PlatformCertification.field(p, platforms);
+        return new Fields(unit, site, custodian, result, notes, evidence, verdict, components, platform);
     }
 
     @Override
@@ -107,6 +122,9 @@ final class UnitInspect implements EntryType {
         if (f.attestation() != null) {
             wants.deviceCas(f.unit().manufacturer());
             wants.challenge(f.attestation().challengeId());
+        }
+        if (f.platform() != null) {
+            wants.deviceCas(f.unit().manufacturer());
         }
     }
 
@@ -167,9 +185,28 @@ final class UnitInspect implements EntryType {
         if (DISCREPANCY.equals(f.result())) {
             findings.add("reported-discrepancy");
         }
+        AttestationState.PlatformCheck platform = null;
+        PlatformComparison compared = null;
+        if (f.platform() != null) {
+            String fingerprint = platforms.parse(f.platform()).sha256Fingerprint();
+            try {
+                if (!PlatformCertification.isPlatform(u)) {
+                    throw new PlatformCertificates.Refused(PlatformReasons.NOT_A_PLATFORM, u.key + " is no platform");
+                }
+                PlatformComparison comparison = PlatformCertification.check(ctx, platforms, u, f.platform(), index, at);
+                compared = comparison;
+                platform = new AttestationState.PlatformCheck(fingerprint, "pass", comparison.counts());
+                if (!comparison.consistent()) {
+                    findings.add(PLATFORM_COMPONENTS_DIFFER);
+                }
+            } catch (PlatformCertificates.Refused r) {
+                platform = new AttestationState.PlatformCheck(fingerprint, r.code(), null);
+                findings.add(PLATFORM_CHECK_FAILED);
+            }
+        }
         a.inspected(new AttestationState.Inspection(index, u.key, e.actor(), at, f.result(), f.site(), f.custodian(),
                 u.custodian, u.site, verdict == null ? null : verdict.result(),
-                verdict == null ? List.of() : verdict.reasons(), findings));
+                verdict == null ? List.of() : verdict.reasons(), findings, platform));
         Facts facts = Facts.of(ctx);
         if (facts.on()) {
             Facts.activity(ctx, index, at, TYPE, e.actor(), List.of(u));
@@ -179,6 +216,9 @@ final class UnitInspect implements EntryType {
                     verdict == null ? null : verdict.result(), verdict == null ? List.of() : verdict.reasons(),
                     f.notes(), identityOf(a, f.attestation(), u.key), List.copyOf(u.components),
                     found(s, f.components())));
+            if (platform != null) {
+                facts.add(new Fact.Platform(index, at, TYPE, e.actor(), u.key, platform.check(), compared));
+            }
         }
         s.touched(u.key, index);
         if (!operator) {

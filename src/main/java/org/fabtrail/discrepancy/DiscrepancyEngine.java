@@ -55,7 +55,7 @@ public final class DiscrepancyEngine implements CustodyObserver {
         this.settings = settings;
         this.detectors = List.of(new ShortReceipt(), new ReceiptElsewhere(), new InspectionElsewhere(),
                 new AttestationFailed(), new ImpossibleTravel(), new ActivityAfterLoss(), new ComponentMismatch(),
-                new ScreeningDetector(list));
+                new PlatformMismatch(), new ScreeningDetector(list));
     }
 
     /** Where findings are published (set once the ledger exists: it needs this engine's policy first). */
@@ -68,6 +68,7 @@ public final class DiscrepancyEngine implements CustodyObserver {
     public static final List<String> RULES = List.of(OverdueTransfers.RULE, ShortReceipt.RULE, ReceiptElsewhere.RULE,
             InspectionElsewhere.SITE, InspectionElsewhere.CUSTODIAN, AttestationFailed.RULE, AttestationFailed.CLONED,
             ImpossibleTravel.RULE, ActivityAfterLoss.RULE, ComponentMismatch.ELSEWHERE, ComponentMismatch.MISSING,
+            PlatformMismatch.RULE, PlatformMismatch.FAILED,
             RestrictedList.PARTY, RestrictedList.DESTINATION,
             RestrictedList.NO_LICENCE, "manual");
 

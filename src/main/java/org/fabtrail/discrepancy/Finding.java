@@ -21,6 +21,9 @@ public record Finding(String rule, String key, String severity, String summary, 
     public Finding {
         Objects.requireNonNull(rule);
         Objects.requireNonNull(key);
+        if (key.length() > 300) { // the log's limit: a long serial in a key is replaced by its digest
+            key = rule + ":sha256:" + sha256Hex(key);
+        }
         if (!SEVERITIES.contains(severity)) {
             throw new IllegalArgumentException("severity " + severity);
         }
@@ -48,5 +51,14 @@ public record Finding(String rule, String key, String severity, String summary, 
             p.put("details", details);
         }
         return p;
+    }
+
+    private static String sha256Hex(String s) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(s.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 }

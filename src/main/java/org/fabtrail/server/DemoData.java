@@ -4,6 +4,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.fabtrail.attestation.Challenges;
 import org.fabtrail.attestation.DeviceCertificates;
+import org.fabtrail.attestation.PlatformCertificateIssuer;
 import org.fabtrail.attestation.DeviceSimulator;
 import org.fabtrail.crypto.SignatureAlgorithm;
 import org.fabtrail.crypto.SigningKey;
@@ -49,7 +50,9 @@ import java.util.concurrent.TimeoutException;
  * <p>Device identities: the manufacturer registers its device root CA and issuing CA ({@code ca.add}); GPUs
  * GH200-0001 to GH200-0023 are registered with device certificates, the three servers are certified after assembly
  * ({@code unit.certify}, their BMC identities); GH200-0024 is registered without one. An inspector has checked
- * HGX-0001 in Ashburn with a passing attestation. The devices' keys and certificates are written to
+ * HGX-0001 in Ashburn with a passing attestation. HGX-0001 also carries a TCG platform certificate that lists a
+ * GPU custody does not have and leaves out one custody has in it, so its page shows the expected-versus-found
+ * mismatch. The devices' keys and certificates are written to
  * {@code <data dir>/demo-devices/} for the device simulator (docs/inspectors.md), together with a counterfeit
  * claiming to be GH200-0024 whose certificate chains to a CA nobody registered.
  *
@@ -199,9 +202,16 @@ public class DemoData {
         story.as(MANUFACTURER, "unit.assemble", Map.of("parent", ref(server(2)), "components", refs(gpu(9), gpu(10),
                 gpu(11), gpu(12), gpu(13), gpu(14), gpu(15), gpu(16))));
         // The servers' BMC identities are provisioned after assembly and certified then.
+        // HGX-0001's certification also carries its TCG platform certificate, made by the issuing CA: it lists GPUs
+        // 1 to 7 (not GPU 8, which custody has in the server) and a GPU custody never saw, so its page shows a mismatch.
         for (int i = 1; i <= 3; i++) {
-            story.as(MANUFACTURER, "unit.certify", Map.of("unit", ref(server(i)),
+            Map<String, Object> fields = new LinkedHashMap<>(Map.of("unit", ref(server(i)),
                     "deviceCertificate", pki.device(server(i), SignatureAlgorithm.ES256).pem()));
+            if (i == 1) {
+                fields.put("platformCertificate", PlatformCertificateIssuer.pem(PlatformCertificateIssuer.issue(
+                        platformCertificate(server(1)), pki.issuing)));
+            }
+            story.as(MANUFACTURER, "unit.certify", fields);
         }
 
         // Fab -> distributor by air freight, under an export licence: both servers, loose GPUs and NICs. Received.
@@ -325,6 +335,22 @@ public class DemoData {
                     u.role()));
         }
         LOG.info(s);
+    }
+
+    /** A GPU serial that no demo unit has: the platform certificate lists it, custody does not. */
+    static final String UNKNOWN_GPU = "GH200-0099";
+
+    /** HGX-0001's platform certificate: the system, GPUs 1 to 7 and {@link #UNKNOWN_GPU}; GPU 8 left out. */
+    static PlatformCertificateIssuer.Spec platformCertificate(String serial) {
+        String maker = ORGS.get(0).name();
+        PlatformCertificateIssuer.Spec spec = new PlatformCertificateIssuer.Spec(maker, SERVER_MODEL, serial)
+                .component(PlatformCertificateIssuer.SMBIOS, "00010000", maker, SERVER_MODEL, serial);
+        for (int g = 1; g <= 7; g++) {
+            spec.component(PlatformCertificateIssuer.PCIE, "00030200", DemoDevices.ORG, GPU_MODEL, gpu(g));
+        }
+        spec.component(PlatformCertificateIssuer.PCIE, "00030200", DemoDevices.ORG, GPU_MODEL, UNKNOWN_GPU);
+        spec.component(PlatformCertificateIssuer.SMBIOS, "00040003", "Acme CPU Co.", "Grace-72", null);
+        return spec;
     }
 
     static String gpu(int i) {

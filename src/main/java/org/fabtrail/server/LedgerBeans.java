@@ -8,6 +8,9 @@ import jakarta.inject.Singleton;
 import org.fabtrail.crypto.SigningKey;
 import org.fabtrail.attestation.Challenges;
 import org.fabtrail.attestation.X509DeviceIdentity;
+import org.fabtrail.attestation.X509PlatformCertificates;
+import org.fabtrail.custody.PlatformCertificates;
+import org.fabtrail.custody.PlatformComparisons;
 import org.fabtrail.custody.CustodyPolicy;
 import org.fabtrail.custody.DeviceIdentity;
 import org.fabtrail.custody.KeyRegistry;
@@ -78,6 +81,18 @@ public class LedgerBeans {
 
     @Produces
     @Singleton
+    PlatformCertificates platformCertificates() {
+        return new X509PlatformCertificates();
+    }
+
+    @Produces
+    @Singleton
+    PlatformComparisons platformComparisons(PlatformCertificates platforms) {
+        return new PlatformComparisons(platforms);
+    }
+
+    @Produces
+    @Singleton
     Challenges challenges(DataSource dataSource, Clock clock, FabtrailConfig config) {
         return new Challenges(dataSource, clock, config.attestation().challengeTtl());
     }
@@ -85,8 +100,9 @@ public class LedgerBeans {
     @Produces
     @Singleton
     CustodyPolicy custodyPolicy(KeyRegistry keys, SigningKey operatorKey, Clock clock, DeviceIdentity devices,
-                                DiscrepancyEngine discrepancies, RestrictedList restricted) {
-        CustodyPolicy policy = new CustodyPolicy(keys, operatorKey.keyId(), clock, devices);
+                                PlatformCertificates platforms, DiscrepancyEngine discrepancies,
+                                RestrictedList restricted) {
+        CustodyPolicy policy = new CustodyPolicy(keys, operatorKey.keyId(), clock, devices, platforms);
         policy.observe(discrepancies);
         policy.screening(restricted);
         return policy;

@@ -35,7 +35,7 @@ public final class RebuildCommand {
             try (Connection c = OfflineDatabase.connect(url, user, password)) {
                 c.setAutoCommit(false);
                 long[] last = {System.nanoTime()};
-                ProjectionRebuild.Result r = new ProjectionRebuild(new X509DeviceIdentity()).rebuild(c, n -> {
+                ProjectionRebuild.Result r = new ProjectionRebuild(new X509DeviceIdentity(), new org.fabtrail.attestation.X509PlatformCertificates()).rebuild(c, n -> {
                     if (System.nanoTime() - last[0] > 5_000_000_000L) {
                         out.printf("... %d entries replayed%n", n);
                         last[0] = System.nanoTime();

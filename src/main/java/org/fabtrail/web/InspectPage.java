@@ -85,6 +85,11 @@ public class InspectPage {
         public boolean expired(Instant now) {
             return now.isAfter(challenge.expiresAt());
         }
+
+        /** The challenge as a QR code (SVG): it carries exactly the text of the page's challenge, base64. */
+        public String challengeQr() {
+            return QrSvg.svg(challenge64, "QR code of the challenge " + challenge64, "challenge-qr");
+        }
     }
 
     /** One check as the result page lists it, with what each failure means. */

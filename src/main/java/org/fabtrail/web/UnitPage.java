@@ -12,6 +12,7 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.fabtrail.api.UnitsResource;
+import org.fabtrail.api.Views;
 import org.fabtrail.custody.CustodyQueries;
 import org.fabtrail.custody.DeviceIdentity;
 import org.fabtrail.custody.UnitKey;
@@ -21,8 +22,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * A unit: identity, where it is and who holds it, what is inside it, its device identity certificate, its
- * inspections with their device checks, its custody timeline and chain.
+ * A unit: identity, where it is and who holds it, what is inside it, its device identity certificate, its platform
+ * certificate compared with what is assembled in it, its inspections with their device checks, its custody timeline
+ * and chain.
  */
 @Path("/units/{manufacturer}/{serial}")
 public class UnitPage {
@@ -31,7 +33,7 @@ public class UnitPage {
     public record UnitModel(CustodyQueries.UnitRecord unit, List<UnitKey> components,
                             CustodyQueries.TransferRecord pending, List<EntryLine> timeline, String chainSvg,
                             long treeSize, DeviceIdentity.Description certificate,
-                            List<CustodyQueries.InspectionRecord> inspections) {
+                            List<CustodyQueries.InspectionRecord> inspections, Views.PlatformView platform) {
     }
 
     /** Most inspections the page lists. */
@@ -85,7 +87,7 @@ public class UnitPage {
             DeviceIdentity.Description certificate = u.deviceCertificate() == null ? null
                     : devices.describe(u.deviceCertificate()).orElse(null);
             return Optional.of(new UnitModel(u, pages.queries.components(c, k), pending, timeline, svg, size,
-                    certificate, pages.queries.inspections(c, k, INSPECTIONS)));
+                    certificate, pages.queries.inspections(c, k, INSPECTIONS), api.platform(c, k)));
         }));
         if (model.isEmpty()) {
             return Response.status(404).entity(Templates.notFound(v, manufacturer, serial)).build();

@@ -56,6 +56,9 @@ class X509DeviceIdentityTest {
         Issued noSign = DeviceCertificates.selfSigned(Spec.ca("CN=NoSign").keyUsage(DeviceCertificates.CRL_SIGN),
                 key(SignatureAlgorithm.ED25519));
         assertEquals("not-a-ca-certificate", assertThrows(DeviceIdentity.Refused.class, () -> ID.parseCa(noSign.der())).code());
+        Issued noKeyUsage = DeviceCertificates.selfSigned(Spec.ca("CN=NoKeyUsage").keyUsage(null),
+                key(SignatureAlgorithm.ED25519));
+        assertEquals("CN=NoKeyUsage", ID.parseCa(noKeyUsage.der()).subject(), "no key usage: unrestricted (RFC 5280)");
         assertEquals("invalid-certificate", assertThrows(DeviceIdentity.Refused.class,
                 () -> ID.parseCa(new byte[]{0x30, 0x03, 0x02, 0x01, 0x01})).code());
     }

@@ -223,6 +223,10 @@ class DemoDataTest {
         assertEquals("HGX-0001|bis-inspect|consistent|pass|{}|{}", one("SELECT serial, inspector, result, attestation, "
                 + "reasons, findings FROM unit_inspections WHERE attestation IS NOT NULL"));
         assertEquals("1", one("SELECT count(*) FROM attestation_challenges WHERE used_idx IS NOT NULL"));
+        // HGX-0001's platform certificate: the system and GPUs 1-7 present, GH200-0099 missing, GH200-0008
+        // unexpected, the CPU (no serial) not comparable
+        assertEquals("acme-fab|HGX-0001|8|1|1|1", one("SELECT manufacturer || '|' || serial || '|' || present || '|' || "
+                + "missing || '|' || unexpected || '|' || not_comparable FROM platform_certificates"));
 
         // the files the device simulator uses: keys owner-only, certificates that chain to the registered CAs
         Path dir = Path.of(config.dataDir(), "demo-devices");
@@ -298,7 +302,7 @@ class DemoDataTest {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
-                ProjectionRebuild.Result r = new ProjectionRebuild(new org.fabtrail.attestation.X509DeviceIdentity()).rebuild(c, n -> { });
+                ProjectionRebuild.Result r = new ProjectionRebuild(new org.fabtrail.attestation.X509DeviceIdentity(), new org.fabtrail.attestation.X509PlatformCertificates()).rebuild(c, n -> { });
                 assertTrue(r.identical(), "differing: " + r.differing() + " " + r);
                 assertEquals(ledger.head().size(), r.entries());
             } finally {
@@ -316,7 +320,8 @@ class DemoDataTest {
     void openFindingsOfSeveralKinds() throws Exception {
         assertEquals(List.of("activity-after-loss|high|investigating", "export-without-licence|high|open",
                         "export-without-licence|high|open", "inspection-other-custodian|high|open",
-                        "inspection-other-site|high|open", "short-receipt|medium|acknowledged",
+                        "inspection-other-site|high|open", "platform-mismatch|high|open", "platform-mismatch|high|open",
+                        "short-receipt|medium|acknowledged",
                         "transfer-overdue|medium|open"),
                 rows("SELECT rule, severity, state FROM discrepancies ORDER BY rule, opened_idx"));
         assertEquals("0", one("SELECT count(*) FROM discrepancies d JOIN log_entries e ON e.idx = d.opened_idx "
@@ -326,5 +331,9 @@ class DemoDataTest {
                 + "e.state FROM discrepancy_events e JOIN discrepancies d ON d.id = e.discrepancy_id "
                 + "WHERE d.rule = 'short-receipt' AND e.kind = 'note' ORDER BY e.idx"));
         assertEquals("5", one("SELECT count(*) FROM restricted_parties"));
+        // HGX-0001's platform certificate lists GH200-0099 (custody has no such GPU in it) and omits GH200-0008
+        assertEquals(List.of("missing|GH200-0099", "unexpected|acme-fab/GH200-0008"), rows("SELECT details->>'status', "
+                + "coalesce(details->>'unit', details->>'serial') FROM discrepancies WHERE rule = 'platform-mismatch' "
+                + "ORDER BY 1"));
     }
 }

@@ -40,6 +40,8 @@ public final class LedgerFixture implements AutoCloseable {
     public final OperatorEntries operator;
     public final LedgerStore store = new LedgerStore();
     public final DeviceIdentity devices = new X509DeviceIdentity();
+    public final org.fabtrail.custody.PlatformCertificates platforms =
+            new org.fabtrail.attestation.X509PlatformCertificates();
     public final CustodyPolicy policy;
     public final Sequencer sequencer;
     public final Ledger ledger;
@@ -54,7 +56,7 @@ public final class LedgerFixture implements AutoCloseable {
         this.operatorKey = operatorKey;
         this.signer = new CheckpointSigner(ORIGIN, operatorKey);
         this.operator = new OperatorEntries(operatorKey, parser, clock);
-        this.policy = new CustodyPolicy(new KeyRegistry(dataSource), operatorKey.keyId(), clock, devices);
+        this.policy = new CustodyPolicy(new KeyRegistry(dataSource), operatorKey.keyId(), clock, devices, platforms);
         this.sequencer = newSequencer(policy, Sequencer.Settings.defaults());
         this.ledger = new Ledger(dataSource, store, policy, sequencer);
     }

@@ -124,6 +124,46 @@ class InspectDeviceCheckTest {
         assertTrue(again.asString().contains("challenge-used: the challenge was already used"), again.asString());
     }
 
+    /**
+     * The challenge's QR code, decoded by an independent reader (ZXing) from the SVG's modules drawn as pixels, carries
+     * exactly the challenge text the page shows.
+     */
+    @Test
+    void theChallengeQrCodeCarriesTheChallengeText() throws Exception {
+        SignedInClient inspector = SignedInClient.signIn("inspector");
+        String html = inspector.page(requestChallenge(inspector, "acme-fab/HGX-0002"));
+        Matcher svg = Pattern.compile("<svg [^>]*id=\"challenge-qr\"[^>]*viewBox=\"0 0 (\\d+) \\d+\"[^>]*role=\"img\" "
+                + "aria-label=\"([^\"]+)\"[^>]*>.*?<path d=\"([^\"]+)\"", Pattern.DOTALL).matcher(html);
+        assertTrue(svg.find(), "the page draws the challenge as an SVG QR code");
+        assertTrue(svg.group(2).contains(challengeOn(html)), "its accessible name says what it carries");
+        assertEquals(challengeOn(html), decodeQr(Integer.parseInt(svg.group(1)), svg.group(3)));
+    }
+
+    /** Paints each {@code Mx,yh1v1h-1z} module as a 4×4 black square on white and reads the code with ZXing. */
+    static String decodeQr(int size, String path) throws Exception {
+        int scale = 4;
+        int px = size * scale;
+        int[] pixels = new int[px * px];
+        java.util.Arrays.fill(pixels, 0xFFFFFFFF);
+        Matcher m = Pattern.compile("M(\\d+),(\\d+)h1v1h-1z").matcher(path);
+        int modules = 0;
+        while (m.find()) {
+            int x = Integer.parseInt(m.group(1));
+            int y = Integer.parseInt(m.group(2));
+            for (int dy = 0; dy < scale; dy++) {
+                for (int dx = 0; dx < scale; dx++) {
+                    pixels[(y * scale + dy) * px + x * scale + dx] = 0xFF000000;
+                }
+            }
+            modules++;
+        }
+        assertTrue(modules > 100, "dark modules: " + modules);
+        com.google.zxing.BinaryBitmap bitmap = new com.google.zxing.BinaryBitmap(new com.google.zxing.common.HybridBinarizer(
+                new com.google.zxing.RGBLuminanceSource(px, px, pixels)));
+        return new com.google.zxing.qrcode.QRCodeReader().decode(bitmap,
+                Map.of(com.google.zxing.DecodeHintType.PURE_BARCODE, Boolean.TRUE)).getText();
+    }
+
     @Test
     void aCounterfeitFailsEveryCheckItCanAndTheFailureIsRecorded() throws Exception {
         SignedInClient inspector = SignedInClient.signIn("inspector");
