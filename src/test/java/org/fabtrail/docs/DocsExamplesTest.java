@@ -41,6 +41,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  * </ul>
  */
 @QuarkusTest
+@io.quarkus.test.junit.TestProfile(DocsProfile.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DocsExamplesTest {
 
