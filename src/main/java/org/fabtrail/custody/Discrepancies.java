@@ -82,16 +82,7 @@ final class Discrepancies {
     }
 
     static UUID discrepancyId(Payload p) {
-        String id = p.string("discrepancy", 36);
-        try {
-            UUID u = UUID.fromString(id);
-            if (u.toString().equals(id)) {
-                return u;
-            }
-        } catch (IllegalArgumentException ignored) {
-            // fall through
-        }
-        throw Payload.invalid("invalid-discrepancy", "discrepancy", "payload.discrepancy must be the payload.id "
+        return p.entryId("discrepancy", "invalid-discrepancy", "payload.discrepancy must be the payload.id "
                 + "(lowercase UUID) of a discrepancy.open entry");
     }
 

@@ -98,6 +98,20 @@ final class Payload {
         return out;
     }
 
+    /** A lowercase UUID naming an earlier entry by its {@code payload.id}; else {@code code} with {@code detail}. */
+    java.util.UUID entryId(String field, String code, String detail) {
+        String id = string(field, 36);
+        try {
+            java.util.UUID u = java.util.UUID.fromString(id);
+            if (u.toString().equals(id)) {
+                return u;
+            }
+        } catch (IllegalArgumentException ignored) {
+            // fall through
+        }
+        throw invalid(code, field, detail);
+    }
+
     /** An optional string field; absent gives null. */
     String optionalString(String field, int maxLength) {
         return has(field) ? string(field, maxLength) : null;

@@ -40,16 +40,7 @@ final class Transfers {
     }
 
     static UUID transferId(Payload p) {
-        String id = p.string("transfer", 36);
-        try {
-            UUID u = UUID.fromString(id);
-            if (u.toString().equals(id)) {
-                return u;
-            }
-        } catch (IllegalArgumentException ignored) {
-            // fall through
-        }
-        throw Payload.invalid("invalid-transfer", "transfer", "payload.transfer must be the payload.id (lowercase UUID) "
+        return p.entryId("transfer", "invalid-transfer", "payload.transfer must be the payload.id (lowercase UUID) "
                 + "of a transfer.dispatch entry");
     }
 

@@ -193,38 +193,32 @@ public final class DiscrepancyQueries {
             byDay.put(d, new long[2]);
         }
         Where w = where(f, visibleTo);
-        try (PreparedStatement ps = c.prepareStatement("SELECT (d.opened_at AT TIME ZONE 'UTC')::date, count(*) "
-                + "FROM discrepancies d" + w.sql() + " AND d.opened_at >= ? GROUP BY 1")) {
-            List<Object> params = new ArrayList<>(w.params());
-            params.add(Timestamp.from(first.atStartOfDay(ZoneOffset.UTC).toInstant()));
-            bind(ps, params);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    long[] v = byDay.get(rs.getObject(1, LocalDate.class));
-                    if (v != null) {
-                        v[0] = rs.getLong(2);
-                    }
-                }
-            }
-        }
-        try (PreparedStatement ps = c.prepareStatement("SELECT (e.at AT TIME ZONE 'UTC')::date, count(*) "
-                + "FROM discrepancies d JOIN discrepancy_events e ON e.discrepancy_id = d.id AND e.kind = 'resolve'"
-                + w.sql() + " AND e.at >= ? GROUP BY 1")) {
-            List<Object> params = new ArrayList<>(w.params());
-            params.add(Timestamp.from(first.atStartOfDay(ZoneOffset.UTC).toInstant()));
-            bind(ps, params);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    long[] v = byDay.get(rs.getObject(1, LocalDate.class));
-                    if (v != null) {
-                        v[1] = rs.getLong(2);
-                    }
-                }
-            }
-        }
+        Timestamp since = Timestamp.from(first.atStartOfDay(ZoneOffset.UTC).toInstant());
+        countByDay(c, "SELECT (d.opened_at AT TIME ZONE 'UTC')::date, count(*) FROM discrepancies d" + w.sql()
+                + " AND d.opened_at >= ? GROUP BY 1", w, since, byDay, 0);
+        countByDay(c, "SELECT (e.at AT TIME ZONE 'UTC')::date, count(*) FROM discrepancies d JOIN discrepancy_events e "
+                + "ON e.discrepancy_id = d.id AND e.kind = 'resolve'" + w.sql() + " AND e.at >= ? GROUP BY 1", w, since,
+                byDay, 1);
         List<Day> out = new ArrayList<>();
         byDay.forEach((d, v) -> out.add(new Day(d, v[0], v[1])));
         return out;
+    }
+
+    private static void countByDay(Connection c, String sql, Where w, Timestamp since, Map<LocalDate, long[]> byDay,
+                                   int slot) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            List<Object> params = new ArrayList<>(w.params());
+            params.add(since);
+            bind(ps, params);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    long[] v = byDay.get(rs.getObject(1, LocalDate.class));
+                    if (v != null) {
+                        v[slot] = rs.getLong(2);
+                    }
+                }
+            }
+        }
     }
 
     private static List<Long> longs(ResultSet rs, int col) throws SQLException {

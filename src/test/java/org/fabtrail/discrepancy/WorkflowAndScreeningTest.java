@@ -198,4 +198,38 @@ class WorkflowAndScreeningTest {
             }
         }
     }
+
+    @Test
+    void countsAndTheTrendAgreeWithTheFindings() throws Exception {
+        DiscrepancyFixture x = flagging;
+        String a = x.unit("accelerator", null);
+        String b = x.unit("accelerator", null);
+        UUID t = x.dispatch("fab", List.of(a, b), "dist", "ams", Map.of());
+        x.receive("dist", t, "ams", List.of(a));
+        UUID id = x.findings(x.mark() - 3).stream().filter(r -> r.rule().equals("short-receipt")).findFirst()
+                .orElseThrow().id();
+        x.append("reg", "discrepancy.resolve", Map.of("discrepancy", id.toString(), "outcome", "other", "reason", "test"));
+        DiscrepancyQueries q = new DiscrepancyQueries();
+        try (Connection c = x.f.dataSource.getConnection()) {
+            long all = q.list(c, DiscrepancyQueries.Filter.ALL, null, null, 1000).size();
+            Map<String, Long> byState = q.countBy(c, DiscrepancyQueries.Filter.ALL, null, "state");
+            assertEquals(all, byState.values().stream().mapToLong(Long::longValue).sum());
+            assertEquals(1L, byState.get("resolved"));
+            assertEquals(all, q.countBy(c, DiscrepancyQueries.Filter.ALL, null, "rule").values().stream()
+                    .mapToLong(Long::longValue).sum());
+            Map<String, Long> byOrg = q.countBy(c, DiscrepancyQueries.Filter.ALL, null, "org");
+            assertEquals(q.list(c, new DiscrepancyQueries.Filter(null, null, null, "dist", null, null, null), null, null,
+                    1000).size(), byOrg.get("dist"));
+            assertEquals(List.of(id), q.list(c, new DiscrepancyQueries.Filter(null, null, "resolved", null, null, null,
+                    null), "dist", null, 10).stream().map(DiscrepancyQueries.Discrepancy::id).toList());
+            assertEquals(List.of(), q.list(c, DiscrepancyQueries.Filter.ALL, "dc", null, 10), "dc is named in none");
+            List<DiscrepancyQueries.Day> trend = q.trend(c, DiscrepancyQueries.Filter.ALL, null, 7, java.time.Instant.now());
+            assertEquals(7, trend.size());
+            DiscrepancyQueries.Day today = trend.get(6);
+            assertEquals(java.time.LocalDate.now(java.time.ZoneOffset.UTC), today.day());
+            assertEquals(all, trend.stream().mapToLong(DiscrepancyQueries.Day::opened).sum(), "every day counted");
+            assertEquals(1, trend.stream().mapToLong(DiscrepancyQueries.Day::resolved).sum());
+            assertEquals(0, trend.get(0).opened());
+        }
+    }
 }
