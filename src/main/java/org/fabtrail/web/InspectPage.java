@@ -197,7 +197,7 @@ public class InspectPage {
                            @FormParam("result") String result, @FormParam("siteOrg") String siteOrg,
                            @FormParam("site") String site, @FormParam("custodian") String custodian,
                            @FormParam("notes") String notes, @FormParam("challengeId") String challengeId,
-                           @FormParam("response") String response) {
+                           @FormParam("response") String response, @FormParam("components") String components) {
         String here = "/inspect/" + manufacturer + "/" + serial;
         Optional<Viewer> viewer = pages.viewer(cookie);
         if (viewer.isEmpty()) {
@@ -217,7 +217,9 @@ public class InspectPage {
         form.put("site", blankToEmpty(site));
         form.put("custodian", blankToEmpty(custodian));
         form.put("notes", notes == null ? "" : notes);
-        Map<String, String> errors = check(form);
+        form.put("components", components == null ? "" : components);
+        Map<String, String> errors = new LinkedHashMap<>(check(form));
+        List<Map<String, Object>> found = components(manufacturer, form.get("components"), errors);
         String error = null;
         Device device = null;
         if (challengeId != null && !challengeId.isBlank()) {
@@ -242,6 +244,9 @@ public class InspectPage {
             }
             fields.put("result", form.get("result"));
             fields.put("notes", notes.strip());
+            if (found != null) {
+                fields.put("components", found);
+            }
             if (device != null) {
                 fields.put("attestation", attestation(device.challenge(), device.response()));
                 fields.put("verdict", device.outcome().verdict().toJson());
@@ -445,6 +450,40 @@ public class InspectPage {
     }
 
     /** Messages for the fields the form got wrong, before anything is signed. */
+    /**
+     * The components the inspector listed, one per line ({@code serial} of the unit's manufacturer, or
+     * {@code manufacturer/serial}); null when none were listed. Bad lines become an error on the field.
+     */
+    static List<Map<String, Object>> components(String manufacturer, String text, Map<String, String> errors) {
+        if (text == null || text.isBlank()) {
+            return null;
+        }
+        List<Map<String, Object>> out = new java.util.ArrayList<>();
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        List<String> bad = new java.util.ArrayList<>();
+        for (String raw : text.split("\\R")) {
+            String line = raw.strip();
+            if (line.isEmpty()) {
+                continue;
+            }
+            int slash = line.indexOf('/');
+            String man = slash < 0 ? manufacturer : line.substring(0, slash).strip();
+            String ser = slash < 0 ? line : line.substring(slash + 1).strip();
+            if (!EnvelopeParser.SLUG.matcher(man).matches() || !UnitKey.SERIAL.matcher(ser).matches()) {
+                bad.add(line);
+            } else if (seen.add(man + "/" + ser)) {
+                out.add(Map.of("manufacturer", man, "serial", ser));
+            }
+        }
+        if (!bad.isEmpty()) {
+            errors.put("components", "Not a serial (or manufacturer/serial): " + String.join(", ", bad)
+                    + ". Serials are letters, digits, dots, hyphens and underscores.");
+        } else if (out.size() > 64) {
+            errors.put("components", "At most 64 components; you listed " + out.size() + ".");
+        }
+        return out;
+    }
+
     static Map<String, String> check(Map<String, String> form) {
         Map<String, String> errors = new LinkedHashMap<>();
         if (!List.of("consistent", "discrepancy").contains(form.get("result"))) {
@@ -500,7 +539,7 @@ public class InspectPage {
             Collections.reverse(inspections);
             Map<String, String> values = form != null ? form : Map.of("result", device == null || device.outcome() == null
                             ? "" : device.passed() ? "consistent" : "discrepancy", "siteOrg", u.custodian(),
-                    "site", u.site(), "custodian", u.custodian(), "notes", "");
+                    "site", u.site(), "custodian", u.custodian(), "notes", "", "components", "");
             DeviceIdentity.Description certificate = u.deviceCertificate() == null ? null
                     : devices.describe(u.deviceCertificate()).orElse(null);
             return Optional.of(new InspectModel(u, custodian, site, pending, pendingSite, pages.queries.components(c, key),

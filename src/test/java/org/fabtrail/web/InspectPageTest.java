@@ -6,6 +6,7 @@ import io.restassured.response.Response;
 import org.junit.jupiter.api.Test;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import static io.restassured.RestAssured.given;
@@ -93,6 +94,36 @@ class InspectPageTest {
         assertEquals(422, site.statusCode(), "the ledger refuses a site that is not registered");
         assertTrue(site.asString().contains("has no site"), site.asString());
         assertEquals(before, treeSize(), "nothing written");
+    }
+
+    @Test
+    void theComponentsFoundInsideAreRecordedAndComparedWithTheLedger() throws Exception {
+        SignedInClient inspector = SignedInClient.signIn("inspector");
+        String page = "/inspect/acme-fab/HGX-0001";
+        long before = treeSize();
+        Map<String, Object> bad = finding("discrepancy", "opened the chassis");
+        bad.put("components", "GH200-0001\nnot a serial!");
+        Response r = inspector.submit(page, page, bad);
+        assertEquals(422, r.statusCode());
+        assertTrue(r.asString().contains("Not a serial (or manufacturer/serial): not a serial!"), r.asString());
+        assertTrue(r.asString().contains("GH200-0001"), "what was typed is kept");
+        assertEquals(before, treeSize(), "nothing written");
+
+        Map<String, Object> swapped = finding("discrepancy", "two GPUs in slots 7 and 8 carry other labels");
+        swapped.put("components", String.join("\n", "GH200-0001", "GH200-0002", "GH200-0003", "GH200-0004",
+                "GH200-0005", "GH200-0006", "acme-fab/GH200-0009", "GH200-0010"));
+        String back = SignedInClient.location(inspector.submit(page, page, swapped));
+        long index = Long.parseLong(back.substring(back.indexOf('=') + 1));
+        String entry = inspector.page("/explorer/entries/" + index);
+        assertTrue(entry.contains("GH200-0009") && entry.contains("&quot;components&quot;"), entry);
+        jakarta.enterprise.inject.spi.CDI.current().select(org.fabtrail.discrepancy.DiscrepancyEngine.class).get()
+                .publish();
+        List<Map<String, Object>> found = given().header("Authorization", "Bearer test-admin-token")
+                .get("/api/v1/discrepancies?manufacturer=acme-fab&serial=HGX-0001&limit=500").then().statusCode(200)
+                .extract().jsonPath().getList("items");
+        List<String> rules = found.stream().filter(f -> ((List<?>) f.get("evidence")).contains((int) index))
+                .map(f -> (String) f.get("rule")).sorted().toList();
+        assertEquals(List.of("component-elsewhere", "component-elsewhere", "component-missing"), rules);
     }
 
     @Test
