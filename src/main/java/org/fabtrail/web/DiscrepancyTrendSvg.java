@@ -61,7 +61,7 @@ final class DiscrepancyTrendSvg {
             int x = left + i * slot + 3;
             bar(svg, x, top, plotH, top1, d.opened(), OPENED, d.day() + ": " + d.opened() + " opened");
             bar(svg, x + 8, top, plotH, top1, d.resolved(), RESOLVED, d.day() + ": " + d.resolved() + " resolved");
-            if (i % 7 == 0 || i == days.size() - 1) {
+            if ((days.size() - 1 - i) % 7 == 0) { // weekly, counted back from today
                 text(svg, x + 8, top + plotH + 16, "middle", d.day().toString().substring(5));
             }
         }
