@@ -98,7 +98,7 @@ CREATE TABLE webhook_deliveries (
     discrepancy_id uuid NOT NULL,
     entry_idx      bigint NOT NULL,
     body           text NOT NULL,
-    state          text NOT NULL,           -- pending | delivered | failed
+    state          text NOT NULL,           -- pending | delivered | failed | stopped
     attempts       integer NOT NULL DEFAULT 0,
     next_attempt   timestamptz NOT NULL,
     last_status    integer,

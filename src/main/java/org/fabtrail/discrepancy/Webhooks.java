@@ -35,7 +35,7 @@ import java.util.function.Supplier;
  * that name it, as JSON POSTs signed with HMAC-SHA256 under a secret shown once at registration
  * ({@code Fabtrail-Signature: t=<unix seconds>,v1=<hex HMAC of "<t>.<body>">}). A delivery that does not get a 2xx
  * answer is retried with exponential backoff (30 s doubling, at most an hour apart) up to {@link #MAX_ATTEMPTS}
- * times; every attempt is in the delivery log.
+ * times; every attempt is in the delivery log. Stopping a webhook marks its pending deliveries {@code stopped}.
  */
 public final class Webhooks {
 
@@ -119,14 +119,25 @@ public final class Webhooks {
         return "webhook-secret:" + id;
     }
 
-    /** Stops deliveries to a webhook (its log is kept). */
+    /** Stops a webhook: nothing more is queued for it, and its pending deliveries become {@code stopped} (logged). */
     public boolean deactivate(String org, UUID id) throws SQLException {
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("UPDATE webhooks SET active = false WHERE id = ? AND org = ? "
-                     + "AND active")) {
-            ps.setObject(1, id);
-            ps.setString(2, org);
-            return ps.executeUpdate() == 1;
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try (PreparedStatement ps = c.prepareStatement("UPDATE webhooks SET active = false WHERE id = ? AND org = ? "
+                    + "AND active");
+                 PreparedStatement stop = c.prepareStatement("UPDATE webhook_deliveries SET state = 'stopped', "
+                         + "last_error = coalesce(last_error || '; ', '') || 'webhook stopped' WHERE webhook_id = ? "
+                         + "AND state = 'pending'")) {
+                ps.setObject(1, id);
+                ps.setString(2, org);
+                boolean done = ps.executeUpdate() == 1;
+                if (done) {
+                    stop.setObject(1, id);
+                    stop.executeUpdate();
+                }
+                c.commit();
+                return done;
+            }
         }
     }
 
@@ -265,7 +276,8 @@ public final class Webhooks {
         try (Connection c = dataSource.getConnection();
              PreparedStatement ps = c.prepareStatement("SELECT d.id, w.id, w.url, w.secret, d.body, d.attempts "
                      + "FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id "
-                     + "WHERE d.state = 'pending' AND d.next_attempt <= ? ORDER BY d.next_attempt, d.id LIMIT 200")) {
+                     + "WHERE d.state = 'pending' AND w.active AND d.next_attempt <= ? ORDER BY d.next_attempt, d.id "
+                     + "LIMIT 200")) {
             ps.setTimestamp(1, Timestamp.from(now));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {

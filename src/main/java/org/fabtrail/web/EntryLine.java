@@ -56,6 +56,11 @@ public record EntryLine(long index, String id, String type, String actor, Instan
             case "ca.revoke" -> "Revoked device CA " + shortHex(p.get("caId"))
                     + (p.get("reason") != null ? ": " + p.get("reason") : "");
             case "ca.crl" -> "Registered a certificate revocation list for its device CA";
+            case "discrepancy.open" -> "Opened a " + p.get("severity") + " finding (" + p.get("rule") + "): "
+                    + p.get("summary");
+            case "discrepancy.note" -> (p.get("state") != null ? "Moved the finding to " + p.get("state") + ": "
+                    : "Noted on the finding: ") + p.get("note");
+            case "discrepancy.resolve" -> "Resolved the finding as " + p.get("outcome") + ": " + p.get("reason");
             default -> type;
         };
     }

@@ -11,6 +11,7 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.fabtrail.custody.UnitKey;
+import org.fabtrail.discrepancy.DiscrepancyQueries;
 import org.fabtrail.ledger.EnvelopeParser;
 
 import java.net.URLEncoder;
@@ -28,13 +29,17 @@ public class HomePage {
 
     @CheckedTemplate
     static class Templates {
-        static native TemplateInstance home(Viewer viewer, List<EntryLine> recent);
+        static native TemplateInstance home(Viewer viewer, List<EntryLine> recent, Long openFindings);
 
         static native TemplateInstance search(Viewer viewer, String q, List<UnitKey> matches);
     }
 
     /** A manufacturer/serial anywhere in the text: a typed reference, a unit URL, or a scanned QR payload. */
     private static final Pattern REF = Pattern.compile("([a-z0-9][a-z0-9-]{0,62})/([A-Za-z0-9._-]{1,64})\\s*$");
+
+    /** The findings still to be worked, counted for those who work the queue. */
+    static final DiscrepancyQueries.Filter UNRESOLVED = new DiscrepancyQueries.Filter(null, null, "unresolved", null,
+            null, null, null);
 
     @Inject
     Pages pages;
@@ -51,7 +56,9 @@ public class HomePage {
             Collections.reverse(lines);
             return lines;
         });
-        return Response.ok(Templates.home(viewer.get(), recent)).build();
+        Long open = viewer.get().isInspector() ? pages.ledger.read(c -> new DiscrepancyQueries().countBy(c,
+                UNRESOLVED, null, "state").values().stream().mapToLong(Long::longValue).sum()) : null;
+        return Response.ok(Templates.home(viewer.get(), recent, open)).build();
     }
 
     @GET

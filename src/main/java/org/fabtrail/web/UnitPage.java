@@ -16,6 +16,7 @@ import org.fabtrail.api.Views;
 import org.fabtrail.custody.CustodyQueries;
 import org.fabtrail.custody.DeviceIdentity;
 import org.fabtrail.custody.UnitKey;
+import org.fabtrail.discrepancy.DiscrepancyQueries;
 import org.fabtrail.ledger.EnvelopeParser;
 
 import java.util.List;
@@ -33,11 +34,14 @@ public class UnitPage {
     public record UnitModel(CustodyQueries.UnitRecord unit, List<UnitKey> components,
                             CustodyQueries.TransferRecord pending, List<EntryLine> timeline, String chainSvg,
                             long treeSize, DeviceIdentity.Description certificate,
-                            List<CustodyQueries.InspectionRecord> inspections, Views.PlatformView platform) {
+                            List<CustodyQueries.InspectionRecord> inspections, Views.PlatformView platform,
+                            List<DiscrepancyQueries.Discrepancy> findings) {
     }
 
     /** Most inspections the page lists. */
     static final int INSPECTIONS = 20;
+    /** Most unresolved findings the page lists (the dashboard, filtered by the unit, has them all). */
+    static final int FINDINGS = 20;
 
     @CheckedTemplate
     static class Templates {
@@ -86,8 +90,11 @@ public class UnitPage {
             long size = pages.store.head(c).size();
             DeviceIdentity.Description certificate = u.deviceCertificate() == null ? null
                     : devices.describe(u.deviceCertificate()).orElse(null);
+            List<DiscrepancyQueries.Discrepancy> findings = new DiscrepancyQueries().list(c,
+                    new DiscrepancyQueries.Filter(null, null, "unresolved", null, k, null, null), v.visibleTo(), null,
+                    FINDINGS);
             return Optional.of(new UnitModel(u, pages.queries.components(c, k), pending, timeline, svg, size,
-                    certificate, pages.queries.inspections(c, k, INSPECTIONS), api.platform(c, k)));
+                    certificate, pages.queries.inspections(c, k, INSPECTIONS), api.platform(c, k), findings));
         }));
         if (model.isEmpty()) {
             return Response.status(404).entity(Templates.notFound(v, manufacturer, serial)).build();

@@ -222,7 +222,14 @@ class DiscrepanciesApiTest {
             List<Map<String, Object>> after = dist.given().get("/api/v1/orgs/dz-dist/webhooks/deliveries").then()
                     .statusCode(200).extract().jsonPath().getList("$");
             assertTrue(after.stream().allMatch(d -> "delivered".equals(d.get("state"))), after.toString());
+            shortReceipt(); // queued while the receiver is down ...
+            server.stop(0);
+            webhooks.deliverDue();
             dist.given().delete("/api/v1/orgs/dz-dist/webhooks/" + hook.getString("id")).then().statusCode(204);
+            List<Map<String, Object>> stopped = dist.given().get("/api/v1/orgs/dz-dist/webhooks/deliveries").then()
+                    .statusCode(200).extract().jsonPath().getList("$");
+            assertTrue(stopped.stream().anyMatch(d -> "stopped".equals(d.get("state"))), stopped.toString());
+            assertTrue(stopped.stream().noneMatch(d -> "pending".equals(d.get("state"))), "... and not retried");
             problem(dist.given().delete("/api/v1/orgs/dz-dist/webhooks/" + hook.getString("id")), 404,
                     "webhook-not-found");
         } finally {

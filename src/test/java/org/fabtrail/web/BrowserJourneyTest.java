@@ -3,6 +3,12 @@ package org.fabtrail.web;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
+import jakarta.inject.Inject;
+import org.fabtrail.custody.CustodyQueries;
+import org.fabtrail.custody.UnitKey;
+import org.fabtrail.ledger.Envelope;
+import org.fabtrail.ledger.Ledger;
+import org.fabtrail.server.DiscrepancyWorker;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
@@ -22,6 +28,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -39,6 +46,12 @@ class BrowserJourneyTest {
 
     @TestHTTPResource("/")
     URL base;
+    @Inject
+    UiSigning signing;
+    @Inject
+    Ledger ledger;
+    @Inject
+    DiscrepancyWorker worker;
 
     @BeforeEach
     void needsTheBrowser() {
@@ -127,7 +140,7 @@ class BrowserJourneyTest {
                 String user = e.getKey();
                 String org = e.getValue();
                 signIn(d, user);
-                List<String> pages = new ArrayList<>(List.of("/", "/units", "/explorer", "/orgs/acme-fab",
+                List<String> pages = new ArrayList<>(List.of("/", "/units", "/explorer", "/orgs/acme-fab", "/discrepancies",
                         "/units/acme-fab/GH200-0001", "/search?q=acme-fab%2FGH200-0001"));
                 if (org != null) {
                     pages.add("/inbox");
@@ -137,11 +150,13 @@ class BrowserJourneyTest {
                 if (List.of("inspector", "regulator", "operator").contains(user)) {
                     pages.add("/inspect");
                     pages.add("/inspect/acme-fab/GH200-0017");
+                    pages.add("/restricted-parties");
                 }
                 if (List.of("acme.admin", "operator").contains(user)) {
                     pages.add("/orgs/acme-fab/users");
                     pages.add("/orgs/acme-fab/tokens");
                     pages.add("/orgs/acme-fab/keys");
+                    pages.add("/orgs/acme-fab/webhooks");
                 }
                 for (String p : pages) {
                     if (p.startsWith("/units/acme-fab/GH200-0001") && List.of("kestrel.admin").contains(user)) {
@@ -263,6 +278,75 @@ class BrowserJourneyTest {
             b.screenshot("bulk-upload");
         } finally {
             Files.deleteIfExists(file);
+        }
+    }
+
+    /**
+     * Opens a finding about a demo unit as bis-inspect would (signed with its UI key), naming the unit's manufacturer
+     * and holder; the demo data does not depend on having findings of its own.
+     */
+    private String openFinding(String serial, String rule, String severity, String summary, String... orgs) {
+        UnitKey unit = new UnitKey("acme-fab", serial);
+        List<Long> entries = ledger.read(c -> new CustodyQueries().entryIndexes(c, unit));
+        Viewer inspector = new Viewer(UUID.randomUUID(), "inspector", "Inspector", "bis-inspect", "member", true,
+                List.of("inspector"), "-");
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("rule", rule);
+        fields.put("finding", rule + ":" + serial + ":" + UUID.randomUUID());
+        fields.put("severity", severity);
+        fields.put("summary", summary);
+        fields.put("units", List.of(Map.of("manufacturer", unit.manufacturer(), "serial", unit.serial())));
+        fields.put("orgs", List.of(orgs));
+        fields.put("evidence", entries.subList(Math.max(0, entries.size() - 2), entries.size()));
+        Envelope e = signing.sign(inspector, "discrepancy.open", fields);
+        Forms.await(ledger.append(e));
+        return e.id().toString();
+    }
+
+    @Test
+    void anInspectorWorksAFindingFromTheDashboardToItsResolution() throws Exception {
+        worker.round(); // the detectors' findings about the demo data, if any are waiting
+        openFinding("GH200-0003", "seal-broken", "medium", "Tamper seal of GH200-0003 broken at the Amsterdam hub",
+                "acme-fab", "northwind");
+        openFinding("GH200-0005", "label-mismatch", "low", "Asset label of GH200-0005 does not match its serial",
+                "acme-fab");
+        String id = openFinding("GH200-0001", "inspection-elsewhere", "high",
+                "GH200-0001 found in a rack not recorded for helios-dc", "acme-fab", "helios-dc");
+        try (Browser b = Browser.open(1280, 1100)) {
+            WebDriver d = b.driver();
+            signIn(d, "inspector");
+            d.findElement(By.linkText("Discrepancies")).click();
+            assertEquals("Discrepancies", title(d));
+            assertTrue(d.findElement(By.cssSelector("svg[aria-labelledby='trend-title trend-desc']")).isDisplayed());
+            b.screenshot("discrepancies-dashboard");
+
+            // the count of "high" narrows the list; the finding is in it
+            d.findElement(By.cssSelector("#by-severity a[href*='severity=high']")).click();
+            assertTrue(d.getCurrentUrl().contains("severity=high"), d.getCurrentUrl());
+            d.findElement(By.cssSelector("#findings a[href='/discrepancies/" + id + "']")).click();
+            assertTrue(title(d).contains("GH200-0001 found in a rack"), title(d));
+
+            new Select(d.findElement(By.id("state-select"))).selectByValue("acknowledged");
+            d.findElement(By.id("why")).sendKeys("Assigned to the Frankfurt field office; site visit booked");
+            submit(d, By.cssSelector("#state-form button[type=submit]"));
+            assertTrue(d.findElement(By.cssSelector("p.notice")).getText().contains("Recorded at log index"));
+            assertTrue(d.findElement(By.id("state")).getText().contains("acknowledged"));
+            b.screenshot("discrepancy-detail");
+
+            new Select(d.findElement(By.id("outcome"))).selectByValue("explained");
+            d.findElement(By.id("reason")).sendKeys("Moved between helios-dc halls; the site record is being corrected");
+            submit(d, By.cssSelector("#resolve-form button[type=submit]"));
+            assertTrue(d.findElement(By.id("state")).getText().contains("resolved"));
+            assertTrue(d.findElement(By.id("outcome-value")).getText().contains("explained"));
+            List<WebElement> history = d.findElements(By.cssSelector("ol.history li"));
+            assertEquals(3, history.size(), "opened, acknowledged, resolved");
+            assertTrue(history.get(2).getText().contains("(inspector)"), "who resolved it");
+
+            d.findElement(By.linkText("Printable report with proofs")).click();
+            assertEquals("Discrepancy report", title(d));
+            assertTrue(d.findElement(By.tagName("body")).getText().contains("How to verify"));
+            assertTrue(d.findElements(By.cssSelector("header.top")).isEmpty(), "no navigation on the printout");
+            b.screenshot("discrepancy-report");
         }
     }
 }

@@ -1,0 +1,392 @@
+package org.fabtrail.web;
+
+import io.quarkus.qute.CheckedTemplate;
+import io.quarkus.qute.TemplateInstance;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.CookieParam;
+import jakarta.ws.rs.FormParam;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.fabtrail.api.DiscrepanciesResource;
+import org.fabtrail.api.ProblemMappers;
+import org.fabtrail.crypto.Jcs;
+import org.fabtrail.custody.UnitKey;
+import org.fabtrail.discrepancy.DiscrepancyQueries;
+import org.fabtrail.ledger.LedgerException;
+import org.fabtrail.ledger.Receipt;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+import java.util.UUID;
+
+/**
+ * One finding: what the rule found, the units and organisations it names, the evidence entries, each unit's timeline
+ * around the evidence, and its history (every open, note and resolve entry with who, when and why). Forms: a note
+ * (with optional evidence) for the organisations it names and those who work the queue; a move to acknowledged or
+ * investigating and the resolution for inspectors, regulators and the operator. Each form writes one signed entry;
+ * a refusal (by the form or by the ledger's rules) is shown on the form and writes nothing. The printable report
+ * with the inclusion proofs of every entry, and its JSON.
+ */
+@Path("/discrepancies/{id: [0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}")
+public class DiscrepancyPage {
+
+    /** Entries of a unit's timeline shown before and after each evidence entry. */
+    static final int AROUND = 3;
+    /** Units whose timelines the page shows (a finding may name many). */
+    static final int MAX_TIMELINES = 5;
+
+    /** One event of the history, with the person who acted in the UI (when it was made there). */
+    public record HistoryItem(DiscrepancyQueries.Event event, String by) {
+    }
+
+    /** One line of a unit's timeline: the entry, whether it is evidence of this finding, and a gap before it. */
+    public record TimelineItem(EntryLine line, boolean evidence, boolean gapBefore) {
+    }
+
+    /** A unit's entries around the evidence; {@code visible} false when the viewer may not see the unit. */
+    public record UnitTimeline(UnitKey unit, boolean visible, List<TimelineItem> items, boolean gapAfter) {
+    }
+
+    /** A detail of the finding, as text. */
+    public record Detail(String key, String value) {
+    }
+
+    /** The page. */
+    public record DetailModel(DiscrepancyQueries.Discrepancy d, List<HistoryItem> history, List<EntryLine> evidence,
+                              List<UnitTimeline> timelines, List<Detail> details, boolean mayNote, boolean mayWork,
+                              List<String> nextStates, List<String> outcomes, HistoryItem notice) {
+        public boolean open() {
+            return !"resolved".equals(d.state());
+        }
+    }
+
+    /** A printed entry of the report: its role, its line, its leaf hash and the proof hashes. */
+    public record ReportItem(DiscrepanciesResource.ReportEntry entry, EntryLine line) {
+    }
+
+    /** The printable report. */
+    public record ReportModel(DiscrepancyQueries.Discrepancy d, List<HistoryItem> history,
+                              DiscrepanciesResource.Report report, List<ReportItem> items, long treeSize,
+                              String rootHash) {
+    }
+
+    @CheckedTemplate
+    static class Templates {
+        static native TemplateInstance detail(Viewer viewer, DetailModel m, Map<String, String> form,
+                                              Map<String, String> errors);
+
+        static native TemplateInstance report(Viewer viewer, ReportModel m);
+    }
+
+    @Inject
+    Pages pages;
+    @Inject
+    Forms forms;
+    @Inject
+    DiscrepanciesResource api;
+
+    final DiscrepancyQueries queries = new DiscrepancyQueries();
+
+    private static Response notFound(Viewer v, String id) {
+        return ErrorPage.notFound(v, "There is no finding " + id + " that you may see.");
+    }
+
+    private Optional<DiscrepancyQueries.Discrepancy> visible(Connection c, Viewer v, UUID id) throws SQLException {
+        if (!v.seesAll() && v.org() == null) {
+            return Optional.empty();
+        }
+        return queries.get(c, id, v.visibleTo());
+    }
+
+    @GET
+    @Produces(MediaType.TEXT_HTML)
+    public Response page(@CookieParam(SessionManager.COOKIE) String cookie, @PathParam("id") String id,
+                         @QueryParam(Forms.LOGGED) String logged) {
+        Optional<Viewer> viewer = pages.viewer(cookie);
+        if (viewer.isEmpty()) {
+            return Web.toLogin("/discrepancies/" + id);
+        }
+        Viewer v = viewer.get();
+        Long notice = Cursors.index(logged);
+        Optional<DetailModel> m = pages.ledger.read(c -> model(c, v, UUID.fromString(id), notice));
+        if (m.isEmpty()) {
+            return notFound(v, id);
+        }
+        return Response.ok(Templates.detail(v, m.get(), Map.of(), Map.of())).build();
+    }
+
+    private Optional<DetailModel> model(Connection c, Viewer v, UUID id, Long notice) throws SQLException {
+        Optional<DiscrepancyQueries.Discrepancy> found = visible(c, v, id);
+        if (found.isEmpty()) {
+            return Optional.empty();
+        }
+        DiscrepancyQueries.Discrepancy d = found.get();
+        List<DiscrepancyQueries.Event> events = queries.events(c, id);
+        Map<Long, EntryLine> eventLines = new LinkedHashMap<>();
+        for (EntryLine l : pages.lines(c, events.stream().map(DiscrepancyQueries.Event::index).toList())) {
+            eventLines.put(l.index(), l);
+        }
+        List<HistoryItem> history = new ArrayList<>();
+        HistoryItem noticed = null;
+        for (DiscrepancyQueries.Event e : events) {
+            EntryLine l = eventLines.get(e.index());
+            HistoryItem h = new HistoryItem(e, l == null ? null : l.by());
+            history.add(h);
+            if (notice != null && notice == e.index()) {
+                noticed = h;
+            }
+        }
+        List<EntryLine> evidence = pages.lines(c, d.evidence());
+        List<UnitTimeline> timelines = new ArrayList<>();
+        for (UnitKey k : d.units().subList(0, Math.min(MAX_TIMELINES, d.units().size()))) {
+            timelines.add(timeline(c, v, k, d.evidence()));
+        }
+        List<Detail> details = new ArrayList<>();
+        d.details().forEach((key, value) -> details.add(new Detail(key, value instanceof String s ? s
+                : Jcs.canonicalString(value))));
+        boolean worker = v.isInspector();
+        boolean involved = v.org() != null && d.orgs().contains(v.org());
+        return Optional.of(new DetailModel(d, history, evidence, timelines, details, worker || involved, worker,
+                nextStates(d.state()), DiscrepancyQueries.OUTCOMES, noticed));
+    }
+
+    /** The unit's entries within {@link #AROUND} of each evidence entry (or its last entries when none is its own). */
+    private UnitTimeline timeline(Connection c, Viewer v, UnitKey k, List<Long> evidence) throws SQLException {
+        if (!pages.queries.canSee(c, v.visibleTo(), k)) {
+            return new UnitTimeline(k, false, List.of(), false);
+        }
+        List<Long> all = pages.queries.entryIndexes(c, k);
+        TreeSet<Integer> positions = new TreeSet<>();
+        for (long e : evidence) {
+            int p = Collections.binarySearch(all, e);
+            int at = p >= 0 ? p : -p - 1;
+            for (int i = at - AROUND; i <= at + AROUND - (p >= 0 ? 0 : 1); i++) {
+                if (i >= 0 && i < all.size()) {
+                    positions.add(i);
+                }
+            }
+        }
+        if (positions.isEmpty()) {
+            for (int i = Math.max(0, all.size() - 2 * AROUND); i < all.size(); i++) {
+                positions.add(i);
+            }
+        }
+        List<Long> indexes = positions.stream().map(all::get).toList();
+        List<EntryLine> lines = pages.lines(c, indexes);
+        List<TimelineItem> items = new ArrayList<>();
+        int previous = -1;
+        int i = 0;
+        for (int pos : positions) {
+            EntryLine l = lines.get(i++);
+            items.add(new TimelineItem(l, evidence.contains(l.index()), previous >= 0 ? pos > previous + 1 : pos > 0));
+            previous = pos;
+        }
+        return new UnitTimeline(k, true, items, previous >= 0 && previous < all.size() - 1);
+    }
+
+    static List<String> nextStates(String state) {
+        int at = DiscrepancyQueries.STATES.indexOf(state);
+        List<String> out = new ArrayList<>();
+        for (String s : List.of("acknowledged", "investigating")) {
+            if (DiscrepancyQueries.STATES.indexOf(s) > at) {
+                out.add(s);
+            }
+        }
+        return out;
+    }
+
+    // ---- forms -----------------------------------------------------------------------------------------------
+
+    @POST
+    @Path("note")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    @Produces(MediaType.TEXT_HTML)
+    public Response note(@CookieParam(SessionManager.COOKIE) String cookie, @PathParam("id") String id,
+                         @FormParam("_csrf") String csrf, @FormParam("note") String note,
+                         @FormParam("evidence") String evidence) {
+        Map<String, String> form = new LinkedHashMap<>();
+        form.put("note", Forms.orEmpty(note));
+        form.put("evidence", Forms.orEmpty(evidence));
+        Map<String, String> errors = new LinkedHashMap<>();
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("discrepancy", id);
+        String text = Forms.value(note);
+        if (text == null) {
+            errors.put("note", "Write the note: what you found, or what the evidence shows.");
+        } else {
+            fields.put("note", text);
+        }
+        List<Long> indexes = new ArrayList<>();
+        if (Forms.value(evidence) != null) {
+            for (String s : evidence.trim().split("[\\s,;#]+")) {
+                if (s.isEmpty()) {
+                    continue;
+                }
+                if (!s.matches("0|[1-9]\\d{0,17}")) {
+                    errors.put("evidence", "Evidence is a list of log indexes such as 1234 1240, not \"" + s + "\".");
+                    break;
+                }
+                indexes.add(Long.parseLong(s));
+            }
+            fields.put("evidence", indexes);
+        }
+        return write(cookie, id, csrf, "discrepancy.note", fields, form, errors, "noteForm",
+                Map.of("note", "note", "evidence", "evidence", "discrepancy", "noteForm"));
+    }
+
+    @POST
+    @Path("state")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    @Produces(MediaType.TEXT_HTML)
+    public Response state(@CookieParam(SessionManager.COOKIE) String cookie, @PathParam("id") String id,
+                          @FormParam("_csrf") String csrf, @FormParam("state") String state,
+                          @FormParam("why") String why) {
+        Map<String, String> form = new LinkedHashMap<>();
+        form.put("state", Forms.orEmpty(state));
+        form.put("why", Forms.orEmpty(why));
+        Map<String, String> errors = new LinkedHashMap<>();
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("discrepancy", id);
+        if (Forms.value(state) == null) {
+            errors.put("state", "Choose the state the finding moves to.");
+        } else {
+            fields.put("state", state.trim());
+        }
+        if (Forms.value(why) == null) {
+            errors.put("why", "Say why: what was done, or who is looking into it.");
+        } else {
+            fields.put("note", why.trim());
+        }
+        return write(cookie, id, csrf, "discrepancy.note", fields, form, errors, "stateForm",
+                Map.of("note", "why", "state", "state", "discrepancy", "stateForm"));
+    }
+
+    @POST
+    @Path("resolve")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    @Produces(MediaType.TEXT_HTML)
+    public Response resolve(@CookieParam(SessionManager.COOKIE) String cookie, @PathParam("id") String id,
+                            @FormParam("_csrf") String csrf, @FormParam("outcome") String outcome,
+                            @FormParam("reason") String reason) {
+        Map<String, String> form = new LinkedHashMap<>();
+        form.put("outcome", Forms.orEmpty(outcome));
+        form.put("reason", Forms.orEmpty(reason));
+        Map<String, String> errors = new LinkedHashMap<>();
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("discrepancy", id);
+        if (Forms.value(outcome) == null) {
+            errors.put("outcome", "Choose the outcome.");
+        } else {
+            fields.put("outcome", outcome.trim());
+        }
+        if (Forms.value(reason) == null) {
+            errors.put("reason", "Give the reason: what explains the finding, or what was confirmed.");
+        } else {
+            fields.put("reason", reason.trim());
+        }
+        return write(cookie, id, csrf, "discrepancy.resolve", fields, form, errors, "resolveForm",
+                Map.of("outcome", "outcome", "reason", "reason", "discrepancy", "resolveForm"));
+    }
+
+    /**
+     * The shared part of the three forms: sign-in, CSRF, visibility (404 for a finding the viewer may not see), the
+     * form's own checks, then one signed entry; any refusal re-renders the page with the message on its form.
+     */
+    private Response write(String cookie, String id, String csrf, String type, Map<String, Object> fields,
+                           Map<String, String> form, Map<String, String> errors, String formKey,
+                           Map<String, String> fieldNames) {
+        Optional<Viewer> viewer = pages.viewer(cookie);
+        if (viewer.isEmpty()) {
+            return Web.toLogin("/discrepancies/" + id);
+        }
+        Viewer v = viewer.get();
+        Optional<Response> refused = Forms.csrfRefused(v, csrf);
+        if (refused.isPresent()) {
+            return refused.get();
+        }
+        UUID uuid = UUID.fromString(id);
+        if (pages.ledger.read(c -> visible(c, v, uuid)).isEmpty()) {
+            return notFound(v, id);
+        }
+        int status = 422;
+        if (errors.isEmpty()) {
+            try {
+                Receipt r = forms.write(v, type, fields);
+                return Forms.done("/discrepancies/" + id, r);
+            } catch (LedgerException e) {
+                status = ProblemMappers.status(e.kind());
+                Forms.errors(e, fieldNames, null).forEach((k, msg) -> errors.put(Forms.FORM.equals(k) ? formKey : k, msg));
+            }
+        }
+        DetailModel m = pages.ledger.read(c -> model(c, v, uuid, null)).orElseThrow();
+        return Response.status(status).type(MediaType.TEXT_HTML_TYPE).entity(Templates.detail(v, m, form, errors))
+                .build();
+    }
+
+    // ---- report ----------------------------------------------------------------------------------------------
+
+    /** The printable report: the finding, its history, each entry with its leaf hash and inclusion proof. */
+    @GET
+    @Path("report")
+    @Produces(MediaType.TEXT_HTML)
+    public Response report(@CookieParam(SessionManager.COOKIE) String cookie, @PathParam("id") String id) {
+        Optional<Viewer> viewer = pages.viewer(cookie);
+        if (viewer.isEmpty()) {
+            return Web.toLogin("/discrepancies/" + id + "/report");
+        }
+        Viewer v = viewer.get();
+        UUID uuid = UUID.fromString(id);
+        Optional<ReportModel> m = pages.ledger.read(c -> {
+            if (visible(c, v, uuid).isEmpty()) {
+                return Optional.<ReportModel>empty();
+            }
+            DetailModel detail = model(c, v, uuid, null).orElseThrow();
+            DiscrepanciesResource.Report r = api.report(c, uuid, v.visibleTo()).orElseThrow();
+            Map<Long, EntryLine> lines = new LinkedHashMap<>();
+            for (EntryLine l : pages.lines(c, r.entries().stream().map(DiscrepanciesResource.ReportEntry::index).toList())) {
+                lines.put(l.index(), l);
+            }
+            List<ReportItem> items = r.entries().stream().map(e -> new ReportItem(e, lines.get(e.index()))).toList();
+            String[] cp = r.checkpoint().split("\n");
+            return Optional.of(new ReportModel(detail.d(), detail.history(), r, items, Long.parseLong(cp[1]), cp[2]));
+        });
+        if (m.isEmpty()) {
+            return notFound(v, id);
+        }
+        return Response.ok(Templates.report(v, m.get())).build();
+    }
+
+    /** The same report as the API's JSON, to file with the printout. */
+    @GET
+    @Path("report.json")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response reportJson(@CookieParam(SessionManager.COOKIE) String cookie, @PathParam("id") String id) {
+        Optional<Viewer> viewer = pages.viewer(cookie);
+        if (viewer.isEmpty()) {
+            return Web.toLogin("/discrepancies/" + id + "/report");
+        }
+        Viewer v = viewer.get();
+        UUID uuid = UUID.fromString(id);
+        Optional<DiscrepanciesResource.Report> r = pages.ledger.read(c -> visible(c, v, uuid).isEmpty()
+                ? Optional.<DiscrepanciesResource.Report>empty() : api.report(c, uuid, v.visibleTo()));
+        if (r.isEmpty()) {
+            return Response.status(404).type(MediaType.TEXT_PLAIN).entity("No such finding").build();
+        }
+        return Response.ok(r.get(), MediaType.APPLICATION_JSON_TYPE).header("Content-Disposition",
+                "attachment; filename=\"discrepancy-" + id + "-report.json\"").build();
+    }
+}

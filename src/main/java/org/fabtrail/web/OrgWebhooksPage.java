@@ -1,0 +1,122 @@
+package org.fabtrail.web;
+
+import io.quarkus.qute.CheckedTemplate;
+import io.quarkus.qute.TemplateInstance;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.CookieParam;
+import jakarta.ws.rs.FormParam;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.fabtrail.custody.CustodyQueries;
+import org.fabtrail.discrepancy.Webhooks;
+
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * An organisation's webhooks for the findings that name it: register a URL (the HMAC secret is shown once, on the
+ * page that answers the form), list, stop, and the delivery log (the last 50 attempts' outcomes). Org admins and the
+ * operator's staff, through {@link OrgAccess}.
+ */
+@Path("/orgs/{org}/webhooks")
+public class OrgWebhooksPage {
+
+    static final int DELIVERIES = 50;
+
+    public record WebhooksModel(CustodyQueries.OrgRecord org, List<Webhooks.Hook> hooks,
+                                List<Webhooks.Delivery> deliveries, Map<UUID, String> urls, String notice, String url,
+                                Map<String, String> errors) {
+    }
+
+    @CheckedTemplate
+    static class Templates {
+        static native TemplateInstance webhooks(Viewer viewer, WebhooksModel m);
+
+        static native TemplateInstance created(Viewer viewer, CustodyQueries.OrgRecord org, Webhooks.Hook hook,
+                                               String secret);
+    }
+
+    @Inject
+    Pages pages;
+    @Inject
+    Webhooks webhooks;
+
+    @GET
+    @Produces(MediaType.TEXT_HTML)
+    public Response list(@CookieParam(SessionManager.COOKIE) String cookie, @PathParam("org") String org,
+                         @QueryParam("notice") String notice) {
+        OrgAccess.Gate gate = OrgAccess.page(pages, cookie, org, "/orgs/" + org + "/webhooks");
+        if (gate.refusal() != null) {
+            return gate.refusal();
+        }
+        String text = "stopped".equals(notice) ? "Stopped the webhook: nothing more is sent to it; its log is kept."
+                : null;
+        return Response.ok(Templates.webhooks(gate.viewer(), model(org, text, "", Map.of())))
+                .header("Cache-Control", "no-store").build();
+    }
+
+    /** Registers a webhook and answers with the page that shows its secret, once (not a redirect; no-store). */
+    @POST
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    @Produces(MediaType.TEXT_HTML)
+    public Response register(@CookieParam(SessionManager.COOKIE) String cookie, @PathParam("org") String org,
+                             @FormParam("_csrf") String csrf, @FormParam("url") String url) {
+        OrgAccess.Gate gate = OrgAccess.form(pages, cookie, org, "/orgs/" + org + "/webhooks", csrf);
+        if (gate.refusal() != null) {
+            return gate.refusal();
+        }
+        Viewer v = gate.viewer();
+        String given = url == null ? "" : url.trim();
+        try {
+            Webhooks.checkUrl(given);
+        } catch (IllegalArgumentException e) {
+            return Response.status(422).type(MediaType.TEXT_HTML_TYPE).header("Cache-Control", "no-store")
+                    .entity(Templates.webhooks(v, model(org, null, given, Map.of("url", "Not registered: "
+                            + e.getMessage() + ".")))).build();
+        }
+        Webhooks.Registered r = pages.ledger.read(c -> webhooks.register(org, given, "ui:" + v.username()));
+        return Response.ok(Templates.created(v, OrgAccess.org(pages, org).orElseThrow(), r.hook(), r.secret()))
+                .header("Cache-Control", "no-store").build();
+    }
+
+    @POST
+    @Path("{id}/stop")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    @Produces(MediaType.TEXT_HTML)
+    public Response stop(@CookieParam(SessionManager.COOKIE) String cookie, @PathParam("org") String org,
+                         @PathParam("id") String id, @FormParam("_csrf") String csrf) {
+        OrgAccess.Gate gate = OrgAccess.form(pages, cookie, org, "/orgs/" + org + "/webhooks", csrf);
+        if (gate.refusal() != null) {
+            return gate.refusal();
+        }
+        UUID uuid;
+        try {
+            uuid = UUID.fromString(id);
+        } catch (IllegalArgumentException e) {
+            uuid = null;
+        }
+        UUID target = uuid;
+        boolean stopped = target != null && pages.ledger.read(c -> webhooks.deactivate(org, target));
+        if (!stopped) {
+            return ErrorPage.notFound(gate.viewer(), "There is no active webhook " + id + " of " + org + ".");
+        }
+        return Web.redirect("/orgs/" + org + "/webhooks?notice=stopped");
+    }
+
+    private WebhooksModel model(String org, String notice, String url, Map<String, String> errors) {
+        CustodyQueries.OrgRecord record = OrgAccess.org(pages, org).orElseThrow();
+        List<Webhooks.Hook> hooks = pages.ledger.read(c -> webhooks.hooks(org));
+        List<Webhooks.Delivery> deliveries = pages.ledger.read(c -> webhooks.deliveries(org, DELIVERIES));
+        Map<UUID, String> urls = new java.util.HashMap<>();
+        hooks.forEach(h -> urls.put(h.id(), h.url()));
+        return new WebhooksModel(record, hooks, deliveries, urls, notice, url, errors);
+    }
+}
