@@ -49,23 +49,28 @@ CREATE TABLE discrepancy_events (
     PRIMARY KEY (discrepancy_id, idx)
 );
 
--- What detectors found, waiting for the operator's discrepancy.open entry. Written in the sequencing transaction
--- of the entries that are the evidence, so nothing found is lost; kept across a projection rebuild.
+-- What detectors observed, waiting to be published. Written in the sequencing transaction of the entries that
+-- are the evidence, so nothing found is lost; kept across a projection rebuild. One row per observation (the
+-- finding's key and its evidence); the publisher opens the finding, or adds the observation to the open finding
+-- with that key as a note, or opens a recurrence when that finding was resolved.
 CREATE TABLE discrepancy_outbox (
-    finding      text PRIMARY KEY,
-    rule         text NOT NULL,
-    severity     text NOT NULL,
-    summary      text NOT NULL,
-    units        jsonb NOT NULL,
-    orgs         text[] NOT NULL,
-    evidence     bigint[] NOT NULL,
-    details      jsonb,
-    detected_at  timestamptz NOT NULL,
-    attempts     integer NOT NULL DEFAULT 0,
-    last_error   text,
-    opened_idx   bigint
+    observation   text PRIMARY KEY,
+    finding       text NOT NULL,
+    rule          text NOT NULL,
+    severity      text NOT NULL,
+    summary       text NOT NULL,
+    units         jsonb NOT NULL,
+    orgs          text[] NOT NULL,
+    evidence      bigint[] NOT NULL,
+    details       jsonb,
+    detected_at   timestamptz NOT NULL,
+    attempts      integer NOT NULL DEFAULT 0,
+    last_error    text,
+    published_idx bigint,                 -- the discrepancy.open or .note that published it; -1: nothing new
+    published_as  text                    -- open | note | known
 );
-CREATE INDEX discrepancy_outbox_pending ON discrepancy_outbox (detected_at) WHERE opened_idx IS NULL;
+CREATE INDEX discrepancy_outbox_pending ON discrepancy_outbox (detected_at) WHERE published_idx IS NULL;
+CREATE INDEX discrepancy_outbox_finding ON discrepancy_outbox (finding);
 
 -- The restricted-party list the operator imports (the shape of public consolidated screening lists).
 CREATE TABLE restricted_parties (

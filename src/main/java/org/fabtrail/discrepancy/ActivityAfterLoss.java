@@ -23,7 +23,7 @@ final class ActivityAfterLoss implements Detector {
         if (!(fact instanceof Fact.Activity a) || !GONE.contains(a.unit().status())) {
             return List.of();
         }
-        return List.of(new Finding(RULE, RULE + ":" + a.index() + ":" + a.unit().key(), "high",
+        return List.of(new Finding(RULE, RULE + ":" + a.unit().key() + ":" + a.unit().status(), "high",
                 a.actor() + " recorded " + a.type() + " on " + a.unit().key() + ", which was reported "
                         + a.unit().status(),
                 List.of(a.unit().key()), List.of(a.actor(), a.unit().custodian()), List.of(a.index()),

@@ -28,13 +28,13 @@ final class AttestationFailed implements Detector {
         }
         List<Finding> out = new ArrayList<>();
         if ("fail".equals(i.verdict())) {
-            out.add(new Finding(RULE, RULE + ":" + i.index(), "critical",
+            out.add(new Finding(RULE, RULE + ":" + i.unit() + ":" + String.join(",", i.reasons().stream().sorted().toList()), "critical",
                     "The attestation of " + i.unit() + " failed: " + String.join(", ", i.reasons()),
                     List.of(i.unit()), List.of(i.inspector(), i.recordedCustodian()), List.of(i.index()),
                     Map.of("reasons", i.reasons())));
         }
         if (i.identityOf() != null) {
-            out.add(new Finding(CLONED, CLONED + ":" + i.index(), "critical",
+            out.add(new Finding(CLONED, CLONED + ":" + i.unit() + ":" + i.identityOf(), "critical",
                     "The device inspected as " + i.unit() + " presented the identity certificate of "
                             + i.identityOf() + ": one device identity for two serials",
                     List.of(i.unit(), i.identityOf()), List.of(i.inspector(), i.recordedCustodian()),

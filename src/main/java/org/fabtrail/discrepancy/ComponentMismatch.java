@@ -52,7 +52,7 @@ final class ComponentMismatch implements Detector {
             if (fc.recordedParent() != null) {
                 units.add(fc.recordedParent());
             }
-            out.add(new Finding(ELSEWHERE, ELSEWHERE + ":" + i.index() + ":" + fc.unit(), fc.known() ? "high" : "critical",
+            out.add(new Finding(ELSEWHERE, ELSEWHERE + ":" + i.unit() + ":" + fc.unit(), fc.known() ? "high" : "critical",
                     i.inspector() + " found " + fc.unit() + " installed in " + i.unit() + "; it " + where,
                     units, List.of(i.inspector(), i.recordedCustodian()), List.of(i.index()), details));
         }
@@ -60,7 +60,7 @@ final class ComponentMismatch implements Detector {
         if (!missing.isEmpty()) {
             List<UnitKey> units = new ArrayList<>(List.of(i.unit()));
             units.addAll(missing);
-            out.add(new Finding(MISSING, MISSING + ":" + i.index(), "high",
+            out.add(new Finding(MISSING, MISSING + ":" + i.unit(), "high",
                     i.inspector() + " did not find " + missing.size() + " component(s) the ledger records in " + i.unit()
                             + ": " + missing.stream().map(UnitKey::toString).collect(Collectors.joining(", ")),
                     units, List.of(i.inspector(), i.recordedCustodian()), List.of(i.index()),

@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -89,20 +90,27 @@ public final class DiscrepancyEngine implements CustodyObserver {
         }
     }
 
+    /** The observation's key: the finding and its evidence (one row per sighting). */
+    static String observation(Finding f) {
+        String key = f.key() + "@" + String.join(",", f.evidence().stream().map(String::valueOf).toList());
+        return key.length() <= 1000 ? key : f.key() + "@" + f.evidence().get(f.evidence().size() - 1) + "+";
+    }
+
     static void enqueue(Connection c, List<Finding> found, Instant at) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO discrepancy_outbox (finding, rule, severity, summary, "
-                + "units, orgs, evidence, details, detected_at) VALUES (?, ?, ?, ?, ?::jsonb, ?, ?, ?::jsonb, ?) "
-                + "ON CONFLICT (finding) DO NOTHING")) {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO discrepancy_outbox (observation, finding, rule, "
+                + "severity, summary, units, orgs, evidence, details, detected_at) "
+                + "VALUES (?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?::jsonb, ?) ON CONFLICT (observation) DO NOTHING")) {
             for (Finding f : found) {
-                ps.setString(1, f.key());
-                ps.setString(2, f.rule());
-                ps.setString(3, f.severity());
-                ps.setString(4, f.summary());
-                ps.setString(5, Jcs.canonicalString(f.payload().get("units")));
-                ps.setArray(6, c.createArrayOf("text", f.orgs().toArray()));
-                ps.setArray(7, c.createArrayOf("bigint", f.evidence().toArray()));
-                ps.setString(8, f.details().isEmpty() ? null : Jcs.canonicalString(f.details()));
-                ps.setTimestamp(9, Timestamp.from(at));
+                ps.setString(1, observation(f));
+                ps.setString(2, f.key());
+                ps.setString(3, f.rule());
+                ps.setString(4, f.severity());
+                ps.setString(5, f.summary());
+                ps.setString(6, Jcs.canonicalString(f.payload().get("units")));
+                ps.setArray(7, c.createArrayOf("text", f.orgs().toArray()));
+                ps.setArray(8, c.createArrayOf("bigint", f.evidence().toArray()));
+                ps.setString(9, f.details().isEmpty() ? null : Jcs.canonicalString(f.details()));
+                ps.setTimestamp(10, Timestamp.from(at));
                 ps.addBatch();
             }
             ps.executeBatch();
@@ -120,11 +128,22 @@ public final class DiscrepancyEngine implements CustodyObserver {
         }
     }
 
-    private record Pending(String finding, Map<String, Object> fields) {
+    /** A waiting observation: its finding's fields (as for discrepancy.open). */
+    private record Pending(String observation, String finding, Map<String, Object> fields, List<Long> evidence) {
+    }
+
+    /** The latest finding with this key or one of its recurrences ({@code key@<index>}). */
+    private record Known(UUID id, String finding, String state, List<Long> evidence) {
+    }
+
+    /** What the round does with one observation. */
+    private record Step(Pending pending, String as, Envelope envelope) {
     }
 
     /**
-     * Signs and appends a {@code discrepancy.open} for every waiting finding, and marks each done.
+     * Publishes every waiting observation: opens its finding (signed by the operator), or, when a finding with
+     * that key is open, adds the new evidence to it as the operator's note, or, when that finding was resolved,
+     * opens a recurrence ({@code <key>@<index>}). An observation that adds nothing is marked known.
      *
      * @return how many entries were appended
      */
@@ -138,34 +157,64 @@ public final class DiscrepancyEngine implements CustodyObserver {
             if (pending.isEmpty()) {
                 return appended;
             }
-            List<Envelope> envelopes = new ArrayList<>();
+            List<Step> steps = new ArrayList<>();
+            java.util.Set<String> openedThisRound = new java.util.HashSet<>();
             for (Pending p : pending) {
-                envelopes.add(operator.sign("discrepancy.open", p.fields()));
+                Known k = known(p.finding());
+                if (k == null) {
+                    if (!openedThisRound.add(p.finding())) {
+                        continue; // a second sighting of a finding opened in this round: next round makes it a note
+                    }
+                    steps.add(new Step(p, "open", operator.sign("discrepancy.open", p.fields())));
+                } else if (!"resolved".equals(k.state())) {
+                    List<Long> fresh = p.evidence().stream().filter(e -> !k.evidence().contains(e)).toList();
+                    if (fresh.isEmpty()) {
+                        done(p.observation(), -1, "known");
+                        continue;
+                    }
+                    Map<String, Object> note = new LinkedHashMap<>();
+                    note.put("discrepancy", k.id().toString());
+                    note.put("note", trim("Seen again: " + p.fields().get("summary")));
+                    note.put("evidence", fresh);
+                    steps.add(new Step(p, "note", operator.sign("discrepancy.note", note)));
+                } else {
+                    String recurrence = p.finding() + "@" + p.evidence().get(p.evidence().size() - 1);
+                    if (!openedThisRound.add(recurrence)) {
+                        continue;
+                    }
+                    Map<String, Object> fields = new LinkedHashMap<>(p.fields());
+                    fields.put("finding", recurrence.length() <= 300 ? recurrence
+                            : new Finding((String) fields.get("rule"), recurrence, (String) fields.get("severity"), "",
+                            List.of(), List.of(), List.of(), Map.of()).key());
+                    fields.put("summary", trim("Again after " + k.id() + " was resolved: " + fields.get("summary")));
+                    steps.add(new Step(p, "open", operator.sign("discrepancy.open", fields)));
+                }
             }
-            var futures = ledger.appendAll(envelopes);
+            if (steps.isEmpty()) {
+                continue;
+            }
+            var futures = ledger.appendAll(steps.stream().map(Step::envelope).toList());
             int progress = 0;
-            for (int i = 0; i < pending.size(); i++) {
-                String finding = pending.get(i).finding();
+            for (int i = 0; i < steps.size(); i++) {
+                Step step = steps.get(i);
                 try {
                     Receipt r = futures.get(i).get(60, TimeUnit.SECONDS);
-                    done(finding, r.index(), null);
+                    done(step.pending().observation(), r.index(), step.as());
                     appended++;
                     progress++;
                 } catch (ExecutionException e) {
-                    if (e.getCause() instanceof LedgerException le && "finding-exists".equals(le.code())) {
-                        done(finding, -1, null);
-                        progress++;
-                    } else {
-                        String why = e.getCause() instanceof LedgerException le ? le.code() + ": " + le.getMessage()
-                                : String.valueOf(e.getCause());
-                        LOG.log(System.Logger.Level.WARNING, "finding " + finding + " not published: " + why);
-                        failed(finding, why);
+                    String why = e.getCause() instanceof LedgerException le ? le.code() + ": " + le.getMessage()
+                            : String.valueOf(e.getCause());
+                    if (!(e.getCause() instanceof LedgerException le && "finding-exists".equals(le.code()))) {
+                        LOG.log(System.Logger.Level.WARNING, "finding " + step.pending().finding() + " not published: "
+                                + why);
                     }
+                    failed(step.pending().observation(), why); // another instance opened it first: a note next round
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     return appended;
                 } catch (TimeoutException e) {
-                    failed(finding, "timed out waiting for the sequencer");
+                    failed(step.pending().observation(), "timed out waiting for the sequencer");
                 }
             }
             if (progress == 0) {
@@ -174,49 +223,70 @@ public final class DiscrepancyEngine implements CustodyObserver {
         }
     }
 
+    private static String trim(String s) {
+        return s.length() <= 4000 ? s : s.substring(0, 3997) + "...";
+    }
+
+    private Known known(String finding) throws SQLException {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT id, finding, state, evidence FROM discrepancies "
+                     + "WHERE finding = ? OR starts_with(finding, ? || '@') ORDER BY opened_idx DESC LIMIT 1")) {
+            ps.setString(1, finding);
+            ps.setString(2, finding);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return null;
+                }
+                return new Known(rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3),
+                        List.of((Long[]) rs.getArray(4).getArray()));
+            }
+        }
+    }
+
     private List<Pending> pending() throws SQLException {
         List<Pending> out = new ArrayList<>();
         try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("SELECT finding, rule, severity, summary, units::text, orgs, "
-                     + "evidence, details::text FROM discrepancy_outbox WHERE opened_idx IS NULL AND attempts < 20 "
-                     + "ORDER BY detected_at, finding LIMIT " + PUBLISH_BATCH)) {
+             PreparedStatement ps = c.prepareStatement("SELECT observation, finding, rule, severity, summary, units::text, "
+                     + "orgs, evidence, details::text FROM discrepancy_outbox WHERE published_idx IS NULL AND attempts < 20 "
+                     + "ORDER BY detected_at, observation LIMIT " + PUBLISH_BATCH)) {
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     Map<String, Object> f = new LinkedHashMap<>();
-                    f.put("rule", rs.getString(2));
-                    f.put("finding", rs.getString(1));
-                    f.put("severity", rs.getString(3));
-                    f.put("summary", rs.getString(4));
-                    f.put("units", org.fabtrail.crypto.StrictJson.parse(rs.getString(5)));
-                    f.put("orgs", List.of((String[]) rs.getArray(6).getArray()));
-                    f.put("evidence", List.of((Long[]) rs.getArray(7).getArray()));
-                    if (rs.getString(8) != null) {
-                        f.put("details", org.fabtrail.crypto.StrictJson.parse(rs.getString(8)));
+                    List<Long> evidence = List.of((Long[]) rs.getArray(8).getArray());
+                    f.put("rule", rs.getString(3));
+                    f.put("finding", rs.getString(2));
+                    f.put("severity", rs.getString(4));
+                    f.put("summary", rs.getString(5));
+                    f.put("units", org.fabtrail.crypto.StrictJson.parse(rs.getString(6)));
+                    f.put("orgs", List.of((String[]) rs.getArray(7).getArray()));
+                    f.put("evidence", evidence);
+                    if (rs.getString(9) != null) {
+                        f.put("details", org.fabtrail.crypto.StrictJson.parse(rs.getString(9)));
                     }
-                    out.add(new Pending(rs.getString(1), f));
+                    out.add(new Pending(rs.getString(1), rs.getString(2), f, evidence));
                 }
             }
         }
         return out;
     }
 
-    private void done(String finding, long index, String error) throws SQLException {
+    private void done(String observation, long index, String as) throws SQLException {
         try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("UPDATE discrepancy_outbox SET opened_idx = ?, last_error = ?, "
-                     + "attempts = attempts + 1 WHERE finding = ?")) {
+             PreparedStatement ps = c.prepareStatement("UPDATE discrepancy_outbox SET published_idx = ?, published_as = ?, "
+                     + "last_error = NULL, attempts = attempts + 1 WHERE observation = ?")) {
             ps.setLong(1, index);
-            ps.setString(2, error);
-            ps.setString(3, finding);
+            ps.setString(2, as);
+            ps.setString(3, observation);
             ps.executeUpdate();
         }
     }
 
-    private void failed(String finding, String error) throws SQLException {
+    private void failed(String observation, String error) throws SQLException {
         try (Connection c = dataSource.getConnection();
              PreparedStatement ps = c.prepareStatement("UPDATE discrepancy_outbox SET attempts = attempts + 1, "
-                     + "last_error = ? WHERE finding = ?")) {
+                     + "last_error = ? WHERE observation = ?")) {
             ps.setString(1, error.length() > 1000 ? error.substring(0, 1000) : error);
-            ps.setString(2, finding);
+            ps.setString(2, observation);
             ps.executeUpdate();
         }
     }
@@ -224,7 +294,7 @@ public final class DiscrepancyEngine implements CustodyObserver {
     /** Findings waiting to be published (for health and the operator's page). */
     public long waiting() throws SQLException {
         try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM discrepancy_outbox WHERE opened_idx IS NULL");
+             PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM discrepancy_outbox WHERE published_idx IS NULL");
              ResultSet rs = ps.executeQuery()) {
             rs.next();
             return rs.getLong(1);

@@ -28,7 +28,7 @@ final class InspectionElsewhere implements Detector {
         }
         List<Finding> out = new ArrayList<>();
         if (i.site() != null && !i.site().ref().equals(i.recordedSite().ref())) {
-            out.add(new Finding(SITE, SITE + ":" + i.index(), "high",
+            out.add(new Finding(SITE, SITE + ":" + i.unit() + ":" + i.site().ref(), "high",
                     i.inspector() + " found " + i.unit() + " at " + i.site().ref() + " (" + i.site().country()
                             + "); the ledger records it at " + i.recordedSite().ref() + " ("
                             + i.recordedSite().country() + ")",
@@ -36,7 +36,7 @@ final class InspectionElsewhere implements Detector {
                     List.of(i.index()), Map.of("foundSite", i.site().ref(), "recordedSite", i.recordedSite().ref())));
         }
         if (i.custodianFound() != null && !i.custodianFound().equals(i.recordedCustodian())) {
-            out.add(new Finding(CUSTODIAN, CUSTODIAN + ":" + i.index(), "high",
+            out.add(new Finding(CUSTODIAN, CUSTODIAN + ":" + i.unit() + ":" + i.custodianFound(), "high",
                     i.inspector() + " found " + i.unit() + " held by " + i.custodianFound()
                             + "; the ledger records " + i.recordedCustodian() + " as its custodian",
                     List.of(i.unit()), List.of(i.inspector(), i.recordedCustodian(), i.custodianFound()),

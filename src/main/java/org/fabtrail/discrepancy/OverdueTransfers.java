@@ -35,7 +35,7 @@ final class OverdueTransfers {
                 + "FROM transfers t JOIN transfer_units tu ON tu.transfer_id = t.id AND tu.state = 'in_transit' "
                 + "WHERE t.state IN ('pending', 'partial') "
                 + "AND coalesce(t.expected_arrival, t.dispatched_at + ?::interval) + ?::interval < ? "
-                + "AND NOT EXISTS (SELECT 1 FROM discrepancy_outbox o WHERE o.finding = 'transfer-overdue:' || t.id) "
+                + "AND NOT EXISTS (SELECT 1 FROM discrepancy_outbox o WHERE o.finding = 'transfer-overdue:' || t.id::text) "
                 + "GROUP BY t.id ORDER BY t.dispatch_idx LIMIT 1000")) {
             ps.setString(1, settings.defaultTransit().getSeconds() + " seconds");
             ps.setString(2, settings.overdueGrace().getSeconds() + " seconds");

@@ -35,7 +35,7 @@ final class PlatformMismatch implements Detector {
         }
         List<Finding> out = new ArrayList<>();
         if (!"pass".equals(p.check()) || p.comparison() == null) {
-            out.add(new Finding(FAILED, FAILED + ":" + p.index(), "critical",
+            out.add(new Finding(FAILED, FAILED + ":" + p.unit() + ":" + p.check(), "critical",
                     "The platform certificate read from " + p.unit() + " failed its check: " + p.check(),
                     List.of(p.unit()), List.of(p.actor(), p.unit().manufacturer()), List.of(p.index()),
                     Map.of("check", String.valueOf(p.check()))));
@@ -46,7 +46,7 @@ final class PlatformMismatch implements Detector {
         for (PlatformComparison.Row r : cmp.missing()) {
             String what = describe(r);
             Map<String, Object> details = details(p, "missing", r);
-            out.add(new Finding(RULE, RULE + ":" + p.index() + ":missing:" + r.certified().serial(), "high",
+            out.add(new Finding(RULE, RULE + ":" + p.unit() + ":" + cmp.certificate().sha256Fingerprint() + ":missing:" + r.certified().serial(), "high",
                     "The platform certificate of " + p.unit() + " (" + by + ") lists " + what
                             + ", which custody does not record in it",
                     List.of(p.unit()), List.of(p.actor(), p.unit().manufacturer()), List.of(p.index()), details));
@@ -57,7 +57,7 @@ final class PlatformMismatch implements Detector {
             if (r.unit() != null) {
                 units.add(r.unit());
             }
-            out.add(new Finding(RULE, RULE + ":" + p.index() + ":unexpected:" + r.unit(), "high",
+            out.add(new Finding(RULE, RULE + ":" + p.unit() + ":" + cmp.certificate().sha256Fingerprint() + ":unexpected:" + r.unit(), "high",
                     r.unit() + " is assembled in " + p.unit() + " but its platform certificate (" + by
                             + ") does not list it", units, List.of(p.actor(), p.unit().manufacturer()),
                     List.of(p.index()), details));

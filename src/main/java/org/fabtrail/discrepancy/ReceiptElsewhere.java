@@ -23,7 +23,7 @@ final class ReceiptElsewhere implements Detector {
         }
         boolean otherCountry = r.named().country() != null && r.actual().country() != null
                 && !r.named().country().equals(r.actual().country());
-        return List.of(new Finding(RULE, RULE + ":" + r.index(), otherCountry ? "high" : "low",
+        return List.of(new Finding(RULE, RULE + ":" + r.transfer() + ":" + r.actual().ref(), otherCountry ? "high" : "low",
                 r.receiver() + " received dispatch " + r.transfer() + " at " + r.actual().ref() + " ("
                         + r.actual().country() + ") instead of " + r.named().ref() + " (" + r.named().country() + ")",
                 r.received(), List.of(r.sender(), r.receiver()), List.of(r.dispatchIdx(), r.index()),

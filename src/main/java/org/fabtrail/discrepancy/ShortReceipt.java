@@ -21,7 +21,7 @@ final class ShortReceipt implements Detector {
         if (!(fact instanceof Fact.Receipt r) || r.stillInTransit().isEmpty()) {
             return List.of();
         }
-        return List.of(new Finding(RULE, RULE + ":" + r.index(), "medium",
+        return List.of(new Finding(RULE, RULE + ":" + r.transfer(), "medium",
                 r.receiver() + " received " + r.received().size() + " unit(s) of dispatch " + r.transfer() + " from "
                         + r.sender() + "; " + r.stillInTransit().size() + " still missing",
                 r.stillInTransit(), List.of(r.sender(), r.receiver()), List.of(r.dispatchIdx(), r.index()),

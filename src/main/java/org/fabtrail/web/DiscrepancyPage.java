@@ -256,21 +256,11 @@ public class DiscrepancyPage {
                           @FormParam("_csrf") String csrf, @FormParam("state") String state,
                           @FormParam("why") String why) {
         Map<String, String> form = new LinkedHashMap<>();
-        form.put("state", Forms.orEmpty(state));
-        form.put("why", Forms.orEmpty(why));
         Map<String, String> errors = new LinkedHashMap<>();
         Map<String, Object> fields = new LinkedHashMap<>();
         fields.put("discrepancy", id);
-        if (Forms.value(state) == null) {
-            errors.put("state", "Choose the state the finding moves to.");
-        } else {
-            fields.put("state", state.trim());
-        }
-        if (Forms.value(why) == null) {
-            errors.put("why", "Say why: what was done, or who is looking into it.");
-        } else {
-            fields.put("note", why.trim());
-        }
+        required(state, "state", "state", "Choose the state the finding moves to.", form, fields, errors);
+        required(why, "why", "note", "Say why: what was done, or who is looking into it.", form, fields, errors);
         return write(cookie, id, csrf, "discrepancy.note", fields, form, errors, "stateForm",
                 Map.of("note", "why", "state", "state", "discrepancy", "stateForm"));
     }
@@ -283,23 +273,25 @@ public class DiscrepancyPage {
                             @FormParam("_csrf") String csrf, @FormParam("outcome") String outcome,
                             @FormParam("reason") String reason) {
         Map<String, String> form = new LinkedHashMap<>();
-        form.put("outcome", Forms.orEmpty(outcome));
-        form.put("reason", Forms.orEmpty(reason));
         Map<String, String> errors = new LinkedHashMap<>();
         Map<String, Object> fields = new LinkedHashMap<>();
         fields.put("discrepancy", id);
-        if (Forms.value(outcome) == null) {
-            errors.put("outcome", "Choose the outcome.");
-        } else {
-            fields.put("outcome", outcome.trim());
-        }
-        if (Forms.value(reason) == null) {
-            errors.put("reason", "Give the reason: what explains the finding, or what was confirmed.");
-        } else {
-            fields.put("reason", reason.trim());
-        }
+        required(outcome, "outcome", "outcome", "Choose the outcome.", form, fields, errors);
+        required(reason, "reason", "reason", "Give the reason: what explains the finding, or what was confirmed.", form,
+                fields, errors);
         return write(cookie, id, csrf, "discrepancy.resolve", fields, form, errors, "resolveForm",
                 Map.of("outcome", "outcome", "reason", "reason", "discrepancy", "resolveForm"));
+    }
+
+    /** A required form field: kept as typed for the form, trimmed into the entry's field, or an error on it. */
+    private static void required(String value, String formField, String entryField, String message,
+                                 Map<String, String> form, Map<String, Object> fields, Map<String, String> errors) {
+        form.put(formField, Forms.orEmpty(value));
+        if (Forms.value(value) == null) {
+            errors.put(formField, message);
+        } else {
+            fields.put(entryField, value.trim());
+        }
     }
 
     /**

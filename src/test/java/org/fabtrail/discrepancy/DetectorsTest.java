@@ -220,4 +220,37 @@ class DetectorsTest {
         assertEquals("finding-exists", e.code());
         assertEquals(LedgerException.Kind.CONFLICT, e.kind());
     }
+
+    @Test
+    void theSameFactSeenAgainIsANoteOnTheOpenFindingAndAfterResolutionANewFinding() throws Exception {
+        String a = x.unit("accelerator", null);
+        Map<String, Object> elsewhere = Map.of("site", Map.of("org", "dc2", "site", "fra"));
+        long start = x.mark();
+        Receipt first = x.inspect(a, elsewhere);
+        List<DiscrepancyFixture.Row> opened = x.findings(start);
+        assertEquals(List.of("inspection-other-site"), rules(opened));
+        assertEquals("inspection-other-site:fab/" + a + ":dc2/fra", opened.get(0).finding());
+
+        long next = x.mark();
+        Receipt again = x.inspect(a, elsewhere);
+        assertEquals(List.of(), x.findings(next), "no second finding for the same fact");
+        try (Connection c = x.f.dataSource.getConnection()) {
+            var q = new DiscrepancyQueries();
+            var d = q.get(c, opened.get(0).id(), null).orElseThrow();
+            assertEquals(List.of(first.index(), again.index()), d.evidence(), "the new sighting is evidence");
+            var events = q.events(c, d.id());
+            assertEquals(List.of("open", "note"), events.stream().map(DiscrepancyQueries.Event::kind).toList());
+            assertEquals("operator", events.get(1).actor());
+            assertTrue(events.get(1).note().startsWith("Seen again: "), events.get(1).note());
+        }
+        assertEquals(0, x.engine.publish(), "nothing left to publish");
+
+        x.append("insp", "discrepancy.resolve", Map.of("discrepancy", opened.get(0).id().toString(),
+                "outcome", "explained", "reason", "loaned to dc2 for a demo"));
+        long later = x.mark();
+        Receipt third = x.inspect(a, elsewhere);
+        List<DiscrepancyFixture.Row> recurrence = x.findings(later);
+        assertEquals(List.of("inspection-other-site"), rules(recurrence));
+        assertEquals("inspection-other-site:fab/" + a + ":dc2/fra@" + third.index(), recurrence.get(0).finding());
+    }
 }

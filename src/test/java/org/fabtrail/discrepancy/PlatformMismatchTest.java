@@ -41,8 +41,8 @@ class PlatformMismatchTest {
                 row(PlatformComparison.MISSING, "G-8", null),
                 row(PlatformComparison.NOT_COMPARABLE, null, null),
                 row(PlatformComparison.UNEXPECTED, null, new UnitKey("fab", "G-2")))), null, DiscrepancySettings.DEFAULTS);
-        assertEquals(List.of("platform-mismatch:40:missing:G-9", "platform-mismatch:40:missing:G-8",
-                "platform-mismatch:40:unexpected:fab/G-2"), found.stream().map(Finding::key).toList());
+        assertEquals(List.of("platform-mismatch:fab/SRV-1:ab12:missing:G-9", "platform-mismatch:fab/SRV-1:ab12:missing:G-8",
+                "platform-mismatch:fab/SRV-1:ab12:unexpected:fab/G-2"), found.stream().map(Finding::key).toList());
         assertEquals(List.of(SERVER, new UnitKey("fab", "G-2")), found.get(2).units());
         assertEquals(List.of(40L), found.get(0).evidence());
         assertEquals(List.of("insp", "fab"), found.get(0).orgs());

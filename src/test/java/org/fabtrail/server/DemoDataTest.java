@@ -326,7 +326,7 @@ class DemoDataTest {
                 rows("SELECT rule, severity, state FROM discrepancies ORDER BY rule, opened_idx"));
         assertEquals("0", one("SELECT count(*) FROM discrepancies d JOIN log_entries e ON e.idx = d.opened_idx "
                 + "WHERE e.actor <> 'operator' OR e.entry_type <> 'discrepancy.open'"), "opened by the operator");
-        assertEquals("0", one("SELECT count(*) FROM discrepancy_outbox WHERE opened_idx IS NULL"), "all published");
+        assertEquals("0", one("SELECT count(*) FROM discrepancy_outbox WHERE published_idx IS NULL"), "all published");
         assertEquals(List.of("helios-dc|note|open", "bis-inspect|note|acknowledged"), rows("SELECT e.actor, e.kind, "
                 + "e.state FROM discrepancy_events e JOIN discrepancies d ON d.id = e.discrepancy_id "
                 + "WHERE d.rule = 'short-receipt' AND e.kind = 'note' ORDER BY e.idx"));
