@@ -4,10 +4,6 @@ import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
-import org.fabtrail.custody.CustodyQueries;
-import org.fabtrail.custody.UnitKey;
-import org.fabtrail.ledger.Envelope;
-import org.fabtrail.ledger.Ledger;
 import org.fabtrail.server.DiscrepancyWorker;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -28,7 +24,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -46,10 +41,6 @@ class BrowserJourneyTest {
 
     @TestHTTPResource("/")
     URL base;
-    @Inject
-    UiSigning signing;
-    @Inject
-    Ledger ledger;
     @Inject
     DiscrepancyWorker worker;
 
@@ -281,60 +272,50 @@ class BrowserJourneyTest {
         }
     }
 
-    /**
-     * Opens a finding about a demo unit as bis-inspect would (signed with its UI key), naming the unit's manufacturer
-     * and holder; the demo data does not depend on having findings of its own.
-     */
-    private String openFinding(String serial, String rule, String severity, String summary, String... orgs) {
-        UnitKey unit = new UnitKey("acme-fab", serial);
-        List<Long> entries = ledger.read(c -> new CustodyQueries().entryIndexes(c, unit));
-        Viewer inspector = new Viewer(UUID.randomUUID(), "inspector", "Inspector", "bis-inspect", "member", true,
-                List.of("inspector"), "-");
-        Map<String, Object> fields = new LinkedHashMap<>();
-        fields.put("rule", rule);
-        fields.put("finding", rule + ":" + serial + ":" + UUID.randomUUID());
-        fields.put("severity", severity);
-        fields.put("summary", summary);
-        fields.put("units", List.of(Map.of("manufacturer", unit.manufacturer(), "serial", unit.serial())));
-        fields.put("orgs", List.of(orgs));
-        fields.put("evidence", entries.subList(Math.max(0, entries.size() - 2), entries.size()));
-        Envelope e = signing.sign(inspector, "discrepancy.open", fields);
-        Forms.await(ledger.append(e));
-        return e.id().toString();
-    }
-
     @Test
-    void anInspectorWorksAFindingFromTheDashboardToItsResolution() throws Exception {
+    void anInspectorFindsAUnitElsewhereAndWorksTheFindingToItsResolution() throws Exception {
         worker.round(); // the detectors' findings about the demo data, if any are waiting
-        openFinding("GH200-0003", "seal-broken", "medium", "Tamper seal of GH200-0003 broken at the Amsterdam hub",
-                "acme-fab", "northwind");
-        openFinding("GH200-0005", "label-mismatch", "low", "Asset label of GH200-0005 does not match its serial",
-                "acme-fab");
-        String id = openFinding("GH200-0001", "inspection-elsewhere", "high",
-                "GH200-0001 found in a rack not recorded for helios-dc", "acme-fab", "helios-dc");
         try (Browser b = Browser.open(1280, 1100)) {
             WebDriver d = b.driver();
             signIn(d, "inspector");
+            // on site: GH200-0011 (recorded inside HGX-0002, on its way to Dubai) turns up in Brussels
+            d.get(url("/inspect/acme-fab/GH200-0011"));
+            d.findElement(By.cssSelector("input[name=result][value=discrepancy]")).click();
+            for (String field : List.of("siteOrg", "site", "custodian")) {
+                d.findElement(By.id(field)).clear();
+            }
+            d.findElement(By.id("siteOrg")).sendKeys("eu-regulator");
+            d.findElement(By.id("site")).sendKeys("brussels");
+            d.findElement(By.id("custodian")).sendKeys("eu-regulator");
+            d.findElement(By.id("notes")).sendKeys("Loose GPU on a test bench; its server is recorded in transit to Dubai");
+            submit(d, By.cssSelector("#inspect-form button[type=submit]"));
+            assertTrue(d.getCurrentUrl().contains("recorded="), d.getCurrentUrl());
+            worker.round(); // the detectors' findings are signed into the log
+
             d.findElement(By.linkText("Discrepancies")).click();
             assertEquals("Discrepancies", title(d));
             assertTrue(d.findElement(By.cssSelector("svg[aria-labelledby='trend-title trend-desc']")).isDisplayed());
             b.screenshot("discrepancies-dashboard");
 
-            // the count of "high" narrows the list; the finding is in it
+            // the count of "high" narrows the list; the unit filter finds the new finding
             d.findElement(By.cssSelector("#by-severity a[href*='severity=high']")).click();
             assertTrue(d.getCurrentUrl().contains("severity=high"), d.getCurrentUrl());
-            d.findElement(By.cssSelector("#findings a[href='/discrepancies/" + id + "']")).click();
-            assertTrue(title(d).contains("GH200-0001 found in a rack"), title(d));
+            d.get(url("/discrepancies?rule=inspection-other-site&unit=acme-fab%2FGH200-0011&state=unresolved"));
+            List<String> links = d.findElements(By.cssSelector("#findings a[href*='/discrepancies/']")).stream()
+                    .map(a -> a.getAttribute("href")).distinct().toList();
+            assertEquals(1, links.size(), "one finding for the unit found in Brussels: " + links);
+            d.get(links.get(0));
+            assertTrue(d.findElement(By.tagName("body")).getText().contains("eu-regulator/brussels"), title(d));
 
             new Select(d.findElement(By.id("state-select"))).selectByValue("acknowledged");
-            d.findElement(By.id("why")).sendKeys("Assigned to the Frankfurt field office; site visit booked");
+            d.findElement(By.id("why")).sendKeys("Assigned to the Brussels field office; papers requested from Northwind");
             submit(d, By.cssSelector("#state-form button[type=submit]"));
             assertTrue(d.findElement(By.cssSelector("p.notice")).getText().contains("Recorded at log index"));
             assertTrue(d.findElement(By.id("state")).getText().contains("acknowledged"));
             b.screenshot("discrepancy-detail");
 
             new Select(d.findElement(By.id("outcome"))).selectByValue("explained");
-            d.findElement(By.id("reason")).sendKeys("Moved between helios-dc halls; the site record is being corrected");
+            d.findElement(By.id("reason")).sendKeys("Pulled from HGX-0002 for a failure analysis lab test; RMA papers seen");
             submit(d, By.cssSelector("#resolve-form button[type=submit]"));
             assertTrue(d.findElement(By.id("state")).getText().contains("resolved"));
             assertTrue(d.findElement(By.id("outcome-value")).getText().contains("explained"));
