@@ -197,7 +197,8 @@ public class InspectPage {
                            @FormParam("result") String result, @FormParam("siteOrg") String siteOrg,
                            @FormParam("site") String site, @FormParam("custodian") String custodian,
                            @FormParam("notes") String notes, @FormParam("challengeId") String challengeId,
-                           @FormParam("response") String response, @FormParam("components") String components) {
+                           @FormParam("response") String response, @FormParam("components") String components,
+                           @FormParam("platformCertificate") String platformCertificate) {
         String here = "/inspect/" + manufacturer + "/" + serial;
         Optional<Viewer> viewer = pages.viewer(cookie);
         if (viewer.isEmpty()) {
@@ -218,6 +219,7 @@ public class InspectPage {
         form.put("custodian", blankToEmpty(custodian));
         form.put("notes", notes == null ? "" : notes);
         form.put("components", components == null ? "" : components);
+        form.put("platformCertificate", platformCertificate == null ? "" : platformCertificate);
         Map<String, String> errors = new LinkedHashMap<>(check(form));
         List<Map<String, Object>> found = components(manufacturer, form.get("components"), errors);
         String error = null;
@@ -246,6 +248,9 @@ public class InspectPage {
             fields.put("notes", notes.strip());
             if (found != null) {
                 fields.put("components", found);
+            }
+            if (!form.get("platformCertificate").isBlank()) {
+                fields.put("platformCertificate", form.get("platformCertificate").strip().replace("\r\n", "\n") + "\n");
             }
             if (device != null) {
                 fields.put("attestation", attestation(device.challenge(), device.response()));
@@ -539,7 +544,8 @@ public class InspectPage {
             Collections.reverse(inspections);
             Map<String, String> values = form != null ? form : Map.of("result", device == null || device.outcome() == null
                             ? "" : device.passed() ? "consistent" : "discrepancy", "siteOrg", u.custodian(),
-                    "site", u.site(), "custodian", u.custodian(), "notes", "", "components", "");
+                    "site", u.site(), "custodian", u.custodian(), "notes", "", "components", "",
+                    "platformCertificate", "");
             DeviceIdentity.Description certificate = u.deviceCertificate() == null ? null
                     : devices.describe(u.deviceCertificate()).orElse(null);
             return Optional.of(new InspectModel(u, custodian, site, pending, pendingSite, pages.queries.components(c, key),

@@ -127,6 +127,41 @@ class InspectPageTest {
     }
 
     @Test
+    void aPlatformCertificateReadOnSiteIsCheckedAndAFailedCheckIsRecordedAsAFinding() throws Exception {
+        SignedInClient inspector = SignedInClient.signIn("inspector");
+        String page = "/inspect/acme-fab/HGX-0002";
+        assertTrue(inspector.page(page).contains("id=\"platformCertificate\""));
+        long before = treeSize();
+        Map<String, Object> garbage = finding("discrepancy", "BMC showed a certificate");
+        garbage.put("siteOrg", "");
+        garbage.put("site", "");
+        garbage.put("custodian", "");
+        garbage.put("platformCertificate", "-----BEGIN ATTRIBUTE CERTIFICATE-----\nnot base64\n-----END ATTRIBUTE CERTIFICATE-----");
+        Response bad = inspector.submit(page, page, garbage);
+        assertEquals(422, bad.statusCode());
+        assertTrue(bad.asString().matches("(?s).*class=\"field-error\"[^>]*>payload.platformCertificate.*"), bad.asString());
+        assertEquals(before, treeSize(), "nothing written");
+
+        // a real platform certificate, but of another manufacturer's test CA: recorded, and flagged
+        Map<String, Object> foreign = finding("discrepancy", "BMC presented a platform certificate from another CA");
+        foreign.put("siteOrg", "");
+        foreign.put("site", "");
+        foreign.put("custodian", "");
+        foreign.put("platformCertificate", java.nio.file.Files.readString(java.nio.file.Path.of(
+                "src/test/resources/vectors/tcg-platform-certificate/platform_cert.20250909102720.pem")));
+        String back = SignedInClient.location(inspector.submit(page, page, foreign));
+        long index = Long.parseLong(back.substring(back.indexOf('=') + 1));
+        jakarta.enterprise.inject.spi.CDI.current().select(org.fabtrail.discrepancy.DiscrepancyEngine.class).get()
+                .publish();
+        List<Map<String, Object>> found = given().header("Authorization", "Bearer test-admin-token")
+                .get("/api/v1/discrepancies?rule=platform-check-failed&manufacturer=acme-fab&serial=HGX-0002")
+                .then().statusCode(200).extract().jsonPath().getList("items");
+        assertEquals(1, found.size(), found.toString());
+        assertTrue(((List<?>) found.get(0).get("evidence")).contains((int) index));
+        assertTrue(((String) found.get(0).get("summary")).contains("platform-"), found.get(0).toString());
+    }
+
+    @Test
     void aNonInspectorGetsNoInspectFormAndItsPostIsRefused() {
         SignedInClient acme = SignedInClient.signIn("acme.admin");
         Response form = acme.get("/inspect/acme-fab/GH200-0001");
