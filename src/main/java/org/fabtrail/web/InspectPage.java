@@ -172,14 +172,11 @@ public class InspectPage {
     public Response unit(@CookieParam(SessionManager.COOKIE) String cookie, @PathParam("manufacturer") String manufacturer,
                          @PathParam("serial") String serial, @QueryParam("recorded") String recorded) {
         String here = "/inspect/" + manufacturer + "/" + serial;
-        Optional<Viewer> viewer = pages.viewer(cookie);
-        if (viewer.isEmpty()) {
-            return Web.toLogin(here);
+        Gate gate = inspector(cookie, here, false, null);
+        if (gate.stop() != null) {
+            return gate.stop();
         }
-        Viewer v = viewer.get();
-        if (!v.isInspector()) {
-            return notInspector(v);
-        }
+        Viewer v = gate.viewer();
         long index = OrgPage.parseIndex(recorded);
         Optional<InspectModel> m = model(v, manufacturer, serial, index < 0 ? null : index, null, Map.of(), null, null);
         if (m.isEmpty()) {
@@ -200,18 +197,11 @@ public class InspectPage {
                            @FormParam("response") String response, @FormParam("components") String components,
                            @FormParam("platformCertificate") String platformCertificate) {
         String here = "/inspect/" + manufacturer + "/" + serial;
-        Optional<Viewer> viewer = pages.viewer(cookie);
-        if (viewer.isEmpty()) {
-            return Web.toLogin(here);
+        Gate gate = inspector(cookie, here, true, csrf);
+        if (gate.stop() != null) {
+            return gate.stop();
         }
-        Viewer v = viewer.get();
-        if (!v.isInspector()) {
-            return notInspector(v);
-        }
-        Response refused = ErrorPage.csrfRefusal(v, csrf);
-        if (refused != null) {
-            return refused;
-        }
+        Viewer v = gate.viewer();
         Map<String, String> form = new LinkedHashMap<>();
         form.put("result", blankToEmpty(result));
         form.put("siteOrg", blankToEmpty(siteOrg));
@@ -291,18 +281,11 @@ public class InspectPage {
                               @PathParam("manufacturer") String manufacturer, @PathParam("serial") String serial,
                               @FormParam("_csrf") String csrf) {
         String here = "/inspect/" + manufacturer + "/" + serial;
-        Optional<Viewer> viewer = pages.viewer(cookie);
-        if (viewer.isEmpty()) {
-            return Web.toLogin(here);
+        Gate gate = inspector(cookie, here, true, csrf);
+        if (gate.stop() != null) {
+            return gate.stop();
         }
-        Viewer v = viewer.get();
-        if (!v.isInspector()) {
-            return notInspector(v);
-        }
-        Response refused = ErrorPage.csrfRefusal(v, csrf);
-        if (refused != null) {
-            return refused;
-        }
+        Viewer v = gate.viewer();
         if (!EnvelopeParser.SLUG.matcher(manufacturer).matches() || !UnitKey.SERIAL.matcher(serial).matches()
                 || !pages.ledger.read(c -> pages.queries.canSee(c, v.visibleTo(), new UnitKey(manufacturer, serial)))) {
             return ErrorPage.notFound(v, "There is no unit " + manufacturer + "/" + serial + ".");
@@ -343,17 +326,35 @@ public class InspectPage {
         return devicePage(cookie, manufacturer, serial, challengeId, response == null ? "" : response);
     }
 
-    /** The challenge and, once an answer is pasted, each check and the form that records the inspection. */
-    private Response devicePage(String cookie, String manufacturer, String serial, String challengeId, String response) {
-        String here = "/inspect/" + manufacturer + "/" + serial;
+    /** The signed-in inspector, or the answer that stops the request. */
+    private record Gate(Viewer viewer, Response stop) {
+    }
+
+    /**
+     * Lets through only a signed-in viewer who inspects (inspector, regulator, operator), and, for a form post, only
+     * with the session's CSRF token ({@code csrf}, which may be missing: then refused).
+     */
+    private Gate inspector(String cookie, String here, boolean post, String csrf) {
         Optional<Viewer> viewer = pages.viewer(cookie);
         if (viewer.isEmpty()) {
-            return Web.toLogin(here);
+            return new Gate(null, Web.toLogin(here));
         }
         Viewer v = viewer.get();
         if (!v.isInspector()) {
-            return notInspector(v);
+            return new Gate(v, notInspector(v));
         }
+        Response refused = post ? ErrorPage.csrfRefusal(v, csrf) : null;
+        return new Gate(v, refused);
+    }
+
+    /** The challenge and, once an answer is pasted, each check and the form that records the inspection. */
+    private Response devicePage(String cookie, String manufacturer, String serial, String challengeId, String response) {
+        String here = "/inspect/" + manufacturer + "/" + serial;
+        Gate gate = inspector(cookie, here, false, null);
+        if (gate.stop() != null) {
+            return gate.stop();
+        }
+        Viewer v = gate.viewer();
         Optional<Challenges.Challenge> ch = ownChallenge(v, manufacturer, serial, challengeId);
         if (ch.isEmpty()) {
             return ErrorPage.notFound(v, "There is no such challenge of yours for " + manufacturer + "/" + serial + ".");
