@@ -67,7 +67,7 @@ public class WebhooksResource {
             throw DiscrepanciesResource.bad("url", "the body must be {\"url\": \"https://...\"}");
         }
         try {
-            Webhooks.checkUrl(request.url());
+            webhooks.checkUrl(request.url());
         } catch (IllegalArgumentException e) {
             throw new LedgerException(LedgerException.Kind.RULE, "invalid-webhook-url", "Invalid webhook URL",
                     e.getMessage(), Map.of("field", "url"), null);

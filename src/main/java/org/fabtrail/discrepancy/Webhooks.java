@@ -64,14 +64,28 @@ public final class Webhooks {
             .followRedirects(HttpClient.Redirect.NEVER).build();
     private final SecureRandom random = new SecureRandom();
 
-    public Webhooks(DataSource dataSource, Clock clock, Supplier<SecretBox> box) {
+    private final boolean allowPrivate;
+
+    /**
+     * @param allowPrivate allow http and loopback or private addresses (development, tests and the demo only;
+     *                     {@code FABTRAIL_WEBHOOKS_ALLOW_PRIVATE})
+     */
+    public Webhooks(DataSource dataSource, Clock clock, Supplier<SecretBox> box, boolean allowPrivate) {
         this.dataSource = dataSource;
         this.clock = clock;
         this.box = box;
+        this.allowPrivate = allowPrivate;
     }
 
-    /** Checks a webhook URL: absolute http(s) with a host, no credentials or fragment. */
-    public static URI checkUrl(String url) {
+    /**
+     * Checks a webhook URL: absolute https (http too when private addresses are allowed) with a host, no credentials
+     * or fragment, and — unless private addresses are allowed — a host that resolves only to public addresses, so a
+     * partner cannot make the server call into its own network (loopback, private, link-local such as cloud metadata,
+     * unique-local, multicast).
+     *
+     * @throws IllegalArgumentException with the reason, for people
+     */
+    public URI checkUrl(String url) {
         URI u;
         try {
             u = new URI(url == null ? "" : url.trim());
@@ -79,8 +93,8 @@ public final class Webhooks {
             throw new IllegalArgumentException("not a URL: " + e.getMessage());
         }
         String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(Locale.ROOT);
-        if (!scheme.equals("https") && !scheme.equals("http")) {
-            throw new IllegalArgumentException("the URL must start with https:// (or http://)");
+        if (!scheme.equals("https") && !(allowPrivate && scheme.equals("http"))) {
+            throw new IllegalArgumentException("the URL must start with https://");
         }
         if (u.getHost() == null || u.getHost().isEmpty()) {
             throw new IllegalArgumentException("the URL has no host");
@@ -91,7 +105,42 @@ public final class Webhooks {
         if (url.length() > 2000) {
             throw new IllegalArgumentException("the URL is longer than 2000 characters");
         }
+        requirePublic(u.getHost());
         return u;
+    }
+
+    /** Refuses a host that resolves to a non-public address (unless allowed), or does not resolve. */
+    void requirePublic(String host) {
+        if (allowPrivate) {
+            return;
+        }
+        java.net.InetAddress[] addresses;
+        try {
+            addresses = java.net.InetAddress.getAllByName(host);
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalArgumentException("the host " + host + " does not resolve");
+        }
+        for (java.net.InetAddress a : addresses) {
+            if (!isPublic(a)) {
+                throw new IllegalArgumentException("the host " + host + " resolves to " + a.getHostAddress()
+                        + ", a loopback, private or link-local address; webhooks go to public addresses only");
+            }
+        }
+    }
+
+    static boolean isPublic(java.net.InetAddress a) {
+        if (a.isAnyLocalAddress() || a.isLoopbackAddress() || a.isLinkLocalAddress() || a.isSiteLocalAddress()
+                || a.isMulticastAddress()) {
+            return false;
+        }
+        byte[] b = a.getAddress();
+        if (b.length == 16 && (b[0] & 0xfe) == 0xfc) {
+            return false; // IPv6 unique local fc00::/7
+        }
+        if (b.length == 4 && ((b[0] & 0xff) == 100 && (b[1] & 0xc0) == 64)) {
+            return false; // carrier-grade NAT 100.64.0.0/10
+        }
+        return !(b.length == 4 && (b[0] & 0xff) == 0);
     }
 
     public Registered register(String org, String url, String createdBy) throws SQLException {
@@ -291,6 +340,7 @@ public final class Webhooks {
             Integer status = null;
             String error = null;
             try {
+                requirePublic(URI.create(d.url()).getHost()); // again at delivery: the name may now point elsewhere
                 String secret = new String(box.get().open(d.sealed(), context(d.webhook())), StandardCharsets.US_ASCII);
                 long t = now.getEpochSecond();
                 HttpRequest req = HttpRequest.newBuilder(URI.create(d.url())).timeout(Duration.ofSeconds(10))

@@ -84,6 +84,13 @@ public interface FabtrailConfig {
         @WithDefault("PT2S")
         java.time.Duration publishInterval();
 
+        /**
+         * Allow webhooks to plain http and to loopback, private and link-local addresses (development and tests; also
+         * allowed in the demo). Off in production: a partner must not make the server call into its own network.
+         */
+        @WithDefault("false")
+        boolean webhooksAllowPrivate();
+
         /** Whether findings are published in the background (tests turn it off and publish by hand). */
         @WithDefault("true")
         boolean publish();

@@ -127,8 +127,9 @@ public class LedgerBeans {
 
     @Produces
     @Singleton
-    Webhooks webhooks(DataSource dataSource, Clock clock, org.fabtrail.web.UiSigning signing) {
-        return new Webhooks(dataSource, clock, signing::sealer);
+    Webhooks webhooks(DataSource dataSource, Clock clock, org.fabtrail.web.UiSigning signing, FabtrailConfig config) {
+        return new Webhooks(dataSource, clock, signing::sealer,
+                config.discrepancy().webhooksAllowPrivate() || config.demo());
     }
 
     @Produces

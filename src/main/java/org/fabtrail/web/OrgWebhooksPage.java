@@ -76,7 +76,7 @@ public class OrgWebhooksPage {
         Viewer v = gate.viewer();
         String given = url == null ? "" : url.trim();
         try {
-            Webhooks.checkUrl(given);
+            webhooks.checkUrl(given);
         } catch (IllegalArgumentException e) {
             return Response.status(422).type(MediaType.TEXT_HTML_TYPE).header("Cache-Control", "no-store")
                     .entity(Templates.webhooks(v, model(org, null, given, Map.of("url", "Not registered: "
