@@ -46,7 +46,22 @@ CREATE TABLE discrepancy_events (
     note           text,
     outcome        text,
     evidence       bigint[] NOT NULL,
+    documents      jsonb,                   -- [{"name", "sha256", "size"}] a note attached
     PRIMARY KEY (discrepancy_id, idx)
+);
+
+-- Documents offered as evidence (customs papers, photos): the log records each one's name, SHA-256 and size in the
+-- note that attaches it; the bytes are kept here for those who may see the finding (not a projection: not rebuilt).
+CREATE TABLE discrepancy_documents (
+    discrepancy_id uuid NOT NULL,
+    sha256         text NOT NULL,
+    name           text NOT NULL,
+    media_type     text NOT NULL,
+    size           bigint NOT NULL,
+    content        bytea NOT NULL,
+    uploaded_at    timestamptz NOT NULL,
+    uploaded_by    text NOT NULL,
+    PRIMARY KEY (discrepancy_id, sha256)
 );
 
 -- What detectors observed, waiting to be published. Written in the sequencing transaction of the entries that
@@ -123,7 +138,7 @@ DO $$
 BEGIN
     IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'fabtrail_app') THEN
         GRANT SELECT, INSERT, UPDATE, DELETE ON discrepancies, discrepancy_units, discrepancy_orgs,
-            discrepancy_events, discrepancy_outbox, restricted_parties, webhooks, webhook_deliveries,
+            discrepancy_events, discrepancy_documents, discrepancy_outbox, restricted_parties, webhooks, webhook_deliveries,
             discrepancy_cursors TO fabtrail_app;
         GRANT USAGE ON SEQUENCE restricted_parties_id_seq, webhook_deliveries_id_seq TO fabtrail_app;
     END IF;

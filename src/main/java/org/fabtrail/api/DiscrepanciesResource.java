@@ -75,13 +75,13 @@ public class DiscrepanciesResource {
         }
     }
 
-    @JsonPropertyOrder({"index", "time", "actor", "kind", "state", "note", "outcome", "evidence"})
+    @JsonPropertyOrder({"index", "time", "actor", "kind", "state", "note", "outcome", "evidence", "documents"})
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record EventView(long index, String time, String actor, String kind, String state, String note,
-                            String outcome, List<Long> evidence) {
+                            String outcome, List<Long> evidence, List<Map<String, Object>> documents) {
         static EventView from(DiscrepancyQueries.Event e) {
             return new EventView(e.index(), e.at().toString(), e.actor(), e.kind(), e.state(), e.note(), e.outcome(),
-                    e.evidence());
+                    e.evidence(), e.documents().isEmpty() ? null : e.documents());
         }
     }
 
@@ -221,6 +221,58 @@ public class DiscrepanciesResource {
                     .orElseThrow(() -> notFound(id));
             return DiscrepancyView.from(d, queries.events(c, u));
         });
+    }
+
+    @Inject
+    org.fabtrail.discrepancy.Documents documents;
+
+    @jakarta.ws.rs.POST
+    @Path("{id}/documents")
+    @jakarta.ws.rs.Consumes(MediaType.WILDCARD)
+    @Operation(summary = "Store a document offered as evidence (at most 10 MiB); attach it with a discrepancy.note "
+            + "whose documents item quotes the name, sha256 and size this answers")
+    public Response upload(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, @PathParam("id") String id,
+                           @QueryParam("name") String name, @HeaderParam(HttpHeaders.CONTENT_TYPE) String type,
+                           byte[] body) {
+        Caller caller = auth.caller(authorization).require(Caller.WRITE);
+        UUID u = id(id);
+        ledger.read(c -> queries.get(c, u, UnitsResource.visibleTo(caller)).orElseThrow(() -> notFound(id)));
+        if (name == null || name.isBlank()) {
+            throw bad("name", "name the document: ?name=customs-release.pdf");
+        }
+        if (body == null || body.length == 0 || body.length > org.fabtrail.discrepancy.Documents.MAX_BYTES) {
+            throw new LedgerException(LedgerException.Kind.RULE, "invalid-document", "Invalid document",
+                    "A document has 1 byte to 10 MiB; this one has " + (body == null ? 0 : body.length) + " bytes",
+                    Map.of(), null);
+        }
+        var stored = ledger.read(c -> documents.store(u, name, type, body,
+                caller.isOperator() ? "operator" : caller.org()));
+        return Response.status(201).entity(stored).build();
+    }
+
+    @GET
+    @Path("{id}/documents/{sha256}")
+    @Produces(MediaType.APPLICATION_OCTET_STREAM)
+    @Operation(summary = "A document stored for the finding, by its SHA-256 (downloaded, never shown inline)")
+    public Response download(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, @PathParam("id") String id,
+                             @PathParam("sha256") String sha256) {
+        Caller caller = auth.caller(authorization).require(Caller.READ);
+        UUID u = id(id);
+        var content = ledger.read(c -> {
+            queries.get(c, u, UnitsResource.visibleTo(caller)).orElseThrow(() -> notFound(id));
+            return documents.get(u, sha256);
+        }).orElseThrow(() -> new LedgerException(LedgerException.Kind.NOT_FOUND, "document-not-found",
+                "No such document", "No document " + sha256 + " stored for discrepancy " + id));
+        return attachment(content);
+    }
+
+    /** A stored document as a download: never rendered by the browser (no sniffing, attachment). */
+    public static Response attachment(org.fabtrail.discrepancy.Documents.Content content) {
+        return Response.ok(content.bytes(), MediaType.APPLICATION_OCTET_STREAM_TYPE)
+                .header("Content-Disposition", "attachment; filename=\"" + content.document().name()
+                        .replaceAll("[^A-Za-z0-9._ -]", "_") + "\"")
+                .header("X-Content-Type-Options", "nosniff")
+                .header("X-Fabtrail-Sha256", content.document().sha256()).build();
     }
 
     @JsonPropertyOrder({"discrepancy", "checkpoint", "logKey", "entries"})

@@ -81,6 +81,42 @@ final class Discrepancies {
         return List.copyOf(out);
     }
 
+    static final int MAX_DOCUMENTS = 10;
+    private static final java.util.regex.Pattern SHA256 = java.util.regex.Pattern.compile("[0-9a-f]{64}");
+
+    /**
+     * The documents a note attaches: 1 to 10 objects {@code {"name", "sha256", "size"}} (name at most 200 characters,
+     * lowercase hex SHA-256 of the bytes, size in bytes), distinct by hash; absent gives an empty list.
+     */
+    static List<Map<String, Object>> documents(Payload p) {
+        if (!p.has("documents")) {
+            return List.of();
+        }
+        String why = "payload.documents must be an array of 1 to " + MAX_DOCUMENTS + " objects {\"name\", \"sha256\", "
+                + "\"size\"}: a name of at most 200 characters, the lowercase hex SHA-256 of the document and its size in "
+                + "bytes, each hash once";
+        if (!(p.raw("documents") instanceof List<?> list) || list.isEmpty() || list.size() > MAX_DOCUMENTS) {
+            throw Payload.invalid("invalid-documents", "documents", why);
+        }
+        List<Map<String, Object>> out = new java.util.ArrayList<>();
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (Object o : list) {
+            if (!(o instanceof Map<?, ?> m) || !m.keySet().equals(Set.of("name", "sha256", "size"))
+                    || !(m.get("name") instanceof String name) || name.isBlank() || name.length() > 200
+                    || !(m.get("sha256") instanceof String hash) || !SHA256.matcher(hash).matches() || !seen.add(hash)
+                    || !(m.get("size") instanceof Number n) || n.doubleValue() < 0 || n.doubleValue() != Math.rint(n.doubleValue())
+                    || n.doubleValue() > 1e15) {
+                throw Payload.invalid("invalid-documents", "documents", why);
+            }
+            Map<String, Object> d = new java.util.LinkedHashMap<>();
+            d.put("name", name);
+            d.put("sha256", hash);
+            d.put("size", n.longValue());
+            out.add(d);
+        }
+        return out;
+    }
+
     static UUID discrepancyId(Payload p) {
         return p.entryId("discrepancy", "invalid-discrepancy", "payload.discrepancy must be the payload.id "
                 + "(lowercase UUID) of a discrepancy.open entry");
@@ -103,9 +139,10 @@ final class Discrepancies {
     }
 
     static void event(Connection c, UUID id, long index, Instant at, String actor, String kind, String state,
-                      String note, String outcome, List<Long> evidence) throws SQLException {
+                      String note, String outcome, List<Long> evidence, List<Map<String, Object>> documents)
+            throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO discrepancy_events (discrepancy_id, idx, at, actor, "
-                + "kind, state, note, outcome, evidence) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                + "kind, state, note, outcome, evidence, documents) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb)")) {
             ps.setObject(1, id);
             ps.setLong(2, index);
             ps.setTimestamp(3, Timestamp.from(at));
@@ -115,6 +152,7 @@ final class Discrepancies {
             ps.setString(7, note);
             ps.setString(8, outcome);
             ps.setArray(9, c.createArrayOf("bigint", evidence.toArray()));
+            ps.setString(10, documents.isEmpty() ? null : Jcs.canonicalString(documents));
             ps.executeUpdate();
         }
     }
@@ -248,7 +286,7 @@ final class Discrepancies {
                 }
                 ps.executeBatch();
             }
-            event(c, e.id(), index, at, e.actor(), "open", "open", p.string("summary", MAX_TEXT), null, evidence);
+            event(c, e.id(), index, at, e.actor(), "open", "open", p.string("summary", MAX_TEXT), null, evidence, List.of());
             for (UnitKey k : units) {
                 s.touched(k, index);
             }
@@ -257,7 +295,7 @@ final class Discrepancies {
 
     static final class Note implements EntryType {
         private static final Set<String> REQUIRED = Set.of("discrepancy", "note");
-        private static final Set<String> OPTIONAL = Set.of("state", "evidence");
+        private static final Set<String> OPTIONAL = Set.of("state", "evidence", "documents");
         private static final List<String> NOTE_STATES = List.of("acknowledged", "investigating");
 
         @Override
@@ -274,6 +312,7 @@ final class Discrepancies {
                 p.oneOf("state", NOTE_STATES);
             }
             evidence(p, "evidence", Long.MAX_VALUE, false);
+            documents(p);
         }
 
         @Override
@@ -308,7 +347,7 @@ final class Discrepancies {
             List<Long> evidence = evidence(p, "evidence", index, false);
             update(ctx.connection(), d.id(), state, null, evidence, index, at);
             event(ctx.connection(), d.id(), index, at, e.actor(), "note", state, p.string("note", MAX_TEXT), null,
-                    evidence);
+                    evidence, documents(p));
         }
     }
 
@@ -344,7 +383,7 @@ final class Discrepancies {
             String outcome = p.oneOf("outcome", OUTCOMES);
             update(ctx.connection(), d.id(), "resolved", outcome, List.of(), index, at);
             event(ctx.connection(), d.id(), index, at, e.actor(), "resolve", "resolved", p.string("reason", MAX_TEXT),
-                    outcome, List.of());
+                    outcome, List.of(), List.of());
         }
     }
 }

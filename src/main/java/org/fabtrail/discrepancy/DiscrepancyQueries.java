@@ -37,7 +37,7 @@ public final class DiscrepancyQueries {
 
     /** One change of a finding (open, note, resolve), from its entry. */
     public record Event(long index, Instant at, String actor, String kind, String state, String note, String outcome,
-                        List<Long> evidence) {
+                        List<Long> evidence, List<Map<String, Object>> documents) {
     }
 
     /**
@@ -145,13 +145,13 @@ public final class DiscrepancyQueries {
 
     public List<Event> events(Connection c, UUID id) throws SQLException {
         List<Event> out = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT idx, at, actor, kind, state, note, outcome, evidence "
-                + "FROM discrepancy_events WHERE discrepancy_id = ? ORDER BY idx")) {
+        try (PreparedStatement ps = c.prepareStatement("SELECT idx, at, actor, kind, state, note, outcome, evidence, "
+                + "documents::text FROM discrepancy_events WHERE discrepancy_id = ? ORDER BY idx")) {
             ps.setObject(1, id);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     out.add(new Event(rs.getLong(1), rs.getTimestamp(2).toInstant(), rs.getString(3), rs.getString(4),
-                            rs.getString(5), rs.getString(6), rs.getString(7), longs(rs, 8)));
+                            rs.getString(5), rs.getString(6), rs.getString(7), longs(rs, 8), documents(rs.getString(9))));
                 }
             }
         }
@@ -219,6 +219,22 @@ public final class DiscrepancyQueries {
                 }
             }
         }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Map<String, Object>> documents(String json) {
+        if (json == null) {
+            return List.of();
+        }
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (Object o : (List<Object>) StrictJson.parse(json)) {
+            Map<String, Object> d = new LinkedHashMap<>((Map<String, Object>) o);
+            if (d.get("size") instanceof Number n) {
+                d.put("size", n.longValue());
+            }
+            out.add(d);
+        }
+        return out;
     }
 
     private static List<Long> longs(ResultSet rs, int col) throws SQLException {

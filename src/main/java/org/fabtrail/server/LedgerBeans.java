@@ -134,6 +134,12 @@ public class LedgerBeans {
 
     @Produces
     @Singleton
+    org.fabtrail.discrepancy.Documents discrepancyDocuments(DataSource dataSource, Clock clock) {
+        return new org.fabtrail.discrepancy.Documents(dataSource, clock);
+    }
+
+    @Produces
+    @Singleton
     DiscrepancyEngine discrepancyEngine(DataSource dataSource, Clock clock, DiscrepancySettings settings,
                                         RestrictedList restricted) {
         return new DiscrepancyEngine(dataSource, clock, settings, restricted);

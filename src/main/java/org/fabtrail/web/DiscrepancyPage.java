@@ -19,6 +19,9 @@ import org.fabtrail.api.ProblemMappers;
 import org.fabtrail.crypto.Jcs;
 import org.fabtrail.custody.UnitKey;
 import org.fabtrail.discrepancy.DiscrepancyQueries;
+import org.fabtrail.discrepancy.Documents;
+import org.jboss.resteasy.reactive.RestForm;
+import org.jboss.resteasy.reactive.multipart.FileUpload;
 import org.fabtrail.ledger.LedgerException;
 import org.fabtrail.ledger.Receipt;
 
@@ -98,6 +101,9 @@ public class DiscrepancyPage {
     Forms forms;
     @Inject
     DiscrepanciesResource api;
+
+    @Inject
+    Documents documents;
 
     final DiscrepancyQueries queries = new DiscrepancyQueries();
 
@@ -218,6 +224,21 @@ public class DiscrepancyPage {
     public Response note(@CookieParam(SessionManager.COOKIE) String cookie, @PathParam("id") String id,
                          @FormParam("_csrf") String csrf, @FormParam("note") String note,
                          @FormParam("evidence") String evidence) {
+        return note(cookie, id, csrf, note, evidence, null);
+    }
+
+    /** The note form as the page sends it: multipart, with an optional document attached. */
+    @POST
+    @Path("note")
+    @Consumes(MediaType.MULTIPART_FORM_DATA)
+    @Produces(MediaType.TEXT_HTML)
+    public Response noteWithDocument(@CookieParam(SessionManager.COOKIE) String cookie, @PathParam("id") String id,
+                                     @RestForm("_csrf") String csrf, @RestForm("note") String note,
+                                     @RestForm("evidence") String evidence, @RestForm("document") FileUpload document) {
+        return note(cookie, id, csrf, note, evidence, document);
+    }
+
+    private Response note(String cookie, String id, String csrf, String note, String evidence, FileUpload document) {
         Map<String, String> form = new LinkedHashMap<>();
         form.put("note", Forms.orEmpty(note));
         form.put("evidence", Forms.orEmpty(evidence));
@@ -244,8 +265,48 @@ public class DiscrepancyPage {
             }
             fields.put("evidence", indexes);
         }
+        Attached attached = new Attached(document, errors);
         return write(cookie, id, csrf, "discrepancy.note", fields, form, errors, "noteForm",
-                Map.of("note", "note", "evidence", "evidence", "discrepancy", "noteForm"));
+                Map.of("note", "note", "evidence", "evidence", "discrepancy", "noteForm", "documents", "document"),
+                attached);
+    }
+
+    /** A document uploaded with a note: stored (for the finding) just before the note that quotes it is written. */
+    private final class Attached {
+        private final FileUpload upload;
+
+        Attached(FileUpload upload, Map<String, String> errors) {
+            this.upload = upload != null && upload.size() > 0 ? upload : null;
+            if (this.upload != null && this.upload.size() > Documents.MAX_BYTES) {
+                errors.put("document", "A document has at most 10 MiB; this one has " + this.upload.size() + " bytes.");
+            }
+        }
+
+        void into(Viewer v, UUID discrepancy, Map<String, Object> fields) throws java.io.IOException, SQLException {
+            if (upload == null) {
+                return;
+            }
+            Documents.Stored d = documents.store(discrepancy, upload.fileName(), upload.contentType(),
+                    java.nio.file.Files.readAllBytes(upload.uploadedFile()), v.org() == null ? "operator" : v.org());
+            fields.put("documents", List.of(Map.of("name", d.name(), "sha256", d.sha256(), "size", d.size())));
+        }
+    }
+
+    /** A document stored for the finding, as a download. */
+    @GET
+    @Path("documents/{sha256: [0-9a-f]{64}}")
+    public Response document(@CookieParam(SessionManager.COOKIE) String cookie, @PathParam("id") String id,
+                             @PathParam("sha256") String sha256) {
+        Optional<Viewer> viewer = pages.viewer(cookie);
+        if (viewer.isEmpty()) {
+            return Web.toLogin("/discrepancies/" + id);
+        }
+        Viewer v = viewer.get();
+        UUID uuid = UUID.fromString(id);
+        Optional<Documents.Content> content = pages.ledger.read(c -> visible(c, v, uuid).isEmpty() ? Optional.empty()
+                : documents.get(uuid, sha256));
+        return content.map(DiscrepanciesResource::attachment)
+                .orElseGet(() -> ErrorPage.notFound(v, "There is no such document of a finding you may see."));
     }
 
     @POST
@@ -301,6 +362,12 @@ public class DiscrepancyPage {
     private Response write(String cookie, String id, String csrf, String type, Map<String, Object> fields,
                            Map<String, String> form, Map<String, String> errors, String formKey,
                            Map<String, String> fieldNames) {
+        return write(cookie, id, csrf, type, fields, form, errors, formKey, fieldNames, null);
+    }
+
+    private Response write(String cookie, String id, String csrf, String type, Map<String, Object> fields,
+                           Map<String, String> form, Map<String, String> errors, String formKey,
+                           Map<String, String> fieldNames, Attached attached) {
         Optional<Viewer> viewer = pages.viewer(cookie);
         if (viewer.isEmpty()) {
             return Web.toLogin("/discrepancies/" + id);
@@ -317,8 +384,14 @@ public class DiscrepancyPage {
         int status = 422;
         if (errors.isEmpty()) {
             try {
+                if (attached != null) {
+                    attached.into(v, uuid, fields);
+                }
                 Receipt r = forms.write(v, type, fields);
                 return Forms.done("/discrepancies/" + id, r);
+            } catch (java.io.IOException | SQLException e) {
+                status = 503;
+                errors.put("document", "The document could not be stored; try again.");
             } catch (LedgerException e) {
                 status = ProblemMappers.status(e.kind());
                 Forms.errors(e, fieldNames, null).forEach((k, msg) -> errors.put(Forms.FORM.equals(k) ? formKey : k, msg));

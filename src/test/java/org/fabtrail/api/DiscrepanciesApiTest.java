@@ -256,4 +256,37 @@ class DiscrepanciesApiTest {
                 .body("name,country,aliases,source_list,identifiers\n").put("/api/v1/admin/restricted-parties")
                 .then().statusCode(200).body("rows", org.hamcrest.Matchers.equalTo(0));
     }
+
+    @Test
+    void documentsAreStoredOffTheLogAndTheirHashesAreInIt() throws Exception {
+        shortReceipt();
+        String id = list(dist.bearer(), "?org=dz-dist&rule=short-receipt&state=unresolved&limit=1").getString("items[0].id");
+        byte[] pdf = "%PDF-1.4 customs release note for AWB 297-48213375".getBytes(StandardCharsets.UTF_8);
+        JsonPath stored = dist.given().contentType("application/pdf").body(pdf)
+                .post("/api/v1/discrepancies/" + id + "/documents?name=../../customs release.pdf")
+                .then().statusCode(201).extract().jsonPath();
+        String sha = org.fabtrail.discrepancy.Documents.sha256(pdf);
+        assertEquals(sha, stored.getString("sha256"));
+        assertEquals("customs release.pdf", stored.getString("name"), "no path");
+        assertEquals(pdf.length, stored.getInt("size"));
+
+        CustodyClient.write(dist, "discrepancy.note", Map.of("discrepancy", id, "note", "customs released the crate",
+                "documents", List.of(Map.of("name", "customs release.pdf", "sha256", sha, "size", pdf.length))));
+        problem(dist.submit("discrepancy.note", Map.of("discrepancy", id, "note", "x", "documents",
+                List.of(Map.of("name", "a", "sha256", "ABC", "size", 1)))), 422, "invalid-documents");
+        JsonPath detail = dist.given().get("/api/v1/discrepancies/" + id).then().statusCode(200).extract().jsonPath();
+        assertEquals(sha, detail.getString("history.find { it.kind == 'note' }.documents[0].sha256"));
+
+        io.restassured.response.Response file = dist.given().get("/api/v1/discrepancies/" + id + "/documents/" + sha);
+        file.then().statusCode(200).header("X-Content-Type-Options", "nosniff")
+                .header("Content-Disposition", org.hamcrest.Matchers.startsWith("attachment"));
+        assertEquals(sha, org.fabtrail.discrepancy.Documents.sha256(file.asByteArray()));
+        problem(other.given().get("/api/v1/discrepancies/" + id + "/documents/" + sha), 404, "discrepancy-not-found");
+        problem(other.given().contentType("application/pdf").body(pdf)
+                .post("/api/v1/discrepancies/" + id + "/documents?name=x.pdf"), 404, "discrepancy-not-found");
+        problem(dist.given().get("/api/v1/discrepancies/" + id + "/documents/" + "0".repeat(64)), 404,
+                "document-not-found");
+        problem(dist.given().contentType("application/pdf").body(new byte[0])
+                .post("/api/v1/discrepancies/" + id + "/documents?name=empty.pdf"), 422, "invalid-document");
+    }
 }

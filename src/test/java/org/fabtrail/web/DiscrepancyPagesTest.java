@@ -179,6 +179,36 @@ class DiscrepancyPagesTest {
     }
 
     @Test
+    void aNoteCarriesADocumentWhoseHashIsInTheLogAndWhichOnlyThoseInvolvedDownload() {
+        Opened f = open(rule("ui-doc"), "medium", "acme-fab");
+        String path = "/discrepancies/" + f.id();
+        WebUser acme = WebUser.signIn("acme.admin");
+        assertTrue(acme.page(path, 200).contains("enctype=\"multipart/form-data\""), "the note form uploads");
+        byte[] photo = "JPEG bytes of the resealed crate".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        Response noted = io.restassured.RestAssured.given()
+                .config(io.restassured.config.RestAssuredConfig.config().redirect(
+                        io.restassured.config.RedirectConfig.redirectConfig().followRedirects(false)))
+                .cookie(SessionManager.COOKIE, acme.cookie)
+                .multiPart("_csrf", acme.csrf).multiPart("note", "Photo of the resealed crate").multiPart("evidence", "")
+                .multiPart("document", "crate seal.jpg", photo, "image/jpeg")
+                .post(path + "/note");
+        long idx = loggedIndex(noted);
+        String sha = org.fabtrail.discrepancy.Documents.sha256(photo);
+        String page = acme.page(path + "?logged=" + idx, 200);
+        assertTrue(page.contains("crate seal.jpg") && page.contains(sha), page);
+        String entry = acme.page("/explorer/entries/" + idx, 200);
+        assertTrue(entry.contains(sha), "the hash is in the signed entry");
+        Response file = io.restassured.RestAssured.given().cookie(SessionManager.COOKIE, acme.cookie)
+                .get(path + "/documents/" + sha);
+        assertEquals(200, file.statusCode());
+        assertEquals(sha, org.fabtrail.discrepancy.Documents.sha256(file.asByteArray()));
+        assertTrue(file.getHeader("Content-Disposition").startsWith("attachment"));
+        WebUser kestrel = WebUser.signIn("kestrel.admin");
+        assertEquals(404, io.restassured.RestAssured.given().cookie(SessionManager.COOKIE, kestrel.cookie)
+                .get(path + "/documents/" + sha).statusCode(), "not involved: not found");
+    }
+
+    @Test
     void involvedOrganisationsNoteTheQueueMovesOnAndResolvesRefusalsWriteNothing() {
         Opened f = open(rule("ui-work"), "medium", "acme-fab");
         String path = "/discrepancies/" + f.id();
