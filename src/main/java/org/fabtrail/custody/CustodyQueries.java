@@ -527,12 +527,17 @@ public final class CustodyQueries {
             }
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    out.add(new KeyRecord(rs.getString(1), rs.getString(2), rs.getString(3), rs.getBytes(4),
-                            rs.getLong(5), (Long) rs.getObject(6)));
+                    out.add(keyRecord(rs));
                 }
             }
         }
         return out;
+    }
+
+    /** A key row: key_id, org_id, algorithm, spki, added_idx, revoked_idx. */
+    private static KeyRecord keyRecord(ResultSet rs) throws SQLException {
+        return new KeyRecord(rs.getString(1), rs.getString(2), rs.getString(3), rs.getBytes(4), rs.getLong(5),
+                (Long) rs.getObject(6));
     }
 
     /** A page of an organisation's keys in the order they were added: those added after index {@code afterIdx}. */
@@ -545,8 +550,7 @@ public final class CustodyQueries {
             ps.setInt(3, limit);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    out.add(new KeyRecord(rs.getString(1), rs.getString(2), rs.getString(3), rs.getBytes(4),
-                            rs.getLong(5), (Long) rs.getObject(6)));
+                    out.add(keyRecord(rs));
                 }
             }
         }

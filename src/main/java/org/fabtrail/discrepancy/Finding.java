@@ -22,7 +22,7 @@ public record Finding(String rule, String key, String severity, String summary, 
         Objects.requireNonNull(rule);
         Objects.requireNonNull(key);
         if (key.length() > 300) { // the log's limit: a long serial in a key is replaced by its digest
-            key = rule + ":sha256:" + sha256Hex(key);
+            key = rule + ":sha256:" + Documents.sha256(key.getBytes(java.nio.charset.StandardCharsets.UTF_8));
         }
         if (!SEVERITIES.contains(severity)) {
             throw new IllegalArgumentException("severity " + severity);
@@ -51,14 +51,5 @@ public record Finding(String rule, String key, String severity, String summary, 
             p.put("details", details);
         }
         return p;
-    }
-
-    private static String sha256Hex(String s) {
-        try {
-            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
-                    .digest(s.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }
