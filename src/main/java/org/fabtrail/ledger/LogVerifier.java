@@ -36,11 +36,17 @@ import java.util.function.Supplier;
  * is the hash it must be; every checkpoint is signed by an operator key and commits to exactly the recomputed
  * root at its size (so all checkpoints are consistent with each other); the tree head matches.
  *
- * <p>It stops at the first problem and names the log index (or checkpoint size) where it found it.
+ * <p>Given a trusted checkpoint from elsewhere (a partner's receipt, the instance's {@code latest-checkpoint}
+ * file), it also checks that the log extends it: the checkpoint is signed by an operator key of the log (and by the
+ * pinned log key, when one is given), the log holds at least its tree size, and the root at that size is its root.
+ * A log rolled back consistently (newest entries deleted with their nodes, checkpoints and head) verifies on its
+ * own; only a checkpoint held outside the database shows that it once was larger.
+ *
+ * <p>It stops at the first problem and names the log index where it found it, on every failure.
  */
 public final class LogVerifier {
 
-    /** The outcome. {@code ok} or the first problem, at {@code index} (-1 when not tied to an entry). */
+    /** The outcome. {@code ok} or the first problem, at log {@code index} (-1 only when ok). */
     public record Result(boolean ok, long entries, long checkpoints, byte[] root, long index, String problem) {
 
         public String describe() {
@@ -57,7 +63,8 @@ public final class LogVerifier {
         void verified(long entries);
     }
 
-    private static final int DEFAULT_CHUNK = 4096;
+    /** Entries read and checked per round. */
+    public static final int DEFAULT_CHUNK = 4096;
 
     private final LedgerStore store = new LedgerStore();
     private final EnvelopeParser parser;
@@ -82,14 +89,39 @@ public final class LogVerifier {
     /** @param chunk entries read and checked per round (smaller in tests, to cross chunk boundaries) */
     public LogVerifier(EnvelopeParser parser, Supplier<SignerHistory> history, int threads,
                        java.util.Optional<NoteVerifier> trusted, int chunk) {
+        this(parser, history, threads, trusted, java.util.Optional.empty(), chunk);
+    }
+
+    /**
+     * @param trustedCheckpoint a signed checkpoint text held outside the database (a receipt's checkpoint, the
+     *                          {@code latest-checkpoint} file): the log must extend it
+     * @throws IllegalArgumentException when the checkpoint text is not a signed checkpoint
+     */
+    public LogVerifier(EnvelopeParser parser, Supplier<SignerHistory> history, int threads,
+                       java.util.Optional<NoteVerifier> trusted, java.util.Optional<String> trustedCheckpoint,
+                       int chunk) {
         this.parser = parser;
         this.history = history;
         this.threads = Math.max(1, threads);
         this.trusted = trusted;
         this.chunkSize = chunk;
+        if (trustedCheckpoint.isPresent()) {
+            this.trustedNote = trustedCheckpoint.get().getBytes(StandardCharsets.UTF_8);
+            try {
+                this.trustedBody = Checkpoint.parse(Note.parse(trustedNote).text());
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException("not a signed checkpoint: " + e.getMessage(), e);
+            }
+        } else {
+            this.trustedNote = null;
+            this.trustedBody = null;
+        }
     }
 
     private final int chunkSize;
+    /** The trusted checkpoint's note bytes and body, or null. */
+    private final byte[] trustedNote;
+    private final Checkpoint trustedBody;
 
     private static final class Failure extends Exception {
         final long index;
@@ -116,6 +148,7 @@ public final class LogVerifier {
         long checkpointsOk = 0;
         String[] origin = {null};
         CheckpointCursor checkpoints = new CheckpointCursor(c);
+        boolean trustedDone = trustedBody == null;
         // Signature checks run on the pool while the next chunk is read and decoded; they are collected one
         // chunk behind, and before any failure is reported all of them are collected, so the failure named is
         // always the one at the lowest index.
@@ -141,7 +174,11 @@ public final class LogVerifier {
                     List<StoredNode> newNodes = new ArrayList<>();
                     while (from < hashes.size()) {
                         long toBoundary = pending != null ? pending.treeSize() - tree.size() : Long.MAX_VALUE;
-                        int to = (int) Math.min(hashes.size(), from + Math.max(1, toBoundary));
+                        if (!trustedDone && trustedBody.size() > tree.size()) {
+                            toBoundary = Math.min(toBoundary, trustedBody.size() - tree.size());
+                        }
+                        // (capped before adding: "no checkpoint ahead" is Long.MAX_VALUE and must not overflow)
+                        int to = (int) Math.min(hashes.size(), from + Math.min(Math.max(1, toBoundary), hashes.size()));
                         AppendResult r = tree.append(hashes.subList(from, to));
                         newNodes.addAll(r.newNodes());
                         tree = r.next();
@@ -150,6 +187,10 @@ public final class LogVerifier {
                             checks.add(checkCheckpoint(pending, tree, keys, origin));
                             checkpointsOk++;
                             pending = checkpoints.next();
+                        }
+                        if (!trustedDone && trustedBody.size() == tree.size()) {
+                            checkTrusted(tree, keys, origin);
+                            trustedDone = true;
                         }
                     }
                     checkNodes(c, newNodes); // every stored node this chunk completed, in one query
@@ -175,9 +216,12 @@ public final class LogVerifier {
                 }
                 throw first;
             }
+            if (!trustedDone) {
+                checkTrusted(tree, keys, origin); // a log shorter than the trusted checkpoint (or a checkpoint of size 0)
+            }
             if (pending != null) {
-                throw new Failure(-1, "checkpoint for tree size " + pending.treeSize()
-                        + " is beyond the end of the log (" + next + " entries)");
+                throw new Failure(next, endsAt(next) + " but its checkpoint for tree size " + pending.treeSize()
+                        + " covers up to index " + (pending.treeSize() - 1) + ": entries are missing");
             }
             TreeHead head = store.head(c);
             byte[] root = tree.root();
@@ -185,13 +229,14 @@ public final class LogVerifier {
                 throw new Failure(next, "the tree head says " + head.size() + " entries but the log holds " + next);
             }
             if (!Arrays.equals(head.root(), root)) {
-                throw new Failure(-1, "the tree head root does not match the recomputed root");
+                throw new Failure(Math.max(0, next - 1), "the tree head (size " + next + ") root does not match the "
+                        + "root recomputed from the entries up to index " + (next - 1));
             }
             long storedNodes = countNodes(c);
             long expectedNodes = expectedNodeCount(next);
             if (storedNodes != expectedNodes) {
-                throw new Failure(-1, "tree_nodes holds " + storedNodes + " nodes; a tree of " + next
-                        + " entries has " + expectedNodes);
+                throw new Failure(next, "tree_nodes holds " + storedNodes + " nodes; a tree of " + next
+                        + " entries has " + expectedNodes + firstExtraNode(c, next));
             }
             return new Result(true, next, checkpointsOk, root, -1, null);
         } catch (Failure f) {
@@ -428,6 +473,64 @@ public final class LogVerifier {
                 return false;
             }
         });
+    }
+
+    /**
+     * The log must extend the trusted checkpoint. Called when the walk reaches the checkpoint's size, or at the end
+     * of a log that is shorter than it.
+     */
+    private void checkTrusted(TreeAppender tree, SignerHistory keys, String[] origin) throws Failure {
+        long m = trustedBody.size();
+        long n = tree.size();
+        boolean covered = m <= n;
+        long at = covered ? Math.max(0, m - 1) : n;
+        String what = "the trusted checkpoint (tree size " + m + ")";
+        String shorter = covered ? "" : "; " + endsAt(n) + ", the checkpoint covers up to index " + (m - 1);
+        if (origin[0] != null && !origin[0].equals(trustedBody.origin())) {
+            throw new Failure(at, what + " is of the log " + trustedBody.origin() + ", not of this log " + origin[0]
+                    + shorter);
+        }
+        List<NoteVerifier> verifiers = new ArrayList<>();
+        for (VerificationKey k : keys.operatorKeys(covered && m > 0 ? m : n)) {
+            verifiers.add(NoteVerifier.ed25519(trustedBody.origin(), k));
+        }
+        try {
+            org.fabtrail.ledger.checkpoint.Notes.open(trustedNote, verifiers);
+            if (trusted.isPresent()) {
+                org.fabtrail.ledger.checkpoint.Notes.open(trustedNote, List.of(trusted.get()));
+            }
+        } catch (RuntimeException e) {
+            throw new Failure(at, what + " is not validly signed by an operator key of this log"
+                    + (trusted.isPresent() ? " and by the trusted key" : "") + shorter);
+        }
+        if (!covered) {
+            throw new Failure(n, endsAt(n) + " but the trusted checkpoint covers up to index " + (m - 1)
+                    + ": entries " + n + " to " + (m - 1) + " are missing, the log was rolled back or truncated");
+        }
+        if (!Arrays.equals(tree.root(), trustedBody.rootHash())) {
+            throw new Failure(at, "the log's root at tree size " + m + " differs from " + what + ": the log up to "
+                    + "index " + (m - 1) + " is not the one that checkpoint signed (forked or rewritten)");
+        }
+    }
+
+    private static String endsAt(long n) {
+        return n == 0 ? "the log is empty" : "the log ends at index " + (n - 1);
+    }
+
+    /** Names a stored node that no tree of {@code n} entries has (one reaching past the end of the log). */
+    private static String firstExtraNode(Connection c, long n) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT level, idx FROM tree_nodes "
+                + "WHERE (idx + 1) * power(2::numeric, level) > ? ORDER BY idx * power(2::numeric, level), level LIMIT 1")) {
+            ps.setLong(1, n);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return "";
+                }
+                long first = rs.getLong(2) << rs.getInt(1);
+                return "; tree node " + rs.getInt(1) + "/" + rs.getLong(2) + " covers entries from index " + first
+                        + " on, past " + (n == 0 ? "the empty log" : "index " + (n - 1));
+            }
+        }
     }
 
     private static long countNodes(Connection c) throws SQLException {

@@ -58,6 +58,7 @@ public final class Sequencer implements AutoCloseable {
     private final Settings settings;
     private final Clock clock;
     private final Receipts receipts;
+    private final CheckpointKeeper keeper;
 
     private final ArrayDeque<Pending> queue = new ArrayDeque<>();
     private final Stats stats = new Stats();
@@ -68,6 +69,13 @@ public final class Sequencer implements AutoCloseable {
 
     public Sequencer(DataSource dataSource, LedgerStore store, CheckpointSigner signer, EntryPolicy policy,
                      Settings settings, Clock clock) {
+        this(dataSource, store, signer, policy, settings, clock, CheckpointKeeper.NONE);
+    }
+
+    /** @param keeper gets each committed checkpoint before any of its batch's submitters is answered */
+    public Sequencer(DataSource dataSource, LedgerStore store, CheckpointSigner signer, EntryPolicy policy,
+                     Settings settings, Clock clock, CheckpointKeeper keeper) {
+        this.keeper = keeper;
         this.dataSource = dataSource;
         this.store = store;
         this.signer = signer;
@@ -301,6 +309,11 @@ public final class Sequencer implements AutoCloseable {
                 }
                 long t6 = System.nanoTime();
                 c.commit();
+                if (appended != null) {
+                    // Rollback protection: kept outside the database before any receipt is released (if it throws,
+                    // the batch is answered 503; its entries are committed, so a retry returns the receipt).
+                    keeper.keep(appended.newSize(), note);
+                }
                 stats.record(accepted.size(), t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4, t6 - t5, System.nanoTime() - t6);
                 if (appended != null) {
                     appender = appended.next();

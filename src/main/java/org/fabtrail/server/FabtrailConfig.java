@@ -36,6 +36,13 @@ public interface FabtrailConfig {
     /** Bearer token enabling the operator admin API; unset disables it. */
     Optional<String> bootstrapAdminToken();
 
+    /**
+     * Rollback protection: the tree size of a database restored from a backup on purpose, which Fabtrail then
+     * accepts although it does not extend the newest checkpoint in {@code <data dir>/latest-checkpoint}. Only a
+     * database of exactly this size is accepted; remove the setting after that start.
+     */
+    java.util.OptionalLong acceptRollbackTo();
+
     /** Seed demo organisations, keys and entries into an empty log. */
     @WithDefault("false")
     boolean demo();

@@ -33,7 +33,7 @@ public class FabtrailMain implements QuarkusApplication {
             case "device" -> System.exit(DeviceCommand.run(rest, System.out, System.err));
             case "serve" -> serve(rest);
             case "help", "--help", "-h" -> {
-                System.out.println("usage: java -jar quarkus-run.jar [serve | verify [--vkey <vkey>] | rebuild [--check] "
+                System.out.println("usage: java -jar quarkus-run.jar [serve | verify [--vkey <vkey>] [--checkpoint <file>] | rebuild [--check] "
                         + "| device ... | help]");
                 System.exit(0);
             }

@@ -147,10 +147,17 @@ public class LedgerBeans {
 
     @Produces
     @Singleton
+    CheckpointFile checkpointFile(FabtrailConfig config) {
+        return new CheckpointFile(Path.of(config.dataDir()));
+    }
+
+    @Produces
+    @Singleton
     Sequencer sequencer(DataSource dataSource, LedgerStore store, CheckpointSigner signer, CustodyPolicy policy,
-                        FabtrailConfig config, Clock clock) {
+                        FabtrailConfig config, Clock clock, CheckpointFile checkpointFile) {
         return new Sequencer(dataSource, store, signer, policy,
-                new Sequencer.Settings(config.ledger().maxBatch(), config.ledger().queueCapacity()), clock);
+                new Sequencer.Settings(config.ledger().maxBatch(), config.ledger().queueCapacity()), clock,
+                checkpointFile);
     }
 
     void closeSequencer(@Disposes Sequencer sequencer) {

@@ -7,6 +7,7 @@ import jakarta.inject.Inject;
 import org.fabtrail.crypto.SigningKey;
 import org.fabtrail.custody.Operator;
 import org.fabtrail.custody.OperatorEntries;
+import org.fabtrail.ledger.CheckpointSigner;
 import org.fabtrail.ledger.Ledger;
 import org.fabtrail.ledger.Receipt;
 import org.jboss.logging.Logger;
@@ -16,10 +17,12 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Clock;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs once the schema is migrated: refuses a non-durable database, writes the genesis entry into an empty log
+ * Runs once the schema is migrated: refuses a non-durable database, refuses a database rolled back behind the
+ * newest checkpoint this instance signed, writes the genesis entry into an empty log
  * (the operator's key, signed by itself), refuses an operator key the log does not know or an origin other than
  * the log's, and seeds demo data.
  */
@@ -46,18 +49,25 @@ public class LedgerStartup {
     org.fabtrail.discrepancy.RestrictedList restricted;
     @Inject
     DiscrepancyWorker worker;
+    @Inject
+    CheckpointFile checkpointFile;
+    @Inject
+    CheckpointSigner checkpointSigner;
+    @Inject
+    Clock clock;
 
     void onStart(@Observes StartupEvent event) throws Exception {
         try (Connection c = dataSource.getConnection()) {
             DurabilityCheck.require(c);
         }
+        ledger.latestCheckpoint().ifPresent(cp -> requireSameOrigin(config.logOrigin(), cp.note()));
+        requireNoRollback();
         if (ledger.head().size() == 0) {
             Receipt genesis = ledger.append(operatorEntries.genesis()).get(60, TimeUnit.SECONDS);
             LOG.infof("Started a new log: genesis entry %d registers operator key %s", genesis.index(),
                     operatorKey.keyId());
         } else {
             requireRegisteredOperatorKey();
-            ledger.latestCheckpoint().ifPresent(cp -> requireSameOrigin(config.logOrigin(), cp.note()));
         }
         restricted.reload();
         discrepancies.publishTo(ledger, operatorEntries);
@@ -68,6 +78,17 @@ public class LedgerStartup {
         LOG.infof("Log %s: %d entries; checkpoint key %s", config.logOrigin(), ledger.head().size(),
                 operatorKey.keyId());
         worker.start();
+    }
+
+    /**
+     * Refuses a database that does not extend the newest checkpoint this instance signed (kept in
+     * {@code <data dir>/latest-checkpoint}), naming both tree sizes; see {@link RollbackGuard}.
+     */
+    void requireNoRollback() throws SQLException, java.io.IOException {
+        try (Connection c = dataSource.getConnection()) {
+            LOG.info(new RollbackGuard(checkpointFile, config.logOrigin(), checkpointSigner.verifier(), clock)
+                    .check(c, config.acceptRollbackTo()));
+        }
     }
 
     /**

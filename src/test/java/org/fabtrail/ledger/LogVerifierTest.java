@@ -33,6 +33,8 @@ class LogVerifierTest {
     /** Entries in the base log. */
     private static long size;
     private static org.fabtrail.ledger.checkpoint.NoteVerifier logKey;
+    /** The base log's operator key: what signs its checkpoints. */
+    private static SigningKey operatorKey;
     private static TestDatabase.Database base;
     private static EnvelopeParser parser = new EnvelopeParser(65536);
 
@@ -65,6 +67,7 @@ class LogVerifierTest {
             }
             base = f.database;
             logKey = f.signer.verifier();
+            operatorKey = f.operatorKey;
         } finally {
             f.close();
         }
@@ -150,6 +153,105 @@ class LogVerifierTest {
         }
     }
 
+    /** The stored checkpoint note of exactly this size, or of the first size above it. */
+    private static String checkpointFrom(TestDatabase.Database db, long atLeast) throws SQLException {
+        try (Connection c = db.dataSource().getConnection(); var ps = c.prepareStatement(
+                "SELECT note FROM checkpoints WHERE tree_size >= ? ORDER BY tree_size LIMIT 1")) {
+            ps.setLong(1, atLeast);
+            var rs = ps.executeQuery();
+            assertTrue(rs.next(), "a checkpoint of size >= " + atLeast);
+            return rs.getString(1);
+        }
+    }
+
+    private static long sizeOf(String note) {
+        return org.fabtrail.ledger.checkpoint.Checkpoint.parse(org.fabtrail.ledger.checkpoint.Note.parse(
+                note.getBytes(java.nio.charset.StandardCharsets.UTF_8)).text()).size();
+    }
+
+    static LogVerifier.Result verifyAgainst(TestDatabase.Database db, String trustedCheckpoint,
+                                            java.util.Optional<org.fabtrail.ledger.checkpoint.NoteVerifier> vkey)
+            throws SQLException {
+        try (Connection c = db.dataSource().getConnection()) {
+            return new LogVerifier(parser, KeyReplay::new, 2, vkey, java.util.Optional.of(trustedCheckpoint), 64)
+                    .verify(c, n -> { });
+        }
+    }
+
+    @Test
+    void aLogExtendsEveryCheckpointItSigned() throws Exception {
+        for (long at : new long[]{1, 2, 100, size}) {
+            String note = checkpointFrom(base, at);
+            LogVerifier.Result r = verifyAgainst(base, note, java.util.Optional.empty());
+            assertTrue(r.ok(), "the log extends its checkpoint of size " + sizeOf(note) + ": " + r.describe());
+            LogVerifier.Result pinned = verifyAgainst(base, note, java.util.Optional.of(logKey));
+            assertTrue(pinned.ok(), pinned.describe());
+        }
+    }
+
+    /**
+     * Issue 9, finding 7: the newest entries deleted together with their nodes, checkpoints and head leave a log
+     * that verifies on its own. A checkpoint from a receipt, held outside the database, shows the rollback and
+     * names the first missing index.
+     */
+    @Test
+    void aConsistentRollbackIsFoundWithAReceiptsCheckpoint() throws Exception {
+        String receipt = checkpointFrom(base, size); // what the last writer was answered with
+        TestDatabase.Database copy = TestDatabase.copyOf(base, "rollback");
+        long to = sizeOf(checkpointFrom(base, 150));
+        try (Connection c = copy.dataSource().getConnection()) {
+            org.fabtrail.testing.Rollback.toCheckpoint(c, to);
+        }
+        LogVerifier.Result alone = verify(copy);
+        assertTrue(alone.ok(), "nothing inside the database shows the rollback: " + alone.describe());
+        assertEquals(to, alone.entries());
+
+        LogVerifier.Result r = verifyAgainst(copy, receipt, java.util.Optional.empty());
+        assertFalse(r.ok(), "the rollback went unnoticed");
+        assertEquals(to, r.index(), r.describe());
+        assertTrue(r.describe().contains("the log ends at index " + (to - 1) + " but the trusted checkpoint covers "
+                + "up to index " + (size - 1)), r.describe());
+        LogVerifier.Result pinned = verifyAgainst(copy, receipt, java.util.Optional.of(logKey));
+        assertFalse(pinned.ok());
+        assertEquals(to, pinned.index(), pinned.describe());
+    }
+
+    /** A partner holds a checkpoint of the log's size with another root: what a forked log signed for it. */
+    @Test
+    void aLogThatForkedFromATrustedCheckpointFailsAtItsSize() throws Exception {
+        long at = sizeOf(checkpointFrom(base, 120));
+        byte[] otherRoot = java.security.MessageDigest.getInstance("SHA-256").digest("another history".getBytes());
+        String fork = new CheckpointSigner(logKey.name(), operatorKey).sign(at, otherRoot);
+        LogVerifier.Result r = verifyAgainst(base, fork, java.util.Optional.of(logKey));
+        assertFalse(r.ok(), "a checkpoint of another history went unnoticed");
+        assertEquals(at - 1, r.index(), r.describe());
+        assertTrue(r.describe().contains("root at tree size " + at + " differs"), r.describe());
+    }
+
+    @Test
+    void aTrustedCheckpointMustBeSignedByTheLog() throws Exception {
+        String real = checkpointFrom(base, 120);
+        long at = sizeOf(real);
+        // The same body signed by a stranger under the log's name, and one claiming more entries than the log has.
+        SigningKey stranger = SigningKey.generate(SignatureAlgorithm.ED25519);
+        CheckpointSigner strangerSigner = new CheckpointSigner(logKey.name(), stranger);
+        byte[] root = org.fabtrail.ledger.checkpoint.Checkpoint.parse(org.fabtrail.ledger.checkpoint.Note.parse(
+                real.getBytes(java.nio.charset.StandardCharsets.UTF_8)).text()).rootHash();
+        LogVerifier.Result r = verifyAgainst(base, strangerSigner.sign(at, root), java.util.Optional.empty());
+        assertFalse(r.ok());
+        assertEquals(at - 1, r.index(), r.describe());
+        assertTrue(r.describe().contains("not validly signed"), r.describe());
+        LogVerifier.Result beyond = verifyAgainst(base, strangerSigner.sign(size + 10, root), java.util.Optional.empty());
+        assertFalse(beyond.ok());
+        assertEquals(size, beyond.index(), beyond.describe());
+        assertTrue(beyond.describe().contains("not validly signed"), beyond.describe());
+        // Signed by the log but not by the key pinned with --vkey.
+        var pinnedStranger = strangerSigner.verifier();
+        LogVerifier.Result pinned = verifyAgainst(base, real, java.util.Optional.of(pinnedStranger));
+        assertFalse(pinned.ok());
+        assertTrue(pinned.index() >= 0, pinned.describe());
+    }
+
     /** A change made behind the ledger's back. */
     interface Tamper {
         void apply(Connection c) throws Exception;
@@ -217,12 +319,26 @@ class LogVerifierTest {
                 Arguments.of("a checkpoint signature forged", -3L, forgeCheckpointSignature()),
                 Arguments.of("a checkpoint root replaced", -3L, sql(
                         "UPDATE checkpoints SET root_hash = sha256(root_hash) "
-                                + "WHERE tree_size = (SELECT min(tree_size) FROM checkpoints WHERE tree_size > 100)")));
+                                + "WHERE tree_size = (SELECT min(tree_size) FROM checkpoints WHERE tree_size > 100)")),
+                // Every failure names an index, a truncated log included.
+                Arguments.of("the newest entries deleted, their checkpoints kept", 200L, sql(
+                        "DELETE FROM log_entries WHERE idx >= 200",
+                        "DELETE FROM tree_nodes WHERE (idx + 1) * power(2::numeric, level) > 200",
+                        "UPDATE tree_head SET tree_size = 200")),
+                Arguments.of("the newest entries deleted with their checkpoints, the head kept", 200L, sql(
+                        "DELETE FROM log_entries WHERE idx >= 200",
+                        "DELETE FROM tree_nodes WHERE (idx + 1) * power(2::numeric, level) > 200",
+                        "DELETE FROM checkpoints WHERE tree_size > 200")),
+                Arguments.of("a tree node beyond the end of the log", -4L, sql(
+                        "INSERT INTO tree_nodes (level, idx, hash) VALUES (1, 1000000, sha256('x'::bytea))")),
+                Arguments.of("the tree head's root changed", -5L, sql(
+                        "UPDATE tree_head SET root_hash = sha256(root_hash)")));
     }
 
     /**
      * @param expectedIndex the index the verifier must name; -2 = the first index past the original log,
-     *                      -3 = the last index covered by the tampered checkpoint
+     *                      -3 = the last index covered by the tampered checkpoint, -4 = the first index past the
+     *                      log (an index it does not hold), -5 = the last index of the log
      */
     @ParameterizedTest(name = "{0}")
     @MethodSource("tampering")
@@ -238,7 +354,8 @@ class LogVerifierTest {
         }
         LogVerifier.Result r = verify(copy);
         assertFalse(r.ok(), name + " went unnoticed");
-        long expected = expectedIndex == -2 ? size : expectedIndex == -3 ? checkpointSize - 1 : expectedIndex;
+        long expected = expectedIndex == -2 || expectedIndex == -4 ? size : expectedIndex == -3 ? checkpointSize - 1
+                : expectedIndex == -5 ? size - 1 : expectedIndex;
         assertEquals(expected, r.index(), name + ": " + r.describe());
     }
 

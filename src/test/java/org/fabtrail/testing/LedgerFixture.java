@@ -7,6 +7,7 @@ import org.fabtrail.custody.CustodyPolicy;
 import org.fabtrail.custody.DeviceIdentity;
 import org.fabtrail.custody.KeyRegistry;
 import org.fabtrail.custody.OperatorEntries;
+import org.fabtrail.ledger.CheckpointKeeper;
 import org.fabtrail.ledger.CheckpointSigner;
 import org.fabtrail.ledger.EntryPolicy;
 import org.fabtrail.ledger.Envelope;
@@ -63,7 +64,12 @@ public final class LedgerFixture implements AutoCloseable {
 
     /** Another sequencer on the same database, as a second application instance would have. */
     public Sequencer newSequencer(EntryPolicy policy, Sequencer.Settings settings) {
-        return new Sequencer(dataSource, store, signer, policy, settings, clock);
+        return newSequencer(policy, settings, CheckpointKeeper.NONE);
+    }
+
+    /** Another sequencer that hands its committed checkpoints to {@code keeper} (rollback protection). */
+    public Sequencer newSequencer(EntryPolicy policy, Sequencer.Settings settings, CheckpointKeeper keeper) {
+        return new Sequencer(dataSource, store, signer, policy, settings, clock, keeper);
     }
 
     private static DataSource pooled(TestDatabase.Database db) {
