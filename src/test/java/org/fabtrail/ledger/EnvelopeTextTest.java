@@ -106,6 +106,14 @@ class EnvelopeTextTest {
     }
 
     @Test
+    void anEnvelopeAlreadyInTheLogIsReadWithoutTheAdmissionRule() {
+        Map<String, Object> env = envelope();
+        at(env, "payload").put("note", "bell\u0007");
+        assertThrows(LedgerException.class, () -> PARSER.fromJson(env));
+        assertEquals("bell\u0007", PARSER.fromLog(env).payload().get("note"));
+    }
+
+    @Test
     void entriesTheServerSignsItselfAreCheckedBeforeSigning() {
         // The admin calls and the web forms build entries from client text and sign them with a server-held key; a
         // lone surrogate there must be a refusal naming the field, not an exception from the canonicaliser.
