@@ -20,6 +20,7 @@ import org.fabtrail.ledger.Envelope;
 import org.fabtrail.ledger.Ledger;
 import org.fabtrail.ledger.LedgerException;
 import org.fabtrail.ledger.Receipt;
+import org.fabtrail.ledger.SafeText;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -68,6 +69,16 @@ public class AdminResource {
         if (req == null) {
             throw LedgerException.malformed("missing-body", "A JSON body {id, name, country, roles} is required");
         }
+        // Checked here, in the client's own field names, before the operator signs anything: the parser would refuse
+        // the signed entry too, but naming payload.name, and a lone surrogate would not even canonicalise.
+        SafeText.singleLine("id", req.id());
+        SafeText.multiLine("name", req.name());
+        SafeText.singleLine("country", req.country());
+        if (req.roles() != null) {
+            for (int i = 0; i < req.roles().size(); i++) {
+                SafeText.singleLine("roles[" + i + "]", req.roles().get(i));
+            }
+        }
         Map<String, Object> fields = new LinkedHashMap<>();
         putIfPresent(fields, "org", req.id());
         putIfPresent(fields, "name", req.name());
@@ -84,9 +95,11 @@ public class AdminResource {
     public Response addKey(@HeaderParam(HttpHeaders.AUTHORIZATION) String auth,
                                             @PathParam("org") String org, KeyRequest req) {
         authorise(auth);
+        SafeText.singleLine("org", org);
         if (req == null || req.publicKey() == null) {
             throw LedgerException.malformed("missing-field", "publicKey (a PEM SubjectPublicKeyInfo) is required");
         }
+        SafeText.multiLine("publicKey", req.publicKey());
         String keyId;
         try {
             keyId = VerificationKey.fromPem(req.publicKey()).keyId();
@@ -105,6 +118,8 @@ public class AdminResource {
     public Response revokeKey(@HeaderParam(HttpHeaders.AUTHORIZATION) String auth,
                                                @PathParam("org") String org, @PathParam("keyId") String keyId) {
         authorise(auth);
+        SafeText.singleLine("org", org);
+        SafeText.singleLine("keyId", keyId);
         return write(operator.sign("key.revoke", Map.of("org", org, "keyId", keyId, "reason", "revoked by the operator")),
                 null);
     }
@@ -119,6 +134,10 @@ public class AdminResource {
         if (req == null) {
             throw LedgerException.malformed("missing-body", "A JSON body {username, displayName, org, role, password} is required");
         }
+        SafeText.singleLine("username", req.username());
+        SafeText.multiLine("displayName", req.displayName());
+        SafeText.singleLine("org", req.org());
+        SafeText.singleLine("role", req.role());
         if (req.org() != null && ledger.read(c -> {
             try (var ps = c.prepareStatement("SELECT 1 FROM orgs WHERE id = ?")) {
                 ps.setString(1, req.org());

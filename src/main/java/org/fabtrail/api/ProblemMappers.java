@@ -25,6 +25,7 @@ public class ProblemMappers {
             case CONFLICT -> 409;
             case RULE -> 422;
             case RATE_LIMITED -> 429;
+            case FAULT -> 500;
             case BUSY, UNAVAILABLE -> 503;
         };
     }

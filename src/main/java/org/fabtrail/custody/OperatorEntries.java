@@ -43,6 +43,8 @@ public final class OperatorEntries {
         payload.put("actor", actor);
         payload.put("time", Receipts.formatTime(clock.instant()));
         payload.putAll(fields);
+        // Before canonicalising: RFC 8785 cannot encode a lone surrogate, and nothing unstorable gets signed.
+        EnvelopeParser.requireText("payload", payload);
         byte[] signature = key.sign(Jcs.canonicalize(payload));
         Map<String, Object> sig = new LinkedHashMap<>();
         sig.put("keyId", key.keyId());

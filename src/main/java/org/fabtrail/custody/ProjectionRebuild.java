@@ -121,7 +121,7 @@ public final class ProjectionRebuild {
     @SuppressWarnings("unchecked")
     private Envelope envelope(LedgerStore.StoredEntry row) {
         Map<String, Object> leaf = (Map<String, Object>) StrictJson.parse(row.leaf());
-        return parser.fromJson(leaf.get("envelope"));
+        return parser.fromLog(leaf.get("envelope"));
     }
 
     /** Row count and an MD5 over every row's text, in a stable order. */

@@ -25,7 +25,11 @@ public interface EntryPolicy {
      * effects of every earlier entry, including earlier entries of the same batch.
      *
      * <p>Contract: throw {@link LedgerException} to refuse the entry <em>before</em> writing anything for it;
-     * the batch then continues without it. Any other exception aborts the whole batch (nothing is written).
+     * the batch then continues without it. Any other exception rolls the transaction back: the sequencer then
+     * sequences the batch again on fresh contexts, with the failing entry alone, and answers only that entry with a
+     * problem (or the whole batch with UNAVAILABLE when the database itself failed). So state kept across calls
+     * must live in the {@link BatchContext} or the database, never elsewhere: a rolled-back attempt must leave
+     * nothing behind.
      */
     void apply(Envelope envelope, long index, Instant integratedTime, BatchContext context) throws SQLException;
 
@@ -38,7 +42,8 @@ public interface EntryPolicy {
 
     /**
      * Called once per batch after the last {@link #apply} and before the entries are appended: write whatever the
-     * applied entries buffered. A failure here aborts the whole batch.
+     * applied entries buffered. A failure here rolls the attempt back; the sequencer then splits the batch to find
+     * the entry that causes it (see {@link #apply}).
      */
     default void complete(BatchContext context) throws SQLException {
     }

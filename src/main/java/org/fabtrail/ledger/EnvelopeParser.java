@@ -11,7 +11,9 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
@@ -19,6 +21,10 @@ import java.util.regex.Pattern;
 /**
  * Turns submitted bytes into an {@link Envelope}, refusing anything that is not exactly the wire format.
  * Stateless and thread-safe. Every refusal is a {@link LedgerException} of kind MALFORMED with a specific code.
+ *
+ * <p>Every string of the envelope, member names included, must be text that PostgreSQL and a reader can hold
+ * ({@link SafeText}): a payload whose {@code name} holds U+0000 is refused here with {@code invalid-text} naming
+ * {@code payload.name}, before it is queued, instead of failing in the database.
  */
 public final class EnvelopeParser {
 
@@ -71,9 +77,25 @@ public final class EnvelopeParser {
     }
 
     /** Validates an already parsed JSON value (for example one element of a batch). */
-    @SuppressWarnings("unchecked")
     public Envelope fromJson(Object json) {
+        return fromJson(json, true);
+    }
+
+    /**
+     * Reads an envelope already in the log (replay, verification): the same checks as {@link #fromJson} except the
+     * admission-only text rule, which came later (issue 9) and must not make an entry written before it unverifiable.
+     */
+    public Envelope fromLog(Object json) {
+        return fromJson(json, false);
+    }
+
+    @SuppressWarnings("unchecked")
+    private Envelope fromJson(Object json, boolean admission) {
         Map<String, Object> env = object(json, "envelope");
+        if (admission) {
+            // Before anything else quotes a member back or reads a value: every string, member names included.
+            requireText("", env);
+        }
         onlyMembers(env, ENVELOPE_MEMBERS, "envelope");
         Map<String, Object> payload = object(env.get("payload"), "payload");
         Map<String, Object> sig = object(env.get("signature"), "signature");
@@ -119,6 +141,62 @@ public final class EnvelopeParser {
         envelope[o] = '}';
         return new Envelope(env, payload, UUID.fromString(idText), type, actor, time, keyId, algorithm, value,
                 canonical, sha256(canonical), envelope, false);
+    }
+
+    /**
+     * Refuses the first string under {@code json} that {@link SafeText} does not accept (member names as single-line
+     * values, string values as free text), naming it by its path under {@code root} ({@code payload.units[2].serial}).
+     *
+     * @param root the path of {@code json} itself ({@code payload}), or empty for a whole envelope
+     * @throws LedgerException MALFORMED {@value SafeText#CODE}
+     */
+    public static void requireText(String root, Object json) {
+        TextFault fault = textFault(json);
+        if (fault != null) {
+            String path = root + fault.path();
+            path = path.startsWith(".") ? path.substring(1) : path;
+            throw SafeText.refusal(path.isEmpty() ? "envelope" : path, fault.what());
+        }
+    }
+
+    /** Where in the envelope a string SafeText refuses sits ({@code .payload.name}), and what is wrong with it. */
+    private record TextFault(String path, String what) {
+    }
+
+    /**
+     * The first string under {@code value} that {@link SafeText} refuses (member names as single-line values, string
+     * values as free text), or null when there is none. Runs on every submitted entry, so it walks the parsed JSON
+     * once, character by character, without a regex, and copies no string: the path is built only on the way back
+     * up from a fault (about 1 us for a typical entry; docs/adr/0007-sequencer-isolation.md).
+     */
+    private static TextFault textFault(Object value) {
+        if (value instanceof String s) {
+            Optional<String> fault = SafeText.multiLineFault(s);
+            return fault.isEmpty() ? null : new TextFault("", fault.get());
+        }
+        if (value instanceof Map<?, ?> map) {
+            for (Map.Entry<?, ?> member : map.entrySet()) {
+                String name = (String) member.getKey();
+                Optional<String> fault = SafeText.singleLineFault(name);
+                if (fault.isPresent()) {
+                    return new TextFault("", "a member name with " + fault.get());
+                }
+                TextFault inner = textFault(member.getValue());
+                if (inner != null) {
+                    return new TextFault("." + name + inner.path(), inner.what());
+                }
+            }
+            return null;
+        }
+        if (value instanceof List<?> list) {
+            for (int i = 0, n = list.size(); i < n; i++) {
+                TextFault inner = textFault(list.get(i));
+                if (inner != null) {
+                    return new TextFault("[" + i + "]" + inner.path(), inner.what());
+                }
+            }
+        }
+        return null; // numbers, booleans, null
     }
 
     /** Parses an RFC 3339 UTC timestamp ("...Z"), refusing offsets and out-of-range fields. */

@@ -29,6 +29,11 @@ public class LedgerException extends RuntimeException {
         RULE,
         /** Too much at once; retry later (429). */
         RATE_LIMITED,
+        /**
+         * The server failed on this one entry (an unforeseen fault in its rules or projections) and wrote nothing of
+         * it; the other entries of its batch are not affected (500).
+         */
+        FAULT,
         /** The sequencer queue is full; retry later (503 with Retry-After). */
         BUSY,
         /** The database failed; nothing was written (503). */

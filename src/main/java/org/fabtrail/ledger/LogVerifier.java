@@ -319,7 +319,7 @@ public final class LogVerifier {
         }
         Envelope e;
         try {
-            e = parser.fromJson(leaf.get("envelope"));
+            e = parser.fromLog(leaf.get("envelope"));
         } catch (LedgerException ex) {
             throw new Failure(i, "the envelope is malformed: " + ex.getMessage());
         }

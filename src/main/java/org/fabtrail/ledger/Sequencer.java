@@ -9,15 +9,18 @@ import org.jboss.logging.Logger;
 import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 
@@ -28,8 +31,16 @@ import java.util.concurrent.CompletableFuture;
  * (up to {@code maxBatch}) and, in ONE database transaction, locks the tree head, applies each entry's rules and
  * projections in order, appends the accepted entries, stores the new tree nodes, signs and stores a checkpoint
  * and moves the tree head. Only after the commit is each submitter answered with its index, the checkpoint and
- * an inclusion proof against it. A failed transaction answers every submitter of the batch with
- * {@code UNAVAILABLE} and publishes nothing.
+ * an inclusion proof against it.
+ *
+ * <p>No entry can fail another. A rule refusal ({@link LedgerException} from {@link EntryPolicy#apply}) refuses its
+ * entry alone. Any other failure while sequencing is either about the database (connection lost, out of resources,
+ * read-only, our own triggers: see {@link #unavailable}), and then the whole batch is answered {@code UNAVAILABLE},
+ * nothing written, safe to retry; or it may lie in one entry, and then the transaction is rolled back and the batch
+ * sequenced again in one new transaction, split behind savepoints until the failing entry is alone: that entry is
+ * answered with a problem ({@code entry-not-storable} or {@code entry-failed}) and every other entry is written, in
+ * order. The common path pays nothing for this: no savepoint until something has failed.
+ * (docs/adr/0007-sequencer-isolation.md)
  *
  * <p>Several sequencers (in several processes) may share one database: the row lock on the tree head makes them
  * take turns, and each reloads the tree's right border when another has moved the head.
@@ -219,124 +230,357 @@ public final class Sequencer implements AutoCloseable {
     }
 
     private void sequence(List<Pending> batch) throws SQLException {
-        Map<Pending, Receipt> done = new LinkedHashMap<>();
-        Map<Pending, LedgerException> refused = new HashMap<>();
-        Map<Pending, LedgerStore.EntryRef> duplicates = new HashMap<>();
-        List<Accepted> accepted = new ArrayList<>();
-        Map<UUID, Accepted> acceptedById = new HashMap<>();
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
+            Run run = new Run(c, batch);
+            AppendResult appended;
             try {
+                run.begin();
+                try {
+                    // The common case: the whole batch as one segment, no savepoint, one flush of everything.
+                    run.segment(0, batch.size());
+                } catch (SQLException | RuntimeException | StackOverflowError fault) {
+                    int at = run.applying;
+                    rollbackQuietly(c);
+                    if (unavailable(fault, c)) {
+                        throw fault;
+                    }
+                    run = isolate(c, batch, fault, at);
+                }
                 long t0 = System.nanoTime();
-                TreeHead head = store.lockHead(c);
-                if (appender == null || appender.size() != head.size()) {
-                    appender = new TreeAppender(head.size(), store.border(c, head.size()));
-                }
-                // Integrated time never runs backwards, even across instances with skewed clocks.
-                Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
-                Instant integrated = now.isBefore(head.updatedAt()) ? head.updatedAt().truncatedTo(ChronoUnit.MILLIS) : now;
-
-                List<UUID> ids = new ArrayList<>(batch.size());
-                for (Pending p : batch) {
-                    ids.add(p.envelope().id());
-                }
-                long t1 = System.nanoTime();
-                Map<UUID, LedgerStore.EntryRef> existing = store.findByEntryIds(c, ids);
-                BatchContext ctx = BatchContext.on(c);
-                List<Envelope> fresh = new ArrayList<>(batch.size());
-                for (Pending p : batch) {
-                    if (!existing.containsKey(p.envelope().id())) {
-                        fresh.add(p.envelope());
-                    }
-                }
-                long t2 = System.nanoTime();
-                policy.prepare(fresh, ctx);
-                long t3 = System.nanoTime();
-                long next = head.size();
-                for (Pending p : batch) {
-                    Envelope e = p.envelope();
-                    LedgerStore.EntryRef prior = existing.get(e.id());
-                    if (prior != null) {
-                        if (java.util.Arrays.equals(prior.payloadHash(), e.payloadHash())) {
-                            duplicates.put(p, prior);
-                        } else {
-                            refused.put(p, idConflict(e));
-                        }
-                        continue;
-                    }
-                    Accepted earlier = acceptedById.get(e.id());
-                    if (earlier != null) {
-                        if (java.util.Arrays.equals(earlier.entry().payloadHash(), e.payloadHash())) {
-                            duplicates.put(p, null); // resolved against the earlier one after commit
-                        } else {
-                            refused.put(p, idConflict(e));
-                        }
-                        continue;
-                    }
-                    try {
-                        policy.apply(e, next, integrated, ctx);
-                    } catch (LedgerException rejection) {
-                        refused.put(p, rejection);
-                        continue;
-                    }
-                    byte[] leaf = leaf(e, next, integrated);
-                    Accepted a = new Accepted(p, new LedgerStore.NewEntry(next, e.id(), e.type(), e.actor(), e.keyId(),
-                            e.payloadHash(), leaf, Merkle.leafHash(leaf)));
-                    accepted.add(a);
-                    acceptedById.put(e.id(), a);
-                    next++;
-                }
-
-                long t4 = System.nanoTime();
-                policy.complete(ctx);
-                long t5 = System.nanoTime();
-                AppendResult appended = null;
-                String note = null;
-                if (!accepted.isEmpty()) {
-                    List<LedgerStore.NewEntry> rows = new ArrayList<>(accepted.size());
-                    List<byte[]> hashes = new ArrayList<>(accepted.size());
-                    for (Accepted a : accepted) {
-                        rows.add(a.entry());
-                        hashes.add(a.entry().leafHash());
-                    }
-                    appended = appender.append(hashes);
-                    t5 = System.nanoTime();
-                    store.insertEntries(c, rows, integrated);
-                    store.insertNodes(c, appended.newNodes());
-                    note = signer.sign(appended.newSize(), appended.root());
-                    store.insertCheckpoint(c, appended.newSize(), appended.root(), note, integrated);
-                    store.updateHead(c, appended.newSize(), appended.root(), integrated);
-                }
-                long t6 = System.nanoTime();
+                appended = run.appendTree();
+                run.appendNs += System.nanoTime() - t0;
+                t0 = System.nanoTime();
                 c.commit();
                 if (appended != null) {
                     // Rollback protection: kept outside the database before any receipt is released (if it throws,
                     // the batch is answered 503; its entries are committed, so a retry returns the receipt).
-                    keeper.keep(appended.newSize(), note);
+                    keeper.keep(appended.newSize(), run.note);
                 }
-                stats.record(accepted.size(), t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4, t6 - t5, System.nanoTime() - t6);
-                if (appended != null) {
-                    appender = appended.next();
-                    for (Accepted a : accepted) {
-                        long idx = a.entry().index();
-                        done.put(a.pending(), new Receipt(idx, a.entry().leafHash(), integrated, note,
-                                new InclusionProof(idx, appended.newSize(), appended.inclusionProof(idx)), false));
-                    }
-                }
-            } catch (SQLException | RuntimeException e) {
+                stats.record(run.accepted.size(), run.lockNs, run.dedupeNs, run.prepareNs, run.applyNs, run.flushNs,
+                        run.appendNs, System.nanoTime() - t0);
+            } catch (SQLException | RuntimeException | Error e) {
                 rollbackQuietly(c);
                 throw e;
             }
-            // Committed: answer the accepted and the refused now, then look up the originals of resubmissions.
-            done.forEach((p, r) -> p.result().complete(r));
-            refused.forEach((p, r) -> p.result().completeExceptionally(r));
-            for (Map.Entry<Pending, LedgerStore.EntryRef> d : duplicates.entrySet()) {
-                Accepted twin = acceptedById.get(d.getKey().envelope().id());
+            if (appended != null) {
+                appender = appended.next();
+            }
+            // Committed: answer the accepted, the refused and the failed now, then look up the originals of
+            // resubmissions.
+            Map<Pending, Receipt> done = new HashMap<>();
+            for (Accepted a : run.accepted) {
+                long idx = a.entry().index();
+                Receipt r = new Receipt(idx, a.entry().leafHash(), run.integrated, run.note,
+                        new InclusionProof(idx, appended.newSize(), appended.inclusionProof(idx)), false);
+                done.put(a.pending(), r);
+                a.pending().result().complete(r);
+            }
+            for (Map.Entry<Pending, LedgerException> r : run.refused.entrySet()) {
+                r.getKey().result().completeExceptionally(r.getValue());
+            }
+            for (Map.Entry<Pending, LedgerException> f : run.failed.entrySet()) {
+                f.getKey().result().completeExceptionally(f.getValue());
+            }
+            for (Map.Entry<Pending, LedgerStore.EntryRef> d : run.duplicates.entrySet()) {
+                Accepted twin = run.acceptedById.get(d.getKey().envelope().id());
                 Receipt original = twin != null ? done.get(twin.pending()) : receipts.forEntry(c, d.getValue());
                 d.getKey().result().complete(original.asDuplicate());
             }
             c.commit();
         }
+    }
+
+    /**
+     * One transaction's work on a batch: the tree head it locked, and what it decided about each entry. Entries are
+     * applied and written in segments (the whole batch at once unless an entry failed); each segment has its own
+     * {@link BatchContext}, and only a segment that was written adds its outcome here.
+     */
+    private final class Run {
+        final Connection c;
+        final List<Pending> batch;
+        Instant integrated;
+        Map<UUID, LedgerStore.EntryRef> existing;
+        /** The index the next accepted entry gets. */
+        long next;
+        /** Entries of the written segments, in log order. */
+        final List<Accepted> accepted = new ArrayList<>();
+        final Map<UUID, Accepted> acceptedById = new HashMap<>();
+        final Map<Pending, LedgerException> refused = new HashMap<>();
+        /** Resubmissions: the original's reference, or null when the original is in this batch. */
+        final Map<Pending, LedgerStore.EntryRef> duplicates = new HashMap<>();
+        /** Entries that failed on their own (isolated): their answer. */
+        final Map<Pending, LedgerException> failed = new HashMap<>();
+        /** Position in the batch of the entry whose rules are running, or -1: names the culprit of a failure. */
+        int applying = -1;
+        String note;
+        long lockNs;
+        long dedupeNs;
+        long prepareNs;
+        long applyNs;
+        long flushNs;
+        long appendNs;
+
+        Run(Connection c, List<Pending> batch) {
+            this.c = c;
+            this.batch = batch;
+        }
+
+        /** Locks the tree head, fixes the integrated time and looks up which entries are already in the log. */
+        void begin() throws SQLException {
+            long t0 = System.nanoTime();
+            TreeHead head = store.lockHead(c);
+            if (appender == null || appender.size() != head.size()) {
+                appender = new TreeAppender(head.size(), store.border(c, head.size()));
+            }
+            next = head.size();
+            // Integrated time never runs backwards, even across instances with skewed clocks.
+            Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+            integrated = now.isBefore(head.updatedAt()) ? head.updatedAt().truncatedTo(ChronoUnit.MILLIS) : now;
+            List<UUID> ids = new ArrayList<>(batch.size());
+            for (Pending p : batch) {
+                ids.add(p.envelope().id());
+            }
+            long t1 = System.nanoTime();
+            existing = store.findByEntryIds(c, ids);
+            lockNs += t1 - t0;
+            dedupeNs += System.nanoTime() - t1;
+        }
+
+        /**
+         * Applies the rules of {@code batch[from, to)} in order on a fresh context, writes their projections and
+         * appends the accepted entries. On success the segment's outcome joins this run; on failure nothing of it
+         * does, {@link #applying} names the entry whose rules failed (or is -1 when the failure came later) and the
+         * caller must roll the transaction back to before the segment.
+         */
+        void segment(int from, int to) throws SQLException {
+            long t0 = System.nanoTime();
+            BatchContext ctx = BatchContext.on(c);
+            List<Envelope> fresh = new ArrayList<>(to - from);
+            for (int i = from; i < to; i++) {
+                Envelope e = batch.get(i).envelope();
+                if (!existing.containsKey(e.id())) {
+                    fresh.add(e);
+                }
+            }
+            long t1 = System.nanoTime();
+            policy.prepare(fresh, ctx);
+            long t2 = System.nanoTime();
+            List<Accepted> mine = new ArrayList<>(fresh.size());
+            Map<UUID, Accepted> mineById = new HashMap<>();
+            Map<Pending, LedgerException> myRefusals = new HashMap<>();
+            Map<Pending, LedgerStore.EntryRef> myDuplicates = new HashMap<>();
+            long index = next;
+            for (int i = from; i < to; i++) {
+                Pending p = batch.get(i);
+                Envelope e = p.envelope();
+                LedgerStore.EntryRef prior = existing.get(e.id());
+                if (prior != null) {
+                    if (Arrays.equals(prior.payloadHash(), e.payloadHash())) {
+                        myDuplicates.put(p, prior);
+                    } else {
+                        myRefusals.put(p, idConflict(e));
+                    }
+                    continue;
+                }
+                Accepted earlier = mineById.get(e.id());
+                if (earlier == null) {
+                    earlier = acceptedById.get(e.id());
+                }
+                if (earlier != null) {
+                    if (Arrays.equals(earlier.entry().payloadHash(), e.payloadHash())) {
+                        myDuplicates.put(p, null); // resolved against the earlier one after commit
+                    } else {
+                        myRefusals.put(p, idConflict(e));
+                    }
+                    continue;
+                }
+                applying = i;
+                try {
+                    policy.apply(e, index, integrated, ctx);
+                } catch (LedgerException rejection) {
+                    applying = -1;
+                    myRefusals.put(p, rejection);
+                    continue;
+                }
+                applying = -1;
+                byte[] leaf = leaf(e, index, integrated);
+                Accepted a = new Accepted(p, new LedgerStore.NewEntry(index, e.id(), e.type(), e.actor(), e.keyId(),
+                        e.payloadHash(), leaf, Merkle.leafHash(leaf)));
+                mine.add(a);
+                mineById.put(e.id(), a);
+                index++;
+            }
+            long t3 = System.nanoTime();
+            policy.complete(ctx);
+            long t4 = System.nanoTime();
+            if (!mine.isEmpty()) {
+                List<LedgerStore.NewEntry> rows = new ArrayList<>(mine.size());
+                for (Accepted a : mine) {
+                    rows.add(a.entry());
+                }
+                store.insertEntries(c, rows, integrated);
+            }
+            // Written: the segment's outcome is now part of the transaction.
+            accepted.addAll(mine);
+            acceptedById.putAll(mineById);
+            refused.putAll(myRefusals);
+            duplicates.putAll(myDuplicates);
+            next = index;
+            dedupeNs += t1 - t0;
+            prepareNs += t2 - t1;
+            applyNs += t3 - t2;
+            flushNs += t4 - t3;
+            appendNs += System.nanoTime() - t4;
+        }
+
+        /** Appends the accepted entries' leaves to the tree: nodes, signed checkpoint, head; null when none. */
+        AppendResult appendTree() throws SQLException {
+            if (accepted.isEmpty()) {
+                return null;
+            }
+            List<byte[]> hashes = new ArrayList<>(accepted.size());
+            for (Accepted a : accepted) {
+                hashes.add(a.entry().leafHash());
+            }
+            AppendResult appended = appender.append(hashes);
+            store.insertNodes(c, appended.newNodes());
+            note = signer.sign(appended.newSize(), appended.root());
+            store.insertCheckpoint(c, appended.newSize(), appended.root(), note, integrated);
+            store.updateHead(c, appended.newSize(), appended.root(), integrated);
+            return appended;
+        }
+    }
+
+    /**
+     * Sequences a batch again after its first transaction failed for a reason that may lie in one of its entries
+     * (see docs/adr/0007-sequencer-isolation.md). In a new transaction, the batch is applied segment by segment,
+     * in order, each behind a savepoint and on a fresh {@link BatchContext}; a segment that fails is rolled back to
+     * its savepoint and split (around the entry whose rules failed when that is known, else in halves) until the
+     * failing entry is alone. That entry alone is answered with a problem; every other entry is written.
+     *
+     * @throws SQLException or another failure when the database itself is unavailable: the batch then fails whole
+     */
+    private Run isolate(Connection c, List<Pending> batch, Throwable first, int at) throws SQLException {
+        LOG.warnf("A batch of %d entries failed (%s); sequencing it again with the failing entry isolated",
+                batch.size(), describe(first));
+        Run run = new Run(c, batch);
+        ArrayDeque<int[]> work = new ArrayDeque<>();
+        split(run, work, 0, batch.size(), first, at);
+        run.begin();
+        while (!work.isEmpty()) {
+            int[] segment = work.pollFirst();
+            Savepoint savepoint = c.setSavepoint();
+            try {
+                run.segment(segment[0], segment[1]);
+                c.releaseSavepoint(savepoint);
+            } catch (SQLException | RuntimeException | StackOverflowError fault) {
+                int failedAt = run.applying;
+                run.applying = -1;
+                c.rollback(savepoint);
+                if (unavailable(fault, c)) {
+                    throw fault;
+                }
+                split(run, work, segment[0], segment[1], fault, failedAt);
+            }
+        }
+        return run;
+    }
+
+    /**
+     * A segment {@code [from, to)} failed with {@code fault}: alone, its entry is answered with a problem; else its
+     * parts go to the front of the work, in order: around entry {@code at} when its rules failed, else two halves.
+     */
+    private static void split(Run run, ArrayDeque<int[]> work, int from, int to, Throwable fault, int at) {
+        if (to - from == 1) {
+            Pending alone = run.batch.get(from);
+            run.failed.put(alone, entryFailure(alone.envelope(), fault));
+            return;
+        }
+        List<int[]> parts = new ArrayList<>(3);
+        if (at >= from && at < to) {
+            if (at > from) {
+                parts.add(new int[]{from, at});
+            }
+            parts.add(new int[]{at, at + 1});
+            if (at + 1 < to) {
+                parts.add(new int[]{at + 1, to});
+            }
+        } else {
+            int mid = (from + to) >>> 1;
+            parts.add(new int[]{from, mid});
+            parts.add(new int[]{mid, to});
+        }
+        for (int i = parts.size() - 1; i >= 0; i--) {
+            work.addFirst(parts.get(i));
+        }
+    }
+
+    /**
+     * SQLState classes that say the database (or its setup) cannot take writes now, whatever the entries hold:
+     * connection (08), transaction state such as a read-only standby (25), rollback by serialization failure or
+     * deadlock (40), our statements or the role's rights (42), resources (53), lock or object state (55), operator
+     * intervention (57), system I/O (58), configuration (F0), our own triggers (P0) and internal errors (XX).
+     * Splitting the batch cannot find a culprit for these, so the batch fails whole, UNAVAILABLE, safe to retry.
+     */
+    private static final Set<String> UNAVAILABLE_CLASSES =
+            Set.of("08", "25", "40", "42", "53", "55", "57", "58", "F0", "P0", "XX");
+
+    /** True when {@code fault} is about the database rather than an entry (see {@link #UNAVAILABLE_CLASSES}). */
+    static boolean unavailable(Throwable fault, Connection c) {
+        String state = sqlState(fault);
+        // 25P02 (a statement after an earlier, swallowed error) says nothing about the cause: look for the culprit.
+        if (state != null && state.length() == 5 && UNAVAILABLE_CLASSES.contains(state.substring(0, 2))
+                && !"25P02".equals(state)) {
+            return true;
+        }
+        try {
+            return c.isClosed() || !c.isValid(5);
+        } catch (SQLException e) {
+            return true;
+        }
+    }
+
+    /** The SQLState of the first SQLException in the cause chain of {@code t} (or of its next exception). */
+    static String sqlState(Throwable t) {
+        for (int depth = 0; t != null && depth < 16; t = t.getCause(), depth++) {
+            if (t instanceof SQLException sql) {
+                for (SQLException s = sql; s != null; s = s.getNextException()) {
+                    if (s.getSQLState() != null) {
+                        return s.getSQLState();
+                    }
+                }
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The answer to an entry that failed on its own. A data exception (SQLState class 22: PostgreSQL cannot store
+     * one of its values) comes from what the client sent: 400 {@code entry-not-storable}. Anything else is a fault
+     * of ours in that entry's rules or projections: 500 {@code entry-failed}, logged at ERROR with the entry's id
+     * and type (never its payload).
+     */
+    static LedgerException entryFailure(Envelope e, Throwable fault) {
+        String state = sqlState(fault);
+        if (state != null && state.startsWith("22")) {
+            LOG.warnf("Entry %s (%s) not written: PostgreSQL cannot store one of its values (SQLState %s)", e.id(),
+                    e.type(), state);
+            return new LedgerException(LedgerException.Kind.MALFORMED, "entry-not-storable", "Entry not storable",
+                    "The database cannot store a value of this entry (SQLState " + state + "), so nothing of it was "
+                            + "written; the other entries of its batch are not affected. Check its text and numbers "
+                            + "against the entry type's fields.", Map.of(), null);
+        }
+        LOG.errorf(fault, "Entry %s (%s) failed on its own and was not written; the rest of its batch was sequenced",
+                e.id(), e.type());
+        return new LedgerException(LedgerException.Kind.FAULT, "entry-failed", "Entry failed",
+                "The server failed while sequencing this entry and wrote nothing of it; the other entries of its batch "
+                        + "are not affected. The failure is logged under payload.id " + e.id() + ".", Map.of(), null);
+    }
+
+    private static String describe(Throwable t) {
+        String state = sqlState(t);
+        return t.getClass().getSimpleName() + (state == null ? "" : ", SQLState " + state);
     }
 
     /** The leaf bytes: RFC 8785 canonical {"envelope": ..., "index": n, "integratedTime": "...Z"}. */
