@@ -492,8 +492,8 @@ public final class EmbeddedDatabase implements AutoCloseable {
         }
         restarts.incrementAndGet();
         restarting = false;
-        LOG.infof("Embedded PostgreSQL is back (pid %d) after %d ms", postmaster.pid(),
-                Duration.between(lastCrash, Instant.now()).toMillis());
+        LOG.infof("Embedded PostgreSQL is back (pid %d) after %d ms (start attempts: %d)", postmaster.pid(),
+                Duration.between(lastCrash, Instant.now()).toMillis(), attempt);
         for (Runnable l : restartListeners) {
             try {
                 l.run();

@@ -7,33 +7,22 @@ import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
-import org.fabtrail.crypto.Jcs;
-import org.fabtrail.crypto.SignatureAlgorithm;
 import org.fabtrail.crypto.SigningKey;
-import org.fabtrail.ledger.checkpoint.NoteVerifier;
 import org.fabtrail.testing.LedgerAssertions;
 import org.fabtrail.testing.PostgresTestResource;
 import org.junit.jupiter.api.Test;
 
 import javax.sql.DataSource;
-import java.net.URI;
 import java.net.URL;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.time.Duration;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -42,7 +31,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -58,7 +46,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @TestProfile(EmbeddedDatabaseCrashTest.Embedded.class)
 class EmbeddedDatabaseCrashTest {
 
-    private static final String ADMIN = "Bearer test-admin-token";
     private static final int WRITERS = 4;
 
     /** The application on a supervised embedded database of its own, wired as FabtrailMain wires it. */
@@ -99,8 +86,6 @@ class EmbeddedDatabaseCrashTest {
     @TestHTTPResource("/")
     URL base;
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-
     @Test
     void theApplicationsConnectionCannotSwitchTheLedgerOff() throws Exception {
         try (Connection c = dataSource.getConnection()) {
@@ -112,7 +97,7 @@ class EmbeddedDatabaseCrashTest {
         }
         EmbeddedDatabase db = EmbeddedDatabase.supervised().orElseThrow();
         EmbeddedDatabaseTest.assertPasswordLoginsOnly(db, db.pgData().getParent());
-        LedgerAssertions.assertConsistent(dataSource, logKey());
+        LedgerAssertions.assertConsistent(dataSource, Load.logKey());
     }
 
     private record Outcome(String id, String envelope, int status, String body) {
@@ -122,11 +107,10 @@ class EmbeddedDatabaseCrashTest {
     void aKilledDatabaseComesBackAndNoAcknowledgedEntryIsLost() throws Exception {
         EmbeddedDatabase db = EmbeddedDatabase.supervised().orElseThrow();
         String org = "crash-" + UUID.randomUUID().toString().substring(0, 8);
-        SigningKey key = onboard(org);
-        String token = given().header("Authorization", ADMIN).contentType("application/json")
-                .body(Map.of("name", "load", "scopes", List.of("read", "write")))
-                .when().post("/api/v1/orgs/" + org + "/tokens").then().statusCode(201).extract().path("token");
-        assertEquals(200, health().statusCode());
+        Load load = new Load(base);
+        SigningKey key = Load.onboard(org);
+        String token = Load.token(org);
+        assertEquals(200, load.health().statusCode());
         long restartsBefore = db.restarts();
 
         ConcurrentLinkedQueue<Outcome> outcomes = new ConcurrentLinkedQueue<>();
@@ -135,38 +119,37 @@ class EmbeddedDatabaseCrashTest {
         AtomicBoolean killed = new AtomicBoolean();
         AtomicInteger okAfterRecovery = new AtomicInteger();
         AtomicBoolean recovered = new AtomicBoolean();
+        ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
         List<Thread> threads = new ArrayList<>();
         for (int w = 0; w < WRITERS; w++) {
             Thread t = new Thread(() -> {
-                while (!stop.get()) {
-                    String site = "s-" + UUID.randomUUID().toString().substring(0, 12);
-                    Map<String, Object> payload = new LinkedHashMap<>();
-                    payload.put("id", UUID.randomUUID().toString());
-                    payload.put("type", "site.register");
-                    payload.put("actor", org);
-                    payload.put("time", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
-                    payload.put("site", site);
-                    payload.put("name", "Site " + site);
-                    payload.put("country", "DE");
-                    payload.put("address", "1 Main St");
-                    String envelope = envelope(payload, key);
-                    HttpResponse<String> r = post(token, envelope);
-                    outcomes.add(new Outcome((String) payload.get("id"), envelope, r.statusCode(), r.body()));
-                    if (r.statusCode() == 201 && recovered.get()) {
-                        okAfterRecovery.incrementAndGet();
+                try {
+                    while (!stop.get()) {
+                        Load.Write write = Load.siteRegister(org, key);
+                        HttpResponse<String> r = load.post(token, write.envelope());
+                        outcomes.add(new Outcome(write.id(), write.envelope(), r.statusCode(), r.body()));
+                        if (r.statusCode() == 201 && recovered.get()) {
+                            okAfterRecovery.incrementAndGet();
+                        }
                     }
+                } catch (Throwable e) {
+                    failures.add(e);
                 }
             }, "writer-" + w);
             threads.add(t);
         }
         Thread healthPoller = new Thread(() -> {
-            while (!stop.get()) {
-                int s = health().statusCode();
-                healthSeen.add(s);
-                if (killed.get() && s == 200 && healthSeen.contains(503)) {
-                    recovered.set(true);
+            try {
+                while (!stop.get()) {
+                    int s = load.health().statusCode();
+                    healthSeen.add(s);
+                    if (killed.get() && s == 200 && healthSeen.contains(503)) {
+                        recovered.set(true);
+                    }
+                    sleep(25);
                 }
-                sleep(25);
+            } catch (Throwable e) {
+                failures.add(e);
             }
         }, "health-poller");
         threads.forEach(Thread::start);
@@ -187,12 +170,13 @@ class EmbeddedDatabaseCrashTest {
             t.join(TimeUnit.SECONDS.toMillis(70));
         }
         healthPoller.join(10_000);
+        assertEquals(List.of(), List.copyOf(failures), "every request was answered");
 
         assertTrue(healthSeen.contains(503), "health went DOWN: " + summary(healthSeen));
         assertTrue(recovered.get(), "health came back UP: " + summary(healthSeen));
         assertTrue(okAfterRecovery.get() >= 40, "writes succeed again without a restart: " + okAfterRecovery.get());
         assertEquals(restartsBefore + 1, db.restarts(), "the supervisor restarted PostgreSQL once");
-        JsonPath h = new JsonPath(health().body());
+        JsonPath h = new JsonPath(load.health().body());
         assertEquals("UP", h.getString("status"));
         assertEquals("UP", h.getString("checks.find { it.name == 'embedded-postgres' }.status"));
         assertEquals(1, h.getInt("checks.find { it.name == 'embedded-postgres' }.data.restarts"));
@@ -227,11 +211,11 @@ class EmbeddedDatabaseCrashTest {
         // A write answered 503 may or may not have landed; resubmitting it tells, and never makes a second entry.
         for (Outcome o : outcomes) {
             if (o.status() == 503) {
-                int again = post(token, o.envelope()).statusCode();
+                int again = load.post(token, o.envelope()).statusCode();
                 assertTrue(again == 200 || again == 201, "resubmitted " + o.id() + ": " + again);
             }
         }
-        LedgerAssertions.assertConsistent(dataSource, logKey());
+        LedgerAssertions.assertConsistent(dataSource, Load.logKey());
     }
 
     private static long count(ConcurrentLinkedQueue<Outcome> outcomes, int status) {
@@ -255,52 +239,6 @@ class EmbeddedDatabaseCrashTest {
             run = 1;
         }
         return s.append(last).append(" x").append(run).toString();
-    }
-
-    private HttpResponse<String> post(String token, String envelope) {
-        try {
-            return http.send(HttpRequest.newBuilder(URI.create(base + "api/v1/entries"))
-                    .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
-                    .timeout(Duration.ofSeconds(90)).POST(HttpRequest.BodyPublishers.ofString(envelope)).build(),
-                    HttpResponse.BodyHandlers.ofString());
-        } catch (Exception e) {
-            throw new AssertionError("the server did not answer a write: " + e, e);
-        }
-    }
-
-    private HttpResponse<String> health() {
-        try {
-            return http.send(HttpRequest.newBuilder(URI.create(base + "q/health/ready")).timeout(Duration.ofSeconds(30))
-                    .GET().build(), HttpResponse.BodyHandlers.ofString());
-        } catch (Exception e) {
-            throw new AssertionError("health did not answer: " + e, e);
-        }
-    }
-
-    private static SigningKey onboard(String org) {
-        given().header("Authorization", ADMIN).contentType("application/json")
-                .body(Map.of("id", org, "name", "Org " + org, "country", "DE", "roles", List.of("datacenter")))
-                .when().post("/api/v1/admin/orgs").then().statusCode(201);
-        SigningKey key = SigningKey.generate(SignatureAlgorithm.ED25519);
-        given().header("Authorization", ADMIN).contentType("application/json")
-                .body(Map.of("publicKey", key.verificationKey().toPem()))
-                .when().post("/api/v1/admin/orgs/" + org + "/keys").then().statusCode(201);
-        return key;
-    }
-
-    private static String envelope(Map<String, Object> payload, SigningKey key) {
-        Map<String, Object> signature = new LinkedHashMap<>();
-        signature.put("keyId", key.keyId());
-        signature.put("alg", key.algorithm().wireName());
-        signature.put("value", Base64.getEncoder().encodeToString(key.sign(Jcs.canonicalize(payload))));
-        Map<String, Object> env = new LinkedHashMap<>();
-        env.put("payload", payload);
-        env.put("signature", signature);
-        return Jcs.canonicalString(env);
-    }
-
-    private static NoteVerifier logKey() {
-        return NoteVerifier.parse(given().get("/api/v1/log/key").then().statusCode(200).extract().asString().trim());
     }
 
     private static void sleep(long ms) {
