@@ -299,6 +299,25 @@ class EmbeddedDatabaseTest {
     }
 
     @Test
+    void theOfflineCommandsLogInAsTheOwnerWhetherTheServerRunsOrNot(@TempDir Path dir) throws Exception {
+        OfflineDatabase.Work whoAmI = (url, user, password) -> {
+            try (Connection c = OfflineDatabase.connect(url, user, password)) {
+                return one(c, "SELECT current_user").equals(EmbeddedDatabase.OWNER) ? 0 : 1;
+            }
+        };
+        System.setProperty("fabtrail.data-dir", dir.toString());
+        try {
+            EmbeddedDatabase.start(dir, 0).close();
+            assertEquals(0, OfflineDatabase.run(System.err, whoAmI), "started for the command");
+            try (EmbeddedDatabase running = EmbeddedDatabase.start(dir, 0)) {
+                assertEquals(0, OfflineDatabase.run(System.err, whoAmI), "attached to the running server");
+            }
+        } finally {
+            System.clearProperty("fabtrail.data-dir");
+        }
+    }
+
+    @Test
     void aDataDirectoryWithoutItsPasswordsIsRefusedWithTheReason(@TempDir Path dir) throws Exception {
         EmbeddedDatabase.start(dir, 0).close();
         Files.delete(dir.resolve(DatabasePasswords.FILE));
