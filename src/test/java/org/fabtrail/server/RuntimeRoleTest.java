@@ -28,7 +28,8 @@ class RuntimeRoleTest {
     void theApplicationRunsAsTheRuntimeRoleWhichCannotSwitchTheLedgerOff() throws Exception {
         try (Connection c = dataSource.getConnection()) {
             assertEquals(List.of("fabtrail_app|false"), rows(c, "SELECT current_user || '|' || rolsuper FROM pg_roles "
-                    + "WHERE rolname = current_user"));
+                    + "WHERE rolname = current_user"), "on an external test server the test user must be able to "
+                    + "create the roles (CREATEDB, CREATEROLE; see README)");
             assertEquals(List.of(), EmbeddedDatabaseTest.notRefused(c, EmbeddedDatabaseTest.REFUSED_TO_THE_APPLICATION));
             assertEquals(List.of(), rows(c, "SELECT relname FROM pg_class WHERE relowner = current_user::regrole"),
                     "owns nothing");
