@@ -544,7 +544,15 @@ public final class EmbeddedDatabase implements AutoCloseable {
         Path log = pgData.resolve("log-after-restart.txt");
         Process pgCtl = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.to(log.toFile())).start();
-        if (!pgCtl.waitFor(150, TimeUnit.SECONDS)) {
+        boolean finished;
+        try {
+            finished = pgCtl.waitFor(150, TimeUnit.SECONDS);
+        } catch (InterruptedException closing) {
+            // close() while starting: let pg_ctl finish, so that close() stops the server it may have started
+            finished = pgCtl.onExit().thenApply(p -> true).completeOnTimeout(false, 150, TimeUnit.SECONDS).join();
+            Thread.currentThread().interrupt();
+        }
+        if (!finished) {
             pgCtl.destroyForcibly();
             throw new IOException("pg_ctl start did not finish");
         }
@@ -645,7 +653,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
         if (watcher != null) {
             watcher.interrupt();
             try {
-                watcher.join(10_000);
+                watcher.join(180_000); // a restart in progress finishes first (pg_ctl start is bounded)
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
