@@ -13,7 +13,8 @@ import java.util.Arrays;
  *
  * <ul>
  *   <li>no command, or {@code serve}: start the server. With no external database configured
- *       ({@code FABTRAIL_DB_URL}), start the embedded PostgreSQL in the data directory first.</li>
+ *       ({@code FABTRAIL_DB_URL}), start the embedded PostgreSQL in the data directory first, and supervise it
+ *       (restart it if it dies) while the server runs.</li>
  *   <li>{@code verify}: check the whole log offline and exit non-zero at the first bad index
  *       (see {@link VerifyCommand}).</li>
  *   <li>{@code rebuild}: replay the log into fresh projections (see {@link RebuildCommand}).</li>
@@ -50,7 +51,7 @@ public class FabtrailMain implements QuarkusApplication {
         if (db.external()) {
             db.applyToQuarkus();
         } else {
-            embedded = EmbeddedDatabase.start(Path.of(db.dataDir()), db.embeddedPort());
+            embedded = EmbeddedDatabase.start(Path.of(db.dataDir()), db.embeddedPort()).supervise();
             DatabaseSettings.embedded(embedded).applyToQuarkus();
         }
         try {

@@ -8,9 +8,10 @@ import java.util.Optional;
 import java.util.Properties;
 
 /**
- * The database for commands that run without the server (verify, rebuild): {@code FABTRAIL_DB_URL} when set,
- * otherwise the embedded database in {@code FABTRAIL_DATA_DIR} — attaching to a running Fabtrail's server, or
- * starting it for the duration of the command.
+ * The database for commands that run without the server (verify, rebuild): {@code FABTRAIL_DB_URL} when set (as
+ * {@code FABTRAIL_DB_OWNER_USER} if given, else {@code FABTRAIL_DB_USER}), otherwise the embedded database in
+ * {@code FABTRAIL_DATA_DIR} as its schema owner — attaching to a running Fabtrail's server, or starting it for the
+ * duration of the command.
  */
 final class OfflineDatabase {
 
@@ -27,6 +28,9 @@ final class OfflineDatabase {
         EmbeddedDatabase started = null;
         try {
             if (db.external()) {
+                if (db.ownerUser().isPresent()) { // rebuild must truncate the projections: the owner can
+                    return work.run(db.url().get(), db.ownerUser().get(), db.ownerPassword().orElse(null));
+                }
                 return work.run(db.url().get(), db.user().orElse(null), db.password().orElse(null));
             }
             Path dataDir = Path.of(db.dataDir());
@@ -43,7 +47,9 @@ final class OfflineDatabase {
                 started = EmbeddedDatabase.start(dataDir, 0);
                 url = started.jdbcUrl();
             }
-            return work.run(url, EmbeddedDatabase.USER, null);
+            // the schema owner: verify only reads, rebuild truncates and refills the projections
+            DatabasePasswords passwords = DatabasePasswords.load(dataDir.resolve(DatabasePasswords.FILE));
+            return work.run(url, EmbeddedDatabase.OWNER, passwords.owner());
         } catch (Exception e) {
             err.println("the command could not run: " + e.getMessage());
             return 2;

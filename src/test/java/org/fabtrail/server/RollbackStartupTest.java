@@ -9,12 +9,13 @@ import org.fabtrail.ledger.Ledger;
 import org.fabtrail.ledger.LedgerException;
 import org.fabtrail.ledger.Receipt;
 import org.fabtrail.testing.Rollback;
+import org.fabtrail.testing.TestDatabase;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
-import javax.sql.DataSource;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -59,9 +60,9 @@ class RollbackStartupTest {
     FabtrailConfig config;
     @Inject
     LedgerStartup startup;
-    /** In the test setup the application's connection may switch triggers off, as the database's owner can. */
-    @Inject
-    DataSource dataSource;
+    /** The application's database: the rollback is done as someone who holds all of it (the test server's user). */
+    @ConfigProperty(name = "quarkus.datasource.jdbc.url")
+    String databaseUrl;
 
     private Path file() {
         return Path.of(config.dataDir()).resolve(CheckpointFile.NAME);
@@ -124,7 +125,7 @@ class RollbackStartupTest {
         }
         long size = ledger.head().size();
         assertEquals(size, fileSize());
-        try (Connection owner = dataSource.getConnection()) {
+        try (Connection owner = TestDatabase.superuser(databaseUrl).getConnection()) {
             Rollback.toCheckpoint(owner, rolledBackTo);
         }
         assertEquals(rolledBackTo, ledger.head().size());

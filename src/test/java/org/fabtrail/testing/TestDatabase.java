@@ -18,6 +18,11 @@ import java.util.UUID;
  * per JVM in a temporary directory, or, when {@code FABTRAIL_TEST_DB_URL} names an external server (a JDBC URL
  * of a database the user may connect to, with {@code FABTRAIL_TEST_DB_USER} / {@code FABTRAIL_TEST_DB_PASSWORD}),
  * that server. Either way every caller gets a database of its own, created here for this run.
+ *
+ * <p>The server gets the production roles ({@code fabtrail_owner}, {@code fabtrail_app}) when the test user may
+ * create roles (always on the embedded server), so that {@link #createForApplication} gives the application what
+ * it gets in production: migrations as the owner, everything else as the runtime role, which makes the whole
+ * suite prove that the runtime role's grants are complete.
  */
 public final class TestDatabase {
 
@@ -25,6 +30,9 @@ public final class TestDatabase {
     private static String user;
     private static String password;
     private static EmbeddedPostgres embedded;
+    /** Passwords of the production roles on this server; null when the test user may not create roles. */
+    private static String ownerPassword;
+    private static String appPassword;
 
     private TestDatabase() {
     }
@@ -52,6 +60,53 @@ public final class TestDatabase {
         return createDatabase(prefix, null);
     }
 
+    /**
+     * A database for an application: {@code owner} (owns the database; runs the migrations) and {@code app} (the
+     * runtime role the application connects as). Without the production roles both are the test user.
+     */
+    public record Application(Database owner, Database app) {
+    }
+
+    public static synchronized Application createForApplication(String prefix) {
+        Database db = createDatabase(prefix, null);
+        if (ownerPassword == null) {
+            return new Application(db, db);
+        }
+        String name = db.url().replaceFirst("^.*/([^/?]+)(\\?.*)?$", "$1");
+        try (Connection c = admin().getConnection(); Statement st = c.createStatement()) {
+            st.execute("ALTER DATABASE " + name + " OWNER TO fabtrail_owner");
+            st.execute("REVOKE ALL ON DATABASE " + name + " FROM PUBLIC");
+            st.execute("GRANT CONNECT ON DATABASE " + name + " TO fabtrail_app");
+        } catch (SQLException e) {
+            System.err.println("TestDatabase: cannot hand " + name + " to fabtrail_owner (" + e.getMessage()
+                    + "); the application under test connects as " + user);
+            return new Application(db, db);
+        }
+        return new Application(new Database(db.url(), "fabtrail_owner", ownerPassword),
+                new Database(db.url(), "fabtrail_app", appPassword));
+    }
+
+    /**
+     * The test server's own user (a superuser on the embedded server) on the database at {@code url}: for tests
+     * that play someone who holds the whole database, beyond what the application's roles may do.
+     */
+    public static synchronized DataSource superuser(String url) {
+        start();
+        PGSimpleDataSource ds = admin();
+        ds.setUrl(url);
+        return ds;
+    }
+
+    private static PGSimpleDataSource admin() {
+        PGSimpleDataSource admin = new PGSimpleDataSource();
+        admin.setUrl(baseUrl);
+        admin.setUser(user);
+        if (password != null) {
+            admin.setPassword(password);
+        }
+        return admin;
+    }
+
     /** A new database holding a copy of {@code template} (which must have no open connections). */
     public static synchronized Database copyOf(Database template, String prefix) {
         return createDatabase(prefix, template.url().replaceFirst("^.*/([^/?]+)(\\?.*)?$", "$1"));
@@ -60,13 +115,7 @@ public final class TestDatabase {
     private static Database createDatabase(String prefix, String template) {
         start();
         String name = prefix + "_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-        PGSimpleDataSource admin = new PGSimpleDataSource();
-        admin.setUrl(baseUrl);
-        admin.setUser(user);
-        if (password != null) {
-            admin.setPassword(password);
-        }
-        try (Connection c = admin.getConnection(); Statement st = c.createStatement()) {
+        try (Connection c = admin().getConnection(); Statement st = c.createStatement()) {
             st.execute("CREATE DATABASE " + name + (template == null ? "" : " TEMPLATE " + template));
         } catch (SQLException e) {
             throw new IllegalStateException("Cannot create test database " + name + ": " + e.getMessage(), e);
@@ -84,6 +133,7 @@ public final class TestDatabase {
             baseUrl = external;
             user = System.getenv("FABTRAIL_TEST_DB_USER");
             password = System.getenv("FABTRAIL_TEST_DB_PASSWORD");
+            createRoles();
             return;
         }
         try {
@@ -104,8 +154,42 @@ public final class TestDatabase {
             }));
             baseUrl = embedded.getJdbcUrl("postgres", "postgres").replaceFirst("\\?user=postgres$", "");
             user = "postgres";
+            createRoles();
         } catch (IOException e) {
             throw new IllegalStateException("Cannot start the embedded PostgreSQL for tests: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The production roles, as the embedded database of production has them: no superuser, no role creation;
+     * the runtime role owns nothing. Skipped (the suite then runs as the test user) when the user may not create
+     * roles on an external test server.
+     */
+    private static void createRoles() {
+        // fixed, so that test runs sharing an external server agree on them (these roles only ever reach test data)
+        String owner = "fabtrail-owner-test";
+        String app = "fabtrail-app-test";
+        try (Connection c = admin().getConnection(); Statement st = c.createStatement()) {
+            for (String[] role : new String[][] {{"fabtrail_owner", owner}, {"fabtrail_app", app}}) {
+                try (var rs = st.executeQuery("SELECT 1 FROM pg_roles WHERE rolname = '" + role[0] + "'")) {
+                    if (!rs.next()) {
+                        st.execute("CREATE ROLE " + role[0] + " LOGIN");
+                    }
+                }
+                st.execute("ALTER ROLE " + role[0] + " LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD '" + role[1] + "'");
+            }
+            try (var rs = st.executeQuery("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")) {
+                rs.next();
+                if (!rs.getBoolean(1)) {
+                    // a CREATEROLE user may give a database to the owner role only as a member of it
+                    st.execute("GRANT fabtrail_owner TO CURRENT_USER");
+                }
+            }
+            ownerPassword = owner;
+            appPassword = app;
+        } catch (SQLException e) {
+            System.err.println("TestDatabase: cannot create the roles fabtrail_owner and fabtrail_app (" + e.getMessage()
+                    + "); the application under test connects as " + user);
         }
     }
 }
