@@ -186,7 +186,6 @@ class HealthAndMetricsTest {
         assertEquals(0, metric(after, "fabtrail_sequencer_queue_entries"));
         assertTrue(metric(after, "fabtrail_sequencer_seconds_total{phase=\"commit\"}") > 0);
         assertTrue(after.contains("agroal_active_count"), "the connection pool's metrics");
-        assertTrue(after.contains("http_server_requests_seconds_count"), "HTTP metrics");
     }
 
     @Test
