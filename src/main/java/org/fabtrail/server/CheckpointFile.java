@@ -65,6 +65,30 @@ public final class CheckpointFile implements CheckpointKeeper {
         }
     }
 
+    /**
+     * The tree size of the newest checkpoint this instance signed or checked at its start (what the file holds),
+     * or -1 when there is none yet or the file cannot be read. For metrics: reads the file at most once.
+     */
+    public synchronized long treeSize() {
+        if (!loaded) {
+            try {
+                size = read().map(CheckpointFile::sizeOf).orElse(-1L);
+                loaded = true;
+            } catch (RuntimeException e) {
+                return -1;
+            }
+        }
+        return size;
+    }
+
+    /**
+     * Why this running instance acknowledges no more writes (it saw the database go backwards under it), if it
+     * did; only a restart, which checks the database again, clears it.
+     */
+    public synchronized Optional<String> wentBackwards() {
+        return Optional.ofNullable(rolledBack);
+    }
+
     /** The tree size of a checkpoint text (its signature is not checked here). */
     static long sizeOf(String note) {
         return Checkpoint.parse(Note.parse(note.getBytes(StandardCharsets.UTF_8)).text()).size();
