@@ -18,6 +18,7 @@ import java.util.Arrays;
  *   <li>{@code verify}: check the whole log offline and exit non-zero at the first bad index
  *       (see {@link VerifyCommand}).</li>
  *   <li>{@code rebuild}: replay the log into fresh projections (see {@link RebuildCommand}).</li>
+ *   <li>{@code migrate}: apply pending schema migrations as the schema owner and exit (see {@link MigrateCommand}).</li>
  *   <li>{@code device}: a device simulator that answers attestation challenges, and makes test device CAs and
  *       certificates (see {@link DeviceCommand}).</li>
  * </ul>
@@ -31,15 +32,16 @@ public class FabtrailMain implements QuarkusApplication {
         switch (command) {
             case "verify" -> System.exit(VerifyCommand.run(rest, System.out, System.err));
             case "rebuild" -> System.exit(RebuildCommand.run(rest, System.out, System.err));
+            case "migrate" -> System.exit(MigrateCommand.run(rest, System.out, System.err));
             case "device" -> System.exit(DeviceCommand.run(rest, System.out, System.err));
             case "serve" -> serve(rest);
             case "help", "--help", "-h" -> {
-                System.out.println("usage: java -jar quarkus-run.jar [serve | verify [--vkey <vkey>] [--checkpoint <file>] | rebuild [--check] "
+                System.out.println("usage: java -jar quarkus-run.jar [serve | verify [--vkey <vkey>] [--checkpoint <file>] | rebuild [--check] | migrate "
                         + "| device ... | help]");
                 System.exit(0);
             }
             default -> {
-                System.err.println("Unknown command \"" + command + "\"; commands: serve, verify, rebuild, device, help");
+                System.err.println("Unknown command \"" + command + "\"; commands: serve, verify, rebuild, migrate, device, help");
                 System.exit(2);
             }
         }
