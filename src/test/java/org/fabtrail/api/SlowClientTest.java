@@ -154,6 +154,43 @@ class SlowClientTest {
     }
 
     @Test
+    void chunkedBodiesAreReadToTheirEndAndHeldToTheSameDeadline() {
+        byte[] body = signedSite().getBytes(StandardCharsets.UTF_8);
+        try (LoopbackHttp c = LoopbackHttp.connect("127.0.0.3", RestAssured.port).timeout(20_000)) {
+            c.sendHead("POST", "/api/v1/entries", Map.of("Content-Type", "application/json", "Authorization",
+                    partner.bearer(), "Transfer-Encoding", "chunked"));
+            int half = body.length / 2;
+            c.sendRaw((Integer.toHexString(half) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+            c.sendRaw(java.util.Arrays.copyOfRange(body, 0, half));
+            c.sendRaw(("\r\n" + Integer.toHexString(body.length - half) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+            c.sendRaw(java.util.Arrays.copyOfRange(body, half, body.length));
+            c.sendRaw("\r\n0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            Answer a = read(c, "a chunked write");
+            assertEquals(201, a.status(), a.body());
+
+            // a chunked body that stops is dropped like any other
+            c.sendHead("POST", "/api/v1/entries", Map.of("Content-Type", "application/json", "Authorization",
+                    partner.bearer(), "Transfer-Encoding", "chunked"));
+            c.sendRaw("10\r\n{\"payload\":".getBytes(StandardCharsets.US_ASCII));
+            problem(read(c, "a chunked body that stopped"), 408, "body-timeout");
+            assertTrue(c.closedByServer(5_000), "the connection is closed after the 408");
+        }
+    }
+
+    @Test
+    void aClientThatAsksWhetherToSendItsBodyIsToldToContinue() {
+        byte[] body = signedSite().getBytes(StandardCharsets.UTF_8);
+        try (LoopbackHttp c = LoopbackHttp.connect("127.0.0.3", RestAssured.port).timeout(10_000)) {
+            c.sendHead("POST", "/api/v1/entries", Map.of("Content-Type", "application/json", "Authorization",
+                    partner.bearer(), "Content-Length", String.valueOf(body.length), "Expect", "100-continue"));
+            assertEquals(100, read(c, "a request expecting 100-continue").status());
+            c.sendRaw(body);
+            Answer a = read(c, "the write after 100 Continue");
+            assertEquals(201, a.status(), a.body());
+        }
+    }
+
+    @Test
     void connectionsFromOneAddressBeyondTheCapAreAnswered429WithRetryAfter() throws Exception {
         int cap = config("fabtrail.http.max-connections-per-address", 256);
         String from = "127.0.0.4";

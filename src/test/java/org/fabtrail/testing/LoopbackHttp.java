@@ -129,7 +129,7 @@ public final class LoopbackHttp implements AutoCloseable {
                 line();
                 body = b.toByteArray();
             } else {
-                body = code == 204 || code == 304 ? new byte[0] : in.readAllBytes();
+                body = code < 200 || code == 204 || code == 304 ? new byte[0] : in.readAllBytes();
             }
             return new Answer(code, headers, new String(body, StandardCharsets.UTF_8));
         } catch (IOException e) {
