@@ -185,11 +185,12 @@ class GuessThrottleTest {
                 String[] g = guess.apply(i);
                 Answer a = conn.exchange(g[0], g[1], headers(g[1], g[2], g[3]), g[3]);
                 if (a.status() == 429) {
-                    if (g[1].startsWith("/api/")) {
+                    assertTrue(Long.parseLong(a.header("Retry-After")) >= 1);
+                    if (g[1].startsWith("/api/") && c.throttled < 20) { // the body in full for some (JsonPath is slow)
                         SlowClientTest.problem(a, 429, "auth-throttled");
                         assertEquals(Long.parseLong(a.header("Retry-After")), JsonPath.from(a.body()).getLong("retryAfter"));
-                    } else {
-                        assertTrue(Long.parseLong(a.header("Retry-After")) >= 1);
+                    } else if (g[1].startsWith("/api/")) {
+                        assertTrue(a.body().contains("\"urn:fabtrail:problem:auth-throttled\""), a.body());
                     }
                     c.throttled++;
                     if (c.firstThrottled < 0) {
