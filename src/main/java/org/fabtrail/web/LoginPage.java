@@ -15,6 +15,7 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import org.fabtrail.api.HttpLimits;
 
 /** Sign in and sign out. */
 @Path("/")
@@ -46,7 +47,7 @@ public class LoginPage {
     @Produces(MediaType.TEXT_HTML)
     public Response login(@FormParam("username") String username, @FormParam("password") String password,
                           @FormParam("next") String next) {
-        String address = request.remoteAddress() == null ? "unknown" : request.remoteAddress().hostAddress();
+        String address = HttpLimits.clientAddress(request);
         try {
             String token = sessions.login(username, password, address);
             return Response.seeOther(java.net.URI.create(Web.safeNext(next)))
@@ -54,6 +55,9 @@ public class LoginPage {
         } catch (SessionManager.LoginRefused e) {
             return Response.status(401).entity(Templates.login(Web.safeNext(next), e.getMessage(),
                     username == null ? "" : username)).type(MediaType.TEXT_HTML).build();
+        } catch (SessionManager.LoginThrottled e) {
+            return Response.status(429).header("Retry-After", e.retryAfter).entity(Templates.login(Web.safeNext(next),
+                    e.getMessage(), username == null ? "" : username)).type(MediaType.TEXT_HTML).build();
         }
     }
 

@@ -3,6 +3,7 @@ package org.fabtrail.web;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import org.fabtrail.api.auth.GuessThrottle;
 import org.fabtrail.crypto.Passwords;
 import org.fabtrail.ledger.Ledger;
 
@@ -22,7 +23,9 @@ import java.util.Optional;
  * Form login and server-side sessions. Passwords are Argon2id hashes; a session is a random 256-bit token in an
  * HttpOnly cookie whose SHA-256 keys a row, so logout (deleting the row) really ends it. Sessions end after
  * {@link #IDLE} without a request and after {@link #ABSOLUTE} in any case. Repeated failures for a username or
- * from an address are throttled.
+ * from an address are throttled ({@link GuessThrottle}: {@code fabtrail.auth.*}, per instance): once throttled, a
+ * sign-in is refused before the account is looked up or any password hashed, the right password included. Each
+ * checked failure is recorded in {@code login_failures} (username, address, time) for the operator's review.
  */
 @ApplicationScoped
 public class SessionManager {
@@ -30,9 +33,6 @@ public class SessionManager {
     public static final String COOKIE = "ft_session";
     public static final Duration IDLE = Duration.ofMinutes(30);
     public static final Duration ABSOLUTE = Duration.ofHours(12);
-    static final Duration THROTTLE_WINDOW = Duration.ofMinutes(15);
-    static final int MAX_FAILURES_PER_USER = 5;
-    static final int MAX_FAILURES_PER_ADDRESS = 30;
 
     private static final SecureRandom RANDOM = new SecureRandom();
     /** Compared against when the username does not exist, so timing does not reveal which usernames exist. */
@@ -42,6 +42,8 @@ public class SessionManager {
     Clock clock;
     @Inject
     Ledger ledger;
+    @Inject
+    GuessThrottle throttle;
 
     /** Why a login was refused, in words for the form. */
     public static final class LoginRefused extends Exception {
@@ -50,21 +52,35 @@ public class SessionManager {
         }
     }
 
-    /** Checks the password and opens a session; returns the cookie token. */
-    public String login(String username, String password, String address) throws LoginRefused {
-        String user = username == null ? "" : username.trim().toLowerCase(Locale.ROOT);
-        Instant now = clock.instant();
-        Instant since = now.minus(THROTTLE_WINDOW);
-        long byUser = QuarkusTransaction.requiringNew().call(() -> LoginFailure.count("username = ?1 and at > ?2", user, since));
-        long byAddress = QuarkusTransaction.requiringNew().call(() -> LoginFailure.count("address = ?1 and at > ?2", address, since));
-        if (byUser >= MAX_FAILURES_PER_USER || byAddress >= MAX_FAILURES_PER_ADDRESS) {
-            throw new LoginRefused("Too many failed sign-ins. Wait " + THROTTLE_WINDOW.toMinutes()
-                    + " minutes and try again.");
+    /** A sign-in refused unchecked because of earlier failures (HTTP 429); {@link #retryAfter} in seconds. */
+    public static final class LoginThrottled extends Exception {
+        public final long retryAfter;
+
+        LoginThrottled(long retryAfter) {
+            super("Too many failed sign-ins from this address or for this username. Try again in "
+                    + (retryAfter < 120 ? retryAfter + " seconds." : (retryAfter + 59) / 60 + " minutes."), null, false, false);
+            this.retryAfter = retryAfter;
         }
+    }
+
+    /**
+     * Checks the password and opens a session; returns the cookie token.
+     *
+     * @param address the client's address as the HTTP limits count it (api.HttpLimits#clientAddress)
+     */
+    public String login(String username, String password, String address) throws LoginRefused, LoginThrottled {
+        String user = username == null ? "" : username.trim().toLowerCase(Locale.ROOT);
+        String credential = GuessThrottle.userCredential(user);
+        long wait = throttle.retryAfter(address, credential);
+        if (wait > 0) {
+            throw new LoginThrottled(wait);
+        }
+        Instant now = clock.instant();
         Optional<Account> account = QuarkusTransaction.requiringNew().call(() -> Account.byUsername(user));
         boolean ok = Passwords.verify(password == null ? "" : password,
                 account.map(a -> a.passwordHash).orElse(DECOY)) && account.isPresent() && account.get().disabledAt == null;
         if (!ok) {
+            throttle.failed(address, credential);
             QuarkusTransaction.requiringNew().run(() -> {
                 LoginFailure f = new LoginFailure();
                 f.username = user;
@@ -85,7 +101,6 @@ public class SessionManager {
             s.createdAt = now;
             s.lastSeenAt = now;
             s.persist();
-            LoginFailure.delete("username", user);
         });
         return token;
     }

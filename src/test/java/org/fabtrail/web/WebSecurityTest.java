@@ -38,10 +38,11 @@ class WebSecurityTest {
             assertTrue(wrong.asString().contains("Wrong username or password"));
         }
         Response sixth = login("throttled.user", "wrong-password-5");
-        assertEquals(401, sixth.statusCode());
+        assertEquals(429, sixth.statusCode());
+        assertTrue(Long.parseLong(sixth.getHeader("Retry-After")) >= 1);
         assertTrue(sixth.asString().contains("Too many failed sign-ins"));
         Response right = login("throttled.user", PASSWORD);
-        assertEquals(401, right.statusCode(), "the right password is refused while throttled");
+        assertEquals(429, right.statusCode(), "the right password is refused while throttled");
         assertTrue(right.asString().contains("Too many failed sign-ins"));
         assertEquals(null, right.getCookie(SessionManager.COOKIE));
         assertEquals(303, login("acme.clerk", SignedInClient.PASSWORD).statusCode(), "other users are unaffected");

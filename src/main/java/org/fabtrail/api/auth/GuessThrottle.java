@@ -1,0 +1,123 @@
+package org.fabtrail.api.auth;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.fabtrail.server.FabtrailConfig;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Throttled guessing: failed authentications (unknown bearer tokens, the admin token guessed wrong, wrong sign-ins)
+ * are counted per client address and per presented credential, a token's first {@value #PREFIX} characters or a
+ * sign-in's username. Each has an allowance of {@code fabtrail.auth.failures-per-address} (or
+ * {@code -per-credential}) failures that refills evenly over {@code fabtrail.auth.failure-window}; once it is used
+ * up, attempts from that address or with that credential are answered 429 with the seconds until the next may be
+ * checked, before anything is looked up: a throttled guess costs no database query, no password hash and no
+ * comparison with the admin token. Successful authentications take nothing from the allowance.
+ *
+ * <p>Kept in memory, per instance, like the per-token rate limits ({@link RateLimiter}); the state of an address or
+ * credential is forgotten once its allowance is full again.
+ */
+@ApplicationScoped
+public class GuessThrottle {
+
+    /** How many leading characters of a bearer token name its credential. */
+    public static final int PREFIX = 8;
+
+    private static final class Bucket {
+        /** Failures still allowed (may be fractional while refilling). */
+        double allowance;
+        long updatedNanos;
+    }
+
+    @Inject
+    FabtrailConfig config;
+
+    private final Map<String, Bucket> buckets = new ConcurrentHashMap<>();
+    private volatile long lastSweep = System.nanoTime();
+
+    /** The credential of a bearer token: its first characters (never logged). */
+    public static String tokenCredential(String token) {
+        return "token:" + (token.length() > PREFIX ? token.substring(0, PREFIX) : token);
+    }
+
+    /** The credential of a sign-in: the username as the sign-in form normalises it. */
+    public static String userCredential(String username) {
+        return "user:" + (username.length() > 100 ? username.substring(0, 100) : username);
+    }
+
+    /**
+     * Seconds until an attempt from {@code address} with {@code credential} may be checked; 0 when it may be checked
+     * now.
+     */
+    public long retryAfter(String address, String credential) {
+        long now = System.nanoTime();
+        return Math.max(wait("address:" + address, perAddress(), now), wait(credential, perCredential(), now));
+    }
+
+    /** Counts one failed authentication against the address and the credential. */
+    public void failed(String address, String credential) {
+        sweep();
+        long now = System.nanoTime();
+        consume("address:" + address, perAddress(), now);
+        consume(credential, perCredential(), now);
+    }
+
+    private int perAddress() {
+        return config.auth().failuresPerAddress();
+    }
+
+    private int perCredential() {
+        return config.auth().failuresPerCredential();
+    }
+
+    /** Failures regained per second by an allowance of {@code size}. */
+    private double rate(int size) {
+        return size / Math.max(0.001, config.auth().failureWindow().toMillis() / 1000.0);
+    }
+
+    private long wait(String key, int size, long now) {
+        Bucket b = buckets.get(key);
+        if (b == null) {
+            return 0;
+        }
+        synchronized (b) {
+            refill(b, size, now);
+            return b.allowance >= 1 ? 0 : Math.max(1, (long) Math.ceil((1 - b.allowance) / rate(size)));
+        }
+    }
+
+    private void consume(String key, int size, long now) {
+        Bucket b = buckets.computeIfAbsent(key, k -> {
+            Bucket nb = new Bucket();
+            nb.allowance = size;
+            nb.updatedNanos = now;
+            return nb;
+        });
+        synchronized (b) {
+            refill(b, size, now);
+            b.allowance = Math.max(0, b.allowance - 1);
+        }
+    }
+
+    private void refill(Bucket b, int size, long now) {
+        b.allowance = Math.min(size, b.allowance + (now - b.updatedNanos) / 1e9 * rate(size));
+        b.updatedNanos = now;
+    }
+
+    /** Forgets allowances that are full again (at most once a minute), so memory follows the guessing going on. */
+    private void sweep() {
+        long now = System.nanoTime();
+        if (now - lastSweep < 60_000_000_000L) {
+            return;
+        }
+        lastSweep = now;
+        long window = config.auth().failureWindow().toNanos();
+        buckets.entrySet().removeIf(e -> {
+            synchronized (e.getValue()) {
+                return now - e.getValue().updatedNanos > window;
+            }
+        });
+    }
+}
