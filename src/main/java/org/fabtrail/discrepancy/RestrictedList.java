@@ -133,12 +133,52 @@ public final class RestrictedList implements Screening {
         }
     }
 
+    /** One row of an import, checked and with its match keys, ready to store. */
+    record Row(String name, String country, List<String> aliases, String source, String ids, List<String> keys) {
+    }
+
     /**
      * Replaces the whole list with the CSV's rows, in one transaction; a file with any bad row changes nothing.
      *
      * @return how many rows the list now holds
      */
     public int importCsv(String text) throws ImportProblem, SQLException {
+        List<Row> rows = parse(text);
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try (PreparedStatement del = c.prepareStatement("DELETE FROM restricted_parties");
+                 PreparedStatement ins = c.prepareStatement("INSERT INTO restricted_parties (name, country, aliases, "
+                         + "source_list, identifiers, match_keys, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+                del.executeUpdate();
+                Timestamp now = Timestamp.from(clock.instant());
+                for (Row r : rows) {
+                    ins.setString(1, r.name());
+                    ins.setString(2, r.country());
+                    ins.setArray(3, c.createArrayOf("text", r.aliases().toArray()));
+                    ins.setString(4, r.source());
+                    ins.setString(5, r.ids());
+                    ins.setArray(6, c.createArrayOf("text", r.keys().toArray()));
+                    ins.setTimestamp(7, now);
+                    ins.addBatch();
+                }
+                ins.executeBatch();
+                c.commit();
+            } catch (SQLException e) {
+                c.rollback();
+                throw e;
+            }
+        }
+        reload();
+        return rows.size();
+    }
+
+    /**
+     * Reads and checks an import file without touching the database: every row of a list, or every problem with its
+     * row. Pure, so that {@link #importCsv} and the tests share it.
+     *
+     * @throws ImportProblem the file's problems (the import is refused whole)
+     */
+    static List<Row> parse(String text) throws ImportProblem {
         List<Csv.Record> records;
         try {
             records = Csv.records(text);
@@ -157,8 +197,6 @@ public final class RestrictedList implements Screening {
         }
         if (records.size() - 1 > MAX_ROWS) {
             throw new ImportProblem(List.of("The list has " + (records.size() - 1) + " rows; at most " + MAX_ROWS));
-        }
-        record Row(String name, String country, List<String> aliases, String source, String ids, List<String> keys) {
         }
         List<Row> rows = new ArrayList<>();
         for (Csv.Record r : records.subList(1, records.size())) {
@@ -203,32 +241,7 @@ public final class RestrictedList implements Screening {
         if (!problems.isEmpty()) {
             throw new ImportProblem(problems);
         }
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try (PreparedStatement del = c.prepareStatement("DELETE FROM restricted_parties");
-                 PreparedStatement ins = c.prepareStatement("INSERT INTO restricted_parties (name, country, aliases, "
-                         + "source_list, identifiers, match_keys, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
-                del.executeUpdate();
-                Timestamp now = Timestamp.from(clock.instant());
-                for (Row r : rows) {
-                    ins.setString(1, r.name());
-                    ins.setString(2, r.country());
-                    ins.setArray(3, c.createArrayOf("text", r.aliases().toArray()));
-                    ins.setString(4, r.source());
-                    ins.setString(5, r.ids());
-                    ins.setArray(6, c.createArrayOf("text", r.keys().toArray()));
-                    ins.setTimestamp(7, now);
-                    ins.addBatch();
-                }
-                ins.executeBatch();
-                c.commit();
-            } catch (SQLException e) {
-                c.rollback();
-                throw e;
-            }
-        }
-        reload();
-        return rows.size();
+        return rows;
     }
 
     /** The whole list, for the operator's page and export. */
