@@ -40,8 +40,13 @@ record TilePath(int level, long index, int width) {
             throw noSuchTile("Tile paths are tile/<L>/<N>[.p/<W>] with N in 3-digit groups, e.g. tile/0/x001/234.p/17");
         }
         long n = 0;
-        for (String group : (m.group(1) + m.group(2)).split("/")) {
-            n = Math.multiplyExact(n, 1000) + Long.parseLong(group.startsWith("x") ? group.substring(1) : group);
+        try {
+            for (String group : (m.group(1) + m.group(2)).split("/")) {
+                n = Math.addExact(Math.multiplyExact(n, 1000),
+                        Long.parseLong(group.startsWith("x") ? group.substring(1) : group));
+            }
+        } catch (ArithmeticException e) {
+            throw noSuchTile("The tile index is larger than any log can hold");
         }
         int width = Ledger.TILE_WIDTH;
         if (m.group(3) != null) {
