@@ -5,6 +5,7 @@ import org.fabtrail.custody.Fact;
 import org.fabtrail.custody.Screening;
 import org.fabtrail.ledger.BatchContext;
 import org.fabtrail.ledger.LedgerException;
+import org.fabtrail.ledger.SafeText;
 
 import javax.sql.DataSource;
 import java.sql.Connection;
@@ -204,6 +205,11 @@ public final class RestrictedList implements Screening {
             if (f.size() != HEADER.size()) {
                 problems.add("row " + r.line() + ": " + f.size() + " fields, expected " + HEADER.size());
                 continue;
+            }
+            for (int c = 0; c < HEADER.size(); c++) { // the database cannot store U+0000; pages show no controls
+                int column = c;
+                SafeText.multiLineFault(f.get(c)).ifPresent(fault -> problems.add("row " + r.line() + ": "
+                        + HEADER.get(column) + " holds " + fault + ", which is not allowed in text"));
             }
             String name = f.get(0).trim();
             String country = f.get(1).trim().toUpperCase(Locale.ROOT);
