@@ -47,10 +47,14 @@ final class Paging {
         if (after == null || after.isEmpty()) {
             return -1;
         }
-        if (!after.matches("0|[1-9]\\d{0,18}")) {
-            throw new LedgerException(LedgerException.Kind.MALFORMED, "invalid-cursor", "Invalid cursor",
-                    "after must be a log index from a previous page's \"next\"", Map.of("parameter", "after"), null);
+        try {
+            if (after.matches("0|[1-9]\\d{0,18}")) {
+                return Long.parseLong(after);
+            }
+        } catch (NumberFormatException beyondLong) {
+            // 19 digits may still exceed Long.MAX_VALUE: no page could have issued it
         }
-        return Long.parseLong(after);
+        throw new LedgerException(LedgerException.Kind.MALFORMED, "invalid-cursor", "Invalid cursor",
+                "after must be a log index from a previous page's \"next\"", Map.of("parameter", "after"), null);
     }
 }
