@@ -89,16 +89,18 @@ public final class Csv {
     }
 
     /**
-     * One CSV field, quoted when it must be: for a comma, quote or line break, and for anything at either end that
-     * {@link #records} trims from an unquoted field (spaces, tabs and other characters up to U+0020), so that what
-     * is written reads back the same.
+     * One CSV field, quoted when it must be: for a comma, quote or line break, for anything at either end that
+     * {@link #records} trims from an unquoted field (spaces, tabs and other characters up to U+0020), and for a
+     * leading U+FEFF (which, first in a file, reads as a byte-order mark), so that what is written reads back the
+     * same.
      */
     public static String field(String s) {
         if (s == null) {
             return "";
         }
         if (s.indexOf(',') >= 0 || s.indexOf('"') >= 0 || s.indexOf('\n') >= 0 || s.indexOf('\r') >= 0
-                || (!s.isEmpty() && (s.charAt(0) <= ' ' || s.charAt(s.length() - 1) <= ' '))) {
+                || (!s.isEmpty() && (s.charAt(0) <= ' ' || s.charAt(0) == '\uFEFF'
+                        || s.charAt(s.length() - 1) <= ' '))) {
             return '"' + s.replace("\"", "\"\"") + '"';
         }
         return s;
