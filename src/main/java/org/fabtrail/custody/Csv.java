@@ -34,6 +34,9 @@ public final class Csv {
             int start = line;
             List<String> fields = new ArrayList<>();
             StringBuilder f = new StringBuilder();
+            // whether f holds only whitespace (f.toString().isBlank()), kept as it grows: asking f each time a quote
+            // comes made a field of many quotes quadratic (minutes for an upload of a few megabytes)
+            boolean blank = true;
             boolean quoted = false;
             boolean wasQuoted = false;
             boolean endOfRecord = false;
@@ -43,6 +46,7 @@ public final class Csv {
                     if (ch == '"') {
                         if (i + 1 < n && text.charAt(i + 1) == '"') {
                             f.append('"');
+                            blank = false;
                             i += 2;
                         } else {
                             quoted = false;
@@ -53,9 +57,10 @@ public final class Csv {
                             line++;
                         }
                         f.append(ch);
+                        blank &= Character.isWhitespace(ch);
                         i++;
                     }
-                } else if (ch == '"' && f.toString().isBlank()) {
+                } else if (ch == '"' && blank) {
                     quoted = true;
                     wasQuoted = true;
                     f.setLength(0);
@@ -63,6 +68,7 @@ public final class Csv {
                 } else if (ch == ',') {
                     fields.add(wasQuoted ? f.toString() : f.toString().trim());
                     f.setLength(0);
+                    blank = true;
                     wasQuoted = false;
                     i++;
                 } else if (ch == '\r' || ch == '\n') {
@@ -74,6 +80,7 @@ public final class Csv {
                     endOfRecord = true;
                 } else {
                     f.append(ch);
+                    blank &= Character.isWhitespace(ch);
                     i++;
                 }
             }
