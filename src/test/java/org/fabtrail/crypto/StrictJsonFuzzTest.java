@@ -37,7 +37,7 @@ class StrictJsonFuzzTest {
             return;
         }
         assertWellFormed(value, 0);
-        // accepted bytes are UTF-8, and the same text given as a string, or with whitespace around it, is the same value
+        // accepted bytes are UTF-8; the same text as a string, or with whitespace around it, is the same value
         String text = new String(input, StandardCharsets.UTF_8);
         assertTrue(Fuzzing.jsonEquals(value, StrictJson.parse(text)));
         assertTrue(Fuzzing.jsonEquals(value, StrictJson.parse(" \t" + text + "\r\n")));

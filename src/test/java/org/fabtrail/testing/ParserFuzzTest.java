@@ -20,7 +20,8 @@ import java.util.concurrent.TimeUnit;
  */
 @Target({ElementType.METHOD, ElementType.ANNOTATION_TYPE})
 @Retention(RetentionPolicy.RUNTIME)
-@Timeout(value = ParserFuzzTest.TIMEOUT_SECONDS, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+@Timeout(value = ParserFuzzTest.TIMEOUT_SECONDS, unit = TimeUnit.SECONDS,
+        threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 @FuzzTest(maxDuration = "5s")
 public @interface ParserFuzzTest {
 

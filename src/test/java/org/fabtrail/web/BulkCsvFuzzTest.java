@@ -18,7 +18,8 @@ import org.fabtrail.testing.ParserFuzzTest;
  * after that byte): rows or a {@link BulkCsv.FileProblem}, and a row either has every required column or says what
  * is wrong with it. An odd first byte makes the rest rows (separated by U+001E) of a reason and the six data values
  * (separated by U+001F) written as the upload page writes {@code rejected.csv}; the file reads back with every value
- * as written, since the page says it "can be corrected and uploaded as it is". Seeds: {@code BulkCsvFuzzTestInputs/rows}.
+ * as written, since the page says it "can be corrected and uploaded as it is".
+ * Seeds: {@code BulkCsvFuzzTestInputs/rows}.
  */
 class BulkCsvFuzzTest {
 
