@@ -16,8 +16,6 @@ import org.fabtrail.ledger.Ledger;
 import org.fabtrail.ledger.LedgerException;
 
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The public face of the log: its key, its latest checkpoint, proofs, and C2SP tlog-tiles hash tiles under the
@@ -26,9 +24,6 @@ import java.util.regex.Pattern;
 @Path("/api/v1/log")
 @Tag(name = "Log")
 public class LogResource {
-
-    private static final Pattern TILE_INDEX = Pattern.compile("((?:x\\d{3}/)*)(\\d{3})(?:\\.p/([1-9]\\d{0,2}))?");
-    private static final Pattern LEVEL = Pattern.compile("0|[1-9]\\d?");
 
     @Inject
     Ledger ledger;
@@ -76,30 +71,8 @@ public class LogResource {
     @Produces(MediaType.APPLICATION_OCTET_STREAM)
     @Operation(summary = "A C2SP tlog-tiles hash tile, e.g. tile/0/x001/234 or tile/1/000.p/17")
     public Response tile(@PathParam("level") String level, @PathParam("index") String path) {
-        if ("entries".equals(level)) {
-            throw new LedgerException(LedgerException.Kind.NOT_FOUND, "not-public", "Not public",
-                    "Entry bundles are not served publicly: entries hold custody data. Hash tiles, checkpoints and "
-                            + "proofs are public.");
-        }
-        Matcher m = TILE_INDEX.matcher(path);
-        if (!LEVEL.matcher(level).matches() || Integer.parseInt(level) > 63 || !m.matches()
-                || m.group(1).startsWith("x000/")) {
-            throw new LedgerException(LedgerException.Kind.NOT_FOUND, "no-such-tile", "No such tile",
-                    "Tile paths are tile/<L>/<N>[.p/<W>] with N in 3-digit groups, e.g. tile/0/x001/234.p/17");
-        }
-        long n = 0;
-        for (String group : (m.group(1) + m.group(2)).split("/")) {
-            n = Math.multiplyExact(n, 1000) + Long.parseLong(group.startsWith("x") ? group.substring(1) : group);
-        }
-        int width = Ledger.TILE_WIDTH;
-        if (m.group(3) != null) {
-            width = Integer.parseInt(m.group(3));
-            if (width >= Ledger.TILE_WIDTH) {
-                throw new LedgerException(LedgerException.Kind.NOT_FOUND, "no-such-tile", "No such tile",
-                        "A partial tile's width is 1 to 255");
-            }
-        }
-        byte[] tile = ledger.hashTile(Integer.parseInt(level), n, width).orElseThrow(() -> new LedgerException(
+        TilePath t = TilePath.parse(level, path);
+        byte[] tile = ledger.hashTile(t.level(), t.index(), t.width()).orElseThrow(() -> new LedgerException(
                 LedgerException.Kind.NOT_FOUND, "no-such-tile", "No such tile",
                 "The tree does not hold tile " + level + "/" + path + " (yet)"));
         return Response.ok(tile, MediaType.APPLICATION_OCTET_STREAM_TYPE)

@@ -1,6 +1,7 @@
 package org.fabtrail.api;
 
 import org.fabtrail.custody.UnitKey;
+import org.fabtrail.ledger.EnvelopeParser;
 import org.fabtrail.ledger.LedgerException;
 
 import java.nio.charset.StandardCharsets;
@@ -36,21 +37,31 @@ final class Paging {
         try {
             String s = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
             int slash = s.indexOf('/');
-            return new UnitKey(s.substring(0, slash), s.substring(slash + 1));
+            String manufacturer = s.substring(0, slash);
+            String serial = s.substring(slash + 1);
+            // only what a page could have issued reaches a query (not a NUL, which PostgreSQL refuses)
+            if (EnvelopeParser.SLUG.matcher(manufacturer).matches() && UnitKey.SERIAL.matcher(serial).matches()) {
+                return new UnitKey(manufacturer, serial);
+            }
         } catch (RuntimeException e) {
-            throw new LedgerException(LedgerException.Kind.MALFORMED, "invalid-cursor", "Invalid cursor",
-                    "after must be a cursor from a previous page's \"next\"", Map.of("parameter", "after"), null);
+            // not base64url, or no slash
         }
+        throw new LedgerException(LedgerException.Kind.MALFORMED, "invalid-cursor", "Invalid cursor",
+                "after must be a cursor from a previous page's \"next\"", Map.of("parameter", "after"), null);
     }
 
     static long indexCursor(String after) {
         if (after == null || after.isEmpty()) {
             return -1;
         }
-        if (!after.matches("0|[1-9]\\d{0,18}")) {
-            throw new LedgerException(LedgerException.Kind.MALFORMED, "invalid-cursor", "Invalid cursor",
-                    "after must be a log index from a previous page's \"next\"", Map.of("parameter", "after"), null);
+        try {
+            if (after.matches("0|[1-9]\\d{0,18}")) {
+                return Long.parseLong(after);
+            }
+        } catch (NumberFormatException beyondLong) {
+            // 19 digits may still exceed Long.MAX_VALUE: no page could have issued it
         }
-        return Long.parseLong(after);
+        throw new LedgerException(LedgerException.Kind.MALFORMED, "invalid-cursor", "Invalid cursor",
+                "after must be a log index from a previous page's \"next\"", Map.of("parameter", "after"), null);
     }
 }

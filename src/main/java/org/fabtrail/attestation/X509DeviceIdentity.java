@@ -104,14 +104,22 @@ public final class X509DeviceIdentity implements DeviceIdentity {
             } catch (GeneralSecurityException | RuntimeException e) {
                 continue;
             }
+            // signed by the CA, but what it signed may still be malformed (Bouncy Castle reads extensions and
+            // entries lazily): a refusal like any other, not an exception
             BigInteger number = null;
-            byte[] ext = crl.getExtensionValue(Extension.cRLNumber.getId());
-            if (ext != null) {
-                number = ASN1Integer.getInstance(ASN1OctetString.getInstance(ext).getOctets()).getValue();
+            int revoked;
+            try {
+                byte[] ext = crl.getExtensionValue(Extension.cRLNumber.getId());
+                if (ext != null) {
+                    number = ASN1Integer.getInstance(ASN1OctetString.getInstance(ext).getOctets()).getValue();
+                }
+                revoked = crl.getRevokedCertificates() == null ? 0 : crl.getRevokedCertificates().size();
+            } catch (RuntimeException e) {
+                throw new Refused("invalid-crl", "the CRL's cRLNumber extension or revoked certificates are "
+                        + "malformed: " + e.getMessage());
             }
             return new Crl(ca.caId(), crl.getThisUpdate().toInstant(),
-                    crl.getNextUpdate() == null ? null : crl.getNextUpdate().toInstant(), number,
-                    crl.getRevokedCertificates() == null ? 0 : crl.getRevokedCertificates().size());
+                    crl.getNextUpdate() == null ? null : crl.getNextUpdate().toInstant(), number, revoked);
         }
         if (!named) {
             throw new Refused("unknown-ca", "the CRL's issuer " + name(issuer) + " is not a device CA this "
@@ -326,7 +334,11 @@ public final class X509DeviceIdentity implements DeviceIdentity {
         try {
             alg = parseDevice(der).algorithm();
         } catch (Refused r) {
-            alg = c.getPublicKey().getAlgorithm();
+            try {
+                alg = c.getPublicKey().getAlgorithm();
+            } catch (RuntimeException malformed) {
+                alg = "unreadable"; // a certificate whose key Bouncy Castle cannot decode is still shown
+            }
         }
         return Optional.of(new Description(name(c.getSubjectX500Principal()), name(c.getIssuerX500Principal()),
                 c.getSerialNumber().toString(16), c.getNotBefore().toInstant(), c.getNotAfter().toInstant(),

@@ -262,7 +262,13 @@ public final class VerificationKey {
      * @throws KeyFormatException when the text is not a PEM PUBLIC KEY block
      */
     public static String keyIdOfPem(String pem) {
-        return HexFormat.of().formatHex(sha256(Pem.decode(pem, "PUBLIC KEY")));
+        byte[] der;
+        try {
+            der = Pem.decode(pem, "PUBLIC KEY");
+        } catch (IllegalArgumentException e) {
+            throw new KeyFormatException("not a PEM public key: " + e.getMessage());
+        }
+        return HexFormat.of().formatHex(sha256(der));
     }
 
     /** @return lowercase hex SHA-256 of the DER SubjectPublicKeyInfo (64 characters) */

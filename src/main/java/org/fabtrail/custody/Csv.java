@@ -34,6 +34,9 @@ public final class Csv {
             int start = line;
             List<String> fields = new ArrayList<>();
             StringBuilder f = new StringBuilder();
+            // whether f holds only whitespace (f.toString().isBlank()), kept as it grows: asking f each time a quote
+            // comes made a field of many quotes quadratic (minutes for an upload of a few megabytes)
+            boolean blank = true;
             boolean quoted = false;
             boolean wasQuoted = false;
             boolean endOfRecord = false;
@@ -43,6 +46,7 @@ public final class Csv {
                     if (ch == '"') {
                         if (i + 1 < n && text.charAt(i + 1) == '"') {
                             f.append('"');
+                            blank = false;
                             i += 2;
                         } else {
                             quoted = false;
@@ -53,9 +57,10 @@ public final class Csv {
                             line++;
                         }
                         f.append(ch);
+                        blank &= Character.isWhitespace(ch);
                         i++;
                     }
-                } else if (ch == '"' && f.toString().isBlank()) {
+                } else if (ch == '"' && blank) {
                     quoted = true;
                     wasQuoted = true;
                     f.setLength(0);
@@ -63,6 +68,7 @@ public final class Csv {
                 } else if (ch == ',') {
                     fields.add(wasQuoted ? f.toString() : f.toString().trim());
                     f.setLength(0);
+                    blank = true;
                     wasQuoted = false;
                     i++;
                 } else if (ch == '\r' || ch == '\n') {
@@ -74,6 +80,7 @@ public final class Csv {
                     endOfRecord = true;
                 } else {
                     f.append(ch);
+                    blank &= Character.isWhitespace(ch);
                     i++;
                 }
             }
@@ -88,13 +95,19 @@ public final class Csv {
         return out;
     }
 
-    /** One CSV field, quoted when it must be. */
+    /**
+     * One CSV field, quoted when it must be: for a comma, quote or line break, for anything at either end that
+     * {@link #records} trims from an unquoted field (spaces, tabs and other characters up to U+0020), and for a
+     * leading U+FEFF (which, first in a file, reads as a byte-order mark), so that what is written reads back the
+     * same.
+     */
     public static String field(String s) {
         if (s == null) {
             return "";
         }
         if (s.indexOf(',') >= 0 || s.indexOf('"') >= 0 || s.indexOf('\n') >= 0 || s.indexOf('\r') >= 0
-                || (!s.isEmpty() && (s.charAt(0) == ' ' || s.charAt(s.length() - 1) == ' '))) {
+                || (!s.isEmpty() && (s.charAt(0) <= ' ' || s.charAt(0) == '\uFEFF'
+                        || s.charAt(s.length() - 1) <= ' '))) {
             return '"' + s.replace("\"", "\"\"") + '"';
         }
         return s;

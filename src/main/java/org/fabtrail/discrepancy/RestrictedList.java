@@ -5,6 +5,7 @@ import org.fabtrail.custody.Fact;
 import org.fabtrail.custody.Screening;
 import org.fabtrail.ledger.BatchContext;
 import org.fabtrail.ledger.LedgerException;
+import org.fabtrail.ledger.SafeText;
 
 import javax.sql.DataSource;
 import java.sql.Connection;
@@ -133,12 +134,52 @@ public final class RestrictedList implements Screening {
         }
     }
 
+    /** One row of an import, checked and with its match keys, ready to store. */
+    record Row(String name, String country, List<String> aliases, String source, String ids, List<String> keys) {
+    }
+
     /**
      * Replaces the whole list with the CSV's rows, in one transaction; a file with any bad row changes nothing.
      *
      * @return how many rows the list now holds
      */
     public int importCsv(String text) throws ImportProblem, SQLException {
+        List<Row> rows = parse(text);
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try (PreparedStatement del = c.prepareStatement("DELETE FROM restricted_parties");
+                 PreparedStatement ins = c.prepareStatement("INSERT INTO restricted_parties (name, country, aliases, "
+                         + "source_list, identifiers, match_keys, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+                del.executeUpdate();
+                Timestamp now = Timestamp.from(clock.instant());
+                for (Row r : rows) {
+                    ins.setString(1, r.name());
+                    ins.setString(2, r.country());
+                    ins.setArray(3, c.createArrayOf("text", r.aliases().toArray()));
+                    ins.setString(4, r.source());
+                    ins.setString(5, r.ids());
+                    ins.setArray(6, c.createArrayOf("text", r.keys().toArray()));
+                    ins.setTimestamp(7, now);
+                    ins.addBatch();
+                }
+                ins.executeBatch();
+                c.commit();
+            } catch (SQLException e) {
+                c.rollback();
+                throw e;
+            }
+        }
+        reload();
+        return rows.size();
+    }
+
+    /**
+     * Reads and checks an import file without touching the database: every row of a list, or every problem with its
+     * row. Pure, so that {@link #importCsv} and the tests share it.
+     *
+     * @throws ImportProblem the file's problems (the import is refused whole)
+     */
+    static List<Row> parse(String text) throws ImportProblem {
         List<Csv.Record> records;
         try {
             records = Csv.records(text);
@@ -158,14 +199,17 @@ public final class RestrictedList implements Screening {
         if (records.size() - 1 > MAX_ROWS) {
             throw new ImportProblem(List.of("The list has " + (records.size() - 1) + " rows; at most " + MAX_ROWS));
         }
-        record Row(String name, String country, List<String> aliases, String source, String ids, List<String> keys) {
-        }
         List<Row> rows = new ArrayList<>();
         for (Csv.Record r : records.subList(1, records.size())) {
             List<String> f = r.fields();
             if (f.size() != HEADER.size()) {
                 problems.add("row " + r.line() + ": " + f.size() + " fields, expected " + HEADER.size());
                 continue;
+            }
+            for (int c = 0; c < HEADER.size(); c++) { // the database cannot store U+0000; pages show no controls
+                int column = c;
+                SafeText.multiLineFault(f.get(c)).ifPresent(fault -> problems.add("row " + r.line() + ": "
+                        + HEADER.get(column) + " holds " + fault + ", which is not allowed in text"));
             }
             String name = f.get(0).trim();
             String country = f.get(1).trim().toUpperCase(Locale.ROOT);
@@ -203,32 +247,7 @@ public final class RestrictedList implements Screening {
         if (!problems.isEmpty()) {
             throw new ImportProblem(problems);
         }
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try (PreparedStatement del = c.prepareStatement("DELETE FROM restricted_parties");
-                 PreparedStatement ins = c.prepareStatement("INSERT INTO restricted_parties (name, country, aliases, "
-                         + "source_list, identifiers, match_keys, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
-                del.executeUpdate();
-                Timestamp now = Timestamp.from(clock.instant());
-                for (Row r : rows) {
-                    ins.setString(1, r.name());
-                    ins.setString(2, r.country());
-                    ins.setArray(3, c.createArrayOf("text", r.aliases().toArray()));
-                    ins.setString(4, r.source());
-                    ins.setString(5, r.ids());
-                    ins.setArray(6, c.createArrayOf("text", r.keys().toArray()));
-                    ins.setTimestamp(7, now);
-                    ins.addBatch();
-                }
-                ins.executeBatch();
-                c.commit();
-            } catch (SQLException e) {
-                c.rollback();
-                throw e;
-            }
-        }
-        reload();
-        return rows.size();
+        return rows;
     }
 
     /** The whole list, for the operator's page and export. */
