@@ -120,11 +120,13 @@ etcd3:
 bootstrap:
   # Written to etcd by the first node; the cluster's shared configuration from then on (patronictl edit-config).
   dcs:
-    # A dead primary's leader key expires after ttl seconds; a standby is promoted at the next loop.
-    # Patroni needs loop_wait + 2 * retry_timeout <= ttl.
-    ttl: 10
+    # A dead primary's leader key expires after ttl seconds; the synchronous standby is promoted at once then.
+    # Patroni needs loop_wait + 2 * retry_timeout <= ttl. Patroni's defaults (30, 10, 10) take 30 s or more to
+    # fail over; these take about 10 s, at the price of a failover whenever the primary's Patroni cannot renew
+    # its key in etcd for 8 s.
+    ttl: 8
     loop_wait: 1
-    retry_timeout: 4
+    retry_timeout: 3
     maximum_lag_on_failover: 1048576
     # Every commit waits until the synchronous standby has flushed it; only that standby may be promoted.
     # strict: with no standby left, commits wait rather than being acknowledged by the primary alone.
