@@ -281,9 +281,9 @@ public final class Sequencer implements AutoCloseable {
 
     /**
      * Failures before the commit after which another attempt on another connection may succeed: the connection
-     * broke or was closed (SQLState class 08, or a connection that is closed or no longer valid), the server is
-     * shutting down or restarting (57P01 to 57P03), a read-only standby after a failover (25006), a serialization
-     * failure or deadlock (class 40). Not our statements, rights, triggers or resources: those would fail again.
+     * broke (SQLState class 08, or an I/O failure without one), the server is shutting down or restarting (57P01 to
+     * 57P03), a read-only standby after a failover (25006), a serialization failure or deadlock (class 40). Not our
+     * statements, rights, triggers or resources: those would fail again.
      */
     static boolean retryable(Throwable t) {
         String state = sqlState(t);
