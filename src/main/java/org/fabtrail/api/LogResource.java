@@ -88,8 +88,15 @@ public class LogResource {
                     "Tile paths are tile/<L>/<N>[.p/<W>] with N in 3-digit groups, e.g. tile/0/x001/234.p/17");
         }
         long n = 0;
-        for (String group : (m.group(1) + m.group(2)).split("/")) {
-            n = Math.multiplyExact(n, 1000) + Long.parseLong(group.startsWith("x") ? group.substring(1) : group);
+        try {
+            for (String group : (m.group(1) + m.group(2)).split("/")) {
+                n = Math.addExact(Math.multiplyExact(n, 1000),
+                        Long.parseLong(group.startsWith("x") ? group.substring(1) : group));
+            }
+        } catch (ArithmeticException e) {
+            // more 3-digit groups than a log index has: no tree holds such a tile
+            throw new LedgerException(LedgerException.Kind.NOT_FOUND, "no-such-tile", "No such tile",
+                    "The tree does not hold tile " + level + "/" + path + ": its index is beyond any tree size");
         }
         int width = Ledger.TILE_WIDTH;
         if (m.group(3) != null) {

@@ -1,7 +1,9 @@
 package org.fabtrail.api;
 
 import org.fabtrail.custody.UnitKey;
+import org.fabtrail.ledger.EnvelopeParser;
 import org.fabtrail.ledger.LedgerException;
+import org.fabtrail.ledger.SafeText;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -29,28 +31,50 @@ final class Paging {
                 .encodeToString((k.manufacturer() + "/" + k.serial()).getBytes(StandardCharsets.UTF_8));
     }
 
+    /**
+     * The unit a cursor names. The decoded text is checked like any parameter (a cursor that decodes to a NUL is
+     * {@code invalid-text}, never a database error) and must then be a unit reference.
+     */
     static UnitKey unitCursor(String cursor) {
         if (cursor == null || cursor.isEmpty()) {
             return null;
         }
+        String s;
         try {
-            String s = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
-            int slash = s.indexOf('/');
-            return new UnitKey(s.substring(0, slash), s.substring(slash + 1));
-        } catch (RuntimeException e) {
-            throw new LedgerException(LedgerException.Kind.MALFORMED, "invalid-cursor", "Invalid cursor",
-                    "after must be a cursor from a previous page's \"next\"", Map.of("parameter", "after"), null);
+            s = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw invalidUnitCursor();
         }
+        SafeText.singleLineFault(s).ifPresent(fault -> {
+            throw Admission.parameterRefusal("after", fault);
+        });
+        int slash = s.indexOf('/');
+        if (slash < 0 || !EnvelopeParser.SLUG.matcher(s.substring(0, slash)).matches()
+                || !UnitKey.SERIAL.matcher(s.substring(slash + 1)).matches()) {
+            throw invalidUnitCursor();
+        }
+        return new UnitKey(s.substring(0, slash), s.substring(slash + 1));
+    }
+
+    private static LedgerException invalidUnitCursor() {
+        return new LedgerException(LedgerException.Kind.MALFORMED, "invalid-cursor", "Invalid cursor",
+                "after must be a cursor from a previous page's \"next\"", Map.of("parameter", "after"), null);
     }
 
     static long indexCursor(String after) {
         if (after == null || after.isEmpty()) {
             return -1;
         }
+        LedgerException invalid = new LedgerException(LedgerException.Kind.MALFORMED, "invalid-cursor",
+                "Invalid cursor", "after must be a log index from a previous page's \"next\"",
+                Map.of("parameter", "after"), null);
         if (!after.matches("0|[1-9]\\d{0,18}")) {
-            throw new LedgerException(LedgerException.Kind.MALFORMED, "invalid-cursor", "Invalid cursor",
-                    "after must be a log index from a previous page's \"next\"", Map.of("parameter", "after"), null);
+            throw invalid;
         }
-        return Long.parseLong(after);
+        try {
+            return Long.parseLong(after); // 19 digits may still exceed a long
+        } catch (NumberFormatException e) {
+            throw invalid;
+        }
     }
 }

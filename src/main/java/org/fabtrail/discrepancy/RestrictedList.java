@@ -5,6 +5,7 @@ import org.fabtrail.custody.Fact;
 import org.fabtrail.custody.Screening;
 import org.fabtrail.ledger.BatchContext;
 import org.fabtrail.ledger.LedgerException;
+import org.fabtrail.ledger.SafeText;
 
 import javax.sql.DataSource;
 import java.sql.Connection;
@@ -165,6 +166,18 @@ public final class RestrictedList implements Screening {
             List<String> f = r.fields();
             if (f.size() != HEADER.size()) {
                 problems.add("row " + r.line() + ": " + f.size() + " fields, expected " + HEADER.size());
+                continue;
+            }
+            String unsafe = null;
+            for (int i = 0; i < f.size() && unsafe == null; i++) {
+                int column = i;
+                unsafe = SafeText.singleLineFault(f.get(i))
+                        .map(fault -> "row " + r.line() + ": " + HEADER.get(column) + " holds " + fault
+                                + ", which Fabtrail does not accept in text")
+                        .orElse(null);
+            }
+            if (unsafe != null) {
+                problems.add(unsafe);
                 continue;
             }
             String name = f.get(0).trim();
