@@ -63,7 +63,7 @@ public class Admission {
             try {
                 query = request.getUriInfo().getQueryParameters(true);
             } catch (IllegalArgumentException e) {
-                throw new LedgerException(LedgerException.Kind.MALFORMED, "invalid-escape",
+                throw new LedgerException(LedgerException.Kind.MALFORMED, HttpLayer.INVALID_ESCAPE,
                         "Invalid percent-escape", "The query string is not valid percent-encoding", Map.of(), null);
             }
             query.forEach((name, values) -> {
