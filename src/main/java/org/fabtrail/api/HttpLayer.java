@@ -31,7 +31,9 @@ import java.util.Locale;
  *   <li>a request target that is not a valid URI: {@code 400 bad-request} (Quarkus's own check, which answers an
  *       empty 400 before any route runs, is switched off by {@code vertx.disableURIValidation}, set in
  *       {@code FabtrailMain} and for the tests in the build);</li>
- *   <li>a {@code %} in the request target that starts no percent-escape: {@code 400 invalid-escape};</li>
+ *   <li>a {@code %} in the request target that starts no percent-escape: {@code 400 invalid-escape}; a
+ *       {@code Transfer-Encoding} that does not end in {@code chunked} (a body of unknown length):
+ *       {@code 400 bad-request};</li>
  *   <li>a {@code Content-Length} over {@code quarkus.http.limits.max-body-size}: {@code 413 body-too-large},
  *       answered before the body is read; a chunked body is read (without a worker thread) up to the same limit
  *       and refused the same way when it exceeds it;</li>
@@ -58,9 +60,10 @@ public class HttpLayer {
         long limit = maxBodySize.asLongValue();
         // before Quarkus's own upload limit (order -2), which answers an empty 413
         router.route().order(RouteConstants.ROUTE_ORDER_UPLOAD_LIMIT - 1).handler(ctx -> screen(ctx, limit));
+        // after any route that reads bodies itself (a body already read is left alone), before the resources
         BodyHandler chunkedBodies = BodyHandler.create(false).setBodyLimit(limit);
-        router.route().order(RouteConstants.ROUTE_ORDER_UPLOAD_LIMIT + 1).handler(ctx -> {
-            if (isChunkedNonForm(ctx.request())) {
+        router.route().order(RouteConstants.ROUTE_ORDER_COMPRESSION + 1).handler(ctx -> {
+            if (isChunkedNonForm(ctx.request()) && !ctx.request().isEnded() && !ctx.body().available()) {
                 chunkedBodies.handle(ctx);
             } else {
                 ctx.next();
@@ -96,6 +99,13 @@ public class HttpLayer {
         } catch (URISyntaxException e) {
             send(request, 400, "bad-request", "Bad Request", "The request target is not a valid URI: "
                     + e.getReason() + " at position " + e.getIndex() + "; percent-encode such characters");
+            return;
+        }
+        String coding = request.getHeader(HttpHeaderNames.TRANSFER_ENCODING);
+        if (coding != null && !coding.trim().toLowerCase(Locale.ROOT).endsWith("chunked")) {
+            // RFC 9112 6.3: the body's length cannot be known; Vert.x would wait for it forever
+            send(request, 400, "bad-request", "Bad Request", "A request's Transfer-Encoding must end in chunked",
+                    true);
             return;
         }
         String length = request.getHeader(HttpHeaderNames.CONTENT_LENGTH);
@@ -199,6 +209,12 @@ public class HttpLayer {
      * closes the connection after a 408, 413, 414 or 431, whose request was not read to its end.
      */
     public static void send(HttpServerRequest request, int status, String code, String title, String detail) {
+        send(request, status, code, title, detail, status == 408 || status == 413 || status == 414 || status == 431);
+    }
+
+    /** The same, closing the connection after the answer when {@code close}. */
+    public static void send(HttpServerRequest request, int status, String code, String title, String detail,
+                            boolean close) {
         HttpServerResponse response = request.response();
         if (response.headWritten()) {
             request.connection().close();
@@ -217,7 +233,6 @@ public class HttpLayer {
             }
         }
         response.setStatusCode(status);
-        boolean close = status == 408 || status == 413 || status == 414 || status == 431;
         if (close) {
             response.putHeader(HttpHeaderNames.CONNECTION, "close");
             response.endHandler(v -> request.connection().close());
