@@ -28,8 +28,9 @@ import java.util.Set;
  * shapes reaches a rule, a query or the database unchecked (docs/api.md, "Problems"):
  *
  * <ul>
- *   <li>every decoded path parameter and query parameter (names and values) is a single line of
- *       {@link SafeText}: otherwise {@code 400 invalid-text} naming the parameter;</li>
+ *   <li>every decoded path parameter and API query parameter (names and values) is a single line of
+ *       {@link SafeText}, and a page's query parameter (a GET form's field, which may be a textarea) is free text:
+ *       otherwise {@code 400 invalid-text} naming the parameter;</li>
  *   <li>every text field of a submitted form (URL-encoded or multipart; file contents are left to their readers)
  *       is {@link SafeText#multiLine free text}: otherwise {@code 400 invalid-text} naming the field, and nothing
  *       is written;</li>
@@ -68,7 +69,10 @@ public class Admission {
             }
             query.forEach((name, values) -> {
                 singleLine("query parameter name", name);
-                values.forEach(v -> singleLine(name, v));
+                // a page's GET form may have a textarea (the explorer's proof): line breaks are its text
+                values.forEach(v -> (api ? SafeText.singleLineFault(v) : SafeText.multiLineFault(v)).ifPresent(fault -> {
+                    throw parameterRefusal(name, fault);
+                }));
             });
             formFields(request.getServerRequestContext() instanceof ResteasyReactiveRequestContext context
                     ? context.getFormData() : null);

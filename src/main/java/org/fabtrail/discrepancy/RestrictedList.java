@@ -171,7 +171,7 @@ public final class RestrictedList implements Screening {
             String unsafe = null;
             for (int i = 0; i < f.size() && unsafe == null; i++) {
                 int column = i;
-                unsafe = SafeText.singleLineFault(f.get(i))
+                unsafe = SafeText.multiLineFault(f.get(i))
                         .map(fault -> "row " + r.line() + ": " + HEADER.get(column) + " holds " + fault
                                 + ", which Fabtrail does not accept in text")
                         .orElse(null);

@@ -114,6 +114,6 @@ class FormTextTest {
         Response r = acme.given().urlEncodingEnabled(false).get("/units?model=%00");
         assertEquals(400, r.statusCode(), r.asString());
         assertTrue(r.asString().contains("model holds the character U+0000"), r.asString());
-        assertEquals(400, acme.given().urlEncodingEnabled(false).get("/search?q=a%0Ab").statusCode());
+        assertEquals(400, acme.given().urlEncodingEnabled(false).get("/search?q=a%01b").statusCode());
     }
 }
