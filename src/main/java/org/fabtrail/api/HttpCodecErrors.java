@@ -29,8 +29,9 @@ import org.jboss.logging.Logger;
  * Vert.x keeps that handler per connection, and the one place that sees a request's connection before Vert.x
  * picks the handler is the metrics SPI's {@code requestBegin}. So this customizer gives Vert.x a metrics
  * implementation that measures nothing and, for a request that failed to decode, sets that connection's
- * invalid-request handler to {@link #answer}. If another metrics implementation is configured (a metrics
- * extension), it is left alone and these requests keep Vert.x's empty answers (a warning says so at start).
+ * invalid-request handler to {@link #answer}. Vert.x has one metrics implementation: if metrics options with a
+ * factory are configured already, they are left alone and these requests keep Vert.x's empty answers (a warning says
+ * so at start); a metrics extension added later must be checked with HttpLayerProblemsTest. See ADR 0009.
  */
 @Singleton
 @Unremovable
