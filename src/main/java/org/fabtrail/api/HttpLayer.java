@@ -63,7 +63,8 @@ public class HttpLayer {
         // after any route that reads bodies itself (a body already read is left alone), before the resources
         BodyHandler chunkedBodies = BodyHandler.create(false).setBodyLimit(limit);
         router.route().order(RouteConstants.ROUTE_ORDER_COMPRESSION + 1).handler(ctx -> {
-            if (isChunkedNonForm(ctx.request()) && !ctx.request().isEnded() && !ctx.body().available()) {
+            if (isChunkedNonForm(ctx.request()) && !ctx.request().isEnded() && !ctx.body().available()
+                    && ctx.body().buffer() == null) {
                 chunkedBodies.handle(ctx);
             } else {
                 ctx.next();
