@@ -12,6 +12,7 @@ import org.fabtrail.crypto.SigningKey;
 import org.fabtrail.discrepancy.RestrictedList;
 import org.fabtrail.ledger.Ledger;
 import org.fabtrail.ledger.checkpoint.NoteVerifier;
+import org.fabtrail.testing.ErrorLog;
 import org.fabtrail.testing.LedgerAssertions;
 import org.fabtrail.testing.RawHttp;
 import org.fabtrail.web.DemoProfile;
@@ -44,8 +45,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Issue 9, "done when": well over 100 malformed or hostile requests across every endpoint family (writes, batches,
  * reads, proofs, tiles, admin, tokens and webhooks, the HTTP layer itself, web forms and sign-in), sent byte for
  * byte while innocent partners keep signing valid entries with their own keys. Asserts: no answer is 5xx; every
- * 4xx of an API path is an RFC 9457 problem (a batch's per-entry results too); the log grew by exactly the
- * innocent writes, all of which succeeded; the log is consistent afterwards.
+ * 4xx of an API path is an RFC 9457 problem (a batch's per-entry results too); nothing is logged at ERROR; the log
+ * grew by exactly the innocent writes, all of which succeeded; the log is consistent afterwards.
  *
  * <p>Cases marked {@code [payload]} put refused text inside the strings of a validly signed entry (or of the admin
  * organisation call, which signs one); their admission check lives in the envelope parser (issue 9's sequencer
@@ -205,7 +206,8 @@ class HostileInputTest {
 
         List<String> violations = new ArrayList<>();
         RawHttp http = new RawHttp("localhost", RestAssured.port);
-        try {
+        List<String> errorLog;
+        try (ErrorLog log = ErrorLog.open()) {
             for (Case c : cases) {
                 RawHttp.Answer a;
                 try {
@@ -216,6 +218,7 @@ class HostileInputTest {
                 }
                 check(c, a, violations);
             }
+            errorLog = log.records();
         } finally {
             stop.set(true);
             for (Thread t : writers) {
@@ -233,7 +236,9 @@ class HostileInputTest {
                 () -> assertEquals(before + written.get(), after,
                         "the log grew by the innocent writes alone: no hostile request wrote anything"),
                 () -> assertEquals(restrictedBefore, ledger.read(c -> restricted.all()).size(),
-                        "the restricted list is unchanged"));
+                        "the restricted list is unchanged"),
+                () -> assertEquals(List.of(), errorLog, "a client's bad input is no server fault: nothing logged at "
+                        + "ERROR"));
         String vkey = RestAssured.given().get("/api/v1/log/key").then().statusCode(200).extract().asString().trim();
         LedgerAssertions.assertConsistent(dataSource, NoteVerifier.parse(vkey));
     }
