@@ -97,7 +97,7 @@ class AttestationMatrixTest {
             LedgerAssertions.assertConsistent(f.dataSource, f.signer.verifier());
             try (Connection c = f.dataSource.getConnection()) {
                 c.setAutoCommit(false);
-                ProjectionRebuild.Result r = new ProjectionRebuild(f.devices, f.platforms).rebuild(c, n -> { });
+                ProjectionRebuild.Result r = new ProjectionRebuild(f.types).rebuild(c, n -> { });
                 c.rollback();
                 assertTrue(r.identical(), "differing: " + r.differing() + " " + r);
                 assertTrue(r.after().get("unit_inspections").startsWith(inspectionsWritten + " rows"), r.toString());

@@ -311,7 +311,7 @@ class DemoDataTest {
         try (Connection c = java.sql.DriverManager.getConnection(url, owner, ownerPassword)) {
             c.setAutoCommit(false);
             try {
-                ProjectionRebuild.Result r = new ProjectionRebuild(new org.fabtrail.attestation.X509DeviceIdentity(), new org.fabtrail.attestation.X509PlatformCertificates()).rebuild(c, n -> { });
+                ProjectionRebuild.Result r = new ProjectionRebuild(org.fabtrail.server.LedgerBeans.assemble(new org.fabtrail.attestation.X509DeviceIdentity(), new org.fabtrail.attestation.X509PlatformCertificates())).rebuild(c, n -> { });
                 assertTrue(r.identical(), "differing: " + r.differing() + " " + r);
                 assertEquals(ledger.head().size(), r.entries());
             } finally {
