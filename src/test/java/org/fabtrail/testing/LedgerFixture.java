@@ -1,10 +1,10 @@
 package org.fabtrail.testing;
 
+import org.fabtrail.attestation.DeviceIdentity;
+import org.fabtrail.attestation.X509DeviceIdentity;
 import org.fabtrail.crypto.SignatureAlgorithm;
 import org.fabtrail.crypto.SigningKey;
-import org.fabtrail.attestation.X509DeviceIdentity;
 import org.fabtrail.custody.CustodyPolicy;
-import org.fabtrail.custody.DeviceIdentity;
 import org.fabtrail.custody.EntryTypes;
 import org.fabtrail.custody.KeyRegistry;
 import org.fabtrail.custody.OperatorEntries;
@@ -43,7 +43,7 @@ public final class LedgerFixture implements AutoCloseable {
     public final OperatorEntries operator;
     public final LedgerStore store = new LedgerStore();
     public final DeviceIdentity devices = new X509DeviceIdentity();
-    public final org.fabtrail.custody.PlatformCertificates platforms =
+    public final org.fabtrail.attestation.PlatformCertificates platforms =
             new org.fabtrail.attestation.X509PlatformCertificates();
     /** Every entry type, assembled as the application does. */
     public final EntryTypes types = LedgerBeans.assemble(devices, platforms);

@@ -1,5 +1,13 @@
-package org.fabtrail.custody;
+package org.fabtrail.attestation;
 
+import org.fabtrail.custody.CustodyState;
+import org.fabtrail.custody.EntryType;
+import org.fabtrail.custody.Facts;
+import org.fabtrail.custody.Payload;
+import org.fabtrail.custody.Roles;
+import org.fabtrail.custody.Rules;
+import org.fabtrail.custody.UnitKey;
+import org.fabtrail.custody.Wants;
 import org.fabtrail.ledger.BatchContext;
 import org.fabtrail.ledger.Envelope;
 import org.fabtrail.ledger.LedgerException;
@@ -111,7 +119,7 @@ final class UnitCertify implements EntryType<UnitCertify.Fields> {
             DeviceCertification.bind(ctx, device, u.key(), index);
         }
         if (platform != null) {
-            Facts.of(ctx).add(new Fact.Platform(index, at, TYPE, e.actor(), u.key(), "pass", platform));
+            Facts.of(ctx).add(new PlatformFact(index, at, TYPE, e.actor(), u.key(), "pass", platform));
             AttestationState.of(ctx).platformCertified(new AttestationState.PlatformRow(u.key(), index, at,
                     f.platform().der(), platform.certificate().sha256Fingerprint(), platform.caId(),
                     platform.counts()));

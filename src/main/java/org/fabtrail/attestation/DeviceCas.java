@@ -1,6 +1,11 @@
-package org.fabtrail.custody;
+package org.fabtrail.attestation;
 
 import org.fabtrail.crypto.Pem;
+import org.fabtrail.custody.EntryType;
+import org.fabtrail.custody.Payload;
+import org.fabtrail.custody.Roles;
+import org.fabtrail.custody.Rules;
+import org.fabtrail.custody.Wants;
 import org.fabtrail.ledger.BatchContext;
 import org.fabtrail.ledger.Envelope;
 import org.fabtrail.ledger.LedgerException;

@@ -1,5 +1,7 @@
-package org.fabtrail.custody;
+package org.fabtrail.attestation;
 
+import org.fabtrail.custody.DeviceEnrolment;
+import org.fabtrail.custody.EntryType;
 import java.util.ArrayList;
 import java.util.List;
 

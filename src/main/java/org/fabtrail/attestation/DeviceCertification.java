@@ -1,6 +1,10 @@
-package org.fabtrail.custody;
+package org.fabtrail.attestation;
 
 import org.fabtrail.crypto.Pem;
+import org.fabtrail.custody.DeviceEnrolment;
+import org.fabtrail.custody.Payload;
+import org.fabtrail.custody.UnitKey;
+import org.fabtrail.custody.Wants;
 import org.fabtrail.ledger.BatchContext;
 import org.fabtrail.ledger.LedgerException;
 

@@ -1,5 +1,15 @@
-package org.fabtrail.custody;
+package org.fabtrail.attestation;
 
+import org.fabtrail.custody.CustodyState;
+import org.fabtrail.custody.EntryType;
+import org.fabtrail.custody.Fact;
+import org.fabtrail.custody.Facts;
+import org.fabtrail.custody.Operator;
+import org.fabtrail.custody.Payload;
+import org.fabtrail.custody.Roles;
+import org.fabtrail.custody.Rules;
+import org.fabtrail.custody.UnitKey;
+import org.fabtrail.custody.Wants;
 import org.fabtrail.ledger.BatchContext;
 import org.fabtrail.ledger.Envelope;
 import org.fabtrail.ledger.LedgerException;
@@ -217,7 +227,7 @@ final class UnitInspect implements EntryType<UnitInspect.Fields> {
                     f.notes(), identityOf(a, f.attestation(), u.key()), List.copyOf(u.components()),
                     found(s, f.components())));
             if (platform != null) {
-                facts.add(new Fact.Platform(index, at, TYPE, e.actor(), u.key(), platform.check(), compared));
+                facts.add(new PlatformFact(index, at, TYPE, e.actor(), u.key(), platform.check(), compared));
             }
         }
         s.touched(u.key(), index);

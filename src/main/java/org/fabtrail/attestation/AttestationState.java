@@ -1,5 +1,8 @@
-package org.fabtrail.custody;
+package org.fabtrail.attestation;
 
+import org.fabtrail.custody.BatchState;
+import org.fabtrail.custody.CustodyState;
+import org.fabtrail.custody.UnitKey;
 import org.fabtrail.ledger.BatchContext;
 
 import java.math.BigDecimal;
