@@ -31,7 +31,7 @@ import org.jboss.logging.Logger;
  * implementation that measures nothing and, for a request that failed to decode, sets that connection's
  * invalid-request handler to {@link #answer}. Vert.x has one metrics implementation: if metrics options with a
  * factory are configured already, they are left alone and these requests keep Vert.x's empty answers (a warning says
- * so at start); a metrics extension added later must be checked with HttpLayerProblemsTest. See ADR 0009.
+ * so at start); a metrics extension added later must be checked with HttpLayerProblemsTest. See ADR 0011.
  */
 @Singleton
 @Unremovable
