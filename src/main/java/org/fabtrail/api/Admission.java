@@ -71,7 +71,7 @@ public class Admission {
                 singleLine("query parameter name", name);
                 // a page's GET form may have a textarea (the explorer's proof): line breaks are its text
                 values.forEach(v -> (api ? SafeText.singleLineFault(v) : SafeText.multiLineFault(v)).ifPresent(fault -> {
-                    throw parameterRefusal(name, fault);
+                    throw SafeText.parameterRefusal(name, fault);
                 }));
             });
             formFields(request.getServerRequestContext() instanceof ResteasyReactiveRequestContext context
@@ -86,19 +86,13 @@ public class Admission {
     }
 
     /** The refusal of a parameter ({@code field} and {@code parameter} both name it) holding a character SafeText refuses. */
-    public static LedgerException parameterRefusal(String name, String fault) {
-        LedgerException e = SafeText.refusal(name, fault);
-        return new LedgerException(e.kind(), e.code(), e.title(), e.detail(),
-                Map.of("field", name, "parameter", name), null);
-    }
-
     static boolean isApi(String path) {
         return path != null && (path.equals("/api") || path.startsWith("/api/"));
     }
 
     private static void singleLine(String name, String value) {
         SafeText.singleLineFault(value).ifPresent(fault -> {
-            throw parameterRefusal(name, fault);
+            throw SafeText.parameterRefusal(name, fault);
         });
     }
 

@@ -46,7 +46,7 @@ final class Paging {
             throw invalidUnitCursor();
         }
         SafeText.singleLineFault(s).ifPresent(fault -> {
-            throw Admission.parameterRefusal("after", fault);
+            throw SafeText.parameterRefusal("after", fault);
         });
         int slash = s.indexOf('/');
         if (slash < 0 || !EnvelopeParser.SLUG.matcher(s.substring(0, slash)).matches()
