@@ -19,6 +19,15 @@ public final class Rules {
     private Rules() {
     }
 
+    /**
+     * Whether the batch replays entries already in the log (a rebuild) rather than admitting new ones. A rule whose
+     * outcome depends on a setting (the operator may change it) judges new entries by the setting and, on a replay,
+     * accepts what any setting accepted: the log must replay whatever the settings are now (docs/adr/0015).
+     */
+    public static boolean replaying(BatchContext ctx) {
+        return CustodyPolicy.replaying(ctx);
+    }
+
     /** The organisation, which must be registered; else {@code unknown-org}. */
     public static Registry.OrgRow requireOrg(BatchContext ctx, String org) throws SQLException {
         return Registry.of(ctx).org(org).orElseThrow(() -> LedgerException.rule("unknown-org", "Unknown organisation",
