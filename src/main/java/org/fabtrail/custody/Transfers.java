@@ -18,6 +18,11 @@ import java.util.UUID;
  * (units it does not list stay in transit on the dispatch). {@code transfer.reject} (receiver) and
  * {@code transfer.cancel} (sender) end a dispatch; the units still in transit stay with the sender.
  * A dispatch is identified by its entry's {@code payload.id}.
+ *
+ * <p>What is assembled in a listed unit travels with it, and every rule for a listed unit holds for it too, at any
+ * depth: a destroyed or decommissioned GPU inside a server refuses the server's dispatch and receipt
+ * ({@code unit-retired}, naming the GPU), and the dispatch and receipt are custody activity on every unit that moves
+ * (a lost or stolen GPU inside raises {@code activity-after-loss} naming the GPU).
  */
 final class Transfers {
 
@@ -128,7 +133,15 @@ final class Transfers {
             }
             List<CustodyState.Unit> moving = new ArrayList<>();
             for (CustodyState.Unit u : listed) {
-                moving.addAll(s.withComponents(u));
+                for (CustodyState.Unit inside : s.withComponents(u)) {
+                    if (inside != u) {
+                        // every rule for a listed unit holds for what travels inside it, at any depth
+                        Rules.custodian(inside, e.actor());
+                        Rules.notRetired(inside);
+                        Rules.notInTransit(inside);
+                    }
+                    moving.add(inside);
+                }
             }
             Facts facts = Facts.of(ctx);
             Screening screening = CustodyPolicy.screening(ctx);
@@ -139,7 +152,7 @@ final class Transfers {
                         moving.stream().map(Facts::snapshot).toList());
                 screening.screen(fact, ctx); // may refuse: nothing is written yet
                 facts.add(fact);
-                Facts.activity(ctx, index, at, DISPATCH, e.actor(), listed);
+                Facts.activity(ctx, index, at, DISPATCH, e.actor(), moving); // components too: a lost GPU in a server
             }
             CustodyState.Transfer t = new CustodyState.Transfer();
             t.id = e.id();
@@ -206,16 +219,20 @@ final class Transfers {
             String site = f.site();
             Rules.ownSite(s, e.actor(), site, "site");
             List<CustodyState.Unit> arrived = new ArrayList<>();
+            List<CustodyState.Unit> moving = new ArrayList<>();
             for (UnitKey k : f.units()) {
                 if (!IN_TRANSIT.equals(t.units.get(k))) {
                     throw Rules.refuse(LedgerException.Kind.RULE, "unit-not-on-transfer", "Not on this dispatch",
                             k + " is not in transit on dispatch " + t.id, k);
                 }
                 CustodyState.Unit u = Rules.existing(s, k);
-                Rules.notRetired(u);
+                for (CustodyState.Unit inside : s.withComponents(u)) {
+                    Rules.notRetired(inside); // the listed unit and everything inside it
+                    moving.add(inside);
+                }
                 arrived.add(u);
             }
-            Facts.activity(ctx, index, at, RECEIVE, e.actor(), arrived);
+            Facts.activity(ctx, index, at, RECEIVE, e.actor(), moving);
             for (CustodyState.Unit u : arrived) {
                 t.units.put(u.key, RECEIVED);
                 t.receivedIdx.put(u.key, index);
