@@ -49,10 +49,17 @@ final class Transfers {
                 + "of a transfer.dispatch entry");
     }
 
-    static CustodyState.Transfer open(CustodyState s, UUID id) throws SQLException {
-        CustodyState.Transfer t = s.transfer(id).orElseThrow(() -> new LedgerException(LedgerException.Kind.RULE,
-                "unknown-transfer", "Unknown transfer", "No transfer.dispatch with id " + id, Map.of("field",
-                "payload.transfer"), null));
+    /**
+     * The open transfer. One the actor may not see (only its sender, its receiver, inspectors, regulators and the
+     * operator see a transfer) is refused exactly as one that does not exist ({@code unknown-transfer}): a write
+     * must not tell a stranger that a transfer exists, whom it goes to or what state it is in.
+     */
+    static CustodyState.Transfer open(BatchContext ctx, CustodyState s, UUID id, String actor) throws SQLException {
+        CustodyState.Transfer t = s.transfer(id).orElse(null);
+        if (t == null || !(t.sender.equals(actor) || t.receiver.equals(actor) || Rules.seesAll(ctx, actor))) {
+            throw new LedgerException(LedgerException.Kind.RULE, "unknown-transfer", "Unknown transfer",
+                    "No transfer.dispatch with id " + id, Map.of("field", "payload.transfer"), null);
+        }
         if (!PENDING.equals(t.state) && !PARTIAL.equals(t.state)) {
             throw LedgerException.conflict("transfer-closed", "Transfer closed", "Dispatch " + id + " is already "
                     + t.state + "; nothing on it is in transit");
@@ -118,7 +125,7 @@ final class Transfers {
             String fromSite = null;
             for (UnitKey k : f.units()) {
                 CustodyState.Unit u = Rules.existing(s, k);
-                Rules.custodian(u, e.actor());
+                Rules.custodian(ctx, s, u, e.actor());
                 Rules.notRetired(u);
                 Rules.notInTransit(u);
                 Rules.notAssembled(u);
@@ -136,7 +143,7 @@ final class Transfers {
                 for (CustodyState.Unit inside : s.withComponents(u)) {
                     if (inside != u) {
                         // every rule for a listed unit holds for what travels inside it, at any depth
-                        Rules.custodian(inside, e.actor());
+                        Rules.custodian(ctx, s, inside, e.actor());
                         Rules.notRetired(inside);
                         Rules.notInTransit(inside);
                     }
@@ -211,7 +218,7 @@ final class Transfers {
         @Override
         public void apply(Envelope e, Fields f, long index, Instant at, BatchContext ctx) throws SQLException {
             CustodyState s = CustodyState.of(ctx);
-            CustodyState.Transfer t = open(s, f.transfer());
+            CustodyState.Transfer t = open(ctx, s, f.transfer(), e.actor());
             if (!t.receiver.equals(e.actor())) {
                 throw LedgerException.conflict("not-receiver", "Not the receiver", "Dispatch " + t.id + " goes to \""
                         + t.receiver + "\"; only it can receive the units");
@@ -294,7 +301,7 @@ final class Transfers {
         @Override
         public void apply(Envelope e, Fields f, long index, Instant at, BatchContext ctx) throws SQLException {
             CustodyState s = CustodyState.of(ctx);
-            CustodyState.Transfer t = open(s, f.transfer());
+            CustodyState.Transfer t = open(ctx, s, f.transfer(), e.actor());
             String allowed = reject ? t.receiver : t.sender;
             if (!allowed.equals(e.actor())) {
                 throw LedgerException.conflict(reject ? "not-receiver" : "not-sender",
