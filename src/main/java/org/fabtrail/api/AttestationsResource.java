@@ -18,6 +18,7 @@ import org.fabtrail.api.auth.Caller;
 import org.fabtrail.attestation.Attestations;
 import org.fabtrail.attestation.Challenges;
 import org.fabtrail.attestation.DeviceIdentity;
+import org.fabtrail.attestation.StaleCrlPolicy;
 import org.fabtrail.crypto.JsonFormatException;
 import org.fabtrail.crypto.StrictJson;
 import org.fabtrail.custody.CustodyQueries;
@@ -54,6 +55,8 @@ public class AttestationsResource {
     @Inject
     DeviceIdentity devices;
     @Inject
+    StaleCrlPolicy staleCrls;
+    @Inject
     Clock clock;
 
     private final CustodyQueries queries = new CustodyQueries();
@@ -84,13 +87,17 @@ public class AttestationsResource {
         }
     }
 
-    /** What the ledger finds: {@code result} and {@code reasons} are the verdict an inspection must carry. */
+    /**
+     * What the ledger finds: {@code result} and {@code reasons} are the verdict an inspection must carry; {@code flags}
+     * (only when there are any) what the checks report without failing ({@code crl-stale} under the flag policy).
+     */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    @JsonPropertyOrder({"result", "reasons", "checks", "challengedAt", "certificate"})
-    public record VerdictView(String result, List<String> reasons, List<CheckView> checks, Instant challengedAt,
-                              CertificateView certificate) {
+    @JsonPropertyOrder({"result", "reasons", "flags", "checks", "challengedAt", "certificate"})
+    public record VerdictView(String result, List<String> reasons,
+                              @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> flags, List<CheckView> checks,
+                              Instant challengedAt, CertificateView certificate) {
         static VerdictView from(Attestations.Outcome o) {
-            return new VerdictView(o.verdict().result(), o.verdict().reasons(), o.checks().stream()
+            return new VerdictView(o.verdict().result(), o.verdict().reasons(), o.flags(), o.checks().stream()
                     .map(c -> new CheckView(c.name(), c.status(), c.reasons())).toList(), o.challengedAt(),
                     CertificateView.from(o.presented()));
         }
@@ -144,7 +151,7 @@ public class AttestationsResource {
                 throw UnitsResource.notFound(unit.manufacturer(), unit.serial());
             }
             return VerdictView.from(Attestations.verify(c, devices, unit, requester, req.get("attestation"),
-                    clock.instant()));
+                    clock.instant(), staleCrls));
         });
     }
 

@@ -33,6 +33,7 @@ public final class AttestationReasons {
     // revocation
     public static final String CA_REVOKED = "ca-revoked";
     public static final String REVOKED = "revoked";
+    public static final String CRL_STALE = "crl-stale";
     // the device's signature over the challenge
     public static final String UNSUPPORTED_DEVICE_KEY = "unsupported-device-key";
     public static final String DEVICE_ALGORITHM_MISMATCH = "device-algorithm-mismatch";
@@ -48,7 +49,7 @@ public final class AttestationReasons {
         m.put("certificate", List.of(UNIT_HAS_NO_CERTIFICATE, CERTIFICATE_NOT_REGISTERED, SERIAL_MISMATCH));
         m.put("chain", List.of(UNKNOWN_ISSUER, BAD_CERTIFICATE_SIGNATURE, CERTIFICATE_EXPIRED,
                 CERTIFICATE_NOT_YET_VALID, NOT_A_CA, PATH_TOO_LONG, KEY_USAGE, CHAIN_INVALID));
-        m.put("revocation", List.of(CA_REVOKED, REVOKED));
+        m.put("revocation", List.of(CA_REVOKED, REVOKED, CRL_STALE));
         m.put("signature", List.of(UNSUPPORTED_DEVICE_KEY, DEVICE_ALGORITHM_MISMATCH, DEVICE_SIGNATURE_INVALID));
         CHECKS = java.util.Collections.unmodifiableMap(m);
     }
@@ -75,8 +76,11 @@ public final class AttestationReasons {
             Map.entry(KEY_USAGE, "a certificate's key usage does not allow its role (certificate signing, or "
                     + "digital signature for the device)"),
             Map.entry(CHAIN_INVALID, "PKIX path validation failed for another reason"),
-            Map.entry(CA_REVOKED, "the chain ends in a device CA the manufacturer revoked (ca.revoke)"),
-            Map.entry(REVOKED, "a certificate of the chain is on its CA's registered CRL"),
+            Map.entry(CA_REVOKED, "a device CA on the chain, or above it, was withdrawn by its manufacturer "
+                    + "(ca.revoke), or carries the key of one that was"),
+            Map.entry(REVOKED, "a certificate of the chain, or a CA above it, is on its issuer's registered CRL"),
+            Map.entry(CRL_STALE, "the registered CRL of a CA on the chain was past its nextUpdate and no newer one is "
+                    + "registered: revocations since are unknown"),
             Map.entry(UNSUPPORTED_DEVICE_KEY, "the device key is neither Ed25519 nor ECDSA P-256"),
             Map.entry(DEVICE_ALGORITHM_MISMATCH, "alg does not match the device key's algorithm"),
             Map.entry(DEVICE_SIGNATURE_INVALID, "the signature over the challenge does not verify with the device key"));

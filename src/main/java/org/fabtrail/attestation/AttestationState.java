@@ -162,6 +162,31 @@ final class AttestationState implements BatchState {
         return cas.get(org);
     }
 
+    /**
+     * The certificates of every device CA that was revoked, of any manufacturer, as of now in the batch. For the rare
+     * {@code ca.add}: one query, not cached.
+     */
+    List<byte[]> revokedCaCertificates() throws SQLException {
+        List<byte[]> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT der FROM device_cas WHERE revoked_idx IS NOT NULL "
+                + "AND NOT (org_id = ANY (?))")) {
+            ps.setArray(1, c.createArrayOf("text", cas.keySet().toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getBytes(1));
+                }
+            }
+        }
+        for (Map<String, Ca> org : cas.values()) { // the batch's own view of the organisations it has read
+            for (Ca ca : org.values()) {
+                if (ca.revoked()) {
+                    out.add(ca.der);
+                }
+            }
+        }
+        return out;
+    }
+
     /** The unit a device key is bound to. */
     Optional<UnitKey> deviceKey(String keyId) throws SQLException {
         if (!deviceKeys.containsKey(keyId)) {
@@ -175,6 +200,23 @@ final class AttestationState implements BatchState {
             loadChallenges(List.of(id));
         }
         return challenges.get(id);
+    }
+
+    /**
+     * The facts for the discrepancy detectors about stale CRLs that a check of {@code unit} at {@code index} let
+     * through (each CRL looked up among the manufacturer's CAs).
+     */
+    List<StaleCrlFact> staleCrlFacts(List<DeviceIdentity.StaleCrl> stale, long index, Instant at, String type,
+                                     String actor, UnitKey unit) throws SQLException {
+        List<StaleCrlFact> out = new ArrayList<>();
+        for (DeviceIdentity.StaleCrl crl : stale) {
+            Ca ca = cas(unit.manufacturer()).get(crl.caId());
+            if (ca != null && ca.crlIdx != null) {
+                out.add(new StaleCrlFact(index, at, type, actor, unit, unit.manufacturer(), ca.caId, ca.subject,
+                        crl.nextUpdate(), ca.crlIdx));
+            }
+        }
+        return out;
     }
 
     /** What a chain of the organisation's devices may end in, as of now in the batch. */

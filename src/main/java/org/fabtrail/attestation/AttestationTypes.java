@@ -11,16 +11,23 @@ public final class AttestationTypes {
     private AttestationTypes() {
     }
 
-    /** {@code unit.inspect}, {@code unit.certify}, {@code ca.add}, {@code ca.revoke} and {@code ca.crl}. */
-    public static List<EntryType<?>> all(DeviceIdentity devices, PlatformCertificates platforms) {
-        List<EntryType<?>> all = new ArrayList<>(List.of(new UnitInspect(devices, platforms),
-                new UnitCertify(devices, platforms)));
+    /**
+     * {@code unit.inspect}, {@code unit.certify}, {@code ca.add}, {@code ca.revoke} and {@code ca.crl}, a stale CRL
+     * judged by {@code staleCrls}.
+     */
+    public static List<EntryType<?>> all(DeviceIdentity devices, PlatformCertificates platforms,
+                                         StaleCrlPolicy staleCrls) {
+        List<EntryType<?>> all = new ArrayList<>(List.of(new UnitInspect(devices, platforms, staleCrls),
+                new UnitCertify(devices, platforms, staleCrls)));
         all.addAll(DeviceCas.types(devices));
         return List.copyOf(all);
     }
 
-    /** The device identity part of {@code unit.register}: a device certificate checked against the device CAs. */
-    public static DeviceEnrolment enrolment(DeviceIdentity devices) {
-        return new DeviceCertification(devices);
+    /**
+     * The device identity part of {@code unit.register}: a device certificate checked against the device CAs, a stale
+     * CRL judged by {@code staleCrls}.
+     */
+    public static DeviceEnrolment enrolment(DeviceIdentity devices, StaleCrlPolicy staleCrls) {
+        return new DeviceCertification(devices, staleCrls);
     }
 }

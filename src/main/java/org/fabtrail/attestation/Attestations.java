@@ -164,21 +164,54 @@ public final class Attestations {
     /**
      * One check of an attestation, as pages list them.
      *
-     * @param name   challenge, certificate, chain, revocation or signature ({@link AttestationReasons#CHECKS})
-     * @param status pass, fail, or skipped (what it needs was missing: a known challenge, a chain that reaches a
-     *               registered CA, a usable device key)
+     * @param name    challenge, certificate, chain, revocation or signature ({@link AttestationReasons#CHECKS})
+     * @param status  pass, fail, flagged (it passes, but reports what its reasons say: a stale CRL under the
+     *                {@link StaleCrlPolicy#FLAG} policy), or skipped (what it needs was missing: a known challenge, a
+     *                chain that reaches a registered CA, a usable device key)
+     * @param reasons why it failed, or what it flags
      */
     public record Check(String name, String status, List<String> reasons) {
     }
+
+    /** A check's status: it passes but reports something (a stale CRL under the flag policy). */
+    public static final String FLAGGED = "flagged";
 
     /**
      * The verdict and how it came about.
      *
      * @param challengedAt when the challenge was issued (the time the chain was checked at), null for an unknown one
      * @param presented    the device's certificate as presented
+     * @param flags        what the checks report without failing ({@code crl-stale} under the flag policy)
+     * @param staleCrls    the stale CRLs behind {@code crl-stale}, whatever the policy made of them
      */
     public record Outcome(Verdict verdict, List<Check> checks, Instant challengedAt,
-                          DeviceIdentity.Description presented) {
+                          DeviceIdentity.Description presented, List<String> flags,
+                          List<DeviceIdentity.StaleCrl> staleCrls) {
+    }
+
+    /**
+     * What the checks found before any policy: every reason ({@code crl-stale} included), the checks that could not
+     * run, and the stale CRLs.
+     */
+    record Findings(Set<String> reasons, Set<String> skipped, Instant challengedAt,
+                    DeviceIdentity.Description presented, List<DeviceIdentity.StaleCrl> staleCrls) {
+
+        /** The verdict and checks under {@code policy}. */
+        Outcome outcome(StaleCrlPolicy policy) {
+            Set<String> failing = new LinkedHashSet<>(reasons);
+            List<String> flags = policy == StaleCrlPolicy.FLAG && failing.remove(AttestationReasons.CRL_STALE)
+                    ? List.of(AttestationReasons.CRL_STALE) : List.of();
+            Verdict verdict = Verdict.of(failing);
+            List<Check> checks = new ArrayList<>();
+            for (Map.Entry<String, List<String>> c : AttestationReasons.CHECKS.entrySet()) {
+                List<String> mine = verdict.reasons().stream().filter(c.getValue()::contains).toList();
+                List<String> flagged = flags.stream().filter(c.getValue()::contains).toList();
+                String status = !mine.isEmpty() ? FAIL : !flagged.isEmpty() ? FLAGGED
+                        : skipped.contains(c.getKey()) ? "skipped" : PASS;
+                checks.add(new Check(c.getKey(), status, mine.isEmpty() ? flagged : mine));
+            }
+            return new Outcome(verdict, List.copyOf(checks), challengedAt, presented, flags, staleCrls);
+        }
     }
 
     /**
@@ -188,8 +221,8 @@ public final class Attestations {
      * its serial; the chain is valid at the time the challenge was issued and not revoked; the signature over
      * {@link #message} verifies with the device key.
      */
-    static Outcome verify(AttestationState state, DeviceIdentity identity, CustodyState.Unit unit, String actor,
-                          Evidence ev, Instant at, long index) throws SQLException {
+    static Findings examine(AttestationState state, DeviceIdentity identity, CustodyState.Unit unit, String actor,
+                            Evidence ev, Instant at, long index) throws SQLException {
         Set<String> reasons = new LinkedHashSet<>();
         AttestationState.Challenge ch = state.challenge(ev.challengeId()).orElse(null);
         if (ch == null) {
@@ -224,11 +257,14 @@ public final class Attestations {
             reasons.add(AttestationReasons.SERIAL_MISMATCH);
         }
         Set<String> skipped = new LinkedHashSet<>();
+        List<DeviceIdentity.StaleCrl> stale = List.of();
         if (ch == null) {
             skipped.addAll(List.of("chain", "revocation", "signature"));
         } else {
-            List<String> chain = identity.checkChain(leaf, ev.chain().subList(1, ev.chain().size()), ch.createdAt,
-                    state.trust(unit.key().manufacturer()));
+            DeviceIdentity.ChainCheck checked = identity.chain(leaf, ev.chain().subList(1, ev.chain().size()),
+                    ch.createdAt, state.trust(unit.key().manufacturer()));
+            List<String> chain = checked.reasons();
+            stale = checked.staleCrls();
             reasons.addAll(chain);
             if (chain.contains(AttestationReasons.UNKNOWN_ISSUER)
                     || chain.contains(AttestationReasons.BAD_CERTIFICATE_SIGNATURE)) {
@@ -243,15 +279,8 @@ public final class Attestations {
                 reasons.add(AttestationReasons.DEVICE_SIGNATURE_INVALID);
             }
         }
-        Verdict verdict = Verdict.of(reasons);
-        List<Check> checks = new ArrayList<>();
-        for (Map.Entry<String, List<String>> c : AttestationReasons.CHECKS.entrySet()) {
-            List<String> mine = verdict.reasons().stream().filter(c.getValue()::contains).toList();
-            String status = !mine.isEmpty() ? FAIL : skipped.contains(c.getKey()) ? "skipped" : PASS;
-            checks.add(new Check(c.getKey(), status, mine));
-        }
-        return new Outcome(verdict, List.copyOf(checks), ch == null ? null : ch.createdAt,
-                identity.describe(leaf).orElse(null));
+        return new Findings(reasons, skipped, ch == null ? null : ch.createdAt, identity.describe(leaf).orElse(null),
+                stale);
     }
 
     private static boolean signatureVerifies(DeviceIdentity.DeviceCertificate device, byte[] message, byte[] signature) {
@@ -271,10 +300,16 @@ public final class Attestations {
      */
     public static Outcome verify(Connection c, DeviceIdentity identity, UnitKey unit, String requester,
                                  Object attestation, Instant now) throws SQLException {
+        return verify(c, identity, unit, requester, attestation, now, StaleCrlPolicy.FLAG);
+    }
+
+    /** As above, with a stale CRL judged by {@code policy} (the {@code unit.inspect} rule judges it the same way). */
+    public static Outcome verify(Connection c, DeviceIdentity identity, UnitKey unit, String requester,
+                                 Object attestation, Instant now, StaleCrlPolicy policy) throws SQLException {
         Evidence ev = evidence(attestation, "attestation", identity);
         BatchContext ctx = BatchContext.on(c); // read only: nothing is flushed
         CustodyState.Unit u = Rules.existing(CustodyState.of(ctx), unit);
-        return verify(AttestationState.of(ctx), identity, u, requester, ev, now, Long.MAX_VALUE);
+        return examine(AttestationState.of(ctx), identity, u, requester, ev, now, Long.MAX_VALUE).outcome(policy);
     }
 
     // ------------------------------------------------------------------------------------------------ parsing

@@ -12,6 +12,8 @@ import org.fabtrail.ledger.LedgerException;
 
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -21,6 +23,11 @@ import java.util.regex.Pattern;
  * A manufacturer's device CAs: {@code ca.add} registers a CA certificate (root or intermediate) that its device
  * certificates chain to, {@code ca.revoke} withdraws one, {@code ca.crl} registers a CA's certificate revocation list
  * (a newer one replaces the older). Only organisations with the role manufacturer, each for its own CAs.
+ *
+ * <p>A withdrawal binds the CA's key: a CA certificate of a withdrawn key (of any manufacturer) is never registered
+ * again ({@code ca-key-withdrawn}), a registered one of that key counts as withdrawn too, and its CRLs are no longer
+ * accepted. An expired CA is refused ({@code ca-expired}), and so is a CRL already past its {@code nextUpdate}
+ * ({@code crl-stale}).
  */
 final class DeviceCas {
 
@@ -93,6 +100,20 @@ final class DeviceCas {
                 throw new LedgerException(LedgerException.Kind.CONFLICT, "ca-exists", "Device CA exists",
                         "\"" + e.actor() + "\" already registered the device CA " + ca.caId() + " (" + ca.subject() + ")",
                         Map.of("field", "payload.certificate"), null);
+            }
+            if (ca.notAfter().isBefore(at)) {
+                throw new LedgerException(LedgerException.Kind.RULE, "ca-expired", "Device CA expired",
+                        "The device CA " + ca.caId() + " (" + ca.subject() + ") expired at " + ca.notAfter()
+                                + "; an expired CA is no trust anchor", Map.of("field", "payload.certificate"), null);
+            }
+            for (byte[] withdrawn : s.revokedCaCertificates()) {
+                if (identity.parseCa(withdrawn).keyId().equals(ca.keyId())) {
+                    throw new LedgerException(LedgerException.Kind.CONFLICT, "ca-key-withdrawn", "CA key withdrawn",
+                            "The key " + ca.keyId() + " of this CA certificate (" + ca.subject() + ") is the key of a "
+                                    + "device CA that was withdrawn (ca.revoke); a withdrawal binds the key, so no "
+                                    + "certificate of it is registered again", Map.of("field", "payload.certificate"),
+                            null);
+                }
             }
             AttestationState.Ca row = new AttestationState.Ca(e.actor(), ca.caId(), ca.der(), ca.subject());
             row.addedIdx = index;
@@ -207,13 +228,28 @@ final class DeviceCas {
             byte[] der = f.der();
             Rules.requireRole(ctx, e.actor(), Roles.MANUFACTURER);
             AttestationState s = AttestationState.of(ctx);
-            List<DeviceIdentity.CaCertificate> active = s.cas(e.actor()).values().stream().filter(c -> !c.revoked())
-                    .map(c -> new DeviceIdentity.CaCertificate(c.caId, c.subject, c.der)).toList();
+            // the actor's CAs that are not withdrawn: not revoked, and not of a revoked CA's key
+            List<DeviceIdentity.CaCertificate> registered = new ArrayList<>();
+            Set<String> withdrawnKeys = new HashSet<>();
+            for (AttestationState.Ca c : s.cas(e.actor()).values()) {
+                DeviceIdentity.CaCertificate parsed = identity.parseCa(c.der);
+                registered.add(parsed);
+                if (c.revoked()) {
+                    withdrawnKeys.add(parsed.keyId());
+                }
+            }
+            List<DeviceIdentity.CaCertificate> active = registered.stream()
+                    .filter(c -> !withdrawnKeys.contains(c.keyId())).toList();
             DeviceIdentity.Crl crl;
             try {
                 crl = identity.parseCrl(der, active);
             } catch (DeviceIdentity.Refused r) {
                 throw Payload.invalid(r.code(), "crl", "payload.crl: " + r.getMessage());
+            }
+            if (crl.nextUpdate() != null && crl.nextUpdate().isBefore(at)) {
+                throw new LedgerException(LedgerException.Kind.RULE, AttestationReasons.CRL_STALE, "Stale CRL",
+                        "The CRL's nextUpdate " + crl.nextUpdate() + " has passed: its issuer has published (or owes) a "
+                                + "newer one; register that", Map.of("field", "payload.crl"), null);
             }
             AttestationState.Ca ca = s.cas(e.actor()).get(crl.caId());
             if (ca.crl != null) {

@@ -3,6 +3,7 @@ package org.fabtrail.attestation;
 import org.fabtrail.crypto.Pem;
 import org.fabtrail.custody.DeviceEnrolment;
 import org.fabtrail.custody.Payload;
+import org.fabtrail.custody.Rules;
 import org.fabtrail.custody.UnitKey;
 import org.fabtrail.custody.Wants;
 import org.fabtrail.ledger.BatchContext;
@@ -21,7 +22,9 @@ import java.util.Set;
  * ({@code deviceCertificate}, optional {@code deviceCertificateChain}) and the rules. The certificate must chain to a
  * device CA its manufacturer registered, valid at the entry's integrated time (so a submitter cannot backdate it),
  * name the unit's serial as its subject serialNumber, and hold a key no other unit has. As a {@link DeviceEnrolment}
- * it is the device identity part of {@code unit.register}.
+ * it is the device identity part of {@code unit.register}. A stale CRL on the chain ({@code crl-stale}) refuses it
+ * under {@link StaleCrlPolicy#FAIL}; under {@link StaleCrlPolicy#FLAG} it is accepted and flagged
+ * ({@link StaleCrlFact}).
  */
 final class DeviceCertification implements DeviceEnrolment {
 
@@ -41,9 +44,11 @@ final class DeviceCertification implements DeviceEnrolment {
     }
 
     private final DeviceIdentity identity;
+    private final StaleCrlPolicy staleCrls;
 
-    DeviceCertification(DeviceIdentity identity) {
+    DeviceCertification(DeviceIdentity identity, StaleCrlPolicy staleCrls) {
         this.identity = identity;
+        this.staleCrls = staleCrls;
     }
 
     @Override
@@ -68,8 +73,25 @@ final class DeviceCertification implements DeviceEnrolment {
     @Override
     public void enrol(BatchContext ctx, UnitKey unit, DeviceEnrolment.Certificate certificate, long index,
                       Instant at) throws SQLException {
-        DeviceIdentity.DeviceCertificate device = check(ctx, identity, unit, (Certificate) certificate, at);
-        bind(ctx, device, unit, index);
+        Checked checked = check(ctx, identity, staleCrls, unit, (Certificate) certificate, at);
+        bind(ctx, checked.device(), unit, index);
+        flagStaleCrls(ctx, checked, index, at, "unit.register", unit.manufacturer(), unit);
+    }
+
+    /** A certificate that passed its checks, and the stale CRLs the policy let through (flagged, not refused). */
+    record Checked(DeviceIdentity.DeviceCertificate device, List<DeviceIdentity.StaleCrl> staleCrls) {
+    }
+
+    /** Tells the discrepancy detectors about the stale CRLs a check let through (once the entry is accepted). */
+    static void flagStaleCrls(BatchContext ctx, Checked checked, long index, Instant at, String type, String actor,
+                              UnitKey unit) throws SQLException {
+        org.fabtrail.custody.Facts facts = org.fabtrail.custody.Facts.of(ctx);
+        if (facts.on() && !checked.staleCrls().isEmpty()) {
+            for (StaleCrlFact f : AttestationState.of(ctx).staleCrlFacts(checked.staleCrls(), index, at, type, actor,
+                    unit)) {
+                facts.add(f);
+            }
+        }
     }
 
     /** The certificate fields of the payload, or null when it has none. */
@@ -122,8 +144,8 @@ final class DeviceCertification implements DeviceEnrolment {
      * Checks the certificate for {@code unit} at {@code at}: its key, its serial, its chain to a registered CA of the
      * manufacturer, and that its key is bound to no other unit.
      */
-    static DeviceIdentity.DeviceCertificate check(BatchContext ctx, DeviceIdentity identity, UnitKey unit,
-                                                  Certificate c, Instant at) throws SQLException {
+    static Checked check(BatchContext ctx, DeviceIdentity identity, StaleCrlPolicy staleCrls, UnitKey unit,
+                         Certificate c, Instant at) throws SQLException {
         if (c.unreadable() instanceof DeviceIdentity.Refused r) {
             throw refuse(LedgerException.Kind.RULE, r.code(), "Unsupported device certificate", r.getMessage(), unit,
                     List.of());
@@ -138,7 +160,14 @@ final class DeviceCertification implements DeviceEnrolment {
                     unit, List.of());
         }
         AttestationState state = AttestationState.of(ctx);
-        List<String> reasons = identity.checkChain(c.der(), c.intermediates(), at, state.trust(unit.manufacturer()));
+        DeviceIdentity.ChainCheck chain = identity.chain(c.der(), c.intermediates(), at,
+                state.trust(unit.manufacturer()));
+        List<String> reasons = new ArrayList<>(chain.reasons());
+        // a stale CRL fails the check under the fail policy; under flag (and always on a replay) it passes, flagged
+        boolean flagOnly = staleCrls == StaleCrlPolicy.FLAG || Rules.replaying(ctx);
+        if (flagOnly) {
+            reasons.remove(AttestationReasons.CRL_STALE);
+        }
         if (!reasons.isEmpty()) {
             throw refuse(LedgerException.Kind.RULE, reasons.get(0), "Device certificate refused",
                     "The device certificate does not chain to a device CA of \"" + unit.manufacturer() + "\" valid now: "
@@ -150,7 +179,7 @@ final class DeviceCertification implements DeviceEnrolment {
                     "The certificate's key " + device.keyId() + " is already the device key of another unit: one "
                             + "device identity cannot belong to two units (a cloned identity)", unit, List.of());
         }
-        return device;
+        return new Checked(device, flagOnly ? chain.staleCrls() : List.of());
     }
 
     /** Binds the device key to the unit from {@code index} on. */

@@ -38,14 +38,18 @@ public interface DeviceIdentity {
     /**
      * A device CA certificate (root or intermediate) as registered with {@code ca.add}.
      *
-     * @param caId    lowercase hex SHA-256 of the DER
-     * @param subject the subject name in RFC 4514 form
+     * @param caId      lowercase hex SHA-256 of the DER
+     * @param subject   the subject name in RFC 4514 form
+     * @param keyId     lowercase hex SHA-256 of the certificate's DER SubjectPublicKeyInfo: the CA's key, which a
+     *                  withdrawal ({@code ca.revoke}) binds
+     * @param notBefore the start of its validity
+     * @param notAfter  the end of its validity
      */
-    record CaCertificate(String caId, String subject, byte[] der) {
+    record CaCertificate(String caId, String subject, byte[] der, String keyId, Instant notBefore, Instant notAfter) {
     }
 
     /**
-     * Parses a device CA certificate: X.509, basicConstraints cA=true, keyUsage with keyCertSign.
+     * Parses a device CA certificate: X.509, basicConstraints cA=true, keyUsage (when present) with keyCertSign.
      *
      * @throws Refused {@code invalid-certificate}, {@code not-a-ca-certificate}
      */
@@ -88,21 +92,52 @@ public interface DeviceIdentity {
 
     /**
      * What a chain may end in: a manufacturer's CAs by id (active and revoked) and the current CRL of each CA that
-     * has one.
+     * has one. A CA that is not revoked itself but holds the key of a revoked one counts as revoked: a withdrawal
+     * binds the key.
      */
     record Trust(Map<String, byte[]> cas, Set<String> revokedCas, Map<String, byte[]> crls) {
         public static final Trust NONE = new Trust(Map.of(), Set.of(), Map.of());
     }
 
     /**
+     * A registered CRL that was due for renewal: its {@code nextUpdate} had passed at the time of a check, and no newer
+     * CRL of its CA is registered.
+     *
+     * @param caId       the registered CA whose CRL it is
+     * @param nextUpdate when its issuer promised the next one
+     */
+    record StaleCrl(String caId, Instant nextUpdate) {
+    }
+
+    /**
+     * What a chain check found.
+     *
+     * @param reasons   the chain's failures as reason codes in {@link AttestationReasons#ORDER}, each at most once;
+     *                  {@code crl-stale} among them when a CRL on the path was stale (whether that fails the check is
+     *                  the caller's policy); empty when the chain is valid
+     * @param staleCrls the stale CRLs behind {@code crl-stale}, in path order
+     */
+    record ChainCheck(List<String> reasons, List<StaleCrl> staleCrls) {
+    }
+
+    /**
      * Checks that {@code leaf}, through {@code intermediates} (in any order; unused ones are ignored), chains to a
      * CA of {@code trust} and is valid at {@code at}: PKIX path validation (signatures, validity, basic constraints,
-     * path length, key usage) and revocation by the registered CRLs.
+     * path length, key usage) and revocation.
      *
-     * @return the chain's failures as reason codes in {@link AttestationReasons#ORDER}, each at most once; empty
-     *         when the chain is valid
+     * <p>The path is built up to the first registered CA and then continued above it, through the registered CAs
+     * (and presented certificates) that issued it, up to the topmost one it reaches: that one is the trust anchor,
+     * and every certificate on the way is checked. A CA withdrawn anywhere on the path ({@code ca.revoke}, or a
+     * certificate of a withdrawn CA's key) gives {@code ca-revoked}; a certificate listed on the registered CRL of
+     * its issuer, anywhere on the path, gives {@code revoked}; a registered CRL of an issuer on the path whose
+     * {@code nextUpdate} had passed at {@code at} gives {@code crl-stale}.
      */
-    List<String> checkChain(byte[] leaf, List<byte[]> intermediates, Instant at, Trust trust);
+    ChainCheck chain(byte[] leaf, List<byte[]> intermediates, Instant at, Trust trust);
+
+    /** The reasons of {@link #chain}. */
+    default List<String> checkChain(byte[] leaf, List<byte[]> intermediates, Instant at, Trust trust) {
+        return chain(leaf, intermediates, at, trust).reasons();
+    }
 
     /** What a page shows of a certificate. */
     record Description(String subject, String issuer, String serialNumber, Instant notBefore, Instant notAfter,

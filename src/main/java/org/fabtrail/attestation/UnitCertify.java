@@ -36,10 +36,12 @@ final class UnitCertify implements EntryType<UnitCertify.Fields> {
 
     private final DeviceIdentity identity;
     private final PlatformCertificates platforms;
+    private final StaleCrlPolicy staleCrls;
 
-    UnitCertify(DeviceIdentity identity, PlatformCertificates platforms) {
+    UnitCertify(DeviceIdentity identity, PlatformCertificates platforms, StaleCrlPolicy staleCrls) {
         this.identity = identity;
         this.platforms = platforms;
+        this.staleCrls = staleCrls;
     }
 
     /** The payload record: at least one of {@code certificate} and {@code platform} is not null. */
@@ -91,13 +93,13 @@ final class UnitCertify implements EntryType<UnitCertify.Fields> {
         CustodyState s = CustodyState.of(ctx);
         CustodyState.Unit u = Rules.existing(s, f.unit());
         Rules.notRetired(u);
-        DeviceIdentity.DeviceCertificate device = null;
+        DeviceCertification.Checked device = null;
         if (f.certificate() != null) {
             if (u.deviceCertificate() != null) {
                 throw Rules.refuse(LedgerException.Kind.CONFLICT, "unit-certified", "Unit already certified",
                         u.key() + " already has a device certificate; it is never replaced", u.key());
             }
-            device = DeviceCertification.check(ctx, identity, u.key(), f.certificate(), at);
+            device = DeviceCertification.check(ctx, identity, staleCrls, u.key(), f.certificate(), at);
         }
         PlatformComparison platform = null;
         if (f.platform() != null) {
@@ -116,7 +118,8 @@ final class UnitCertify implements EntryType<UnitCertify.Fields> {
         Facts.activity(ctx, index, at, TYPE, e.actor(), java.util.List.of(u));
         if (device != null) {
             s.deviceCertificate(u, f.certificate().der());
-            DeviceCertification.bind(ctx, device, u.key(), index);
+            DeviceCertification.bind(ctx, device.device(), u.key(), index);
+            DeviceCertification.flagStaleCrls(ctx, device, index, at, TYPE, e.actor(), u.key());
         }
         if (platform != null) {
             Facts.of(ctx).add(new PlatformFact(index, at, TYPE, e.actor(), u.key(), "pass", platform));

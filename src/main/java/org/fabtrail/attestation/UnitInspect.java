@@ -63,10 +63,12 @@ final class UnitInspect implements EntryType<UnitInspect.Fields> {
 
     private final DeviceIdentity identity;
     private final PlatformCertificates platforms;
+    private final StaleCrlPolicy staleCrls;
 
-    UnitInspect(DeviceIdentity identity, PlatformCertificates platforms) {
+    UnitInspect(DeviceIdentity identity, PlatformCertificates platforms, StaleCrlPolicy staleCrls) {
         this.identity = identity;
         this.platforms = platforms;
+        this.staleCrls = staleCrls;
     }
 
     /** The payload record; the optional fields may be null. */
@@ -163,17 +165,23 @@ final class UnitInspect implements EntryType<UnitInspect.Fields> {
         }
         AttestationState a = AttestationState.of(ctx);
         Attestations.Verdict verdict = null;
+        Attestations.Findings examined = null;
         if (f.attestation() != null) {
-            verdict = Attestations.verify(a, identity, u, e.actor(), f.attestation(), at, index).verdict();
-            if (!verdict.equals(f.verdict())) {
+            examined = Attestations.examine(a, identity, u, e.actor(), f.attestation(), at, index);
+            // a new entry is judged by the stale-CRL policy; a replay accepts what either policy gave
+            boolean replay = Rules.replaying(ctx);
+            Attestations.Verdict expected = examined.outcome(replay ? StaleCrlPolicy.FLAG : staleCrls).verdict();
+            if (!expected.equals(f.verdict())
+                    && !(replay && examined.outcome(StaleCrlPolicy.FAIL).verdict().equals(f.verdict()))) {
                 Map<String, Object> details = new LinkedHashMap<>();
                 details.put("field", "payload.verdict");
-                details.put("verdict", verdict.toJson());
+                details.put("verdict", expected.toJson());
                 throw new LedgerException(LedgerException.Kind.RULE, "attestation-verdict-mismatch",
                         "Verdict mismatch", "payload.verdict says " + describe(f.verdict()) + " but the ledger finds "
-                        + describe(verdict) + "; submit the verdict POST /api/v1/attestations/verify gives",
+                        + describe(expected) + "; submit the verdict POST /api/v1/attestations/verify gives",
                         details, null);
             }
+            verdict = f.verdict();
             AttestationState.Challenge ch = a.challenge(f.attestation().challengeId()).orElse(null);
             if (ch != null && ch.unit.equals(u.key()) && ch.requester.equals(e.actor()) && !ch.usedBefore(index)) {
                 a.use(ch, index);
@@ -182,6 +190,9 @@ final class UnitInspect implements EntryType<UnitInspect.Fields> {
         List<String> findings = new ArrayList<>();
         if (verdict != null && !verdict.passed()) {
             findings.add("attestation-failed");
+        }
+        if (examined != null && examined.reasons().contains(AttestationReasons.CRL_STALE)) {
+            findings.add(AttestationReasons.CRL_STALE);
         }
         if (f.site() != null && !(f.site().org().equals(u.custodian()) && f.site().id().equals(u.site()))) {
             findings.add("site-differs");
@@ -228,6 +239,12 @@ final class UnitInspect implements EntryType<UnitInspect.Fields> {
                     found(s, f.components())));
             if (platform != null) {
                 facts.add(new PlatformFact(index, at, TYPE, e.actor(), u.key(), platform.check(), compared));
+            }
+            if (examined != null && !verdict.reasons().contains(AttestationReasons.CRL_STALE)) {
+                // a stale CRL the verdict did not fail on (the flag policy): flagged
+                for (StaleCrlFact stale : a.staleCrlFacts(examined.staleCrls(), index, at, TYPE, e.actor(), u.key())) {
+                    facts.add(stale);
+                }
             }
         }
         s.touched(u.key(), index);

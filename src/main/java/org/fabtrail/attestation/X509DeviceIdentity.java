@@ -72,7 +72,8 @@ public final class X509DeviceIdentity implements DeviceIdentity {
         if (ku != null && (ku.length < 6 || !ku[5])) {
             throw new Refused("not-a-ca-certificate", "the certificate's key usage does not include keyCertSign");
         }
-        return new CaCertificate(sha256Hex(der), name(c.getSubjectX500Principal()), der.clone());
+        return new CaCertificate(sha256Hex(der), name(c.getSubjectX500Principal()), der.clone(), keyId(c),
+                c.getNotBefore().toInstant(), c.getNotAfter().toInstant());
     }
 
     @Override
@@ -158,22 +159,15 @@ public final class X509DeviceIdentity implements DeviceIdentity {
     }
 
     @Override
-    public List<String> checkChain(byte[] leafDer, List<byte[]> intermediates, Instant at, Trust trust) {
+    public ChainCheck chain(byte[] leafDer, List<byte[]> intermediates, Instant at, Trust trust) {
         Set<String> reasons = new LinkedHashSet<>();
         X509Certificate leaf;
         try {
             leaf = certificate(leafDer);
         } catch (Refused r) {
-            return List.of(AttestationReasons.CHAIN_INVALID);
+            return new ChainCheck(List.of(AttestationReasons.CHAIN_INVALID), List.of());
         }
-        List<X509Certificate> active = new ArrayList<>();
-        List<X509Certificate> revoked = new ArrayList<>();
-        trust.cas().forEach((id, der) -> {
-            X509Certificate c = tryCertificate(der);
-            if (c != null) {
-                (trust.revokedCas().contains(id) ? revoked : active).add(c);
-            }
-        });
+        Registered registered = Registered.of(trust);
         List<X509Certificate> pool = new ArrayList<>();
         for (byte[] der : intermediates) {
             X509Certificate c = tryCertificate(der);
@@ -182,26 +176,23 @@ public final class X509DeviceIdentity implements DeviceIdentity {
             }
         }
 
-        // Build the path from the device certificate up to an anchor.
+        // Build the path from the device certificate up to the first registered CA.
         List<X509Certificate> path = new ArrayList<>(List.of(leaf));
         X509Certificate anchor = null;
         X509Certificate cur = leaf;
         for (int depth = 0; depth < MAX_DEPTH; depth++) {
-            X509Certificate a = issuerAmong(active, cur);
+            X509Certificate a = issuerAmong(registered.active, cur);
+            if (a == null) {
+                a = issuerAmong(registered.withdrawn, cur);
+            }
             if (a != null) {
                 anchor = a;
-                break;
-            }
-            X509Certificate r = issuerAmong(revoked, cur);
-            if (r != null) {
-                anchor = r;
-                reasons.add(AttestationReasons.CA_REVOKED);
                 break;
             }
             X509Certificate next = issuerAmong(pool, cur);
             if (next == null) {
                 // a certificate of the issuer's name whose key does not verify is a forgery or a broken chain
-                reasons.add(named(active, cur) || named(revoked, cur) || named(pool, cur)
+                reasons.add(named(registered.all, cur) || named(pool, cur)
                         ? AttestationReasons.BAD_CERTIFICATE_SIGNATURE : AttestationReasons.UNKNOWN_ISSUER);
                 break;
             }
@@ -212,9 +203,68 @@ public final class X509DeviceIdentity implements DeviceIdentity {
         if (anchor == null && reasons.isEmpty()) {
             reasons.add(AttestationReasons.PATH_TOO_LONG); // more than MAX_DEPTH certificates without an anchor
         }
+        if (anchor == null) {
+            certificates(path, Date.from(at), registered, reasons);
+            return new ChainCheck(AttestationReasons.sorted(reasons), List.of());
+        }
 
-        // What is wrong with each certificate on it, anchor or not.
+        // Continue above the first registered CA, through the registered CAs (and presented certificates) that
+        // issued it, to the topmost one: a withdrawal or a CRL anywhere above must reach the device too.
+        path.add(anchor);
+        List<X509Certificate> above = new ArrayList<>(registered.all);
+        above.addAll(pool);
+        for (int depth = 0; depth < MAX_DEPTH && !selfIssued(cur = path.get(path.size() - 1)); depth++) {
+            above.removeAll(path);
+            X509Certificate up = issuerAmong(above, cur);
+            if (up == null) {
+                break;
+            }
+            path.add(up);
+        }
+        X509Certificate top = path.get(path.size() - 1);
+        List<StaleCrl> stale = new ArrayList<>();
+        check(path, at, registered, reasons, stale);
+        if (!pkixValid(path.subList(0, path.size() - 1), top, Date.from(at))
+                && reasons.stream().noneMatch(AttestationReasons.CHECKS.get("chain")::contains)) {
+            reasons.add(AttestationReasons.CHAIN_INVALID);
+        }
+        return new ChainCheck(AttestationReasons.sorted(reasons), List.copyOf(stale));
+    }
+
+    /**
+     * What is wrong with each certificate of a path that ends in a registered CA (device certificate first, the
+     * anchor last): validity, the issuers' basic constraints and key usage, the device's key usage, path length from
+     * the anchor's constraint, withdrawal and revocation.
+     */
+    private static void check(List<X509Certificate> path, Instant at, Registered registered, Set<String> reasons,
+                              List<StaleCrl> stale) {
         Date when = Date.from(at);
+        certificates(path, when, registered, reasons);
+        // path length (RFC 5280 6.1.4 (l), (m)), starting from the anchor's own constraint
+        X509Certificate anchor = path.get(path.size() - 1);
+        int max = anchor.getBasicConstraints() < 0 ? Integer.MAX_VALUE : anchor.getBasicConstraints();
+        for (int i = path.size() - 2; i >= 1; i--) {
+            X509Certificate c = path.get(i);
+            if (!selfIssued(c)) {
+                if (max <= 0) {
+                    reasons.add(AttestationReasons.PATH_TOO_LONG);
+                }
+                max--;
+            }
+            int constraint = c.getBasicConstraints();
+            if (constraint >= 0 && constraint < max) {
+                max = constraint;
+            }
+        }
+        revocation(path, when, registered, reasons, stale);
+    }
+
+    /**
+     * Each certificate on its own, whether or not the path reaches a registered CA: validity, the device's key usage,
+     * each issuer's basic constraints and key usage, and whether an issuer's key was withdrawn.
+     */
+    private static void certificates(List<X509Certificate> path, Date when, Registered registered,
+                                     Set<String> reasons) {
         for (int i = 0; i < path.size(); i++) {
             X509Certificate c = path.get(i);
             validity(c, when, reasons);
@@ -230,39 +280,168 @@ public final class X509DeviceIdentity implements DeviceIdentity {
                 if (ku != null && (ku.length < 6 || !ku[5])) {
                     reasons.add(AttestationReasons.KEY_USAGE);
                 }
+                if (registered.withdrawn(c)) {
+                    reasons.add(AttestationReasons.CA_REVOKED);
+                }
             }
         }
-        if (anchor != null) {
-            validity(anchor, when, reasons);
-            // path length (RFC 5280 6.1.4 (l), (m)), starting from the anchor's own constraint
-            int max = anchor.getBasicConstraints() < 0 ? Integer.MAX_VALUE : anchor.getBasicConstraints();
-            for (int i = path.size() - 1; i >= 1; i--) {
-                X509Certificate c = path.get(i);
-                if (!c.getSubjectX500Principal().equals(c.getIssuerX500Principal())) {
-                    if (max <= 0) {
-                        reasons.add(AttestationReasons.PATH_TOO_LONG);
-                    }
-                    max--;
-                }
-                int constraint = c.getBasicConstraints();
-                if (constraint >= 0 && constraint < max) {
-                    max = constraint;
-                }
-            }
-            // revocation by the CRL registered for each issuer
-            for (int i = 0; i < path.size(); i++) {
-                X509Certificate issuer = i + 1 < path.size() ? path.get(i + 1) : anchor;
-                byte[] crlDer = trust.crls().get(sha256Hex(encoded(issuer)));
-                if (crlDer != null && revokedBy(crlDer, path.get(i))) {
+    }
+
+    /**
+     * Revocation by the CRLs registered for each issuer on the path (a certificate listed: {@code revoked}); the
+     * newest CRL of each issuer must not be past its {@code nextUpdate} ({@code crl-stale}, collected in
+     * {@code stale} when it is not null).
+     */
+    private static void revocation(List<X509Certificate> path, Date when, Registered registered, Set<String> reasons,
+                                   List<StaleCrl> stale) {
+        for (int i = 0; i + 1 < path.size(); i++) {
+            X509Certificate issuer = path.get(i + 1);
+            RegisteredCrl newest = null;
+            for (RegisteredCrl crl : registered.crlsOf(issuer)) {
+                if (listed(crl.crl, path.get(i))) {
                     reasons.add(AttestationReasons.REVOKED);
                 }
+                if (newest == null || crl.crl.getThisUpdate().after(newest.crl.getThisUpdate())) {
+                    newest = crl;
+                }
             }
-            if (!pkixValid(path, anchor, when) && reasons.stream().noneMatch(
-                    AttestationReasons.CHECKS.get("chain")::contains)) {
-                reasons.add(AttestationReasons.CHAIN_INVALID);
+            if (stale != null && newest != null && newest.crl.getNextUpdate() != null
+                    && newest.crl.getNextUpdate().before(when)) {
+                reasons.add(AttestationReasons.CRL_STALE);
+                StaleCrl s = new StaleCrl(newest.caId, newest.crl.getNextUpdate().toInstant());
+                if (!stale.contains(s)) {
+                    stale.add(s);
+                }
             }
         }
+    }
+
+    private static boolean listed(X509CRL crl, X509Certificate c) {
+        try {
+            return crl.getRevokedCertificate(c.getSerialNumber()) != null;
+        } catch (RuntimeException e) {
+            return false; // registered CRLs were parsed and verified when registered
+        }
+    }
+
+    /** A registered CRL and the registered CA it belongs to. */
+    private record RegisteredCrl(String caId, X509Certificate ca, X509CRL crl) {
+    }
+
+    /**
+     * The registered CAs of a {@link Trust}, parsed: which are withdrawn (revoked, or of a revoked CA's key), the
+     * keys withdrawn, and the CRLs.
+     */
+    private static final class Registered {
+        final List<X509Certificate> all = new ArrayList<>();
+        final List<X509Certificate> active = new ArrayList<>();
+        final List<X509Certificate> withdrawn = new ArrayList<>();
+        final Set<String> withdrawnKeys = new LinkedHashSet<>();
+        final Set<String> withdrawnIds = new LinkedHashSet<>();
+        final List<RegisteredCrl> crls = new ArrayList<>();
+
+        static Registered of(Trust trust) {
+            Registered r = new Registered();
+            Map<String, X509Certificate> byId = new java.util.LinkedHashMap<>();
+            trust.cas().forEach((id, der) -> {
+                X509Certificate c = tryCertificate(der);
+                if (c != null) {
+                    byId.put(id, c);
+                    if (trust.revokedCas().contains(id)) {
+                        r.withdrawnKeys.add(keyId(c));
+                    }
+                }
+            });
+            byId.forEach((id, c) -> {
+                r.all.add(c);
+                boolean withdrawn = r.withdrawnKeys.contains(keyId(c));
+                (withdrawn ? r.withdrawn : r.active).add(c);
+                if (withdrawn) {
+                    r.withdrawnIds.add(id);
+                }
+                byte[] crlDer = trust.crls().get(id);
+                X509CRL crl = crlDer == null ? null : tryCrl(crlDer);
+                if (crl != null) {
+                    r.crls.add(new RegisteredCrl(id, c, crl));
+                }
+            });
+            return r;
+        }
+
+        /** Withdrawn: the key of a revoked registered CA (whatever certificate carries it). */
+        boolean withdrawn(X509Certificate c) {
+            return withdrawnKeys.contains(keyId(c));
+        }
+
+        /** The registered CRLs that speak for {@code issuer}: those of registered CAs of its name and key. */
+        List<RegisteredCrl> crlsOf(X509Certificate issuer) {
+            List<RegisteredCrl> out = new ArrayList<>();
+            for (RegisteredCrl crl : crls) {
+                if (crl.ca.getSubjectX500Principal().equals(issuer.getSubjectX500Principal())
+                        && crl.ca.getPublicKey().equals(issuer.getPublicKey())) {
+                    out.add(crl);
+                }
+            }
+            return out;
+        }
+    }
+
+    /**
+     * Whether a registered CA has been withdrawn or revoked from above: the CA itself, or any registered CA above it
+     * (the registered CAs that issued it, up to the topmost), withdrawn ({@code ca-revoked}), or a certificate of
+     * that path listed on the registered CRL of its issuer ({@code revoked}). For checks that end in a registered CA
+     * without a device chain (platform certificates).
+     */
+    static List<String> revocationAbove(byte[] caDer, Instant at, Trust trust) {
+        X509Certificate ca = tryCertificate(caDer);
+        if (ca == null) {
+            return List.of();
+        }
+        Registered registered = Registered.of(trust);
+        List<X509Certificate> path = new ArrayList<>(List.of(ca));
+        List<X509Certificate> above = new ArrayList<>(registered.all);
+        X509Certificate cur;
+        for (int depth = 0; depth < MAX_DEPTH && !selfIssued(cur = path.get(path.size() - 1)); depth++) {
+            above.removeAll(path);
+            X509Certificate up = issuerAmong(above, cur);
+            if (up == null) {
+                break;
+            }
+            path.add(up);
+        }
+        Set<String> reasons = new LinkedHashSet<>();
+        if (path.stream().anyMatch(registered::withdrawn)) {
+            reasons.add(AttestationReasons.CA_REVOKED);
+        }
+        revocation(path, Date.from(at), registered, reasons, null);
         return AttestationReasons.sorted(reasons);
+    }
+
+    /** The ids of the registered CAs that are withdrawn: revoked, or of a revoked CA's key. */
+    static Set<String> withdrawnCas(Trust trust) {
+        return Registered.of(trust).withdrawnIds;
+    }
+
+    private static boolean selfIssued(X509Certificate c) {
+        return c.getSubjectX500Principal().equals(c.getIssuerX500Principal());
+    }
+
+    /** Lowercase hex SHA-256 of the certificate's DER SubjectPublicKeyInfo, as it is in the certificate. */
+    static String keyId(X509Certificate c) {
+        try {
+            return sha256Hex(org.bouncycastle.asn1.x509.Certificate.getInstance(c.getEncoded())
+                    .getSubjectPublicKeyInfo().getEncoded(ASN1Encoding.DER));
+        } catch (GeneralSecurityException | IOException | RuntimeException e) {
+            return sha256Hex(c.getPublicKey().getEncoded());
+        }
+    }
+
+    private static X509CRL tryCrl(byte[] der) {
+        try {
+            return (X509CRL) factory().generateCRL(new ByteArrayInputStream(der));
+        } catch (GeneralSecurityException | RuntimeException e) {
+            return null; // registered CRLs were parsed and verified when registered
+        }
     }
 
     private static void validity(X509Certificate c, Date when, Set<String> reasons) {
@@ -295,15 +474,6 @@ public final class X509DeviceIdentity implements DeviceIdentity {
             return true;
         } catch (GeneralSecurityException | RuntimeException e) {
             return false;
-        }
-    }
-
-    private static boolean revokedBy(byte[] crlDer, X509Certificate c) {
-        try {
-            X509CRL crl = (X509CRL) factory().generateCRL(new ByteArrayInputStream(crlDer));
-            return crl.getRevokedCertificate(c.getSerialNumber()) != null;
-        } catch (GeneralSecurityException | RuntimeException e) {
-            return false; // registered CRLs were parsed and verified when registered
         }
     }
 
@@ -379,14 +549,6 @@ public final class X509DeviceIdentity implements DeviceIdentity {
             return certificate(der);
         } catch (Refused r) {
             return null;
-        }
-    }
-
-    private static byte[] encoded(X509Certificate c) {
-        try {
-            return c.getEncoded();
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
         }
     }
 

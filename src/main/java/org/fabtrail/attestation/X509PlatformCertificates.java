@@ -52,8 +52,9 @@ public final class X509PlatformCertificates implements PlatformCertificates {
         List<String> activeIds = new ArrayList<>();
         List<byte[]> active = new ArrayList<>();
         List<byte[]> revoked = new ArrayList<>();
+        java.util.Set<String> withdrawn = X509DeviceIdentity.withdrawnCas(trust); // revoked, or a revoked CA's key
         for (Map.Entry<String, byte[]> ca : trust.cas().entrySet()) {
-            if (trust.revokedCas().contains(ca.getKey())) {
+            if (withdrawn.contains(ca.getKey())) {
                 revoked.add(ca.getValue());
             } else {
                 activeIds.add(ca.getKey());
@@ -78,7 +79,15 @@ public final class X509PlatformCertificates implements PlatformCertificates {
         if (code != null) {
             throw new Refused(code, v.reason());
         }
-        return activeIds.get(v.issuerIndex().getAsInt());
+        int issuer = v.issuerIndex().getAsInt();
+        // a withdrawal or a CRL above the signing CA reaches its platform certificates too
+        List<String> above = X509DeviceIdentity.revocationAbove(active.get(issuer), at, trust);
+        if (!above.isEmpty()) {
+            throw new Refused(PlatformReasons.CA_REVOKED, "the device CA that signed the platform certificate ("
+                    + pc.issuer() + ") is " + (above.contains(AttestationReasons.CA_REVOKED)
+                    ? "under a device CA the manufacturer withdrew" : "on the registered CRL of the CA that issued it"));
+        }
+        return activeIds.get(issuer);
     }
 
     @Override

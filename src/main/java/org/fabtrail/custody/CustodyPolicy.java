@@ -63,8 +63,8 @@ public final class CustodyPolicy implements EntryPolicy {
     }
 
     /** What a batch runs with, fixed when it starts (a BatchContext attribute). */
-    private record Settings(Screening screening, String operatorKeyId) {
-        static final Settings REPLAY = new Settings(Screening.NONE, null);
+    private record Settings(Screening screening, String operatorKeyId, boolean replay) {
+        static final Settings REPLAY = new Settings(Screening.NONE, null, true);
     }
 
     private static Settings settings(BatchContext ctx) {
@@ -74,6 +74,11 @@ public final class CustodyPolicy implements EntryPolicy {
     /** The screening this batch runs (none when replaying). */
     static Screening screening(BatchContext ctx) {
         return settings(ctx).screening();
+    }
+
+    /** Whether the batch replays entries already in the log (a rebuild): {@link Rules#replaying}. */
+    static boolean replaying(BatchContext ctx) {
+        return settings(ctx).replay();
     }
 
     /** The key that signs checkpoints while this batch runs (null when replaying). */
@@ -130,7 +135,7 @@ public final class CustodyPolicy implements EntryPolicy {
     @Override
     public void prepare(List<Envelope> batch, BatchContext ctx) throws SQLException {
         Facts.start(ctx, !observers.isEmpty());
-        Settings current = new Settings(screening, operatorKeyId);
+        Settings current = new Settings(screening, operatorKeyId, keys == null);
         ctx.attribute(Settings.class, () -> current);
         Wants wants = new Wants(ctx); // custody's states first: they are prefetched and flushed first
         for (Envelope e : batch) {

@@ -442,6 +442,27 @@ public final class CustodyState implements BatchState {
         parties.add(new Party(unit, org, index));
     }
 
+    /**
+     * Whether the organisation is a party of the unit (held it, holds it, was sent it), as of now in the batch. Reads
+     * the database when this batch has not made it one: for refusals only, which are rare.
+     */
+    boolean isParty(UnitKey unit, String org) throws SQLException {
+        for (Party p : parties) {
+            if (p.unit().equals(unit) && p.org().equals(org)) {
+                return true;
+            }
+        }
+        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM unit_parties WHERE manufacturer = ? "
+                + "AND serial = ? AND org_id = ?")) {
+            ps.setString(1, unit.manufacturer());
+            ps.setString(2, unit.serial());
+            ps.setString(3, org);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
     @Override
     public void flush() throws SQLException {
         flushSites();

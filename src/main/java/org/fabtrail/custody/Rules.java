@@ -4,6 +4,7 @@ import org.fabtrail.ledger.BatchContext;
 import org.fabtrail.ledger.LedgerException;
 
 import java.sql.SQLException;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -17,6 +18,15 @@ public final class Rules {
     public static final Set<String> RETIRED = Set.of("destroyed", "decommissioned");
 
     private Rules() {
+    }
+
+    /**
+     * Whether the batch replays entries already in the log (a rebuild) rather than admitting new ones. A rule whose
+     * outcome depends on a setting (the operator may change it) judges new entries by the setting and, on a replay,
+     * accepts what any setting accepted: the log must replay whatever the settings are now (docs/adr/0015).
+     */
+    public static boolean replaying(BatchContext ctx) {
+        return CustodyPolicy.replaying(ctx);
     }
 
     /** The organisation, which must be registered; else {@code unknown-org}. */
@@ -36,16 +46,51 @@ public final class Rules {
 
     /** The unit, which must be registered; else {@code unknown-unit}. */
     public static CustodyState.Unit existing(CustodyState s, UnitKey key) throws SQLException {
-        return s.unit(key).orElseThrow(() -> refuse(LedgerException.Kind.RULE, "unknown-unit", "Unknown unit",
-                "No unit " + key + " is registered", key));
+        return s.unit(key).orElseThrow(() -> unknownUnit(key));
     }
 
-    /** Else {@code not-custodian}. */
-    public static void custodian(CustodyState.Unit u, String actor) {
+    /** The refusal of a unit reference that names no unit the actor may know of. */
+    static LedgerException unknownUnit(UnitKey key) {
+        return refuse(LedgerException.Kind.RULE, "unknown-unit", "Unknown unit", "No unit " + key + " is registered",
+                key);
+    }
+
+    /**
+     * The actor must hold the unit; else {@code not-custodian}. A unit the actor may not see ({@link #maySee}) is
+     * refused exactly as one that does not exist ({@code unknown-unit}), so that a write cannot tell a stranger who
+     * holds a unit, or that it exists. Every rule after this one is the custodian's alone.
+     */
+    public static void custodian(BatchContext ctx, CustodyState s, CustodyState.Unit u, String actor)
+            throws SQLException {
         if (!u.custodian.equals(actor)) {
+            if (!maySee(ctx, s, u, actor)) {
+                throw unknownUnit(u.key);
+            }
             throw refuse(LedgerException.Kind.CONFLICT, "not-custodian", "Not the custodian",
                     u.key + " is held by \"" + u.custodian + "\", not by \"" + actor + "\"", u.key);
         }
+    }
+
+    /**
+     * Whether the actor may see the unit, as the API and the pages decide it: the operator, inspectors and regulators
+     * see every unit; an organisation the units it made, holds, held or was sent (docs/api.md, visibility).
+     */
+    public static boolean maySee(BatchContext ctx, CustodyState s, CustodyState.Unit u, String actor)
+            throws SQLException {
+        if (Operator.ID.equals(actor) || actor.equals(u.key.manufacturer()) || actor.equals(u.custodian)
+                || seesAll(ctx, actor)) {
+            return true;
+        }
+        return s.isParty(u.key, actor);
+    }
+
+    /** The operator, inspectors and regulators see every unit and transfer. */
+    public static boolean seesAll(BatchContext ctx, String actor) throws SQLException {
+        if (Operator.ID.equals(actor)) {
+            return true;
+        }
+        List<String> roles = Registry.of(ctx).org(actor).map(Registry.OrgRow::roles).orElse(List.of());
+        return roles.contains(Roles.INSPECTOR) || roles.contains(Roles.REGULATOR);
     }
 
     /** Else {@code unit-retired}. */

@@ -18,6 +18,11 @@ import java.util.UUID;
  * (units it does not list stay in transit on the dispatch). {@code transfer.reject} (receiver) and
  * {@code transfer.cancel} (sender) end a dispatch; the units still in transit stay with the sender.
  * A dispatch is identified by its entry's {@code payload.id}.
+ *
+ * <p>What is assembled in a listed unit travels with it, and every rule for a listed unit holds for it too, at any
+ * depth: a destroyed or decommissioned GPU inside a server refuses the server's dispatch and receipt
+ * ({@code unit-retired}, naming the GPU), and the dispatch and receipt are custody activity on every unit that moves
+ * (a lost or stolen GPU inside raises {@code activity-after-loss} naming the GPU).
  */
 final class Transfers {
 
@@ -44,10 +49,17 @@ final class Transfers {
                 + "of a transfer.dispatch entry");
     }
 
-    static CustodyState.Transfer open(CustodyState s, UUID id) throws SQLException {
-        CustodyState.Transfer t = s.transfer(id).orElseThrow(() -> new LedgerException(LedgerException.Kind.RULE,
-                "unknown-transfer", "Unknown transfer", "No transfer.dispatch with id " + id, Map.of("field",
-                "payload.transfer"), null));
+    /**
+     * The open transfer. One the actor may not see (only its sender, its receiver, inspectors, regulators and the
+     * operator see a transfer) is refused exactly as one that does not exist ({@code unknown-transfer}): a write
+     * must not tell a stranger that a transfer exists, whom it goes to or what state it is in.
+     */
+    static CustodyState.Transfer open(BatchContext ctx, CustodyState s, UUID id, String actor) throws SQLException {
+        CustodyState.Transfer t = s.transfer(id).orElse(null);
+        if (t == null || !(t.sender.equals(actor) || t.receiver.equals(actor) || Rules.seesAll(ctx, actor))) {
+            throw new LedgerException(LedgerException.Kind.RULE, "unknown-transfer", "Unknown transfer",
+                    "No transfer.dispatch with id " + id, Map.of("field", "payload.transfer"), null);
+        }
         if (!PENDING.equals(t.state) && !PARTIAL.equals(t.state)) {
             throw LedgerException.conflict("transfer-closed", "Transfer closed", "Dispatch " + id + " is already "
                     + t.state + "; nothing on it is in transit");
@@ -113,7 +125,7 @@ final class Transfers {
             String fromSite = null;
             for (UnitKey k : f.units()) {
                 CustodyState.Unit u = Rules.existing(s, k);
-                Rules.custodian(u, e.actor());
+                Rules.custodian(ctx, s, u, e.actor());
                 Rules.notRetired(u);
                 Rules.notInTransit(u);
                 Rules.notAssembled(u);
@@ -128,7 +140,15 @@ final class Transfers {
             }
             List<CustodyState.Unit> moving = new ArrayList<>();
             for (CustodyState.Unit u : listed) {
-                moving.addAll(s.withComponents(u));
+                for (CustodyState.Unit inside : s.withComponents(u)) {
+                    if (inside != u) {
+                        // every rule for a listed unit holds for what travels inside it, at any depth
+                        Rules.custodian(ctx, s, inside, e.actor());
+                        Rules.notRetired(inside);
+                        Rules.notInTransit(inside);
+                    }
+                    moving.add(inside);
+                }
             }
             Facts facts = Facts.of(ctx);
             Screening screening = CustodyPolicy.screening(ctx);
@@ -139,7 +159,7 @@ final class Transfers {
                         moving.stream().map(Facts::snapshot).toList());
                 screening.screen(fact, ctx); // may refuse: nothing is written yet
                 facts.add(fact);
-                Facts.activity(ctx, index, at, DISPATCH, e.actor(), listed);
+                Facts.activity(ctx, index, at, DISPATCH, e.actor(), moving); // components too: a lost GPU in a server
             }
             CustodyState.Transfer t = new CustodyState.Transfer();
             t.id = e.id();
@@ -198,7 +218,7 @@ final class Transfers {
         @Override
         public void apply(Envelope e, Fields f, long index, Instant at, BatchContext ctx) throws SQLException {
             CustodyState s = CustodyState.of(ctx);
-            CustodyState.Transfer t = open(s, f.transfer());
+            CustodyState.Transfer t = open(ctx, s, f.transfer(), e.actor());
             if (!t.receiver.equals(e.actor())) {
                 throw LedgerException.conflict("not-receiver", "Not the receiver", "Dispatch " + t.id + " goes to \""
                         + t.receiver + "\"; only it can receive the units");
@@ -206,16 +226,20 @@ final class Transfers {
             String site = f.site();
             Rules.ownSite(s, e.actor(), site, "site");
             List<CustodyState.Unit> arrived = new ArrayList<>();
+            List<CustodyState.Unit> moving = new ArrayList<>();
             for (UnitKey k : f.units()) {
                 if (!IN_TRANSIT.equals(t.units.get(k))) {
                     throw Rules.refuse(LedgerException.Kind.RULE, "unit-not-on-transfer", "Not on this dispatch",
                             k + " is not in transit on dispatch " + t.id, k);
                 }
                 CustodyState.Unit u = Rules.existing(s, k);
-                Rules.notRetired(u);
+                for (CustodyState.Unit inside : s.withComponents(u)) {
+                    Rules.notRetired(inside); // the listed unit and everything inside it
+                    moving.add(inside);
+                }
                 arrived.add(u);
             }
-            Facts.activity(ctx, index, at, RECEIVE, e.actor(), arrived);
+            Facts.activity(ctx, index, at, RECEIVE, e.actor(), moving);
             for (CustodyState.Unit u : arrived) {
                 t.units.put(u.key, RECEIVED);
                 t.receivedIdx.put(u.key, index);
@@ -277,7 +301,7 @@ final class Transfers {
         @Override
         public void apply(Envelope e, Fields f, long index, Instant at, BatchContext ctx) throws SQLException {
             CustodyState s = CustodyState.of(ctx);
-            CustodyState.Transfer t = open(s, f.transfer());
+            CustodyState.Transfer t = open(ctx, s, f.transfer(), e.actor());
             String allowed = reject ? t.receiver : t.sender;
             if (!allowed.equals(e.actor())) {
                 throw LedgerException.conflict(reject ? "not-receiver" : "not-sender",

@@ -64,13 +64,13 @@ final class UnitAssemble implements EntryType<UnitAssemble.Fields> {
         CustodyState s = CustodyState.of(ctx);
         CustodyState.Unit parent = Rules.existing(s, f.parent());
         List<UnitKey> keys = f.components();
-        Rules.custodian(parent, e.actor());
+        Rules.custodian(ctx, s, parent, e.actor());
         Rules.notRetired(parent);
         Rules.notInTransit(parent);
         List<CustodyState.Unit> components = new java.util.ArrayList<>();
         for (UnitKey k : keys) {
             CustodyState.Unit c = Rules.existing(s, k);
-            Rules.custodian(c, e.actor());
+            Rules.custodian(ctx, s, c, e.actor());
             if (assemble) {
                 Rules.notRetired(c); // a retired component may still be taken out of its parent
             }

@@ -50,7 +50,7 @@ final class UnitStatus implements EntryType<UnitStatus.Fields> {
         CustodyState s = CustodyState.of(ctx);
         CustodyState.Unit u = Rules.existing(s, f.unit());
         String status = f.status();
-        Rules.custodian(u, e.actor());
+        Rules.custodian(ctx, s, u, e.actor());
         Rules.notRetired(u);
         if ("recovered".equals(status)) {
             if (!Set.of("lost", "stolen").contains(u.status)) {

@@ -156,13 +156,31 @@ public final class Discrepancies {
     record Current(UUID id, String state, List<String> orgs) {
     }
 
+    /** The refusal of a discrepancy id that names no finding the actor may know of. */
+    static LedgerException unknown(UUID id) {
+        return new LedgerException(LedgerException.Kind.RULE, "unknown-discrepancy", "Unknown discrepancy",
+                "No discrepancy.open with id " + id, Map.of("field", "payload.discrepancy"), null);
+    }
+
+    /**
+     * The finding, which the actor must be able to see: the operator, inspectors and regulators see every finding, an
+     * organisation those that name it. One it may not see is refused exactly as one that does not exist
+     * ({@code unknown-discrepancy}): a write must not tell a stranger that a finding exists or what state it is in.
+     */
+    static Current visible(BatchContext ctx, UUID id, String actor) throws SQLException {
+        Current d = current(ctx.connection(), id);
+        if (!d.orgs().contains(actor) && !worksQueue(ctx, actor)) {
+            throw unknown(id);
+        }
+        return d;
+    }
+
     static Current current(Connection c, UUID id) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT state, orgs FROM discrepancies WHERE id = ?")) {
             ps.setObject(1, id);
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
-                    throw new LedgerException(LedgerException.Kind.RULE, "unknown-discrepancy", "Unknown discrepancy",
-                            "No discrepancy.open with id " + id, Map.of("field", "payload.discrepancy"), null);
+                    throw unknown(id);
                 }
                 return new Current(id, rs.getString(1), List.of((String[]) rs.getArray(2).getArray()));
             }
@@ -191,7 +209,9 @@ public final class Discrepancies {
     static void update(Connection c, UUID id, String state, String outcome, List<Long> moreEvidence, long index,
                        Instant at) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("UPDATE discrepancies SET state = ?, outcome = coalesce(?, outcome), "
-                + "evidence = (SELECT array_agg(DISTINCT x ORDER BY x) FROM unnest(evidence || ?::bigint[]) x), "
+                // coalesce: a finding opened without evidence, noted without any, keeps an empty array (not NULL)
+                + "evidence = coalesce((SELECT array_agg(DISTINCT x ORDER BY x) FROM unnest(evidence || ?::bigint[]) x), "
+                + "'{}'), "
                 + "updated_idx = ?, updated_at = ? WHERE id = ?")) {
             ps.setString(1, state);
             ps.setString(2, outcome);
@@ -370,13 +390,8 @@ public final class Discrepancies {
 
         @Override
         public void apply(Envelope e, Fields f, long index, Instant at, BatchContext ctx) throws SQLException {
-            Current d = current(ctx.connection(), f.discrepancy());
+            Current d = visible(ctx, f.discrepancy(), e.actor()); // an organisation it does not name: unknown
             boolean worker = worksQueue(ctx, e.actor());
-            if (!worker && !d.orgs().contains(e.actor())) {
-                throw new LedgerException(LedgerException.Kind.RULE, "not-involved", "Not involved",
-                        "\"" + e.actor() + "\" is not involved in discrepancy " + d.id() + "; only the organisations it "
-                                + "names, inspectors, regulators and the operator add notes", Map.of(), null);
-            }
             if ("resolved".equals(d.state())) {
                 throw LedgerException.conflict("discrepancy-resolved", "Discrepancy resolved",
                         "Discrepancy " + d.id() + " is resolved; a resolved finding is final");
@@ -428,7 +443,7 @@ public final class Discrepancies {
 
         @Override
         public void apply(Envelope e, Fields f, long index, Instant at, BatchContext ctx) throws SQLException {
-            Current d = current(ctx.connection(), f.discrepancy());
+            Current d = visible(ctx, f.discrepancy(), e.actor());
             if (!worksQueue(ctx, e.actor())) {
                 throw new LedgerException(LedgerException.Kind.RULE, "role-required", "Role required",
                         "Only the operator, inspectors and regulators resolve discrepancies", Map.of("role",

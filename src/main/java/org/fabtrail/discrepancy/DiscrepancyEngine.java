@@ -56,7 +56,7 @@ public final class DiscrepancyEngine implements CustodyObserver {
         this.settings = settings;
         this.detectors = List.of(new ShortReceipt(), new ReceiptElsewhere(), new InspectionElsewhere(),
                 new AttestationFailed(), new ImpossibleTravel(), new ActivityAfterLoss(), new ComponentMismatch(),
-                new PlatformMismatch(), new ScreeningDetector(list));
+                new PlatformMismatch(), new ScreeningDetector(list), new StaleCrl());
     }
 
     /** Where findings are published (set once the ledger exists: it needs this engine's policy first). */
@@ -69,7 +69,7 @@ public final class DiscrepancyEngine implements CustodyObserver {
     public static final List<String> RULES = List.of(OverdueTransfers.RULE, ShortReceipt.RULE, ReceiptElsewhere.RULE,
             InspectionElsewhere.SITE, InspectionElsewhere.CUSTODIAN, AttestationFailed.RULE, AttestationFailed.CLONED,
             ImpossibleTravel.RULE, ActivityAfterLoss.RULE, ComponentMismatch.ELSEWHERE, ComponentMismatch.MISSING,
-            PlatformMismatch.RULE, PlatformMismatch.FAILED,
+            PlatformMismatch.RULE, PlatformMismatch.FAILED, StaleCrl.RULE,
             RestrictedList.PARTY, RestrictedList.DESTINATION,
             RestrictedList.NO_LICENCE, "manual");
 

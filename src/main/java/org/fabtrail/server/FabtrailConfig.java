@@ -176,6 +176,13 @@ public interface FabtrailConfig {
         /** How long an attestation challenge stays valid after it is issued. */
         @WithDefault("PT10M")
         java.time.Duration challengeTtl();
+
+        /**
+         * What a stale CRL does to a device identity check: {@code flag} (pass, report and raise a crl-stale finding)
+         * or {@code fail} (refuse the registration, fail the attestation).
+         */
+        @WithDefault("flag")
+        String staleCrl();
     }
 
     interface Api {

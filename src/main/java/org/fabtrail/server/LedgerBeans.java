@@ -10,6 +10,7 @@ import org.fabtrail.attestation.Challenges;
 import org.fabtrail.attestation.DeviceIdentity;
 import org.fabtrail.attestation.PlatformCertificates;
 import org.fabtrail.attestation.PlatformComparisons;
+import org.fabtrail.attestation.StaleCrlPolicy;
 import org.fabtrail.attestation.X509DeviceIdentity;
 import org.fabtrail.attestation.X509PlatformCertificates;
 import org.fabtrail.crypto.SigningKey;
@@ -106,8 +107,14 @@ public class LedgerBeans {
 
     @Produces
     @Singleton
-    EntryTypes entryTypes(DeviceIdentity devices, PlatformCertificates platforms) {
-        return assemble(devices, platforms);
+    EntryTypes entryTypes(DeviceIdentity devices, PlatformCertificates platforms, StaleCrlPolicy staleCrls) {
+        return assemble(devices, platforms, staleCrls);
+    }
+
+    @Produces
+    @Singleton
+    StaleCrlPolicy staleCrlPolicy(FabtrailConfig config) {
+        return StaleCrlPolicy.parse(config.attestation().staleCrl(), "fabtrail.attestation.stale-crl");
     }
 
     /**
@@ -116,8 +123,14 @@ public class LedgerBeans {
      * CDI.
      */
     public static EntryTypes assemble(DeviceIdentity devices, PlatformCertificates platforms) {
-        List<EntryType<?>> all = new ArrayList<>(CustodyTypes.all(AttestationTypes.enrolment(devices)));
-        all.addAll(AttestationTypes.all(devices, platforms));
+        return assemble(devices, platforms, StaleCrlPolicy.FLAG);
+    }
+
+    /** As above, with a stale CRL judged by {@code staleCrls} (fabtrail.attestation.stale-crl). */
+    public static EntryTypes assemble(DeviceIdentity devices, PlatformCertificates platforms,
+                                      StaleCrlPolicy staleCrls) {
+        List<EntryType<?>> all = new ArrayList<>(CustodyTypes.all(AttestationTypes.enrolment(devices, staleCrls)));
+        all.addAll(AttestationTypes.all(devices, platforms, staleCrls));
         all.addAll(Discrepancies.all());
         return new EntryTypes(all);
     }

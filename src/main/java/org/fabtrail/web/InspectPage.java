@@ -102,6 +102,11 @@ public class InspectPage {
             return "skipped".equals(status);
         }
 
+        /** Passes, but reports something (a stale CRL under the flag policy). */
+        public boolean flagged() {
+            return Attestations.FLAGGED.equals(status);
+        }
+
         public String explained() {
             return String.join("; ", reasons.stream().map(r -> r + ": " + AttestationReasons.describe(r)).toList());
         }
@@ -129,6 +134,8 @@ public class InspectPage {
     UiSubmit submit;
     @Inject
     DeviceIdentity devices;
+    @Inject
+    org.fabtrail.attestation.StaleCrlPolicy staleCrls;
     @Inject
     Challenges challenges;
     @Inject
@@ -409,7 +416,7 @@ public class InspectPage {
         try {
             Map<String, Object> attestation = attestation(ch, text);
             outcome = pages.ledger.read(c -> Attestations.verify(c, devices, ch.unit(), requester(v), attestation,
-                    clock.instant()));
+                    clock.instant(), staleCrls));
             problem = null;
         } catch (LedgerException e) {
             problem = e.detail();

@@ -150,7 +150,9 @@ class WorkflowAndScreeningTest {
 
         // the organisations involved add notes; others may not
         x.append("dist", "discrepancy.note", Map.of("discrepancy", d, "note", "one crate still at the airport"));
-        assertEquals("not-involved", x.refused("dc", "discrepancy.note", Map.of("discrepancy", d, "note", "hi")).code());
+        // to an organisation the finding does not name, it is as if it did not exist
+        assertEquals("unknown-discrepancy", x.refused("dc", "discrepancy.note", Map.of("discrepancy", d,
+                "note", "hi")).code());
         assertEquals("role-required", x.refused("dist", "discrepancy.note", Map.of("discrepancy", d, "note", "done",
                 "state", "acknowledged")).code());
         assertEquals("role-required", x.refused("dist", "discrepancy.resolve", Map.of("discrepancy", d,

@@ -1,6 +1,7 @@
 package org.fabtrail.testing;
 
 import org.fabtrail.attestation.DeviceIdentity;
+import org.fabtrail.attestation.StaleCrlPolicy;
 import org.fabtrail.attestation.X509DeviceIdentity;
 import org.fabtrail.crypto.SignatureAlgorithm;
 import org.fabtrail.crypto.SigningKey;
@@ -46,16 +47,26 @@ public final class LedgerFixture implements AutoCloseable {
     public final org.fabtrail.attestation.PlatformCertificates platforms =
             new org.fabtrail.attestation.X509PlatformCertificates();
     /** Every entry type, assembled as the application does. */
-    public final EntryTypes types = LedgerBeans.assemble(devices, platforms);
+    public final EntryTypes types;
     public final CustodyPolicy policy;
     public final Sequencer sequencer;
     public final Ledger ledger;
 
     public LedgerFixture(String name) {
-        this(TestDatabase.create(name).migrated(), SigningKey.generate(SignatureAlgorithm.ED25519));
+        this(name, StaleCrlPolicy.FLAG);
+    }
+
+    /** A ledger whose attestation rules judge a stale CRL by {@code staleCrls}. */
+    public LedgerFixture(String name, StaleCrlPolicy staleCrls) {
+        this(TestDatabase.create(name).migrated(), SigningKey.generate(SignatureAlgorithm.ED25519), staleCrls);
     }
 
     public LedgerFixture(TestDatabase.Database database, SigningKey operatorKey) {
+        this(database, operatorKey, StaleCrlPolicy.FLAG);
+    }
+
+    private LedgerFixture(TestDatabase.Database database, SigningKey operatorKey, StaleCrlPolicy staleCrls) {
+        this.types = LedgerBeans.assemble(devices, platforms, staleCrls);
         this.database = database;
         this.dataSource = pooled(database);
         this.operatorKey = operatorKey;
