@@ -174,10 +174,10 @@ public final class WitnessServer implements AutoCloseable {
         }
     }
 
-    /** Stops accepting requests, lets running ones finish for up to a second, and stops the workers. */
+    /** Stops accepting requests and stops the workers (an answer is sent only after its checkpoint was saved, so nothing is lost). */
     @Override
     public void close() {
-        server.stop(1);
+        server.stop(0);
         pool.shutdownNow();
     }
 }

@@ -18,7 +18,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * The architecture table of the design: {@code crypto} imports only the JDK and Bouncy Castle's
- * provider jar, {@code ledger.checkpoint} only the JDK and {@code org.fabtrail.crypto}. Reads the
+ * provider jar, {@code ledger.checkpoint} only the JDK and {@code org.fabtrail.crypto}, {@code witness} only the
+ * JDK (its HTTP server included), {@code crypto}, {@code ledger.checkpoint} and {@code ledger.merkle}. Reads the
  * sources (Maven runs tests from the project directory).
  */
 class DependencyRulesTest {
@@ -30,6 +31,8 @@ class DependencyRulesTest {
     @CsvSource({
         "src/main/java/org/fabtrail/crypto,            java. javax.crypto. org.bouncycastle.",
         "src/main/java/org/fabtrail/ledger/checkpoint, java. org.fabtrail.crypto.",
+        // the witness and the monitor run without Quarkus or a database (docs/adr/0010)
+        "src/main/java/org/fabtrail/witness,           java. com.sun.net.httpserver. org.fabtrail.crypto. org.fabtrail.ledger.checkpoint. org.fabtrail.ledger.merkle.",
     })
     void packagesImportOnlyWhatTheArchitectureAllows(String dir, String allowedPrefixes) throws IOException {
         List<String> allowed = List.of(allowedPrefixes.split(" "));

@@ -61,7 +61,7 @@ public final class Cosignatures {
         for (int i = 0; i < 8; i++) {
             t = (t << 8) | (signature[i] & 0xff);
         }
-        return t; // negative exactly when the top bit is set, i.e. above 2^63 - 1
+        return t < 0 ? -1 : t; // negative exactly when the top bit is set, i.e. above 2^63 - 1
     }
 
     /**
