@@ -108,7 +108,35 @@ public record WitnessPolicy(List<NoteVerifier> witnesses, int required) {
         }
         Checkpoint checkpoint = Checkpoint.parse(verified.text(), expectedOrigin);
         Note note = Note.parse(signedNote);
-        Set<NoteVerifier> by = new LinkedHashSet<>(verified.verifiedBy());
+        return new Verdict(checkpoint, note, cosigners(note, new LinkedHashSet<>(verified.verifiedBy())), required);
+    }
+
+    /**
+     * The listed witnesses' valid cosignatures on a note, without checking the log's signature (for a caller that
+     * checks it otherwise).
+     *
+     * @throws NoteFormatException       if the note is malformed
+     * @throws NoteVerificationException if a listed witness's signature does not verify
+     */
+    public List<Cosignature> cosignatures(byte[] signedNote) {
+        Note note = Note.parse(signedNote);
+        byte[] text = note.text().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        Set<NoteVerifier> valid = new LinkedHashSet<>();
+        for (NoteSignature s : note.signatures()) {
+            for (NoteVerifier w : witnesses) {
+                if (s.name().equals(w.name()) && s.keyHash() == w.keyHash()) {
+                    if (!w.verify(text, s.signatureUnsafe())) {
+                        throw new NoteVerificationException("invalid cosignature for key " + w.name() + "+"
+                                + NoteText.hex8(w.keyHash()));
+                    }
+                    valid.add(w);
+                }
+            }
+        }
+        return cosigners(note, valid);
+    }
+
+    private List<Cosignature> cosigners(Note note, Set<NoteVerifier> by) {
         List<Cosignature> cosigned = new ArrayList<>();
         for (NoteVerifier w : witnesses) {
             if (!by.contains(w)) {
@@ -121,7 +149,7 @@ public record WitnessPolicy(List<NoteVerifier> witnesses, int required) {
                 }
             }
         }
-        return new Verdict(checkpoint, note, cosigned, required);
+        return cosigned;
     }
 
     /**
