@@ -211,7 +211,21 @@ public final class CosignatureCollector implements AutoCloseable {
 
     private void pollDatabase() {
         try (Connection c = dataSource.getConnection()) {
+            long head = ledgerStore.head(c).size();
             ledgerStore.latestCheckpoint(c).ifPresent(cp -> offer(cp.treeSize(), cp.note()));
+            List<Witness> ahead = new ArrayList<>();
+            synchronized (lock) {
+                for (Witness w : witnesses) {
+                    if (w.known > head) {
+                        ahead.add(w);
+                    }
+                }
+            }
+            for (Witness w : ahead) {
+                // The database went backwards under this instance: a witness holds more of this log than it has.
+                conflict(w, "holds a checkpoint of tree size " + w.known + " of this log, but the database's log "
+                        + "has tree size " + head + ": the database was rolled back");
+            }
         } catch (SQLException e) {
             LOG.debugf("Witness rounds: the newest checkpoint could not be read (%s)", e.getMessage());
         }
@@ -280,7 +294,7 @@ public final class CosignatureCollector implements AutoCloseable {
         try (Connection c = dataSource.getConnection()) {
             long head = ledgerStore.head(c).size();
             if (witnessSize > head) {
-                conflict(w, "it holds a checkpoint of tree size " + witnessSize + " of this log, but the database's "
+                conflict(w, "holds a checkpoint of tree size " + witnessSize + " of this log, but the database's "
                         + "log has tree size " + head + ": the database was rolled back, or another log signs with "
                         + "this log's key");
             }

@@ -89,7 +89,7 @@ public class LedgerStartup {
      * it (a rollback, or another history signed with this log's key), naming the witness and both sizes. A witness
      * that cannot be reached is logged and skipped: one witness down must not keep the log from starting.
      */
-    void requireWitnessesAgree() throws SQLException, InterruptedException {
+    public void requireWitnessesAgree() throws SQLException, InterruptedException {
         if (!witnesses.witnessed() || !config.witnessing().startupCheck()) {
             return;
         }

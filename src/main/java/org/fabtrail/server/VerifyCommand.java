@@ -141,8 +141,8 @@ public final class VerifyCommand {
      *                  trusted checkpoint (or the log's newest) must carry the required number; which witnesses
      *                  cosigned is printed
      */
-    static int verify(String url, String user, String password, Optional<NoteVerifier> trusted,
-                      Optional<String> checkpoint, WitnessPolicy witnesses, PrintStream out) throws Exception {
+    public static int verify(String url, String user, String password, Optional<NoteVerifier> trusted,
+                             Optional<String> checkpoint, WitnessPolicy witnesses, PrintStream out) throws Exception {
         try (Connection c = OfflineDatabase.connect(url, user, password)) {
             c.setReadOnly(true);
             c.setAutoCommit(false);
