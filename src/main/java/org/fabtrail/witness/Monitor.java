@@ -199,7 +199,7 @@ public final class Monitor {
             at = tree.size();
         }
         if (!Arrays.equals(tree.root(), cp.rootHash())) {
-            throw new Inconsistency("the hash tiles of tiles level 0 (" + TilePaths.path(0, size / TILE, 0) + " to "
+            throw new Inconsistency("the level-0 hash tiles (" + TilePaths.path(0, size / TILE, 0) + " to "
                     + TilePaths.path(0, (cp.size() - 1) / TILE, 0) + ") do not rebuild the root of the checkpoint of "
                     + "tree size " + cp.size() + (size > 0 ? " from the checkpoint of tree size " + size : "")
                     + ": a tile was tampered with, or the log is not what it signed", evidence(note));

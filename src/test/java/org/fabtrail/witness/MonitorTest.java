@@ -214,7 +214,7 @@ class MonitorTest {
         publish(20);
         tampered.put("tile/0/001.p/64", 50); // leaf 306, a new one
         assertEquals(1, MonitorCommand.run(args, print, print));
-        assertTrue(out.toString(StandardCharsets.UTF_8).contains(" ALERT the hash tiles"), out.toString());
+        assertTrue(out.toString(StandardCharsets.UTF_8).contains(" ALERT the level-0 hash tiles"), out.toString());
         assertEquals(2, MonitorCommand.run(new String[] {url()}, print, print), "no --vkey");
     }
 }
