@@ -34,13 +34,23 @@ import java.util.concurrent.atomic.AtomicLong;
  * witness's size; it proves again from there. Cosignatures are verified, stored, and the newest checkpoint that meets
  * the policy goes to {@link CosignedCheckpoints}.
  *
+ * <p>A witness whose submission failed (unreachable, timed out, an error answer) is asked again after a pause that
+ * doubles from 1 s up to 10 s, with the current round's checkpoint even when no newer one came: a witness that comes
+ * back catches up without waiting for the next write, and a dead one costs a request every 10 s, not one a round.
+ *
  * <p>A witness that refuses the proof from its own checkpoint (422), or holds another checkpoint of the same size
  * (409 at equal sizes), or one larger than the database's log, holds a checkpoint this log does not extend: that is
- * logged as an ERROR and counted ({@link #conflicts()}); it means a fork or a rollback of this log.
+ * logged as an ERROR and counted ({@link #conflicts()}); it means a fork or a rollback of this log. Such a witness is
+ * left alone for a minute: it would refuse every checkpoint, and keep each refusal as evidence.
  */
 public final class CosignatureCollector implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(CosignatureCollector.class);
+
+    /** The pause after a failed submission doubles from 1 s up to this. */
+    static final long MAX_BACKOFF_NANOS = 10_000_000_000L;
+    /** The pause after a witness refused a checkpoint because it holds one this log does not extend. */
+    static final long CONFLICT_BACKOFF_NANOS = 60_000_000_000L;
 
     /**
      * @param timeout      how long a submission may take
@@ -60,7 +70,11 @@ public final class CosignatureCollector implements AutoCloseable {
     record Outcome(Kind kind, long witnessSize, String detail) {
     }
 
-    /** One witness and what this instance knows of it. Fields are guarded by the collector's lock. */
+    /**
+     * One witness and what this instance knows of it. Fields are guarded by the collector's lock, except what is
+     * logged about it ({@code lastProblem}, {@code lastLogged}, {@code lastLoggedAt}), guarded by the witness itself:
+     * its worker and the coordinator both report problems, and neither holds the collector's lock while it logs.
+     */
     final class Witness {
         final WitnessSettings.Configured config;
         final WitnessClient client;
@@ -68,6 +82,9 @@ public final class CosignatureCollector implements AutoCloseable {
         long cosignedSize;   // the largest size it cosigned for us
         long lastRound;      // the round it last worked on
         boolean busy;
+        boolean retry;       // its last submission failed: try the current round again after the backoff
+        long backoffUntil = System.nanoTime();
+        long failureBackoff;
         String lastProblem;
         String lastLogged;
         long lastLoggedAt;
@@ -236,18 +253,26 @@ public final class CosignatureCollector implements AutoCloseable {
             Target t;
             try {
                 synchronized (lock) {
-                    while (running && (round == null || round.size() <= w.lastRound)) {
-                        lock.wait(1000);
+                    while (running) {
+                        long now = System.nanoTime();
+                        boolean due = round != null && (round.size() > w.lastRound || w.retry);
+                        if (due && now - w.backoffUntil >= 0) {
+                            break;
+                        }
+                        long waitMs = due ? Math.max(1, (w.backoffUntil - now) / 1_000_000) : 1000;
+                        lock.wait(Math.min(waitMs, 1000));
                     }
                     if (!running) {
                         return;
                     }
                     t = round;
                     w.busy = true;
+                    w.retry = false;
                 }
             } catch (InterruptedException e) {
                 return;
             }
+            Outcome outcome = null;
             try {
                 long known;
                 long done;
@@ -260,27 +285,51 @@ public final class CosignatureCollector implements AutoCloseable {
                         checkAhead(w, known);
                     }
                 } else {
-                    handle(w, t, submit(w, t, known));
+                    outcome = submit(w, t, known);
+                    handle(w, t, outcome);
                 }
             } catch (RuntimeException e) {
-                problem(w, "failed: " + e);
+                outcome = new Outcome(Kind.FAILED, 0, "failed: " + e);
+                problem(w, outcome.detail());
             } finally {
                 synchronized (lock) {
                     w.busy = false;
                     w.lastRound = Math.max(w.lastRound, t.size());
+                    backoff(w, outcome);
                     lock.notifyAll();
                 }
             }
         }
     }
 
+    /**
+     * A witness that failed is tried again (the same round, if no newer one came) after a backoff that doubles up to
+     * 10 s; one that holds a checkpoint this log does not extend is left alone for a minute (it will refuse every
+     * checkpoint, and each refusal costs it an evidence file). Caller holds the lock.
+     */
+    private static void backoff(Witness w, Outcome o) {
+        long now = System.nanoTime();
+        if (o == null || o.kind() == Kind.COSIGNED || o.kind() == Kind.AHEAD) {
+            w.failureBackoff = 0;
+            w.backoffUntil = now;
+        } else if (o.kind() == Kind.FORK) {
+            w.backoffUntil = now + CONFLICT_BACKOFF_NANOS;
+        } else {
+            w.failureBackoff = w.failureBackoff == 0 ? 1_000_000_000L : Math.min(MAX_BACKOFF_NANOS, 2 * w.failureBackoff);
+            w.backoffUntil = now + w.failureBackoff;
+            w.retry = true;
+        }
+    }
+
     private void handle(Witness w, Target t, Outcome o) {
         switch (o.kind()) {
             case COSIGNED -> {
-                if (w.lastProblem != null) {
-                    LOG.infof("Witness %s cosigns again (tree size %d)", w.config.name(), t.size());
-                    w.lastProblem = null;
-                    w.lastLogged = null;
+                synchronized (w) {
+                    if (w.lastProblem != null) {
+                        LOG.infof("Witness %s cosigns again (tree size %d)", w.config.name(), t.size());
+                        w.lastProblem = null;
+                        w.lastLogged = null;
+                    }
                 }
             }
             case AHEAD -> checkAhead(w, o.witnessSize());
@@ -305,25 +354,29 @@ public final class CosignatureCollector implements AutoCloseable {
 
     private void conflict(Witness w, String detail) {
         w.conflicts.incrementAndGet();
-        w.lastProblem = detail;
-        if (shouldLog(w, "conflict")) {
-            LOG.errorf("WITNESS CONFLICT: witness %s (%s) %s. This log does not extend a checkpoint the witness "
-                    + "cosigned (a fork or a rollback); it will not cosign this log until that is resolved. Compare "
-                    + "the witness's evidence with this log (verify --checkpoint).", w.config.name(), w.config.url(),
-                    detail);
+        synchronized (w) {
+            w.lastProblem = detail;
+            if (shouldLog(w, "conflict")) {
+                LOG.errorf("WITNESS CONFLICT: witness %s (%s) %s. This log does not extend a checkpoint the witness "
+                        + "cosigned (a fork or a rollback); it will not cosign this log until that is resolved. "
+                        + "Compare the witness's evidence with this log (verify --checkpoint).", w.config.name(),
+                        w.config.url(), detail);
+            }
         }
     }
 
     private void problem(Witness w, String detail) {
         w.failures.incrementAndGet();
-        w.lastProblem = detail;
-        if (shouldLog(w, detail.replaceAll("\\d+", "#"))) {
-            LOG.warnf("Witness %s (%s): %s; writes go on, the checkpoint it has not cosigned waits", w.config.name(),
-                    w.config.url(), detail);
+        synchronized (w) {
+            w.lastProblem = detail;
+            if (shouldLog(w, detail.replaceAll("\\d+", "#"))) {
+                LOG.warnf("Witness %s (%s): %s; writes go on, the checkpoint it has not cosigned waits (asked again "
+                        + "after a pause)", w.config.name(), w.config.url(), detail);
+            }
         }
     }
 
-    /** The same kind of problem of one witness is logged once a minute at most. */
+    /** The same kind of problem of one witness is logged once a minute at most. Caller holds the witness's monitor. */
     private static boolean shouldLog(Witness w, String kind) {
         long now = System.nanoTime();
         if (kind.equals(w.lastLogged) && now - w.lastLoggedAt < 60_000_000_000L) {
