@@ -3,6 +3,7 @@ package org.fabtrail.api;
 import org.fabtrail.custody.UnitKey;
 import org.fabtrail.ledger.EnvelopeParser;
 import org.fabtrail.ledger.LedgerException;
+import org.fabtrail.ledger.SafeText;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -30,23 +31,33 @@ final class Paging {
                 .encodeToString((k.manufacturer() + "/" + k.serial()).getBytes(StandardCharsets.UTF_8));
     }
 
+    /**
+     * The unit a cursor names. The decoded text is checked like any parameter (a cursor that decodes to a NUL is
+     * {@code invalid-text}, never a database error) and must then be a unit reference.
+     */
     static UnitKey unitCursor(String cursor) {
         if (cursor == null || cursor.isEmpty()) {
             return null;
         }
+        String s;
         try {
-            String s = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
-            int slash = s.indexOf('/');
-            String manufacturer = s.substring(0, slash);
-            String serial = s.substring(slash + 1);
-            // only what a page could have issued reaches a query (not a NUL, which PostgreSQL refuses)
-            if (EnvelopeParser.SLUG.matcher(manufacturer).matches() && UnitKey.SERIAL.matcher(serial).matches()) {
-                return new UnitKey(manufacturer, serial);
-            }
-        } catch (RuntimeException e) {
-            // not base64url, or no slash
+            s = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw invalidUnitCursor();
         }
-        throw new LedgerException(LedgerException.Kind.MALFORMED, "invalid-cursor", "Invalid cursor",
+        SafeText.singleLineFault(s).ifPresent(fault -> {
+            throw SafeText.parameterRefusal("after", fault);
+        });
+        int slash = s.indexOf('/');
+        if (slash < 0 || !EnvelopeParser.SLUG.matcher(s.substring(0, slash)).matches()
+                || !UnitKey.SERIAL.matcher(s.substring(slash + 1)).matches()) {
+            throw invalidUnitCursor();
+        }
+        return new UnitKey(s.substring(0, slash), s.substring(slash + 1));
+    }
+
+    private static LedgerException invalidUnitCursor() {
+        return new LedgerException(LedgerException.Kind.MALFORMED, "invalid-cursor", "Invalid cursor",
                 "after must be a cursor from a previous page's \"next\"", Map.of("parameter", "after"), null);
     }
 
@@ -54,14 +65,16 @@ final class Paging {
         if (after == null || after.isEmpty()) {
             return -1;
         }
-        try {
-            if (after.matches("0|[1-9]\\d{0,18}")) {
-                return Long.parseLong(after);
-            }
-        } catch (NumberFormatException beyondLong) {
-            // 19 digits may still exceed Long.MAX_VALUE: no page could have issued it
+        LedgerException invalid = new LedgerException(LedgerException.Kind.MALFORMED, "invalid-cursor",
+                "Invalid cursor", "after must be a log index from a previous page's \"next\"",
+                Map.of("parameter", "after"), null);
+        if (!after.matches("0|[1-9]\\d{0,18}")) {
+            throw invalid;
         }
-        throw new LedgerException(LedgerException.Kind.MALFORMED, "invalid-cursor", "Invalid cursor",
-                "after must be a log index from a previous page's \"next\"", Map.of("parameter", "after"), null);
+        try {
+            return Long.parseLong(after); // 19 digits may still exceed a long
+        } catch (NumberFormatException e) {
+            throw invalid;
+        }
     }
 }

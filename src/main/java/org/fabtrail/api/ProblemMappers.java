@@ -72,14 +72,7 @@ public class ProblemMappers {
                 return json(json);
             }
         }
-        String code = switch (status) {
-            case 404 -> "not-found";
-            case 405 -> "method-not-allowed";
-            case 406 -> "not-acceptable";
-            case 413 -> "body-too-large";
-            case 415 -> "unsupported-media-type";
-            default -> status >= 500 ? "server-error" : "bad-request";
-        };
+        String code = HttpLayer.code(status);
         if (status >= 500) {
             return unexpected(e);
         }

@@ -21,6 +21,7 @@ import org.fabtrail.api.auth.Authenticator;
 import org.fabtrail.api.auth.Caller;
 import org.fabtrail.ledger.Ledger;
 import org.fabtrail.ledger.LedgerException;
+import org.fabtrail.ledger.SafeText;
 
 import java.time.Instant;
 import java.util.List;
@@ -79,6 +80,9 @@ public class TokensResource {
     public Response create(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, @PathParam("org") String org,
                            TokenRequest req) {
         admin(authorization, org);
+        if (req != null) {
+            SafeText.singleLine("name", req.name());
+        }
         ApiTokens.Created created = req == null ? tokens.create(org, null, null, null)
                 : tokens.create(org, req.name(), req.scopes(), req.expiresInDays());
         return Response.status(201).entity(TokenView.from(created.token(), created.secret())).build();

@@ -1,6 +1,5 @@
 package org.fabtrail.attestation;
 
-import org.fabtrail.custody.Attestations;
 import org.fabtrail.custody.UnitKey;
 
 import javax.sql.DataSource;

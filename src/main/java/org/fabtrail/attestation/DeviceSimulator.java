@@ -1,7 +1,6 @@
 package org.fabtrail.attestation;
 
 import org.fabtrail.crypto.SigningKey;
-import org.fabtrail.custody.Attestations;
 
 import java.util.Base64;
 import java.util.LinkedHashMap;

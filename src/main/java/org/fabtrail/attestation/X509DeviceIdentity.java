@@ -11,8 +11,6 @@ import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.fabtrail.crypto.KeyFormatException;
 import org.fabtrail.crypto.VerificationKey;
-import org.fabtrail.custody.AttestationReasons;
-import org.fabtrail.custody.DeviceIdentity;
 
 import javax.security.auth.x500.X500Principal;
 import java.io.ByteArrayInputStream;

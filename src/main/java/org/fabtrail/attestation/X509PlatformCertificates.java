@@ -8,9 +8,6 @@ import org.fabtrail.attestation.platform.PlatformCertificate;
 import org.fabtrail.attestation.platform.PlatformCertificateException;
 import org.fabtrail.attestation.platform.PlatformCertificateVerifier;
 import org.fabtrail.attestation.platform.SignatureVerification;
-import org.fabtrail.custody.DeviceIdentity;
-import org.fabtrail.custody.PlatformCertificates;
-import org.fabtrail.custody.PlatformReasons;
 
 import java.time.Instant;
 import java.util.ArrayList;

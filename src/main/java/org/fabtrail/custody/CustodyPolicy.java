@@ -7,47 +7,44 @@ import org.fabtrail.ledger.EntryPolicy;
 import org.fabtrail.ledger.LedgerException;
 
 import java.sql.SQLException;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * The rules every entry must pass: a known type with valid fields, a payload time that is not in the future, and
- * a signature by an active key of the actor, checked against the registry as of the entry's index.
+ * The dispatcher of entries to their {@link EntryType}s, and the rules every entry must pass whatever its type: a
+ * known type whose fields read ({@link EntryType#read}) and pass its admission checks, a payload time that is not in
+ * the future, and a signature by an active key of the actor, checked against the registry as of the entry's index.
+ * Everything else is the type's: this class knows no type by name but the log's first entry (the operator's key.add).
  */
 public final class CustodyPolicy implements EntryPolicy {
 
     /** How far in the future a payload time may lie (clock skew between a partner and the log). */
     static final Duration MAX_FUTURE_SKEW = Duration.ofMinutes(10);
 
+    private static final System.Logger LOG = System.getLogger(CustodyPolicy.class.getName());
+
     private final KeyRegistry keys;
-    private final Map<String, EntryType> types = new LinkedHashMap<>();
-    private final java.time.Clock clock;
-    private final List<CustodyObserver> observers = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final String operatorKeyId;
+    private final EntryTypes types;
+    private final Clock clock;
+    private final List<CustodyObserver> observers = new CopyOnWriteArrayList<>();
     private volatile Screening screening = Screening.NONE;
 
     /**
      * @param keys          the key registry admission reads (null when replaying: apply reads the projections)
-     * @param operatorKeyId the key that signs checkpoints (it cannot be revoked)
-     * @param devices       X.509 checks of device identities (org.fabtrail.attestation)
-     * @param platforms     checks of TCG platform certificates (org.fabtrail.attestation)
+     * @param operatorKeyId the key that signs checkpoints, which cannot be revoked (null when replaying)
+     * @param types         the entry types this ledger accepts
      */
-    public CustodyPolicy(KeyRegistry keys, String operatorKeyId, java.time.Clock clock, DeviceIdentity devices,
-                         PlatformCertificates platforms) {
+    public CustodyPolicy(KeyRegistry keys, String operatorKeyId, Clock clock, EntryTypes types) {
         this.keys = keys;
+        this.operatorKeyId = operatorKeyId;
         this.clock = clock;
-        List<EntryType> all = new java.util.ArrayList<>(List.of(new OrgRegister(), new KeyAdd(),
-                new KeyRevoke(operatorKeyId), new SiteRegister(), new UnitRegister(devices), new UnitAssemble(true),
-                new UnitAssemble(false), new UnitStatus(), new UnitInspect(devices, platforms), new UnitCertify(devices, platforms)));
-        all.addAll(Transfers.types());
-        all.addAll(DeviceCas.types(devices));
-        all.addAll(Discrepancies.types());
-        for (EntryType t : all) {
-            types.put(t.name(), t);
-        }
+        this.types = types;
     }
 
     /** Adds an observer of every later batch's facts (the discrepancy detectors). */
@@ -60,114 +57,108 @@ public final class CustodyPolicy implements EntryPolicy {
         this.screening = screening == null ? Screening.NONE : screening;
     }
 
-    static Screening screening(BatchContext ctx) {
-        return ctx.attribute(ScreeningHolder.class, () -> new ScreeningHolder(Screening.NONE)).screening();
-    }
-
-    private record ScreeningHolder(Screening screening) {
-    }
-
     /** Entry types this version accepts. */
     public List<String> types() {
-        return List.copyOf(types.keySet());
+        return types.names();
     }
 
-    static Registry registry(BatchContext ctx) {
-        return ctx.attribute(Registry.class, () -> new Registry(ctx.connection()));
+    /** What a batch runs with, fixed when it starts (a BatchContext attribute). */
+    private record Settings(Screening screening, String operatorKeyId) {
+        static final Settings REPLAY = new Settings(Screening.NONE, null);
+    }
+
+    private static Settings settings(BatchContext ctx) {
+        return ctx.attribute(Settings.class, () -> Settings.REPLAY);
+    }
+
+    /** The screening this batch runs (none when replaying). */
+    static Screening screening(BatchContext ctx) {
+        return settings(ctx).screening();
+    }
+
+    /** The key that signs checkpoints while this batch runs (null when replaying). */
+    static String operatorKeyId(BatchContext ctx) {
+        return settings(ctx).operatorKeyId();
     }
 
     @Override
     public Envelope admit(Envelope e) {
-        EntryType type = type(e);
-        type.check(e);
+        Object record = admitted(type(e), e);
         if (e.time().isAfter(clock.instant().plus(MAX_FUTURE_SKEW))) {
             throw new LedgerException(LedgerException.Kind.RULE, "time-in-future", "Time in the future",
                     "payload.time " + e.time() + " is more than " + MAX_FUTURE_SKEW.toMinutes()
                             + " minutes ahead of the log's clock", Map.of("field", "payload.time"), null);
         }
+        Envelope typed = e.withPayloadRecord(record);
         Optional<KeyRegistry.RegisteredKey> key = keys.find(e.keyId());
         if (key.isEmpty()) {
-            return e; // perhaps added earlier in the same batch: checked in apply()
+            return typed; // perhaps added earlier in the same batch: checked in apply()
         }
         verify(e, key.get().orgId(), key.get().key());
-        return e.withSignatureVerified();
+        return typed.withSignatureVerified();
     }
 
-    /** What a batch will read: collected from every entry before any rule runs, then read with a few queries. */
-    public static final class Wants {
-        private final java.util.Set<String> keyIds = new java.util.HashSet<>();
-        private final java.util.Set<String> orgIds = new java.util.HashSet<>();
-        private final java.util.Set<UnitKey> units = new java.util.HashSet<>();
-        private final java.util.Set<CustodyState.SiteKey> sites = new java.util.HashSet<>();
-        private final java.util.Set<java.util.UUID> transfers = new java.util.HashSet<>();
-        private final java.util.Set<String> deviceCas = new java.util.HashSet<>();
-        private final java.util.Set<String> deviceKeys = new java.util.HashSet<>();
-        private final java.util.Set<java.util.UUID> challenges = new java.util.HashSet<>();
+    private static <P> P admitted(EntryType<P> type, Envelope e) {
+        P payload = type.read(e);
+        type.admit(e, payload);
+        return payload;
+    }
 
-        void key(String keyId) {
-            keyIds.add(keyId);
+    /**
+     * The envelope carrying its payload record, read without the admission checks: for a replay, whose entries come
+     * from the log. Returned as it is when its type is unknown or its fields are refused: {@link #apply} then refuses
+     * it, in log order.
+     */
+    public Envelope withPayloadRecord(Envelope e) {
+        EntryType<?> type = types.get(e.type());
+        if (type == null) {
+            return e;
         }
+        try {
+            return e.withPayloadRecord(type.read(e));
+        } catch (LedgerException refused) {
+            return e;
+        }
+    }
 
-        void org(String org) {
-            orgIds.add(org);
-        }
-
-        void unit(UnitKey unit) {
-            units.add(unit);
-        }
-
-        void site(String org, String site) {
-            sites.add(new CustodyState.SiteKey(org, site));
-        }
-
-        void transfer(java.util.UUID id) {
-            transfers.add(id);
-        }
-
-        /** The device CAs (and their CRLs) of a manufacturer. */
-        void deviceCas(String org) {
-            deviceCas.add(org);
-        }
-
-        void deviceKey(String keyId) {
-            deviceKeys.add(keyId);
-        }
-
-        void challenge(java.util.UUID id) {
-            challenges.add(id);
-        }
+    /** The payload record the envelope carries, or the one read now (a replay, or an entry queued directly). */
+    private static <P> P record(EntryType<P> type, Envelope e) {
+        P payload = e.payloadRecord(type.payloadType());
+        return payload != null ? payload : type.read(e);
     }
 
     @Override
     public void prepare(List<Envelope> batch, BatchContext ctx) throws SQLException {
         Facts.start(ctx, !observers.isEmpty());
-        Screening current = screening;
-        ctx.attribute(ScreeningHolder.class, () -> new ScreeningHolder(current));
-        Wants wants = new Wants();
+        Settings current = new Settings(screening, operatorKeyId);
+        ctx.attribute(Settings.class, () -> current);
+        Wants wants = new Wants(ctx); // custody's states first: they are prefetched and flushed first
         for (Envelope e : batch) {
             wants.key(e.keyId());
             wants.org(e.actor());
-            EntryType type = types.get(e.type());
+            EntryType<?> type = types.get(e.type());
             if (type != null) {
                 try {
-                    type.prefetch(e, wants);
+                    prefetch(type, e, wants);
                 } catch (RuntimeException invalid) {
                     // apply() refuses it with the proper reason
                 }
             }
         }
-        registry(ctx).prefetch(wants.keyIds, wants.orgIds);
-        Rules.state(ctx).prefetch(wants.units, wants.sites, wants.transfers);
-        if (!wants.deviceCas.isEmpty() || !wants.deviceKeys.isEmpty() || !wants.challenges.isEmpty()) {
-            AttestationState.of(ctx).prefetch(wants.deviceCas, wants.deviceKeys, wants.challenges);
+        for (BatchState state : BatchState.all(ctx)) {
+            state.prefetch();
         }
+    }
+
+    private static <P> void prefetch(EntryType<P> type, Envelope e, Wants wants) {
+        type.prefetch(e, record(type, e), wants);
     }
 
     @Override
     public void complete(BatchContext ctx) throws SQLException {
-        registry(ctx).flush();
-        Rules.state(ctx).flush();
-        AttestationState.of(ctx).flush();
+        for (BatchState state : BatchState.all(ctx)) {
+            state.flush();
+        }
         Facts facts = Facts.of(ctx);
         if (facts.on() && !facts.all().isEmpty()) {
             for (CustodyObserver o : observers) {
@@ -181,27 +172,10 @@ public final class CustodyPolicy implements EntryPolicy {
         }
     }
 
-    private static final System.Logger LOG = System.getLogger(CustodyPolicy.class.getName());
-
-    /** The organisation, which must be registered. */
-    static Registry.OrgRow requireOrg(BatchContext ctx, String org) throws SQLException {
-        return registry(ctx).org(org).orElseThrow(() -> LedgerException.rule("unknown-org", "Unknown organisation",
-                "Organisation \"" + org + "\" is not registered"));
-    }
-
-    /** The organisation, which must have the role. */
-    static void requireRole(BatchContext ctx, String org, String role) throws SQLException {
-        if (!requireOrg(ctx, org).roles().contains(role)) {
-            throw new LedgerException(LedgerException.Kind.RULE, "role-required", "Role required",
-                    "\"" + org + "\" is not registered as a " + role + "; this entry needs that role",
-                    Map.of("role", role), null);
-        }
-    }
-
     @Override
     public void apply(Envelope e, long index, Instant at, BatchContext ctx) throws SQLException {
-        EntryType type = type(e);
-        Registry r = registry(ctx);
+        EntryType<?> type = type(e);
+        Registry r = Registry.of(ctx);
         Optional<Registry.KeyRow> key = r.key(e.keyId());
         if (key.isEmpty()) {
             if (isGenesis(e, r)) {
@@ -222,7 +196,12 @@ public final class CustodyPolicy implements EntryPolicy {
                 throw keyNotActor(e, k.orgId());
             }
         }
-        type.apply(e, index, at, ctx);
+        apply(type, e, index, at, ctx);
+    }
+
+    private static <P> void apply(EntryType<P> type, Envelope e, long index, Instant at, BatchContext ctx)
+            throws SQLException {
+        type.apply(e, record(type, e), index, at, ctx);
     }
 
     /** The log's first entry: the operator adds its own key, signed by that key. */
@@ -232,12 +211,12 @@ public final class CustodyPolicy implements EntryPolicy {
                 && KeyAdd.addedKey(e).keyId().equals(e.keyId());
     }
 
-    private EntryType type(Envelope e) {
-        EntryType type = types.get(e.type());
+    private EntryType<?> type(Envelope e) {
+        EntryType<?> type = types.get(e.type());
         if (type == null) {
             throw new LedgerException(LedgerException.Kind.RULE, "unknown-type", "Unknown entry type",
                     "payload.type \"" + e.type() + "\" is not an entry type; known types are "
-                            + String.join(", ", types.keySet()), Map.of("field", "payload.type"), null);
+                            + String.join(", ", types.names()), Map.of("field", "payload.type"), null);
         }
         return type;
     }

@@ -1,5 +1,7 @@
 package org.fabtrail.custody;
 
+import org.fabtrail.ledger.BatchContext;
+
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -9,7 +11,9 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -23,13 +27,21 @@ import java.util.UUID;
  * {@link Registry}: reads come from a per-batch cache ({@link #prefetch} fills it for the whole batch with a few
  * queries), writes change the cache at once and are flushed with one statement per table in {@link #flush()}.
  * A unit is always loaded together with its components, so moving a server moves what is inside it.
+ *
+ * <p>Part of the public state API ({@link EntryType}): entry types of other packages read units and sites, add an
+ * entry to a unit's history ({@link #changed}, {@link #touched}) and make an organisation a party ({@link #party});
+ * what a unit is and where it is changes only through custody's own entry types.
  */
-final class CustodyState {
+public final class CustodyState implements BatchState {
 
-    static final String ACTIVE = "active";
+    /** The status of a unit in service. */
+    public static final String ACTIVE = "active";
 
-    /** A unit's current state (mutable within the batch; flushed as an upsert). */
-    static final class Unit {
+    /**
+     * A unit's current state (mutable within the batch by custody's entry types; flushed as an upsert). Others read
+     * it through the accessors.
+     */
+    public static final class Unit {
         final UnitKey key;
         String kind;
         String model;
@@ -51,12 +63,68 @@ final class CustodyState {
         Unit(UnitKey key) {
             this.key = key;
         }
+
+        public UnitKey key() {
+            return key;
+        }
+
+        /** {@code accelerator}, {@code server}, {@code board} or {@code module}. */
+        public String kind() {
+            return kind;
+        }
+
+        public String model() {
+            return model;
+        }
+
+        /** The Export Control Classification Number, or null. */
+        public String eccn() {
+            return eccn;
+        }
+
+        /** {@link #ACTIVE}, lost, stolen, destroyed or decommissioned. */
+        public String status() {
+            return status;
+        }
+
+        /** The organisation that holds it. */
+        public String custodian() {
+            return custodian;
+        }
+
+        /** The custodian's site where it is. */
+        public String site() {
+            return site;
+        }
+
+        /** The unit it is assembled into, or null. */
+        public UnitKey parent() {
+            return parent;
+        }
+
+        /** The dispatch it is in transit on, or null. */
+        public UUID pendingTransfer() {
+            return pendingTransfer;
+        }
+
+        /** The DER of its device identity certificate, or null. */
+        public byte[] deviceCertificate() {
+            return deviceCertificate;
+        }
+
+        /** The units assembled directly into it (read-only). */
+        public Set<UnitKey> components() {
+            return Collections.unmodifiableSet(components);
+        }
     }
 
-    record Site(String org, String id, String name, String country, String address, Double latitude, Double longitude) {
+    /** A registered site of an organisation. */
+    public record Site(String org, String id, String name, String country, String address, Double latitude,
+                       Double longitude) {
     }
 
-    record SiteKey(String org, String id) {
+    /** A site reference: the organisation and its site id. */
+    public record SiteKey(String org, String id) {
     }
 
     /** A dispatch (mutable within the batch). */
@@ -99,14 +167,43 @@ final class CustodyState {
     private final List<NewSite> newSites = new ArrayList<>();
     private final List<Party> parties = new ArrayList<>();
     private final List<Touch> touches = new ArrayList<>();
+    private final Set<UnitKey> wantedUnits = new HashSet<>();
+    private final Set<SiteKey> wantedSites = new HashSet<>();
+    private final Set<UUID> wantedTransfers = new HashSet<>();
 
-    CustodyState(Connection c) {
+    private CustodyState(Connection c) {
         this.c = c;
+    }
+
+    /** Units, sites and transfers as the batch sees them. */
+    public static CustodyState of(BatchContext ctx) {
+        return BatchState.of(ctx, CustodyState.class, CustodyState::new);
     }
 
     // ---------------------------------------------------------------- reads
 
-    void prefetch(Collection<UnitKey> unitKeys, Collection<SiteKey> siteKeys, Collection<UUID> transferIds)
+    void wantUnit(UnitKey unit) {
+        wantedUnits.add(unit);
+    }
+
+    void wantSite(SiteKey site) {
+        wantedSites.add(site);
+    }
+
+    void wantTransfer(UUID id) {
+        wantedTransfers.add(id);
+    }
+
+    /** Loads the wanted transfers (with their units), units (with their components) and sites. */
+    @Override
+    public void prefetch() throws SQLException {
+        load(wantedUnits, wantedSites, wantedTransfers);
+        wantedUnits.clear();
+        wantedSites.clear();
+        wantedTransfers.clear();
+    }
+
+    private void load(Collection<UnitKey> unitKeys, Collection<SiteKey> siteKeys, Collection<UUID> transferIds)
             throws SQLException {
         loadTransfers(transferIds.stream().filter(t -> !transfers.containsKey(t)).distinct().toList());
         List<UnitKey> wanted = new ArrayList<>(unitKeys.stream().filter(u -> !units.containsKey(u)).distinct().toList());
@@ -119,14 +216,16 @@ final class CustodyState {
         loadSites(siteKeys.stream().filter(s -> !sites.containsKey(s)).distinct().toList());
     }
 
-    Optional<Unit> unit(UnitKey key) throws SQLException {
+    /** The unit as of this point of the batch. */
+    public Optional<Unit> unit(UnitKey key) throws SQLException {
         if (!units.containsKey(key)) {
             loadUnits(List.of(key));
         }
         return units.get(key);
     }
 
-    Optional<Site> site(String org, String id) throws SQLException {
+    /** The site as of this point of the batch. */
+    public Optional<Site> site(String org, String id) throws SQLException {
         SiteKey k = new SiteKey(org, id);
         if (!sites.containsKey(k)) {
             loadSites(List.of(k));
@@ -309,7 +408,11 @@ final class CustodyState {
         dirtyUnits.add(u.key);
     }
 
-    void changed(Unit u, long index, Instant at) {
+    /**
+     * The entry at {@code index} changed the unit: it is written at the end of the batch, and the entry joins the
+     * unit's history.
+     */
+    public void changed(Unit u, long index, Instant at) {
         u.lastIdx = index;
         u.updatedAt = at;
         dirtyUnits.add(u.key);
@@ -317,8 +420,16 @@ final class CustodyState {
     }
 
     /** An entry about the unit that changes nothing in it (an inspection): it joins the unit's history only. */
-    void touched(UnitKey unit, long index) {
+    public void touched(UnitKey unit, long index) {
         touches.add(new Touch(unit, index));
+    }
+
+    /**
+     * Gives the unit its device identity certificate ({@code unit.certify}: the caller has checked that it has none,
+     * since one is never replaced); {@link #changed} then writes it.
+     */
+    public void deviceCertificate(Unit u, byte[] der) {
+        u.deviceCertificate = der;
     }
 
     void putTransfer(Transfer t) {
@@ -327,11 +438,12 @@ final class CustodyState {
     }
 
     /** The organisation may see the unit and every entry about it from now on. */
-    void party(UnitKey unit, String org, long index) {
+    public void party(UnitKey unit, String org, long index) {
         parties.add(new Party(unit, org, index));
     }
 
-    void flush() throws SQLException {
+    @Override
+    public void flush() throws SQLException {
         flushSites();
         flushUnits();
         flushTransfers();

@@ -7,9 +7,10 @@ import java.util.UUID;
 /**
  * What an accepted entry did, as the rules saw it at that point of the log: the input of the discrepancy detectors
  * (org.fabtrail.discrepancy), which run inside the same sequencing transaction and so see exactly the state the
- * rules saw, not a later one.
+ * rules saw, not a later one. Custody's facts are the records here; an entry type of another package adds facts of
+ * its own kind (attestation's {@code PlatformFact}) through {@link Facts#add}.
  */
-public sealed interface Fact {
+public interface Fact {
 
     /** The entry's index in the log (the evidence a finding names). */
     long index();
@@ -64,15 +65,6 @@ public sealed interface Fact {
      * parent it is assembled in (null when none), or unknown to the ledger.
      */
     record FoundComponent(UnitKey unit, boolean known, UnitKey recordedParent) {
-    }
-
-    /**
-     * A platform certificate checked for a unit: carried by {@code unit.certify} (always {@code pass}: a failing one
-     * is refused) or read by an inspector ({@code unit.inspect}: {@code pass} or the first failing check's code).
-     * With {@code pass}, the comparison of its components with the units assembled in the platform.
-     */
-    record Platform(long index, Instant at, String type, String actor, UnitKey unit, String check,
-                    PlatformComparison comparison) implements Fact {
     }
 
     /** A unit assembled into (or taken out of) a parent. */

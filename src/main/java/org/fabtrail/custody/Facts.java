@@ -6,8 +6,11 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The facts of a batch's accepted entries, collected for the observers (off when there are none, as in a replay). */
-final class Facts {
+/**
+ * The facts of a batch's accepted entries, collected for the observers ({@link CustodyObserver}: the discrepancy
+ * detectors). Off when there are none, as in a replay: an entry type builds a fact only when {@link #on()}.
+ */
+public final class Facts {
 
     private final boolean on;
     private final List<Fact> facts = new ArrayList<>();
@@ -20,15 +23,18 @@ final class Facts {
         ctx.attribute(Facts.class, () -> new Facts(on));
     }
 
-    static Facts of(BatchContext ctx) {
+    /** The batch's facts. */
+    public static Facts of(BatchContext ctx) {
         return ctx.attribute(Facts.class, () -> new Facts(false));
     }
 
-    boolean on() {
+    /** Whether anyone observes this batch. */
+    public boolean on() {
         return on;
     }
 
-    void add(Fact f) {
+    /** Adds a fact (nothing when off). */
+    public void add(Fact f) {
         if (on) {
             facts.add(f);
         }
@@ -38,11 +44,12 @@ final class Facts {
         return facts;
     }
 
-    static Fact.UnitSnapshot snapshot(CustodyState.Unit u) {
+    public static Fact.UnitSnapshot snapshot(CustodyState.Unit u) {
         return new Fact.UnitSnapshot(u.key, u.kind, u.eccn, u.status, u.custodian, u.site, u.parent);
     }
 
-    static Fact.Place place(CustodyState s, String org, String site) throws SQLException {
+    /** The site as a fact names it, or null when either id is. */
+    public static Fact.Place place(CustodyState s, String org, String site) throws SQLException {
         if (org == null || site == null) {
             return null;
         }
@@ -51,7 +58,7 @@ final class Facts {
     }
 
     /** Records a custody activity on each unit (status as before the entry). */
-    static void activity(BatchContext ctx, long index, java.time.Instant at, String type, String actor,
+    public static void activity(BatchContext ctx, long index, java.time.Instant at, String type, String actor,
                          List<CustodyState.Unit> units) {
         Facts f = of(ctx);
         if (f.on) {

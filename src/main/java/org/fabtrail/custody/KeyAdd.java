@@ -15,10 +15,14 @@ import java.util.Set;
  * SubjectPublicKeyInfo, Ed25519 or P-256). Signed by the operator, or by the organisation itself with one of its
  * active keys (rotation). The log's first entry is the operator's own key.add, signed by the key it adds.
  */
-final class KeyAdd implements EntryType {
+final class KeyAdd implements EntryType<KeyAdd.Fields> {
 
     static final String TYPE = "key.add";
     private static final Set<String> FIELDS = Set.of("org", "publicKey");
+
+    /** The payload record: the organisation and the key it gets. */
+    record Fields(String org, VerificationKey key) {
+    }
 
     @Override
     public String name() {
@@ -26,20 +30,21 @@ final class KeyAdd implements EntryType {
     }
 
     @Override
-    public void check(Envelope e) {
-        Payload p = Payload.of(e, FIELDS, Set.of());
-        String org = p.slug("org");
-        publicKey(p);
-        if (!Operator.ID.equals(e.actor()) && !e.actor().equals(org)) {
-            throw LedgerException.rule("not-authorised", "Not authorised",
-                    "key.add for \"" + org + "\" must be signed by the operator or by \"" + org + "\" itself");
-        }
+    public Class<Fields> payloadType() {
+        return Fields.class;
     }
 
-    static VerificationKey publicKey(Payload p) {
+    @Override
+    public Fields read(Envelope e) {
+        return fields(e);
+    }
+
+    private static Fields fields(Envelope e) {
+        Payload p = Payload.of(e, FIELDS, Set.of());
+        String org = p.slug("org");
         String pem = p.string("publicKey", 4096);
         try {
-            return VerificationKey.fromPem(pem);
+            return new Fields(org, VerificationKey.fromPem(pem));
         } catch (KeyFormatException ex) {
             throw Payload.invalid("invalid-public-key", "publicKey", "payload.publicKey is not a PEM Ed25519 or "
                     + "P-256 public key (SubjectPublicKeyInfo): " + ex.getMessage());
@@ -47,27 +52,30 @@ final class KeyAdd implements EntryType {
     }
 
     @Override
-    public void prefetch(Envelope e, CustodyPolicy.Wants wants) {
-        Object pem = e.payload().get("publicKey");
-        if (pem instanceof String s) {
-            wants.key(VerificationKey.keyIdOfPem(s));
+    public void admit(Envelope e, Fields f) {
+        if (!Operator.ID.equals(e.actor()) && !e.actor().equals(f.org())) {
+            throw LedgerException.rule("not-authorised", "Not authorised",
+                    "key.add for \"" + f.org() + "\" must be signed by the operator or by \"" + f.org() + "\" itself");
         }
-        if (e.payload().get("org") instanceof String org) {
-            wants.org(org);
-        }
-    }
-
-    /** The key a key.add entry adds (for genesis and for the admin API's answer). */
-    static VerificationKey addedKey(Envelope e) {
-        return publicKey(Payload.of(e, FIELDS, Set.of()));
     }
 
     @Override
-    public void apply(Envelope e, long index, Instant at, BatchContext ctx) throws SQLException {
-        Payload p = Payload.of(e, FIELDS, Set.of());
-        String org = p.slug("org");
-        VerificationKey key = publicKey(p);
-        Registry r = CustodyPolicy.registry(ctx);
+    public void prefetch(Envelope e, Fields f, Wants wants) {
+        wants.key(f.key().keyId());
+        wants.org(f.org());
+    }
+
+    /** The key a key.add entry adds (for genesis and for replaying the key registry). */
+    static VerificationKey addedKey(Envelope e) {
+        Fields f = e.payloadRecord(Fields.class);
+        return (f != null ? f : fields(e)).key();
+    }
+
+    @Override
+    public void apply(Envelope e, Fields f, long index, Instant at, BatchContext ctx) throws SQLException {
+        String org = f.org();
+        VerificationKey key = f.key();
+        Registry r = Registry.of(ctx);
         if (!Operator.ID.equals(org) && r.org(org).isEmpty()) {
             throw LedgerException.rule("unknown-org", "Unknown organisation",
                     "Organisation \"" + org + "\" is not registered");

@@ -35,14 +35,19 @@ public final class KeyReplay implements SignerHistory {
     private final Map<String, Key> keys = new HashMap<>();
     private final Map<String, OperatorKey> operatorKeys = new java.util.LinkedHashMap<>();
     /** The same stateless checks the write path applies to registry entries (who may add or revoke what). */
-    private final Map<String, EntryType> registryTypes = Map.of(
-            OrgRegister.TYPE, new OrgRegister(), KeyAdd.TYPE, new KeyAdd(), KeyRevoke.TYPE, new KeyRevoke(null));
+    private final Map<String, EntryType<?>> registryTypes = Map.of(
+            OrgRegister.TYPE, new OrgRegister(), KeyAdd.TYPE, new KeyAdd(), KeyRevoke.TYPE, new KeyRevoke());
+
+    /** Reads the entry's fields and runs its admission checks, as {@link CustodyPolicy#admit} does. */
+    private static <P> void admissible(EntryType<P> type, Envelope e) {
+        type.admit(e, type.read(e));
+    }
 
     @Override
     public VerificationKey signerOf(Envelope e) {
-        EntryType type = registryTypes.get(e.type());
+        EntryType<?> type = registryTypes.get(e.type());
         if (type != null) {
-            type.check(e);
+            admissible(type, e);
             if (KeyRevoke.TYPE.equals(e.type())) {
                 Key revoked = keys.get((String) e.payload().get("keyId"));
                 if (revoked == null || !revoked.org().equals(e.payload().get("org"))) {

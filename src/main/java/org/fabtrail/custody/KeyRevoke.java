@@ -12,16 +12,17 @@ import java.util.regex.Pattern;
 /**
  * {@code key.revoke}: a key stops being valid for signatures from this index on; entries it signed earlier stay
  * valid. Fields: {@code org}, {@code keyId}, optional {@code reason}. Signed by the operator or the organisation.
+ * The key that signs the log's checkpoints cannot be revoked while it does ({@link CustodyPolicy#operatorKeyId}).
  */
-final class KeyRevoke implements EntryType {
+final class KeyRevoke implements EntryType<KeyRevoke.Fields> {
 
     static final String TYPE = "key.revoke";
     private static final Pattern KEY_ID = Pattern.compile("[0-9a-f]{64}");
+    private static final Set<String> REQUIRED = Set.of("org", "keyId");
+    private static final Set<String> OPTIONAL = Set.of("reason");
 
-    private final String operatorKeyId;
-
-    KeyRevoke(String operatorKeyId) {
-        this.operatorKeyId = operatorKeyId;
+    /** The payload record; {@code reason} may be null. */
+    record Fields(String org, String keyId, String reason) {
     }
 
     @Override
@@ -30,40 +31,39 @@ final class KeyRevoke implements EntryType {
     }
 
     @Override
-    public void check(Envelope e) {
-        Payload p = Payload.of(e, Set.of("org", "keyId"), Set.of("reason"));
-        String org = p.slug("org");
-        keyId(p);
-        if (p.has("reason")) {
-            p.string("reason", 500);
-        }
-        if (!Operator.ID.equals(e.actor()) && !e.actor().equals(org)) {
-            throw LedgerException.rule("not-authorised", "Not authorised",
-                    "key.revoke for \"" + org + "\" must be signed by the operator or by \"" + org + "\" itself");
-        }
+    public Class<Fields> payloadType() {
+        return Fields.class;
     }
 
     @Override
-    public void prefetch(Envelope e, CustodyPolicy.Wants wants) {
-        if (e.payload().get("keyId") instanceof String k) {
-            wants.key(k);
-        }
-    }
-
-    private static String keyId(Payload p) {
+    public Fields read(Envelope e) {
+        Payload p = Payload.of(e, REQUIRED, OPTIONAL);
+        String org = p.slug("org");
         String id = p.string("keyId", 64);
         if (!KEY_ID.matcher(id).matches()) {
             throw Payload.invalid("invalid-key-id", "keyId", "payload.keyId must be 64 lowercase hex digits");
         }
-        return id;
+        return new Fields(org, id, p.optionalString("reason", 500));
     }
 
     @Override
-    public void apply(Envelope e, long index, Instant at, BatchContext ctx) throws SQLException {
-        Payload p = Payload.of(e, Set.of("org", "keyId"), Set.of("reason"));
-        String org = p.slug("org");
-        String keyId = keyId(p);
-        Registry r = CustodyPolicy.registry(ctx);
+    public void admit(Envelope e, Fields f) {
+        if (!Operator.ID.equals(e.actor()) && !e.actor().equals(f.org())) {
+            throw LedgerException.rule("not-authorised", "Not authorised",
+                    "key.revoke for \"" + f.org() + "\" must be signed by the operator or by \"" + f.org() + "\" itself");
+        }
+    }
+
+    @Override
+    public void prefetch(Envelope e, Fields f, Wants wants) {
+        wants.key(f.keyId());
+    }
+
+    @Override
+    public void apply(Envelope e, Fields f, long index, Instant at, BatchContext ctx) throws SQLException {
+        String org = f.org();
+        String keyId = f.keyId();
+        Registry r = Registry.of(ctx);
         Registry.KeyRow key = r.key(keyId).filter(k -> k.orgId().equals(org)).orElseThrow(() ->
                 new LedgerException(LedgerException.Kind.NOT_FOUND, "key-not-found", "No such key",
                         "Organisation \"" + org + "\" has no key " + keyId));
@@ -71,10 +71,10 @@ final class KeyRevoke implements EntryType {
             throw LedgerException.conflict("key-already-revoked", "Key already revoked",
                     "Key " + keyId + " is already revoked");
         }
-        if (keyId.equals(operatorKeyId)) {
+        if (keyId.equals(CustodyPolicy.operatorKeyId(ctx))) {
             throw LedgerException.conflict("operator-key-in-use", "Key in use",
                     "Key " + keyId + " signs this log's checkpoints; configure another operator key first");
         }
-        r.revokeKey(key, p.has("reason") ? p.string("reason", 500) : null, index, at);
+        r.revokeKey(key, f.reason(), index, at);
     }
 }

@@ -14,10 +14,15 @@ import java.util.Set;
  * {@code org.register}: the operator onboards an organisation.
  * Fields: {@code org} (id), {@code name}, {@code country} (ISO 3166-1 alpha-2, upper case), {@code roles}.
  */
-final class OrgRegister implements EntryType {
+final class OrgRegister implements EntryType<OrgRegister.Fields> {
 
     static final String TYPE = "org.register";
     static final Set<String> COUNTRIES = Set.of(Locale.getISOCountries());
+    private static final Set<String> FIELDS = Set.of("org", "name", "country", "roles");
+
+    /** The payload record. */
+    record Fields(String org, String name, String country, List<String> roles) {
+    }
 
     @Override
     public String name() {
@@ -25,19 +30,13 @@ final class OrgRegister implements EntryType {
     }
 
     @Override
-    public void check(Envelope e) {
-        Payload p = Payload.of(e, Set.of("org", "name", "country", "roles"), Set.of());
-        fields(p);
-        if (!Operator.ID.equals(e.actor())) {
-            throw LedgerException.rule("operator-only", "Only the operator may do this",
-                    "org.register must be signed by the log operator (actor \"operator\")");
-        }
+    public Class<Fields> payloadType() {
+        return Fields.class;
     }
 
-    record Fields(String org, String name, String country, List<String> roles) {
-    }
-
-    static Fields fields(Payload p) {
+    @Override
+    public Fields read(Envelope e) {
+        Payload p = Payload.of(e, FIELDS, Set.of());
         String org = p.slug("org");
         if (Operator.ID.equals(org)) {
             throw Payload.invalid("reserved-id", "org", "\"operator\" is reserved for the log operator");
@@ -60,16 +59,21 @@ final class OrgRegister implements EntryType {
     }
 
     @Override
-    public void prefetch(Envelope e, CustodyPolicy.Wants wants) {
-        if (e.payload().get("org") instanceof String org) {
-            wants.org(org);
+    public void admit(Envelope e, Fields f) {
+        if (!Operator.ID.equals(e.actor())) {
+            throw LedgerException.rule("operator-only", "Only the operator may do this",
+                    "org.register must be signed by the log operator (actor \"operator\")");
         }
     }
 
     @Override
-    public void apply(Envelope e, long index, Instant at, BatchContext ctx) throws SQLException {
-        Fields f = fields(Payload.of(e, Set.of("org", "name", "country", "roles"), Set.of()));
-        Registry r = CustodyPolicy.registry(ctx);
+    public void prefetch(Envelope e, Fields f, Wants wants) {
+        wants.org(f.org());
+    }
+
+    @Override
+    public void apply(Envelope e, Fields f, long index, Instant at, BatchContext ctx) throws SQLException {
+        Registry r = Registry.of(ctx);
         if (r.org(f.org()).isPresent()) {
             throw LedgerException.conflict("org-exists", "Organisation exists",
                     "Organisation \"" + f.org() + "\" is already registered");

@@ -12,13 +12,16 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * Typed, strict access to an entry payload's own fields. Construction refuses unknown and missing fields; each
- * getter refuses a value of the wrong shape, naming the field, so every refusal reads "payload.x must be ...".
+ * Typed, strict access to an entry payload's own fields, for {@link EntryType#read}. Construction refuses unknown and
+ * missing fields; each getter refuses a value of the wrong shape, naming the field, so every refusal reads
+ * "payload.x must be ..." with the detail {@code field} = {@code payload.x} (codes: {@code unknown-field},
+ * {@code missing-field}, {@code invalid-field}, {@code invalid-id}, ...; docs/api.md lists them). Not thread-safe;
+ * one per read.
  */
-final class Payload {
+public final class Payload {
 
     /** Members every payload has; {@code by} (optional) names the person who acted, for entries made in the UI. */
-    static final Set<String> COMMON = Set.of("id", "type", "actor", "time", "by");
+    public static final Set<String> COMMON = Set.of("id", "type", "actor", "time", "by");
 
     private final Map<String, Object> map;
 
@@ -26,7 +29,8 @@ final class Payload {
         this.map = map;
     }
 
-    static Payload of(Envelope e, Set<String> required, Set<String> optional) {
+    /** The payload of {@code e}, which must have every {@code required} field and no field but these and {@link #COMMON}. */
+    public static Payload of(Envelope e, Set<String> required, Set<String> optional) {
         Map<String, Object> p = e.payload();
         for (String k : p.keySet()) {
             if (!COMMON.contains(k) && !required.contains(k) && !optional.contains(k)) {
@@ -45,15 +49,15 @@ final class Payload {
     }
 
     /** The field's parsed JSON value as it is (null when absent). */
-    Object raw(String field) {
+    public Object raw(String field) {
         return map.get(field);
     }
 
-    boolean has(String field) {
+    public boolean has(String field) {
         return map.containsKey(field);
     }
 
-    String string(String field, int maxLength) {
+    public String string(String field, int maxLength) {
         Object v = map.get(field);
         if (!(v instanceof String s)) {
             throw invalid("invalid-field", field, "payload." + field + " must be a string");
@@ -67,7 +71,7 @@ final class Payload {
         return s;
     }
 
-    String slug(String field) {
+    public String slug(String field) {
         String s = string(field, 63);
         if (!EnvelopeParser.SLUG.matcher(s).matches()) {
             throw invalid("invalid-id", field, "payload." + field
@@ -76,7 +80,7 @@ final class Payload {
         return s;
     }
 
-    List<String> strings(String field, int maxItems) {
+    public List<String> strings(String field, int maxItems) {
         Object v = map.get(field);
         if (!(v instanceof List<?> list)) {
             throw invalid("invalid-field", field, "payload." + field + " must be an array of strings");
@@ -99,7 +103,7 @@ final class Payload {
     }
 
     /** A lowercase UUID naming an earlier entry by its {@code payload.id}; else {@code code} with {@code detail}. */
-    java.util.UUID entryId(String field, String code, String detail) {
+    public java.util.UUID entryId(String field, String code, String detail) {
         String id = string(field, 36);
         try {
             java.util.UUID u = java.util.UUID.fromString(id);
@@ -113,12 +117,12 @@ final class Payload {
     }
 
     /** An optional string field; absent gives null. */
-    String optionalString(String field, int maxLength) {
+    public String optionalString(String field, int maxLength) {
         return has(field) ? string(field, maxLength) : null;
     }
 
     /** An optional RFC 3339 UTC time; absent gives null. */
-    java.time.Instant optionalTime(String field) {
+    public java.time.Instant optionalTime(String field) {
         if (!has(field)) {
             return null;
         }
@@ -130,7 +134,7 @@ final class Payload {
     }
 
     /** An optional number within [min, max]; absent gives null. */
-    Double optionalNumber(String field, double min, double max) {
+    public Double optionalNumber(String field, double min, double max) {
         if (!has(field)) {
             return null;
         }
@@ -141,7 +145,7 @@ final class Payload {
     }
 
     /** One of the given values. */
-    String oneOf(String field, List<String> allowed) {
+    public String oneOf(String field, List<String> allowed) {
         String s = string(field, 64);
         if (!allowed.contains(s)) {
             throw invalid("invalid-" + field, field, "payload." + field + " must be one of " + String.join(", ", allowed)
@@ -151,12 +155,12 @@ final class Payload {
     }
 
     /** A unit reference {@code {"manufacturer": "<org id>", "serial": "<serial>"}}. */
-    UnitKey unit(String field) {
+    public UnitKey unit(String field) {
         return unitRef(map.get(field), field);
     }
 
     /** A non-empty array of distinct unit references. */
-    List<UnitKey> units(String field, int maxItems) {
+    public List<UnitKey> units(String field, int maxItems) {
         Object v = map.get(field);
         if (!(v instanceof List<?> list) || list.isEmpty() || list.size() > maxItems) {
             throw invalid("invalid-field", field, "payload." + field + " must be an array of 1 to " + maxItems
@@ -175,7 +179,7 @@ final class Payload {
     }
 
     /** A site reference {@code {"org": "<org id>", "site": "<site id>"}}. */
-    CustodyState.SiteKey site(String field) {
+    public CustodyState.SiteKey site(String field) {
         Object v = map.get(field);
         if (!(v instanceof Map<?, ?> m) || !m.keySet().equals(Set.of("org", "site"))) {
             throw invalid("invalid-site-ref", field, "payload." + field
@@ -208,7 +212,8 @@ final class Payload {
         return new UnitKey(ms, ss);
     }
 
-    static LedgerException invalid(String code, String field, String detail) {
+    /** The refusal of field {@code field} (without {@code payload.}) with this code and detail. */
+    public static LedgerException invalid(String code, String field, String detail) {
         return new LedgerException(LedgerException.Kind.RULE, code, "Invalid entry", detail,
                 Map.of("field", "payload." + field), null);
     }

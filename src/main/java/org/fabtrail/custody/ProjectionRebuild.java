@@ -63,16 +63,11 @@ public final class ProjectionRebuild {
 
     private final EnvelopeParser parser = new EnvelopeParser(Integer.MAX_VALUE);
     private final LedgerStore store = new LedgerStore();
-    private final DeviceIdentity devices;
-    private final PlatformCertificates platforms;
+    private final EntryTypes types;
 
-    /**
-     * @param devices   the X.509 checks the rules use (org.fabtrail.attestation's)
-     * @param platforms the platform certificate checks the rules use (org.fabtrail.attestation's)
-     */
-    public ProjectionRebuild(DeviceIdentity devices, PlatformCertificates platforms) {
-        this.devices = devices;
-        this.platforms = platforms;
+    /** @param types the entry types whose rules built the projections (all this version accepts) */
+    public ProjectionRebuild(EntryTypes types) {
+        this.types = types;
     }
 
     /**
@@ -89,7 +84,7 @@ public final class ProjectionRebuild {
             st.execute("UPDATE attestation_challenges SET used_idx = NULL WHERE used_idx IS NOT NULL");
         }
         // Replaying applies the rules as they stood; the key registry is read from the projections being rebuilt.
-        CustodyPolicy policy = new CustodyPolicy(null, null, Clock.systemUTC(), devices, platforms);
+        CustodyPolicy policy = new CustodyPolicy(null, null, Clock.systemUTC(), types);
         long next = 0;
         while (true) {
             List<LedgerStore.StoredEntry> rows = store.entries(c, next, CHUNK);
@@ -98,7 +93,7 @@ public final class ProjectionRebuild {
             }
             List<Envelope> envelopes = new ArrayList<>(rows.size());
             for (LedgerStore.StoredEntry row : rows) {
-                envelopes.add(envelope(row));
+                envelopes.add(policy.withPayloadRecord(envelope(row))); // each payload read once
             }
             BatchContext ctx = BatchContext.on(c);
             policy.prepare(envelopes, ctx);

@@ -1,5 +1,7 @@
 package org.fabtrail.custody;
 
+import org.fabtrail.ledger.BatchContext;
+
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -9,24 +11,28 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The organisation and key registry as the sequencing transaction sees it.
  *
  * <p>Reads are answered from a per-batch cache, filled for the whole batch by {@link #prefetch} (one query per
  * table) or lazily per row. Writes update the cache at once, so later entries of the same batch see them, and are
- * buffered until {@link #flush()} writes them with one statement per table. One instance per batch (a
- * {@code BatchContext} attribute).
+ * buffered until {@link #flush()} writes them with one statement per table. One instance per batch
+ * ({@link #of}). Entry types of other packages read organisations through it ({@link #org}); only custody's
+ * {@code org.register}, {@code key.add} and {@code key.revoke} write it.
  */
-final class Registry {
+public final class Registry implements BatchState {
 
     record KeyRow(String keyId, String orgId, String algorithm, byte[] spki, boolean active) {
     }
 
-    record OrgRow(String id, String name, String country, List<String> roles) {
+    /** A registered organisation: its id, name, ISO 3166-1 alpha-2 country and roles ({@link Roles}). */
+    public record OrgRow(String id, String name, String country, List<String> roles) {
     }
 
     private record NewOrg(OrgRow org, long index, Instant at) {
@@ -45,13 +51,36 @@ final class Registry {
     private final List<NewOrg> newOrgs = new ArrayList<>();
     private final List<NewKey> newKeys = new ArrayList<>();
     private final List<Revocation> revocations = new ArrayList<>();
+    private final Set<String> wantedKeys = new HashSet<>();
+    private final Set<String> wantedOrgs = new HashSet<>();
 
-    Registry(Connection c) {
+    private Registry(Connection c) {
         this.c = c;
     }
 
+    /** The registry as the batch sees it. */
+    public static Registry of(BatchContext ctx) {
+        return BatchState.of(ctx, Registry.class, Registry::new);
+    }
+
+    void wantKey(String keyId) {
+        wantedKeys.add(keyId);
+    }
+
+    void wantOrg(String org) {
+        wantedOrgs.add(org);
+    }
+
+    /** Loads the wanted keys and organisations with one query each. */
+    @Override
+    public void prefetch() throws SQLException {
+        load(wantedKeys, wantedOrgs);
+        wantedKeys.clear();
+        wantedOrgs.clear();
+    }
+
     /** Loads the given keys and organisations (present or absent) into the cache with one query each. */
-    void prefetch(Collection<String> keyIds, Collection<String> orgIds) throws SQLException {
+    private void load(Collection<String> keyIds, Collection<String> orgIds) throws SQLException {
         List<String> wantedKeys = keyIds.stream().filter(k -> !keys.containsKey(k)).distinct().toList();
         if (!wantedKeys.isEmpty()) {
             try (PreparedStatement ps = c.prepareStatement("SELECT key_id, org_id, algorithm, spki, revoked_idx IS NULL "
@@ -83,14 +112,15 @@ final class Registry {
 
     Optional<KeyRow> key(String keyId) throws SQLException {
         if (!keys.containsKey(keyId)) {
-            prefetch(List.of(keyId), List.of());
+            load(List.of(keyId), List.of());
         }
         return keys.get(keyId);
     }
 
-    Optional<OrgRow> org(String id) throws SQLException {
+    /** The organisation as of this point of the batch. */
+    public Optional<OrgRow> org(String id) throws SQLException {
         if (!orgs.containsKey(id)) {
-            prefetch(List.of(), List.of(id));
+            load(List.of(), List.of(id));
         }
         return orgs.get(id);
     }
@@ -125,7 +155,8 @@ final class Registry {
     }
 
     /** Writes everything buffered by this batch: inserts first, then revocations (a key may be added and revoked). */
-    void flush() throws SQLException {
+    @Override
+    public void flush() throws SQLException {
         if (!newOrgs.isEmpty()) {
             int n = newOrgs.size();
             String[] ids = new String[n];

@@ -13,7 +13,7 @@ import java.util.Set;
  * organisation), {@code name}, {@code country} (ISO 3166-1 alpha-2), {@code address}, optional {@code latitude}
  * and {@code longitude}.
  */
-final class SiteRegister implements EntryType {
+final class SiteRegister implements EntryType<CustodyState.Site> {
 
     static final String TYPE = "site.register";
     private static final Set<String> REQUIRED = Set.of("site", "name", "country", "address");
@@ -24,7 +24,14 @@ final class SiteRegister implements EntryType {
         return TYPE;
     }
 
-    private static CustodyState.Site site(Envelope e) {
+    /** The payload record is the site itself (of the actor). */
+    @Override
+    public Class<CustodyState.Site> payloadType() {
+        return CustodyState.Site.class;
+    }
+
+    @Override
+    public CustodyState.Site read(Envelope e) {
         Payload p = Payload.of(e, REQUIRED, OPTIONAL);
         String country = p.string("country", 2);
         if (!OrgRegister.COUNTRIES.contains(country)) {
@@ -42,15 +49,10 @@ final class SiteRegister implements EntryType {
     }
 
     @Override
-    public void check(Envelope e) {
-        site(e);
-    }
-
-    @Override
-    public void apply(Envelope e, long index, Instant at, BatchContext ctx) throws SQLException {
-        CustodyState.Site site = site(e);
-        CustodyPolicy.requireOrg(ctx, e.actor());
-        CustodyState s = Rules.state(ctx);
+    public void apply(Envelope e, CustodyState.Site site, long index, Instant at, BatchContext ctx)
+            throws SQLException {
+        Rules.requireOrg(ctx, e.actor());
+        CustodyState s = CustodyState.of(ctx);
         if (s.site(site.org(), site.id()).isPresent()) {
             throw LedgerException.conflict("site-exists", "Site exists",
                     "\"" + site.org() + "\" already has a site \"" + site.id() + "\"");

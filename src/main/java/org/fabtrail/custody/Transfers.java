@@ -35,7 +35,7 @@ final class Transfers {
     private Transfers() {
     }
 
-    static List<EntryType> types() {
+    static List<EntryType<?>> types() {
         return List.of(new Dispatch(), new Receive(), new End(true), new End(false));
     }
 
@@ -68,9 +68,14 @@ final class Transfers {
         }
     }
 
-    static final class Dispatch implements EntryType {
+    static final class Dispatch implements EntryType<Dispatch.Fields> {
         private static final Set<String> REQUIRED = Set.of("units", "to", "toSite");
         private static final Set<String> OPTIONAL = Set.of("carrier", "shipmentRef", "licenceRef", "expectedArrival");
+
+        /** The payload record; the optional fields may be null. */
+        record Fields(List<UnitKey> units, String to, String toSite, String carrier, String shipmentRef,
+                      String licenceRef, Instant expectedArrival) {
+        }
 
         @Override
         public String name() {
@@ -78,36 +83,35 @@ final class Transfers {
         }
 
         @Override
-        public void check(Envelope e) {
-            Payload p = Payload.of(e, REQUIRED, OPTIONAL);
-            p.units("units", MAX_UNITS);
-            String to = p.slug("to");
-            p.slug("toSite");
-            p.optionalString("carrier", 200);
-            p.optionalString("shipmentRef", 200);
-            p.optionalString("licenceRef", 200);
-            p.optionalTime("expectedArrival");
+        public Class<Fields> payloadType() {
+            return Fields.class;
         }
 
         @Override
-        public void prefetch(Envelope e, CustodyPolicy.Wants wants) {
+        public Fields read(Envelope e) {
             Payload p = Payload.of(e, REQUIRED, OPTIONAL);
-            p.units("units", MAX_UNITS).forEach(wants::unit);
-            wants.site(p.slug("to"), p.slug("toSite"));
-            wants.org(p.slug("to"));
+            return new Fields(p.units("units", MAX_UNITS), p.slug("to"), p.slug("toSite"),
+                    p.optionalString("carrier", 200), p.optionalString("shipmentRef", 200),
+                    p.optionalString("licenceRef", 200), p.optionalTime("expectedArrival"));
         }
 
         @Override
-        public void apply(Envelope e, long index, Instant at, BatchContext ctx) throws SQLException {
-            Payload p = Payload.of(e, REQUIRED, OPTIONAL);
-            String to = p.slug("to");
-            String toSite = p.slug("toSite");
-            CustodyPolicy.requireOrg(ctx, to);
-            CustodyState s = Rules.state(ctx);
+        public void prefetch(Envelope e, Fields f, Wants wants) {
+            f.units().forEach(wants::unit);
+            wants.site(f.to(), f.toSite());
+            wants.org(f.to());
+        }
+
+        @Override
+        public void apply(Envelope e, Fields f, long index, Instant at, BatchContext ctx) throws SQLException {
+            String to = f.to();
+            String toSite = f.toSite();
+            Rules.requireOrg(ctx, to);
+            CustodyState s = CustodyState.of(ctx);
             Rules.ownSite(s, to, toSite, "toSite");
             List<CustodyState.Unit> listed = new ArrayList<>();
             String fromSite = null;
-            for (UnitKey k : p.units("units", MAX_UNITS)) {
+            for (UnitKey k : f.units()) {
                 CustodyState.Unit u = Rules.existing(s, k);
                 Rules.custodian(u, e.actor());
                 Rules.notRetired(u);
@@ -130,8 +134,8 @@ final class Transfers {
             Screening screening = CustodyPolicy.screening(ctx);
             if (facts.on() || screening != Screening.NONE) {
                 Fact.Dispatch fact = new Fact.Dispatch(index, at, e.id(), e.actor(), Facts.place(s, e.actor(), fromSite),
-                        to, CustodyPolicy.requireOrg(ctx, to).name(), Facts.place(s, to, toSite),
-                        p.optionalString("licenceRef", 200), p.optionalTime("expectedArrival"),
+                        to, Rules.requireOrg(ctx, to).name(), Facts.place(s, to, toSite),
+                        f.licenceRef(), f.expectedArrival(),
                         moving.stream().map(Facts::snapshot).toList());
                 screening.screen(fact, ctx); // may refuse: nothing is written yet
                 facts.add(fact);
@@ -144,10 +148,10 @@ final class Transfers {
             t.senderSite = fromSite;
             t.receiver = to;
             t.receiverSite = toSite;
-            t.carrier = p.optionalString("carrier", 200);
-            t.shipmentRef = p.optionalString("shipmentRef", 200);
-            t.licenceRef = p.optionalString("licenceRef", 200);
-            t.expectedArrival = p.optionalTime("expectedArrival");
+            t.carrier = f.carrier();
+            t.shipmentRef = f.shipmentRef();
+            t.licenceRef = f.licenceRef();
+            t.expectedArrival = f.expectedArrival();
             t.state = PENDING;
             t.dispatchedAt = at;
             for (CustodyState.Unit u : listed) {
@@ -162,8 +166,12 @@ final class Transfers {
         }
     }
 
-    static final class Receive implements EntryType {
+    static final class Receive implements EntryType<Receive.Fields> {
         private static final Set<String> FIELDS = Set.of("transfer", "site", "units");
+
+        /** The payload record. */
+        record Fields(UUID transfer, String site, List<UnitKey> units) {
+        }
 
         @Override
         public String name() {
@@ -171,33 +179,34 @@ final class Transfers {
         }
 
         @Override
-        public void check(Envelope e) {
-            Payload p = Payload.of(e, FIELDS, Set.of());
-            transferId(p);
-            p.slug("site");
-            p.units("units", MAX_UNITS);
+        public Class<Fields> payloadType() {
+            return Fields.class;
         }
 
         @Override
-        public void prefetch(Envelope e, CustodyPolicy.Wants wants) {
+        public Fields read(Envelope e) {
             Payload p = Payload.of(e, FIELDS, Set.of());
-            wants.transfer(transferId(p));
-            wants.site(e.actor(), p.slug("site"));
+            return new Fields(transferId(p), p.slug("site"), p.units("units", MAX_UNITS));
         }
 
         @Override
-        public void apply(Envelope e, long index, Instant at, BatchContext ctx) throws SQLException {
-            Payload p = Payload.of(e, FIELDS, Set.of());
-            CustodyState s = Rules.state(ctx);
-            CustodyState.Transfer t = open(s, transferId(p));
+        public void prefetch(Envelope e, Fields f, Wants wants) {
+            wants.transfer(f.transfer());
+            wants.site(e.actor(), f.site());
+        }
+
+        @Override
+        public void apply(Envelope e, Fields f, long index, Instant at, BatchContext ctx) throws SQLException {
+            CustodyState s = CustodyState.of(ctx);
+            CustodyState.Transfer t = open(s, f.transfer());
             if (!t.receiver.equals(e.actor())) {
                 throw LedgerException.conflict("not-receiver", "Not the receiver", "Dispatch " + t.id + " goes to \""
                         + t.receiver + "\"; only it can receive the units");
             }
-            String site = p.slug("site");
+            String site = f.site();
             Rules.ownSite(s, e.actor(), site, "site");
             List<CustodyState.Unit> arrived = new ArrayList<>();
-            for (UnitKey k : p.units("units", MAX_UNITS)) {
+            for (UnitKey k : f.units()) {
                 if (!IN_TRANSIT.equals(t.units.get(k))) {
                     throw Rules.refuse(LedgerException.Kind.RULE, "unit-not-on-transfer", "Not on this dispatch",
                             k + " is not in transit on dispatch " + t.id, k);
@@ -232,12 +241,16 @@ final class Transfers {
     }
 
     /** transfer.reject (by the receiver) or transfer.cancel (by the sender). */
-    static final class End implements EntryType {
+    static final class End implements EntryType<End.Fields> {
         private static final Set<String> FIELDS = Set.of("transfer", "reason");
         private final boolean reject;
 
         End(boolean reject) {
             this.reject = reject;
+        }
+
+        /** The payload record. */
+        record Fields(UUID transfer, String reason) {
         }
 
         @Override
@@ -246,22 +259,25 @@ final class Transfers {
         }
 
         @Override
-        public void check(Envelope e) {
-            Payload p = Payload.of(e, FIELDS, Set.of());
-            transferId(p);
-            p.string("reason", 1000);
+        public Class<Fields> payloadType() {
+            return Fields.class;
         }
 
         @Override
-        public void prefetch(Envelope e, CustodyPolicy.Wants wants) {
-            wants.transfer(transferId(Payload.of(e, FIELDS, Set.of())));
+        public Fields read(Envelope e) {
+            Payload p = Payload.of(e, FIELDS, Set.of());
+            return new Fields(transferId(p), p.string("reason", 1000));
         }
 
         @Override
-        public void apply(Envelope e, long index, Instant at, BatchContext ctx) throws SQLException {
-            Payload p = Payload.of(e, FIELDS, Set.of());
-            CustodyState s = Rules.state(ctx);
-            CustodyState.Transfer t = open(s, transferId(p));
+        public void prefetch(Envelope e, Fields f, Wants wants) {
+            wants.transfer(f.transfer());
+        }
+
+        @Override
+        public void apply(Envelope e, Fields f, long index, Instant at, BatchContext ctx) throws SQLException {
+            CustodyState s = CustodyState.of(ctx);
+            CustodyState.Transfer t = open(s, f.transfer());
             String allowed = reject ? t.receiver : t.sender;
             if (!allowed.equals(e.actor())) {
                 throw LedgerException.conflict(reject ? "not-receiver" : "not-sender",

@@ -15,7 +15,7 @@ import java.util.Set;
  * at the same site, nothing in transit or retired (except that a retired component, say a dead GPU, may be taken
  * out). Assembled components travel with their parent and cannot be dispatched alone.
  */
-final class UnitAssemble implements EntryType {
+final class UnitAssemble implements EntryType<UnitAssemble.Fields> {
 
     static final String ASSEMBLE = "unit.assemble";
     static final String DISASSEMBLE = "unit.disassemble";
@@ -28,33 +28,42 @@ final class UnitAssemble implements EntryType {
         this.assemble = assemble;
     }
 
+    /** The payload record. */
+    record Fields(UnitKey parent, List<UnitKey> components) {
+    }
+
     @Override
     public String name() {
         return assemble ? ASSEMBLE : DISASSEMBLE;
     }
 
     @Override
-    public void check(Envelope e) {
+    public Class<Fields> payloadType() {
+        return Fields.class;
+    }
+
+    @Override
+    public Fields read(Envelope e) {
         Payload p = Payload.of(e, FIELDS, Set.of());
         UnitKey parent = p.unit("parent");
-        if (p.units("components", MAX_COMPONENTS).contains(parent)) {
+        List<UnitKey> components = p.units("components", MAX_COMPONENTS);
+        if (components.contains(parent)) {
             throw Payload.invalid("invalid-assembly", "components", "a unit cannot be a component of itself");
         }
+        return new Fields(parent, components);
     }
 
     @Override
-    public void prefetch(Envelope e, CustodyPolicy.Wants wants) {
-        Payload p = Payload.of(e, FIELDS, Set.of());
-        wants.unit(p.unit("parent"));
-        p.units("components", MAX_COMPONENTS).forEach(wants::unit);
+    public void prefetch(Envelope e, Fields f, Wants wants) {
+        wants.unit(f.parent());
+        f.components().forEach(wants::unit);
     }
 
     @Override
-    public void apply(Envelope e, long index, Instant at, BatchContext ctx) throws SQLException {
-        Payload p = Payload.of(e, FIELDS, Set.of());
-        CustodyState s = Rules.state(ctx);
-        CustodyState.Unit parent = Rules.existing(s, p.unit("parent"));
-        List<UnitKey> keys = p.units("components", MAX_COMPONENTS);
+    public void apply(Envelope e, Fields f, long index, Instant at, BatchContext ctx) throws SQLException {
+        CustodyState s = CustodyState.of(ctx);
+        CustodyState.Unit parent = Rules.existing(s, f.parent());
+        List<UnitKey> keys = f.components();
         Rules.custodian(parent, e.actor());
         Rules.notRetired(parent);
         Rules.notInTransit(parent);

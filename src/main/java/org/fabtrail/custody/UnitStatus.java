@@ -14,11 +14,15 @@ import java.util.Set;
  * {@code decommissioned}, or {@code recovered} (back to active after lost or stolen). Fields: {@code unit},
  * {@code status}, {@code reason}. Destroyed and decommissioned are final: no custody activity is accepted after.
  */
-final class UnitStatus implements EntryType {
+final class UnitStatus implements EntryType<UnitStatus.Fields> {
 
     static final String TYPE = "unit.status";
     static final List<String> STATUSES = List.of("lost", "stolen", "destroyed", "decommissioned", "recovered");
     private static final Set<String> FIELDS = Set.of("unit", "status", "reason");
+
+    /** The payload record. */
+    record Fields(UnitKey unit, String status, String reason) {
+    }
 
     @Override
     public String name() {
@@ -26,24 +30,26 @@ final class UnitStatus implements EntryType {
     }
 
     @Override
-    public void check(Envelope e) {
-        Payload p = Payload.of(e, FIELDS, Set.of());
-        p.unit("unit");
-        p.oneOf("status", STATUSES);
-        p.string("reason", 1000);
+    public Class<Fields> payloadType() {
+        return Fields.class;
     }
 
     @Override
-    public void prefetch(Envelope e, CustodyPolicy.Wants wants) {
-        wants.unit(Payload.of(e, FIELDS, Set.of()).unit("unit"));
+    public Fields read(Envelope e) {
+        Payload p = Payload.of(e, FIELDS, Set.of());
+        return new Fields(p.unit("unit"), p.oneOf("status", STATUSES), p.string("reason", 1000));
     }
 
     @Override
-    public void apply(Envelope e, long index, Instant at, BatchContext ctx) throws SQLException {
-        Payload p = Payload.of(e, FIELDS, Set.of());
-        CustodyState s = Rules.state(ctx);
-        CustodyState.Unit u = Rules.existing(s, p.unit("unit"));
-        String status = p.oneOf("status", STATUSES);
+    public void prefetch(Envelope e, Fields f, Wants wants) {
+        wants.unit(f.unit());
+    }
+
+    @Override
+    public void apply(Envelope e, Fields f, long index, Instant at, BatchContext ctx) throws SQLException {
+        CustodyState s = CustodyState.of(ctx);
+        CustodyState.Unit u = Rules.existing(s, f.unit());
+        String status = f.status();
         Rules.custodian(u, e.actor());
         Rules.notRetired(u);
         if ("recovered".equals(status)) {

@@ -1,7 +1,8 @@
 package org.fabtrail.discrepancy;
 
+import org.fabtrail.attestation.PlatformComparison;
+import org.fabtrail.attestation.PlatformFact;
 import org.fabtrail.custody.Fact;
-import org.fabtrail.custody.PlatformComparison;
 import org.fabtrail.custody.UnitKey;
 
 import java.sql.Connection;
@@ -30,7 +31,7 @@ final class PlatformMismatch implements Detector {
 
     @Override
     public List<Finding> detect(Fact fact, Connection c, DiscrepancySettings settings) {
-        if (!(fact instanceof Fact.Platform p)) {
+        if (!(fact instanceof PlatformFact p)) {
             return List.of();
         }
         List<Finding> out = new ArrayList<>();
@@ -71,7 +72,7 @@ final class PlatformMismatch implements Detector {
                 .filter(Objects::nonNull).toList()) + " serial " + c.serial();
     }
 
-    private static Map<String, Object> details(Fact.Platform p, String status, PlatformComparison.Row r) {
+    private static Map<String, Object> details(PlatformFact p, String status, PlatformComparison.Row r) {
         Map<String, Object> d = new LinkedHashMap<>();
         d.put("status", status);
         d.put("certificate", p.comparison().certificate().sha256Fingerprint());

@@ -14,7 +14,9 @@ public interface EntryPolicy {
      * Checks what needs no ledger state: the entry type and its fields, and the signature against the key
      * registry. Runs on the submitter's thread, many at once, before the entry is queued.
      *
-     * @return the envelope, marked {@link Envelope#signatureVerified() verified} when its key was known
+     * @return the envelope, marked {@link Envelope#signatureVerified() verified} when its key was known, carrying
+     *         the {@link Envelope#payloadRecord() payload record} the policy read, so that {@link #prepare} and
+     *         {@link #apply} need not parse the payload again
      * @throws LedgerException when the entry must be refused
      */
     Envelope admit(Envelope envelope);

@@ -1,5 +1,7 @@
 package org.fabtrail.ledger;
 
+import org.jboss.logging.Logger;
+
 import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -15,6 +17,8 @@ import java.util.concurrent.CompletableFuture;
  * proofs and hash tiles. Reads never fabricate: a proof or tile outside the current tree is refused.
  */
 public final class Ledger {
+
+    private static final Logger LOG = Logger.getLogger(Ledger.class);
 
     /** Hashes per full tlog-tiles tile. */
     public static final int TILE_WIDTH = 256;
@@ -121,7 +125,8 @@ public final class Ledger {
      * @return empty when the tree does not (yet) hold that many nodes there
      */
     public Optional<byte[]> hashTile(int level, long index, int width) {
-        if (level < 0 || level > 7 || index < 0 || width < 1 || width > TILE_WIDTH) {
+        if (level < 0 || level > 7 || index < 0 || index > Long.MAX_VALUE / TILE_WIDTH || width < 1
+                || width > TILE_WIDTH) {
             return Optional.empty();
         }
         return read(c -> {
@@ -155,10 +160,24 @@ public final class Ledger {
         T apply(Connection c) throws SQLException;
     }
 
+    /**
+     * Runs {@code work} on a pooled connection. A database failure is {@code 503 database-unavailable}, except a
+     * data exception (SQLSTATE class 22: a value the database cannot hold or compare, such as U+0000 in text),
+     * which a request's own input caused: that is {@code 400 invalid-input}, logged as a warning without a stack
+     * trace. The admission checks refuse such input before it gets here; this keeps any that slips past a 4xx.
+     */
     public <T> T read(Read<T> work) {
         try (Connection c = dataSource.getConnection()) {
             return work.apply(c);
         } catch (SQLException e) {
+            if (e.getSQLState() != null && e.getSQLState().startsWith("22")) {
+                String message = String.valueOf(e.getMessage()).replaceAll("\\p{Cntrl}", "?");
+                LOG.warnf("Refused a request's value the database cannot use (SQLSTATE %s): %s", e.getSQLState(),
+                        message.length() > 200 ? message.substring(0, 200) + "..." : message);
+                throw new LedgerException(LedgerException.Kind.MALFORMED, "invalid-input", "Invalid input",
+                        "A value of this request is not one the database can store or compare (SQLSTATE "
+                                + e.getSQLState() + ")", Map.of(), null);
+            }
             throw new LedgerException(LedgerException.Kind.UNAVAILABLE, "database-unavailable", "Database unavailable",
                     "The ledger database could not be read; try again shortly", Map.of(), e);
         }

@@ -80,6 +80,13 @@ public final class SafeText {
                 Map.of("field", field), null);
     }
 
+    /** The refusal for the request parameter {@code name}: {@link #refusal} that also names it as the parameter. */
+    public static LedgerException parameterRefusal(String name, String fault) {
+        LedgerException e = refusal(name, fault);
+        return new LedgerException(e.kind(), e.code(), e.title(), e.detail(),
+                Map.of("field", name, "parameter", name), null);
+    }
+
     private static Optional<String> fault(String s, boolean lineBreaksAllowed) {
         if (s == null) {
             return Optional.empty();

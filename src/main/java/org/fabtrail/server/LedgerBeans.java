@@ -5,16 +5,21 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
-import org.fabtrail.crypto.SigningKey;
+import org.fabtrail.attestation.AttestationTypes;
 import org.fabtrail.attestation.Challenges;
+import org.fabtrail.attestation.DeviceIdentity;
+import org.fabtrail.attestation.PlatformCertificates;
+import org.fabtrail.attestation.PlatformComparisons;
 import org.fabtrail.attestation.X509DeviceIdentity;
 import org.fabtrail.attestation.X509PlatformCertificates;
-import org.fabtrail.custody.PlatformCertificates;
-import org.fabtrail.custody.PlatformComparisons;
+import org.fabtrail.crypto.SigningKey;
 import org.fabtrail.custody.CustodyPolicy;
-import org.fabtrail.custody.DeviceIdentity;
+import org.fabtrail.custody.CustodyTypes;
+import org.fabtrail.custody.EntryType;
+import org.fabtrail.custody.EntryTypes;
 import org.fabtrail.custody.KeyRegistry;
 import org.fabtrail.custody.OperatorEntries;
+import org.fabtrail.discrepancy.Discrepancies;
 import org.fabtrail.discrepancy.DiscrepancyEngine;
 import org.fabtrail.discrepancy.DiscrepancySettings;
 import org.fabtrail.discrepancy.RestrictedList;
@@ -28,6 +33,8 @@ import org.fabtrail.ledger.Sequencer;
 import javax.sql.DataSource;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The composition root: the ledger and custody classes are plain Java (so tests can build two sequencers on one
@@ -99,10 +106,27 @@ public class LedgerBeans {
 
     @Produces
     @Singleton
-    CustodyPolicy custodyPolicy(KeyRegistry keys, SigningKey operatorKey, Clock clock, DeviceIdentity devices,
-                                PlatformCertificates platforms, DiscrepancyEngine discrepancies,
-                                RestrictedList restricted) {
-        CustodyPolicy policy = new CustodyPolicy(keys, operatorKey.keyId(), clock, devices, platforms);
+    EntryTypes entryTypes(DeviceIdentity devices, PlatformCertificates platforms) {
+        return assemble(devices, platforms);
+    }
+
+    /**
+     * Every entry type this version accepts: custody's, attestation's and discrepancy's, each package publishing its
+     * own list (docs/adr/0010-entry-types-as-plug-ins.md). Also for the offline commands and tests, which run without
+     * CDI.
+     */
+    public static EntryTypes assemble(DeviceIdentity devices, PlatformCertificates platforms) {
+        List<EntryType<?>> all = new ArrayList<>(CustodyTypes.all(AttestationTypes.enrolment(devices)));
+        all.addAll(AttestationTypes.all(devices, platforms));
+        all.addAll(Discrepancies.all());
+        return new EntryTypes(all);
+    }
+
+    @Produces
+    @Singleton
+    CustodyPolicy custodyPolicy(KeyRegistry keys, SigningKey operatorKey, Clock clock, EntryTypes types,
+                                DiscrepancyEngine discrepancies, RestrictedList restricted) {
+        CustodyPolicy policy = new CustodyPolicy(keys, operatorKey.keyId(), clock, types);
         policy.observe(discrepancies);
         policy.screening(restricted);
         return policy;

@@ -1,6 +1,7 @@
 package org.fabtrail.server;
 
 import org.fabtrail.attestation.X509DeviceIdentity;
+import org.fabtrail.attestation.X509PlatformCertificates;
 import org.fabtrail.custody.ProjectionRebuild;
 
 import java.io.PrintStream;
@@ -35,7 +36,8 @@ public final class RebuildCommand {
             try (Connection c = OfflineDatabase.connect(url, user, password)) {
                 c.setAutoCommit(false);
                 long[] last = {System.nanoTime()};
-                ProjectionRebuild.Result r = new ProjectionRebuild(new X509DeviceIdentity(), new org.fabtrail.attestation.X509PlatformCertificates()).rebuild(c, n -> {
+                ProjectionRebuild.Result r = new ProjectionRebuild(LedgerBeans.assemble(new X509DeviceIdentity(),
+                        new X509PlatformCertificates())).rebuild(c, n -> {
                     if (System.nanoTime() - last[0] > 5_000_000_000L) {
                         out.printf("... %d entries replayed%n", n);
                         last[0] = System.nanoTime();

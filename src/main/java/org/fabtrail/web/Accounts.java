@@ -5,6 +5,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.fabtrail.crypto.Passwords;
 import org.fabtrail.ledger.LedgerException;
+import org.fabtrail.ledger.SafeText;
 
 import java.time.Clock;
 import java.time.temporal.ChronoUnit;
@@ -40,6 +41,7 @@ public class Accounts {
         if (displayName == null || displayName.isBlank() || displayName.length() > 100) {
             throw invalid("displayName", "Give a name of 1 to 100 characters");
         }
+        SafeText.singleLine("displayName", displayName);
         if (org == null ? !Account.OPERATOR.equals(role) : !ORG_ROLES.contains(role)) {
             throw invalid("role", "A role is " + (org == null ? "operator" : "org-admin or member"));
         }

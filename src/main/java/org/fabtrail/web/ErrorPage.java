@@ -8,7 +8,7 @@ import org.fabtrail.api.ProblemMappers;
 import org.fabtrail.ledger.LedgerException;
 
 /** A refusal as a page a person can read: not allowed (403), not found (404), or another error with its reason. */
-final class ErrorPage {
+public final class ErrorPage {
 
     @CheckedTemplate
     static class Templates {
@@ -21,6 +21,19 @@ final class ErrorPage {
     static Response of(Viewer viewer, int status, String title, String detail) {
         return Response.status(status).type(MediaType.TEXT_HTML_TYPE.withCharset("utf-8"))
                 .entity(Templates.error(viewer, status, title, detail)).build();
+    }
+
+    /**
+     * The page for a refusal made before any page class ran (the admission checks, the HTTP layer): it names no
+     * signed-in person, so it reads the session of no one.
+     */
+    public static Response response(int status, String title, String detail) {
+        return of(null, status, title, detail);
+    }
+
+    /** The same page as HTML text, for the HTTP layer, which writes its answers itself. */
+    public static String html(int status, String title, String detail) {
+        return Templates.error(null, status, title, detail).render();
     }
 
     static Response forbidden(Viewer viewer, String detail) {

@@ -48,6 +48,11 @@ final class Web {
         if (next == null || !next.startsWith("/") || next.startsWith("//") || next.contains("\\")) {
             return "/";
         }
+        try {
+            URI.create(next); // it becomes a Location header: a malformed one would fail the answer
+        } catch (IllegalArgumentException e) {
+            return "/";
+        }
         return next;
     }
 }

@@ -18,7 +18,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.fabtrail.ledger.checkpoint.Note;
 
 /**
- * The witness's HTTP face, on the JDK's own server ({@code com.sun.net.httpserver}; docs/adr/0010):
+ * The witness's HTTP face, on the JDK's own server ({@code com.sun.net.httpserver}; docs/adr/0013-witnesses.md):
  * <ul>
  *   <li>{@code POST <prefix>/add-checkpoint}: c2sp.org/tlog-witness (see {@link Witness});</li>
  *   <li>{@code GET /}: the witness's name, vkey and the logs it witnesses with the size it holds of each;</li>

@@ -30,7 +30,9 @@ class TrustedProxyTest {
         @Override
         public Map<String, String> getConfigOverrides() {
             return Map.of("quarkus.http.proxy.proxy-address-forwarding", "true",
-                    "quarkus.http.proxy.trusted-proxies", PROXY);
+                    "quarkus.http.proxy.trusted-proxies", PROXY,
+                    // production's allowance (the shared test application raises it), which the proxy must exceed
+                    "fabtrail.http.max-connections-per-address", "256");
         }
     }
 

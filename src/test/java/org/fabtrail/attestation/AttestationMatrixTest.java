@@ -4,7 +4,6 @@ import org.fabtrail.attestation.DeviceCertificates.Issued;
 import org.fabtrail.attestation.DeviceCertificates.Spec;
 import org.fabtrail.crypto.SignatureAlgorithm;
 import org.fabtrail.crypto.SigningKey;
-import org.fabtrail.custody.Attestations;
 import org.fabtrail.custody.ProjectionRebuild;
 import org.fabtrail.custody.UnitKey;
 import org.fabtrail.ledger.Envelope;
@@ -97,7 +96,7 @@ class AttestationMatrixTest {
             LedgerAssertions.assertConsistent(f.dataSource, f.signer.verifier());
             try (Connection c = f.dataSource.getConnection()) {
                 c.setAutoCommit(false);
-                ProjectionRebuild.Result r = new ProjectionRebuild(f.devices, f.platforms).rebuild(c, n -> { });
+                ProjectionRebuild.Result r = new ProjectionRebuild(f.types).rebuild(c, n -> { });
                 c.rollback();
                 assertTrue(r.identical(), "differing: " + r.differing() + " " + r);
                 assertTrue(r.after().get("unit_inspections").startsWith(inspectionsWritten + " rows"), r.toString());

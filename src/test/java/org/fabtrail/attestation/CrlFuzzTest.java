@@ -14,7 +14,6 @@ import org.bouncycastle.asn1.ASN1Encoding;
 import org.bouncycastle.asn1.DERBitString;
 import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
-import org.fabtrail.custody.DeviceIdentity;
 import org.fabtrail.testing.ParserFuzzTest;
 
 /**

@@ -8,8 +8,6 @@ import java.util.Optional;
 import java.util.Set;
 
 import org.fabtrail.crypto.VerificationKey;
-import org.fabtrail.custody.AttestationReasons;
-import org.fabtrail.custody.DeviceIdentity;
 import org.fabtrail.testing.ParserFuzzTest;
 
 /**

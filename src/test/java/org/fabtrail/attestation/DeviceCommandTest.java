@@ -3,8 +3,6 @@ package org.fabtrail.attestation;
 import org.fabtrail.crypto.Pem;
 import org.fabtrail.crypto.SigningKey;
 import org.fabtrail.crypto.StrictJson;
-import org.fabtrail.custody.Attestations;
-import org.fabtrail.custody.DeviceIdentity;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -6,7 +6,6 @@ import java.util.Map;
 import java.util.Set;
 
 import org.fabtrail.crypto.SigningKey;
-import org.fabtrail.custody.DeviceIdentity;
 
 /**
  * The device CA of the attestation fuzz tests: a fixed Ed25519 key and fixed dates, so its certificate, the device

@@ -5,10 +5,6 @@ import org.fabtrail.attestation.DeviceCertificates.Spec;
 import org.fabtrail.crypto.SignatureAlgorithm;
 import org.fabtrail.crypto.SigningKey;
 import org.fabtrail.crypto.TestResources;
-import org.fabtrail.custody.PlatformCertificates;
-import org.fabtrail.custody.PlatformComparison;
-import org.fabtrail.custody.PlatformMatching;
-import org.fabtrail.custody.PlatformComparisons;
 import org.fabtrail.custody.ProjectionRebuild;
 import org.fabtrail.custody.UnitKey;
 import org.fabtrail.ledger.Envelope;
@@ -84,7 +80,7 @@ class PlatformCertifyRulesTest {
             LedgerAssertions.assertConsistent(f.dataSource, f.signer.verifier());
             try (Connection c = f.dataSource.getConnection()) {
                 c.setAutoCommit(false);
-                ProjectionRebuild.Result r = new ProjectionRebuild(f.devices, f.platforms).rebuild(c, n -> { });
+                ProjectionRebuild.Result r = new ProjectionRebuild(f.types).rebuild(c, n -> { });
                 c.rollback();
                 assertTrue(r.identical(), "differing: " + r.differing() + " " + r);
                 assertTrue(!r.after().get("platform_certificates").startsWith("0 rows"), r.toString());

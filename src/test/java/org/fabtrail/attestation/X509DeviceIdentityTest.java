@@ -4,7 +4,6 @@ import org.fabtrail.attestation.DeviceCertificates.Issued;
 import org.fabtrail.attestation.DeviceCertificates.Spec;
 import org.fabtrail.crypto.SignatureAlgorithm;
 import org.fabtrail.crypto.SigningKey;
-import org.fabtrail.custody.DeviceIdentity;
 import org.junit.jupiter.api.Test;
 
 import java.math.BigInteger;

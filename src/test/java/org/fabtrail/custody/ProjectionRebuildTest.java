@@ -68,7 +68,7 @@ class ProjectionRebuildTest {
     private static ProjectionRebuild.Result rebuild(boolean commit) throws Exception {
         try (Connection c = f.dataSource.getConnection()) {
             c.setAutoCommit(false);
-            ProjectionRebuild.Result r = new ProjectionRebuild(new org.fabtrail.attestation.X509DeviceIdentity(), new org.fabtrail.attestation.X509PlatformCertificates()).rebuild(c, n -> { });
+            ProjectionRebuild.Result r = new ProjectionRebuild(org.fabtrail.server.LedgerBeans.assemble(new org.fabtrail.attestation.X509DeviceIdentity(), new org.fabtrail.attestation.X509PlatformCertificates())).rebuild(c, n -> { });
             if (commit) {
                 c.commit();
             } else {

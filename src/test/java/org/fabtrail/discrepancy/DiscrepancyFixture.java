@@ -170,7 +170,7 @@ final class DiscrepancyFixture implements AutoCloseable {
         try (Connection c = f.dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
-                ProjectionRebuild.Result r = new ProjectionRebuild(f.devices, f.platforms).rebuild(c, x -> {
+                ProjectionRebuild.Result r = new ProjectionRebuild(f.types).rebuild(c, x -> {
                 });
                 assertTrue(r.identical(), "rebuild differs in " + r.differing());
             } finally {

@@ -1,8 +1,9 @@
 package org.fabtrail.discrepancy;
 
+import org.fabtrail.attestation.PlatformCertificates;
+import org.fabtrail.attestation.PlatformComparison;
+import org.fabtrail.attestation.PlatformFact;
 import org.fabtrail.custody.Fact;
-import org.fabtrail.custody.PlatformCertificates;
-import org.fabtrail.custody.PlatformComparison;
 import org.fabtrail.custody.UnitKey;
 import org.junit.jupiter.api.Test;
 
@@ -27,10 +28,10 @@ class PlatformMismatchTest {
                 : new PlatformCertificates.CertifiedComponent("GPU", "Fab", "H200", serial, null), unit, null, false);
     }
 
-    private static Fact.Platform fact(String check, List<PlatformComparison.Row> rows) {
+    private static PlatformFact fact(String check, List<PlatformComparison.Row> rows) {
         PlatformComparison cmp = check.equals("pass")
                 ? new PlatformComparison(SERVER, CERT, 40, Instant.now(), "ca-1", rows) : null;
-        return new Fact.Platform(40, Instant.now(), "unit.inspect", "insp", SERVER, check, cmp);
+        return new PlatformFact(40, Instant.now(), "unit.inspect", "insp", SERVER, check, cmp);
     }
 
     @Test

@@ -248,7 +248,7 @@ class SequencerIsolationTest {
         try (Connection c = f.dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
-                var rebuilt = new org.fabtrail.custody.ProjectionRebuild(f.devices, f.platforms).rebuild(c, x -> { });
+                var rebuilt = new org.fabtrail.custody.ProjectionRebuild(f.types).rebuild(c, x -> { });
                 assertTrue(rebuilt.identical(), "rebuild differs in " + rebuilt.differing());
             } finally {
                 c.rollback();

@@ -239,7 +239,7 @@ class DemoDataTest {
                 cas.put(rs.getString(1), rs.getBytes(2));
             }
         }
-        org.fabtrail.custody.DeviceIdentity.Trust trust = new org.fabtrail.custody.DeviceIdentity.Trust(cas,
+        org.fabtrail.attestation.DeviceIdentity.Trust trust = new org.fabtrail.attestation.DeviceIdentity.Trust(cas,
                 java.util.Set.of(), Map.of());
         for (String serial : List.of("GH200-0001", "GH200-0002", "HGX-0001", "counterfeit/GH200-0024")) {
             assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(
@@ -311,7 +311,7 @@ class DemoDataTest {
         try (Connection c = java.sql.DriverManager.getConnection(url, owner, ownerPassword)) {
             c.setAutoCommit(false);
             try {
-                ProjectionRebuild.Result r = new ProjectionRebuild(new org.fabtrail.attestation.X509DeviceIdentity(), new org.fabtrail.attestation.X509PlatformCertificates()).rebuild(c, n -> { });
+                ProjectionRebuild.Result r = new ProjectionRebuild(org.fabtrail.server.LedgerBeans.assemble(new org.fabtrail.attestation.X509DeviceIdentity(), new org.fabtrail.attestation.X509PlatformCertificates())).rebuild(c, n -> { });
                 assertTrue(r.identical(), "differing: " + r.differing() + " " + r);
                 assertEquals(ledger.head().size(), r.entries());
             } finally {

@@ -1,10 +1,11 @@
 package org.fabtrail.testing;
 
+import org.fabtrail.attestation.DeviceIdentity;
+import org.fabtrail.attestation.X509DeviceIdentity;
 import org.fabtrail.crypto.SignatureAlgorithm;
 import org.fabtrail.crypto.SigningKey;
-import org.fabtrail.attestation.X509DeviceIdentity;
 import org.fabtrail.custody.CustodyPolicy;
-import org.fabtrail.custody.DeviceIdentity;
+import org.fabtrail.custody.EntryTypes;
 import org.fabtrail.custody.KeyRegistry;
 import org.fabtrail.custody.OperatorEntries;
 import org.fabtrail.ledger.CheckpointKeeper;
@@ -16,6 +17,7 @@ import org.fabtrail.ledger.Ledger;
 import org.fabtrail.ledger.LedgerStore;
 import org.fabtrail.ledger.Receipt;
 import org.fabtrail.ledger.Sequencer;
+import org.fabtrail.server.LedgerBeans;
 
 import javax.sql.DataSource;
 import java.time.Clock;
@@ -41,8 +43,10 @@ public final class LedgerFixture implements AutoCloseable {
     public final OperatorEntries operator;
     public final LedgerStore store = new LedgerStore();
     public final DeviceIdentity devices = new X509DeviceIdentity();
-    public final org.fabtrail.custody.PlatformCertificates platforms =
+    public final org.fabtrail.attestation.PlatformCertificates platforms =
             new org.fabtrail.attestation.X509PlatformCertificates();
+    /** Every entry type, assembled as the application does. */
+    public final EntryTypes types = LedgerBeans.assemble(devices, platforms);
     public final CustodyPolicy policy;
     public final Sequencer sequencer;
     public final Ledger ledger;
@@ -57,7 +61,7 @@ public final class LedgerFixture implements AutoCloseable {
         this.operatorKey = operatorKey;
         this.signer = new CheckpointSigner(ORIGIN, operatorKey);
         this.operator = new OperatorEntries(operatorKey, parser, clock);
-        this.policy = new CustodyPolicy(new KeyRegistry(dataSource), operatorKey.keyId(), clock, devices, platforms);
+        this.policy = new CustodyPolicy(new KeyRegistry(dataSource), operatorKey.keyId(), clock, types);
         this.sequencer = newSequencer(policy, Sequencer.Settings.defaults());
         this.ledger = new Ledger(dataSource, store, policy, sequencer);
     }

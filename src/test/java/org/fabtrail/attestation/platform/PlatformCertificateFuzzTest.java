@@ -11,13 +11,13 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 
+import org.fabtrail.attestation.DeviceIdentity;
 import org.fabtrail.attestation.FuzzCa;
+import org.fabtrail.attestation.PlatformCertificates;
+import org.fabtrail.attestation.PlatformReasons;
 import org.fabtrail.attestation.X509PlatformCertificates;
 import org.fabtrail.crypto.Pem;
 import org.fabtrail.crypto.TestResources;
-import org.fabtrail.custody.DeviceIdentity;
-import org.fabtrail.custody.PlatformCertificates;
-import org.fabtrail.custody.PlatformReasons;
 import org.fabtrail.testing.Fuzzing;
 import org.fabtrail.testing.ParserFuzzTest;
 import org.junit.jupiter.params.provider.MethodSource;

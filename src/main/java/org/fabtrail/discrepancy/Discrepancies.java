@@ -1,6 +1,13 @@
-package org.fabtrail.custody;
+package org.fabtrail.discrepancy;
 
 import org.fabtrail.crypto.Jcs;
+import org.fabtrail.custody.CustodyState;
+import org.fabtrail.custody.EntryType;
+import org.fabtrail.custody.Operator;
+import org.fabtrail.custody.Payload;
+import org.fabtrail.custody.Roles;
+import org.fabtrail.custody.Rules;
+import org.fabtrail.custody.UnitKey;
 import org.fabtrail.ledger.BatchContext;
 import org.fabtrail.ledger.Envelope;
 import org.fabtrail.ledger.EnvelopeParser;
@@ -12,6 +19,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -27,7 +35,7 @@ import java.util.UUID;
  * operator, an inspector or a regulator) ends it with an outcome. States only move forward; a resolved finding is
  * final. A finding's id is its open entry's {@code payload.id}.
  */
-final class Discrepancies {
+public final class Discrepancies {
 
     static final String OPEN = "discrepancy.open";
     static final String NOTE = "discrepancy.note";
@@ -44,7 +52,8 @@ final class Discrepancies {
     private Discrepancies() {
     }
 
-    static List<EntryType> types() {
+    /** {@code discrepancy.open}, {@code discrepancy.note} and {@code discrepancy.resolve}. */
+    public static List<EntryType<?>> all() {
         return List.of(new Open(), new Note(), new Resolve());
     }
 
@@ -53,32 +62,54 @@ final class Discrepancies {
         if (Operator.ID.equals(actor)) {
             return true;
         }
-        List<String> roles = CustodyPolicy.requireOrg(ctx, actor).roles();
+        List<String> roles = Rules.requireOrg(ctx, actor).roles();
         return roles.contains(Roles.INSPECTOR) || roles.contains(Roles.REGULATOR);
     }
 
-    static List<Long> evidence(Payload p, String field, long index, boolean required) {
-        if (!p.has(field)) {
-            if (required) {
-                throw Payload.invalid("missing-field", field, "payload." + field + " is required");
+    /**
+     * The {@code evidence} field as read on admission: its items as given (numbers: whole, not negative). Which entries
+     * are earlier depends on the entry's index: {@link #before} checks that when it is applied.
+     */
+    record Evidence(List<Number> items) {
+        static final Evidence NONE = new Evidence(List.of());
+
+        /** The indexes, each once, in order; refuses an index not before {@code index} as the field's error. */
+        List<Long> before(long index) {
+            Set<Long> out = new LinkedHashSet<>();
+            for (Number n : items) {
+                if (n.doubleValue() >= index) {
+                    throw notEarlier(n, index);
+                }
+                out.add(n.longValue());
             }
-            return List.of();
+            return List.copyOf(out);
         }
-        Object v = p.raw(field);
-        if (!(v instanceof List<?> list) || list.size() > MAX_EVIDENCE || (required && list.isEmpty())) {
-            throw Payload.invalid("invalid-evidence", field, "payload." + field + " must be an array of up to "
+    }
+
+    /** Reads the (optional) evidence field: an array of up to {@link #MAX_EVIDENCE} entry indexes. */
+    static Evidence evidence(Payload p) {
+        if (!p.has("evidence")) {
+            return Evidence.NONE;
+        }
+        Object v = p.raw("evidence");
+        if (!(v instanceof List<?> list) || list.size() > MAX_EVIDENCE) {
+            throw Payload.invalid("invalid-evidence", "evidence", "payload.evidence must be an array of up to "
                     + MAX_EVIDENCE + " entry indexes");
         }
-        Set<Long> out = new LinkedHashSet<>();
+        List<Number> items = new ArrayList<>(list.size());
         for (Object o : list) {
             if (!(o instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue()) || n.doubleValue() < 0
-                    || n.doubleValue() >= index) {
-                throw Payload.invalid("invalid-evidence", field, "payload." + field
-                        + " must list indexes of earlier entries (0 to " + (index - 1) + "), not " + o);
+                    || n.doubleValue() >= Long.MAX_VALUE) {
+                throw notEarlier(o, Long.MAX_VALUE);
             }
-            out.add(n.longValue());
+            items.add(n);
         }
-        return List.copyOf(out);
+        return new Evidence(List.copyOf(items));
+    }
+
+    private static LedgerException notEarlier(Object item, long index) {
+        return Payload.invalid("invalid-evidence", "evidence", "payload.evidence must list indexes of earlier entries "
+                + "(0 to " + (index - 1) + "), not " + item);
     }
 
     static final int MAX_DOCUMENTS = 10;
@@ -172,10 +203,15 @@ final class Discrepancies {
         }
     }
 
-    static final class Open implements EntryType {
+    static final class Open implements EntryType<Open.Fields> {
         private static final Set<String> REQUIRED = Set.of("rule", "finding", "severity", "summary", "units", "orgs",
                 "evidence");
         private static final Set<String> OPTIONAL = Set.of("details");
+
+        /** The payload record; {@code units} may be empty, {@code details} null. */
+        record Fields(String rule, String finding, String severity, String summary, List<UnitKey> units,
+                      List<String> orgs, Evidence evidence, Map<?, ?> details) {
+        }
 
         @Override
         public String name() {
@@ -183,18 +219,29 @@ final class Discrepancies {
         }
 
         @Override
-        public void check(Envelope e) {
+        public Class<Fields> payloadType() {
+            return Fields.class;
+        }
+
+        @Override
+        public Fields read(Envelope e) {
             Payload p = Payload.of(e, REQUIRED, OPTIONAL);
-            p.slug("rule");
-            p.string("finding", 300);
-            p.oneOf("severity", SEVERITIES);
-            p.string("summary", MAX_TEXT);
-            units(p);
-            p.strings("orgs", MAX_ORGS).forEach(o -> slug(o, "orgs"));
-            evidence(p, "evidence", Long.MAX_VALUE, false);
-            if (p.has("details") && !(p.raw("details") instanceof Map<?, ?>)) {
-                throw Payload.invalid("invalid-field", "details", "payload.details must be an object");
+            String rule = p.slug("rule");
+            String finding = p.string("finding", 300);
+            String severity = p.oneOf("severity", SEVERITIES);
+            String summary = p.string("summary", MAX_TEXT);
+            List<UnitKey> units = units(p);
+            List<String> orgs = p.strings("orgs", MAX_ORGS);
+            orgs.forEach(o -> slug(o, "orgs"));
+            Evidence evidence = evidence(p);
+            Map<?, ?> details = null;
+            if (p.has("details")) {
+                if (!(p.raw("details") instanceof Map<?, ?> m)) {
+                    throw Payload.invalid("invalid-field", "details", "payload.details must be an object");
+                }
+                details = m;
             }
+            return new Fields(rule, finding, severity, summary, units, orgs, evidence, details);
         }
 
         /** Units may be empty (a finding about an organisation); otherwise unit references. */
@@ -214,27 +261,26 @@ final class Discrepancies {
         }
 
         @Override
-        public void apply(Envelope e, long index, Instant at, BatchContext ctx) throws SQLException {
-            Payload p = Payload.of(e, REQUIRED, OPTIONAL);
+        public void apply(Envelope e, Fields f, long index, Instant at, BatchContext ctx) throws SQLException {
             if (!worksQueue(ctx, e.actor())) {
                 throw new LedgerException(LedgerException.Kind.RULE, "role-required", "Role required",
                         "Only the operator (for detectors' findings), inspectors and regulators open discrepancies; "
                                 + "\"" + e.actor() + "\" may add notes to the findings that involve it",
                         Map.of("role", Roles.INSPECTOR), null);
             }
-            String finding = p.string("finding", 300);
-            List<UnitKey> units = units(p);
-            List<String> orgs = p.strings("orgs", MAX_ORGS);
+            String finding = f.finding();
+            List<UnitKey> units = f.units();
+            List<String> orgs = f.orgs();
             for (String o : orgs) {
                 if (!Operator.ID.equals(o)) {
-                    CustodyPolicy.requireOrg(ctx, o);
+                    Rules.requireOrg(ctx, o);
                 }
             }
-            CustodyState s = Rules.state(ctx);
+            CustodyState s = CustodyState.of(ctx);
             for (UnitKey k : units) {
                 Rules.existing(s, k);
             }
-            List<Long> evidence = evidence(p, "evidence", index, false);
+            List<Long> evidence = f.evidence().before(index);
             Connection c = ctx.connection();
             try (PreparedStatement ps = c.prepareStatement("SELECT id FROM discrepancies WHERE finding = ?")) {
                 ps.setString(1, finding);
@@ -254,9 +300,9 @@ final class Discrepancies {
                     + "VALUES (?, ?, ?, ?, 'open', ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?::jsonb)")) {
                 ps.setObject(1, e.id());
                 ps.setString(2, finding);
-                ps.setString(3, p.slug("rule"));
-                ps.setString(4, p.oneOf("severity", SEVERITIES));
-                ps.setString(5, p.string("summary", MAX_TEXT));
+                ps.setString(3, f.rule());
+                ps.setString(4, f.severity());
+                ps.setString(5, f.summary());
                 ps.setLong(6, index);
                 ps.setTimestamp(7, Timestamp.from(at));
                 ps.setString(8, e.actor());
@@ -265,7 +311,7 @@ final class Discrepancies {
                 ps.setString(11, Jcs.canonicalString(unitJson));
                 ps.setArray(12, c.createArrayOf("text", orgs.toArray()));
                 ps.setArray(13, c.createArrayOf("bigint", evidence.toArray()));
-                ps.setString(14, p.has("details") ? Jcs.canonicalString(p.raw("details")) : null);
+                ps.setString(14, f.details() != null ? Jcs.canonicalString(f.details()) : null);
                 ps.executeUpdate();
             }
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO discrepancy_units (discrepancy_id, manufacturer, "
@@ -286,17 +332,22 @@ final class Discrepancies {
                 }
                 ps.executeBatch();
             }
-            event(c, e.id(), index, at, e.actor(), "open", "open", p.string("summary", MAX_TEXT), null, evidence, List.of());
+            event(c, e.id(), index, at, e.actor(), "open", "open", f.summary(), null, evidence, List.of());
             for (UnitKey k : units) {
                 s.touched(k, index);
             }
         }
     }
 
-    static final class Note implements EntryType {
+    static final class Note implements EntryType<Note.Fields> {
         private static final Set<String> REQUIRED = Set.of("discrepancy", "note");
         private static final Set<String> OPTIONAL = Set.of("state", "evidence", "documents");
         private static final List<String> NOTE_STATES = List.of("acknowledged", "investigating");
+
+        /** The payload record; {@code state} may be null. */
+        record Fields(UUID discrepancy, String note, String state, Evidence evidence,
+                      List<Map<String, Object>> documents) {
+        }
 
         @Override
         public String name() {
@@ -304,21 +355,22 @@ final class Discrepancies {
         }
 
         @Override
-        public void check(Envelope e) {
-            Payload p = Payload.of(e, REQUIRED, OPTIONAL);
-            discrepancyId(p);
-            p.string("note", MAX_TEXT);
-            if (p.has("state")) {
-                p.oneOf("state", NOTE_STATES);
-            }
-            evidence(p, "evidence", Long.MAX_VALUE, false);
-            documents(p);
+        public Class<Fields> payloadType() {
+            return Fields.class;
         }
 
         @Override
-        public void apply(Envelope e, long index, Instant at, BatchContext ctx) throws SQLException {
+        public Fields read(Envelope e) {
             Payload p = Payload.of(e, REQUIRED, OPTIONAL);
-            Current d = current(ctx.connection(), discrepancyId(p));
+            UUID id = discrepancyId(p);
+            String note = p.string("note", MAX_TEXT);
+            String state = p.has("state") ? p.oneOf("state", NOTE_STATES) : null;
+            return new Fields(id, note, state, evidence(p), documents(p));
+        }
+
+        @Override
+        public void apply(Envelope e, Fields f, long index, Instant at, BatchContext ctx) throws SQLException {
+            Current d = current(ctx.connection(), f.discrepancy());
             boolean worker = worksQueue(ctx, e.actor());
             if (!worker && !d.orgs().contains(e.actor())) {
                 throw new LedgerException(LedgerException.Kind.RULE, "not-involved", "Not involved",
@@ -330,8 +382,8 @@ final class Discrepancies {
                         "Discrepancy " + d.id() + " is resolved; a resolved finding is final");
             }
             String state = d.state();
-            if (p.has("state")) {
-                String next = p.oneOf("state", NOTE_STATES);
+            if (f.state() != null) {
+                String next = f.state();
                 if (!worker) {
                     throw new LedgerException(LedgerException.Kind.RULE, "role-required", "Role required",
                             "Only the operator, inspectors and regulators move a discrepancy on; \"" + e.actor()
@@ -344,15 +396,19 @@ final class Discrepancies {
                 }
                 state = next;
             }
-            List<Long> evidence = evidence(p, "evidence", index, false);
+            List<Long> evidence = f.evidence().before(index);
             update(ctx.connection(), d.id(), state, null, evidence, index, at);
-            event(ctx.connection(), d.id(), index, at, e.actor(), "note", state, p.string("note", MAX_TEXT), null,
-                    evidence, documents(p));
+            event(ctx.connection(), d.id(), index, at, e.actor(), "note", state, f.note(), null, evidence,
+                    f.documents());
         }
     }
 
-    static final class Resolve implements EntryType {
+    static final class Resolve implements EntryType<Resolve.Fields> {
         private static final Set<String> REQUIRED = Set.of("discrepancy", "outcome", "reason");
+
+        /** The payload record. */
+        record Fields(UUID discrepancy, String outcome, String reason) {
+        }
 
         @Override
         public String name() {
@@ -360,17 +416,19 @@ final class Discrepancies {
         }
 
         @Override
-        public void check(Envelope e) {
-            Payload p = Payload.of(e, REQUIRED, Set.of());
-            discrepancyId(p);
-            p.oneOf("outcome", OUTCOMES);
-            p.string("reason", MAX_TEXT);
+        public Class<Fields> payloadType() {
+            return Fields.class;
         }
 
         @Override
-        public void apply(Envelope e, long index, Instant at, BatchContext ctx) throws SQLException {
+        public Fields read(Envelope e) {
             Payload p = Payload.of(e, REQUIRED, Set.of());
-            Current d = current(ctx.connection(), discrepancyId(p));
+            return new Fields(discrepancyId(p), p.oneOf("outcome", OUTCOMES), p.string("reason", MAX_TEXT));
+        }
+
+        @Override
+        public void apply(Envelope e, Fields f, long index, Instant at, BatchContext ctx) throws SQLException {
+            Current d = current(ctx.connection(), f.discrepancy());
             if (!worksQueue(ctx, e.actor())) {
                 throw new LedgerException(LedgerException.Kind.RULE, "role-required", "Role required",
                         "Only the operator, inspectors and regulators resolve discrepancies", Map.of("role",
@@ -380,9 +438,9 @@ final class Discrepancies {
                 throw LedgerException.conflict("discrepancy-resolved", "Discrepancy resolved",
                         "Discrepancy " + d.id() + " is already resolved");
             }
-            String outcome = p.oneOf("outcome", OUTCOMES);
+            String outcome = f.outcome();
             update(ctx.connection(), d.id(), "resolved", outcome, List.of(), index, at);
-            event(ctx.connection(), d.id(), index, at, e.actor(), "resolve", "resolved", p.string("reason", MAX_TEXT),
+            event(ctx.connection(), d.id(), index, at, e.actor(), "resolve", "resolved", f.reason(),
                     outcome, List.of(), List.of());
         }
     }

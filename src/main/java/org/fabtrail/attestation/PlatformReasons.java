@@ -1,4 +1,4 @@
-package org.fabtrail.custody;
+package org.fabtrail.attestation;
 
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,7 +1,11 @@
-package org.fabtrail.custody;
+package org.fabtrail.attestation;
 
 import org.fabtrail.crypto.Pem;
 import org.fabtrail.crypto.VerificationKey;
+import org.fabtrail.custody.CustodyState;
+import org.fabtrail.custody.Rules;
+import org.fabtrail.custody.UnitKey;
+import org.fabtrail.ledger.BatchContext;
 import org.fabtrail.ledger.LedgerException;
 
 import java.nio.charset.StandardCharsets;
@@ -191,7 +195,7 @@ public final class Attestations {
         if (ch == null) {
             reasons.add(AttestationReasons.CHALLENGE_UNKNOWN);
         } else {
-            if (!ch.unit.equals(unit.key)) {
+            if (!ch.unit.equals(unit.key())) {
                 reasons.add(AttestationReasons.CHALLENGE_OTHER_UNIT);
             }
             if (!ch.requester.equals(actor)) {
@@ -211,12 +215,12 @@ public final class Attestations {
         } catch (DeviceIdentity.Refused r) {
             reasons.add(AttestationReasons.ORDER.contains(r.code()) ? r.code() : AttestationReasons.CHAIN_INVALID);
         }
-        if (unit.deviceCertificate == null) {
+        if (unit.deviceCertificate() == null) {
             reasons.add(AttestationReasons.UNIT_HAS_NO_CERTIFICATE);
-        } else if (!Arrays.equals(unit.deviceCertificate, leaf)) {
+        } else if (!Arrays.equals(unit.deviceCertificate(), leaf)) {
             reasons.add(AttestationReasons.CERTIFICATE_NOT_REGISTERED);
         }
-        if (device != null && !unit.key.serial().equals(device.subjectSerial())) {
+        if (device != null && !unit.key().serial().equals(device.subjectSerial())) {
             reasons.add(AttestationReasons.SERIAL_MISMATCH);
         }
         Set<String> skipped = new LinkedHashSet<>();
@@ -224,7 +228,7 @@ public final class Attestations {
             skipped.addAll(List.of("chain", "revocation", "signature"));
         } else {
             List<String> chain = identity.checkChain(leaf, ev.chain().subList(1, ev.chain().size()), ch.createdAt,
-                    state.trust(unit.key.manufacturer()));
+                    state.trust(unit.key().manufacturer()));
             reasons.addAll(chain);
             if (chain.contains(AttestationReasons.UNKNOWN_ISSUER)
                     || chain.contains(AttestationReasons.BAD_CERTIFICATE_SIGNATURE)) {
@@ -234,7 +238,7 @@ public final class Attestations {
                 skipped.add("signature");
             } else if (!device.algorithm().equals(ev.alg())) {
                 reasons.add(AttestationReasons.DEVICE_ALGORITHM_MISMATCH);
-            } else if (!signatureVerifies(device, message(unit.key.manufacturer(), unit.key.serial(), ch.value),
+            } else if (!signatureVerifies(device, message(unit.key().manufacturer(), unit.key().serial(), ch.value),
                     ev.signature())) {
                 reasons.add(AttestationReasons.DEVICE_SIGNATURE_INVALID);
             }
@@ -268,9 +272,9 @@ public final class Attestations {
     public static Outcome verify(Connection c, DeviceIdentity identity, UnitKey unit, String requester,
                                  Object attestation, Instant now) throws SQLException {
         Evidence ev = evidence(attestation, "attestation", identity);
-        CustodyState s = new CustodyState(c);
-        CustodyState.Unit u = Rules.existing(s, unit);
-        return verify(new AttestationState(c), identity, u, requester, ev, now, Long.MAX_VALUE);
+        BatchContext ctx = BatchContext.on(c); // read only: nothing is flushed
+        CustodyState.Unit u = Rules.existing(CustodyState.of(ctx), unit);
+        return verify(AttestationState.of(ctx), identity, u, requester, ev, now, Long.MAX_VALUE);
     }
 
     // ------------------------------------------------------------------------------------------------ parsing

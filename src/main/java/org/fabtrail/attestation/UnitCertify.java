@@ -1,5 +1,13 @@
-package org.fabtrail.custody;
+package org.fabtrail.attestation;
 
+import org.fabtrail.custody.CustodyState;
+import org.fabtrail.custody.EntryType;
+import org.fabtrail.custody.Facts;
+import org.fabtrail.custody.Payload;
+import org.fabtrail.custody.Roles;
+import org.fabtrail.custody.Rules;
+import org.fabtrail.custody.UnitKey;
+import org.fabtrail.custody.Wants;
 import org.fabtrail.ledger.BatchContext;
 import org.fabtrail.ledger.Envelope;
 import org.fabtrail.ledger.LedgerException;
@@ -19,7 +27,7 @@ import java.util.Set;
  * {@link PlatformCertification}; the unit must be a server or have components assembled in it; a later one replaces
  * the current one. Both are checked before anything is written: a refusal of either writes nothing.
  */
-final class UnitCertify implements EntryType {
+final class UnitCertify implements EntryType<UnitCertify.Fields> {
 
     static final String TYPE = "unit.certify";
     private static final Set<String> REQUIRED = Set.of("unit");
@@ -34,19 +42,26 @@ final class UnitCertify implements EntryType {
         this.platforms = platforms;
     }
 
+    /** The payload record: at least one of {@code certificate} and {@code platform} is not null. */
+    record Fields(UnitKey unit, DeviceCertification.Certificate certificate, PlatformCertification.Field platform) {
+    }
+
     @Override
     public String name() {
         return TYPE;
     }
 
-    private record Fields(UnitKey unit, DeviceCertification.Certificate certificate, byte[] platform) {
+    @Override
+    public Class<Fields> payloadType() {
+        return Fields.class;
     }
 
-    private Fields fields(Envelope e) {
+    @Override
+    public Fields read(Envelope e) {
         Payload p = Payload.of(e, REQUIRED, OPTIONAL);
         UnitKey unit = p.unit("unit");
         DeviceCertification.Certificate device = DeviceCertification.fields(p, identity);
-        byte[] platform = PlatformCertification.field(p, platforms);
+        PlatformCertification.Field platform = PlatformCertification.field(p, platforms);
         if (device == null && platform == null) {
             throw Payload.invalid("missing-field", DeviceCertification.CERTIFICATE, "payload."
                     + DeviceCertification.CERTIFICATE + " or payload." + PlatformCertification.FIELD
@@ -56,65 +71,58 @@ final class UnitCertify implements EntryType {
     }
 
     @Override
-    public void check(Envelope e) {
-        fields(e);
-    }
-
-    @Override
-    public void prefetch(Envelope e, CustodyPolicy.Wants wants) {
-        Payload p = Payload.of(e, REQUIRED, OPTIONAL);
-        UnitKey unit = p.unit("unit");
-        wants.unit(unit);
-        wants.deviceCas(unit.manufacturer());
-        String keyId = DeviceCertification.keyId(p, identity);
-        if (keyId != null) {
-            wants.deviceKey(keyId);
+    public void prefetch(Envelope e, Fields f, Wants wants) {
+        wants.unit(f.unit());
+        AttestationState state = AttestationState.of(wants.context());
+        state.wantCas(f.unit().manufacturer());
+        if (f.certificate() != null && f.certificate().device() != null) {
+            state.wantDeviceKey(f.certificate().device().keyId());
         }
     }
 
     @Override
-    public void apply(Envelope e, long index, Instant at, BatchContext ctx) throws SQLException {
-        Fields f = fields(e);
-        CustodyPolicy.requireRole(ctx, e.actor(), Roles.MANUFACTURER);
+    public void apply(Envelope e, Fields f, long index, Instant at, BatchContext ctx) throws SQLException {
+        Rules.requireRole(ctx, e.actor(), Roles.MANUFACTURER);
         if (!f.unit().manufacturer().equals(e.actor())) {
             throw Rules.refuse(LedgerException.Kind.RULE, "not-manufacturer", "Not the manufacturer",
                     f.unit() + " was made by \"" + f.unit().manufacturer() + "\"; only its manufacturer certifies it",
                     f.unit());
         }
-        CustodyState s = Rules.state(ctx);
+        CustodyState s = CustodyState.of(ctx);
         CustodyState.Unit u = Rules.existing(s, f.unit());
         Rules.notRetired(u);
         DeviceIdentity.DeviceCertificate device = null;
         if (f.certificate() != null) {
-            if (u.deviceCertificate != null) {
+            if (u.deviceCertificate() != null) {
                 throw Rules.refuse(LedgerException.Kind.CONFLICT, "unit-certified", "Unit already certified",
-                        u.key + " already has a device certificate; it is never replaced", u.key);
+                        u.key() + " already has a device certificate; it is never replaced", u.key());
             }
-            device = DeviceCertification.check(ctx, identity, u.key, f.certificate(), at);
+            device = DeviceCertification.check(ctx, identity, u.key(), f.certificate(), at);
         }
         PlatformComparison platform = null;
         if (f.platform() != null) {
             if (!PlatformCertification.isPlatform(u)) {
                 throw Rules.refuse(LedgerException.Kind.RULE, PlatformReasons.NOT_A_PLATFORM, "Not a platform",
-                        u.key + " is a unit of kind \"" + u.kind + "\" with nothing assembled in it; a platform "
-                                + "certificate describes a server or another unit with components", u.key);
+                        u.key() + " is a unit of kind \"" + u.kind() + "\" with nothing assembled in it; a platform "
+                                + "certificate describes a server or another unit with components", u.key());
             }
             try {
                 platform = PlatformCertification.check(ctx, platforms, u, f.platform(), index, at);
             } catch (PlatformCertificates.Refused r) {
-                throw PlatformCertification.refuse(r, u.key);
+                throw PlatformCertification.refuse(r, u.key());
             }
         }
         // every check passed: write
         Facts.activity(ctx, index, at, TYPE, e.actor(), java.util.List.of(u));
         if (device != null) {
-            u.deviceCertificate = f.certificate().der();
-            DeviceCertification.bind(ctx, device, u.key, index);
+            s.deviceCertificate(u, f.certificate().der());
+            DeviceCertification.bind(ctx, device, u.key(), index);
         }
         if (platform != null) {
-            Facts.of(ctx).add(new Fact.Platform(index, at, TYPE, e.actor(), u.key, "pass", platform));
-            AttestationState.of(ctx).platformCertified(new AttestationState.PlatformRow(u.key, index, at, f.platform(),
-                    platform.certificate().sha256Fingerprint(), platform.caId(), platform.counts()));
+            Facts.of(ctx).add(new PlatformFact(index, at, TYPE, e.actor(), u.key(), "pass", platform));
+            AttestationState.of(ctx).platformCertified(new AttestationState.PlatformRow(u.key(), index, at,
+                    f.platform().der(), platform.certificate().sha256Fingerprint(), platform.caId(),
+                    platform.counts()));
         }
         s.changed(u, index, at);
     }

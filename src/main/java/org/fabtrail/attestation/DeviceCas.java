@@ -1,6 +1,11 @@
-package org.fabtrail.custody;
+package org.fabtrail.attestation;
 
 import org.fabtrail.crypto.Pem;
+import org.fabtrail.custody.EntryType;
+import org.fabtrail.custody.Payload;
+import org.fabtrail.custody.Roles;
+import org.fabtrail.custody.Rules;
+import org.fabtrail.custody.Wants;
 import org.fabtrail.ledger.BatchContext;
 import org.fabtrail.ledger.Envelope;
 import org.fabtrail.ledger.LedgerException;
@@ -26,7 +31,7 @@ final class DeviceCas {
     private DeviceCas() {
     }
 
-    static List<EntryType> types(DeviceIdentity identity) {
+    static List<EntryType<?>> types(DeviceIdentity identity) {
         return List.of(new Add(identity), new Revoke(), new CrlUpdate(identity));
     }
 
@@ -36,7 +41,7 @@ final class DeviceCas {
     }
 
     /** {@code ca.add}: field {@code certificate}, a PEM X.509 CA certificate. */
-    static final class Add implements EntryType {
+    static final class Add implements EntryType<DeviceIdentity.CaCertificate> {
         static final String TYPE = "ca.add";
         private static final Set<String> FIELDS = Set.of("certificate");
         private final DeviceIdentity identity;
@@ -50,7 +55,14 @@ final class DeviceCas {
             return TYPE;
         }
 
-        private DeviceIdentity.CaCertificate ca(Envelope e) {
+        /** The payload record is the CA certificate, parsed. */
+        @Override
+        public Class<DeviceIdentity.CaCertificate> payloadType() {
+            return DeviceIdentity.CaCertificate.class;
+        }
+
+        @Override
+        public DeviceIdentity.CaCertificate read(Envelope e) {
             Payload p = Payload.of(e, FIELDS, Set.of());
             String pem = p.string("certificate", MAX_CERTIFICATE);
             byte[] der;
@@ -68,19 +80,14 @@ final class DeviceCas {
         }
 
         @Override
-        public void check(Envelope e) {
-            ca(e);
+        public void prefetch(Envelope e, DeviceIdentity.CaCertificate ca, Wants wants) {
+            AttestationState.of(wants.context()).wantCas(e.actor());
         }
 
         @Override
-        public void prefetch(Envelope e, CustodyPolicy.Wants wants) {
-            wants.deviceCas(e.actor());
-        }
-
-        @Override
-        public void apply(Envelope e, long index, Instant at, BatchContext ctx) throws SQLException {
-            DeviceIdentity.CaCertificate ca = ca(e);
-            CustodyPolicy.requireRole(ctx, e.actor(), Roles.MANUFACTURER);
+        public void apply(Envelope e, DeviceIdentity.CaCertificate ca, long index, Instant at, BatchContext ctx)
+                throws SQLException {
+            Rules.requireRole(ctx, e.actor(), Roles.MANUFACTURER);
             AttestationState s = AttestationState.of(ctx);
             if (s.cas(e.actor()).containsKey(ca.caId())) {
                 throw new LedgerException(LedgerException.Kind.CONFLICT, "ca-exists", "Device CA exists",
@@ -95,43 +102,46 @@ final class DeviceCas {
     }
 
     /** {@code ca.revoke}: fields {@code caId}, optional {@code reason}. */
-    static final class Revoke implements EntryType {
+    static final class Revoke implements EntryType<Revoke.Fields> {
         static final String TYPE = "ca.revoke";
         private static final Set<String> REQUIRED = Set.of("caId");
         private static final Set<String> OPTIONAL = Set.of("reason");
+
+        /** The payload record; {@code reason} may be null. */
+        record Fields(String caId, String reason) {
+        }
 
         @Override
         public String name() {
             return TYPE;
         }
 
-        private static String caId(Envelope e) {
+        @Override
+        public Class<Fields> payloadType() {
+            return Fields.class;
+        }
+
+        @Override
+        public Fields read(Envelope e) {
             Payload p = Payload.of(e, REQUIRED, OPTIONAL);
-            if (p.has("reason")) {
-                p.string("reason", 500);
-            }
+            String reason = p.optionalString("reason", 500);
             String id = p.string("caId", 64);
             if (!CA_ID.matcher(id).matches()) {
                 throw Payload.invalid("invalid-ca-id", "caId", "payload.caId must be 64 lowercase hex digits: the "
                         + "SHA-256 of the CA certificate's DER");
             }
-            return id;
+            return new Fields(id, reason);
         }
 
         @Override
-        public void check(Envelope e) {
-            caId(e);
+        public void prefetch(Envelope e, Fields f, Wants wants) {
+            AttestationState.of(wants.context()).wantCas(e.actor());
         }
 
         @Override
-        public void prefetch(Envelope e, CustodyPolicy.Wants wants) {
-            wants.deviceCas(e.actor());
-        }
-
-        @Override
-        public void apply(Envelope e, long index, Instant at, BatchContext ctx) throws SQLException {
-            String caId = caId(e);
-            CustodyPolicy.requireRole(ctx, e.actor(), Roles.MANUFACTURER);
+        public void apply(Envelope e, Fields f, long index, Instant at, BatchContext ctx) throws SQLException {
+            String caId = f.caId();
+            Rules.requireRole(ctx, e.actor(), Roles.MANUFACTURER);
             AttestationState s = AttestationState.of(ctx);
             AttestationState.Ca ca = s.cas(e.actor()).get(caId);
             if (ca == null) {
@@ -149,7 +159,7 @@ final class DeviceCas {
     }
 
     /** {@code ca.crl}: field {@code crl}, a PEM X.509 CRL ({@code X509 CRL}) signed by one of the actor's CAs. */
-    static final class CrlUpdate implements EntryType {
+    static final class CrlUpdate implements EntryType<CrlUpdate.Fields> {
         static final String TYPE = "ca.crl";
         private static final Set<String> FIELDS = Set.of("crl");
         private final DeviceIdentity identity;
@@ -158,16 +168,29 @@ final class DeviceCas {
             this.identity = identity;
         }
 
+        /**
+         * The payload record: the CRL's DER (which CA signed it, and whether it verifies, depends on the CAs
+         * registered when it is applied).
+         */
+        record Fields(byte[] der) {
+        }
+
         @Override
         public String name() {
             return TYPE;
         }
 
-        private static byte[] crl(Envelope e) {
+        @Override
+        public Class<Fields> payloadType() {
+            return Fields.class;
+        }
+
+        @Override
+        public Fields read(Envelope e) {
             Payload p = Payload.of(e, FIELDS, Set.of());
             String pem = p.string("crl", MAX_CRL);
             try {
-                return Pem.decode(pem, "X509 CRL");
+                return new Fields(Pem.decode(pem, "X509 CRL"));
             } catch (RuntimeException ex) {
                 throw Payload.invalid("invalid-crl", "crl", "payload.crl must be one PEM \"X509 CRL\" block: "
                         + ex.getMessage());
@@ -175,19 +198,14 @@ final class DeviceCas {
         }
 
         @Override
-        public void check(Envelope e) {
-            crl(e);
+        public void prefetch(Envelope e, Fields f, Wants wants) {
+            AttestationState.of(wants.context()).wantCas(e.actor());
         }
 
         @Override
-        public void prefetch(Envelope e, CustodyPolicy.Wants wants) {
-            wants.deviceCas(e.actor());
-        }
-
-        @Override
-        public void apply(Envelope e, long index, Instant at, BatchContext ctx) throws SQLException {
-            byte[] der = crl(e);
-            CustodyPolicy.requireRole(ctx, e.actor(), Roles.MANUFACTURER);
+        public void apply(Envelope e, Fields f, long index, Instant at, BatchContext ctx) throws SQLException {
+            byte[] der = f.der();
+            Rules.requireRole(ctx, e.actor(), Roles.MANUFACTURER);
             AttestationState s = AttestationState.of(ctx);
             List<DeviceIdentity.CaCertificate> active = s.cas(e.actor()).values().stream().filter(c -> !c.revoked())
                     .map(c -> new DeviceIdentity.CaCertificate(c.caId, c.subject, c.der)).toList();

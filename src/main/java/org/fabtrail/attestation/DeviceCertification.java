@@ -1,6 +1,10 @@
-package org.fabtrail.custody;
+package org.fabtrail.attestation;
 
 import org.fabtrail.crypto.Pem;
+import org.fabtrail.custody.DeviceEnrolment;
+import org.fabtrail.custody.Payload;
+import org.fabtrail.custody.UnitKey;
+import org.fabtrail.custody.Wants;
 import org.fabtrail.ledger.BatchContext;
 import org.fabtrail.ledger.LedgerException;
 
@@ -10,25 +14,62 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A unit's device certificate, as {@code unit.register} and {@code unit.certify} give it: the fields
  * ({@code deviceCertificate}, optional {@code deviceCertificateChain}) and the rules. The certificate must chain to a
  * device CA its manufacturer registered, valid at the entry's integrated time (so a submitter cannot backdate it),
- * name the unit's serial as its subject serialNumber, and hold a key no other unit has.
+ * name the unit's serial as its subject serialNumber, and hold a key no other unit has. As a {@link DeviceEnrolment}
+ * it is the device identity part of {@code unit.register}.
  */
-final class DeviceCertification {
+final class DeviceCertification implements DeviceEnrolment {
 
     static final String CERTIFICATE = "deviceCertificate";
     static final String CHAIN = "deviceCertificateChain";
     static final int MAX_PEM = 16384;
     static final int MAX_INTERMEDIATES = Attestations.MAX_CHAIN - 1;
+    private static final Set<String> FIELDS = Set.of(CERTIFICATE, CHAIN);
 
-    /** The certificate (DER) and the intermediates given to reach a registered CA (not stored: they are in the log). */
-    record Certificate(byte[] der, List<byte[]> intermediates) {
+    /**
+     * The certificate (DER), the intermediates given to reach a registered CA (not stored: they are in the log), and
+     * the device certificate's own facts as read on admission: {@code device}, or the failure reading them gave
+     * ({@code unreadable}), which {@link #check} reports in its turn.
+     */
+    record Certificate(byte[] der, List<byte[]> intermediates, DeviceIdentity.DeviceCertificate device,
+                       RuntimeException unreadable) implements DeviceEnrolment.Certificate {
     }
 
-    private DeviceCertification() {
+    private final DeviceIdentity identity;
+
+    DeviceCertification(DeviceIdentity identity) {
+        this.identity = identity;
+    }
+
+    @Override
+    public Set<String> fields() {
+        return FIELDS;
+    }
+
+    @Override
+    public Certificate read(Payload p) {
+        return fields(p, identity);
+    }
+
+    @Override
+    public void prefetch(DeviceEnrolment.Certificate certificate, String manufacturer, Wants wants) {
+        AttestationState state = AttestationState.of(wants.context());
+        state.wantCas(manufacturer);
+        if (certificate instanceof Certificate c && c.device() != null) {
+            state.wantDeviceKey(c.device().keyId());
+        }
+    }
+
+    @Override
+    public void enrol(BatchContext ctx, UnitKey unit, DeviceEnrolment.Certificate certificate, long index,
+                      Instant at) throws SQLException {
+        DeviceIdentity.DeviceCertificate device = check(ctx, identity, unit, (Certificate) certificate, at);
+        bind(ctx, device, unit, index);
     }
 
     /** The certificate fields of the payload, or null when it has none. */
@@ -53,7 +94,14 @@ final class DeviceCertification {
                 chain.add(certificate(pems.get(i), CHAIN + "[" + i + "]", identity));
             }
         }
-        return new Certificate(der, List.copyOf(chain));
+        DeviceIdentity.DeviceCertificate device = null;
+        RuntimeException unreadable = null;
+        try {
+            device = identity.parseDevice(der);
+        } catch (RuntimeException e) {
+            unreadable = e;
+        }
+        return new Certificate(der, List.copyOf(chain), device, unreadable);
     }
 
     private static byte[] certificate(String pem, String field, DeviceIdentity identity) {
@@ -70,29 +118,19 @@ final class DeviceCertification {
         return der;
     }
 
-    /** The device key's id, for prefetching; null if the certificate cannot be read (apply refuses it). */
-    static String keyId(Payload p, DeviceIdentity identity) {
-        try {
-            Certificate c = fields(p, identity);
-            return c == null ? null : identity.parseDevice(c.der()).keyId();
-        } catch (RuntimeException e) {
-            return null;
-        }
-    }
-
     /**
      * Checks the certificate for {@code unit} at {@code at}: its key, its serial, its chain to a registered CA of the
      * manufacturer, and that its key is bound to no other unit.
      */
     static DeviceIdentity.DeviceCertificate check(BatchContext ctx, DeviceIdentity identity, UnitKey unit,
                                                   Certificate c, Instant at) throws SQLException {
-        DeviceIdentity.DeviceCertificate device;
-        try {
-            device = identity.parseDevice(c.der());
-        } catch (DeviceIdentity.Refused r) {
+        if (c.unreadable() instanceof DeviceIdentity.Refused r) {
             throw refuse(LedgerException.Kind.RULE, r.code(), "Unsupported device certificate", r.getMessage(), unit,
                     List.of());
+        } else if (c.unreadable() != null) {
+            throw c.unreadable();
         }
+        DeviceIdentity.DeviceCertificate device = c.device();
         if (!unit.serial().equals(device.subjectSerial())) {
             throw refuse(LedgerException.Kind.RULE, AttestationReasons.SERIAL_MISMATCH, "Serial mismatch",
                     "The certificate's subject serialNumber is " + (device.subjectSerial() == null ? "missing"

@@ -1,5 +1,15 @@
-package org.fabtrail.custody;
+package org.fabtrail.attestation;
 
+import org.fabtrail.custody.CustodyState;
+import org.fabtrail.custody.EntryType;
+import org.fabtrail.custody.Fact;
+import org.fabtrail.custody.Facts;
+import org.fabtrail.custody.Operator;
+import org.fabtrail.custody.Payload;
+import org.fabtrail.custody.Roles;
+import org.fabtrail.custody.Rules;
+import org.fabtrail.custody.UnitKey;
+import org.fabtrail.custody.Wants;
 import org.fabtrail.ledger.BatchContext;
 import org.fabtrail.ledger.Envelope;
 import org.fabtrail.ledger.LedgerException;
@@ -35,7 +45,7 @@ import java.util.Set;
  * the inspection keeps the certificate's fingerprint, {@code pass} or the failed check's code, and the comparison's
  * counts, with the findings {@code platform-check-failed} or {@code platform-components-differ}.
  */
-final class UnitInspect implements EntryType {
+final class UnitInspect implements EntryType<UnitInspect.Fields> {
 
     static final String TYPE = "unit.inspect";
     static final String CONSISTENT = "consistent";
@@ -59,10 +69,10 @@ final class UnitInspect implements EntryType {
         this.platforms = platforms;
     }
 
-    /** The fields, checked. */
+    /** The payload record; the optional fields may be null. */
     record Fields(UnitKey unit, CustodyState.SiteKey site, String custodian, String result, String notes,
                   Attestations.Evidence attestation, Attestations.Verdict verdict, List<UnitKey> components,
-                  byte[] platform) {
+                  PlatformCertification.Field platform) {
     }
 
     @Override
@@ -70,7 +80,13 @@ final class UnitInspect implements EntryType {
         return TYPE;
     }
 
-    Fields fields(Envelope e) {
+    @Override
+    public Class<Fields> payloadType() {
+        return Fields.class;
+    }
+
+    @Override
+    public Fields read(Envelope e) {
         Payload p = Payload.of(e, REQUIRED, OPTIONAL);
         UnitKey unit = p.unit("unit");
         CustodyState.SiteKey site = p.has("site") ? p.site("site") : null;
@@ -97,18 +113,12 @@ final class UnitInspect implements EntryType {
                 throw Payload.invalid("invalid-field", "components", "payload.components lists the inspected unit itself");
             }
         }
-        byte[] platform = PlatformCertification.field(p, platforms);
+        PlatformCertification.Field platform = PlatformCertification.field(p, platforms);
         return new Fields(unit, site, custodian, result, notes, evidence, verdict, components, platform);
     }
 
     @Override
-    public void check(Envelope e) {
-        fields(e);
-    }
-
-    @Override
-    public void prefetch(Envelope e, CustodyPolicy.Wants wants) {
-        Fields f = fields(e);
+    public void prefetch(Envelope e, Fields f, Wants wants) {
         wants.unit(f.unit());
         if (f.site() != null) {
             wants.site(f.site().org(), f.site().id());
@@ -120,23 +130,23 @@ final class UnitInspect implements EntryType {
             f.components().forEach(wants::unit);
         }
         if (f.attestation() != null) {
-            wants.deviceCas(f.unit().manufacturer());
-            wants.challenge(f.attestation().challengeId());
+            AttestationState state = AttestationState.of(wants.context());
+            state.wantCas(f.unit().manufacturer());
+            state.wantChallenge(f.attestation().challengeId());
         }
         if (f.platform() != null) {
-            wants.deviceCas(f.unit().manufacturer());
+            AttestationState.of(wants.context()).wantCas(f.unit().manufacturer());
         }
     }
 
     @Override
-    public void apply(Envelope e, long index, Instant at, BatchContext ctx) throws SQLException {
-        Fields f = fields(e);
-        CustodyState s = Rules.state(ctx);
+    public void apply(Envelope e, Fields f, long index, Instant at, BatchContext ctx) throws SQLException {
+        CustodyState s = CustodyState.of(ctx);
         boolean operator = Operator.ID.equals(e.actor());
         if (!operator) {
-            List<String> roles = CustodyPolicy.requireOrg(ctx, e.actor()).roles();
+            List<String> roles = Rules.requireOrg(ctx, e.actor()).roles();
             boolean selfCheck = f.attestation() != null
-                    && s.unit(f.unit()).map(u -> u.custodian.equals(e.actor())).orElse(false);
+                    && s.unit(f.unit()).map(u -> u.custodian().equals(e.actor())).orElse(false);
             if (!roles.contains(Roles.INSPECTOR) && !roles.contains(Roles.REGULATOR) && !selfCheck) {
                 throw new LedgerException(LedgerException.Kind.RULE, "role-required", "Role required",
                         "\"" + e.actor() + "\" is not registered as an inspector or regulator; only they record "
@@ -149,7 +159,7 @@ final class UnitInspect implements EntryType {
             Rules.ownSite(s, f.site().org(), f.site().id(), "site");
         }
         if (f.custodian() != null) {
-            CustodyPolicy.requireOrg(ctx, f.custodian());
+            Rules.requireOrg(ctx, f.custodian());
         }
         AttestationState a = AttestationState.of(ctx);
         Attestations.Verdict verdict = null;
@@ -165,7 +175,7 @@ final class UnitInspect implements EntryType {
                         details, null);
             }
             AttestationState.Challenge ch = a.challenge(f.attestation().challengeId()).orElse(null);
-            if (ch != null && ch.unit.equals(u.key) && ch.requester.equals(e.actor()) && !ch.usedBefore(index)) {
+            if (ch != null && ch.unit.equals(u.key()) && ch.requester.equals(e.actor()) && !ch.usedBefore(index)) {
                 a.use(ch, index);
             }
         }
@@ -173,13 +183,13 @@ final class UnitInspect implements EntryType {
         if (verdict != null && !verdict.passed()) {
             findings.add("attestation-failed");
         }
-        if (f.site() != null && !(f.site().org().equals(u.custodian) && f.site().id().equals(u.site))) {
+        if (f.site() != null && !(f.site().org().equals(u.custodian()) && f.site().id().equals(u.site()))) {
             findings.add("site-differs");
         }
-        if (f.custodian() != null && !f.custodian().equals(u.custodian)) {
+        if (f.custodian() != null && !f.custodian().equals(u.custodian())) {
             findings.add("custodian-differs");
         }
-        if (f.components() != null && !new java.util.HashSet<>(f.components()).equals(u.components)) {
+        if (f.components() != null && !new java.util.HashSet<>(f.components()).equals(u.components())) {
             findings.add("components-differ");
         }
         if (DISCREPANCY.equals(f.result())) {
@@ -188,10 +198,10 @@ final class UnitInspect implements EntryType {
         AttestationState.PlatformCheck platform = null;
         PlatformComparison compared = null;
         if (f.platform() != null) {
-            String fingerprint = platforms.parse(f.platform()).sha256Fingerprint();
+            String fingerprint = f.platform().certificate().sha256Fingerprint();
             try {
                 if (!PlatformCertification.isPlatform(u)) {
-                    throw new PlatformCertificates.Refused(PlatformReasons.NOT_A_PLATFORM, u.key + " is no platform");
+                    throw new PlatformCertificates.Refused(PlatformReasons.NOT_A_PLATFORM, u.key() + " is no platform");
                 }
                 PlatformComparison comparison = PlatformCertification.check(ctx, platforms, u, f.platform(), index, at);
                 compared = comparison;
@@ -204,25 +214,25 @@ final class UnitInspect implements EntryType {
                 findings.add(PLATFORM_CHECK_FAILED);
             }
         }
-        a.inspected(new AttestationState.Inspection(index, u.key, e.actor(), at, f.result(), f.site(), f.custodian(),
-                u.custodian, u.site, verdict == null ? null : verdict.result(),
+        a.inspected(new AttestationState.Inspection(index, u.key(), e.actor(), at, f.result(), f.site(), f.custodian(),
+                u.custodian(), u.site(), verdict == null ? null : verdict.result(),
                 verdict == null ? List.of() : verdict.reasons(), findings, platform));
         Facts facts = Facts.of(ctx);
         if (facts.on()) {
             Facts.activity(ctx, index, at, TYPE, e.actor(), List.of(u));
-            facts.add(new Fact.Inspection(index, at, e.actor(), u.key,
+            facts.add(new Fact.Inspection(index, at, e.actor(), u.key(),
                     f.site() == null ? null : Facts.place(s, f.site().org(), f.site().id()), f.custodian(),
-                    u.custodian, Facts.place(s, u.custodian, u.site), f.result(),
+                    u.custodian(), Facts.place(s, u.custodian(), u.site()), f.result(),
                     verdict == null ? null : verdict.result(), verdict == null ? List.of() : verdict.reasons(),
-                    f.notes(), identityOf(a, f.attestation(), u.key), List.copyOf(u.components),
+                    f.notes(), identityOf(a, f.attestation(), u.key()), List.copyOf(u.components()),
                     found(s, f.components())));
             if (platform != null) {
-                facts.add(new Fact.Platform(index, at, TYPE, e.actor(), u.key, platform.check(), compared));
+                facts.add(new PlatformFact(index, at, TYPE, e.actor(), u.key(), platform.check(), compared));
             }
         }
-        s.touched(u.key, index);
+        s.touched(u.key(), index);
         if (!operator) {
-            s.party(u.key, e.actor(), index);
+            s.party(u.key(), e.actor(), index);
         }
     }
 
@@ -233,7 +243,7 @@ final class UnitInspect implements EntryType {
         List<Fact.FoundComponent> out = new ArrayList<>();
         for (UnitKey k : components) {
             CustodyState.Unit c = s.unit(k).orElse(null);
-            out.add(new Fact.FoundComponent(k, c != null, c == null ? null : c.parent));
+            out.add(new Fact.FoundComponent(k, c != null, c == null ? null : c.parent()));
         }
         return out;
     }

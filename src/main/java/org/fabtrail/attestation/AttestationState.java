@@ -1,5 +1,8 @@
-package org.fabtrail.custody;
+package org.fabtrail.attestation;
 
+import org.fabtrail.custody.BatchState;
+import org.fabtrail.custody.CustodyState;
+import org.fabtrail.custody.UnitKey;
 import org.fabtrail.ledger.BatchContext;
 
 import java.math.BigDecimal;
@@ -13,6 +16,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -23,13 +27,14 @@ import java.util.UUID;
 
 /**
  * Device CAs, device keys, attestation challenges and inspections as the sequencing transaction sees them, with the
- * discipline of {@link CustodyState}: reads from a per-batch cache ({@link #prefetch} fills it with one query per
- * table), writes applied to the cache at once and flushed with one statement per table in {@link #flush()}.
+ * discipline of {@link CustodyState}: a {@link BatchState}, reads from a per-batch cache ({@link #prefetch} fills it
+ * with one query per table), writes applied to the cache at once and flushed with one statement per table in
+ * {@link #flush()}.
  *
  * <p>Challenges are not a projection: the API issues them outside the log. The rules only read them and mark the one
  * an inspection used ({@code used_idx}); a replay finds the mark it set itself ({@link Challenge#usedBefore}).
  */
-final class AttestationState {
+final class AttestationState implements BatchState {
 
     /** A registered device CA of a manufacturer (mutable within the batch). */
     static final class Ca {
@@ -105,18 +110,45 @@ final class AttestationState {
     private final Set<Challenge> used = new LinkedHashSet<>();
     private final List<Inspection> inspections = new ArrayList<>();
     private final Map<UnitKey, PlatformRow> platformCertificates = new LinkedHashMap<>();
+    private final Set<String> wantedCas = new HashSet<>();
+    private final Set<String> wantedKeys = new HashSet<>();
+    private final Set<UUID> wantedChallenges = new HashSet<>();
 
-    AttestationState(Connection c) {
+    private AttestationState(Connection c) {
         this.c = c;
     }
 
     static AttestationState of(BatchContext ctx) {
-        return ctx.attribute(AttestationState.class, () -> new AttestationState(ctx.connection()));
+        return BatchState.of(ctx, AttestationState.class, AttestationState::new);
     }
 
     // ---------------------------------------------------------------- reads
 
-    void prefetch(Collection<String> orgs, Collection<String> keyIds, Collection<UUID> challengeIds) throws SQLException {
+    /** The device CAs (and their CRLs) of a manufacturer. */
+    void wantCas(String org) {
+        wantedCas.add(org);
+    }
+
+    void wantDeviceKey(String keyId) {
+        wantedKeys.add(keyId);
+    }
+
+    void wantChallenge(UUID id) {
+        wantedChallenges.add(id);
+    }
+
+    @Override
+    public void prefetch() throws SQLException {
+        if (!wantedCas.isEmpty() || !wantedKeys.isEmpty() || !wantedChallenges.isEmpty()) {
+            load(wantedCas, wantedKeys, wantedChallenges);
+        }
+        wantedCas.clear();
+        wantedKeys.clear();
+        wantedChallenges.clear();
+    }
+
+    private void load(Collection<String> orgs, Collection<String> keyIds, Collection<UUID> challengeIds)
+            throws SQLException {
         loadCas(orgs.stream().filter(o -> !cas.containsKey(o)).distinct().toList());
         loadKeys(keyIds.stream().filter(k -> !deviceKeys.containsKey(k)).distinct().toList());
         loadChallenges(challengeIds.stream().filter(k -> !challenges.containsKey(k)).distinct().toList());
@@ -266,7 +298,8 @@ final class AttestationState {
         platformCertificates.put(row.unit(), row);
     }
 
-    void flush() throws SQLException {
+    @Override
+    public void flush() throws SQLException {
         flushCas();
         flushKeys();
         flushChallenges();

@@ -1,4 +1,4 @@
-package org.fabtrail.custody;
+package org.fabtrail.attestation;
 
 import java.math.BigInteger;
 import java.time.Instant;
@@ -9,8 +9,10 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The X.509 work the custody rules need for device identities: device CA certificates, CRLs, device certificates
- * and their chains. Custody does not import Bouncy Castle; {@code org.fabtrail.attestation} implements this.
+ * The X.509 work the attestation rules need for device identities: device CA certificates, CRLs, device certificates
+ * and their chains. The rules ({@code ca.*}, {@code unit.certify}, {@code unit.inspect}, {@code unit.register}'s
+ * device certificate) see X.509 only through this interface; {@link X509DeviceIdentity} implements it with Bouncy
+ * Castle.
  *
  * <p>Contract: every method is a pure function of its arguments. No clock (validity is checked at the time given),
  * no database, no network (no AIA fetching, no OCSP): so replaying the log reproduces every decision exactly.

@@ -1,6 +1,10 @@
-package org.fabtrail.custody;
+package org.fabtrail.attestation;
 
 import org.fabtrail.crypto.Pem;
+import org.fabtrail.custody.CustodyState;
+import org.fabtrail.custody.Payload;
+import org.fabtrail.custody.Registry;
+import org.fabtrail.custody.UnitKey;
 import org.fabtrail.ledger.BatchContext;
 import org.fabtrail.ledger.LedgerException;
 
@@ -28,8 +32,12 @@ final class PlatformCertification {
     private PlatformCertification() {
     }
 
-    /** The certificate's DER, or null when the payload has none. Refuses what is not one PEM block that parses. */
-    static byte[] field(Payload p, PlatformCertificates platforms) {
+    /** The field as read on admission: the certificate's DER and what it says. */
+    record Field(byte[] der, PlatformCertificates.Certificate certificate) {
+    }
+
+    /** The certificate, or null when the payload has none. Refuses what is not one PEM block that parses. */
+    static Field field(Payload p, PlatformCertificates platforms) {
         String pem = p.optionalString(FIELD, MAX_PEM);
         if (pem == null) {
             return null;
@@ -42,11 +50,10 @@ final class PlatformCertification {
                     + PEM_LABEL + " block: " + ex.getMessage());
         }
         try {
-            platforms.parse(der);
+            return new Field(der, platforms.parse(der));
         } catch (PlatformCertificates.Refused r) {
             throw Payload.invalid(PlatformReasons.INVALID, FIELD, "payload." + FIELD + ": " + r.getMessage());
         }
-        return der;
     }
 
     /**
@@ -54,38 +61,39 @@ final class PlatformCertification {
      *
      * @throws PlatformCertificates.Refused the first check that fails
      */
-    static PlatformComparison check(BatchContext ctx, PlatformCertificates platforms, CustodyState.Unit u, byte[] der,
+    static PlatformComparison check(BatchContext ctx, PlatformCertificates platforms, CustodyState.Unit u, Field field,
                                     long index, Instant at) throws SQLException {
-        PlatformCertificates.Certificate cert = platforms.parse(der);
+        PlatformCertificates.Certificate cert = field.certificate();
+        UnitKey key = u.key();
         if (cert.delta()) {
             throw new PlatformCertificates.Refused(PlatformReasons.DELTA, "a delta platform certificate lists changes "
                     + "to a base certificate, not the platform's components; submit the platform's base certificate");
         }
-        String caId = platforms.verify(der, AttestationState.of(ctx).trust(u.key.manufacturer()), at);
-        if (!u.key.serial().equals(cert.platformSerial())) {
+        String caId = platforms.verify(field.der(), AttestationState.of(ctx).trust(key.manufacturer()), at);
+        if (!key.serial().equals(cert.platformSerial())) {
             throw new PlatformCertificates.Refused(PlatformReasons.SERIAL_MISMATCH, "the platform certificate's "
                     + "platform serial is " + (cert.platformSerial() == null ? "missing"
-                    : "\"" + cert.platformSerial() + "\"") + ", not the unit's serial \"" + u.key.serial() + "\"");
+                    : "\"" + cert.platformSerial() + "\"") + ", not the unit's serial \"" + key.serial() + "\"");
         }
-        CustodyState s = Rules.state(ctx);
-        Registry registry = CustodyPolicy.registry(ctx);
+        CustodyState s = CustodyState.of(ctx);
+        Registry registry = Registry.of(ctx);
         List<PlatformMatching.Assembled> assembled = new ArrayList<>();
         Map<String, String> names = new HashMap<>();
-        names.put(u.key.manufacturer(), registry.org(u.key.manufacturer()).map(Registry.OrgRow::name).orElse(null));
-        for (UnitKey k : u.components.stream().sorted().toList()) {
+        names.put(key.manufacturer(), registry.org(key.manufacturer()).map(Registry.OrgRow::name).orElse(null));
+        for (UnitKey k : u.components().stream().sorted().toList()) {
             CustodyState.Unit child = s.unit(k).orElseThrow(() -> new SQLException("component " + k + " is missing"));
-            assembled.add(new PlatformMatching.Assembled(k, child.model));
+            assembled.add(new PlatformMatching.Assembled(k, child.model()));
             if (!names.containsKey(k.manufacturer())) {
                 names.put(k.manufacturer(), registry.org(k.manufacturer()).map(Registry.OrgRow::name).orElse(null));
             }
         }
         names.values().removeIf(java.util.Objects::isNull);
-        return PlatformMatching.compare(platforms, u.key, u.model, cert, index, at, caId, assembled, names);
+        return PlatformMatching.compare(platforms, key, u.model(), cert, index, at, caId, assembled, names);
     }
 
     /** Whether a unit may carry a platform certificate: a server, or a unit with components assembled in it. */
     static boolean isPlatform(CustodyState.Unit u) {
-        return "server".equals(u.kind) || !u.components.isEmpty();
+        return "server".equals(u.kind()) || !u.components().isEmpty();
     }
 
     /** The refusal of a {@code unit.certify} for a failed check. */

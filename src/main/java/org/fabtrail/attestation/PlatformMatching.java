@@ -1,5 +1,6 @@
-package org.fabtrail.custody;
+package org.fabtrail.attestation;
 
+import org.fabtrail.custody.UnitKey;
 import java.text.Normalizer;
 import java.time.Instant;
 import java.util.ArrayList;

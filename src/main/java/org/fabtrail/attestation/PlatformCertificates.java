@@ -1,13 +1,13 @@
-package org.fabtrail.custody;
+package org.fabtrail.attestation;
 
 import java.time.Instant;
 import java.util.List;
 
 /**
- * The work the custody rules need for TCG Platform Certificates (X.509 attribute certificates that list a server's
- * components with their serials): parse one, verify it against a manufacturer's registered device CAs, and compare
- * its components with what custody says is installed. Custody does not import Bouncy Castle;
- * {@code org.fabtrail.attestation} implements this with {@code org.fabtrail.attestation.platform}.
+ * The work the attestation rules need for TCG Platform Certificates (X.509 attribute certificates that list a
+ * server's components with their serials): parse one, verify it against a manufacturer's registered device CAs, and
+ * compare its components with what custody says is installed. The rules see it only through this interface;
+ * {@link X509PlatformCertificates} implements it with {@code org.fabtrail.attestation.platform}.
  *
  * <p>Contract, as for {@link DeviceIdentity}: every method is a pure function of its arguments (no clock, no
  * database, no network), so replaying the log reproduces every decision. Refusals are {@link Refused} with a code
