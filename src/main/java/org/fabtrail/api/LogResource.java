@@ -10,6 +10,9 @@ import jakarta.ws.rs.core.CacheControl;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.fabtrail.ledger.CheckpointSigner;
 import org.fabtrail.ledger.Ledger;
@@ -50,6 +53,10 @@ public class LogResource {
     @Produces(MediaType.TEXT_PLAIN)
     @Operation(summary = "The newest checkpoint that meets the log's witness policy, with its witnesses' "
             + "cosignature lines (C2SP tlog-checkpoint in a signed note; without witnesses, the latest checkpoint)")
+    @APIResponse(responseCode = "200", description = "The checkpoint: the log's signature line first, then one "
+            + "cosignature/v1 line per witness that cosigned it", content = @Content(mediaType = MediaType.TEXT_PLAIN))
+    @APIResponse(responseCode = "404", description = "no-cosigned-checkpoint: no checkpoint meets the witness policy "
+            + "yet (see /api/v1/log/checkpoint/latest)", content = @Content(mediaType = Problem.MEDIA_TYPE))
     public Response checkpoint() {
         if (!cosigned.policy().witnessed() || cosigned.policy().required() == 0) {
             return latest();
@@ -66,6 +73,8 @@ public class LogResource {
     @Produces(MediaType.TEXT_PLAIN)
     @Operation(summary = "The newest checkpoint the log signed, before any witness cosigned it (what write receipts "
             + "carry)")
+    @APIResponse(responseCode = "200", description = "The checkpoint, signed by the log alone",
+            content = @Content(mediaType = MediaType.TEXT_PLAIN))
     public Response latest() {
         var cp = ledger.latestCheckpoint().orElseThrow(() -> new LedgerException(LedgerException.Kind.NOT_FOUND,
                 "no-checkpoint", "No checkpoint yet", "The log has not published a checkpoint yet"));
@@ -78,7 +87,17 @@ public class LogResource {
     @Blocking
     @Operation(summary = "Waits (up to wait seconds) for a checkpoint of at least the given tree size that meets "
             + "the witness policy, and answers it with its cosignature lines")
-    public CompletionStage<Response> cosigned(@QueryParam("size") String size, @QueryParam("wait") String wait) {
+    @APIResponse(responseCode = "200", description = "A checkpoint of at least that tree size with the cosignatures "
+            + "the policy requires", content = @Content(mediaType = MediaType.TEXT_PLAIN))
+    @APIResponse(responseCode = "400", description = "missing-parameter, invalid-parameter, or out-of-range (size "
+            + "outside 1 to the tree size, wait above the maximum)", content = @Content(mediaType = Problem.MEDIA_TYPE))
+    @APIResponse(responseCode = "503", description = "cosignature-pending: none yet after waiting (Retry-After), or "
+            + "ledger-busy: too many waiting requests", content = @Content(mediaType = Problem.MEDIA_TYPE))
+    public CompletionStage<Response> cosigned(
+            @Parameter(description = "the tree size to cover: a receipt's inclusionProof.treeSize", required = true)
+            @QueryParam("size") String size,
+            @Parameter(description = "seconds to wait, at most fabtrail.witnessing.max-wait (30 by default); "
+                    + "default 10") @QueryParam("wait") String wait) {
         long n = number("size", size);
         long maxWait = config.witnessing().maxWait().toSeconds();
         long seconds = wait == null || wait.isEmpty() ? Math.min(10, maxWait) : number("wait", wait);
