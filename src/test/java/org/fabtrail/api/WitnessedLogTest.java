@@ -185,6 +185,8 @@ class WitnessedLogTest {
     FabtrailConfig config;
     @Inject
     DataSource dataSource;
+    @Inject
+    org.fabtrail.discrepancy.DiscrepancyEngine engine;
     @ConfigProperty(name = "quarkus.datasource.jdbc.url")
     String databaseUrl;
     @ConfigProperty(name = "quarkus.datasource.username")
@@ -304,6 +306,42 @@ class WitnessedLogTest {
         AssertionError e = assertThrows(AssertionError.class, () -> BundleVerifier.verify(bundle, logVkey(),
                 List.of(stranger), 1));
         assertTrue(e.getMessage().contains("0 of the 1"), e.getMessage());
+    }
+
+    @Test
+    @Order(3)
+    void aDiscrepancyReportCarriesTheCosignedCheckpoint() throws Exception {
+        ApiClient.Partner fab = ApiClient.partner("wl-dfab", SignatureAlgorithm.ED25519, "manufacturer");
+        ApiClient.Partner dist = ApiClient.partner("wl-ddist", SignatureAlgorithm.ED25519, "distributor");
+        CustodyClient.site(fab, "wl-dline", "TW");
+        CustodyClient.site(dist, "wl-dhub", "NL");
+        CustodyClient.register(fab, "WL-D1", "accelerator", "H200", "wl-dline");
+        CustodyClient.register(fab, "WL-D2", "accelerator", "H200", "wl-dline");
+        String t = CustodyClient.dispatch(fab, "wl-ddist", "wl-dhub", List.of(CustodyClient.ref("wl-dfab", "WL-D1"),
+                CustodyClient.ref("wl-dfab", "WL-D2")));
+        CustodyClient.receive(dist, t, "wl-dhub", List.of(CustodyClient.ref("wl-dfab", "WL-D1"))); // one is missing
+        engine.publish();
+        String id = dist.given().get("/api/v1/discrepancies?org=wl-ddist&rule=short-receipt").then().statusCode(200)
+                .extract().jsonPath().getString("items[0].id");
+        cosigned(ledger.head().size());
+
+        io.restassured.path.json.JsonPath report = dist.given().get("/api/v1/discrepancies/" + id + "/report").then()
+                .statusCode(200).extract().jsonPath();
+        String note = report.getString("checkpoint");
+        Cosignatures.verifyLog(note, logVkey());
+        assertTrue(Cosignatures.verify(note, witnessVkeys()).size() >= 2, note);
+        long size = sizeOf(note);
+        byte[] root = java.util.Base64.getDecoder().decode(note.split("\n")[2]);
+        List<Map<String, Object>> entries = report.getList("entries");
+        assertFalse(entries.isEmpty());
+        for (Map<String, Object> e : entries) {
+            byte[] hash = org.fabtrail.ledger.merkle.Merkle.leafHash(java.util.Base64.getDecoder().decode(
+                    (String) e.get("leaf")));
+            List<byte[]> proof = ((List<?>) e.get("inclusionProof")).stream()
+                    .map(h -> java.util.HexFormat.of().parseHex((String) h)).toList();
+            org.fabtrail.ledger.merkle.Proofs.verifyInclusion(((Number) e.get("index")).longValue(), size, hash, proof,
+                    root);
+        }
     }
 
     @Test
