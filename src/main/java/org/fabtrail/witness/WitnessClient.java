@@ -1,15 +1,23 @@
 package org.fabtrail.witness;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Flow;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import org.fabtrail.ledger.checkpoint.Cosignatures;
 import org.fabtrail.ledger.checkpoint.Note;
@@ -22,7 +30,8 @@ import org.fabtrail.ledger.checkpoint.NoteVerifier;
  * its answer. The cosignature in a 200 answer is accepted only when it is from the configured witness key and
  * verifies on the submitted checkpoint; lines from other keys are ignored, as the spec says.
  *
- * <p>Thread-safe; calls block up to the configured timeout.
+ * <p>Thread-safe. A call takes at most the configured timeout, the witness's answer included (a witness that sends
+ * its headers and then trickles its body, or never ends it, is cut off), and reads at most 64 KiB of an answer.
  */
 public final class WitnessClient {
 
@@ -115,22 +124,29 @@ public final class WitnessClient {
         HttpRequest request = HttpRequest.newBuilder(endpoint).timeout(timeout)
                 .header("Content-Type", "text/plain; charset=utf-8")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
-        HttpResponse<java.io.InputStream> response;
-        byte[] answer;
+        // The request's own timeout ends at the response headers; the deadline here covers the body too.
+        CompletableFuture<HttpResponse<byte[]>> sent = http.sendAsync(request, info -> new Bounded(MAX_ANSWER_BYTES));
+        HttpResponse<byte[]> response;
         try {
-            response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
-            try (java.io.InputStream in = response.body()) {
-                answer = in.readNBytes(MAX_ANSWER_BYTES); // a witness's answer is a few signature lines
+            response = sent.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            sent.cancel(true);
+            return new Failed("no complete answer within " + timeout.toMillis() + " ms");
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            if (cause instanceof HttpTimeoutException) {
+                return new Failed("no answer within " + timeout.toMillis() + " ms");
             }
-        } catch (HttpTimeoutException e) {
-            return new Failed("no answer within " + timeout.toMillis() + " ms");
-        } catch (IOException e) {
-            return new Failed("cannot reach " + endpoint + ": " + e);
+            if (cause instanceof AnswerTooLarge) {
+                return new Failed(cause.getMessage());
+            }
+            return new Failed("cannot reach " + endpoint + ": " + cause);
         } catch (InterruptedException e) {
+            sent.cancel(true);
             Thread.currentThread().interrupt();
             return new Failed("interrupted");
         }
-        String text = new String(answer, StandardCharsets.UTF_8);
+        String text = new String(response.body(), StandardCharsets.UTF_8);
         return switch (response.statusCode()) {
             case 200 -> cosigned(text, signedCheckpoint);
             case 409 -> conflict(text);
@@ -176,9 +192,77 @@ public final class WitnessClient {
         }
     }
 
-    private static String firstLine(String text) {
+    /** An answer longer than a witness's answer can be (a few signature lines). */
+    static final class AnswerTooLarge extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        AnswerTooLarge(int limit) {
+            super("the answer is longer than " + limit + " bytes");
+        }
+    }
+
+    /** Collects a response body of at most {@code limit} bytes; a longer one fails with {@link AnswerTooLarge}. */
+    static final class Bounded implements HttpResponse.BodySubscriber<byte[]> {
+        private final int limit;
+        private final ByteArrayOutputStream body = new ByteArrayOutputStream();
+        private final CompletableFuture<byte[]> result = new CompletableFuture<>();
+        private Flow.Subscription subscription;
+
+        Bounded(int limit) {
+            this.limit = limit;
+        }
+
+        @Override
+        public CompletionStage<byte[]> getBody() {
+            return result;
+        }
+
+        @Override
+        public void onSubscribe(Flow.Subscription s) {
+            subscription = s;
+            s.request(Long.MAX_VALUE);
+        }
+
+        @Override
+        public void onNext(List<ByteBuffer> buffers) {
+            if (result.isDone()) {
+                return;
+            }
+            for (ByteBuffer b : buffers) {
+                if (body.size() + b.remaining() > limit) {
+                    subscription.cancel();
+                    result.completeExceptionally(new AnswerTooLarge(limit));
+                    return;
+                }
+                byte[] chunk = new byte[b.remaining()];
+                b.get(chunk);
+                body.write(chunk, 0, chunk.length);
+            }
+        }
+
+        @Override
+        public void onError(Throwable t) {
+            result.completeExceptionally(t);
+        }
+
+        @Override
+        public void onComplete() {
+            result.complete(body.toByteArray());
+        }
+    }
+
+    /**
+     * The first line of a witness's message, for a log line: at most 300 characters, and control characters (a
+     * carriage return, an escape sequence, a NUL) shown as {@code ?}, so a witness cannot forge or garble the log.
+     */
+    static String firstLine(String text) {
         int nl = text.indexOf('\n');
         String line = nl < 0 ? text : text.substring(0, nl);
-        return line.length() > 300 ? line.substring(0, 300) + "..." : line;
+        if (line.length() > 300) {
+            line = line.substring(0, 300) + "...";
+        }
+        StringBuilder sb = new StringBuilder(line.length());
+        line.codePoints().forEach(c -> sb.appendCodePoint(Character.isISOControl(c) ? '?' : c));
+        return sb.toString();
     }
 }

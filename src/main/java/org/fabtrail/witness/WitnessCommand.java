@@ -9,6 +9,7 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -38,22 +39,30 @@ import org.fabtrail.ledger.checkpoint.NoteVerifier;
  * --logs-file FILE                                one log per line, "ORIGIN VKEY" or "VKEY"; # starts a comment
  * --webhook URL        FABTRAIL_WITNESS_WEBHOOK   POST a JSON report of each misbehaviour there
  * --prefix /PATH       FABTRAIL_WITNESS_PREFIX    the submission prefix (default none: POST /add-checkpoint)
+ * --request-timeout S  FABTRAIL_WITNESS_REQUEST_TIMEOUT  seconds a client has to send its request (default 10)
  * </pre>
  *
  * It prints its vkey at start (what log operators configure). Exit status: 2 on a configuration error.
+ *
+ * <p>The JDK's HTTP server reads a request's line and headers on the same few worker threads that answer, with no
+ * time limit of its own, so {@link #run} sets {@value #MAX_REQ_TIME} (unless it is set already): a connection whose
+ * request is not in within the request timeout is closed, and a slow client cannot hold the witness's threads.
  */
 public final class WitnessCommand {
 
     static final String USAGE = "usage: witness --name <key name> [--listen host:port | --port n] [--data-dir dir] "
             + "[--key file] [--generate-key] --log \"<origin> <vkey>\" ... [--logs-file file] [--webhook url] "
-            + "[--prefix /path]";
+            + "[--prefix /path] [--request-timeout seconds]";
+
+    /** The JDK HTTP server's limit, in seconds, on receiving a whole request (read once, when it is first used). */
+    static final String MAX_REQ_TIME = "sun.net.httpserver.maxReqTime";
 
     private WitnessCommand() {
     }
 
     /** Everything the witness runs with. */
     public record Config(String name, InetSocketAddress listen, Path dataDir, Path key, boolean generateKey,
-                         List<Witness.Log> logs, Optional<URI> webhook, String prefix) {
+                         List<Witness.Log> logs, Optional<URI> webhook, String prefix, Duration requestTimeout) {
     }
 
     /** Runs until the process is stopped; returns only on a configuration error (2) or a failure to start (1). */
@@ -65,6 +74,9 @@ public final class WitnessCommand {
             err.println(e.getMessage());
             err.println(USAGE);
             return 2;
+        }
+        if (System.getProperty(MAX_REQ_TIME) == null) {
+            System.setProperty(MAX_REQ_TIME, Long.toString(config.requestTimeout().toSeconds()));
         }
         try {
             Running running = start(config, out, err);
@@ -105,7 +117,7 @@ public final class WitnessCommand {
             Witness witness = new Witness(cosigner, config.logs(), store, () -> System.currentTimeMillis() / 1000,
                     metrics);
             WitnessServer server = WitnessServer.start(witness, metrics, new WitnessServer.Settings(config.listen(),
-                    config.prefix(), WitnessServer.DEFAULT_MAX_BODY, 8));
+                    config.prefix(), WitnessServer.DEFAULT_MAX_BODY, 8, config.requestTimeout()));
             out.println("Fabtrail witness " + config.name() + " listening on " + config.listen().getHostString() + ":"
                     + server.port() + config.prefix() + "/add-checkpoint; data in " + config.dataDir().toAbsolutePath());
             out.println("witness vkey: " + cosigner.verifier().vkey());
@@ -162,7 +174,7 @@ public final class WitnessCommand {
             switch (a) {
                 case "--generate-key" -> generate = true;
                 case "--name", "--listen", "--port", "--data-dir", "--key", "--webhook", "--prefix", "--log",
-                        "--logs-file" -> {
+                        "--logs-file", "--request-timeout" -> {
                     if (i + 1 >= args.length) {
                         throw new IllegalArgumentException(a + " needs a value");
                     }
@@ -210,7 +222,13 @@ public final class WitnessCommand {
         if (!prefix.isEmpty() && (!prefix.startsWith("/") || prefix.endsWith("/"))) {
             throw new IllegalArgumentException("--prefix must start with / and not end with /, e.g. /witness");
         }
-        return new Config(name, address, dataDir, key, generate, logs, webhook, prefix);
+        String timeout = value(opt, env, "request-timeout", "FABTRAIL_WITNESS_REQUEST_TIMEOUT", "10");
+        if (!timeout.matches("[1-9][0-9]{0,4}")) {
+            throw new IllegalArgumentException("--request-timeout is a number of seconds from 1 to 99999, not "
+                    + timeout);
+        }
+        return new Config(name, address, dataDir, key, generate, logs, webhook, prefix,
+                Duration.ofSeconds(Long.parseLong(timeout)));
     }
 
     /** {@code ORIGIN VKEY} or {@code VKEY} per line; one log may be given several keys on several lines. */

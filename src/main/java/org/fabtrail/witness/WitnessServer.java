@@ -8,9 +8,13 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -24,7 +28,10 @@ import org.fabtrail.ledger.checkpoint.Note;
  *   <li>{@code GET /}: the witness's name, vkey and the logs it witnesses with the size it holds of each;</li>
  *   <li>{@code GET /metrics}: counters in the Prometheus text format.</li>
  * </ul>
- * Request bodies larger than {@link Settings#maxBodyBytes} are refused with 413 before they are read to the end.
+ * Request bodies larger than {@link Settings#maxBodyBytes} are refused with 413 before they are read to the end; a
+ * body not received within {@link Settings#bodyTimeout} closes its connection, so a slow client holds a worker thread
+ * that long at most. (The request line and headers are read by the JDK's server on the same workers: the
+ * {@code witness} command bounds them with {@code sun.net.httpserver.maxReqTime}, see {@link WitnessCommand}.)
  * The submission and monitoring prefixes of the spec are the same here.
  */
 public final class WitnessServer implements AutoCloseable {
@@ -34,21 +41,30 @@ public final class WitnessServer implements AutoCloseable {
      * @param prefix       the submission prefix, {@code ""} or a path starting with {@code /} without a final one
      * @param maxBodyBytes the largest add-checkpoint body accepted
      * @param threads      worker threads
+     * @param bodyTimeout  how long a client may take to send an add-checkpoint body; then its connection is closed
      */
-    public record Settings(InetSocketAddress listen, String prefix, int maxBodyBytes, int threads) {
+    public record Settings(InetSocketAddress listen, String prefix, int maxBodyBytes, int threads,
+                           Duration bodyTimeout) {
         public Settings {
             Objects.requireNonNull(listen, "listen");
             Objects.requireNonNull(prefix, "prefix");
+            Objects.requireNonNull(bodyTimeout, "bodyTimeout");
             if (!prefix.isEmpty() && (!prefix.startsWith("/") || prefix.endsWith("/"))) {
                 throw new IllegalArgumentException("the prefix must be empty or start with / and not end with /");
+            }
+            if (bodyTimeout.isNegative() || bodyTimeout.isZero()) {
+                throw new IllegalArgumentException("the body timeout must be positive");
             }
         }
 
         /** Loopback, a free port, no prefix: for tests. */
         public static Settings loopback() {
-            return new Settings(new InetSocketAddress("127.0.0.1", 0), "", DEFAULT_MAX_BODY, 4);
+            return new Settings(new InetSocketAddress("127.0.0.1", 0), "", DEFAULT_MAX_BODY, 4, DEFAULT_BODY_TIMEOUT);
         }
     }
+
+    /** How long a client may take to send its request body, by default. */
+    public static final Duration DEFAULT_BODY_TIMEOUT = Duration.ofSeconds(10);
 
     /** Up to 63 proof lines and a note of {@link Note#MAX_NOTE_BYTES}. */
     public static final int DEFAULT_MAX_BODY = Note.MAX_NOTE_BYTES + 64 * 46 + 32;
@@ -58,6 +74,7 @@ public final class WitnessServer implements AutoCloseable {
     private final Settings settings;
     private final HttpServer server;
     private final ExecutorService pool;
+    private final ScheduledExecutorService deadlines;
 
     private WitnessServer(Witness witness, WitnessMetrics metrics, Settings settings) throws IOException {
         this.witness = witness;
@@ -71,6 +88,11 @@ public final class WitnessServer implements AutoCloseable {
                     t.setDaemon(true);
                     return t;
                 }, new ThreadPoolExecutor.AbortPolicy());
+        this.deadlines = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "fabtrail-witness-deadlines");
+            t.setDaemon(true);
+            return t;
+        });
         server.setExecutor(pool);
         server.createContext("/", this::handle);
     }
@@ -106,29 +128,49 @@ public final class WitnessServer implements AutoCloseable {
 
     private void handle(HttpExchange ex) throws IOException {
         try (ex) {
-            String path = ex.getRequestURI().getPath();
-            String method = ex.getRequestMethod();
-            if (path.equals(settings.prefix() + "/add-checkpoint")) {
-                if (!method.equals("POST")) {
-                    ex.getResponseHeaders().set("Allow", "POST");
-                    send(ex, WitnessAnswer.text(405, "add-checkpoint takes POST"));
-                    return;
+            byte[] body;
+            // Everything but the witness's own work runs within the client's deadline, the closing of the request
+            // body included (the JDK's server drains what a client still sends before it reuses the connection).
+            try (Deadline d = new Deadline()) {
+                body = route(ex);
+                if (body == null) {
+                    ex.getRequestBody().close();
                 }
-                byte[] body = readBody(ex);
-                send(ex, body == null ? WitnessAnswer.text(413, "the request body is larger than "
-                        + settings.maxBodyBytes() + " bytes") : witness.addCheckpoint(body));
-            } else if (path.equals("/") && (method.equals("GET") || method.equals("HEAD"))) {
-                send(ex, new WitnessAnswer(200, WitnessAnswer.TEXT, info().getBytes(StandardCharsets.UTF_8)));
-            } else if (path.equals("/metrics") && (method.equals("GET") || method.equals("HEAD"))) {
-                send(ex, new WitnessAnswer(200, "text/plain; version=0.0.4; charset=utf-8",
-                        metrics.prometheus().getBytes(StandardCharsets.UTF_8)));
-            } else {
-                send(ex, WitnessAnswer.text(404, "not found; the witness serves POST " + settings.prefix()
-                        + "/add-checkpoint"));
+            }
+            if (body != null) {
+                send(ex, witness.addCheckpoint(body));
             }
         } catch (IOException e) {
-            // the client went away; nothing to answer
+            // the client went away, or was too slow; nothing to answer
         }
+    }
+
+    /** Answers the request, except an add-checkpoint whose body it returns (null when it answered). */
+    private byte[] route(HttpExchange ex) throws IOException {
+        String path = ex.getRequestURI().getPath();
+        String method = ex.getRequestMethod();
+        if (path.equals(settings.prefix() + "/add-checkpoint")) {
+            if (!method.equals("POST")) {
+                ex.getResponseHeaders().set("Allow", "POST");
+                send(ex, WitnessAnswer.text(405, "add-checkpoint takes POST"));
+                return null;
+            }
+            byte[] body = readBody(ex);
+            if (body == null) {
+                send(ex, WitnessAnswer.text(413, "the request body is larger than " + settings.maxBodyBytes()
+                        + " bytes"));
+            }
+            return body;
+        } else if (path.equals("/") && (method.equals("GET") || method.equals("HEAD"))) {
+            send(ex, new WitnessAnswer(200, WitnessAnswer.TEXT, info().getBytes(StandardCharsets.UTF_8)));
+        } else if (path.equals("/metrics") && (method.equals("GET") || method.equals("HEAD"))) {
+            send(ex, new WitnessAnswer(200, "text/plain; version=0.0.4; charset=utf-8",
+                    metrics.prometheus().getBytes(StandardCharsets.UTF_8)));
+        } else {
+            send(ex, WitnessAnswer.text(404, "not found; the witness serves POST " + settings.prefix()
+                    + "/add-checkpoint"));
+        }
+        return null;
     }
 
     /** The body, or null when it is larger than the limit. */
@@ -146,6 +188,45 @@ public final class WitnessServer implements AutoCloseable {
         try (InputStream in = ex.getRequestBody()) {
             byte[] body = in.readNBytes(settings.maxBodyBytes() + 1);
             return body.length > settings.maxBodyBytes() ? null : body;
+        }
+    }
+
+    /**
+     * The time a client has to send its request body: when it passes, the thread that reads it is interrupted, which closes
+     * the connection's channel (the JDK's server reads it through an interruptible channel), so a slow client loses
+     * its connection and the thread goes back to the pool. The interrupt is delivered under a lock and only while
+     * the deadline is open, so it can never reach the thread later, in other work (where it would, for one, close the
+     * store's file channel). {@link #close} ends it; it throws when the deadline cut the connection.
+     */
+    private final class Deadline implements AutoCloseable {
+        private final Thread reader = Thread.currentThread();
+        private final ScheduledFuture<?> task;
+        private boolean open = true;
+        private boolean cut;
+
+        Deadline() {
+            task = deadlines.schedule(this::cut, settings.bodyTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        }
+
+        private synchronized void cut() {
+            if (open) {
+                cut = true;
+                reader.interrupt();
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            boolean wasCut;
+            synchronized (this) {
+                open = false;
+                wasCut = cut;
+            }
+            task.cancel(false);
+            if (wasCut) {
+                Thread.interrupted(); // cleared: the pool thread goes on with other requests
+                throw new IOException("the request body did not arrive within " + settings.bodyTimeout());
+            }
         }
     }
 
@@ -179,5 +260,6 @@ public final class WitnessServer implements AutoCloseable {
     public void close() {
         server.stop(0);
         pool.shutdownNow();
+        deadlines.shutdownNow();
     }
 }
