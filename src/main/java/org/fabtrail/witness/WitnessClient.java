@@ -146,15 +146,28 @@ public final class WitnessClient {
             Thread.currentThread().interrupt();
             return new Failed("interrupted");
         }
-        String text = new String(response.body(), StandardCharsets.UTF_8);
-        return switch (response.statusCode()) {
-            case 200 -> cosigned(text, signedCheckpoint);
+        return answer(response.statusCode(), response.body(), signedCheckpoint, witness);
+    }
+
+    /**
+     * Reads a witness's answer to a submission: what a hostile witness controls (and what AnswerFuzzTest fuzzes).
+     *
+     * @param status           the HTTP status
+     * @param body             the answer's body
+     * @param signedCheckpoint the checkpoint submitted
+     * @param witness          the witness's key: only a cosignature by it that verifies is taken
+     * @return the result; never throws
+     */
+    static Result answer(int status, byte[] body, byte[] signedCheckpoint, NoteVerifier witness) {
+        String text = new String(body, StandardCharsets.UTF_8);
+        return switch (status) {
+            case 200 -> cosigned(text, signedCheckpoint, witness);
             case 409 -> conflict(text);
-            default -> new Refused(response.statusCode(), firstLine(text));
+            default -> new Refused(status, firstLine(text));
         };
     }
 
-    private Result cosigned(String answer, byte[] signedCheckpoint) {
+    private static Result cosigned(String answer, byte[] signedCheckpoint, NoteVerifier witness) {
         String noteText;
         try {
             noteText = Note.parse(signedCheckpoint).text();
