@@ -87,6 +87,7 @@ public final class Monitor {
     private final String origin;
     private final WitnessPolicy policy;
     private final HttpClient http;
+    private final Duration timeout;
     private final Optional<Path> stateFile;
 
     private long size;
@@ -103,6 +104,15 @@ public final class Monitor {
      */
     public Monitor(URI log, NoteVerifier logKey, String origin, WitnessPolicy policy, Optional<Path> stateFile,
                    HttpClient http) throws IOException {
+        this(log, logKey, origin, policy, stateFile, http, Duration.ofSeconds(30));
+    }
+
+    /**
+     * @param timeout how long one answer of the log may take, body included
+     */
+    public Monitor(URI log, NoteVerifier logKey, String origin, WitnessPolicy policy, Optional<Path> stateFile,
+                   HttpClient http, Duration timeout) throws IOException {
+        this.timeout = Objects.requireNonNull(timeout, "timeout");
         String base = log.toString();
         this.log = URI.create(base.endsWith("/") ? base.substring(0, base.length() - 1) : base);
         this.logKey = Objects.requireNonNull(logKey, "logKey");
@@ -268,10 +278,13 @@ public final class Monitor {
         return out;
     }
 
+    /** The longest answer the monitor reads: a checkpoint note at most (a tile is 8 KiB, a proof a few). */
+    static final int MAX_ANSWER_BYTES = org.fabtrail.ledger.checkpoint.Note.MAX_NOTE_BYTES;
+
     private byte[] get(String path) throws IOException, InterruptedException {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(log + path)).timeout(Duration.ofSeconds(30)).GET()
-                .build();
-        HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+        HttpRequest request = HttpRequest.newBuilder(URI.create(log + path)).timeout(timeout).GET().build();
+        // The whole answer within the timeout, and not more than a checkpoint: the log may be what is attacked.
+        HttpResponse<byte[]> response = BoundedBody.send(http, request, MAX_ANSWER_BYTES, timeout);
         if (response.statusCode() != 200) {
             throw new IOException("GET " + log + path + " answered " + response.statusCode());
         }

@@ -1,23 +1,15 @@
 package org.fabtrail.witness;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Flow;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 import org.fabtrail.ledger.checkpoint.Cosignatures;
 import org.fabtrail.ledger.checkpoint.Note;
@@ -124,25 +116,16 @@ public final class WitnessClient {
         HttpRequest request = HttpRequest.newBuilder(endpoint).timeout(timeout)
                 .header("Content-Type", "text/plain; charset=utf-8")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
-        // The request's own timeout ends at the response headers; the deadline here covers the body too.
-        CompletableFuture<HttpResponse<byte[]>> sent = http.sendAsync(request, info -> new Bounded(MAX_ANSWER_BYTES));
         HttpResponse<byte[]> response;
         try {
-            response = sent.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            sent.cancel(true);
+            response = BoundedBody.send(http, request, MAX_ANSWER_BYTES, timeout);
+        } catch (HttpTimeoutException e) {
             return new Failed("no complete answer within " + timeout.toMillis() + " ms");
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause() == null ? e : e.getCause();
-            if (cause instanceof HttpTimeoutException) {
-                return new Failed("no answer within " + timeout.toMillis() + " ms");
-            }
-            if (cause instanceof AnswerTooLarge) {
-                return new Failed(cause.getMessage());
-            }
-            return new Failed("cannot reach " + endpoint + ": " + cause);
+        } catch (BoundedBody.TooLarge e) {
+            return new Failed(e.getMessage());
+        } catch (IOException e) {
+            return new Failed("cannot reach " + endpoint + ": " + e);
         } catch (InterruptedException e) {
-            sent.cancel(true);
             Thread.currentThread().interrupt();
             return new Failed("interrupted");
         }
@@ -202,65 +185,6 @@ public final class WitnessClient {
             return new Conflict(AddCheckpoint.size(s));
         } catch (AddCheckpoint.Malformed e) {
             return new Failed("409 without a tree size in its body");
-        }
-    }
-
-    /** An answer longer than a witness's answer can be (a few signature lines). */
-    static final class AnswerTooLarge extends IOException {
-        private static final long serialVersionUID = 1L;
-
-        AnswerTooLarge(int limit) {
-            super("the answer is longer than " + limit + " bytes");
-        }
-    }
-
-    /** Collects a response body of at most {@code limit} bytes; a longer one fails with {@link AnswerTooLarge}. */
-    static final class Bounded implements HttpResponse.BodySubscriber<byte[]> {
-        private final int limit;
-        private final ByteArrayOutputStream body = new ByteArrayOutputStream();
-        private final CompletableFuture<byte[]> result = new CompletableFuture<>();
-        private Flow.Subscription subscription;
-
-        Bounded(int limit) {
-            this.limit = limit;
-        }
-
-        @Override
-        public CompletionStage<byte[]> getBody() {
-            return result;
-        }
-
-        @Override
-        public void onSubscribe(Flow.Subscription s) {
-            subscription = s;
-            s.request(Long.MAX_VALUE);
-        }
-
-        @Override
-        public void onNext(List<ByteBuffer> buffers) {
-            if (result.isDone()) {
-                return;
-            }
-            for (ByteBuffer b : buffers) {
-                if (body.size() + b.remaining() > limit) {
-                    subscription.cancel();
-                    result.completeExceptionally(new AnswerTooLarge(limit));
-                    return;
-                }
-                byte[] chunk = new byte[b.remaining()];
-                b.get(chunk);
-                body.write(chunk, 0, chunk.length);
-            }
-        }
-
-        @Override
-        public void onError(Throwable t) {
-            result.completeExceptionally(t);
-        }
-
-        @Override
-        public void onComplete() {
-            result.complete(body.toByteArray());
         }
     }
 

@@ -35,10 +35,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Hostile traffic on both sides of the witness protocol. Slow clients cannot take the witness's threads from the log
- * (a body trickled, a body left unsent after a refusal, a request whose headers never end), and a hostile witness
- * cannot hang or flood the log's client (an answer that never ends, or never stops). Each case was a thread held for
- * as long as the other side liked before.
+ * Hostile traffic on both sides of the witness protocol, and at the monitor. Slow clients cannot take the witness's
+ * threads from the log (a body trickled, a body left unsent after a refusal, a request whose headers never end), a
+ * hostile witness cannot hang or flood the log's client, and a hostile log cannot hang or flood the monitor (an answer
+ * that never ends, or never stops). Each case was a thread held for as long as the other side liked before.
  */
 class HostileWitnessTrafficTest {
 
@@ -231,6 +231,30 @@ class HostileWitnessTrafficTest {
         WitnessClient.Failed f = assertInstanceOf(WitnessClient.Failed.class, submitTo(port));
         assertTrue(f.why().equals("the answer is longer than 65536 bytes")
                 || f.why().startsWith("no complete answer within"), f.why());
+    }
+
+    /** The monitor against a log that never finishes its checkpoint, or never stops sending it. */
+    @Test
+    void aLogThatStallsOrFloodsCannotHangTheMonitor() throws Exception {
+        for (int port : List.of(hostileWitness("HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\nexample.org/log\n", false),
+                hostileWitness("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n", true))) {
+            Monitor monitor = new Monitor(URI.create("http://127.0.0.1:" + port + "/api/v1/log"), log.vkey(), ORIGIN,
+                    org.fabtrail.ledger.checkpoint.WitnessPolicy.NONE, java.util.Optional.empty(),
+                    HttpClient.newHttpClient(), Duration.ofSeconds(1));
+            CompletableFuture<Object> polled = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return monitor.poll();
+                } catch (Exception e) {
+                    return e;
+                }
+            });
+            Object outcome = polled.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            IOException e = assertInstanceOf(IOException.class, outcome, "a log it cannot read is an IOException, "
+                    + "which the monitor command warns about and retries");
+            assertTrue(e.getMessage().startsWith("no complete answer within 1000 ms")
+                    || e.getMessage().equals("the answer is longer than " + Monitor.MAX_ANSWER_BYTES + " bytes"),
+                    e.getMessage());
+        }
     }
 
     @Test
