@@ -161,6 +161,21 @@ class WitnessServerTest {
         assertTrue(metrics.contains("fabtrail_witness_misbehaviour_total{origin=\"" + ORIGIN
                 + "\",kind=\"split-view\"} 1\n"), metrics);
         assertTrue(out.toString(StandardCharsets.UTF_8).contains("ERROR [witness] log " + ORIGIN + ": SPLIT VIEW"));
+
+        // Anyone with two of the log's public checkpoints can send bad proofs: each is counted and kept as evidence,
+        // but the operator is not flooded: one report of a kind per log a minute.
+        byte[] badProof = new AddCheckpoint(20, log.consistency(21, 30), log.signed(30)).encode();
+        for (int i = 0; i < 20; i++) {
+            assertEquals(422, post("/add-checkpoint", badProof).statusCode());
+        }
+        String inconsistent = webhooks.poll(10, TimeUnit.SECONDS);
+        assertTrue(inconsistent != null && inconsistent.startsWith("{\"event\":\"inconsistent\""), inconsistent);
+        assertEquals(null, webhooks.poll(1, TimeUnit.SECONDS), "one report of the kind a minute");
+        assertEquals(1, out.toString(StandardCharsets.UTF_8).split("INCONSISTENT", -1).length - 1);
+        metrics = http.send(HttpRequest.newBuilder(URI.create(url() + "/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        assertTrue(metrics.contains("fabtrail_witness_misbehaviour_total{origin=\"" + ORIGIN
+                + "\",kind=\"inconsistent\"} 20\n"), metrics);
     }
 
     @Test
