@@ -479,19 +479,23 @@ public final class CosignatureCollector implements AutoCloseable {
      */
     public List<String> checkAtStart(long headSize, String note) throws InterruptedException {
         Target t = new Target(headSize, note);
-        List<String> problems = java.util.Collections.synchronizedList(new ArrayList<>());
+        // One slot per witness, so that the refusal names them in configuration order, whichever answers first.
+        java.util.concurrent.atomic.AtomicReferenceArray<String> problems =
+                new java.util.concurrent.atomic.AtomicReferenceArray<>(witnesses.size());
         List<Thread> threads = new ArrayList<>();
-        for (Witness w : witnesses) {
+        for (int i = 0; i < witnesses.size(); i++) {
+            Witness w = witnesses.get(i);
+            int slot = i;
             Thread th = new Thread(() -> {
                 Outcome o = submit(w, t, 0);
                 switch (o.kind()) {
                     case COSIGNED -> LOG.infof("Witness %s holds a checkpoint this log extends and cosigned tree size %d",
                             w.config.name(), headSize);
-                    case AHEAD -> problems.add("witness " + w.config.name() + " (" + w.config.url() + ") holds a "
+                    case AHEAD -> problems.set(slot, "witness " + w.config.name() + " (" + w.config.url() + ") holds a "
                             + "checkpoint of tree size " + o.witnessSize() + " of this log, but the database's log has "
                             + "tree size " + headSize + ": " + (o.witnessSize() - headSize) + " newest entries are "
                             + "missing, the database was rolled back");
-                    case FORK -> problems.add("witness " + w.config.name() + " (" + w.config.url() + ") " + o.detail()
+                    case FORK -> problems.set(slot, "witness " + w.config.name() + " (" + w.config.url() + ") " + o.detail()
                             + ": the database's log of tree size " + headSize + " does not extend the checkpoint the "
                             + "witness cosigned, the log was forked or rewritten");
                     case NOT_WITNESSED, FAILED -> LOG.warnf("Start check: witness %s (%s) %s; not checked",
@@ -504,7 +508,13 @@ public final class CosignatureCollector implements AutoCloseable {
         for (Thread th : threads) {
             th.join(settings.timeout().toMillis() * 5 + 1000);
         }
-        return List.copyOf(problems);
+        List<String> found = new ArrayList<>();
+        for (int i = 0; i < problems.length(); i++) {
+            if (problems.get(i) != null) {
+                found.add(problems.get(i));
+            }
+        }
+        return found;
     }
 
     // ------------------------------------------------------------------ for metrics and tests
