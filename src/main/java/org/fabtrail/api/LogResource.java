@@ -140,7 +140,8 @@ public class LogResource {
         java.util.List<WitnessView> list = new java.util.ArrayList<>();
         java.util.List<String> names = witnesses.names();
         for (int i = 0; i < names.size(); i++) {
-            list.add(new WitnessView(names.get(i), cosigned.policy().witnesses().get(i).vkey(), sizes.get(names.get(i))));
+            list.add(new WitnessView(names.get(i), cosigned.policy().witnesses().get(i).vkey(),
+                    sizes.getOrDefault(names.get(i), 0L)));
         }
         return new WitnessesView(cosigned.policy().required(), list);
     }
@@ -150,9 +151,12 @@ public class LogResource {
     public record WitnessesView(int required, java.util.List<WitnessView> witnesses) {
     }
 
-    /** One witness: its name, its cosignature key, and the tree size it holds as far as this instance knows. */
+    /**
+     * One witness: its name, its cosignature key, and the tree size it holds as far as this instance knows (0 until it
+     * has heard it name one).
+     */
     @com.fasterxml.jackson.annotation.JsonPropertyOrder({"name", "vkey", "treeSize"})
-    public record WitnessView(String name, String vkey, Long treeSize) {
+    public record WitnessView(String name, String vkey, long treeSize) {
     }
 
     private static Response text(String note) {
