@@ -212,24 +212,108 @@ public final class Sequencer implements AutoCloseable {
             if (batch.isEmpty()) {
                 continue;
             }
-            try {
-                sequence(batch);
-            } catch (Throwable t) {
-                appender = null;
-                LOG.errorf(t, "Sequencing a batch of %d entries failed; nothing of it was written", batch.size());
-                LedgerException failure = new LedgerException(LedgerException.Kind.UNAVAILABLE, "ledger-unavailable",
-                        "Ledger unavailable", "The ledger could not commit this entry and wrote nothing of its batch. "
-                        + "Retry with the same payload.id: if it was in fact written, the retry returns the original receipt.",
-                        Map.of(), null);
-                for (Pending p : batch) {
-                    p.result().completeExceptionally(failure);
+            Throwable failure = null;
+            for (int attempt = 1; attempt <= 2; attempt++) {
+                try {
+                    sequence(batch);
+                    failure = null;
+                    break;
+                } catch (Throwable t) {
+                    appender = null;
+                    failure = t;
+                    // Once: the batch's transaction failed before its commit, so nothing of it was written, and the
+                    // database may just have dropped this connection (a failover, a restart). Another connection
+                    // from the pool may work; if it does not, the batch is answered 503 and its clients retry.
+                    if (attempt == 1 && !committing && retryable(t) && running) {
+                        LOG.warnf("Sequencing a batch of %d entries failed before its commit (%s); nothing of it was "
+                                + "written; trying once more on another connection", batch.size(), describe(t));
+                        continue;
+                    }
+                    break;
                 }
+            }
+            if (failure != null) {
+                answerFailed(batch, failure);
             }
         }
         failQueued();
     }
 
+    /** Answers every entry of a batch that failed: 503, with what the client can know about its fate. */
+    private void answerFailed(List<Pending> batch, Throwable t) {
+        LedgerException failure;
+        if (t instanceof CommitOutcomeUnknown unknown) {
+            LOG.errorf("The connection failed while a batch of %d entries was committing (%s): it may or may not "
+                    + "have been written; its clients are answered 503 commit-outcome-unknown and may resubmit",
+                    batch.size(), describe(unknown.getCause()));
+            failure = new LedgerException(LedgerException.Kind.UNAVAILABLE, "commit-outcome-unknown",
+                    "Commit outcome unknown", "The database connection failed while this entry's batch was "
+                    + "committing, so the ledger cannot tell whether it was written. Resubmit the same envelope (same "
+                    + "payload.id): if it was written, the resubmission returns its original receipt; if not, it is "
+                    + "written now.", Map.of(), null);
+        } else {
+            LOG.errorf(t, "Sequencing a batch of %d entries failed; nothing of it was written", batch.size());
+            failure = new LedgerException(LedgerException.Kind.UNAVAILABLE, "ledger-unavailable",
+                    "Ledger unavailable", "The ledger could not commit this entry and wrote nothing of its batch. "
+                    + "Retry with the same payload.id: if it was in fact written, the retry returns the original receipt.",
+                    Map.of(), null);
+        }
+        for (Pending p : batch) {
+            p.result().completeExceptionally(failure);
+        }
+    }
+
+    /**
+     * Thrown by {@link #sequence} when the connection failed during COMMIT: the server may have committed the
+     * transaction (and, with synchronous replication, a standby may hold it) without our hearing so.
+     */
+    private static final class CommitOutcomeUnknown extends RuntimeException {
+        CommitOutcomeUnknown(SQLException cause) {
+            super(cause.getMessage(), cause);
+        }
+    }
+
+    /**
+     * True while the current batch's COMMIT is in flight or done: from then on a failure must not be retried (the
+     * batch may be written, or is).
+     */
+    private boolean committing;
+
+    /**
+     * Failures before the commit after which another attempt on another connection may succeed: the connection
+     * broke (SQLState class 08, or an I/O failure without one), the server is shutting down or restarting (57P01 to
+     * 57P03), a read-only standby after a failover (25006), a serialization failure or deadlock (class 40). Not our
+     * statements, rights, triggers or resources: those would fail again.
+     */
+    static boolean retryable(Throwable t) {
+        String state = sqlState(t);
+        if (state == null) {
+            // no SQLState: an I/O failure below JDBC, or a fault of ours; only the former is worth another attempt
+            for (Throwable c = t; c != null; c = c.getCause()) {
+                if (c instanceof java.io.IOException || c instanceof java.sql.SQLTransientConnectionException) {
+                    return true;
+                }
+            }
+            return false;
+        }
+        return state.startsWith("08") || state.startsWith("40") || state.equals("25006") || state.equals("57P01")
+                || state.equals("57P02") || state.equals("57P03");
+    }
+
+    /**
+     * A failure of COMMIT itself whose outcome we cannot know: the connection broke (class 08, or no SQLState, an
+     * I/O failure), or the server ended the session while the commit waited (57P01 to 57P03: PostgreSQL has then
+     * written the commit locally and may have replicated it). Any other error is the server's answer to COMMIT,
+     * and then the transaction was rolled back.
+     */
+    static boolean outcomeUnknown(SQLException e) {
+        String state = sqlState(e);
+        return state == null || state.startsWith("08") || state.equals("57P01") || state.equals("57P02")
+                || state.equals("57P03");
+    }
+
     private void sequence(List<Pending> batch) throws SQLException {
+        committing = false;
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             Run run = new Run(c, batch);
@@ -251,7 +335,15 @@ public final class Sequencer implements AutoCloseable {
                 appended = run.appendTree();
                 run.appendNs += System.nanoTime() - t0;
                 t0 = System.nanoTime();
-                c.commit();
+                committing = true;
+                try {
+                    c.commit();
+                } catch (SQLException e) {
+                    if (outcomeUnknown(e)) {
+                        throw new CommitOutcomeUnknown(e);
+                    }
+                    throw e;
+                }
                 if (appended != null) {
                     // Rollback protection: kept outside the database before any receipt is released (if it throws,
                     // the batch is answered 503; its entries are committed, so a retry returns the receipt).
@@ -330,7 +422,9 @@ public final class Sequencer implements AutoCloseable {
         void begin() throws SQLException {
             long t0 = System.nanoTime();
             TreeHead head = store.lockHead(c);
-            if (appender == null || appender.size() != head.size()) {
+            // Reloaded whenever the head is not where this sequencer left it: another instance appended, or a
+            // failover or restore put another tree under it (same size, another root, included).
+            if (appender == null || appender.size() != head.size() || !Arrays.equals(appender.root(), head.root())) {
                 appender = new TreeAppender(head.size(), store.border(c, head.size()));
             }
             next = head.size();

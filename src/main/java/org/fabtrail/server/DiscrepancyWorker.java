@@ -14,7 +14,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The background round, every {@code fabtrail.discrepancy.publish-interval}: check for overdue dispatches, sign the
- * detectors' waiting findings into the log, and deliver partner webhooks. Off when
+ * detectors' waiting findings into the log, and deliver partner webhooks. With several instances on one database,
+ * only the one holding the jobs' lock runs it ({@link JobLeader}). Off when
  * {@code fabtrail.discrepancy.publish=false} (tests run the rounds themselves).
  */
 @ApplicationScoped
@@ -28,10 +29,13 @@ public class DiscrepancyWorker {
     Webhooks webhooks;
     @Inject
     FabtrailConfig config;
+    @Inject
+    JobLeader leader;
 
     private ScheduledExecutorService executor;
 
     synchronized void start() {
+        leader.start();
         if (!config.discrepancy().publish() || executor != null) {
             return;
         }
@@ -41,7 +45,17 @@ public class DiscrepancyWorker {
             return t;
         });
         long ms = Math.max(100, config.discrepancy().publishInterval().toMillis());
-        executor.scheduleWithFixedDelay(this::round, ms, ms, TimeUnit.MILLISECONDS);
+        executor.scheduleWithFixedDelay(this::roundIfLeader, ms, ms, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * The scheduled round runs on one instance at a time: the one holding the jobs' database lock, checked by a
+     * round trip right before (see {@link JobLeader}). The others wait and take over when the holder is gone.
+     */
+    void roundIfLeader() {
+        if (leader.holdsLock()) {
+            round();
+        }
     }
 
     /** One round; failures are logged and retried on the next. */

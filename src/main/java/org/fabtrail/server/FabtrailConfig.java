@@ -101,6 +101,18 @@ public interface FabtrailConfig {
         boolean startupCheck();
     }
 
+    Jobs jobs();
+
+    /** The background jobs' leader election (server.JobLeader): one instance runs them, through a database lock. */
+    interface Jobs {
+        /**
+         * How often an instance checks the jobs' advisory lock (and the database's role): a waiting instance takes
+         * over within about this long after the holder died.
+         */
+        @WithDefault("PT2S")
+        java.time.Duration leaderCheckInterval();
+    }
+
     /**
      * Limits against slow and many clients, applied before a request reaches a resource or page (api.HttpLimits;
      * docs/operators.md, "Limits against slow, many and guessing clients"). "Address" is the client's address as

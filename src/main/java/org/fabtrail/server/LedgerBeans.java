@@ -221,6 +221,37 @@ public class LedgerBeans {
                 });
     }
 
+    /**
+     * The background jobs' leader election, on a connection of its own to the datasource's database (the pool's
+     * connections come and go; the lock lives as long as its session). An instance that does not publish
+     * ({@code fabtrail.discrepancy.publish=false}) only watches the database's role and never takes the lock.
+     */
+    @Produces
+    @Singleton
+    JobLeader jobLeader(FabtrailConfig config) {
+        org.eclipse.microprofile.config.Config c = org.eclipse.microprofile.config.ConfigProvider.getConfig();
+        String url = c.getValue("quarkus.datasource.jdbc.url", String.class);
+        java.util.Properties props = new java.util.Properties();
+        c.getOptionalValue("quarkus.datasource.username", String.class).ifPresent(u -> props.setProperty("user", u));
+        c.getOptionalValue("quarkus.datasource.password", String.class).ifPresent(p -> props.setProperty("password", p));
+        props.setProperty("connectTimeout", "5");
+        props.setProperty("socketTimeout", "30");
+        props.setProperty("tcpKeepAlive", "true");
+        props.setProperty("ApplicationName", "fabtrail-job-leader");
+        org.postgresql.Driver driver = new org.postgresql.Driver();
+        return new JobLeader(() -> {
+            java.sql.Connection connection = driver.connect(url, props);
+            if (connection == null) {
+                throw new java.sql.SQLException("not a PostgreSQL JDBC URL: " + url);
+            }
+            return connection;
+        }, config.jobs().leaderCheckInterval(), config.discrepancy().publish());
+    }
+
+    void closeJobLeader(@Disposes JobLeader leader) {
+        leader.close();
+    }
+
     void closeSequencer(@Disposes Sequencer sequencer) {
         sequencer.close();
     }

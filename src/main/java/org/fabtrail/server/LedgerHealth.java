@@ -22,8 +22,9 @@ import java.util.Optional;
  *       database, no rollback, the operator key and origin the log knows, genesis written) and the sequencer and
  *       background jobs run. Until then the instance must get no traffic and must not be restarted for being slow.</li>
  *   <li>{@code /q/health/ready}, check {@value #READY} next to Quarkus's own database check (DOWN while no
- *       connection to PostgreSQL can be had, as during a failover): UP once started, DOWN for good once this instance
- *       saw the log go backwards under it.</li>
+ *       connection to PostgreSQL can be had, as during a failover): UP once started, DOWN while the database it
+ *       connects to is a read-only standby (in recovery, as {@link JobLeader} last saw it), DOWN for good once this
+ *       instance saw the log go backwards under it.</li>
  *   <li>{@code /q/health/live}, check {@value #LIVE}: DOWN only when restarting is the remedy: this instance saw the
  *       database go backwards (it answers every write 503 until restarted, and its start check then refuses, naming
  *       the sizes). It never depends on the database being reachable: an unreachable database is a reason to take the
@@ -39,6 +40,8 @@ public class LedgerHealth {
 
     @Inject
     CheckpointFile checkpointFile;
+    @Inject
+    JobLeader jobLeader;
 
     private volatile boolean started;
 
@@ -62,9 +65,16 @@ public class LedgerHealth {
     HealthCheck readyCheck() {
         return () -> {
             Optional<String> backwards = checkpointFile.wentBackwards();
-            var r = HealthCheckResponse.named(READY).status(started && backwards.isEmpty())
-                    .withData("treeSize", checkpointFile.treeSize());
+            JobLeader.Role role = jobLeader.role();
+            boolean standby = role == JobLeader.Role.STANDBY;
+            var r = HealthCheckResponse.named(READY).status(started && backwards.isEmpty() && !standby)
+                    .withData("treeSize", checkpointFile.treeSize())
+                    .withData("databaseRole", role.name().toLowerCase(java.util.Locale.ROOT))
+                    .withData("backgroundJobs", jobLeader.isLeader());
             backwards.ifPresent(why -> r.withData("reason", why));
+            if (standby && backwards.isEmpty()) {
+                r.withData("reason", "the database is a read-only standby (in recovery): this instance cannot write");
+            }
             if (!started) {
                 r.withData("reason", "starting");
             }

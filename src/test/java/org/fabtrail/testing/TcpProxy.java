@@ -45,6 +45,17 @@ public final class TcpProxy implements AutoCloseable {
         open.clear();
     }
 
+    /**
+     * Closes every open connection but goes on accepting new ones: the connections a client had die under it (as
+     * when HAProxy cuts the sessions of a server it marked down), and a reconnect works at once.
+     */
+    public void dropConnections() {
+        for (Socket s : open) {
+            closeQuietly(s);
+        }
+        open.clear();
+    }
+
     public void restore() {
         cut = false;
     }
