@@ -3,8 +3,9 @@
 -- (the test suite runs the application as fabtrail_app and fails on a table it cannot use).
 --
 -- The function starts from nothing on every table and sequence of the schema and grants exactly this:
---   * the ledger, append only: SELECT, INSERT on log_entries, tree_nodes, checkpoints; SELECT, UPDATE on tree_head
---     (whose triggers let it only grow over entries that are there, V11);
+--   * the ledger, append only: SELECT, INSERT on log_entries, tree_nodes, checkpoints and the witnesses'
+--     checkpoint_cosignatures (V12); SELECT, UPDATE on tree_head (whose triggers let it only grow over entries that
+--     are there, V11);
 --   * Flyway's history, read only;
 --   * the projections, credentials, sessions and the detectors' working tables: SELECT, INSERT, UPDATE, DELETE
 --     (never TRUNCATE, REFERENCES or TRIGGER);
@@ -28,7 +29,7 @@ BEGIN
         END IF;
     END LOOP;
 
-    GRANT SELECT, INSERT ON log_entries, tree_nodes, checkpoints TO fabtrail_app;
+    GRANT SELECT, INSERT ON log_entries, tree_nodes, checkpoints, checkpoint_cosignatures TO fabtrail_app;
     GRANT SELECT, UPDATE ON tree_head TO fabtrail_app;
     GRANT SELECT ON flyway_schema_history TO fabtrail_app;
 

@@ -296,6 +296,8 @@ public class DiscrepanciesResource {
 
     @Inject
     org.fabtrail.ledger.CheckpointSigner signer;
+    @Inject
+    org.fabtrail.ledger.CosignedCheckpoints cosigned;
 
     /** The report (also the web UI's printable page). */
     public java.util.Optional<Report> report(Connection c, UUID id, String visibleTo) throws SQLException {
@@ -313,14 +315,19 @@ public class DiscrepanciesResource {
             roles.putIfAbsent(e.index(), e.kind());
         }
         List<Long> indexes = roles.keySet().stream().filter(i -> i < cp.treeSize()).toList();
+        // The newest checkpoint that meets the witness policy, with its cosignatures, when it covers all the entries.
+        var witnessed = cosigned.newest().filter(w -> org.fabtrail.custody.UnitBundles.covers(w, indexes,
+                cp.treeSize()));
+        String note = witnessed.map(w -> w.note()).orElse(cp.note());
+        long size = witnessed.map(w -> w.treeSize()).orElse(cp.treeSize());
         List<ReportEntry> entries = new ArrayList<>();
         for (org.fabtrail.custody.UnitBundles.Entry e : new org.fabtrail.custody.UnitBundles(store)
-                .proven(c, store.entriesAt(c, indexes), cp.treeSize())) {
+                .proven(c, store.entriesAt(c, indexes), size)) {
             entries.add(new ReportEntry(e.index(), roles.get(e.index()),
                     java.util.Base64.getEncoder().encodeToString(e.leaf()), HexFormat.of().formatHex(e.leafHash()),
                     e.inclusionProof().stream().map(HexFormat.of()::formatHex).toList()));
         }
-        return java.util.Optional.of(new Report(DiscrepancyView.from(found.get(), events), cp.note(), signer.vkey(),
+        return java.util.Optional.of(new Report(DiscrepancyView.from(found.get(), events), note, signer.vkey(),
                 entries));
     }
 }

@@ -186,9 +186,15 @@ public class UnitsResource {
         return ledger.read(c -> bundle(c, visible(c, caller, manufacturer, serial), visibleTo(caller)));
     }
 
-    /** The bundle as JSON records (also what the web UI's download serves). */
+    @Inject
+    org.fabtrail.ledger.CosignedCheckpoints cosigned;
+
+    /**
+     * The bundle as JSON records (also what the web UI's download serves). Its checkpoint carries the witnesses'
+     * cosignature lines when the newest checkpoint that meets the witness policy covers all the unit's entries.
+     */
     public Bundle bundle(Connection c, UnitKey k, String visibleTo) throws SQLException {
-        UnitBundles.Bundle b = new UnitBundles(store).build(c, k);
+        UnitBundles.Bundle b = new UnitBundles(store).build(c, k, cosigned.newest());
         List<BundleEntry> entries = b.entries().stream().map(e -> new BundleEntry(e.index(),
                 Base64.getEncoder().encodeToString(e.leaf()), HexFormat.of().formatHex(e.leafHash()),
                 e.inclusionProof().stream().map(HexFormat.of()::formatHex).toList())).toList();

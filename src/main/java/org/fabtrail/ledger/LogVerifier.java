@@ -5,6 +5,7 @@ import org.fabtrail.crypto.VerificationKey;
 import org.fabtrail.ledger.checkpoint.Checkpoint;
 import org.fabtrail.ledger.checkpoint.Note;
 import org.fabtrail.ledger.checkpoint.NoteVerifier;
+import org.fabtrail.ledger.checkpoint.WitnessPolicy;
 import org.fabtrail.ledger.merkle.Merkle;
 import org.fabtrail.ledger.merkle.NodeId;
 import org.fabtrail.ledger.merkle.StoredNode;
@@ -244,6 +245,96 @@ public final class LogVerifier {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    /**
+     * What the witnesses cosigned, under a k-of-n policy.
+     *
+     * @param ok                  whether every stored cosignature of the policy's witnesses verifies and the checked
+     *                            checkpoint has at least {@code required} of them
+     * @param treeSize            the size of the checkpoint checked (the trusted one, or the newest in the log that
+     *                            meets the policy); -1 when there is none
+     * @param cosigned            the policy's witnesses that cosigned it, in policy order
+     * @param required            the policy's threshold
+     * @param cosignaturesChecked stored cosignatures of the policy's witnesses that were verified
+     * @param problem             what failed, or null
+     */
+    public record WitnessResult(boolean ok, long treeSize, List<WitnessPolicy.Cosignature> cosigned, int required,
+                                long cosignaturesChecked, String problem) {
+
+        public String describe() {
+            String by = cosigned.isEmpty() ? "none" : String.join(", ", cosigned.stream().map(w -> w.witness().name()
+                    + " (" + java.time.Instant.ofEpochSecond(w.timestamp()) + ")").toList());
+            if (ok) {
+                return "witnesses OK: the checkpoint of tree size " + treeSize + " is cosigned by " + cosigned.size()
+                        + " of the " + required + " required: " + by + "; " + cosignaturesChecked
+                        + " stored cosignatures verified";
+            }
+            return "witnesses FAIL: " + problem + (treeSize >= 0 ? " (cosigned by: " + by + ")" : "");
+        }
+    }
+
+    /**
+     * Checks the witnesses' side of the log under a policy: every stored cosignature of the policy's witnesses must
+     * verify on its checkpoint, and the trusted checkpoint given to the constructor (or, without one, the newest
+     * checkpoint of the log) must carry at least {@code policy.required()} of their cosignatures. Run it after
+     * {@link #verify}, which checks that the checkpoints themselves are the log's.
+     */
+    public WitnessResult verifyWitnesses(Connection c, WitnessPolicy policy) throws SQLException {
+        long checked = 0;
+        java.util.Map<String, NoteVerifier> keys = new java.util.HashMap<>();
+        for (NoteVerifier w : policy.witnesses()) {
+            keys.put(w.vkey(), w);
+        }
+        try (PreparedStatement ps = c.prepareStatement("SELECT s.tree_size, s.witness, s.signature_line, k.note "
+                + "FROM checkpoint_cosignatures s JOIN checkpoints k ON k.tree_size = s.tree_size ORDER BY s.tree_size");
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                NoteVerifier w = keys.get(rs.getString(2));
+                if (w == null) {
+                    continue;
+                }
+                String note = rs.getString(4) + rs.getString(3) + "\n";
+                try {
+                    if (policy.cosignatures(note.getBytes(StandardCharsets.UTF_8)).stream()
+                            .noneMatch(x -> x.witness().equals(w))) {
+                        throw new IllegalArgumentException("it is not a signature of that witness's key");
+                    }
+                } catch (RuntimeException e) {
+                    return new WitnessResult(false, -1, List.of(), policy.required(), checked, "the stored cosignature "
+                            + "of witness " + w.name() + " on the checkpoint of tree size " + rs.getLong(1)
+                            + " does not verify: " + e.getMessage());
+                }
+                checked++;
+            }
+        }
+        byte[] note;
+        long size;
+        if (trustedNote != null) {
+            note = trustedNote;
+            size = trustedBody.size();
+        } else {
+            java.util.Optional<CosignatureStore.Cosigned> newest = new CosignatureStore().newestCosigned(c, policy);
+            if (newest.isEmpty()) {
+                return new WitnessResult(false, -1, List.of(), policy.required(), checked, "no checkpoint of this "
+                        + "log has " + policy.required() + " cosignatures of the given witnesses");
+            }
+            note = newest.get().note().getBytes(StandardCharsets.UTF_8);
+            size = newest.get().treeSize();
+        }
+        List<WitnessPolicy.Cosignature> cosigned;
+        try {
+            cosigned = policy.cosignatures(note);
+        } catch (RuntimeException e) {
+            return new WitnessResult(false, size, List.of(), policy.required(), checked, "a cosignature on the "
+                    + "checkpoint of tree size " + size + " does not verify: " + e.getMessage());
+        }
+        if (cosigned.size() < policy.required()) {
+            return new WitnessResult(false, size, cosigned, policy.required(), checked, "the "
+                    + (trustedNote != null ? "trusted " : "") + "checkpoint of tree size " + size + " has "
+                    + cosigned.size() + " of the " + policy.required() + " witness cosignatures the policy requires");
+        }
+        return new WitnessResult(true, size, cosigned, policy.required(), checked, null);
     }
 
     /** Decodes and checks every row of a chunk in parallel; the first bad row (lowest index) fails. */

@@ -61,6 +61,46 @@ public interface FabtrailConfig {
 
     Auth auth();
 
+    Witnessing witnessing();
+
+    /**
+     * Independent witnesses that cosign the log's checkpoints (c2sp.org/tlog-witness; docs/operators.md, "Witnesses")
+     * and the policy the served checkpoint must meet.
+     */
+    interface Witnessing {
+        /**
+         * The witnesses, each {@code <name> <submission URL> <witness vkey>} (the vkey is the one the witness prints,
+         * signature type 0x04); unset: no witnesses, and the log serves its own checkpoints as before.
+         */
+        Optional<java.util.List<String>> witnesses();
+
+        /** How many witnesses must cosign a checkpoint before /api/v1/log/checkpoint serves it; unset: a majority. */
+        java.util.OptionalInt required();
+
+        /** How long one submission to a witness may take. */
+        @WithDefault("PT10S")
+        java.time.Duration timeout();
+
+        /** The least time between two rounds of submissions (the newest checkpoint is taken each round). */
+        @WithDefault("PT0.25S")
+        java.time.Duration minInterval();
+
+        /** How often the database's newest checkpoint is looked up (checkpoints other instances signed). */
+        @WithDefault("PT2S")
+        java.time.Duration pollInterval();
+
+        /** The longest a client may wait for a cosigned checkpoint (GET /api/v1/log/checkpoint/cosigned). */
+        @WithDefault("PT30S")
+        java.time.Duration maxWait();
+
+        /**
+         * At start, ask every witness for the checkpoint it holds of this log and refuse to start when the database
+         * does not extend it.
+         */
+        @WithDefault("true")
+        boolean startupCheck();
+    }
+
     Jobs jobs();
 
     /** The background jobs' leader election (server.JobLeader): one instance runs them, through a database lock. */

@@ -4,6 +4,8 @@ import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.QuarkusApplication;
 import io.quarkus.runtime.annotations.QuarkusMain;
 import org.fabtrail.attestation.DeviceCommand;
+import org.fabtrail.witness.MonitorCommand;
+import org.fabtrail.witness.WitnessCommand;
 
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -19,6 +21,9 @@ import java.util.Arrays;
  *       (see {@link VerifyCommand}).</li>
  *   <li>{@code rebuild}: replay the log into fresh projections (see {@link RebuildCommand}).</li>
  *   <li>{@code migrate}: apply pending schema migrations as the schema owner and exit (see {@link MigrateCommand}).</li>
+ *   <li>{@code witness}: run a transparency log witness (no database; see {@link WitnessCommand}).</li>
+ *   <li>{@code monitor}: follow a log's checkpoints and tiles, and exit non-zero at the first inconsistency
+ *       (see {@link MonitorCommand}).</li>
  *   <li>{@code device}: a device simulator that answers attestation challenges, and makes test device CAs and
  *       certificates (see {@link DeviceCommand}).</li>
  * </ul>
@@ -37,14 +42,18 @@ public class FabtrailMain implements QuarkusApplication {
             case "rebuild" -> System.exit(RebuildCommand.run(rest, System.out, System.err));
             case "migrate" -> System.exit(MigrateCommand.run(rest, System.out, System.err));
             case "device" -> System.exit(DeviceCommand.run(rest, System.out, System.err));
+            case "witness" -> System.exit(WitnessCommand.run(rest, System.getenv(), System.out, System.err));
+            case "monitor" -> System.exit(MonitorCommand.run(rest, System.out, System.err));
             case "serve" -> serve(rest);
             case "help", "--help", "-h" -> {
-                System.out.println("usage: java -jar quarkus-run.jar [serve | verify [--vkey <vkey>] [--checkpoint <file>] | rebuild [--check] | migrate "
-                        + "| device ... | help]");
+                System.out.println("usage: java -jar quarkus-run.jar [serve | verify [--vkey <vkey>] [--checkpoint <file>] "
+                        + "[--witness <vkey> ... --witnesses-required <k>] | rebuild [--check] | migrate "
+                        + "| witness ... | monitor <log URL> --vkey <vkey> ... | device ... | help]");
                 System.exit(0);
             }
             default -> {
-                System.err.println("Unknown command \"" + command + "\"; commands: serve, verify, rebuild, migrate, device, help");
+                System.err.println("Unknown command \"" + command + "\"; commands: serve, verify, rebuild, migrate, witness, monitor, "
+                        + "device, help");
                 System.exit(2);
             }
         }

@@ -190,11 +190,48 @@ public class LedgerBeans {
 
     @Produces
     @Singleton
+    WitnessSettings witnessSettings(FabtrailConfig config) {
+        return WitnessSettings.from(config.witnessing());
+    }
+
+    @Produces
+    @Singleton
+    org.fabtrail.ledger.CosignedCheckpoints cosignedCheckpoints(WitnessSettings witnesses) {
+        return new org.fabtrail.ledger.CosignedCheckpoints(witnesses.policy());
+    }
+
+    @Produces
+    @Singleton
+    CosignatureCollector cosignatureCollector(DataSource dataSource, org.fabtrail.ledger.CosignedCheckpoints cosigned,
+                                              WitnessSettings witnesses, FabtrailConfig config, Clock clock) {
+        FabtrailConfig.Witnessing w = config.witnessing();
+        java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder()
+                .version(java.net.http.HttpClient.Version.HTTP_1_1)
+                .connectTimeout(w.timeout())
+                .followRedirects(java.net.http.HttpClient.Redirect.NEVER).build();
+        return new CosignatureCollector(dataSource, cosigned, witnesses,
+                new CosignatureCollector.Settings(w.timeout(), w.minInterval(), w.pollInterval()), clock, http);
+    }
+
+    void closeCollector(@Disposes CosignatureCollector collector) {
+        collector.close();
+    }
+
+    /**
+     * The sequencer hands each committed checkpoint to the rollback-protection file (durably, before any answer) and
+     * then to the witness collector (which only notes it: witnesses never hold up a write).
+     */
+    @Produces
+    @Singleton
     Sequencer sequencer(DataSource dataSource, LedgerStore store, CheckpointSigner signer, CustodyPolicy policy,
-                        FabtrailConfig config, Clock clock, CheckpointFile checkpointFile) {
+                        FabtrailConfig config, Clock clock, CheckpointFile checkpointFile,
+                        CosignatureCollector witnesses) {
         return new Sequencer(dataSource, store, signer, policy,
                 new Sequencer.Settings(config.ledger().maxBatch(), config.ledger().queueCapacity()), clock,
-                checkpointFile);
+                (size, note) -> {
+                    checkpointFile.keep(size, note);
+                    witnesses.offer(size, note);
+                });
     }
 
     /**

@@ -22,13 +22,20 @@ import org.fabtrail.ledger.Sequencer;
  *       prepare, apply, flush, append, commit);</li>
  *   <li>{@code fabtrail_log_tree_size}: the tree size of the newest checkpoint this instance signed or checked at its
  *       start; across instances, the largest is the log's size.</li>
+ *   <li>with witnesses: {@code fabtrail_log_cosigned_tree_size} (the newest checkpoint that meets the witness
+ *       policy, -1 before one does; its distance to {@code fabtrail_log_tree_size} is the witnesses' lag),
+ *       {@code fabtrail_witness_tree_size{witness=...}} (the size each witness holds, as far as this instance knows),
+ *       {@code fabtrail_witness_failures_total{witness=...}} (submissions that failed: unreachable, timed out,
+ *       refused) and {@code fabtrail_witness_conflicts_total} (witnesses holding a checkpoint this log does not
+ *       extend: alert on any increase).</li>
  * </ul>
  */
 @ApplicationScoped
 public class LedgerMetrics {
 
     void register(@Observes StartupEvent event, MeterRegistry registry, Sequencer sequencer,
-                  CheckpointFile checkpointFile) {
+                  CheckpointFile checkpointFile, CosignatureCollector witnesses,
+                  org.fabtrail.ledger.CosignedCheckpoints cosigned) {
         Sequencer.Stats stats = sequencer.stats();
         FunctionCounter.builder("fabtrail.sequencer.batches", stats, Sequencer.Stats::batches)
                 .description("Batches this instance's sequencer committed")
@@ -49,6 +56,26 @@ public class LedgerMetrics {
         }
         Gauge.builder("fabtrail.log.tree.size", checkpointFile, CheckpointFile::treeSize)
                 .description("Tree size of the newest checkpoint this instance signed or checked at its start")
+                .register(registry);
+        if (!witnesses.witnessed()) {
+            return;
+        }
+        Gauge.builder("fabtrail.log.cosigned.tree.size", cosigned,
+                        c -> c.newest().map(x -> (double) x.treeSize()).orElse(-1.0))
+                .description("Tree size of the newest checkpoint that meets the witness policy")
+                .register(registry);
+        for (String name : witnesses.names()) {
+            Gauge.builder("fabtrail.witness.tree.size", witnesses, w -> w.witnessSizes().getOrDefault(name, -1L))
+                    .tag("witness", name)
+                    .description("Tree size of the checkpoint the witness holds, as far as this instance knows")
+                    .register(registry);
+            FunctionCounter.builder("fabtrail.witness.failures", witnesses, w -> w.failures(name))
+                    .tag("witness", name)
+                    .description("Submissions to the witness that failed (unreachable, timed out, refused)")
+                    .register(registry);
+        }
+        FunctionCounter.builder("fabtrail.witness.conflicts", witnesses, CosignatureCollector::conflicts)
+                .description("Witnesses that hold a checkpoint this log does not extend (a fork or a rollback)")
                 .register(registry);
     }
 }

@@ -55,6 +55,8 @@ public class LedgerStartup {
     CheckpointSigner checkpointSigner;
     @Inject
     Clock clock;
+    @Inject
+    CosignatureCollector witnesses;
 
     void onStart(@Observes StartupEvent event) throws Exception {
         try (Connection c = dataSource.getConnection()) {
@@ -62,6 +64,7 @@ public class LedgerStartup {
         }
         ledger.latestCheckpoint().ifPresent(cp -> requireSameOrigin(config.logOrigin(), cp.note()));
         requireNoRollback();
+        requireWitnessesAgree();
         if (ledger.head().size() == 0) {
             Receipt genesis = ledger.append(operatorEntries.genesis()).get(60, TimeUnit.SECONDS);
             LOG.infof("Started a new log: genesis entry %d registers operator key %s", genesis.index(),
@@ -78,6 +81,36 @@ public class LedgerStartup {
         LOG.infof("Log %s: %d entries; checkpoint key %s", config.logOrigin(), ledger.head().size(),
                 operatorKey.keyId());
         worker.start();
+        witnesses.start();
+    }
+
+    /**
+     * Asks every witness for the checkpoint of this log it cosigned last and refuses a database that does not extend
+     * it (a rollback, or another history signed with this log's key), naming the witness and both sizes. A witness
+     * that cannot be reached is logged and skipped: one witness down must not keep the log from starting.
+     */
+    public void requireWitnessesAgree() throws SQLException, InterruptedException {
+        if (!witnesses.witnessed() || !config.witnessing().startupCheck()) {
+            return;
+        }
+        long size = ledger.head().size();
+        String note = size == 0 ? checkpointSigner.sign(0, org.fabtrail.ledger.merkle.Merkle.emptyRoot())
+                : ledger.read(c -> new org.fabtrail.ledger.LedgerStore().checkpointAt(c, size)).orElseThrow(() ->
+                new IllegalStateException("Fabtrail refuses to start: the tree head (size " + size + ") has no "
+                        + "checkpoint; run verify")).note();
+        java.util.List<String> problems = witnesses.checkAtStart(size, note);
+        if (problems.isEmpty()) {
+            LOG.infof("Witnesses: every witness that answered holds a checkpoint this log (tree size %d) extends", size);
+            return;
+        }
+        String problem = String.join("; ", problems);
+        if (config.acceptRollbackTo().isPresent() && config.acceptRollbackTo().getAsLong() == size) {
+            LOG.errorf("Witnesses hold checkpoints this database does not extend, and FABTRAIL_ACCEPT_ROLLBACK_TO=%d "
+                    + "accepts it: %s. Those witnesses will not cosign this log again: their operators must be told "
+                    + "of the restore (their evidence shows the old history).", size, problem);
+            return;
+        }
+        throw RollbackGuard.refusal(problem, config.acceptRollbackTo(), size);
     }
 
     /**

@@ -106,12 +106,20 @@ final class RollbackGuard {
                     + " now holds the restored database's checkpoint of tree size " + size)
                     .orElse("Rollback protection: " + file.path() + " will hold the first checkpoint");
         }
+        throw refusal(problem.text, acceptRollbackTo, head.size());
+    }
+
+    /**
+     * The refusal to start on a database that does not extend a checkpoint held outside it (this instance's file, or
+     * a witness's cosigned checkpoint), with what the operator can do about it.
+     */
+    static IllegalStateException refusal(String problem, OptionalLong acceptRollbackTo, long headSize) {
         String accept = acceptRollbackTo.isPresent()
                 ? " (FABTRAIL_ACCEPT_ROLLBACK_TO=" + acceptRollbackTo.getAsLong() + " accepts only a database of "
-                + "that tree size, and this one has " + head.size() + ")"
+                + "that tree size, and this one has " + headSize + ")"
                 : "";
-        throw new IllegalStateException("Fabtrail refuses to start: " + problem.text + accept + ". If the database "
-                + "was restored from a backup on purpose, start once with FABTRAIL_ACCEPT_ROLLBACK_TO=" + head.size()
+        return new IllegalStateException("Fabtrail refuses to start: " + problem + accept + ". If the database "
+                + "was restored from a backup on purpose, start once with FABTRAIL_ACCEPT_ROLLBACK_TO=" + headSize
                 + " to accept it; otherwise treat this as an incident: compare it with the partners' receipts "
                 + "(verify --checkpoint) and restore the newest copy of the log.");
     }

@@ -5,6 +5,7 @@ import org.fabtrail.custody.KeyReplay;
 import org.fabtrail.ledger.EnvelopeParser;
 import org.fabtrail.ledger.LogVerifier;
 import org.fabtrail.ledger.checkpoint.NoteVerifier;
+import org.fabtrail.ledger.checkpoint.WitnessPolicy;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -24,6 +25,10 @@ import java.util.Optional;
  * {@code <data dir>/latest-checkpoint}): signed by an operator key of the log (and by the {@code --vkey} key), no
  * larger than the log, and with the log's root at its size; a log rolled back or forked behind it fails.
  *
+ * <p>With {@code --witness <vkey>} (repeated) and {@code --witnesses-required <k>} (default: all of them), the
+ * witnesses' stored cosignatures must verify and the {@code --checkpoint} (or the log's newest checkpoint that meets
+ * the policy) must carry at least k of their cosignatures; which witnesses cosigned is printed.
+ *
  * <p>Exit status: 0 when the log verifies, 1 when it does not (the first bad index is printed), 2 when the
  * check could not run.
  */
@@ -32,11 +37,14 @@ public final class VerifyCommand {
     private VerifyCommand() {
     }
 
-    static final String USAGE = "usage: verify [--vkey <vkey or file>] [--checkpoint <file>]";
+    static final String USAGE = "usage: verify [--vkey <vkey or file>] [--checkpoint <file>] "
+            + "[--witness <witness vkey or file>]... [--witnesses-required <k>]";
 
     public static int run(String[] args, PrintStream out, PrintStream err) {
         Optional<NoteVerifier> trusted = Optional.empty();
         Optional<String> checkpoint = Optional.empty();
+        java.util.List<NoteVerifier> witnesses = new java.util.ArrayList<>();
+        Integer required = null;
         for (int i = 0; i < args.length; i++) {
             if ("--vkey".equals(args[i]) && i + 1 < args.length) {
                 String v = args[++i];
@@ -58,14 +66,44 @@ public final class VerifyCommand {
                             + "holding it): " + e.getMessage());
                     return 2;
                 }
+            } else if ("--witness".equals(args[i]) && i + 1 < args.length) {
+                String v = args[++i];
+                try {
+                    if (!v.contains("+") && Files.isRegularFile(Path.of(v))) {
+                        v = Files.readString(Path.of(v)).trim();
+                    }
+                    witnesses.add(NoteVerifier.parse(v));
+                } catch (Exception e) {
+                    err.println("--witness is not a witness key (name+hash+key, or a file holding one): "
+                            + e.getMessage());
+                    return 2;
+                }
+            } else if ("--witnesses-required".equals(args[i]) && i + 1 < args.length) {
+                try {
+                    required = Integer.parseInt(args[++i]);
+                } catch (NumberFormatException e) {
+                    err.println("--witnesses-required is a number");
+                    return 2;
+                }
             } else {
                 err.println(USAGE);
                 return 2;
             }
         }
+        WitnessPolicy policy;
+        try {
+            policy = new WitnessPolicy(witnesses, required == null ? witnesses.size() : required);
+        } catch (IllegalArgumentException e) {
+            err.println(e.getMessage());
+            return 2;
+        }
+        if (trusted.isPresent() && trusted.get().isCosigner()) {
+            err.println("--vkey is a witness's cosignature key; give the log's key (and the witness's with --witness)");
+            return 2;
+        }
         Optional<NoteVerifier> pinned = trusted;
         Optional<String> held = checkpoint;
-        return OfflineDatabase.run(err, (url, user, password) -> verify(url, user, password, pinned, held, out));
+        return OfflineDatabase.run(err, (url, user, password) -> verify(url, user, password, pinned, held, policy, out));
     }
 
     /**
@@ -95,6 +133,16 @@ public final class VerifyCommand {
 
     static int verify(String url, String user, String password, Optional<NoteVerifier> trusted,
                       Optional<String> checkpoint, PrintStream out) throws Exception {
+        return verify(url, user, password, trusted, checkpoint, WitnessPolicy.NONE, out);
+    }
+
+    /**
+     * @param witnesses a witness policy: with witnesses, every stored cosignature of theirs must verify, and the
+     *                  trusted checkpoint (or the log's newest) must carry the required number; which witnesses
+     *                  cosigned is printed
+     */
+    public static int verify(String url, String user, String password, Optional<NoteVerifier> trusted,
+                             Optional<String> checkpoint, WitnessPolicy witnesses, PrintStream out) throws Exception {
         try (Connection c = OfflineDatabase.connect(url, user, password)) {
             c.setReadOnly(true);
             c.setAutoCommit(false);
@@ -112,8 +160,16 @@ public final class VerifyCommand {
                 }
             });
             double seconds = (System.nanoTime() - started) / 1e9;
+            LogVerifier.WitnessResult witnessed = result.ok() && witnesses.witnessed()
+                    ? verifier.verifyWitnesses(c, witnesses) : null;
             c.rollback();
             out.println(result.describe());
+            if (witnessed != null) {
+                out.println(witnessed.describe());
+                if (!witnessed.ok()) {
+                    return 1;
+                }
+            }
             if (result.ok() && checkpoint.isPresent()) {
                 out.println("the log extends the trusted checkpoint of tree size " + CheckpointFile.sizeOf(checkpoint.get()));
             }

@@ -32,16 +32,42 @@ final class BundleVerifier {
     private BundleVerifier() {
     }
 
+    /** What a witness policy found on the bundle's checkpoint: the names of the listed witnesses that cosigned. */
+    record Witnessed(Verified bundle, List<String> cosigners) {
+    }
+
+    /**
+     * Verifies the bundle and applies a k-of-n witness policy to its checkpoint (c2sp.org/tlog-cosignature v1,
+     * checked here with the JDK's Ed25519 over the message built from the spec's text).
+     *
+     * @throws AssertionError when fewer than {@code required} of the witnesses cosigned, or any listed witness's line
+     *                        does not verify
+     */
+    static Witnessed verify(String bundleJson, String trustedVkey, List<String> witnessVkeys, int required)
+            throws Exception {
+        Verified v = verify(bundleJson, trustedVkey);
+        String note = new ObjectMapper().readTree(bundleJson).get("checkpoint").asText();
+        List<String> by = Cosignatures.verify(note, witnessVkeys);
+        if (by.size() < required) {
+            throw new AssertionError("the checkpoint has " + by.size() + " of the " + required
+                    + " witness cosignatures required (cosigned by " + by + ")");
+        }
+        return new Witnessed(v, by);
+    }
+
     static Verified verify(String bundleJson, String trustedVkey) throws Exception {
         JsonNode bundle = new ObjectMapper().readTree(bundleJson);
         if (!bundle.get("logKey").asText().equals(trustedVkey)) {
             throw new AssertionError("the bundle's log key is not the trusted one");
         }
-        // 1. the checkpoint: a signed note whose signature verifies with the trusted log key
+        // 1. the checkpoint: a signed note whose signature verifies with the trusted log key (other signature
+        //    lines, such as witnesses' cosignatures, are ignored here)
         String note = bundle.get("checkpoint").asText();
         int split = note.lastIndexOf("\n\n");
         String body = note.substring(0, split + 1);
-        String sigLine = note.substring(split + 2).trim();
+        String logName = trustedVkey.split("\\+", 3)[0];
+        String sigLine = java.util.Arrays.stream(note.substring(split + 2).split("\n"))
+                .filter(l -> l.startsWith("\u2014 " + logName + " ")).findFirst().orElse("");
         String[] vk = trustedVkey.split("\\+", 3);
         String name = vk[0];
         byte[] keyBytes = Base64.getDecoder().decode(vk[2]);

@@ -22,6 +22,7 @@ class OpenApiTest {
                 "/api/v1/units/{manufacturer}/{serial}", "/api/v1/units/{manufacturer}/{serial}/history",
                 "/api/v1/units/{manufacturer}/{serial}/bundle", "/api/v1/feed", "/api/v1/transfers",
                 "/api/v1/orgs/{org}", "/api/v1/orgs/{org}/tokens", "/api/v1/log/checkpoint",
+                "/api/v1/log/checkpoint/latest", "/api/v1/log/checkpoint/cosigned", "/api/v1/log/witnesses",
                 "/api/v1/log/proof/inclusion", "/api/v1/log/proof/consistency", "/api/v1/attestations/challenges",
                 "/api/v1/attestations/verify")) {
             assertNotNull(doc.get("paths.'" + path + "'"), path + " is documented");
@@ -31,6 +32,9 @@ class OpenApiTest {
         assertNotNull(example);
         assertTrue(example.contains("unit.register"), example);
         assertNotNull(doc.get("paths.'/api/v1/entries'.post.responses.'409'.content.'application/problem+json'"));
+        assertNotNull(doc.get("paths.'/api/v1/log/checkpoint/cosigned'.get.responses.'503'.content."
+                + "'application/problem+json'"), "the wait's timeout is documented");
+        assertEquals(List.of("size", "wait"), doc.getList("paths.'/api/v1/log/checkpoint/cosigned'.get.parameters.name"));
         given().get("/api/docs").then().statusCode(200);
     }
 }

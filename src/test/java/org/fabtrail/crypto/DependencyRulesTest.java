@@ -18,9 +18,10 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * The architecture table of the design (docs/design/packages.md): {@code crypto} imports only the JDK and Bouncy
- * Castle's provider jar, {@code ledger.checkpoint} only the JDK and {@code org.fabtrail.crypto}; the domain packages
- * keep to their layers, and the packages that plug entry types into custody use only its public contract. Reads the
- * sources (Maven runs tests from the project directory).
+ * Castle's provider jar, {@code ledger.checkpoint} only the JDK and {@code org.fabtrail.crypto}, {@code witness} only
+ * the JDK (its HTTP server included), {@code crypto}, {@code ledger.checkpoint} and {@code ledger.merkle}; the domain
+ * packages keep to their layers, and the packages that plug entry types into custody use only its public contract.
+ * Reads the sources (Maven runs tests from the project directory).
  */
 class DependencyRulesTest {
 
@@ -31,6 +32,8 @@ class DependencyRulesTest {
     @CsvSource({
         "src/main/java/org/fabtrail/crypto,            java. javax.crypto. org.bouncycastle.",
         "src/main/java/org/fabtrail/ledger/checkpoint, java. org.fabtrail.crypto.",
+        // the witness and the monitor run without Quarkus or a database (docs/adr/0013-witnesses.md)
+        "src/main/java/org/fabtrail/witness,           java. com.sun.net.httpserver. org.fabtrail.crypto. org.fabtrail.ledger.checkpoint. org.fabtrail.ledger.merkle.",
     })
     void packagesImportOnlyWhatTheArchitectureAllows(String dir, String allowedPrefixes) throws IOException {
         List<String> allowed = List.of(allowedPrefixes.split(" "));

@@ -70,6 +70,9 @@ class LogFormatExampleTest {
     static final Instant ORG_TIME = Instant.parse("2026-01-15T09:05:00Z");
     static final Instant INTEGRATED_0 = Instant.parse("2026-01-15T09:00:00.250Z");
     static final Instant INTEGRATED_1 = Instant.parse("2026-01-15T09:05:00.125Z");
+    static final String WITNESS = "witness.example.org/w1";
+    /** When the witness cosigned the checkpoint of size 2: 2026-01-15T09:05:01Z. */
+    static final long COSIGNED_AT = Instant.parse("2026-01-15T09:05:01Z").getEpochSecond();
 
     private static final HexFormat HEX = HexFormat.of();
     private static final Base64.Encoder B64 = Base64.getEncoder();
@@ -81,6 +84,51 @@ class LogFormatExampleTest {
             seed[i] = (byte) i;
         }
         return seed;
+    }
+
+    /** The witness's seed: bytes 0x20, 0x21, ..., 0x3f. Public on purpose; never use it for a real witness. */
+    static byte[] witnessSeed() {
+        byte[] seed = new byte[32];
+        for (int i = 0; i < 32; i++) {
+            seed[i] = (byte) (0x20 + i);
+        }
+        return seed;
+    }
+
+    /** The witness's cosignature of the checkpoint of size 2, as the production witness makes it. */
+    record ProductionCosigned(String vkey, String line, String cosigned) {
+    }
+
+    /** The same, by hand: the JDK's Ed25519 over the message written out from c2sp.org/tlog-cosignature. */
+    record ByHandCosigned(byte[] publicKey, String keyId, String vkey, String message, String line, String cosigned) {
+    }
+
+    static ProductionCosigned productionCosigned;
+    static ByHandCosigned handCosigned;
+
+    static ProductionCosigned cosignWithProductionCode() {
+        org.fabtrail.ledger.checkpoint.Cosigner w = new org.fabtrail.ledger.checkpoint.Cosigner(WITNESS,
+                SigningKey.ed25519FromSeed(witnessSeed()));
+        String body = org.fabtrail.ledger.checkpoint.Note.parse(utf8(production.checkpoint2())).text();
+        String line = w.cosign(body, COSIGNED_AT).line();
+        return new ProductionCosigned(w.verifier().vkey(), line, production.checkpoint2() + line);
+    }
+
+    static ByHandCosigned cosignByHand() throws Exception {
+        KeyPairGenerator kpg = KeyPairGenerator.getInstance("Ed25519");
+        kpg.initialize(NamedParameterSpec.ED25519, new FixedRandom(witnessSeed()));
+        KeyPair pair = kpg.generateKeyPair();
+        byte[] spki = pair.getPublic().getEncoded();
+        byte[] publicKey = Arrays.copyOfRange(spki, spki.length - 32, spki.length);
+        // key ID = SHA-256(<name> || "\n" || 0x04 || 32-byte Ed25519 public key)[:4]
+        byte[] keyId = Arrays.copyOf(sha256(concat(utf8(WITNESS + "\n"), new byte[] {0x04}, publicKey)), 4);
+        String vkey = WITNESS + "+" + HEX.formatHex(keyId) + "+" + B64.encodeToString(concat(new byte[] {0x04}, publicKey));
+        String body = ORIGIN + "\n2\n" + B64.encodeToString(hand.root2()) + "\n";
+        String message = "cosignature/v1\n" + "time " + COSIGNED_AT + "\n" + body;
+        byte[] timestamp = java.nio.ByteBuffer.allocate(8).putLong(COSIGNED_AT).array();
+        String line = "\u2014 " + WITNESS + " " + B64.encodeToString(concat(keyId, timestamp, ed25519(pair, message)))
+                + "\n";
+        return new ByHandCosigned(publicKey, HEX.formatHex(keyId), vkey, message, line, hand.checkpoint2() + line);
     }
 
     /** The example as the production code builds it. */
@@ -106,6 +154,8 @@ class LogFormatExampleTest {
     static void build() throws Exception {
         production = buildWithProductionCode();
         hand = buildByHand();
+        productionCosigned = cosignWithProductionCode();
+        handCosigned = cosignByHand();
         doc = Files.readString(DOC, StandardCharsets.UTF_8);
     }
 
@@ -364,6 +414,18 @@ class LogFormatExampleTest {
     }
 
     @Test
+    void theCosignedCheckpointAgreesAndMeetsAOneOfOnePolicy() {
+        assertEquals(handCosigned.vkey(), productionCosigned.vkey());
+        assertEquals(handCosigned.line(), productionCosigned.line());
+        assertEquals(handCosigned.cosigned(), productionCosigned.cosigned());
+        org.fabtrail.ledger.checkpoint.WitnessPolicy policy = new org.fabtrail.ledger.checkpoint.WitnessPolicy(
+                List.of(NoteVerifier.parse(handCosigned.vkey())), 1);
+        var verdict = policy.check(utf8(handCosigned.cosigned()), ORIGIN, List.of(NoteVerifier.parse(hand.vkey())));
+        assertTrue(verdict.satisfied());
+        assertEquals(COSIGNED_AT, verdict.cosigned().get(0).timestamp());
+    }
+
+    @Test
     void keyRegistryReplayAcceptsTheGenesisAndThenTheOperatorKey() {
         KeyReplay replay = new KeyReplay();
         Envelope g = production.genesis();
@@ -412,6 +474,12 @@ class LogFormatExampleTest {
                 "{\"leafIndex\":1,\"treeSize\":2,\"hashes\":" + hexList(production.inclusion1()) + "}");
         v.put("consistency proof 1 to 2",
                 "{\"from\":1,\"to\":2,\"hashes\":" + hexList(production.consistency()) + "}");
+        v.put("witness seed (hex)", hex(witnessSeed()));
+        v.put("witness public key (hex)", hex(handCosigned.publicKey()));
+        v.put("witness key ID", handCosigned.keyId());
+        v.put("witness vkey", handCosigned.vkey());
+        v.put("cosignature signed message", handCosigned.message());
+        v.put("cosigned checkpoint of size 2", handCosigned.cosigned());
         return v;
     }
 

@@ -157,6 +157,8 @@ class EmbeddedDatabaseTest {
             "DELETE FROM tree_nodes",
             "UPDATE checkpoints SET note = 'forged'",
             "DELETE FROM checkpoints",
+            "UPDATE checkpoint_cosignatures SET signature_line = 'forged'",
+            "DELETE FROM checkpoint_cosignatures",
             "DELETE FROM tree_head",
             "TRUNCATE orgs CASCADE",
             "CREATE TABLE mine (v TEXT)",

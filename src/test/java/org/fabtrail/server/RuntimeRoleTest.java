@@ -45,7 +45,8 @@ class RuntimeRoleTest {
             assertEquals(List.of(), rows(c, "SELECT relname FROM pg_class WHERE relnamespace = 'public'::regnamespace "
                     + "AND relkind = 'S' AND NOT has_sequence_privilege(current_user, oid, 'USAGE')"),
                     "sequences the runtime role cannot use");
-            assertEquals(List.of("checkpoints|true|true|false|false", "flyway_schema_history|true|false|false|false",
+            assertEquals(List.of("checkpoint_cosignatures|true|true|false|false", "checkpoints|true|true|false|false",
+                            "flyway_schema_history|true|false|false|false",
                             "log_entries|true|true|false|false", "tree_head|true|false|true|false",
                             "tree_nodes|true|true|false|false"),
                     rows(c, "SELECT relname || '|' || has_table_privilege(current_user, oid, 'SELECT')"
@@ -53,7 +54,7 @@ class RuntimeRoleTest {
                             + " || '|' || has_table_privilege(current_user, oid, 'UPDATE')"
                             + " || '|' || has_table_privilege(current_user, oid, 'DELETE')"
                             + " FROM pg_class WHERE relname IN ('log_entries', 'tree_nodes', 'checkpoints', 'tree_head', "
-                            + "'flyway_schema_history') ORDER BY relname"));
+                            + "'flyway_schema_history', 'checkpoint_cosignatures') ORDER BY relname"));
             assertEquals(List.of(), rows(c, "SELECT relname FROM pg_class WHERE relnamespace = 'public'::regnamespace "
                     + "AND relkind IN ('r', 'p') AND (has_table_privilege(current_user, oid, 'TRUNCATE') "
                     + "OR has_table_privilege(current_user, oid, 'TRIGGER') "

@@ -37,6 +37,7 @@ public final class Rollback {
             }
             st.execute("DELETE FROM log_entries WHERE idx >= " + size);
             st.execute("DELETE FROM tree_nodes WHERE (idx + 1) * power(2::numeric, level) > " + size);
+            st.execute("DELETE FROM checkpoint_cosignatures WHERE tree_size > " + size);
             st.execute("DELETE FROM checkpoints WHERE tree_size > " + size);
             int moved = st.executeUpdate("UPDATE tree_head SET tree_size = c.tree_size, root_hash = c.root_hash, "
                     + "updated_at = c.created_at FROM checkpoints c WHERE tree_head.id = 1 AND c.tree_size = " + size);

@@ -2,7 +2,6 @@ package org.fabtrail.ledger.checkpoint;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
@@ -138,16 +137,7 @@ public record Note(String text, List<NoteSignature> signatures) {
         StringBuilder sb = new StringBuilder(text.length() + 1 + signatures.size() * 120);
         sb.append(text).append('\n');
         for (NoteSignature sig : signatures) {
-            byte[] s = sig.signatureUnsafe();
-            byte[] raw = new byte[4 + s.length];
-            int h = sig.keyHash();
-            raw[0] = (byte) (h >>> 24);
-            raw[1] = (byte) (h >>> 16);
-            raw[2] = (byte) (h >>> 8);
-            raw[3] = (byte) h;
-            System.arraycopy(s, 0, raw, 4, s.length);
-            sb.append(SIGNATURE_PREFIX).append(sig.name()).append(' ')
-                    .append(Base64.getEncoder().encodeToString(raw)).append('\n');
+            sb.append(sig.line());
         }
         return sb.toString().getBytes(StandardCharsets.UTF_8);
     }

@@ -39,6 +39,20 @@ public record NoteSignature(String name, int keyHash, byte[] signature) {
         return signature;
     }
 
+    /**
+     * @return the signature line as a note carries it, newline included:
+     *         {@code — <name> base64(4-byte big-endian key hash || signature)\n}
+     */
+    public String line() {
+        byte[] raw = new byte[4 + signature.length];
+        raw[0] = (byte) (keyHash >>> 24);
+        raw[1] = (byte) (keyHash >>> 16);
+        raw[2] = (byte) (keyHash >>> 8);
+        raw[3] = (byte) keyHash;
+        System.arraycopy(signature, 0, raw, 4, signature.length);
+        return "\u2014 " + name + " " + java.util.Base64.getEncoder().encodeToString(raw) + "\n";
+    }
+
     @Override
     public boolean equals(Object o) {
         if (!(o instanceof NoteSignature)) {

@@ -15,6 +15,8 @@ final class NoteText {
 
     /** Signature type byte of Ed25519 note signatures (c2sp.org/signed-note). */
     static final byte TYPE_ED25519 = 0x01;
+    /** Signature type byte of timestamped Ed25519 witness cosignatures (c2sp.org/tlog-cosignature, v1). */
+    static final byte TYPE_COSIGNATURE_V1 = 0x04;
 
     private NoteText() {
     }

@@ -24,11 +24,13 @@ public final class NoteVerifier {
 
     private final String name;
     private final int keyHash;
+    private final byte type;
     private final VerificationKey key;
 
-    private NoteVerifier(String name, int keyHash, VerificationKey key) {
+    private NoteVerifier(String name, int keyHash, byte type, VerificationKey key) {
         this.name = name;
         this.keyHash = keyHash;
+        this.type = type;
         this.key = key;
     }
 
@@ -59,14 +61,15 @@ public final class NoteVerifier {
         if (typedKey == null) {
             throw new NoteFormatException("vkey key is not canonical padded base64");
         }
-        if (typedKey[0] != NoteText.TYPE_ED25519) {
-            throw new NoteFormatException(String.format(
-                    "unsupported note signature type 0x%02x (only Ed25519, 0x01, is supported)", typedKey[0] & 0xff));
+        byte type = typedKey[0];
+        if (type != NoteText.TYPE_ED25519 && type != NoteText.TYPE_COSIGNATURE_V1) {
+            throw new NoteFormatException(String.format("unsupported note signature type 0x%02x (supported: "
+                    + "Ed25519, 0x01, and Ed25519 cosignature/v1, 0x04)", type & 0xff));
         }
         if (typedKey.length != 33) {
             throw new NoteFormatException("an Ed25519 vkey holds a 32-byte public key, got " + (typedKey.length - 1));
         }
-        if (NoteText.keyHash(name, NoteText.TYPE_ED25519, Arrays.copyOfRange(typedKey, 1, 33)) != hash) {
+        if (NoteText.keyHash(name, type, Arrays.copyOfRange(typedKey, 1, 33)) != hash) {
             throw new NoteFormatException("vkey key hash " + NoteText.hex8(hash) + " does not match its name and key");
         }
         VerificationKey key;
@@ -75,7 +78,7 @@ public final class NoteVerifier {
         } catch (KeyFormatException e) {
             throw new NoteFormatException("vkey holds an invalid Ed25519 public key: " + e.getMessage());
         }
-        return new NoteVerifier(name, hash, key);
+        return new NoteVerifier(name, hash, type, key);
     }
 
     /**
@@ -93,7 +96,33 @@ public final class NoteVerifier {
         if (key.algorithm() != SignatureAlgorithm.ED25519) {
             throw new IllegalArgumentException("note signatures need an Ed25519 key, got " + key.algorithm().wireName());
         }
-        return new NoteVerifier(name, NoteText.keyHash(name, NoteText.TYPE_ED25519, key.rawPublicKey()), key);
+        return new NoteVerifier(name, NoteText.keyHash(name, NoteText.TYPE_ED25519, key.rawPublicKey()),
+                NoteText.TYPE_ED25519, key);
+    }
+
+    /**
+     * Makes the verifier of a witness's timestamped cosignatures (c2sp.org/tlog-cosignature, signature type
+     * {@code 0x04}): key hash {@code SHA-256(name || 0x0A || 0x04 || public key)[:4]}.
+     *
+     * @param name the cosigner's key name, e.g. {@code witness.example.org/w1}
+     * @param key  an Ed25519 public key
+     * @return the verifier
+     * @throws NoteFormatException      if the name is not a valid key name
+     * @throws IllegalArgumentException if the key is not an Ed25519 key
+     */
+    public static NoteVerifier cosignatureV1(String name, VerificationKey key) {
+        Objects.requireNonNull(key, "key");
+        NoteText.requireValidName(name);
+        if (key.algorithm() != SignatureAlgorithm.ED25519) {
+            throw new IllegalArgumentException("cosignatures need an Ed25519 key, got " + key.algorithm().wireName());
+        }
+        return new NoteVerifier(name, NoteText.keyHash(name, NoteText.TYPE_COSIGNATURE_V1, key.rawPublicKey()),
+                NoteText.TYPE_COSIGNATURE_V1, key);
+    }
+
+    /** @return whether this key verifies timestamped witness cosignatures (type 0x04) rather than plain Ed25519 */
+    public boolean isCosigner() {
+        return type == NoteText.TYPE_COSIGNATURE_V1;
     }
 
     /** @return the key name */
@@ -111,23 +140,35 @@ public final class NoteVerifier {
         return key;
     }
 
-    /** @return the vkey text, {@code <name>+<hex key hash>+<base64(0x01 || public key)>} */
+    /** @return the vkey text, {@code <name>+<hex key hash>+<base64(type || public key)>} */
     public String vkey() {
         byte[] typed = new byte[33];
-        typed[0] = NoteText.TYPE_ED25519;
+        typed[0] = type;
         System.arraycopy(key.rawPublicKey(), 0, typed, 1, 32);
         return name + "+" + NoteText.hex8(keyHash) + "+" + Base64.getEncoder().encodeToString(typed);
     }
 
     /**
-     * Verifies a note signature (without the 4-byte key hash prefix) over the note text.
+     * Verifies a note signature (without the 4-byte key hash prefix) over the note text. For a cosigner
+     * the signature is the 72-byte {@code timestamped_signature}, and the Ed25519 signature is checked over
+     * the cosignature/v1 message of its timestamp; a timestamp above {@code 2^63 - 1} fails.
      *
      * @param text the note text bytes, including its final newline
      * @param sig  the signature; malformed signatures give {@code false}
      * @return whether the signature is valid
      */
     public boolean verify(byte[] text, byte[] sig) {
-        return key.verify(text, sig);
+        if (type == NoteText.TYPE_ED25519) {
+            return key.verify(text, sig);
+        }
+        if (sig == null || sig.length != Cosignatures.SIGNATURE_BYTES) {
+            return false;
+        }
+        long timestamp = Cosignatures.timestampOf(sig);
+        if (timestamp < 0) {
+            return false;
+        }
+        return key.verify(Cosignatures.signedMessage(timestamp, text), Arrays.copyOfRange(sig, 8, sig.length));
     }
 
     @Override
@@ -136,12 +177,12 @@ public final class NoteVerifier {
             return false;
         }
         NoteVerifier other = (NoteVerifier) o;
-        return name.equals(other.name) && keyHash == other.keyHash && key.equals(other.key);
+        return name.equals(other.name) && keyHash == other.keyHash && type == other.type && key.equals(other.key);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(name, keyHash, key);
+        return Objects.hash(name, keyHash, type, key);
     }
 
     /** @return {@code NoteVerifier[<name>+<hex key hash>]} */
