@@ -71,9 +71,7 @@ public final class LedgerStore {
         if (ids.isEmpty()) {
             return out;
         }
-        try (PreparedStatement ps = c.prepareStatement(
-                "SELECT entry_id, idx, payload_hash, leaf_hash, integrated_time FROM log_entries "
-                        + "WHERE entry_id = ANY (?)")) {
+        try (PreparedStatement ps = c.prepareStatement(ENTRIES_BY_ID)) {
             ps.setArray(1, c.createArrayOf("uuid", ids.toArray()));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
@@ -258,6 +256,10 @@ public final class LedgerStore {
             st.execute("SET LOCAL plan_cache_mode = force_custom_plan");
         }
     }
+
+    /** The idempotency lookup of a batch's entry ids. */
+    static final String ENTRIES_BY_ID = "SELECT entry_id, idx, payload_hash, leaf_hash, integrated_time FROM log_entries "
+            + "WHERE entry_id = ANY (?::uuid[])";
 
     /** Merkle nodes by (level, index): level 0 from log_entries, higher levels from tree_nodes. */
     static final String NODES = "WITH wanted(level, idx) AS (SELECT * FROM unnest(?::smallint[], ?::bigint[])) "
