@@ -3,6 +3,8 @@
 # directory, drives it with org.fabtrail.bench.LedgerBenchmark over HTTP, then times `verify` on the
 # resulting log and prints the server's heap use. Options after the script name go to the load generator,
 # e.g.  deploy/bench/run.sh --batch-entries 200000 --single-entries 50000
+# Environment: BENCH_PORT, BENCH_JFR=1 (flight recording), BENCH_WRK_SECONDS (wrk phase, default 30; 0 skips it),
+# BENCH_WRK_RATE (envelopes prepared per wrk second, default 6000), BENCH_WRK_ENTRIES (overrides the sizing).
 # Results and method: docs/benchmarks.md. Not part of the test suite.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -34,16 +36,26 @@ echo "## $(date -u +%Y-%m-%dT%H:%MZ) on $(nproc) cores, $(awk '/MemTotal/ {print
 java -Xmx1g -cp "target/test-classes:target/classes:$(cat target/bench-classpath.txt)" \
   org.fabtrail.bench.LedgerBenchmark --url "http://127.0.0.1:$PORT" --token bench "$@"
 
-if command -v wrk >/dev/null 2>&1 && [ "${BENCH_WRK_ENTRIES:-30000}" -gt 0 ]; then
+if command -v wrk >/dev/null 2>&1 && [ "${BENCH_WRK_SECONDS:-30}" -gt 0 ]; then
   # wrk is a far lighter client than the JVM's HttpClient, so it shows more of the server's capacity when client
-  # and server share the same two cores. Two threads, 64 connections, every envelope distinct.
+  # and server share the same two cores. Two threads, 64 connections, every envelope distinct and sent once: the
+  # input is sized to the run (seconds x BENCH_WRK_RATE, a rate above anything this machine reaches), and a
+  # thread that runs out stops rather than re-send. Appends are counted as the log's growth over the run.
+  WRK_SECONDS=${BENCH_WRK_SECONDS:-30}
+  WRK_ENTRIES=${BENCH_WRK_ENTRIES:-$(( WRK_SECONDS * ${BENCH_WRK_RATE:-6000} ))}
   java -Xmx1g -cp "target/test-classes:target/classes:$(cat target/bench-classpath.txt)" \
-    org.fabtrail.bench.LedgerBenchmark --url "http://127.0.0.1:$PORT" --token bench \
-    --dump "$DATA/bodies.txt" --dump-entries "${BENCH_WRK_ENTRIES:-30000}" >/dev/null
+    org.fabtrail.bench.LedgerBenchmark --url "http://127.0.0.1:$PORT" --token bench --batch-entries 0 \
+    --single-entries 0 --proofs 0 --dump "$DATA/bodies.txt" --dump-entries "$WRK_ENTRIES" >/dev/null
+  tree_size() { curl -fsS "http://127.0.0.1:$PORT/api/v1/log/checkpoint" | sed -n 2p; }
+  BEFORE=$(tree_size)
   echo
-  echo "single entries with wrk (2 threads, 64 connections):"
-  wrk -t2 -c64 -d"${BENCH_WRK_SECONDS:-15}"s --latency -s deploy/bench/single.lua "http://127.0.0.1:$PORT" \
-    -- "$DATA/bodies.txt" "$DATA/bodies.txt.token" | grep -E "Latency|50%|90%|99%|Requests/sec|appended"
+  echo "single entries with wrk (2 threads, 64 connections, $WRK_SECONDS s, $WRK_ENTRIES distinct envelopes):"
+  wrk -t2 -c64 -d"${WRK_SECONDS}"s --latency -s deploy/bench/single.lua "http://127.0.0.1:$PORT" \
+    -- "$DATA/bodies.txt" "$DATA/bodies.txt.token" 2 > "$DATA/wrk.txt"
+  AFTER=$(tree_size)
+  grep -E "Latency|50%|90%|99%|answers|ran out" "$DATA/wrk.txt" || true
+  SECS=$(sed -n 's/^duration: \([0-9.]*\) s$/\1/p' "$DATA/wrk.txt")
+  awk -v a="$AFTER" -v b="$BEFORE" -v s="$SECS" 'BEGIN { printf "distinct appends (log grew %d -> %d): %d, %.0f/s over %.1f s\n", b, a, a - b, (a - b) / s, s }'
 fi
 
 echo

@@ -158,6 +158,22 @@ public final class CustodyState implements BatchState {
     private record Touch(UnitKey unit, long index) {
     }
 
+    static final String UNITS_BY_KEY = "SELECT u.manufacturer, u.serial, kind, model, eccn, status, "
+            + "custodian, site, parent_manufacturer, parent_serial, pending_transfer, device_certificate, "
+            + "registered_idx, registered_at, last_idx, updated_at FROM units u "
+            + "JOIN unnest(?::text[], ?::text[]) AS w(m, s) ON u.manufacturer = w.m AND u.serial = w.s";
+    static final String UNITS_BY_PARENT = "SELECT u.manufacturer, u.serial, u.parent_manufacturer, "
+            + "u.parent_serial FROM units u JOIN unnest(?::text[], ?::text[]) AS w(m, s) "
+            + "ON u.parent_manufacturer = w.m AND u.parent_serial = w.s";
+    static final String SITES_BY_KEY = "SELECT s.org_id, s.id, name, country, address, latitude, longitude "
+            + "FROM sites s JOIN unnest(?::text[], ?::text[]) AS w(o, i) ON s.org_id = w.o AND s.id = w.i";
+    static final String UPDATE_UNITS = "UPDATE units u SET status = w.status, custodian = w.custodian, "
+            + "site = w.site, parent_manufacturer = w.pm, parent_serial = w.ps, pending_transfer = w.pending, "
+            + "device_certificate = w.cert, last_idx = w.last_idx, updated_at = w.updated_at FROM unnest(?::text[], "
+            + "?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::uuid[], ?::bytea[], ?::bigint[], "
+            + "?::timestamptz[]) AS w(m, s, status, custodian, site, pm, ps, pending, cert, last_idx, updated_at) "
+            + "WHERE u.manufacturer = w.m AND u.serial = w.s";
+
     private final Connection c;
     private final Map<UnitKey, Optional<Unit>> units = new HashMap<>();
     private final Map<SiteKey, Optional<Site>> sites = new HashMap<>();
@@ -265,10 +281,7 @@ public final class CustodyState implements BatchState {
                 m[i] = frontier.get(i).manufacturer();
                 s[i] = frontier.get(i).serial();
             }
-            try (PreparedStatement ps = c.prepareStatement("SELECT u.manufacturer, u.serial, kind, model, eccn, status, "
-                    + "custodian, site, parent_manufacturer, parent_serial, pending_transfer, device_certificate, "
-                    + "registered_idx, registered_at, last_idx, updated_at FROM units u "
-                    + "JOIN unnest(?::text[], ?::text[]) AS w(m, s) ON u.manufacturer = w.m AND u.serial = w.s")) {
+            try (PreparedStatement ps = c.prepareStatement(UNITS_BY_KEY)) {
                 ps.setArray(1, c.createArrayOf("text", m));
                 ps.setArray(2, c.createArrayOf("text", s));
                 try (ResultSet rs = ps.executeQuery()) {
@@ -306,9 +319,7 @@ public final class CustodyState implements BatchState {
                 psr[i] = loaded.get(i).serial();
             }
             List<UnitKey> next = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT u.manufacturer, u.serial, u.parent_manufacturer, "
-                    + "u.parent_serial FROM units u JOIN unnest(?::text[], ?::text[]) AS w(m, s) "
-                    + "ON u.parent_manufacturer = w.m AND u.parent_serial = w.s")) {
+            try (PreparedStatement ps = c.prepareStatement(UNITS_BY_PARENT)) {
                 ps.setArray(1, c.createArrayOf("text", pm));
                 ps.setArray(2, c.createArrayOf("text", psr));
                 try (ResultSet rs = ps.executeQuery()) {
@@ -332,8 +343,7 @@ public final class CustodyState implements BatchState {
         }
         String[] o = keys.stream().map(SiteKey::org).toArray(String[]::new);
         String[] i = keys.stream().map(SiteKey::id).toArray(String[]::new);
-        try (PreparedStatement ps = c.prepareStatement("SELECT s.org_id, s.id, name, country, address, latitude, longitude "
-                + "FROM sites s JOIN unnest(?::text[], ?::text[]) AS w(o, i) ON s.org_id = w.o AND s.id = w.i")) {
+        try (PreparedStatement ps = c.prepareStatement(SITES_BY_KEY)) {
             ps.setArray(1, c.createArrayOf("text", o));
             ps.setArray(2, c.createArrayOf("text", i));
             try (ResultSet rs = ps.executeQuery()) {
@@ -567,12 +577,7 @@ public final class CustodyState implements BatchState {
             lastIdx[i] = u.lastIdx;
             updAt[i] = Timestamp.from(u.updatedAt);
         }
-        try (PreparedStatement ps = c.prepareStatement("UPDATE units u SET status = w.status, custodian = w.custodian, "
-                + "site = w.site, parent_manufacturer = w.pm, parent_serial = w.ps, pending_transfer = w.pending, "
-                + "device_certificate = w.cert, last_idx = w.last_idx, updated_at = w.updated_at FROM unnest(?::text[], "
-                + "?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::uuid[], ?::bytea[], ?::bigint[], "
-                + "?::timestamptz[]) AS w(m, s, status, custodian, site, pm, ps, pending, cert, last_idx, updated_at) "
-                + "WHERE u.manufacturer = w.m AND u.serial = w.s")) {
+        try (PreparedStatement ps = c.prepareStatement(UPDATE_UNITS)) {
             ps.setArray(1, arr("text", m));
             ps.setArray(2, arr("text", s));
             ps.setArray(3, arr("text", status));

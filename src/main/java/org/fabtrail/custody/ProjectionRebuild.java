@@ -75,6 +75,8 @@ public final class ProjectionRebuild {
      * back (to only compare).
      */
     public Result rebuild(Connection c, LongConsumer progress) throws SQLException {
+        // the projections grow from empty here: keep their plans following that growth (ADR 0018)
+        LedgerStore.planForCurrentSizes(c);
         try (Statement st = c.createStatement()) {
             st.execute("SELECT tree_size FROM tree_head WHERE id = 1 FOR UPDATE");
         }

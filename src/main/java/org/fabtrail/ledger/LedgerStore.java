@@ -10,6 +10,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -70,9 +71,7 @@ public final class LedgerStore {
         if (ids.isEmpty()) {
             return out;
         }
-        try (PreparedStatement ps = c.prepareStatement(
-                "SELECT entry_id, idx, payload_hash, leaf_hash, integrated_time FROM log_entries "
-                        + "WHERE entry_id = ANY (?)")) {
+        try (PreparedStatement ps = c.prepareStatement(ENTRIES_BY_ID)) {
             ps.setArray(1, c.createArrayOf("uuid", ids.toArray()));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
@@ -114,12 +113,7 @@ public final class LedgerStore {
             i++;
         }
         // One statement: level 0 is the leaf hash column, higher levels are tree_nodes.
-        try (PreparedStatement ps = c.prepareStatement(
-                "WITH wanted(level, idx) AS (SELECT * FROM unnest(?::smallint[], ?::bigint[])) "
-                        + "SELECT 0::smallint, e.idx, e.leaf_hash FROM log_entries e JOIN wanted w "
-                        + "ON w.level = 0 AND e.idx = w.idx "
-                        + "UNION ALL SELECT n.level, n.idx, n.hash FROM tree_nodes n JOIN wanted w "
-                        + "ON w.level > 0 AND n.level = w.level AND n.idx = w.idx")) {
+        try (PreparedStatement ps = c.prepareStatement(NODES)) {
             ps.setArray(1, c.createArrayOf("smallint", levels));
             ps.setArray(2, c.createArrayOf("bigint", idxs));
             try (ResultSet rs = ps.executeQuery()) {
@@ -247,6 +241,32 @@ public final class LedgerStore {
         List<StoredEntry> list = entries(c, index, 1);
         return list.isEmpty() ? Optional.empty() : Optional.of(list.get(0));
     }
+
+    /**
+     * Has PostgreSQL plan every statement of the current transaction for its actual arguments and the tables' sizes
+     * at that moment, never with a cached generic plan (ADR 0018). pgjdbc turns a statement into a server-side
+     * prepared one after five executions, and PostgreSQL may then settle on a generic plan and keep it until DDL or
+     * ANALYZE invalidates it, not as the tables grow: a plan chosen for the batch statements while units was nearly
+     * empty (a hash join reading all of units) went on scanning units once per batch at hundreds of thousands of
+     * rows (issue 14). A fresh plan sizes a never-analysed table by its current pages, so it follows the growth.
+     * Costs one round trip and a short planning of each statement per batch. Lasts until the transaction ends.
+     */
+    public static void planForCurrentSizes(Connection c) throws SQLException {
+        try (Statement st = c.createStatement()) {
+            st.execute("SET LOCAL plan_cache_mode = force_custom_plan");
+        }
+    }
+
+    /** The idempotency lookup of a batch's entry ids. */
+    static final String ENTRIES_BY_ID = "SELECT entry_id, idx, payload_hash, leaf_hash, integrated_time FROM log_entries "
+            + "WHERE entry_id = ANY (?::uuid[])";
+
+    /** Merkle nodes by (level, index): level 0 from log_entries, higher levels from tree_nodes. */
+    static final String NODES = "WITH wanted(level, idx) AS (SELECT * FROM unnest(?::smallint[], ?::bigint[])) "
+            + "SELECT 0::smallint, e.idx, e.leaf_hash FROM log_entries e JOIN wanted w "
+            + "ON w.level = 0 AND e.idx = w.idx "
+            + "UNION ALL SELECT n.level, n.idx, n.hash FROM tree_nodes n JOIN wanted w "
+            + "ON w.level > 0 AND n.level = w.level AND n.idx = w.idx";
 
     private static final String ENTRY_COLUMNS =
             "SELECT idx, entry_id, entry_type, actor, key_id, payload_hash, leaf, leaf_hash, integrated_time FROM log_entries";

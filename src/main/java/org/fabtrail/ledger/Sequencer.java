@@ -421,6 +421,7 @@ public final class Sequencer implements AutoCloseable {
         /** Locks the tree head, fixes the integrated time and looks up which entries are already in the log. */
         void begin() throws SQLException {
             long t0 = System.nanoTime();
+            LedgerStore.planForCurrentSizes(c);
             TreeHead head = store.lockHead(c);
             // Reloaded whenever the head is not where this sequencer left it: another instance appended, or a
             // failover or restore put another tree under it (same size, another root, included).

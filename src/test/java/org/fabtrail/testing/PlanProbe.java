@@ -1,0 +1,81 @@
+package org.fabtrail.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The plan PostgreSQL keeps for a server-side prepared statement, as the application's statements get it: pgjdbc
+ * turns a statement into a named server-side one after five executions, and PostgreSQL's plan cache may then settle
+ * on a generic plan and keep it until something invalidates it (DDL or ANALYZE, not growth). A probe PREPAREs the
+ * application's SQL text under a name, so the tests see exactly the plan a long-running sequencer would run.
+ */
+public final class PlanProbe {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Connection c;
+    private final String name;
+    private final String args;
+
+    /**
+     * Prepares {@code sql} (JDBC {@code ?} placeholders, each with an explicit cast so its type is known) as
+     * {@code name}; {@code args} are SQL expressions for its parameters, comma-separated, used on every execution.
+     */
+    public PlanProbe(Connection c, String name, String sql, String args) throws SQLException {
+        this.c = c;
+        this.name = name;
+        this.args = args;
+        StringBuilder numbered = new StringBuilder();
+        int n = 0;
+        for (char ch : sql.toCharArray()) {
+            if (ch == '?') {
+                numbered.append('$').append(++n);
+            } else {
+                numbered.append(ch);
+            }
+        }
+        try (Statement st = c.createStatement()) {
+            st.execute("PREPARE " + name + " AS " + numbered);
+        }
+    }
+
+    /** Runs the prepared statement {@code times} times (as the sequencer does, batch after batch). */
+    public PlanProbe execute(int times) throws SQLException {
+        try (Statement st = c.createStatement()) {
+            for (int i = 0; i < times; i++) {
+                st.execute("EXECUTE " + name + "(" + args + ")");
+            }
+        }
+        return this;
+    }
+
+    /** The scans of the plan the next execution would run, each as "Node Type on relation" (e.g. "Seq Scan on units"). */
+    public List<String> scans() throws SQLException {
+        try (Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("EXPLAIN (FORMAT JSON) EXECUTE " + name + "(" + args + ")")) {
+            rs.next();
+            JsonNode plan = JSON.readTree(rs.getString(1)).get(0).get("Plan");
+            List<String> out = new ArrayList<>();
+            walk(plan, out);
+            return out;
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new SQLException("unreadable plan", e);
+        }
+    }
+
+    private static void walk(JsonNode node, List<String> out) {
+        if (node.has("Relation Name")) {
+            out.add(node.get("Node Type").asText() + " on " + node.get("Relation Name").asText());
+        }
+        if (node.has("Plans")) {
+            node.get("Plans").forEach(p -> walk(p, out));
+        }
+    }
+}
