@@ -7,6 +7,8 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -50,10 +52,13 @@ public final class TcpProxy implements AutoCloseable {
      * when HAProxy cuts the sessions of a server it marked down), and a reconnect works at once.
      */
     public void dropConnections() {
-        for (Socket s : open) {
+        // Only the connections open now: a client that reconnects while these close (a sequencer retrying on a new
+        // connection) must get a working one, as after a real failover. Iterating the live set would close it too.
+        List<Socket> now = new ArrayList<>(open);
+        open.removeAll(now);
+        for (Socket s : now) {
             closeQuietly(s);
         }
-        open.clear();
     }
 
     public void restore() {
