@@ -213,14 +213,7 @@ public final class X509DeviceIdentity implements DeviceIdentity {
         path.add(anchor);
         List<X509Certificate> above = new ArrayList<>(registered.all);
         above.addAll(pool);
-        for (int depth = 0; depth < MAX_DEPTH && !selfIssued(cur = path.get(path.size() - 1)); depth++) {
-            above.removeAll(path);
-            X509Certificate up = issuerAmong(above, cur);
-            if (up == null) {
-                break;
-            }
-            path.add(up);
-        }
+        climb(path, above);
         X509Certificate top = path.get(path.size() - 1);
         List<StaleCrl> stale = new ArrayList<>();
         check(path, at, registered, reasons, stale);
@@ -392,6 +385,22 @@ public final class X509DeviceIdentity implements DeviceIdentity {
      * that path listed on the registered CRL of its issuer ({@code revoked}). For checks that end in a registered CA
      * without a device chain (platform certificates).
      */
+    /**
+     * Extends {@code path} upwards with the issuer of its last certificate found among {@code candidates} (which it
+     * consumes), until a self-issued certificate, no issuer among them, or {@link #MAX_DEPTH} steps.
+     */
+    private static void climb(List<X509Certificate> path, List<X509Certificate> candidates) {
+        X509Certificate cur;
+        for (int depth = 0; depth < MAX_DEPTH && !selfIssued(cur = path.get(path.size() - 1)); depth++) {
+            candidates.removeAll(path);
+            X509Certificate up = issuerAmong(candidates, cur);
+            if (up == null) {
+                break;
+            }
+            path.add(up);
+        }
+    }
+
     static List<String> revocationAbove(byte[] caDer, Instant at, Trust trust) {
         X509Certificate ca = tryCertificate(caDer);
         if (ca == null) {
@@ -399,16 +408,7 @@ public final class X509DeviceIdentity implements DeviceIdentity {
         }
         Registered registered = Registered.of(trust);
         List<X509Certificate> path = new ArrayList<>(List.of(ca));
-        List<X509Certificate> above = new ArrayList<>(registered.all);
-        X509Certificate cur;
-        for (int depth = 0; depth < MAX_DEPTH && !selfIssued(cur = path.get(path.size() - 1)); depth++) {
-            above.removeAll(path);
-            X509Certificate up = issuerAmong(above, cur);
-            if (up == null) {
-                break;
-            }
-            path.add(up);
-        }
+        climb(path, new ArrayList<>(registered.all));
         Set<String> reasons = new LinkedHashSet<>();
         if (path.stream().anyMatch(registered::withdrawn)) {
             reasons.add(AttestationReasons.CA_REVOKED);
