@@ -72,15 +72,18 @@ primary_node() {
 
 # as the postgres user itself, runuser -u postgres is not needed (nor allowed)
 if [ "$(id -u)" -ne 0 ]; then runuser() { shift 2; [ "$1" = -- ] && shift; "$@"; }; fi
-patronictl_ha() { runuser -u postgres -- patronictl -c "$HA_DIR/pg1/patroni.yml" "$@"; }
+# Everything the postgres user runs starts in a directory of $HA_DIR: the caller's working directory (a checkout
+# in a private temporary directory, say) may be closed to postgres, and initdb, PostgreSQL and Patroni's worker
+# processes change back into it and fail.
+patronictl_ha() { (cd "$HA_DIR" && runuser -u postgres -- patronictl -c "$HA_DIR/pg1/patroni.yml" "$@"); }
 
 # Starts Patroni for node $1 as the postgres user. Its pid file holds Patroni's own pid (the shell execs it);
 # Patroni starts PostgreSQL detached from itself (the postmaster's pid is in the data directory).
 start_node() {
   local n=$1
   rm -f "$HA_DIR/pg$n/patroni.pid"
-  setsid runuser -u postgres -- sh -c "echo \$\$ > '$HA_DIR/pg$n/patroni.pid'; exec patroni '$HA_DIR/pg$n/patroni.yml'" \
-    </dev/null >>"$HA_DIR/pg$n/log/patroni.out" 2>&1 &
+  (cd "$HA_DIR/pg$n" && setsid runuser -u postgres -- sh -c "echo \$\$ > '$HA_DIR/pg$n/patroni.pid'; exec patroni '$HA_DIR/pg$n/patroni.yml'" \
+    </dev/null >>"$HA_DIR/pg$n/log/patroni.out" 2>&1 &)
   for _ in $(seq 1 50); do [ -s "$HA_DIR/pg$n/patroni.pid" ] && break; sleep 0.1; done
   cp "$HA_DIR/pg$n/patroni.pid" "$RUN/pg$n.pid"
 }
