@@ -367,4 +367,16 @@ class EpcisResourceTest {
         assertEquals(0, events(JsonPath.from(far.asString())).size());
         assertNull(far.header("Link"));
     }
+
+    @Test
+    void theOpenApiDocumentDescribesBothOperationsAndTheirProblems() {
+        JsonPath doc = given().queryParam("format", "json").get("/q/openapi").then().statusCode(200).extract().jsonPath();
+        String unit = "paths.'/api/v1/units/{manufacturer}/{serial}/epcis'.get";
+        String events = "paths.'/api/v1/epcis/events'.get";
+        assertEquals("getUnitEpcis", doc.getString(unit + ".operationId"));
+        assertEquals("queryEpcisEvents", doc.getString(events + ".operationId"));
+        assertNotNull(doc.get(unit + ".responses.'404'.content.'application/problem+json'"));
+        assertNotNull(doc.get(events + ".responses.'400'.content.'application/problem+json'"));
+        assertNotNull(doc.get(events + ".responses.'200'.content.'application/ld+json'"));
+    }
 }
