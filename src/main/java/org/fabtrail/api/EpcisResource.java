@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
@@ -21,7 +23,12 @@ import org.fabtrail.api.auth.Caller;
 import org.fabtrail.epcis.EpcisEvents;
 import org.fabtrail.epcis.EpcisExport;
 import org.fabtrail.epcis.EpcisQuery;
+import org.fabtrail.epcis.EpcisCapture;
+import org.fabtrail.ledger.Envelope;
+import org.fabtrail.ledger.EnvelopeParser;
 import org.fabtrail.ledger.Ledger;
+import org.fabtrail.ledger.LedgerException;
+import org.fabtrail.ledger.Receipt;
 import org.fabtrail.ledger.LedgerStore;
 
 import java.io.UncheckedIOException;
@@ -49,6 +56,8 @@ public class EpcisResource {
     LedgerStore store;
     @Inject
     ObjectMapper json;
+    @Inject
+    EnvelopeParser parser;
     @Context
     UriInfo uri;
 
@@ -74,6 +83,36 @@ public class EpcisResource {
                     .build() + ">; rel=\"next\"");
         }
         return r.build();
+    }
+
+    @POST
+    @Path("capture")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(operationId = "captureEpcis", summary = "Capture an EPCIS 2.0 document: a signed epcis.capture entry "
+            + "whose payload.document is the EPCISDocument; its events are applied in order as the custody entries "
+            + "they map to, all or nothing", description = "The body is a signed envelope as for POST /api/v1/entries, "
+            + "whose payload.type must be epcis.capture. Answers as that endpoint does; a refused event is named in "
+            + "the problem's event member (its position) and field (payload.document.epcisBody.eventList[i]...).")
+    @APIResponse(responseCode = "201", description = "Captured: every event applied; the receipt of the entry")
+    @APIResponse(responseCode = "200", description = "An identical resubmission: the original answer")
+    @APIResponse(responseCode = "400", description = "Not a well-formed signed envelope",
+            content = @Content(mediaType = Problem.MEDIA_TYPE))
+    @APIResponse(responseCode = "409", description = "An event breaks a custody rule (nothing is written)",
+            content = @Content(mediaType = Problem.MEDIA_TYPE))
+    @APIResponse(responseCode = "422", description = "not-epcis-capture, an event Fabtrail cannot apply, or one that "
+            + "breaks a rule of its entry type (nothing is written)", content = @Content(mediaType = Problem.MEDIA_TYPE))
+    public Response capture(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, byte[] body) {
+        Caller caller = auth.caller(authorization).require(Caller.WRITE);
+        Envelope envelope = parser.parse(body);
+        if (!EpcisCapture.TYPE.equals(envelope.type())) {
+            throw new LedgerException(LedgerException.Kind.RULE, "not-epcis-capture", "Not an EPCIS capture",
+                    "payload.type must be " + EpcisCapture.TYPE + " here; other entries go to POST /api/v1/entries",
+                    Map.of("field", "payload.type"), null);
+        }
+        EntriesResource.actorMatches(caller, envelope);
+        Receipt receipt = EntriesResource.await(ledger.append(envelope));
+        return EntriesResource.created(envelope.id(), receipt, WriteReceipt.from(receipt));
     }
 
     /** The export for this request: proofs linked against the log's current size, at this server's address. */

@@ -65,14 +65,32 @@ public final class EpcisEvents {
     /** The events of one entry, in order; none for an entry type that is no custody operation. */
     @SuppressWarnings("unchecked")
     public List<Map<String, Object>> events(Connection c, LedgerStore.StoredEntry e) throws SQLException {
-        if (!TYPES.contains(e.type())) {
+        if (!TYPES.contains(e.type()) && !EpcisCapture.TYPE.equals(e.type())) {
             return List.of();
         }
         Map<String, Object> leaf = (Map<String, Object>) StrictJson.parse(e.leaf());
         Map<String, Object> p = (Map<String, Object>) ((Map<String, Object>) leaf.get("envelope")).get("payload");
+        if (!EpcisCapture.TYPE.equals(e.type())) {
+            return List.of(event(c, e, e.type(), e.entryId(), p, "urn:uuid:" + e.entryId()));
+        }
+        // a capture: each event of its document as the entry it was applied as
+        List<Map<String, Object>> out = new ArrayList<>();
+        List<EpcisCapture.SubEntry> subs = EpcisCapture.subEntries(e.entryId(), e.actor(), p);
+        for (EpcisCapture.SubEntry sub : subs) {
+            Map<String, Object> ev = event(c, e, sub.type(), sub.id(), sub.payload(),
+                    sub.eventId() != null ? sub.eventId() : "urn:uuid:" + sub.id());
+            ev.put("fabtrail:captureEvent", out.size());
+            ev.put("fabtrail:appliedAs", sub.type());
+            out.add(ev);
+        }
+        return out;
+    }
+
+    private Map<String, Object> event(Connection c, LedgerStore.StoredEntry e, String type, UUID id,
+                                      Map<String, Object> p, String eventId) throws SQLException {
         String actor = e.actor();
         Map<String, Object> ev = new LinkedHashMap<>();
-        switch (e.type()) {
+        switch (type) {
             case "unit.register" -> {
                 object(ev, "ADD", List.of(EpcisIds.unit(new UnitKey(actor, (String) p.get("serial")))));
                 ev.put("bizStep", "commissioning");
@@ -90,12 +108,12 @@ public final class EpcisEvents {
                 object(ev, "OBSERVE", units(p.get("units")));
                 ev.put("bizStep", "shipping");
                 ev.put("disposition", "in_transit");
-                String fromSite = transfer(c, e.entryId().toString()).map(CustodyQueries.TransferRecord::senderSite)
+                String fromSite = transfer(c, id.toString()).map(CustodyQueries.TransferRecord::senderSite)
                         .orElse(null);
                 if (fromSite != null) {
                     at(ev, EpcisIds.site(actor, fromSite));
                 }
-                transaction(ev, e.entryId().toString());
+                transaction(ev, id.toString());
                 parties(ev, "sourceList", "source", actor, fromSite);
                 parties(ev, "destinationList", "destination", (String) p.get("to"), (String) p.get("toSite"));
                 copy(p, ev, "carrier", "shipmentRef", "licenceRef", "expectedArrival");
@@ -116,7 +134,7 @@ public final class EpcisEvents {
                 t.filter(r -> r.closedIdx() != null && r.closedIdx() == e.index()).ifPresent(r -> r.units().stream()
                         .filter(u -> "returned".equals(u.state())).forEach(u -> returned.add(EpcisIds.unit(u.unit()))));
                 object(ev, "OBSERVE", returned);
-                boolean reject = e.type().equals("transfer.reject");
+                boolean reject = type.equals("transfer.reject");
                 ev.put("bizStep", reject ? "receiving" : "void_shipping");
                 if (reject) {
                     ev.put("disposition", "non_conformant");
@@ -129,7 +147,7 @@ public final class EpcisEvents {
                 copy(p, ev, "reason");
             }
             case "unit.assemble", "unit.disassemble" -> {
-                boolean add = e.type().equals("unit.assemble");
+                boolean add = type.equals("unit.assemble");
                 ev.put("type", "AggregationEvent");
                 ev.put("action", add ? "ADD" : "DELETE");
                 ev.put("parentID", EpcisIds.unit(unitRef(p.get("parent"))));
@@ -162,14 +180,14 @@ public final class EpcisEvents {
                     ev.put("fabtrail:attestation", v.get("result"));
                 }
             }
-            default -> throw new IllegalStateException(e.type());
+            default -> throw new IllegalStateException(type);
         }
         ev.put("eventTime", p.get("time"));
         ev.put("eventTimeZoneOffset", "+00:00");
         ev.put("recordTime", Receipts.formatTime(e.integratedTime()));
-        ev.put("eventID", "urn:uuid:" + e.entryId());
+        ev.put("eventID", eventId);
         logPlace(ev, e);
-        return List.of(reorder(ev));
+        return reorder(ev);
     }
 
     /** The log's extension members: where the entry is, and how to prove it. */

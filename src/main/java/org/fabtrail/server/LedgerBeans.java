@@ -132,6 +132,7 @@ public class LedgerBeans {
         List<EntryType<?>> all = new ArrayList<>(CustodyTypes.all(AttestationTypes.enrolment(devices, staleCrls)));
         all.addAll(AttestationTypes.all(devices, platforms, staleCrls));
         all.addAll(Discrepancies.all());
+        all.add(new org.fabtrail.epcis.EpcisCapture(List.copyOf(all))); // EPCIS events applied as the types above
         return new EntryTypes(all);
     }
 
