@@ -235,4 +235,20 @@ class EpcisCaptureTest {
         assertEquals(size, CustodyClient.treeSize());
         assertTrue(size > 0);
     }
+
+    /** A status captured by disposition alone (CBV has no "lost": {@code unknown}) applies as unit.status. */
+    @Test
+    void aStatusIsCapturedFromItsDisposition() {
+        Map<String, Object> reg = commissioning("GPU-R", "ec-line", when(9));
+        Map<String, Object> lost = event("ObjectEvent", "OBSERVE", null, when(8));
+        lost.put("epcList", List.of("urn:fabtrail:unit:ec-fab:GPU-R"));
+        lost.put("disposition", "unknown");
+        lost.put("fabtrail:reason", "fell off the truck");
+        capture(fab, document(List.of(reg, lost))).then().statusCode(201);
+        given().header("Authorization", fab.bearer()).get("/api/v1/units/ec-fab/GPU-R").then().statusCode(200)
+                .body("status", equalTo("lost"));
+        Map<String, Object> exported = story(fab, "GPU-R").get(1);
+        assertEquals("lost", exported.get("fabtrail:status"));
+        assertEquals("unit.status", exported.get("fabtrail:appliedAs"));
+    }
 }
