@@ -251,4 +251,45 @@ class EpcisCaptureTest {
         assertEquals("lost", exported.get("fabtrail:status"));
         assertEquals("unit.status", exported.get("fabtrail:appliedAs"));
     }
+
+    /** Client-shaped documents that are wrong in every way a partner's mapper might get wrong: 4xx, nothing written. */
+    @Test
+    void hostileDocumentsAreRefusedWithProblemsAndWriteNothing() {
+        long size = CustodyClient.treeSize();
+        String t = when(2);
+        List<Map<String, Object>> events = new ArrayList<>();
+        Map<String, Object> e;
+        e = commissioning("H-1", "ec-line", t); e.put("epcList", "urn:fabtrail:unit:ec-fab:H-1"); events.add(e);
+        e = commissioning("H-2", "ec-line", t); e.put("epcList", List.of(42)); events.add(e);
+        e = commissioning("H-3", "ec-line", t); e.put("epcList", List.of("urn:fabtrail:unit:ec-fab:bad serial")); events.add(e);
+        e = commissioning("H-4", "ec-line", t); e.put("eventTime", 1.0E308); events.add(e);
+        e = commissioning("H-5", "ec-line", t); e.put("eventTime", "9".repeat(300)); events.add(e);
+        e = commissioning("H-6", "ec-line", t); e.put("ilmd", List.of()); events.add(e);
+        e = commissioning("H-7", "ec-line", t); e.put("bizLocation", "urn:fabtrail:site:ec-fab:ec-line"); events.add(e);
+        e = commissioning("H-8", "ec-line", t); e.put("epcList", List.of()); events.add(e);
+        e = event("ObjectEvent", "OBSERVE", "receiving", t); e.put("epcList", List.of("urn:fabtrail:unit:ec-fab:H-9"));
+        e.put("bizTransactionList", List.of(Map.of("bizTransaction", "urn:uuid:not-a-uuid"))); events.add(e);
+        e = event("ObjectEvent", "OBSERVE", "shipping", t); e.put("epcList", List.of("urn:fabtrail:unit:ec-fab:H-10"));
+        e.put("destinationList", List.of("x", Map.of("type", "owning_party", "destination", 7))); events.add(e);
+        e = event("ObjectEvent", "OBSERVE", null, t); e.put("epcList", List.of("urn:fabtrail:unit:ec-fab:H-11"));
+        e.put("fabtrail:status", "vaporised"); e.put("fabtrail:reason", "x"); events.add(e);
+        e = event("AggregationEvent", "ADD", "packing", t); e.put("parentID", List.of("x")); events.add(e);
+        e = event("ObjectEvent", null, "inspecting", t); events.add(e);
+        for (Map<String, Object> bad : events) {
+            Response r = capture(fab, document(List.of(bad)));
+            int status = r.statusCode();
+            assertTrue(status == 400 || status == 409 || status == 422, status + " for " + bad + ": " + r.asString());
+            r.then().contentType("application/problem+json");
+        }
+        problem(capture(fab, List.of(1, 2)), 422, "invalid-epcis-document");
+        problem(capture(fab, Map.of("type", "EPCISDocument", "epcisBody", Map.of("eventList", List.of("x")))), 422,
+                "invalid-epcis-event");
+        List<Object> many = new ArrayList<>();
+        for (int i = 0; i < 101; i++) {
+            many.add(Map.of("type", "ObjectEvent"));
+        }
+        problem(capture(fab, Map.of("type", "EPCISDocument", "epcisBody", Map.of("eventList", many))), 422,
+                "invalid-epcis-document");
+        assertEquals(size, CustodyClient.treeSize(), "nothing was written");
+    }
 }

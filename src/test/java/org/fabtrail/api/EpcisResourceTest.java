@@ -378,5 +378,8 @@ class EpcisResourceTest {
         assertNotNull(doc.get(unit + ".responses.'404'.content.'application/problem+json'"));
         assertNotNull(doc.get(events + ".responses.'400'.content.'application/problem+json'"));
         assertNotNull(doc.get(events + ".responses.'200'.content.'application/ld+json'"));
+        String capture = "paths.'/api/v1/epcis/capture'.post";
+        assertEquals("captureEpcis", doc.getString(capture + ".operationId"));
+        assertNotNull(doc.get(capture + ".responses.'422'.content.'application/problem+json'"));
     }
 }
