@@ -84,13 +84,7 @@ public final class EpcisExport {
 
     /** An EPCISDocument holding the events (a unit's story). */
     public static Map<String, Object> document(List<Map<String, Object>> events, Instant now) {
-        Map<String, Object> doc = new LinkedHashMap<>();
-        doc.put("@context", EpcisEvents.CONTEXT);
-        doc.put("type", "EPCISDocument");
-        doc.put("schemaVersion", "2.0");
-        doc.put("creationDate", Receipts.formatTime(now));
-        doc.put("epcisBody", Map.of("eventList", events));
-        return doc;
+        return document("EPCISDocument", Map.of("eventList", events), now);
     }
 
     /** An EPCISQueryDocument answering a SimpleEventQuery with the events. */
@@ -98,12 +92,16 @@ public final class EpcisExport {
         Map<String, Object> results = new LinkedHashMap<>();
         results.put("queryName", "SimpleEventQuery");
         results.put("resultsBody", Map.of("eventList", events));
+        return document("EPCISQueryDocument", Map.of("queryResults", results), now);
+    }
+
+    private static Map<String, Object> document(String type, Map<String, Object> body, Instant now) {
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("@context", EpcisEvents.CONTEXT);
-        doc.put("type", "EPCISQueryDocument");
+        doc.put("type", type);
         doc.put("schemaVersion", "2.0");
         doc.put("creationDate", Receipts.formatTime(now));
-        doc.put("epcisBody", Map.of("queryResults", results));
+        doc.put("epcisBody", body);
         return doc;
     }
 }
