@@ -33,9 +33,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class LedgerBenchmark {
 
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+    final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(10)).build();
-    private final String url;
+    final String url;
 
     private LedgerBenchmark(String url) {
         this.url = url;
@@ -79,6 +79,37 @@ public final class LedgerBenchmark {
         }
         b.proofPhase(Integer.parseInt(opt.get("proofs")), Integer.parseInt(opt.get("proof-clients")));
         b.lookupPhase(envelopes, Integer.parseInt(opt.get("proofs")), Integer.parseInt(opt.get("proof-clients")));
+        if (opt.containsKey("soak-seconds")) {
+            new Soak(b, org, key, opt.get("token")).run(Integer.parseInt(opt.get("soak-seconds")),
+                    Integer.parseInt(opt.getOrDefault("soak-window", "60")));
+            return;
+        }
+        if (opt.containsKey("dataset-units")) {
+            b.datasetPhases(Integer.parseInt(opt.get("dataset-units")), Integer.parseInt(opt.get("proofs")),
+                    Integer.parseInt(opt.get("proof-clients")), opt.get("token"));
+        }
+    }
+
+    /**
+     * Reads over a data set that deploy/bench/load.sh built (DatasetLoader's units): unit lookups, unit histories
+     * and feed pages of 100 entries at random places in the log, as the operator (who sees every entry).
+     */
+    private void datasetPhases(int units, int n, int clients, String token) throws Exception {
+        long size = Long.parseLong(get("/api/v1/log/checkpoint", null).split("\n")[1]);
+        long[] lookups = run(n, clients, i -> {
+            String[] u = DatasetLoader.unit(ThreadLocalRandom.current().nextInt(units));
+            get("/api/v1/units/" + u[0] + "/" + u[1], token);
+        });
+        report("unit lookups (data set, " + units + " units)", n, clients, lookups, n);
+        long[] histories = run(n, clients, i -> {
+            String[] u = DatasetLoader.unit(ThreadLocalRandom.current().nextInt(units));
+            get("/api/v1/units/" + u[0] + "/" + u[1] + "/history", token);
+        });
+        report("unit histories (data set)", n, clients, histories, n);
+        int pages = Math.max(1, n / 10);
+        long[] feed = run(pages, clients, i -> get("/api/v1/feed?limit=100&after="
+                + ThreadLocalRandom.current().nextLong(size), token));
+        report("feed pages of 100 (tree size " + size + ")", pages, clients, feed, pages);
     }
 
     /** One signed envelope. */
@@ -121,7 +152,7 @@ public final class LedgerBenchmark {
     }
 
     /** The benchmark organisation's API token (read, write). */
-    private String partnerToken;
+    String partnerToken;
 
     private SigningKey onboard(String org, String token) throws Exception {
         post("/api/v1/admin/orgs", "{\"id\":\"" + org + "\",\"name\":\"Benchmark\",\"country\":\"TW\",\"roles\":[\"manufacturer\"]}",
@@ -135,7 +166,7 @@ public final class LedgerBenchmark {
         return key;
     }
 
-    private String post(String path, String body, String token, int expect) throws Exception {
+    String post(String path, String body, String token, int expect) throws Exception {
         HttpRequest.Builder r = HttpRequest.newBuilder(URI.create(url + path)).timeout(Duration.ofSeconds(120))
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
         if (token != null) {
@@ -194,7 +225,7 @@ public final class LedgerBenchmark {
         report("unit lookups", n, clients, latencies, n);
     }
 
-    private String get(String path, String token) throws Exception {
+    String get(String path, String token) throws Exception {
         HttpRequest.Builder r = HttpRequest.newBuilder(URI.create(url + path)).GET();
         if (token != null) {
             r.header("Authorization", "Bearer " + token);
