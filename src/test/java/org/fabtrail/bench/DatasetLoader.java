@@ -1,5 +1,6 @@
 package org.fabtrail.bench;
 
+import org.fabtrail.client.PartnerClient;
 import org.fabtrail.crypto.Jcs;
 import org.fabtrail.crypto.SigningKey;
 
@@ -17,7 +18,6 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -331,17 +331,11 @@ public final class DatasetLoader {
 
     /** A signed envelope whose id and time follow from the seed, the tag and the day of its story. */
     String sign(Org actor, String tag, int day, String type, Map<String, Object> fields) {
-        Map<String, Object> payload = new LinkedHashMap<>();
-        payload.put("id", UUID.nameUUIDFromBytes(hash("id", actor.id() + "/" + tag)).toString());
-        payload.put("type", type);
-        payload.put("actor", actor.id());
-        payload.put("time", base.plus(Duration.ofDays(day)).plusSeconds(Math.floorMod(tag.hashCode(), 80_000)).toString());
-        payload.putAll(fields);
-        Map<String, Object> sig = new LinkedHashMap<>();
-        sig.put("keyId", actor.key().keyId());
-        sig.put("alg", actor.key().algorithm().wireName());
-        sig.put("value", Base64.getEncoder().encodeToString(actor.key().sign(Jcs.canonicalize(payload))));
-        return Jcs.canonicalString(Map.of("payload", payload, "signature", sig));
+        Map<String, Object> typed = new LinkedHashMap<>(fields);
+        typed.put("id", UUID.nameUUIDFromBytes(hash("id", actor.id() + "/" + tag)).toString());
+        typed.put("type", type);
+        typed.put("time", base.plus(Duration.ofDays(day)).plusSeconds(Math.floorMod(tag.hashCode(), 80_000)).toString());
+        return Jcs.canonicalString(PartnerClient.sign(actor.id(), actor.key(), typed));
     }
 
     private byte[] hash(String purpose, String what) {

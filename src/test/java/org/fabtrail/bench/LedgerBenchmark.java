@@ -1,5 +1,6 @@
 package org.fabtrail.bench;
 
+import org.fabtrail.client.PartnerClient;
 import org.fabtrail.crypto.Jcs;
 import org.fabtrail.crypto.SignatureAlgorithm;
 import org.fabtrail.crypto.SigningKey;
@@ -13,7 +14,6 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -114,17 +114,10 @@ public final class LedgerBenchmark {
 
     /** One signed envelope. */
     static String signed(String org, SigningKey key, String type, Map<String, Object> fields) {
-        Map<String, Object> payload = new LinkedHashMap<>();
-        payload.put("id", UUID.randomUUID().toString());
-        payload.put("type", type);
-        payload.put("actor", org);
-        payload.put("time", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
-        payload.putAll(fields);
-        Map<String, Object> sig = new LinkedHashMap<>();
-        sig.put("keyId", key.keyId());
-        sig.put("alg", key.algorithm().wireName());
-        sig.put("value", Base64.getEncoder().encodeToString(key.sign(Jcs.canonicalize(payload))));
-        return Jcs.canonicalString(Map.of("payload", payload, "signature", sig));
+        Map<String, Object> typed = new LinkedHashMap<>(fields);
+        typed.put("type", type);
+        typed.put("time", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
+        return Jcs.canonicalString(PartnerClient.sign(org, key, typed));
     }
 
     /** Unit registrations by the benchmark manufacturer: what a fab's bulk upload sends. */
