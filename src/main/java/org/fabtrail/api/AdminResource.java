@@ -155,7 +155,7 @@ public class AdminResource {
     }
 
     private Response write(Envelope e, String keyId) {
-        Receipt receipt = EntriesResource.await(ledger.append(e));
+        Receipt receipt = ledger.submitAndWait(e);
         WriteReceipt body = WriteReceipt.from(receipt);
         return EntriesResource.created(e.id(), receipt, keyId == null ? body : body.withKeyId(keyId));
     }

@@ -9,7 +9,6 @@ import org.fabtrail.ledger.BatchContext;
 import org.fabtrail.ledger.Envelope;
 import org.fabtrail.ledger.Ledger;
 import org.fabtrail.ledger.LedgerException;
-import org.fabtrail.ledger.Receipt;
 
 import javax.sql.DataSource;
 import java.sql.Connection;
@@ -24,9 +23,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * Runs the detectors and turns their findings into {@code discrepancy.open} entries signed by the operator.
@@ -193,29 +189,26 @@ public final class DiscrepancyEngine implements CustodyObserver {
             if (steps.isEmpty()) {
                 continue;
             }
-            var futures = ledger.appendAll(steps.stream().map(Step::envelope).toList());
+            List<Ledger.Outcome> outcomes = ledger.submitAllAndWait(steps.stream().map(Step::envelope).toList());
             int progress = 0;
             for (int i = 0; i < steps.size(); i++) {
                 Step step = steps.get(i);
-                try {
-                    Receipt r = futures.get(i).get(60, TimeUnit.SECONDS);
-                    done(step.pending().observation(), r.index(), step.as());
+                LedgerException refusal = outcomes.get(i).refusal();
+                if (refusal == null) {
+                    done(step.pending().observation(), outcomes.get(i).receipt().index(), step.as());
                     appended++;
                     progress++;
-                } catch (ExecutionException e) {
-                    String why = e.getCause() instanceof LedgerException le ? le.code() + ": " + le.getMessage()
-                            : String.valueOf(e.getCause());
-                    if (!(e.getCause() instanceof LedgerException le && "finding-exists".equals(le.code()))) {
-                        LOG.log(System.Logger.Level.WARNING, "finding " + step.pending().finding() + " not published: "
-                                + why);
-                    }
-                    failed(step.pending().observation(), why); // another instance opened it first: a note next round
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return appended;
-                } catch (TimeoutException e) {
-                    failed(step.pending().observation(), "timed out waiting for the sequencer");
+                    continue;
                 }
+                if ("interrupted".equals(refusal.code())) {
+                    return appended;
+                }
+                String why = refusal.code() + ": " + refusal.getMessage();
+                if (!"finding-exists".equals(refusal.code())) {
+                    LOG.log(System.Logger.Level.WARNING, "finding " + step.pending().finding() + " not published: "
+                            + why);
+                }
+                failed(step.pending().observation(), why); // another instance opened it first: a note next round
             }
             if (progress == 0) {
                 return appended; // everything failed: try again on the next round

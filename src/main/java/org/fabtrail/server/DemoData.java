@@ -14,7 +14,6 @@ import org.fabtrail.ledger.Envelope;
 import org.fabtrail.ledger.EnvelopeParser;
 import org.fabtrail.ledger.Ledger;
 import org.fabtrail.ledger.LedgerException;
-import org.fabtrail.ledger.Receipt;
 import org.fabtrail.ledger.Receipts;
 import org.jboss.logging.Logger;
 
@@ -35,10 +34,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * Demo data for a first look (FABTRAIL_DEMO=true): a custody story through six organisations, seeded into an empty
@@ -441,17 +436,14 @@ public class DemoData {
         }
 
         /** Appends the whole story in order and waits for every receipt; any refusal fails startup. */
-        void submit() throws InterruptedException, TimeoutException {
-            List<CompletableFuture<Receipt>> results = ledger.appendAll(entries);
+        void submit() {
+            List<Ledger.Outcome> results = ledger.submitAllAndWait(entries);
             List<String> refused = new ArrayList<>();
             for (int i = 0; i < results.size(); i++) {
-                try {
-                    results.get(i).get(60, TimeUnit.SECONDS);
-                } catch (ExecutionException x) {
-                    Throwable cause = x.getCause();
-                    String why = cause instanceof LedgerException le ? le.code() + ": " + le.getMessage()
-                            : String.valueOf(cause);
-                    refused.add("#" + i + " " + labels.get(i) + " (" + why + ")");
+                LedgerException refusal = results.get(i).refusal();
+                if (refusal != null) {
+                    refused.add("#" + i + " " + labels.get(i) + " (" + refusal.code() + ": " + refusal.getMessage()
+                            + ")");
                 }
             }
             if (!refused.isEmpty()) {

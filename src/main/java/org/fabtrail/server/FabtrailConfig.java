@@ -251,6 +251,13 @@ public interface FabtrailConfig {
         /** Largest accepted envelope, in bytes. */
         @WithDefault("65536")
         int maxEntryBytes();
+
+        /**
+         * How long a writer (API, UI, detectors, demo data, start-up) waits for its entry's commit before the answer
+         * is {@code 503 commit-timeout} (the entry may still be written).
+         */
+        @WithDefault("PT60S")
+        java.time.Duration commitWait();
     }
 
     interface Db {

@@ -271,8 +271,9 @@ public class LedgerBeans {
 
     @Produces
     @Singleton
-    Ledger ledger(DataSource dataSource, LedgerStore store, CustodyPolicy policy, Sequencer sequencer) {
-        return new Ledger(dataSource, store, policy, sequencer);
+    Ledger ledger(DataSource dataSource, LedgerStore store, CustodyPolicy policy, Sequencer sequencer,
+            FabtrailConfig config) {
+        return new Ledger(dataSource, store, policy, sequencer, config.ledger().commitWait());
     }
 
     @Produces

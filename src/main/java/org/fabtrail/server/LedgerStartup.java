@@ -18,7 +18,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Runs once the schema is migrated: refuses a non-durable database, refuses a database rolled back behind the
@@ -66,7 +65,7 @@ public class LedgerStartup {
         requireNoRollback();
         requireWitnessesAgree();
         if (ledger.head().size() == 0) {
-            Receipt genesis = ledger.append(operatorEntries.genesis()).get(60, TimeUnit.SECONDS);
+            Receipt genesis = ledger.submitAndWait(operatorEntries.genesis());
             LOG.infof("Started a new log: genesis entry %d registers operator key %s", genesis.index(),
                     operatorKey.keyId());
         } else {

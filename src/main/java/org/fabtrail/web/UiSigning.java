@@ -30,7 +30,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Signs the entries people make in the web UI. Each organisation has a UI signing key: registered in the log
@@ -108,17 +107,7 @@ public class UiSigning {
             return SigningKey.fromPkcs8Pem(new String(sealer.open(stored.get(), context), StandardCharsets.US_ASCII));
         }
         SigningKey key = SigningKey.generate(SignatureAlgorithm.ED25519);
-        try {
-            ledger.append(operator.sign("key.add", Map.of("org", org, "publicKey", key.verificationKey().toPem())))
-                    .get(60, TimeUnit.SECONDS);
-        } catch (java.util.concurrent.ExecutionException e) {
-            if (e.getCause() instanceof LedgerException le) {
-                throw le;
-            }
-            throw new IllegalStateException(e.getCause());
-        } catch (Exception e) {
-            throw new IllegalStateException("could not register the UI signing key of " + org, e);
-        }
+        ledger.submitAndWait(operator.sign("key.add", Map.of("org", org, "publicKey", key.verificationKey().toPem())));
         byte[] sealed = sealer.seal(key.toPkcs8Pem().getBytes(StandardCharsets.US_ASCII), context);
         ledger.read(c -> {
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO ui_signing_keys (org_id, key_id, encrypted_key, "
