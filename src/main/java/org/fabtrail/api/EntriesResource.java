@@ -21,6 +21,7 @@ import org.fabtrail.api.auth.Authenticator;
 import org.fabtrail.api.auth.Caller;
 import org.fabtrail.crypto.JsonFormatException;
 import org.fabtrail.crypto.StrictJson;
+import org.fabtrail.custody.CustodyQueries;
 import org.fabtrail.ledger.Envelope;
 import org.fabtrail.ledger.EnvelopeParser;
 import org.fabtrail.ledger.Ledger;
@@ -175,7 +176,7 @@ public class EntriesResource {
         LedgerException notFound = new LedgerException(LedgerException.Kind.NOT_FOUND, "entry-not-found",
                 "No such entry", "No entry with id " + id + " that you may see");
         Receipt r = ledger.receipt(uuid).orElseThrow(() -> notFound);
-        boolean visible = ledger.read(c -> new org.fabtrail.custody.CustodyQueries()
+        boolean visible = ledger.read(c -> new CustodyQueries()
                 .canSeeEntry(c, UnitsResource.visibleTo(caller), r.index()));
         if (!visible) {
             throw notFound;

@@ -1,6 +1,7 @@
 package org.fabtrail.discrepancy;
 
 import org.fabtrail.crypto.Jcs;
+import org.fabtrail.crypto.StrictJson;
 import org.fabtrail.custody.CustodyObserver;
 import org.fabtrail.custody.Fact;
 import org.fabtrail.custody.OperatorEntries;
@@ -250,11 +251,11 @@ public final class DiscrepancyEngine implements CustodyObserver {
                     f.put("finding", rs.getString(2));
                     f.put("severity", rs.getString(4));
                     f.put("summary", rs.getString(5));
-                    f.put("units", org.fabtrail.crypto.StrictJson.parse(rs.getString(6)));
+                    f.put("units", StrictJson.parse(rs.getString(6)));
                     f.put("orgs", List.of((String[]) rs.getArray(7).getArray()));
                     f.put("evidence", evidence);
                     if (rs.getString(9) != null) {
-                        f.put("details", org.fabtrail.crypto.StrictJson.parse(rs.getString(9)));
+                        f.put("details", StrictJson.parse(rs.getString(9)));
                     }
                     out.add(new Pending(rs.getString(1), rs.getString(2), f, evidence));
                 }

@@ -2,14 +2,18 @@ package org.fabtrail.server;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import org.fabtrail.accounts.Account;
+import org.fabtrail.accounts.Accounts;
 import org.fabtrail.attestation.Challenges;
 import org.fabtrail.attestation.DeviceCertificates;
-import org.fabtrail.attestation.PlatformCertificateIssuer;
 import org.fabtrail.attestation.DeviceSimulator;
+import org.fabtrail.attestation.PlatformCertificateIssuer;
 import org.fabtrail.crypto.SignatureAlgorithm;
 import org.fabtrail.crypto.SigningKey;
 import org.fabtrail.custody.OperatorEntries;
 import org.fabtrail.custody.UnitKey;
+import org.fabtrail.discrepancy.DiscrepancyEngine;
+import org.fabtrail.discrepancy.RestrictedList;
 import org.fabtrail.ledger.Envelope;
 import org.fabtrail.ledger.EnvelopeParser;
 import org.fabtrail.ledger.Ledger;
@@ -119,13 +123,13 @@ public class DemoData {
     @Inject
     Clock clock;
     @Inject
-    org.fabtrail.web.Accounts accounts;
+    Accounts accounts;
     @Inject
     Challenges challenges;
     @Inject
-    org.fabtrail.discrepancy.DiscrepancyEngine discrepancies;
+    DiscrepancyEngine discrepancies;
     @Inject
-    org.fabtrail.discrepancy.RestrictedList restricted;
+    RestrictedList restricted;
 
     public void seedIfEmpty() throws Exception {
         if (orgCount() > 0) {
@@ -313,14 +317,14 @@ public class DemoData {
     static final String DEMO_PASSWORD = "fabtrail-demo";
 
     static final List<DemoUser> USERS = List.of(
-            new DemoUser("operator", "Olivia Operator", null, org.fabtrail.web.Account.OPERATOR),
-            new DemoUser("acme.admin", "Chen Wei-Lun (Acme admin)", "acme-fab", org.fabtrail.web.Account.ORG_ADMIN),
-            new DemoUser("acme.clerk", "Lin Mei (Acme shipping)", "acme-fab", org.fabtrail.web.Account.MEMBER),
-            new DemoUser("northwind.admin", "Sanne de Vries (Northwind)", "northwind", org.fabtrail.web.Account.ORG_ADMIN),
-            new DemoUser("helios.admin", "Marcus Reed (Helios DC)", "helios-dc", org.fabtrail.web.Account.ORG_ADMIN),
-            new DemoUser("kestrel.admin", "Aisha Al Mansouri (Kestrel DC)", "kestrel-dc", org.fabtrail.web.Account.ORG_ADMIN),
-            new DemoUser("inspector", "Dana Brooks (BIS inspector)", "bis-inspect", org.fabtrail.web.Account.ORG_ADMIN),
-            new DemoUser("regulator", "Luc Peeters (EU regulator)", "eu-regulator", org.fabtrail.web.Account.ORG_ADMIN));
+            new DemoUser("operator", "Olivia Operator", null, Account.OPERATOR),
+            new DemoUser("acme.admin", "Chen Wei-Lun (Acme admin)", "acme-fab", Account.ORG_ADMIN),
+            new DemoUser("acme.clerk", "Lin Mei (Acme shipping)", "acme-fab", Account.MEMBER),
+            new DemoUser("northwind.admin", "Sanne de Vries (Northwind)", "northwind", Account.ORG_ADMIN),
+            new DemoUser("helios.admin", "Marcus Reed (Helios DC)", "helios-dc", Account.ORG_ADMIN),
+            new DemoUser("kestrel.admin", "Aisha Al Mansouri (Kestrel DC)", "kestrel-dc", Account.ORG_ADMIN),
+            new DemoUser("inspector", "Dana Brooks (BIS inspector)", "bis-inspect", Account.ORG_ADMIN),
+            new DemoUser("regulator", "Luc Peeters (EU regulator)", "eu-regulator", Account.ORG_ADMIN));
 
     /** Prints the demo sign-ins (also when the data was seeded by an earlier run). */
     public void printSignIns() {

@@ -72,16 +72,6 @@ public class Forms {
         return PAYLOAD_PREFIX.matcher(m).replaceAll("");
     }
 
-    /** A form of the viewer's own session, or a readable 403 page (nothing is written). */
-    static Optional<Response> csrfRefused(Viewer viewer, String submitted) {
-        try {
-            Web.checkCsrf(viewer, submitted);
-            return Optional.empty();
-        } catch (LedgerException e) {
-            return Optional.of(ErrorPage.of(viewer, 403, e.title(), e.getMessage()));
-        }
-    }
-
     /** Viewers who act for no organisation (the operator's staff) make no custody entries in the UI. */
     static Optional<Response> needsOrg(Viewer viewer) {
         if (viewer.org() == null) {
