@@ -30,7 +30,6 @@ import java.util.Optional;
  * Bulk registration from a CSV: the upload form, the job page (a progress bar that refreshes itself, with or
  * without JavaScript), its JSON status for the poller in app.js, and the rejected rows as a CSV.
  */
-@SignedIn
 @Path("/units/bulk")
 public class BulkPage {
 
@@ -53,6 +52,7 @@ public class BulkPage {
 
     @GET
     @Produces(MediaType.TEXT_HTML)
+    @SignedIn
     public Response form() {
         Viewer v = viewer.get();
         return UnitsPage.mayRegister(v).orElseGet(() -> Response.ok(Templates.upload(v, "", sampleSite(v), Map.of())).build());
@@ -61,6 +61,7 @@ public class BulkPage {
     @POST
     @Consumes(MediaType.MULTIPART_FORM_DATA)
     @Produces(MediaType.TEXT_HTML)
+    @SignedIn
     public Response upload(@RestForm("csv") FileUpload file, @RestForm("text") String text) {
         Viewer v = viewer.get();
         Optional<Response> refused = UnitsPage.mayRegister(v);
@@ -91,6 +92,7 @@ public class BulkPage {
     @POST
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @Produces(MediaType.TEXT_HTML)
+    @SignedIn
     public Response paste(@FormParam("text") String text) {
         Viewer v = viewer.get();
         Optional<Response> refused = UnitsPage.mayRegister(v);
@@ -134,6 +136,7 @@ public class BulkPage {
     @GET
     @Path("{job}")
     @Produces(MediaType.TEXT_HTML)
+    @SignedIn
     public Response job(@PathParam("job") String id) {
         Viewer v = viewer.get();
         return jobs.find(v, id).map(j -> Response.ok(Templates.job(v, j)).header("Cache-Control", "no-store").build())
@@ -163,6 +166,7 @@ public class BulkPage {
     @GET
     @Path("{job}/rejected.csv")
     @Produces("text/csv")
+    @SignedIn
     public Response rejected(@PathParam("job") String id) {
         Optional<BulkJobs.Job> job = jobs.find(viewer.get(), id);
         if (job.isEmpty()) {
