@@ -4,37 +4,21 @@
 # resulting log and prints the server's heap use. Options after the script name go to the load generator,
 # e.g.  deploy/bench/run.sh --batch-entries 200000 --single-entries 50000
 # Environment: BENCH_PORT, BENCH_JFR=1 (flight recording), BENCH_WRK_SECONDS (wrk phase, default 30; 0 skips it),
-# BENCH_WRK_RATE (envelopes prepared per wrk second, default 6000), BENCH_WRK_ENTRIES (overrides the sizing).
+# BENCH_WRK_RATE (envelopes prepared per wrk second, default 6000), BENCH_WRK_ENTRIES (overrides the sizing),
+# BENCH_DATA (an existing data directory, e.g. one deploy/bench/load.sh built, instead of a fresh one; it is kept).
 # Results and method: docs/benchmarks.md. Not part of the test suite.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-PORT=${BENCH_PORT:-18471}
-if curl -s -o /dev/null "http://127.0.0.1:$PORT/"; then
-  echo "port $PORT is in use; set BENCH_PORT" >&2
-  exit 2
-fi
-
-./mvnw -q -B package -DskipTests
-./mvnw -q -B test-compile dependency:build-classpath -Dmdep.outputFile=target/bench-classpath.txt -Dmdep.includeScope=test
-
-DATA=$(mktemp -d /tmp/fabtrail-bench.XXXXXX)
+. deploy/bench/lib.sh
+bench_check_port
+bench_build
+DATA=${BENCH_DATA:-$(mktemp -d /tmp/fabtrail-bench.XXXXXX)}
 echo "data directory: $DATA"
-# The per-token rate limit is lifted: the benchmark measures the ledger's capacity, not the limiter.
-FABTRAIL_DATA_DIR="$DATA" FABTRAIL_GENERATE_OPERATOR_KEY=true FABTRAIL_BOOTSTRAP_ADMIN_TOKEN=bench \
-  FABTRAIL_API_RATE_PER_SECOND=1000000 FABTRAIL_API_RATE_BURST=1000000 \
-  QUARKUS_HTTP_PORT=$PORT java -Xmx512m -XX:+UseG1GC ${BENCH_JFR:+-XX:StartFlightRecording=filename=$DATA/server.jfr,settings=profile} \
-  -jar target/quarkus-app/quarkus-run.jar > "$DATA/server.log" 2>&1 &
-SERVER=$!
-trap 'kill $SERVER 2>/dev/null || true; wait $SERVER 2>/dev/null || true' EXIT
-for _ in $(seq 1 120); do
-  curl -fs "http://127.0.0.1:$PORT/q/health/ready" >/dev/null 2>&1 && break
-  kill -0 $SERVER 2>/dev/null || { echo "the server did not start:" >&2; tail -20 "$DATA/server.log" >&2; exit 1; }
-  sleep 1
-done
+bench_start "$DATA"
 
-echo "## $(date -u +%Y-%m-%dT%H:%MZ) on $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(java -version 2>&1 | head -1)"
-java -Xmx1g -cp "target/test-classes:target/classes:$(cat target/bench-classpath.txt)" \
-  org.fabtrail.bench.LedgerBenchmark --url "http://127.0.0.1:$PORT" --token bench "$@"
+bench_machine
+bench_cpu "$DATA/cpu-before.txt"
+bench_client LedgerBenchmark "$@"
 
 if command -v wrk >/dev/null 2>&1 && [ "${BENCH_WRK_SECONDS:-30}" -gt 0 ]; then
   # wrk is a far lighter client than the JVM's HttpClient, so it shows more of the server's capacity when client
@@ -43,9 +27,7 @@ if command -v wrk >/dev/null 2>&1 && [ "${BENCH_WRK_SECONDS:-30}" -gt 0 ]; then
   # thread that runs out stops rather than re-send. Appends are counted as the log's growth over the run.
   WRK_SECONDS=${BENCH_WRK_SECONDS:-30}
   WRK_ENTRIES=${BENCH_WRK_ENTRIES:-$(( WRK_SECONDS * ${BENCH_WRK_RATE:-6000} ))}
-  java -Xmx1g -cp "target/test-classes:target/classes:$(cat target/bench-classpath.txt)" \
-    org.fabtrail.bench.LedgerBenchmark --url "http://127.0.0.1:$PORT" --token bench --batch-entries 0 \
-    --single-entries 0 --proofs 0 --dump "$DATA/bodies.txt" --dump-entries "$WRK_ENTRIES" >/dev/null
+  bench_client LedgerBenchmark --batch-entries 0 --single-entries 0 --proofs 0 --dump "$DATA/bodies.txt" --dump-entries "$WRK_ENTRIES" >/dev/null
   tree_size() { curl -fsS "http://127.0.0.1:$PORT/api/v1/log/checkpoint" | sed -n 2p; }
   BEFORE=$(tree_size)
   echo
@@ -58,6 +40,9 @@ if command -v wrk >/dev/null 2>&1 && [ "${BENCH_WRK_SECONDS:-30}" -gt 0 ]; then
   awk -v a="$AFTER" -v b="$BEFORE" -v s="$SECS" 'BEGIN { printf "distinct appends (log grew %d -> %d): %d, %.0f/s over %.1f s\n", b, a, a - b, (a - b) / s, s }'
 fi
 
+bench_cpu "$DATA/cpu-after.txt"
+echo
+bench_cpu_report "$DATA/cpu-before.txt" "$DATA/cpu-after.txt"
 echo
 echo "server heap after the run (-Xmx512m):"
 jcmd $SERVER GC.heap_info 2>/dev/null | head -3 || true

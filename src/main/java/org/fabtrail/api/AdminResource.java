@@ -13,6 +13,9 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.fabtrail.accounts.Account;
+import org.fabtrail.accounts.Accounts;
+import org.fabtrail.api.auth.Authenticator;
 import org.fabtrail.crypto.KeyFormatException;
 import org.fabtrail.crypto.VerificationKey;
 import org.fabtrail.custody.OperatorEntries;
@@ -55,9 +58,9 @@ public class AdminResource {
     @Inject
     OperatorEntries operator;
     @Inject
-    org.fabtrail.api.auth.Authenticator auth;
+    Authenticator auth;
     @Inject
-    org.fabtrail.web.Accounts accounts;
+    Accounts accounts;
 
     @POST
     @Path("orgs")
@@ -149,13 +152,13 @@ public class AdminResource {
             throw new LedgerException(LedgerException.Kind.RULE, "unknown-org", "Unknown organisation",
                     "Organisation \"" + req.org() + "\" is not registered", Map.of("field", "org"), null);
         }
-        org.fabtrail.web.Account a = accounts.create(req.username(), req.displayName(), req.org(), req.role(), req.password());
+        Account a = accounts.create(req.username(), req.displayName(), req.org(), req.role(), req.password());
         return Response.status(201).entity(new UserView(a.id.toString(), a.username, a.displayName, a.orgId, a.role))
                 .type(MediaType.APPLICATION_JSON_TYPE).build();
     }
 
     private Response write(Envelope e, String keyId) {
-        Receipt receipt = EntriesResource.await(ledger.append(e));
+        Receipt receipt = ledger.submitAndWait(e);
         WriteReceipt body = WriteReceipt.from(receipt);
         return EntriesResource.created(e.id(), receipt, keyId == null ? body : body.withKeyId(keyId));
     }

@@ -9,7 +9,6 @@ import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
 import org.fabtrail.ledger.LedgerException;
 import org.fabtrail.ledger.SafeText;
-import org.fabtrail.web.ErrorPage;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 import org.jboss.resteasy.reactive.server.core.ResteasyReactiveRequestContext;
 import org.jboss.resteasy.reactive.server.core.multipart.FormData;
@@ -55,7 +54,7 @@ public class Admission {
             String title = "Unsupported Media Type";
             String detail = "This request has no Content-Type; send the body as " + unsupported.get();
             return Optional.of(api ? Problem.of(415, "unsupported-media-type", title, detail).toResponse()
-                    : ErrorPage.response(415, title, detail));
+                    : RefusalPage.response(415, title, detail));
         }
         try {
             MultivaluedMap<String, String> path = request.getUriInfo().getPathParameters(true);
@@ -81,7 +80,7 @@ public class Admission {
             if (api) {
                 return Optional.of(ProblemMappers.response(e));
             }
-            return Optional.of(ErrorPage.response(ProblemMappers.status(e.kind()), e.title(), pageDetail(e)));
+            return Optional.of(RefusalPage.response(ProblemMappers.status(e.kind()), e.title(), pageDetail(e)));
         }
     }
 

@@ -17,10 +17,14 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.fabtrail.api.auth.Authenticator;
 import org.fabtrail.api.auth.Caller;
 import org.fabtrail.custody.Csv;
+import org.fabtrail.custody.UnitBundles;
 import org.fabtrail.custody.UnitKey;
 import org.fabtrail.discrepancy.DiscrepancyEngine;
 import org.fabtrail.discrepancy.DiscrepancyQueries;
+import org.fabtrail.discrepancy.Documents;
 import org.fabtrail.discrepancy.Finding;
+import org.fabtrail.ledger.CheckpointSigner;
+import org.fabtrail.ledger.CosignedCheckpoints;
 import org.fabtrail.ledger.EnvelopeParser;
 import org.fabtrail.ledger.Ledger;
 import org.fabtrail.ledger.LedgerException;
@@ -224,7 +228,7 @@ public class DiscrepanciesResource {
     }
 
     @Inject
-    org.fabtrail.discrepancy.Documents documents;
+    Documents documents;
 
     @jakarta.ws.rs.POST
     @Path("{id}/documents")
@@ -240,7 +244,7 @@ public class DiscrepanciesResource {
         if (name == null || name.isBlank()) {
             throw bad("name", "name the document: ?name=customs-release.pdf");
         }
-        if (body == null || body.length == 0 || body.length > org.fabtrail.discrepancy.Documents.MAX_BYTES) {
+        if (body == null || body.length == 0 || body.length > Documents.MAX_BYTES) {
             throw new LedgerException(LedgerException.Kind.RULE, "invalid-document", "Invalid document",
                     "A document has 1 byte to 10 MiB; this one has " + (body == null ? 0 : body.length) + " bytes",
                     Map.of(), null);
@@ -267,7 +271,7 @@ public class DiscrepanciesResource {
     }
 
     /** A stored document as a download: never rendered by the browser (no sniffing, attachment). */
-    public static Response attachment(org.fabtrail.discrepancy.Documents.Content content) {
+    public static Response attachment(Documents.Content content) {
         return Response.ok(content.bytes(), MediaType.APPLICATION_OCTET_STREAM_TYPE)
                 .header("Content-Disposition", "attachment; filename=\"" + content.document().name()
                         .replaceAll("[^A-Za-z0-9._ -]", "_") + "\"")
@@ -295,9 +299,9 @@ public class DiscrepanciesResource {
     }
 
     @Inject
-    org.fabtrail.ledger.CheckpointSigner signer;
+    CheckpointSigner signer;
     @Inject
-    org.fabtrail.ledger.CosignedCheckpoints cosigned;
+    CosignedCheckpoints cosigned;
 
     /** The report (also the web UI's printable page). */
     public java.util.Optional<Report> report(Connection c, UUID id, String visibleTo) throws SQLException {
@@ -316,12 +320,12 @@ public class DiscrepanciesResource {
         }
         List<Long> indexes = roles.keySet().stream().filter(i -> i < cp.treeSize()).toList();
         // The newest checkpoint that meets the witness policy, with its cosignatures, when it covers all the entries.
-        var witnessed = cosigned.newest().filter(w -> org.fabtrail.custody.UnitBundles.covers(w, indexes,
+        var witnessed = cosigned.newest().filter(w -> UnitBundles.covers(w, indexes,
                 cp.treeSize()));
         String note = witnessed.map(w -> w.note()).orElse(cp.note());
         long size = witnessed.map(w -> w.treeSize()).orElse(cp.treeSize());
         List<ReportEntry> entries = new ArrayList<>();
-        for (org.fabtrail.custody.UnitBundles.Entry e : new org.fabtrail.custody.UnitBundles(store)
+        for (UnitBundles.Entry e : new UnitBundles(store)
                 .proven(c, store.entriesAt(c, indexes), size)) {
             entries.add(new ReportEntry(e.index(), roles.get(e.index()),
                     java.util.Base64.getEncoder().encodeToString(e.leaf()), HexFormat.of().formatHex(e.leafHash()),

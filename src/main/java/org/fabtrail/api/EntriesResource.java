@@ -21,6 +21,7 @@ import org.fabtrail.api.auth.Authenticator;
 import org.fabtrail.api.auth.Caller;
 import org.fabtrail.crypto.JsonFormatException;
 import org.fabtrail.crypto.StrictJson;
+import org.fabtrail.custody.CustodyQueries;
 import org.fabtrail.ledger.Envelope;
 import org.fabtrail.ledger.EnvelopeParser;
 import org.fabtrail.ledger.Ledger;
@@ -31,10 +32,6 @@ import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /** Submitting signed entries, and fetching the receipt of one already in the log. */
 @Path("/api/v1/entries")
@@ -68,7 +65,7 @@ public class EntriesResource {
         Caller caller = auth.caller(authorization).require(Caller.WRITE);
         Envelope envelope = parser.parse(body);
         actorMatches(caller, envelope);
-        Receipt receipt = await(ledger.append(envelope));
+        Receipt receipt = ledger.submitAndWait(envelope);
         return created(envelope.id(), receipt, WriteReceipt.from(receipt));
     }
 
@@ -109,17 +106,13 @@ public class EntriesResource {
                 results.add(failed(null, e));
             }
         }
-        List<CompletableFuture<Receipt>> pending = ledger.appendAll(parsed);
-        for (int j = 0; j < pending.size(); j++) {
-            Envelope e = parsed.get(j);
-            BatchResult r;
-            try {
-                Receipt receipt = await(pending.get(j));
-                r = new BatchResult(receipt.duplicate() ? 200 : 201, e.id().toString(), WriteReceipt.from(receipt), null);
-            } catch (LedgerException le) {
-                r = failed(e.id().toString(), le);
-            }
-            results.set(positions.get(j), r);
+        List<Ledger.Outcome> outcomes = ledger.submitAllAndWait(parsed);
+        for (int j = 0; j < outcomes.size(); j++) {
+            String id = parsed.get(j).id().toString();
+            Ledger.Outcome o = outcomes.get(j);
+            results.set(positions.get(j), o.written()
+                    ? new BatchResult(o.receipt().duplicate() ? 200 : 201, id, WriteReceipt.from(o.receipt()), null)
+                    : failed(id, o.refusal()));
         }
         return new BatchResponse(results);
     }
@@ -160,29 +153,6 @@ public class EntriesResource {
             + "not by \\\"acme-fab\\\"\",\"code\":\"not-custodian\",\"unit\":{\"manufacturer\":\"acme-fab\","
             + "\"serial\":\"GH200-0001\"}}";
 
-    /** How long a request waits for its batch to commit before answering 503 (the entry may still land). */
-    static final long COMMIT_WAIT_SECONDS = 60;
-
-    /** Waits for the sequencer's answer on this worker thread; refusals come back as LedgerException. */
-    static Receipt await(CompletableFuture<Receipt> pending) {
-        try {
-            return pending.get(COMMIT_WAIT_SECONDS, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof LedgerException le) {
-                throw le;
-            }
-            throw new IllegalStateException(e.getCause());
-        } catch (TimeoutException e) {
-            throw new LedgerException(LedgerException.Kind.UNAVAILABLE, "commit-timeout", "Commit timed out",
-                    "The entry was not committed within " + COMMIT_WAIT_SECONDS + " s. Retry with the same payload.id: "
-                            + "if it was written meanwhile, the retry returns the original receipt.");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new LedgerException(LedgerException.Kind.UNAVAILABLE, "interrupted", "Interrupted",
-                    "The server is shutting down; retry with the same payload.id");
-        }
-    }
-
     static Response created(UUID id, Receipt receipt, Object body) {
         if (receipt.duplicate()) {
             return Response.ok(body, MediaType.APPLICATION_JSON_TYPE).build();
@@ -206,7 +176,7 @@ public class EntriesResource {
         LedgerException notFound = new LedgerException(LedgerException.Kind.NOT_FOUND, "entry-not-found",
                 "No such entry", "No entry with id " + id + " that you may see");
         Receipt r = ledger.receipt(uuid).orElseThrow(() -> notFound);
-        boolean visible = ledger.read(c -> new org.fabtrail.custody.CustodyQueries()
+        boolean visible = ledger.read(c -> new CustodyQueries()
                 .canSeeEntry(c, UnitsResource.visibleTo(caller), r.index()));
         if (!visible) {
             throw notFound;

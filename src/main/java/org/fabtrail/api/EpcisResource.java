@@ -111,7 +111,7 @@ public class EpcisResource {
                     Map.of("field", "payload.type"), null);
         }
         EntriesResource.actorMatches(caller, envelope);
-        Receipt receipt = EntriesResource.await(ledger.append(envelope));
+        Receipt receipt = ledger.submitAndWait(envelope);
         return EntriesResource.created(envelope.id(), receipt, WriteReceipt.from(receipt));
     }
 

@@ -16,7 +16,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.fabtrail.web.ErrorPage;
 import org.jboss.logging.Logger;
 
 import java.net.URI;
@@ -224,7 +223,7 @@ public class HttpLayer {
         String body;
         if (wantsPage(request)) {
             response.putHeader(HttpHeaderNames.CONTENT_TYPE, "text/html;charset=utf-8");
-            body = ErrorPage.html(status, title, detail);
+            body = RefusalPage.html(status, title, detail);
         } else {
             response.putHeader(HttpHeaderNames.CONTENT_TYPE, Problem.MEDIA_TYPE);
             try {

@@ -20,7 +20,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.fabtrail.server.FabtrailConfig;
 import org.jboss.logging.Logger;
 
 import java.net.Inet6Address;
@@ -36,7 +35,7 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Limits against slow and many clients, applied by Vert.x to every request before it reaches a resource, a page or
  * any other route. Operators read about them in docs/operators.md, "Limits against slow, many and guessing clients";
- * the settings are {@link FabtrailConfig.Http} ({@code fabtrail.http.*}).
+ * the settings are {@link HttpConfig} ({@code fabtrail.http.*}).
  *
  * <ol>
  * <li><b>Bodies are read here, on the event loop.</b> Quarkus REST reads the body of a blocking endpoint (every one
@@ -79,7 +78,7 @@ public class HttpLimits {
     private static final Logger LOG = Logger.getLogger(HttpLimits.class);
 
     @Inject
-    FabtrailConfig config;
+    HttpConfig http;
     @Inject
     ObjectMapper json;
     @ConfigProperty(name = "quarkus.http.limits.max-body-size")
@@ -143,7 +142,7 @@ public class HttpLimits {
     }
 
     void announce(@Observes StartupEvent event) {
-        FabtrailConfig.Http h = config.http();
+        HttpConfig h = http;
         LOG.infof("HTTP limits: request bodies %d ms a KiB, at most %d s; per address %d connections, %d requests,"
                         + " %d MiB of bodies; in all %d requests at work, %d MiB of bodies",
                 h.bodyTimePerKb().toMillis(), h.bodyDeadline().toSeconds(), h.maxConnectionsPerAddress(),
@@ -204,7 +203,7 @@ public class HttpLimits {
         }
         if (!claim(address, 0, 1, 0)) {
             refuse(ctx, 429, "too-many-in-flight", "Too many requests in flight", "This address has "
-                    + config.http().maxInFlightPerAddress() + " requests in progress; wait for their answers", body);
+                    + http.maxInFlightPerAddress() + " requests in progress; wait for their answers", body);
             return;
         }
         Request r = new Request(ctx, address, conn, body ? declaredLength(req) : 0);
@@ -225,7 +224,7 @@ public class HttpLimits {
         boolean proxied = !addressKey(connection.remoteAddress()).equals(address);
         if (!proxied && !claim(address, 1, 0, 0)) {
             refuse(ctx, 429, "too-many-connections", "Too many connections", "This address has "
-                    + config.http().maxConnectionsPerAddress() + " connections open; reuse them or close some", true);
+                    + http.maxConnectionsPerAddress() + " connections open; reuse them or close some", true);
             return null;
         }
         if (!(connection instanceof ConnectionBase base)) {
@@ -254,7 +253,7 @@ public class HttpLimits {
 
     /** A complete request goes on to its route, if the server has room for more work. */
     private void work(Request r) {
-        int max = config.http().maxInFlight();
+        int max = http.maxInFlight();
         for (int n = working.get(); ; n = working.get()) {
             if (n >= max) {
                 r.done = true;
@@ -350,11 +349,11 @@ public class HttpLimits {
         }
         if (!claim(r.address, 0, 0, n)) {
             stop(r, 429, "too-many-in-flight", "Too many requests in flight", "This address has "
-                    + (config.http().maxBodyBytesPerAddress().asLongValue() >> 20)
+                    + (http.maxBodyBytesPerAddress().asLongValue() >> 20)
                     + " MiB of request bodies in progress; wait for their answers", true);
             return;
         }
-        long max = config.http().maxBodyBytes().asLongValue();
+        long max = http.maxBodyBytes().asLongValue();
         if (bodyBytes.addAndGet(n) > max) {
             bodyBytes.addAndGet(-n);
             unclaim(r.address, 0, 0, n);
@@ -385,10 +384,10 @@ public class HttpLimits {
 
     /** Milliseconds allowed for a body of {@code bytes}: per started KiB, plus one, at most the deadline. */
     long allowance(long bytes) {
-        long perKb = config.http().bodyTimePerKb().toMillis();
+        long perKb = http.bodyTimePerKb().toMillis();
         long kib = (bytes + 1023) / 1024;
         long ms = kib >= Long.MAX_VALUE / Math.max(1, perKb) - 1 ? Long.MAX_VALUE : perKb * (kib + 1);
-        return Math.min(ms, config.http().bodyDeadline().toMillis());
+        return Math.min(ms, http.bodyDeadline().toMillis());
     }
 
     /** Refuses a request whose body is still arriving, and closes its connection. */
@@ -408,7 +407,7 @@ public class HttpLimits {
     // ---- shares per address ----------------------------------------------------------------------------------
 
     private boolean claim(String address, int conns, int inFlight, long bytes) {
-        FabtrailConfig.Http h = config.http();
+        HttpConfig h = http;
         boolean[] ok = {false};
         addresses.compute(address, (k, u) -> {
             Usage usage = u == null ? new Usage() : u;

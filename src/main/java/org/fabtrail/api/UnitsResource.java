@@ -19,6 +19,8 @@ import org.fabtrail.custody.CustodyQueries;
 import org.fabtrail.custody.UnitBundles;
 import org.fabtrail.custody.UnitKey;
 import org.fabtrail.ledger.CheckpointSigner;
+import org.fabtrail.ledger.CosignedCheckpoints;
+import org.fabtrail.ledger.EnvelopeParser;
 import org.fabtrail.ledger.Ledger;
 import org.fabtrail.ledger.LedgerException;
 import org.fabtrail.ledger.LedgerStore;
@@ -61,7 +63,7 @@ public class UnitsResource {
     }
 
     static UnitKey key(String manufacturer, String serial) {
-        if (!org.fabtrail.ledger.EnvelopeParser.SLUG.matcher(manufacturer).matches()
+        if (!EnvelopeParser.SLUG.matcher(manufacturer).matches()
                 || !UnitKey.SERIAL.matcher(serial).matches()) {
             throw notFound(manufacturer, serial);
         }
@@ -187,7 +189,7 @@ public class UnitsResource {
     }
 
     @Inject
-    org.fabtrail.ledger.CosignedCheckpoints cosigned;
+    CosignedCheckpoints cosigned;
 
     /**
      * The bundle as JSON records (also what the web UI's download serves). Its checkpoint carries the witnesses'

@@ -2,6 +2,7 @@ package org.fabtrail.attestation;
 
 import org.fabtrail.crypto.Pem;
 import org.fabtrail.custody.DeviceEnrolment;
+import org.fabtrail.custody.Facts;
 import org.fabtrail.custody.Payload;
 import org.fabtrail.custody.Rules;
 import org.fabtrail.custody.UnitKey;
@@ -85,7 +86,7 @@ final class DeviceCertification implements DeviceEnrolment {
     /** Tells the discrepancy detectors about the stale CRLs a check let through (once the entry is accepted). */
     static void flagStaleCrls(BatchContext ctx, Checked checked, long index, Instant at, String type, String actor,
                               UnitKey unit) throws SQLException {
-        org.fabtrail.custody.Facts facts = org.fabtrail.custody.Facts.of(ctx);
+        Facts facts = Facts.of(ctx);
         if (facts.on() && !checked.staleCrls().isEmpty()) {
             for (StaleCrlFact f : AttestationState.of(ctx).staleCrlFacts(checked.staleCrls(), index, at, type, actor,
                     unit)) {

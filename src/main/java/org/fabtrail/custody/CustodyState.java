@@ -1,6 +1,7 @@
 package org.fabtrail.custody;
 
 import org.fabtrail.ledger.BatchContext;
+import org.fabtrail.ledger.PgCopy;
 
 import java.sql.Array;
 import java.sql.Connection;
@@ -530,7 +531,7 @@ public final class CustodyState implements BatchState {
             return;
         }
         // New units go in with one binary COPY; changed ones with one upsert.
-        org.fabtrail.ledger.PgCopy fresh = new org.fabtrail.ledger.PgCopy("units (manufacturer, serial, kind, model, "
+        PgCopy fresh = new PgCopy("units (manufacturer, serial, kind, model, "
                 + "eccn, status, custodian, site, parent_manufacturer, parent_serial, pending_transfer, device_certificate, "
                 + "registered_idx, registered_at, last_idx, updated_at)", 16);
         List<Unit> changed = new ArrayList<>();
@@ -642,7 +643,7 @@ public final class CustodyState implements BatchState {
     }
 
     private void flushTouches() throws SQLException {
-        org.fabtrail.ledger.PgCopy copy = new org.fabtrail.ledger.PgCopy("unit_entries (manufacturer, serial, idx)", 3);
+        PgCopy copy = new PgCopy("unit_entries (manufacturer, serial, idx)", 3);
         Set<Touch> seen = new java.util.HashSet<>();
         for (Touch t : touches) {
             if (seen.add(t)) {

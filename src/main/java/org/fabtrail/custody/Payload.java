@@ -127,7 +127,7 @@ public final class Payload {
             return null;
         }
         try {
-            return org.fabtrail.ledger.EnvelopeParser.utcTime(string(field, 40), "payload." + field);
+            return EnvelopeParser.utcTime(string(field, 40), "payload." + field);
         } catch (LedgerException e) {
             throw invalid("invalid-time", field, e.getMessage());
         }

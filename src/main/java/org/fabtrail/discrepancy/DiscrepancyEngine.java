@@ -1,6 +1,7 @@
 package org.fabtrail.discrepancy;
 
 import org.fabtrail.crypto.Jcs;
+import org.fabtrail.crypto.StrictJson;
 import org.fabtrail.custody.CustodyObserver;
 import org.fabtrail.custody.Fact;
 import org.fabtrail.custody.OperatorEntries;
@@ -9,7 +10,6 @@ import org.fabtrail.ledger.BatchContext;
 import org.fabtrail.ledger.Envelope;
 import org.fabtrail.ledger.Ledger;
 import org.fabtrail.ledger.LedgerException;
-import org.fabtrail.ledger.Receipt;
 
 import javax.sql.DataSource;
 import java.sql.Connection;
@@ -24,9 +24,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * Runs the detectors and turns their findings into {@code discrepancy.open} entries signed by the operator.
@@ -193,29 +190,26 @@ public final class DiscrepancyEngine implements CustodyObserver {
             if (steps.isEmpty()) {
                 continue;
             }
-            var futures = ledger.appendAll(steps.stream().map(Step::envelope).toList());
+            List<Ledger.Outcome> outcomes = ledger.submitAllAndWait(steps.stream().map(Step::envelope).toList());
             int progress = 0;
             for (int i = 0; i < steps.size(); i++) {
                 Step step = steps.get(i);
-                try {
-                    Receipt r = futures.get(i).get(60, TimeUnit.SECONDS);
-                    done(step.pending().observation(), r.index(), step.as());
+                LedgerException refusal = outcomes.get(i).refusal();
+                if (refusal == null) {
+                    done(step.pending().observation(), outcomes.get(i).receipt().index(), step.as());
                     appended++;
                     progress++;
-                } catch (ExecutionException e) {
-                    String why = e.getCause() instanceof LedgerException le ? le.code() + ": " + le.getMessage()
-                            : String.valueOf(e.getCause());
-                    if (!(e.getCause() instanceof LedgerException le && "finding-exists".equals(le.code()))) {
-                        LOG.log(System.Logger.Level.WARNING, "finding " + step.pending().finding() + " not published: "
-                                + why);
-                    }
-                    failed(step.pending().observation(), why); // another instance opened it first: a note next round
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return appended;
-                } catch (TimeoutException e) {
-                    failed(step.pending().observation(), "timed out waiting for the sequencer");
+                    continue;
                 }
+                if ("interrupted".equals(refusal.code())) {
+                    return appended;
+                }
+                String why = refusal.code() + ": " + refusal.getMessage();
+                if (!"finding-exists".equals(refusal.code())) {
+                    LOG.log(System.Logger.Level.WARNING, "finding " + step.pending().finding() + " not published: "
+                            + why);
+                }
+                failed(step.pending().observation(), why); // another instance opened it first: a note next round
             }
             if (progress == 0) {
                 return appended; // everything failed: try again on the next round
@@ -257,11 +251,11 @@ public final class DiscrepancyEngine implements CustodyObserver {
                     f.put("finding", rs.getString(2));
                     f.put("severity", rs.getString(4));
                     f.put("summary", rs.getString(5));
-                    f.put("units", org.fabtrail.crypto.StrictJson.parse(rs.getString(6)));
+                    f.put("units", StrictJson.parse(rs.getString(6)));
                     f.put("orgs", List.of((String[]) rs.getArray(7).getArray()));
                     f.put("evidence", evidence);
                     if (rs.getString(9) != null) {
-                        f.put("details", org.fabtrail.crypto.StrictJson.parse(rs.getString(9)));
+                        f.put("details", StrictJson.parse(rs.getString(9)));
                     }
                     out.add(new Pending(rs.getString(1), rs.getString(2), f, evidence));
                 }

@@ -2,6 +2,7 @@ package org.fabtrail.discrepancy;
 
 import org.fabtrail.crypto.Jcs;
 import org.fabtrail.crypto.SecretBox;
+import org.fabtrail.crypto.StrictJson;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -273,7 +274,7 @@ public final class Webhooks {
                         d.put("severity", rs.getString(11));
                         d.put("state", rs.getString(3));
                         d.put("summary", rs.getString(12));
-                        d.put("units", org.fabtrail.crypto.StrictJson.parse(rs.getString(13)));
+                        d.put("units", StrictJson.parse(rs.getString(13)));
                         d.put("orgs", List.of((String[]) rs.getArray(14).getArray()));
                         d.put("openedIndex", rs.getLong(15));
                         Map<String, Object> body = new LinkedHashMap<>();

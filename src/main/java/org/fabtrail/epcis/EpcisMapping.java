@@ -2,6 +2,7 @@ package org.fabtrail.epcis;
 
 import org.fabtrail.custody.Payload;
 import org.fabtrail.custody.UnitKey;
+import org.fabtrail.ledger.LedgerException;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -179,13 +180,13 @@ final class EpcisMapping {
         }
     }
 
-    private static org.fabtrail.ledger.LedgerException unknown(String field, String uri) {
+    private static LedgerException unknown(String field, String uri) {
         return Payload.invalid("unknown-epc", field, field + " \"" + (uri.length() > 100 ? uri.substring(0, 100)
                 + "..." : uri) + "\" is not a Fabtrail identifier (urn:fabtrail:unit:, urn:fabtrail:site:, "
                 + "urn:fabtrail:org:); GS1 keys (SGTIN, SGLN, Digital Link) are not supported");
     }
 
-    private static org.fabtrail.ledger.LedgerException unsupported(String what) {
+    private static LedgerException unsupported(String what) {
         what = what.length() > 120 ? what.substring(0, 120) + "..." : what;
         return Payload.invalid("unsupported-epcis-event", "type", "the event maps to no custody operation (" + what
                 + "); see docs/api.md, \"EPCIS 2.0\", for the events Fabtrail captures");

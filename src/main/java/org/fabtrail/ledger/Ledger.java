@@ -5,12 +5,17 @@ import org.jboss.logging.Logger;
 import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * The log as the rest of the application uses it: admit and append entries, read the head, checkpoints,
@@ -28,13 +33,85 @@ public final class Ledger {
     private final EntryPolicy policy;
     private final Sequencer sequencer;
     private final Receipts receipts;
+    private final Duration commitWait;
+
+    /** How long {@link #submitAndWait} waits for a commit when not configured otherwise. */
+    public static final Duration DEFAULT_COMMIT_WAIT = Duration.ofSeconds(60);
 
     public Ledger(DataSource dataSource, LedgerStore store, EntryPolicy policy, Sequencer sequencer) {
+        this(dataSource, store, policy, sequencer, DEFAULT_COMMIT_WAIT);
+    }
+
+    /** @param commitWait how long a writer waits for its entry's commit ({@code fabtrail.ledger.commit-wait}) */
+    public Ledger(DataSource dataSource, LedgerStore store, EntryPolicy policy, Sequencer sequencer,
+            Duration commitWait) {
         this.dataSource = dataSource;
         this.store = store;
         this.policy = policy;
         this.sequencer = sequencer;
         this.receipts = new Receipts(store);
+        this.commitWait = commitWait;
+    }
+
+    /**
+     * The one write path: admits the entry, queues it and waits (at most the commit wait) until it is durable and
+     * covered by a signed checkpoint. Every writer (API, UI, detectors, demo data, start-up) goes through here or
+     * {@link #submitAllAndWait}, so all of them share one timeout and one set of outcomes.
+     *
+     * @return the entry's receipt
+     * @throws LedgerException the entry's own refusal (as the rules say); {@code 503 commit-timeout} when it was not
+     *         committed in time (it may still be: a resubmission with the same payload.id answers the original
+     *         receipt); {@code 503 interrupted} when the waiting thread was interrupted; {@code 503 write-failed} when
+     *         the sequencer failed for a reason that is not a refusal
+     */
+    public Receipt submitAndWait(Envelope envelope) {
+        return await(append(envelope), System.nanoTime() + commitWait.toNanos());
+    }
+
+    /**
+     * {@link #submitAndWait} for a run of entries, appended in order as by {@link #appendAll}, with one deadline for
+     * the whole run. Each entry has its own outcome, in the order given.
+     */
+    public List<Outcome> submitAllAndWait(List<Envelope> envelopes) {
+        List<CompletableFuture<Receipt>> pending = appendAll(envelopes);
+        long deadline = System.nanoTime() + commitWait.toNanos();
+        List<Outcome> out = new ArrayList<>(pending.size());
+        for (CompletableFuture<Receipt> p : pending) {
+            try {
+                out.add(new Outcome(await(p, deadline), null));
+            } catch (LedgerException e) {
+                out.add(new Outcome(null, e));
+            }
+        }
+        return out;
+    }
+
+    /** One entry's outcome of {@link #submitAllAndWait}: its receipt, or the refusal it would have thrown. */
+    public record Outcome(Receipt receipt, LedgerException refusal) {
+        public boolean written() {
+            return refusal == null;
+        }
+    }
+
+    private Receipt await(Future<Receipt> pending, long deadlineNanos) {
+        try {
+            return pending.get(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof LedgerException le) {
+                throw le;
+            }
+            throw new LedgerException(LedgerException.Kind.UNAVAILABLE, "write-failed", "Not written",
+                    "The ledger could not take the entry; try again shortly with the same payload.id", Map.of(),
+                    e.getCause());
+        } catch (TimeoutException e) {
+            throw new LedgerException(LedgerException.Kind.UNAVAILABLE, "commit-timeout", "Commit timed out",
+                    "The entry was not committed within " + commitWait.toSeconds() + " s. Retry with the same "
+                            + "payload.id: if it was written meanwhile, the retry returns the original receipt.");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new LedgerException(LedgerException.Kind.UNAVAILABLE, "interrupted", "Interrupted",
+                    "The server is shutting down; retry with the same payload.id");
+        }
     }
 
     /**

@@ -5,11 +5,12 @@ import org.fabtrail.crypto.VerificationKey;
 import org.fabtrail.ledger.checkpoint.Checkpoint;
 import org.fabtrail.ledger.checkpoint.Note;
 import org.fabtrail.ledger.checkpoint.NoteVerifier;
+import org.fabtrail.ledger.checkpoint.Notes;
 import org.fabtrail.ledger.checkpoint.WitnessPolicy;
+import org.fabtrail.ledger.merkle.AppendResult;
 import org.fabtrail.ledger.merkle.Merkle;
 import org.fabtrail.ledger.merkle.NodeId;
 import org.fabtrail.ledger.merkle.StoredNode;
-import org.fabtrail.ledger.merkle.AppendResult;
 import org.fabtrail.ledger.merkle.TreeAppender;
 
 import java.nio.charset.StandardCharsets;
@@ -555,9 +556,9 @@ public final class LogVerifier {
         return new Check(size - 1, where + " is not validly signed by an operator key active at that size"
                 + (trusted.isPresent() ? " and by the trusted key" : ""), () -> {
             try {
-                org.fabtrail.ledger.checkpoint.Notes.open(noteBytes, verifiers);
+                Notes.open(noteBytes, verifiers);
                 if (trusted.isPresent()) {
-                    org.fabtrail.ledger.checkpoint.Notes.open(noteBytes, List.of(trusted.get()));
+                    Notes.open(noteBytes, List.of(trusted.get()));
                 }
                 return true;
             } catch (Exception e) {
@@ -586,9 +587,9 @@ public final class LogVerifier {
             verifiers.add(NoteVerifier.ed25519(trustedBody.origin(), k));
         }
         try {
-            org.fabtrail.ledger.checkpoint.Notes.open(trustedNote, verifiers);
+            Notes.open(trustedNote, verifiers);
             if (trusted.isPresent()) {
-                org.fabtrail.ledger.checkpoint.Notes.open(trustedNote, List.of(trusted.get()));
+                Notes.open(trustedNote, List.of(trusted.get()));
             }
         } catch (RuntimeException e) {
             throw new Failure(at, what + " is not validly signed by an operator key of this log"

@@ -2,19 +2,22 @@ package org.fabtrail.server;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import org.fabtrail.accounts.Account;
+import org.fabtrail.accounts.Accounts;
 import org.fabtrail.attestation.Challenges;
 import org.fabtrail.attestation.DeviceCertificates;
-import org.fabtrail.attestation.PlatformCertificateIssuer;
 import org.fabtrail.attestation.DeviceSimulator;
+import org.fabtrail.attestation.PlatformCertificateIssuer;
 import org.fabtrail.crypto.SignatureAlgorithm;
 import org.fabtrail.crypto.SigningKey;
 import org.fabtrail.custody.OperatorEntries;
 import org.fabtrail.custody.UnitKey;
+import org.fabtrail.discrepancy.DiscrepancyEngine;
+import org.fabtrail.discrepancy.RestrictedList;
 import org.fabtrail.ledger.Envelope;
 import org.fabtrail.ledger.EnvelopeParser;
 import org.fabtrail.ledger.Ledger;
 import org.fabtrail.ledger.LedgerException;
-import org.fabtrail.ledger.Receipt;
 import org.fabtrail.ledger.Receipts;
 import org.jboss.logging.Logger;
 
@@ -35,10 +38,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * Demo data for a first look (FABTRAIL_DEMO=true): a custody story through six organisations, seeded into an empty
@@ -124,13 +123,13 @@ public class DemoData {
     @Inject
     Clock clock;
     @Inject
-    org.fabtrail.web.Accounts accounts;
+    Accounts accounts;
     @Inject
     Challenges challenges;
     @Inject
-    org.fabtrail.discrepancy.DiscrepancyEngine discrepancies;
+    DiscrepancyEngine discrepancies;
     @Inject
-    org.fabtrail.discrepancy.RestrictedList restricted;
+    RestrictedList restricted;
 
     public void seedIfEmpty() throws Exception {
         if (orgCount() > 0) {
@@ -318,14 +317,14 @@ public class DemoData {
     static final String DEMO_PASSWORD = "fabtrail-demo";
 
     static final List<DemoUser> USERS = List.of(
-            new DemoUser("operator", "Olivia Operator", null, org.fabtrail.web.Account.OPERATOR),
-            new DemoUser("acme.admin", "Chen Wei-Lun (Acme admin)", "acme-fab", org.fabtrail.web.Account.ORG_ADMIN),
-            new DemoUser("acme.clerk", "Lin Mei (Acme shipping)", "acme-fab", org.fabtrail.web.Account.MEMBER),
-            new DemoUser("northwind.admin", "Sanne de Vries (Northwind)", "northwind", org.fabtrail.web.Account.ORG_ADMIN),
-            new DemoUser("helios.admin", "Marcus Reed (Helios DC)", "helios-dc", org.fabtrail.web.Account.ORG_ADMIN),
-            new DemoUser("kestrel.admin", "Aisha Al Mansouri (Kestrel DC)", "kestrel-dc", org.fabtrail.web.Account.ORG_ADMIN),
-            new DemoUser("inspector", "Dana Brooks (BIS inspector)", "bis-inspect", org.fabtrail.web.Account.ORG_ADMIN),
-            new DemoUser("regulator", "Luc Peeters (EU regulator)", "eu-regulator", org.fabtrail.web.Account.ORG_ADMIN));
+            new DemoUser("operator", "Olivia Operator", null, Account.OPERATOR),
+            new DemoUser("acme.admin", "Chen Wei-Lun (Acme admin)", "acme-fab", Account.ORG_ADMIN),
+            new DemoUser("acme.clerk", "Lin Mei (Acme shipping)", "acme-fab", Account.MEMBER),
+            new DemoUser("northwind.admin", "Sanne de Vries (Northwind)", "northwind", Account.ORG_ADMIN),
+            new DemoUser("helios.admin", "Marcus Reed (Helios DC)", "helios-dc", Account.ORG_ADMIN),
+            new DemoUser("kestrel.admin", "Aisha Al Mansouri (Kestrel DC)", "kestrel-dc", Account.ORG_ADMIN),
+            new DemoUser("inspector", "Dana Brooks (BIS inspector)", "bis-inspect", Account.ORG_ADMIN),
+            new DemoUser("regulator", "Luc Peeters (EU regulator)", "eu-regulator", Account.ORG_ADMIN));
 
     /** Prints the demo sign-ins (also when the data was seeded by an earlier run). */
     public void printSignIns() {
@@ -441,17 +440,14 @@ public class DemoData {
         }
 
         /** Appends the whole story in order and waits for every receipt; any refusal fails startup. */
-        void submit() throws InterruptedException, TimeoutException {
-            List<CompletableFuture<Receipt>> results = ledger.appendAll(entries);
+        void submit() {
+            List<Ledger.Outcome> results = ledger.submitAllAndWait(entries);
             List<String> refused = new ArrayList<>();
             for (int i = 0; i < results.size(); i++) {
-                try {
-                    results.get(i).get(60, TimeUnit.SECONDS);
-                } catch (ExecutionException x) {
-                    Throwable cause = x.getCause();
-                    String why = cause instanceof LedgerException le ? le.code() + ": " + le.getMessage()
-                            : String.valueOf(cause);
-                    refused.add("#" + i + " " + labels.get(i) + " (" + why + ")");
+                LedgerException refusal = results.get(i).refusal();
+                if (refusal != null) {
+                    refused.add("#" + i + " " + labels.get(i) + " (" + refusal.code() + ": " + refusal.getMessage()
+                            + ")");
                 }
             }
             if (!refused.isEmpty()) {

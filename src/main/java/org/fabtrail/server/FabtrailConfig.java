@@ -51,15 +51,9 @@ public interface FabtrailConfig {
 
     Db db();
 
-    Api api();
-
     Attestation attestation();
 
     Discrepancy discrepancy();
-
-    Http http();
-
-    Auth auth();
 
     Witnessing witnessing();
 
@@ -111,59 +105,6 @@ public interface FabtrailConfig {
          */
         @WithDefault("PT2S")
         java.time.Duration leaderCheckInterval();
-    }
-
-    /**
-     * Limits against slow and many clients, applied before a request reaches a resource or page (api.HttpLimits;
-     * docs/operators.md, "Limits against slow, many and guessing clients"). "Address" is the client's address as
-     * Quarkus resolves it (forwarding headers count only from trusted proxies); IPv6 addresses count by their /64.
-     */
-    interface Http {
-        /** Time a request body may take per started KiB, counting one KiB more for the first round trips. */
-        @WithDefault("PT2S")
-        java.time.Duration bodyTimePerKb();
-
-        /** Longest time any request body may take to arrive; beyond, 408. */
-        @WithDefault("PT2M")
-        java.time.Duration bodyDeadline();
-
-        /** Most open connections from one address that have sent a request; beyond, 429. */
-        @WithDefault("256")
-        int maxConnectionsPerAddress();
-
-        /** Most requests from one address between their head and their answer; beyond, 429. */
-        @WithDefault("128")
-        int maxInFlightPerAddress();
-
-        /** Most requests being worked on (body complete, not yet answered) from all addresses; beyond, 503. */
-        @WithDefault("512")
-        int maxInFlight();
-
-        /** Most bytes of request bodies held in memory for one address; beyond, 429. */
-        @WithDefault("32M")
-        io.quarkus.runtime.configuration.MemorySize maxBodyBytesPerAddress();
-
-        /** Most bytes of request bodies held in memory for all addresses; beyond, 503. */
-        @WithDefault("128M")
-        io.quarkus.runtime.configuration.MemorySize maxBodyBytes();
-    }
-
-    /**
-     * Throttled guessing (api.auth.GuessThrottle): failed authentications allowed per client address and per
-     * presented credential (a token's first characters, a sign-in's username) within a window, per instance.
-     */
-    interface Auth {
-        /** Failed authentications from one address within the window before it must wait (429). */
-        @WithDefault("30")
-        int failuresPerAddress();
-
-        /** Failed authentications with one token prefix or username within the window before it must wait. */
-        @WithDefault("5")
-        int failuresPerCredential();
-
-        /** The window: the allowance of failures refills evenly over it. */
-        @WithDefault("PT15M")
-        java.time.Duration failureWindow();
     }
 
     /** The discrepancy detectors' settings (docs/discrepancies.md). */
@@ -225,20 +166,6 @@ public interface FabtrailConfig {
         String staleCrl();
     }
 
-    interface Api {
-        /** Requests a second each API token may make on average. */
-        @WithDefault("200")
-        double ratePerSecond();
-
-        /** Requests an API token may make in a burst. */
-        @WithDefault("400")
-        double rateBurst();
-
-        /** Longest lifetime of a new API token, in days. */
-        @WithDefault("365")
-        int maxTokenDays();
-    }
-
     interface Ledger {
         /** Most entries in one sequencing transaction. */
         @WithDefault("4000")
@@ -251,6 +178,13 @@ public interface FabtrailConfig {
         /** Largest accepted envelope, in bytes. */
         @WithDefault("65536")
         int maxEntryBytes();
+
+        /**
+         * How long a writer (API, UI, detectors, demo data, start-up) waits for its entry's commit before the answer
+         * is {@code 503 commit-timeout} (the entry may still be written).
+         */
+        @WithDefault("PT60S")
+        java.time.Duration commitWait();
     }
 
     interface Db {

@@ -13,6 +13,7 @@ import org.fabtrail.attestation.PlatformComparisons;
 import org.fabtrail.attestation.StaleCrlPolicy;
 import org.fabtrail.attestation.X509DeviceIdentity;
 import org.fabtrail.attestation.X509PlatformCertificates;
+import org.fabtrail.crypto.Sealer;
 import org.fabtrail.crypto.SigningKey;
 import org.fabtrail.custody.CustodyPolicy;
 import org.fabtrail.custody.CustodyTypes;
@@ -23,11 +24,15 @@ import org.fabtrail.custody.OperatorEntries;
 import org.fabtrail.discrepancy.Discrepancies;
 import org.fabtrail.discrepancy.DiscrepancyEngine;
 import org.fabtrail.discrepancy.DiscrepancySettings;
+import org.fabtrail.discrepancy.Documents;
 import org.fabtrail.discrepancy.RestrictedList;
 import org.fabtrail.discrepancy.Webhooks;
+import org.fabtrail.epcis.EpcisCapture;
 import org.fabtrail.ledger.CheckpointSigner;
+import org.fabtrail.ledger.CosignedCheckpoints;
 import org.fabtrail.ledger.EnvelopeParser;
 import org.fabtrail.ledger.Ledger;
+import org.fabtrail.ledger.LedgerException;
 import org.fabtrail.ledger.LedgerStore;
 import org.fabtrail.ledger.Sequencer;
 
@@ -132,7 +137,7 @@ public class LedgerBeans {
         List<EntryType<?>> all = new ArrayList<>(CustodyTypes.all(AttestationTypes.enrolment(devices, staleCrls)));
         all.addAll(AttestationTypes.all(devices, platforms, staleCrls));
         all.addAll(Discrepancies.all());
-        all.add(new org.fabtrail.epcis.EpcisCapture(List.copyOf(all))); // EPCIS events applied as the types above
+        all.add(new EpcisCapture(List.copyOf(all))); // EPCIS events applied as the types above
         return new EntryTypes(all);
     }
 
@@ -165,15 +170,23 @@ public class LedgerBeans {
 
     @Produces
     @Singleton
-    Webhooks webhooks(DataSource dataSource, Clock clock, org.fabtrail.web.UiSigning signing, FabtrailConfig config) {
-        return new Webhooks(dataSource, clock, signing::sealer,
+    Sealer sealer(FabtrailConfig config) {
+        return new Sealer(() -> MasterKeys.load(config), () -> new LedgerException(LedgerException.Kind.UNAVAILABLE,
+                "ui-signing-unavailable", "UI signing not configured", "This instance has no master key "
+                + "(FABTRAIL_MASTER_KEY), so the web UI cannot sign entries; use the API with your own key"));
+    }
+
+    @Produces
+    @Singleton
+    Webhooks webhooks(DataSource dataSource, Clock clock, Sealer sealer, FabtrailConfig config) {
+        return new Webhooks(dataSource, clock, sealer,
                 config.discrepancy().webhooksAllowPrivate() || config.demo());
     }
 
     @Produces
     @Singleton
-    org.fabtrail.discrepancy.Documents discrepancyDocuments(DataSource dataSource, Clock clock) {
-        return new org.fabtrail.discrepancy.Documents(dataSource, clock);
+    Documents discrepancyDocuments(DataSource dataSource, Clock clock) {
+        return new Documents(dataSource, clock);
     }
 
     @Produces
@@ -197,13 +210,13 @@ public class LedgerBeans {
 
     @Produces
     @Singleton
-    org.fabtrail.ledger.CosignedCheckpoints cosignedCheckpoints(WitnessSettings witnesses) {
-        return new org.fabtrail.ledger.CosignedCheckpoints(witnesses.policy());
+    CosignedCheckpoints cosignedCheckpoints(WitnessSettings witnesses) {
+        return new CosignedCheckpoints(witnesses.policy());
     }
 
     @Produces
     @Singleton
-    CosignatureCollector cosignatureCollector(DataSource dataSource, org.fabtrail.ledger.CosignedCheckpoints cosigned,
+    CosignatureCollector cosignatureCollector(DataSource dataSource, CosignedCheckpoints cosigned,
                                               WitnessSettings witnesses, FabtrailConfig config, Clock clock) {
         FabtrailConfig.Witnessing w = config.witnessing();
         java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder()
@@ -272,8 +285,9 @@ public class LedgerBeans {
 
     @Produces
     @Singleton
-    Ledger ledger(DataSource dataSource, LedgerStore store, CustodyPolicy policy, Sequencer sequencer) {
-        return new Ledger(dataSource, store, policy, sequencer);
+    Ledger ledger(DataSource dataSource, LedgerStore store, CustodyPolicy policy, Sequencer sequencer,
+            FabtrailConfig config) {
+        return new Ledger(dataSource, store, policy, sequencer, config.ledger().commitWait());
     }
 
     @Produces

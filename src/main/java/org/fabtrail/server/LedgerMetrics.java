@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import org.fabtrail.ledger.CosignedCheckpoints;
 import org.fabtrail.ledger.Sequencer;
 
 /**
@@ -35,7 +36,7 @@ public class LedgerMetrics {
 
     void register(@Observes StartupEvent event, MeterRegistry registry, Sequencer sequencer,
                   CheckpointFile checkpointFile, CosignatureCollector witnesses,
-                  org.fabtrail.ledger.CosignedCheckpoints cosigned) {
+                  CosignedCheckpoints cosigned) {
         Sequencer.Stats stats = sequencer.stats();
         FunctionCounter.builder("fabtrail.sequencer.batches", stats, Sequencer.Stats::batches)
                 .description("Batches this instance's sequencer committed")

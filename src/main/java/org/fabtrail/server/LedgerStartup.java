@@ -7,9 +7,13 @@ import jakarta.inject.Inject;
 import org.fabtrail.crypto.SigningKey;
 import org.fabtrail.custody.Operator;
 import org.fabtrail.custody.OperatorEntries;
+import org.fabtrail.discrepancy.DiscrepancyEngine;
+import org.fabtrail.discrepancy.RestrictedList;
 import org.fabtrail.ledger.CheckpointSigner;
 import org.fabtrail.ledger.Ledger;
+import org.fabtrail.ledger.LedgerStore;
 import org.fabtrail.ledger.Receipt;
+import org.fabtrail.ledger.merkle.Merkle;
 import org.jboss.logging.Logger;
 
 import javax.sql.DataSource;
@@ -18,7 +22,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Runs once the schema is migrated: refuses a non-durable database, refuses a database rolled back behind the
@@ -44,9 +47,9 @@ public class LedgerStartup {
     @Inject
     DemoData demo;
     @Inject
-    org.fabtrail.discrepancy.DiscrepancyEngine discrepancies;
+    DiscrepancyEngine discrepancies;
     @Inject
-    org.fabtrail.discrepancy.RestrictedList restricted;
+    RestrictedList restricted;
     @Inject
     DiscrepancyWorker worker;
     @Inject
@@ -66,7 +69,7 @@ public class LedgerStartup {
         requireNoRollback();
         requireWitnessesAgree();
         if (ledger.head().size() == 0) {
-            Receipt genesis = ledger.append(operatorEntries.genesis()).get(60, TimeUnit.SECONDS);
+            Receipt genesis = ledger.submitAndWait(operatorEntries.genesis());
             LOG.infof("Started a new log: genesis entry %d registers operator key %s", genesis.index(),
                     operatorKey.keyId());
         } else {
@@ -94,8 +97,8 @@ public class LedgerStartup {
             return;
         }
         long size = ledger.head().size();
-        String note = size == 0 ? checkpointSigner.sign(0, org.fabtrail.ledger.merkle.Merkle.emptyRoot())
-                : ledger.read(c -> new org.fabtrail.ledger.LedgerStore().checkpointAt(c, size)).orElseThrow(() ->
+        String note = size == 0 ? checkpointSigner.sign(0, Merkle.emptyRoot())
+                : ledger.read(c -> new LedgerStore().checkpointAt(c, size)).orElseThrow(() ->
                 new IllegalStateException("Fabtrail refuses to start: the tree head (size " + size + ") has no "
                         + "checkpoint; run verify")).note();
         java.util.List<String> problems = witnesses.checkAtStart(size, note);

@@ -5,9 +5,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.fabtrail.custody.UnitKey;
 import org.fabtrail.ledger.Envelope;
+import org.fabtrail.ledger.Ledger;
 import org.fabtrail.ledger.EnvelopeParser;
 import org.fabtrail.ledger.LedgerException;
-import org.fabtrail.ledger.Receipt;
 import org.jboss.logging.Logger;
 
 import java.security.SecureRandom;
@@ -24,7 +24,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -249,17 +248,17 @@ public class BulkJobs {
                 job.rejected.add(new Rejected(r.row(), Forms.readable(e), r));
             }
         }
-        List<CompletableFuture<Receipt>> results = pages.ledger.appendAll(envelopes);
-        for (int i = 0; i < results.size(); i++) {
-            try {
-                Receipt receipt = Forms.await(results.get(i));
+        List<Ledger.Outcome> outcomes = pages.ledger.submitAllAndWait(envelopes);
+        for (int i = 0; i < outcomes.size(); i++) {
+            Ledger.Outcome o = outcomes.get(i);
+            if (o.written()) {
                 job.accepted.incrementAndGet();
-                if (job.firstIndex < 0 || receipt.index() < job.firstIndex) {
-                    job.firstIndex = receipt.index();
+                if (job.firstIndex < 0 || o.receipt().index() < job.firstIndex) {
+                    job.firstIndex = o.receipt().index();
                 }
-                job.lastIndex = Math.max(job.lastIndex, receipt.index());
-            } catch (LedgerException e) {
-                job.rejected.add(new Rejected(signed.get(i).row(), Forms.readable(e), signed.get(i)));
+                job.lastIndex = Math.max(job.lastIndex, o.receipt().index());
+            } else {
+                job.rejected.add(new Rejected(signed.get(i).row(), Forms.readable(o.refusal()), signed.get(i)));
             }
         }
     }

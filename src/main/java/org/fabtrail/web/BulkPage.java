@@ -4,7 +4,6 @@ import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
-import jakarta.ws.rs.CookieParam;
 import jakarta.ws.rs.FormParam;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -47,15 +46,14 @@ public class BulkPage {
     @Inject
     Pages pages;
     @Inject
+    CurrentViewer viewer;
+    @Inject
     BulkJobs jobs;
 
     @GET
     @Produces(MediaType.TEXT_HTML)
-    public Response form(@CookieParam(SessionManager.COOKIE) String cookie) {
-        Optional<Viewer> viewer = pages.viewer(cookie);
-        if (viewer.isEmpty()) {
-            return Web.toLogin("/units/bulk");
-        }
+    @SignedIn
+    public Response form() {
         Viewer v = viewer.get();
         return UnitsPage.mayRegister(v).orElseGet(() -> Response.ok(Templates.upload(v, "", sampleSite(v), Map.of())).build());
     }
@@ -63,14 +61,10 @@ public class BulkPage {
     @POST
     @Consumes(MediaType.MULTIPART_FORM_DATA)
     @Produces(MediaType.TEXT_HTML)
-    public Response upload(@CookieParam(SessionManager.COOKIE) String cookie, @RestForm("_csrf") String csrf,
-                           @RestForm("csv") FileUpload file, @RestForm("text") String text) {
-        Optional<Viewer> viewer = pages.viewer(cookie);
-        if (viewer.isEmpty()) {
-            return Web.toLogin("/units/bulk");
-        }
+    @SignedIn
+    public Response upload(@RestForm("csv") FileUpload file, @RestForm("text") String text) {
         Viewer v = viewer.get();
-        Optional<Response> refused = Forms.csrfRefused(v, csrf).or(() -> UnitsPage.mayRegister(v));
+        Optional<Response> refused = UnitsPage.mayRegister(v);
         if (refused.isPresent()) {
             return refused.get();
         }
@@ -98,14 +92,10 @@ public class BulkPage {
     @POST
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @Produces(MediaType.TEXT_HTML)
-    public Response paste(@CookieParam(SessionManager.COOKIE) String cookie, @FormParam("_csrf") String csrf,
-                          @FormParam("text") String text) {
-        Optional<Viewer> viewer = pages.viewer(cookie);
-        if (viewer.isEmpty()) {
-            return Web.toLogin("/units/bulk");
-        }
+    @SignedIn
+    public Response paste(@FormParam("text") String text) {
         Viewer v = viewer.get();
-        Optional<Response> refused = Forms.csrfRefused(v, csrf).or(() -> UnitsPage.mayRegister(v));
+        Optional<Response> refused = UnitsPage.mayRegister(v);
         if (refused.isPresent()) {
             return refused.get();
         }
@@ -146,11 +136,8 @@ public class BulkPage {
     @GET
     @Path("{job}")
     @Produces(MediaType.TEXT_HTML)
-    public Response job(@CookieParam(SessionManager.COOKIE) String cookie, @PathParam("job") String id) {
-        Optional<Viewer> viewer = pages.viewer(cookie);
-        if (viewer.isEmpty()) {
-            return Web.toLogin("/units/bulk/" + id);
-        }
+    @SignedIn
+    public Response job(@PathParam("job") String id) {
         Viewer v = viewer.get();
         return jobs.find(v, id).map(j -> Response.ok(Templates.job(v, j)).header("Cache-Control", "no-store").build())
                 .orElseGet(() -> ErrorPage.notFound(v, "There is no bulk registration " + id + " of your organisation "
@@ -160,12 +147,12 @@ public class BulkPage {
     @GET
     @Path("{job}/status")
     @Produces(MediaType.APPLICATION_JSON)
-    public Response status(@CookieParam(SessionManager.COOKIE) String cookie, @PathParam("job") String id) {
-        Optional<Viewer> viewer = pages.viewer(cookie);
-        if (viewer.isEmpty()) {
+    public Response status(@PathParam("job") String id) {
+        Optional<Viewer> v = viewer.find();
+        if (v.isEmpty()) {
             return Response.status(401).entity(Map.of("error", "not signed in")).build();
         }
-        return jobs.find(viewer.get(), id).map(j -> {
+        return jobs.find(v.get(), id).map(j -> {
             Map<String, Object> s = new LinkedHashMap<>();
             s.put("done", j.done());
             s.put("total", j.total());
@@ -179,11 +166,8 @@ public class BulkPage {
     @GET
     @Path("{job}/rejected.csv")
     @Produces("text/csv")
-    public Response rejected(@CookieParam(SessionManager.COOKIE) String cookie, @PathParam("job") String id) {
-        Optional<Viewer> viewer = pages.viewer(cookie);
-        if (viewer.isEmpty()) {
-            return Web.toLogin("/units/bulk/" + id + "/rejected.csv");
-        }
+    @SignedIn
+    public Response rejected(@PathParam("job") String id) {
         Optional<BulkJobs.Job> job = jobs.find(viewer.get(), id);
         if (job.isEmpty()) {
             return ErrorPage.notFound(viewer.get(), "There is no bulk registration " + id + " of your organisation.");

@@ -3,7 +3,6 @@ package org.fabtrail.web;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 import jakarta.inject.Inject;
-import jakarta.ws.rs.CookieParam;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -11,6 +10,7 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.fabtrail.api.DiscrepanciesResource;
+import org.fabtrail.custody.UnitKey;
 import org.fabtrail.discrepancy.DiscrepancyEngine;
 import org.fabtrail.discrepancy.DiscrepancyQueries;
 import org.fabtrail.discrepancy.Finding;
@@ -33,6 +33,7 @@ import java.util.Optional;
  * the filtered list newest first with an "Older" cursor, and the same list as CSV. Everyone signed in sees it, with
  * the API's visibility: inspectors, regulators and the operator see every finding; an organisation those naming it.
  */
+@SignedIn
 @Path("/discrepancies")
 public class DiscrepanciesPage {
 
@@ -112,6 +113,8 @@ public class DiscrepanciesPage {
     @Inject
     Pages pages;
     @Inject
+    CurrentViewer viewer;
+    @Inject
     Clock clock;
 
     final DiscrepancyQueries queries = new DiscrepancyQueries();
@@ -121,7 +124,7 @@ public class DiscrepanciesPage {
         String manufacturer = null;
         String serial = null;
         if (!f.unit().isEmpty()) {
-            Optional<org.fabtrail.custody.UnitKey> k = Forms.unitRef(f.unit());
+            Optional<UnitKey> k = Forms.unitRef(f.unit());
             if (k.isEmpty()) {
                 throw new LedgerException(LedgerException.Kind.MALFORMED, "invalid-parameter", "Invalid parameter",
                         "unit must be manufacturer/serial, such as acme-fab/GH200-0001", Map.of("parameter", "unit"),
@@ -142,16 +145,12 @@ public class DiscrepanciesPage {
 
     @GET
     @Produces(MediaType.TEXT_HTML)
-    public Response dashboard(@CookieParam(SessionManager.COOKIE) String cookie, @QueryParam("rule") String rule,
+    public Response dashboard(@QueryParam("rule") String rule,
                               @QueryParam("severity") String severity, @QueryParam("state") String state,
                               @QueryParam("org") String org, @QueryParam("unit") String unit,
                               @QueryParam("from") String from, @QueryParam("to") String to,
                               @QueryParam("before") String before) {
         FilterForm f = FilterForm.of(rule, severity, state, org, unit, from, to);
-        Optional<Viewer> viewer = pages.viewer(cookie);
-        if (viewer.isEmpty()) {
-            return Web.toLogin("/discrepancies" + (f.any() ? "?" + f.query() : ""));
-        }
         Viewer v = viewer.get();
         DiscrepancyQueries.Filter filter;
         try {
@@ -205,15 +204,11 @@ public class DiscrepanciesPage {
     @GET
     @Path("export.csv")
     @Produces({"text/csv", MediaType.TEXT_HTML})
-    public Response export(@CookieParam(SessionManager.COOKIE) String cookie, @QueryParam("rule") String rule,
+    public Response export(@QueryParam("rule") String rule,
                            @QueryParam("severity") String severity, @QueryParam("state") String state,
                            @QueryParam("org") String org, @QueryParam("unit") String unit,
                            @QueryParam("from") String from, @QueryParam("to") String to) {
         FilterForm f = FilterForm.of(rule, severity, state, org, unit, from, to);
-        Optional<Viewer> viewer = pages.viewer(cookie);
-        if (viewer.isEmpty()) {
-            return Web.toLogin("/discrepancies" + (f.any() ? "?" + f.query() : ""));
-        }
         Viewer v = viewer.get();
         DiscrepancyQueries.Filter filter;
         try {

@@ -4,7 +4,6 @@ import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
-import jakarta.ws.rs.CookieParam;
 import jakarta.ws.rs.FormParam;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -44,6 +43,7 @@ import java.util.UUID;
  * a refusal (by the form or by the ledger's rules) is shown on the form and writes nothing. The printable report
  * with the inclusion proofs of every entry, and its JSON.
  */
+@SignedIn
 @Path("/discrepancies/{id: [0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}")
 public class DiscrepancyPage {
 
@@ -98,6 +98,8 @@ public class DiscrepancyPage {
     @Inject
     Pages pages;
     @Inject
+    CurrentViewer viewer;
+    @Inject
     Forms forms;
     @Inject
     DiscrepanciesResource api;
@@ -120,12 +122,8 @@ public class DiscrepancyPage {
 
     @GET
     @Produces(MediaType.TEXT_HTML)
-    public Response page(@CookieParam(SessionManager.COOKIE) String cookie, @PathParam("id") String id,
+    public Response page(@PathParam("id") String id,
                          @QueryParam(Forms.LOGGED) String logged) {
-        Optional<Viewer> viewer = pages.viewer(cookie);
-        if (viewer.isEmpty()) {
-            return Web.toLogin("/discrepancies/" + id);
-        }
         Viewer v = viewer.get();
         Long notice = Cursors.index(logged);
         Optional<DetailModel> m = pages.ledger.read(c -> model(c, v, UUID.fromString(id), notice));
@@ -221,10 +219,10 @@ public class DiscrepancyPage {
     @Path("note")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @Produces(MediaType.TEXT_HTML)
-    public Response note(@CookieParam(SessionManager.COOKIE) String cookie, @PathParam("id") String id,
-                         @FormParam("_csrf") String csrf, @FormParam("note") String note,
+    public Response note(@PathParam("id") String id,
+                         @FormParam("note") String note,
                          @FormParam("evidence") String evidence) {
-        return note(cookie, id, csrf, note, evidence, null);
+        return note(id, note, evidence, null);
     }
 
     /** The note form as the page sends it: multipart, with an optional document attached. */
@@ -232,13 +230,13 @@ public class DiscrepancyPage {
     @Path("note")
     @Consumes(MediaType.MULTIPART_FORM_DATA)
     @Produces(MediaType.TEXT_HTML)
-    public Response noteWithDocument(@CookieParam(SessionManager.COOKIE) String cookie, @PathParam("id") String id,
-                                     @RestForm("_csrf") String csrf, @RestForm("note") String note,
+    public Response noteWithDocument(@PathParam("id") String id,
+                                     @RestForm("note") String note,
                                      @RestForm("evidence") String evidence, @RestForm("document") FileUpload document) {
-        return note(cookie, id, csrf, note, evidence, document);
+        return note(id, note, evidence, document);
     }
 
-    private Response note(String cookie, String id, String csrf, String note, String evidence, FileUpload document) {
+    private Response note(String id, String note, String evidence, FileUpload document) {
         Map<String, String> form = new LinkedHashMap<>();
         form.put("note", Forms.orEmpty(note));
         form.put("evidence", Forms.orEmpty(evidence));
@@ -266,7 +264,7 @@ public class DiscrepancyPage {
             fields.put("evidence", indexes);
         }
         Attached attached = new Attached(document, errors);
-        return write(cookie, id, csrf, "discrepancy.note", fields, form, errors, "noteForm",
+        return write(id, "discrepancy.note", fields, form, errors, "noteForm",
                 Map.of("note", "note", "evidence", "evidence", "discrepancy", "noteForm", "documents", "document"),
                 attached);
     }
@@ -295,12 +293,8 @@ public class DiscrepancyPage {
     /** A document stored for the finding, as a download. */
     @GET
     @Path("documents/{sha256: [0-9a-f]{64}}")
-    public Response document(@CookieParam(SessionManager.COOKIE) String cookie, @PathParam("id") String id,
+    public Response document(@PathParam("id") String id,
                              @PathParam("sha256") String sha256) {
-        Optional<Viewer> viewer = pages.viewer(cookie);
-        if (viewer.isEmpty()) {
-            return Web.toLogin("/discrepancies/" + id);
-        }
         Viewer v = viewer.get();
         UUID uuid = UUID.fromString(id);
         Optional<Documents.Content> content = pages.ledger.read(c -> visible(c, v, uuid).isEmpty() ? Optional.empty()
@@ -313,8 +307,8 @@ public class DiscrepancyPage {
     @Path("state")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @Produces(MediaType.TEXT_HTML)
-    public Response state(@CookieParam(SessionManager.COOKIE) String cookie, @PathParam("id") String id,
-                          @FormParam("_csrf") String csrf, @FormParam("state") String state,
+    public Response state(@PathParam("id") String id,
+                          @FormParam("state") String state,
                           @FormParam("why") String why) {
         Map<String, String> form = new LinkedHashMap<>();
         Map<String, String> errors = new LinkedHashMap<>();
@@ -322,7 +316,7 @@ public class DiscrepancyPage {
         fields.put("discrepancy", id);
         required(state, "state", "state", "Choose the state the finding moves to.", form, fields, errors);
         required(why, "why", "note", "Say why: what was done, or who is looking into it.", form, fields, errors);
-        return write(cookie, id, csrf, "discrepancy.note", fields, form, errors, "stateForm",
+        return write(id, "discrepancy.note", fields, form, errors, "stateForm",
                 Map.of("note", "why", "state", "state", "discrepancy", "stateForm"));
     }
 
@@ -330,8 +324,8 @@ public class DiscrepancyPage {
     @Path("resolve")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @Produces(MediaType.TEXT_HTML)
-    public Response resolve(@CookieParam(SessionManager.COOKIE) String cookie, @PathParam("id") String id,
-                            @FormParam("_csrf") String csrf, @FormParam("outcome") String outcome,
+    public Response resolve(@PathParam("id") String id,
+                            @FormParam("outcome") String outcome,
                             @FormParam("reason") String reason) {
         Map<String, String> form = new LinkedHashMap<>();
         Map<String, String> errors = new LinkedHashMap<>();
@@ -340,7 +334,7 @@ public class DiscrepancyPage {
         required(outcome, "outcome", "outcome", "Choose the outcome.", form, fields, errors);
         required(reason, "reason", "reason", "Give the reason: what explains the finding, or what was confirmed.", form,
                 fields, errors);
-        return write(cookie, id, csrf, "discrepancy.resolve", fields, form, errors, "resolveForm",
+        return write(id, "discrepancy.resolve", fields, form, errors, "resolveForm",
                 Map.of("outcome", "outcome", "reason", "reason", "discrepancy", "resolveForm"));
     }
 
@@ -359,24 +353,16 @@ public class DiscrepancyPage {
      * The shared part of the three forms: sign-in, CSRF, visibility (404 for a finding the viewer may not see), the
      * form's own checks, then one signed entry; any refusal re-renders the page with the message on its form.
      */
-    private Response write(String cookie, String id, String csrf, String type, Map<String, Object> fields,
+    private Response write(String id, String type, Map<String, Object> fields,
                            Map<String, String> form, Map<String, String> errors, String formKey,
                            Map<String, String> fieldNames) {
-        return write(cookie, id, csrf, type, fields, form, errors, formKey, fieldNames, null);
+        return write(id, type, fields, form, errors, formKey, fieldNames, null);
     }
 
-    private Response write(String cookie, String id, String csrf, String type, Map<String, Object> fields,
+    private Response write(String id, String type, Map<String, Object> fields,
                            Map<String, String> form, Map<String, String> errors, String formKey,
                            Map<String, String> fieldNames, Attached attached) {
-        Optional<Viewer> viewer = pages.viewer(cookie);
-        if (viewer.isEmpty()) {
-            return Web.toLogin("/discrepancies/" + id);
-        }
         Viewer v = viewer.get();
-        Optional<Response> refused = Forms.csrfRefused(v, csrf);
-        if (refused.isPresent()) {
-            return refused.get();
-        }
         UUID uuid = UUID.fromString(id);
         if (pages.ledger.read(c -> visible(c, v, uuid)).isEmpty()) {
             return notFound(v, id);
@@ -408,11 +394,7 @@ public class DiscrepancyPage {
     @GET
     @Path("report")
     @Produces(MediaType.TEXT_HTML)
-    public Response report(@CookieParam(SessionManager.COOKIE) String cookie, @PathParam("id") String id) {
-        Optional<Viewer> viewer = pages.viewer(cookie);
-        if (viewer.isEmpty()) {
-            return Web.toLogin("/discrepancies/" + id + "/report");
-        }
+    public Response report(@PathParam("id") String id) {
         Viewer v = viewer.get();
         UUID uuid = UUID.fromString(id);
         Optional<ReportModel> m = pages.ledger.read(c -> {
@@ -439,11 +421,7 @@ public class DiscrepancyPage {
     @GET
     @Path("report.json")
     @Produces(MediaType.APPLICATION_JSON)
-    public Response reportJson(@CookieParam(SessionManager.COOKIE) String cookie, @PathParam("id") String id) {
-        Optional<Viewer> viewer = pages.viewer(cookie);
-        if (viewer.isEmpty()) {
-            return Web.toLogin("/discrepancies/" + id + "/report");
-        }
+    public Response reportJson(@PathParam("id") String id) {
         Viewer v = viewer.get();
         UUID uuid = UUID.fromString(id);
         Optional<DiscrepanciesResource.Report> r = pages.ledger.read(c -> visible(c, v, uuid).isEmpty()

@@ -4,7 +4,6 @@ import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
-import jakarta.ws.rs.CookieParam;
 import jakarta.ws.rs.FormParam;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -33,7 +32,6 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -41,6 +39,7 @@ import java.util.Set;
  * ticked from the list of what may move from that site (a page at a time) or typed, one reference per line.
  * Without JavaScript, choosing the site and the receiver first (a GET step) narrows the lists.
  */
+@InOrg
 @Path("/dispatch")
 public class DispatchPage {
 
@@ -79,24 +78,18 @@ public class DispatchPage {
     @Inject
     Pages pages;
     @Inject
+    CurrentViewer viewer;
+    @Inject
     Forms forms;
     @Inject
     UiSigning signing;
 
     @GET
     @Produces(MediaType.TEXT_HTML)
-    public Response form(@CookieParam(SessionManager.COOKIE) String cookie, @QueryParam("site") String site,
+    public Response form(@QueryParam("site") String site,
                          @QueryParam("to") String to, @QueryParam("after") String after,
                          @QueryParam("unit") List<String> units) {
-        Optional<Viewer> viewer = pages.viewer(cookie);
-        if (viewer.isEmpty()) {
-            return Web.toLogin("/dispatch" + (site == null ? "" : "?site=" + URLEncoder.encode(site, StandardCharsets.UTF_8)));
-        }
         Viewer v = viewer.get();
-        Optional<Response> refused = Forms.needsOrg(v);
-        if (refused.isPresent()) {
-            return refused.get();
-        }
         DispatchForm form = new DispatchForm(Forms.orEmpty(site), Forms.orEmpty(to), "", "", "", "", "",
                 new LinkedHashSet<>(units == null ? List.of() : units), "");
         Choices choices = choices(v, form, Cursors.unit(after).orElse(null));
@@ -110,21 +103,12 @@ public class DispatchPage {
     @POST
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @Produces(MediaType.TEXT_HTML)
-    public Response dispatch(@CookieParam(SessionManager.COOKIE) String cookie, @FormParam("_csrf") String csrf,
-                             @FormParam("site") String site, @FormParam("unit") List<String> units,
+    public Response dispatch(@FormParam("site") String site, @FormParam("unit") List<String> units,
                              @FormParam("serials") String typed, @FormParam("to") String to,
                              @FormParam("toSite") String toSite, @FormParam("licenceRef") String licenceRef,
                              @FormParam("carrier") String carrier, @FormParam("shipmentRef") String shipmentRef,
                              @FormParam("expectedArrival") String expectedArrival) {
-        Optional<Viewer> viewer = pages.viewer(cookie);
-        if (viewer.isEmpty()) {
-            return Web.toLogin("/dispatch");
-        }
         Viewer v = viewer.get();
-        Optional<Response> refused = Forms.csrfRefused(v, csrf).or(() -> Forms.needsOrg(v));
-        if (refused.isPresent()) {
-            return refused.get();
-        }
         DispatchForm form = new DispatchForm(Forms.orEmpty(site), Forms.orEmpty(to), Forms.orEmpty(toSite).trim(),
                 Forms.orEmpty(licenceRef).trim(), Forms.orEmpty(carrier).trim(), Forms.orEmpty(shipmentRef).trim(),
                 Forms.orEmpty(expectedArrival).trim(), new LinkedHashSet<>(units == null ? List.of() : units),

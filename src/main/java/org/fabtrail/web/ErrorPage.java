@@ -23,19 +23,6 @@ public final class ErrorPage {
                 .entity(Templates.error(viewer, status, title, detail)).build();
     }
 
-    /**
-     * The page for a refusal made before any page class ran (the admission checks, the HTTP layer): it names no
-     * signed-in person, so it reads the session of no one.
-     */
-    public static Response response(int status, String title, String detail) {
-        return of(null, status, title, detail);
-    }
-
-    /** The same page as HTML text, for the HTTP layer, which writes its answers itself. */
-    public static String html(int status, String title, String detail) {
-        return Templates.error(null, status, title, detail).render();
-    }
-
     static Response forbidden(Viewer viewer, String detail) {
         return of(viewer, 403, "Not allowed", detail);
     }

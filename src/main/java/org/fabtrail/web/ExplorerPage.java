@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 import jakarta.inject.Inject;
-import jakarta.ws.rs.CookieParam;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -44,6 +43,7 @@ import java.util.regex.Pattern;
  * two tree sizes. The forms take the claim to check (index, tree size, proof hashes), so a changed claim visibly
  * fails.
  */
+@SignedIn
 @Path("/explorer")
 public class ExplorerPage {
 
@@ -95,6 +95,8 @@ public class ExplorerPage {
     @Inject
     Pages pages;
     @Inject
+    CurrentViewer viewer;
+    @Inject
     CheckpointSigner signer;
 
     private Receipts receipts() {
@@ -103,11 +105,7 @@ public class ExplorerPage {
 
     @GET
     @Produces(MediaType.TEXT_HTML)
-    public Response explorer(@CookieParam(SessionManager.COOKIE) String cookie, @QueryParam("before") String before) {
-        Optional<Viewer> viewer = pages.viewer(cookie);
-        if (viewer.isEmpty()) {
-            return Web.toLogin("/explorer");
-        }
+    public Response explorer(@QueryParam("before") String before) {
         Viewer v = viewer.get();
         long cursor = OrgPage.parseIndex(before);
         CheckpointView cp = latest();
@@ -127,26 +125,22 @@ public class ExplorerPage {
     @GET
     @Path("entries/{index}")
     @Produces(MediaType.TEXT_HTML)
-    public Response entry(@CookieParam(SessionManager.COOKIE) String cookie, @PathParam("index") String index) {
-        return entryPage(cookie, index, null, null, null, false);
+    public Response entry(@PathParam("index") String index) {
+        return entryPage(index, null, null, null, false);
     }
 
     /** Checks a claim that the entry is in the log: {@code index}, {@code size} and (optionally) the proof hashes. */
     @GET
     @Path("entries/{index}/verify")
     @Produces(MediaType.TEXT_HTML)
-    public Response verify(@CookieParam(SessionManager.COOKIE) String cookie, @PathParam("index") String index,
+    public Response verify(@PathParam("index") String index,
                            @QueryParam("leaf") String claimedIndex, @QueryParam("size") String claimedSize,
                            @QueryParam("proof") String proof) {
-        return entryPage(cookie, index, claimedIndex, claimedSize, proof, true);
+        return entryPage(index, claimedIndex, claimedSize, proof, true);
     }
 
-    private Response entryPage(String cookie, String indexText, String claimedIndex, String claimedSize, String proof,
+    private Response entryPage(String indexText, String claimedIndex, String claimedSize, String proof,
                                boolean verify) {
-        Optional<Viewer> viewer = pages.viewer(cookie);
-        if (viewer.isEmpty()) {
-            return Web.toLogin("/explorer/entries/" + indexText);
-        }
         Viewer v = viewer.get();
         long index = OrgPage.parseIndex(indexText);
         Optional<LedgerStore.StoredEntry> stored = index < 0 ? Optional.empty() : pages.ledger.read(c ->
@@ -174,12 +168,8 @@ public class ExplorerPage {
     @GET
     @Path("consistency")
     @Produces(MediaType.TEXT_HTML)
-    public Response consistency(@CookieParam(SessionManager.COOKIE) String cookie, @QueryParam("from") String from,
+    public Response consistency(@QueryParam("from") String from,
                                 @QueryParam("to") String to, @QueryParam("proof") String proof) {
-        Optional<Viewer> viewer = pages.viewer(cookie);
-        if (viewer.isEmpty()) {
-            return Web.toLogin("/explorer");
-        }
         CheckpointView cp = latest();
         long size = cp == null ? 0 : cp.size();
         long m = parseOr(from, Math.max(1, size / 2));

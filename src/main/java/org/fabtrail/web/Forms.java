@@ -15,9 +15,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
 
 /**
@@ -41,31 +38,12 @@ public class Forms {
 
     /** Signs the entry as the viewer's organisation, appends it and waits until it is in the log. */
     Receipt write(Viewer viewer, String type, Map<String, Object> fields) {
-        return await(pages.ledger.append(signing.sign(viewer, type, fields)));
+        return pages.ledger.submitAndWait(signing.sign(viewer, type, fields));
     }
 
     /** Appends an entry signed with {@link UiSigning#sign} and waits until it is in the log. */
     Receipt write(Envelope envelope) {
-        return await(pages.ledger.append(envelope));
-    }
-
-    static Receipt await(java.util.concurrent.Future<Receipt> future) {
-        try {
-            return future.get(60, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof LedgerException le) {
-                throw le;
-            }
-            throw new LedgerException(LedgerException.Kind.UNAVAILABLE, "write-failed", "Not written",
-                    "The ledger could not take the entry; nothing was written. Try again shortly.", Map.of(), e.getCause());
-        } catch (TimeoutException e) {
-            throw new LedgerException(LedgerException.Kind.BUSY, "write-timeout", "Ledger busy",
-                    "The ledger did not confirm the entry within a minute. Check the page before trying again.");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new LedgerException(LedgerException.Kind.UNAVAILABLE, "interrupted", "Interrupted",
-                    "The request was interrupted");
-        }
+        return pages.ledger.submitAndWait(envelope);
     }
 
     /**
@@ -92,16 +70,6 @@ public class Forms {
     static String readable(LedgerException e) {
         String m = e.getMessage() == null ? e.title() : e.getMessage();
         return PAYLOAD_PREFIX.matcher(m).replaceAll("");
-    }
-
-    /** A form of the viewer's own session, or a readable 403 page (nothing is written). */
-    static Optional<Response> csrfRefused(Viewer viewer, String submitted) {
-        try {
-            Web.checkCsrf(viewer, submitted);
-            return Optional.empty();
-        } catch (LedgerException e) {
-            return Optional.of(ErrorPage.of(viewer, 403, e.title(), e.getMessage()));
-        }
     }
 
     /** Viewers who act for no organisation (the operator's staff) make no custody entries in the UI. */

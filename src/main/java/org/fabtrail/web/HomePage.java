@@ -3,7 +3,6 @@ package org.fabtrail.web;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 import jakarta.inject.Inject;
-import jakarta.ws.rs.CookieParam;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -14,16 +13,14 @@ import org.fabtrail.custody.UnitKey;
 import org.fabtrail.discrepancy.DiscrepancyQueries;
 import org.fabtrail.ledger.EnvelopeParser;
 
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** The home page: one search box and the recent activity the viewer may see. */
+@SignedIn
 @Path("/")
 public class HomePage {
 
@@ -43,14 +40,12 @@ public class HomePage {
 
     @Inject
     Pages pages;
+    @Inject
+    CurrentViewer viewer;
 
     @GET
     @Produces(MediaType.TEXT_HTML)
-    public Response home(@CookieParam(SessionManager.COOKIE) String cookie) {
-        Optional<Viewer> viewer = pages.viewer(cookie);
-        if (viewer.isEmpty()) {
-            return Web.toLogin("/");
-        }
+    public Response home() {
         List<EntryLine> recent = pages.ledger.read(c -> {
             List<EntryLine> lines = new ArrayList<>(pages.lines(c, pages.queries.recent(c, viewer.get().visibleTo(), 20)));
             Collections.reverse(lines);
@@ -64,11 +59,7 @@ public class HomePage {
     @GET
     @Path("search")
     @Produces(MediaType.TEXT_HTML)
-    public Response search(@CookieParam(SessionManager.COOKIE) String cookie, @QueryParam("q") String q) {
-        Optional<Viewer> viewer = pages.viewer(cookie);
-        if (viewer.isEmpty()) {
-            return Web.toLogin("/search?q=" + URLEncoder.encode(q == null ? "" : q, StandardCharsets.UTF_8));
-        }
+    public Response search(@QueryParam("q") String q) {
         String query = q == null ? "" : q.trim();
         Matcher m = REF.matcher(query);
         if (m.find()) {

@@ -3,7 +3,6 @@ package org.fabtrail.web;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 import jakarta.inject.Inject;
-import jakarta.ws.rs.CookieParam;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -13,9 +12,9 @@ import jakarta.ws.rs.core.Response;
 import org.fabtrail.custody.CustodyQueries;
 
 import java.util.List;
-import java.util.Optional;
 
 /** Open transfers: inbound ones to receive or reject, outbound ones that may still be cancelled. */
+@InOrg
 @Path("/inbox")
 public class InboxPage {
 
@@ -33,20 +32,14 @@ public class InboxPage {
 
     @Inject
     Pages pages;
+    @Inject
+    CurrentViewer viewer;
 
     @GET
     @Produces(MediaType.TEXT_HTML)
-    public Response inbox(@CookieParam(SessionManager.COOKIE) String cookie, @QueryParam("in") String in,
+    public Response inbox(@QueryParam("in") String in,
                           @QueryParam("out") String out) {
-        Optional<Viewer> viewer = pages.viewer(cookie);
-        if (viewer.isEmpty()) {
-            return Web.toLogin("/inbox");
-        }
         Viewer v = viewer.get();
-        Optional<Response> refused = Forms.needsOrg(v);
-        if (refused.isPresent()) {
-            return refused.get();
-        }
         Long inBefore = Cursors.index(in);
         Long outBefore = Cursors.index(out);
         Box[] boxes = pages.ledger.read(c -> new Box[]{box(c, v.org(), true, inBefore), box(c, v.org(), false, outBefore)});

@@ -4,7 +4,6 @@ import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
-import jakarta.ws.rs.CookieParam;
 import jakarta.ws.rs.FormParam;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -19,6 +18,7 @@ import org.fabtrail.attestation.AttestationReasons;
 import org.fabtrail.attestation.Attestations;
 import org.fabtrail.attestation.Challenges;
 import org.fabtrail.attestation.DeviceIdentity;
+import org.fabtrail.attestation.StaleCrlPolicy;
 import org.fabtrail.crypto.JsonFormatException;
 import org.fabtrail.crypto.StrictJson;
 import org.fabtrail.custody.CustodyQueries;
@@ -28,8 +28,6 @@ import org.fabtrail.ledger.EnvelopeParser;
 import org.fabtrail.ledger.LedgerException;
 import org.fabtrail.ledger.Receipt;
 
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
@@ -55,6 +53,8 @@ import java.util.regex.Pattern;
  * sees each check pass or fail ({@link Attestations#verify}, nothing written yet), and records the inspection with
  * the attestation and the verdict in it.
  */
+@Inspector("Only inspector and regulator organisations (and the log operator) record inspections. Look units "
+        + "up with the search box instead.")
 @Path("/inspect")
 public class InspectPage {
 
@@ -131,32 +131,22 @@ public class InspectPage {
     @Inject
     Pages pages;
     @Inject
+    CurrentViewer viewer;
+    @Inject
     UiSubmit submit;
     @Inject
     DeviceIdentity devices;
     @Inject
-    org.fabtrail.attestation.StaleCrlPolicy staleCrls;
+    StaleCrlPolicy staleCrls;
     @Inject
     Challenges challenges;
     @Inject
     Clock clock;
 
-    private static Response notInspector(Viewer v) {
-        return ErrorPage.forbidden(v, "Only inspector and regulator organisations (and the log operator) record "
-                + "inspections. Look units up with the search box instead.");
-    }
-
     @GET
     @Produces(MediaType.TEXT_HTML)
-    public Response search(@CookieParam(SessionManager.COOKIE) String cookie, @QueryParam("q") String q) {
-        Optional<Viewer> viewer = pages.viewer(cookie);
-        if (viewer.isEmpty()) {
-            return Web.toLogin("/inspect" + (q == null ? "" : "?q=" + URLEncoder.encode(q, StandardCharsets.UTF_8)));
-        }
+    public Response search(@QueryParam("q") String q) {
         Viewer v = viewer.get();
-        if (!v.isInspector()) {
-            return notInspector(v);
-        }
         String query = q == null ? "" : q.trim();
         if (query.isEmpty()) {
             return Response.ok(Templates.search(v, "", List.of(), false)).build();
@@ -176,14 +166,9 @@ public class InspectPage {
     @GET
     @Path("{manufacturer}/{serial}")
     @Produces(MediaType.TEXT_HTML)
-    public Response unit(@CookieParam(SessionManager.COOKIE) String cookie, @PathParam("manufacturer") String manufacturer,
+    public Response unit(@PathParam("manufacturer") String manufacturer,
                          @PathParam("serial") String serial, @QueryParam("recorded") String recorded) {
-        String here = "/inspect/" + manufacturer + "/" + serial;
-        Gate gate = inspector(cookie, here, false, null);
-        if (gate.stop() != null) {
-            return gate.stop();
-        }
-        Viewer v = gate.viewer();
+        Viewer v = viewer.get();
         long index = OrgPage.parseIndex(recorded);
         Optional<InspectModel> m = model(v, manufacturer, serial, index < 0 ? null : index, null, Map.of(), null, null);
         if (m.isEmpty()) {
@@ -196,19 +181,14 @@ public class InspectPage {
     @Path("{manufacturer}/{serial}")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @Produces(MediaType.TEXT_HTML)
-    public Response record(@CookieParam(SessionManager.COOKIE) String cookie, @PathParam("manufacturer") String manufacturer,
-                           @PathParam("serial") String serial, @FormParam("_csrf") String csrf,
-                           @FormParam("result") String result, @FormParam("siteOrg") String siteOrg,
+    public Response record(@PathParam("manufacturer") String manufacturer,
+                           @PathParam("serial") String serial, @FormParam("result") String result, @FormParam("siteOrg") String siteOrg,
                            @FormParam("site") String site, @FormParam("custodian") String custodian,
                            @FormParam("notes") String notes, @FormParam("challengeId") String challengeId,
                            @FormParam("response") String response, @FormParam("components") String components,
                            @FormParam("platformCertificate") String platformCertificate) {
         String here = "/inspect/" + manufacturer + "/" + serial;
-        Gate gate = inspector(cookie, here, true, csrf);
-        if (gate.stop() != null) {
-            return gate.stop();
-        }
-        Viewer v = gate.viewer();
+        Viewer v = viewer.get();
         Map<String, String> form = new LinkedHashMap<>();
         form.put("result", blankToEmpty(result));
         form.put("siteOrg", blankToEmpty(siteOrg));
@@ -284,15 +264,9 @@ public class InspectPage {
     @Path("{manufacturer}/{serial}/challenge")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @Produces(MediaType.TEXT_HTML)
-    public Response challenge(@CookieParam(SessionManager.COOKIE) String cookie,
-                              @PathParam("manufacturer") String manufacturer, @PathParam("serial") String serial,
-                              @FormParam("_csrf") String csrf) {
+    public Response challenge(@PathParam("manufacturer") String manufacturer, @PathParam("serial") String serial) {
         String here = "/inspect/" + manufacturer + "/" + serial;
-        Gate gate = inspector(cookie, here, true, csrf);
-        if (gate.stop() != null) {
-            return gate.stop();
-        }
-        Viewer v = gate.viewer();
+        Viewer v = viewer.get();
         if (!EnvelopeParser.SLUG.matcher(manufacturer).matches() || !UnitKey.SERIAL.matcher(serial).matches()
                 || !pages.ledger.read(c -> pages.queries.canSee(c, v.visibleTo(), new UnitKey(manufacturer, serial)))) {
             return ErrorPage.notFound(v, "There is no unit " + manufacturer + "/" + serial + ".");
@@ -309,59 +283,24 @@ public class InspectPage {
     @GET
     @Path("{manufacturer}/{serial}/device/{challenge}")
     @Produces(MediaType.TEXT_HTML)
-    public Response device(@CookieParam(SessionManager.COOKIE) String cookie,
-                           @PathParam("manufacturer") String manufacturer, @PathParam("serial") String serial,
+    public Response device(@PathParam("manufacturer") String manufacturer, @PathParam("serial") String serial,
                            @PathParam("challenge") String challengeId) {
-        return devicePage(cookie, manufacturer, serial, challengeId, null);
+        return devicePage(manufacturer, serial, challengeId, null);
     }
 
     @POST
     @Path("{manufacturer}/{serial}/device/{challenge}")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @Produces(MediaType.TEXT_HTML)
-    public Response answer(@CookieParam(SessionManager.COOKIE) String cookie,
-                           @PathParam("manufacturer") String manufacturer, @PathParam("serial") String serial,
-                           @PathParam("challenge") String challengeId, @FormParam("_csrf") String csrf,
-                           @FormParam("response") String response) {
-        Optional<Viewer> viewer = pages.viewer(cookie);
-        if (viewer.isPresent()) {
-            Response refused = ErrorPage.csrfRefusal(viewer.get(), csrf);
-            if (refused != null) {
-                return refused;
-            }
-        }
-        return devicePage(cookie, manufacturer, serial, challengeId, response == null ? "" : response);
-    }
-
-    /** The signed-in inspector, or the answer that stops the request. */
-    private record Gate(Viewer viewer, Response stop) {
-    }
-
-    /**
-     * Lets through only a signed-in viewer who inspects (inspector, regulator, operator), and, for a form post, only
-     * with the session's CSRF token ({@code csrf}, which may be missing: then refused).
-     */
-    private Gate inspector(String cookie, String here, boolean post, String csrf) {
-        Optional<Viewer> viewer = pages.viewer(cookie);
-        if (viewer.isEmpty()) {
-            return new Gate(null, Web.toLogin(here));
-        }
-        Viewer v = viewer.get();
-        if (!v.isInspector()) {
-            return new Gate(v, notInspector(v));
-        }
-        Response refused = post ? ErrorPage.csrfRefusal(v, csrf) : null;
-        return new Gate(v, refused);
+    public Response answer(@PathParam("manufacturer") String manufacturer, @PathParam("serial") String serial,
+                           @PathParam("challenge") String challengeId, @FormParam("response") String response) {
+        return devicePage(manufacturer, serial, challengeId, response == null ? "" : response);
     }
 
     /** The challenge and, once an answer is pasted, each check and the form that records the inspection. */
-    private Response devicePage(String cookie, String manufacturer, String serial, String challengeId, String response) {
+    private Response devicePage(String manufacturer, String serial, String challengeId, String response) {
         String here = "/inspect/" + manufacturer + "/" + serial;
-        Gate gate = inspector(cookie, here, false, null);
-        if (gate.stop() != null) {
-            return gate.stop();
-        }
-        Viewer v = gate.viewer();
+        Viewer v = viewer.get();
         Optional<Challenges.Challenge> ch = ownChallenge(v, manufacturer, serial, challengeId);
         if (ch.isEmpty()) {
             return ErrorPage.notFound(v, "There is no such challenge of yours for " + manufacturer + "/" + serial + ".");

@@ -17,6 +17,8 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.fabtrail.api.HttpLimits;
 
+import java.net.URI;
+
 /** Sign in and sign out. */
 @Path("/")
 public class LoginPage {
@@ -28,14 +30,16 @@ public class LoginPage {
 
     @Inject
     SessionManager sessions;
+    @Inject
+    CurrentViewer viewer;
     @Context
     HttpServerRequest request;
 
     @GET
     @Path("login")
     @Produces(MediaType.TEXT_HTML)
-    public Response form(@QueryParam("next") String next, @CookieParam(SessionManager.COOKIE) String cookie) {
-        if (sessions.viewer(cookie).isPresent()) {
+    public Response form(@QueryParam("next") String next) {
+        if (viewer.find().isPresent()) {
             return Web.redirect(Web.safeNext(next));
         }
         return Response.ok(Templates.login(Web.safeNext(next), null, "")).header("Cache-Control", "no-store").build();
@@ -43,6 +47,7 @@ public class LoginPage {
 
     @POST
     @Path("login")
+    @CsrfExempt
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @Produces(MediaType.TEXT_HTML)
     public Response login(@FormParam("username") String username, @FormParam("password") String password,
@@ -50,7 +55,7 @@ public class LoginPage {
         String address = HttpLimits.clientAddress(request);
         try {
             String token = sessions.login(username, password, address);
-            return Response.seeOther(java.net.URI.create(Web.safeNext(next)))
+            return Response.seeOther(URI.create(Web.safeNext(next)))
                     .cookie(Web.sessionCookie(token, request.isSSL())).build();
         } catch (SessionManager.LoginRefused e) {
             return Response.status(401).entity(Templates.login(Web.safeNext(next), e.getMessage(),
@@ -64,9 +69,8 @@ public class LoginPage {
     @POST
     @Path("logout")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    public Response logout(@CookieParam(SessionManager.COOKIE) String cookie, @FormParam("_csrf") String csrf) {
-        sessions.viewer(cookie).ifPresent(v -> Web.checkCsrf(v, csrf));
-        sessions.logout(cookie);
-        return Response.seeOther(java.net.URI.create("/login")).cookie(Web.clearedCookie(request.isSSL())).build();
+    public Response logout(@CookieParam(SessionManager.COOKIE) String cookie) {
+        sessions.logout(cookie); // the filter checked the form's CSRF token when the session is live
+        return Response.seeOther(URI.create("/login")).cookie(Web.clearedCookie(request.isSSL())).build();
     }
 }

@@ -36,33 +36,4 @@ final class OrgAccess {
         }
         return null;
     }
-
-    /** The viewer allowed through, or the response that stops the request: sign in, 404, 403, or an expired form. */
-    record Gate(Viewer viewer, Response refusal) {
-    }
-
-    /**
-     * A page view: lets through a signed-in viewer who may manage the organisation; anyone else gets the sign-in
-     * redirect (back to {@code path}) or the refusal page.
-     */
-    static Gate page(Pages pages, String cookie, String org, String path) {
-        return gate(pages, cookie, org, path, false, null);
-    }
-
-    /** A form submission: as {@link #page}, and the form must carry this session's CSRF token (a missing one fails). */
-    static Gate form(Pages pages, String cookie, String org, String path, String csrf) {
-        return gate(pages, cookie, org, path, true, csrf);
-    }
-
-    private static Gate gate(Pages pages, String cookie, String org, String path, boolean form, String csrf) {
-        Optional<Viewer> viewer = pages.viewer(cookie);
-        if (viewer.isEmpty()) {
-            return new Gate(null, Web.toLogin(path));
-        }
-        Response refused = refusal(pages, viewer.get(), org);
-        if (refused == null && form) {
-            refused = ErrorPage.csrfRefusal(viewer.get(), csrf);
-        }
-        return new Gate(viewer.get(), refused);
-    }
 }

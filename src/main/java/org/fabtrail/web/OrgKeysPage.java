@@ -4,7 +4,6 @@ import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
-import jakarta.ws.rs.CookieParam;
 import jakarta.ws.rs.FormParam;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -30,6 +29,7 @@ import java.util.Map;
  * {@code key.revoke}, each signed through {@link UiSigning} as the organisation (as the operator, for operator staff)
  * and naming who acted. The key the UI itself signs with cannot be revoked here.
  */
+@OrgAdmin
 @Path("/orgs/{org}/keys")
 public class OrgKeysPage {
 
@@ -47,20 +47,18 @@ public class OrgKeysPage {
     @Inject
     Pages pages;
     @Inject
+    CurrentViewer viewer;
+    @Inject
     UiSigning signing;
     @Inject
     UiSubmit submit;
 
     @GET
     @Produces(MediaType.TEXT_HTML)
-    public Response list(@CookieParam(SessionManager.COOKIE) String cookie, @PathParam("org") String org,
+    public Response list(@PathParam("org") String org,
                          @QueryParam("after") String after, @QueryParam("notice") String notice,
                          @QueryParam("index") String index) {
-        OrgAccess.Gate gate = OrgAccess.page(pages, cookie, org, "/orgs/" + org + "/keys");
-        if (gate.refusal() != null) {
-            return gate.refusal();
-        }
-        Viewer v = gate.viewer();
+        Viewer v = viewer.get();
         String text = notice == null ? null : switch (notice) {
             case "added" -> "Added the key: it signs for " + org + " from the next log index on.";
             case "revoked" -> "Revoked the key: entries it signs from now on are refused.";
@@ -74,13 +72,9 @@ public class OrgKeysPage {
     @POST
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @Produces(MediaType.TEXT_HTML)
-    public Response add(@CookieParam(SessionManager.COOKIE) String cookie, @PathParam("org") String org,
-                        @FormParam("_csrf") String csrf, @FormParam("publicKey") String publicKey) {
-        OrgAccess.Gate gate = OrgAccess.form(pages, cookie, org, "/orgs/" + org + "/keys", csrf);
-        if (gate.refusal() != null) {
-            return gate.refusal();
-        }
-        Viewer v = gate.viewer();
+    public Response add(@PathParam("org") String org,
+                        @FormParam("publicKey") String publicKey) {
+        Viewer v = viewer.get();
         String pem = publicKey == null ? "" : publicKey.trim();
         try {
             if (pem.isEmpty()) {
@@ -112,14 +106,9 @@ public class OrgKeysPage {
     @Path("{keyId}/revoke")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @Produces(MediaType.TEXT_HTML)
-    public Response revoke(@CookieParam(SessionManager.COOKIE) String cookie, @PathParam("org") String org,
-                           @PathParam("keyId") String keyId, @FormParam("_csrf") String csrf,
-                           @FormParam("reason") String reason) {
-        OrgAccess.Gate gate = OrgAccess.form(pages, cookie, org, "/orgs/" + org + "/keys", csrf);
-        if (gate.refusal() != null) {
-            return gate.refusal();
-        }
-        Viewer v = gate.viewer();
+    public Response revoke(@PathParam("org") String org,
+                           @PathParam("keyId") String keyId, @FormParam("reason") String reason) {
+        Viewer v = viewer.get();
         if (signing.keyId(org).filter(keyId::equals).isPresent()) {
             return ErrorPage.of(v, 409, "The UI's own key",
                     "The web UI signs " + org + "'s entries with this key, so it cannot be revoked here. "

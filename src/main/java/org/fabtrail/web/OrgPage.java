@@ -3,7 +3,6 @@ package org.fabtrail.web;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 import jakarta.inject.Inject;
-import jakarta.ws.rs.CookieParam;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -23,6 +22,7 @@ import java.util.Optional;
  * and one of its sites (address, coordinates, the units there that the viewer may see). The management pages
  * (users, API tokens, keys) are linked from here for those who may manage the organisation.
  */
+@SignedIn
 @Path("/orgs")
 public class OrgPage {
 
@@ -61,15 +61,13 @@ public class OrgPage {
     @Inject
     Pages pages;
     @Inject
+    CurrentViewer viewer;
+    @Inject
     UiSigning signing;
 
     @GET
     @Produces(MediaType.TEXT_HTML)
-    public Response list(@CookieParam(SessionManager.COOKIE) String cookie, @QueryParam("after") String after) {
-        Optional<Viewer> viewer = pages.viewer(cookie);
-        if (viewer.isEmpty()) {
-            return Web.toLogin("/orgs");
-        }
+    public Response list(@QueryParam("after") String after) {
         String from = after != null && HomePage.isOrgId(after) ? after : null;
         List<CustodyQueries.OrgRecord> orgs = pages.ledger.read(c -> pages.queries.orgPage(c, from, PAGE + 1));
         String next = orgs.size() > PAGE ? "/orgs?after=" + orgs.get(PAGE - 1).id() : null;
@@ -80,12 +78,8 @@ public class OrgPage {
     @GET
     @Path("{org}")
     @Produces(MediaType.TEXT_HTML)
-    public Response org(@CookieParam(SessionManager.COOKIE) String cookie, @PathParam("org") String org,
+    public Response org(@PathParam("org") String org,
                         @QueryParam("sites") String sitesAfter, @QueryParam("keys") String keysAfter) {
-        Optional<Viewer> viewer = pages.viewer(cookie);
-        if (viewer.isEmpty()) {
-            return Web.toLogin("/orgs/" + org);
-        }
         Viewer v = viewer.get();
         Optional<CustodyQueries.OrgRecord> record = OrgAccess.org(pages, org);
         if (record.isEmpty()) {
@@ -115,13 +109,9 @@ public class OrgPage {
     @GET
     @Path("{org}/sites/{site}")
     @Produces(MediaType.TEXT_HTML)
-    public Response site(@CookieParam(SessionManager.COOKIE) String cookie, @PathParam("org") String org,
+    public Response site(@PathParam("org") String org,
                          @PathParam("site") String site, @QueryParam("after") String after) {
-        Optional<Viewer> viewer = pages.viewer(cookie);
         String here = "/orgs/" + org + "/sites/" + site;
-        if (viewer.isEmpty()) {
-            return Web.toLogin(here);
-        }
         Viewer v = viewer.get();
         Optional<CustodyQueries.OrgRecord> record = OrgAccess.org(pages, org);
         Optional<CustodyQueries.SiteRecord> siteRecord = record.isEmpty() || !HomePage.isOrgId(site) ? Optional.empty()

@@ -4,7 +4,6 @@ import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
-import jakarta.ws.rs.CookieParam;
 import jakarta.ws.rs.FormParam;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -30,6 +29,7 @@ import java.util.UUID;
  * An organisation's API tokens for its partner systems: list, create (name, scopes, lifetime; the token is shown once,
  * on the page that answers the form), revoke.
  */
+@OrgAdmin
 @Path("/orgs/{org}/tokens")
 public class OrgTokensPage {
 
@@ -65,17 +65,15 @@ public class OrgTokensPage {
     @Inject
     Pages pages;
     @Inject
+    CurrentViewer viewer;
+    @Inject
     ApiTokens apiTokens;
 
     @GET
     @Produces(MediaType.TEXT_HTML)
-    public Response list(@CookieParam(SessionManager.COOKIE) String cookie, @PathParam("org") String org,
+    public Response list(@PathParam("org") String org,
                          @QueryParam("after") String after, @QueryParam("notice") String notice) {
-        OrgAccess.Gate gate = OrgAccess.page(pages, cookie, org, "/orgs/" + org + "/tokens");
-        if (gate.refusal() != null) {
-            return gate.refusal();
-        }
-        Viewer v = gate.viewer();
+        Viewer v = viewer.get();
         UUID cursor = uuid(after);
         String text = "revoked".equals(notice) ? "Revoked the token: it is refused from its next request on." : null;
         TokensModel m = model(org, cursor, text, Map.of("expiresInDays", String.valueOf(ApiTokens.DEFAULT_DAYS)),
@@ -90,14 +88,10 @@ public class OrgTokensPage {
     @POST
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @Produces(MediaType.TEXT_HTML)
-    public Response create(@CookieParam(SessionManager.COOKIE) String cookie, @PathParam("org") String org,
-                           @FormParam("_csrf") String csrf, @FormParam("name") String name,
+    public Response create(@PathParam("org") String org,
+                           @FormParam("name") String name,
                            @FormParam("scopes") List<String> scopes, @FormParam("expiresInDays") String days) {
-        OrgAccess.Gate gate = OrgAccess.form(pages, cookie, org, "/orgs/" + org + "/tokens", csrf);
-        if (gate.refusal() != null) {
-            return gate.refusal();
-        }
-        Viewer v = gate.viewer();
+        Viewer v = viewer.get();
         Map<String, String> form = new LinkedHashMap<>();
         form.put("name", name == null ? "" : name);
         form.put("expiresInDays", days == null ? "" : days);
@@ -128,13 +122,9 @@ public class OrgTokensPage {
     @Path("{id}/revoke")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @Produces(MediaType.TEXT_HTML)
-    public Response revoke(@CookieParam(SessionManager.COOKIE) String cookie, @PathParam("org") String org,
-                           @PathParam("id") String id, @FormParam("_csrf") String csrf) {
-        OrgAccess.Gate gate = OrgAccess.form(pages, cookie, org, "/orgs/" + org + "/tokens", csrf);
-        if (gate.refusal() != null) {
-            return gate.refusal();
-        }
-        Viewer v = gate.viewer();
+    public Response revoke(@PathParam("org") String org,
+                           @PathParam("id") String id) {
+        Viewer v = viewer.get();
         UUID uuid = uuid(id);
         try {
             if (uuid == null) {

@@ -4,7 +4,6 @@ import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
-import jakarta.ws.rs.CookieParam;
 import jakarta.ws.rs.FormParam;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -14,6 +13,8 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import org.fabtrail.accounts.Account;
+import org.fabtrail.accounts.Accounts;
 import org.fabtrail.api.ProblemMappers;
 import org.fabtrail.custody.CustodyQueries;
 import org.fabtrail.ledger.LedgerException;
@@ -25,6 +26,7 @@ import java.util.Map;
 import java.util.UUID;
 
 /** An organisation's users: list, add (username, name, role, initial password), disable (ends their sessions). */
+@OrgAdmin
 @Path("/orgs/{org}/users")
 public class OrgUsersPage {
 
@@ -55,18 +57,16 @@ public class OrgUsersPage {
     @Inject
     Pages pages;
     @Inject
+    CurrentViewer viewer;
+    @Inject
     Accounts accounts;
 
     @GET
     @Produces(MediaType.TEXT_HTML)
-    public Response list(@CookieParam(SessionManager.COOKIE) String cookie, @PathParam("org") String org,
+    public Response list(@PathParam("org") String org,
                          @QueryParam("after") String after, @QueryParam("notice") String notice,
                          @QueryParam("user") String user) {
-        OrgAccess.Gate gate = OrgAccess.page(pages, cookie, org, "/orgs/" + org + "/users");
-        if (gate.refusal() != null) {
-            return gate.refusal();
-        }
-        Viewer v = gate.viewer();
+        Viewer v = viewer.get();
         String cursor = after != null && Accounts.USERNAME.matcher(after).matches() ? after : null;
         UsersModel m = model(v, org, cursor, notice(notice, user), Map.of("role", Account.MEMBER), Map.of(),
                 null);
@@ -76,15 +76,11 @@ public class OrgUsersPage {
     @POST
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @Produces(MediaType.TEXT_HTML)
-    public Response add(@CookieParam(SessionManager.COOKIE) String cookie, @PathParam("org") String org,
-                        @FormParam("_csrf") String csrf, @FormParam("username") String username,
+    public Response add(@PathParam("org") String org,
+                        @FormParam("username") String username,
                         @FormParam("displayName") String displayName, @FormParam("role") String role,
                         @FormParam("password") String password) {
-        OrgAccess.Gate gate = OrgAccess.form(pages, cookie, org, "/orgs/" + org + "/users", csrf);
-        if (gate.refusal() != null) {
-            return gate.refusal();
-        }
-        Viewer v = gate.viewer();
+        Viewer v = viewer.get();
         try {
             Account a = accounts.create(username, displayName, org, role, password);
             return Web.redirect("/orgs/" + org + "/users?notice=added&user=" + a.username);
@@ -104,13 +100,9 @@ public class OrgUsersPage {
     @Path("{id}/disable")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @Produces(MediaType.TEXT_HTML)
-    public Response disable(@CookieParam(SessionManager.COOKIE) String cookie, @PathParam("org") String org,
-                            @PathParam("id") String id, @FormParam("_csrf") String csrf) {
-        OrgAccess.Gate gate = OrgAccess.form(pages, cookie, org, "/orgs/" + org + "/users", csrf);
-        if (gate.refusal() != null) {
-            return gate.refusal();
-        }
-        Viewer v = gate.viewer();
+    public Response disable(@PathParam("org") String org,
+                            @PathParam("id") String id) {
+        Viewer v = viewer.get();
         UUID uuid;
         try {
             uuid = UUID.fromString(id);

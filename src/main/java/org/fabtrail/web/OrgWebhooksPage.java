@@ -4,7 +4,6 @@ import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
-import jakarta.ws.rs.CookieParam;
 import jakarta.ws.rs.FormParam;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -26,6 +25,7 @@ import java.util.UUID;
  * page that answers the form), list, stop, and the delivery log (the last 50 attempts' outcomes). Org admins and the
  * operator's staff, through {@link OrgAccess}.
  */
+@OrgAdmin
 @Path("/orgs/{org}/webhooks")
 public class OrgWebhooksPage {
 
@@ -47,19 +47,18 @@ public class OrgWebhooksPage {
     @Inject
     Pages pages;
     @Inject
+    CurrentViewer viewer;
+    @Inject
     Webhooks webhooks;
 
     @GET
     @Produces(MediaType.TEXT_HTML)
-    public Response list(@CookieParam(SessionManager.COOKIE) String cookie, @PathParam("org") String org,
+    public Response list(@PathParam("org") String org,
                          @QueryParam("notice") String notice) {
-        OrgAccess.Gate gate = OrgAccess.page(pages, cookie, org, "/orgs/" + org + "/webhooks");
-        if (gate.refusal() != null) {
-            return gate.refusal();
-        }
+        Viewer v = viewer.get();
         String text = "stopped".equals(notice) ? "Stopped the webhook: nothing more is sent to it; its log is kept."
                 : null;
-        return Response.ok(Templates.webhooks(gate.viewer(), model(org, text, "", Map.of())))
+        return Response.ok(Templates.webhooks(v, model(org, text, "", Map.of())))
                 .header("Cache-Control", "no-store").build();
     }
 
@@ -67,13 +66,9 @@ public class OrgWebhooksPage {
     @POST
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @Produces(MediaType.TEXT_HTML)
-    public Response register(@CookieParam(SessionManager.COOKIE) String cookie, @PathParam("org") String org,
-                             @FormParam("_csrf") String csrf, @FormParam("url") String url) {
-        OrgAccess.Gate gate = OrgAccess.form(pages, cookie, org, "/orgs/" + org + "/webhooks", csrf);
-        if (gate.refusal() != null) {
-            return gate.refusal();
-        }
-        Viewer v = gate.viewer();
+    public Response register(@PathParam("org") String org,
+                             @FormParam("url") String url) {
+        Viewer v = viewer.get();
         String given = url == null ? "" : url.trim();
         try {
             webhooks.checkUrl(given);
@@ -91,12 +86,9 @@ public class OrgWebhooksPage {
     @Path("{id}/stop")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @Produces(MediaType.TEXT_HTML)
-    public Response stop(@CookieParam(SessionManager.COOKIE) String cookie, @PathParam("org") String org,
-                         @PathParam("id") String id, @FormParam("_csrf") String csrf) {
-        OrgAccess.Gate gate = OrgAccess.form(pages, cookie, org, "/orgs/" + org + "/webhooks", csrf);
-        if (gate.refusal() != null) {
-            return gate.refusal();
-        }
+    public Response stop(@PathParam("org") String org,
+                         @PathParam("id") String id) {
+        Viewer v = viewer.get();
         UUID uuid;
         try {
             uuid = UUID.fromString(id);
@@ -106,7 +98,7 @@ public class OrgWebhooksPage {
         UUID target = uuid;
         boolean stopped = target != null && pages.ledger.read(c -> webhooks.deactivate(org, target));
         if (!stopped) {
-            return ErrorPage.notFound(gate.viewer(), "There is no active webhook " + id + " of " + org + ".");
+            return ErrorPage.notFound(v, "There is no active webhook " + id + " of " + org + ".");
         }
         return Web.redirect("/orgs/" + org + "/webhooks?notice=stopped");
     }

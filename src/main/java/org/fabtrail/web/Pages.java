@@ -9,24 +9,17 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 
-/** What most pages need: the viewer, and entries turned into readable lines. */
+/** What most pages need: the ledger, the custody queries, and entries turned into readable lines. */
 @jakarta.inject.Singleton
 public class Pages {
 
-    @Inject
-    SessionManager sessions;
     @Inject
     Ledger ledger;
     @Inject
     LedgerStore store;
 
     final CustodyQueries queries = new CustodyQueries();
-
-    Optional<Viewer> viewer(String cookie) {
-        return sessions.viewer(cookie);
-    }
 
     List<EntryLine> lines(Connection c, List<Long> indexes) throws SQLException {
         List<EntryLine> out = new ArrayList<>(indexes.size());

@@ -4,7 +4,6 @@ import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
-import jakarta.ws.rs.CookieParam;
 import jakarta.ws.rs.FormParam;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -28,7 +27,6 @@ import java.sql.SQLException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * The restricted-party list that export-control screening uses: who and what is on it (counts per source list, the
@@ -36,6 +34,7 @@ import java.util.Optional;
  * whole: every problem is listed with its row, and the list in force does not change. Inspectors and regulators may
  * look; only the operator's staff replace it.
  */
+@Inspector("The restricted-party list is kept by the log operator; inspectors and regulators may look at it.")
 @Path("/restricted-parties")
 public class RestrictedPartiesPage {
 
@@ -54,55 +53,31 @@ public class RestrictedPartiesPage {
         static native TemplateInstance parties(Viewer viewer, ListModel m);
     }
 
+    /** Why others may not replace the list. */
+    static final String REPLACERS = "Only the log operator's staff replace the restricted-party list.";
+
     @Inject
     Pages pages;
     @Inject
+    CurrentViewer viewer;
+    @Inject
     RestrictedList restricted;
-
-    private static Optional<Response> mayLook(Viewer v) {
-        if (!v.isInspector()) {
-            return Optional.of(ErrorPage.forbidden(v, "The restricted-party list is kept by the log operator; "
-                    + "inspectors and regulators may look at it."));
-        }
-        return Optional.empty();
-    }
-
-    private static Optional<Response> mayReplace(Viewer v) {
-        if (!v.isOperator()) {
-            return Optional.of(ErrorPage.forbidden(v, "Only the log operator's staff replace the restricted-party list."));
-        }
-        return Optional.empty();
-    }
 
     @GET
     @Produces(MediaType.TEXT_HTML)
-    public Response page(@CookieParam(SessionManager.COOKIE) String cookie, @QueryParam("imported") String imported) {
-        Optional<Viewer> viewer = pages.viewer(cookie);
-        if (viewer.isEmpty()) {
-            return Web.toLogin("/restricted-parties");
-        }
+    public Response page(@QueryParam("imported") String imported) {
         Viewer v = viewer.get();
-        return mayLook(v).orElseGet(() -> {
-            String notice = imported != null && imported.matches("\\d{1,7}")
-                    ? "Imported the list: " + imported + " rows are now in force for screening." : null;
-            return Response.ok(Templates.parties(v, model(notice, "", List.of(), Map.of()))).build();
-        });
+        String notice = imported != null && imported.matches("\\d{1,7}")
+                ? "Imported the list: " + imported + " rows are now in force for screening." : null;
+        return Response.ok(Templates.parties(v, model(notice, "", List.of(), Map.of()))).build();
     }
 
     @POST
     @Consumes(MediaType.MULTIPART_FORM_DATA)
     @Produces(MediaType.TEXT_HTML)
-    public Response upload(@CookieParam(SessionManager.COOKIE) String cookie, @RestForm("_csrf") String csrf,
-                           @RestForm("csv") FileUpload file, @RestForm("text") String text) {
-        Optional<Viewer> viewer = pages.viewer(cookie);
-        if (viewer.isEmpty()) {
-            return Web.toLogin("/restricted-parties");
-        }
+    @OperatorStaff(REPLACERS)
+    public Response upload(@RestForm("csv") FileUpload file, @RestForm("text") String text) {
         Viewer v = viewer.get();
-        Optional<Response> refused = Forms.csrfRefused(v, csrf).or(() -> mayReplace(v));
-        if (refused.isPresent()) {
-            return refused.get();
-        }
         String pasted = text == null ? "" : text;
         if (file != null && file.size() > 0) {
             if (file.size() > MAX_BYTES) {
@@ -125,17 +100,9 @@ public class RestrictedPartiesPage {
     @POST
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @Produces(MediaType.TEXT_HTML)
-    public Response paste(@CookieParam(SessionManager.COOKIE) String cookie, @FormParam("_csrf") String csrf,
-                          @FormParam("text") String text) {
-        Optional<Viewer> viewer = pages.viewer(cookie);
-        if (viewer.isEmpty()) {
-            return Web.toLogin("/restricted-parties");
-        }
+    @OperatorStaff(REPLACERS)
+    public Response paste(@FormParam("text") String text) {
         Viewer v = viewer.get();
-        Optional<Response> refused = Forms.csrfRefused(v, csrf).or(() -> mayReplace(v));
-        if (refused.isPresent()) {
-            return refused.get();
-        }
         String pasted = text == null ? "" : text;
         return importList(v, pasted, pasted);
     }

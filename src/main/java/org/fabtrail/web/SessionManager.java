@@ -3,6 +3,8 @@ package org.fabtrail.web;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import org.fabtrail.accounts.Account;
+import org.fabtrail.accounts.WebSession;
 import org.fabtrail.api.auth.GuessThrottle;
 import org.fabtrail.crypto.Passwords;
 import org.fabtrail.ledger.Ledger;
@@ -153,11 +155,6 @@ public class SessionManager {
         }
         byte[] hash = sha256(token);
         QuarkusTransaction.requiringNew().run(() -> WebSession.delete("tokenHash", hash));
-    }
-
-    /** Ends every session of a user (password change, disabled account). */
-    public void logoutEverywhere(java.util.UUID userId) {
-        QuarkusTransaction.requiringNew().run(() -> WebSession.delete("userId", userId));
     }
 
     static String randomToken() {

@@ -4,7 +4,6 @@ import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
-import jakarta.ws.rs.CookieParam;
 import jakarta.ws.rs.FormParam;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -22,9 +21,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 
 /** The viewer's organisation's sites, and the form that registers one. */
+@InOrg
 @Path("/sites")
 public class SitesPage {
 
@@ -50,21 +49,15 @@ public class SitesPage {
     @Inject
     Pages pages;
     @Inject
+    CurrentViewer viewer;
+    @Inject
     Forms forms;
 
     @GET
     @Produces(MediaType.TEXT_HTML)
-    public Response list(@CookieParam(SessionManager.COOKIE) String cookie, @QueryParam("after") String after,
+    public Response list(@QueryParam("after") String after,
                          @QueryParam(Forms.LOGGED) String logged) {
-        Optional<Viewer> viewer = pages.viewer(cookie);
-        if (viewer.isEmpty()) {
-            return Web.toLogin("/sites");
-        }
         Viewer v = viewer.get();
-        Optional<Response> refused = Forms.needsOrg(v);
-        if (refused.isPresent()) {
-            return refused.get();
-        }
         List<CustodyQueries.SiteRecord> all = pages.ledger.read(c -> pages.queries.sites(c, v.org()));
         List<CustodyQueries.SiteRecord> rest = after == null ? all
                 : all.stream().filter(s -> s.id().compareTo(after) > 0).toList();
@@ -76,32 +69,19 @@ public class SitesPage {
     @GET
     @Path("new")
     @Produces(MediaType.TEXT_HTML)
-    public Response form(@CookieParam(SessionManager.COOKIE) String cookie) {
-        Optional<Viewer> viewer = pages.viewer(cookie);
-        if (viewer.isEmpty()) {
-            return Web.toLogin("/sites/new");
-        }
+    public Response form() {
         Viewer v = viewer.get();
-        return Forms.needsOrg(v).orElseGet(() -> Response.ok(Templates.register(v, SiteForm.empty(), Map.of())).build());
+        return Response.ok(Templates.register(v, SiteForm.empty(), Map.of())).build();
     }
 
     @POST
     @Path("new")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @Produces(MediaType.TEXT_HTML)
-    public Response register(@CookieParam(SessionManager.COOKIE) String cookie, @FormParam("_csrf") String csrf,
-                             @FormParam("site") String site, @FormParam("name") String name,
+    public Response register(@FormParam("site") String site, @FormParam("name") String name,
                              @FormParam("country") String country, @FormParam("address") String address,
                              @FormParam("latitude") String latitude, @FormParam("longitude") String longitude) {
-        Optional<Viewer> viewer = pages.viewer(cookie);
-        if (viewer.isEmpty()) {
-            return Web.toLogin("/sites/new");
-        }
         Viewer v = viewer.get();
-        Optional<Response> refused = Forms.csrfRefused(v, csrf).or(() -> Forms.needsOrg(v));
-        if (refused.isPresent()) {
-            return refused.get();
-        }
         SiteForm form = new SiteForm(Forms.orEmpty(site).trim(), Forms.orEmpty(name).trim(),
                 Forms.orEmpty(country).trim().toUpperCase(Locale.ROOT), Forms.orEmpty(address).trim(),
                 Forms.orEmpty(latitude).trim(), Forms.orEmpty(longitude).trim());

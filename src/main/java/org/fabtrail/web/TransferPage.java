@@ -4,7 +4,6 @@ import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
-import jakarta.ws.rs.CookieParam;
 import jakarta.ws.rs.FormParam;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -29,6 +28,7 @@ import java.util.Set;
 import java.util.UUID;
 
 /** A dispatch: who sends what to whom, and where each unit is; and the receiver's and sender's forms on it. */
+@SignedIn
 @Path("/transfers/{id}")
 public class TransferPage {
 
@@ -60,6 +60,8 @@ public class TransferPage {
     @Inject
     Pages pages;
     @Inject
+    CurrentViewer viewer;
+    @Inject
     Forms forms;
 
     /** The transfer, if it exists and the viewer may see it (sender, receiver, or a viewer who sees everything). */
@@ -83,12 +85,8 @@ public class TransferPage {
 
     @GET
     @Produces(MediaType.TEXT_HTML)
-    public Response page(@CookieParam(SessionManager.COOKIE) String cookie, @PathParam("id") String id,
+    public Response page(@PathParam("id") String id,
                          @QueryParam(Forms.LOGGED) String logged) {
-        Optional<Viewer> viewer = pages.viewer(cookie);
-        if (viewer.isEmpty()) {
-            return Web.toLogin("/transfers/" + id);
-        }
         Viewer v = viewer.get();
         Optional<CustodyQueries.TransferRecord> t = visible(v, id);
         if (t.isEmpty()) {
@@ -110,11 +108,7 @@ public class TransferPage {
     @GET
     @Path("receive")
     @Produces(MediaType.TEXT_HTML)
-    public Response receiveForm(@CookieParam(SessionManager.COOKIE) String cookie, @PathParam("id") String id) {
-        Optional<Viewer> viewer = pages.viewer(cookie);
-        if (viewer.isEmpty()) {
-            return Web.toLogin("/transfers/" + id + "/receive");
-        }
+    public Response receiveForm(@PathParam("id") String id) {
         Viewer v = viewer.get();
         Optional<CustodyQueries.TransferRecord> t = visible(v, id);
         if (t.isEmpty()) {
@@ -134,23 +128,15 @@ public class TransferPage {
     @Path("receive")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @Produces(MediaType.TEXT_HTML)
-    public Response receive(@CookieParam(SessionManager.COOKIE) String cookie, @PathParam("id") String id,
-                            @FormParam("_csrf") String csrf, @FormParam("unit") List<String> units,
+    public Response receive(@PathParam("id") String id,
+                            @FormParam("unit") List<String> units,
                             @FormParam("site") String site) {
-        Optional<Viewer> viewer = pages.viewer(cookie);
-        if (viewer.isEmpty()) {
-            return Web.toLogin("/transfers/" + id + "/receive");
-        }
         Viewer v = viewer.get();
-        Optional<Response> refused = Forms.csrfRefused(v, csrf);
-        if (refused.isPresent()) {
-            return refused.get();
-        }
         Optional<CustodyQueries.TransferRecord> t = visible(v, id);
         if (t.isEmpty()) {
             return notFound(v, id);
         }
-        refused = mayReceive(v, t.get());
+        Optional<Response> refused = mayReceive(v, t.get());
         if (refused.isPresent()) {
             return refused.get();
         }
@@ -216,40 +202,36 @@ public class TransferPage {
     @GET
     @Path("reject")
     @Produces(MediaType.TEXT_HTML)
-    public Response rejectForm(@CookieParam(SessionManager.COOKIE) String cookie, @PathParam("id") String id) {
-        return endForm(cookie, id, true);
+    public Response rejectForm(@PathParam("id") String id) {
+        return endForm(id, true);
     }
 
     @GET
     @Path("cancel")
     @Produces(MediaType.TEXT_HTML)
-    public Response cancelForm(@CookieParam(SessionManager.COOKIE) String cookie, @PathParam("id") String id) {
-        return endForm(cookie, id, false);
+    public Response cancelForm(@PathParam("id") String id) {
+        return endForm(id, false);
     }
 
     @POST
     @Path("reject")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @Produces(MediaType.TEXT_HTML)
-    public Response reject(@CookieParam(SessionManager.COOKIE) String cookie, @PathParam("id") String id,
-                           @FormParam("_csrf") String csrf, @FormParam("reason") String reason) {
-        return end(cookie, id, csrf, reason, true);
+    public Response reject(@PathParam("id") String id,
+                           @FormParam("reason") String reason) {
+        return end(id, reason, true);
     }
 
     @POST
     @Path("cancel")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @Produces(MediaType.TEXT_HTML)
-    public Response cancel(@CookieParam(SessionManager.COOKIE) String cookie, @PathParam("id") String id,
-                           @FormParam("_csrf") String csrf, @FormParam("reason") String reason) {
-        return end(cookie, id, csrf, reason, false);
+    public Response cancel(@PathParam("id") String id,
+                           @FormParam("reason") String reason) {
+        return end(id, reason, false);
     }
 
-    private Response endForm(String cookie, String id, boolean reject) {
-        Optional<Viewer> viewer = pages.viewer(cookie);
-        if (viewer.isEmpty()) {
-            return Web.toLogin("/transfers/" + id + (reject ? "/reject" : "/cancel"));
-        }
+    private Response endForm(String id, boolean reject) {
         Viewer v = viewer.get();
         Optional<CustodyQueries.TransferRecord> t = visible(v, id);
         if (t.isEmpty()) {
@@ -259,21 +241,13 @@ public class TransferPage {
                 .orElseGet(() -> Response.ok(Templates.end(v, t.get(), reject, "", Map.of())).build());
     }
 
-    private Response end(String cookie, String id, String csrf, String reason, boolean reject) {
-        Optional<Viewer> viewer = pages.viewer(cookie);
-        if (viewer.isEmpty()) {
-            return Web.toLogin("/transfers/" + id + (reject ? "/reject" : "/cancel"));
-        }
+    private Response end(String id, String reason, boolean reject) {
         Viewer v = viewer.get();
-        Optional<Response> refused = Forms.csrfRefused(v, csrf);
-        if (refused.isPresent()) {
-            return refused.get();
-        }
         Optional<CustodyQueries.TransferRecord> t = visible(v, id);
         if (t.isEmpty()) {
             return notFound(v, id);
         }
-        refused = mayEnd(v, t.get(), reject);
+        Optional<Response> refused = mayEnd(v, t.get(), reject);
         if (refused.isPresent()) {
             return refused.get();
         }

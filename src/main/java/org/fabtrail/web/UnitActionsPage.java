@@ -4,7 +4,6 @@ import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
-import jakarta.ws.rs.CookieParam;
 import jakarta.ws.rs.FormParam;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -31,6 +30,7 @@ import java.util.Optional;
 import java.util.Set;
 
 /** What the custodian does to one unit: assemble components into it, take them out, report its status. */
+@SignedIn
 @Path("/units/{manufacturer}/{serial}")
 public class UnitActionsPage {
 
@@ -79,6 +79,8 @@ public class UnitActionsPage {
     @Inject
     Pages pages;
     @Inject
+    CurrentViewer viewer;
+    @Inject
     Forms forms;
 
     /** The unit, if it exists and the viewer may see it. */
@@ -99,19 +101,8 @@ public class UnitActionsPage {
     private record Target(Viewer viewer, CustodyQueries.UnitRecord unit, Response refusal) {
     }
 
-    private Target target(String cookie, String manufacturer, String serial, String action, String csrf,
-                          boolean post, boolean mayBeInTransit) {
-        Optional<Viewer> viewer = pages.viewer(cookie);
-        if (viewer.isEmpty()) {
-            return new Target(null, null, Web.toLogin(path(manufacturer, serial) + "/" + action));
-        }
+    private Target target(String manufacturer, String serial, String action, boolean mayBeInTransit) {
         Viewer v = viewer.get();
-        if (post) {
-            Optional<Response> refused = Forms.csrfRefused(v, csrf);
-            if (refused.isPresent()) {
-                return new Target(v, null, refused.get());
-            }
-        }
         Optional<CustodyQueries.UnitRecord> unit = visible(v, manufacturer, serial);
         if (unit.isEmpty()) {
             return new Target(v, null, ErrorPage.notFound(v, "There is no unit " + manufacturer + "/" + serial
@@ -142,10 +133,9 @@ public class UnitActionsPage {
     @GET
     @Path("assemble")
     @Produces(MediaType.TEXT_HTML)
-    public Response assembleForm(@CookieParam(SessionManager.COOKIE) String cookie,
-                                 @PathParam("manufacturer") String manufacturer, @PathParam("serial") String serial,
+    public Response assembleForm(@PathParam("manufacturer") String manufacturer, @PathParam("serial") String serial,
                                  @QueryParam("after") String after) {
-        Target t = target(cookie, manufacturer, serial, "assemble", null, false, false);
+        Target t = target(manufacturer, serial, "assemble", false);
         if (t.refusal() != null) {
             return t.refusal();
         }
@@ -157,18 +147,16 @@ public class UnitActionsPage {
     @Path("assemble")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @Produces(MediaType.TEXT_HTML)
-    public Response assemble(@CookieParam(SessionManager.COOKIE) String cookie,
-                             @PathParam("manufacturer") String manufacturer, @PathParam("serial") String serial,
-                             @FormParam("_csrf") String csrf, @FormParam("component") List<String> ticked) {
-        return change(cookie, manufacturer, serial, csrf, ticked, true);
+    public Response assemble(@PathParam("manufacturer") String manufacturer, @PathParam("serial") String serial,
+                             @FormParam("component") List<String> ticked) {
+        return change(manufacturer, serial, ticked, true);
     }
 
     @GET
     @Path("disassemble")
     @Produces(MediaType.TEXT_HTML)
-    public Response disassembleForm(@CookieParam(SessionManager.COOKIE) String cookie,
-                                    @PathParam("manufacturer") String manufacturer, @PathParam("serial") String serial) {
-        Target t = target(cookie, manufacturer, serial, "disassemble", null, false, false);
+    public Response disassembleForm(@PathParam("manufacturer") String manufacturer, @PathParam("serial") String serial) {
+        Target t = target(manufacturer, serial, "disassemble", false);
         if (t.refusal() != null) {
             return t.refusal();
         }
@@ -180,15 +168,14 @@ public class UnitActionsPage {
     @Path("disassemble")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @Produces(MediaType.TEXT_HTML)
-    public Response disassemble(@CookieParam(SessionManager.COOKIE) String cookie,
-                                @PathParam("manufacturer") String manufacturer, @PathParam("serial") String serial,
-                                @FormParam("_csrf") String csrf, @FormParam("component") List<String> ticked) {
-        return change(cookie, manufacturer, serial, csrf, ticked, false);
+    public Response disassemble(@PathParam("manufacturer") String manufacturer, @PathParam("serial") String serial,
+                                @FormParam("component") List<String> ticked) {
+        return change(manufacturer, serial, ticked, false);
     }
 
-    private Response change(String cookie, String manufacturer, String serial, String csrf, List<String> ticked,
+    private Response change(String manufacturer, String serial, List<String> ticked,
                             boolean assemble) {
-        Target t = target(cookie, manufacturer, serial, assemble ? "assemble" : "disassemble", csrf, true, false);
+        Target t = target(manufacturer, serial, assemble ? "assemble" : "disassemble", false);
         if (t.refusal() != null) {
             return t.refusal();
         }
@@ -241,9 +228,8 @@ public class UnitActionsPage {
     @GET
     @Path("status")
     @Produces(MediaType.TEXT_HTML)
-    public Response statusForm(@CookieParam(SessionManager.COOKIE) String cookie,
-                               @PathParam("manufacturer") String manufacturer, @PathParam("serial") String serial) {
-        Target t = target(cookie, manufacturer, serial, "status", null, false, true);
+    public Response statusForm(@PathParam("manufacturer") String manufacturer, @PathParam("serial") String serial) {
+        Target t = target(manufacturer, serial, "status", true);
         if (t.refusal() != null) {
             return t.refusal();
         }
@@ -254,11 +240,10 @@ public class UnitActionsPage {
     @Path("status")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @Produces(MediaType.TEXT_HTML)
-    public Response status(@CookieParam(SessionManager.COOKIE) String cookie,
-                           @PathParam("manufacturer") String manufacturer, @PathParam("serial") String serial,
-                           @FormParam("_csrf") String csrf, @FormParam("status") String status,
+    public Response status(@PathParam("manufacturer") String manufacturer, @PathParam("serial") String serial,
+                           @FormParam("status") String status,
                            @FormParam("reason") String reason) {
-        Target t = target(cookie, manufacturer, serial, "status", csrf, true, true);
+        Target t = target(manufacturer, serial, "status", true);
         if (t.refusal() != null) {
             return t.refusal();
         }

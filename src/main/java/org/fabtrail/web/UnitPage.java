@@ -3,7 +3,6 @@ package org.fabtrail.web;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 import jakarta.inject.Inject;
-import jakarta.ws.rs.CookieParam;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -27,6 +26,7 @@ import java.util.Optional;
  * certificate compared with what is assembled in it, its inspections with their device checks, its custody timeline
  * and chain.
  */
+@SignedIn
 @Path("/units/{manufacturer}/{serial}")
 public class UnitPage {
 
@@ -54,6 +54,8 @@ public class UnitPage {
     @Inject
     Pages pages;
     @Inject
+    CurrentViewer viewer;
+    @Inject
     UnitsResource api;
     @Inject
     Forms forms;
@@ -69,12 +71,8 @@ public class UnitPage {
 
     @GET
     @Produces(MediaType.TEXT_HTML)
-    public Response page(@CookieParam(SessionManager.COOKIE) String cookie, @PathParam("manufacturer") String manufacturer,
+    public Response page(@PathParam("manufacturer") String manufacturer,
                          @PathParam("serial") String serial, @QueryParam(Forms.LOGGED) String logged) {
-        Optional<Viewer> viewer = pages.viewer(cookie);
-        if (viewer.isEmpty()) {
-            return Web.toLogin("/units/" + manufacturer + "/" + serial);
-        }
         Viewer v = viewer.get();
         Optional<UnitModel> model = key(manufacturer, serial).flatMap(k -> pages.ledger.read(c -> {
             if (!pages.queries.canSee(c, v.visibleTo(), k)) {
@@ -107,12 +105,8 @@ public class UnitPage {
     @GET
     @Path("bundle.json")
     @Produces(MediaType.APPLICATION_JSON)
-    public Response bundle(@CookieParam(SessionManager.COOKIE) String cookie, @PathParam("manufacturer") String manufacturer,
+    public Response bundle(@PathParam("manufacturer") String manufacturer,
                            @PathParam("serial") String serial) {
-        Optional<Viewer> viewer = pages.viewer(cookie);
-        if (viewer.isEmpty()) {
-            return Web.toLogin("/units/" + manufacturer + "/" + serial);
-        }
         Optional<UnitKey> k = key(manufacturer, serial);
         Object bundle = k.isEmpty() ? null : pages.ledger.read(c -> pages.queries.canSee(c, viewer.get().visibleTo(), k.get())
                 ? api.bundle(c, k.get(), viewer.get().visibleTo()) : null);

@@ -4,7 +4,6 @@ import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
-import jakarta.ws.rs.CookieParam;
 import jakarta.ws.rs.FormParam;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -29,6 +28,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /** The units a viewer may see, filtered and paged; and the form that registers one. */
+@SignedIn
 @Path("/units")
 public class UnitsPage {
 
@@ -95,20 +95,18 @@ public class UnitsPage {
     @Inject
     Pages pages;
     @Inject
+    CurrentViewer viewer;
+    @Inject
     Forms forms;
 
     @GET
     @Produces(MediaType.TEXT_HTML)
-    public Response list(@CookieParam(SessionManager.COOKIE) String cookie, @QueryParam("custodian") String custodian,
+    public Response list(@QueryParam("custodian") String custodian,
                          @QueryParam("site") String site, @QueryParam("status") String status,
                          @QueryParam("kind") String kind, @QueryParam("model") String model,
                          @QueryParam("after") String after, @QueryParam("before") String before,
                          @QueryParam("limit") String limitText) {
         Filter filter = new Filter(custodian, site, status, kind, model);
-        Optional<Viewer> viewer = pages.viewer(cookie);
-        if (viewer.isEmpty()) {
-            return Web.toLogin("/units" + filter.query(PAGE).replaceFirst("^&", "?"));
-        }
         Viewer v = viewer.get();
         int limit = limitText != null && limitText.matches("[1-9]\\d{0,2}") ? Math.min(MAX_PAGE, Integer.parseInt(limitText))
                 : PAGE;
@@ -140,11 +138,7 @@ public class UnitsPage {
     @GET
     @Path("new")
     @Produces(MediaType.TEXT_HTML)
-    public Response registerForm(@CookieParam(SessionManager.COOKIE) String cookie) {
-        Optional<Viewer> viewer = pages.viewer(cookie);
-        if (viewer.isEmpty()) {
-            return Web.toLogin("/units/new");
-        }
+    public Response registerForm() {
         Viewer v = viewer.get();
         Optional<Response> refused = mayRegister(v);
         if (refused.isPresent()) {
@@ -157,16 +151,11 @@ public class UnitsPage {
     @Path("new")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @Produces(MediaType.TEXT_HTML)
-    public Response register(@CookieParam(SessionManager.COOKIE) String cookie, @FormParam("_csrf") String csrf,
-                             @FormParam("serial") String serial, @FormParam("kind") String kind,
+    public Response register(@FormParam("serial") String serial, @FormParam("kind") String kind,
                              @FormParam("model") String model, @FormParam("eccn") String eccn,
                              @FormParam("site") String site, @FormParam("deviceCertificate") String certificate) {
-        Optional<Viewer> viewer = pages.viewer(cookie);
-        if (viewer.isEmpty()) {
-            return Web.toLogin("/units/new");
-        }
         Viewer v = viewer.get();
-        Optional<Response> refused = Forms.csrfRefused(v, csrf).or(() -> mayRegister(v));
+        Optional<Response> refused = mayRegister(v);
         if (refused.isPresent()) {
             return refused.get();
         }

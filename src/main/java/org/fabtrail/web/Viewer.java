@@ -1,5 +1,7 @@
 package org.fabtrail.web;
 
+import org.fabtrail.accounts.Account;
+
 /**
  * The signed-in person as pages see them.
  *

@@ -20,11 +20,13 @@ import java.util.Objects;
 import java.util.Optional;
 
 import org.fabtrail.ledger.checkpoint.Checkpoint;
+import org.fabtrail.ledger.checkpoint.Note;
 import org.fabtrail.ledger.checkpoint.NoteFormatException;
 import org.fabtrail.ledger.checkpoint.NoteVerificationException;
 import org.fabtrail.ledger.checkpoint.NoteVerifier;
 import org.fabtrail.ledger.checkpoint.WitnessPolicy;
 import org.fabtrail.ledger.merkle.AppendResult;
+import org.fabtrail.ledger.merkle.Merkle;
 import org.fabtrail.ledger.merkle.ProofException;
 import org.fabtrail.ledger.merkle.Proofs;
 import org.fabtrail.ledger.merkle.StoredNode;
@@ -123,7 +125,7 @@ public final class Monitor {
         this.policy = policy;
         this.stateFile = stateFile;
         this.http = http;
-        this.root = org.fabtrail.ledger.merkle.Merkle.emptyRoot();
+        this.root = Merkle.emptyRoot();
         if (stateFile.isPresent() && Files.exists(stateFile.get())) {
             load(stateFile.get());
         }
@@ -279,7 +281,7 @@ public final class Monitor {
     }
 
     /** The longest answer the monitor reads: a checkpoint note at most (a tile is 8 KiB, a proof a few). */
-    static final int MAX_ANSWER_BYTES = org.fabtrail.ledger.checkpoint.Note.MAX_NOTE_BYTES;
+    static final int MAX_ANSWER_BYTES = Note.MAX_NOTE_BYTES;
 
     private byte[] get(String path) throws IOException, InterruptedException {
         HttpRequest request = HttpRequest.newBuilder(URI.create(log + path)).timeout(timeout).GET().build();

@@ -1,5 +1,6 @@
 package org.fabtrail.bench;
 
+import org.fabtrail.client.PartnerClient;
 import org.fabtrail.crypto.Jcs;
 import org.fabtrail.crypto.SigningKey;
 
@@ -17,7 +18,6 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -78,7 +78,7 @@ public final class DatasetLoader {
 
     public static void main(String[] args) throws Exception {
         Map<String, String> opt = new LinkedHashMap<>(Map.of("url", "http://127.0.0.1:18471", "token", "bench",
-                "entries", "10000000", "units", "1000000", "seed", "fabtrail", "block", "20000", "clients", "3",
+                "entries", "10000000", "units", "1000000", "seed", "fabtrail", "block", "19980", "clients", "3",
                 "batch", "1000"));
         for (int i = 0; i + 1 < args.length; i += 2) {
             opt.put(args[i].replaceFirst("^--", ""), args[i + 1]);
@@ -94,13 +94,13 @@ public final class DatasetLoader {
     void run(long entries, int units, int block, int clients, int batch, Path progress) throws Exception {
         onboard();
         Plan plan = Plan.of(entries, units);
-        System.out.printf("plan: %d units (%d servers of %d accelerators, %d loose accelerators with %d hops each), "
-                        + "about %d entries, in blocks of %d units%n", units, plan.servers, SERVER_GPUS,
-                plan.loose, plan.looseHops, plan.expectedEntries(), block);
-        int blocks = (units + block - 1) / block;
+        block = Math.max(1, block / GROUP) * GROUP;
+        System.out.printf("plan: %d units (in each %d, a server of %d accelerators and %d loose accelerators with %d hops "
+                        + "each), about %d entries, in blocks of %d units%n", units, GROUP, SERVER_GPUS, LOOSE,
+                plan.looseHops, plan.expectedEntries(), block);
         int done = Files.exists(progress) ? Integer.parseInt(Files.readString(progress).trim()) : 0;
         if (done > 0) {
-            System.out.printf("resuming after block %d of %d%n", done, blocks);
+            System.out.printf("resuming after unit %d of %d%n", Math.min(done, units), units);
         }
         AtomicLong appended = new AtomicLong();
         AtomicLong answered = new AtomicLong();
@@ -108,8 +108,9 @@ public final class DatasetLoader {
         long shown = start;
         ExecutorService pool = Executors.newFixedThreadPool(clients);
         try {
-            for (int b = done; b < blocks; b++) {
-                List<Story> stories = stories(plan, b * block, Math.min(units, (b + 1) * block));
+            for (int from = done; from < units; from += block) {
+                int to = Math.min(units, from + block);
+                List<Story> stories = stories(plan, from, to);
                 int depth = stories.stream().mapToInt(s -> s.steps().size()).max().orElse(0);
                 for (int step = 0; step < depth; step++) {
                     List<String> wave = new ArrayList<>();
@@ -120,12 +121,13 @@ public final class DatasetLoader {
                     }
                     send(wave, batch, pool, appended, answered);
                     if (System.nanoTime() - shown > 2_000_000_000L) {
-                        progressLine(b, blocks, answered.get(), appended.get(), plan.expectedEntries(), start);
+                        progressLine(from, units, answered.get(), appended.get(), plan.expectedEntries(), start);
                         shown = System.nanoTime();
                     }
                 }
+                // the progress file counts finished units; written atomically, so a kill leaves the old or the new
                 Path tmp = progress.resolveSibling(progress.getFileName() + ".tmp");
-                Files.writeString(tmp, Integer.toString(b + 1));
+                Files.writeString(tmp, Integer.toString(to));
                 Files.move(tmp, progress, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             }
         } finally {
@@ -136,51 +138,72 @@ public final class DatasetLoader {
                 + "%.0f appended/s%n", answered.get(), appended.get(), secs, appended.get() / secs);
     }
 
-    private static void progressLine(int b, int blocks, long answered, long appended, long expected, long start) {
+    private static void progressLine(int unit, int units, long answered, long appended, long expected, long start) {
         double secs = (System.nanoTime() - start) / 1e9;
         double rate = appended / Math.max(secs, 1e-3);
         int width = 30;
-        int filled = (int) Math.min(width, width * (double) (b + 1) / blocks);
-        System.out.printf("\r[%s%s] block %d/%d, %,d answered, %,d appended, %,.0f/s, ~%,d entries planned",
-                "#".repeat(filled), " ".repeat(width - filled), b + 1, blocks, answered, appended, rate, expected);
+        int filled = (int) Math.min(width, width * (double) unit / units);
+        System.out.printf("\r[%s%s] units %,d/%,d, %,d answered, %,d appended, %,.0f/s, ~%,d entries in all",
+                "#".repeat(filled), " ".repeat(width - filled), unit, units, answered, appended, rate, expected);
         System.out.flush();
     }
 
-    /** How many of the units are servers and loose accelerators, and how many hops a loose one makes. */
-    record Plan(int units, int servers, int loose, int looseHops) {
+    /**
+     * Units come in groups of {@link #GROUP}: a server with its 8 accelerators, then 36 loose accelerators (a fifth of
+     * the units in servers). Unit u's story depends only on u and the number of hops, which follows from the ratio of
+     * entries to units: so a log built for 1 M units is a prefix of the one built for 10 M at the same ratio, and the
+     * growth-curve run (deploy/bench/growth.sh) grows one data set from size to size.
+     */
+    record Plan(int units, int looseHops) {
         static Plan of(long entries, int units) {
-            int servers = units / 5 / (SERVER_GPUS + 1);
-            int loose = units - servers * (SERVER_GPUS + 1);
-            long serverEntries = (long) servers * (SERVER_GPUS + 1 + 1 + 2 * 2 + 1);
-            // a loose accelerator: one registration, per hop a dispatch and its receipt, then one inspection
-            long perLoose = Math.max(4, (entries - serverEntries) / Math.max(1, loose));
-            int hops = (int) Math.max(1, Math.round((perLoose - 2) / 2.0));
-            return new Plan(units, servers, loose, hops);
+            double perUnit = (double) entries / Math.max(1, units);
+            // per group: the server story's 15 entries, and per loose accelerator a registration, a dispatch and
+            // a receipt per hop, and an inspection
+            double perLoose = (perUnit * GROUP - SERVER_ENTRIES) / LOOSE;
+            return new Plan(units, (int) Math.max(1, Math.round((perLoose - 2) / 2)));
         }
 
         long expectedEntries() {
-            return (long) servers * (SERVER_GPUS + 1 + 1 + 2 * 2 + 1) + (long) loose * (2 + 2L * looseHops) + 2L * (units / 100);
+            long groups = units / GROUP;
+            int rest = units % GROUP;
+            long servers = groups + (rest > 0 ? 1 : 0);
+            long loose = groups * LOOSE + Math.max(0, rest - (SERVER_GPUS + 1));
+            return servers * SERVER_ENTRIES + loose * (2 + 2L * looseHops) + 2L * ((units + 92) / 100);
         }
     }
 
-    /** The stories of units [from, to): servers come first in unit numbering, then loose accelerators. */
+    static final int LOOSE = 36;
+    static final int GROUP = SERVER_GPUS + 1 + LOOSE;
+    static final int SERVER_ENTRIES = SERVER_GPUS + 1 + 1 + 2 * 2 + 1;
+
+    /** The stories of units [from, to); from and to are multiples of {@link #GROUP} except at the very end. */
     List<Story> stories(Plan plan, int from, int to) {
-        int serverUnits = plan.servers * (SERVER_GPUS + 1);
         List<Story> out = new ArrayList<>();
-        int u = from;
-        while (u < to) {
-            if (u < serverUnits) {
-                out.add(server(u / (SERVER_GPUS + 1)));
-                u = (u / (SERVER_GPUS + 1) + 1) * (SERVER_GPUS + 1);
-            } else {
+        for (int u = from; u < to; u++) {
+            int at = u % GROUP;
+            if (at == 0) {
+                out.add(server(u / GROUP, u));
+            } else if (at > SERVER_GPUS) {
                 out.add(loose(u, plan.looseHops));
-                u++;
             }
         }
         return out;
     }
 
-    private Story server(int n) {
+    /** Unit u of the data set as {manufacturer, serial}, as its registration names it. */
+    static String[] unit(int u) {
+        int n = u / GROUP;
+        int at = u % GROUP;
+        if (at == 0) {
+            return new String[] {"bench-fab-" + n % 4, "SRV-s" + n};
+        }
+        if (at <= SERVER_GPUS) {
+            return new String[] {"bench-fab-" + n % 4, "GPU-s" + n + "-" + (at - 1)};
+        }
+        return new String[] {"bench-fab-" + u % 4, "GPU-g" + u};
+    }
+
+    private Story server(int n, int u) {
         Org mfr = manufacturers.get(n % manufacturers.size());
         String fab = mfr.sites().get(0);
         String tag = "s" + n;
@@ -203,7 +226,7 @@ public final class DatasetLoader {
         hop(steps, tag + "/h0", 2, mfr, dist, n, parent);
         hop(steps, tag + "/h1", 4, dist, dc, n, parent);
         steps.add(List.of(inspect(tag + "/i", 6, parent, dc, n)));
-        if (n % 100 == 7) {
+        if (u % 100 == 7) {
             lostAndFound(steps, tag, 7, dc, parent);
         }
         return new Story(steps);
@@ -308,17 +331,11 @@ public final class DatasetLoader {
 
     /** A signed envelope whose id and time follow from the seed, the tag and the day of its story. */
     String sign(Org actor, String tag, int day, String type, Map<String, Object> fields) {
-        Map<String, Object> payload = new LinkedHashMap<>();
-        payload.put("id", UUID.nameUUIDFromBytes(hash("id", actor.id() + "/" + tag)).toString());
-        payload.put("type", type);
-        payload.put("actor", actor.id());
-        payload.put("time", base.plus(Duration.ofDays(day)).plusSeconds(Math.floorMod(tag.hashCode(), 80_000)).toString());
-        payload.putAll(fields);
-        Map<String, Object> sig = new LinkedHashMap<>();
-        sig.put("keyId", actor.key().keyId());
-        sig.put("alg", actor.key().algorithm().wireName());
-        sig.put("value", Base64.getEncoder().encodeToString(actor.key().sign(Jcs.canonicalize(payload))));
-        return Jcs.canonicalString(Map.of("payload", payload, "signature", sig));
+        Map<String, Object> typed = new LinkedHashMap<>(fields);
+        typed.put("id", UUID.nameUUIDFromBytes(hash("id", actor.id() + "/" + tag)).toString());
+        typed.put("type", type);
+        typed.put("time", base.plus(Duration.ofDays(day)).plusSeconds(Math.floorMod(tag.hashCode(), 80_000)).toString());
+        return Jcs.canonicalString(PartnerClient.sign(actor.id(), actor.key(), typed));
     }
 
     private byte[] hash(String purpose, String what) {

@@ -1,5 +1,6 @@
 package org.fabtrail.bench;
 
+import org.fabtrail.client.PartnerClient;
 import org.fabtrail.crypto.Jcs;
 import org.fabtrail.crypto.SignatureAlgorithm;
 import org.fabtrail.crypto.SigningKey;
@@ -13,7 +14,6 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,9 +33,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class LedgerBenchmark {
 
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+    final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(10)).build();
-    private final String url;
+    final String url;
 
     private LedgerBenchmark(String url) {
         this.url = url;
@@ -79,21 +79,45 @@ public final class LedgerBenchmark {
         }
         b.proofPhase(Integer.parseInt(opt.get("proofs")), Integer.parseInt(opt.get("proof-clients")));
         b.lookupPhase(envelopes, Integer.parseInt(opt.get("proofs")), Integer.parseInt(opt.get("proof-clients")));
+        if (opt.containsKey("soak-seconds")) {
+            new Soak(b, org, key, opt.get("token")).run(Integer.parseInt(opt.get("soak-seconds")),
+                    Integer.parseInt(opt.getOrDefault("soak-window", "60")));
+            return;
+        }
+        if (opt.containsKey("dataset-units")) {
+            b.datasetPhases(Integer.parseInt(opt.get("dataset-units")), Integer.parseInt(opt.get("proofs")),
+                    Integer.parseInt(opt.get("proof-clients")), opt.get("token"));
+        }
+    }
+
+    /**
+     * Reads over a data set that deploy/bench/load.sh built (DatasetLoader's units): unit lookups, unit histories
+     * and feed pages of 100 entries at random places in the log, as the operator (who sees every entry).
+     */
+    private void datasetPhases(int units, int n, int clients, String token) throws Exception {
+        long size = Long.parseLong(get("/api/v1/log/checkpoint", null).split("\n")[1]);
+        long[] lookups = run(n, clients, i -> {
+            String[] u = DatasetLoader.unit(ThreadLocalRandom.current().nextInt(units));
+            get("/api/v1/units/" + u[0] + "/" + u[1], token);
+        });
+        report("unit lookups (data set, " + units + " units)", n, clients, lookups, n);
+        long[] histories = run(n, clients, i -> {
+            String[] u = DatasetLoader.unit(ThreadLocalRandom.current().nextInt(units));
+            get("/api/v1/units/" + u[0] + "/" + u[1] + "/history", token);
+        });
+        report("unit histories (data set)", n, clients, histories, n);
+        int pages = Math.max(1, n / 10);
+        long[] feed = run(pages, clients, i -> get("/api/v1/feed?limit=100&after="
+                + ThreadLocalRandom.current().nextLong(size), token));
+        report("feed pages of 100 (tree size " + size + ")", pages, clients, feed, pages);
     }
 
     /** One signed envelope. */
     static String signed(String org, SigningKey key, String type, Map<String, Object> fields) {
-        Map<String, Object> payload = new LinkedHashMap<>();
-        payload.put("id", UUID.randomUUID().toString());
-        payload.put("type", type);
-        payload.put("actor", org);
-        payload.put("time", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
-        payload.putAll(fields);
-        Map<String, Object> sig = new LinkedHashMap<>();
-        sig.put("keyId", key.keyId());
-        sig.put("alg", key.algorithm().wireName());
-        sig.put("value", Base64.getEncoder().encodeToString(key.sign(Jcs.canonicalize(payload))));
-        return Jcs.canonicalString(Map.of("payload", payload, "signature", sig));
+        Map<String, Object> typed = new LinkedHashMap<>(fields);
+        typed.put("type", type);
+        typed.put("time", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
+        return Jcs.canonicalString(PartnerClient.sign(org, key, typed));
     }
 
     /** Unit registrations by the benchmark manufacturer: what a fab's bulk upload sends. */
@@ -121,7 +145,7 @@ public final class LedgerBenchmark {
     }
 
     /** The benchmark organisation's API token (read, write). */
-    private String partnerToken;
+    String partnerToken;
 
     private SigningKey onboard(String org, String token) throws Exception {
         post("/api/v1/admin/orgs", "{\"id\":\"" + org + "\",\"name\":\"Benchmark\",\"country\":\"TW\",\"roles\":[\"manufacturer\"]}",
@@ -135,7 +159,7 @@ public final class LedgerBenchmark {
         return key;
     }
 
-    private String post(String path, String body, String token, int expect) throws Exception {
+    String post(String path, String body, String token, int expect) throws Exception {
         HttpRequest.Builder r = HttpRequest.newBuilder(URI.create(url + path)).timeout(Duration.ofSeconds(120))
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
         if (token != null) {
@@ -194,7 +218,7 @@ public final class LedgerBenchmark {
         report("unit lookups", n, clients, latencies, n);
     }
 
-    private String get(String path, String token) throws Exception {
+    String get(String path, String token) throws Exception {
         HttpRequest.Builder r = HttpRequest.newBuilder(URI.create(url + path)).GET();
         if (token != null) {
             r.header("Authorization", "Bearer " + token);

@@ -7,8 +7,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -34,6 +42,8 @@ class DependencyRulesTest {
         "src/main/java/org/fabtrail/ledger/checkpoint, java. org.fabtrail.crypto.",
         // the witness and the monitor run without Quarkus or a database (docs/adr/0013-witnesses.md)
         "src/main/java/org/fabtrail/witness,           java. com.sun.net.httpserver. org.fabtrail.crypto. org.fabtrail.ledger.checkpoint. org.fabtrail.ledger.merkle.",
+        // the partner client kit is a jar of its own with only these (src/assembly/client.xml, docs/api.md)
+        "src/main/java/org/fabtrail/client,            java. org.fabtrail.crypto. org.fabtrail.ledger.checkpoint. org.fabtrail.ledger.merkle. org.fabtrail.custody.Csv",
     })
     void packagesImportOnlyWhatTheArchitectureAllows(String dir, String allowedPrefixes) throws IOException {
         List<String> allowed = List.of(allowedPrefixes.split(" "));
@@ -120,6 +130,175 @@ class DependencyRulesTest {
             }
         }
         assertEquals(List.of(), violations);
+    }
+
+    /**
+     * Every package and what it may use of the others: the layer order of the design ("Architecture"), lowest first.
+     * A package may use its own subpackages and the packages named here, nothing above it; {@code server}, the
+     * composition root, may use everything. A new package must be placed here before it can exist.
+     */
+    static final Map<String, List<String>> LAYERS = layers(
+            "crypto", "",
+            "ledger.merkle", "",
+            "ledger.checkpoint", "crypto",
+            "ledger", "crypto ledger.merkle ledger.checkpoint",
+            "custody", "crypto ledger",
+            "accounts", "crypto ledger",
+            "attestation", "crypto ledger custody",
+            "discrepancy", "crypto ledger custody attestation",
+            "epcis", "crypto ledger custody",
+            "witness", "crypto ledger.checkpoint ledger.merkle",
+            "api", "crypto ledger custody accounts attestation discrepancy epcis",
+            "web", "crypto ledger custody accounts attestation discrepancy epcis api",
+            "server", "crypto ledger custody accounts attestation discrepancy epcis witness api web");
+
+    /**
+     * Uses that break the order and are not yet undone, each with its reason: {@code api.LogResource} waits for the
+     * witnesses' cosignatures through {@code server.CosignatureCollector} and reads its wait from
+     * {@code server.FabtrailConfig} (moving the collector below api is open work). Nothing may be added here.
+     */
+    static final List<String> KNOWN_EXCEPTIONS = List.of("api/LogResource.java -> server");
+
+    private static final Pattern FABTRAIL_USE = Pattern.compile("\\borg\\.fabtrail\\.([a-z][\\w.]*?)\\.[A-Z]");
+
+    @org.junit.jupiter.api.Test
+    void everyPackageKeepsToTheLayerOrder() throws IOException {
+        List<String> violations = new ArrayList<>();
+        for (Path source : allSources()) {
+            String from = packageOf(source);
+            String layer = layerOf(from);
+            if (layer == null) {
+                violations.add(relative(source) + ": package " + from + " has no place in LAYERS");
+                continue;
+            }
+            for (String used : fabtrailUses(withoutComments(Files.readString(source)))) {
+                String usedLayer = layerOf(used);
+                boolean ok = usedLayer != null && (usedLayer.equals(layer) || LAYERS.get(layer).stream()
+                        .anyMatch(a -> used.equals(a) || used.startsWith(a + ".")));
+                String edge = relative(source) + " -> " + usedLayer;
+                if (!ok && !KNOWN_EXCEPTIONS.contains(edge)) {
+                    violations.add(relative(source) + ": uses " + used);
+                }
+            }
+        }
+        assertEquals(List.of(), violations);
+    }
+
+    /** The packages' actual uses form no cycle (an import or an inline name in either direction is one). */
+    @org.junit.jupiter.api.Test
+    void packagesFormNoCycle() throws IOException {
+        Map<String, Set<String>> graph = new TreeMap<>();
+        for (Path source : allSources()) {
+            String layer = layerOf(packageOf(source));
+            for (String used : fabtrailUses(withoutComments(Files.readString(source)))) {
+                String to = layerOf(used);
+                if (to != null && !to.equals(layer)) {
+                    graph.computeIfAbsent(layer, k -> new TreeSet<>()).add(to);
+                }
+            }
+        }
+        List<String> cycles = new ArrayList<>();
+        for (String start : graph.keySet()) {
+            Deque<List<String>> paths = new ArrayDeque<>();
+            paths.push(List.of(start));
+            Set<String> seen = new HashSet<>();
+            while (!paths.isEmpty()) {
+                List<String> path = paths.pop();
+                for (String next : graph.getOrDefault(path.get(path.size() - 1), Set.of())) {
+                    if (next.equals(start)) {
+                        cycles.add(String.join(" -> ", path) + " -> " + start);
+                    } else if (seen.add(next)) {
+                        List<String> longer = new ArrayList<>(path);
+                        longer.add(next);
+                        paths.push(longer);
+                    }
+                }
+            }
+        }
+        assertEquals(List.of(), cycles);
+    }
+
+    /**
+     * Code names other Fabtrail classes through imports only: an inline fully-qualified {@code org.fabtrail.} name
+     * hides a dependency from whoever reads the imports (the cycles of issue 10 hid that way).
+     */
+    @org.junit.jupiter.api.Test
+    void codeUsesNoInlineFullyQualifiedFabtrailNames() throws IOException {
+        List<String> violations = new ArrayList<>();
+        for (Path source : allSources()) {
+            String code = withoutComments(Files.readString(source));
+            for (String line : code.split("\n")) {
+                String trimmed = line.strip();
+                if (trimmed.startsWith("package ") || trimmed.startsWith("import ")) {
+                    continue;
+                }
+                if (FABTRAIL_USE.matcher(withoutLiterals(line)).find()) {
+                    violations.add(relative(source) + ": " + trimmed);
+                }
+            }
+        }
+        assertEquals(List.of(), violations);
+    }
+
+    /** The rules above see a use however it is written, and no use inside a literal or a comment. */
+    @org.junit.jupiter.api.Test
+    void usesAreFoundInImportsAndInlineNames() {
+        String code = "import org.fabtrail.web.Viewer;\nclass A { org.fabtrail.server.FabtrailConfig c; "
+                + "String s = \"org.fabtrail.api.X\"; }\n// org.fabtrail.discrepancy.Y";
+        assertEquals(Set.of("web", "server"), fabtrailUses(withoutComments(code)));
+        assertEquals("web", layerOf("web.session"));
+        assertEquals("ledger.checkpoint", layerOf("ledger.checkpoint"));
+        assertEquals("attestation", layerOf("attestation.platform"));
+    }
+
+    private static Map<String, List<String>> layers(String... pairs) {
+        Map<String, List<String>> out = new LinkedHashMap<>();
+        for (int i = 0; i < pairs.length; i += 2) {
+            out.put(pairs[i], pairs[i + 1].isEmpty() ? List.of() : List.of(pairs[i + 1].split(" ")));
+        }
+        return out;
+    }
+
+    /** The entry of LAYERS a package belongs to: the longest that is the package or one of its parents. */
+    static String layerOf(String pkg) {
+        String best = null;
+        for (String layer : LAYERS.keySet()) {
+            if ((pkg.equals(layer) || pkg.startsWith(layer + ".")) && (best == null || layer.length() > best.length())) {
+                best = layer;
+            }
+        }
+        return best;
+    }
+
+    /** The Fabtrail packages (relative to org.fabtrail) the code imports or names inline. */
+    static Set<String> fabtrailUses(String code) {
+        Set<String> out = new TreeSet<>();
+        Matcher m = FABTRAIL_USE.matcher(withoutLiterals(code));
+        while (m.find()) {
+            out.add(m.group(1));
+        }
+        return out;
+    }
+
+    private static String withoutLiterals(String code) {
+        return code.replaceAll("\"(?:[^\"\\\\\\n]|\\\\.)*\"", "\"\"");
+    }
+
+    private static String packageOf(Path source) {
+        String dir = Path.of("src/main/java/org/fabtrail").relativize(source.getParent()).toString();
+        return dir.replace('/', '.').replace('\\', '.');
+    }
+
+    private static String relative(Path source) {
+        return Path.of("src/main/java/org/fabtrail").relativize(source).toString().replace('\\', '/');
+    }
+
+    private static List<Path> allSources() throws IOException {
+        try (Stream<Path> files = Files.walk(Path.of("src/main/java/org/fabtrail"))) {
+            List<Path> out = files.filter(p -> p.toString().endsWith(".java")).sorted().toList();
+            assertFalse(out.isEmpty());
+            return out;
+        }
     }
 
     /** What the rules read as code: comments go, literals stay whole (a "/*" in a string starts no comment). */

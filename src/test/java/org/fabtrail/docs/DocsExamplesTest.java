@@ -34,8 +34,9 @@ import static org.junit.jupiter.api.Assertions.fail;
  *       all in one directory, so the worked example's later blocks see the files its earlier blocks made.</li>
  *   <li>README.md: every {@code ```sh} block that contains {@code curl} (not the build and run commands), in a
  *       directory of their own, on a log holding at least the four entries the README's proofs ask for.</li>
- *   <li>{@code http://localhost:8080} becomes the test server's URL and {@code demo-admin-token} the test's
- *       admin token. Each block must exit 0. A {@code ```text} block that follows a {@code ```sh} block with only
+ *   <li>{@code http://localhost:8080} becomes the test server's URL, {@code demo-admin-token} the test's
+ *       admin token and {@code target/fabtrail-client.jar} the kit's absolute path. Each block must exit 0.
+ *       A {@code ```text} block that follows a {@code ```sh} block with only
  *       blank lines between is its expected standard output, line by line (trailing blanks ignored), where
  *       {@code <...>} matches any non-empty text within the line.</li>
  * </ul>
@@ -51,6 +52,8 @@ class DocsExamplesTest {
     private static final String DOC_ADMIN_TOKEN = "demo-admin-token";
     private static final String TEST_ADMIN_TOKEN = "test-admin-token";
     private static final long BLOCK_TIMEOUT_SECONDS = 120;
+    /** The partner client kit the build makes (docs/api.md, "Integrating an ERP"), run from the examples' directory. */
+    private static final String CLIENT_JAR = "target/fabtrail-client.jar";
 
     private static final Pattern FENCE_OPEN = Pattern.compile("^```(\\S*)\\s*$");
     private static final Pattern FENCE_CLOSE = Pattern.compile("^```\\s*$");
@@ -132,7 +135,8 @@ class DocsExamplesTest {
     }
 
     private static String forTestServer(String text) {
-        return text.replace(DOC_URL, serverUrl()).replace(DOC_ADMIN_TOKEN, TEST_ADMIN_TOKEN);
+        return text.replace(DOC_URL, serverUrl()).replace(DOC_ADMIN_TOKEN, TEST_ADMIN_TOKEN)
+                .replace(CLIENT_JAR, Path.of(CLIENT_JAR).toAbsolutePath().toString());
     }
 
     static List<Block> blocks(Path doc) throws IOException {

@@ -1,5 +1,6 @@
 package org.fabtrail.server;
 
+import org.fabtrail.client.PartnerClient;
 import org.fabtrail.crypto.Jcs;
 import org.fabtrail.crypto.SignatureAlgorithm;
 import org.fabtrail.crypto.SigningKey;
@@ -11,10 +12,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
-import java.util.Base64;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -39,22 +36,10 @@ final class Load {
 
     static Write siteRegister(String org, SigningKey key) {
         String site = "s-" + UUID.randomUUID().toString().substring(0, 12);
-        Map<String, Object> payload = new LinkedHashMap<>();
-        payload.put("id", UUID.randomUUID().toString());
-        payload.put("type", "site.register");
-        payload.put("actor", org);
-        payload.put("time", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
-        payload.put("site", site);
-        payload.put("name", "Site " + site);
-        payload.put("country", "DE");
-        payload.put("address", "1 Main St");
-        Map<String, Object> signature = new LinkedHashMap<>();
-        signature.put("keyId", key.keyId());
-        signature.put("alg", key.algorithm().wireName());
-        signature.put("value", Base64.getEncoder().encodeToString(key.sign(Jcs.canonicalize(payload))));
-        Map<String, Object> env = new LinkedHashMap<>();
-        env.put("payload", payload);
-        env.put("signature", signature);
+        Map<String, Object> env = PartnerClient.sign(org, key, Map.of("type", "site.register", "site", site,
+                "name", "Site " + site, "country", "DE", "address", "1 Main St"));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> payload = (Map<String, Object>) env.get("payload");
         return new Write((String) payload.get("id"), Jcs.canonicalString(env));
     }
 

@@ -25,7 +25,6 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A complete ledger on its own fresh database, without Quarkus: the real sequencer, store and custody rules.
@@ -92,18 +91,7 @@ public final class LedgerFixture implements AutoCloseable {
     }
 
     public Receipt append(Envelope e) {
-        try {
-            return ledger.append(e).get(60, TimeUnit.SECONDS);
-        } catch (java.util.concurrent.ExecutionException ex) {
-            if (ex.getCause() instanceof RuntimeException re) {
-                throw re;
-            }
-            throw new IllegalStateException(ex.getCause());
-        } catch (RuntimeException ex) {
-            throw ex;
-        } catch (Exception ex) {
-            throw new IllegalStateException(ex);
-        }
+        return ledger.submitAndWait(e);
     }
 
     public Receipt genesis() {

@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
 
+import static io.restassured.RestAssured.given;
 import static org.fabtrail.web.WebUser.fieldErrors;
 import static org.fabtrail.web.WebUser.form;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -173,6 +174,12 @@ class BulkPageTest {
         assertEquals(404, northwind.get(job).statusCode());
         assertEquals(404, northwind.get(job + "/status").statusCode());
         assertEquals(404, northwind.get(job + "/rejected.csv").statusCode());
+
+        // the page's progress poll without a session is told so in JSON, not sent to the sign-in page
+        Response anonymous = given().redirects().follow(false).get(job + "/status");
+        assertEquals(401, anonymous.statusCode(), anonymous.asString());
+        assertEquals("not signed in", anonymous.jsonPath().getString("error"));
+        assertEquals(303, given().redirects().follow(false).get(job).statusCode(), "the report itself needs a sign-in");
     }
 
     static List<List<String>> parse(String csv) throws Exception {

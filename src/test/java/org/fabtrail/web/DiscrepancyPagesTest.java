@@ -90,7 +90,7 @@ class DiscrepancyPagesTest {
         fields.put("orgs", List.of(orgs));
         fields.put("evidence", List.of(registered));
         Envelope e = signing.sign(inspector, "discrepancy.open", fields);
-        Forms.await(ledger.append(e));
+        ledger.submitAndWait(e);
         return new Opened(e.id().toString(), serial, registered);
     }
 

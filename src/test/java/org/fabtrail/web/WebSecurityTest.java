@@ -13,6 +13,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.fabtrail.accounts.Account;
+import org.fabtrail.accounts.Accounts;
 
 /** Sign-in throttling, sessions that logout really ends, CSRF on sign-out, and the security headers on pages. */
 @QuarkusTest

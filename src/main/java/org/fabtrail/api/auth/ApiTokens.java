@@ -4,7 +4,6 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.fabtrail.ledger.LedgerException;
-import org.fabtrail.server.FabtrailConfig;
 
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -34,12 +33,12 @@ public class ApiTokens {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     @Inject
-    FabtrailConfig config;
+    ApiConfig api;
     @Inject
     Clock clock;
 
     public int maxDays() {
-        return config.api().maxTokenDays();
+        return api.maxTokenDays();
     }
 
     /**

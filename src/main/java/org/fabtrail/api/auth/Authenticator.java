@@ -7,7 +7,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.fabtrail.api.HttpLimits;
 import org.fabtrail.ledger.LedgerException;
-import org.fabtrail.server.FabtrailConfig;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import javax.sql.DataSource;
 import java.nio.charset.StandardCharsets;
@@ -23,6 +23,7 @@ import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -47,7 +48,8 @@ public class Authenticator {
     @Inject
     DataSource dataSource;
     @Inject
-    FabtrailConfig config;
+    @ConfigProperty(name = "fabtrail.bootstrap-admin-token")
+    Optional<String> bootstrapAdminToken;
     @Inject
     RateLimiter rateLimiter;
     @Inject
@@ -80,7 +82,7 @@ public class Authenticator {
                     + "with this token's first characters; retry in " + wait + " s",
                     Map.of("retryAfter", wait), null);
         }
-        String admin = config.bootstrapAdminToken().orElse("");
+        String admin = bootstrapAdminToken.orElse("");
         if (wait == 0 && !admin.isEmpty() && MessageDigest.isEqual(token.getBytes(StandardCharsets.UTF_8),
                 admin.getBytes(StandardCharsets.UTF_8))) {
             return Caller.operator();
@@ -133,7 +135,7 @@ public class Authenticator {
 
     /** The operator only (bootstrap admin token); 403 when the admin API is disabled. */
     public Caller operator(String authorization) {
-        if (config.bootstrapAdminToken().orElse("").isEmpty()) {
+        if (bootstrapAdminToken.orElse("").isEmpty()) {
             throw new LedgerException(LedgerException.Kind.FORBIDDEN, "admin-disabled", "Admin API disabled",
                     "The admin API is disabled on this instance: set FABTRAIL_BOOTSTRAP_ADMIN_TOKEN to enable it");
         }

@@ -2,7 +2,6 @@ package org.fabtrail.api.auth;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import org.fabtrail.server.FabtrailConfig;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -32,7 +31,7 @@ public class GuessThrottle {
     }
 
     @Inject
-    FabtrailConfig config;
+    AuthConfig auth;
 
     private final Map<String, Bucket> buckets = new ConcurrentHashMap<>();
     private volatile long lastSweep = System.nanoTime();
@@ -65,16 +64,16 @@ public class GuessThrottle {
     }
 
     private int perAddress() {
-        return config.auth().failuresPerAddress();
+        return auth.failuresPerAddress();
     }
 
     private int perCredential() {
-        return config.auth().failuresPerCredential();
+        return auth.failuresPerCredential();
     }
 
     /** Failures regained per second by an allowance of {@code size}. */
     private double rate(int size) {
-        return size / Math.max(0.001, config.auth().failureWindow().toMillis() / 1000.0);
+        return size / Math.max(0.001, auth.failureWindow().toMillis() / 1000.0);
     }
 
     private long wait(String key, int size, long now) {
@@ -113,7 +112,7 @@ public class GuessThrottle {
             return;
         }
         lastSweep = now;
-        long window = config.auth().failureWindow().toNanos();
+        long window = auth.failureWindow().toNanos();
         buckets.entrySet().removeIf(e -> {
             synchronized (e.getValue()) {
                 return now - e.getValue().updatedNanos > window;

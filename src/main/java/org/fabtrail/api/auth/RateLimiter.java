@@ -3,7 +3,6 @@ package org.fabtrail.api.auth;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.fabtrail.ledger.LedgerException;
-import org.fabtrail.server.FabtrailConfig;
 
 import java.util.Map;
 import java.util.UUID;
@@ -23,15 +22,15 @@ public class RateLimiter {
     }
 
     @Inject
-    FabtrailConfig config;
+    ApiConfig api;
 
     private final Map<UUID, Bucket> buckets = new ConcurrentHashMap<>();
     private volatile long lastSweep = System.nanoTime();
 
     public void acquire(UUID token) {
         sweep();
-        double rate = config.api().ratePerSecond();
-        double burst = config.api().rateBurst();
+        double rate = api.ratePerSecond();
+        double burst = api.rateBurst();
         Bucket b = buckets.computeIfAbsent(token, k -> {
             Bucket nb = new Bucket();
             nb.tokens = burst;
@@ -60,7 +59,7 @@ public class RateLimiter {
             return;
         }
         lastSweep = now;
-        double refillSeconds = config.api().rateBurst() / Math.max(1e-9, config.api().ratePerSecond());
+        double refillSeconds = api.rateBurst() / Math.max(1e-9, api.ratePerSecond());
         long idle = (long) (Math.max(60, refillSeconds) * 1e9);
         buckets.entrySet().removeIf(e -> {
             synchronized (e.getValue()) {

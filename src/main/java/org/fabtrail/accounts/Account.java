@@ -1,4 +1,4 @@
-package org.fabtrail.web;
+package org.fabtrail.accounts;
 
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import jakarta.persistence.Column;

@@ -1,4 +1,4 @@
-package org.fabtrail.web;
+package org.fabtrail.accounts;
 
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -12,6 +12,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
@@ -20,14 +21,12 @@ import java.util.regex.Pattern;
 @ApplicationScoped
 public class Accounts {
 
-    static final Pattern USERNAME = Pattern.compile("[a-z0-9][a-z0-9._@-]{1,63}");
+    public static final Pattern USERNAME = Pattern.compile("[a-z0-9][a-z0-9._@-]{1,63}");
     static final int MIN_PASSWORD = 10;
     static final Set<String> ORG_ROLES = Set.of(Account.ORG_ADMIN, Account.MEMBER);
 
     @Inject
     Clock clock;
-    @Inject
-    SessionManager sessions;
 
     /**
      * @param org null (and role operator) for the operator's staff
@@ -79,13 +78,13 @@ public class Accounts {
     public void disable(UUID id, String org) {
         QuarkusTransaction.requiringNew().run(() -> {
             Account a = Account.findById(id);
-            if (a == null || !java.util.Objects.equals(a.orgId, org)) {
+            if (a == null || !Objects.equals(a.orgId, org)) {
                 throw new LedgerException(LedgerException.Kind.NOT_FOUND, "user-not-found", "No such user",
                         "No such user in this organisation");
             }
             a.disabledAt = clock.instant();
+            WebSession.delete("userId", id); // its sessions end with it
         });
-        sessions.logoutEverywhere(id);
     }
 
     static void checkPassword(String password) {

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Growth curves: grows one data set through the sizes given and runs the benchmark at each, so every figure is
+# measured against the same log at 100 k, 1 M and 10 M entries (one unit per ten entries).
+#   deploy/bench/growth.sh DATA_DIR [SIZE ...]        default sizes: 100000 1000000 10000000
+# At each size: deploy/bench/load.sh grows the log to that many entries (resumable; DatasetLoader's log for a
+# smaller size is a prefix of the larger one), then deploy/bench/run.sh on the same data directory measures the
+# batch endpoint, single entries (wrk), inclusion proofs, unit lookups and histories over the whole data set, feed
+# pages, heap and resident memory, and whole-log verification. Output: DATA_DIR/growth-<size>.txt for each size.
+# Environment as for run.sh (BENCH_PORT, BENCH_WRK_SECONDS, ...), and BENCH_BATCH_ENTRIES (batch phase, default
+# 20000), BENCH_READS (requests per read phase, default 20000). Method and figures: docs/benchmarks.md.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+[ $# -ge 1 ] || { echo "usage: $0 DATA_DIR [SIZE ...]" >&2; exit 2; }
+DATA=$(mkdir -p "$1" && cd "$1" && pwd)
+shift
+SIZES=("$@")
+[ ${#SIZES[@]} -gt 0 ] || SIZES=(100000 1000000 10000000)
+. deploy/bench/lib.sh
+bench_build
+export BENCH_REBUILD=0
+for size in "${SIZES[@]}"; do
+  units=$(( size / 10 ))
+  echo "== growing to $size entries, $units units"
+  deploy/bench/load.sh "$DATA" --entries "$size" --units "$units"
+  echo "== benchmark at $size entries"
+  BENCH_DATA="$DATA" deploy/bench/run.sh --batch-entries "${BENCH_BATCH_ENTRIES:-20000}" --single-entries 0 --proofs "${BENCH_READS:-20000}" \
+    --dataset-units "$units" | tee "$DATA/growth-$size.txt"
+done

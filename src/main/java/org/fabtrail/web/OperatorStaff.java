@@ -1,0 +1,14 @@
+package org.fabtrail.web;
+
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+/** Only for the log operator's staff. Implies {@link SignedIn}; anyone else gets 403 with {@link #value()}. */
+@Retention(RetentionPolicy.RUNTIME)
+@Target({ElementType.TYPE, ElementType.METHOD})
+public @interface OperatorStaff {
+    /** Why others are refused, in words for the 403 page. */
+    String value();
+}
