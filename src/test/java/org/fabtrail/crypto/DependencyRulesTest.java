@@ -147,6 +147,7 @@ class DependencyRulesTest {
             "attestation", "crypto ledger custody",
             "discrepancy", "crypto ledger custody attestation",
             "witness", "crypto ledger.checkpoint ledger.merkle",
+            "client", "crypto ledger.checkpoint ledger.merkle custody",
             "api", "crypto ledger custody accounts attestation discrepancy",
             "web", "crypto ledger custody accounts attestation discrepancy api",
             "server", "crypto ledger custody accounts attestation discrepancy witness api web");
