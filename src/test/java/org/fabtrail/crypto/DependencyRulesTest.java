@@ -148,6 +148,7 @@ class DependencyRulesTest {
             "discrepancy", "crypto ledger custody attestation",
             "epcis", "crypto ledger custody",
             "witness", "crypto ledger.checkpoint ledger.merkle",
+            "client", "crypto ledger.checkpoint ledger.merkle custody",
             "api", "crypto ledger custody accounts attestation discrepancy epcis",
             "web", "crypto ledger custody accounts attestation discrepancy epcis api",
             "server", "crypto ledger custody accounts attestation discrepancy epcis witness api web");
