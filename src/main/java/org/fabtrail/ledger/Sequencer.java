@@ -657,6 +657,9 @@ public final class Sequencer implements AutoCloseable {
      * and type (never its payload).
      */
     static LedgerException entryFailure(Envelope e, Throwable fault) {
+        if (fault instanceof RefusedAfterWrites refused) {
+            return refused.refusal(); // a rule's refusal, only thrown so that the entry's writes are rolled back
+        }
         String state = sqlState(fault);
         if (state != null && state.startsWith("22")) {
             LOG.warnf("Entry %s (%s) not written: PostgreSQL cannot store one of its values (SQLState %s)", e.id(),

@@ -27,6 +27,7 @@ import org.fabtrail.discrepancy.DiscrepancySettings;
 import org.fabtrail.discrepancy.Documents;
 import org.fabtrail.discrepancy.RestrictedList;
 import org.fabtrail.discrepancy.Webhooks;
+import org.fabtrail.epcis.EpcisCapture;
 import org.fabtrail.ledger.CheckpointSigner;
 import org.fabtrail.ledger.CosignedCheckpoints;
 import org.fabtrail.ledger.EnvelopeParser;
@@ -136,6 +137,7 @@ public class LedgerBeans {
         List<EntryType<?>> all = new ArrayList<>(CustodyTypes.all(AttestationTypes.enrolment(devices, staleCrls)));
         all.addAll(AttestationTypes.all(devices, platforms, staleCrls));
         all.addAll(Discrepancies.all());
+        all.add(new EpcisCapture(List.copyOf(all))); // EPCIS events applied as the types above
         return new EntryTypes(all);
     }
 

@@ -146,11 +146,12 @@ class DependencyRulesTest {
             "accounts", "crypto ledger",
             "attestation", "crypto ledger custody",
             "discrepancy", "crypto ledger custody attestation",
+            "epcis", "crypto ledger custody",
             "witness", "crypto ledger.checkpoint ledger.merkle",
             "client", "crypto ledger.checkpoint ledger.merkle custody",
-            "api", "crypto ledger custody accounts attestation discrepancy",
-            "web", "crypto ledger custody accounts attestation discrepancy api",
-            "server", "crypto ledger custody accounts attestation discrepancy witness api web");
+            "api", "crypto ledger custody accounts attestation discrepancy epcis",
+            "web", "crypto ledger custody accounts attestation discrepancy epcis api",
+            "server", "crypto ledger custody accounts attestation discrepancy epcis witness api web");
 
     /**
      * Uses that break the order and are not yet undone, each with its reason: {@code api.LogResource} waits for the
