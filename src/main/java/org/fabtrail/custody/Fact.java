@@ -71,4 +71,18 @@ public interface Fact {
     record Assembly(long index, Instant at, String actor, UnitKey parent, UnitKey child, boolean assembled)
             implements Fact {
     }
+
+    /**
+     * Units seen at a place: a registration's site, a dispatch's origin, a receipt's site, an inspection's site.
+     * {@code claimed} is the actor's {@code payload.time}; {@link #seenAt()} bounds it by the integrated time (a claim
+     * can be in the past, not after the log saw the entry).
+     */
+    record Sighting(long index, Instant at, Instant claimed, String event, String actor, List<UnitKey> units,
+                    Place place) implements Fact {
+
+        /** The time the actor claims, no later than the log's integrated time. */
+        public Instant seenAt() {
+            return claimed == null || claimed.isAfter(at) ? at : claimed;
+        }
+    }
 }

@@ -160,6 +160,7 @@ final class Transfers {
                 screening.screen(fact, ctx); // may refuse: nothing is written yet
                 facts.add(fact);
                 Facts.activity(ctx, index, at, DISPATCH, e.actor(), moving); // components too: a lost GPU in a server
+                Facts.sighting(ctx, index, at, e, fact.from(), moving.stream().map(u -> u.key).toList());
             }
             CustodyState.Transfer t = new CustodyState.Transfer();
             t.id = e.id();
@@ -240,6 +241,9 @@ final class Transfers {
                 arrived.add(u);
             }
             Facts.activity(ctx, index, at, RECEIVE, e.actor(), moving);
+            if (Facts.of(ctx).on()) {
+                Facts.sighting(ctx, index, at, e, Facts.place(s, e.actor(), site), moving.stream().map(u -> u.key).toList());
+            }
             for (CustodyState.Unit u : arrived) {
                 t.units.put(u.key, RECEIVED);
                 t.receivedIdx.put(u.key, index);

@@ -68,7 +68,7 @@ public final class DiscrepancyEngine implements CustodyObserver {
     /** The rules of the catalogue (for the dashboard's filters and the docs). */
     public static final List<String> RULES = List.of(OverdueTransfers.RULE, ShortReceipt.RULE, ReceiptElsewhere.RULE,
             InspectionElsewhere.SITE, InspectionElsewhere.CUSTODIAN, AttestationFailed.RULE, AttestationFailed.CLONED,
-            ImpossibleTravel.RULE, ActivityAfterLoss.RULE, ComponentMismatch.ELSEWHERE, ComponentMismatch.MISSING,
+            ImpossibleTravel.RULE, ImpossibleTravel.BACKWARDS, ActivityAfterLoss.RULE, ComponentMismatch.ELSEWHERE, ComponentMismatch.MISSING,
             PlatformMismatch.RULE, PlatformMismatch.FAILED, StaleCrl.RULE,
             RestrictedList.PARTY, RestrictedList.DESTINATION,
             RestrictedList.NO_LICENCE, "manual");

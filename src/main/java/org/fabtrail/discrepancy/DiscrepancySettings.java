@@ -5,11 +5,18 @@ import java.util.Locale;
 
 /**
  * How the detectors are tuned (docs/discrepancies.md): grace and default transit time for overdue dispatches, the
- * travel limits for two inspections of one unit, and per screening rule whether a match blocks the dispatch.
+ * travel limits between two located events of one unit and the clock skew a claimed time may have, per screening
+ * rule whether a match blocks the dispatch, the transshipment window, the fuzzy name-match threshold and the licence
+ * table.
  */
 public record DiscrepancySettings(Duration overdueGrace, Duration defaultTransit, double maxTravelKmh,
                                   Duration minCrossBorderTravel, Action restrictedParty, Action restrictedCountry,
-                                  Action exportWithoutLicence) {
+                                  Action exportWithoutLicence, Duration clockSkew, Duration transshipmentWindow,
+                                  double matchThreshold, LicenceTable licences) {
+
+    public static final Duration CLOCK_SKEW = Duration.ofMinutes(5);
+    public static final Duration TRANSSHIPMENT_WINDOW = Duration.ofDays(90);
+    public static final double MATCH_THRESHOLD = 0.8;
 
     public enum Action {
         BLOCK, FLAG;
@@ -20,6 +27,24 @@ public record DiscrepancySettings(Duration overdueGrace, Duration defaultTransit
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException(setting + " must be block or flag, not \"" + s + "\"");
             }
+        }
+    }
+
+    /** The settings before issue 11's, with that issue's defaults for the rest. */
+    public DiscrepancySettings(Duration overdueGrace, Duration defaultTransit, double maxTravelKmh,
+                               Duration minCrossBorderTravel, Action restrictedParty, Action restrictedCountry,
+                               Action exportWithoutLicence) {
+        this(overdueGrace, defaultTransit, maxTravelKmh, minCrossBorderTravel, restrictedParty, restrictedCountry,
+                exportWithoutLicence, CLOCK_SKEW, TRANSSHIPMENT_WINDOW, MATCH_THRESHOLD, LicenceTable.DEFAULT);
+    }
+
+    public DiscrepancySettings {
+        if (!(matchThreshold > 0 && matchThreshold <= 1)) {
+            throw new IllegalArgumentException("fabtrail.discrepancy.match-threshold must be in (0, 1], not "
+                    + matchThreshold);
+        }
+        if (clockSkew.isNegative() || transshipmentWindow.isNegative()) {
+            throw new IllegalArgumentException("clock-skew and transshipment-window must not be negative");
         }
     }
 

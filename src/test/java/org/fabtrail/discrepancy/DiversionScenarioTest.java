@@ -2,6 +2,7 @@ package org.fabtrail.discrepancy;
 
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -39,7 +40,7 @@ class DiversionScenarioTest {
             assertEquals(List.of(), x.findings(legitimate), "the legitimate journey raises nothing");
 
             long diversion = x.mark();
-            long inspection = x.inspect(server, Map.of("site", Map.of("org", "dc2", "site", "fra"), "custodian", "dc2",
+            long inspection = x.after(Duration.ofMinutes(30)).inspect(server, Map.of("site", Map.of("org", "dc2", "site", "fra"), "custodian", "dc2",
                     "result", "discrepancy", "notes", "serial plate matches; GPU serials in slots 3 and 4 do not",
                     "components", List.of(ref("fab", gpus.get(0)), ref("fab", gpus.get(1)), ref("fab", others.get(0)),
                             ref("fab", others.get(1))))).index();
