@@ -15,3 +15,6 @@ CREATE TABLE discrepancy_sightings (
     longitude     double precision,
     PRIMARY KEY (manufacturer, serial)
 );
+
+-- The transshipment detector follows a unit's hops from its entries (unit_entries) to the dispatches they are.
+CREATE INDEX transfers_dispatch_idx ON transfers (dispatch_idx);

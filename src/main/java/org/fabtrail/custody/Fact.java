@@ -37,10 +37,14 @@ public interface Fact {
     record Activity(long index, Instant at, String type, String actor, UnitSnapshot unit) implements Fact {
     }
 
-    /** A dispatch: who sends what from where to whom, and the licence it cites. */
+    /**
+     * A dispatch: who sends what from where to whom, and the licence it cites with its terms when given (valid until,
+     * destination countries; null when not given). {@code claimed} is the sender's {@code payload.time}.
+     */
     record Dispatch(long index, Instant at, UUID transfer, String sender, Place from, String receiver,
                     String receiverName, Place to, String licenceRef, Instant expectedArrival,
-                    List<UnitSnapshot> units) implements Fact {
+                    List<UnitSnapshot> units, Instant claimed, Instant licenceValidUntil,
+                    List<String> licenceCountries) implements Fact {
     }
 
     /** A receipt: what arrived where, and what the dispatch still has in transit. */

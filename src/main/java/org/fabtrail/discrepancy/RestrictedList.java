@@ -40,6 +40,7 @@ public final class RestrictedList implements Screening {
     public static final String PARTY = "restricted-party";
     public static final String DESTINATION = "restricted-destination";
     public static final String NO_LICENCE = "export-without-licence";
+    public static final String OUTSIDE_TERMS = "licence-outside-terms";
     public static final List<String> HEADER = List.of("name", "country", "aliases", "source_list", "identifiers");
     public static final int MAX_ROWS = 100_000;
 
@@ -57,8 +58,14 @@ public final class RestrictedList implements Screening {
                        String identifiers) {
     }
 
-    /** A screening hit: the rule and the row that matched (null for export-without-licence). */
-    public record Match(String rule, Party party, String detail) {
+    /**
+     * A screening hit: the rule, the row that matched (null for the licence rules) and, for the licence rules, the
+     * units that need the licence (else null: all of them).
+     */
+    public record Match(String rule, Party party, String detail, List<org.fabtrail.custody.UnitKey> units) {
+        public Match(String rule, Party party, String detail) {
+            this(rule, party, detail, null);
+        }
     }
 
     private record Snapshot(Map<String, Party> byKey, Map<String, Party> countries, int size) {
@@ -267,33 +274,86 @@ public final class RestrictedList implements Screening {
 
     /** Every rule the dispatch hits. */
     public List<Match> matches(Fact.Dispatch d) {
-        Snapshot s = snapshot;
         List<Match> out = new ArrayList<>();
-        Party party = s.byKey().get(normalise(d.receiverName()));
-        if (party == null) {
-            party = s.byKey().get(normalise(d.receiver().replace('-', ' ')));
-        }
+        Match party = party(d.receiver(), d.receiverName());
         if (party != null) {
-            out.add(new Match(PARTY, party, "the receiver " + d.receiver() + " (\"" + d.receiverName()
-                    + "\") matches \"" + party.name() + "\" on " + party.sourceList()));
+            out.add(party);
         }
-        if (d.to() != null && d.to().country() != null && s.countries().containsKey(d.to().country())) {
-            Party c = s.countries().get(d.to().country());
-            out.add(new Match(DESTINATION, c, "the destination " + d.to().ref() + " is in " + d.to().country()
-                    + ", restricted on " + c.sourceList()));
+        Match destination = destination(d.to());
+        if (destination != null) {
+            out.add(destination);
         }
-        if (d.licenceRef() == null && d.from() != null && d.to() != null && d.from().country() != null
-                && d.to().country() != null && !d.from().country().equals(d.to().country())) {
-            List<String> controlled = d.units().stream().filter(u -> u.eccn() != null).map(u -> u.key() + " ("
-                    + u.eccn() + ")").toList();
-            if (!controlled.isEmpty()) {
-                out.add(new Match(NO_LICENCE, null, d.from().country() + " to " + d.to().country() + " without a "
-                        + "licence reference, carrying " + String.join(", ", controlled.subList(0,
-                        Math.min(5, controlled.size()))) + (controlled.size() > 5 ? " and " + (controlled.size() - 5)
-                        + " more" : "")));
-            }
+        Match licence = licence(d);
+        if (licence != null) {
+            out.add(licence);
         }
         return out;
+    }
+
+    /** The list row an organisation (by its registered name, else its id) matches, or null. */
+    public Match party(String org, String orgName) {
+        Snapshot s = snapshot;
+        Party party = s.byKey().get(normalise(orgName));
+        if (party == null) {
+            party = s.byKey().get(normalise(org.replace('-', ' ')));
+        }
+        if (party == null) {
+            return null;
+        }
+        return new Match(PARTY, party, "the receiver " + org + " (\"" + orgName + "\") matches \"" + party.name()
+                + "\" on " + party.sourceList());
+    }
+
+    /** The list row restricting the place's country, or null. */
+    public Match destination(Fact.Place to) {
+        Snapshot s = snapshot;
+        if (to == null || to.country() == null || !s.countries().containsKey(to.country())) {
+            return null;
+        }
+        Party c = s.countries().get(to.country());
+        return new Match(DESTINATION, c, "the destination " + to.ref() + " is in " + to.country() + ", restricted on "
+                + c.sourceList());
+    }
+
+    /** Whether a place's country is restricted. */
+    public boolean restrictedCountry(String country) {
+        return country != null && snapshot.countries().containsKey(country);
+    }
+
+    /**
+     * The licence rules: a dispatch across a border carrying units whose ECCN needs a licence for the destination
+     * ({@link LicenceTable}) without a {@code licenceRef} ({@code export-without-licence}), or under a licence whose
+     * stated terms do not cover it: expired by the dispatch's time, or not naming the destination country
+     * ({@code licence-outside-terms}).
+     */
+    Match licence(Fact.Dispatch d) {
+        if (d.from() == null || d.to() == null || d.from().country() == null || d.to().country() == null
+                || d.from().country().equals(d.to().country())) {
+            return null;
+        }
+        List<Fact.UnitSnapshot> controlled = d.units().stream()
+                .filter(u -> settings.licences().needsLicence(u.eccn(), d.from().country(), d.to().country())).toList();
+        if (controlled.isEmpty()) {
+            return null;
+        }
+        List<String> named = controlled.stream().map(u -> u.key() + " (" + u.eccn() + ")").toList();
+        String carrying = "carrying " + String.join(", ", named.subList(0, Math.min(5, named.size())))
+                + (named.size() > 5 ? " and " + (named.size() - 5) + " more" : "");
+        List<org.fabtrail.custody.UnitKey> units = controlled.stream().map(Fact.UnitSnapshot::key).toList();
+        String route = d.from().country() + " to " + d.to().country();
+        if (d.licenceRef() == null) {
+            return new Match(NO_LICENCE, null, route + " without a licence reference, " + carrying, units);
+        }
+        java.time.Instant when = d.claimed() == null || d.claimed().isAfter(d.at()) ? d.at() : d.claimed();
+        if (d.licenceValidUntil() != null && when.isAfter(d.licenceValidUntil())) {
+            return new Match(OUTSIDE_TERMS, null, route + " under licence " + d.licenceRef() + ", which expired at "
+                    + d.licenceValidUntil() + ", " + carrying, units);
+        }
+        if (d.licenceCountries() != null && !d.licenceCountries().contains(d.to().country())) {
+            return new Match(OUTSIDE_TERMS, null, route + " under licence " + d.licenceRef() + ", which covers "
+                    + String.join(", ", d.licenceCountries()) + " only, " + carrying, units);
+        }
+        return null;
     }
 
     DiscrepancySettings.Action action(String rule) {
@@ -317,6 +377,7 @@ public final class RestrictedList implements Screening {
                 throw new LedgerException(LedgerException.Kind.RULE, m.rule(), switch (m.rule()) {
                     case PARTY -> "Restricted party";
                     case DESTINATION -> "Restricted destination";
+                    case OUTSIDE_TERMS -> "Outside the licence's terms";
                     default -> "Export licence required";
                 }, "Export-control screening refuses this dispatch: " + m.detail(), details, null);
             }
