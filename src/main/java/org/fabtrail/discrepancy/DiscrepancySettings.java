@@ -16,7 +16,7 @@ public record DiscrepancySettings(Duration overdueGrace, Duration defaultTransit
 
     public static final Duration CLOCK_SKEW = Duration.ofMinutes(5);
     public static final Duration TRANSSHIPMENT_WINDOW = Duration.ofDays(90);
-    public static final double MATCH_THRESHOLD = 0.8;
+    public static final double MATCH_THRESHOLD = 0.85;
 
     public enum Action {
         BLOCK, FLAG;

@@ -62,19 +62,29 @@ public final class RestrictedList implements Screening {
      * A screening hit: the rule, the row that matched (null for the licence rules) and, for the licence rules, the
      * units that need the licence (else null: all of them).
      */
-    public record Match(String rule, Party party, String detail, List<org.fabtrail.custody.UnitKey> units) {
+    public record Match(String rule, Party party, String detail, List<org.fabtrail.custody.UnitKey> units,
+                        Double score, String matchedName) {
         public Match(String rule, Party party, String detail) {
-            this(rule, party, detail, null);
+            this(rule, party, detail, null, null, null);
+        }
+
+        public Match(String rule, Party party, String detail, List<org.fabtrail.custody.UnitKey> units) {
+            this(rule, party, detail, units, null, null);
         }
     }
 
-    private record Snapshot(Map<String, Party> byKey, Map<String, Party> countries, int size) {
+    /** A name or alias of a listed party, in words for the fuzzy matcher. */
+    private record Named(Party party, String name, List<String> words) {
+    }
+
+    private record Snapshot(Map<String, Party> byKey, Map<String, Party> countries, int size,
+                            Map<String, List<Named>> index) {
     }
 
     private final DataSource dataSource;
     private final Clock clock;
     private final DiscrepancySettings settings;
-    private volatile Snapshot snapshot = new Snapshot(Map.of(), Map.of(), 0);
+    private volatile Snapshot snapshot = new Snapshot(Map.of(), Map.of(), 0, Map.of());
 
     public RestrictedList(DataSource dataSource, Clock clock, DiscrepancySettings settings) {
         this.dataSource = dataSource;
@@ -106,6 +116,7 @@ public final class RestrictedList implements Screening {
              ResultSet rs = ps.executeQuery()) {
             Map<String, Party> byKey = new HashMap<>();
             Map<String, Party> countries = new HashMap<>();
+            Map<String, List<Named>> index = new HashMap<>();
             int n = 0;
             while (rs.next()) {
                 Party p = new Party(rs.getLong(1), rs.getString(2), rs.getString(3),
@@ -117,8 +128,18 @@ public final class RestrictedList implements Screening {
                 for (String k : (String[]) rs.getArray(7).getArray()) {
                     byKey.putIfAbsent(k, p);
                 }
+                if (!p.name().isEmpty()) {
+                    List<String> names = new ArrayList<>(List.of(p.name()));
+                    names.addAll(p.aliases());
+                    for (String name : names) {
+                        Named named = new Named(p, name, NameMatcher.words(name));
+                        for (String key : indexKeys(named.words())) {
+                            index.computeIfAbsent(key, x -> new ArrayList<>()).add(named);
+                        }
+                    }
+                }
             }
-            snapshot = new Snapshot(Map.copyOf(byKey), Map.copyOf(countries), n);
+            snapshot = new Snapshot(Map.copyOf(byKey), Map.copyOf(countries), n, index);
         }
     }
 
@@ -275,7 +296,7 @@ public final class RestrictedList implements Screening {
     /** Every rule the dispatch hits. */
     public List<Match> matches(Fact.Dispatch d) {
         List<Match> out = new ArrayList<>();
-        Match party = party(d.receiver(), d.receiverName());
+        Match party = party(d.receiver(), d.receiverName(), d.to() == null ? null : d.to().country());
         if (party != null) {
             out.add(party);
         }
@@ -290,19 +311,96 @@ public final class RestrictedList implements Screening {
         return out;
     }
 
-    /** The list row an organisation (by its registered name, else its id) matches, or null. */
-    public Match party(String org, String orgName) {
+    /**
+     * Where a listed name is found: the first three letters of each of its distinctive words (of every word when it
+     * has none), and the initials of each run of two or three words (so "RLE" finds "Red Lantern Electronics").
+     */
+    private static Set<String> indexKeys(List<String> words) {
+        Set<String> keys = new LinkedHashSet<>();
+        boolean distinctive = words.stream().anyMatch(w -> NameMatcher.weight(w) == 1.0);
+        for (String w : words) {
+            if (!distinctive || NameMatcher.weight(w) == 1.0) {
+                keys.add(w.length() <= 3 ? w : w.substring(0, 3));
+            }
+        }
+        for (int len = 2; len <= 3; len++) {
+            for (int i = 0; i + len <= words.size(); i++) {
+                StringBuilder b = new StringBuilder();
+                for (int k = 0; k < len; k++) {
+                    b.append(words.get(i + k).charAt(0));
+                }
+                keys.add(b.toString());
+            }
+        }
+        return keys;
+    }
+
+    private static Set<String> queryKeys(List<String> words) {
+        Set<String> keys = new LinkedHashSet<>();
+        for (String w : words) {
+            keys.add(w.length() <= 3 ? w : w.substring(0, 3));
+        }
+        return keys;
+    }
+
+    /** The score from which a name matches a listed one. */
+    public double threshold() {
+        return settings.matchThreshold();
+    }
+
+    /**
+     * The list row an organisation matches, or null: by its registered name or its id, exactly after normalising
+     * (score 1), else by the best fuzzy score ({@link NameMatcher}) of its registered name against every listed name
+     * and alias at or above the threshold. Country breaks ties: a row in {@code country} (where the units go) gains
+     * {@link #COUNTRY_BONUS} and wins among equal scores.
+     */
+    public Match party(String org, String orgName, String country) {
         Snapshot s = snapshot;
+        String matchedName = orgName;
         Party party = s.byKey().get(normalise(orgName));
         if (party == null) {
             party = s.byKey().get(normalise(org.replace('-', ' ')));
+            matchedName = org;
+        }
+        double best = 1.0;
+        String listedName = party == null ? null : party.name();
+        if (party == null) {
+            best = 0;
+            for (String query : List.of(orgName)) { // an id is a short slug: it matches exactly or not at all
+                List<String> words = NameMatcher.words(query);
+                Set<Named> seen = new java.util.HashSet<>();
+                for (String key : queryKeys(words)) {
+                    for (Named n : s.index().getOrDefault(key, List.of())) {
+                        if (!seen.add(n)) {
+                            continue;
+                        }
+                        double score = NameMatcher.score(words, n.words());
+                        boolean home = country != null && country.equals(n.party().country());
+                        if (home) {
+                            score = Math.min(1.0, score + COUNTRY_BONUS);
+                        }
+                        boolean better = score > best || (score == best && party != null && home
+                                && !country.equals(party.country()));
+                        if (score >= settings.matchThreshold() && better) {
+                            best = score;
+                            party = n.party();
+                            listedName = n.name();
+                            matchedName = query;
+                        }
+                    }
+                }
+            }
         }
         if (party == null) {
             return null;
         }
-        return new Match(PARTY, party, "the receiver " + org + " (\"" + orgName + "\") matches \"" + party.name()
-                + "\" on " + party.sourceList());
+        String how = best >= 1.0 ? "matches" : String.format(Locale.ROOT, "resembles (score %.2f)", best);
+        return new Match(PARTY, party, "the receiver " + org + " (\"" + orgName + "\") " + how + " \"" + listedName
+                + "\" on " + party.sourceList(), null, Math.round(best * 1000) / 1000.0, listedName);
     }
+
+    /** What a listed row's country adds to a fuzzy score for a party in that country. */
+    public static final double COUNTRY_BONUS = 0.03;
 
     /** The list row restricting the place's country, or null. */
     public Match destination(Fact.Place to) {

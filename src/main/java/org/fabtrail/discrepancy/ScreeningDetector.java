@@ -56,7 +56,7 @@ final class ScreeningDetector implements Detector {
 
     private List<Finding> receipt(Fact.Receipt r, Connection c) throws SQLException {
         List<RestrictedList.Match> matches = new ArrayList<>();
-        RestrictedList.Match party = list.party(r.receiver(), orgName(c, r.receiver()));
+        RestrictedList.Match party = list.party(r.receiver(), orgName(c, r.receiver()), r.actual() == null ? null : r.actual().country());
         if (party != null) {
             matches.add(party);
         }
@@ -89,6 +89,20 @@ final class ScreeningDetector implements Detector {
         }
         if (RestrictedList.PARTY.equals(m.rule())) {
             details.put("listedOrg", receiver);
+            details.put("score", m.score());
+            details.put("matchedName", m.matchedName());
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("id", m.party().id());
+            row.put("name", m.party().name());
+            if (m.party().country() != null) {
+                row.put("country", m.party().country());
+            }
+            row.put("aliases", m.party().aliases());
+            row.put("sourceList", m.party().sourceList());
+            if (m.party().identifiers() != null) {
+                row.put("identifiers", m.party().identifiers());
+            }
+            details.put("listRow", row);
         }
         return details;
     }

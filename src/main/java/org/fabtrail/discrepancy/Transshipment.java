@@ -77,7 +77,7 @@ final class Transshipment implements Detector {
         Map<UUID, Hop> chain = new LinkedHashMap<>();
         Set<UnitKey> affected = new LinkedHashSet<>();
         List<String> reasons = new ArrayList<>();
-        boolean restricted = list.restrictedCountry(to.country()) || list.party(receiver, receiverName) != null;
+        boolean restricted = list.restrictedCountry(to.country()) || list.party(receiver, receiverName, to.country()) != null;
         String origin = null;
         for (Moving m : units) {
             List<Hop> hops = chain(c, m.unit(), index, since, holder);

@@ -211,7 +211,7 @@ public interface FabtrailConfig {
         java.time.Duration transshipmentWindow();
 
         /** The score from which a party's name counts as matching a restricted-list row (0 to 1). */
-        @WithDefault("0.8")
+        @WithDefault("0.85")
         double matchThreshold();
 
         /** A licence table file replacing the shipped default (docs/discrepancies.md, "Licences"). */
