@@ -197,8 +197,142 @@ public final class RestrictedList implements Screening {
                 throw e;
             }
         }
+        Snapshot before = snapshot;
         reload();
+        try {
+            rescreen(before);
+        } catch (SQLException | RuntimeException e) {
+            // the list is in place; a failed re-screening must not undo it (the next import screens again)
+            System.getLogger(RestrictedList.class.getName()).log(System.Logger.Level.ERROR,
+                    "re-screening after the restricted-party import failed", e);
+        }
         return rows.size();
+    }
+
+    /** What a re-screening found: findings queued for the organisations and transits the new list catches. */
+    public record Rescreened(int parties, int findings) {
+    }
+
+    /**
+     * Screens every organisation holding units or with units in transit to it against the list, and every transit
+     * against its destination country, and queues a finding for each that matches now and did not match
+     * {@code before} (the list before an import): {@code restricted-party} for the units an organisation holds
+     * (key {@code restricted-party:listed:<org>}) and, for a transit still open, the dispatch's own
+     * {@code restricted-party:<transfer>} or {@code restricted-destination:<transfer>} (so the receipt, when it comes,
+     * is further evidence on it). Runs after each import, in its own transaction; the findings are published by the
+     * engine's next round.
+     */
+    Rescreened rescreen(Snapshot before) throws SQLException {
+        Snapshot now = snapshot;
+        List<Finding> found = new ArrayList<>();
+        java.util.Set<String> parties = new java.util.HashSet<>();
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                List<String[]> orgs = new ArrayList<>();
+                try (PreparedStatement ps = c.prepareStatement("SELECT o.id, o.name, o.country FROM orgs o WHERE "
+                        + "EXISTS (SELECT 1 FROM units u WHERE u.custodian = o.id AND u.status NOT IN "
+                        + "('destroyed', 'decommissioned')) OR EXISTS (SELECT 1 FROM transfers t WHERE t.receiver = o.id "
+                        + "AND t.state IN ('pending', 'partial')) ORDER BY o.id");
+                     ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        orgs.add(new String[]{rs.getString(1), rs.getString(2), rs.getString(3)});
+                    }
+                }
+                for (String[] o : orgs) {
+                    Match m = party(now, o[0], o[1], o[2]);
+                    if (m == null || party(before, o[0], o[1], o[2]) != null) {
+                        continue;
+                    }
+                    parties.add(o[0]);
+                    held(c, o[0], m, found);
+                    inTransit(c, "t.receiver = ?", o[0], m, found);
+                }
+                // transits to a country listed since they left
+                try (PreparedStatement ps = c.prepareStatement("SELECT DISTINCT s.country FROM transfers t JOIN sites s "
+                        + "ON s.org_id = t.receiver AND s.id = t.receiver_site WHERE t.state IN ('pending', 'partial')");
+                     ResultSet rs = ps.executeQuery()) {
+                    List<String> countries = new ArrayList<>();
+                    while (rs.next()) {
+                        countries.add(rs.getString(1));
+                    }
+                    for (String country : countries) {
+                        if (now.countries().containsKey(country) && !before.countries().containsKey(country)) {
+                            Party row = now.countries().get(country);
+                            inTransit(c, "EXISTS (SELECT 1 FROM sites s WHERE s.org_id = t.receiver AND s.id = "
+                                    + "t.receiver_site AND s.country = ?)", country, new Match(DESTINATION, row,
+                                    "the destination is in " + country + ", restricted on " + row.sourceList()
+                                            + " since the units left"), found);
+                        }
+                    }
+                }
+                if (!found.isEmpty()) {
+                    DiscrepancyEngine.enqueue(c, found, clock.instant());
+                }
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        }
+        return new Rescreened(parties.size(), found.size());
+    }
+
+    /** A finding for the units a newly listed organisation holds (up to the log's limits per finding). */
+    private static void held(Connection c, String org, Match m, List<Finding> found) throws SQLException {
+        List<org.fabtrail.custody.UnitKey> units = new ArrayList<>();
+        List<Long> evidence = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT manufacturer, serial, last_idx FROM units WHERE "
+                + "custodian = ? AND status NOT IN ('destroyed', 'decommissioned') AND pending_transfer IS NULL "
+                + "ORDER BY last_idx DESC LIMIT 1000")) {
+            ps.setString(1, org);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    units.add(new org.fabtrail.custody.UnitKey(rs.getString(1), rs.getString(2)));
+                    if (evidence.size() < 200 && !evidence.contains(rs.getLong(3))) {
+                        evidence.add(rs.getLong(3));
+                    }
+                }
+            }
+        }
+        if (units.isEmpty()) {
+            return;
+        }
+        Map<String, Object> details = ScreeningDetector.details(null, m, org);
+        details.remove("transfer");
+        details.put("at", "re-screening");
+        java.util.Collections.sort(evidence);
+        found.add(new Finding(PARTY, PARTY + ":listed:" + org, "critical", org + " holds " + units.size()
+                + " unit(s) and is now on the restricted-party list: " + m.detail(), units, List.of(org), evidence,
+                details));
+    }
+
+    /** A finding for each open transit matching {@code where} (with one parameter). */
+    private static void inTransit(Connection c, String where, String param, Match m, List<Finding> found)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT t.id, t.dispatch_idx, t.sender, t.receiver, "
+                + "array_agg(tu.manufacturer ORDER BY tu.manufacturer, tu.serial), "
+                + "array_agg(tu.serial ORDER BY tu.manufacturer, tu.serial) FROM transfers t JOIN transfer_units tu "
+                + "ON tu.transfer_id = t.id AND tu.state = 'in_transit' WHERE t.state IN ('pending', 'partial') AND "
+                + where + " GROUP BY t.id, t.dispatch_idx, t.sender, t.receiver ORDER BY t.dispatch_idx")) {
+            ps.setString(1, param);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    java.util.UUID transfer = rs.getObject(1, java.util.UUID.class);
+                    String[] ms = (String[]) rs.getArray(5).getArray();
+                    String[] ss = (String[]) rs.getArray(6).getArray();
+                    List<org.fabtrail.custody.UnitKey> units = new ArrayList<>();
+                    for (int i = 0; i < ms.length; i++) {
+                        units.add(new org.fabtrail.custody.UnitKey(ms[i], ss[i]));
+                    }
+                    Map<String, Object> details = ScreeningDetector.details(transfer.toString(), m, rs.getString(4));
+                    details.put("at", "re-screening");
+                    found.add(new Finding(m.rule(), m.rule() + ":" + transfer, "critical", rs.getString(3)
+                            + "'s dispatch to " + rs.getString(4) + " is in transit: " + m.detail(), units,
+                            List.of(rs.getString(3), rs.getString(4)), List.of(rs.getLong(2)), details));
+                }
+            }
+        }
     }
 
     /**
@@ -355,7 +489,10 @@ public final class RestrictedList implements Screening {
      * {@link #COUNTRY_BONUS} and wins among equal scores.
      */
     public Match party(String org, String orgName, String country) {
-        Snapshot s = snapshot;
+        return party(snapshot, org, orgName, country);
+    }
+
+    private Match party(Snapshot s, String org, String orgName, String country) {
         String matchedName = orgName;
         Party party = s.byKey().get(normalise(orgName));
         if (party == null) {

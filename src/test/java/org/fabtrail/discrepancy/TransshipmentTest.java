@@ -17,7 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Transshipment after a legal first hop, and screening at receipt: a unit shipped with a licence to a distributor
  * and sent on without one to a destination that needed one, or received in a restricted country, or by a party
- * listed while it was in transit.
+ * listed while it was in transit (RescreeningTest).
  */
 class TransshipmentTest {
 
@@ -123,34 +123,5 @@ class TransshipmentTest {
         UUID t2 = x.dispatch("dist", List.of(other), "trans", "hk", Map.of("licenceRef", "NL-HK-2026-10"));
         x.receive("trans", t2, "hk", List.of(other));
         assertEquals(List.of(), x.findings(next));
-    }
-
-    @Test
-    void aReceiptByAPartyListedWhileTheUnitWasInTransitIsFlagged() throws Exception {
-        DiscrepancyFixture y = new DiscrepancyFixture("transship_listed", DiscrepancySettings.DEFAULTS);
-        try (y) {
-            y.onboard("hl", "Harbor Lights Trading Co., Ltd.", "MY", "distributor");
-            y.site("hl", "pen", "MY", 5.41, 100.33);
-            String a = y.unit("accelerator", "3A090.a");
-            String b = y.unit("accelerator", "3A090.a");
-            long start = y.mark();
-            UUID t = y.dispatch("fab", List.of(a), "hl", "pen", Map.of("licenceRef", "TW-MY-1"));
-            UUID clean = y.dispatch("fab", List.of(b), "hl", "pen", Map.of("licenceRef", "TW-MY-2"));
-            y.receive("hl", clean, "pen", List.of(b));
-            assertEquals(List.of(), y.findings(start), "not listed yet");
-            y.restricted.importCsv("""
-                    name,country,aliases,source_list,identifiers
-                    "Harbor Lights Trading Co., Ltd.",MY,,Entity List,
-                    """);
-            long next = y.mark();
-            Receipt r = y.receive("hl", t, "pen", List.of(a));
-            List<DiscrepancyFixture.Row> rows = y.findings(next);
-            assertTrue(rules(rows).contains("restricted-party"), rows.toString());
-            DiscrepancyFixture.Row p = rows.stream().filter(x -> x.rule().equals("restricted-party")).findFirst()
-                    .orElseThrow();
-            assertTrue(p.evidence().contains(r.index()), p.evidence().toString());
-            assertTrue(p.units().contains("\"serial\": \"" + a + "\""), p.units());
-            y.assertRebuildIdentical();
-        }
     }
 }
