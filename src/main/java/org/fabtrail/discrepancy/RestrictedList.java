@@ -302,8 +302,10 @@ public final class RestrictedList implements Screening {
         details.remove("transfer");
         details.put("at", "re-screening");
         java.util.Collections.sort(evidence);
+        // named: the units' manufacturers (who made what the listed party holds), never the listed party itself
+        List<String> orgs = units.stream().map(u -> u.manufacturer()).distinct().limit(50).toList();
         found.add(new Finding(PARTY, PARTY + ":listed:" + org, "critical", org + " holds " + units.size()
-                + " unit(s) and is now on the restricted-party list: " + m.detail(), units, List.of(org), evidence,
+                + " unit(s) and is now on the restricted-party list: " + m.detail(), units, orgs, evidence,
                 details));
     }
 
@@ -329,7 +331,8 @@ public final class RestrictedList implements Screening {
                     details.put("at", "re-screening");
                     found.add(new Finding(m.rule(), m.rule() + ":" + transfer, "critical", rs.getString(3)
                             + "'s dispatch to " + rs.getString(4) + " is in transit: " + m.detail(), units,
-                            List.of(rs.getString(3), rs.getString(4)), List.of(rs.getLong(2)), details));
+                            ScreeningDetector.involved(m, rs.getString(3), rs.getString(4)), List.of(rs.getLong(2)),
+                            details));
                 }
             }
         }

@@ -49,7 +49,7 @@ final class ScreeningDetector implements Detector {
             out.add(new Finding(m.rule(), m.rule() + ":" + d.transfer(),
                     licence ? "high" : "critical",
                     d.sender() + " dispatched " + d.units().size() + " unit(s) to " + d.receiver() + ": " + m.detail(),
-                    units, List.of(d.sender(), d.receiver()), List.of(d.index()), details));
+                    units, involved(m, d.sender(), d.receiver()), List.of(d.index()), details));
         }
         return out;
     }
@@ -70,10 +70,18 @@ final class ScreeningDetector implements Detector {
             details.put("at", "receipt");
             out.add(new Finding(m.rule(), m.rule() + ":" + r.transfer(), "critical",
                     r.receiver() + " received " + r.received().size() + " unit(s) from " + r.sender() + ": "
-                            + m.detail(), r.received(), List.of(r.sender(), r.receiver()),
+                            + m.detail(), r.received(), involved(m, r.sender(), r.receiver()),
                     List.of(r.dispatchIdx(), r.index()), details));
         }
         return out;
+    }
+
+    /**
+     * The organisations a screening finding names: the sender and the receiver, except a receiver that is the listed
+     * party itself, which is not told (it is named in the details as {@code listedOrg} instead).
+     */
+    static List<String> involved(RestrictedList.Match m, String sender, String receiver) {
+        return RestrictedList.PARTY.equals(m.rule()) ? List.of(sender) : List.of(sender, receiver);
     }
 
     /** The finding's details for a screening match; a matched party is named as {@code listedOrg}. */
@@ -88,7 +96,7 @@ final class ScreeningDetector implements Detector {
             }
         }
         if (RestrictedList.PARTY.equals(m.rule())) {
-            details.put("listedOrg", receiver);
+            details.put(Discrepancies.LISTED_ORG, receiver);
             details.put("score", m.score());
             details.put("matchedName", m.matchedName());
             Map<String, Object> row = new LinkedHashMap<>();

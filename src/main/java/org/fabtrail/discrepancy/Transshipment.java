@@ -77,7 +77,8 @@ final class Transshipment implements Detector {
         Map<UUID, Hop> chain = new LinkedHashMap<>();
         Set<UnitKey> affected = new LinkedHashSet<>();
         List<String> reasons = new ArrayList<>();
-        boolean restricted = list.restrictedCountry(to.country()) || list.party(receiver, receiverName, to.country()) != null;
+        boolean listedReceiver = list.party(receiver, receiverName, to.country()) != null;
+        boolean restricted = list.restrictedCountry(to.country()) || listedReceiver;
         String origin = null;
         for (Moving m : units) {
             List<Hop> hops = chain(c, m.unit(), index, since, holder);
@@ -124,6 +125,9 @@ final class Transshipment implements Detector {
         evidence.add(index);
         orgs.add(holder);
         orgs.add(receiver);
+        if (listedReceiver) {
+            orgs.remove(receiver); // the listed party is not told (issue 11)
+        }
         if (!receipt) {
             path.add(holder + " onward to " + receiver + " (" + to.country() + ")"
                     + (licenceRef == null ? "" : " under " + licenceRef));
@@ -134,6 +138,9 @@ final class Transshipment implements Detector {
         details.put("destination", to.country());
         details.put("chain", path);
         details.put("window", settings.transshipmentWindow().toString());
+        if (listedReceiver) {
+            details.put(Discrepancies.LISTED_ORG, receiver);
+        }
         return List.of(new Finding(RULE, RULE + ":" + transfer + (receipt ? ":receipt" : ""), "critical",
                 "Transshipment: " + String.join("; ", reasons) + (affected.size() > reasons.size() ? " and "
                         + (affected.size() - reasons.size()) + " more" : "") + ", after " + String.join(", then ", path),
