@@ -18,6 +18,11 @@ public interface Fact {
     /** The entry's integrated time. */
     Instant at();
 
+    /** An actor's claimed time ({@code payload.time}) bounded by the entry's integrated time; the latter without one. */
+    static Instant claimedTime(Instant claimed, Instant integrated) {
+        return claimed == null || claimed.isAfter(integrated) ? integrated : claimed;
+    }
+
     /** A site with its country (ISO 3166-1 alpha-2) and optional coordinates. */
     record Place(String org, String site, String country, Double latitude, Double longitude) {
         public String ref() {
@@ -45,6 +50,11 @@ public interface Fact {
                     String receiverName, Place to, String licenceRef, Instant expectedArrival,
                     List<UnitSnapshot> units, Instant claimed, Instant licenceValidUntil,
                     List<String> licenceCountries) implements Fact {
+
+        /** The sender's claimed time, no later than the integrated time. */
+        public Instant claimedAt() {
+            return Fact.claimedTime(claimed, at);
+        }
     }
 
     /** A receipt: what arrived where, and what the dispatch still has in transit. */
@@ -86,7 +96,7 @@ public interface Fact {
 
         /** The time the actor claims, no later than the log's integrated time. */
         public Instant seenAt() {
-            return claimed == null || claimed.isAfter(at) ? at : claimed;
+            return Fact.claimedTime(claimed, at);
         }
     }
 }

@@ -582,8 +582,7 @@ public final class RestrictedList implements Screening {
         if (d.licenceRef() == null) {
             return new Match(NO_LICENCE, null, route + " without a licence reference, " + carrying, units);
         }
-        java.time.Instant when = d.claimed() == null || d.claimed().isAfter(d.at()) ? d.at() : d.claimed();
-        if (d.licenceValidUntil() != null && when.isAfter(d.licenceValidUntil())) {
+        if (d.licenceValidUntil() != null && d.claimedAt().isAfter(d.licenceValidUntil())) {
             return new Match(OUTSIDE_TERMS, null, route + " under licence " + d.licenceRef() + ", which expired at "
                     + d.licenceValidUntil() + ", " + carrying, units);
         }
