@@ -56,9 +56,11 @@ final class ImpossibleTravel implements Detector {
         Previous firstBackwards = null;
         String why = null;
         Map<String, Object> travelDetails = null;
+        // a registration is a unit's first sighting: nothing to compare it with
+        Map<UnitKey, Previous> previous = "unit.register".equals(s.event()) ? Map.of() : previous(c, s.units(), s.index());
+        record(c, s);
         for (UnitKey u : s.units()) {
-            Previous prev = previous(c, u, s.index());
-            record(c, u, s);
+            Previous prev = previous.get(u);
             if (prev == null) {
                 continue;
             }
@@ -147,45 +149,52 @@ final class ImpossibleTravel implements Detector {
         return 2 * EARTH_KM * Math.asin(Math.min(1, Math.sqrt(h)));
     }
 
-    private static Previous previous(Connection c, UnitKey u, long before) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT idx, seen_at, event, site_org, site, country, latitude, "
-                + "longitude FROM discrepancy_sightings WHERE manufacturer = ? AND serial = ? AND idx < ?")) {
-            ps.setString(1, u.manufacturer());
-            ps.setString(2, u.serial());
+    /** The units' last sightings before {@code before}, read in one statement. */
+    private static Map<UnitKey, Previous> previous(Connection c, List<UnitKey> units, long before) throws SQLException {
+        Map<UnitKey, Previous> out = new java.util.HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT s.manufacturer, s.serial, s.idx, s.seen_at, s.event, "
+                + "s.site_org, s.site, s.country, s.latitude, s.longitude FROM discrepancy_sightings s "
+                + "JOIN unnest(?::text[], ?::text[]) AS k(m, n) ON s.manufacturer = k.m AND s.serial = k.n "
+                + "WHERE s.idx < ?")) {
+            ps.setArray(1, c.createArrayOf("text", units.stream().map(UnitKey::manufacturer).toArray()));
+            ps.setArray(2, c.createArrayOf("text", units.stream().map(UnitKey::serial).toArray()));
             ps.setLong(3, before);
             try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) {
-                    return null;
+                while (rs.next()) {
+                    out.put(new UnitKey(rs.getString(1), rs.getString(2)), new Previous(rs.getLong(3),
+                            rs.getTimestamp(4).toInstant(), rs.getString(5), new Fact.Place(rs.getString(6),
+                            rs.getString(7), rs.getString(8), (Double) rs.getObject(9), (Double) rs.getObject(10))));
                 }
-                return new Previous(rs.getLong(1), rs.getTimestamp(2).toInstant(), rs.getString(3),
-                        new Fact.Place(rs.getString(4), rs.getString(5), rs.getString(6), (Double) rs.getObject(7),
-                                (Double) rs.getObject(8)));
             }
         }
+        return out;
     }
 
     /**
      * Keeps this sighting as the unit's last. A back-dated one replaces it too: the next event is compared with the
      * latest claim, so one back-dated entry raises one finding, not one for every entry after it.
      */
-    private static void record(Connection c, UnitKey u, Fact.Sighting s) throws SQLException {
+    private static void record(Connection c, Fact.Sighting s) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO discrepancy_sightings (manufacturer, serial, idx, "
                 + "event, seen_at, site_org, site, country, latitude, longitude) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
                 + "ON CONFLICT (manufacturer, serial) DO UPDATE SET idx = EXCLUDED.idx, event = EXCLUDED.event, "
                 + "seen_at = EXCLUDED.seen_at, site_org = EXCLUDED.site_org, site = EXCLUDED.site, "
                 + "country = EXCLUDED.country, latitude = EXCLUDED.latitude, longitude = EXCLUDED.longitude "
                 + "WHERE discrepancy_sightings.idx < EXCLUDED.idx")) {
-            ps.setString(1, u.manufacturer());
-            ps.setString(2, u.serial());
-            ps.setLong(3, s.index());
-            ps.setString(4, s.event());
-            ps.setTimestamp(5, Timestamp.from(s.seenAt()));
-            ps.setString(6, s.place().org());
-            ps.setString(7, s.place().site());
-            ps.setString(8, s.place().country());
-            ps.setObject(9, s.place().latitude());
-            ps.setObject(10, s.place().longitude());
-            ps.executeUpdate();
+            for (UnitKey u : s.units()) {
+                ps.setString(1, u.manufacturer());
+                ps.setString(2, u.serial());
+                ps.setLong(3, s.index());
+                ps.setString(4, s.event());
+                ps.setTimestamp(5, Timestamp.from(s.seenAt()));
+                ps.setString(6, s.place().org());
+                ps.setString(7, s.place().site());
+                ps.setString(8, s.place().country());
+                ps.setObject(9, s.place().latitude());
+                ps.setObject(10, s.place().longitude());
+                ps.addBatch();
+            }
+            ps.executeBatch();
         }
     }
 }

@@ -123,6 +123,15 @@ public final class LicenceTable {
         return destinations == null ? unlistedNeedsLicence : destinations.contains(toCountry);
     }
 
+    /** Whether a unit with this ECCN needs a licence to go to this country from at least one other country. */
+    public boolean mayNeedLicence(String eccn, String toCountry) {
+        if (eccn == null || toCountry == null) {
+            return false;
+        }
+        Set<String> destinations = entry(eccn);
+        return destinations == null ? unlistedNeedsLicence : destinations.contains(toCountry);
+    }
+
     /** The destinations of the most specific entry covering the ECCN, or null when none does. */
     private Set<String> entry(String eccn) {
         String e = eccn.toUpperCase(Locale.ROOT);

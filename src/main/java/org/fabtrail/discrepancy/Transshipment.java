@@ -81,6 +81,9 @@ final class Transshipment implements Detector {
         boolean restricted = list.restrictedCountry(to.country()) || listedReceiver;
         String origin = null;
         for (Moving m : units) {
+            if (!restricted && (licenceRef != null || !settings.licences().mayNeedLicence(m.eccn(), to.country()))) {
+                continue; // nothing a chain could show: no need to read it
+            }
             List<Hop> hops = chain(c, m.unit(), index, since, holder);
             if (receipt && !hops.isEmpty() && !hops.get(0).transfer().equals(transfer)) {
                 continue;
