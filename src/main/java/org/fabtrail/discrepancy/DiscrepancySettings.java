@@ -48,6 +48,24 @@ public record DiscrepancySettings(Duration overdueGrace, Duration defaultTransit
         }
     }
 
+    /** These settings with the restricted-party policy replaced. */
+    public DiscrepancySettings withRestrictedParty(Action action) {
+        return new DiscrepancySettings(overdueGrace, defaultTransit, maxTravelKmh, minCrossBorderTravel, action,
+                restrictedCountry, exportWithoutLicence, clockSkew, transshipmentWindow, matchThreshold, licences);
+    }
+
+    /** These settings with the transshipment window replaced. */
+    public DiscrepancySettings withTransshipmentWindow(Duration window) {
+        return new DiscrepancySettings(overdueGrace, defaultTransit, maxTravelKmh, minCrossBorderTravel, restrictedParty,
+                restrictedCountry, exportWithoutLicence, clockSkew, window, matchThreshold, licences);
+    }
+
+    /** These settings with the name-match threshold replaced. */
+    public DiscrepancySettings withMatchThreshold(double threshold) {
+        return new DiscrepancySettings(overdueGrace, defaultTransit, maxTravelKmh, minCrossBorderTravel, restrictedParty,
+                restrictedCountry, exportWithoutLicence, clockSkew, transshipmentWindow, threshold, licences);
+    }
+
     public static final DiscrepancySettings DEFAULTS = new DiscrepancySettings(Duration.ofHours(24), Duration.ofDays(14),
             900, Duration.ofHours(6), Action.BLOCK, Action.BLOCK, Action.FLAG);
 }

@@ -25,9 +25,7 @@ class FuzzyScreeningTest {
             """;
 
     private static DiscrepancySettings flagging() {
-        DiscrepancySettings d = DiscrepancySettings.DEFAULTS;
-        return new DiscrepancySettings(d.overdueGrace(), d.defaultTransit(), d.maxTravelKmh(), d.minCrossBorderTravel(),
-                DiscrepancySettings.Action.FLAG, d.restrictedCountry(), d.exportWithoutLicence());
+        return DiscrepancySettings.DEFAULTS.withRestrictedParty(DiscrepancySettings.Action.FLAG);
     }
 
     @Test
@@ -78,10 +76,7 @@ class FuzzyScreeningTest {
 
     @Test
     void theThresholdIsASetting() throws Exception {
-        DiscrepancySettings d = DiscrepancySettings.DEFAULTS;
-        DiscrepancySettings strict = new DiscrepancySettings(d.overdueGrace(), d.defaultTransit(), d.maxTravelKmh(),
-                d.minCrossBorderTravel(), d.restrictedParty(), d.restrictedCountry(), d.exportWithoutLicence(),
-                d.clockSkew(), d.transshipmentWindow(), 0.99, d.licences());
+        DiscrepancySettings strict = DiscrepancySettings.DEFAULTS.withMatchThreshold(0.99);
         try (DiscrepancyFixture x = new DiscrepancyFixture("fuzzy_strict", strict)) {
             x.restricted.importCsv(LIST);
             assertNull(x.restricted.party("hlt", "Harbor Lights Trading (Hong Kong) Limited", "HK"));

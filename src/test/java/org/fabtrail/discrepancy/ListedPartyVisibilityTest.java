@@ -23,10 +23,7 @@ class ListedPartyVisibilityTest {
 
     @Test
     void theListedPartyDoesNotLearnOfItsFinding() throws Exception {
-        DiscrepancySettings d = DiscrepancySettings.DEFAULTS;
-        DiscrepancySettings flag = new DiscrepancySettings(d.overdueGrace(), d.defaultTransit(), d.maxTravelKmh(),
-                d.minCrossBorderTravel(), DiscrepancySettings.Action.FLAG, d.restrictedCountry(),
-                d.exportWithoutLicence());
+        DiscrepancySettings flag = DiscrepancySettings.DEFAULTS.withRestrictedParty(DiscrepancySettings.Action.FLAG);
         try (DiscrepancyFixture x = new DiscrepancyFixture("listed_visibility", flag)) {
             x.onboard("shady", "SHADY TRADING LIMITED", "HK", "distributor");
             x.site("shady", "hk-1", "HK", null, null);

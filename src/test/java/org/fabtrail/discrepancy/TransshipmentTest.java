@@ -32,11 +32,8 @@ class TransshipmentTest {
     @BeforeAll
     static void setUp() throws Exception {
         x = new DiscrepancyFixture("transship", DiscrepancySettings.DEFAULTS);
-        DiscrepancySettings d = DiscrepancySettings.DEFAULTS;
-        shortWindow = new DiscrepancyFixture("transship_window", new DiscrepancySettings(d.overdueGrace(),
-                d.defaultTransit(), d.maxTravelKmh(), d.minCrossBorderTravel(), d.restrictedParty(),
-                d.restrictedCountry(), d.exportWithoutLicence(), d.clockSkew(), Duration.ofMillis(1),
-                d.matchThreshold(), d.licences()));
+        shortWindow = new DiscrepancyFixture("transship_window",
+                DiscrepancySettings.DEFAULTS.withTransshipmentWindow(Duration.ofMillis(1)));
         for (DiscrepancyFixture f : List.of(x, shortWindow)) {
             f.onboard("cnb", "Pearl River Compute", "CN", "datacenter");
             f.site("cnb", "szx", "CN", null, null);
