@@ -42,7 +42,9 @@ BEGIN
         device_cas, device_keys, unit_inspections, attestation_challenges, platform_certificates,
         -- V10: discrepancies, screening and webhooks
         discrepancies, discrepancy_units, discrepancy_orgs, discrepancy_events, discrepancy_documents,
-        discrepancy_outbox, restricted_parties, webhooks, webhook_deliveries, discrepancy_cursors
+        discrepancy_outbox, restricted_parties, webhooks, webhook_deliveries, discrepancy_cursors,
+        -- V13: the detectors' last sighting of each unit
+        discrepancy_sightings
         TO fabtrail_app;
     GRANT USAGE, SELECT ON SEQUENCE login_failures_id_seq, restricted_parties_id_seq, webhook_deliveries_id_seq
         TO fabtrail_app;

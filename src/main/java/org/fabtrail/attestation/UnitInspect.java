@@ -231,6 +231,9 @@ final class UnitInspect implements EntryType<UnitInspect.Fields> {
         Facts facts = Facts.of(ctx);
         if (facts.on()) {
             Facts.activity(ctx, index, at, TYPE, e.actor(), List.of(u));
+            if (f.site() != null) {
+                Facts.sighting(ctx, index, at, e, Facts.place(s, f.site().org(), f.site().id()), List.of(u.key()));
+            }
             facts.add(new Fact.Inspection(index, at, e.actor(), u.key(),
                     f.site() == null ? null : Facts.place(s, f.site().org(), f.site().id()), f.custodian(),
                     u.custodian(), Facts.place(s, u.custodian(), u.site()), f.result(),

@@ -18,6 +18,11 @@ public interface Fact {
     /** The entry's integrated time. */
     Instant at();
 
+    /** An actor's claimed time ({@code payload.time}) bounded by the entry's integrated time; the latter without one. */
+    static Instant claimedTime(Instant claimed, Instant integrated) {
+        return claimed == null || claimed.isAfter(integrated) ? integrated : claimed;
+    }
+
     /** A site with its country (ISO 3166-1 alpha-2) and optional coordinates. */
     record Place(String org, String site, String country, Double latitude, Double longitude) {
         public String ref() {
@@ -37,10 +42,19 @@ public interface Fact {
     record Activity(long index, Instant at, String type, String actor, UnitSnapshot unit) implements Fact {
     }
 
-    /** A dispatch: who sends what from where to whom, and the licence it cites. */
+    /**
+     * A dispatch: who sends what from where to whom, and the licence it cites with its terms when given (valid until,
+     * destination countries; null when not given). {@code claimed} is the sender's {@code payload.time}.
+     */
     record Dispatch(long index, Instant at, UUID transfer, String sender, Place from, String receiver,
                     String receiverName, Place to, String licenceRef, Instant expectedArrival,
-                    List<UnitSnapshot> units) implements Fact {
+                    List<UnitSnapshot> units, Instant claimed, Instant licenceValidUntil,
+                    List<String> licenceCountries) implements Fact {
+
+        /** The sender's claimed time, no later than the integrated time. */
+        public Instant claimedAt() {
+            return Fact.claimedTime(claimed, at);
+        }
     }
 
     /** A receipt: what arrived where, and what the dispatch still has in transit. */
@@ -70,5 +84,19 @@ public interface Fact {
     /** A unit assembled into (or taken out of) a parent. */
     record Assembly(long index, Instant at, String actor, UnitKey parent, UnitKey child, boolean assembled)
             implements Fact {
+    }
+
+    /**
+     * Units seen at a place: a registration's site, a dispatch's origin, a receipt's site, an inspection's site.
+     * {@code claimed} is the actor's {@code payload.time}; {@link #seenAt()} bounds it by the integrated time (a claim
+     * can be in the past, not after the log saw the entry).
+     */
+    record Sighting(long index, Instant at, Instant claimed, String event, String actor, List<UnitKey> units,
+                    Place place) implements Fact {
+
+        /** The time the actor claims, no later than the log's integrated time. */
+        public Instant seenAt() {
+            return Fact.claimedTime(claimed, at);
+        }
     }
 }

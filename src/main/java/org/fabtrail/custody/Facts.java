@@ -67,4 +67,13 @@ public final class Facts {
             }
         }
     }
+
+    /** Records that the entry saw these units at {@code place} (nothing when off, or without a place). */
+    public static void sighting(BatchContext ctx, long index, java.time.Instant at, org.fabtrail.ledger.Envelope e,
+                                Fact.Place place, List<UnitKey> units) {
+        Facts f = of(ctx);
+        if (f.on && place != null && !units.isEmpty()) {
+            f.facts.add(new Fact.Sighting(index, at, e.time(), e.type(), e.actor(), List.copyOf(units), place));
+        }
+    }
 }

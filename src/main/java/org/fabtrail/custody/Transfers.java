@@ -82,11 +82,14 @@ final class Transfers {
 
     static final class Dispatch implements EntryType<Dispatch.Fields> {
         private static final Set<String> REQUIRED = Set.of("units", "to", "toSite");
-        private static final Set<String> OPTIONAL = Set.of("carrier", "shipmentRef", "licenceRef", "expectedArrival");
+        private static final Set<String> OPTIONAL = Set.of("carrier", "shipmentRef", "licenceRef", "expectedArrival",
+                "licenceValidUntil", "licenceCountries");
+        private static final java.util.regex.Pattern COUNTRY = java.util.regex.Pattern.compile("[A-Z]{2}");
 
         /** The payload record; the optional fields may be null. */
         record Fields(List<UnitKey> units, String to, String toSite, String carrier, String shipmentRef,
-                      String licenceRef, Instant expectedArrival) {
+                      String licenceRef, Instant expectedArrival, Instant licenceValidUntil,
+                      List<String> licenceCountries) {
         }
 
         @Override
@@ -102,9 +105,25 @@ final class Transfers {
         @Override
         public Fields read(Envelope e) {
             Payload p = Payload.of(e, REQUIRED, OPTIONAL);
+            String licenceRef = p.optionalString("licenceRef", 200);
+            List<String> countries = p.has("licenceCountries") ? p.strings("licenceCountries", 300) : null;
+            if (countries != null) {
+                for (String c : countries) {
+                    if (!COUNTRY.matcher(c).matches()) {
+                        throw Payload.invalid("invalid-field", "licenceCountries", "payload.licenceCountries holds "
+                                + "ISO 3166-1 alpha-2 codes such as \"SG\"");
+                    }
+                }
+            }
+            Instant validUntil = p.optionalTime("licenceValidUntil");
+            if (licenceRef == null && (countries != null || validUntil != null)) {
+                throw Payload.invalid("invalid-field", countries != null ? "licenceCountries" : "licenceValidUntil",
+                        "a licence's validity and destinations need the licence: payload.licenceRef is missing");
+            }
             return new Fields(p.units("units", MAX_UNITS), p.slug("to"), p.slug("toSite"),
                     p.optionalString("carrier", 200), p.optionalString("shipmentRef", 200),
-                    p.optionalString("licenceRef", 200), p.optionalTime("expectedArrival"));
+                    licenceRef, p.optionalTime("expectedArrival"), validUntil,
+                    countries == null ? null : List.copyOf(countries));
         }
 
         @Override
@@ -156,10 +175,12 @@ final class Transfers {
                 Fact.Dispatch fact = new Fact.Dispatch(index, at, e.id(), e.actor(), Facts.place(s, e.actor(), fromSite),
                         to, Rules.requireOrg(ctx, to).name(), Facts.place(s, to, toSite),
                         f.licenceRef(), f.expectedArrival(),
-                        moving.stream().map(Facts::snapshot).toList());
+                        moving.stream().map(Facts::snapshot).toList(), e.time(), f.licenceValidUntil(),
+                        f.licenceCountries());
                 screening.screen(fact, ctx); // may refuse: nothing is written yet
                 facts.add(fact);
                 Facts.activity(ctx, index, at, DISPATCH, e.actor(), moving); // components too: a lost GPU in a server
+                Facts.sighting(ctx, index, at, e, fact.from(), moving.stream().map(u -> u.key).toList());
             }
             CustodyState.Transfer t = new CustodyState.Transfer();
             t.id = e.id();
@@ -240,6 +261,9 @@ final class Transfers {
                 arrived.add(u);
             }
             Facts.activity(ctx, index, at, RECEIVE, e.actor(), moving);
+            if (Facts.of(ctx).on()) {
+                Facts.sighting(ctx, index, at, e, Facts.place(s, e.actor(), site), moving.stream().map(u -> u.key).toList());
+            }
             for (CustodyState.Unit u : arrived) {
                 t.units.put(u.key, RECEIVED);
                 t.receivedIdx.put(u.key, index);

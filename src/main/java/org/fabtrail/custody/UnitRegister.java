@@ -102,6 +102,9 @@ final class UnitRegister implements EntryType<UnitRegister.Fields> {
         u.registeredAt = at;
         s.putUnit(u);
         s.changed(u, index, at);
+        if (Facts.of(ctx).on()) {
+            Facts.sighting(ctx, index, at, e, Facts.place(s, e.actor(), f.site()), java.util.List.of(u.key));
+        }
         // the manufacturer sees its units by being their manufacturer: no unit_parties row needed
     }
 }

@@ -45,6 +45,11 @@ public final class Discrepancies {
     static final List<String> SEVERITIES = List.of("low", "medium", "high", "critical");
     static final List<String> OUTCOMES = List.of("explained", "data-error", "confirmed-diversion", "counterfeit", "other");
     static final int MAX_UNITS = 1000;
+    /**
+     * The details field naming the restricted party a finding is about: that party is not among the finding's
+     * organisations, and the finding does not enter the histories of its units (issue 11: who learns about a finding).
+     */
+    public static final String LISTED_ORG = "listedOrg";
     static final int MAX_ORGS = 50;
     static final int MAX_EVIDENCE = 200;
     static final int MAX_TEXT = 4000;
@@ -353,9 +358,11 @@ public final class Discrepancies {
                 ps.executeBatch();
             }
             event(c, e.id(), index, at, e.actor(), "open", "open", f.summary(), null, evidence, List.of());
-            for (UnitKey k : units) {
-                s.touched(k, index);
-            }
+            if (f.details() == null || !f.details().containsKey(LISTED_ORG)) {
+                for (UnitKey k : units) {
+                    s.touched(k, index);
+                }
+            } // a finding about a listed party stays out of the units' histories and feeds, which that party sees
         }
     }
 

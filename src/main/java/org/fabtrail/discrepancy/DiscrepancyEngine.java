@@ -53,7 +53,7 @@ public final class DiscrepancyEngine implements CustodyObserver {
         this.settings = settings;
         this.detectors = List.of(new ShortReceipt(), new ReceiptElsewhere(), new InspectionElsewhere(),
                 new AttestationFailed(), new ImpossibleTravel(), new ActivityAfterLoss(), new ComponentMismatch(),
-                new PlatformMismatch(), new ScreeningDetector(list), new StaleCrl());
+                new PlatformMismatch(), new ScreeningDetector(list), new Transshipment(list), new StaleCrl());
     }
 
     /** Where findings are published (set once the ledger exists: it needs this engine's policy first). */
@@ -65,10 +65,10 @@ public final class DiscrepancyEngine implements CustodyObserver {
     /** The rules of the catalogue (for the dashboard's filters and the docs). */
     public static final List<String> RULES = List.of(OverdueTransfers.RULE, ShortReceipt.RULE, ReceiptElsewhere.RULE,
             InspectionElsewhere.SITE, InspectionElsewhere.CUSTODIAN, AttestationFailed.RULE, AttestationFailed.CLONED,
-            ImpossibleTravel.RULE, ActivityAfterLoss.RULE, ComponentMismatch.ELSEWHERE, ComponentMismatch.MISSING,
+            ImpossibleTravel.RULE, ImpossibleTravel.BACKWARDS, ActivityAfterLoss.RULE, ComponentMismatch.ELSEWHERE, ComponentMismatch.MISSING,
             PlatformMismatch.RULE, PlatformMismatch.FAILED, StaleCrl.RULE,
             RestrictedList.PARTY, RestrictedList.DESTINATION,
-            RestrictedList.NO_LICENCE, "manual");
+            RestrictedList.NO_LICENCE, RestrictedList.OUTSIDE_TERMS, Transshipment.RULE, "manual");
 
     @Override
     public void observe(List<Fact> facts, BatchContext context) throws SQLException {

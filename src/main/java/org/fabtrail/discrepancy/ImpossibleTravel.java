@@ -1,26 +1,39 @@
 package org.fabtrail.discrepancy;
 
 import org.fabtrail.custody.Fact;
+import org.fabtrail.custody.UnitKey;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * One serial inspected at two different sites within an impossible time: faster than
- * {@code max-travel-kmh} over the great-circle distance when both sites have coordinates, else in two different
- * countries less than {@code min-cross-border-travel} apart. Compares each inspection with the unit's previous one
- * that named a site.
+ * Every located event of a unit (its registration site, a dispatch's origin, a receipt's site, an inspection's site:
+ * {@link Fact.Sighting}) compared with the unit's previous one. The time of an event is the actor's
+ * {@code payload.time}, no later than the entry's integrated time ({@link Fact.Sighting#seenAt()}).
+ *
+ * <ul>
+ *   <li>{@code impossible-travel}: two different sites within an impossible time: faster than {@code max-travel-kmh}
+ *   over the great-circle distance when both sites have coordinates, else in two different countries less than
+ *   {@code min-cross-border-travel} apart;</li>
+ *   <li>{@code time-backwards}: the claimed time is earlier than the unit's previous event by more than
+ *   {@code clock-skew} (an event back-dated, or events told out of order).</li>
+ * </ul>
+ * The last sighting of each unit is kept in {@code discrepancy_sightings} (the detectors' working state, written in
+ * the sequencing transaction, so the next entry of the same batch sees it).
  */
 final class ImpossibleTravel implements Detector {
 
     static final String RULE = "impossible-travel";
+    static final String BACKWARDS = "time-backwards";
     private static final double EARTH_KM = 6371.0088;
 
     @Override
@@ -28,45 +41,100 @@ final class ImpossibleTravel implements Detector {
         return RULE;
     }
 
-    record Previous(long index, Instant at, Fact.Place site) {
+    record Previous(long index, Instant at, String event, Fact.Place site) {
     }
 
     @Override
     public List<Finding> detect(Fact fact, Connection c, DiscrepancySettings settings) throws SQLException {
-        if (!(fact instanceof Fact.Inspection i) || i.site() == null) {
+        if (!(fact instanceof Fact.Sighting s) || s.place() == null) {
             return List.of();
         }
-        Previous prev = previous(c, i);
-        if (prev == null || prev.site().ref().equals(i.site().ref())) {
-            return List.of();
+        Instant now = s.seenAt();
+        List<UnitKey> travelled = new ArrayList<>();
+        List<UnitKey> backwards = new ArrayList<>();
+        Previous firstTravel = null;
+        Previous firstBackwards = null;
+        String why = null;
+        Map<String, Object> travelDetails = null;
+        // a registration is a unit's first sighting: nothing to compare it with
+        Map<UnitKey, Previous> previous = "unit.register".equals(s.event()) ? Map.of() : previous(c, s.units(), s.index());
+        record(c, s);
+        for (UnitKey u : s.units()) {
+            Previous prev = previous.get(u);
+            if (prev == null) {
+                continue;
+            }
+            Duration between = Duration.between(prev.at(), now);
+            if (between.negated().compareTo(settings.clockSkew()) > 0) {
+                backwards.add(u);
+                firstBackwards = firstBackwards == null ? prev : firstBackwards;
+                continue;
+            }
+            if (prev.site().ref().equals(s.place().ref())) {
+                continue;
+            }
+            String reason = impossible(prev.site(), s.place(), between.abs(), settings);
+            if (reason != null) {
+                travelled.add(u);
+                if (firstTravel == null) {
+                    firstTravel = prev;
+                    why = reason;
+                    travelDetails = new LinkedHashMap<>();
+                    travelDetails.put("from", prev.site().ref());
+                    travelDetails.put("fromEvent", prev.event());
+                    travelDetails.put("to", s.place().ref());
+                    travelDetails.put("toEvent", s.event());
+                    travelDetails.put("minutes", between.abs().toMinutes());
+                    Double km = distanceKm(prev.site(), s.place());
+                    if (km != null) {
+                        travelDetails.put("km", Math.round(km));
+                    }
+                }
+            }
         }
-        Duration between = Duration.between(prev.at(), i.at()).abs();
-        Map<String, Object> details = new LinkedHashMap<>();
-        details.put("from", prev.site().ref());
-        details.put("to", i.site().ref());
-        details.put("minutes", between.toMinutes());
-        String why;
-        Double km = distanceKm(prev.site(), i.site());
+        List<Finding> out = new ArrayList<>();
+        if (!travelled.isEmpty()) {
+            out.add(new Finding(RULE, RULE + ":" + s.index(), "high",
+                    describe(travelled) + " was seen at " + firstTravel.site().ref() + " (" + firstTravel.event()
+                            + ") and at " + s.place().ref() + " (" + s.event() + "): " + why,
+                    travelled, List.of(s.actor(), s.place().org(), firstTravel.site().org()),
+                    List.of(firstTravel.index(), s.index()), travelDetails));
+        }
+        if (!backwards.isEmpty()) {
+            Map<String, Object> details = new LinkedHashMap<>();
+            details.put("claimed", s.claimed() == null ? null : s.claimed().toString());
+            details.put("integrated", s.at().toString());
+            details.put("previous", firstBackwards.at().toString());
+            details.put("previousEvent", firstBackwards.event());
+            out.add(new Finding(BACKWARDS, BACKWARDS + ":" + s.index(), "medium",
+                    s.actor() + " dated its " + s.event() + " of " + describe(backwards) + " " + now
+                            + ", before the unit's previous event (" + firstBackwards.event() + " at "
+                            + firstBackwards.at() + ")",
+                    backwards, List.of(s.actor()), List.of(firstBackwards.index(), s.index()), details));
+        }
+        return out;
+    }
+
+    private static String describe(List<UnitKey> units) {
+        return units.size() == 1 ? units.get(0).toString() : units.get(0) + " and " + (units.size() - 1) + " more";
+    }
+
+    /** Why travelling between the two places in this time is impossible, or null when it is possible. */
+    static String impossible(Fact.Place from, Fact.Place to, Duration between, DiscrepancySettings settings) {
+        Double km = distanceKm(from, to);
         if (km != null) {
             double hours = Math.max(between.toMillis() / 3_600_000.0, 1e-9);
-            double kmh = km / hours;
-            if (kmh <= settings.maxTravelKmh()) {
-                return List.of();
+            if (km / hours <= settings.maxTravelKmh()) {
+                return null;
             }
-            details.put("km", Math.round(km));
-            why = Math.round(km) + " km in " + between.toMinutes() + " minutes (over " + Math.round(settings.maxTravelKmh())
-                    + " km/h)";
-        } else if (prev.site().country() != null && i.site().country() != null
-                && !prev.site().country().equals(i.site().country())
-                && between.compareTo(settings.minCrossBorderTravel()) < 0) {
-            why = prev.site().country() + " to " + i.site().country() + " in " + between.toMinutes() + " minutes";
-        } else {
-            return List.of();
+            return Math.round(km) + " km in " + between.toMinutes() + " minutes (over "
+                    + Math.round(settings.maxTravelKmh()) + " km/h)";
         }
-        return List.of(new Finding(RULE, RULE + ":" + i.index(), "high",
-                i.unit() + " was inspected at " + prev.site().ref() + " and at " + i.site().ref() + ": " + why,
-                List.of(i.unit()), List.of(i.inspector(), i.recordedCustodian()), List.of(prev.index(), i.index()),
-                details));
+        if (from.country() != null && to.country() != null && !from.country().equals(to.country())
+                && between.compareTo(settings.minCrossBorderTravel()) < 0) {
+            return from.country() + " to " + to.country() + " in " + between.toMinutes() + " minutes";
+        }
+        return null;
     }
 
     static Double distanceKm(Fact.Place a, Fact.Place b) {
@@ -81,20 +149,52 @@ final class ImpossibleTravel implements Detector {
         return 2 * EARTH_KM * Math.asin(Math.min(1, Math.sqrt(h)));
     }
 
-    private static Previous previous(Connection c, Fact.Inspection i) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT ui.idx, ui.inspected_at, s.org_id, s.id, s.country, "
-                + "s.latitude, s.longitude FROM unit_inspections ui JOIN sites s ON s.org_id = ui.site_org AND s.id = ui.site "
-                + "WHERE ui.manufacturer = ? AND ui.serial = ? AND ui.idx < ? ORDER BY ui.idx DESC LIMIT 1")) {
-            ps.setString(1, i.unit().manufacturer());
-            ps.setString(2, i.unit().serial());
-            ps.setLong(3, i.index());
+    /** The units' last sightings before {@code before}, read in one statement. */
+    private static Map<UnitKey, Previous> previous(Connection c, List<UnitKey> units, long before) throws SQLException {
+        Map<UnitKey, Previous> out = new java.util.HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT s.manufacturer, s.serial, s.idx, s.seen_at, s.event, "
+                + "s.site_org, s.site, s.country, s.latitude, s.longitude FROM discrepancy_sightings s "
+                + "JOIN unnest(?::text[], ?::text[]) AS k(m, n) ON s.manufacturer = k.m AND s.serial = k.n "
+                + "WHERE s.idx < ?")) {
+            ps.setArray(1, c.createArrayOf("text", units.stream().map(UnitKey::manufacturer).toArray()));
+            ps.setArray(2, c.createArrayOf("text", units.stream().map(UnitKey::serial).toArray()));
+            ps.setLong(3, before);
             try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) {
-                    return null;
+                while (rs.next()) {
+                    out.put(new UnitKey(rs.getString(1), rs.getString(2)), new Previous(rs.getLong(3),
+                            rs.getTimestamp(4).toInstant(), rs.getString(5), new Fact.Place(rs.getString(6),
+                            rs.getString(7), rs.getString(8), (Double) rs.getObject(9), (Double) rs.getObject(10))));
                 }
-                return new Previous(rs.getLong(1), rs.getTimestamp(2).toInstant(), new Fact.Place(rs.getString(3),
-                        rs.getString(4), rs.getString(5), (Double) rs.getObject(6), (Double) rs.getObject(7)));
             }
+        }
+        return out;
+    }
+
+    /**
+     * Keeps this sighting as the unit's last. A back-dated one replaces it too: the next event is compared with the
+     * latest claim, so one back-dated entry raises one finding, not one for every entry after it.
+     */
+    private static void record(Connection c, Fact.Sighting s) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO discrepancy_sightings (manufacturer, serial, idx, "
+                + "event, seen_at, site_org, site, country, latitude, longitude) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                + "ON CONFLICT (manufacturer, serial) DO UPDATE SET idx = EXCLUDED.idx, event = EXCLUDED.event, "
+                + "seen_at = EXCLUDED.seen_at, site_org = EXCLUDED.site_org, site = EXCLUDED.site, "
+                + "country = EXCLUDED.country, latitude = EXCLUDED.latitude, longitude = EXCLUDED.longitude "
+                + "WHERE discrepancy_sightings.idx < EXCLUDED.idx")) {
+            for (UnitKey u : s.units()) {
+                ps.setString(1, u.manufacturer());
+                ps.setString(2, u.serial());
+                ps.setLong(3, s.index());
+                ps.setString(4, s.event());
+                ps.setTimestamp(5, Timestamp.from(s.seenAt()));
+                ps.setString(6, s.place().org());
+                ps.setString(7, s.place().site());
+                ps.setString(8, s.place().country());
+                ps.setObject(9, s.place().latitude());
+                ps.setObject(10, s.place().longitude());
+                ps.addBatch();
+            }
+            ps.executeBatch();
         }
     }
 }

@@ -40,6 +40,7 @@ public final class RestrictedList implements Screening {
     public static final String PARTY = "restricted-party";
     public static final String DESTINATION = "restricted-destination";
     public static final String NO_LICENCE = "export-without-licence";
+    public static final String OUTSIDE_TERMS = "licence-outside-terms";
     public static final List<String> HEADER = List.of("name", "country", "aliases", "source_list", "identifiers");
     public static final int MAX_ROWS = 100_000;
 
@@ -57,17 +58,33 @@ public final class RestrictedList implements Screening {
                        String identifiers) {
     }
 
-    /** A screening hit: the rule and the row that matched (null for export-without-licence). */
-    public record Match(String rule, Party party, String detail) {
+    /**
+     * A screening hit: the rule, the row that matched (null for the licence rules) and, for the licence rules, the
+     * units that need the licence (else null: all of them).
+     */
+    public record Match(String rule, Party party, String detail, List<org.fabtrail.custody.UnitKey> units,
+                        Double score, String matchedName) {
+        public Match(String rule, Party party, String detail) {
+            this(rule, party, detail, null, null, null);
+        }
+
+        public Match(String rule, Party party, String detail, List<org.fabtrail.custody.UnitKey> units) {
+            this(rule, party, detail, units, null, null);
+        }
     }
 
-    private record Snapshot(Map<String, Party> byKey, Map<String, Party> countries, int size) {
+    /** A name or alias of a listed party, in words for the fuzzy matcher. */
+    private record Named(Party party, String name, List<String> words) {
+    }
+
+    private record Snapshot(Map<String, Party> byKey, Map<String, Party> countries, int size,
+                            Map<String, List<Named>> index) {
     }
 
     private final DataSource dataSource;
     private final Clock clock;
     private final DiscrepancySettings settings;
-    private volatile Snapshot snapshot = new Snapshot(Map.of(), Map.of(), 0);
+    private volatile Snapshot snapshot = new Snapshot(Map.of(), Map.of(), 0, Map.of());
 
     public RestrictedList(DataSource dataSource, Clock clock, DiscrepancySettings settings) {
         this.dataSource = dataSource;
@@ -99,6 +116,7 @@ public final class RestrictedList implements Screening {
              ResultSet rs = ps.executeQuery()) {
             Map<String, Party> byKey = new HashMap<>();
             Map<String, Party> countries = new HashMap<>();
+            Map<String, List<Named>> index = new HashMap<>();
             int n = 0;
             while (rs.next()) {
                 Party p = new Party(rs.getLong(1), rs.getString(2), rs.getString(3),
@@ -110,8 +128,18 @@ public final class RestrictedList implements Screening {
                 for (String k : (String[]) rs.getArray(7).getArray()) {
                     byKey.putIfAbsent(k, p);
                 }
+                if (!p.name().isEmpty()) {
+                    List<String> names = new ArrayList<>(List.of(p.name()));
+                    names.addAll(p.aliases());
+                    for (String name : names) {
+                        Named named = new Named(p, name, NameMatcher.words(name));
+                        for (String key : indexKeys(named.words())) {
+                            index.computeIfAbsent(key, x -> new ArrayList<>()).add(named);
+                        }
+                    }
+                }
             }
-            snapshot = new Snapshot(Map.copyOf(byKey), Map.copyOf(countries), n);
+            snapshot = new Snapshot(Map.copyOf(byKey), Map.copyOf(countries), n, index);
         }
     }
 
@@ -169,8 +197,145 @@ public final class RestrictedList implements Screening {
                 throw e;
             }
         }
+        Snapshot before = snapshot;
         reload();
+        try {
+            rescreen(before);
+        } catch (SQLException | RuntimeException e) {
+            // the list is in place; a failed re-screening must not undo it (the next import screens again)
+            System.getLogger(RestrictedList.class.getName()).log(System.Logger.Level.ERROR,
+                    "re-screening after the restricted-party import failed", e);
+        }
         return rows.size();
+    }
+
+    /** What a re-screening found: findings queued for the organisations and transits the new list catches. */
+    public record Rescreened(int parties, int findings) {
+    }
+
+    /**
+     * Screens every organisation holding units or with units in transit to it against the list, and every transit
+     * against its destination country, and queues a finding for each that matches now and did not match
+     * {@code before} (the list before an import): {@code restricted-party} for the units an organisation holds
+     * (key {@code restricted-party:listed:<org>}) and, for a transit still open, the dispatch's own
+     * {@code restricted-party:<transfer>} or {@code restricted-destination:<transfer>} (so the receipt, when it comes,
+     * is further evidence on it). Runs after each import, in its own transaction; the findings are published by the
+     * engine's next round.
+     */
+    Rescreened rescreen(Snapshot before) throws SQLException {
+        Snapshot now = snapshot;
+        List<Finding> found = new ArrayList<>();
+        java.util.Set<String> parties = new java.util.HashSet<>();
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                List<String[]> orgs = new ArrayList<>();
+                try (PreparedStatement ps = c.prepareStatement("SELECT o.id, o.name, o.country FROM orgs o WHERE "
+                        + "EXISTS (SELECT 1 FROM units u WHERE u.custodian = o.id AND u.status NOT IN "
+                        + "('destroyed', 'decommissioned')) OR EXISTS (SELECT 1 FROM transfers t WHERE t.receiver = o.id "
+                        + "AND t.state IN ('pending', 'partial')) ORDER BY o.id");
+                     ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        orgs.add(new String[]{rs.getString(1), rs.getString(2), rs.getString(3)});
+                    }
+                }
+                for (String[] o : orgs) {
+                    Match m = party(now, o[0], o[1], o[2]);
+                    if (m == null || party(before, o[0], o[1], o[2]) != null) {
+                        continue;
+                    }
+                    parties.add(o[0]);
+                    held(c, o[0], m, found);
+                    inTransit(c, "t.receiver = ?", o[0], m, found);
+                }
+                // transits to a country listed since they left
+                try (PreparedStatement ps = c.prepareStatement("SELECT DISTINCT s.country FROM transfers t JOIN sites s "
+                        + "ON s.org_id = t.receiver AND s.id = t.receiver_site WHERE t.state IN ('pending', 'partial')");
+                     ResultSet rs = ps.executeQuery()) {
+                    List<String> countries = new ArrayList<>();
+                    while (rs.next()) {
+                        countries.add(rs.getString(1));
+                    }
+                    for (String country : countries) {
+                        if (now.countries().containsKey(country) && !before.countries().containsKey(country)) {
+                            Party row = now.countries().get(country);
+                            inTransit(c, "EXISTS (SELECT 1 FROM sites s WHERE s.org_id = t.receiver AND s.id = "
+                                    + "t.receiver_site AND s.country = ?)", country, new Match(DESTINATION, row,
+                                    "the destination is in " + country + ", restricted on " + row.sourceList()
+                                            + " since the units left"), found);
+                        }
+                    }
+                }
+                if (!found.isEmpty()) {
+                    DiscrepancyEngine.enqueue(c, found, clock.instant());
+                }
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        }
+        return new Rescreened(parties.size(), found.size());
+    }
+
+    /** A finding for the units a newly listed organisation holds (up to the log's limits per finding). */
+    private static void held(Connection c, String org, Match m, List<Finding> found) throws SQLException {
+        List<org.fabtrail.custody.UnitKey> units = new ArrayList<>();
+        List<Long> evidence = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT manufacturer, serial, last_idx FROM units WHERE "
+                + "custodian = ? AND status NOT IN ('destroyed', 'decommissioned') AND pending_transfer IS NULL "
+                + "ORDER BY last_idx DESC LIMIT 1000")) {
+            ps.setString(1, org);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    units.add(new org.fabtrail.custody.UnitKey(rs.getString(1), rs.getString(2)));
+                    if (evidence.size() < 200 && !evidence.contains(rs.getLong(3))) {
+                        evidence.add(rs.getLong(3));
+                    }
+                }
+            }
+        }
+        if (units.isEmpty()) {
+            return;
+        }
+        Map<String, Object> details = ScreeningDetector.details(null, m, org);
+        details.remove("transfer");
+        details.put("at", "re-screening");
+        java.util.Collections.sort(evidence);
+        // named: the units' manufacturers (who made what the listed party holds), never the listed party itself
+        List<String> orgs = units.stream().map(u -> u.manufacturer()).distinct().limit(50).toList();
+        found.add(new Finding(PARTY, PARTY + ":listed:" + org, "critical", org + " holds " + units.size()
+                + " unit(s) and is now on the restricted-party list: " + m.detail(), units, orgs, evidence,
+                details));
+    }
+
+    /** A finding for each open transit matching {@code where} (with one parameter). */
+    private static void inTransit(Connection c, String where, String param, Match m, List<Finding> found)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT t.id, t.dispatch_idx, t.sender, t.receiver, "
+                + "array_agg(tu.manufacturer ORDER BY tu.manufacturer, tu.serial), "
+                + "array_agg(tu.serial ORDER BY tu.manufacturer, tu.serial) FROM transfers t JOIN transfer_units tu "
+                + "ON tu.transfer_id = t.id AND tu.state = 'in_transit' WHERE t.state IN ('pending', 'partial') AND "
+                + where + " GROUP BY t.id, t.dispatch_idx, t.sender, t.receiver ORDER BY t.dispatch_idx")) {
+            ps.setString(1, param);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    java.util.UUID transfer = rs.getObject(1, java.util.UUID.class);
+                    String[] ms = (String[]) rs.getArray(5).getArray();
+                    String[] ss = (String[]) rs.getArray(6).getArray();
+                    List<org.fabtrail.custody.UnitKey> units = new ArrayList<>();
+                    for (int i = 0; i < ms.length; i++) {
+                        units.add(new org.fabtrail.custody.UnitKey(ms[i], ss[i]));
+                    }
+                    Map<String, Object> details = ScreeningDetector.details(transfer.toString(), m, rs.getString(4));
+                    details.put("at", "re-screening");
+                    found.add(new Finding(m.rule(), m.rule() + ":" + transfer, "critical", rs.getString(3)
+                            + "'s dispatch to " + rs.getString(4) + " is in transit: " + m.detail(), units,
+                            ScreeningDetector.involved(m, rs.getString(3), rs.getString(4)), List.of(rs.getLong(2)),
+                            details));
+                }
+            }
+        }
     }
 
     /**
@@ -267,33 +432,165 @@ public final class RestrictedList implements Screening {
 
     /** Every rule the dispatch hits. */
     public List<Match> matches(Fact.Dispatch d) {
-        Snapshot s = snapshot;
         List<Match> out = new ArrayList<>();
-        Party party = s.byKey().get(normalise(d.receiverName()));
-        if (party == null) {
-            party = s.byKey().get(normalise(d.receiver().replace('-', ' ')));
-        }
+        Match party = party(d.receiver(), d.receiverName(), d.to() == null ? null : d.to().country());
         if (party != null) {
-            out.add(new Match(PARTY, party, "the receiver " + d.receiver() + " (\"" + d.receiverName()
-                    + "\") matches \"" + party.name() + "\" on " + party.sourceList()));
+            out.add(party);
         }
-        if (d.to() != null && d.to().country() != null && s.countries().containsKey(d.to().country())) {
-            Party c = s.countries().get(d.to().country());
-            out.add(new Match(DESTINATION, c, "the destination " + d.to().ref() + " is in " + d.to().country()
-                    + ", restricted on " + c.sourceList()));
+        Match destination = destination(d.to());
+        if (destination != null) {
+            out.add(destination);
         }
-        if (d.licenceRef() == null && d.from() != null && d.to() != null && d.from().country() != null
-                && d.to().country() != null && !d.from().country().equals(d.to().country())) {
-            List<String> controlled = d.units().stream().filter(u -> u.eccn() != null).map(u -> u.key() + " ("
-                    + u.eccn() + ")").toList();
-            if (!controlled.isEmpty()) {
-                out.add(new Match(NO_LICENCE, null, d.from().country() + " to " + d.to().country() + " without a "
-                        + "licence reference, carrying " + String.join(", ", controlled.subList(0,
-                        Math.min(5, controlled.size()))) + (controlled.size() > 5 ? " and " + (controlled.size() - 5)
-                        + " more" : "")));
-            }
+        Match licence = licence(d);
+        if (licence != null) {
+            out.add(licence);
         }
         return out;
+    }
+
+    /**
+     * Where a listed name is found: the first three letters of each of its distinctive words (of every word when it
+     * has none), and the initials of each run of two or three words (so "RLE" finds "Red Lantern Electronics").
+     */
+    private static Set<String> indexKeys(List<String> words) {
+        Set<String> keys = new LinkedHashSet<>();
+        boolean distinctive = words.stream().anyMatch(w -> NameMatcher.weight(w) == 1.0);
+        for (String w : words) {
+            if (!distinctive || NameMatcher.weight(w) == 1.0) {
+                keys.add(w.length() <= 3 ? w : w.substring(0, 3));
+            }
+        }
+        for (int len = 2; len <= 3; len++) {
+            for (int i = 0; i + len <= words.size(); i++) {
+                StringBuilder b = new StringBuilder();
+                for (int k = 0; k < len; k++) {
+                    b.append(words.get(i + k).charAt(0));
+                }
+                keys.add(b.toString());
+            }
+        }
+        return keys;
+    }
+
+    private static Set<String> queryKeys(List<String> words) {
+        Set<String> keys = new LinkedHashSet<>();
+        for (String w : words) {
+            keys.add(w.length() <= 3 ? w : w.substring(0, 3));
+        }
+        return keys;
+    }
+
+    /** The score from which a name matches a listed one. */
+    public double threshold() {
+        return settings.matchThreshold();
+    }
+
+    /**
+     * The list row an organisation matches, or null: by its registered name or its id, exactly after normalising
+     * (score 1), else by the best fuzzy score ({@link NameMatcher}) of its registered name against every listed name
+     * and alias at or above the threshold. Country breaks ties: a row in {@code country} (where the units go) gains
+     * {@link #COUNTRY_BONUS} and wins among equal scores.
+     */
+    public Match party(String org, String orgName, String country) {
+        return party(snapshot, org, orgName, country);
+    }
+
+    private Match party(Snapshot s, String org, String orgName, String country) {
+        String matchedName = orgName;
+        Party party = s.byKey().get(normalise(orgName));
+        if (party == null) {
+            party = s.byKey().get(normalise(org.replace('-', ' ')));
+            matchedName = org;
+        }
+        double best = 1.0;
+        String listedName = party == null ? null : party.name();
+        if (party == null) {
+            best = 0;
+            for (String query : List.of(orgName)) { // an id is a short slug: it matches exactly or not at all
+                List<String> words = NameMatcher.words(query);
+                Set<Named> seen = new java.util.HashSet<>();
+                for (String key : queryKeys(words)) {
+                    for (Named n : s.index().getOrDefault(key, List.of())) {
+                        if (!seen.add(n)) {
+                            continue;
+                        }
+                        double score = NameMatcher.score(words, n.words());
+                        boolean home = country != null && country.equals(n.party().country());
+                        if (home) {
+                            score = Math.min(1.0, score + COUNTRY_BONUS);
+                        }
+                        boolean better = score > best || (score == best && party != null && home
+                                && !country.equals(party.country()));
+                        if (score >= settings.matchThreshold() && better) {
+                            best = score;
+                            party = n.party();
+                            listedName = n.name();
+                            matchedName = query;
+                        }
+                    }
+                }
+            }
+        }
+        if (party == null) {
+            return null;
+        }
+        String how = best >= 1.0 ? "matches" : String.format(Locale.ROOT, "resembles (score %.2f)", best);
+        return new Match(PARTY, party, "the receiver " + org + " (\"" + orgName + "\") " + how + " \"" + listedName
+                + "\" on " + party.sourceList(), null, Math.round(best * 1000) / 1000.0, listedName);
+    }
+
+    /** What a listed row's country adds to a fuzzy score for a party in that country. */
+    public static final double COUNTRY_BONUS = 0.03;
+
+    /** The list row restricting the place's country, or null. */
+    public Match destination(Fact.Place to) {
+        Snapshot s = snapshot;
+        if (to == null || to.country() == null || !s.countries().containsKey(to.country())) {
+            return null;
+        }
+        Party c = s.countries().get(to.country());
+        return new Match(DESTINATION, c, "the destination " + to.ref() + " is in " + to.country() + ", restricted on "
+                + c.sourceList());
+    }
+
+    /** Whether a place's country is restricted. */
+    public boolean restrictedCountry(String country) {
+        return country != null && snapshot.countries().containsKey(country);
+    }
+
+    /**
+     * The licence rules: a dispatch across a border carrying units whose ECCN needs a licence for the destination
+     * ({@link LicenceTable}) without a {@code licenceRef} ({@code export-without-licence}), or under a licence whose
+     * stated terms do not cover it: expired by the dispatch's time, or not naming the destination country
+     * ({@code licence-outside-terms}).
+     */
+    Match licence(Fact.Dispatch d) {
+        if (d.from() == null || d.to() == null || d.from().country() == null || d.to().country() == null
+                || d.from().country().equals(d.to().country())) {
+            return null;
+        }
+        List<Fact.UnitSnapshot> controlled = d.units().stream()
+                .filter(u -> settings.licences().needsLicence(u.eccn(), d.from().country(), d.to().country())).toList();
+        if (controlled.isEmpty()) {
+            return null;
+        }
+        List<String> named = controlled.stream().map(u -> u.key() + " (" + u.eccn() + ")").toList();
+        String carrying = "carrying " + String.join(", ", named.subList(0, Math.min(5, named.size())))
+                + (named.size() > 5 ? " and " + (named.size() - 5) + " more" : "");
+        List<org.fabtrail.custody.UnitKey> units = controlled.stream().map(Fact.UnitSnapshot::key).toList();
+        String route = d.from().country() + " to " + d.to().country();
+        if (d.licenceRef() == null) {
+            return new Match(NO_LICENCE, null, route + " without a licence reference, " + carrying, units);
+        }
+        if (d.licenceValidUntil() != null && d.claimedAt().isAfter(d.licenceValidUntil())) {
+            return new Match(OUTSIDE_TERMS, null, route + " under licence " + d.licenceRef() + ", which expired at "
+                    + d.licenceValidUntil() + ", " + carrying, units);
+        }
+        if (d.licenceCountries() != null && !d.licenceCountries().contains(d.to().country())) {
+            return new Match(OUTSIDE_TERMS, null, route + " under licence " + d.licenceRef() + ", which covers "
+                    + String.join(", ", d.licenceCountries()) + " only, " + carrying, units);
+        }
+        return null;
     }
 
     DiscrepancySettings.Action action(String rule) {
@@ -317,6 +614,7 @@ public final class RestrictedList implements Screening {
                 throw new LedgerException(LedgerException.Kind.RULE, m.rule(), switch (m.rule()) {
                     case PARTY -> "Restricted party";
                     case DESTINATION -> "Restricted destination";
+                    case OUTSIDE_TERMS -> "Outside the licence's terms";
                     default -> "Export licence required";
                 }, "Export-control screening refuses this dispatch: " + m.detail(), details, null);
             }

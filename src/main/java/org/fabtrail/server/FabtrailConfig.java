@@ -137,6 +137,27 @@ public interface FabtrailConfig {
         @WithDefault("flag")
         String exportWithoutLicence();
 
+        /**
+         * How much earlier than a unit's previous event an entry's claimed time may be before it is flagged
+         * ({@code time-backwards}): the clocks of different organisations differ a little.
+         */
+        @WithDefault("PT5M")
+        java.time.Duration clockSkew();
+
+        /**
+         * How long after a unit left a first hop that needed no licence an onward dispatch to (or receipt in) a
+         * destination that needs one, or is restricted, counts as transshipment.
+         */
+        @WithDefault("P90D")
+        java.time.Duration transshipmentWindow();
+
+        /** The score from which a party's name counts as matching a restricted-list row (0 to 1). */
+        @WithDefault("0.85")
+        double matchThreshold();
+
+        /** A licence table file replacing the shipped default (docs/discrepancies.md, "Licences"). */
+        java.util.Optional<String> licenceTable();
+
         /** How often the detectors' findings are signed into the log and overdue dispatches are checked. */
         @WithDefault("PT2S")
         java.time.Duration publishInterval();

@@ -159,7 +159,9 @@ public class LedgerBeans {
                 DiscrepancySettings.Action.parse(d.restrictedParty(), "fabtrail.discrepancy.restricted-party"),
                 DiscrepancySettings.Action.parse(d.restrictedCountry(), "fabtrail.discrepancy.restricted-country"),
                 DiscrepancySettings.Action.parse(d.exportWithoutLicence(),
-                        "fabtrail.discrepancy.export-without-licence"));
+                        "fabtrail.discrepancy.export-without-licence"), d.clockSkew(), d.transshipmentWindow(),
+                d.matchThreshold(), d.licenceTable().map(f -> org.fabtrail.discrepancy.LicenceTable.read(Path.of(f)))
+                        .orElse(org.fabtrail.discrepancy.LicenceTable.DEFAULT));
     }
 
     @Produces

@@ -83,7 +83,8 @@ class DetectorsTest {
         assertEquals(List.of(), x.findings(start));
 
         long next = x.mark();
-        Receipt r = x.inspect(a, Map.of("site", Map.of("org", "dist", "site", "ams"), "custodian", "dist"));
+        Receipt r = x.after(Duration.ofMinutes(30)).inspect(a, Map.of("site", Map.of("org", "dist", "site", "ams"),
+                "custodian", "dist"));
         List<DiscrepancyFixture.Row> rows = x.findings(next);
         assertEquals(List.of("impossible-travel", "inspection-other-custodian", "inspection-other-site"), rules(rows));
         rows.forEach(f -> assertTrue(f.evidence().contains(r.index())));
@@ -101,18 +102,21 @@ class DetectorsTest {
         assertEquals(List.of("inspection-other-site"), rules(x.findings(start)));
         long next = x.mark();
         // Berlin (no coordinates) to Amsterdam within minutes: two countries, closer than 6 hours
-        x.inspect(a, Map.of("site", Map.of("org", "dist", "site", "ams")));
+        x.after(Duration.ofMinutes(20)).inspect(a, Map.of("site", Map.of("org", "dist", "site", "ams")));
         assertEquals(List.of("impossible-travel", "inspection-other-site"), rules(x.findings(next)));
 
         // the detector itself, with times far enough apart: Amsterdam to Virginia in 12 hours is possible, in 1 not
         ImpossibleTravel d = new ImpossibleTravel();
         Fact.Place east = new Fact.Place("dc", "dc-east", "US", 39.04, -77.49);
         try (Connection c = x.f.dataSource.getConnection()) {
-            Instant last = Instant.now();
-            assertEquals(0, d.detect(inspection(a, east, last.plus(Duration.ofHours(12))), c,
+            c.setAutoCommit(false); // the detector records each sighting: roll back so the next sees Amsterdam again
+            Instant last = x.claimed();
+            assertEquals(0, d.detect(sighting(a, east, last.plus(Duration.ofHours(12))), c,
                     DiscrepancySettings.DEFAULTS).size());
-            List<Finding> found = d.detect(inspection(a, east, last.plus(Duration.ofHours(1))), c,
+            c.rollback();
+            List<Finding> found = d.detect(sighting(a, east, last.plus(Duration.ofHours(1))), c,
                     DiscrepancySettings.DEFAULTS);
+            c.rollback();
             assertEquals(1, found.size());
             assertTrue(found.get(0).summary().contains("km"), found.get(0).summary());
         }
@@ -124,10 +128,9 @@ class DetectorsTest {
         return r.units().contains("\"serial\": \"" + serial + "\"");
     }
 
-    private static Fact.Inspection inspection(String serial, Fact.Place site, Instant at) {
-        return new Fact.Inspection(Long.MAX_VALUE / 2, at, "insp", new UnitKey("fab", serial), site, null, "fab",
-                new Fact.Place("fab", "fab-1", "TW", 24.78, 120.99), "consistent", null, List.of(), "", null, List.of(),
-                null);
+    private static Fact.Sighting sighting(String serial, Fact.Place site, Instant at) {
+        return new Fact.Sighting(Long.MAX_VALUE / 2, at, at, "unit.inspect", "insp", List.of(new UnitKey("fab", serial)),
+                site);
     }
 
     @Test

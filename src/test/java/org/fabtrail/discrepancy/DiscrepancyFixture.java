@@ -2,6 +2,7 @@ package org.fabtrail.discrepancy;
 
 import org.fabtrail.crypto.SignatureAlgorithm;
 import org.fabtrail.crypto.SigningKey;
+import org.fabtrail.custody.OperatorEntries;
 import org.fabtrail.custody.ProjectionRebuild;
 import org.fabtrail.ledger.Envelope;
 import org.fabtrail.ledger.LedgerException;
@@ -12,7 +13,10 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -81,8 +85,39 @@ final class DiscrepancyFixture implements AutoCloseable {
         append(org, "site.register", p);
     }
 
+    /**
+     * The time the organisations' entries claim ({@code payload.time}): ten years ago at first, a day later for each
+     * entry unless a test says otherwise ({@link #after}, {@link #claim}), so a unit's journey takes plausible time
+     * and the integrated time (now) never bounds it.
+     */
+    private Instant claimed = Instant.now().minus(Duration.ofDays(3650));
+    private Duration nextGap;
+    private Instant nextClaim;
+
+    /** The next organisation entry claims to be this long after the previous one (instead of a day). */
+    DiscrepancyFixture after(Duration gap) {
+        nextGap = gap;
+        return this;
+    }
+
+    /** The next organisation entry claims this time (which may be earlier than the previous one's). */
+    DiscrepancyFixture claim(Instant at) {
+        nextClaim = at;
+        return this;
+    }
+
+    /** The time the last organisation entry claimed. */
+    Instant claimed() {
+        return claimed;
+    }
+
     Envelope entry(String org, String type, Map<String, Object> fields) {
-        return f.signed(keys.get(org), org, type, fields);
+        Instant at = nextClaim != null ? nextClaim : claimed.plus(nextGap != null ? nextGap : Duration.ofDays(1));
+        nextGap = null;
+        nextClaim = null;
+        claimed = at;
+        return OperatorEntries.signAs(keys.get(org), org, UUID.randomUUID(), type, fields, f.parser,
+                Clock.fixed(at, ZoneOffset.UTC));
     }
 
     Receipt append(String org, String type, Map<String, Object> fields) {

@@ -2,19 +2,27 @@ package org.fabtrail.discrepancy;
 
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
 import static org.fabtrail.discrepancy.DiscrepancyFixture.ref;
+import static org.fabtrail.discrepancy.DiscrepancyFixture.rules;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * A realistic diversion: a server is made in Taiwan, dispatched with a licence to a data centre in the US and
+ * Two realistic diversions. The first: a server is made in Taiwan, dispatched with a licence to a data centre in the US and
  * received there, inspected there (all consistent); minutes later an inspector finds it in a German facility of
  * another organisation, with two of its four GPUs swapped for GPUs the ledger records in another server. The test
  * checks the exact set of findings: nothing for the legitimate steps, and for the diversion exactly these.
+ *
+ * <p>The second (issue 11), played as an evader would: a server with four GPUs is legally exported from Taiwan to a
+ * distributor in Malaysia; there the GPUs are pulled out, two of them are reported lost, the server goes on under a
+ * licence to a shell company in the Emirates (relabelled there) that is added to the restricted-party list while the
+ * server is in transit, and all four GPUs are shipped on to a buyer in China without a licence. A parallel clean chain
+ * (the same export and integration, the GPUs sent on to a US data centre) raises nothing.
  */
 class DiversionScenarioTest {
 
@@ -39,7 +47,7 @@ class DiversionScenarioTest {
             assertEquals(List.of(), x.findings(legitimate), "the legitimate journey raises nothing");
 
             long diversion = x.mark();
-            long inspection = x.inspect(server, Map.of("site", Map.of("org", "dc2", "site", "fra"), "custodian", "dc2",
+            long inspection = x.after(Duration.ofMinutes(30)).inspect(server, Map.of("site", Map.of("org", "dc2", "site", "fra"), "custodian", "dc2",
                     "result", "discrepancy", "notes", "serial plate matches; GPU serials in slots 3 and 4 do not",
                     "components", List.of(ref("fab", gpus.get(0)), ref("fab", gpus.get(1)), ref("fab", others.get(0)),
                             ref("fab", others.get(1))))).index();
@@ -67,5 +75,113 @@ class DiversionScenarioTest {
             assertEquals(List.of(), x.findings(x.mark()));
             x.assertRebuildIdentical();
         }
+    }
+
+    @Test
+    void gpusPulledAtAThirdCountryDistributorAndShippedOnRaiseExactlyTheseFindings() throws Exception {
+        try (DiscrepancyFixture x = new DiscrepancyFixture("diversion2", DiscrepancySettings.DEFAULTS)) {
+            x.onboard("penang", "Penang Server Distribution Sdn. Bhd.", "MY", "distributor");
+            x.site("penang", "bayan-lepas", "MY", 5.30, 100.27);
+            x.onboard("crescent", "Crescent Horizon General Trading FZE", "AE", "distributor");
+            x.site("crescent", "jafza", "AE", 25.01, 55.06);
+            x.onboard("pearl", "Pearl River Compute Co., Ltd.", "CN", "datacenter");
+            x.site("pearl", "szx", "CN", 22.54, 114.06);
+
+            // the clean chain: exported under licence, GPUs pulled at the integrator and sent on to a US data centre
+            long cleanStart = x.mark();
+            String cleanServer = x.unit("server", "4A090.a");
+            List<String> cleanGpus = List.of(x.unit("accelerator", "3A090.a"), x.unit("accelerator", "3A090.a"),
+                    x.unit("accelerator", "3A090.a"), x.unit("accelerator", "3A090.a"));
+            x.append("fab", "unit.assemble", Map.of("parent", ref("fab", cleanServer), "components",
+                    cleanGpus.stream().map(g -> ref("fab", g)).toList()));
+            UUID c1 = x.dispatch("fab", List.of(cleanServer), "penang", "bayan-lepas",
+                    Map.of("licenceRef", "TW-EXP-2026-000501"));
+            x.receive("penang", c1, "bayan-lepas", List.of(cleanServer));
+            x.append("penang", "unit.disassemble", Map.of("parent", ref("fab", cleanServer), "components",
+                    cleanGpus.stream().map(g -> ref("fab", g)).toList()));
+            UUID c2 = x.dispatch("penang", cleanGpus, "dc", "dc-west", Map.of());
+            x.receive("dc", c2, "dc-west", cleanGpus);
+            UUID c3 = x.dispatch("penang", List.of(cleanServer), "dist", "ams", Map.of());
+            x.receive("dist", c3, "ams", List.of(cleanServer));
+            assertEquals(List.of(), x.findings(cleanStart), "the clean chain raises nothing");
+
+            // the diversion
+            long start = x.mark();
+            String server = x.unit("server", "4A090.a");
+            List<String> gpus = List.of(x.unit("accelerator", "3A090.a"), x.unit("accelerator", "3A090.a"),
+                    x.unit("accelerator", "3A090.a"), x.unit("accelerator", "3A090.a"));
+            x.append("fab", "unit.assemble", Map.of("parent", ref("fab", server), "components",
+                    gpus.stream().map(g -> ref("fab", g)).toList()));
+            UUID export = x.dispatch("fab", List.of(server), "penang", "bayan-lepas",
+                    Map.of("licenceRef", "TW-EXP-2026-000502"));
+            long exportIdx = x.f.ledger.head().size() - 1;
+            long exportReceipt = x.receive("penang", export, "bayan-lepas", List.of(server)).index();
+            x.append("penang", "unit.disassemble", Map.of("parent", ref("fab", server), "components",
+                    gpus.stream().map(g -> ref("fab", g)).toList()));
+            for (String lost : gpus.subList(2, 4)) {
+                x.append("penang", "unit.status", Map.of("unit", ref("fab", lost), "status", "lost",
+                        "reason", "Not found at cycle count"));
+            }
+            UUID toShell = x.dispatch("penang", List.of(server), "crescent", "jafza",
+                    Map.of("licenceRef", "MY-STA-2026-0117", "licenceCountries", List.of("AE")));
+            long toShellIdx = x.f.ledger.head().size() - 1;
+            assertEquals(List.of(), x.findings(start), "a legal export, an integration and a licensed hop");
+
+            // the shell company is listed while the server is on its way to it
+            long listed = x.mark();
+            x.restricted.importCsv("""
+                    name,country,aliases,source_list,identifiers
+                    "Crescent Horizon General Trading L.L.C.",AE,Crescent Horizon,Entity List,
+                    """);
+            x.receive("crescent", toShell, "jafza", List.of(server)); // relabelled there as another make
+            UUID onward = x.dispatch("penang", gpus, "pearl", "szx", Map.of());
+            long onwardIdx = x.f.ledger.head().size() - 1;
+            x.receive("pearl", onward, "szx", gpus);
+            List<DiscrepancyFixture.Row> found = x.findings(listed - 1);
+            assertEquals(List.of("activity-after-loss", "activity-after-loss", "export-without-licence",
+                    "restricted-party", "transshipment"), rules(found));
+            for (DiscrepancyFixture.Row f : found) {
+                assertEquals("operator", f.openedBy());
+            }
+            DiscrepancyFixture.Row party = found.stream().filter(f -> f.rule().equals("restricted-party")).findFirst()
+                    .orElseThrow();
+            assertEquals("restricted-party:" + toShell, party.finding());
+            assertEquals(List.of("penang"), party.orgs(), "the sender is told, the listed shell is not");
+            assertTrue(party.units().contains("\"serial\": \"" + server + "\""), party.units());
+            assertTrue(party.evidence().contains(toShellIdx), party.evidence().toString());
+            DiscrepancyFixture.Row chain = found.stream().filter(f -> f.rule().equals("transshipment")).findFirst()
+                    .orElseThrow();
+            assertEquals(List.of(exportIdx, exportReceipt, onwardIdx), chain.evidence(),
+                    "the server's licensed export, its receipt and the GPUs' onward dispatch");
+            for (String g : gpus) {
+                assertTrue(chain.units().contains("\"serial\": \"" + g + "\""), g + " in " + chain.units());
+            }
+            assertEquals(List.of("fab", "penang", "pearl"), chain.orgs());
+            assertEquals("critical", chain.severity());
+            List<DiscrepancyFixture.Row> lost = found.stream().filter(f -> f.rule().equals("activity-after-loss"))
+                    .toList();
+            for (String g : gpus.subList(2, 4)) {
+                assertEquals(1, lost.stream().filter(f -> f.units().contains("\"serial\": \"" + g + "\"")
+                        && f.evidence().contains(onwardIdx)).count(), "the lost " + g + " shipped on");
+            }
+            DiscrepancyFixture.Row licence = found.stream().filter(f -> f.rule().equals("export-without-licence"))
+                    .findFirst().orElseThrow();
+            assertEquals("export-without-licence:" + onward, licence.finding());
+
+            // nothing names a unit of the clean chain; publishing again finds nothing new; the log rebuilds
+            for (DiscrepancyFixture.Row f : x.findings(0)) {
+                for (String u : concat(cleanServer, cleanGpus)) {
+                    assertTrue(!f.units().contains("\"serial\": \"" + u + "\""), f.rule() + " names clean " + u);
+                }
+            }
+            assertEquals(0, x.engine.publish());
+            x.assertRebuildIdentical();
+        }
+    }
+
+    private static List<String> concat(String first, List<String> rest) {
+        java.util.List<String> out = new java.util.ArrayList<>(rest);
+        out.add(0, first);
+        return out;
     }
 }
