@@ -1,6 +1,7 @@
 package org.fabtrail.custody;
 
 import org.fabtrail.ledger.BatchContext;
+import org.fabtrail.ledger.Envelope;
 
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -69,7 +70,7 @@ public final class Facts {
     }
 
     /** Records that the entry saw these units at {@code place} (nothing when off, or without a place). */
-    public static void sighting(BatchContext ctx, long index, java.time.Instant at, org.fabtrail.ledger.Envelope e,
+    public static void sighting(BatchContext ctx, long index, java.time.Instant at, Envelope e,
                                 Fact.Place place, List<UnitKey> units) {
         Facts f = of(ctx);
         if (f.on && place != null && !units.isEmpty()) {

@@ -3,6 +3,7 @@ package org.fabtrail.discrepancy;
 import org.fabtrail.custody.Csv;
 import org.fabtrail.custody.Fact;
 import org.fabtrail.custody.Screening;
+import org.fabtrail.custody.UnitKey;
 import org.fabtrail.ledger.BatchContext;
 import org.fabtrail.ledger.LedgerException;
 import org.fabtrail.ledger.SafeText;
@@ -62,13 +63,13 @@ public final class RestrictedList implements Screening {
      * A screening hit: the rule, the row that matched (null for the licence rules) and, for the licence rules, the
      * units that need the licence (else null: all of them).
      */
-    public record Match(String rule, Party party, String detail, List<org.fabtrail.custody.UnitKey> units,
+    public record Match(String rule, Party party, String detail, List<UnitKey> units,
                         Double score, String matchedName) {
         public Match(String rule, Party party, String detail) {
             this(rule, party, detail, null, null, null);
         }
 
-        public Match(String rule, Party party, String detail, List<org.fabtrail.custody.UnitKey> units) {
+        public Match(String rule, Party party, String detail, List<UnitKey> units) {
             this(rule, party, detail, units, null, null);
         }
     }
@@ -280,7 +281,7 @@ public final class RestrictedList implements Screening {
 
     /** A finding for the units a newly listed organisation holds (up to the log's limits per finding). */
     private static void held(Connection c, String org, Match m, List<Finding> found) throws SQLException {
-        List<org.fabtrail.custody.UnitKey> units = new ArrayList<>();
+        List<UnitKey> units = new ArrayList<>();
         List<Long> evidence = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT manufacturer, serial, last_idx FROM units WHERE "
                 + "custodian = ? AND status NOT IN ('destroyed', 'decommissioned') AND pending_transfer IS NULL "
@@ -288,7 +289,7 @@ public final class RestrictedList implements Screening {
             ps.setString(1, org);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    units.add(new org.fabtrail.custody.UnitKey(rs.getString(1), rs.getString(2)));
+                    units.add(new UnitKey(rs.getString(1), rs.getString(2)));
                     if (evidence.size() < 200 && !evidence.contains(rs.getLong(3))) {
                         evidence.add(rs.getLong(3));
                     }
@@ -323,9 +324,9 @@ public final class RestrictedList implements Screening {
                     java.util.UUID transfer = rs.getObject(1, java.util.UUID.class);
                     String[] ms = (String[]) rs.getArray(5).getArray();
                     String[] ss = (String[]) rs.getArray(6).getArray();
-                    List<org.fabtrail.custody.UnitKey> units = new ArrayList<>();
+                    List<UnitKey> units = new ArrayList<>();
                     for (int i = 0; i < ms.length; i++) {
-                        units.add(new org.fabtrail.custody.UnitKey(ms[i], ss[i]));
+                        units.add(new UnitKey(ms[i], ss[i]));
                     }
                     Map<String, Object> details = ScreeningDetector.details(transfer.toString(), m, rs.getString(4));
                     details.put("at", "re-screening");
@@ -577,7 +578,7 @@ public final class RestrictedList implements Screening {
         List<String> named = controlled.stream().map(u -> u.key() + " (" + u.eccn() + ")").toList();
         String carrying = "carrying " + String.join(", ", named.subList(0, Math.min(5, named.size())))
                 + (named.size() > 5 ? " and " + (named.size() - 5) + " more" : "");
-        List<org.fabtrail.custody.UnitKey> units = controlled.stream().map(Fact.UnitSnapshot::key).toList();
+        List<UnitKey> units = controlled.stream().map(Fact.UnitSnapshot::key).toList();
         String route = d.from().country() + " to " + d.to().country();
         if (d.licenceRef() == null) {
             return new Match(NO_LICENCE, null, route + " without a licence reference, " + carrying, units);

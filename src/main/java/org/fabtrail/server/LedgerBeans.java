@@ -25,6 +25,7 @@ import org.fabtrail.discrepancy.Discrepancies;
 import org.fabtrail.discrepancy.DiscrepancyEngine;
 import org.fabtrail.discrepancy.DiscrepancySettings;
 import org.fabtrail.discrepancy.Documents;
+import org.fabtrail.discrepancy.LicenceTable;
 import org.fabtrail.discrepancy.RestrictedList;
 import org.fabtrail.discrepancy.Webhooks;
 import org.fabtrail.epcis.EpcisCapture;
@@ -160,8 +161,8 @@ public class LedgerBeans {
                 DiscrepancySettings.Action.parse(d.restrictedCountry(), "fabtrail.discrepancy.restricted-country"),
                 DiscrepancySettings.Action.parse(d.exportWithoutLicence(),
                         "fabtrail.discrepancy.export-without-licence"), d.clockSkew(), d.transshipmentWindow(),
-                d.matchThreshold(), d.licenceTable().map(f -> org.fabtrail.discrepancy.LicenceTable.read(Path.of(f)))
-                        .orElse(org.fabtrail.discrepancy.LicenceTable.DEFAULT));
+                d.matchThreshold(), d.licenceTable().map(f -> LicenceTable.read(Path.of(f)))
+                        .orElse(LicenceTable.DEFAULT));
     }
 
     @Produces
