@@ -58,12 +58,19 @@ public class ApiDocument implements OASFilter {
             Map.entry(403, "The token lacks the scope or role this needs (forbidden)"),
             Map.entry(404, "No such resource, or one the caller may not see (answered alike)"),
             Map.entry(408, "The request body did not arrive in time (body-timeout)"),
-            Map.entry(409, "Conflicts with the ledger's state"),
+            Map.entry(409, "Conflicts with the ledger's state (e.g. it exists already)"),
             Map.entry(413, "The request body is too large (body-too-large)"),
             Map.entry(415, "The request body's Content-Type is not accepted (unsupported-media-type)"),
-            Map.entry(422, "Breaks a rule of the entry's type"),
+            Map.entry(422, "A field is invalid, or the entry breaks a rule of its type"),
             Map.entry(429, "Too many requests from this address or token (Retry-After says when to retry)"),
             Map.entry(503, "The server or ledger is busy or unavailable (Retry-After says when to retry)"));
+
+    /**
+     * Members that answers carry as null, of records the API serialises from other packages (which stay free of
+     * OpenAPI annotations): a delivery not yet attempted has no status, one delivered no next attempt.
+     */
+    private static final Map<String, List<String>> NULLABLE = Map.of(
+            "Delivery", List.of("nextAttempt", "lastStatus", "lastError", "deliveredAt"));
 
     @Override
     public void filterOpenAPI(OpenAPI api) {
@@ -79,6 +86,7 @@ public class ApiDocument implements OASFilter {
         if (api.getTags() != null) {
             api.setTags(new ArrayList<>(api.getTags().stream().filter(t -> used.contains(t.getName())).toList()));
         }
+        NULLABLE.forEach((schema, properties) -> nullable(api, schema, properties));
         api.getComponents().addSchema(PROBLEM, problemSchema());
         entrySchemas().forEach(api.getComponents()::addSchema);
     }
@@ -99,9 +107,15 @@ public class ApiDocument implements OASFilter {
         List<Integer> problems = new ArrayList<>(List.of(400, 429, 503));
         if (!isPublic) {
             problems.addAll(List.of(401, 403, 404));
+        } else if (path.contains("{")) {
+            problems.add(404);
         }
         if (op.getRequestBody() != null) {
             problems.addAll(List.of(408, 413, 415));
+        }
+        if (method == PathItem.HttpMethod.POST || method == PathItem.HttpMethod.PUT
+                || method == PathItem.HttpMethod.DELETE && path.startsWith("/api/v1/admin/")) {
+            problems.addAll(List.of(409, 422)); // writes: conflicts with the ledger's state, or invalid fields
         }
         APIResponses responses = op.getResponses();
         for (int status : problems) {
@@ -116,6 +130,20 @@ public class ApiDocument implements OASFilter {
             }
         });
         sortResponses(op);
+    }
+
+    private static void nullable(OpenAPI api, String schemaName, List<String> properties) {
+        Schema schema = api.getComponents().getSchemas() == null ? null : api.getComponents().getSchemas().get(schemaName);
+        if (schema == null || schema.getProperties() == null) {
+            return;
+        }
+        for (String p : properties) {
+            Schema original = schema.getProperties().get(p);
+            if (original != null) {
+                schema.addProperty(p, OASFactory.createSchema().addAnyOf(original)
+                        .addAnyOf(OASFactory.createSchema().addType(Schema.SchemaType.NULL)));
+            }
+        }
     }
 
     /** Query parameters that are numbers though the resource reads them as text to refuse bad ones itself. */

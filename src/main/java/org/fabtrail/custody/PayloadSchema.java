@@ -56,9 +56,8 @@ public final class PayloadSchema {
                 + "resubmitting the same id with the same payload is idempotent"));
         properties.put("type", Map.of("type", "string", "const", typeName));
         properties.put("actor", slug("the organisation that signs the entry"));
-        properties.put("time", Map.of("type", "string", "format", "date-time",
-                "pattern", "^" + EnvelopeParser.UTC_TIME.pattern() + "$", "description", "when the actor says it "
-                        + "happened, UTC"));
+        properties.put("time", Map.of("type", "string", "pattern", "^" + EnvelopeParser.UTC_TIME.pattern() + "$",
+                "description", "when the actor says it happened: an RFC 3339 UTC time, e.g. 2026-11-27T08:00:00Z"));
         properties.put("by", Map.of("type", "string", "maxLength", 64,
                 "description", "optional: the person who acted, for entries made in the web UI"));
         properties.putAll(fields);
@@ -116,9 +115,12 @@ public final class PayloadSchema {
         return Map.of("type", "string", "format", "uuid", "description", description);
     }
 
-    /** A UTC time, as {@code time}. */
+    /**
+     * A UTC time, as {@code time}. A pattern, not {@code format: date-time}: the signature covers the text as written,
+     * so a generated client must keep it as text rather than reformat a date-time value.
+     */
     public static Map<String, Object> time() {
-        return Map.of("type", "string", "format", "date-time", "pattern", "^" + EnvelopeParser.UTC_TIME.pattern() + "$");
+        return Map.of("type", "string", "pattern", "^" + EnvelopeParser.UTC_TIME.pattern() + "$");
     }
 
     /** A JSON object. */
