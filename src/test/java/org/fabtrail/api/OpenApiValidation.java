@@ -176,7 +176,7 @@ public class OpenApiValidation implements Filter, QuarkusTestBeforeEachCallback,
     }
 
     /** A schema of the document's, its references made absolute so that they resolve into the document. */
-    private static JsonSchema schema(Document doc, JsonNode schemaNode, String key) {
+    static JsonSchema schema(Document doc, JsonNode schemaNode, String key) {
         JsonNode copy = absoluteRefs(schemaNode.deepCopy());
         return doc.factory().getSchema(SchemaLocation.of("urn:fabtrail:openapi:" + Math.abs(key.hashCode())), copy);
     }
