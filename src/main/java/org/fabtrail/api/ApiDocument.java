@@ -15,6 +15,7 @@ import org.eclipse.microprofile.openapi.models.responses.APIResponse;
 import org.eclipse.microprofile.openapi.models.responses.APIResponses;
 import org.fabtrail.custody.EntryType;
 import org.fabtrail.custody.EntryTypes;
+import org.fabtrail.custody.PayloadSchema;
 import org.fabtrail.crypto.SignatureAlgorithm;
 
 import java.util.ArrayList;
@@ -51,6 +52,8 @@ public class ApiDocument implements OASFilter {
     static final String PROBLEM = "Problem";
     static final String SIGNED_ENTRY = "SignedEntry";
     static final String SIGNED_ENTRIES = "SignedEntries";
+    static final String UNIT_REFERENCE = "UnitReference";
+    static final String SITE_REFERENCE = "SiteReference";
 
     private static final Map<Integer, String> PROBLEM_MEANINGS = Map.ofEntries(
             Map.entry(400, "Malformed request: invalid-parameter, invalid-text, invalid-json, bad-request, ..."),
@@ -189,6 +192,7 @@ public class ApiDocument implements OASFilter {
     }
 
     /** SignedEntry, Signature and one payload schema per entry type, in the order the ledger lists the types. */
+    @SuppressWarnings("unchecked")
     static Map<String, Schema> entrySchemas() {
         EntryTypes types = Arc.container().instance(EntryTypes.class).get();
         Map<String, Schema> out = new LinkedHashMap<>();
@@ -197,7 +201,7 @@ public class ApiDocument implements OASFilter {
         for (String name : types.names()) {
             EntryType<?> type = types.find(name).orElseThrow();
             String schemaName = payloadSchemaName(name);
-            out.put(schemaName, of(type.schema().toJsonSchema(name)));
+            out.put(schemaName, of((Map<String, Object>) shared(type.schema().toJsonSchema(name))));
             mapping.put(name, "#/components/schemas/" + schemaName);
             oneOf.add(Map.of("$ref", "#/components/schemas/" + schemaName));
         }
@@ -222,11 +226,36 @@ public class ApiDocument implements OASFilter {
         entry.put("required", List.of("payload", "signature"));
         entry.put("additionalProperties", false);
         entry.put("properties", Map.of("payload", payload, "signature", Map.of("$ref", "#/components/schemas/Signature")));
+        out.put(UNIT_REFERENCE, of(PayloadSchema.unit()));
+        out.put(SITE_REFERENCE, of(PayloadSchema.site()));
         out.put("Signature", of(signature));
         out.put(SIGNED_ENTRY, of(entry));
         out.put(SIGNED_ENTRIES, of(Map.of("type", "array", "minItems", 1, "maxItems", EntriesResource.MAX_BATCH,
                 "items", Map.of("$ref", "#/components/schemas/" + SIGNED_ENTRY))));
         return out;
+    }
+
+    /**
+     * The payload schema with unit and site references as references to one component each, so that a generated
+     * client has one UnitReference class rather than one per field.
+     */
+    @SuppressWarnings("unchecked")
+    private static Object shared(Object json) {
+        if (PayloadSchema.unit().equals(json)) {
+            return Map.of("$ref", "#/components/schemas/" + UNIT_REFERENCE);
+        }
+        if (PayloadSchema.site().equals(json)) {
+            return Map.of("$ref", "#/components/schemas/" + SITE_REFERENCE);
+        }
+        if (json instanceof Map<?, ?> m) {
+            Map<String, Object> out = new LinkedHashMap<>();
+            m.forEach((k, v) -> out.put((String) k, shared(v)));
+            return out;
+        }
+        if (json instanceof List<?> l) {
+            return l.stream().map(ApiDocument::shared).toList();
+        }
+        return json;
     }
 
     /** {@code unit.register} → {@code UnitRegisterPayload}. */

@@ -20,7 +20,7 @@ import org.fabtrail.client.model.SiteRegisterPayload;
 import org.fabtrail.client.model.TokenRequest;
 import org.fabtrail.client.model.TransferDispatchPayload;
 import org.fabtrail.client.model.TransferReceivePayload;
-import org.fabtrail.client.model.UnitAssemblePayloadComponentsInner;
+import org.fabtrail.client.model.UnitReference;
 import org.fabtrail.client.model.UnitRegisterPayload;
 import org.fabtrail.client.model.UnitView;
 import org.fabtrail.client.model.WriteReceipt;
@@ -98,8 +98,8 @@ class GeneratedClientTest {
         return Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
     }
 
-    static UnitAssemblePayloadComponentsInner unit(String manufacturer, String serial) {
-        return new UnitAssemblePayloadComponentsInner().manufacturer(manufacturer).serial(serial);
+    static UnitReference unit(String manufacturer, String serial) {
+        return new UnitReference().manufacturer(manufacturer).serial(serial);
     }
 
     @Test

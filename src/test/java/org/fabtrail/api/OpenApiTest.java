@@ -17,6 +17,7 @@ import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The served OpenAPI document describes the partner API, and only it, as the server answers. */
@@ -118,8 +119,9 @@ class OpenApiTest {
                 "'/api/v1/admin/orgs/{org}/keys/{keyId}'.delete", "'/api/v1/orgs/{org}/tokens'.post",
                 "'/api/v1/orgs/{org}/webhooks'.post", "'/api/v1/entries'.post")) {
             assertNotNull(doc.get("paths." + op + ".responses.'201'.content.'application/json'.schema"), op);
-            assertEquals(null, doc.get("paths." + op + ".responses.'200'") == null ? null
-                    : op.contains("entries") ? null : "200", op + " answers 201, not 200");
+            if (!op.contains("entries")) { // an identical resubmission of an entry is answered 200
+                assertNull(doc.get("paths." + op + ".responses.'200'"), op + " answers 201, not 200");
+            }
         }
         assertNotNull(doc.get("paths.'/api/v1/orgs/{org}/webhooks/{id}'.delete.responses.'204'"));
     }
@@ -157,5 +159,7 @@ class OpenApiTest {
         assertEquals("#/components/schemas/SignedEntry",
                 doc.getString("paths.'/api/v1/entries'.post.requestBody.content.'application/json'.schema.$ref"));
         assertEquals("#/components/schemas/SignedEntry", doc.getString("components.schemas.EntryView.properties.envelope.$ref"));
+        assertEquals("#/components/schemas/UnitReference",
+                doc.getString("components.schemas.TransferDispatchPayload.properties.units.items.$ref"));
     }
 }
