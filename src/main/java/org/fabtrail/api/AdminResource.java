@@ -12,6 +12,9 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.fabtrail.accounts.Account;
 import org.fabtrail.accounts.Accounts;
@@ -66,7 +69,9 @@ public class AdminResource {
     @Path("orgs")
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Register an organisation (appends an operator-signed org.register)")
+    @Operation(operationId = "registerOrg", summary = "Register an organisation (appends an operator-signed org.register)")
+    @APIResponse(responseCode = "201", description = "Appended: the org.register entry's receipt",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = WriteReceipt.class)))
     public Response registerOrg(@HeaderParam(HttpHeaders.AUTHORIZATION) String auth, OrgRequest req) {
         authorise(auth);
         if (req == null) {
@@ -94,7 +99,9 @@ public class AdminResource {
     @Path("orgs/{org}/keys")
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Register a signing key for an organisation (appends key.add); the answer adds keyId")
+    @Operation(operationId = "addOrgKey", summary = "Register a signing key for an organisation (appends key.add); the answer adds keyId")
+    @APIResponse(responseCode = "201", description = "Appended: the key.add entry's receipt, with keyId",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = WriteReceipt.class)))
     public Response addKey(@HeaderParam(HttpHeaders.AUTHORIZATION) String auth,
                                             @PathParam("org") String org, KeyRequest req) {
         authorise(auth);
@@ -117,7 +124,9 @@ public class AdminResource {
     @DELETE
     @Path("orgs/{org}/keys/{keyId}")
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Revoke an organisation's key (appends key.revoke)")
+    @Operation(operationId = "revokeOrgKey", summary = "Revoke an organisation's key (appends key.revoke)")
+    @APIResponse(responseCode = "201", description = "Appended: the key.revoke entry's receipt",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = WriteReceipt.class)))
     public Response revokeKey(@HeaderParam(HttpHeaders.AUTHORIZATION) String auth,
                                                @PathParam("org") String org, @PathParam("keyId") String keyId) {
         authorise(auth);
@@ -131,7 +140,9 @@ public class AdminResource {
     @Path("users")
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Create a web UI account: the first admin of an organisation, or operator staff")
+    @Operation(operationId = "createUser", summary = "Create a web UI account: the first admin of an organisation, or operator staff")
+    @APIResponse(responseCode = "201", description = "The account",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = UserView.class)))
     public Response createUser(@HeaderParam(HttpHeaders.AUTHORIZATION) String auth, UserRequest req) {
         authorise(auth);
         if (req == null) {

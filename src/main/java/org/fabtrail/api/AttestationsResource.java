@@ -12,6 +12,9 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.fabtrail.api.auth.Authenticator;
 import org.fabtrail.api.auth.Caller;
@@ -106,10 +109,12 @@ public class AttestationsResource {
     @POST
     @Path("challenges")
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(summary = "A fresh challenge for a unit's device",
+    @Operation(operationId = "createAttestationChallenge", summary = "A fresh challenge for a unit's device",
             description = "32 random bytes bound to the unit and the caller's organisation, single use, valid for "
                     + "FABTRAIL_ATTESTATION_CHALLENGE_TTL (10 minutes by default). For inspectors, regulators, the "
                     + "operator, and the unit's custodian. The device signs `message`.")
+    @APIResponse(responseCode = "201", description = "The challenge",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ChallengeView.class)))
     public Response challenge(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, byte[] body) {
         Caller caller = auth.caller(authorization).require(Caller.WRITE);
         Map<String, Object> req = object(body, Set.of("unit"), Set.of("unit"));
@@ -138,7 +143,7 @@ public class AttestationsResource {
     @POST
     @Path("verify")
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(summary = "The verdict on a device's answer, without recording anything",
+    @Operation(operationId = "verifyAttestation", summary = "The verdict on a device's answer, without recording anything",
             description = "The same checks the unit.inspect rule makes, as if the caller recorded the inspection now: "
                     + "put result and reasons into the entry's verdict.")
     public VerdictView verify(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, byte[] body) {

@@ -13,6 +13,9 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.fabtrail.api.auth.Authenticator;
 import org.fabtrail.api.auth.Caller;
@@ -160,7 +163,7 @@ public class DiscrepanciesResource {
     }
 
     @GET
-        @Operation(summary = "Findings you may see, newest first, filtered, with cursor pagination")
+        @Operation(operationId = "listDiscrepancies", summary = "Findings you may see, newest first, filtered, with cursor pagination")
     public Views.Page<DiscrepancyView> list(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
                                             @QueryParam("rule") String rule, @QueryParam("severity") String severity,
                                             @QueryParam("state") String state, @QueryParam("org") String org,
@@ -185,7 +188,7 @@ public class DiscrepanciesResource {
     @GET
     @Path("export")
     @Produces("text/csv")
-    @Operation(summary = "The filtered findings as CSV (same filters as the list, up to 50,000 rows)")
+    @Operation(operationId = "exportDiscrepancies", summary = "The filtered findings as CSV (same filters as the list, up to 50,000 rows)")
     public Response export(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
                            @QueryParam("rule") String rule, @QueryParam("severity") String severity,
                            @QueryParam("state") String state, @QueryParam("org") String org,
@@ -215,7 +218,7 @@ public class DiscrepanciesResource {
 
     @GET
     @Path("{id}")
-    @Operation(summary = "One finding with its history (every open, note and resolve entry)")
+    @Operation(operationId = "getDiscrepancy", summary = "One finding with its history (every open, note and resolve entry)")
     public DiscrepancyView get(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
                                @PathParam("id") String id) {
         Caller caller = auth.caller(authorization).require(Caller.READ);
@@ -233,8 +236,10 @@ public class DiscrepanciesResource {
     @jakarta.ws.rs.POST
     @Path("{id}/documents")
     @jakarta.ws.rs.Consumes(MediaType.WILDCARD)
-    @Operation(summary = "Store a document offered as evidence (at most 10 MiB); attach it with a discrepancy.note "
+    @Operation(operationId = "uploadDiscrepancyDocument", summary = "Store a document offered as evidence (at most 10 MiB); attach it with a discrepancy.note "
             + "whose documents item quotes the name, sha256 and size this answers")
+    @APIResponse(responseCode = "201", description = "Stored",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = org.fabtrail.discrepancy.Documents.Stored.class)))
     public Response upload(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, @PathParam("id") String id,
                            @QueryParam("name") String name, @HeaderParam(HttpHeaders.CONTENT_TYPE) String type,
                            byte[] body) {
@@ -257,7 +262,7 @@ public class DiscrepanciesResource {
     @GET
     @Path("{id}/documents/{sha256}")
     @Produces(MediaType.APPLICATION_OCTET_STREAM)
-    @Operation(summary = "A document stored for the finding, by its SHA-256 (downloaded, never shown inline)")
+    @Operation(operationId = "getDiscrepancyDocument", summary = "A document stored for the finding, by its SHA-256 (downloaded, never shown inline)")
     public Response download(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, @PathParam("id") String id,
                              @PathParam("sha256") String sha256) {
         Caller caller = auth.caller(authorization).require(Caller.READ);
@@ -290,7 +295,7 @@ public class DiscrepanciesResource {
 
     @GET
     @Path("{id}/report")
-    @Operation(summary = "The report a regulator files: the finding, its history, and the evidence and history "
+    @Operation(operationId = "getDiscrepancyReport", summary = "The report a regulator files: the finding, its history, and the evidence and history "
             + "entries as leaf bytes with inclusion proofs against one checkpoint")
     public Report report(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, @PathParam("id") String id) {
         Caller caller = auth.caller(authorization).require(Caller.READ);

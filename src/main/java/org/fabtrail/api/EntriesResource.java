@@ -12,6 +12,7 @@ import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -48,15 +49,17 @@ public class EntriesResource {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Append a signed entry",
+    @Operation(operationId = "submitEntry", summary = "Append a signed entry",
             description = "Answers 201 once the entry is durable and covered by a signed checkpoint, with its index, "
                     + "the checkpoint and an inclusion proof; 200 with the original answer for an identical resubmission.")
-    @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON, examples = @ExampleObject(
-            name = "unit.register", value = EXAMPLE_ENVELOPE)))
+    @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(ref = ApiDocument.SIGNED_ENTRY),
+            examples = @ExampleObject(name = "unit.register", value = EXAMPLE_ENVELOPE)))
     @APIResponse(responseCode = "201", description = "Appended: durable and covered by the signed checkpoint",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, examples = @ExampleObject(name = "receipt",
-                    value = EXAMPLE_RECEIPT)))
-    @APIResponse(responseCode = "200", description = "An identical resubmission: the original answer")
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = WriteReceipt.class),
+                    examples = @ExampleObject(name = "receipt", value = EXAMPLE_RECEIPT)))
+    @APIResponse(responseCode = "200", description = "An identical resubmission: the original answer",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = WriteReceipt.class)))
     @APIResponse(responseCode = "409", description = "Same payload.id with another payload, or a custody conflict",
             content = @Content(mediaType = Problem.MEDIA_TYPE, examples = @ExampleObject(name = "not-custodian",
                     value = EXAMPLE_PROBLEM)))
@@ -73,10 +76,12 @@ public class EntriesResource {
     @Path("batch")
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Append up to 1,000 signed entries in order",
+    @Operation(operationId = "submitEntries", summary = "Append up to 1,000 signed entries in order",
             description = "The body is a JSON array of envelopes. They are sequenced in order, so later ones see the "
                     + "effects of earlier ones; each gets its own result (the status a single submission would get, "
                     + "with its receipt or problem). One refused entry does not block the others. Answers 200.")
+    @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(ref = ApiDocument.SIGNED_ENTRIES)))
     public BatchResponse submitBatch(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, byte[] body) {
         Caller caller = auth.caller(authorization).require(Caller.WRITE);
         Object json;
@@ -164,7 +169,7 @@ public class EntriesResource {
     @GET
     @Path("{id}/receipt")
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(summary = "The receipt of an entry already in the log, by its payload.id")
+    @Operation(operationId = "getEntryReceipt", summary = "The receipt of an entry already in the log, by its payload.id")
     public WriteReceipt receipt(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, @PathParam("id") String id) {
         Caller caller = auth.caller(authorization).require(Caller.READ);
         UUID uuid;

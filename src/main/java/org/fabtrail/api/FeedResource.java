@@ -43,7 +43,7 @@ public class FeedResource {
     private final CustodyQueries queries = new CustodyQueries();
 
     @GET
-    @Operation(summary = "Entries you may see with index > after, in log order (gap-free, duplicate-free)")
+    @Operation(operationId = "getFeed", summary = "Entries you may see with index > after, in log order (gap-free, duplicate-free)")
     public Views.Page<Views.EntryView> feed(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
                                             @QueryParam("after") String after, @QueryParam("limit") String limit) {
         Caller caller = auth.caller(authorization).require(Caller.READ);

@@ -51,7 +51,7 @@ public class LogResource {
     @GET
     @Path("checkpoint")
     @Produces(MediaType.TEXT_PLAIN)
-    @Operation(summary = "The newest checkpoint that meets the log's witness policy, with its witnesses' "
+    @Operation(operationId = "getCheckpoint", summary = "The newest checkpoint that meets the log's witness policy, with its witnesses' "
             + "cosignature lines (C2SP tlog-checkpoint in a signed note; without witnesses, the latest checkpoint)")
     @APIResponse(responseCode = "200", description = "The checkpoint: the log's signature line first, then one "
             + "cosignature/v1 line per witness that cosigned it", content = @Content(mediaType = MediaType.TEXT_PLAIN))
@@ -71,7 +71,7 @@ public class LogResource {
     @GET
     @Path("checkpoint/latest")
     @Produces(MediaType.TEXT_PLAIN)
-    @Operation(summary = "The newest checkpoint the log signed, before any witness cosigned it (what write receipts "
+    @Operation(operationId = "getLatestCheckpoint", summary = "The newest checkpoint the log signed, before any witness cosigned it (what write receipts "
             + "carry)")
     @APIResponse(responseCode = "200", description = "The checkpoint, signed by the log alone",
             content = @Content(mediaType = MediaType.TEXT_PLAIN))
@@ -85,7 +85,7 @@ public class LogResource {
     @Path("checkpoint/cosigned")
     @Produces(MediaType.TEXT_PLAIN)
     @Blocking
-    @Operation(summary = "Waits (up to wait seconds) for a checkpoint of at least the given tree size that meets "
+    @Operation(operationId = "waitForCosignedCheckpoint", summary = "Waits (up to wait seconds) for a checkpoint of at least the given tree size that meets "
             + "the witness policy, and answers it with its cosignature lines")
     @APIResponse(responseCode = "200", description = "A checkpoint of at least that tree size with the cosignatures "
             + "the policy requires", content = @Content(mediaType = MediaType.TEXT_PLAIN))
@@ -134,7 +134,7 @@ public class LogResource {
     @GET
     @Path("witnesses")
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(summary = "The log's witnesses (name, vkey, the tree size each cosigned last) and how many must cosign")
+    @Operation(operationId = "listWitnesses", summary = "The log's witnesses (name, vkey, the tree size each cosigned last) and how many must cosign")
     public WitnessesView witnessList() {
         Map<String, Long> sizes = witnesses.witnessSizes();
         java.util.List<WitnessView> list = new java.util.ArrayList<>();
@@ -168,7 +168,7 @@ public class LogResource {
     @GET
     @Path("key")
     @Produces(MediaType.TEXT_PLAIN)
-    @Operation(summary = "The log's verifier key in C2SP vkey form")
+    @Operation(operationId = "getLogKey", summary = "The log's verifier key in C2SP vkey form")
     public Response key() {
         return Response.ok(signer.vkey() + "\n", MediaType.TEXT_PLAIN_TYPE.withCharset("utf-8")).build();
     }
@@ -176,7 +176,7 @@ public class LogResource {
     @GET
     @Path("proof/inclusion")
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(summary = "RFC 9162 inclusion proof of leaf index in the tree of the given size")
+    @Operation(operationId = "getInclusionProof", summary = "RFC 9162 inclusion proof of leaf index in the tree of the given size")
     public InclusionProofView inclusion(@QueryParam("index") String index, @QueryParam("size") String size) {
         return InclusionProofView.from(ledger.inclusion(number("index", index), number("size", size)));
     }
@@ -184,7 +184,7 @@ public class LogResource {
     @GET
     @Path("proof/consistency")
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(summary = "RFC 9162 consistency proof between two tree sizes")
+    @Operation(operationId = "getConsistencyProof", summary = "RFC 9162 consistency proof between two tree sizes")
     public ConsistencyProofView consistency(@QueryParam("from") String from, @QueryParam("to") String to) {
         return ConsistencyProofView.from(ledger.consistency(number("from", from), number("to", to)));
     }
@@ -192,7 +192,7 @@ public class LogResource {
     @GET
     @Path("tile/{level}/{index: .+}")
     @Produces(MediaType.APPLICATION_OCTET_STREAM)
-    @Operation(summary = "A C2SP tlog-tiles hash tile, e.g. tile/0/x001/234 or tile/1/000.p/17")
+    @Operation(operationId = "getTile", summary = "A C2SP tlog-tiles hash tile, e.g. tile/0/x001/234 or tile/1/000.p/17")
     public Response tile(@PathParam("level") String level, @PathParam("index") String path) {
         TilePath t = TilePath.parse(level, path);
         byte[] tile = ledger.hashTile(t.level(), t.index(), t.width()).orElseThrow(() -> new LedgerException(

@@ -32,7 +32,7 @@ public class OrgsResource {
     private final CustodyQueries queries = new CustodyQueries();
 
     @GET
-    @Operation(summary = "Every registered organisation")
+    @Operation(operationId = "listOrgs", summary = "Every registered organisation")
     public List<Views.OrgView> list(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
         auth.caller(authorization).require(Caller.READ);
         return ledger.read(c -> queries.orgs(c, null).stream()
@@ -42,7 +42,7 @@ public class OrgsResource {
 
     @GET
     @Path("{org}")
-    @Operation(summary = "An organisation with its sites and signing keys")
+    @Operation(operationId = "getOrg", summary = "An organisation with its sites and signing keys")
     public Views.OrgView get(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, @PathParam("org") String org) {
         auth.caller(authorization).require(Caller.READ);
         return ledger.read(c -> {
@@ -55,7 +55,7 @@ public class OrgsResource {
 
     @GET
     @Path("{org}/sites")
-    @Operation(summary = "An organisation's sites")
+    @Operation(operationId = "listOrgSites", summary = "An organisation's sites")
     public List<Views.SiteView> sites(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
                                       @PathParam("org") String org) {
         return get(authorization, org).sites();

@@ -42,7 +42,7 @@ public class RestrictedPartiesResource {
 
     @PUT
     @Consumes({"text/csv", MediaType.TEXT_PLAIN})
-    @Operation(summary = "Replace the restricted-party list with a CSV (name,country,aliases,source_list,identifiers); "
+    @Operation(operationId = "replaceRestrictedParties", summary = "Replace the restricted-party list with a CSV (name,country,aliases,source_list,identifiers); "
             + "a file with any bad row is refused whole")
     public ImportResult importList(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, String body) {
         auth.caller(authorization).require(Caller.ADMIN).requireOperator();
@@ -62,7 +62,7 @@ public class RestrictedPartiesResource {
     }
 
     @GET
-    @Operation(summary = "The restricted-party list")
+    @Operation(operationId = "listRestrictedParties", summary = "The restricted-party list")
     public List<RestrictedList.Party> restrictedList(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
         auth.caller(authorization).require(Caller.READ);
         return ledger.read(c -> restricted.all());

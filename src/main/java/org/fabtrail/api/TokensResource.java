@@ -14,6 +14,9 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.fabtrail.api.auth.ApiToken;
 import org.fabtrail.api.auth.ApiTokens;
@@ -76,7 +79,9 @@ public class TokensResource {
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Create an API token (the answer is the only time the token is shown)")
+    @Operation(operationId = "createToken", summary = "Create an API token (the answer is the only time the token is shown)")
+    @APIResponse(responseCode = "201", description = "The token, shown this once",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = TokenView.class)))
     public Response create(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, @PathParam("org") String org,
                            TokenRequest req) {
         admin(authorization, org);
@@ -89,7 +94,7 @@ public class TokensResource {
     }
 
     @GET
-    @Operation(summary = "List an organisation's tokens (never the tokens themselves)")
+    @Operation(operationId = "listTokens", summary = "List an organisation's tokens (never the tokens themselves)")
     public List<TokenView> list(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, @PathParam("org") String org) {
         admin(authorization, org);
         return tokens.list(org).stream().map(t -> TokenView.from(t, null)).toList();
@@ -97,7 +102,7 @@ public class TokensResource {
 
     @DELETE
     @Path("{id}")
-    @Operation(summary = "Revoke a token; it stops working on its next request")
+    @Operation(operationId = "revokeToken", summary = "Revoke a token; it stops working on its next request")
     public TokenView revoke(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, @PathParam("org") String org,
                             @PathParam("id") String id) {
         admin(authorization, org);

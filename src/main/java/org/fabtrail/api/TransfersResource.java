@@ -37,7 +37,7 @@ public class TransfersResource {
     private final CustodyQueries queries = new CustodyQueries();
 
     @GET
-    @Operation(summary = "Transfers you send or receive (all, for inspectors and regulators), newest first")
+    @Operation(operationId = "listTransfers", summary = "Transfers you send or receive (all, for inspectors and regulators), newest first")
     public List<Views.TransferView> list(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
                                          @QueryParam("state") String state, @QueryParam("limit") String limit) {
         Caller caller = auth.caller(authorization).require(Caller.READ);
@@ -52,7 +52,7 @@ public class TransfersResource {
 
     @GET
     @Path("{id}")
-    @Operation(summary = "One transfer, if you send or receive it")
+    @Operation(operationId = "getTransfer", summary = "One transfer, if you send or receive it")
     public Views.TransferView get(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, @PathParam("id") String id) {
         Caller caller = auth.caller(authorization).require(Caller.READ);
         LedgerException notFound = new LedgerException(LedgerException.Kind.NOT_FOUND, "transfer-not-found",

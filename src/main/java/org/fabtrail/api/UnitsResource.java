@@ -118,7 +118,7 @@ public class UnitsResource {
     }
 
     @GET
-    @Operation(summary = "Units you may see, filtered, in (manufacturer, serial) order with cursor pagination")
+    @Operation(operationId = "listUnits", summary = "Units you may see, filtered, in (manufacturer, serial) order with cursor pagination")
     public Views.Page<Views.UnitView> list(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
                                            @QueryParam("custodian") String custodian, @QueryParam("site") String site,
                                            @QueryParam("status") String status, @QueryParam("kind") String kind,
@@ -142,7 +142,7 @@ public class UnitsResource {
 
     @GET
     @Path("{manufacturer}/{serial}")
-    @Operation(summary = "A unit's current state: custodian, site, status, assembly, pending transfer")
+    @Operation(operationId = "getUnit", summary = "A unit's current state: custodian, site, status, assembly, pending transfer")
     public Views.UnitView get(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
                               @PathParam("manufacturer") String manufacturer, @PathParam("serial") String serial) {
         Caller caller = auth.caller(authorization).require(Caller.READ);
@@ -152,7 +152,7 @@ public class UnitsResource {
 
     @GET
     @Path("{manufacturer}/{serial}/history")
-    @Operation(summary = "Every entry about the unit (including moves inside its parent), in log order")
+    @Operation(operationId = "getUnitHistory", summary = "Every entry about the unit (including moves inside its parent), in log order")
     public List<Views.EntryView> history(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
                                          @PathParam("manufacturer") String manufacturer,
                                          @PathParam("serial") String serial) {
@@ -180,7 +180,7 @@ public class UnitsResource {
 
     @GET
     @Path("{manufacturer}/{serial}/bundle")
-    @Operation(summary = "Offline bundle: the unit's entries as leaf bytes, each with an inclusion proof against one "
+    @Operation(operationId = "getUnitBundle", summary = "Offline bundle: the unit's entries as leaf bytes, each with an inclusion proof against one "
             + "checkpoint, that checkpoint, the log's key and the signing keys involved")
     public Bundle bundle(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
                          @PathParam("manufacturer") String manufacturer, @PathParam("serial") String serial) {

@@ -134,7 +134,8 @@ public final class Views {
     /** A log entry as the feed and histories show it: the envelope as JSON, with its place in the log. */
     @JsonPropertyOrder({"index", "id", "type", "actor", "integratedTime", "leafHash", "envelope"})
     public record EntryView(long index, String id, String type, String actor, String integratedTime, String leafHash,
-                            @JsonRawValue String envelope) {
+                            @JsonRawValue @org.eclipse.microprofile.openapi.annotations.media.Schema(
+                                    ref = ApiDocument.SIGNED_ENTRY) String envelope) {
         @SuppressWarnings("unchecked")
         static EntryView from(LedgerStore.StoredEntry e) {
             Map<String, Object> leaf = (Map<String, Object>) StrictJson.parse(e.leaf());

@@ -15,6 +15,9 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.fabtrail.api.auth.Authenticator;
 import org.fabtrail.api.auth.Caller;
@@ -58,8 +61,10 @@ public class WebhooksResource {
 
     @POST
         @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Register a webhook for the findings that name the organisation; the answer shows the "
+    @Operation(operationId = "createWebhook", summary = "Register a webhook for the findings that name the organisation; the answer shows the "
             + "HMAC secret once")
+    @APIResponse(responseCode = "201", description = "The webhook, with its signing secret shown this once",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = WebhookView.class)))
     public Response addWebhook(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
                                @PathParam("org") String org, WebhookRequest request) {
         Caller caller = auth.caller(authorization).require(Caller.ADMIN).requireOrg(org);
@@ -78,7 +83,7 @@ public class WebhooksResource {
     }
 
     @GET
-        @Operation(summary = "The organisation's webhooks")
+        @Operation(operationId = "listWebhooks", summary = "The organisation's webhooks")
     public List<WebhookView> webhooks(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
                                       @PathParam("org") String org) {
         auth.caller(authorization).require(Caller.READ).requireOrg(org);
@@ -87,7 +92,8 @@ public class WebhooksResource {
 
     @DELETE
     @Path("{id}")
-    @Operation(summary = "Stop a webhook (its delivery log is kept)")
+    @Operation(operationId = "deleteWebhook", summary = "Stop a webhook (its delivery log is kept)")
+    @APIResponse(responseCode = "204", description = "Stopped")
     public Response deleteWebhook(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
                                   @PathParam("org") String org, @PathParam("id") String id) {
         auth.caller(authorization).require(Caller.ADMIN).requireOrg(org);
@@ -108,7 +114,7 @@ public class WebhooksResource {
 
     @GET
     @Path("deliveries")
-    @Operation(summary = "The delivery log of the organisation's webhooks, newest first (last 200)")
+    @Operation(operationId = "listWebhookDeliveries", summary = "The delivery log of the organisation's webhooks, newest first (last 200)")
     public List<Webhooks.Delivery> deliveries(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
                                               @PathParam("org") String org) {
         auth.caller(authorization).require(Caller.READ).requireOrg(org);

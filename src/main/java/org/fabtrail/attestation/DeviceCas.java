@@ -3,6 +3,7 @@ package org.fabtrail.attestation;
 import org.fabtrail.crypto.Pem;
 import org.fabtrail.custody.EntryType;
 import org.fabtrail.custody.Payload;
+import org.fabtrail.custody.PayloadSchema;
 import org.fabtrail.custody.Roles;
 import org.fabtrail.custody.Rules;
 import org.fabtrail.custody.Wants;
@@ -63,6 +64,11 @@ final class DeviceCas {
         }
 
         /** The payload record is the CA certificate, parsed. */
+        @Override
+        public PayloadSchema schema() {
+            return PayloadSchema.of(FIELDS, Set.of()).field("certificate", PayloadSchema.string(MAX_CERTIFICATE));
+        }
+
         @Override
         public Class<DeviceIdentity.CaCertificate> payloadType() {
             return DeviceIdentity.CaCertificate.class;
@@ -138,6 +144,11 @@ final class DeviceCas {
         }
 
         @Override
+        public PayloadSchema schema() {
+            return PayloadSchema.of(REQUIRED, OPTIONAL).field("caId", PayloadSchema.string(64)).field("reason", PayloadSchema.string(500));
+        }
+
+        @Override
         public Class<Fields> payloadType() {
             return Fields.class;
         }
@@ -199,6 +210,11 @@ final class DeviceCas {
         @Override
         public String name() {
             return TYPE;
+        }
+
+        @Override
+        public PayloadSchema schema() {
+            return PayloadSchema.of(FIELDS, Set.of()).field("crl", PayloadSchema.string(MAX_CRL));
         }
 
         @Override

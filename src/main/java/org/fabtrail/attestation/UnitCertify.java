@@ -4,6 +4,7 @@ import org.fabtrail.custody.CustodyState;
 import org.fabtrail.custody.EntryType;
 import org.fabtrail.custody.Facts;
 import org.fabtrail.custody.Payload;
+import org.fabtrail.custody.PayloadSchema;
 import org.fabtrail.custody.Roles;
 import org.fabtrail.custody.Rules;
 import org.fabtrail.custody.UnitKey;
@@ -51,6 +52,11 @@ final class UnitCertify implements EntryType<UnitCertify.Fields> {
     @Override
     public String name() {
         return TYPE;
+    }
+
+    @Override
+    public PayloadSchema schema() {
+        return PayloadSchema.of(REQUIRED, OPTIONAL).field("unit", PayloadSchema.unit());
     }
 
     @Override

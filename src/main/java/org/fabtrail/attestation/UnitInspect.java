@@ -6,6 +6,7 @@ import org.fabtrail.custody.Fact;
 import org.fabtrail.custody.Facts;
 import org.fabtrail.custody.Operator;
 import org.fabtrail.custody.Payload;
+import org.fabtrail.custody.PayloadSchema;
 import org.fabtrail.custody.Roles;
 import org.fabtrail.custody.Rules;
 import org.fabtrail.custody.UnitKey;
@@ -80,6 +81,12 @@ final class UnitInspect implements EntryType<UnitInspect.Fields> {
     @Override
     public String name() {
         return TYPE;
+    }
+
+    @Override
+    public PayloadSchema schema() {
+        return PayloadSchema.of(REQUIRED, OPTIONAL).field("unit", PayloadSchema.unit())
+                .field("result", PayloadSchema.oneOf(RESULTS)).field("notes", PayloadSchema.string(MAX_NOTES));
     }
 
     @Override

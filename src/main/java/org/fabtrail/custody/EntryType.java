@@ -9,7 +9,7 @@ import java.time.Instant;
 /**
  * One entry type: a plug-in of the ledger's rules. {@link CustodyPolicy} dispatches each entry to the type its
  * {@code payload.type} names; the types a ledger accepts are assembled once ({@link EntryTypes}), by the composition
- * root, from the packages that own them (custody, attestation, discrepancy). docs/adr/0010-entry-types-as-plug-ins.md
+ * root, from the packages that own them (custody, attestation, discrepancy). docs/adr/0010-entry-types-as-plug-ins.md; its payload fields for the OpenAPI document ({@link PayloadSchema}).
  *
  * <p>An entry goes through a type in four steps:
  * <ol>
@@ -33,6 +33,12 @@ public interface EntryType<P> {
 
     /** The {@code payload.type} this handles, e.g. {@code key.add}; unique among the types a ledger accepts. */
     String name();
+
+    /**
+     * The payload's fields as the API documents them (the OpenAPI document's schema for this type's entries): the
+     * same required and optional fields as {@link #read} accepts. Each type says its own, so none is left out.
+     */
+    PayloadSchema schema();
 
     /** The class of the payload record, for finding it on an envelope (a type check, no reflection). */
     Class<P> payloadType();

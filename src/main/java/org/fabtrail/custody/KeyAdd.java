@@ -30,6 +30,12 @@ final class KeyAdd implements EntryType<KeyAdd.Fields> {
     }
 
     @Override
+    public PayloadSchema schema() {
+        return PayloadSchema.of(FIELDS, Set.of()).field("org", PayloadSchema.slug("the key's organisation"))
+                .field("publicKey", PayloadSchema.string(4096));
+    }
+
+    @Override
     public Class<Fields> payloadType() {
         return Fields.class;
     }

@@ -31,6 +31,12 @@ final class KeyRevoke implements EntryType<KeyRevoke.Fields> {
     }
 
     @Override
+    public PayloadSchema schema() {
+        return PayloadSchema.of(REQUIRED, OPTIONAL).field("org", PayloadSchema.slug("the key's organisation"))
+                .field("keyId", PayloadSchema.string(64)).field("reason", PayloadSchema.string(500));
+    }
+
+    @Override
     public Class<Fields> payloadType() {
         return Fields.class;
     }

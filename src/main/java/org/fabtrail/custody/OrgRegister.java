@@ -30,6 +30,13 @@ final class OrgRegister implements EntryType<OrgRegister.Fields> {
     }
 
     @Override
+    public PayloadSchema schema() {
+        return PayloadSchema.of(FIELDS, Set.of()).field("org", PayloadSchema.slug("the new organisation's id"))
+                .field("name", PayloadSchema.string(200)).field("country", PayloadSchema.country())
+                .field("roles", PayloadSchema.array(PayloadSchema.oneOf(Roles.ALL), Roles.ALL.size()));
+    }
+
+    @Override
     public Class<Fields> payloadType() {
         return Fields.class;
     }

@@ -26,6 +26,14 @@ final class SiteRegister implements EntryType<CustodyState.Site> {
 
     /** The payload record is the site itself (of the actor). */
     @Override
+    public PayloadSchema schema() {
+        return PayloadSchema.of(REQUIRED, OPTIONAL).field("site", PayloadSchema.slug("the new site's id"))
+                .field("name", PayloadSchema.string(200)).field("country", PayloadSchema.country())
+                .field("address", PayloadSchema.string(500)).field("latitude", PayloadSchema.number())
+                .field("longitude", PayloadSchema.number());
+    }
+
+    @Override
     public Class<CustodyState.Site> payloadType() {
         return CustodyState.Site.class;
     }

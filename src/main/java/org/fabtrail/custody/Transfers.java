@@ -98,6 +98,15 @@ final class Transfers {
         }
 
         @Override
+        public PayloadSchema schema() {
+            return PayloadSchema.of(REQUIRED, OPTIONAL).field("units", PayloadSchema.array(PayloadSchema.unit(), MAX_UNITS))
+                    .field("to", PayloadSchema.slug("the receiving organisation"))
+                    .field("toSite", PayloadSchema.slug("the receiver's site")).field("carrier", PayloadSchema.string(200))
+                    .field("shipmentRef", PayloadSchema.string(200)).field("licenceRef", PayloadSchema.string(200))
+                    .field("expectedArrival", PayloadSchema.time());
+        }
+
+        @Override
         public Class<Fields> payloadType() {
             return Fields.class;
         }
@@ -220,6 +229,13 @@ final class Transfers {
         }
 
         @Override
+        public PayloadSchema schema() {
+            return PayloadSchema.of(FIELDS, Set.of()).field("transfer", PayloadSchema.entryId("the transfer.dispatch"))
+                    .field("site", PayloadSchema.slug("the receiver's site"))
+                    .field("units", PayloadSchema.array(PayloadSchema.unit(), MAX_UNITS));
+        }
+
+        @Override
         public Class<Fields> payloadType() {
             return Fields.class;
         }
@@ -304,6 +320,12 @@ final class Transfers {
         @Override
         public String name() {
             return reject ? REJECT : CANCEL;
+        }
+
+        @Override
+        public PayloadSchema schema() {
+            return PayloadSchema.of(FIELDS, Set.of()).field("transfer", PayloadSchema.entryId("the transfer.dispatch"))
+                    .field("reason", PayloadSchema.string(1000));
         }
 
         @Override

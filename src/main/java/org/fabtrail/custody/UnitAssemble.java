@@ -38,6 +38,12 @@ final class UnitAssemble implements EntryType<UnitAssemble.Fields> {
     }
 
     @Override
+    public PayloadSchema schema() {
+        return PayloadSchema.of(FIELDS, Set.of()).field("parent", PayloadSchema.unit())
+                .field("components", PayloadSchema.array(PayloadSchema.unit(), MAX_COMPONENTS));
+    }
+
+    @Override
     public Class<Fields> payloadType() {
         return Fields.class;
     }

@@ -47,6 +47,13 @@ final class UnitRegister implements EntryType<UnitRegister.Fields> {
     }
 
     @Override
+    public PayloadSchema schema() {
+        return PayloadSchema.of(REQUIRED, optional).field("serial", PayloadSchema.string(64))
+                .field("kind", PayloadSchema.oneOf(KINDS)).field("model", PayloadSchema.string(100))
+                .field("site", PayloadSchema.slug("the actor's site where the unit is")).field("eccn", PayloadSchema.string(20));
+    }
+
+    @Override
     public Class<Fields> payloadType() {
         return Fields.class;
     }

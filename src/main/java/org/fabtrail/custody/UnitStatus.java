@@ -30,6 +30,12 @@ final class UnitStatus implements EntryType<UnitStatus.Fields> {
     }
 
     @Override
+    public PayloadSchema schema() {
+        return PayloadSchema.of(FIELDS, Set.of()).field("unit", PayloadSchema.unit())
+                .field("status", PayloadSchema.oneOf(STATUSES)).field("reason", PayloadSchema.string(1000));
+    }
+
+    @Override
     public Class<Fields> payloadType() {
         return Fields.class;
     }

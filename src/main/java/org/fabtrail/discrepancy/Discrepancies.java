@@ -5,6 +5,7 @@ import org.fabtrail.custody.CustodyState;
 import org.fabtrail.custody.EntryType;
 import org.fabtrail.custody.Operator;
 import org.fabtrail.custody.Payload;
+import org.fabtrail.custody.PayloadSchema;
 import org.fabtrail.custody.Roles;
 import org.fabtrail.custody.Rules;
 import org.fabtrail.custody.UnitKey;
@@ -244,6 +245,13 @@ public final class Discrepancies {
         }
 
         @Override
+        public PayloadSchema schema() {
+            return PayloadSchema.of(REQUIRED, OPTIONAL).field("rule", PayloadSchema.slug("the detector's rule"))
+                    .field("severity", PayloadSchema.oneOf(SEVERITIES)).field("summary", PayloadSchema.string(MAX_TEXT))
+                    .field("details", PayloadSchema.object());
+        }
+
+        @Override
         public Class<Fields> payloadType() {
             return Fields.class;
         }
@@ -382,6 +390,12 @@ public final class Discrepancies {
         }
 
         @Override
+        public PayloadSchema schema() {
+            return PayloadSchema.of(REQUIRED, OPTIONAL).field("discrepancy", PayloadSchema.entryId("the discrepancy.open"))
+                    .field("note", PayloadSchema.string(MAX_TEXT)).field("state", PayloadSchema.oneOf(NOTE_STATES));
+        }
+
+        @Override
         public Class<Fields> payloadType() {
             return Fields.class;
         }
@@ -435,6 +449,12 @@ public final class Discrepancies {
         @Override
         public String name() {
             return RESOLVE;
+        }
+
+        @Override
+        public PayloadSchema schema() {
+            return PayloadSchema.of(REQUIRED, Set.of()).field("discrepancy", PayloadSchema.entryId("the discrepancy.open"))
+                    .field("outcome", PayloadSchema.oneOf(OUTCOMES)).field("reason", PayloadSchema.string(MAX_TEXT));
         }
 
         @Override

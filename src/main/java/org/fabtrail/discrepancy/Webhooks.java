@@ -3,6 +3,7 @@ package org.fabtrail.discrepancy;
 import org.fabtrail.crypto.Jcs;
 import org.fabtrail.crypto.SecretBox;
 import org.fabtrail.crypto.StrictJson;
+import org.fabtrail.ledger.LedgerException;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -145,6 +146,7 @@ public final class Webhooks {
     }
 
     public Registered register(String org, String url, String createdBy) throws SQLException {
+        SecretBox sealer = sealer();
         URI u = checkUrl(url);
         byte[] secret = new byte[32];
         random.nextBytes(secret);
@@ -157,13 +159,34 @@ public final class Webhooks {
             ps.setObject(1, id);
             ps.setString(2, org);
             ps.setString(3, u.toString());
-            ps.setBytes(4, box.get().seal(hex.getBytes(StandardCharsets.US_ASCII), context(id)));
+            ps.setBytes(4, sealer.seal(hex.getBytes(StandardCharsets.US_ASCII), context(id)));
             ps.setTimestamp(5, Timestamp.from(now));
             ps.setString(6, createdBy);
             ps.executeUpdate();
         }
         return new Registered(new Hook(id, org, u.toString(), now, createdBy, true), hex);
     }
+
+    /**
+     * The sealer of webhook secrets: the instance's master key. Without one (FABTRAIL_MASTER_KEY unset in
+     * production) no webhook can be registered: {@code 503 webhooks-unavailable}, naming the setting, and nothing is
+     * written.
+     */
+    private SecretBox sealer() {
+        try {
+            return box.get();
+        } catch (LedgerException e) {
+            if (e.kind() != LedgerException.Kind.UNAVAILABLE) {
+                throw e;
+            }
+            throw new LedgerException(LedgerException.Kind.UNAVAILABLE, WEBHOOKS_UNAVAILABLE, "Webhooks not configured",
+                    "This instance has no master key (FABTRAIL_MASTER_KEY), which seals webhook secrets, so it cannot "
+                            + "register webhooks; its operator must set one (docs/operators.md)");
+        }
+    }
+
+    /** The problem code of a registration on an instance without a master key. */
+    public static final String WEBHOOKS_UNAVAILABLE = "webhooks-unavailable";
 
     private static String context(UUID id) {
         return "webhook-secret:" + id;

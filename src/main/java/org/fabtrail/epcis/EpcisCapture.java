@@ -2,6 +2,7 @@ package org.fabtrail.epcis;
 
 import org.fabtrail.custody.EntryType;
 import org.fabtrail.custody.Payload;
+import org.fabtrail.custody.PayloadSchema;
 import org.fabtrail.custody.UnitKey;
 import org.fabtrail.custody.Wants;
 import org.fabtrail.ledger.BatchContext;
@@ -62,6 +63,15 @@ public final class EpcisCapture implements EntryType<EpcisCapture.Capture> {
     @Override
     public Class<Capture> payloadType() {
         return Capture.class;
+    }
+
+    /** One member, {@code document}: a GS1 EPCIS 2.0 document (JSON-LD) of up to {@link #MAX_EVENTS} events. */
+    @Override
+    public PayloadSchema schema() {
+        Map<String, Object> document = new LinkedHashMap<>(PayloadSchema.object());
+        document.put("description", "a GS1 EPCIS 2.0 EPCISDocument (JSON-LD) whose epcisBody.eventList holds 1 to "
+                + MAX_EVENTS + " ObjectEvents and AggregationEvents, applied in order, all or nothing (docs/api.md, EPCIS 2.0)");
+        return PayloadSchema.of(Set.of("document"), Set.of()).field("document", document);
     }
 
     /** The payload.id of event {@code i} of capture {@code captureId}: a name-based UUID, the same on every replay. */

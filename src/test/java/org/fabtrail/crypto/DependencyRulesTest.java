@@ -110,7 +110,7 @@ class DependencyRulesTest {
      */
     static final List<String> CUSTODY_CONTRACT = List.of(
             // the plug-in contract
-            "EntryType", "Payload", "Wants", "BatchState", "DeviceEnrolment",
+            "EntryType", "Payload", "PayloadSchema", "Wants", "BatchState", "DeviceEnrolment",
             // the state API
             "Registry", "CustodyState", "Rules", "Facts", "Fact", "CustodyObserver", "Screening",
             // values and helpers
