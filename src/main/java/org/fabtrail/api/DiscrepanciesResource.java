@@ -239,7 +239,7 @@ public class DiscrepanciesResource {
     @Operation(operationId = "uploadDiscrepancyDocument", summary = "Store a document offered as evidence (at most 10 MiB); attach it with a discrepancy.note "
             + "whose documents item quotes the name, sha256 and size this answers")
     @APIResponse(responseCode = "201", description = "Stored",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = org.fabtrail.discrepancy.Documents.Stored.class)))
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Documents.Stored.class)))
     public Response upload(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, @PathParam("id") String id,
                            @QueryParam("name") String name, @HeaderParam(HttpHeaders.CONTENT_TYPE) String type,
                            byte[] body) {

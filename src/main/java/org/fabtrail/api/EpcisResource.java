@@ -15,6 +15,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -94,8 +95,10 @@ public class EpcisResource {
             + "they map to, all or nothing", description = "The body is a signed envelope as for POST /api/v1/entries, "
             + "whose payload.type must be epcis.capture. Answers as that endpoint does; a refused event is named in "
             + "the problem's event member (its position) and field (payload.document.epcisBody.eventList[i]...).")
-    @APIResponse(responseCode = "201", description = "Captured: every event applied; the receipt of the entry")
-    @APIResponse(responseCode = "200", description = "An identical resubmission: the original answer")
+    @APIResponse(responseCode = "201", description = "Captured: every event applied; the receipt of the entry",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = WriteReceipt.class)))
+    @APIResponse(responseCode = "200", description = "An identical resubmission: the original answer",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = WriteReceipt.class)))
     @APIResponse(responseCode = "400", description = "Not a well-formed signed envelope",
             content = @Content(mediaType = Problem.MEDIA_TYPE))
     @APIResponse(responseCode = "409", description = "An event breaks a custody rule (nothing is written)",
