@@ -117,11 +117,11 @@ public interface FabtrailConfig {
         @WithDefault("P14D")
         java.time.Duration defaultTransit();
 
-        /** Faster than this between two inspections of one unit at sites with coordinates is impossible. */
+        /** Faster than this between two located events of one unit (sites with coordinates) is impossible travel. */
         @WithDefault("900")
         double maxTravelKmh();
 
-        /** Two inspections in different countries (sites without coordinates) closer than this are impossible. */
+        /** Two located events of one unit in different countries (a site without coordinates) closer than this. */
         @WithDefault("PT6H")
         java.time.Duration minCrossBorderTravel();
 
