@@ -2,6 +2,7 @@ package org.fabtrail.api;
 
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
 import org.fabtrail.client.ClientMain;
 import org.fabtrail.client.PartnerClient;
@@ -39,6 +40,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * fetched and verified, and a tampered bundle refused. Docs: docs/api.md, "Integrating an ERP".
  */
 @QuarkusTest
+@TestProfile(SeparateLogProfile.class) // appends over 1,200 entries: LogResourceTest counts on a small shared log
 class ClientKitTest {
 
     @TestHTTPResource("/")
