@@ -92,6 +92,18 @@ class WebSecurityTest {
     }
 
     @Test
+    void everyPageAnsweredToASignedInViewerIsNoStore() {
+        SignedInClient clerk = SignedInClient.signIn("acme.clerk");
+        for (String path : new String[] {"/", "/units", "/explorer", "/inbox", "/orgs/acme-fab/users"}) {
+            Response r = clerk.get(path);
+            assertEquals("no-store", r.getHeader("Cache-Control"), path + " answered " + r.statusCode());
+        }
+        assertEquals(403, clerk.get("/orgs/acme-fab/users").statusCode(), "refusal pages too");
+        assertEquals("no-store", SignedInClient.signIn("acme.admin").get("/orgs/acme-fab/sites/hsinchu-fab12")
+                .getHeader("Cache-Control"));
+    }
+
+    @Test
     void theNewPagesHaveNoInlineScriptOrStyle() {
         SignedInClient operator = SignedInClient.signIn("operator");
         for (String path : new String[] {"/orgs", "/orgs/acme-fab", "/orgs/acme-fab/users", "/orgs/acme-fab/tokens",
