@@ -16,6 +16,7 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.fabtrail.api.HttpLimits;
+import org.fabtrail.server.FabtrailConfig;
 
 import java.net.URI;
 
@@ -34,6 +35,8 @@ public class LoginPage {
     CurrentViewer viewer;
     @Context
     HttpServerRequest request;
+    @Inject
+    FabtrailConfig config;
 
     @GET
     @Path("login")
@@ -56,7 +59,7 @@ public class LoginPage {
         try {
             String token = sessions.login(username, password, address);
             return Response.seeOther(URI.create(Web.safeNext(next)))
-                    .cookie(Web.sessionCookie(token, request.isSSL())).build();
+                    .cookie(Web.sessionCookie(token, secure())).build();
         } catch (SessionManager.LoginRefused e) {
             return Response.status(401).entity(Templates.login(Web.safeNext(next), e.getMessage(),
                     username == null ? "" : username)).type(MediaType.TEXT_HTML).build();
@@ -71,6 +74,15 @@ public class LoginPage {
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     public Response logout(@CookieParam(SessionManager.COOKIE) String cookie) {
         sessions.logout(cookie); // the filter checked the form's CSRF token when the session is live
-        return Response.seeOther(URI.create("/login")).cookie(Web.clearedCookie(request.isSSL())).build();
+        return Response.seeOther(URI.create("/login")).cookie(Web.clearedCookie(secure())).build();
+    }
+
+    /**
+     * Whether the session cookie is Secure: always when so configured, else when the request came over TLS, which a
+     * trusted proxy's {@code X-Forwarded-Proto} / {@code Forwarded} header tells (Quarkus believes it from trusted
+     * proxies only).
+     */
+    private boolean secure() {
+        return config.web().secureCookie() || request.isSSL();
     }
 }
