@@ -140,6 +140,23 @@ class UnitsPageTest {
     }
 
     @Test
+    void theOperatorSeesNoInboxLinkAndIsToldWhyWhereItMayNotAct() {
+        SignedInClient operator = SignedInClient.signIn("operator");
+        for (String path : new String[] {"/", "/units", "/explorer"}) {
+            assertFalse(operator.page(path).contains("href=\"/inbox\""), "no Inbox link on " + path);
+        }
+        for (String path : new String[] {"/inbox", "/dispatch", "/units/new"}) {
+            Response r = operator.get(path);
+            assertEquals(403, r.statusCode(), path);
+            String html = r.asString();
+            assertTrue(html.contains("Operator staff act for no organisation"), "the reason, on " + path + ": " + html);
+            assertFalse(html.contains("href=\"/inbox\""), "no link to another refusal: " + path);
+        }
+        assertTrue(SignedInClient.signIn("acme.clerk").page("/units").contains("href=\"/inbox\""),
+                "members still have their inbox");
+    }
+
+    @Test
     void aFormWithoutTheSessionsCsrfTokenIsRefused() {
         WebUser clerk = WebUser.signIn("acme.clerk");
         WebUser other = WebUser.signIn("acme.admin");
