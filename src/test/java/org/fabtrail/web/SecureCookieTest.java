@@ -4,6 +4,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.RestAssured;
 import org.fabtrail.testing.LoopbackHttp;
+import org.fabtrail.testing.SignInCsrf;
 import org.fabtrail.testing.LoopbackHttp.Answer;
 import org.junit.jupiter.api.Test;
 
@@ -58,10 +59,11 @@ class SecureCookieTest {
             headers.put("X-Forwarded-Proto", proto);
             headers.put("X-Forwarded-For", "198.51.100.30");
             headers.put("Content-Type", "application/x-www-form-urlencoded");
-            Answer a = c.exchange("POST", "/login", headers,
-                    "username=acme.clerk&password=" + DemoProfile.PASSWORD);
+            headers.put("Cookie", SignInCsrf.COOKIE + "=" + SignInCsrf.TOKEN);
+            Answer a = c.exchange("POST", "/login", headers, SignInCsrf.FIELD + "username=acme.clerk&password=" + DemoProfile.PASSWORD);
             assertEquals(303, a.status(), a.body());
-            String cookie = a.header("Set-Cookie");
+            String cookie = a.headers().entrySet().stream().filter(h -> h.getKey().equals("set-cookie"))
+                    .map(Map.Entry::getValue).findFirst().orElse(null);
             assertNotNull(cookie);
             assertTrue(cookie.startsWith(SessionManager.COOKIE + "="), cookie);
             return cookie;
