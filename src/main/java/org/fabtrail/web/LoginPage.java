@@ -20,8 +20,6 @@ import org.fabtrail.api.HttpLimits;
 import org.fabtrail.server.FabtrailConfig;
 
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 
 /** Sign in and sign out. */
 @Path("/")
@@ -67,8 +65,7 @@ public class LoginPage {
     public Response login(@FormParam("username") String username, @FormParam("password") String password,
                           @FormParam("next") String next, @FormParam(WebRequestFilter.CSRF_FIELD) String submitted,
                           @CookieParam(LOGIN_CSRF_COOKIE) String issued) {
-        if (issued == null || issued.isEmpty() || submitted == null
-                || !MessageDigest.isEqual(issued.getBytes(StandardCharsets.UTF_8), submitted.getBytes(StandardCharsets.UTF_8))) {
+        if (!Web.sameToken(issued, submitted)) {
             String csrf = SessionManager.randomToken();
             return Response.status(403).type(MediaType.TEXT_HTML).header("Cache-Control", "no-store")
                     .cookie(loginCsrfCookie(csrf)).entity(Templates.login(Web.safeNext(next), "This sign-in form "
