@@ -49,7 +49,7 @@ public record EntryLine(long index, String id, String type, String actor, Instan
             case "unit.status" -> "Reported " + ref(p.get("unit")) + " " + p.get("status") + ": " + p.get("reason");
             case "unit.inspect" -> "Inspected " + ref(p.get("unit")) + ": " + p.get("result")
                     + (p.get("site") instanceof Map<?, ?> s ? ", found at " + s.get("org") + "/" + s.get("site") : "")
-                    + (p.get("custodian") != null ? ", held by " + p.get("custodian") : "") + ". " + p.get("notes")
+                    + (p.get("custodian") != null ? ", held by " + p.get("custodian") : "") + "." + sentence(p.get("notes"))
                     + (p.get("verdict") instanceof Map<?, ?> v ? attestation(v) : "");
             case "unit.certify" -> "Certified " + ref(p.get("unit")) + " with a device identity certificate";
             case "ca.add" -> "Registered a device CA certificate";
@@ -63,6 +63,16 @@ public record EntryLine(long index, String id, String type, String actor, Instan
             case "discrepancy.resolve" -> "Resolved the finding as " + p.get("outcome") + ": " + p.get("reason");
             default -> type;
         };
+    }
+
+    /** Free text as a sentence after another: a leading space, and a full stop unless it already ends in one. */
+    private static String sentence(Object text) {
+        String t = text == null ? "" : String.valueOf(text).strip();
+        if (t.isEmpty()) {
+            return "";
+        }
+        char last = t.charAt(t.length() - 1);
+        return " " + t + (last == '.' || last == '!' || last == '?' ? "" : ".");
     }
 
     private static String attestation(Map<?, ?> verdict) {

@@ -23,7 +23,10 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.UUID;
+import java.util.Set;
 import java.util.Map;
 import java.util.Optional;
 
@@ -72,8 +75,10 @@ public class UnitsPage {
     }
 
     /** One page of units with the cursors of its neighbours (null when there is none). */
+    /** @param seenTransfers the pending transfers on this page that the viewer may open (the others show no link) */
     public record UnitList(Filter filter, List<CustodyQueries.UnitRecord> units, String previous, String next,
-                           int limit, List<String> orgs, List<String> kinds, List<String> statuses) {
+                           int limit, List<String> orgs, List<String> kinds, List<String> statuses,
+                           Set<UUID> seenTransfers) {
     }
 
     /** What the registration form shows again after a refusal. */
@@ -130,7 +135,15 @@ public class UnitsPage {
                 }
             }
             List<String> orgs = pages.queries.orgs(c, null).stream().map(CustodyQueries.OrgRecord::id).toList();
-            return new UnitList(filter, units, prev, next, limit, orgs, KINDS, STATUSES);
+            // a unit the viewer once held may be in transit between two others: that transfer is not the viewer's
+            Set<UUID> seen = new HashSet<>();
+            for (CustodyQueries.UnitRecord u : units) {
+                if (u.pendingTransfer() != null && pages.queries.transfer(c, u.pendingTransfer())
+                        .filter(t -> TransferPage.maySee(v, t)).isPresent()) {
+                    seen.add(u.pendingTransfer());
+                }
+            }
+            return new UnitList(filter, units, prev, next, limit, orgs, KINDS, STATUSES, seen);
         });
         return Response.ok(Templates.list(v, page)).build();
     }

@@ -34,10 +34,15 @@ final class Web {
                 .sameSite(NewCookie.SameSite.LAX).maxAge(0).build();
     }
 
+    /** Whether a form's token is the one issued (compared in constant time); a missing one never is. */
+    static boolean sameToken(String issued, String submitted) {
+        return issued != null && !issued.isEmpty() && submitted != null && MessageDigest.isEqual(
+                issued.getBytes(StandardCharsets.UTF_8), submitted.getBytes(StandardCharsets.UTF_8));
+    }
+
     /** Refuses a form whose CSRF token is not this session's. */
     static void checkCsrf(Viewer viewer, String submitted) {
-        if (submitted == null || !MessageDigest.isEqual(submitted.getBytes(StandardCharsets.UTF_8),
-                viewer.csrf().getBytes(StandardCharsets.UTF_8))) {
+        if (!sameToken(viewer.csrf(), submitted)) {
             throw new LedgerException(LedgerException.Kind.FORBIDDEN, "csrf", "Form expired",
                     "This form was not issued to your session (or the session changed). Reload the page and try again.");
         }

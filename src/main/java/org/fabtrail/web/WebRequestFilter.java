@@ -4,10 +4,13 @@ import io.quarkus.qute.TemplateInstance;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.container.ContainerResponseContext;
 import jakarta.ws.rs.container.ResourceInfo;
 import jakarta.ws.rs.core.Cookie;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
+import org.jboss.resteasy.reactive.server.ServerResponseFilter;
 import org.jboss.resteasy.reactive.server.core.ResteasyReactiveRequestContext;
 import org.jboss.resteasy.reactive.server.core.multipart.FormData;
 import org.jboss.resteasy.reactive.server.multipart.FormValue;
@@ -26,7 +29,7 @@ import java.util.Set;
  * only those the handler's marks allow ({@link SignedIn}, {@link InOrg}, {@link Inspector}, {@link OperatorStaff},
  * {@link OrgAdmin}), and refuses any unsafe request of a signed-in person that lacks the session's CSRF token
  * (form field {@code _csrf}; {@link CsrfExempt} for signing in). Page handlers therefore only call a service and
- * render a template. Resources outside this package (the API) are left alone.
+ * render a template. Every answer to a signed-in viewer is marked {@code no-store}. Resources outside this package (the API) are left alone.
  */
 public class WebRequestFilter {
 
@@ -63,6 +66,17 @@ public class WebRequestFilter {
             refused = Optional.ofNullable(ErrorPage.csrfRefusal(v, csrf(request)));
         }
         return refused.map(WebRequestFilter::rendered);
+    }
+
+    /**
+     * Every answer to a signed-in viewer is {@code Cache-Control: no-store}: a shared terminal (a dock's) must not
+     * keep custody pages after its user signed out. An answer that chose its own caching keeps it.
+     */
+    @ServerResponseFilter
+    public void leave(ContainerResponseContext response) {
+        if (current.find().isPresent() && !response.getHeaders().containsKey(HttpHeaders.CACHE_CONTROL)) {
+            response.getHeaders().putSingle(HttpHeaders.CACHE_CONTROL, "no-store");
+        }
     }
 
     /** A refusal page rendered here: an aborted request does not pass the template writer of a page's answer. */

@@ -1,5 +1,7 @@
 package org.fabtrail.api;
 
+import org.fabtrail.testing.SignInCsrf;
+
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 import org.fabtrail.crypto.SignatureAlgorithm;
@@ -65,7 +67,7 @@ class AdminResourceTest {
                         "role", "org-admin", "password", "a long enough password"))
                 .post("/api/v1/admin/users").then().statusCode(201).body("username", equalTo("first.admin"))
                 .body("org", equalTo("admin-users")).body("$", org.hamcrest.Matchers.not(org.hamcrest.Matchers.hasKey("password")));
-        given().redirects().follow(false).contentType("application/x-www-form-urlencoded")
+        SignInCsrf.with(given()).redirects().follow(false).contentType("application/x-www-form-urlencoded")
                 .formParam("username", "first.admin").formParam("password", "a long enough password").formParam("next", "/")
                 .post("/login").then().statusCode(303).cookie("ft_session");
         EntriesResourceTest.problem(given().header("Authorization", ApiClient.ADMIN).contentType("application/json")

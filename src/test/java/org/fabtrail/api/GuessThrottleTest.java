@@ -1,5 +1,7 @@
 package org.fabtrail.api;
 
+import org.fabtrail.testing.SignInCsrf;
+
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.RestAssured;
@@ -116,7 +118,7 @@ class GuessThrottleTest {
     void wrongSignInsFromOneAddressAreThrottledWithoutDatabaseWork() throws Exception {
         String from = "127.0.0.7";
         Campaign c = campaign(from, i -> new String[] {"POST", "/login", null,
-                "username=" + URLEncoder.encode("nobody-" + i, StandardCharsets.UTF_8) + "&password=wrong"}, () -> {
+                SignInCsrf.FIELD + "username=" + URLEncoder.encode("nobody-" + i, StandardCharsets.UTF_8) + "&password=wrong"}, () -> {
             // while throttled, the right password waits too
             assertEquals(429, once(from, "POST", "/login", null, signIn("guess.bystander")).status());
         });
@@ -130,7 +132,7 @@ class GuessThrottleTest {
         int perCredential = SlowClientTest.config("fabtrail.auth.failures-per-credential", 5);
         for (int i = 0; i < perCredential; i++) {
             Answer a = once("127.0.0." + (40 + i), "POST", "/login", null,
-                    "username=guess.victim&password=wrong-" + i);
+                    SignInCsrf.FIELD + "username=guess.victim&password=wrong-" + i);
             assertEquals(401, a.status(), a.body());
         }
         // now even the right password waits, from any address: checking it would let the guessing go on
@@ -226,12 +228,15 @@ class GuessThrottleTest {
         }
         if (body != null) {
             h.put("Content-Type", path.equals("/login") ? "application/x-www-form-urlencoded" : "application/json");
+            if (path.equals("/login")) {
+                h.put("Cookie", SignInCsrf.COOKIE + "=" + SignInCsrf.TOKEN);
+            }
         }
         return h;
     }
 
     private static String signIn(String user) {
-        return "username=" + user + "&password=right-password-" + user;
+        return SignInCsrf.FIELD + "username=" + user + "&password=right-password-" + user;
     }
 
     /** A token of the shape the server issues ("ftk_" and 43 base64url characters), which no one was given. */

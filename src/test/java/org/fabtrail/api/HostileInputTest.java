@@ -1,5 +1,7 @@
 package org.fabtrail.api;
 
+import org.fabtrail.testing.SignInCsrf;
+
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.RestAssured;
@@ -285,7 +287,7 @@ class HostileInputTest {
     }
 
     private static String signIn(String username) {
-        String cookie = RestAssured.given().config(NO_REDIRECTS).formParam("username", username)
+        String cookie = SignInCsrf.with(RestAssured.given()).config(NO_REDIRECTS).formParam("username", username)
                 .formParam("password", DemoProfile.PASSWORD).formParam("next", "/").post("/login")
                 .getCookie(SessionManager.COOKIE);
         assertTrue(cookie != null && !cookie.isEmpty(), "signed in as " + username);
@@ -554,13 +556,13 @@ class HostileInputTest {
         String cookie = "Cookie: " + SessionManager.COOKIE + "=" + session;
         String urlencoded = "application/x-www-form-urlencoded";
         post("sign-in with a NUL username", "/login", null, urlencoded, form("username", "acme\u0000admin",
-                "password", DemoProfile.PASSWORD, "next", "/"));
+                "password", DemoProfile.PASSWORD, "next", "/", "_csrf", SignInCsrf.TOKEN), SignInCsrf.HEADER);
         post("sign-in with a NUL password", "/login", null, urlencoded, form("username", "acme.admin",
-                "password", "\u0000", "next", "/"));
+                "password", "\u0000", "next", "/", "_csrf", SignInCsrf.TOKEN), SignInCsrf.HEADER);
         post("sign-in with a control character in next", "/login", null, urlencoded, form("username", "acme.admin",
-                "password", "wrong-password", "next", "/\u0001"));
+                "password", "wrong-password", "next", "/\u0001", "_csrf", SignInCsrf.TOKEN), SignInCsrf.HEADER);
         post("sign-in with a next that is no URI", "/login", null, urlencoded, form("username", "nobody",
-                "password", "wrong-password", "next", "/a b|c"));
+                "password", "wrong-password", "next", "/a b|c", "_csrf", SignInCsrf.TOKEN), SignInCsrf.HEADER);
         post("sign-in without Content-Type", "/login", null, null, form("username", "a", "password", "b"));
         post("sign-in as JSON", "/login", null, "application/json", "{\"username\":\"a\"}");
         get("sign-in page with a NUL next", "/login?next=%00");

@@ -1,5 +1,7 @@
 package org.fabtrail.api;
 
+import org.fabtrail.testing.SignInCsrf;
+
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.RestAssured;
@@ -144,7 +146,7 @@ class PlatformCertificateVectorTest {
         given().header("Authorization", ApiClient.ADMIN).contentType("application/json")
                 .body(Map.of("username", "pc.dell", "displayName", "Dell Integrator", "org", DELL, "role", "member",
                         "password", PASSWORD)).post("/api/v1/admin/users").then().statusCode(201);
-        String cookie = given().redirects().follow(false).contentType("application/x-www-form-urlencoded")
+        String cookie = SignInCsrf.with(given()).redirects().follow(false).contentType("application/x-www-form-urlencoded")
                 .formParam("username", "pc.dell").formParam("password", PASSWORD).formParam("next", "/")
                 .post("/login").then().statusCode(303).extract().cookie("ft_session");
         String html = given().cookie("ft_session", cookie).get("/units/" + DELL + "/" + SERVER).then().statusCode(200)

@@ -154,13 +154,13 @@ final class Soak {
         HttpResponse<String> form = b.http.send(HttpRequest.newBuilder(URI.create(b.url + "/login")).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
         // a sign-in form may carry a CSRF token in a hidden field, with its cookie: send both back
-        String csrf = form.body().replaceAll("(?s).*name=\"csrf\"[^>]*value=\"([^\"]*)\".*|(?s).*", "$1");
+        String csrf = form.body().replaceAll("(?s).*name=\"_csrf\"[^>]*value=\"([^\"]*)\".*|(?s).*", "$1");
         String formCookies = String.join("; ", form.headers().allValues("Set-Cookie").stream()
                 .map(c -> c.split(";", 2)[0]).toList());
         HttpRequest.Builder login = HttpRequest.newBuilder(URI.create(b.url + "/login"))
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString("username=" + user + "&password=" + password + "&next=%2F"
-                        + (csrf.isEmpty() ? "" : "&csrf=" + csrf)));
+                        + (csrf.isEmpty() ? "" : "&_csrf=" + csrf)));
         if (!formCookies.isEmpty()) {
             login.header("Cookie", formCookies);
         }

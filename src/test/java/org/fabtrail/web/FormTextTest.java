@@ -1,5 +1,7 @@
 package org.fabtrail.web;
 
+import org.fabtrail.testing.SignInCsrf;
+
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.response.Response;
@@ -72,16 +74,16 @@ class FormTextTest {
 
     @Test
     void signInWithRefusedCharactersIsAReadableErrorNotAServerError() {
-        Response nulUser = WebUser.anonymous().contentType("application/x-www-form-urlencoded; charset=UTF-8")
+        Response nulUser = SignInCsrf.with(WebUser.anonymous()).contentType("application/x-www-form-urlencoded; charset=UTF-8")
                 .formParam("username", "acme\u0000admin").formParam("password", DemoProfile.PASSWORD)
                 .formParam("next", "/").post("/login");
         assertRefusedPage(nulUser, "username", "U+0000");
-        Response nulPassword = WebUser.anonymous().contentType("application/x-www-form-urlencoded; charset=UTF-8")
+        Response nulPassword = SignInCsrf.with(WebUser.anonymous()).contentType("application/x-www-form-urlencoded; charset=UTF-8")
                 .formParam("username", "acme.admin").formParam("password", "x\u0000y").formParam("next", "/")
                 .post("/login");
         assertRefusedPage(nulPassword, "password", "U+0000");
         // a next that is no URI (a space) no longer fails the redirect: it is replaced by /
-        Response spaced = WebUser.anonymous().contentType("application/x-www-form-urlencoded; charset=UTF-8")
+        Response spaced = SignInCsrf.with(WebUser.anonymous()).contentType("application/x-www-form-urlencoded; charset=UTF-8")
                 .formParam("username", "acme.admin").formParam("password", DemoProfile.PASSWORD)
                 .formParam("next", "/units?q=a b").post("/login");
         assertEquals(303, spaced.statusCode(), spaced.asString());

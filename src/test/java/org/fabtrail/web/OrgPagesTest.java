@@ -1,5 +1,7 @@
 package org.fabtrail.web;
 
+import org.fabtrail.testing.SignInCsrf;
+
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.response.Response;
@@ -84,7 +86,7 @@ class OrgPagesTest {
                 "role", "member", "password", "a-long-initial-password"));
         assertEquals(409, taken.statusCode());
         assertTrue(taken.asString().contains("is taken"));
-        assertEquals(401, given().redirects().follow(false).contentType("application/x-www-form-urlencoded")
+        assertEquals(401, SignInCsrf.with(given()).redirects().follow(false).contentType("application/x-www-form-urlencoded")
                 .formParam("username", "acme.shortpw").formParam("password", "short").post("/login").statusCode());
     }
 
@@ -123,7 +125,7 @@ class OrgPagesTest {
         Response r = helios.post(USERS, Map.of("_csrf", csrf, "username", "helios.intruder", "displayName", "X",
                 "role", "org-admin", "password", "a-long-initial-password"));
         assertEquals(403, r.statusCode(), "a POST to another organisation is refused too");
-        assertEquals(401, given().redirects().follow(false).contentType("application/x-www-form-urlencoded")
+        assertEquals(401, SignInCsrf.with(given()).redirects().follow(false).contentType("application/x-www-form-urlencoded")
                 .formParam("username", "helios.intruder").formParam("password", "a-long-initial-password")
                 .post("/login").statusCode(), "and no user was made");
     }

@@ -1,5 +1,7 @@
 package org.fabtrail.web;
 
+import org.fabtrail.testing.SignInCsrf;
+
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
 
@@ -37,7 +39,7 @@ final class SignedInClient {
 
     static SignedInClient signIn(String username, String password) {
         SignedInClient c = new SignedInClient(username);
-        Response r = given().redirects().follow(false).contentType("application/x-www-form-urlencoded")
+        Response r = SignInCsrf.with(given()).redirects().follow(false).contentType("application/x-www-form-urlencoded")
                 .formParam("username", username).formParam("password", password).formParam("next", "/")
                 .when().post("/login");
         assertEquals(303, r.statusCode(), "sign-in of " + username + ": " + r.asString());

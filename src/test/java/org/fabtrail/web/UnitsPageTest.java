@@ -140,6 +140,48 @@ class UnitsPageTest {
     }
 
     @Test
+    void theOperatorSeesNoInboxLinkAndIsToldWhyWhereItMayNotAct() {
+        SignedInClient operator = SignedInClient.signIn("operator");
+        for (String path : new String[] {"/", "/units", "/explorer"}) {
+            assertFalse(operator.page(path).contains("href=\"/inbox\""), "no Inbox link on " + path);
+        }
+        for (String path : new String[] {"/inbox", "/dispatch", "/units/new"}) {
+            Response r = operator.get(path);
+            assertEquals(403, r.statusCode(), path);
+            String html = r.asString();
+            assertTrue(html.contains("Operator staff act for no organisation"), "the reason, on " + path + ": " + html);
+            assertFalse(html.contains("href=\"/inbox\""), "no link to another refusal: " + path);
+        }
+        assertTrue(SignedInClient.signIn("acme.clerk").page("/units").contains("href=\"/inbox\""),
+                "members still have their inbox");
+    }
+
+    @Test
+    void aManufacturerSeesNoLinkToAnotherPairsTransferOfItsUnits() {
+        Pattern link = Pattern.compile("href=\"/transfers/([0-9a-f-]{36})\"");
+        String query = "/units?custodian=northwind&limit=100";
+        java.util.Set<String> all = new java.util.HashSet<>();
+        for (Matcher m = link.matcher(SignedInClient.signIn("operator").page(query)); m.find(); ) {
+            all.add(m.group(1));
+        }
+        SignedInClient clerk = SignedInClient.signIn("acme.clerk");
+        String html = clerk.page(query);
+        java.util.Set<String> linked = new java.util.HashSet<>();
+        for (Matcher m = link.matcher(html); m.find(); ) {
+            linked.add(m.group(1));
+        }
+        java.util.Set<String> hidden = new java.util.HashSet<>(all);
+        hidden.removeAll(linked);
+        assertFalse(hidden.isEmpty(), "the demo has northwind's dispatches of acme-fab units to others: " + all);
+        for (String id : hidden) {
+            assertEquals(404, clerk.get("/transfers/" + id).statusCode(), "not acme-fab's transfer: " + id);
+        }
+        for (String id : linked) {
+            assertEquals(200, clerk.get("/transfers/" + id).statusCode(), "every link it is shown opens: " + id);
+        }
+    }
+
+    @Test
     void aFormWithoutTheSessionsCsrfTokenIsRefused() {
         WebUser clerk = WebUser.signIn("acme.clerk");
         WebUser other = WebUser.signIn("acme.admin");

@@ -1,5 +1,7 @@
 package org.fabtrail.web;
 
+import org.fabtrail.testing.SignInCsrf;
+
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.response.Response;
@@ -27,7 +29,7 @@ class WebSecurityTest {
     Accounts accounts;
 
     static Response login(String username, String password) {
-        return given().redirects().follow(false).contentType("application/x-www-form-urlencoded")
+        return SignInCsrf.with(given()).redirects().follow(false).contentType("application/x-www-form-urlencoded")
                 .formParam("username", username).formParam("password", password).post("/login");
     }
 
@@ -69,7 +71,7 @@ class WebSecurityTest {
 
     @Test
     void pagesCarryTheSecurityHeadersAndTheSessionCookieIsHttpOnly() {
-        Response login = given().redirects().follow(false).contentType("application/x-www-form-urlencoded")
+        Response login = SignInCsrf.with(given()).redirects().follow(false).contentType("application/x-www-form-urlencoded")
                 .formParam("username", "acme.admin").formParam("password", SignedInClient.PASSWORD).post("/login");
         String setCookie = login.getHeader("Set-Cookie");
         assertNotNull(setCookie);
@@ -89,6 +91,44 @@ class WebSecurityTest {
         Response forbidden = SignedInClient.signIn("acme.clerk").get("/orgs/acme-fab/users");
         assertEquals(403, forbidden.statusCode());
         assertFalse(forbidden.getHeader("Content-Security-Policy").contains("unsafe-inline"), "refusal pages too");
+    }
+
+    @Test
+    void aSignInWithoutTheFormsOwnTokenIsRefusedAndStartsNoSession() {
+        Response noToken = given().redirects().follow(false).contentType("application/x-www-form-urlencoded")
+                .formParam("username", "acme.clerk").formParam("password", SignedInClient.PASSWORD).post("/login");
+        assertEquals(403, noToken.statusCode());
+        assertTrue(noToken.contentType().startsWith("text/html"), noToken.contentType());
+        assertTrue(noToken.asString().contains("This sign-in form expired"), noToken.asString());
+        assertEquals(null, noToken.getCookie(SessionManager.COOKIE));
+        Response mismatch = given().redirects().follow(false).contentType("application/x-www-form-urlencoded")
+                .cookie("ft_login_csrf", "one-value").formParam("_csrf", "another-value")
+                .formParam("username", "acme.clerk").formParam("password", SignedInClient.PASSWORD).post("/login");
+        assertEquals(403, mismatch.statusCode());
+        assertEquals(null, mismatch.getCookie(SessionManager.COOKIE));
+
+        // the form as a browser gets it: its cookie and its hidden field, which sign in
+        Response form = given().get("/login");
+        String issued = form.getCookie("ft_login_csrf");
+        assertNotNull(issued);
+        assertTrue(form.asString().contains("name=\"_csrf\" value=\"" + issued + "\""), "the hidden field");
+        Response signedIn = given().redirects().follow(false).contentType("application/x-www-form-urlencoded")
+                .cookie("ft_login_csrf", issued).formParam("_csrf", issued)
+                .formParam("username", "acme.clerk").formParam("password", SignedInClient.PASSWORD).post("/login");
+        assertEquals(303, signedIn.statusCode(), signedIn.asString());
+        assertNotNull(signedIn.getCookie(SessionManager.COOKIE));
+    }
+
+    @Test
+    void everyPageAnsweredToASignedInViewerIsNoStore() {
+        SignedInClient clerk = SignedInClient.signIn("acme.clerk");
+        for (String path : new String[] {"/", "/units", "/explorer", "/inbox", "/orgs/acme-fab/users"}) {
+            Response r = clerk.get(path);
+            assertEquals("no-store", r.getHeader("Cache-Control"), path + " answered " + r.statusCode());
+        }
+        assertEquals(403, clerk.get("/orgs/acme-fab/users").statusCode(), "refusal pages too");
+        assertEquals("no-store", SignedInClient.signIn("acme.admin").get("/orgs/acme-fab/sites/hsinchu-fab12")
+                .getHeader("Cache-Control"));
     }
 
     @Test

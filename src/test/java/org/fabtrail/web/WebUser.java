@@ -1,5 +1,7 @@
 package org.fabtrail.web;
 
+import org.fabtrail.testing.SignInCsrf;
+
 import io.restassured.RestAssured;
 import io.restassured.config.RedirectConfig;
 import io.restassured.config.RestAssuredConfig;
@@ -38,7 +40,7 @@ final class WebUser {
 
     /** Signs in with the demo password and reads the CSRF token from a page's forms. */
     static WebUser signIn(String username) {
-        Response login = anonymous().formParam("username", username).formParam("password", DemoProfile.PASSWORD)
+        Response login = SignInCsrf.with(anonymous()).formParam("username", username).formParam("password", DemoProfile.PASSWORD)
                 .formParam("next", "/").post("/login");
         assertEquals(303, login.statusCode(), "sign-in of " + username);
         String cookie = login.getCookie(SessionManager.COOKIE);
