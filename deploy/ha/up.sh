@@ -258,10 +258,18 @@ EOF
 chmod 600 "$HA_DIR/fabtrail.env"
 
 log "migrating the schema as fabtrail_owner"
-wait_for "the database through HAProxy" 30 sh -c "PGPASSWORD='$OWNER_PW' '$PG_BIN/psql' -h 127.0.0.1 -p $DB_PORT -U fabtrail_owner -d fabtrail -tAc 'select 1'"
-FABTRAIL_DB_URL=$JDBC_URL FABTRAIL_DB_USER=fabtrail_owner FABTRAIL_DB_PASSWORD=$OWNER_PW \
-  java -Xmx256m -jar "$FABTRAIL_JAR" migrate > "$HA_DIR/migrate.log" 2>&1 ||
-  { tail -20 "$HA_DIR/migrate.log" >&2; exit 1; }
+# On a loaded machine Patroni's REST API can answer HAProxy's check late, so HAProxy briefly has no primary and a
+# connection fails although psql got through a moment before: the migration (idempotent) is tried three times.
+for attempt in 1 2 3; do
+  wait_for "the database through HAProxy" 30 sh -c "PGPASSWORD='$OWNER_PW' '$PG_BIN/psql' -h 127.0.0.1 -p $DB_PORT -U fabtrail_owner -d fabtrail -tAc 'select 1'"
+  if FABTRAIL_DB_URL=$JDBC_URL FABTRAIL_DB_USER=fabtrail_owner FABTRAIL_DB_PASSWORD=$OWNER_PW \
+      java -Xmx256m -jar "$FABTRAIL_JAR" migrate > "$HA_DIR/migrate.log" 2>&1; then
+    break
+  fi
+  [ "$attempt" -lt 3 ] || { tail -20 "$HA_DIR/migrate.log" >&2; exit 1; }
+  log "the migration could not reach the database (attempt $attempt of 3); trying again"
+  sleep 2
+done
 
 
 # The first instance writes the genesis entry on the empty log; the others start once it is there.
