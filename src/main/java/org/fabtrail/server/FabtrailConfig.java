@@ -57,18 +57,6 @@ public interface FabtrailConfig {
 
     Witnessing witnessing();
 
-    Web web();
-
-    /** The web UI. */
-    interface Web {
-        /**
-         * Mark the session cookie Secure on every answer. Without it the cookie is Secure when the request came over
-         * TLS: directly, or per a trusted proxy's {@code X-Forwarded-Proto} (docs/operators.md).
-         */
-        @WithDefault("false")
-        boolean secureCookie();
-    }
-
     /**
      * Independent witnesses that cosign the log's checkpoints (c2sp.org/tlog-witness; docs/operators.md, "Witnesses")
      * and the policy the served checkpoint must meet.

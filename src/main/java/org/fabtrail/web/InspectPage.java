@@ -213,28 +213,8 @@ public class InspectPage {
             }
         }
         if (errors.isEmpty()) {
-            Map<String, Object> fields = new LinkedHashMap<>();
-            fields.put("unit", Map.of("manufacturer", manufacturer, "serial", serial));
-            if (!form.get("site").isEmpty()) {
-                fields.put("site", Map.of("org", form.get("siteOrg"), "site", form.get("site")));
-            }
-            if (!form.get("custodian").isEmpty()) {
-                fields.put("custodian", form.get("custodian"));
-            }
-            fields.put("result", form.get("result"));
-            fields.put("notes", notes.strip());
-            if (found != null) {
-                fields.put("components", found);
-            }
-            if (!form.get("platformCertificate").isBlank()) {
-                fields.put("platformCertificate", form.get("platformCertificate").strip().replace("\r\n", "\n") + "\n");
-            }
-            if (device != null) {
-                fields.put("attestation", attestation(device.challenge(), device.response()));
-                fields.put("verdict", device.outcome().verdict().toJson());
-            }
             try {
-                Receipt r = submit.submit(v, "unit.inspect", fields);
+                Receipt r = submit.submit(v, "unit.inspect", inspection(manufacturer, serial, form, found, device));
                 return Web.redirect(here + "?recorded=" + r.index());
             } catch (LedgerException e) {
                 String field = UiSubmit.field(e);
@@ -243,20 +223,46 @@ public class InspectPage {
                 } else {
                     error = e.detail();
                 }
-                Optional<InspectModel> m = model(v, manufacturer, serial, null, form, errors, error, device);
-                if (m.isEmpty()) {
-                    return ErrorPage.notFound(v, "There is no unit " + manufacturer + "/" + serial + ".");
-                }
-                return Response.status(ProblemMappers.status(e.kind())).entity(device == null ? Templates.unit(v, m.get())
-                        : Templates.device(v, m.get(), device, device.expired(clock.instant()))).type(MediaType.TEXT_HTML)
-                        .build();
+                return again(v, manufacturer, serial, form, errors, error, device, ProblemMappers.status(e.kind()));
             }
         }
-        Optional<InspectModel> m = model(v, manufacturer, serial, null, form, errors, null, device);
+        return again(v, manufacturer, serial, form, errors, null, device, 422);
+    }
+
+    /** The unit.inspect fields of a form that passed its checks. */
+    private static Map<String, Object> inspection(String manufacturer, String serial, Map<String, String> form,
+                                                  List<Map<String, Object>> found, Device device) {
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("unit", Map.of("manufacturer", manufacturer, "serial", serial));
+        if (!form.get("site").isEmpty()) {
+            fields.put("site", Map.of("org", form.get("siteOrg"), "site", form.get("site")));
+        }
+        if (!form.get("custodian").isEmpty()) {
+            fields.put("custodian", form.get("custodian"));
+        }
+        fields.put("result", form.get("result"));
+        fields.put("notes", form.get("notes").strip());
+        if (found != null) {
+            fields.put("components", found);
+        }
+        if (!form.get("platformCertificate").isBlank()) {
+            fields.put("platformCertificate", form.get("platformCertificate").strip().replace("\r\n", "\n") + "\n");
+        }
+        if (device != null) {
+            fields.put("attestation", attestation(device.challenge(), device.response()));
+            fields.put("verdict", device.outcome().verdict().toJson());
+        }
+        return fields;
+    }
+
+    /** The form again, with what was wrong: the unit's page, or the device check's when a challenge was answered. */
+    private Response again(Viewer v, String manufacturer, String serial, Map<String, String> form, Map<String, String> errors,
+                           String error, Device device, int status) {
+        Optional<InspectModel> m = model(v, manufacturer, serial, null, form, errors, error, device);
         if (m.isEmpty()) {
             return ErrorPage.notFound(v, "There is no unit " + manufacturer + "/" + serial + ".");
         }
-        return Response.status(422).entity(device == null ? Templates.unit(v, m.get())
+        return Response.status(status).entity(device == null ? Templates.unit(v, m.get())
                 : Templates.device(v, m.get(), device, device.expired(clock.instant()))).type(MediaType.TEXT_HTML).build();
     }
 

@@ -17,7 +17,6 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.NewCookie;
 import jakarta.ws.rs.core.Response;
 import org.fabtrail.api.HttpLimits;
-import org.fabtrail.server.FabtrailConfig;
 
 import java.net.URI;
 
@@ -43,7 +42,7 @@ public class LoginPage {
     @Context
     HttpServerRequest request;
     @Inject
-    FabtrailConfig config;
+    WebConfig config;
 
     @GET
     @Path("login")
@@ -104,6 +103,6 @@ public class LoginPage {
     }
 
     private boolean secure() {
-        return config.web().secureCookie() || request.isSSL();
+        return config.secureCookie() || request.isSSL();
     }
 }
