@@ -23,8 +23,12 @@ public interface Fact {
         return claimed == null || claimed.isAfter(integrated) ? integrated : claimed;
     }
 
-    /** A site with its country (ISO 3166-1 alpha-2) and optional coordinates. */
-    record Place(String org, String site, String country, Double latitude, Double longitude) {
+    /** A site with its country (ISO 3166-1 alpha-2), optional coordinates and its postal address (null if unknown). */
+    record Place(String org, String site, String country, Double latitude, Double longitude, String address) {
+        public Place(String org, String site, String country, Double latitude, Double longitude) {
+            this(org, site, country, latitude, longitude, null);
+        }
+
         public String ref() {
             return org + "/" + site;
         }

@@ -54,7 +54,8 @@ public final class Facts {
         if (org == null || site == null) {
             return null;
         }
-        return s.site(org, site).map(x -> new Fact.Place(x.org(), x.id(), x.country(), x.latitude(), x.longitude()))
+        return s.site(org, site).map(x -> new Fact.Place(x.org(), x.id(), x.country(), x.latitude(), x.longitude(),
+                        x.address()))
                 .orElse(new Fact.Place(org, site, null, null, null));
     }
 

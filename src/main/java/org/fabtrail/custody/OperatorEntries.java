@@ -30,6 +30,11 @@ public final class OperatorEntries {
         return sign(UUID.randomUUID(), type, fields);
     }
 
+    /** As {@link #sign(String, Map)}, claiming the time {@code at} reads (the demo story's past events). */
+    public Envelope sign(String type, Map<String, Object> fields, Clock at) {
+        return signAs(operatorKey, Operator.ID, UUID.randomUUID(), type, fields, parser, at);
+    }
+
     public Envelope sign(UUID id, String type, Map<String, Object> fields) {
         return signAs(operatorKey, Operator.ID, id, type, fields, parser, clock);
     }

@@ -17,7 +17,9 @@ import java.sql.Timestamp;
 import java.text.Normalizer;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -28,8 +30,8 @@ import java.util.regex.Pattern;
 
 /**
  * Export-control screening. The operator imports a restricted-party list from CSV in the shape of public
- * consolidated screening lists ({@code name,country,aliases,source_list,identifiers}; aliases separated by
- * {@code ;}); a row with a name restricts that party, a row with only a country restricts every destination in that
+ * consolidated screening lists ({@code name,country,aliases,source_list,identifiers,addresses}; aliases and
+ * addresses separated by {@code ;}; the {@code addresses} column may be left out); a row with a name restricts that party, a row with only a country restricts every destination in that
  * country. Names match after normalising case, accents, punctuation and legal-form words ("Acme Trading Co., Ltd."
  * = "ACME TRADING"). A dispatch is screened on three rules — {@code restricted-party} (the receiving organisation's
  * name or id), {@code restricted-destination} (the receiving site's country) and {@code export-without-licence}
@@ -42,7 +44,10 @@ public final class RestrictedList implements Screening {
     public static final String DESTINATION = "restricted-destination";
     public static final String NO_LICENCE = "export-without-licence";
     public static final String OUTSIDE_TERMS = "licence-outside-terms";
-    public static final List<String> HEADER = List.of("name", "country", "aliases", "source_list", "identifiers");
+    public static final List<String> HEADER = List.of("name", "country", "aliases", "source_list", "identifiers",
+            "addresses");
+    /** The header of lists written before addresses were screened: still accepted, every row without addresses. */
+    static final List<String> HEADER_WITHOUT_ADDRESSES = HEADER.subList(0, 5);
     public static final int MAX_ROWS = 100_000;
 
     /** Legal-form and filler words dropped before names are compared. */
@@ -56,7 +61,7 @@ public final class RestrictedList implements Screening {
 
     /** One row of the list. */
     public record Party(long id, String name, String country, List<String> aliases, String sourceList,
-                       String identifiers) {
+                       String identifiers, List<String> addresses) {
     }
 
     /**
@@ -64,13 +69,13 @@ public final class RestrictedList implements Screening {
      * units that need the licence (else null: all of them).
      */
     public record Match(String rule, Party party, String detail, List<UnitKey> units,
-                        Double score, String matchedName) {
+                        Double score, String matchedName, String address) {
         public Match(String rule, Party party, String detail) {
-            this(rule, party, detail, null, null, null);
+            this(rule, party, detail, null, null, null, null);
         }
 
         public Match(String rule, Party party, String detail, List<UnitKey> units) {
-            this(rule, party, detail, units, null, null);
+            this(rule, party, detail, units, null, null, null);
         }
     }
 
@@ -113,20 +118,19 @@ public final class RestrictedList implements Screening {
     public void reload() throws SQLException {
         try (Connection c = dataSource.getConnection();
              PreparedStatement ps = c.prepareStatement("SELECT id, name, country, aliases, source_list, identifiers, "
-                     + "match_keys FROM restricted_parties ORDER BY id");
+                     + "addresses, match_keys FROM restricted_parties ORDER BY id");
              ResultSet rs = ps.executeQuery()) {
             Map<String, Party> byKey = new HashMap<>();
             Map<String, Party> countries = new HashMap<>();
             Map<String, List<Named>> index = new HashMap<>();
             int n = 0;
             while (rs.next()) {
-                Party p = new Party(rs.getLong(1), rs.getString(2), rs.getString(3),
-                        List.of((String[]) rs.getArray(4).getArray()), rs.getString(5), rs.getString(6));
+                Party p = party(rs);
                 n++;
                 if (p.name().isEmpty()) {
                     countries.putIfAbsent(p.country(), p);
                 }
-                for (String k : (String[]) rs.getArray(7).getArray()) {
+                for (String k : (String[]) rs.getArray(8).getArray()) {
                     byKey.putIfAbsent(k, p);
                 }
                 if (!p.name().isEmpty()) {
@@ -164,7 +168,8 @@ public final class RestrictedList implements Screening {
     }
 
     /** One row of an import, checked and with its match keys, ready to store. */
-    record Row(String name, String country, List<String> aliases, String source, String ids, List<String> keys) {
+    record Row(String name, String country, List<String> aliases, String source, String ids, List<String> addresses,
+               List<String> keys) {
     }
 
     /**
@@ -178,7 +183,7 @@ public final class RestrictedList implements Screening {
             c.setAutoCommit(false);
             try (PreparedStatement del = c.prepareStatement("DELETE FROM restricted_parties");
                  PreparedStatement ins = c.prepareStatement("INSERT INTO restricted_parties (name, country, aliases, "
-                         + "source_list, identifiers, match_keys, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+                         + "source_list, identifiers, addresses, match_keys, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
                 del.executeUpdate();
                 Timestamp now = Timestamp.from(clock.instant());
                 for (Row r : rows) {
@@ -187,8 +192,9 @@ public final class RestrictedList implements Screening {
                     ins.setArray(3, c.createArrayOf("text", r.aliases().toArray()));
                     ins.setString(4, r.source());
                     ins.setString(5, r.ids());
-                    ins.setArray(6, c.createArrayOf("text", r.keys().toArray()));
-                    ins.setTimestamp(7, now);
+                    ins.setArray(6, c.createArrayOf("text", r.addresses().toArray()));
+                    ins.setArray(7, c.createArrayOf("text", r.keys().toArray()));
+                    ins.setTimestamp(8, now);
                     ins.addBatch();
                 }
                 ins.executeBatch();
@@ -226,28 +232,32 @@ public final class RestrictedList implements Screening {
     Rescreened rescreen(Snapshot before) throws SQLException {
         Snapshot now = snapshot;
         List<Finding> found = new ArrayList<>();
-        java.util.Set<String> parties = new java.util.HashSet<>();
+        Set<String> parties = new HashSet<>();
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
-                List<String[]> orgs = new ArrayList<>();
-                try (PreparedStatement ps = c.prepareStatement("SELECT o.id, o.name, o.country FROM orgs o WHERE "
+                record Org(String id, String name, String country, List<String> addresses) {
+                }
+                List<Org> orgs = new ArrayList<>();
+                try (PreparedStatement ps = c.prepareStatement("SELECT o.id, o.name, o.country, ARRAY(SELECT s.address "
+                        + "FROM sites s WHERE s.org_id = o.id ORDER BY s.id) FROM orgs o WHERE "
                         + "EXISTS (SELECT 1 FROM units u WHERE u.custodian = o.id AND u.status NOT IN "
                         + "('destroyed', 'decommissioned')) OR EXISTS (SELECT 1 FROM transfers t WHERE t.receiver = o.id "
                         + "AND t.state IN ('pending', 'partial')) ORDER BY o.id");
                      ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        orgs.add(new String[]{rs.getString(1), rs.getString(2), rs.getString(3)});
+                        orgs.add(new Org(rs.getString(1), rs.getString(2), rs.getString(3),
+                                List.of((String[]) rs.getArray(4).getArray())));
                     }
                 }
-                for (String[] o : orgs) {
-                    Match m = party(now, o[0], o[1], o[2]);
-                    if (m == null || party(before, o[0], o[1], o[2]) != null) {
+                for (Org o : orgs) {
+                    Match m = party(now, o.id(), o.name(), o.country(), o.addresses());
+                    if (m == null || party(before, o.id(), o.name(), o.country(), o.addresses()) != null) {
                         continue;
                     }
-                    parties.add(o[0]);
-                    held(c, o[0], m, found);
-                    inTransit(c, "t.receiver = ?", o[0], m, found);
+                    parties.add(o.id());
+                    held(c, o.id(), m, found);
+                    inTransit(c, "t.receiver = ?", o.id(), m, found);
                 }
                 // transits to a country listed since they left
                 try (PreparedStatement ps = c.prepareStatement("SELECT DISTINCT s.country FROM transfers t JOIN sites s "
@@ -358,9 +368,9 @@ public final class RestrictedList implements Screening {
                     + String.join(",", HEADER)));
         }
         List<String> header = records.get(0).fields().stream().map(h -> h.trim().toLowerCase(Locale.ROOT)).toList();
-        if (!header.equals(HEADER)) {
-            throw new ImportProblem(List.of("The header must be exactly " + String.join(",", HEADER) + ", not "
-                    + String.join(",", header)));
+        if (!header.equals(HEADER) && !header.equals(HEADER_WITHOUT_ADDRESSES)) {
+            throw new ImportProblem(List.of("The header must be exactly " + String.join(",", HEADER) + " (or without "
+                    + "addresses), not " + String.join(",", header)));
         }
         if (records.size() - 1 > MAX_ROWS) {
             throw new ImportProblem(List.of("The list has " + (records.size() - 1) + " rows; at most " + MAX_ROWS));
@@ -368,23 +378,19 @@ public final class RestrictedList implements Screening {
         List<Row> rows = new ArrayList<>();
         for (Csv.Record r : records.subList(1, records.size())) {
             List<String> f = r.fields();
-            if (f.size() != HEADER.size()) {
-                problems.add("row " + r.line() + ": " + f.size() + " fields, expected " + HEADER.size());
+            if (f.size() != header.size()) {
+                problems.add("row " + r.line() + ": " + f.size() + " fields, expected " + header.size());
                 continue;
             }
-            for (int c = 0; c < HEADER.size(); c++) { // the database cannot store U+0000; pages show no controls
+            for (int c = 0; c < header.size(); c++) { // the database cannot store U+0000; pages show no controls
                 int column = c;
                 SafeText.multiLineFault(f.get(c)).ifPresent(fault -> problems.add("row " + r.line() + ": "
                         + HEADER.get(column) + " holds " + fault + ", which is not allowed in text"));
             }
             String name = f.get(0).trim();
             String country = f.get(1).trim().toUpperCase(Locale.ROOT);
-            List<String> aliases = new ArrayList<>();
-            for (String a : f.get(2).split(";")) {
-                if (!a.isBlank()) {
-                    aliases.add(a.trim());
-                }
-            }
+            List<String> aliases = semicolonList(f.get(2));
+            List<String> addresses = f.size() > 5 ? semicolonList(f.get(5)) : List.of();
             String source = f.get(3).trim();
             if (!country.isEmpty() && !COUNTRY.matcher(country).matches()) {
                 problems.add("row " + r.line() + ": country \"" + f.get(1) + "\" is not an ISO 3166-1 alpha-2 code");
@@ -394,6 +400,9 @@ public final class RestrictedList implements Screening {
             }
             if (name.isEmpty() && !aliases.isEmpty()) {
                 problems.add("row " + r.line() + ": aliases without a name");
+            }
+            if (name.isEmpty() && !addresses.isEmpty()) {
+                problems.add("row " + r.line() + ": addresses without a name (a country row restricts the whole country)");
             }
             if (source.isEmpty()) {
                 problems.add("row " + r.line() + ": source_list is empty (name the list the row comes from)");
@@ -407,7 +416,7 @@ public final class RestrictedList implements Screening {
                     problems.add("row " + r.line() + ": the name \"" + name + "\" is only legal-form words");
                 }
             }
-            rows.add(new Row(name, country.isEmpty() ? null : country, aliases, source, f.get(4).trim(),
+            rows.add(new Row(name, country.isEmpty() ? null : country, aliases, source, f.get(4).trim(), addresses,
                     List.copyOf(keys)));
         }
         if (!problems.isEmpty()) {
@@ -420,21 +429,37 @@ public final class RestrictedList implements Screening {
     public List<Party> all() throws SQLException {
         List<Party> out = new ArrayList<>();
         try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("SELECT id, name, country, aliases, source_list, identifiers "
-                     + "FROM restricted_parties ORDER BY id");
+             PreparedStatement ps = c.prepareStatement("SELECT id, name, country, aliases, source_list, identifiers, "
+                     + "addresses FROM restricted_parties ORDER BY id");
              ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
-                out.add(new Party(rs.getLong(1), rs.getString(2), rs.getString(3),
-                        List.of((String[]) rs.getArray(4).getArray()), rs.getString(5), rs.getString(6)));
+                out.add(party(rs));
             }
         }
         return out;
     }
 
+    /** A row read from its first seven columns: id, name, country, aliases, source_list, identifiers, addresses. */
+    private static Party party(ResultSet rs) throws SQLException {
+        return new Party(rs.getLong(1), rs.getString(2), rs.getString(3), List.of((String[]) rs.getArray(4).getArray()),
+                rs.getString(5), rs.getString(6), List.of((String[]) rs.getArray(7).getArray()));
+    }
+
+    /** A field holding a {@code ;}-separated list, each item trimmed, empty items dropped. */
+    private static List<String> semicolonList(String field) {
+        List<String> out = new ArrayList<>();
+        for (String a : field.split(";")) {
+            if (!a.isBlank()) {
+                out.add(a.trim());
+            }
+        }
+        return List.copyOf(out);
+    }
+
     /** Every rule the dispatch hits. */
     public List<Match> matches(Fact.Dispatch d) {
         List<Match> out = new ArrayList<>();
-        Match party = party(d.receiver(), d.receiverName(), d.to() == null ? null : d.to().country());
+        Match party = party(d.receiver(), d.receiverName(), d.to());
         if (party != null) {
             out.add(party);
         }
@@ -489,14 +514,24 @@ public final class RestrictedList implements Screening {
     /**
      * The list row an organisation matches, or null: by its registered name or its id, exactly after normalising
      * (score 1), else by the best fuzzy score ({@link NameMatcher}) of its registered name against every listed name
-     * and alias at or above the threshold. Country breaks ties: a row in {@code country} (where the units go) gains
-     * {@link #COUNTRY_BONUS} and wins among equal scores.
+     * and alias at or above the threshold. Country and addresses break ties: a row in {@code country} (where the units
+     * go) gains {@link #COUNTRY_BONUS}, a row listing one of {@code addresses} (the receiving site's, or the
+     * organisation's sites') gains {@link #ADDRESS_BONUS}, and among equal scores the row with the address, then the
+     * row in the country, wins. A matching address is named in the match's detail and evidence.
+     *
+     * @param addresses the postal addresses of the party's sites that are known (none is fine)
      */
-    public Match party(String org, String orgName, String country) {
-        return party(snapshot, org, orgName, country);
+    public Match party(String org, String orgName, String country, Collection<String> addresses) {
+        return party(snapshot, org, orgName, country, addresses);
     }
 
-    private Match party(Snapshot s, String org, String orgName, String country) {
+    /** {@link #party(String, String, String, Collection)} for the place the units go to (its country and address). */
+    public Match party(String org, String orgName, Fact.Place to) {
+        return party(org, orgName, to == null ? null : to.country(),
+                to == null || to.address() == null ? List.of() : List.of(to.address()));
+    }
+
+    private Match party(Snapshot s, String org, String orgName, String country, Collection<String> addresses) {
         String matchedName = orgName;
         Party party = s.byKey().get(normalise(orgName));
         if (party == null) {
@@ -505,29 +540,28 @@ public final class RestrictedList implements Screening {
         }
         double best = 1.0;
         String listedName = party == null ? null : party.name();
+        String address = party == null ? null : listedAddress(party, addresses);
         if (party == null) {
             best = 0;
-            for (String query : List.of(orgName)) { // an id is a short slug: it matches exactly or not at all
-                List<String> words = NameMatcher.words(query);
-                Set<Named> seen = new java.util.HashSet<>();
-                for (String key : queryKeys(words)) {
-                    for (Named n : s.index().getOrDefault(key, List.of())) {
-                        if (!seen.add(n)) {
-                            continue;
-                        }
-                        double score = NameMatcher.score(words, n.words());
-                        boolean home = country != null && country.equals(n.party().country());
-                        if (home) {
-                            score = Math.min(1.0, score + COUNTRY_BONUS);
-                        }
-                        boolean better = score > best || (score == best && party != null && home
-                                && !country.equals(party.country()));
-                        if (score >= settings.matchThreshold() && better) {
-                            best = score;
-                            party = n.party();
-                            listedName = n.name();
-                            matchedName = query;
-                        }
+            int bestTie = -1;
+            List<String> words = NameMatcher.words(orgName); // an id is a short slug: it matches exactly or not at all
+            Set<Named> seen = new HashSet<>();
+            for (String key : queryKeys(words)) {
+                for (Named n : s.index().getOrDefault(key, List.of())) {
+                    if (!seen.add(n)) {
+                        continue;
+                    }
+                    double score = NameMatcher.score(words, n.words());
+                    boolean home = country != null && country.equals(n.party().country());
+                    String at = listedAddress(n.party(), addresses);
+                    score = Math.min(1.0, score + (home ? COUNTRY_BONUS : 0) + (at != null ? ADDRESS_BONUS : 0));
+                    int tie = (at != null ? 2 : 0) + (home ? 1 : 0);
+                    if (score >= settings.matchThreshold() && (score > best || (score == best && tie > bestTie))) {
+                        best = score;
+                        bestTie = tie;
+                        party = n.party();
+                        listedName = n.name();
+                        address = at;
                     }
                 }
             }
@@ -537,11 +571,82 @@ public final class RestrictedList implements Screening {
         }
         String how = best >= 1.0 ? "matches" : String.format(Locale.ROOT, "resembles (score %.2f)", best);
         return new Match(PARTY, party, "the receiver " + org + " (\"" + orgName + "\") " + how + " \"" + listedName
-                + "\" on " + party.sourceList(), null, Math.round(best * 1000) / 1000.0, listedName);
+                + "\" on " + party.sourceList() + (address == null ? "" : ", at the listed address \"" + address + "\""),
+                null, Math.round(best * 1000) / 1000.0, listedName, address);
     }
 
     /** What a listed row's country adds to a fuzzy score for a party in that country. */
     public static final double COUNTRY_BONUS = 0.03;
+
+    /** What a listed row's address adds to a fuzzy score for a party with a site at that address. */
+    public static final double ADDRESS_BONUS = 0.05;
+
+    /** The first of the row's addresses that one of {@code addresses} is ({@link #sameAddress}), or null. */
+    static String listedAddress(Party party, Collection<String> addresses) {
+        for (String listed : party.addresses()) {
+            for (String a : addresses) {
+                if (sameAddress(a, listed)) {
+                    return listed;
+                }
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Whether a site's address is a listed address: after normalising both ({@link #normalise}, street-type
+     * abbreviations written out, transliteration folded as for names), every word and number of the listed address
+     * appears in the site's (two adjacent words may be written as one: "Wan Chai", "Wanchai"); a listed address of six
+     * words or more may miss one word, never a number. Extra words in the site's address (a unit, a floor, the city)
+     * do not matter; another building number or street does.
+     */
+    static boolean sameAddress(String site, String listed) {
+        if (site == null || listed == null) {
+            return false;
+        }
+        List<String> siteWords = addressWords(site);
+        Set<String> have = new HashSet<>(siteWords);
+        for (int i = 0; i + 1 < siteWords.size(); i++) {
+            have.add(siteWords.get(i) + siteWords.get(i + 1)); // "Wan Chai" is also "Wanchai"
+        }
+        List<String> want = addressWords(listed);
+        if (want.size() < 2) {
+            return false;
+        }
+        int missing = 0;
+        for (int i = 0; i < want.size(); i++) {
+            String w = want.get(i);
+            if (have.contains(w)) {
+                continue;
+            }
+            if (i + 1 < want.size() && have.contains(w + want.get(i + 1))) {
+                i++;
+            } else if (w.chars().anyMatch(Character::isDigit)) {
+                return false;
+            } else {
+                missing++;
+            }
+        }
+        return missing <= (want.size() >= 6 ? 1 : 0);
+    }
+
+    private static List<String> addressWords(String address) {
+        List<String> out = new ArrayList<>();
+        for (String w : NON_ALNUM.matcher(MARKS.matcher(Normalizer.normalize(address, Normalizer.Form.NFKD))
+                .replaceAll("").toLowerCase(Locale.ROOT)).replaceAll(" ").trim().split(" ")) {
+            if (!w.isEmpty()) {
+                out.add(NameMatcher.fold(ADDRESS_WORDS.getOrDefault(w, w)));
+            }
+        }
+        return out;
+    }
+
+    /** Street-type abbreviations written out before addresses are compared. */
+    private static final Map<String, String> ADDRESS_WORDS = Map.ofEntries(Map.entry("rd", "road"),
+            Map.entry("st", "street"), Map.entry("str", "strasse"), Map.entry("ave", "avenue"), Map.entry("av", "avenue"),
+            Map.entry("blvd", "boulevard"), Map.entry("bldg", "building"), Map.entry("fl", "floor"),
+            Map.entry("flr", "floor"), Map.entry("ste", "suite"), Map.entry("ind", "industrial"),
+            Map.entry("no", "number"), Map.entry("nr", "number"), Map.entry("dist", "district"));
 
     /** The list row restricting the place's country, or null. */
     public Match destination(Fact.Place to) {

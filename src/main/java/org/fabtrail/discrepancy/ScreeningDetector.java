@@ -56,7 +56,7 @@ final class ScreeningDetector implements Detector {
 
     private List<Finding> receipt(Fact.Receipt r, Connection c) throws SQLException {
         List<RestrictedList.Match> matches = new ArrayList<>();
-        RestrictedList.Match party = list.party(r.receiver(), orgName(c, r.receiver()), r.actual() == null ? null : r.actual().country());
+        RestrictedList.Match party = list.party(r.receiver(), orgName(c, r.receiver()), r.actual());
         if (party != null) {
             matches.add(party);
         }
@@ -110,7 +110,13 @@ final class ScreeningDetector implements Detector {
             if (m.party().identifiers() != null) {
                 row.put("identifiers", m.party().identifiers());
             }
+            if (!m.party().addresses().isEmpty()) {
+                row.put("addresses", m.party().addresses());
+            }
             details.put("listRow", row);
+            if (m.address() != null) {
+                details.put("matchedAddress", m.address());
+            }
         }
         return details;
     }

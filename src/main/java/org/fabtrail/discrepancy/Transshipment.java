@@ -77,7 +77,7 @@ final class Transshipment implements Detector {
         Map<UUID, Hop> chain = new LinkedHashMap<>();
         Set<UnitKey> affected = new LinkedHashSet<>();
         List<String> reasons = new ArrayList<>();
-        boolean listedReceiver = list.party(receiver, receiverName, to.country()) != null;
+        boolean listedReceiver = list.party(receiver, receiverName, to) != null;
         boolean restricted = list.restrictedCountry(to.country()) || listedReceiver;
         String origin = null;
         for (Moving m : units) {

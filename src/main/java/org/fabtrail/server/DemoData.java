@@ -33,6 +33,8 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -137,18 +139,18 @@ public class DemoData {
         }
         long started = System.nanoTime();
         Path keyDir = Path.of(config.dataDir(), "demo-keys");
-        Story story = new Story();
+        Story story = new Story(clock.instant().minus(STORY_SPAN));
 
         // Onboarding: the operator registers each organisation and its first key; each organisation its sites.
         Map<String, SigningKey> keys = story.keys;
         List<String> keyFiles = new ArrayList<>();
         for (DemoOrg org : ORGS) {
             story.add(operator.sign("org.register", Map.of("org", org.id(), "name", org.name(),
-                    "country", org.country(), "roles", org.roles())), "org.register " + org.id());
+                    "country", org.country(), "roles", org.roles()), story.clock()), "org.register " + org.id());
             SigningKey key = SigningKey.generate(org.alg());
             keyFiles.add(writeKey(keyDir, org.id() + ".pem", key));
-            story.add(operator.sign("key.add", Map.of("org", org.id(), "publicKey", key.verificationKey().toPem())),
-                    "key.add " + org.id());
+            story.add(operator.sign("key.add", Map.of("org", org.id(), "publicKey", key.verificationKey().toPem()),
+                    story.clock()), "key.add " + org.id());
             keys.put(org.id(), key);
         }
         // The manufacturer rotates: it adds a second key itself, signing with its first, and signs with it from then on.
@@ -172,6 +174,7 @@ public class DemoData {
         }
 
         // The manufacturer's device PKI: a root and an issuing CA, both registered; the devices' keys on disk.
+        story.after(Duration.ofDays(1));
         Path deviceDir = Path.of(config.dataDir(), "demo-devices");
         DemoDevices pki = new DemoDevices(deviceDir);
         story.as(MANUFACTURER, "ca.add", Map.of("certificate", pki.root.pem()));
@@ -214,52 +217,69 @@ public class DemoData {
         }
 
         // Fab -> distributor by air freight, under an export licence: both servers, loose GPUs and NICs. Received.
+        story.after(Duration.ofDays(2));
         UUID toNorthwind = story.dispatch(MANUFACTURER, "northwind", "ams-schiphol",
                 refs(server(1), server(2), gpu(17), gpu(18), gpu(19), gpu(20), gpu(21), gpu(22), "CX7-0001", "CX7-0002"),
-                "China Airlines Cargo", "AWB 297-48213375", "TW-EXP-2026-000418", Duration.ofDays(2));
+                "China Airlines Cargo", "AWB 297-48213375", "TW-EXP-2026-000418", Duration.ofDays(3));
+        story.after(Duration.ofDays(2));
         story.receive("northwind", toNorthwind, "ams-schiphol",
                 refs(server(1), server(2), gpu(17), gpu(18), gpu(19), gpu(20), gpu(21), gpu(22), "CX7-0001", "CX7-0002"));
 
         // Two spare baseboards: the distributor rejects the crate (shock indicator tripped); they stay with the fab.
+        story.after(Duration.ofHours(6));
         UUID boards = story.dispatch(MANUFACTURER, "northwind", "venlo-integration", refs("HGXBB-0001", "HGXBB-0002"),
                 "EVA Air Cargo", "AWB 695-20418862", "TW-EXP-2026-000419", Duration.ofDays(3));
+        story.after(Duration.ofDays(1));
         story.as("northwind", "transfer.reject", Map.of("transfer", boards.toString(),
                 "reason", "Crate damaged on arrival, shock indicator tripped; returned to sender for inspection"));
 
+        // A GPU held by the manufacturer for a later shipment leaves under licence but never arrives: overdue.
+        story.after(Duration.ofHours(2));
+        story.dispatch(MANUFACTURER, "northwind", "venlo-integration", refs(gpu(23)), "EVA Air Cargo",
+                "AWB 695-20419977", "TW-EXP-2026-000427", Duration.ofDays(3));
+
         // Distributor -> Helios (US): one server by air freight. Received at Ashburn.
+        story.after(Duration.ofDays(1));
         UUID toHelios = story.dispatch("northwind", "helios-dc", "ashburn-dc2", refs(server(1)),
-                "Kuehne+Nagel", "KN-NL-2026-118830", null, Duration.ofDays(4));
+                "Kuehne+Nagel", "KN-NL-2026-118830", null, Duration.ofDays(5));
+        story.after(Duration.ofDays(4));
         story.receive("helios-dc", toHelios, "ashburn-dc2", refs(server(1)));
 
         // A field inspector checks the server in Ashburn: its BMC answers a challenge, and the check passes.
+        story.after(Duration.ofDays(1));
         story.attestedInspection("bis-inspect", server(1), pki, new Where("helios-dc", "ashburn-dc2"),
                 "Rack B4 in hall 2; seals intact; BMC answered the challenge with the registered identity");
 
         // Distributor -> Helios: three loose GPUs; only two arrive, the third stays in transit on the dispatch.
+        // (expected a week after dispatch, so the GPU still missing is not overdue yet)
+        story.after(Duration.ofHours(2));
         UUID spares = story.dispatch("northwind", "helios-dc", "ashburn-dc2", refs(gpu(19), gpu(20), gpu(21)),
-                "DHL Express", "DHL 4820 1172 93", null, Duration.ofDays(2));
+                "DHL Express", "DHL 4820 1172 93", null, Duration.ofDays(7));
+        story.after(Duration.ofDays(2));
         story.receive("helios-dc", spares, "ashburn-dc2", refs(gpu(19), gpu(20)));
 
         // Distributor -> Kestrel (UAE): the other server and two GPUs, under a licence; still in transit.
+        story.after(Duration.ofDays(1));
         story.dispatch("northwind", "kestrel-dc", "dubai-dc1", refs(server(2), gpu(17), gpu(18)),
-                "Emirates SkyCargo", "AWB 176-55120934", "BIS-D1187342", Duration.ofDays(3));
+                "Emirates SkyCargo", "AWB 176-55120934", "BIS-D1187342", Duration.ofDays(5));
 
         // A GPU disappears from the distributor's warehouse; Helios retires a spare that failed burn-in.
+        story.after(Duration.ofHours(6));
         story.as("northwind", "unit.status", Map.of("unit", ref(gpu(22)), "status", "stolen",
                 "reason", "Missing at cycle count in bonded area B; police report AMS-2026-044871 filed"));
         story.as("helios-dc", "unit.status", Map.of("unit", ref(gpu(20)), "status", "decommissioned",
                 "reason", "Failed HBM burn-in test; retired and sent for certified destruction"));
 
-        // A GPU held by the manufacturer for a later shipment leaves under licence but never arrives: overdue.
-        story.dispatch(MANUFACTURER, "northwind", "venlo-integration", refs(gpu(23)), "EVA Air Cargo",
-                "AWB 695-20419977", "TW-EXP-2026-000427", Duration.ofDays(-3));
-
         // The stolen GPU turns up: an inspector finds it in Kestrel's Dubai data centre, in Kestrel's hands.
+        story.after(Duration.ofDays(1));
         story.as("bis-inspect", "unit.inspect", Map.of("unit", ref(gpu(22)),
                 "site", Map.of("org", "kestrel-dc", "site", "dubai-dc1"), "custodian", "kestrel-dc",
                 "result", "discrepancy", "notes", "Serial label matches GH200-0022, reported stolen in Amsterdam; "
                         + "found in a spare-parts cage, no paperwork"));
 
+        if (story.at.isAfter(clock.instant())) {
+            throw new IllegalStateException("The demo story runs past now: make STORY_SPAN longer");
+        }
         story.submit();
         restricted.importCsv(new String(DemoData.class.getResourceAsStream("/demo/restricted-parties.csv")
                 .readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
@@ -281,7 +301,7 @@ public class DemoData {
     private void workFindings(Map<String, SigningKey> keys) throws Exception {
         discrepancies.scanOverdue();
         discrepancies.publish();
-        Story work = new Story();
+        Story work = new Story(null);
         work.keys.putAll(keys);
         UUID shortReceipt = finding("short-receipt");
         if (shortReceipt != null) {
@@ -372,8 +392,40 @@ public class DemoData {
         return out;
     }
 
+    /**
+     * How long before now the demo story begins. Its entries claim the times the events would have had (shipments take
+     * days, an inspection follows a receipt by a day), so the detectors see a plausible history: no impossible travel,
+     * one shipment overdue.
+     */
+    static final Duration STORY_SPAN = Duration.ofDays(18);
+
     /** The demo's entries in order, each signed by its actor, submitted as one run. */
     private final class Story {
+        /**
+         * The claimed time of the next entry: a minute after the one before, or later after {@link #after}; null for a
+         * story told now (each entry claims the time it is signed).
+         */
+        Instant at;
+
+        Story(Instant start) {
+            this.at = start;
+        }
+
+        /** Time passes in the story before the next event. */
+        void after(Duration d) {
+            at = at.plus(d);
+        }
+
+        /** A clock reading the next entry's claimed time, which then moves on by a minute. */
+        Clock clock() {
+            if (at == null) {
+                return clock;
+            }
+            Clock c = Clock.fixed(at, ZoneOffset.UTC);
+            at = at.plusSeconds(60);
+            return c;
+        }
+
         /** The key each organisation currently signs with. */
         final Map<String, SigningKey> keys = new LinkedHashMap<>();
         final List<Envelope> entries = new ArrayList<>();
@@ -386,7 +438,7 @@ public class DemoData {
 
         UUID signed(SigningKey key, String actor, String type, Map<String, Object> fields) {
             UUID id = UUID.randomUUID();
-            add(OperatorEntries.signAs(key, actor, id, type, fields, parser, clock), type + " by " + actor);
+            add(OperatorEntries.signAs(key, actor, id, type, fields, parser, clock()), type + " by " + actor);
             return id;
         }
 
@@ -410,7 +462,7 @@ public class DemoData {
             if (licenceRef != null) {
                 fields.put("licenceRef", licenceRef);
             }
-            fields.put("expectedArrival", Receipts.formatTime(clock.instant().plus(transit)));
+            fields.put("expectedArrival", Receipts.formatTime(at.plus(transit)));
             return as(from, "transfer.dispatch", fields);
         }
 

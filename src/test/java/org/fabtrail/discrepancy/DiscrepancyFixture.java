@@ -76,8 +76,12 @@ final class DiscrepancyFixture implements AutoCloseable {
     }
 
     void site(String org, String site, String country, Double lat, Double lon) {
+        site(org, site, country, lat, lon, "1 Main St");
+    }
+
+    void site(String org, String site, String country, Double lat, Double lon, String address) {
         Map<String, Object> p = new LinkedHashMap<>(Map.of("site", site, "name", site, "country", country,
-                "address", "1 Main St"));
+                "address", address));
         if (lat != null) {
             p.put("latitude", lat);
             p.put("longitude", lon);

@@ -79,8 +79,8 @@ class FuzzyScreeningTest {
         DiscrepancySettings strict = DiscrepancySettings.DEFAULTS.withMatchThreshold(0.99);
         try (DiscrepancyFixture x = new DiscrepancyFixture("fuzzy_strict", strict)) {
             x.restricted.importCsv(LIST);
-            assertNull(x.restricted.party("hlt", "Harbor Lights Trading (Hong Kong) Limited", "HK"));
-            assertEquals(1.0, x.restricted.party("hlt", "HARBOR LIGHTS TRADING LIMITED", "HK").score(),
+            assertNull(x.restricted.party("hlt", "Harbor Lights Trading (Hong Kong) Limited", "HK", List.of()));
+            assertEquals(1.0, x.restricted.party("hlt", "HARBOR LIGHTS TRADING LIMITED", "HK", List.of()).score(),
                     "an exact match after normalising scores 1");
         }
     }

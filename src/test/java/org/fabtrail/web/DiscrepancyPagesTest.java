@@ -395,7 +395,7 @@ class DiscrepancyPagesTest {
             for (RestrictedList.Party p : before) {
                 csv.append(org.fabtrail.custody.Csv.line(List.of(p.name() == null ? "" : p.name(),
                         p.country() == null ? "" : p.country(), String.join(";", p.aliases()), p.sourceList(),
-                        p.identifiers() == null ? "" : p.identifiers())));
+                        p.identifiers() == null ? "" : p.identifiers(), String.join(";", p.addresses()))));
             }
             restricted.importCsv(csv.toString());
         }
