@@ -1,6 +1,7 @@
 package org.fabtrail.discrepancy;
 
 import org.fabtrail.crypto.SignatureAlgorithm;
+import org.fabtrail.crypto.StrictJson;
 import org.fabtrail.crypto.SigningKey;
 import org.fabtrail.custody.OperatorEntries;
 import org.fabtrail.custody.ProjectionRebuild;
@@ -228,6 +229,19 @@ final class DiscrepancyFixture implements AutoCloseable {
              ResultSet rs = ps.executeQuery()) {
             rs.next();
             assertEquals(expected, rs.getLong(1), table);
+        }
+    }
+
+    /** A finding's details, parsed. */
+    @SuppressWarnings("unchecked")
+    Map<String, Object> details(UUID id) throws SQLException {
+        try (Connection c = f.dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT details::text FROM discrepancies WHERE id = ?")) {
+            ps.setObject(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return (Map<String, Object>) StrictJson.parse(rs.getString(1));
+            }
         }
     }
 

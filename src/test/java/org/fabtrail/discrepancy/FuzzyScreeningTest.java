@@ -1,12 +1,8 @@
 package org.fabtrail.discrepancy;
 
-import org.fabtrail.crypto.StrictJson;
 import org.fabtrail.ledger.LedgerException;
 import org.junit.jupiter.api.Test;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -61,7 +57,7 @@ class FuzzyScreeningTest {
             UUID t = x.dispatch("fab", List.of(a), "hlt", "hk", Map.of());
             List<DiscrepancyFixture.Row> rows = x.findings(before);
             assertEquals(List.of("restricted-party"), rules(rows));
-            Map<String, Object> details = details(x, rows.get(0).id());
+            Map<String, Object> details = x.details(rows.get(0).id());
             double score = ((Number) details.get("score")).doubleValue();
             assertTrue(score >= DiscrepancySettings.MATCH_THRESHOLD && score < 1.0, "score " + score);
             assertEquals("Harbor Lights Trading Co., Ltd.", details.get("matchedName"));
@@ -82,18 +78,6 @@ class FuzzyScreeningTest {
             assertNull(x.restricted.party("hlt", "Harbor Lights Trading (Hong Kong) Limited", "HK", List.of()));
             assertEquals(1.0, x.restricted.party("hlt", "HARBOR LIGHTS TRADING LIMITED", "HK", List.of()).score(),
                     "an exact match after normalising scores 1");
-        }
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> details(DiscrepancyFixture x, UUID id) throws Exception {
-        try (Connection c = x.f.dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("SELECT details::text FROM discrepancies WHERE id = ?")) {
-            ps.setObject(1, id);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return (Map<String, Object>) StrictJson.parse(rs.getString(1));
-            }
         }
     }
 }

@@ -1,11 +1,7 @@
 package org.fabtrail.discrepancy;
 
-import org.fabtrail.crypto.StrictJson;
 import org.junit.jupiter.api.Test;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.util.List;
 import java.util.Map;
 
@@ -90,7 +86,7 @@ class ScreeningAddressesTest {
             x.dispatch("fab", List.of(a), "hlt", "kowloon", Map.of());
             List<DiscrepancyFixture.Row> rows = x.findings(before);
             assertEquals(List.of("restricted-party"), rules(rows));
-            Map<String, Object> details = details(x, rows.get(0).id());
+            Map<String, Object> details = x.details(rows.get(0).id());
             assertEquals(NATHAN_ROAD, details.get("matchedAddress"));
             Map<String, Object> row = (Map<String, Object>) details.get("listRow");
             assertEquals(List.of(NATHAN_ROAD, "Kowloon Bay"), row.get("addresses"));
@@ -120,17 +116,5 @@ class ScreeningAddressesTest {
                 () -> RestrictedList.parse("name,country,aliases,source_list,identifiers,addresses\n"
                         + "Acme,HK,,Entity List,\n"));
         assertEquals(List.of("row 2: 5 fields, expected 6"), shortRow.problems());
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> details(DiscrepancyFixture x, java.util.UUID id) throws Exception {
-        try (Connection c = x.f.dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("SELECT details::text FROM discrepancies WHERE id = ?")) {
-            ps.setObject(1, id);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return (Map<String, Object>) StrictJson.parse(rs.getString(1));
-            }
-        }
     }
 }
