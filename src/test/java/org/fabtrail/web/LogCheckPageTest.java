@@ -88,7 +88,6 @@ class LogCheckPageTest {
             set(d, "vkey", new String(Files.readAllBytes(resource("vectors/c2sp/example-signed-note.vkey"))).trim());
             assertEquals("failed", check(d, "checkpoint-form", "checkpoint-result"), "another log's key");
             set(d, "vkey", signer.vkey());
-            b.screenshot("log-check");
 
             // inclusion of a leaf hash at an index, with the log's proof, then with a wrong hash and a wrong proof
             long index = size / 2;
@@ -97,6 +96,8 @@ class LogCheckPageTest {
             set(d, "leaf-index", Long.toString(index));
             set(d, "leaf-hash", hash);
             assertEquals("verified", check(d, "inclusion-form", "inclusion-result"), result(d, "inclusion-result"));
+            scrollTo(d, "inclusion-form");
+            b.screenshot("log-check");
             set(d, "leaf-hash", flip(hash));
             assertEquals("failed", check(d, "inclusion-form", "inclusion-result"));
             set(d, "leaf-hash", hash);
@@ -115,7 +116,6 @@ class LogCheckPageTest {
             LedgerStore.StoredCheckpoint older = olderCheckpoint(size);
             set(d, "old-checkpoint", older.note());
             assertEquals("verified", check(d, "consistency-form", "consistency-result"), result(d, "consistency-result"));
-            b.screenshot("log-check-consistency");
             Axe.assertNoSeriousViolations(d, "/log with results");
             List<String> cproof = hex(pages.ledger.consistency(older.treeSize(), size).hashes());
             List<String> ctampered = new ArrayList<>(cproof);
@@ -191,6 +191,10 @@ class LogCheckPageTest {
             var found = w.findElements(By.cssSelector("#" + result + " [data-outcome]"));
             return found.isEmpty() ? null : found.get(0).getAttribute("data-outcome");
         });
+    }
+
+    private static void scrollTo(WebDriver d, String id) {
+        ((JavascriptExecutor) d).executeScript("document.getElementById(arguments[0]).scrollIntoView();", id);
     }
 
     private static String result(WebDriver d, String id) {
