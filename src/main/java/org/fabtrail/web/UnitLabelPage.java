@@ -12,8 +12,6 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import org.fabtrail.custody.CustodyQueries;
-import org.fabtrail.custody.UnitKey;
-import org.fabtrail.ledger.EnvelopeParser;
 
 import java.util.Optional;
 
@@ -46,12 +44,9 @@ public class UnitLabelPage {
     public Response label(@PathParam("manufacturer") String manufacturer, @PathParam("serial") String serial,
                           @Context UriInfo uri) {
         Viewer v = viewer.get();
-        Optional<CustodyQueries.UnitRecord> unit = Optional.empty();
-        if (EnvelopeParser.SLUG.matcher(manufacturer).matches() && UnitKey.SERIAL.matcher(serial).matches()) {
-            UnitKey k = new UnitKey(manufacturer, serial);
-            unit = pages.ledger.read(c -> pages.queries.canSee(c, v.visibleTo(), k) ? pages.queries.unit(c, k)
-                    : Optional.<CustodyQueries.UnitRecord>empty());
-        }
+        Optional<CustodyQueries.UnitRecord> unit = UnitPage.key(manufacturer, serial).flatMap(k -> pages.ledger.read(c ->
+                pages.queries.canSee(c, v.visibleTo(), k) ? pages.queries.unit(c, k)
+                        : Optional.<CustodyQueries.UnitRecord>empty()));
         if (unit.isEmpty()) {
             return Response.status(404).entity(UnitPage.Templates.notFound(v, manufacturer, serial)).build();
         }

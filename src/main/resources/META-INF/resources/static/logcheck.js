@@ -174,6 +174,28 @@
     });
   }
 
+  /**
+   * The walk both RFC 9162 verifiers share: for each proof hash in turn, whether it joins the path from the left
+   * (fn odd, or fn the last node of its level) or from the right, climbing a level each time; fails unless the
+   * proof ends exactly at the root (sn = 0).
+   */
+  function sides(fn, sn, count) {
+    var out = [];
+    for (var i = 0; i < count; i++) {
+      if (sn === 0n) { fail('the proof has more hashes than the tree has levels'); }
+      if ((fn & 1n) === 1n || fn === sn) {
+        out.push(true);
+        while ((fn & 1n) === 0n && fn !== 0n) { fn >>= 1n; sn >>= 1n; }
+      } else {
+        out.push(false);
+      }
+      fn >>= 1n;
+      sn >>= 1n;
+    }
+    if (sn !== 0n) { fail('the proof has fewer hashes than the tree has levels'); }
+    return out;
+  }
+
   /** RFC 9162 §2.1.3.2: the proof leads from the leaf hash at index to the root of the tree of that size. */
   function verifyInclusion(index, size, leaf, proof, root) {
     index = BigInt(index);
@@ -182,26 +204,10 @@
       if (index < 0n || index >= size) { fail('the leaf index ' + index + ' is not below the tree size ' + size); }
       if (leaf.length !== 32 || root.length !== 32) { fail('a leaf hash and a root are 32 bytes'); }
       hashesOf32(proof);
-      var fn = index;
-      var sn = size - 1n;
       var r = Promise.resolve(leaf);
-      var broken = null;
-      proof.forEach(function (p) {
-        if (broken) { return; }
-        if (sn === 0n) { broken = 'the proof has more hashes than the tree has levels'; return; }
-        if ((fn & 1n) === 1n || fn === sn) {
-          r = r.then(function (acc) { return nodeHash(p, acc); });
-          if ((fn & 1n) === 0n) {
-            while ((fn & 1n) === 0n && fn !== 0n) { fn >>= 1n; sn >>= 1n; }
-          }
-        } else {
-          r = r.then(function (acc) { return nodeHash(acc, p); });
-        }
-        fn >>= 1n;
-        sn >>= 1n;
+      sides(index, size - 1n, proof.length).forEach(function (left, i) {
+        r = r.then(function (acc) { return left ? nodeHash(proof[i], acc) : nodeHash(acc, proof[i]); });
       });
-      if (broken) { fail(broken); }
-      if (sn !== 0n) { fail('the proof has fewer hashes than the tree has levels'); }
       return r.then(function (computed) {
         if (!equal(computed, root)) { fail('the proof leads to root ' + hex(computed) + ', not to the signed root ' + hex(root)); }
         return computed;
@@ -231,24 +237,15 @@
       while ((fn & 1n) === 1n) { fn >>= 1n; sn >>= 1n; }
       var fr = Promise.resolve(path[0]);
       var sr = Promise.resolve(path[0]);
-      var broken = null;
-      path.slice(1).forEach(function (c) {
-        if (broken) { return; }
-        if (sn === 0n) { broken = 'the proof has more hashes than the trees need'; return; }
-        if ((fn & 1n) === 1n || fn === sn) {
+      sides(fn, sn, path.length - 1).forEach(function (left, i) {
+        var c = path[i + 1];
+        if (left) {
           fr = fr.then(function (acc) { return nodeHash(c, acc); });
           sr = sr.then(function (acc) { return nodeHash(c, acc); });
-          if ((fn & 1n) === 0n) {
-            while ((fn & 1n) === 0n && fn !== 0n) { fn >>= 1n; sn >>= 1n; }
-          }
         } else {
           sr = sr.then(function (acc) { return nodeHash(acc, c); });
         }
-        fn >>= 1n;
-        sn >>= 1n;
       });
-      if (broken) { fail(broken); }
-      if (sn !== 0n) { fail('the proof has fewer hashes than the trees need'); }
       return Promise.all([fr, sr]).then(function (roots) {
         if (!equal(roots[0], root1)) { fail('the proof does not lead to the older root ' + hex(root1)); }
         if (!equal(roots[1], root2)) { fail('the proof does not lead to the newer root ' + hex(root2)); }
