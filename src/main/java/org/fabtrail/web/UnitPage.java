@@ -62,7 +62,7 @@ public class UnitPage {
     @Inject
     DeviceIdentity devices;
 
-    private static Optional<UnitKey> key(String manufacturer, String serial) {
+    static Optional<UnitKey> key(String manufacturer, String serial) {
         if (!EnvelopeParser.SLUG.matcher(manufacturer).matches() || !UnitKey.SERIAL.matcher(serial).matches()) {
             return Optional.empty();
         }
