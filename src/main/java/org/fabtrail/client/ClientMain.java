@@ -32,8 +32,8 @@ public final class ClientMain {
               keygen --out <key.pem> [--alg Ed25519|ES256]
                   make a signing key: writes the private key (PKCS#8 PEM, mode 600), prints the public key and its key id
               submit --url <server> --key <key.pem> --actor <org> --log-key <vkey or file> [--state <file>] <file>...
-                  sign and submit the entries of JSON (an array, or one object per line) or CSV files, verifying every
-                  answer; the signed envelopes are kept in <file>.signed.jsonl, so running it again re-sends the same
+                  sign and submit the entries of JSON (an array, or one object per line), CSV or EPCIS 2.0 (.jsonld, an
+                  EPCISDocument; 100 events per epcis.capture entry) files, verifying every answer; the signed envelopes are kept in <file>.signed.jsonl, so running it again re-sends the same
                   entries (answered 200, never appended twice)
               check-log --url <server> --log-key <vkey or file> [--state <file>]
                   verify the current checkpoint and that it extends the newest one seen before

@@ -5,10 +5,12 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
 import org.fabtrail.client.ClientMain;
+import org.fabtrail.client.EntryFiles;
 import org.fabtrail.client.PartnerClient;
 import org.fabtrail.crypto.Jcs;
 import org.fabtrail.crypto.SignatureAlgorithm;
 import org.fabtrail.crypto.SigningKey;
+import org.fabtrail.epcis.EpcisCapture;
 import org.fabtrail.ledger.CheckpointSigner;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,6 +22,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -144,6 +147,58 @@ class ClientKitTest {
         List<Object> types = given().header("Authorization", "Bearer " + token).get("/api/v1/units/" + org + "/" + serial + "/history")
                 .then().statusCode(200).extract().path("type");
         return types.stream().filter("unit.register"::equals).count();
+    }
+
+    /** An EPCIS 2.0 document commissioning {@code count} units at {@code site}; the event at {@code badAt} names no site. */
+    private static String epcisDocument(String org, String site, int count, int badAt) {
+        StringBuilder events = new StringBuilder();
+        for (int i = 0; i < count; i++) {
+            events.append(i == 0 ? "" : ",").append("{\"type\":\"ObjectEvent\",\"action\":\"ADD\",\"bizStep\":\"commissioning\",")
+                    .append("\"epcList\":[\"urn:fabtrail:unit:").append(org).append(":EP-").append(i).append("\"],")
+                    .append("\"bizLocation\":{\"id\":\"urn:fabtrail:site:").append(org).append(':')
+                    .append(i == badAt ? "nowhere" : site).append("\"},\"eventTime\":\"").append(Instant.now())
+                    .append("\",\"eventTimeZoneOffset\":\"+00:00\",")
+                    .append("\"ilmd\":{\"fabtrail:kind\":\"accelerator\",\"fabtrail:model\":\"H200-SXM\"}}");
+        }
+        return "{\"@context\":[\"https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld\","
+                + "{\"fabtrail\":\"https://fabtrail.org/ns/epcis/\"}],\"type\":\"EPCISDocument\",\"schemaVersion\":\"2.0\","
+                + "\"creationDate\":\"" + Instant.now() + "\",\"epcisBody\":{\"eventList\":[" + events + "]}}";
+    }
+
+    @Test
+    void anEpcisFileIsCapturedAHundredEventsPerEntry(@TempDir Path dir) throws Exception {
+        assertEquals(EpcisCapture.MAX_EVENTS, EntryFiles.EPCIS_EVENTS_PER_ENTRY, "the client splits at the server's limit");
+        String org = "kit-" + UUID.randomUUID().toString().substring(0, 8);
+        SigningKey key = SigningKey.generate(SignatureAlgorithm.ED25519);
+        Path keyFile = dir.resolve("key.pem");
+        Files.writeString(keyFile, key.toPkcs8Pem());
+        String token = onboard(org, key.verificationKey().toPem());
+        Path vkey = dir.resolve("log.vkey");
+        Files.writeString(vkey, given().get("/api/v1/log/key").then().extract().asString());
+        Path site = dir.resolve("site.json");
+        Files.writeString(site, "[{\"type\":\"site.register\",\"site\":\"fab-1\",\"name\":\"Fab\",\"country\":\"DE\","
+                + "\"address\":\"1 Main St\"}]");
+        Path epcis = dir.resolve("commissioning.jsonld");
+        Files.writeString(epcis, epcisDocument(org, "fab-1", 150, 120));
+
+        Run r = client(token, "submit", "--url", base(), "--key", keyFile.toString(), "--actor", org, "--log-key",
+                vkey.toString(), site.toString(), epcis.toString());
+        // events 0-99 in the first entry go in; event 120 refuses the second entry, events 100-149 with it
+        assertEquals(1, r.status(), r.out() + r.err());
+        assertTrue(r.out().contains("commissioning.jsonld: 2 entries"), r.out());
+        assertTrue(r.out().contains("entry 2:") && r.out().contains("1 entries refused"), r.out());
+        assertTrue(r.out().contains("Event 20 of the EPCIS document"), "the problem names the event within its entry: " + r.out());
+        List<Object> types = given().header("Authorization", "Bearer " + token).get("/api/v1/units/" + org + "/EP-99/history")
+                .then().statusCode(200).extract().path("type");
+        assertEquals(List.of("epcis.capture"), types);
+        given().header("Authorization", "Bearer " + token).get("/api/v1/units/" + org + "/EP-100").then().statusCode(404);
+
+        Path notEpcis = dir.resolve("other.jsonld");
+        Files.writeString(notEpcis, "{\"type\":\"EPCISQueryDocument\"}");
+        Run refused = client(token, "submit", "--url", base(), "--key", keyFile.toString(), "--actor", org, "--log-key",
+                vkey.toString(), notEpcis.toString());
+        assertEquals(1, refused.status());
+        assertTrue(refused.err().contains("must hold one EPCIS 2.0 EPCISDocument"), refused.err());
     }
 
     @Test
