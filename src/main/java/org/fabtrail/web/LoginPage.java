@@ -122,11 +122,10 @@ public class LoginPage {
                     HttpLimits.clientAddress(request));
             return Response.seeOther(URI.create(Web.safeNext(accepted.next())))
                     .cookie(Web.sessionCookie(accepted.token(), secure())).build();
+        } catch (SessionManager.WrongCode e) {
+            return Response.status(401).type(MediaType.TEXT_HTML).header("Cache-Control", "no-store")
+                    .entity(Templates.code(e.getMessage(), challenge, issued)).build();
         } catch (SessionManager.LoginRefused e) {
-            if (e.getMessage().startsWith("Wrong code")) {
-                return Response.status(401).type(MediaType.TEXT_HTML).header("Cache-Control", "no-store")
-                        .entity(Templates.code(e.getMessage(), challenge, issued)).build();
-            }
             return form(401, "/", e.getMessage());
         } catch (SessionManager.LoginThrottled e) {
             return Response.status(429).header("Retry-After", e.retryAfter).type(MediaType.TEXT_HTML)

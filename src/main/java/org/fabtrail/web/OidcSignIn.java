@@ -66,10 +66,20 @@ public class OidcSignIn {
     public record Start(URI authorization, String state) {
     }
 
-    /** A sign-in at the provider that must not go on; the message is for the person. */
+    /**
+     * A sign-in at the provider that must not go on; the message is for the person. {@link #status}: 404 for an
+     * organisation without a provider, 502 when the provider's answers are refused, 403 otherwise.
+     */
     public static final class Refused extends Exception {
+        final int status;
+
         Refused(String message) {
+            this(403, message);
+        }
+
+        Refused(int status, String message) {
             super(message, null, false, false);
+            this.status = status;
         }
     }
 
@@ -80,7 +90,7 @@ public class OidcSignIn {
      * @param callback this site's callback URL, as the provider has it registered
      */
     public Start start(String org, String next, URI callback) throws Refused {
-        IdentityProvider p = providers.of(org).orElseThrow(() -> new Refused("The organisation " + org
+        IdentityProvider p = providers.of(org).orElseThrow(() -> new Refused(404, "The organisation " + org
                 + " has no identity provider here. Sign in with your username and password."));
         Map<String, Object> discovery = discovery(p);
         URI authorize = endpoint(discovery, "authorization_endpoint", false);
@@ -212,7 +222,7 @@ public class OidcSignIn {
     /** An endpoint the discovery document names; one the server calls must pass the address check. */
     private URI endpoint(Map<String, Object> discovery, String name, boolean serverCalls) throws Refused {
         if (!(discovery.get(name) instanceof String url)) {
-            throw new Refused("The identity provider's discovery document has no " + name + ".");
+            throw new Refused(502, "The identity provider's discovery document has no " + name + ".");
         }
         try {
             if (serverCalls) {
@@ -224,7 +234,7 @@ public class OidcSignIn {
             }
             return u;
         } catch (IllegalArgumentException | URISyntaxException e) {
-            throw new Refused("The identity provider's " + name + " is refused: " + e.getMessage() + ".");
+            throw new Refused(502, "The identity provider's " + name + " is refused: " + e.getMessage() + ".");
         }
     }
 
@@ -253,7 +263,7 @@ public class OidcSignIn {
 
     private static Refused refused(IdentityProvider p, String why) {
         LOG.infof("OIDC sign-in for %s refused: %s", p.orgId, why);
-        return new Refused("The identity provider's answer was refused (" + why + "). Nothing was changed; ask your "
+        return new Refused(502, "The identity provider's answer was refused (" + why + "). Nothing was changed; ask your "
                 + "organisation's admin if this persists.");
     }
 

@@ -124,6 +124,13 @@ public class SessionManager {
         return open(account.get().id);
     }
 
+    /** A wrong code in a code form that may be tried again (the form is shown once more). */
+    public static final class WrongCode extends Exception {
+        WrongCode() {
+            super("Wrong code. Type the code your authenticator app shows now.", null, false, false);
+        }
+    }
+
     /** Where a finished code form leads: the {@code next} of its sign-in. */
     public record CodeAccepted(String token, String next) {
     }
@@ -134,7 +141,7 @@ public class SessionManager {
      * table); the form takes {@link #CODE_TRIES} codes within {@link #CODE_FORM}, then the password is asked again.
      */
     public CodeAccepted completeSecondFactor(String challenge, String code, String address) throws LoginRefused,
-            LoginThrottled {
+            LoginThrottled, WrongCode {
         if (challenge == null || challenge.isEmpty() || challenge.length() > 100) {
             throw new LoginRefused("This sign-in expired. Please sign in again.");
         }
@@ -164,7 +171,7 @@ public class SessionManager {
             QuarkusTransaction.requiringNew().run(() -> SecondFactorChallenge.update("attempts = attempts + 1 "
                     + "where tokenHash = ?1", hash));
             failed(user, address, credential);
-            throw new LoginRefused("Wrong code. Type the code your authenticator app shows now.");
+            throw new WrongCode();
         }
         String next = QuarkusTransaction.requiringNew().call(() -> {
             SecondFactorChallenge c = SecondFactorChallenge.findById(hash);

@@ -53,7 +53,7 @@ public class SsoPage {
             return Response.seeOther(s.authorization()).header("Cache-Control", "no-store")
                     .cookie(stateCookie(s.state(), -1)).build();
         } catch (OidcSignIn.Refused e) {
-            return LoginPage.form(e.getMessage().contains("has no identity provider") ? 404 : 502, next, e.getMessage(),
+            return LoginPage.form(e.status, next, e.getMessage(),
                     providers.organisations(), Web.secure(config, request));
         }
     }
