@@ -229,6 +229,15 @@ class OidcSignInTest {
         // an organisation without a provider
         assertEquals(404, given().redirects().follow(false).get("/login/sso/northwind").statusCode());
         assertEquals(404, given().redirects().follow(false).get("/login/sso/no-such-org").statusCode());
+        int huge = given().redirects().follow(false).get("/login/sso/" + "x".repeat(5000)).statusCode();
+        assertTrue(huge >= 400 && huge < 500, "a huge organisation id: " + huge);
+        // a provider that does not answer its discovery document: the provider's fault, said as such
+        providers.save(ORG, new IdentityProviders.Settings(idp.base() + "/nobody", "c", "preferred_username",
+                "groups", null, null, true), null, "test");
+        Response down = given().redirects().follow(false).get("/login/sso/" + ORG);
+        assertEquals(502, down.statusCode());
+        assertTrue(down.asString().contains("discovery document answered HTTP 404"), down.asString());
+        assertNull(down.getCookie(SsoPage.STATE_COOKIE));
     }
 
     @Test
