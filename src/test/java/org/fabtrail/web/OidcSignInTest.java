@@ -255,6 +255,15 @@ class OidcSignInTest {
         helios.signAs = kestrel;
         assertRefused(signIn(ORG), "sso.foreign", "another organisation's issuer");
         helios.signAs = null;
+        // signed with the right key, but naming another issuer, another client, or expired
+        long now = java.time.Instant.now().getEpochSecond();
+        for (Map<String, Object> bad : List.<Map<String, Object>>of(Map.of("iss", kestrel.issuer()),
+                Map.of("aud", kestrel.clientId), Map.of("aud", List.of(helios.clientId, "another-client")),
+                Map.of("exp", now - 600), Map.of("iat", now + 600), Map.of("exp", "tomorrow"))) {
+            helios.overrides = bad;
+            assertRefused(signIn(ORG), "sso.foreign", "signed, but " + bad);
+        }
+        helios.overrides = Map.of();
         // the claim that names the user is missing, empty, or not a username
         helios.claims = Map.of("groups", List.of("fabtrail-users"));
         assertRefused(signIn(ORG), null, "no user claim");

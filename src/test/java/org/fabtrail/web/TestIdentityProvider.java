@@ -32,7 +32,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * path with its own RS256 key): discovery, JWKS, an authorization endpoint that signs in whoever the test names
  * (no login form) and sends the browser back with a code, and a token endpoint that checks the client's secret,
  * the code (once), the redirect URI and the PKCE verifier before it issues an ID token. Knobs make it hostile:
- * a wrong nonce, no nonce, a token issued and signed as another tenant, claims left out.
+ * a wrong nonce, no nonce, a token issued and signed as another tenant, claims left out or overridden.
  */
 final class TestIdentityProvider implements AutoCloseable {
 
@@ -47,6 +47,8 @@ final class TestIdentityProvider implements AutoCloseable {
         volatile String nonceOverride;
         volatile boolean omitNonce;
         volatile Tenant signAs;
+        /** Claims set over the standard ones ({@code iss}, {@code aud}, {@code exp}...), signed with this tenant's key. */
+        volatile Map<String, Object> overrides = Map.of();
         final List<String> tokenRequests = new ArrayList<>();
 
         Tenant(String name, String clientId, String clientSecret) throws GeneralSecurityException {
@@ -68,6 +70,7 @@ final class TestIdentityProvider implements AutoCloseable {
             nonceOverride = null;
             omitNonce = false;
             signAs = null;
+            overrides = Map.of();
         }
     }
 
@@ -169,6 +172,7 @@ final class TestIdentityProvider implements AutoCloseable {
             claims.put("nonce", t.nonceOverride != null ? t.nonceOverride : g.nonce());
         }
         claims.putAll(t.claims);
+        claims.putAll(t.overrides);
         send(x, 200, "application/json", Jcs.canonicalString(Map.of("access_token", "opaque", "token_type", "Bearer",
                 "id_token", sign(signer, claims))));
     }
