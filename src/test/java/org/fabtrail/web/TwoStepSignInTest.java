@@ -1,6 +1,7 @@
 package org.fabtrail.web;
 
 import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.response.Response;
@@ -10,8 +11,13 @@ import org.fabtrail.accounts.Accounts;
 import org.fabtrail.crypto.Totp;
 import org.fabtrail.testing.SignInCsrf;
 import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.support.ui.WebDriverWait;
 
+import java.net.URL;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
@@ -24,6 +30,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Two-step sign-in (TOTP, RFC 6238) for org admins and the operator's staff: set-up through the page (otpauth URI and
@@ -40,6 +47,8 @@ class TwoStepSignInTest {
 
     @Inject
     Accounts accounts;
+    @TestHTTPResource("/")
+    URL base;
 
     private String user(String role) {
         String name = "totp." + UUID.randomUUID().toString().substring(0, 8);
@@ -176,6 +185,46 @@ class TwoStepSignInTest {
         assertEquals(403, m.post("/account/two-step/enrol", Map.of("_csrf", SignedInClient.csrf(m.page("/")))).statusCode());
         assertNull(QuarkusTransaction.requiringNew().call(() -> Account.byUsername(member).orElseThrow()).totpPending);
         assertEquals(303, given().redirects().follow(false).get("/account/two-step").statusCode(), "signed in only");
+    }
+
+    @Test
+    void anAdminSetsItUpAndSignsInWithItInTheBrowser() throws Exception {
+        assumeTrue(Browser.available(), "Debian's chromium and chromium-driver are not installed (.ci/run installs them)");
+        String admin = user(Account.ORG_ADMIN);
+        String root = base.toString().replaceAll("/$", "");
+        try (Browser b = Browser.open(1280, 1000)) {
+            WebDriver d = b.driver();
+            signIn(d, root, admin);
+            d.findElement(By.linkText("Two-step sign-in")).click();
+            d.findElement(By.cssSelector("#two-step-enrol button")).click();
+            wait(d, w -> !w.findElements(By.id("totp-qr")).isEmpty());
+            b.screenshot("two-step-setup");
+            byte[] secret = base32(d.findElement(By.id("totp-secret")).getText());
+            d.findElement(By.id("code")).sendKeys(code(secret, 0));
+            d.findElement(By.cssSelector("#confirm-two-step button")).click();
+            wait(d, w -> w.getCurrentUrl().contains("notice=on"));
+            d.findElement(By.cssSelector("form[action='/logout'] button")).click();
+            wait(d, w -> w.getCurrentUrl().contains("/login"));
+
+            signIn(d, root, admin);
+            assertTrue(d.findElement(By.tagName("h1")).getText().startsWith("Sign in: code"), "the code is asked");
+            d.findElement(By.id("code")).sendKeys(code(secret, 1));
+            d.findElement(By.cssSelector("form[action='/login/code'] button")).click();
+            wait(d, w -> !w.getCurrentUrl().contains("/login"));
+            assertTrue(d.findElement(By.cssSelector("header .who")).getText().contains("Two Step"));
+        }
+    }
+
+    private static void signIn(WebDriver d, String root, String username) {
+        d.get(root + "/login");
+        d.findElement(By.id("username")).sendKeys(username);
+        d.findElement(By.id("password")).sendKeys(PASSWORD);
+        d.findElement(By.cssSelector("form[action='/login'] button[type=submit]")).click();
+        wait(d, w -> !w.getCurrentUrl().endsWith("/login") || !w.findElements(By.id("code")).isEmpty());
+    }
+
+    private static void wait(WebDriver d, java.util.function.Function<WebDriver, Boolean> until) {
+        new WebDriverWait(d, Duration.ofSeconds(30)).until(until::apply);
     }
 
     static byte[] base32(String s) {
