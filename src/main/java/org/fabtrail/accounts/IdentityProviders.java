@@ -119,8 +119,9 @@ public class IdentityProviders {
      *
      * @param user   the user claim's value, as the token has it (null when missing)
      * @param groups the groups claim's value (a list of strings or one string; null when missing)
+     * @param name   the {@code name} claim, a new account's display name when it is one line of 1 to 100 characters
      */
-    public Account signIn(IdentityProvider p, Object user, Object groups) throws Refused {
+    public Account signIn(IdentityProvider p, Object user, Object groups, Object name) throws Refused {
         if (!(user instanceof String claimed) || claimed.isBlank()) {
             throw new Refused("The identity provider's answer has no " + p.userClaim + " claim, which names you here. "
                     + "Ask your organisation's admin.");
@@ -147,7 +148,8 @@ public class IdentityProviders {
             Account made = new Account();
             made.id = UUID.randomUUID();
             made.username = username;
-            made.displayName = username;
+            made.displayName = name instanceof String n && !n.isBlank() && n.trim().length() <= 100
+                    && SafeText.isSingleLine(n) ? n.trim() : username;
             made.orgId = p.orgId;
             made.role = role == null ? Account.MEMBER : role;
             made.passwordHash = unusablePassword();

@@ -153,7 +153,8 @@ public class OidcSignIn {
             throw refused(p, "its nonce is not this sign-in's");
         }
         try {
-            return new Finished(providers.signIn(p, claims.get(p.userClaim), claims.get(p.groupsClaim)),
+            return new Finished(providers.signIn(p, claims.get(p.userClaim), claims.get(p.groupsClaim),
+                    claims.get("name")),
                     pending.nextPath);
         } catch (IdentityProviders.Refused e) {
             throw new Refused(e.getMessage());
@@ -261,7 +262,9 @@ public class OidcSignIn {
         }
     }
 
-    private static Refused refused(IdentityProvider p, String why) {
+    private static Refused refused(IdentityProvider p, String reason) {
+        // the reason may quote what the provider or a token said: no line breaks or control characters in the log
+        String why = reason.replaceAll("\\p{Cntrl}", "?");
         LOG.infof("OIDC sign-in for %s refused: %s", p.orgId, why);
         return new Refused(502, "The identity provider's answer was refused (" + why + "). Nothing was changed; ask your "
                 + "organisation's admin if this persists.");

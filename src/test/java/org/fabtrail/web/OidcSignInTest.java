@@ -172,18 +172,20 @@ class OidcSignInTest {
 
     @Test
     void aPersonSignsInThroughTheProviderAndGetsAnOrdinarySessionWithTheGroupsRole() throws Exception {
-        helios.claims = Map.of("preferred_username", "SSO.Alice", "groups", List.of("fabtrail-users", "other"));
+        helios.claims = Map.of("preferred_username", "SSO.Alice", "groups", List.of("fabtrail-users", "other"),
+                "name", "Alice Example");
         Response back = signIn(ORG);
         assertEquals(303, back.statusCode(), back.asString());
         assertEquals("/units", SignedInClient.location(back));
         String session = back.getCookie(SessionManager.COOKIE);
         assertNotNull(session);
         String home = given().cookie(SessionManager.COOKIE, session).get("/units").asString();
-        assertTrue(home.contains("sso.alice"), "signed in as the provider's user");
+        assertTrue(home.contains("Alice Example"), "signed in as the provider's user, named by the name claim");
         Account alice = account("sso.alice").orElseThrow();
         assertEquals(ORG, alice.orgId);
         assertEquals(Account.MEMBER, alice.role);
         assertTrue(alice.externalOnly);
+        assertEquals("Alice Example", alice.displayName);
         assertTrue(helios.tokenRequests.contains("authorization_code client-authenticated"),
                 "the code was redeemed with the unsealed client secret");
         // the session works like any other: a member may not manage the organisation
