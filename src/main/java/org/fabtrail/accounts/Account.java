@@ -44,6 +44,22 @@ public class Account extends PanacheEntityBase {
     @Column(name = "disabled_at")
     public Instant disabledAt;
 
+    /** The TOTP secret, sealed ({@link SecondFactor}); null while the account has no second factor. */
+    @Column(name = "totp_secret")
+    public byte[] totpSecret;
+
+    /** A TOTP secret being enrolled, sealed, until a code from it confirms it. */
+    @Column(name = "totp_pending")
+    public byte[] totpPending;
+
+    /** The last time step whose code was taken (a code is never taken twice). */
+    @Column(name = "totp_last_step", nullable = false)
+    public long totpLastStep;
+
+    /** Made by an organisation's identity provider: it has no password anyone knows, and signs in there only. */
+    @Column(name = "external_only", nullable = false)
+    public boolean externalOnly;
+
     public static Optional<Account> byUsername(String username) {
         return find("username", username).firstResultOptional();
     }

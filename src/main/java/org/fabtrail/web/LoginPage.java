@@ -16,9 +16,11 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.NewCookie;
 import jakarta.ws.rs.core.Response;
+import org.fabtrail.accounts.IdentityProviders;
 import org.fabtrail.api.HttpLimits;
 
 import java.net.URI;
+import java.util.List;
 
 /** Sign in and sign out. */
 @Path("/")
@@ -26,7 +28,10 @@ public class LoginPage {
 
     @CheckedTemplate
     static class Templates {
-        static native TemplateInstance login(String next, String error, String username, String csrf);
+        static native TemplateInstance login(String next, String error, String username, String csrf,
+                                             List<String> providers);
+
+        static native TemplateInstance code(String error, String challenge, String csrf);
     }
 
     /**
@@ -34,6 +39,8 @@ public class LoginPage {
      * {@code _csrf} field must match), so another site cannot sign a browser in to an account of its choosing.
      */
     static final String LOGIN_CSRF_COOKIE = "ft_login_csrf";
+    private static final String EXPIRED = "This sign-in form expired or was not issued by this site. Please sign in "
+            + "again.";
 
     @Inject
     SessionManager sessions;
@@ -43,6 +50,8 @@ public class LoginPage {
     HttpServerRequest request;
     @Inject
     WebConfig config;
+    @Inject
+    IdentityProviders providers;
 
     @GET
     @Path("login")
@@ -51,9 +60,19 @@ public class LoginPage {
         if (viewer.find().isPresent()) {
             return Web.redirect(Web.safeNext(next));
         }
+        return form(200, next, null);
+    }
+
+    private Response form(int status, String next, String error) {
+        return form(status, next, error, providers.organisations(), secure());
+    }
+
+    /** The sign-in form with a new CSRF pair, answering {@code status} with {@code error} (null: none). */
+    static Response form(int status, String next, String error, List<String> providers, boolean secure) {
         String csrf = SessionManager.randomToken();
-        return Response.ok(Templates.login(Web.safeNext(next), null, "", csrf)).header("Cache-Control", "no-store")
-                .cookie(loginCsrfCookie(csrf)).build();
+        return Response.status(status).type(MediaType.TEXT_HTML).header("Cache-Control", "no-store")
+                .cookie(loginCsrfCookie(csrf, secure)).entity(Templates.login(Web.safeNext(next), error, "", csrf,
+                        providers)).build();
     }
 
     @POST
@@ -65,22 +84,52 @@ public class LoginPage {
                           @FormParam("next") String next, @FormParam(WebRequestFilter.CSRF_FIELD) String submitted,
                           @CookieParam(LOGIN_CSRF_COOKIE) String issued) {
         if (!Web.sameToken(issued, submitted)) {
-            String csrf = SessionManager.randomToken();
-            return Response.status(403).type(MediaType.TEXT_HTML).header("Cache-Control", "no-store")
-                    .cookie(loginCsrfCookie(csrf)).entity(Templates.login(Web.safeNext(next), "This sign-in form "
-                            + "expired or was not issued by this site. Please sign in again.", "", csrf)).build();
+            return form(403, next, EXPIRED);
         }
         String address = HttpLimits.clientAddress(request);
         try {
-            String token = sessions.login(username, password, address);
+            String token = sessions.login(username, password, address, Web.safeNext(next));
             return Response.seeOther(URI.create(Web.safeNext(next)))
                     .cookie(Web.sessionCookie(token, secure())).build();
+        } catch (SessionManager.SecondFactorRequired e) {
+            return Response.ok(Templates.code(null, e.challenge, issued)).type(MediaType.TEXT_HTML)
+                    .header("Cache-Control", "no-store").build();
         } catch (SessionManager.LoginRefused e) {
             return Response.status(401).entity(Templates.login(Web.safeNext(next), e.getMessage(),
-                    username == null ? "" : username, issued)).type(MediaType.TEXT_HTML).build();
+                    username == null ? "" : username, issued, providers.organisations())).type(MediaType.TEXT_HTML)
+                    .build();
         } catch (SessionManager.LoginThrottled e) {
             return Response.status(429).header("Retry-After", e.retryAfter).entity(Templates.login(Web.safeNext(next),
-                    e.getMessage(), username == null ? "" : username, issued)).type(MediaType.TEXT_HTML).build();
+                    e.getMessage(), username == null ? "" : username, issued, providers.organisations()))
+                    .type(MediaType.TEXT_HTML).build();
+        }
+    }
+
+    /** The second step of a sign-in whose account has a second factor: the authenticator app's current code. */
+    @POST
+    @Path("login/code")
+    @CsrfExempt
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    @Produces(MediaType.TEXT_HTML)
+    public Response code(@FormParam("challenge") String challenge, @FormParam("code") String code,
+                         @FormParam(WebRequestFilter.CSRF_FIELD) String submitted,
+                         @CookieParam(LOGIN_CSRF_COOKIE) String issued) {
+        if (!Web.sameToken(issued, submitted)) {
+            return form(403, "/", EXPIRED);
+        }
+        try {
+            SessionManager.CodeAccepted accepted = sessions.completeSecondFactor(challenge, code,
+                    HttpLimits.clientAddress(request));
+            return Response.seeOther(URI.create(Web.safeNext(accepted.next())))
+                    .cookie(Web.sessionCookie(accepted.token(), secure())).build();
+        } catch (SessionManager.WrongCode e) {
+            return Response.status(401).type(MediaType.TEXT_HTML).header("Cache-Control", "no-store")
+                    .entity(Templates.code(e.getMessage(), challenge, issued)).build();
+        } catch (SessionManager.LoginRefused e) {
+            return form(401, "/", e.getMessage());
+        } catch (SessionManager.LoginThrottled e) {
+            return Response.status(429).header("Retry-After", e.retryAfter).type(MediaType.TEXT_HTML)
+                    .entity(Templates.code(e.getMessage(), challenge, issued)).build();
         }
     }
 
@@ -92,17 +141,13 @@ public class LoginPage {
         return Response.seeOther(URI.create("/login")).cookie(Web.clearedCookie(secure())).build();
     }
 
-    /**
-     * Whether the session cookie is Secure: always when so configured, else when the request came over TLS, which a
-     * trusted proxy's {@code X-Forwarded-Proto} / {@code Forwarded} header tells (Quarkus believes it from trusted
-     * proxies only).
-     */
-    private NewCookie loginCsrfCookie(String token) {
-        return new NewCookie.Builder(LOGIN_CSRF_COOKIE).value(token).path("/login").httpOnly(true).secure(secure())
+    /** The sign-in form's own CSRF cookie (SameSite=Strict, only for the sign-in paths). */
+    private static NewCookie loginCsrfCookie(String token, boolean secure) {
+        return new NewCookie.Builder(LOGIN_CSRF_COOKIE).value(token).path("/login").httpOnly(true).secure(secure)
                 .sameSite(NewCookie.SameSite.STRICT).build();
     }
 
     private boolean secure() {
-        return config.secureCookie() || request.isSSL();
+        return Web.secure(config, request);
     }
 }

@@ -4,6 +4,7 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.fabtrail.accounts.Account;
+import org.fabtrail.accounts.SecondFactor;
 import org.fabtrail.accounts.WebSession;
 import org.fabtrail.api.auth.GuessThrottle;
 import org.fabtrail.crypto.Passwords;
@@ -20,6 +21,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.UUID;
 
 /**
  * Form login and server-side sessions. Passwords are Argon2id hashes; a session is a random 256-bit token in an
@@ -35,6 +37,9 @@ public class SessionManager {
     public static final String COOKIE = "ft_session";
     public static final Duration IDLE = Duration.ofMinutes(30);
     public static final Duration ABSOLUTE = Duration.ofHours(12);
+    /** How long the code form of a second factor stays valid, and how many codes it takes. */
+    public static final Duration CODE_FORM = Duration.ofMinutes(5);
+    public static final int CODE_TRIES = 5;
 
     private static final SecureRandom RANDOM = new SecureRandom();
     /** Compared against when the username does not exist, so timing does not reveal which usernames exist. */
@@ -46,6 +51,8 @@ public class SessionManager {
     Ledger ledger;
     @Inject
     GuessThrottle throttle;
+    @Inject
+    SecondFactor secondFactor;
 
     /** Why a login was refused, in words for the form. */
     public static final class LoginRefused extends Exception {
@@ -66,11 +73,27 @@ public class SessionManager {
     }
 
     /**
+     * The password was right and the account has a second factor: the code form carries {@link #challenge}, and
+     * {@link #completeSecondFactor} opens the session.
+     */
+    public static final class SecondFactorRequired extends Exception {
+        public final String challenge;
+
+        SecondFactorRequired(String challenge) {
+            super("second factor required", null, false, false);
+            this.challenge = challenge;
+        }
+    }
+
+    /**
      * Checks the password and opens a session; returns the cookie token.
      *
      * @param address the client's address as the HTTP limits count it (api.HttpLimits#clientAddress)
+     * @param next    where the code form, if the account has a second factor, leads afterwards
+     * @throws SecondFactorRequired when the password was right and the account has a second factor
      */
-    public String login(String username, String password, String address) throws LoginRefused, LoginThrottled {
+    public String login(String username, String password, String address, String next) throws LoginRefused,
+            LoginThrottled, SecondFactorRequired {
         String user = username == null ? "" : username.trim().toLowerCase(Locale.ROOT);
         String credential = GuessThrottle.userCredential(user);
         long wait = throttle.retryAfter(address, credential);
@@ -80,25 +103,107 @@ public class SessionManager {
         Instant now = clock.instant();
         Optional<Account> account = QuarkusTransaction.requiringNew().call(() -> Account.byUsername(user));
         boolean ok = Passwords.verify(password == null ? "" : password,
-                account.map(a -> a.passwordHash).orElse(DECOY)) && account.isPresent() && account.get().disabledAt == null;
+                account.map(a -> a.passwordHash).orElse(DECOY)) && account.isPresent() && account.get().disabledAt == null
+                && !account.get().externalOnly;
         if (!ok) {
-            throttle.failed(address, credential);
-            QuarkusTransaction.requiringNew().run(() -> {
-                LoginFailure f = new LoginFailure();
-                f.username = user;
-                f.address = address;
-                f.at = now;
-                f.persist();
-            });
+            failed(user, address, credential);
             throw new LoginRefused("Wrong username or password.");
         }
+        if (account.get().totpSecret != null) {
+            String challenge = randomToken();
+            QuarkusTransaction.requiringNew().run(() -> {
+                SecondFactorChallenge c = new SecondFactorChallenge();
+                c.tokenHash = sha256(challenge);
+                c.userId = account.get().id;
+                c.nextPath = next;
+                c.createdAt = now;
+                c.persist();
+            });
+            throw new SecondFactorRequired(challenge);
+        }
+        return open(account.get().id);
+    }
+
+    /** A wrong code in a code form that may be tried again (the form is shown once more). */
+    public static final class WrongCode extends Exception {
+        WrongCode() {
+            super("Wrong code. Type the code your authenticator app shows now.", null, false, false);
+        }
+    }
+
+    /** Where a finished code form leads: the {@code next} of its sign-in. */
+    public record CodeAccepted(String token, String next) {
+    }
+
+    /**
+     * The code form's second step: the account's current TOTP code (the step before or after too; never one already
+     * taken) opens the session. A wrong code counts as a failed sign-in of the account (throttling, the failures
+     * table); the form takes {@link #CODE_TRIES} codes within {@link #CODE_FORM}, then the password is asked again.
+     */
+    public CodeAccepted completeSecondFactor(String challenge, String code, String address) throws LoginRefused,
+            LoginThrottled, WrongCode {
+        if (challenge == null || challenge.isEmpty() || challenge.length() > 100) {
+            throw new LoginRefused("This sign-in expired. Please sign in again.");
+        }
+        byte[] hash = sha256(challenge);
+        Instant now = clock.instant();
+        Optional<Account> account = QuarkusTransaction.requiringNew().call(() -> {
+            SecondFactorChallenge c = SecondFactorChallenge.findById(hash);
+            if (c == null) {
+                return Optional.<Account>empty();
+            }
+            if (c.createdAt.plus(CODE_FORM).isBefore(now) || c.attempts >= CODE_TRIES) {
+                c.delete();
+                return Optional.<Account>empty();
+            }
+            return Optional.ofNullable(Account.<Account>findById(c.userId));
+        });
+        if (account.isEmpty() || account.get().disabledAt != null) {
+            throw new LoginRefused("This sign-in expired. Please sign in again.");
+        }
+        String user = account.get().username;
+        String credential = GuessThrottle.userCredential(user);
+        long wait = throttle.retryAfter(address, credential);
+        if (wait > 0) {
+            throw new LoginThrottled(wait);
+        }
+        if (!secondFactor.check(account.get().id, code)) {
+            QuarkusTransaction.requiringNew().run(() -> SecondFactorChallenge.update("attempts = attempts + 1 "
+                    + "where tokenHash = ?1", hash));
+            failed(user, address, credential);
+            throw new WrongCode();
+        }
+        String next = QuarkusTransaction.requiringNew().call(() -> {
+            SecondFactorChallenge c = SecondFactorChallenge.findById(hash);
+            String n = c == null ? "/" : c.nextPath;
+            SecondFactorChallenge.delete("tokenHash", hash);
+            return n;
+        });
+        return new CodeAccepted(open(account.get().id), next);
+    }
+
+    private void failed(String user, String address, String credential) {
+        throttle.failed(address, credential);
+        Instant now = clock.instant();
+        QuarkusTransaction.requiringNew().run(() -> {
+            LoginFailure f = new LoginFailure();
+            f.username = user;
+            f.address = address;
+            f.at = now;
+            f.persist();
+        });
+    }
+
+    /** Opens a session for an account that proved who it is (password and code, or its identity provider). */
+    public String open(UUID accountId) {
+        Instant now = clock.instant();
         byte[] raw = new byte[32];
         RANDOM.nextBytes(raw);
         String token = Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
         QuarkusTransaction.requiringNew().run(() -> {
             WebSession s = new WebSession();
             s.tokenHash = sha256(token);
-            s.userId = account.get().id;
+            s.userId = accountId;
             s.csrfToken = randomToken();
             s.createdAt = now;
             s.lastSeenAt = now;

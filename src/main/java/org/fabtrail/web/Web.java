@@ -1,5 +1,6 @@
 package org.fabtrail.web;
 
+import io.vertx.core.http.HttpServerRequest;
 import jakarta.ws.rs.core.NewCookie;
 import jakarta.ws.rs.core.Response;
 import org.fabtrail.ledger.LedgerException;
@@ -27,6 +28,15 @@ final class Web {
     static NewCookie sessionCookie(String token, boolean secure) {
         return new NewCookie.Builder(SessionManager.COOKIE).value(token).path("/").httpOnly(true).secure(secure)
                 .sameSite(NewCookie.SameSite.LAX).build();
+    }
+
+    /**
+     * Whether the cookies are Secure: always when so configured, else when the request came over TLS, which a
+     * trusted proxy's {@code X-Forwarded-Proto} / {@code Forwarded} header tells (Quarkus believes it from trusted
+     * proxies only).
+     */
+    static boolean secure(WebConfig config, HttpServerRequest request) {
+        return config.secureCookie() || request.isSSL();
     }
 
     static NewCookie clearedCookie(boolean secure) {

@@ -1,0 +1,50 @@
+package org.fabtrail.accounts;
+
+import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+
+import java.time.Instant;
+
+/** An organisation's OpenID Connect identity provider, as its admins set it ({@link IdentityProviders}). */
+@Entity
+@Table(name = "identity_providers")
+public class IdentityProvider extends PanacheEntityBase {
+
+    @Id
+    @Column(name = "org_id")
+    public String orgId;
+
+    @Column(nullable = false)
+    public String issuer;
+
+    @Column(name = "client_id", nullable = false)
+    public String clientId;
+
+    /** The client secret, sealed under the master key and bound to the organisation. */
+    @Column(name = "sealed_secret", nullable = false)
+    public byte[] sealedSecret;
+
+    @Column(name = "user_claim", nullable = false)
+    public String userClaim;
+
+    @Column(name = "groups_claim", nullable = false)
+    public String groupsClaim;
+
+    @Column(name = "admin_group")
+    public String adminGroup;
+
+    @Column(name = "member_group")
+    public String memberGroup;
+
+    @Column(nullable = false)
+    public boolean provision;
+
+    @Column(name = "updated_at", nullable = false)
+    public Instant updatedAt;
+
+    @Column(name = "updated_by", nullable = false)
+    public String updatedBy;
+}
