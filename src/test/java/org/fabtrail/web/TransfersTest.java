@@ -92,7 +92,7 @@ class TransfersTest {
         for (String s : List.of(a, b, c)) {
             assertTrue(form.contains("value=\"acme-fab/" + s + "\""), "lists " + s);
         }
-        assertTrue(form.contains("value=\"ams-schiphol\"") && !form.contains("value=\"dubai-dc1\""),
+        assertTrue(form.contains("value=\"northwind/ams-schiphol\"") && !form.contains("dubai-dc1\""),
                 "the receiver sites of the chosen organisation");
 
         long before = ledger.head().size();
