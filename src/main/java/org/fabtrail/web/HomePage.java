@@ -55,6 +55,10 @@ public class HomePage {
      * unresolved findings it may see (inspectors work them; an organisation answers those that name it).
      */
     public record Todo(Long toReceive, Long overdue, Long awaitingReceipt, long findings, boolean worksQueue) {
+        /** Whether the viewer's organisation has an inbox (the operator's staff have none). */
+        public boolean hasInbox() {
+            return toReceive != null;
+        }
     }
 
     @Inject
