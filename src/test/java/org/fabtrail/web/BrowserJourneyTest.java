@@ -55,7 +55,12 @@ class BrowserJourneyTest {
     }
 
     private void signIn(WebDriver d, String user) {
-        d.get(url("/login"));
+        signIn(d, base, user);
+    }
+
+    /** Signs in through the login form of the application at {@code base}, with the demo password. */
+    static void signIn(WebDriver d, URL base, String user) {
+        d.get(base.toString().replaceAll("/$", "") + "/login");
         d.findElement(By.id("username")).sendKeys(user);
         d.findElement(By.id("password")).sendKeys(DemoProfile.PASSWORD);
         submit(d, By.cssSelector("form[action='/login'] button[type=submit]"));
@@ -70,7 +75,7 @@ class BrowserJourneyTest {
     }
 
     /** Clicks a submit button and waits for the next page to replace this one. */
-    private static void submit(WebDriver d, By button) {
+    static void submit(WebDriver d, By button) {
         WebElement old = d.findElement(By.tagName("html"));
         d.findElement(button).click();
         new WebDriverWait(d, Duration.ofSeconds(30)).until(w -> replaced(old));

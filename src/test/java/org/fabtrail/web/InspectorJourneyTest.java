@@ -12,14 +12,13 @@ import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.Select;
-import org.openqa.selenium.support.ui.WebDriverWait;
 
 import java.net.URL;
-import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 
 import static org.fabtrail.web.BrowserJourneyTest.assertAccessible;
+import static org.fabtrail.web.BrowserJourneyTest.submit;
 import static org.fabtrail.web.WebUser.form;
 import static org.fabtrail.web.WebUser.loggedIndex;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -55,24 +54,7 @@ class InspectorJourneyTest {
     }
 
     private void signIn(WebDriver d, String user) {
-        d.get(url("/login"));
-        d.findElement(By.id("username")).sendKeys(user);
-        d.findElement(By.id("password")).sendKeys(DemoProfile.PASSWORD);
-        submit(d, By.cssSelector("form[action='/login'] button[type=submit]"));
-        assertFalse(d.getCurrentUrl().contains("/login"), user + " signed in: " + d.getCurrentUrl());
-    }
-
-    private static void submit(WebDriver d, By button) {
-        WebElement old = d.findElement(By.tagName("html"));
-        d.findElement(button).click();
-        new WebDriverWait(d, Duration.ofSeconds(30)).until(w -> {
-            try {
-                old.isEnabled();
-                return false;
-            } catch (RuntimeException e) {
-                return true;
-            }
-        });
+        BrowserJourneyTest.signIn(d, base, user);
     }
 
     private static Object js(WebDriver d, String script, Object... args) {
