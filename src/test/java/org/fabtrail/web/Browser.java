@@ -45,6 +45,12 @@ public final class Browser implements AutoCloseable {
         return new File(CHROMIUM).canExecute() && new File(CHROMEDRIVER).canExecute();
     }
 
+    /** Skips the calling test, with the reason, where the browser packages are not installed. */
+    public static void assumeAvailable() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(available(),
+                "Debian's chromium and chromium-driver are not installed (.ci/run installs them)");
+    }
+
     /** @param width a phone (e.g. 390) or a desktop (e.g. 1280) viewport width */
     public static Browser open(int width, int height) throws IOException {
         Path userData = Files.createTempDirectory("fabtrail-chromium");

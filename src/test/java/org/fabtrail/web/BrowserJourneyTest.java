@@ -29,7 +29,6 @@ import java.util.Map;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The web UI in a real headless Chromium (Debian's chromium and chromium-driver): every role signs in and every
@@ -47,7 +46,7 @@ class BrowserJourneyTest {
 
     @BeforeEach
     void needsTheBrowser() {
-        assumeTrue(Browser.available(), "Debian's chromium and chromium-driver are not installed (.ci/run installs them)");
+        Browser.assumeAvailable();
     }
 
     private String url(String path) {

@@ -24,7 +24,6 @@ import static org.fabtrail.web.WebUser.loggedIndex;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The inspector's pages on a phone and the unit page, in a real headless Chromium: a stolen unit's banner above
@@ -46,15 +45,15 @@ class InspectorJourneyTest {
 
     @BeforeEach
     void needsTheBrowser() {
-        assumeTrue(Browser.available(), "Debian's chromium and chromium-driver are not installed (.ci/run installs them)");
-    }
-
-    private String url(String path) {
-        return base.toString().replaceAll("/$", "") + path;
+        Browser.assumeAvailable();
     }
 
     private void signIn(WebDriver d, String user) {
         BrowserJourneyTest.signIn(d, base, user);
+    }
+
+    private String url(String path) {
+        return base.toString().replaceAll("/$", "") + path;
     }
 
     private static Object js(WebDriver d, String script, Object... args) {
