@@ -78,11 +78,6 @@ final class CustodyChainSvg {
     private static void text(StringBuilder svg, int x, int y, int size, String weight, String value) {
         svg.append("<text x=\"").append(x).append("\" y=\"").append(y).append("\" font-size=\"").append(size)
                 .append("\" font-weight=\"").append(weight).append("\" font-family=\"system-ui, sans-serif\" fill=\"#1b1f24\">")
-                .append(escape(value.length() > 24 ? value.substring(0, 23) + "…" : value)).append("</text>");
-    }
-
-    static String escape(String s) {
-        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;")
-                .replace("'", "&#39;");
+                .append(Web.escape(value.length() > 24 ? value.substring(0, 23) + "…" : value)).append("</text>");
     }
 }

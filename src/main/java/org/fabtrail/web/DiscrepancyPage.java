@@ -17,6 +17,7 @@ import org.fabtrail.api.DiscrepanciesResource;
 import org.fabtrail.api.ProblemMappers;
 import org.fabtrail.crypto.Jcs;
 import org.fabtrail.custody.UnitKey;
+import org.fabtrail.discrepancy.Discrepancies;
 import org.fabtrail.discrepancy.DiscrepancyQueries;
 import org.fabtrail.discrepancy.Documents;
 import org.jboss.resteasy.reactive.RestForm;
@@ -64,8 +65,42 @@ public class DiscrepancyPage {
     public record UnitTimeline(UnitKey unit, boolean visible, List<TimelineItem> items, boolean gapAfter) {
     }
 
-    /** A detail of the finding, as text. */
-    public record Detail(String key, String value) {
+    /**
+     * A detail of the finding, as text, with its label in words.
+     *
+     * @param key the detector's key (kept for the JSON report and the API)
+     */
+    public record Detail(String key, String label, String value) {
+    }
+
+    /** The detectors' detail keys in words; a key not listed here is spelled out from its camelCase. */
+    static final Map<String, String> DETAIL_LABELS = Map.ofEntries(
+            Map.entry("status", "Reported status"), Map.entry("entryType", "What was recorded"),
+            Map.entry("inside", "Assembled in"), Map.entry("foundIn", "Found in"),
+            Map.entry("recordedIn", "Recorded in"), Map.entry("known", "Known to the ledger"),
+            Map.entry("claimed", "Time claimed by the entry"), Map.entry("integrated", "Time logged"),
+            Map.entry("previous", "Previous sighting logged"), Map.entry("previousEvent", "Previous sighting"),
+            Map.entry("transfer", "Dispatch"), Map.entry("due", "Expected by"),
+            Map.entry("inTransit", "Units still in transit"), Map.entry(Discrepancies.LISTED_ORG, "Listed organisation"),
+            Map.entry("sourceList", "Restricted-party list"), Map.entry("listed", "Listed party"),
+            Map.entry("score", "Name match score"), Map.entry("matchedName", "Name matched"),
+            Map.entry("listRow", "List row"), Map.entry("identifiers", "Identifiers"),
+            Map.entry("at", "Screened at"), Map.entry("rule", "Screening rule"),
+            Map.entry("origin", "Origin country"), Map.entry("destination", "Destination country"),
+            Map.entry("chain", "Route"), Map.entry("window", "Within"), Map.entry("caId", "Device CA id"),
+            Map.entry("caSubject", "Device CA"), Map.entry("nextUpdate", "Revocation list due"),
+            Map.entry("crlIndex", "Revocation list entry"), Map.entry("firstSeen", "First seen"),
+            Map.entry("unit", "Unit"), Map.entry("serial", "Serial"), Map.entry("model", "Model"),
+            Map.entry("manufacturer", "Manufacturer"));
+
+    /** A detail key in words: the listed label, or the camelCase key spelled out ("inTransit" → "In transit"). */
+    static String label(String key) {
+        String listed = DETAIL_LABELS.get(key);
+        if (listed != null) {
+            return listed;
+        }
+        String words = key.replaceAll("([a-z0-9])([A-Z])", "$1 $2").replace('_', ' ').toLowerCase(java.util.Locale.ROOT);
+        return words.isEmpty() ? key : Character.toUpperCase(words.charAt(0)) + words.substring(1);
     }
 
     /** The page. */
@@ -160,7 +195,7 @@ public class DiscrepancyPage {
             timelines.add(timeline(c, v, k, d.evidence()));
         }
         List<Detail> details = new ArrayList<>();
-        d.details().forEach((key, value) -> details.add(new Detail(key, value instanceof String s ? s
+        d.details().forEach((key, value) -> details.add(new Detail(key, label(key), value instanceof String s ? s
                 : Jcs.canonicalString(value))));
         boolean worker = v.isInspector();
         boolean involved = v.org() != null && d.orgs().contains(v.org());

@@ -41,7 +41,7 @@ final class DiscrepancyTrendSvg {
                 .append("viewBox=\"0 0 ").append(width).append(' ').append(height).append("\" width=\"").append(width)
                 .append("\" height=\"").append(height).append("\" class=\"trend\">");
         svg.append("<title id=\"trend-title\">Findings opened and resolved per day</title>");
-        svg.append("<desc id=\"trend-desc\">").append(CustodyChainSvg.escape("From " + first + " to " + last + " (UTC): "
+        svg.append("<desc id=\"trend-desc\">").append(Web.escape("From " + first + " to " + last + " (UTC): "
                 + opened + " opened, " + resolved + " resolved. The table below the chart lists every day.")).append("</desc>");
         // legend
         svg.append("<rect x=\"").append(left).append("\" y=\"6\" width=\"10\" height=\"10\" fill=\"").append(OPENED).append("\"/>");
@@ -77,14 +77,14 @@ final class DiscrepancyTrendSvg {
         }
         int h = Math.max(2, (int) Math.round((double) value * plotH / max));
         svg.append("<rect x=\"").append(x).append("\" y=\"").append(top + plotH - h).append("\" width=\"7\" height=\"")
-                .append(h).append("\" fill=\"").append(fill).append("\"><title>").append(CustodyChainSvg.escape(label))
+                .append(h).append("\" fill=\"").append(fill).append("\"><title>").append(Web.escape(label))
                 .append("</title></rect>");
     }
 
     private static void text(StringBuilder svg, int x, int y, String anchor, String value) {
         svg.append("<text x=\"").append(x).append("\" y=\"").append(y).append("\" font-size=\"11\" text-anchor=\"")
                 .append(anchor).append("\" font-family=\"system-ui, sans-serif\" fill=\"#5b6470\">")
-                .append(CustodyChainSvg.escape(value)).append("</text>");
+                .append(Web.escape(value)).append("</text>");
     }
 
     /** A step of 1, 2 or 5 times a power of ten giving at most five grid lines. */

@@ -36,8 +36,10 @@ import java.util.Set;
 
 /**
  * Dispatch: the custodian sends units it holds at one of its sites to another organisation's site. The units are
- * ticked from the list of what may move from that site (a page at a time) or typed, one reference per line.
- * Without JavaScript, choosing the site and the receiver first (a GET step) narrows the lists.
+ * ticked from the list of what may move from that site (a page at a time) or typed, one reference per line. The
+ * receiver is chosen once, as one organisation's site ({@code receiver=org/site}); only when there are too many sites
+ * to list is the organisation chosen from a list and the site typed ({@code to}, {@code toSite}). A GET step chooses
+ * the site the units leave from. The licence's terms (valid until, destinations) are stated with its reference.
  */
 @InOrg
 @Path("/dispatch")
@@ -49,7 +51,8 @@ public class DispatchPage {
 
     /** What the form holds: the sender's site, the receiver, the shipment details, and the units chosen. */
     public record DispatchForm(String site, String to, String toSite, String licenceRef, String carrier,
-                               String shipmentRef, String expectedArrival, Set<String> ticked, String typed) {
+                               String shipmentRef, String expectedArrival, Set<String> ticked, String typed,
+                               String licenceValidUntil, String licenceCountries) {
         public String units() {
             StringBuilder q = new StringBuilder();
             for (String t : ticked) {
@@ -91,10 +94,10 @@ public class DispatchPage {
                          @QueryParam("unit") List<String> units) {
         Viewer v = viewer.get();
         DispatchForm form = new DispatchForm(Forms.orEmpty(site), Forms.orEmpty(to), "", "", "", "", "",
-                new LinkedHashSet<>(units == null ? List.of() : units), "");
+                new LinkedHashSet<>(units == null ? List.of() : units), "", "", "");
         Choices choices = choices(v, form, Cursors.unit(after).orElse(null));
         if (form.site().isEmpty() && !choices.ownSites().isEmpty()) {
-            form = new DispatchForm(defaultSite(v, choices), form.to(), "", "", "", "", "", form.ticked(), "");
+            form = new DispatchForm(defaultSite(v, choices), form.to(), "", "", "", "", "", form.ticked(), "", "", "");
             choices = choices(v, form, null);
         }
         return Response.ok(Templates.dispatch(v, form, choices, Map.of())).build();
@@ -107,13 +110,24 @@ public class DispatchPage {
                              @FormParam("serials") String typed, @FormParam("to") String to,
                              @FormParam("toSite") String toSite, @FormParam("licenceRef") String licenceRef,
                              @FormParam("carrier") String carrier, @FormParam("shipmentRef") String shipmentRef,
-                             @FormParam("expectedArrival") String expectedArrival) {
+                             @FormParam("expectedArrival") String expectedArrival, @FormParam("receiver") String receiver,
+                             @FormParam("licenceValidUntil") String licenceValidUntil,
+                             @FormParam("licenceCountries") String licenceCountries) {
         Viewer v = viewer.get();
+        Map<String, String> errors = new LinkedHashMap<>();
+        if (receiver != null && !receiver.isBlank()) {
+            int slash = receiver.indexOf('/');
+            if (slash < 0) {
+                errors.put("toSite", "Choose the receiving organisation's site from the list.");
+            } else {
+                to = receiver.substring(0, slash);
+                toSite = receiver.substring(slash + 1);
+            }
+        }
         DispatchForm form = new DispatchForm(Forms.orEmpty(site), Forms.orEmpty(to), Forms.orEmpty(toSite).trim(),
                 Forms.orEmpty(licenceRef).trim(), Forms.orEmpty(carrier).trim(), Forms.orEmpty(shipmentRef).trim(),
                 Forms.orEmpty(expectedArrival).trim(), new LinkedHashSet<>(units == null ? List.of() : units),
-                Forms.orEmpty(typed));
-        Map<String, String> errors = new LinkedHashMap<>();
+                Forms.orEmpty(typed), Forms.orEmpty(licenceValidUntil).trim(), Forms.orEmpty(licenceCountries).trim());
         List<UnitKey> keys = units(v, form, errors);
         if (keys.isEmpty() && errors.isEmpty()) {
             errors.put("units", "Tick or type at least one unit to dispatch.");
@@ -122,7 +136,7 @@ public class DispatchPage {
             errors.put("to", "Choose the receiving organisation.");
         }
         if (form.toSite().isEmpty()) {
-            errors.put("toSite", "Choose the site that receives the units.");
+            errors.putIfAbsent("toSite", "Choose the site that receives the units.");
         }
         String arrival = null;
         if (!form.expectedArrival().isEmpty()) {
@@ -131,6 +145,20 @@ public class DispatchPage {
                 errors.put("expectedArrival", "Give the expected arrival as a date (2026-05-01) or a date and time in UTC "
                         + "(2026-05-01T14:00).");
             }
+        }
+        String validUntil = null;
+        if (!form.licenceValidUntil().isEmpty()) {
+            validUntil = form.licenceValidUntil().matches("\\d{4}-\\d{2}-\\d{2}")
+                    ? utc(form.licenceValidUntil() + "T23:59:59") : utc(form.licenceValidUntil());
+            if (validUntil == null) {
+                errors.put("licenceValidUntil", "Give the date the licence expires (2026-12-31; it is valid through "
+                        + "that day, UTC) or a date and time in UTC (2026-12-31T12:00).");
+            }
+        }
+        List<String> countries = countries(form.licenceCountries());
+        if (countries == null) {
+            errors.put("licenceCountries", "Write the destinations the licence covers as two-letter country codes "
+                    + "(ISO 3166-1), separated by spaces or commas: SG MY.");
         }
         int status = 422;
         if (errors.isEmpty()) {
@@ -142,6 +170,10 @@ public class DispatchPage {
             optional(fields, "shipmentRef", form.shipmentRef());
             optional(fields, "licenceRef", form.licenceRef());
             optional(fields, "expectedArrival", arrival);
+            optional(fields, "licenceValidUntil", validUntil);
+            if (!countries.isEmpty()) {
+                fields.put("licenceCountries", countries);
+            }
             try {
                 Envelope e = signing.sign(v, "transfer.dispatch", fields);
                 Receipt r = forms.write(e);
@@ -199,6 +231,21 @@ public class DispatchPage {
         }
     }
 
+    /** Country codes separated by spaces, commas or semicolons, upper-cased; null when one is not two letters. */
+    static List<String> countries(String text) {
+        Set<String> out = new LinkedHashSet<>();
+        for (String part : text.split("[\\s,;]+")) {
+            if (part.isEmpty()) {
+                continue;
+            }
+            if (!part.matches("[A-Za-z]{2}")) {
+                return null;
+            }
+            out.add(part.toUpperCase(java.util.Locale.ROOT));
+        }
+        return out.size() > 300 ? null : List.copyOf(out);
+    }
+
     private static void optional(Map<String, Object> fields, String name, String value) {
         if (value != null && !value.isEmpty()) {
             fields.put(name, value);
@@ -244,25 +291,37 @@ public class DispatchPage {
                 movable = rows.subList(0, Math.min(PAGE, rows.size()));
                 next = rows.size() > PAGE ? Cursors.unit(movable.get(PAGE - 1).key()) : null;
             }
-            List<CustodyQueries.OrgRecord> orgs = pages.queries.orgs(c, null).stream()
-                    .filter(o -> !"operator".equals(o.id())).toList();
-            List<Destination> destinations = new ArrayList<>();
-            int siteCount = 0;
-            boolean typeSite = false;
-            for (CustodyQueries.OrgRecord o : orgs) {
-                if (!form.to().isEmpty() && !form.to().equals(o.id())) {
-                    continue;
-                }
-                List<CustodyQueries.SiteRecord> sites = pages.queries.sites(c, o.id());
-                siteCount += sites.size();
-                if (siteCount > MAX_SITE_CHOICES) {
-                    typeSite = true;
-                    destinations.clear();
-                    break;
-                }
-                destinations.add(new Destination(o.id(), o.name(), sites));
-            }
-            return new Choices(own, movable, next, after == null, orgs, destinations, typeSite);
+            List<CustodyQueries.OrgRecord> orgs = organisations(c, pages.queries);
+            List<Destination> destinations = destinations(c, pages.queries, orgs, form.to());
+            return new Choices(own, movable, next, after == null, orgs,
+                    destinations == null ? List.of() : destinations, destinations == null);
         });
+    }
+
+    /** The registered organisations that hold and receive units (all but the log operator), in id order. */
+    static List<CustodyQueries.OrgRecord> organisations(Connection c, CustodyQueries queries) throws SQLException {
+        return queries.orgs(c, null).stream().filter(o -> !"operator".equals(o.id())).toList();
+    }
+
+    /**
+     * The organisations' sites to choose from (only {@code only}'s, unless it is empty); null when there are more
+     * than {@link #MAX_SITE_CHOICES}, so that the form asks for a typed site id instead of a list too long to use.
+     */
+    static List<Destination> destinations(Connection c, CustodyQueries queries, List<CustodyQueries.OrgRecord> orgs,
+                                          String only) throws SQLException {
+        List<Destination> destinations = new ArrayList<>();
+        int siteCount = 0;
+        for (CustodyQueries.OrgRecord o : orgs) {
+            if (only != null && !only.isEmpty() && !only.equals(o.id())) {
+                continue;
+            }
+            List<CustodyQueries.SiteRecord> sites = queries.sites(c, o.id());
+            siteCount += sites.size();
+            if (siteCount > MAX_SITE_CHOICES) {
+                return null;
+            }
+            destinations.add(new Destination(o.id(), o.name(), sites));
+        }
+        return destinations;
     }
 }

@@ -1,30 +1,96 @@
 package org.fabtrail.web;
 
+import io.quarkus.qute.RawString;
 import org.fabtrail.crypto.StrictJson;
+import org.fabtrail.custody.UnitKey;
 import org.fabtrail.ledger.LedgerStore;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * One log entry as a line a person can read: what happened, who did it, when, and where it is in the log.
  *
- * @param by the user who acted through the UI, when the entry was made there
+ * @param by    the user who acted through the UI, when the entry was made there
+ * @param units the units the entry names (each unit, component and parent), in payload order
  */
 public record EntryLine(long index, String id, String type, String actor, Instant integratedTime, String summary,
-                        String keyId, String leafHash, String by) {
+                        String keyId, String leafHash, String by, List<UnitKey> units) {
 
-    @SuppressWarnings("unchecked")
     static EntryLine from(LedgerStore.StoredEntry e) {
-        Map<String, Object> leaf = (Map<String, Object>) StrictJson.parse(e.leaf());
-        Map<String, Object> envelope = (Map<String, Object>) leaf.get("envelope");
-        Map<String, Object> p = (Map<String, Object>) envelope.get("payload");
+        Map<String, Object> p = payload(e);
         Object by = p.get("by");
         return new EntryLine(e.index(), e.entryId().toString(), e.type(), e.actor(), e.integratedTime(),
                 summary(e.type(), p), e.keyId(), HexFormat.of().formatHex(e.leafHash()),
-                by instanceof String s ? s : null);
+                by instanceof String s ? s : null, units(e.type(), e.actor(), p));
+    }
+
+    /** The payload of a stored entry, as parsed JSON. */
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> payload(LedgerStore.StoredEntry e) {
+        Map<String, Object> leaf = (Map<String, Object>) StrictJson.parse(e.leaf());
+        Map<String, Object> envelope = (Map<String, Object>) leaf.get("envelope");
+        return (Map<String, Object>) envelope.get("payload");
+    }
+
+    /** The units a payload names; a registration names its unit by serial, under the registering manufacturer. */
+    static List<UnitKey> units(String type, String actor, Map<String, Object> p) {
+        Set<UnitKey> out = new LinkedHashSet<>();
+        if ("unit.register".equals(type) && p.get("serial") instanceof String serial) {
+            key(actor, serial).ifPresent(out::add);
+        }
+        for (String field : List.of("unit", "parent", "units", "components")) {
+            Object v = p.get(field);
+            for (Object o : v instanceof List<?> l ? l : java.util.Collections.singletonList(v)) {
+                if (o instanceof Map<?, ?> m && m.get("manufacturer") instanceof String man
+                        && m.get("serial") instanceof String ser) {
+                    key(man, ser).ifPresent(out::add);
+                }
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    private static java.util.Optional<UnitKey> key(String manufacturer, String serial) {
+        try {
+            return java.util.Optional.of(new UnitKey(manufacturer, serial));
+        } catch (IllegalArgumentException e) {
+            return java.util.Optional.empty();
+        }
+    }
+
+    /**
+     * The summary as HTML in which every unit the entry names is a link to its page: {@code manufacturer/serial}
+     * where the summary writes it so, and the serial after "serial " in a registration.
+     */
+    public RawString linked() {
+        String html = Web.escape(summary);
+        for (UnitKey u : units) {
+            String ref = Web.escape(u.manufacturer() + "/" + u.serial());
+            String link = "<a href=\"/units/" + Web.escape(u.manufacturer()) + "/" + Web.escape(u.serial())
+                    + "\" class=\"unitref\">";
+            Pattern whole = Pattern.compile("(?<![A-Za-z0-9._/-])" + Pattern.quote(ref) + "(?![A-Za-z0-9._-])");
+            Matcher m = whole.matcher(html);
+            if (m.find()) {
+                html = html.substring(0, m.start()) + link + Web.escape(u.manufacturer()) + "/<wbr><span class=\"serial\">"
+                        + Web.escape(u.serial()) + "</span></a>" + html.substring(m.end());
+                continue;
+            }
+            Pattern bySerial = Pattern.compile("(?<=serial )" + Pattern.quote(Web.escape(u.serial())) + "(?![A-Za-z0-9._-])");
+            m = bySerial.matcher(html);
+            if (m.find()) {
+                html = html.substring(0, m.start()) + link + "<span class=\"serial\">" + m.group() + "</span></a>"
+                        + html.substring(m.end());
+            }
+        }
+        return new RawString(html);
     }
 
     @SuppressWarnings("unchecked")

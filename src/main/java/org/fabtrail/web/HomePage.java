@@ -13,20 +13,26 @@ import org.fabtrail.custody.UnitKey;
 import org.fabtrail.discrepancy.DiscrepancyQueries;
 import org.fabtrail.ledger.EnvelopeParser;
 
+import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** The home page: one search box and the recent activity the viewer may see. */
+/**
+ * The home page: what needs the viewer, as counts linked to the lists (shipments to receive, dispatches awaiting
+ * receipt, findings to work or to answer), and the recent activity the viewer may see. The header's search box is the
+ * one search box.
+ */
 @SignedIn
 @Path("/")
 public class HomePage {
 
     @CheckedTemplate
     static class Templates {
-        static native TemplateInstance home(Viewer viewer, List<EntryLine> recent, Long openFindings);
+        static native TemplateInstance home(Viewer viewer, List<EntryLine> recent, Todo todo);
 
         static native TemplateInstance search(Viewer viewer, String q, List<UnitKey> matches);
     }
@@ -35,8 +41,25 @@ public class HomePage {
     private static final Pattern REF = Pattern.compile("([a-z0-9][a-z0-9-]{0,62})/([A-Za-z0-9._-]{1,64})\\s*$");
 
     /** The findings still to be worked, counted for those who work the queue. */
+    /** Most inbound shipments looked at for the overdue count (the inbox marks every one). */
+    static final int OVERDUE_SCAN = 500;
+
+    @Inject
+    Clock clock;
+
     static final DiscrepancyQueries.Filter UNRESOLVED = new DiscrepancyQueries.Filter(null, null, "unresolved", null,
             null, null, null);
+
+    /**
+     * What needs the viewer: open shipments to it and from it (null for the operator's staff, who hold nothing), and the
+     * unresolved findings it may see (inspectors work them; an organisation answers those that name it).
+     */
+    public record Todo(Long toReceive, Long overdue, Long awaitingReceipt, long findings, boolean worksQueue) {
+        /** Whether the viewer's organisation has an inbox (the operator's staff have none). */
+        public boolean hasInbox() {
+            return toReceive != null;
+        }
+    }
 
     @Inject
     Pages pages;
@@ -51,9 +74,20 @@ public class HomePage {
             Collections.reverse(lines);
             return lines;
         });
-        Long open = viewer.get().isInspector() ? pages.ledger.read(c -> new DiscrepancyQueries().countBy(c,
-                UNRESOLVED, null, "state").values().stream().mapToLong(Long::longValue).sum()) : null;
-        return Response.ok(Templates.home(viewer.get(), recent, open)).build();
+        Viewer v = viewer.get();
+        Instant now = clock.instant();
+        Todo todo = pages.ledger.read(c -> {
+            long findings = new DiscrepancyQueries().countBy(c, UNRESOLVED, v.visibleTo(), "state").values().stream()
+                    .mapToLong(Long::longValue).sum();
+            if (v.org() == null) {
+                return new Todo(null, null, null, findings, v.isInspector());
+            }
+            long overdue = pages.queries.openTransfers(c, v.org(), true, null, OVERDUE_SCAN).stream()
+                    .filter(t -> InboxPage.overdue(t, now)).count();
+            return new Todo(pages.queries.countOpenTransfers(c, v.org(), true), overdue,
+                    pages.queries.countOpenTransfers(c, v.org(), false), findings, v.isInspector());
+        });
+        return Response.ok(Templates.home(v, recent, todo)).build();
     }
 
     @GET

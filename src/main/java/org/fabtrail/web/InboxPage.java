@@ -11,7 +11,12 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.fabtrail.custody.CustodyQueries;
 
+import java.time.Clock;
+import java.time.Instant;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.UUID;
 
 /** Open transfers: inbound ones to receive or reject, outbound ones that may still be cancelled. */
 @InOrg
@@ -20,8 +25,13 @@ public class InboxPage {
 
     static final int PAGE = 20;
 
-    /** One list of the inbox: a page of transfers, the total, and the cursor of the next page. */
-    public record Box(List<CustodyQueries.TransferRecord> transfers, long count, Long next, boolean first) {
+    /**
+     * One list of the inbox: a page of transfers, the total, and the cursor of the next page.
+     *
+     * @param overdue the transfers on this page whose expected arrival has passed
+     */
+    public record Box(List<CustodyQueries.TransferRecord> transfers, long count, Long next, boolean first,
+                      Set<UUID> overdue) {
     }
 
     @CheckedTemplate
@@ -34,6 +44,8 @@ public class InboxPage {
     Pages pages;
     @Inject
     CurrentViewer viewer;
+    @Inject
+    Clock clock;
 
     @GET
     @Produces(MediaType.TEXT_HTML)
@@ -42,15 +54,29 @@ public class InboxPage {
         Viewer v = viewer.get();
         Long inBefore = Cursors.index(in);
         Long outBefore = Cursors.index(out);
-        Box[] boxes = pages.ledger.read(c -> new Box[]{box(c, v.org(), true, inBefore), box(c, v.org(), false, outBefore)});
+        Instant now = clock.instant();
+        Box[] boxes = pages.ledger.read(c -> new Box[]{box(c, v.org(), true, inBefore, now),
+                box(c, v.org(), false, outBefore, now)});
         return Response.ok(Templates.inbox(v, boxes[0], boxes[1], inBefore == null ? "" : inBefore.toString(),
                 outBefore == null ? "" : outBefore.toString())).build();
     }
 
-    private Box box(java.sql.Connection c, String org, boolean inbound, Long before) throws java.sql.SQLException {
+    private Box box(java.sql.Connection c, String org, boolean inbound, Long before, Instant now)
+            throws java.sql.SQLException {
         List<CustodyQueries.TransferRecord> rows = pages.queries.openTransfers(c, org, inbound, before, PAGE + 1);
         Long next = rows.size() > PAGE ? rows.get(PAGE - 1).dispatchIdx() : null;
-        return new Box(rows.subList(0, Math.min(PAGE, rows.size())), pages.queries.countOpenTransfers(c, org, inbound),
-                next, before == null);
+        List<CustodyQueries.TransferRecord> page = rows.subList(0, Math.min(PAGE, rows.size()));
+        Set<UUID> overdue = new HashSet<>();
+        for (CustodyQueries.TransferRecord t : page) {
+            if (overdue(t, now)) {
+                overdue.add(t.id());
+            }
+        }
+        return new Box(page, pages.queries.countOpenTransfers(c, org, inbound), next, before == null, overdue);
+    }
+
+    /** An open transfer whose expected arrival has passed. */
+    static boolean overdue(CustodyQueries.TransferRecord t, Instant now) {
+        return t.expectedArrival() != null && t.expectedArrival().isBefore(now);
     }
 }

@@ -13,6 +13,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.fabtrail.api.ProblemMappers;
 import org.fabtrail.attestation.AttestationReasons;
 import org.fabtrail.attestation.Attestations;
@@ -68,15 +69,39 @@ public class InspectPage {
                                CustodyQueries.SiteRecord pendingSite, List<UnitKey> components,
                                List<EntryLine> inspections, Long recorded, Map<String, String> form,
                                Map<String, String> errors, String error, DeviceIdentity.Description certificate,
-                               Device device) {
+                               Device device, UnitAlert alert, Places places) {
+    }
+
+    /**
+     * What the found-at and held-by fields offer: every organisation's sites (null when there are too many to list, and
+     * the ids are typed) and the organisations, with the ledger's expected values marked.
+     *
+     * @param custodian    the organisation the ledger says holds the unit
+     * @param site         the site the ledger says it is at
+     * @param goingTo      the organisation it is in transit to, if any
+     * @param goingToSite  that organisation's site
+     */
+    public record Places(List<DispatchPage.Destination> sites, List<CustodyQueries.OrgRecord> orgs, String custodian,
+                         String site, String goingTo, String goingToSite) {
+        public boolean typed() {
+            return sites == null;
+        }
+
+        /** Whether org/site is where the ledger says the unit is, or where it is being sent. */
+        public String expectation(String org, String id) {
+            if (org.equals(custodian) && id.equals(site)) {
+                return "expected: the ledger's site";
+            }
+            return org.equals(goingTo) && id.equals(goingToSite) ? "expected: in transit to it" : null;
+        }
     }
 
     /**
      * The device check under way: the challenge, the answer pasted (its text, kept in the form), and the outcome.
      *
-     * @param command the device simulator's command line for this challenge
+     * @param command the device simulator's command line for this challenge, shown by a demo only (null otherwise)
      */
-    public record Device(Challenges.Challenge challenge, String challenge64, String message64, String command,
+    public record Device(Challenges.Challenge challenge, String challenge64, String command,
                          String response, String responseError, Attestations.Outcome outcome, List<CheckLine> checks) {
         public boolean passed() {
             return outcome != null && outcome.verdict().passed();
@@ -142,6 +167,9 @@ public class InspectPage {
     Challenges challenges;
     @Inject
     Clock clock;
+    /** A demo shows the device simulator's command line next to the challenge; inspectors elsewhere never see it. */
+    @ConfigProperty(name = "fabtrail.demo", defaultValue = "false")
+    boolean demo;
 
     @GET
     @Produces(MediaType.TEXT_HTML)
@@ -186,9 +214,15 @@ public class InspectPage {
                            @FormParam("site") String site, @FormParam("custodian") String custodian,
                            @FormParam("notes") String notes, @FormParam("challengeId") String challengeId,
                            @FormParam("response") String response, @FormParam("components") String components,
-                           @FormParam("platformCertificate") String platformCertificate) {
+                           @FormParam("platformCertificate") String platformCertificate,
+                           @FormParam("foundAt") String foundAt) {
         String here = "/inspect/" + manufacturer + "/" + serial;
         Viewer v = viewer.get();
+        if (foundAt != null) {
+            int slash = foundAt.indexOf('/');
+            siteOrg = slash < 0 ? foundAt : foundAt.substring(0, slash);
+            site = slash < 0 ? "" : foundAt.substring(slash + 1);
+        }
         Map<String, String> form = new LinkedHashMap<>();
         form.put("result", blankToEmpty(result));
         form.put("siteOrg", blankToEmpty(siteOrg));
@@ -344,12 +378,11 @@ public class InspectPage {
         return v.org() == null ? Operator.ID : v.org();
     }
 
-    private static Device pending(Challenges.Challenge ch) {
-        Base64.Encoder b64 = Base64.getEncoder();
-        String c64 = b64.encodeToString(ch.value());
-        String command = "java -jar quarkus-run.jar device <device key> <device certificate> " + ch.unit().manufacturer()
-                + " " + ch.unit().serial() + " " + c64;
-        return new Device(ch, c64, b64.encodeToString(ch.message()), command, "", null, null, List.of());
+    private Device pending(Challenges.Challenge ch) {
+        String c64 = Base64.getEncoder().encodeToString(ch.value());
+        String command = !demo ? null : "java -jar quarkus-run.jar device <device key> <device certificate> "
+                + ch.unit().manufacturer() + " " + ch.unit().serial() + " " + c64;
+        return new Device(ch, c64, command, "", null, null, List.of());
     }
 
     /** Verifies the pasted answer (nothing is written); the outcome is null when the answer cannot be read. */
@@ -374,7 +407,7 @@ public class InspectPage {
                 lines.add(new CheckLine(c.name(), CHECK_TITLES.get(c.name()), c.status(), c.reasons()));
             }
         }
-        return new Device(ch, d.challenge64(), d.message64(), d.command(), text, problem, outcome, lines);
+        return new Device(ch, d.challenge64(), d.command(), text, problem, outcome, lines);
     }
 
     /**
@@ -489,7 +522,8 @@ public class InspectPage {
             CustodyQueries.SiteRecord pendingSite = pending == null ? null
                     : pages.queries.site(c, pending.receiver(), pending.receiverSite()).orElse(null);
             List<EntryLine> inspections = new ArrayList<>();
-            for (EntryLine line : pages.lines(c, pages.queries.entryIndexes(c, key))) {
+            List<EntryLine> timeline = pages.lines(c, pages.queries.entryIndexes(c, key));
+            for (EntryLine line : timeline) {
                 if ("unit.inspect".equals(line.type())) {
                     inspections.add(line);
                 }
@@ -501,9 +535,12 @@ public class InspectPage {
                     "platformCertificate", "");
             DeviceIdentity.Description certificate = u.deviceCertificate() == null ? null
                     : devices.describe(u.deviceCertificate()).orElse(null);
+            List<CustodyQueries.OrgRecord> orgs = DispatchPage.organisations(c, pages.queries);
+            Places places = new Places(DispatchPage.destinations(c, pages.queries, orgs, null), orgs, u.custodian(),
+                    u.site(), pending == null ? null : pending.receiver(), pending == null ? null : pending.receiverSite());
             return Optional.of(new InspectModel(u, custodian, site, pending, pendingSite, pages.queries.components(c, key),
                     inspections.subList(0, Math.min(RECENT_INSPECTIONS, inspections.size())), recorded, values,
-                    errors, error, certificate, device));
+                    errors, error, certificate, device, UnitAlert.of(c, pages, v, u, timeline), places));
         });
     }
 

@@ -30,14 +30,10 @@ final class QrSvg {
                 }
             }
         }
-        return "<svg xmlns=\"http://www.w3.org/2000/svg\" id=\"" + escape(id) + "\" class=\"qr\" viewBox=\"0 0 "
+        return "<svg xmlns=\"http://www.w3.org/2000/svg\" id=\"" + Web.escape(id) + "\" class=\"qr\" viewBox=\"0 0 "
                 + size + " " + size + "\" width=\"" + size * 6 + "\" height=\"" + size * 6
-                + "\" shape-rendering=\"crispEdges\" role=\"img\" aria-label=\"" + escape(label) + "\" data-modules=\""
-                + qr.size + "\"><title>" + escape(label) + "</title><rect width=\"100%\" height=\"100%\" fill=\"#fff\"/>"
+                + "\" shape-rendering=\"crispEdges\" role=\"img\" aria-label=\"" + Web.escape(label) + "\" data-modules=\""
+                + qr.size + "\"><title>" + Web.escape(label) + "</title><rect width=\"100%\" height=\"100%\" fill=\"#fff\"/>"
                 + "<path d=\"" + path + "\" fill=\"#000\"/></svg>";
-    }
-
-    private static String escape(String s) {
-        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
     }
 }

@@ -18,6 +18,11 @@ public class TemplateExtensions {
         return hex == null ? "" : hex.length() <= 12 ? hex : hex.substring(0, 12) + "…";
     }
 
+    /** A platform certificate's component class in words (GPU, Baseboard, CPU, ...), or null when it has none. */
+    static String inWords(String componentClass) {
+        return ComponentClasses.words(componentClass).orElse(null);
+    }
+
     static String isoTime(Instant t) {
         return t == null ? "" : TIME.format(t);
     }

@@ -42,9 +42,14 @@ public class TransferPage {
         }
     }
 
-    /** The receipt form: the units still in transit, which of them are ticked, and the site. */
+    /**
+     * The receipt form: the units still in transit, which of them are ticked, and the site.
+     *
+     * @param models each unit's model, by {@code manufacturer/serial}, to match the shipping papers
+     */
     public record ReceiveForm(CustodyQueries.TransferRecord t, List<CustodyQueries.TransferUnit> inTransit,
-                              Set<String> ticked, String site, List<CustodyQueries.SiteRecord> sites) {
+                              Set<String> ticked, String site, List<CustodyQueries.SiteRecord> sites,
+                              Map<String, String> models) {
     }
 
     @CheckedTemplate
@@ -177,8 +182,15 @@ public class TransferPage {
     }
 
     private ReceiveForm receiveForm(Viewer v, CustodyQueries.TransferRecord t, Set<String> ticked, String site) {
-        List<CustodyQueries.SiteRecord> sites = pages.ledger.read(c -> pages.queries.sites(c, v.org()));
-        return new ReceiveForm(t, inTransit(t), ticked, site, sites);
+        List<CustodyQueries.TransferUnit> inTransit = inTransit(t);
+        Map<String, String> models = new java.util.HashMap<>();
+        List<CustodyQueries.SiteRecord> sites = pages.ledger.read(c -> {
+            for (CustodyQueries.TransferUnit u : inTransit) {
+                pages.queries.unit(c, u.unit()).ifPresent(r -> models.put(u.unit().toString(), r.model()));
+            }
+            return pages.queries.sites(c, v.org());
+        });
+        return new ReceiveForm(t, inTransit, ticked, site, sites, models);
     }
 
     private static List<CustodyQueries.TransferUnit> inTransit(CustodyQueries.TransferRecord t) {

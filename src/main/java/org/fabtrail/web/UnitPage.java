@@ -35,14 +35,15 @@ public class UnitPage {
                             CustodyQueries.TransferRecord pending, List<EntryLine> timeline, String chainSvg,
                             long treeSize, DeviceIdentity.Description certificate,
                             List<CustodyQueries.InspectionRecord> inspections, Views.PlatformView platform,
-                            List<DiscrepancyQueries.Discrepancy> findings) {
+                            UnitAlert alert) {
+        /** The unit's unresolved findings that the viewer may see. */
+        public List<DiscrepancyQueries.Discrepancy> findings() {
+            return alert.findings();
+        }
     }
 
     /** Most inspections the page lists. */
     static final int INSPECTIONS = 20;
-    /** Most unresolved findings the page lists (the dashboard, filtered by the unit, has them all). */
-    static final int FINDINGS = 20;
-
     @CheckedTemplate
     static class Templates {
         static native TemplateInstance unit(Viewer viewer, UnitModel m, UnitActionsPage.UnitActions actions,
@@ -88,11 +89,9 @@ public class UnitPage {
             long size = pages.store.head(c).size();
             DeviceIdentity.Description certificate = u.deviceCertificate() == null ? null
                     : devices.describe(u.deviceCertificate()).orElse(null);
-            List<DiscrepancyQueries.Discrepancy> findings = new DiscrepancyQueries().list(c,
-                    new DiscrepancyQueries.Filter(null, null, "unresolved", null, k, null, null), v.visibleTo(), null,
-                    FINDINGS);
             return Optional.of(new UnitModel(u, pages.queries.components(c, k), pending, timeline, svg, size,
-                    certificate, pages.queries.inspections(c, k, INSPECTIONS), api.platform(c, k), findings));
+                    certificate, pages.queries.inspections(c, k, INSPECTIONS), api.platform(c, k),
+                    UnitAlert.of(c, pages, v, u, timeline)));
         }));
         if (model.isEmpty()) {
             return Response.status(404).entity(Templates.notFound(v, manufacturer, serial)).build();

@@ -16,6 +16,12 @@ final class Web {
     private Web() {
     }
 
+    /** Text as HTML or XML character data and attribute values. */
+    static String escape(String s) {
+        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;")
+                .replace("'", "&#39;");
+    }
+
     static Response redirect(String path) {
         return Response.seeOther(URI.create(path)).build();
     }

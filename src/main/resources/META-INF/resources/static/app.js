@@ -20,27 +20,6 @@
   }
 })();
 
-// Dispatch: once a receiving organisation is chosen, offer only its sites.
-(function () {
-  var form = document.querySelector('form[data-dispatch]');
-  if (!form) { return; }
-  var to = form.querySelector('select[name="to"]');
-  var site = form.querySelector('select[name="toSite"]');
-  if (!to || !site) { return; }
-  var filter = function () {
-    var groups = site.querySelectorAll('optgroup[data-org]');
-    for (var i = 0; i < groups.length; i++) {
-      var show = !to.value || groups[i].getAttribute('data-org') === to.value;
-      groups[i].hidden = !show;
-      groups[i].disabled = !show;
-    }
-    var chosen = site.options[site.selectedIndex];
-    if (chosen && chosen.parentNode.disabled) { site.value = ''; }
-  };
-  to.addEventListener('change', filter);
-  filter();
-})();
-
 // Device check: read the device's answer from a file into the text area.
 (function () {
   var inputs = document.querySelectorAll('input[type="file"][data-fills]');

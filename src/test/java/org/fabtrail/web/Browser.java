@@ -1,5 +1,6 @@
 package org.fabtrail.web;
 
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
@@ -9,10 +10,16 @@ import org.openqa.selenium.chrome.ChromeOptions;
 
 import java.io.File;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 
 /**
  * A real headless Chromium for UI tests: Debian's {@code chromium} and {@code chromium-driver} packages (installed
@@ -36,6 +43,12 @@ public final class Browser implements AutoCloseable {
     /** True when the browser packages are installed (tests are skipped with a clear reason otherwise). */
     public static boolean available() {
         return new File(CHROMIUM).canExecute() && new File(CHROMEDRIVER).canExecute();
+    }
+
+    /** Skips the calling test, with the reason, where the browser packages are not installed. */
+    public static void assumeAvailable() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(available(),
+                "Debian's chromium and chromium-driver are not installed (.ci/run installs them)");
     }
 
     /** @param width a phone (e.g. 390) or a desktop (e.g. 1280) viewport width */
@@ -66,6 +79,45 @@ public final class Browser implements AutoCloseable {
         Path target = dir.resolve(name + ".png");
         Files.copy(shot.toPath(), target, StandardCopyOption.REPLACE_EXISTING);
         return target;
+    }
+
+    /**
+     * Runs axe-core (the copy bundled in {@code com.deque.html.axe-core:selenium}, loaded from the test classpath, never
+     * from the network) on the current page and returns its critical and serious violations as readable lines: rule,
+     * impact, help and the first offending elements. An empty list is a page with none.
+     */
+    @SuppressWarnings("unchecked")
+    public List<String> seriousAccessibilityViolations() {
+        JavascriptExecutor js = driver;
+        if (!Boolean.TRUE.equals(js.executeScript("return typeof window.axe === 'object'"))) {
+            js.executeScript(AXE);
+        }
+        driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(60));
+        Object result = js.executeAsyncScript("var done = arguments[arguments.length - 1];"
+                + "axe.run(document, {resultTypes: ['violations']}).then(function (r) {"
+                + "  done(r.violations.filter(function (v) { return v.impact === 'critical' || v.impact === 'serious'; })"
+                + "    .map(function (v) { return {id: v.id, impact: v.impact, help: v.help,"
+                + "      nodes: v.nodes.slice(0, 3).map(function (n) { return n.target.join(' '); }).join(', ')}; }));"
+                + "}).catch(function (e) { done([{id: 'axe-error', impact: 'critical', help: String(e), nodes: ''}]); });");
+        List<String> out = new ArrayList<>();
+        for (Object o : (List<Object>) result) {
+            Map<String, Object> v = (Map<String, Object>) o;
+            out.add(v.get("impact") + " " + v.get("id") + ": " + v.get("help") + " [" + v.get("nodes") + "]");
+        }
+        return out;
+    }
+
+    private static final String AXE = axeScript();
+
+    private static String axeScript() {
+        try (InputStream in = Browser.class.getResourceAsStream("/axe.min.js")) {
+            if (in == null) {
+                throw new IllegalStateException("axe.min.js is not on the test classpath (com.deque.html.axe-core:selenium)");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     @Override

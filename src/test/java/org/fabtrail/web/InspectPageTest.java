@@ -54,7 +54,8 @@ class InspectPageTest {
         long index = Long.parseLong(back.substring(back.indexOf('=') + 1));
         assertTrue(inspector.page(back).contains("Inspection recorded at log index"));
 
-        String timeline = SignedInClient.signIn("helios.admin").page("/units/acme-fab/HGX-0001");
+        // the timeline's sentences, without the links that unit names are
+        String timeline = SignedInClient.signIn("helios.admin").page("/units/acme-fab/HGX-0001").replaceAll("<[^>]+>", "");
         assertTrue(timeline.contains("Inspected acme-fab/HGX-0001: consistent, found at helios-dc/ashburn-dc2, held by "
                 + "helios-dc. Seals intact; 8 GPUs counted in rack B4"), timeline);
         assertTrue(timeline.contains("#" + index), "with its log index");
@@ -194,6 +195,41 @@ class InspectPageTest {
         Map<String, Object> form = finding("discrepancy", "Reported decommissioned, still racked and powered");
         Response r = operator.submit(page, page, form);
         assertTrue(SignedInClient.location(r).startsWith(page + "?recorded="));
-        assertTrue(operator.page("/units/acme-fab/GH200-0020").contains("Inspected acme-fab/GH200-0020: discrepancy"));
+        assertTrue(operator.page("/units/acme-fab/GH200-0020").replaceAll("<[^>]+>", "")
+                .contains("Inspected acme-fab/GH200-0020: discrepancy"));
+    }
+
+    @Test
+    void foundAtAndHeldByOfferTheExpectedSiteAndHolderAndTakeAnyOther() {
+        SignedInClient inspector = SignedInClient.signIn("inspector");
+        String page = "/inspect/acme-fab/GH200-0017"; // in transit from northwind to kestrel-dc/dubai-dc1
+        String html = inspector.page(page);
+        assertTrue(html.contains("<select id=\"foundAt\" name=\"foundAt\""), "a list of sites, not a typed id");
+        java.util.regex.Matcher selected = java.util.regex.Pattern.compile(
+                "<option value=\"([a-z0-9-]+/[a-z0-9-]+)\" selected>[^<]*expected: the ledger&#39;s site").matcher(html);
+        assertTrue(selected.find(), "the ledger's site is preselected and marked");
+        assertTrue(html.contains("<option value=\"kestrel-dc/dubai-dc1\">") && html.contains("expected: in transit to it"),
+                "where it is being sent is marked too");
+        assertTrue(html.matches("(?s).*<option value=\"northwind\" selected>[^<]*expected: the ledger's custodian.*"),
+                "the custodian is preselected");
+
+        Map<String, Object> form = new LinkedHashMap<>();
+        form.put("result", "discrepancy");
+        form.put("foundAt", "eu-regulator/brussels");
+        form.put("custodian", "eu-regulator");
+        form.put("notes", "Seen in Brussels");
+        Response r = inspector.submit(page, page, form);
+        String back = SignedInClient.location(r);
+        assertTrue(back.startsWith(page + "?recorded="), back);
+        String entry = inspector.page("/explorer/entries/" + back.substring(back.indexOf('=') + 1));
+        assertTrue(entry.contains("&quot;org&quot; : &quot;eu-regulator&quot;") && entry.contains("&quot;site&quot; : &quot;brussels&quot;"),
+                entry);
+
+        long before = treeSize();
+        form.put("foundAt", "Brussels");
+        Response bad = inspector.submit(page, page, form);
+        assertEquals(422, bad.statusCode());
+        assertTrue(bad.asString().contains("Give both the organisation and the site"), bad.asString());
+        assertEquals(before, treeSize(), "nothing was written");
     }
 }

@@ -7,11 +7,13 @@ import jakarta.inject.Inject;
 import org.fabtrail.custody.CustodyQueries;
 import org.fabtrail.custody.UnitKey;
 import org.fabtrail.ledger.Ledger;
+import org.fabtrail.ledger.LedgerStore;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -34,6 +36,8 @@ class TransfersTest {
     Ledger ledger;
     @Inject
     UiSigning signing;
+    @Inject
+    LedgerStore store;
 
     private final CustodyQueries queries = new CustodyQueries();
 
@@ -92,7 +96,7 @@ class TransfersTest {
         for (String s : List.of(a, b, c)) {
             assertTrue(form.contains("value=\"acme-fab/" + s + "\""), "lists " + s);
         }
-        assertTrue(form.contains("value=\"ams-schiphol\"") && !form.contains("value=\"dubai-dc1\""),
+        assertTrue(form.contains("value=\"northwind/ams-schiphol\"") && !form.contains("dubai-dc1\""),
                 "the receiver sites of the chosen organisation");
 
         long before = ledger.head().size();
@@ -192,6 +196,49 @@ class TransfersTest {
         assertNull(unit(b).pendingTransfer());
         String page = acme.page("/transfers/" + toKestrel + "?logged=" + index, 200);
         assertTrue(page.contains("#" + index + "</a>: Cancelled the dispatch: Licence withdrawn"), page);
+    }
+
+    @Test
+    void theReceiverIsChosenOnceAndTheLicenceTermsAreStatedWithTheLicence() {
+        WebUser acme = WebUser.signIn("acme.clerk");
+        String site = newSite(acme);
+        String a = register(acme, site, "accelerator");
+        String page = acme.page("/dispatch?site=" + site, 200);
+        assertTrue(page.contains("name=\"receiver\"") && page.contains("value=\"northwind/ams-schiphol\"")
+                && page.contains("value=\"kestrel-dc/dubai-dc1\""), "one list of every receiver's sites");
+        assertFalse(page.contains("name=\"to\"") || page.contains("name=\"toSite\""), "no second receiver field");
+        assertTrue(page.contains("id=\"licenceValidUntil\"") && page.contains("id=\"licenceCountries\""));
+        long size = ledger.head().size();
+
+        Map<String, String> refused = Map.of(
+                "licenceCountries", "Netherlands", // not a two-letter code
+                "licenceValidUntil", "end of June");
+        for (Map.Entry<String, String> bad : refused.entrySet()) {
+            Response r = acme.post("/dispatch", form("site", site, "unit", ref(a), "receiver", "northwind/ams-schiphol",
+                    "licenceRef", "TW-EXP-1", bad.getKey(), bad.getValue()));
+            assertEquals(422, r.statusCode(), bad.toString());
+            assertTrue(fieldErrors(r.asString()).containsKey(bad.getKey()), r.asString());
+            assertTrue(r.asString().contains("value=\"" + bad.getValue() + "\""), "the form keeps what was typed");
+        }
+        Response noLicence = acme.post("/dispatch", form("site", site, "unit", ref(a), "receiver", "northwind/ams-schiphol",
+                "licenceCountries", "NL"));
+        assertEquals(422, noLicence.statusCode());
+        assertTrue(fieldErrors(noLicence.asString()).get("licenceCountries").contains("licenceRef"), noLicence.asString());
+        Response noSite = acme.post("/dispatch", form("site", site, "unit", ref(a), "receiver", "northwind"));
+        assertEquals(422, noSite.statusCode());
+        assertTrue(fieldErrors(noSite.asString()).containsKey("toSite"), noSite.asString());
+        Response control = acme.post("/dispatch", form("site", site, "unit", ref(a), "receiver", "northwind/ams\u0000"));
+        assertTrue(control.statusCode() >= 400 && control.statusCode() < 500, "refused as the client's: " + control.statusCode());
+        assertEquals(size, ledger.head().size(), "nothing was written");
+
+        Response r = acme.post("/dispatch", form("site", site, "unit", ref(a), "receiver", "northwind/ams-schiphol",
+                "licenceRef", "TW-EXP-2031-7", "licenceValidUntil", "2031-06-30", "licenceCountries", "nl, DE nl"));
+        long index = loggedIndex(r);
+        CustodyQueries.TransferRecord t = transfer(locationPath(r).substring("/transfers/".length()));
+        assertEquals(List.of("northwind", "ams-schiphol"), List.of(t.receiver(), t.receiverSite()));
+        Map<String, Object> payload = ledger.read(c -> EntryLine.payload(store.entriesAt(c, List.of(index)).get(0)));
+        assertEquals("2031-06-30T23:59:59Z", payload.get("licenceValidUntil"), "valid through the whole day, UTC");
+        assertEquals(List.of("NL", "DE"), payload.get("licenceCountries"));
     }
 
     @Test

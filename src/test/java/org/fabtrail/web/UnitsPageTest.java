@@ -247,7 +247,7 @@ class UnitsPageTest {
 
     static List<String> serialsOn(String html) {
         List<String> out = new ArrayList<>();
-        Matcher m = Pattern.compile("class=\"unitref\">[a-z0-9-]+/<strong>([^<]+)</strong>").matcher(html);
+        Matcher m = Pattern.compile("class=\"unitref\">[a-z0-9-]+/<wbr><strong class=\"serial\">([^<]+)</strong>").matcher(html);
         while (m.find()) {
             out.add(m.group(1));
         }

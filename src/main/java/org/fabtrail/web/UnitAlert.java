@@ -1,0 +1,66 @@
+package org.fabtrail.web;
+
+import org.fabtrail.custody.CustodyQueries;
+import org.fabtrail.custody.UnitKey;
+import org.fabtrail.discrepancy.DiscrepancyQueries;
+import org.fabtrail.ledger.LedgerStore;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * What makes a unit stand out to an inspector, shown above everything on every page about it: the unit reported
+ * stolen, lost or destroyed (who reported it, when, why), or flagged by unresolved findings the viewer may see.
+ *
+ * @param report   the {@code unit.status} entry that reported the status; null when none did (a status of the past)
+ * @param reason   the reason that entry gives
+ * @param findings the unresolved findings about the unit that the viewer may see, newest first
+ */
+public record UnitAlert(UnitKey unit, String status, EntryLine report, String reason,
+                        List<DiscrepancyQueries.Discrepancy> findings) {
+
+    /** Statuses that mean the unit should not be where anyone finds it. */
+    static final Set<String> GONE = Set.of("stolen", "lost", "destroyed");
+    /** Most findings the banner (and the unit page) lists; the dashboard filtered by the unit has them all. */
+    static final int FINDINGS = 20;
+
+    /** Whether the unit is reported stolen, lost or destroyed. */
+    public boolean gone() {
+        return GONE.contains(status);
+    }
+
+    /** Whether there is anything to show. */
+    public boolean show() {
+        return gone() || !findings.isEmpty();
+    }
+
+    /**
+     * The alert for a unit the viewer may see.
+     *
+     * @param timeline the unit's entries, oldest first (the unit page has them already)
+     */
+    static UnitAlert of(Connection c, Pages pages, Viewer v, CustodyQueries.UnitRecord u, List<EntryLine> timeline)
+            throws SQLException {
+        EntryLine report = null;
+        String reason = null;
+        if (GONE.contains(u.status())) {
+            for (EntryLine line : timeline) {
+                if ("unit.status".equals(line.type()) && line.units().contains(u.key())) {
+                    report = line;
+                }
+            }
+            if (report != null) {
+                for (LedgerStore.StoredEntry e : pages.store.entriesAt(c, List.of(report.index()))) {
+                    Object why = EntryLine.payload(e).get("reason");
+                    reason = why == null ? null : String.valueOf(why);
+                }
+            }
+        }
+        List<DiscrepancyQueries.Discrepancy> findings = new DiscrepancyQueries().list(c,
+                new DiscrepancyQueries.Filter(null, null, "unresolved", null, u.key(), null, null), v.visibleTo(), null,
+                FINDINGS);
+        return new UnitAlert(u.key(), u.status(), report, reason, findings);
+    }
+}
