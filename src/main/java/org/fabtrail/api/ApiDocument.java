@@ -153,7 +153,8 @@ public class ApiDocument implements OASFilter {
     private static boolean isNumeric(String path, String name) {
         return "limit".equals(name)
                 || path.startsWith(PUBLIC_PREFIX) && Set.of("index", "size", "from", "to", "wait").contains(name)
-                || path.equals("/api/v1/feed") && "after".equals(name);
+                || path.equals("/api/v1/feed") && "after".equals(name)
+                || path.equals("/api/v1/transfers") && Set.of("after", "since").contains(name);
     }
 
     /** A problem answer's body is application/problem+json with the Problem schema (examples kept). */
