@@ -1,14 +1,19 @@
 package org.fabtrail.api;
 
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.RestAssured;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
+import jakarta.inject.Inject;
+import org.fabtrail.client.PartnerClient;
 import org.fabtrail.crypto.SignatureAlgorithm;
+import org.fabtrail.ledger.CheckpointSigner;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.net.URL;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +25,7 @@ import static org.fabtrail.api.EntriesResourceTest.problem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -34,6 +40,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @QuarkusTest
 @TestProfile(SeparateLogProfile.class)
 class PartnerLookupsTest {
+
+    @TestHTTPResource("/")
+    URL url;
+    @Inject
+    CheckpointSigner signer;
 
     private static ApiClient.Partner fab;
     private static ApiClient.Partner fab2;
@@ -381,5 +392,40 @@ class PartnerLookupsTest {
                 .get("/api/v1/units/search"), 400, "invalid-cursor");
         problem(given().header("Authorization", f).queryParam("serial", "PQ").queryParam("limit", "501")
                 .get("/api/v1/units/search"), 400, "invalid-parameter");
+    }
+
+    @Test
+    void theClientKitPagesLooksUpAndSearches() throws Exception {
+        PartnerClient kit = new PartnerClient(url.toString(), dist.token(), signer.vkey(), null);
+        List<String> ids = new ArrayList<>();
+        String cursor = null;
+        do {
+            PartnerClient.Page p = kit.transfers(Map.of("direction", "incoming"), cursor, 1);
+            p.items().forEach(t -> ids.add((String) t.get("id")));
+            cursor = p.next();
+        } while (cursor != null && ids.size() < 10);
+        assertEquals(List.of(t3.id(), t1.id()), ids);
+        assertEquals(List.of(t2.id()), kit.transfers(Map.of("counterparty", "pq-dc", "state", "open"), null, 10)
+                .items().stream().map(t -> t.get("id")).toList());
+
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> units = (List<Map<String, Object>>) kit.transfer(t2.id()).get("units");
+        assertEquals("pq-dist", ((Map<?, ?>) units.get(0).get("custody")).get("custodian"));
+
+        PartnerClient.Page changes = kit.unitChanges(Long.toString(t1.index()), 1);
+        assertEquals("PQZ-1", changes.items().get(0).get("serial"));
+        assertEquals("PQZ-2", kit.unitChanges(changes.next(), 1).items().get(0).get("serial"));
+
+        Map<String, Object> found = kit.lookupUnits(List.of(Map.of("manufacturer", "pq-fab", "serial", "PQZ-2"),
+                Map.of("manufacturer", "pq-fab2", "serial", "PQZ-1")));
+        assertEquals(List.of("PQZ-2"), ((List<?>) found.get("units")).stream().map(u -> ((Map<?, ?>) u).get("serial"))
+                .toList());
+        assertEquals(List.of(Map.of("manufacturer", "pq-fab2", "serial", "PQZ-1")), found.get("notFound"));
+
+        assertEquals(List.of("PQZ-1", "PQZ-2"), kit.searchUnits("PQZ", null, 10).items().stream()
+                .map(u -> u.get("serial")).toList());
+        PartnerClient.ApiException refused = assertThrows(
+                PartnerClient.ApiException.class, () -> kit.searchUnits("PQ Z", null, 10));
+        assertEquals(400, refused.status());
     }
 }
