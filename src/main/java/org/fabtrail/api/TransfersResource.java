@@ -10,6 +10,8 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.fabtrail.api.auth.Authenticator;
@@ -48,9 +50,12 @@ public class TransfersResource {
     @Operation(operationId = "listTransfers", summary = "Transfers you send or receive (all, for inspectors and "
             + "regulators), filtered, newest dispatch first, with cursor pagination")
     public Views.Page<Views.TransferView> list(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
-            @Parameter(description = "pending, partial, received, rejected, cancelled, or open (pending or partial)")
+            @Parameter(description = "pending, partial, received, rejected, cancelled, or open (pending or partial)",
+                    schema = @Schema(type = SchemaType.STRING, enumeration = {"pending", "partial", "received",
+                            "rejected", "cancelled", "open"}))
             @QueryParam("state") String state,
-            @Parameter(description = "incoming (you receive it) or outgoing (you send it)")
+            @Parameter(description = "incoming (you receive it) or outgoing (you send it)",
+                    schema = @Schema(type = SchemaType.STRING, enumeration = {"incoming", "outgoing"}))
             @QueryParam("direction") String direction,
             @Parameter(description = "the other party: an organisation id")
             @QueryParam("counterparty") String counterparty,
