@@ -239,6 +239,34 @@ class PartnerLookupsTest {
         assertNull(get(dc.bearer(), "/api/v1/transfers?limit=1").get("items[0].units[0].custody"));
     }
 
+    @Test
+    void aComponentsCustodyFollowsTheUnitItTravelledInside() {
+        ApiClient.Partner maker = ApiClient.partner("pq-maker", SignatureAlgorithm.ED25519, "manufacturer");
+        ApiClient.Partner integrator = ApiClient.partner("pq-int", SignatureAlgorithm.ED25519, "integrator");
+        ApiClient.Partner site = ApiClient.partner("pq-site", SignatureAlgorithm.ED25519, "datacenter");
+        CustodyClient.site(maker, "pq-m", "TW");
+        CustodyClient.site(integrator, "pq-i", "MX");
+        CustodyClient.site(site, "pq-s", "US");
+        Written gpu = write(maker, "unit.register", CustodyClient.unitFields("PQC-GPU", "accelerator", "H200", "pq-m"));
+        CustodyClient.register(maker, "PQC-SRV", "server", "HGX", "pq-m");
+        write(maker, "unit.assemble", Map.of("parent", ref("pq-maker", "PQC-SRV"), "components",
+                List.of(ref("pq-maker", "PQC-GPU"))));
+        Written toInt = dispatch(maker, "pq-int", "pq-i", ref("pq-maker", "PQC-SRV"));
+        Written received = write(integrator, "transfer.receive", CustodyClient.receiveFields(toInt.id(), "pq-i",
+                List.of(ref("pq-maker", "PQC-SRV"))));
+        write(integrator, "unit.disassemble", Map.of("parent", ref("pq-maker", "PQC-SRV"), "components",
+                List.of(ref("pq-maker", "PQC-GPU"))));
+        Written toSite = dispatch(integrator, "pq-site", "pq-s", ref("pq-maker", "PQC-GPU"));
+
+        JsonPath t = get(site.bearer(), "/api/v1/transfers/" + toSite.id());
+        assertEquals(List.of("pq-maker", "pq-int"), t.getList("units[0].custody.custodians.org", String.class),
+                "the GPU was received inside its server");
+        assertEquals(List.of(gpu.index(), received.index()), t.<Number>getList("units[0].custody.custodians.sinceIndex")
+                .stream().map(Number::longValue).toList());
+        assertEquals("pq-int", t.getString("units[0].custody.custodian"));
+        assertEquals("pq-i", t.getString("units[0].custody.site"));
+    }
+
     private static List<String> refs(JsonPath p, String path) {
         List<Map<String, Object>> items = p.getList(path);
         return items.stream().map(u -> u.get("manufacturer") + "/" + u.get("serial")).toList();
