@@ -300,22 +300,23 @@ public final class CustodyQueries {
      */
     public List<UnitRecord> changedUnits(Connection c, String visibleTo, long afterIdx, UnitKey afterKey, int limit)
             throws SQLException {
-        // every change is also a unit_entries row at the new last_idx: its index narrows the units to read
-        StringBuilder sql = new StringBuilder("SELECT " + UNIT_COLUMNS + " FROM units u WHERE (u.manufacturer, u.serial) "
-                + "IN (SELECT ue.manufacturer, ue.serial FROM unit_entries ue WHERE ue.idx >= ?)");
+        // every change is also a unit_entries row at the unit's new last_idx: walk them in index order (their idx
+        // index) and keep the one that is the unit's last, so each unit comes once and a page reads only its part
+        StringBuilder sql = new StringBuilder("SELECT " + UNIT_COLUMNS + " FROM unit_entries ue JOIN units u "
+                + "ON u.manufacturer = ue.manufacturer AND u.serial = ue.serial AND u.last_idx = ue.idx WHERE ");
         List<Object> params = new ArrayList<>();
-        params.add(afterKey == null ? afterIdx + 1 : afterIdx);
         if (afterKey == null) {
-            sql.append(" AND u.last_idx > ?");
+            sql.append("ue.idx > ?");
             params.add(afterIdx);
         } else {
-            sql.append(" AND (u.last_idx, u.manufacturer, u.serial) > (?, ?, ?)");
+            sql.append("ue.idx >= ? AND (ue.idx, ue.manufacturer, ue.serial) > (?, ?, ?)");
+            params.add(afterIdx);
             params.add(afterIdx);
             params.add(afterKey.manufacturer());
             params.add(afterKey.serial());
         }
         addVisible(sql, params, visibleTo);
-        sql.append(" ORDER BY u.last_idx, u.manufacturer, u.serial LIMIT ?");
+        sql.append(" ORDER BY ue.idx, ue.manufacturer, ue.serial LIMIT ?");
         params.add(limit);
         return unitRows(c, sql.toString(), params);
     }
