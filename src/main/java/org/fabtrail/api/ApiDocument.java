@@ -116,8 +116,8 @@ public class ApiDocument implements OASFilter {
         if (op.getRequestBody() != null) {
             problems.addAll(List.of(408, 413, 415));
         }
-        if (method == PathItem.HttpMethod.POST || method == PathItem.HttpMethod.PUT
-                || method == PathItem.HttpMethod.DELETE && path.startsWith("/api/v1/admin/")) {
+        if ((method == PathItem.HttpMethod.POST || method == PathItem.HttpMethod.PUT
+                || method == PathItem.HttpMethod.DELETE && path.startsWith("/api/v1/admin/")) && !READS.contains(path)) {
             problems.addAll(List.of(409, 422)); // writes: conflicts with the ledger's state, or invalid fields
         }
         APIResponses responses = op.getResponses();
@@ -149,11 +149,15 @@ public class ApiDocument implements OASFilter {
         }
     }
 
+    /** POSTs that only read (their query is too large for a URL): no conflicts, no rules. */
+    private static final Set<String> READS = Set.of("/api/v1/units/lookup");
+
     /** Query parameters that are numbers though the resource reads them as text to refuse bad ones itself. */
     private static boolean isNumeric(String path, String name) {
         return "limit".equals(name)
                 || path.startsWith(PUBLIC_PREFIX) && Set.of("index", "size", "from", "to", "wait").contains(name)
-                || path.equals("/api/v1/feed") && "after".equals(name);
+                || path.equals("/api/v1/feed") && "after".equals(name)
+                || path.equals("/api/v1/transfers") && Set.of("after", "since").contains(name);
     }
 
     /** A problem answer's body is application/problem+json with the Problem schema (examples kept). */

@@ -20,8 +20,7 @@ final class Paging {
             return dflt;
         }
         if (!value.matches("[1-9]\\d{0,5}") || Integer.parseInt(value) > max) {
-            throw new LedgerException(LedgerException.Kind.MALFORMED, "invalid-parameter", "Invalid parameter",
-                    "limit must be 1 to " + max + ", not \"" + value + "\"", Map.of("parameter", "limit"), null);
+            throw invalidParameter("limit", "limit must be 1 to " + max + ", not \"" + value + "\"");
         }
         return Integer.parseInt(value);
     }
@@ -65,16 +64,60 @@ final class Paging {
         if (after == null || after.isEmpty()) {
             return -1;
         }
-        LedgerException invalid = new LedgerException(LedgerException.Kind.MALFORMED, "invalid-cursor",
+        return logIndex(after).orElseThrow(() -> new LedgerException(LedgerException.Kind.MALFORMED, "invalid-cursor",
                 "Invalid cursor", "after must be a log index from a previous page's \"next\"",
-                Map.of("parameter", "after"), null);
-        if (!after.matches("0|[1-9]\\d{0,18}")) {
-            throw invalid;
+                Map.of("parameter", "after"), null));
+    }
+
+    /** The log index a parameter names (decimal, no sign or leading zero, at most a long), or none. */
+    private static java.util.OptionalLong logIndex(String value) {
+        if (!value.matches("0|[1-9]\\d{0,18}")) {
+            return java.util.OptionalLong.empty();
         }
         try {
-            return Long.parseLong(after); // 19 digits may still exceed a long
+            return java.util.OptionalLong.of(Long.parseLong(value)); // 19 digits may still exceed a long
         } catch (NumberFormatException e) {
-            throw invalid;
+            return java.util.OptionalLong.empty();
         }
+    }
+
+    /** A filter's log index ({@code since}): null when absent, else {@code 400 invalid-parameter} unless an index. */
+    static Long indexParameter(String name, String value) {
+        if (value == null || value.isEmpty()) {
+            return null;
+        }
+        return logIndex(value).orElseThrow(() -> invalidParameter(name, name + " must be a log index (0 to "
+                + Long.MAX_VALUE + "), not \"" + value + "\""));
+    }
+
+    static LedgerException invalidParameter(String name, String detail) {
+        return new LedgerException(LedgerException.Kind.MALFORMED, "invalid-parameter", "Invalid parameter", detail,
+                Map.of("parameter", name), null);
+    }
+
+    /** A position in the units' changes: after the units changed at {@code index} up to {@code unit} (null: all). */
+    record ChangePosition(long index, UnitKey unit) {
+    }
+
+    /** {@code <index>.<unit cursor>}: the position of the last unit of a page of changes. */
+    static String changeCursor(long index, UnitKey unit) {
+        return index + "." + unitCursor(unit);
+    }
+
+    /**
+     * The position {@code after} names in the units' changes: a log index (the units changed after it) or a previous
+     * page's {@code next}; absent means from the start of the log.
+     */
+    static ChangePosition changeCursor(String after) {
+        if (after == null || after.isEmpty()) {
+            return new ChangePosition(-1, null);
+        }
+        int dot = after.indexOf('.');
+        java.util.OptionalLong index = logIndex(dot < 0 ? after : after.substring(0, dot));
+        if (index.isEmpty() || dot == after.length() - 1) {
+            throw new LedgerException(LedgerException.Kind.MALFORMED, "invalid-cursor", "Invalid cursor",
+                    "after must be a log index or a previous page's \"next\"", Map.of("parameter", "after"), null);
+        }
+        return new ChangePosition(index.getAsLong(), dot < 0 ? null : unitCursor(after.substring(dot + 1)));
     }
 }

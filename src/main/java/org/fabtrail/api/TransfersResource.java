@@ -10,15 +10,21 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.fabtrail.api.auth.Authenticator;
 import org.fabtrail.api.auth.Caller;
 import org.fabtrail.custody.CustodyQueries;
+import org.fabtrail.custody.UnitKey;
+import org.fabtrail.ledger.EnvelopeParser;
 import org.fabtrail.ledger.Ledger;
 import org.fabtrail.ledger.LedgerException;
 
+import java.util.HashMap;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 import java.util.UUID;
 
 /** Dispatches the caller sends or receives: the inbox of a receiving ERP. */
@@ -27,7 +33,11 @@ import java.util.UUID;
 @Produces(MediaType.APPLICATION_JSON)
 public class TransfersResource {
 
-    private static final Set<String> STATES = Set.of("pending", "partial", "received", "rejected", "cancelled");
+    /** The states a transfer may be in, and {@code open} for the first two. */
+    private static final List<String> STATES = List.of("pending", "partial", "received", "rejected", "cancelled");
+
+    /** Most transfers on one page. */
+    public static final int MAX_PAGE = 500;
 
     @Inject
     Authenticator auth;
@@ -37,22 +47,75 @@ public class TransfersResource {
     private final CustodyQueries queries = new CustodyQueries();
 
     @GET
-    @Operation(operationId = "listTransfers", summary = "Transfers you send or receive (all, for inspectors and regulators), newest first")
-    public List<Views.TransferView> list(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
-                                         @QueryParam("state") String state, @QueryParam("limit") String limit) {
+    @Operation(operationId = "listTransfers", summary = "Transfers you send or receive (all, for inspectors and "
+            + "regulators), filtered, newest dispatch first, with cursor pagination")
+    public Views.Page<Views.TransferView> list(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
+            @Parameter(description = "pending, partial, received, rejected, cancelled, or open (pending or partial)",
+                    schema = @Schema(type = SchemaType.STRING, enumeration = {"pending", "partial", "received",
+                            "rejected", "cancelled", "open"}))
+            @QueryParam("state") String state,
+            @Parameter(description = "incoming (you receive it) or outgoing (you send it)",
+                    schema = @Schema(type = SchemaType.STRING, enumeration = {"incoming", "outgoing"}))
+            @QueryParam("direction") String direction,
+            @Parameter(description = "the other party: an organisation id")
+            @QueryParam("counterparty") String counterparty,
+            @Parameter(description = "only transfers dispatched, received in part or closed at a log index above this")
+            @QueryParam("since") String since,
+            @Parameter(description = "the previous page's next") @QueryParam("after") String after,
+            @QueryParam("limit") String limit) {
         Caller caller = auth.caller(authorization).require(Caller.READ);
-        if (state != null && !STATES.contains(state)) {
-            throw new LedgerException(LedgerException.Kind.MALFORMED, "invalid-parameter", "Invalid parameter",
-                    "state must be one of " + STATES);
+        List<String> states = states(state);
+        Boolean incoming = direction(caller, direction);
+        if (counterparty != null && !EnvelopeParser.SLUG.matcher(counterparty).matches()) {
+            throw Paging.invalidParameter("counterparty", "counterparty must be an organisation id, not \""
+                    + counterparty + "\"");
         }
-        int n = Paging.limit(limit, 100, 500);
-        return ledger.read(c -> queries.transfers(c, UnitsResource.visibleTo(caller), state, n).stream()
-                .map(Views.TransferView::from).toList());
+        Long sinceIdx = Paging.indexParameter("since", since);
+        long cursor = Paging.indexCursor(after);
+        int n = Paging.limit(limit, 100, MAX_PAGE);
+        CustodyQueries.TransferFilter filter = new CustodyQueries.TransferFilter(UnitsResource.visibleTo(caller),
+                caller.org(), incoming, counterparty, states, sinceIdx, cursor < 0 ? null : cursor);
+        return ledger.read(c -> {
+            List<CustodyQueries.TransferRecord> rows = queries.transfers(c, filter, n + 1);
+            List<Views.TransferView> items = rows.subList(0, Math.min(n, rows.size())).stream()
+                    .map(Views.TransferView::from).toList();
+            String next = rows.size() > n ? Long.toString(rows.get(n - 1).dispatchIdx()) : null;
+            return new Views.Page<>(items, next);
+        });
+    }
+
+    private static List<String> states(String state) {
+        if (state == null || state.isEmpty()) {
+            return null;
+        }
+        if ("open".equals(state)) {
+            return CustodyQueries.OPEN;
+        }
+        if (!STATES.contains(state)) {
+            throw Paging.invalidParameter("state", "state must be one of " + STATES + " or open");
+        }
+        return List.of(state);
+    }
+
+    /** incoming: true; outgoing: false; absent: null. Relative to the token's organisation. */
+    private static Boolean direction(Caller caller, String direction) {
+        if (direction == null || direction.isEmpty()) {
+            return null;
+        }
+        if (!direction.equals("incoming") && !direction.equals("outgoing")) {
+            throw Paging.invalidParameter("direction", "direction must be incoming or outgoing");
+        }
+        if (caller.org() == null) {
+            throw Paging.invalidParameter("direction", "direction needs an organisation's token: the operator's "
+                    + "token neither sends nor receives");
+        }
+        return direction.equals("incoming");
     }
 
     @GET
     @Path("{id}")
-    @Operation(operationId = "getTransfer", summary = "One transfer, if you send or receive it")
+    @Operation(operationId = "getTransfer", summary = "One transfer, if you send or receive it, with each unit's "
+            + "custody so far (its custodians with the index and time each took it, its status and where it is)")
     public Views.TransferView get(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, @PathParam("id") String id) {
         Caller caller = auth.caller(authorization).require(Caller.READ);
         LedgerException notFound = new LedgerException(LedgerException.Kind.NOT_FOUND, "transfer-not-found",
@@ -63,8 +126,17 @@ public class TransfersResource {
         } catch (IllegalArgumentException e) {
             throw notFound;
         }
-        return ledger.read(c -> queries.transfer(c, uuid)
-                .filter(t -> caller.seesAll() || t.sender().equals(caller.org()) || t.receiver().equals(caller.org()))
-                .map(Views.TransferView::from).orElseThrow(() -> notFound));
+        return ledger.read(c -> {
+            CustodyQueries.TransferRecord t = queries.transfer(c, uuid, UnitsResource.visibleTo(caller))
+                    .orElseThrow(() -> notFound);
+            // its sender held every unit and its receiver was sent them: both may see all of them
+            List<UnitKey> keys = t.units().stream().map(CustodyQueries.TransferUnit::unit).toList();
+            Map<UnitKey, List<CustodyQueries.CustodyStop>> chains = queries.custodyChains(c, keys);
+            Map<UnitKey, Views.UnitCustodyView> custody = new HashMap<>();
+            for (CustodyQueries.UnitRecord u : queries.units(c, keys, null)) {
+                custody.put(u.key(), Views.UnitCustodyView.from(u, chains.getOrDefault(u.key(), List.of())));
+            }
+            return Views.TransferView.from(t, custody);
+        });
     }
 }

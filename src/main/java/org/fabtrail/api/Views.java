@@ -112,8 +112,25 @@ public final class Views {
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
+    @JsonPropertyOrder({"manufacturer", "serial", "state", "receivedIndex", "receivedSite", "custody"})
     public record TransferUnitView(String manufacturer, String serial, String state, Long receivedIndex,
-                                   String receivedSite) {
+                                   String receivedSite, UnitCustodyView custody) {
+    }
+
+    /**
+     * A unit's custody at a glance, in one transfer's answer: where it stands now and every organisation that held
+     * it, in order, since the entry that made it the custodian (its registration, then each receipt).
+     */
+    @JsonPropertyOrder({"status", "custodian", "site", "custodians"})
+    public record UnitCustodyView(String status, String custodian, String site, List<CustodianView> custodians) {
+        static UnitCustodyView from(CustodyQueries.UnitRecord u, List<CustodyQueries.CustodyStop> chain) {
+            return new UnitCustodyView(u.status(), u.custodian(), u.site(), chain.stream()
+                    .map(s -> new CustodianView(s.org(), s.sinceIdx(), s.since())).toList());
+        }
+    }
+
+    @JsonPropertyOrder({"org", "sinceIndex", "since"})
+    public record CustodianView(String org, long sinceIndex, Instant since) {
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -123,11 +140,16 @@ public final class Views {
                                Instant expectedArrival, long dispatchIndex, Instant dispatchedAt, Long closedIndex,
                                Instant closedAt, List<TransferUnitView> units) {
         static TransferView from(CustodyQueries.TransferRecord t) {
+            return from(t, Map.of());
+        }
+
+        /** With each unit's custody summary where {@code custody} has one. */
+        static TransferView from(CustodyQueries.TransferRecord t, Map<UnitKey, UnitCustodyView> custody) {
             return new TransferView(t.id().toString(), t.state(), t.sender(), t.senderSite(), t.receiver(),
                     t.receiverSite(), t.carrier(), t.shipmentRef(), t.licenceRef(), t.expectedArrival(),
                     t.dispatchIdx(), t.dispatchedAt(), t.closedIdx(), t.closedAt(),
                     t.units().stream().map(u -> new TransferUnitView(u.unit().manufacturer(), u.unit().serial(),
-                            u.state(), u.receivedIdx(), u.receivedSite())).toList());
+                            u.state(), u.receivedIdx(), u.receivedSite(), custody.get(u.unit()))).toList());
         }
     }
 

@@ -176,6 +176,71 @@ public final class PartnerClient {
         return b;
     }
 
+    /** A page of a list: its items as JSON objects, and the cursor of the next page (null when there is none). */
+    public record Page(List<Map<String, Object>> items, String next) {
+    }
+
+    /**
+     * One page of the transfers the organisation sends or receives, newest first ({@code GET /api/v1/transfers}).
+     *
+     * @param filters any of {@code state}, {@code direction}, {@code counterparty}, {@code since} (docs/api.md)
+     * @param after   the previous page's {@code next}, or null for the first page
+     */
+    public Page transfers(Map<String, String> filters, String after, int limit) throws IOException, InterruptedException {
+        Map<String, String> q = new LinkedHashMap<>(filters);
+        q.put("after", after);
+        q.put("limit", Integer.toString(limit));
+        return page("/api/v1/transfers", q);
+    }
+
+    /** One transfer, with each unit's custody so far ({@code GET /api/v1/transfers/{id}}). */
+    public Map<String, Object> transfer(String id) throws IOException, InterruptedException {
+        return ReceiptVerifier.asObject(StrictJson.parse(send("GET", "/api/v1/transfers/" + enc(id), null, 200)),
+                "a transfer");
+    }
+
+    /**
+     * The units whose state changed after {@code after} (a log index, or the previous page's {@code next}; null:
+     * from the start), in the order of their last change. {@code next} is on every page: keep it for the next poll.
+     */
+    public Page unitChanges(String after, int limit) throws IOException, InterruptedException {
+        Map<String, String> q = new LinkedHashMap<>();
+        q.put("after", after);
+        q.put("limit", Integer.toString(limit));
+        return page("/api/v1/units/changes", q);
+    }
+
+    /** One page of the units whose serial starts with {@code serialPrefix}. */
+    public Page searchUnits(String serialPrefix, String after, int limit) throws IOException, InterruptedException {
+        Map<String, String> q = new LinkedHashMap<>();
+        q.put("serial", serialPrefix);
+        q.put("after", after);
+        q.put("limit", Integer.toString(limit));
+        return page("/api/v1/units/search", q);
+    }
+
+    /**
+     * Up to 1,000 units by reference ({@code {"manufacturer", "serial"}} each) in one request: the answer's
+     * {@code units} are those found, its {@code notFound} the others (absent or not the organisation's to see).
+     */
+    public Map<String, Object> lookupUnits(List<Map<String, String>> refs) throws IOException, InterruptedException {
+        return ReceiptVerifier.asObject(StrictJson.parse(send("POST", "/api/v1/units/lookup", Jcs.canonicalString(refs),
+                200)), "a lookup");
+    }
+
+    @SuppressWarnings("unchecked")
+    private Page page(String path, Map<String, String> query) throws IOException, InterruptedException {
+        StringBuilder url = new StringBuilder(path);
+        for (Map.Entry<String, String> e : query.entrySet()) {
+            if (e.getValue() != null) {
+                url.append(url.indexOf("?") < 0 ? '?' : '&').append(enc(e.getKey())).append('=').append(enc(e.getValue()));
+            }
+        }
+        Map<String, Object> page = ReceiptVerifier.asObject(StrictJson.parse(send("GET", url.toString(), null, 200)),
+                "a page");
+        return new Page((List<Map<String, Object>>) page.get("items"), (String) page.get("next"));
+    }
+
     /** The newest checkpoint seen (and verified), or null before the first. */
     public Checkpoint newest() {
         return newest;

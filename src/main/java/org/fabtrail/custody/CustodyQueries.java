@@ -54,6 +54,21 @@ public final class CustodyQueries {
                              Double longitude, long registeredIdx) {
     }
 
+    /**
+     * Filters for listing transfers; null means any. {@code visibleTo} restricts to the transfers that organisation
+     * sends or receives (null: all); {@code incoming}: {@code me} receives it (false: sends it); {@code counterparty}:
+     * the other party of {@code visibleTo} (with no {@code visibleTo}: an organisation that sends or receives it);
+     * {@code since}: sent, received in part or closed at a log index above it; {@code beforeIdx}: dispatched below
+     * that index (the cursor of a newest-first page).
+     */
+    public record TransferFilter(String visibleTo, String me, Boolean incoming, String counterparty,
+                                 List<String> states, Long since, Long beforeIdx) {
+    }
+
+    /** One holder in a unit's custody: the organisation and the entry that made it the custodian. */
+    public record CustodyStop(String org, long sinceIdx, Instant since) {
+    }
+
     /** Filters for listing units; null means any. */
     public record UnitFilter(String custodian, String site, String status, String kind, String model,
                              String manufacturer) {
@@ -165,12 +180,7 @@ public final class CustodyQueries {
         StringBuilder sql = new StringBuilder("SELECT " + UNIT_COLUMNS + " FROM units u");
         List<Object> params = new ArrayList<>();
         sql.append(" WHERE true");
-        if (visibleTo != null) {
-            sql.append(" AND (u.manufacturer = ? OR EXISTS (SELECT 1 FROM unit_parties p WHERE p.org_id = ? "
-                    + "AND p.manufacturer = u.manufacturer AND p.serial = u.serial))");
-            params.add(visibleTo);
-            params.add(visibleTo);
-        }
+        addVisible(sql, params, visibleTo);
         addFilter(sql, params, "u.custodian", f.custodian());
         addFilter(sql, params, "u.site", f.site());
         addFilter(sql, params, "u.status", f.status());
@@ -185,18 +195,7 @@ public final class CustodyQueries {
         sql.append(forward ? " ORDER BY u.manufacturer, u.serial LIMIT ?"
                 : " ORDER BY u.manufacturer DESC, u.serial DESC LIMIT ?");
         params.add(limit);
-        List<UnitRecord> out = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
-            for (int i = 0; i < params.size(); i++) {
-                ps.setObject(i + 1, params.get(i));
-            }
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(unit(rs));
-                }
-            }
-        }
-        return out;
+        return unitRows(c, sql.toString(), params);
     }
 
     /**
@@ -248,6 +247,107 @@ public final class CustodyQueries {
             }
         }
         return out;
+    }
+
+    /** Only the units (alias {@code u}) the organisation may see: its own, or those it is a party of. */
+    private static void addVisible(StringBuilder sql, List<Object> params, String visibleTo) {
+        if (visibleTo != null) {
+            sql.append(" AND (u.manufacturer = ? OR EXISTS (SELECT 1 FROM unit_parties p WHERE p.org_id = ? "
+                    + "AND p.manufacturer = u.manufacturer AND p.serial = u.serial))");
+            params.add(visibleTo);
+            params.add(visibleTo);
+        }
+    }
+
+    private static List<UnitRecord> unitRows(Connection c, String sql, List<Object> params) throws SQLException {
+        List<UnitRecord> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < params.size(); i++) {
+                ps.setObject(i + 1, params.get(i));
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(unit(rs));
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The units among {@code keys} that the caller may see, in no particular order; the others (absent or not
+     * visible) are simply missing. One query for all of them.
+     */
+    public List<UnitRecord> units(Connection c, java.util.Collection<UnitKey> keys, String visibleTo)
+            throws SQLException {
+        if (keys.isEmpty()) {
+            return List.of();
+        }
+        StringBuilder sql = new StringBuilder("SELECT " + UNIT_COLUMNS + " FROM unnest(?::text[], ?::text[]) AS w(m, s) "
+                + "JOIN units u ON u.manufacturer = w.m AND u.serial = w.s WHERE true");
+        List<Object> params = new ArrayList<>();
+        params.add(c.createArrayOf("text", keys.stream().map(UnitKey::manufacturer).toArray()));
+        params.add(c.createArrayOf("text", keys.stream().map(UnitKey::serial).toArray()));
+        addVisible(sql, params, visibleTo);
+        return unitRows(c, sql.toString(), params);
+    }
+
+    /**
+     * The units the caller may see whose last change ({@code last_idx}) comes after the position
+     * ({@code afterIdx}, {@code afterKey}) in (last index, manufacturer, serial) order; {@code afterKey} null means
+     * after every unit changed at {@code afterIdx}. A unit changed again moves to its new place, so a poller that
+     * keeps the last position misses no change: batches commit whole and in index order.
+     */
+    public List<UnitRecord> changedUnits(Connection c, String visibleTo, long afterIdx, UnitKey afterKey, int limit)
+            throws SQLException {
+        // every change is also a unit_entries row at the unit's new last_idx: walk them in index order (their idx
+        // index) and keep the one that is the unit's last, so each unit comes once and a page reads only its part
+        StringBuilder sql = new StringBuilder("SELECT " + UNIT_COLUMNS + " FROM unit_entries ue JOIN units u "
+                + "ON u.manufacturer = ue.manufacturer AND u.serial = ue.serial AND u.last_idx = ue.idx WHERE ");
+        List<Object> params = new ArrayList<>();
+        if (afterKey == null) {
+            sql.append("ue.idx > ?");
+            params.add(afterIdx);
+        } else {
+            sql.append("ue.idx >= ? AND (ue.idx, ue.manufacturer, ue.serial) > (?, ?, ?)");
+            params.add(afterIdx);
+            params.add(afterIdx);
+            params.add(afterKey.manufacturer());
+            params.add(afterKey.serial());
+        }
+        addVisible(sql, params, visibleTo);
+        sql.append(" ORDER BY ue.idx, ue.manufacturer, ue.serial LIMIT ?");
+        params.add(limit);
+        return unitRows(c, sql.toString(), params);
+    }
+
+    /**
+     * The units the caller may see whose serial is {@code serial} ({@code prefix} false) or starts with it, in
+     * (serial, manufacturer) order compared byte by byte, after the cursor {@code after} (null: from the first): the
+     * search of the UI and the API. {@code serial} must match {@link UnitKey#SERIAL}.
+     */
+    public List<UnitRecord> serialSearch(Connection c, String visibleTo, String serial, boolean prefix, UnitKey after,
+                                         int limit) throws SQLException {
+        StringBuilder sql = new StringBuilder("SELECT " + UNIT_COLUMNS + " FROM units u WHERE ");
+        List<Object> params = new ArrayList<>();
+        if (prefix) {
+            // a range rather than LIKE: '_' is a serial character, and the range uses units_serial_c_idx
+            sql.append("u.serial COLLATE \"C\" >= ? AND u.serial COLLATE \"C\" < ?");
+            params.add(serial);
+            params.add(serial.substring(0, serial.length() - 1) + (char) (serial.charAt(serial.length() - 1) + 1));
+        } else {
+            sql.append("u.serial COLLATE \"C\" = ?");
+            params.add(serial);
+        }
+        if (after != null) {
+            sql.append(" AND (u.serial COLLATE \"C\", u.manufacturer COLLATE \"C\") > (? COLLATE \"C\", ? COLLATE \"C\")");
+            params.add(after.serial());
+            params.add(after.manufacturer());
+        }
+        addVisible(sql, params, visibleTo);
+        sql.append(" ORDER BY u.serial COLLATE \"C\", u.manufacturer COLLATE \"C\" LIMIT ?");
+        params.add(limit);
+        return unitRows(c, sql.toString(), params);
     }
 
     private static void addFilter(StringBuilder sql, List<Object> params, String column, String value) {
@@ -319,22 +419,7 @@ public final class CustodyQueries {
 
     /** Units with this serial (any manufacturer) that the caller may see: a search by serial alone. */
     public List<UnitKey> bySerial(Connection c, String visibleTo, String serial) throws SQLException {
-        List<UnitKey> found = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT manufacturer FROM units WHERE serial = ? ORDER BY manufacturer")) {
-            ps.setString(1, serial);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    found.add(new UnitKey(rs.getString(1), serial));
-                }
-            }
-        }
-        List<UnitKey> visible = new ArrayList<>();
-        for (UnitKey k : found) {
-            if (canSee(c, visibleTo, k)) {
-                visible.add(k);
-            }
-        }
-        return visible;
+        return serialSearch(c, visibleTo, serial, false, null, Integer.MAX_VALUE).stream().map(UnitRecord::key).toList();
     }
 
     /**
@@ -397,18 +482,50 @@ public final class CustodyQueries {
         return list.isEmpty() ? Optional.empty() : Optional.of(list.get(0));
     }
 
-    /** Transfers the organisation sends or receives (all, for null), newest first. */
-    public List<TransferRecord> transfers(Connection c, String org, String state, int limit) throws SQLException {
+    /** The transfer, if the organisation sends or receives it ({@code visibleTo} null: any). */
+    public Optional<TransferRecord> transfer(Connection c, UUID id, String visibleTo) throws SQLException {
+        return transfer(c, id).filter(t -> visibleTo == null || visibleTo.equals(t.sender())
+                || visibleTo.equals(t.receiver()));
+    }
+
+    /** States of a transfer that is still open: nothing or only part of it received. */
+    public static final List<String> OPEN = List.of("pending", "partial");
+
+    /** Transfers matching the filter, newest dispatch first. */
+    public List<TransferRecord> transfers(Connection c, TransferFilter f, int limit) throws SQLException {
         StringBuilder where = new StringBuilder("true");
         List<Object> params = new ArrayList<>();
-        if (org != null) {
+        if (f.visibleTo() != null) {
             where.append(" AND (t.sender = ? OR t.receiver = ?)");
-            params.add(org);
-            params.add(org);
+            params.add(f.visibleTo());
+            params.add(f.visibleTo());
         }
-        if (state != null) {
-            where.append(" AND t.state = ?");
-            params.add(state);
+        if (f.incoming() != null) {
+            where.append(f.incoming() ? " AND t.receiver = ?" : " AND t.sender = ?");
+            params.add(f.me());
+        }
+        if (f.counterparty() != null) {
+            if (f.visibleTo() == null) {
+                where.append(" AND (t.sender = ? OR t.receiver = ?)");
+                params.add(f.counterparty());
+                params.add(f.counterparty());
+            } else {
+                where.append(" AND ((t.sender = ? AND t.receiver = ?) OR (t.receiver = ? AND t.sender = ?))");
+                params.addAll(List.of(f.visibleTo(), f.counterparty(), f.visibleTo(), f.counterparty()));
+            }
+        }
+        if (f.states() != null) {
+            where.append(" AND t.state = ANY (?)");
+            params.add(c.createArrayOf("text", f.states().toArray()));
+        }
+        if (f.since() != null) {
+            where.append(" AND (t.dispatch_idx > ? OR t.closed_idx > ? OR EXISTS (SELECT 1 FROM transfer_units tu "
+                    + "WHERE tu.transfer_id = t.id AND tu.received_idx > ?))");
+            params.addAll(List.of(f.since(), f.since(), f.since()));
+        }
+        if (f.beforeIdx() != null) {
+            where.append(" AND t.dispatch_idx < ?");
+            params.add(f.beforeIdx());
         }
         return transfers(c, where.toString(), params, limit);
     }
@@ -432,22 +549,27 @@ public final class CustodyQueries {
                 }
             }
         }
-        List<TransferRecord> withUnits = new ArrayList<>(out.size());
-        for (TransferRecord t : out) {
-            List<TransferUnit> units = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT manufacturer, serial, state, received_idx, received_site "
-                    + "FROM transfer_units WHERE transfer_id = ? ORDER BY manufacturer, serial")) {
-                ps.setObject(1, t.id());
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        units.add(new TransferUnit(new UnitKey(rs.getString(1), rs.getString(2)), rs.getString(3),
-                                (Long) rs.getObject(4), rs.getString(5)));
-                    }
+        if (out.isEmpty()) {
+            return out;
+        }
+        // the units of the whole page in one query
+        java.util.Map<UUID, List<TransferUnit>> units = new java.util.HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT transfer_id, manufacturer, serial, state, received_idx, "
+                + "received_site FROM transfer_units WHERE transfer_id = ANY (?) ORDER BY manufacturer, serial")) {
+            ps.setArray(1, c.createArrayOf("uuid", out.stream().map(TransferRecord::id).toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    units.computeIfAbsent(rs.getObject(1, UUID.class), k -> new ArrayList<>())
+                            .add(new TransferUnit(new UnitKey(rs.getString(2), rs.getString(3)), rs.getString(4),
+                                    (Long) rs.getObject(5), rs.getString(6)));
                 }
             }
+        }
+        List<TransferRecord> withUnits = new ArrayList<>(out.size());
+        for (TransferRecord t : out) {
             withUnits.add(new TransferRecord(t.id(), t.dispatchIdx(), t.sender(), t.senderSite(), t.receiver(),
                     t.receiverSite(), t.carrier(), t.shipmentRef(), t.licenceRef(), t.expectedArrival(), t.state(),
-                    t.dispatchedAt(), t.closedIdx(), t.closedAt(), units));
+                    t.dispatchedAt(), t.closedIdx(), t.closedAt(), units.getOrDefault(t.id(), List.of())));
         }
         return withUnits;
     }
@@ -458,14 +580,46 @@ public final class CustodyQueries {
      */
     public List<TransferRecord> openTransfers(Connection c, String org, boolean inbound, Long beforeIdx, int limit)
             throws SQLException {
-        List<Object> params = new ArrayList<>();
-        params.add(org);
-        String where = (inbound ? "t.receiver = ?" : "t.sender = ?") + " AND t.state IN ('pending', 'partial')";
-        if (beforeIdx != null) {
-            where += " AND t.dispatch_idx < ?";
-            params.add(beforeIdx);
+        return transfers(c, new TransferFilter(org, org, inbound, null, OPEN, null, beforeIdx), limit);
+    }
+
+    /**
+     * Each unit's custodians in order: its manufacturer from the registration, then each organisation that received
+     * it (itself, or inside the unit it was assembled into) with the receipt's index and time. Units with no
+     * registration are absent. One query for all of them.
+     */
+    public java.util.Map<UnitKey, List<CustodyStop>> custodyChains(Connection c, java.util.Collection<UnitKey> keys)
+            throws SQLException {
+        java.util.Map<UnitKey, List<CustodyStop>> out = new java.util.LinkedHashMap<>();
+        if (keys.isEmpty()) {
+            return out;
         }
-        return transfers(c, where, params, limit);
+        Object[] m = keys.stream().map(UnitKey::manufacturer).toArray();
+        Object[] s = keys.stream().map(UnitKey::serial).toArray();
+        // a receipt is an index in the unit's history at which some unit of a transfer was received (the unit itself,
+        // or the unit it travelled inside): its receiver became the custodian
+        try (PreparedStatement ps = c.prepareStatement("SELECT m, s, org, idx, at FROM ("
+                + "SELECT u.manufacturer AS m, u.serial AS s, u.manufacturer AS org, u.registered_idx AS idx, "
+                + "u.registered_at AS at FROM unnest(?::text[], ?::text[]) AS w(m, s) "
+                + "JOIN units u ON u.manufacturer = w.m AND u.serial = w.s "
+                + "UNION ALL SELECT ue.manufacturer, ue.serial, r.receiver, ue.idx, le.integrated_time "
+                + "FROM unnest(?::text[], ?::text[]) AS w(m, s) "
+                + "JOIN unit_entries ue ON ue.manufacturer = w.m AND ue.serial = w.s "
+                + "JOIN LATERAL (SELECT t.receiver FROM transfer_units tu JOIN transfers t ON t.id = tu.transfer_id "
+                + "WHERE tu.received_idx = ue.idx LIMIT 1) r ON true "
+                + "JOIN log_entries le ON le.idx = ue.idx) x ORDER BY m, s, idx")) {
+            ps.setArray(1, c.createArrayOf("text", m));
+            ps.setArray(2, c.createArrayOf("text", s));
+            ps.setArray(3, c.createArrayOf("text", m));
+            ps.setArray(4, c.createArrayOf("text", s));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.computeIfAbsent(new UnitKey(rs.getString(1), rs.getString(2)), k -> new ArrayList<>())
+                            .add(new CustodyStop(rs.getString(3), rs.getLong(4), instant(rs, 5)));
+                }
+            }
+        }
+        return out;
     }
 
     /** How many open transfers the organisation receives ({@code inbound}) or sends. */

@@ -9,6 +9,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import org.fabtrail.custody.CustodyQueries;
 import org.fabtrail.custody.UnitKey;
 import org.fabtrail.discrepancy.DiscrepancyQueries;
 import org.fabtrail.ledger.EnvelopeParser;
@@ -34,7 +35,7 @@ public class HomePage {
     static class Templates {
         static native TemplateInstance home(Viewer viewer, List<EntryLine> recent, Todo todo);
 
-        static native TemplateInstance search(Viewer viewer, String q, List<UnitKey> matches);
+        static native TemplateInstance search(Viewer viewer, String q, List<UnitKey> matches, boolean prefix);
     }
 
     /** A manufacturer/serial anywhere in the text: a typed reference, a unit URL, or a scanned QR payload. */
@@ -60,6 +61,9 @@ public class HomePage {
             return toReceive != null;
         }
     }
+
+    /** Most units a prefix search lists. */
+    static final int MAX_MATCHES = 50;
 
     @Inject
     Pages pages;
@@ -99,12 +103,17 @@ public class HomePage {
         if (m.find()) {
             return Web.redirect("/units/" + m.group(1) + "/" + m.group(2));
         }
-        List<UnitKey> matches = UnitKey.SERIAL.matcher(query).matches()
+        // the serial exactly as typed first (one unit: go there); else the serials that start with it
+        List<UnitKey> exact = UnitKey.SERIAL.matcher(query).matches()
                 ? pages.ledger.read(c -> pages.queries.bySerial(c, viewer.get().visibleTo(), query)) : List.of();
-        if (matches.size() == 1) {
-            return Web.redirect("/units/" + matches.get(0).manufacturer() + "/" + matches.get(0).serial());
+        if (exact.size() == 1) {
+            return Web.redirect("/units/" + exact.get(0).manufacturer() + "/" + exact.get(0).serial());
         }
-        return Response.status(matches.isEmpty() ? 404 : 200).entity(Templates.search(viewer.get(), query, matches)).build();
+        boolean prefix = exact.isEmpty() && UnitKey.SERIAL.matcher(query).matches();
+        List<UnitKey> matches = prefix ? pages.ledger.read(c -> pages.queries.serialSearch(c, viewer.get().visibleTo(),
+                query, true, null, MAX_MATCHES).stream().map(CustodyQueries.UnitRecord::key).toList()) : exact;
+        return Response.status(matches.isEmpty() ? 404 : 200)
+                .entity(Templates.search(viewer.get(), query, matches, prefix)).build();
     }
 
     static boolean isOrgId(String s) {

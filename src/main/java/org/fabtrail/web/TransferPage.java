@@ -80,12 +80,7 @@ public class TransferPage {
         if (!uuid.toString().equals(id)) {
             return Optional.empty();
         }
-        return pages.ledger.read(c -> pages.queries.transfer(c, uuid)).filter(t -> maySee(v, t));
-    }
-
-    /** Whether the viewer may see the transfer: its sender, its receiver, or a viewer who sees everything. */
-    static boolean maySee(Viewer v, CustodyQueries.TransferRecord t) {
-        return v.seesAll() || (v.org() != null && (v.org().equals(t.sender()) || v.org().equals(t.receiver())));
+        return pages.ledger.read(c -> pages.queries.transfer(c, uuid, v.visibleTo()));
     }
 
     private static Response notFound(Viewer v, String id) {

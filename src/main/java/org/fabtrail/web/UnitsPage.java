@@ -138,8 +138,8 @@ public class UnitsPage {
             // a unit the viewer once held may be in transit between two others: that transfer is not the viewer's
             Set<UUID> seen = new HashSet<>();
             for (CustodyQueries.UnitRecord u : units) {
-                if (u.pendingTransfer() != null && pages.queries.transfer(c, u.pendingTransfer())
-                        .filter(t -> TransferPage.maySee(v, t)).isPresent()) {
+                if (u.pendingTransfer() != null && pages.queries.transfer(c, u.pendingTransfer(), v.visibleTo())
+                        .isPresent()) {
                     seen.add(u.pendingTransfer());
                 }
             }

@@ -34,6 +34,8 @@ class ApiParametersFuzzTest {
         limit(text);
         unitCursor(text);
         indexCursor(text);
+        changeCursor(text);
+        indexParameter(text);
     }
 
     private static void tile(String level, String path) {
@@ -89,6 +91,42 @@ class ApiParametersFuzzTest {
         }
         if (text.isEmpty()) {
             assertEquals(-1, index);
+        } else {
+            assertEquals(text, Long.toString(index));
+        }
+    }
+
+    /** The units' changes: a log index, or a position a page issued, which reads back as itself. */
+    private static void changeCursor(String text) {
+        Paging.ChangePosition position;
+        try {
+            position = Paging.changeCursor(text);
+        } catch (LedgerException refused) {
+            checkRefusal(refused, "invalid-text".equals(refused.code()) ? "invalid-text" : "invalid-cursor");
+            return;
+        }
+        if (text.isEmpty()) {
+            assertEquals(new Paging.ChangePosition(-1, null), position);
+        } else if (position.unit() == null) {
+            assertEquals(text, Long.toString(position.index()));
+        } else {
+            assertTrue(position.index() >= 0 && EnvelopeParser.SLUG.matcher(position.unit().manufacturer()).matches()
+                    && UnitKey.SERIAL.matcher(position.unit().serial()).matches(), "no page issues " + position);
+            assertEquals(position, Paging.changeCursor(Paging.changeCursor(position.index(), position.unit())));
+        }
+    }
+
+    /** A filter's log index ({@code since}): absent, or exactly the index written. */
+    private static void indexParameter(String text) {
+        Long index;
+        try {
+            index = Paging.indexParameter("since", text);
+        } catch (LedgerException refused) {
+            checkRefusal(refused, "invalid-parameter");
+            return;
+        }
+        if (text.isEmpty()) {
+            assertEquals(null, index);
         } else {
             assertEquals(text, Long.toString(index));
         }

@@ -374,7 +374,7 @@ class AuthorizationMatrixTest {
 
     private static List<String> transfers(String caller) {
         return given().header("Authorization", bearers.get(caller)).get("/api/v1/transfers").then().statusCode(200)
-                .extract().jsonPath().getList("id", String.class);
+                .extract().jsonPath().getList("items.id", String.class);
     }
 
     @Test

@@ -64,7 +64,7 @@ class FabToDataCentreScenarioTest {
         JsonPath d2 = dist.submit("transfer.dispatch", Map.of("units", List.of(ref("SRV-01")), "to", "sc-dc",
                 "toSite", "ashburn", "licenceRef", "SG-STP-2026-7")).then().statusCode(201).extract().jsonPath();
         String t2 = dispatchId(d2, dist);
-        dc.given().get("/api/v1/transfers?state=pending").then().statusCode(200).body("[0].id", equalTo(t2));
+        dc.given().get("/api/v1/transfers?state=pending").then().statusCode(200).body("items[0].id", equalTo(t2));
         dc.submit("transfer.receive", Map.of("transfer", t2, "site", "ashburn", "units", List.of(ref("SRV-01"))))
                 .then().statusCode(201);
         dc.submit("unit.disassemble", Map.of("parent", ref("SRV-01"), "components", List.of(ref("GPU-0001"))))

@@ -181,7 +181,7 @@ class UnitsQueryTest {
 
     private static List<String> transfers(String bearer, String state) {
         return given().header("Authorization", bearer).queryParam("state", state).get("/api/v1/transfers").then()
-                .statusCode(200).extract().jsonPath().getList("id", String.class);
+                .statusCode(200).extract().jsonPath().getList("items.id", String.class);
     }
 
     @Test
@@ -195,7 +195,7 @@ class UnitsQueryTest {
         assertEquals(List.of(received), transfers(dist.bearer(), "received"));
         assertEquals(List.of(), transfers(dc.bearer(), "received"));
         assertEquals(List.of(pending, received), given().header("Authorization", fab.bearer()).get("/api/v1/transfers")
-                .then().statusCode(200).extract().jsonPath().getList("id", String.class), "newest first");
+                .then().statusCode(200).extract().jsonPath().getList("items.id", String.class), "newest first");
 
         given().header("Authorization", dc.bearer()).get("/api/v1/transfers/" + pending).then().statusCode(200)
                 .body("state", equalTo("pending")).body("sender", equalTo("uq-fab")).body("receiver", equalTo("uq-dc"))

@@ -71,6 +71,27 @@ class UnitsPageTest {
     }
 
     @Test
+    void theSearchBoxFindsSerialsByTheirBeginningAmongTheUnitsTheViewerMaySee() {
+        WebUser clerk = WebUser.signIn("acme.clerk");
+        String mine = clerk.page("/search?q=GH200-001", 200);
+        assertTrue(mine.contains("starts with"), mine);
+        for (int i = 10; i <= 19; i++) {
+            assertTrue(mine.contains("/units/acme-fab/GH200-00" + i), "GH200-00" + i);
+        }
+        assertFalse(mine.contains("/units/acme-fab/GH200-0020"));
+        // helios-dc was sent GH200-0019 only, of these
+        String theirs = WebUser.signIn("helios.admin").page("/search?q=GH200-001", 200);
+        assertTrue(theirs.contains("/units/acme-fab/GH200-0019"), theirs);
+        assertFalse(theirs.contains("/units/acme-fab/GH200-0010"), theirs);
+        // a serial typed in full still goes to its unit; a beginning nothing has is not found
+        Response exact = clerk.get("/search?q=GH200-0010");
+        assertEquals(303, exact.statusCode());
+        assertEquals("/units/acme-fab/GH200-0010", locationPath(exact));
+        clerk.page("/search?q=GH200-01", 404);
+        clerk.page("/search?q=GH200_", 404);
+    }
+
+    @Test
     void registerAUnit() {
         WebUser clerk = WebUser.signIn("acme.clerk");
         String form = clerk.page("/units/new", 200);
