@@ -44,7 +44,9 @@ BEGIN
         discrepancies, discrepancy_units, discrepancy_orgs, discrepancy_events, discrepancy_documents,
         discrepancy_outbox, restricted_parties, webhooks, webhook_deliveries, discrepancy_cursors,
         -- V13: the detectors' last sighting of each unit
-        discrepancy_sightings
+        discrepancy_sightings,
+        -- V14: every webhook delivery attempt
+        webhook_attempts
         TO fabtrail_app;
     GRANT USAGE, SELECT ON SEQUENCE login_failures_id_seq, restricted_parties_id_seq, webhook_deliveries_id_seq
         TO fabtrail_app;

@@ -8,10 +8,20 @@ import org.fabtrail.ledger.LedgerException;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import javax.sql.DataSource;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.net.URISyntaxException;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
@@ -53,30 +63,60 @@ public final class Webhooks {
     public record Registered(Hook hook, String secret) {
     }
 
-    /** One delivery and its last attempt. */
+    /** One delivery, its last attempt's outcome and every attempt, oldest first. */
     public record Delivery(long id, UUID webhook, String event, UUID discrepancy, long entryIdx, String state,
                            int attempts, Instant nextAttempt, Integer lastStatus, String lastError,
-                           Instant deliveredAt) {
+                           Instant deliveredAt, List<Attempt> history) {
+    }
+
+    /** One attempt of a delivery: when, the address connected to (null: refused before connecting), the answer. */
+    public record Attempt(int attempt, Instant at, String address, Integer status, String error) {
     }
 
     private final DataSource dataSource;
     private final Clock clock;
     private final Supplier<SecretBox> box;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
-            .followRedirects(HttpClient.Redirect.NEVER).build();
+    private final Resolver resolver;
+    private final Supplier<SSLContext> tls;
     private final SecureRandom random = new SecureRandom();
 
     private final boolean allowPrivate;
 
     /**
+     * @param box          the sealer of webhook secrets (their own key: webhooks need no master key)
      * @param allowPrivate allow http and loopback or private addresses (development, tests and the demo only;
      *                     {@code FABTRAIL_WEBHOOKS_ALLOW_PRIVATE})
      */
     public Webhooks(DataSource dataSource, Clock clock, Supplier<SecretBox> box, boolean allowPrivate) {
+        this(dataSource, clock, box, allowPrivate, InetAddress::getAllByName, Webhooks::defaultTls);
+    }
+
+    Webhooks(DataSource dataSource, Clock clock, Supplier<SecretBox> box, boolean allowPrivate, Resolver resolver,
+             Supplier<SSLContext> tls) {
         this.dataSource = dataSource;
         this.clock = clock;
         this.box = box;
         this.allowPrivate = allowPrivate;
+        this.resolver = resolver;
+        this.tls = tls;
+    }
+
+    private static SSLContext defaultTls() {
+        try {
+            return SSLContext.getDefault();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Resolves a host name to its addresses (the system resolver; tests give their own). */
+    @FunctionalInterface
+    interface Resolver {
+        InetAddress[] resolve(String host) throws UnknownHostException;
+    }
+
+    /** A checked webhook URL and the one address it was checked at, which a delivery then connects to. */
+    record Target(URI uri, InetAddress address) {
     }
 
     /**
@@ -88,10 +128,18 @@ public final class Webhooks {
      * @throws IllegalArgumentException with the reason, for people
      */
     public URI checkUrl(String url) {
+        return target(url).uri();
+    }
+
+    /**
+     * {@link #checkUrl} resolving the host once: the answer carries the checked address, so a delivery connects to
+     * exactly that address and a name that resolves differently the next time (DNS rebinding) cannot redirect it.
+     */
+    Target target(String url) {
         URI u;
         try {
             u = new URI(url == null ? "" : url.trim());
-        } catch (java.net.URISyntaxException e) {
+        } catch (URISyntaxException e) {
             throw new IllegalArgumentException("not a URL: " + e.getMessage());
         }
         String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(Locale.ROOT);
@@ -107,30 +155,34 @@ public final class Webhooks {
         if (url.length() > 2000) {
             throw new IllegalArgumentException("the URL is longer than 2000 characters");
         }
-        requirePublic(u.getHost());
-        return u;
-    }
-
-    /** Refuses a host that resolves to a non-public address (unless allowed), or does not resolve. */
-    void requirePublic(String host) {
-        if (allowPrivate) {
-            return;
-        }
-        java.net.InetAddress[] addresses;
+        String host = hostName(u);
+        InetAddress[] addresses;
         try {
-            addresses = java.net.InetAddress.getAllByName(host);
-        } catch (java.net.UnknownHostException e) {
+            addresses = resolver.resolve(host);
+        } catch (UnknownHostException e) {
+            addresses = new InetAddress[0];
+        }
+        if (addresses == null || addresses.length == 0) {
             throw new IllegalArgumentException("the host " + host + " does not resolve");
         }
-        for (java.net.InetAddress a : addresses) {
-            if (!isPublic(a)) {
-                throw new IllegalArgumentException("the host " + host + " resolves to " + a.getHostAddress()
-                        + ", a loopback, private or link-local address; webhooks go to public addresses only");
+        if (!allowPrivate) {
+            for (InetAddress a : addresses) {
+                if (!isPublic(a)) {
+                    throw new IllegalArgumentException("the host " + host + " resolves to " + a.getHostAddress()
+                            + ", a loopback, private or link-local address; webhooks go to public addresses only");
+                }
             }
         }
+        return new Target(u, addresses[0]);
     }
 
-    static boolean isPublic(java.net.InetAddress a) {
+    /** The URL's host without the brackets of an IPv6 literal. */
+    private static String hostName(URI u) {
+        String h = u.getHost();
+        return h.startsWith("[") && h.endsWith("]") ? h.substring(1, h.length() - 1) : h;
+    }
+
+    static boolean isPublic(InetAddress a) {
         if (a.isAnyLocalAddress() || a.isLoopbackAddress() || a.isLinkLocalAddress() || a.isSiteLocalAddress()
                 || a.isMulticastAddress()) {
             return false;
@@ -146,8 +198,8 @@ public final class Webhooks {
     }
 
     public Registered register(String org, String url, String createdBy) throws SQLException {
-        SecretBox sealer = sealer();
         URI u = checkUrl(url);
+        SecretBox sealer = box.get();
         byte[] secret = new byte[32];
         random.nextBytes(secret);
         String hex = HexFormat.of().formatHex(secret);
@@ -166,27 +218,6 @@ public final class Webhooks {
         }
         return new Registered(new Hook(id, org, u.toString(), now, createdBy, true), hex);
     }
-
-    /**
-     * The sealer of webhook secrets: the instance's master key. Without one (FABTRAIL_MASTER_KEY unset in
-     * production) no webhook can be registered: {@code 503 webhooks-unavailable}, naming the setting, and nothing is
-     * written.
-     */
-    private SecretBox sealer() {
-        try {
-            return box.get();
-        } catch (LedgerException e) {
-            if (e.kind() != LedgerException.Kind.UNAVAILABLE) {
-                throw e;
-            }
-            throw new LedgerException(LedgerException.Kind.UNAVAILABLE, WEBHOOKS_UNAVAILABLE, "Webhooks not configured",
-                    "This instance has no master key (FABTRAIL_MASTER_KEY), which seals webhook secrets, so it cannot "
-                            + "register webhooks; its operator must set one (docs/operators.md)");
-        }
-    }
-
-    /** The problem code of a registration on an instance without a master key. */
-    public static final String WEBHOOKS_UNAVAILABLE = "webhooks-unavailable";
 
     private static String context(UUID id) {
         return "webhook-secret:" + id;
@@ -236,16 +267,28 @@ public final class Webhooks {
              PreparedStatement ps = c.prepareStatement("SELECT d.id, d.webhook_id, d.event, d.discrepancy_id, d.entry_idx, "
                      + "d.state, d.attempts, d.next_attempt, d.last_status, d.last_error, d.delivered_at "
                      + "FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id WHERE w.org = ? "
-                     + "ORDER BY d.id DESC LIMIT ?")) {
+                     + "ORDER BY d.id DESC LIMIT ?");
+             PreparedStatement attempts = c.prepareStatement("SELECT delivery_id, attempt, at, address, status, error "
+                     + "FROM webhook_attempts WHERE delivery_id = ANY (?) ORDER BY delivery_id, attempt")) {
             ps.setString(1, org);
             ps.setInt(2, limit);
+            Map<Long, List<Attempt>> history = new LinkedHashMap<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     Timestamp delivered = rs.getTimestamp(11);
+                    List<Attempt> h = new ArrayList<>();
+                    history.put(rs.getLong(1), h);
                     out.add(new Delivery(rs.getLong(1), rs.getObject(2, UUID.class), rs.getString(3),
                             rs.getObject(4, UUID.class), rs.getLong(5), rs.getString(6), rs.getInt(7),
                             rs.getTimestamp(8).toInstant(), (Integer) rs.getObject(9), rs.getString(10),
-                            delivered == null ? null : delivered.toInstant()));
+                            delivered == null ? null : delivered.toInstant(), h));
+                }
+            }
+            attempts.setArray(1, c.createArrayOf("bigint", history.keySet().toArray()));
+            try (ResultSet rs = attempts.executeQuery()) {
+                while (rs.next()) {
+                    history.get(rs.getLong(1)).add(new Attempt(rs.getInt(2), rs.getTimestamp(3).toInstant(),
+                            rs.getString(4), (Integer) rs.getObject(5), rs.getString(6)));
                 }
             }
         }
@@ -361,51 +404,129 @@ public final class Webhooks {
         }
         int delivered = 0;
         for (Due d : due) {
-            Integer status = null;
-            String error = null;
+            Outcome o;
             try {
-                requirePublic(URI.create(d.url()).getHost()); // again at delivery: the name may now point elsewhere
                 String secret = new String(box.get().open(d.sealed(), context(d.webhook())), StandardCharsets.US_ASCII);
-                long t = now.getEpochSecond();
-                HttpRequest req = HttpRequest.newBuilder(URI.create(d.url())).timeout(Duration.ofSeconds(10))
-                        .header("Content-Type", "application/json")
-                        .header("User-Agent", "Fabtrail-Webhooks/1")
-                        .header("Fabtrail-Delivery", Long.toString(d.id()))
-                        .header("Fabtrail-Signature", "t=" + t + ",v1=" + sign(secret, t, d.body()))
-                        .POST(HttpRequest.BodyPublishers.ofString(d.body(), StandardCharsets.UTF_8)).build();
-                HttpResponse<Void> res = http.send(req, HttpResponse.BodyHandlers.discarding());
-                status = res.statusCode();
-                if (status / 100 != 2) {
-                    error = "HTTP " + status;
-                }
-            } catch (java.io.IOException | RuntimeException e) {
-                error = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+                o = send(d.url(), secret, d.id(), d.body(), now);
+            } catch (RuntimeException e) {
+                o = new Outcome(null, null, describe(e));
+            }
+            if (Thread.currentThread().isInterrupted()) {
                 return delivered;
             }
             int attempts = d.attempts() + 1;
+            boolean ok = o.error() == null;
+            String error = o.error() == null ? null : o.error().substring(0, Math.min(500, o.error().length()));
             try (Connection c = dataSource.getConnection();
                  PreparedStatement ps = c.prepareStatement("UPDATE webhook_deliveries SET attempts = ?, last_status = ?, "
-                         + "last_error = ?, state = ?, next_attempt = ?, delivered_at = ? WHERE id = ?")) {
+                         + "last_error = ?, state = ?, next_attempt = ?, delivered_at = ? WHERE id = ?");
+                 PreparedStatement log = c.prepareStatement("INSERT INTO webhook_attempts (delivery_id, attempt, at, "
+                         + "address, status, error) VALUES (?, ?, ?, ?, ?, ?)")) {
+                c.setAutoCommit(false);
                 ps.setInt(1, attempts);
-                ps.setObject(2, status);
-                ps.setString(3, error == null ? null : error.substring(0, Math.min(500, error.length())));
-                boolean ok = error == null;
+                ps.setObject(2, o.status());
+                ps.setString(3, error);
                 ps.setString(4, ok ? "delivered" : attempts >= MAX_ATTEMPTS ? "failed" : "pending");
                 ps.setTimestamp(5, Timestamp.from(ok ? now : now.plus(backoff(attempts))));
                 ps.setTimestamp(6, ok ? Timestamp.from(now) : null);
                 ps.setLong(7, d.id());
                 ps.executeUpdate();
-                if (ok) {
-                    delivered++;
-                } else {
-                    LOG.log(System.Logger.Level.INFO, "webhook delivery " + d.id() + " attempt " + attempts
-                            + " failed: " + error);
-                }
+                log.setLong(1, d.id());
+                log.setInt(2, attempts);
+                log.setTimestamp(3, Timestamp.from(now));
+                log.setString(4, o.address());
+                log.setObject(5, o.status());
+                log.setString(6, error);
+                log.executeUpdate();
+                c.commit();
+            }
+            if (ok) {
+                delivered++;
+            } else {
+                LOG.log(System.Logger.Level.INFO, "webhook delivery " + d.id() + " attempt " + attempts
+                        + " failed: " + error);
             }
         }
         return delivered;
+    }
+
+    /** What one attempt got: the address connected to (null if refused before), the HTTP status, the error. */
+    record Outcome(String address, Integer status, String error) {
+    }
+
+    /**
+     * One signed POST of {@code body} to {@code url}. The URL is checked again first, scheme included (an
+     * {@code http://} URL registered while private addresses were allowed is not used once they are not), and the
+     * host resolved once: the connection goes to exactly the address that passed the check, with the URL's host as
+     * the {@code Host} header and, for https, as the TLS server name the certificate must match.
+     */
+    Outcome send(String url, String secret, long deliveryId, String body, Instant now) {
+        Target t;
+        try {
+            t = target(url);
+        } catch (IllegalArgumentException e) {
+            return new Outcome(null, null, "refused before sending: " + e.getMessage());
+        }
+        long ts = now.getEpochSecond();
+        URI u = t.uri();
+        boolean https = u.getScheme().equalsIgnoreCase("https");
+        int port = u.getPort() != -1 ? u.getPort() : https ? 443 : 80;
+        String path = (u.getRawPath() == null || u.getRawPath().isEmpty() ? "/" : u.getRawPath())
+                + (u.getRawQuery() == null ? "" : "?" + u.getRawQuery());
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        String head = "POST " + path + " HTTP/1.1\r\n"
+                + "Host: " + u.getHost() + (u.getPort() == -1 ? "" : ":" + u.getPort()) + "\r\n"
+                + "Content-Type: application/json\r\n"
+                + "User-Agent: Fabtrail-Webhooks/1\r\n"
+                + "Fabtrail-Delivery: " + deliveryId + "\r\n"
+                + "Fabtrail-Signature: t=" + ts + ",v1=" + sign(secret, ts, body) + "\r\n"
+                + "Content-Length: " + bytes.length + "\r\n"
+                + "Connection: close\r\n\r\n";
+        String address = t.address().getHostAddress();
+        try (Socket raw = new Socket()) {
+            raw.connect(new InetSocketAddress(t.address(), port), 5000);
+            raw.setSoTimeout(10_000);
+            Socket s = raw;
+            if (https) {
+                SSLSocket ssl = (SSLSocket) tls.get().getSocketFactory().createSocket(raw, hostName(u), port, true);
+                SSLParameters p = ssl.getSSLParameters();
+                p.setEndpointIdentificationAlgorithm("HTTPS"); // the certificate must match the URL's host
+                if (!hostName(u).contains(":") && !hostName(u).matches("[0-9.]+")) { // names only, not IP literals
+                    p.setServerNames(List.of(new SNIHostName(hostName(u))));
+                }
+                ssl.setSSLParameters(p);
+                ssl.startHandshake();
+                s = ssl;
+            }
+            OutputStream out = s.getOutputStream();
+            out.write(head.getBytes(StandardCharsets.US_ASCII));
+            out.write(bytes);
+            out.flush();
+            int status = statusOf(s.getInputStream());
+            return new Outcome(address, status, status / 100 == 2 ? null : "HTTP " + status);
+        } catch (IOException | RuntimeException e) {
+            return new Outcome(address, null, describe(e));
+        }
+    }
+
+    /** The status code of an HTTP/1.x answer's status line. */
+    private static int statusOf(InputStream in) throws IOException {
+        ByteArrayOutputStream line = new ByteArrayOutputStream();
+        for (int b = in.read(); b != -1 && b != '\n'; b = in.read()) {
+            if (line.size() > 8192) {
+                throw new IOException("the answer's status line is too long");
+            }
+            line.write(b);
+        }
+        String[] parts = line.toString(StandardCharsets.US_ASCII).trim().split(" ");
+        if (parts.length < 2 || !parts[0].startsWith("HTTP/1.") || !parts[1].matches("[1-5][0-9][0-9]")) {
+            throw new IOException("not an HTTP/1.x answer");
+        }
+        return Integer.parseInt(parts[1]);
+    }
+
+    private static String describe(Exception e) {
+        return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
     }
 
     /** 30 s, 60 s, 120 s, ... at most an hour. */
