@@ -30,6 +30,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.sql.Types;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -55,9 +56,17 @@ public final class Webhooks {
     static final String CURSOR = "webhooks";
     private static final System.Logger LOG = System.getLogger(Webhooks.class.getName());
 
-    /** A registered webhook (the secret is never shown again). */
-    public record Hook(UUID id, String org, String url, Instant createdAt, String createdBy, boolean active) {
+    /** A registered webhook and the kinds of events it gets (the secret is never shown again). */
+    public record Hook(UUID id, String org, String url, Instant createdAt, String createdBy, boolean active,
+                       List<String> events) {
     }
+
+    /** Event kind: every event of the findings that name the organisation. */
+    public static final String DISCREPANCY = "discrepancy";
+    /** Event kind: the custody events that concern the organisation. */
+    public static final String CUSTODY = "custody";
+    /** The kinds of events a webhook may choose. */
+    public static final List<String> EVENT_KINDS = List.of(DISCREPANCY, CUSTODY);
 
     /** A new webhook and its secret (hex), shown once. */
     public record Registered(Hook hook, String secret) {
@@ -78,25 +87,48 @@ public final class Webhooks {
     private final Supplier<SecretBox> box;
     private final Resolver resolver;
     private final Supplier<SSLContext> tls;
+    private final EntryVisibility visibility;
     private final SecureRandom random = new SecureRandom();
 
     private final boolean allowPrivate;
 
     /**
+     * Whether an organisation may see the log entry at an index: the rule of its feed, which the composition root
+     * gives (it belongs to custody's read side), so a webhook never tells an organisation what it may not read.
+     */
+    @FunctionalInterface
+    public interface EntryVisibility {
+        boolean visible(Connection c, String org, long idx) throws SQLException;
+    }
+
+    /**
      * @param box          the sealer of webhook secrets (their own key: webhooks need no master key)
      * @param allowPrivate allow http and loopback or private addresses (development, tests and the demo only;
      *                     {@code FABTRAIL_WEBHOOKS_ALLOW_PRIVATE})
+     * @param visibility   which log entries an organisation may see (custody events go only to those)
      */
-    public Webhooks(DataSource dataSource, Clock clock, Supplier<SecretBox> box, boolean allowPrivate) {
-        this(dataSource, clock, box, allowPrivate, InetAddress::getAllByName, Webhooks::defaultTls);
+    public Webhooks(DataSource dataSource, Clock clock, Supplier<SecretBox> box, boolean allowPrivate,
+                    EntryVisibility visibility) {
+        this(dataSource, clock, box, allowPrivate, visibility, InetAddress::getAllByName, Webhooks::defaultTls);
+    }
+
+    /** For tests of the URL checks and a single delivery, which touch neither the database nor custody. */
+    Webhooks(DataSource dataSource, Clock clock, Supplier<SecretBox> box, boolean allowPrivate) {
+        this(dataSource, clock, box, allowPrivate, null, InetAddress::getAllByName, Webhooks::defaultTls);
     }
 
     Webhooks(DataSource dataSource, Clock clock, Supplier<SecretBox> box, boolean allowPrivate, Resolver resolver,
              Supplier<SSLContext> tls) {
+        this(dataSource, clock, box, allowPrivate, null, resolver, tls);
+    }
+
+    private Webhooks(DataSource dataSource, Clock clock, Supplier<SecretBox> box, boolean allowPrivate,
+                     EntryVisibility visibility, Resolver resolver, Supplier<SSLContext> tls) {
         this.dataSource = dataSource;
         this.clock = clock;
         this.box = box;
         this.allowPrivate = allowPrivate;
+        this.visibility = visibility;
         this.resolver = resolver;
         this.tls = tls;
     }
@@ -197,8 +229,14 @@ public final class Webhooks {
         return !(b.length == 4 && (b[0] & 0xff) == 0);
     }
 
-    public Registered register(String org, String url, String createdBy) throws SQLException {
+    /**
+     * Registers a webhook for the given kinds of events ({@link #EVENT_KINDS}; each once, in that order).
+     *
+     * @throws IllegalArgumentException for a URL that fails {@link #checkUrl} or an unknown or missing event kind
+     */
+    public Registered register(String org, String url, String createdBy, List<String> events) throws SQLException {
         URI u = checkUrl(url);
+        List<String> kinds = eventKinds(events);
         SecretBox sealer = box.get();
         byte[] secret = new byte[32];
         random.nextBytes(secret);
@@ -207,16 +245,34 @@ public final class Webhooks {
         Instant now = clock.instant();
         try (Connection c = dataSource.getConnection();
              PreparedStatement ps = c.prepareStatement("INSERT INTO webhooks (id, org, url, secret, created_at, "
-                     + "created_by, active) VALUES (?, ?, ?, ?, ?, ?, true)")) {
+                     + "created_by, active, events) VALUES (?, ?, ?, ?, ?, ?, true, ?)")) {
             ps.setObject(1, id);
             ps.setString(2, org);
             ps.setString(3, u.toString());
             ps.setBytes(4, sealer.seal(hex.getBytes(StandardCharsets.US_ASCII), context(id)));
             ps.setTimestamp(5, Timestamp.from(now));
             ps.setString(6, createdBy);
+            ps.setArray(7, c.createArrayOf("text", kinds.toArray()));
             ps.executeUpdate();
         }
-        return new Registered(new Hook(id, org, u.toString(), now, createdBy, true), hex);
+        return new Registered(new Hook(id, org, u.toString(), now, createdBy, true, kinds), hex);
+    }
+
+    /**
+     * The event kinds as stored: each known one once, in {@link #EVENT_KINDS} order.
+     *
+     * @throws IllegalArgumentException for none, or one that is not a known kind
+     */
+    public static List<String> eventKinds(List<String> events) {
+        if (events == null || events.isEmpty()) {
+            throw new IllegalArgumentException("choose at least one kind of events: " + String.join(", ", EVENT_KINDS));
+        }
+        for (String e : events) {
+            if (e == null || !EVENT_KINDS.contains(e)) {
+                throw new IllegalArgumentException("events may hold only " + String.join(", ", EVENT_KINDS));
+            }
+        }
+        return EVENT_KINDS.stream().filter(events::contains).toList();
     }
 
     private static String context(UUID id) {
@@ -248,13 +304,14 @@ public final class Webhooks {
     public List<Hook> hooks(String org) throws SQLException {
         List<Hook> out = new ArrayList<>();
         try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("SELECT id, org, url, created_at, created_by, active FROM webhooks "
+             PreparedStatement ps = c.prepareStatement("SELECT id, org, url, created_at, created_by, active, events FROM webhooks "
                      + "WHERE org = ? ORDER BY created_at, id")) {
             ps.setString(1, org);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     out.add(new Hook(rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3),
-                            rs.getTimestamp(4).toInstant(), rs.getString(5), rs.getBoolean(6)));
+                            rs.getTimestamp(4).toInstant(), rs.getString(5), rs.getBoolean(6),
+                            List.of((String[]) rs.getArray(7).getArray())));
                 }
             }
         }
@@ -295,39 +352,24 @@ public final class Webhooks {
         return out;
     }
 
-    /** Queues deliveries for new finding events, then attempts every due delivery. */
+    /** Queues deliveries for new finding and custody events, then attempts every due delivery. */
     public int deliverDue() throws SQLException {
         enqueue();
+        enqueueCustody();
         return attemptDue(clock.instant());
     }
 
-    /** Queues a delivery per event of a finding and active webhook of an organisation it names. */
+    /** Queues a delivery per event of a finding and active findings webhook of an organisation it names. */
     int enqueue() throws SQLException {
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            long from;
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO discrepancy_cursors (name, idx) VALUES (?, -1) "
-                    + "ON CONFLICT (name) DO NOTHING")) {
-                ps.setString(1, CURSOR);
-                ps.executeUpdate();
-            }
-            try (PreparedStatement ps = c.prepareStatement("SELECT idx FROM discrepancy_cursors WHERE name = ? FOR UPDATE")) {
-                ps.setString(1, CURSOR);
-                try (ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    from = rs.getLong(1);
-                }
-            }
+        return underCursor(CURSOR, (c, from) -> {
             long last = from;
             int queued = 0;
             try (PreparedStatement ps = c.prepareStatement("SELECT e.idx, e.kind, e.state, e.at, e.actor, e.note, "
                     + "e.outcome, e.evidence, d.id, d.rule, d.severity, d.summary, d.units::text, d.orgs, d.opened_idx "
                     + "FROM discrepancy_events e JOIN discrepancies d ON d.id = e.discrepancy_id "
                     + "WHERE e.idx > ? ORDER BY e.idx LIMIT 1000");
-                 PreparedStatement hooks = c.prepareStatement("SELECT id FROM webhooks WHERE active AND org = ANY (?)");
-                 PreparedStatement ins = c.prepareStatement("INSERT INTO webhook_deliveries (webhook_id, event, "
-                         + "discrepancy_id, entry_idx, body, state, next_attempt) VALUES (?, ?, ?, ?, ?, 'pending', ?) "
-                         + "ON CONFLICT (webhook_id, entry_idx) DO NOTHING")) {
+                 PreparedStatement hooks = c.prepareStatement("SELECT id FROM webhooks WHERE active AND org = ANY (?) "
+                         + "AND ? = ANY (events)")) {
                 ps.setLong(1, from);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
@@ -359,27 +401,191 @@ public final class Webhooks {
                         body.put("discrepancy", d);
                         String json = Jcs.canonicalString(body);
                         hooks.setArray(1, c.createArrayOf("text", (String[]) rs.getArray(14).getArray()));
+                        hooks.setString(2, DISCREPANCY);
                         try (ResultSet h = hooks.executeQuery()) {
                             while (h.next()) {
-                                ins.setObject(1, h.getObject(1, UUID.class));
-                                ins.setString(2, event);
-                                ins.setObject(3, id);
-                                ins.setLong(4, idx);
-                                ins.setString(5, json);
-                                ins.setTimestamp(6, Timestamp.from(clock.instant()));
-                                queued += ins.executeUpdate();
+                                queued += queue(c, h.getObject(1, UUID.class), event, id, idx, json);
                             }
                         }
                     }
                 }
             }
+            return new Progress(last, queued);
+        });
+    }
+
+    /**
+     * Custody entries that are webhook events, by entry type: a dispatch (to the receiver), a receipt or rejection
+     * (to the sender), a status change or an inspection (to the unit's manufacturer, its custodian at the entry, and
+ * its custodian now if that one may see the entry).
+     */
+    static final Map<String, String> CUSTODY_EVENTS = Map.of("transfer.dispatch", "custody.dispatch",
+            "transfer.receive", "custody.receive", "transfer.reject", "custody.reject",
+            "unit.status", "custody.status", "unit.inspect", "custody.inspect");
+    static final String CUSTODY_CURSOR = "custody-webhooks";
+
+    /** How far a queuing round read (the cursor's new index) and how many deliveries it queued. */
+    private record Progress(long last, int queued) {
+    }
+
+    @FunctionalInterface
+    private interface CursorRound {
+        Progress run(Connection c, long from) throws SQLException;
+    }
+
+    /**
+     * Runs a queuing round in one transaction, from the named cursor (created at -1, locked so two instances never
+     * queue the same events), and moves the cursor to where the round got.
+     */
+    private int underCursor(String name, CursorRound round) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO discrepancy_cursors (name, idx) VALUES (?, -1) "
+                    + "ON CONFLICT (name) DO NOTHING")) {
+                ps.setString(1, name);
+                ps.executeUpdate();
+            }
+            long from;
+            try (PreparedStatement ps = c.prepareStatement("SELECT idx FROM discrepancy_cursors WHERE name = ? "
+                    + "FOR UPDATE")) {
+                ps.setString(1, name);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    from = rs.getLong(1);
+                }
+            }
+            Progress p = round.run(c, from);
             try (PreparedStatement ps = c.prepareStatement("UPDATE discrepancy_cursors SET idx = ? WHERE name = ?")) {
-                ps.setLong(1, last);
-                ps.setString(2, CURSOR);
+                ps.setLong(1, p.last());
+                ps.setString(2, name);
                 ps.executeUpdate();
             }
             c.commit();
-            return queued;
+            return p.queued();
+        }
+    }
+
+    /**
+     * Queues a delivery per custody event and active custody webhook of each organisation it concerns (not the
+     * actor's own) that may see the entry: the visibility rule of the organisation's feed, so no webhook tells an
+     * organisation about what it may not see (a custodian who got the unit after the event, say).
+     */
+    int enqueueCustody() throws SQLException {
+        return underCursor(CUSTODY_CURSOR, (c, from) -> {
+            long last = from;
+            int queued = 0;
+            boolean subscribed;
+            try (PreparedStatement ps = c.prepareStatement("SELECT EXISTS (SELECT 1 FROM webhooks WHERE active "
+                    + "AND ? = ANY (events))")) {
+                ps.setString(1, CUSTODY);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    subscribed = rs.getBoolean(1);
+                }
+            }
+            if (!subscribed) {
+                // no custody webhook: nothing to queue, and a webhook registered later starts from now
+                try (PreparedStatement ps = c.prepareStatement("SELECT coalesce(max(idx), -1) FROM log_entries");
+                     ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    last = Math.max(from, rs.getLong(1));
+                }
+            } else {
+                try (PreparedStatement ps = c.prepareStatement("SELECT idx, entry_type, actor, integrated_time, leaf, "
+                        + "leaf_hash FROM log_entries WHERE idx > ? AND entry_type = ANY (?) ORDER BY idx LIMIT 1000");
+                     PreparedStatement concerned = c.prepareStatement("SELECT org FROM ("
+                             + "SELECT t.receiver AS org FROM transfers t WHERE ? = 'transfer.dispatch' "
+                             + "AND t.dispatch_idx = ? "
+                             + "UNION SELECT t.sender FROM transfers t WHERE ? IN ('transfer.receive', 'transfer.reject') "
+                             + "AND (t.closed_idx = ? OR EXISTS (SELECT 1 FROM transfer_units tu "
+                             + "WHERE tu.transfer_id = t.id AND tu.received_idx = ?)) "
+                             + "UNION SELECT v.org FROM unit_entries ue JOIN units u ON u.manufacturer = ue.manufacturer "
+                             + "AND u.serial = ue.serial CROSS JOIN LATERAL (VALUES (u.manufacturer), (u.custodian)) "
+                             + "v (org) WHERE ? IN ('unit.status', 'unit.inspect') AND ue.idx = ? "
+                             // the custodian then: the receiver of the unit's last receipt before the entry
+                             + "UNION SELECT (SELECT t.receiver FROM transfer_units tu JOIN transfers t "
+                             + "ON t.id = tu.transfer_id WHERE tu.manufacturer = ue.manufacturer "
+                             + "AND tu.serial = ue.serial AND tu.received_idx < ue.idx ORDER BY tu.received_idx DESC "
+                             + "LIMIT 1) FROM unit_entries ue WHERE ? IN ('unit.status', 'unit.inspect') AND ue.idx = ?"
+                             + ") x WHERE org <> ? ORDER BY org");
+                     PreparedStatement hooks = c.prepareStatement("SELECT id FROM webhooks WHERE active AND org = ? "
+                             + "AND ? = ANY (events)")) {
+                    ps.setLong(1, from);
+                    ps.setArray(2, c.createArrayOf("text", CUSTODY_EVENTS.keySet().toArray()));
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            long idx = rs.getLong(1);
+                            last = idx;
+                            String type = rs.getString(2);
+                            String actor = rs.getString(3);
+                            List<String> orgs = new ArrayList<>();
+                            concerned.setString(1, type);
+                            concerned.setLong(2, idx);
+                            concerned.setString(3, type);
+                            concerned.setLong(4, idx);
+                            concerned.setLong(5, idx);
+                            concerned.setString(6, type);
+                            concerned.setLong(7, idx);
+                            concerned.setString(8, type);
+                            concerned.setLong(9, idx);
+                            concerned.setString(10, actor);
+                            try (ResultSet o = concerned.executeQuery()) {
+                                while (o.next()) {
+                                    orgs.add(o.getString(1));
+                                }
+                            }
+                            String event = CUSTODY_EVENTS.get(type);
+                            String json = null;
+                            for (String org : orgs) {
+                                if (!visibility.visible(c, org, idx)) {
+                                    continue;
+                                }
+                                if (json == null) {
+                                    @SuppressWarnings("unchecked")
+                                    Map<String, Object> leaf = (Map<String, Object>) StrictJson.parse(rs.getBytes(5));
+                                    Map<String, Object> body = new LinkedHashMap<>();
+                                    body.put("event", event);
+                                    body.put("index", idx);
+                                    body.put("time", rs.getTimestamp(4).toInstant().toString());
+                                    body.put("actor", actor);
+                                    body.put("type", type);
+                                    body.put("leafHash", HexFormat.of().formatHex(rs.getBytes(6)));
+                                    body.put("envelope", leaf.get("envelope"));
+                                    json = Jcs.canonicalString(body);
+                                }
+                                hooks.setString(1, org);
+                                hooks.setString(2, CUSTODY);
+                                try (ResultSet h = hooks.executeQuery()) {
+                                    while (h.next()) {
+                                        queued += queue(c, h.getObject(1, UUID.class), event, null, idx, json);
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            return new Progress(last, queued);
+        });
+    }
+
+    /** Queues one delivery (once per webhook and log index). */
+    private int queue(Connection c, UUID webhook, String event, UUID discrepancy, long idx, String body)
+            throws SQLException {
+        try (PreparedStatement ins = c.prepareStatement("INSERT INTO webhook_deliveries (webhook_id, event, "
+                + "discrepancy_id, entry_idx, body, state, next_attempt) VALUES (?, ?, ?, ?, ?, 'pending', ?) "
+                + "ON CONFLICT (webhook_id, entry_idx) DO NOTHING")) {
+            ins.setObject(1, webhook);
+            ins.setString(2, event);
+            if (discrepancy == null) {
+                ins.setNull(3, Types.OTHER);
+            } else {
+                ins.setObject(3, discrepancy);
+            }
+            ins.setLong(4, idx);
+            ins.setString(5, body);
+            ins.setTimestamp(6, Timestamp.from(clock.instant()));
+            return ins.executeUpdate();
         }
     }
 

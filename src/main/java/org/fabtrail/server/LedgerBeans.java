@@ -16,6 +16,7 @@ import org.fabtrail.attestation.X509PlatformCertificates;
 import org.fabtrail.crypto.Sealer;
 import org.fabtrail.crypto.SigningKey;
 import org.fabtrail.custody.CustodyPolicy;
+import org.fabtrail.custody.CustodyQueries;
 import org.fabtrail.custody.CustodyTypes;
 import org.fabtrail.custody.EntryType;
 import org.fabtrail.custody.EntryTypes;
@@ -186,7 +187,7 @@ public class LedgerBeans {
         // webhook secrets have their own key (generated when need be), so webhooks work without a master key
         Sealer sealer = new Sealer(() -> Optional.of(MasterKeys.webhookKey(config)), IllegalStateException::new);
         return new Webhooks(dataSource, clock, sealer,
-                config.discrepancy().webhooksAllowPrivate() || config.demo());
+                config.discrepancy().webhooksAllowPrivate() || config.demo(), new CustodyQueries()::inFeed);
     }
 
     @Produces
