@@ -45,6 +45,8 @@ BEGIN
         discrepancy_outbox, restricted_parties, webhooks, webhook_deliveries, discrepancy_cursors,
         -- V13: the detectors' last sighting of each unit
         discrepancy_sightings,
+        -- V14: every webhook delivery attempt
+        webhook_attempts,
         -- V16: identity providers, their sign-ins under way, second-factor challenges
         identity_providers, oidc_sign_ins, second_factor_challenges
         TO fabtrail_app;

@@ -73,7 +73,8 @@ public class ApiDocument implements OASFilter {
      * OpenAPI annotations): a delivery not yet attempted has no status, one delivered no next attempt.
      */
     private static final Map<String, List<String>> NULLABLE = Map.of(
-            "Delivery", List.of("nextAttempt", "lastStatus", "lastError", "deliveredAt"));
+            "Delivery", List.of("discrepancy", "nextAttempt", "lastStatus", "lastError", "deliveredAt"),
+            "Attempt", List.of("address", "status", "error"));
 
     @Override
     public void filterOpenAPI(OpenAPI api) {

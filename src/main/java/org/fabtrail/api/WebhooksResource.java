@@ -31,8 +31,9 @@ import java.util.UUID;
 
 
 /**
- * An organisation's webhooks for the findings that name it (HMAC-signed deliveries, retried with backoff, logged):
- * register (the secret is shown once), list, stop, and the delivery log.
+ * An organisation's webhooks for the findings that name it and the custody events that concern it (HMAC-signed
+ * deliveries, retried with backoff, every attempt logged): register (the secret is shown once), list, stop, and the
+ * delivery log.
  */
 @Path("/api/v1/orgs/{org}/webhooks")
 @Tag(name = "Discrepancies")
@@ -46,23 +47,30 @@ public class WebhooksResource {
     @Inject
     Webhooks webhooks;
 
-    public record WebhookRequest(String url) {
+    /**
+     * A webhook to register: its URL and the kinds of events it gets ({@code discrepancy}: the findings that name
+     * the organisation; {@code custody}: the custody events that concern it). Without {@code events}: findings only.
+     */
+    public record WebhookRequest(String url,
+                                 @Schema(description = "The kinds of events the webhook gets, each one of "
+                                         + "\"discrepancy\" and \"custody\"; without it: [\"discrepancy\"]")
+                                 List<String> events) {
     }
 
-    @JsonPropertyOrder({"id", "org", "url", "active", "createdAt", "createdBy", "secret"})
+    @JsonPropertyOrder({"id", "org", "url", "events", "active", "createdAt", "createdBy", "secret"})
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record WebhookView(String id, String org, String url, boolean active, String createdAt, String createdBy,
-                              String secret) {
+    public record WebhookView(String id, String org, String url, List<String> events, boolean active,
+                              String createdAt, String createdBy, String secret) {
         static WebhookView from(Webhooks.Hook h, String secret) {
-            return new WebhookView(h.id().toString(), h.org(), h.url(), h.active(), h.createdAt().toString(),
-                    h.createdBy(), secret);
+            return new WebhookView(h.id().toString(), h.org(), h.url(), h.events(), h.active(),
+                    h.createdAt().toString(), h.createdBy(), secret);
         }
     }
 
     @POST
         @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(operationId = "createWebhook", summary = "Register a webhook for the findings that name the organisation; the answer shows the "
-            + "HMAC secret once")
+    @Operation(operationId = "createWebhook", summary = "Register a webhook for the findings that name the organisation "
+            + "and/or the custody events that concern it; the answer shows the HMAC secret once")
     @APIResponse(responseCode = "201", description = "The webhook, with its signing secret shown this once",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = WebhookView.class)))
     public Response addWebhook(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
@@ -71,6 +79,12 @@ public class WebhooksResource {
         if (request == null || request.url() == null) {
             throw DiscrepanciesResource.bad("url", "the body must be {\"url\": \"https://...\"}");
         }
+        List<String> events = request.events() == null ? List.of(Webhooks.DISCREPANCY) : request.events();
+        try {
+            Webhooks.eventKinds(events);
+        } catch (IllegalArgumentException e) {
+            throw DiscrepanciesResource.bad("events", e.getMessage());
+        }
         try {
             webhooks.checkUrl(request.url());
         } catch (IllegalArgumentException e) {
@@ -78,7 +92,7 @@ public class WebhooksResource {
                     e.getMessage(), Map.of("field", "url"), null);
         }
         Webhooks.Registered r = ledger.read(c -> webhooks.register(org, request.url(),
-                caller.isOperator() ? "operator" : "token:" + caller.tokenId()));
+                caller.isOperator() ? "operator" : "token:" + caller.tokenId(), events));
         return Response.status(201).entity(WebhookView.from(r.hook(), r.secret())).build();
     }
 

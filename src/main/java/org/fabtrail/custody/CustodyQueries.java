@@ -358,6 +358,37 @@ public final class CustodyQueries {
     }
 
     /**
+     * Whether the entry {@code e} is in an organisation's feed: its own entry, a public registry entry, or an entry
+     * about a unit it made or was already a party of at that entry. Parameters: {@link #inFeedParameters}.
+     */
+    private static final String IN_FEED = "(e.actor = ? OR e.entry_type = ANY (?) "
+            + "OR EXISTS (SELECT 1 FROM unit_entries ue WHERE ue.idx = e.idx AND (ue.manufacturer = ? "
+            + "OR EXISTS (SELECT 1 FROM unit_parties p WHERE p.org_id = ? AND p.manufacturer = ue.manufacturer "
+            + "AND p.serial = ue.serial AND p.since_idx <= e.idx))))";
+
+    private static int inFeedParameters(Connection c, PreparedStatement ps, int from, String org) throws SQLException {
+        ps.setString(from, org);
+        ps.setArray(from + 1, c.createArrayOf("text", PUBLIC_TYPES.toArray()));
+        ps.setString(from + 2, org);
+        ps.setString(from + 3, org);
+        return from + 4;
+    }
+
+    /**
+     * Whether the entry at {@code idx} is in the organisation's feed (the rule of {@link #feed}): what may be pushed
+     * to it, for instance by a webhook.
+     */
+    public boolean inFeed(Connection c, String org, long idx) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM log_entries e WHERE e.idx = ? AND " + IN_FEED)) {
+            ps.setLong(1, idx);
+            inFeedParameters(c, ps, 2, org);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
+    /**
      * Indexes of the entries the caller may see with index > {@code after}, in log order. Gap-free while writes
      * continue: batches commit whole and in index order, and an entry about a unit is in an organisation's feed only
      * if the organisation was already a party of the unit at that entry ({@code since_idx <= idx}), so becoming a
@@ -366,21 +397,15 @@ public final class CustodyQueries {
     public List<Long> feed(Connection c, String visibleTo, long after, int limit) throws SQLException {
         String sql = visibleTo == null
                 ? "SELECT idx FROM log_entries WHERE idx > ? ORDER BY idx LIMIT ?"
-                : "SELECT e.idx FROM log_entries e WHERE e.idx > ? AND (e.actor = ? OR e.entry_type = ANY (?) "
-                        + "OR EXISTS (SELECT 1 FROM unit_entries ue WHERE ue.idx = e.idx AND (ue.manufacturer = ? "
-                        + "OR EXISTS (SELECT 1 FROM unit_parties p WHERE p.org_id = ? AND p.manufacturer = ue.manufacturer "
-                        + "AND p.serial = ue.serial AND p.since_idx <= e.idx)))) ORDER BY e.idx LIMIT ?";
+                : "SELECT e.idx FROM log_entries e WHERE e.idx > ? AND " + IN_FEED + " ORDER BY e.idx LIMIT ?";
         List<Long> out = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setLong(1, after);
             if (visibleTo == null) {
                 ps.setInt(2, limit);
             } else {
-                ps.setString(2, visibleTo);
-                ps.setArray(3, c.createArrayOf("text", PUBLIC_TYPES.toArray()));
-                ps.setString(4, visibleTo);
-                ps.setString(5, visibleTo);
-                ps.setInt(6, limit);
+                int i = inFeedParameters(c, ps, 2, visibleTo);
+                ps.setInt(i, limit);
             }
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {

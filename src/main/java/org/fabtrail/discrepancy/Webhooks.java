@@ -8,10 +8,20 @@ import org.fabtrail.ledger.LedgerException;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import javax.sql.DataSource;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.net.URISyntaxException;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
@@ -20,6 +30,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.sql.Types;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -45,38 +56,99 @@ public final class Webhooks {
     static final String CURSOR = "webhooks";
     private static final System.Logger LOG = System.getLogger(Webhooks.class.getName());
 
-    /** A registered webhook (the secret is never shown again). */
-    public record Hook(UUID id, String org, String url, Instant createdAt, String createdBy, boolean active) {
+    /** A registered webhook and the kinds of events it gets (the secret is never shown again). */
+    public record Hook(UUID id, String org, String url, Instant createdAt, String createdBy, boolean active,
+                       List<String> events) {
     }
+
+    /** Event kind: every event of the findings that name the organisation. */
+    public static final String DISCREPANCY = "discrepancy";
+    /** Event kind: the custody events that concern the organisation. */
+    public static final String CUSTODY = "custody";
+    /** The kinds of events a webhook may choose. */
+    public static final List<String> EVENT_KINDS = List.of(DISCREPANCY, CUSTODY);
 
     /** A new webhook and its secret (hex), shown once. */
     public record Registered(Hook hook, String secret) {
     }
 
-    /** One delivery and its last attempt. */
+    /** One delivery, its last attempt's outcome and every attempt, oldest first. */
     public record Delivery(long id, UUID webhook, String event, UUID discrepancy, long entryIdx, String state,
                            int attempts, Instant nextAttempt, Integer lastStatus, String lastError,
-                           Instant deliveredAt) {
+                           Instant deliveredAt, List<Attempt> history) {
+    }
+
+    /** One attempt of a delivery: when, the address connected to (null: refused before connecting), the answer. */
+    public record Attempt(int attempt, Instant at, String address, Integer status, String error) {
     }
 
     private final DataSource dataSource;
     private final Clock clock;
     private final Supplier<SecretBox> box;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
-            .followRedirects(HttpClient.Redirect.NEVER).build();
+    private final Resolver resolver;
+    private final Supplier<SSLContext> tls;
+    private final EntryVisibility visibility;
     private final SecureRandom random = new SecureRandom();
 
     private final boolean allowPrivate;
 
     /**
+     * Whether an organisation may see the log entry at an index: the rule of its feed, which the composition root
+     * gives (it belongs to custody's read side), so a webhook never tells an organisation what it may not read.
+     */
+    @FunctionalInterface
+    public interface EntryVisibility {
+        boolean visible(Connection c, String org, long idx) throws SQLException;
+    }
+
+    /**
+     * @param box          the sealer of webhook secrets (their own key: webhooks need no master key)
      * @param allowPrivate allow http and loopback or private addresses (development, tests and the demo only;
      *                     {@code FABTRAIL_WEBHOOKS_ALLOW_PRIVATE})
+     * @param visibility   which log entries an organisation may see (custody events go only to those)
      */
-    public Webhooks(DataSource dataSource, Clock clock, Supplier<SecretBox> box, boolean allowPrivate) {
+    public Webhooks(DataSource dataSource, Clock clock, Supplier<SecretBox> box, boolean allowPrivate,
+                    EntryVisibility visibility) {
+        this(dataSource, clock, box, allowPrivate, visibility, InetAddress::getAllByName, Webhooks::defaultTls);
+    }
+
+    /** For tests of the URL checks and a single delivery, which touch neither the database nor custody. */
+    Webhooks(DataSource dataSource, Clock clock, Supplier<SecretBox> box, boolean allowPrivate) {
+        this(dataSource, clock, box, allowPrivate, null, InetAddress::getAllByName, Webhooks::defaultTls);
+    }
+
+    Webhooks(DataSource dataSource, Clock clock, Supplier<SecretBox> box, boolean allowPrivate, Resolver resolver,
+             Supplier<SSLContext> tls) {
+        this(dataSource, clock, box, allowPrivate, null, resolver, tls);
+    }
+
+    private Webhooks(DataSource dataSource, Clock clock, Supplier<SecretBox> box, boolean allowPrivate,
+                     EntryVisibility visibility, Resolver resolver, Supplier<SSLContext> tls) {
         this.dataSource = dataSource;
         this.clock = clock;
         this.box = box;
         this.allowPrivate = allowPrivate;
+        this.visibility = visibility;
+        this.resolver = resolver;
+        this.tls = tls;
+    }
+
+    private static SSLContext defaultTls() {
+        try {
+            return SSLContext.getDefault();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Resolves a host name to its addresses (the system resolver; tests give their own). */
+    @FunctionalInterface
+    interface Resolver {
+        InetAddress[] resolve(String host) throws UnknownHostException;
+    }
+
+    /** A checked webhook URL and the one address it was checked at, which a delivery then connects to. */
+    record Target(URI uri, InetAddress address) {
     }
 
     /**
@@ -88,10 +160,18 @@ public final class Webhooks {
      * @throws IllegalArgumentException with the reason, for people
      */
     public URI checkUrl(String url) {
+        return target(url).uri();
+    }
+
+    /**
+     * {@link #checkUrl} resolving the host once: the answer carries the checked address, so a delivery connects to
+     * exactly that address and a name that resolves differently the next time (DNS rebinding) cannot redirect it.
+     */
+    Target target(String url) {
         URI u;
         try {
             u = new URI(url == null ? "" : url.trim());
-        } catch (java.net.URISyntaxException e) {
+        } catch (URISyntaxException e) {
             throw new IllegalArgumentException("not a URL: " + e.getMessage());
         }
         String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(Locale.ROOT);
@@ -107,30 +187,34 @@ public final class Webhooks {
         if (url.length() > 2000) {
             throw new IllegalArgumentException("the URL is longer than 2000 characters");
         }
-        requirePublic(u.getHost());
-        return u;
-    }
-
-    /** Refuses a host that resolves to a non-public address (unless allowed), or does not resolve. */
-    void requirePublic(String host) {
-        if (allowPrivate) {
-            return;
-        }
-        java.net.InetAddress[] addresses;
+        String host = hostName(u);
+        InetAddress[] addresses;
         try {
-            addresses = java.net.InetAddress.getAllByName(host);
-        } catch (java.net.UnknownHostException e) {
+            addresses = resolver.resolve(host);
+        } catch (UnknownHostException e) {
+            addresses = new InetAddress[0];
+        }
+        if (addresses == null || addresses.length == 0) {
             throw new IllegalArgumentException("the host " + host + " does not resolve");
         }
-        for (java.net.InetAddress a : addresses) {
-            if (!isPublic(a)) {
-                throw new IllegalArgumentException("the host " + host + " resolves to " + a.getHostAddress()
-                        + ", a loopback, private or link-local address; webhooks go to public addresses only");
+        if (!allowPrivate) {
+            for (InetAddress a : addresses) {
+                if (!isPublic(a)) {
+                    throw new IllegalArgumentException("the host " + host + " resolves to " + a.getHostAddress()
+                            + ", a loopback, private or link-local address; webhooks go to public addresses only");
+                }
             }
         }
+        return new Target(u, addresses[0]);
     }
 
-    static boolean isPublic(java.net.InetAddress a) {
+    /** The URL's host without the brackets of an IPv6 literal. */
+    private static String hostName(URI u) {
+        String h = u.getHost();
+        return h.startsWith("[") && h.endsWith("]") ? h.substring(1, h.length() - 1) : h;
+    }
+
+    static boolean isPublic(InetAddress a) {
         if (a.isAnyLocalAddress() || a.isLoopbackAddress() || a.isLinkLocalAddress() || a.isSiteLocalAddress()
                 || a.isMulticastAddress()) {
             return false;
@@ -145,9 +229,15 @@ public final class Webhooks {
         return !(b.length == 4 && (b[0] & 0xff) == 0);
     }
 
-    public Registered register(String org, String url, String createdBy) throws SQLException {
-        SecretBox sealer = sealer();
+    /**
+     * Registers a webhook for the given kinds of events ({@link #EVENT_KINDS}; each once, in that order).
+     *
+     * @throws IllegalArgumentException for a URL that fails {@link #checkUrl} or an unknown or missing event kind
+     */
+    public Registered register(String org, String url, String createdBy, List<String> events) throws SQLException {
         URI u = checkUrl(url);
+        List<String> kinds = eventKinds(events);
+        SecretBox sealer = box.get();
         byte[] secret = new byte[32];
         random.nextBytes(secret);
         String hex = HexFormat.of().formatHex(secret);
@@ -155,38 +245,35 @@ public final class Webhooks {
         Instant now = clock.instant();
         try (Connection c = dataSource.getConnection();
              PreparedStatement ps = c.prepareStatement("INSERT INTO webhooks (id, org, url, secret, created_at, "
-                     + "created_by, active) VALUES (?, ?, ?, ?, ?, ?, true)")) {
+                     + "created_by, active, events) VALUES (?, ?, ?, ?, ?, ?, true, ?)")) {
             ps.setObject(1, id);
             ps.setString(2, org);
             ps.setString(3, u.toString());
             ps.setBytes(4, sealer.seal(hex.getBytes(StandardCharsets.US_ASCII), context(id)));
             ps.setTimestamp(5, Timestamp.from(now));
             ps.setString(6, createdBy);
+            ps.setArray(7, c.createArrayOf("text", kinds.toArray()));
             ps.executeUpdate();
         }
-        return new Registered(new Hook(id, org, u.toString(), now, createdBy, true), hex);
+        return new Registered(new Hook(id, org, u.toString(), now, createdBy, true, kinds), hex);
     }
 
     /**
-     * The sealer of webhook secrets: the instance's master key. Without one (FABTRAIL_MASTER_KEY unset in
-     * production) no webhook can be registered: {@code 503 webhooks-unavailable}, naming the setting, and nothing is
-     * written.
+     * The event kinds as stored: each known one once, in {@link #EVENT_KINDS} order.
+     *
+     * @throws IllegalArgumentException for none, or one that is not a known kind
      */
-    private SecretBox sealer() {
-        try {
-            return box.get();
-        } catch (LedgerException e) {
-            if (e.kind() != LedgerException.Kind.UNAVAILABLE) {
-                throw e;
-            }
-            throw new LedgerException(LedgerException.Kind.UNAVAILABLE, WEBHOOKS_UNAVAILABLE, "Webhooks not configured",
-                    "This instance has no master key (FABTRAIL_MASTER_KEY), which seals webhook secrets, so it cannot "
-                            + "register webhooks; its operator must set one (docs/operators.md)");
+    public static List<String> eventKinds(List<String> events) {
+        if (events == null || events.isEmpty()) {
+            throw new IllegalArgumentException("choose at least one kind of events: " + String.join(", ", EVENT_KINDS));
         }
+        for (String e : events) {
+            if (e == null || !EVENT_KINDS.contains(e)) {
+                throw new IllegalArgumentException("events may hold only " + String.join(", ", EVENT_KINDS));
+            }
+        }
+        return EVENT_KINDS.stream().filter(events::contains).toList();
     }
-
-    /** The problem code of a registration on an instance without a master key. */
-    public static final String WEBHOOKS_UNAVAILABLE = "webhooks-unavailable";
 
     private static String context(UUID id) {
         return "webhook-secret:" + id;
@@ -217,13 +304,14 @@ public final class Webhooks {
     public List<Hook> hooks(String org) throws SQLException {
         List<Hook> out = new ArrayList<>();
         try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("SELECT id, org, url, created_at, created_by, active FROM webhooks "
+             PreparedStatement ps = c.prepareStatement("SELECT id, org, url, created_at, created_by, active, events FROM webhooks "
                      + "WHERE org = ? ORDER BY created_at, id")) {
             ps.setString(1, org);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     out.add(new Hook(rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3),
-                            rs.getTimestamp(4).toInstant(), rs.getString(5), rs.getBoolean(6)));
+                            rs.getTimestamp(4).toInstant(), rs.getString(5), rs.getBoolean(6),
+                            List.of((String[]) rs.getArray(7).getArray())));
                 }
             }
         }
@@ -236,55 +324,52 @@ public final class Webhooks {
              PreparedStatement ps = c.prepareStatement("SELECT d.id, d.webhook_id, d.event, d.discrepancy_id, d.entry_idx, "
                      + "d.state, d.attempts, d.next_attempt, d.last_status, d.last_error, d.delivered_at "
                      + "FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id WHERE w.org = ? "
-                     + "ORDER BY d.id DESC LIMIT ?")) {
+                     + "ORDER BY d.id DESC LIMIT ?");
+             PreparedStatement attempts = c.prepareStatement("SELECT delivery_id, attempt, at, address, status, error "
+                     + "FROM webhook_attempts WHERE delivery_id = ANY (?) ORDER BY delivery_id, attempt")) {
             ps.setString(1, org);
             ps.setInt(2, limit);
+            Map<Long, List<Attempt>> history = new LinkedHashMap<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     Timestamp delivered = rs.getTimestamp(11);
+                    List<Attempt> h = new ArrayList<>();
+                    history.put(rs.getLong(1), h);
                     out.add(new Delivery(rs.getLong(1), rs.getObject(2, UUID.class), rs.getString(3),
                             rs.getObject(4, UUID.class), rs.getLong(5), rs.getString(6), rs.getInt(7),
                             rs.getTimestamp(8).toInstant(), (Integer) rs.getObject(9), rs.getString(10),
-                            delivered == null ? null : delivered.toInstant()));
+                            delivered == null ? null : delivered.toInstant(), h));
+                }
+            }
+            attempts.setArray(1, c.createArrayOf("bigint", history.keySet().toArray()));
+            try (ResultSet rs = attempts.executeQuery()) {
+                while (rs.next()) {
+                    history.get(rs.getLong(1)).add(new Attempt(rs.getInt(2), rs.getTimestamp(3).toInstant(),
+                            rs.getString(4), (Integer) rs.getObject(5), rs.getString(6)));
                 }
             }
         }
         return out;
     }
 
-    /** Queues deliveries for new finding events, then attempts every due delivery. */
+    /** Queues deliveries for new finding and custody events, then attempts every due delivery. */
     public int deliverDue() throws SQLException {
         enqueue();
+        enqueueCustody();
         return attemptDue(clock.instant());
     }
 
-    /** Queues a delivery per event of a finding and active webhook of an organisation it names. */
+    /** Queues a delivery per event of a finding and active findings webhook of an organisation it names. */
     int enqueue() throws SQLException {
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            long from;
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO discrepancy_cursors (name, idx) VALUES (?, -1) "
-                    + "ON CONFLICT (name) DO NOTHING")) {
-                ps.setString(1, CURSOR);
-                ps.executeUpdate();
-            }
-            try (PreparedStatement ps = c.prepareStatement("SELECT idx FROM discrepancy_cursors WHERE name = ? FOR UPDATE")) {
-                ps.setString(1, CURSOR);
-                try (ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    from = rs.getLong(1);
-                }
-            }
+        return underCursor(CURSOR, (c, from) -> {
             long last = from;
             int queued = 0;
             try (PreparedStatement ps = c.prepareStatement("SELECT e.idx, e.kind, e.state, e.at, e.actor, e.note, "
                     + "e.outcome, e.evidence, d.id, d.rule, d.severity, d.summary, d.units::text, d.orgs, d.opened_idx "
                     + "FROM discrepancy_events e JOIN discrepancies d ON d.id = e.discrepancy_id "
                     + "WHERE e.idx > ? ORDER BY e.idx LIMIT 1000");
-                 PreparedStatement hooks = c.prepareStatement("SELECT id FROM webhooks WHERE active AND org = ANY (?)");
-                 PreparedStatement ins = c.prepareStatement("INSERT INTO webhook_deliveries (webhook_id, event, "
-                         + "discrepancy_id, entry_idx, body, state, next_attempt) VALUES (?, ?, ?, ?, ?, 'pending', ?) "
-                         + "ON CONFLICT (webhook_id, entry_idx) DO NOTHING")) {
+                 PreparedStatement hooks = c.prepareStatement("SELECT id FROM webhooks WHERE active AND org = ANY (?) "
+                         + "AND ? = ANY (events)")) {
                 ps.setLong(1, from);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
@@ -316,27 +401,191 @@ public final class Webhooks {
                         body.put("discrepancy", d);
                         String json = Jcs.canonicalString(body);
                         hooks.setArray(1, c.createArrayOf("text", (String[]) rs.getArray(14).getArray()));
+                        hooks.setString(2, DISCREPANCY);
                         try (ResultSet h = hooks.executeQuery()) {
                             while (h.next()) {
-                                ins.setObject(1, h.getObject(1, UUID.class));
-                                ins.setString(2, event);
-                                ins.setObject(3, id);
-                                ins.setLong(4, idx);
-                                ins.setString(5, json);
-                                ins.setTimestamp(6, Timestamp.from(clock.instant()));
-                                queued += ins.executeUpdate();
+                                queued += queue(c, h.getObject(1, UUID.class), event, id, idx, json);
                             }
                         }
                     }
                 }
             }
+            return new Progress(last, queued);
+        });
+    }
+
+    /**
+     * Custody entries that are webhook events, by entry type: a dispatch (to the receiver), a receipt or rejection
+     * (to the sender), a status change or an inspection (to the unit's manufacturer, its custodian at the entry, and
+ * its custodian now if that one may see the entry).
+     */
+    static final Map<String, String> CUSTODY_EVENTS = Map.of("transfer.dispatch", "custody.dispatch",
+            "transfer.receive", "custody.receive", "transfer.reject", "custody.reject",
+            "unit.status", "custody.status", "unit.inspect", "custody.inspect");
+    static final String CUSTODY_CURSOR = "custody-webhooks";
+
+    /** How far a queuing round read (the cursor's new index) and how many deliveries it queued. */
+    private record Progress(long last, int queued) {
+    }
+
+    @FunctionalInterface
+    private interface CursorRound {
+        Progress run(Connection c, long from) throws SQLException;
+    }
+
+    /**
+     * Runs a queuing round in one transaction, from the named cursor (created at -1, locked so two instances never
+     * queue the same events), and moves the cursor to where the round got.
+     */
+    private int underCursor(String name, CursorRound round) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO discrepancy_cursors (name, idx) VALUES (?, -1) "
+                    + "ON CONFLICT (name) DO NOTHING")) {
+                ps.setString(1, name);
+                ps.executeUpdate();
+            }
+            long from;
+            try (PreparedStatement ps = c.prepareStatement("SELECT idx FROM discrepancy_cursors WHERE name = ? "
+                    + "FOR UPDATE")) {
+                ps.setString(1, name);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    from = rs.getLong(1);
+                }
+            }
+            Progress p = round.run(c, from);
             try (PreparedStatement ps = c.prepareStatement("UPDATE discrepancy_cursors SET idx = ? WHERE name = ?")) {
-                ps.setLong(1, last);
-                ps.setString(2, CURSOR);
+                ps.setLong(1, p.last());
+                ps.setString(2, name);
                 ps.executeUpdate();
             }
             c.commit();
-            return queued;
+            return p.queued();
+        }
+    }
+
+    /**
+     * Queues a delivery per custody event and active custody webhook of each organisation it concerns (not the
+     * actor's own) that may see the entry: the visibility rule of the organisation's feed, so no webhook tells an
+     * organisation about what it may not see (a custodian who got the unit after the event, say).
+     */
+    int enqueueCustody() throws SQLException {
+        return underCursor(CUSTODY_CURSOR, (c, from) -> {
+            long last = from;
+            int queued = 0;
+            boolean subscribed;
+            try (PreparedStatement ps = c.prepareStatement("SELECT EXISTS (SELECT 1 FROM webhooks WHERE active "
+                    + "AND ? = ANY (events))")) {
+                ps.setString(1, CUSTODY);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    subscribed = rs.getBoolean(1);
+                }
+            }
+            if (!subscribed) {
+                // no custody webhook: nothing to queue, and a webhook registered later starts from now
+                try (PreparedStatement ps = c.prepareStatement("SELECT coalesce(max(idx), -1) FROM log_entries");
+                     ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    last = Math.max(from, rs.getLong(1));
+                }
+            } else {
+                try (PreparedStatement ps = c.prepareStatement("SELECT idx, entry_type, actor, integrated_time, leaf, "
+                        + "leaf_hash FROM log_entries WHERE idx > ? AND entry_type = ANY (?) ORDER BY idx LIMIT 1000");
+                     PreparedStatement concerned = c.prepareStatement("SELECT org FROM ("
+                             + "SELECT t.receiver AS org FROM transfers t WHERE ? = 'transfer.dispatch' "
+                             + "AND t.dispatch_idx = ? "
+                             + "UNION SELECT t.sender FROM transfers t WHERE ? IN ('transfer.receive', 'transfer.reject') "
+                             + "AND (t.closed_idx = ? OR EXISTS (SELECT 1 FROM transfer_units tu "
+                             + "WHERE tu.transfer_id = t.id AND tu.received_idx = ?)) "
+                             + "UNION SELECT v.org FROM unit_entries ue JOIN units u ON u.manufacturer = ue.manufacturer "
+                             + "AND u.serial = ue.serial CROSS JOIN LATERAL (VALUES (u.manufacturer), (u.custodian)) "
+                             + "v (org) WHERE ? IN ('unit.status', 'unit.inspect') AND ue.idx = ? "
+                             // the custodian then: the receiver of the unit's last receipt before the entry
+                             + "UNION SELECT (SELECT t.receiver FROM transfer_units tu JOIN transfers t "
+                             + "ON t.id = tu.transfer_id WHERE tu.manufacturer = ue.manufacturer "
+                             + "AND tu.serial = ue.serial AND tu.received_idx < ue.idx ORDER BY tu.received_idx DESC "
+                             + "LIMIT 1) FROM unit_entries ue WHERE ? IN ('unit.status', 'unit.inspect') AND ue.idx = ?"
+                             + ") x WHERE org <> ? ORDER BY org");
+                     PreparedStatement hooks = c.prepareStatement("SELECT id FROM webhooks WHERE active AND org = ? "
+                             + "AND ? = ANY (events)")) {
+                    ps.setLong(1, from);
+                    ps.setArray(2, c.createArrayOf("text", CUSTODY_EVENTS.keySet().toArray()));
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            long idx = rs.getLong(1);
+                            last = idx;
+                            String type = rs.getString(2);
+                            String actor = rs.getString(3);
+                            List<String> orgs = new ArrayList<>();
+                            concerned.setString(1, type);
+                            concerned.setLong(2, idx);
+                            concerned.setString(3, type);
+                            concerned.setLong(4, idx);
+                            concerned.setLong(5, idx);
+                            concerned.setString(6, type);
+                            concerned.setLong(7, idx);
+                            concerned.setString(8, type);
+                            concerned.setLong(9, idx);
+                            concerned.setString(10, actor);
+                            try (ResultSet o = concerned.executeQuery()) {
+                                while (o.next()) {
+                                    orgs.add(o.getString(1));
+                                }
+                            }
+                            String event = CUSTODY_EVENTS.get(type);
+                            String json = null;
+                            for (String org : orgs) {
+                                if (!visibility.visible(c, org, idx)) {
+                                    continue;
+                                }
+                                if (json == null) {
+                                    @SuppressWarnings("unchecked")
+                                    Map<String, Object> leaf = (Map<String, Object>) StrictJson.parse(rs.getBytes(5));
+                                    Map<String, Object> body = new LinkedHashMap<>();
+                                    body.put("event", event);
+                                    body.put("index", idx);
+                                    body.put("time", rs.getTimestamp(4).toInstant().toString());
+                                    body.put("actor", actor);
+                                    body.put("type", type);
+                                    body.put("leafHash", HexFormat.of().formatHex(rs.getBytes(6)));
+                                    body.put("envelope", leaf.get("envelope"));
+                                    json = Jcs.canonicalString(body);
+                                }
+                                hooks.setString(1, org);
+                                hooks.setString(2, CUSTODY);
+                                try (ResultSet h = hooks.executeQuery()) {
+                                    while (h.next()) {
+                                        queued += queue(c, h.getObject(1, UUID.class), event, null, idx, json);
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            return new Progress(last, queued);
+        });
+    }
+
+    /** Queues one delivery (once per webhook and log index). */
+    private int queue(Connection c, UUID webhook, String event, UUID discrepancy, long idx, String body)
+            throws SQLException {
+        try (PreparedStatement ins = c.prepareStatement("INSERT INTO webhook_deliveries (webhook_id, event, "
+                + "discrepancy_id, entry_idx, body, state, next_attempt) VALUES (?, ?, ?, ?, ?, 'pending', ?) "
+                + "ON CONFLICT (webhook_id, entry_idx) DO NOTHING")) {
+            ins.setObject(1, webhook);
+            ins.setString(2, event);
+            if (discrepancy == null) {
+                ins.setNull(3, Types.OTHER);
+            } else {
+                ins.setObject(3, discrepancy);
+            }
+            ins.setLong(4, idx);
+            ins.setString(5, body);
+            ins.setTimestamp(6, Timestamp.from(clock.instant()));
+            return ins.executeUpdate();
         }
     }
 
@@ -361,51 +610,129 @@ public final class Webhooks {
         }
         int delivered = 0;
         for (Due d : due) {
-            Integer status = null;
-            String error = null;
+            Outcome o;
             try {
-                requirePublic(URI.create(d.url()).getHost()); // again at delivery: the name may now point elsewhere
                 String secret = new String(box.get().open(d.sealed(), context(d.webhook())), StandardCharsets.US_ASCII);
-                long t = now.getEpochSecond();
-                HttpRequest req = HttpRequest.newBuilder(URI.create(d.url())).timeout(Duration.ofSeconds(10))
-                        .header("Content-Type", "application/json")
-                        .header("User-Agent", "Fabtrail-Webhooks/1")
-                        .header("Fabtrail-Delivery", Long.toString(d.id()))
-                        .header("Fabtrail-Signature", "t=" + t + ",v1=" + sign(secret, t, d.body()))
-                        .POST(HttpRequest.BodyPublishers.ofString(d.body(), StandardCharsets.UTF_8)).build();
-                HttpResponse<Void> res = http.send(req, HttpResponse.BodyHandlers.discarding());
-                status = res.statusCode();
-                if (status / 100 != 2) {
-                    error = "HTTP " + status;
-                }
-            } catch (java.io.IOException | RuntimeException e) {
-                error = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+                o = send(d.url(), secret, d.id(), d.body(), now);
+            } catch (RuntimeException e) {
+                o = new Outcome(null, null, describe(e));
+            }
+            if (Thread.currentThread().isInterrupted()) {
                 return delivered;
             }
             int attempts = d.attempts() + 1;
+            boolean ok = o.error() == null;
+            String error = o.error() == null ? null : o.error().substring(0, Math.min(500, o.error().length()));
             try (Connection c = dataSource.getConnection();
                  PreparedStatement ps = c.prepareStatement("UPDATE webhook_deliveries SET attempts = ?, last_status = ?, "
-                         + "last_error = ?, state = ?, next_attempt = ?, delivered_at = ? WHERE id = ?")) {
+                         + "last_error = ?, state = ?, next_attempt = ?, delivered_at = ? WHERE id = ?");
+                 PreparedStatement log = c.prepareStatement("INSERT INTO webhook_attempts (delivery_id, attempt, at, "
+                         + "address, status, error) VALUES (?, ?, ?, ?, ?, ?)")) {
+                c.setAutoCommit(false);
                 ps.setInt(1, attempts);
-                ps.setObject(2, status);
-                ps.setString(3, error == null ? null : error.substring(0, Math.min(500, error.length())));
-                boolean ok = error == null;
+                ps.setObject(2, o.status());
+                ps.setString(3, error);
                 ps.setString(4, ok ? "delivered" : attempts >= MAX_ATTEMPTS ? "failed" : "pending");
                 ps.setTimestamp(5, Timestamp.from(ok ? now : now.plus(backoff(attempts))));
                 ps.setTimestamp(6, ok ? Timestamp.from(now) : null);
                 ps.setLong(7, d.id());
                 ps.executeUpdate();
-                if (ok) {
-                    delivered++;
-                } else {
-                    LOG.log(System.Logger.Level.INFO, "webhook delivery " + d.id() + " attempt " + attempts
-                            + " failed: " + error);
-                }
+                log.setLong(1, d.id());
+                log.setInt(2, attempts);
+                log.setTimestamp(3, Timestamp.from(now));
+                log.setString(4, o.address());
+                log.setObject(5, o.status());
+                log.setString(6, error);
+                log.executeUpdate();
+                c.commit();
+            }
+            if (ok) {
+                delivered++;
+            } else {
+                LOG.log(System.Logger.Level.INFO, "webhook delivery " + d.id() + " attempt " + attempts
+                        + " failed: " + error);
             }
         }
         return delivered;
+    }
+
+    /** What one attempt got: the address connected to (null if refused before), the HTTP status, the error. */
+    record Outcome(String address, Integer status, String error) {
+    }
+
+    /**
+     * One signed POST of {@code body} to {@code url}. The URL is checked again first, scheme included (an
+     * {@code http://} URL registered while private addresses were allowed is not used once they are not), and the
+     * host resolved once: the connection goes to exactly the address that passed the check, with the URL's host as
+     * the {@code Host} header and, for https, as the TLS server name the certificate must match.
+     */
+    Outcome send(String url, String secret, long deliveryId, String body, Instant now) {
+        Target t;
+        try {
+            t = target(url);
+        } catch (IllegalArgumentException e) {
+            return new Outcome(null, null, "refused before sending: " + e.getMessage());
+        }
+        long ts = now.getEpochSecond();
+        URI u = t.uri();
+        boolean https = u.getScheme().equalsIgnoreCase("https");
+        int port = u.getPort() != -1 ? u.getPort() : https ? 443 : 80;
+        String path = (u.getRawPath() == null || u.getRawPath().isEmpty() ? "/" : u.getRawPath())
+                + (u.getRawQuery() == null ? "" : "?" + u.getRawQuery());
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        String head = "POST " + path + " HTTP/1.1\r\n"
+                + "Host: " + u.getHost() + (u.getPort() == -1 ? "" : ":" + u.getPort()) + "\r\n"
+                + "Content-Type: application/json\r\n"
+                + "User-Agent: Fabtrail-Webhooks/1\r\n"
+                + "Fabtrail-Delivery: " + deliveryId + "\r\n"
+                + "Fabtrail-Signature: t=" + ts + ",v1=" + sign(secret, ts, body) + "\r\n"
+                + "Content-Length: " + bytes.length + "\r\n"
+                + "Connection: close\r\n\r\n";
+        String address = t.address().getHostAddress();
+        try (Socket raw = new Socket()) {
+            raw.connect(new InetSocketAddress(t.address(), port), 5000);
+            raw.setSoTimeout(10_000);
+            Socket s = raw;
+            if (https) {
+                SSLSocket ssl = (SSLSocket) tls.get().getSocketFactory().createSocket(raw, hostName(u), port, true);
+                SSLParameters p = ssl.getSSLParameters();
+                p.setEndpointIdentificationAlgorithm("HTTPS"); // the certificate must match the URL's host
+                if (!hostName(u).contains(":") && !hostName(u).matches("[0-9.]+")) { // names only, not IP literals
+                    p.setServerNames(List.of(new SNIHostName(hostName(u))));
+                }
+                ssl.setSSLParameters(p);
+                ssl.startHandshake();
+                s = ssl;
+            }
+            OutputStream out = s.getOutputStream();
+            out.write(head.getBytes(StandardCharsets.US_ASCII));
+            out.write(bytes);
+            out.flush();
+            int status = statusOf(s.getInputStream());
+            return new Outcome(address, status, status / 100 == 2 ? null : "HTTP " + status);
+        } catch (IOException | RuntimeException e) {
+            return new Outcome(address, null, describe(e));
+        }
+    }
+
+    /** The status code of an HTTP/1.x answer's status line. */
+    private static int statusOf(InputStream in) throws IOException {
+        ByteArrayOutputStream line = new ByteArrayOutputStream();
+        for (int b = in.read(); b != -1 && b != '\n'; b = in.read()) {
+            if (line.size() > 8192) {
+                throw new IOException("the answer's status line is too long");
+            }
+            line.write(b);
+        }
+        String[] parts = line.toString(StandardCharsets.US_ASCII).trim().split(" ");
+        if (parts.length < 2 || !parts[0].startsWith("HTTP/1.") || !parts[1].matches("[1-5][0-9][0-9]")) {
+            throw new IOException("not an HTTP/1.x answer");
+        }
+        return Integer.parseInt(parts[1]);
+    }
+
+    private static String describe(Exception e) {
+        return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
     }
 
     /** 30 s, 60 s, 120 s, ... at most an hour. */

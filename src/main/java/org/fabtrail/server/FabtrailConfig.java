@@ -33,6 +33,12 @@ public interface FabtrailConfig {
      */
     Optional<String> masterKey();
 
+    /**
+     * The key that seals webhook secrets at rest: 32 bytes, base64, or a path to a file holding them. Unset: the
+     * master key when there is one, else {@code <data dir>/webhook.key}, generated on first use.
+     */
+    Optional<String> webhookKey();
+
     /** Bearer token enabling the operator admin API; unset disables it. */
     Optional<String> bootstrapAdminToken();
 

@@ -16,6 +16,7 @@ import org.fabtrail.attestation.X509PlatformCertificates;
 import org.fabtrail.crypto.Sealer;
 import org.fabtrail.crypto.SigningKey;
 import org.fabtrail.custody.CustodyPolicy;
+import org.fabtrail.custody.CustodyQueries;
 import org.fabtrail.custody.CustodyTypes;
 import org.fabtrail.custody.EntryType;
 import org.fabtrail.custody.EntryTypes;
@@ -42,6 +43,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The composition root: the ledger and custody classes are plain Java (so tests can build two sequencers on one
@@ -181,9 +183,11 @@ public class LedgerBeans {
 
     @Produces
     @Singleton
-    Webhooks webhooks(DataSource dataSource, Clock clock, Sealer sealer, FabtrailConfig config) {
+    Webhooks webhooks(DataSource dataSource, Clock clock, FabtrailConfig config) {
+        // webhook secrets have their own key (generated when need be), so webhooks work without a master key
+        Sealer sealer = new Sealer(() -> Optional.of(MasterKeys.webhookKey(config)), IllegalStateException::new);
         return new Webhooks(dataSource, clock, sealer,
-                config.discrepancy().webhooksAllowPrivate() || config.demo());
+                config.discrepancy().webhooksAllowPrivate() || config.demo(), new CustodyQueries()::inFeed);
     }
 
     @Produces

@@ -21,8 +21,9 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * An organisation's webhooks for the findings that name it: register a URL (the HMAC secret is shown once, on the
- * page that answers the form), list, stop, and the delivery log (the last 50 attempts' outcomes). Org admins and the
+ * An organisation's webhooks for the findings that name it and the custody events that concern it: register a URL
+ * and the kinds of events it gets (the HMAC secret is shown once, on the page that answers the form), list, stop,
+ * and the delivery log (the last 50 deliveries, each with its attempts). Org admins and the
  * operator's staff, through {@link OrgAccess}.
  */
 @OrgAdmin
@@ -33,7 +34,7 @@ public class OrgWebhooksPage {
 
     public record WebhooksModel(CustodyQueries.OrgRecord org, List<Webhooks.Hook> hooks,
                                 List<Webhooks.Delivery> deliveries, Map<UUID, String> urls, String notice, String url,
-                                Map<String, String> errors) {
+                                List<String> events, Map<String, String> errors) {
     }
 
     @CheckedTemplate
@@ -58,7 +59,7 @@ public class OrgWebhooksPage {
         Viewer v = viewer.get();
         String text = "stopped".equals(notice) ? "Stopped the webhook: nothing more is sent to it; its log is kept."
                 : null;
-        return Response.ok(Templates.webhooks(v, model(org, text, "", Map.of())))
+        return Response.ok(Templates.webhooks(v, model(org, text, "", List.of(Webhooks.DISCREPANCY), Map.of())))
                 .header("Cache-Control", "no-store").build();
     }
 
@@ -67,17 +68,27 @@ public class OrgWebhooksPage {
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @Produces(MediaType.TEXT_HTML)
     public Response register(@PathParam("org") String org,
-                             @FormParam("url") String url) {
+                             @FormParam("url") String url,
+                             @FormParam("events") List<String> events) {
         Viewer v = viewer.get();
         String given = url == null ? "" : url.trim();
+        List<String> chosen = events == null ? List.of() : events;
+        Map<String, String> errors = new java.util.LinkedHashMap<>();
         try {
             webhooks.checkUrl(given);
         } catch (IllegalArgumentException e) {
-            return Response.status(422).type(MediaType.TEXT_HTML_TYPE).header("Cache-Control", "no-store")
-                    .entity(Templates.webhooks(v, model(org, null, given, Map.of("url", "Not registered: "
-                            + e.getMessage() + ".")))).build();
+            errors.put("url", "Not registered: " + e.getMessage() + ".");
         }
-        Webhooks.Registered r = pages.ledger.read(c -> webhooks.register(org, given, "ui:" + v.username()));
+        try {
+            Webhooks.eventKinds(chosen);
+        } catch (IllegalArgumentException e) {
+            errors.put("events", "Not registered: " + e.getMessage() + ".");
+        }
+        if (!errors.isEmpty()) {
+            return Response.status(422).type(MediaType.TEXT_HTML_TYPE).header("Cache-Control", "no-store")
+                    .entity(Templates.webhooks(v, model(org, null, given, chosen, errors))).build();
+        }
+        Webhooks.Registered r = pages.ledger.read(c -> webhooks.register(org, given, "ui:" + v.username(), chosen));
         return Response.ok(Templates.created(v, OrgAccess.org(pages, org).orElseThrow(), r.hook(), r.secret()))
                 .header("Cache-Control", "no-store").build();
     }
@@ -103,12 +114,13 @@ public class OrgWebhooksPage {
         return Web.redirect("/orgs/" + org + "/webhooks?notice=stopped");
     }
 
-    private WebhooksModel model(String org, String notice, String url, Map<String, String> errors) {
+    private WebhooksModel model(String org, String notice, String url, List<String> events,
+                                Map<String, String> errors) {
         CustodyQueries.OrgRecord record = OrgAccess.org(pages, org).orElseThrow();
         List<Webhooks.Hook> hooks = pages.ledger.read(c -> webhooks.hooks(org));
         List<Webhooks.Delivery> deliveries = pages.ledger.read(c -> webhooks.deliveries(org, DELIVERIES));
         Map<UUID, String> urls = new java.util.HashMap<>();
         hooks.forEach(h -> urls.put(h.id(), h.url()));
-        return new WebhooksModel(record, hooks, deliveries, urls, notice, url, errors);
+        return new WebhooksModel(record, hooks, deliveries, urls, notice, url, events, errors);
     }
 }

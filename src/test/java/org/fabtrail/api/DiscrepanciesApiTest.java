@@ -18,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
@@ -169,6 +170,7 @@ class DiscrepanciesApiTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
     void webhooksAreSignedRetriedAndLogged() throws Exception {
         List<String[]> received = new CopyOnWriteArrayList<>();
         AtomicInteger calls = new AtomicInteger();
@@ -222,6 +224,16 @@ class DiscrepanciesApiTest {
             List<Map<String, Object>> after = dist.given().get("/api/v1/orgs/dz-dist/webhooks/deliveries").then()
                     .statusCode(200).extract().jsonPath().getList("$");
             assertTrue(after.stream().allMatch(d -> "delivered".equals(d.get("state"))), after.toString());
+            // every attempt is in the log, not only the last: the retried delivery shows the 500, then the 204
+            Map<String, Object> retried = after.stream().filter(d -> Integer.valueOf(2).equals(d.get("attempts")))
+                    .findFirst().orElseThrow(() -> new AssertionError(after.toString()));
+            List<Map<String, Object>> history = (List<Map<String, Object>>) retried.get("history");
+            assertEquals(List.of(1, 2), history.stream().map(h -> h.get("attempt")).toList());
+            assertEquals(Arrays.asList(500, 204), history.stream().map(h -> h.get("status")).toList());
+            assertEquals(Arrays.asList("HTTP 500", null), history.stream().map(h -> h.get("error")).toList());
+            assertTrue(history.stream().allMatch(h -> "127.0.0.1".equals(h.get("address"))), history.toString());
+            assertTrue(after.stream().filter(d -> !d.equals(retried))
+                    .allMatch(d -> ((List<?>) d.get("history")).size() == 1), after.toString());
             shortReceipt(); // queued while the receiver is down ...
             server.stop(0);
             webhooks.deliverDue();

@@ -519,6 +519,10 @@ class HostileInputTest {
         json("webhook with a NUL", "POST", hooks, bearer, "{\"url\":\"https://example.com/\\u0000\"}");
         json("webhook javascript:", "POST", hooks, bearer, "{\"url\":\"javascript:alert(1)\"}");
         json("webhook to loopback as an object", "POST", hooks, bearer, "{\"url\":{\"a\":1}}");
+        json("webhook with a NUL event kind", "POST", hooks, bearer,
+                "{\"url\":\"https://example.com/\",\"events\":[\"custody\\u0000\"]}");
+        json("webhook with events as a string", "POST", hooks, bearer, "{\"url\":\"https://example.com/\",\"events\":\"custody\"}");
+        json("webhook with null events", "POST", hooks, bearer, "{\"url\":\"https://example.com/\",\"events\":[null]}");
         send("delete a webhook that is no UUID", "DELETE", hooks + "/nope", null, null, 1, "Authorization: " + bearer);
         send("upload a document with a NUL name", "POST", "/api/v1/discrepancies/" + UUID.randomUUID()
                 + "/documents?name=%00", "application/pdf", "x".getBytes(StandardCharsets.UTF_8), 1, "Authorization: " + bearer);

@@ -324,8 +324,13 @@ class DiscrepancyPagesTest {
     void webhooksShowTheirSecretOnceStopAndLogDeliveries() throws Exception {
         String hooks = "/orgs/acme-fab/webhooks";
         WebUser admin = WebUser.signIn("acme.admin");
-        Response created = admin.post(hooks, form("url", "http://127.0.0.1:9/fabtrail-test-hook"));
+        Response none = admin.post(hooks, form("url", "http://127.0.0.1:9/fabtrail-test-hook"));
+        assertEquals(422, none.statusCode(), "no kind of events chosen");
+        assertTrue(fieldErrors(none.asString()).get("events").contains("discrepancy, custody"), none.asString());
+        Response created = admin.post(hooks, form("url", "http://127.0.0.1:9/fabtrail-test-hook",
+                "events", List.of("discrepancy", "custody")));
         assertEquals(200, created.statusCode(), created.asString());
+        assertTrue(created.asString().contains("discrepancy, custody"), "the kinds of events it gets");
         assertEquals("no-store", created.header("Cache-Control"));
         Matcher m = Pattern.compile("id=\"secret\" class=\"secret\" readonly value=\"([0-9a-f]{64})\"")
                 .matcher(created.asString());
@@ -335,11 +340,11 @@ class DiscrepancyPagesTest {
         assertTrue(list.contains("http://127.0.0.1:9/fabtrail-test-hook"));
         assertFalse(list.contains(secret), "the secret is shown once");
 
-        Response bad = admin.post(hooks, form("url", "ftp://example.com/x"));
+        Response bad = admin.post(hooks, form("url", "ftp://example.com/x", "events", "discrepancy"));
         assertEquals(422, bad.statusCode());
         assertTrue(fieldErrors(bad.asString()).get("url").contains("https://"), bad.asString());
         assertEquals(403, WebUser.signIn("acme.clerk").get(hooks).statusCode(), "members do not manage webhooks");
-        assertEquals(403, WebUser.signIn("northwind.admin").post(hooks, form("url", "https://evil.example/")).statusCode());
+        assertEquals(403, WebUser.signIn("northwind.admin").post(hooks, form("url", "https://evil.example/", "events", "custody")).statusCode());
 
         Opened f = open(rule("ui-hook"), "low", "acme-fab");
         webhooks.deliverDue();
