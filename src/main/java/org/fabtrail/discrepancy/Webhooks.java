@@ -40,6 +40,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.function.Supplier;
 
@@ -88,6 +90,7 @@ public final class Webhooks {
     private final Resolver resolver;
     private final Supplier<SSLContext> tls;
     private final EntryVisibility visibility;
+    private final AppliedTypes applied;
     private final SecureRandom random = new SecureRandom();
 
     private final boolean allowPrivate;
@@ -102,33 +105,52 @@ public final class Webhooks {
     }
 
     /**
+     * The custody entry types an entry of a composite type applied (an {@code epcis.capture}: the operation each of
+     * its events stood for), read from its logged envelope; the composition root gives it (it belongs to the package
+     * that owns the type). Empty for any other entry.
+     */
+    @FunctionalInterface
+    public interface AppliedTypes {
+        List<String> of(String entryType, Map<String, Object> envelope);
+    }
+
+    /** The composite entry type whose events are custody events too: their concerned organisations get one each. */
+    static final String CAPTURE = "epcis.capture";
+
+    /** The custody event of a capture that applied at least one custody event type. */
+    static final String CAPTURE_EVENT = "custody.capture";
+
+    /**
      * @param box          the sealer of webhook secrets (their own key: webhooks need no master key)
      * @param allowPrivate allow http and loopback or private addresses (development, tests and the demo only;
      *                     {@code FABTRAIL_WEBHOOKS_ALLOW_PRIVATE})
      * @param visibility   which log entries an organisation may see (custody events go only to those)
+     * @param applied      what a composite entry (an EPCIS capture) applied, so its custody events are delivered too
      */
     public Webhooks(DataSource dataSource, Clock clock, Supplier<SecretBox> box, boolean allowPrivate,
-                    EntryVisibility visibility) {
-        this(dataSource, clock, box, allowPrivate, visibility, InetAddress::getAllByName, Webhooks::defaultTls);
+                    EntryVisibility visibility, AppliedTypes applied) {
+        this(dataSource, clock, box, allowPrivate, visibility, applied, InetAddress::getAllByName,
+                Webhooks::defaultTls);
     }
 
     /** For tests of the URL checks and a single delivery, which touch neither the database nor custody. */
     Webhooks(DataSource dataSource, Clock clock, Supplier<SecretBox> box, boolean allowPrivate) {
-        this(dataSource, clock, box, allowPrivate, null, InetAddress::getAllByName, Webhooks::defaultTls);
+        this(dataSource, clock, box, allowPrivate, null, null, InetAddress::getAllByName, Webhooks::defaultTls);
     }
 
     Webhooks(DataSource dataSource, Clock clock, Supplier<SecretBox> box, boolean allowPrivate, Resolver resolver,
              Supplier<SSLContext> tls) {
-        this(dataSource, clock, box, allowPrivate, null, resolver, tls);
+        this(dataSource, clock, box, allowPrivate, null, null, resolver, tls);
     }
 
     private Webhooks(DataSource dataSource, Clock clock, Supplier<SecretBox> box, boolean allowPrivate,
-                     EntryVisibility visibility, Resolver resolver, Supplier<SSLContext> tls) {
+                     EntryVisibility visibility, AppliedTypes applied, Resolver resolver, Supplier<SSLContext> tls) {
         this.dataSource = dataSource;
         this.clock = clock;
         this.box = box;
         this.allowPrivate = allowPrivate;
         this.visibility = visibility;
+        this.applied = applied;
         this.resolver = resolver;
         this.tls = tls;
     }
@@ -511,46 +533,44 @@ public final class Webhooks {
                      PreparedStatement hooks = c.prepareStatement("SELECT id FROM webhooks WHERE active AND org = ? "
                              + "AND ? = ANY (events)")) {
                     ps.setLong(1, from);
-                    ps.setArray(2, c.createArrayOf("text", CUSTODY_EVENTS.keySet().toArray()));
+                    List<String> types = new ArrayList<>(CUSTODY_EVENTS.keySet());
+                    types.add(CAPTURE);
+                    ps.setArray(2, c.createArrayOf("text", types.toArray()));
                     try (ResultSet rs = ps.executeQuery()) {
                         while (rs.next()) {
                             long idx = rs.getLong(1);
                             last = idx;
                             String type = rs.getString(2);
                             String actor = rs.getString(3);
-                            List<String> orgs = new ArrayList<>();
-                            concerned.setString(1, type);
-                            concerned.setLong(2, idx);
-                            concerned.setString(3, type);
-                            concerned.setLong(4, idx);
-                            concerned.setLong(5, idx);
-                            concerned.setString(6, type);
-                            concerned.setLong(7, idx);
-                            concerned.setString(8, type);
-                            concerned.setLong(9, idx);
-                            concerned.setString(10, actor);
-                            try (ResultSet o = concerned.executeQuery()) {
-                                while (o.next()) {
-                                    orgs.add(o.getString(1));
-                                }
+                            @SuppressWarnings("unchecked")
+                            Map<String, Object> leaf = (Map<String, Object>) StrictJson.parse(rs.getBytes(5));
+                            @SuppressWarnings("unchecked")
+                            Map<String, Object> envelope = (Map<String, Object>) leaf.get("envelope");
+                            // a capture concerns whoever each custody operation its events applied concerns
+                            List<String> kinds = CAPTURE.equals(type) ? applied.of(type, envelope).stream()
+                                    .filter(CUSTODY_EVENTS::containsKey).distinct().toList() : List.of(type);
+                            Set<String> orgs = new TreeSet<>();
+                            for (String kind : kinds) {
+                                orgs.addAll(concerned(concerned, kind, idx, actor));
                             }
-                            String event = CUSTODY_EVENTS.get(type);
+                            String event = CAPTURE.equals(type) ? CAPTURE_EVENT : CUSTODY_EVENTS.get(type);
                             String json = null;
                             for (String org : orgs) {
                                 if (!visibility.visible(c, org, idx)) {
                                     continue;
                                 }
                                 if (json == null) {
-                                    @SuppressWarnings("unchecked")
-                                    Map<String, Object> leaf = (Map<String, Object>) StrictJson.parse(rs.getBytes(5));
                                     Map<String, Object> body = new LinkedHashMap<>();
                                     body.put("event", event);
                                     body.put("index", idx);
                                     body.put("time", rs.getTimestamp(4).toInstant().toString());
                                     body.put("actor", actor);
                                     body.put("type", type);
+                                    if (CAPTURE.equals(type)) {
+                                        body.put("applied", kinds);
+                                    }
                                     body.put("leafHash", HexFormat.of().formatHex(rs.getBytes(6)));
-                                    body.put("envelope", leaf.get("envelope"));
+                                    body.put("envelope", envelope);
                                     json = Jcs.canonicalString(body);
                                 }
                                 hooks.setString(1, org);
@@ -567,6 +587,28 @@ public final class Webhooks {
             }
             return new Progress(last, queued);
         });
+    }
+
+    /** The organisations a custody entry of {@code type} at {@code idx} concerns, its actor left out. */
+    private static List<String> concerned(PreparedStatement concerned, String type, long idx, String actor)
+            throws SQLException {
+        concerned.setString(1, type);
+        concerned.setLong(2, idx);
+        concerned.setString(3, type);
+        concerned.setLong(4, idx);
+        concerned.setLong(5, idx);
+        concerned.setString(6, type);
+        concerned.setLong(7, idx);
+        concerned.setString(8, type);
+        concerned.setLong(9, idx);
+        concerned.setString(10, actor);
+        List<String> orgs = new ArrayList<>();
+        try (ResultSet o = concerned.executeQuery()) {
+            while (o.next()) {
+                orgs.add(o.getString(1));
+            }
+        }
+        return orgs;
     }
 
     /** Queues one delivery (once per webhook and log index). */

@@ -43,7 +43,9 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 
 /**
  * The composition root: the ledger and custody classes are plain Java (so tests can build two sequencers on one
@@ -187,7 +189,19 @@ public class LedgerBeans {
         // webhook secrets have their own key (generated when need be), so webhooks work without a master key
         Sealer sealer = new Sealer(() -> Optional.of(MasterKeys.webhookKey(config)), IllegalStateException::new);
         return new Webhooks(dataSource, clock, sealer,
-                config.discrepancy().webhooksAllowPrivate() || config.demo(), new CustodyQueries()::inFeed);
+                config.discrepancy().webhooksAllowPrivate() || config.demo(), new CustodyQueries()::inFeed,
+                LedgerBeans::appliedTypes);
+    }
+
+    /** The custody entry types an EPCIS capture's events applied, from its logged envelope (custody webhooks). */
+    @SuppressWarnings("unchecked")
+    static List<String> appliedTypes(String entryType, Map<String, Object> envelope) {
+        if (!EpcisCapture.TYPE.equals(entryType)) {
+            return List.of();
+        }
+        Map<String, Object> payload = (Map<String, Object>) envelope.get("payload");
+        return EpcisCapture.subEntries(UUID.fromString((String) payload.get("id")), (String) payload.get("actor"),
+                payload).stream().map(EpcisCapture.SubEntry::type).toList();
     }
 
     @Produces

@@ -149,6 +149,21 @@ class ClientKitTest {
         return types.stream().filter("unit.register"::equals).count();
     }
 
+    /** A partner onboarded with a fresh Ed25519 key on disk, its read/write token and the log's key in a file. */
+    record Partner(String org, String token, Path keyFile, Path vkey) {
+    }
+
+    private static Partner partner(Path dir) throws Exception {
+        String org = "kit-" + UUID.randomUUID().toString().substring(0, 8);
+        SigningKey key = SigningKey.generate(SignatureAlgorithm.ED25519);
+        Path keyFile = dir.resolve("key.pem");
+        Files.writeString(keyFile, key.toPkcs8Pem());
+        String token = onboard(org, key.verificationKey().toPem());
+        Path vkey = dir.resolve("log.vkey");
+        Files.writeString(vkey, given().get("/api/v1/log/key").then().extract().asString());
+        return new Partner(org, token, keyFile, vkey);
+    }
+
     /** An EPCIS 2.0 document commissioning {@code count} units at {@code site}; the event at {@code badAt} names no site. */
     private static String epcisDocument(String org, String site, int count, int badAt) {
         StringBuilder events = new StringBuilder();
@@ -168,13 +183,11 @@ class ClientKitTest {
     @Test
     void anEpcisFileIsCapturedAHundredEventsPerEntry(@TempDir Path dir) throws Exception {
         assertEquals(EpcisCapture.MAX_EVENTS, EntryFiles.EPCIS_EVENTS_PER_ENTRY, "the client splits at the server's limit");
-        String org = "kit-" + UUID.randomUUID().toString().substring(0, 8);
-        SigningKey key = SigningKey.generate(SignatureAlgorithm.ED25519);
-        Path keyFile = dir.resolve("key.pem");
-        Files.writeString(keyFile, key.toPkcs8Pem());
-        String token = onboard(org, key.verificationKey().toPem());
-        Path vkey = dir.resolve("log.vkey");
-        Files.writeString(vkey, given().get("/api/v1/log/key").then().extract().asString());
+        Partner p = partner(dir);
+        String org = p.org();
+        String token = p.token();
+        Path keyFile = p.keyFile();
+        Path vkey = p.vkey();
         Path site = dir.resolve("site.json");
         Files.writeString(site, "[{\"type\":\"site.register\",\"site\":\"fab-1\",\"name\":\"Fab\",\"country\":\"DE\","
                 + "\"address\":\"1 Main St\"}]");
@@ -203,13 +216,11 @@ class ClientKitTest {
 
     @Test
     void refusedEntriesAreReportedAndTheOthersGoIn(@TempDir Path dir) throws Exception {
-        String org = "kit-" + UUID.randomUUID().toString().substring(0, 8);
-        SigningKey key = SigningKey.generate(SignatureAlgorithm.ED25519);
-        Path keyFile = dir.resolve("key.pem");
-        Files.writeString(keyFile, key.toPkcs8Pem());
-        String token = onboard(org, key.verificationKey().toPem());
-        Path vkey = dir.resolve("log.vkey");
-        Files.writeString(vkey, given().get("/api/v1/log/key").then().extract().asString());
+        Partner p = partner(dir);
+        String org = p.org();
+        String token = p.token();
+        Path keyFile = p.keyFile();
+        Path vkey = p.vkey();
         Path lines = dir.resolve("mixed.jsonl");
         Files.writeString(lines, String.join("\n",
                 "{\"type\":\"site.register\",\"site\":\"s1\",\"name\":\"S1\",\"country\":\"DE\",\"address\":\"x\"}",

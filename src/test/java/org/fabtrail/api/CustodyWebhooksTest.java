@@ -13,6 +13,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -168,6 +169,78 @@ class CustodyWebhooksTest {
             assertTrue(log.stream().allMatch(d -> "delivered".equals(d.get("state")) && d.get("discrepancy") == null
                     && ((List<?>) d.get("history")).size() == (Integer) d.get("attempts")), log.toString());
             assertTrue(log.stream().anyMatch(d -> (Integer) d.get("attempts") > 1), "some failed first");
+        } finally {
+            server.stop(0);
+        }
+    }
+
+    /** An EPCIS event of a capture by {@code org}: type, action, bizStep, a time five minutes ago, the one unit. */
+    private static Map<String, Object> epcisEvent(String action, String bizStep, String org, String serial) {
+        Map<String, Object> e = new LinkedHashMap<>();
+        e.put("type", "ObjectEvent");
+        e.put("action", action);
+        e.put("bizStep", bizStep);
+        e.put("eventTime", Instant.now().minusSeconds(300).truncatedTo(ChronoUnit.SECONDS).toString());
+        e.put("eventTimeZoneOffset", "+00:00");
+        e.put("epcList", List.of("urn:fabtrail:unit:" + org + ":" + serial));
+        return e;
+    }
+
+    private static long capture(ApiClient.Partner p, List<Map<String, Object>> events) {
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("@context", List.of("https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld",
+                Map.of("fabtrail", "https://fabtrail.org/ns/epcis/")));
+        doc.put("type", "EPCISDocument");
+        doc.put("schemaVersion", "2.0");
+        doc.put("creationDate", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
+        doc.put("epcisBody", Map.of("eventList", events));
+        Map<String, Object> payload = ApiClient.payload("epcis.capture", p.org(), Map.of("document", doc));
+        return io.restassured.RestAssured.given().header("Authorization", p.bearer()).contentType("application/json")
+                .body(ApiClient.envelope(payload, p.key())).post("/api/v1/epcis/capture").then().statusCode(201)
+                .extract().jsonPath().getLong("index");
+    }
+
+    @Test
+    void anEpcisCaptureIsACustodyEventForWhomeverItsOperationsConcern() throws Exception {
+        ApiClient.Partner fab = ApiClient.partner("cx-fab", SignatureAlgorithm.ED25519, "manufacturer");
+        ApiClient.Partner dist = ApiClient.partner("cx-dist", SignatureAlgorithm.ED25519, "distributor");
+        ApiClient.Partner other = ApiClient.partner("cx-other", SignatureAlgorithm.ED25519, "distributor");
+        CustodyClient.site(fab, "cx-line", "TW");
+        CustodyClient.site(dist, "cx-hub", "NL");
+        Map<String, List<String>> got = new ConcurrentHashMap<>();
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/", ex -> {
+            got.computeIfAbsent(ex.getRequestURI().getPath(), k -> new CopyOnWriteArrayList<>())
+                    .add(new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+            ex.sendResponseHeaders(204, -1);
+            ex.close();
+        });
+        server.start();
+        try {
+            String base = "http://127.0.0.1:" + server.getAddress().getPort();
+            register(fab, base + "/fab", List.of("custody"));
+            register(dist, base + "/dist", List.of("custody"));
+            register(other, base + "/other", List.of("custody"));
+            Map<String, Object> made = epcisEvent("ADD", "commissioning", "cx-fab", "CX-1");
+            made.put("bizLocation", Map.of("id", "urn:fabtrail:site:cx-fab:cx-line"));
+            made.put("ilmd", Map.of("fabtrail:kind", "accelerator", "fabtrail:model", "B200"));
+            long registered = capture(fab, List.of(made));
+            Map<String, Object> ship = epcisEvent("OBSERVE", "shipping", "cx-fab", "CX-1");
+            ship.put("destinationList", List.of(Map.of("type", "owning_party", "destination", "urn:fabtrail:org:cx-dist"),
+                    Map.of("type", "location", "destination", "urn:fabtrail:site:cx-dist:cx-hub")));
+            long shipped = capture(fab, List.of(ship));
+
+            webhooks.deliverDue();
+            // a registration concerns nobody but its actor; the shipment concerns its receiver only
+            assertEquals(List.of("/dist"), List.copyOf(new java.util.TreeSet<>(got.keySet())), got.toString());
+            assertEquals(1, got.get("/dist").size(), got.toString());
+            JsonPath body = new JsonPath(got.get("/dist").get(0));
+            assertEquals(shipped, body.getLong("index"));
+            assertEquals("custody.capture", body.getString("event"));
+            assertEquals("epcis.capture", body.getString("type"));
+            assertEquals(List.of("transfer.dispatch"), body.getList("applied"));
+            assertEquals("shipping", body.getString("envelope.payload.document.epcisBody.eventList[0].bizStep"));
+            assertTrue(registered < shipped);
         } finally {
             server.stop(0);
         }
