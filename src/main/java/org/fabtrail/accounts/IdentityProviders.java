@@ -55,10 +55,28 @@ public class IdentityProviders {
         return QuarkusTransaction.requiringNew().call(() -> Optional.ofNullable(IdentityProvider.findById(org)));
     }
 
-    /** The organisations whose people can sign in through a provider, in id order (the sign-in page's links). */
+    /** How long the sign-in page's list of providers is reused before it is read again (other instances' changes). */
+    static final long LIST_TTL_MS = 30_000;
+
+    private record Listed(List<String> orgs, long readAt) {
+    }
+
+    private volatile Listed listed;
+
+    /**
+     * The organisations whose people can sign in through a provider, in id order (the sign-in page's links). Read at
+     * most every {@link #LIST_TTL_MS} (and after every change here): every sign-in answer shows it, a guessed or
+     * throttled one too, and guessing must cost no database work.
+     */
     public List<String> organisations() {
-        return QuarkusTransaction.requiringNew().call(() -> IdentityProvider.<IdentityProvider>list("order by orgId")
-                .stream().map(p -> p.orgId).toList());
+        Listed l = listed;
+        long now = System.nanoTime() / 1_000_000;
+        if (l == null || now - l.readAt() > LIST_TTL_MS) {
+            l = new Listed(QuarkusTransaction.requiringNew().call(() -> IdentityProvider.<IdentityProvider>list(
+                    "order by orgId").stream().map(p -> p.orgId).toList()), now);
+            listed = l;
+        }
+        return l.orgs();
     }
 
     /**
@@ -98,11 +116,14 @@ public class IdentityProviders {
             p.updatedBy = by;
             p.persist();
         });
+        listed = null;
     }
 
     /** Removes the organisation's provider; its people's accounts stay (and sign in no more through it). */
     public boolean remove(String org) {
-        return QuarkusTransaction.requiringNew().call(() -> IdentityProvider.deleteById(org));
+        boolean removed = QuarkusTransaction.requiringNew().call(() -> IdentityProvider.deleteById(org));
+        listed = null;
+        return removed;
     }
 
     /** The client secret, unsealed for the token request. */

@@ -169,7 +169,7 @@ class PlatformCertificateVectorTest {
                     "the status in words: " + cells.get(i));
         }
         assertTrue(cells.get(1).contains("<a href=\"/units/pc-dell/DQXH253\" class=\"unitref\">"), cells.get(1));
-        assertTrue(cells.get(4).contains("<code class=\"wrap\">37CCD269</code>"), cells.get(4));
+        assertTrue(cells.get(4).contains("<code class=\"serial\">37CCD269</code>"), cells.get(4));
         assertTrue(cells.get(4).contains("<a href=\"/units/pc-samsung/37CCD269\" class=\"unitref\">"), cells.get(4));
         assertTrue(cells.get(33).contains("<a href=\"/units/pc-dell/PC-GPU-0001\" class=\"unitref\">"), cells.get(33));
     }
