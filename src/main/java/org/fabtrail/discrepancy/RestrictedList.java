@@ -103,15 +103,20 @@ public final class RestrictedList implements Screening {
         if (name == null) {
             return "";
         }
-        String s = MARKS.matcher(Normalizer.normalize(name, Normalizer.Form.NFKD)).replaceAll("");
-        s = NON_ALNUM.matcher(s.toLowerCase(Locale.ROOT)).replaceAll(" ").trim();
         List<String> words = new ArrayList<>();
-        for (String w : s.split(" ")) {
-            if (!w.isEmpty() && !LEGAL_FORMS.contains(w)) {
+        for (String w : plainWords(name)) {
+            if (!LEGAL_FORMS.contains(w)) {
                 words.add(w);
             }
         }
         return String.join(" ", words);
+    }
+
+    /** The words of a text in lower case, accents and punctuation dropped ("Wan-Chai Rd." is wan, chai, rd). */
+    private static List<String> plainWords(String text) {
+        String s = MARKS.matcher(Normalizer.normalize(text, Normalizer.Form.NFKD)).replaceAll("");
+        s = NON_ALNUM.matcher(s.toLowerCase(Locale.ROOT)).replaceAll(" ").trim();
+        return s.isEmpty() ? List.of() : List.of(s.split(" "));
     }
 
     /** Reads the list from the database (at start, and after an import). */
@@ -632,11 +637,8 @@ public final class RestrictedList implements Screening {
 
     private static List<String> addressWords(String address) {
         List<String> out = new ArrayList<>();
-        for (String w : NON_ALNUM.matcher(MARKS.matcher(Normalizer.normalize(address, Normalizer.Form.NFKD))
-                .replaceAll("").toLowerCase(Locale.ROOT)).replaceAll(" ").trim().split(" ")) {
-            if (!w.isEmpty()) {
-                out.add(NameMatcher.fold(ADDRESS_WORDS.getOrDefault(w, w)));
-            }
+        for (String w : plainWords(address)) {
+            out.add(NameMatcher.fold(ADDRESS_WORDS.getOrDefault(w, w)));
         }
         return out;
     }

@@ -542,10 +542,9 @@ public final class Webhooks {
                             last = idx;
                             String type = rs.getString(2);
                             String actor = rs.getString(3);
-                            @SuppressWarnings("unchecked")
-                            Map<String, Object> leaf = (Map<String, Object>) StrictJson.parse(rs.getBytes(5));
-                            @SuppressWarnings("unchecked")
-                            Map<String, Object> envelope = (Map<String, Object>) leaf.get("envelope");
+                            // the leaf is read only when needed: a capture's to know what it applied, any other's
+                            // only when someone is to be told of it
+                            Map<String, Object> envelope = CAPTURE.equals(type) ? envelope(rs.getBytes(5)) : null;
                             // a capture concerns whoever each custody operation its events applied concerns
                             List<String> kinds = CAPTURE.equals(type) ? applied.of(type, envelope).stream()
                                     .filter(CUSTODY_EVENTS::containsKey).distinct().toList() : List.of(type);
@@ -570,7 +569,7 @@ public final class Webhooks {
                                         body.put("applied", kinds);
                                     }
                                     body.put("leafHash", HexFormat.of().formatHex(rs.getBytes(6)));
-                                    body.put("envelope", envelope);
+                                    body.put("envelope", envelope != null ? envelope : envelope(rs.getBytes(5)));
                                     json = Jcs.canonicalString(body);
                                 }
                                 hooks.setString(1, org);
@@ -587,6 +586,12 @@ public final class Webhooks {
             }
             return new Progress(last, queued);
         });
+    }
+
+    /** The signed envelope in a log entry's leaf. */
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> envelope(byte[] leaf) {
+        return (Map<String, Object>) ((Map<String, Object>) StrictJson.parse(leaf)).get("envelope");
     }
 
     /** The organisations a custody entry of {@code type} at {@code idx} concerns, its actor left out. */
