@@ -13,7 +13,7 @@ import java.util.Set;
  * organisation), {@code name}, {@code country} (ISO 3166-1 alpha-2), {@code address}, optional {@code latitude}
  * and {@code longitude}.
  */
-final class SiteRegister implements EntryType<CustodyState.Site> {
+final class SiteRegister implements EntryType<SitePayload> {
 
     static final String TYPE = "site.register";
     private static final Set<String> REQUIRED = Set.of("site", "name", "country", "address");
@@ -24,7 +24,6 @@ final class SiteRegister implements EntryType<CustodyState.Site> {
         return TYPE;
     }
 
-    /** The payload record is the site itself (of the actor). */
     @Override
     public PayloadSchema schema() {
         return PayloadSchema.of(REQUIRED, OPTIONAL).field("site", PayloadSchema.slug("the new site's id"))
@@ -34,12 +33,12 @@ final class SiteRegister implements EntryType<CustodyState.Site> {
     }
 
     @Override
-    public Class<CustodyState.Site> payloadType() {
-        return CustodyState.Site.class;
+    public Class<SitePayload> payloadType() {
+        return SitePayload.class;
     }
 
     @Override
-    public CustodyState.Site read(Envelope e) {
+    public SitePayload read(Envelope e) {
         Payload p = Payload.of(e, REQUIRED, OPTIONAL);
         String country = p.string("country", 2);
         if (!OrgRegister.COUNTRIES.contains(country)) {
@@ -52,13 +51,14 @@ final class SiteRegister implements EntryType<CustodyState.Site> {
             throw Payload.invalid("invalid-field", lat == null ? "latitude" : "longitude",
                     "give both latitude and longitude, or neither");
         }
-        return new CustodyState.Site(e.actor(), p.slug("site"), p.string("name", 200), country,
-                p.string("address", 500), lat, lon);
+        return new SitePayload(p.slug("site"), p.string("name", 200), country, p.string("address", 500), lat, lon);
     }
 
     @Override
-    public void apply(Envelope e, CustodyState.Site site, long index, Instant at, BatchContext ctx)
+    public void apply(Envelope e, SitePayload p, long index, Instant at, BatchContext ctx)
             throws SQLException {
+        CustodyState.Site site = new CustodyState.Site(e.actor(), p.site(), p.name(), p.country(), p.address(),
+                p.latitude(), p.longitude());
         Rules.requireOrg(ctx, e.actor());
         CustodyState s = CustodyState.of(ctx);
         if (s.site(site.org(), site.id()).isPresent()) {

@@ -80,17 +80,12 @@ final class Transfers {
         }
     }
 
-    static final class Dispatch implements EntryType<Dispatch.Fields> {
+    static final class Dispatch implements EntryType<DispatchPayload> {
         private static final Set<String> REQUIRED = Set.of("units", "to", "toSite");
         private static final Set<String> OPTIONAL = Set.of("carrier", "shipmentRef", "licenceRef", "expectedArrival",
                 "licenceValidUntil", "licenceCountries");
         private static final java.util.regex.Pattern COUNTRY = java.util.regex.Pattern.compile("[A-Z]{2}");
 
-        /** The payload record; the optional fields may be null. */
-        record Fields(List<UnitKey> units, String to, String toSite, String carrier, String shipmentRef,
-                      String licenceRef, Instant expectedArrival, Instant licenceValidUntil,
-                      List<String> licenceCountries) {
-        }
 
         @Override
         public String name() {
@@ -107,12 +102,12 @@ final class Transfers {
         }
 
         @Override
-        public Class<Fields> payloadType() {
-            return Fields.class;
+        public Class<DispatchPayload> payloadType() {
+            return DispatchPayload.class;
         }
 
         @Override
-        public Fields read(Envelope e) {
+        public DispatchPayload read(Envelope e) {
             Payload p = Payload.of(e, REQUIRED, OPTIONAL);
             String licenceRef = p.optionalString("licenceRef", 200);
             List<String> countries = p.has("licenceCountries") ? p.strings("licenceCountries", 300) : null;
@@ -129,21 +124,21 @@ final class Transfers {
                 throw Payload.invalid("invalid-field", countries != null ? "licenceCountries" : "licenceValidUntil",
                         "a licence's validity and destinations need the licence: payload.licenceRef is missing");
             }
-            return new Fields(p.units("units", MAX_UNITS), p.slug("to"), p.slug("toSite"),
+            return new DispatchPayload(p.units("units", MAX_UNITS), p.slug("to"), p.slug("toSite"),
                     p.optionalString("carrier", 200), p.optionalString("shipmentRef", 200),
                     licenceRef, p.optionalTime("expectedArrival"), validUntil,
                     countries == null ? null : List.copyOf(countries));
         }
 
         @Override
-        public void prefetch(Envelope e, Fields f, Wants wants) {
+        public void prefetch(Envelope e, DispatchPayload f, Wants wants) {
             f.units().forEach(wants::unit);
             wants.site(f.to(), f.toSite());
             wants.org(f.to());
         }
 
         @Override
-        public void apply(Envelope e, Fields f, long index, Instant at, BatchContext ctx) throws SQLException {
+        public void apply(Envelope e, DispatchPayload f, long index, Instant at, BatchContext ctx) throws SQLException {
             String to = f.to();
             String toSite = f.toSite();
             Rules.requireOrg(ctx, to);
@@ -216,12 +211,9 @@ final class Transfers {
         }
     }
 
-    static final class Receive implements EntryType<Receive.Fields> {
+    static final class Receive implements EntryType<ReceivePayload> {
         private static final Set<String> FIELDS = Set.of("transfer", "site", "units");
 
-        /** The payload record. */
-        record Fields(UUID transfer, String site, List<UnitKey> units) {
-        }
 
         @Override
         public String name() {
@@ -236,24 +228,24 @@ final class Transfers {
         }
 
         @Override
-        public Class<Fields> payloadType() {
-            return Fields.class;
+        public Class<ReceivePayload> payloadType() {
+            return ReceivePayload.class;
         }
 
         @Override
-        public Fields read(Envelope e) {
+        public ReceivePayload read(Envelope e) {
             Payload p = Payload.of(e, FIELDS, Set.of());
-            return new Fields(transferId(p), p.slug("site"), p.units("units", MAX_UNITS));
+            return new ReceivePayload(transferId(p), p.slug("site"), p.units("units", MAX_UNITS));
         }
 
         @Override
-        public void prefetch(Envelope e, Fields f, Wants wants) {
+        public void prefetch(Envelope e, ReceivePayload f, Wants wants) {
             wants.transfer(f.transfer());
             wants.site(e.actor(), f.site());
         }
 
         @Override
-        public void apply(Envelope e, Fields f, long index, Instant at, BatchContext ctx) throws SQLException {
+        public void apply(Envelope e, ReceivePayload f, long index, Instant at, BatchContext ctx) throws SQLException {
             CustodyState s = CustodyState.of(ctx);
             CustodyState.Transfer t = open(ctx, s, f.transfer(), e.actor());
             if (!t.receiver.equals(e.actor())) {
@@ -305,7 +297,7 @@ final class Transfers {
     }
 
     /** transfer.reject (by the receiver) or transfer.cancel (by the sender). */
-    static final class End implements EntryType<End.Fields> {
+    static final class End implements EntryType<TransferEndPayload> {
         private static final Set<String> FIELDS = Set.of("transfer", "reason");
         private final boolean reject;
 
@@ -313,9 +305,6 @@ final class Transfers {
             this.reject = reject;
         }
 
-        /** The payload record. */
-        record Fields(UUID transfer, String reason) {
-        }
 
         @Override
         public String name() {
@@ -329,23 +318,23 @@ final class Transfers {
         }
 
         @Override
-        public Class<Fields> payloadType() {
-            return Fields.class;
+        public Class<TransferEndPayload> payloadType() {
+            return TransferEndPayload.class;
         }
 
         @Override
-        public Fields read(Envelope e) {
+        public TransferEndPayload read(Envelope e) {
             Payload p = Payload.of(e, FIELDS, Set.of());
-            return new Fields(transferId(p), p.string("reason", 1000));
+            return new TransferEndPayload(transferId(p), p.string("reason", 1000));
         }
 
         @Override
-        public void prefetch(Envelope e, Fields f, Wants wants) {
+        public void prefetch(Envelope e, TransferEndPayload f, Wants wants) {
             wants.transfer(f.transfer());
         }
 
         @Override
-        public void apply(Envelope e, Fields f, long index, Instant at, BatchContext ctx) throws SQLException {
+        public void apply(Envelope e, TransferEndPayload f, long index, Instant at, BatchContext ctx) throws SQLException {
             CustodyState s = CustodyState.of(ctx);
             CustodyState.Transfer t = open(ctx, s, f.transfer(), e.actor());
             String allowed = reject ? t.receiver : t.sender;

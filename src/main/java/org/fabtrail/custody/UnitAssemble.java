@@ -15,7 +15,7 @@ import java.util.Set;
  * at the same site, nothing in transit or retired (except that a retired component, say a dead GPU, may be taken
  * out). Assembled components travel with their parent and cannot be dispatched alone.
  */
-final class UnitAssemble implements EntryType<UnitAssemble.Fields> {
+final class UnitAssemble implements EntryType<AssemblyPayload> {
 
     static final String ASSEMBLE = "unit.assemble";
     static final String DISASSEMBLE = "unit.disassemble";
@@ -28,9 +28,6 @@ final class UnitAssemble implements EntryType<UnitAssemble.Fields> {
         this.assemble = assemble;
     }
 
-    /** The payload record. */
-    record Fields(UnitKey parent, List<UnitKey> components) {
-    }
 
     @Override
     public String name() {
@@ -44,29 +41,29 @@ final class UnitAssemble implements EntryType<UnitAssemble.Fields> {
     }
 
     @Override
-    public Class<Fields> payloadType() {
-        return Fields.class;
+    public Class<AssemblyPayload> payloadType() {
+        return AssemblyPayload.class;
     }
 
     @Override
-    public Fields read(Envelope e) {
+    public AssemblyPayload read(Envelope e) {
         Payload p = Payload.of(e, FIELDS, Set.of());
         UnitKey parent = p.unit("parent");
         List<UnitKey> components = p.units("components", MAX_COMPONENTS);
         if (components.contains(parent)) {
             throw Payload.invalid("invalid-assembly", "components", "a unit cannot be a component of itself");
         }
-        return new Fields(parent, components);
+        return new AssemblyPayload(parent, components);
     }
 
     @Override
-    public void prefetch(Envelope e, Fields f, Wants wants) {
+    public void prefetch(Envelope e, AssemblyPayload f, Wants wants) {
         wants.unit(f.parent());
         f.components().forEach(wants::unit);
     }
 
     @Override
-    public void apply(Envelope e, Fields f, long index, Instant at, BatchContext ctx) throws SQLException {
+    public void apply(Envelope e, AssemblyPayload f, long index, Instant at, BatchContext ctx) throws SQLException {
         CustodyState s = CustodyState.of(ctx);
         CustodyState.Unit parent = Rules.existing(s, f.parent());
         List<UnitKey> keys = f.components();

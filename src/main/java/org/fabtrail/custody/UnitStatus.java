@@ -14,15 +14,12 @@ import java.util.Set;
  * {@code decommissioned}, or {@code recovered} (back to active after lost or stolen). Fields: {@code unit},
  * {@code status}, {@code reason}. Destroyed and decommissioned are final: no custody activity is accepted after.
  */
-final class UnitStatus implements EntryType<UnitStatus.Fields> {
+final class UnitStatus implements EntryType<StatusPayload> {
 
     static final String TYPE = "unit.status";
     static final List<String> STATUSES = List.of("lost", "stolen", "destroyed", "decommissioned", "recovered");
     private static final Set<String> FIELDS = Set.of("unit", "status", "reason");
 
-    /** The payload record. */
-    record Fields(UnitKey unit, String status, String reason) {
-    }
 
     @Override
     public String name() {
@@ -36,23 +33,23 @@ final class UnitStatus implements EntryType<UnitStatus.Fields> {
     }
 
     @Override
-    public Class<Fields> payloadType() {
-        return Fields.class;
+    public Class<StatusPayload> payloadType() {
+        return StatusPayload.class;
     }
 
     @Override
-    public Fields read(Envelope e) {
+    public StatusPayload read(Envelope e) {
         Payload p = Payload.of(e, FIELDS, Set.of());
-        return new Fields(p.unit("unit"), p.oneOf("status", STATUSES), p.string("reason", 1000));
+        return new StatusPayload(p.unit("unit"), p.oneOf("status", STATUSES), p.string("reason", 1000));
     }
 
     @Override
-    public void prefetch(Envelope e, Fields f, Wants wants) {
+    public void prefetch(Envelope e, StatusPayload f, Wants wants) {
         wants.unit(f.unit());
     }
 
     @Override
-    public void apply(Envelope e, Fields f, long index, Instant at, BatchContext ctx) throws SQLException {
+    public void apply(Envelope e, StatusPayload f, long index, Instant at, BatchContext ctx) throws SQLException {
         CustodyState s = CustodyState.of(ctx);
         CustodyState.Unit u = Rules.existing(s, f.unit());
         String status = f.status();
