@@ -1,6 +1,7 @@
 package org.fabtrail.attestation;
 
 import org.fabtrail.crypto.Pem;
+import org.fabtrail.custody.AbstractEntryType;
 import org.fabtrail.custody.EntryType;
 import org.fabtrail.custody.Payload;
 import org.fabtrail.custody.PayloadSchema;
@@ -49,34 +50,24 @@ final class DeviceCas {
     }
 
     /** {@code ca.add}: field {@code certificate}, a PEM X.509 CA certificate. */
-    static final class Add implements EntryType<DeviceIdentity.CaCertificate> {
+    static final class Add extends AbstractEntryType<DeviceIdentity.CaCertificate> {
         static final String TYPE = "ca.add";
         private static final Set<String> FIELDS = Set.of("certificate");
         private final DeviceIdentity identity;
 
         Add(DeviceIdentity identity) {
+            super(TYPE, DeviceIdentity.CaCertificate.class, FIELDS, Set.of());
             this.identity = identity;
-        }
-
-        @Override
-        public String name() {
-            return TYPE;
         }
 
         /** The payload record is the CA certificate, parsed. */
         @Override
         public PayloadSchema schema() {
-            return PayloadSchema.of(FIELDS, Set.of()).field("certificate", PayloadSchema.string(MAX_CERTIFICATE));
+            return fields().field("certificate", PayloadSchema.string(MAX_CERTIFICATE));
         }
 
         @Override
-        public Class<DeviceIdentity.CaCertificate> payloadType() {
-            return DeviceIdentity.CaCertificate.class;
-        }
-
-        @Override
-        public DeviceIdentity.CaCertificate read(Envelope e) {
-            Payload p = Payload.of(e, FIELDS, Set.of());
+        protected DeviceIdentity.CaCertificate read(Envelope e, Payload p) {
             String pem = p.string("certificate", MAX_CERTIFICATE);
             byte[] der;
             try {
@@ -129,7 +120,7 @@ final class DeviceCas {
     }
 
     /** {@code ca.revoke}: fields {@code caId}, optional {@code reason}. */
-    static final class Revoke implements EntryType<Revoke.Fields> {
+    static final class Revoke extends AbstractEntryType<Revoke.Fields> {
         static final String TYPE = "ca.revoke";
         private static final Set<String> REQUIRED = Set.of("caId");
         private static final Set<String> OPTIONAL = Set.of("reason");
@@ -138,24 +129,17 @@ final class DeviceCas {
         record Fields(String caId, String reason) {
         }
 
-        @Override
-        public String name() {
-            return TYPE;
+        Revoke() {
+            super(TYPE, Revoke.Fields.class, REQUIRED, OPTIONAL);
         }
 
         @Override
         public PayloadSchema schema() {
-            return PayloadSchema.of(REQUIRED, OPTIONAL).field("caId", PayloadSchema.string(64)).field("reason", PayloadSchema.string(500));
+            return fields().field("caId", PayloadSchema.string(64)).field("reason", PayloadSchema.string(500));
         }
 
         @Override
-        public Class<Fields> payloadType() {
-            return Fields.class;
-        }
-
-        @Override
-        public Fields read(Envelope e) {
-            Payload p = Payload.of(e, REQUIRED, OPTIONAL);
+        protected Fields read(Envelope e, Payload p) {
             String reason = p.optionalString("reason", 500);
             String id = p.string("caId", 64);
             if (!CA_ID.matcher(id).matches()) {
@@ -191,12 +175,13 @@ final class DeviceCas {
     }
 
     /** {@code ca.crl}: field {@code crl}, a PEM X.509 CRL ({@code X509 CRL}) signed by one of the actor's CAs. */
-    static final class CrlUpdate implements EntryType<CrlUpdate.Fields> {
+    static final class CrlUpdate extends AbstractEntryType<CrlUpdate.Fields> {
         static final String TYPE = "ca.crl";
         private static final Set<String> FIELDS = Set.of("crl");
         private final DeviceIdentity identity;
 
         CrlUpdate(DeviceIdentity identity) {
+            super(TYPE, CrlUpdate.Fields.class, FIELDS, Set.of());
             this.identity = identity;
         }
 
@@ -208,23 +193,12 @@ final class DeviceCas {
         }
 
         @Override
-        public String name() {
-            return TYPE;
-        }
-
-        @Override
         public PayloadSchema schema() {
-            return PayloadSchema.of(FIELDS, Set.of()).field("crl", PayloadSchema.string(MAX_CRL));
+            return fields().field("crl", PayloadSchema.string(MAX_CRL));
         }
 
         @Override
-        public Class<Fields> payloadType() {
-            return Fields.class;
-        }
-
-        @Override
-        public Fields read(Envelope e) {
-            Payload p = Payload.of(e, FIELDS, Set.of());
+        protected Fields read(Envelope e, Payload p) {
             String pem = p.string("crl", MAX_CRL);
             try {
                 return new Fields(Pem.decode(pem, "X509 CRL"));

@@ -1,7 +1,7 @@
 package org.fabtrail.attestation;
 
 import org.fabtrail.custody.CustodyState;
-import org.fabtrail.custody.EntryType;
+import org.fabtrail.custody.AbstractEntryType;
 import org.fabtrail.custody.Fact;
 import org.fabtrail.custody.Facts;
 import org.fabtrail.custody.Operator;
@@ -46,7 +46,7 @@ import java.util.Set;
  * the inspection keeps the certificate's fingerprint, {@code pass} or the failed check's code, and the comparison's
  * counts, with the findings {@code platform-check-failed} or {@code platform-components-differ}.
  */
-final class UnitInspect implements EntryType<UnitInspect.Fields> {
+final class UnitInspect extends AbstractEntryType<UnitInspect.Fields> {
 
     static final String TYPE = "unit.inspect";
     static final String CONSISTENT = "consistent";
@@ -67,6 +67,7 @@ final class UnitInspect implements EntryType<UnitInspect.Fields> {
     private final StaleCrlPolicy staleCrls;
 
     UnitInspect(DeviceIdentity identity, PlatformCertificates platforms, StaleCrlPolicy staleCrls) {
+        super(TYPE, UnitInspect.Fields.class, REQUIRED, OPTIONAL);
         this.identity = identity;
         this.platforms = platforms;
         this.staleCrls = staleCrls;
@@ -79,24 +80,13 @@ final class UnitInspect implements EntryType<UnitInspect.Fields> {
     }
 
     @Override
-    public String name() {
-        return TYPE;
-    }
-
-    @Override
     public PayloadSchema schema() {
-        return PayloadSchema.of(REQUIRED, OPTIONAL).field("unit", PayloadSchema.unit())
+        return fields().field("unit", PayloadSchema.unit())
                 .field("result", PayloadSchema.oneOf(RESULTS)).field("notes", PayloadSchema.string(MAX_NOTES));
     }
 
     @Override
-    public Class<Fields> payloadType() {
-        return Fields.class;
-    }
-
-    @Override
-    public Fields read(Envelope e) {
-        Payload p = Payload.of(e, REQUIRED, OPTIONAL);
+    protected Fields read(Envelope e, Payload p) {
         UnitKey unit = p.unit("unit");
         CustodyState.SiteKey site = p.has("site") ? p.site("site") : null;
         String custodian = p.has("custodian") ? p.slug("custodian") : null;

@@ -14,33 +14,25 @@ import java.util.regex.Pattern;
  * valid. Fields: {@code org}, {@code keyId}, optional {@code reason}. Signed by the operator or the organisation.
  * The key that signs the log's checkpoints cannot be revoked while it does ({@link CustodyPolicy#operatorKeyId}).
  */
-final class KeyRevoke implements EntryType<KeyRevokePayload> {
+final class KeyRevoke extends AbstractEntryType<KeyRevokePayload> {
 
     static final String TYPE = "key.revoke";
     private static final Pattern KEY_ID = Pattern.compile("[0-9a-f]{64}");
     private static final Set<String> REQUIRED = Set.of("org", "keyId");
     private static final Set<String> OPTIONAL = Set.of("reason");
 
-
-    @Override
-    public String name() {
-        return TYPE;
+    KeyRevoke() {
+        super(TYPE, KeyRevokePayload.class, REQUIRED, OPTIONAL);
     }
 
     @Override
     public PayloadSchema schema() {
-        return PayloadSchema.of(REQUIRED, OPTIONAL).field("org", PayloadSchema.slug("the key's organisation"))
+        return fields().field("org", PayloadSchema.slug("the key's organisation"))
                 .field("keyId", PayloadSchema.string(64)).field("reason", PayloadSchema.string(500));
     }
 
     @Override
-    public Class<KeyRevokePayload> payloadType() {
-        return KeyRevokePayload.class;
-    }
-
-    @Override
-    public KeyRevokePayload read(Envelope e) {
-        Payload p = Payload.of(e, REQUIRED, OPTIONAL);
+    protected KeyRevokePayload read(Envelope e, Payload p) {
         String org = p.slug("org");
         String id = p.string("keyId", 64);
         if (!KEY_ID.matcher(id).matches()) {

@@ -14,7 +14,7 @@ import java.util.Set;
  * {@code org.register}: the operator onboards an organisation.
  * Fields: {@code org} (id), {@code name}, {@code country} (ISO 3166-1 alpha-2, upper case), {@code roles}.
  */
-final class OrgRegister implements EntryType<OrgRegister.Fields> {
+final class OrgRegister extends AbstractEntryType<OrgRegister.Fields> {
 
     static final String TYPE = "org.register";
     static final Set<String> COUNTRIES = Set.of(Locale.getISOCountries());
@@ -24,26 +24,19 @@ final class OrgRegister implements EntryType<OrgRegister.Fields> {
     record Fields(String org, String name, String country, List<String> roles) {
     }
 
-    @Override
-    public String name() {
-        return TYPE;
+    OrgRegister() {
+        super(TYPE, OrgRegister.Fields.class, FIELDS, Set.of());
     }
 
     @Override
     public PayloadSchema schema() {
-        return PayloadSchema.of(FIELDS, Set.of()).field("org", PayloadSchema.slug("the new organisation's id"))
+        return fields().field("org", PayloadSchema.slug("the new organisation's id"))
                 .field("name", PayloadSchema.string(200)).field("country", PayloadSchema.country())
                 .field("roles", PayloadSchema.array(PayloadSchema.oneOf(Roles.ALL), Roles.ALL.size()));
     }
 
     @Override
-    public Class<Fields> payloadType() {
-        return Fields.class;
-    }
-
-    @Override
-    public Fields read(Envelope e) {
-        Payload p = Payload.of(e, FIELDS, Set.of());
+    protected Fields read(Envelope e, Payload p) {
         String org = p.slug("org");
         if (Operator.ID.equals(org)) {
             throw Payload.invalid("reserved-id", "org", "\"operator\" is reserved for the log operator");

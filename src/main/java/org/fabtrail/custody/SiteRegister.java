@@ -13,33 +13,26 @@ import java.util.Set;
  * organisation), {@code name}, {@code country} (ISO 3166-1 alpha-2), {@code address}, optional {@code latitude}
  * and {@code longitude}.
  */
-final class SiteRegister implements EntryType<SitePayload> {
+final class SiteRegister extends AbstractEntryType<SitePayload> {
 
     static final String TYPE = "site.register";
     private static final Set<String> REQUIRED = Set.of("site", "name", "country", "address");
     private static final Set<String> OPTIONAL = Set.of("latitude", "longitude");
 
-    @Override
-    public String name() {
-        return TYPE;
+    SiteRegister() {
+        super(TYPE, SitePayload.class, REQUIRED, OPTIONAL);
     }
 
     @Override
     public PayloadSchema schema() {
-        return PayloadSchema.of(REQUIRED, OPTIONAL).field("site", PayloadSchema.slug("the new site's id"))
+        return fields().field("site", PayloadSchema.slug("the new site's id"))
                 .field("name", PayloadSchema.string(200)).field("country", PayloadSchema.country())
                 .field("address", PayloadSchema.string(500)).field("latitude", PayloadSchema.number())
                 .field("longitude", PayloadSchema.number());
     }
 
     @Override
-    public Class<SitePayload> payloadType() {
-        return SitePayload.class;
-    }
-
-    @Override
-    public SitePayload read(Envelope e) {
-        Payload p = Payload.of(e, REQUIRED, OPTIONAL);
+    protected SitePayload read(Envelope e, Payload p) {
         String country = p.string("country", 2);
         if (!OrgRegister.COUNTRIES.contains(country)) {
             throw Payload.invalid("invalid-country", "country", "payload.country must be an ISO 3166-1 alpha-2 code "

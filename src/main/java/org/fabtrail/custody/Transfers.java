@@ -80,21 +80,19 @@ final class Transfers {
         }
     }
 
-    static final class Dispatch implements EntryType<DispatchPayload> {
+    static final class Dispatch extends AbstractEntryType<DispatchPayload> {
         private static final Set<String> REQUIRED = Set.of("units", "to", "toSite");
         private static final Set<String> OPTIONAL = Set.of("carrier", "shipmentRef", "licenceRef", "expectedArrival",
                 "licenceValidUntil", "licenceCountries");
         private static final java.util.regex.Pattern COUNTRY = java.util.regex.Pattern.compile("[A-Z]{2}");
 
-
-        @Override
-        public String name() {
-            return DISPATCH;
+        Dispatch() {
+            super(DISPATCH, DispatchPayload.class, REQUIRED, OPTIONAL);
         }
 
         @Override
         public PayloadSchema schema() {
-            return PayloadSchema.of(REQUIRED, OPTIONAL).field("units", PayloadSchema.array(PayloadSchema.unit(), MAX_UNITS))
+            return fields().field("units", PayloadSchema.array(PayloadSchema.unit(), MAX_UNITS))
                     .field("to", PayloadSchema.slug("the receiving organisation"))
                     .field("toSite", PayloadSchema.slug("the receiver's site")).field("carrier", PayloadSchema.string(200))
                     .field("shipmentRef", PayloadSchema.string(200)).field("licenceRef", PayloadSchema.string(200))
@@ -102,13 +100,7 @@ final class Transfers {
         }
 
         @Override
-        public Class<DispatchPayload> payloadType() {
-            return DispatchPayload.class;
-        }
-
-        @Override
-        public DispatchPayload read(Envelope e) {
-            Payload p = Payload.of(e, REQUIRED, OPTIONAL);
+        protected DispatchPayload read(Envelope e, Payload p) {
             String licenceRef = p.optionalString("licenceRef", 200);
             List<String> countries = p.has("licenceCountries") ? p.strings("licenceCountries", 300) : null;
             if (countries != null) {
@@ -211,30 +203,22 @@ final class Transfers {
         }
     }
 
-    static final class Receive implements EntryType<ReceivePayload> {
+    static final class Receive extends AbstractEntryType<ReceivePayload> {
         private static final Set<String> FIELDS = Set.of("transfer", "site", "units");
 
-
-        @Override
-        public String name() {
-            return RECEIVE;
+        Receive() {
+            super(RECEIVE, ReceivePayload.class, FIELDS, Set.of());
         }
 
         @Override
         public PayloadSchema schema() {
-            return PayloadSchema.of(FIELDS, Set.of()).field("transfer", PayloadSchema.entryId("the transfer.dispatch"))
+            return fields().field("transfer", PayloadSchema.entryId("the transfer.dispatch"))
                     .field("site", PayloadSchema.slug("the receiver's site"))
                     .field("units", PayloadSchema.array(PayloadSchema.unit(), MAX_UNITS));
         }
 
         @Override
-        public Class<ReceivePayload> payloadType() {
-            return ReceivePayload.class;
-        }
-
-        @Override
-        public ReceivePayload read(Envelope e) {
-            Payload p = Payload.of(e, FIELDS, Set.of());
+        protected ReceivePayload read(Envelope e, Payload p) {
             return new ReceivePayload(transferId(p), p.slug("site"), p.units("units", MAX_UNITS));
         }
 
@@ -297,34 +281,23 @@ final class Transfers {
     }
 
     /** transfer.reject (by the receiver) or transfer.cancel (by the sender). */
-    static final class End implements EntryType<TransferEndPayload> {
+    static final class End extends AbstractEntryType<TransferEndPayload> {
         private static final Set<String> FIELDS = Set.of("transfer", "reason");
         private final boolean reject;
 
         End(boolean reject) {
+            super(reject ? REJECT : CANCEL, TransferEndPayload.class, FIELDS, Set.of());
             this.reject = reject;
-        }
-
-
-        @Override
-        public String name() {
-            return reject ? REJECT : CANCEL;
         }
 
         @Override
         public PayloadSchema schema() {
-            return PayloadSchema.of(FIELDS, Set.of()).field("transfer", PayloadSchema.entryId("the transfer.dispatch"))
+            return fields().field("transfer", PayloadSchema.entryId("the transfer.dispatch"))
                     .field("reason", PayloadSchema.string(1000));
         }
 
         @Override
-        public Class<TransferEndPayload> payloadType() {
-            return TransferEndPayload.class;
-        }
-
-        @Override
-        public TransferEndPayload read(Envelope e) {
-            Payload p = Payload.of(e, FIELDS, Set.of());
+        protected TransferEndPayload read(Envelope e, Payload p) {
             return new TransferEndPayload(transferId(p), p.string("reason", 1000));
         }
 

@@ -15,7 +15,7 @@ import java.util.Set;
  * at the same site, nothing in transit or retired (except that a retired component, say a dead GPU, may be taken
  * out). Assembled components travel with their parent and cannot be dispatched alone.
  */
-final class UnitAssemble implements EntryType<AssemblyPayload> {
+final class UnitAssemble extends AbstractEntryType<AssemblyPayload> {
 
     static final String ASSEMBLE = "unit.assemble";
     static final String DISASSEMBLE = "unit.disassemble";
@@ -25,29 +25,18 @@ final class UnitAssemble implements EntryType<AssemblyPayload> {
     private final boolean assemble;
 
     UnitAssemble(boolean assemble) {
+        super(assemble ? ASSEMBLE : DISASSEMBLE, AssemblyPayload.class, FIELDS, Set.of());
         this.assemble = assemble;
-    }
-
-
-    @Override
-    public String name() {
-        return assemble ? ASSEMBLE : DISASSEMBLE;
     }
 
     @Override
     public PayloadSchema schema() {
-        return PayloadSchema.of(FIELDS, Set.of()).field("parent", PayloadSchema.unit())
+        return fields().field("parent", PayloadSchema.unit())
                 .field("components", PayloadSchema.array(PayloadSchema.unit(), MAX_COMPONENTS));
     }
 
     @Override
-    public Class<AssemblyPayload> payloadType() {
-        return AssemblyPayload.class;
-    }
-
-    @Override
-    public AssemblyPayload read(Envelope e) {
-        Payload p = Payload.of(e, FIELDS, Set.of());
+    protected AssemblyPayload read(Envelope e, Payload p) {
         UnitKey parent = p.unit("parent");
         List<UnitKey> components = p.units("components", MAX_COMPONENTS);
         if (components.contains(parent)) {

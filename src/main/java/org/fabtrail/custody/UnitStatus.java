@@ -14,32 +14,24 @@ import java.util.Set;
  * {@code decommissioned}, or {@code recovered} (back to active after lost or stolen). Fields: {@code unit},
  * {@code status}, {@code reason}. Destroyed and decommissioned are final: no custody activity is accepted after.
  */
-final class UnitStatus implements EntryType<StatusPayload> {
+final class UnitStatus extends AbstractEntryType<StatusPayload> {
 
     static final String TYPE = "unit.status";
     static final List<String> STATUSES = List.of("lost", "stolen", "destroyed", "decommissioned", "recovered");
     private static final Set<String> FIELDS = Set.of("unit", "status", "reason");
 
-
-    @Override
-    public String name() {
-        return TYPE;
+    UnitStatus() {
+        super(TYPE, StatusPayload.class, FIELDS, Set.of());
     }
 
     @Override
     public PayloadSchema schema() {
-        return PayloadSchema.of(FIELDS, Set.of()).field("unit", PayloadSchema.unit())
+        return fields().field("unit", PayloadSchema.unit())
                 .field("status", PayloadSchema.oneOf(STATUSES)).field("reason", PayloadSchema.string(1000));
     }
 
     @Override
-    public Class<StatusPayload> payloadType() {
-        return StatusPayload.class;
-    }
-
-    @Override
-    public StatusPayload read(Envelope e) {
-        Payload p = Payload.of(e, FIELDS, Set.of());
+    protected StatusPayload read(Envelope e, Payload p) {
         return new StatusPayload(p.unit("unit"), p.oneOf("status", STATUSES), p.string("reason", 1000));
     }
 

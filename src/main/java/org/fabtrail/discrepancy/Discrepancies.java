@@ -2,6 +2,7 @@ package org.fabtrail.discrepancy;
 
 import org.fabtrail.crypto.Jcs;
 import org.fabtrail.custody.CustodyState;
+import org.fabtrail.custody.AbstractEntryType;
 import org.fabtrail.custody.EntryType;
 import org.fabtrail.custody.Operator;
 import org.fabtrail.custody.Payload;
@@ -229,7 +230,7 @@ public final class Discrepancies {
         }
     }
 
-    static final class Open implements EntryType<Open.Fields> {
+    static final class Open extends AbstractEntryType<Open.Fields> {
         private static final Set<String> REQUIRED = Set.of("rule", "finding", "severity", "summary", "units", "orgs",
                 "evidence");
         private static final Set<String> OPTIONAL = Set.of("details");
@@ -239,26 +240,19 @@ public final class Discrepancies {
                       List<String> orgs, Evidence evidence, Map<?, ?> details) {
         }
 
-        @Override
-        public String name() {
-            return OPEN;
+        Open() {
+            super(OPEN, Open.Fields.class, REQUIRED, OPTIONAL);
         }
 
         @Override
         public PayloadSchema schema() {
-            return PayloadSchema.of(REQUIRED, OPTIONAL).field("rule", PayloadSchema.slug("the detector's rule"))
+            return fields().field("rule", PayloadSchema.slug("the detector's rule"))
                     .field("severity", PayloadSchema.oneOf(SEVERITIES)).field("summary", PayloadSchema.string(MAX_TEXT))
                     .field("details", PayloadSchema.object());
         }
 
         @Override
-        public Class<Fields> payloadType() {
-            return Fields.class;
-        }
-
-        @Override
-        public Fields read(Envelope e) {
-            Payload p = Payload.of(e, REQUIRED, OPTIONAL);
+        protected Fields read(Envelope e, Payload p) {
             String rule = p.slug("rule");
             String finding = p.string("finding", 300);
             String severity = p.oneOf("severity", SEVERITIES);
@@ -374,7 +368,7 @@ public final class Discrepancies {
         }
     }
 
-    static final class Note implements EntryType<Note.Fields> {
+    static final class Note extends AbstractEntryType<Note.Fields> {
         private static final Set<String> REQUIRED = Set.of("discrepancy", "note");
         private static final Set<String> OPTIONAL = Set.of("state", "evidence", "documents");
         private static final List<String> NOTE_STATES = List.of("acknowledged", "investigating");
@@ -384,25 +378,18 @@ public final class Discrepancies {
                       List<Map<String, Object>> documents) {
         }
 
-        @Override
-        public String name() {
-            return NOTE;
+        Note() {
+            super(NOTE, Note.Fields.class, REQUIRED, OPTIONAL);
         }
 
         @Override
         public PayloadSchema schema() {
-            return PayloadSchema.of(REQUIRED, OPTIONAL).field("discrepancy", PayloadSchema.entryId("the discrepancy.open"))
+            return fields().field("discrepancy", PayloadSchema.entryId("the discrepancy.open"))
                     .field("note", PayloadSchema.string(MAX_TEXT)).field("state", PayloadSchema.oneOf(NOTE_STATES));
         }
 
         @Override
-        public Class<Fields> payloadType() {
-            return Fields.class;
-        }
-
-        @Override
-        public Fields read(Envelope e) {
-            Payload p = Payload.of(e, REQUIRED, OPTIONAL);
+        protected Fields read(Envelope e, Payload p) {
             UUID id = discrepancyId(p);
             String note = p.string("note", MAX_TEXT);
             String state = p.has("state") ? p.oneOf("state", NOTE_STATES) : null;
@@ -439,32 +426,25 @@ public final class Discrepancies {
         }
     }
 
-    static final class Resolve implements EntryType<Resolve.Fields> {
+    static final class Resolve extends AbstractEntryType<Resolve.Fields> {
         private static final Set<String> REQUIRED = Set.of("discrepancy", "outcome", "reason");
 
         /** The payload record. */
         record Fields(UUID discrepancy, String outcome, String reason) {
         }
 
-        @Override
-        public String name() {
-            return RESOLVE;
+        Resolve() {
+            super(RESOLVE, Resolve.Fields.class, REQUIRED, Set.of());
         }
 
         @Override
         public PayloadSchema schema() {
-            return PayloadSchema.of(REQUIRED, Set.of()).field("discrepancy", PayloadSchema.entryId("the discrepancy.open"))
+            return fields().field("discrepancy", PayloadSchema.entryId("the discrepancy.open"))
                     .field("outcome", PayloadSchema.oneOf(OUTCOMES)).field("reason", PayloadSchema.string(MAX_TEXT));
         }
 
         @Override
-        public Class<Fields> payloadType() {
-            return Fields.class;
-        }
-
-        @Override
-        public Fields read(Envelope e) {
-            Payload p = Payload.of(e, REQUIRED, Set.of());
+        protected Fields read(Envelope e, Payload p) {
             return new Fields(discrepancyId(p), p.oneOf("outcome", OUTCOMES), p.string("reason", MAX_TEXT));
         }
 
