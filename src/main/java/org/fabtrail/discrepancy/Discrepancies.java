@@ -426,15 +426,11 @@ public final class Discrepancies {
         }
     }
 
-    static final class Resolve extends AbstractEntryType<Resolve.Fields> {
+    static final class Resolve extends AbstractEntryType<DiscrepancyResolution> {
         private static final Set<String> REQUIRED = Set.of("discrepancy", "outcome", "reason");
 
-        /** The payload record. */
-        record Fields(UUID discrepancy, String outcome, String reason) {
-        }
-
         Resolve() {
-            super(RESOLVE, Resolve.Fields.class, REQUIRED, Set.of());
+            super(RESOLVE, DiscrepancyResolution.class, REQUIRED, Set.of());
         }
 
         @Override
@@ -444,12 +440,14 @@ public final class Discrepancies {
         }
 
         @Override
-        protected Fields read(Envelope e, Payload p) {
-            return new Fields(discrepancyId(p), p.oneOf("outcome", OUTCOMES), p.string("reason", MAX_TEXT));
+        protected DiscrepancyResolution read(Envelope e, Payload p) {
+            return new DiscrepancyResolution(discrepancyId(p), p.oneOf("outcome", OUTCOMES),
+                    p.string("reason", MAX_TEXT));
         }
 
         @Override
-        public void apply(Envelope e, Fields f, long index, Instant at, BatchContext ctx) throws SQLException {
+        public void apply(Envelope e, DiscrepancyResolution f, long index, Instant at, BatchContext ctx)
+                throws SQLException {
             Current d = visible(ctx, f.discrepancy(), e.actor());
             if (!worksQueue(ctx, e.actor())) {
                 throw new LedgerException(LedgerException.Kind.RULE, "role-required", "Role required",

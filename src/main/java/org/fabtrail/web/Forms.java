@@ -45,11 +45,6 @@ public class Forms {
         return write(sign(viewer, type, payload));
     }
 
-    /** As {@link #write(Viewer, String, PayloadRecord)}, for a payload without a record of its own yet. */
-    Receipt write(Viewer viewer, String type, Map<String, Object> fields) {
-        return write(signing.sign(viewer, type, fields));
-    }
-
     /** The entry, signed as the viewer's organisation, without writing it (for a page that needs its id first). */
     Envelope sign(Viewer viewer, String type, PayloadRecord payload) {
         return signing.sign(viewer, type, payload.payloadFields());
