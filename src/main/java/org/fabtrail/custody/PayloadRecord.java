@@ -17,8 +17,9 @@ import java.util.UUID;
  * <p>By default each record component is the payload field of the same name, in declaration order, and a null
  * component is left out (an optional field not given). Values are written as {@link Payload} reads them: strings,
  * numbers and booleans as they are, a {@link UUID} and an {@link Instant} as text (lowercase UUID, RFC 3339 UTC),
- * a {@link UnitKey} as {@code {"manufacturer", "serial"}}, a {@link CustodyState.SiteKey} as {@code {"org", "site"}}
- * and a list item by item. A record whose fields are not its components (one that keeps a parsed value, or one that
+ * a {@link UnitKey} as {@code {"manufacturer", "serial"}}, a {@link CustodyState.SiteKey} as {@code {"org", "site"}},
+ * a nested payload record as its fields, and a list or a map (a JSON object given as it is, such as a device's
+ * attestation) item by item. A record whose fields are not its components (one that keeps a parsed value, or one that
  * takes a field from the envelope's {@code actor}) overrides {@link #payloadFields()}.
  */
 public interface PayloadRecord {
@@ -40,6 +41,9 @@ public interface PayloadRecord {
 
     /** One value as the payload holds it. */
     static Object json(Object value) {
+        if (value == null) {
+            return null; // a JSON null inside an object or an array given as it is
+        }
         if (value instanceof String || value instanceof Number || value instanceof Boolean) {
             return value;
         }
@@ -65,6 +69,11 @@ public interface PayloadRecord {
         }
         if (value instanceof PayloadRecord nested) {
             return nested.payloadFields();
+        }
+        if (value instanceof Map<?, ?> map) {
+            Map<String, Object> out = new LinkedHashMap<>();
+            map.forEach((k, v) -> out.put((String) k, json(v)));
+            return out;
         }
         throw new IllegalArgumentException("no payload form for a " + value.getClass().getName());
     }

@@ -17,11 +17,11 @@ import org.fabtrail.api.ProblemMappers;
 import org.fabtrail.crypto.KeyFormatException;
 import org.fabtrail.crypto.VerificationKey;
 import org.fabtrail.custody.CustodyQueries;
+import org.fabtrail.custody.KeyAddition;
 import org.fabtrail.custody.KeyRevokePayload;
 import org.fabtrail.ledger.LedgerException;
 import org.fabtrail.ledger.Receipt;
 
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -91,10 +91,7 @@ public class OrgKeysPage {
                 throw formError("This is not a PEM Ed25519 or P-256 public key (SubjectPublicKeyInfo): "
                         + e.getMessage());
             }
-            Map<String, Object> fields = new LinkedHashMap<>();
-            fields.put("org", org);
-            fields.put("publicKey", normalised);
-            Receipt r = submit.submit(v, "key.add", fields);
+            Receipt r = submit.submit(v, "key.add", new KeyAddition(org, normalised));
             return Web.redirect("/orgs/" + org + "/keys?notice=added&index=" + r.index());
         } catch (LedgerException e) {
             KeysModel m = model(org, -1, null, null, pem, Map.of("publicKey", e.detail()));

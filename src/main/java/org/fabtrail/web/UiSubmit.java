@@ -8,7 +8,6 @@ import org.fabtrail.ledger.Ledger;
 import org.fabtrail.ledger.LedgerException;
 import org.fabtrail.ledger.Receipt;
 
-import java.util.Map;
 
 /** Signs an entry for the viewer ({@link UiSigning}) and appends it, waiting for its receipt as the API does. */
 @Singleton
@@ -20,13 +19,8 @@ class UiSubmit {
     Ledger ledger;
 
     /** @throws LedgerException the ledger's refusal, as for an API submission */
-    Receipt submit(Viewer viewer, String type, Map<String, Object> fields) {
-        return ledger.submitAndWait(signing.sign(viewer, type, fields));
-    }
-
-    /** @throws LedgerException the ledger's refusal, as for an API submission */
     Receipt submit(Viewer viewer, String type, PayloadRecord payload) {
-        return submit(viewer, type, payload.payloadFields());
+        return ledger.submitAndWait(signing.sign(viewer, type, payload.payloadFields()));
     }
 
     /**

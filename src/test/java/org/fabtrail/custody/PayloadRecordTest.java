@@ -103,6 +103,16 @@ class PayloadRecordTest {
     }
 
     @Test
+    void keyAdditionReadsIntoTheParsedKey() {
+        String pem = SigningKey.generate(SignatureAlgorithm.ED25519).verificationKey().toPem();
+        KeyAddition p = new KeyAddition("acme", pem);
+        sameBytes(Map.of("org", "acme", "publicKey", pem), p);
+        KeyAdd.Fields read = new KeyAdd().read(envelope("key.add", p));
+        assertEquals("acme", read.org());
+        assertEquals(pem, read.key().toPem());
+    }
+
+    @Test
     void aRefusalNamesTheRecordsComponent() {
         StatusPayload bad = new StatusPayload(GPU, "misplaced", "?");
         LedgerException e = assertThrows(LedgerException.class,
