@@ -92,7 +92,7 @@ public final class VerifyCommand {
         }
         WitnessPolicy policy;
         try {
-            policy = new WitnessPolicy(witnesses, required == null ? witnesses.size() : required);
+            policy = WitnessPolicy.of(witnesses, required);
         } catch (IllegalArgumentException e) {
             err.println(e.getMessage());
             return 2;
