@@ -17,7 +17,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -45,8 +44,8 @@ final class DeviceCas {
     }
 
     static LedgerException notFound(String org, String caId) {
-        return new LedgerException(LedgerException.Kind.NOT_FOUND, "ca-not-found", "No such device CA",
-                "\"" + org + "\" has registered no device CA " + caId, Map.of("field", "payload.caId"), null);
+        return Payload.refusal(LedgerException.Kind.NOT_FOUND, "ca-not-found", "No such device CA", "caId",
+                "\"" + org + "\" has registered no device CA " + caId);
     }
 
     /** {@code ca.add}: field {@code certificate}, a PEM X.509 CA certificate. */
@@ -94,22 +93,20 @@ final class DeviceCas {
             Rules.requireRole(ctx, e.actor(), Roles.MANUFACTURER);
             AttestationState s = AttestationState.of(ctx);
             if (s.cas(e.actor()).containsKey(ca.caId())) {
-                throw new LedgerException(LedgerException.Kind.CONFLICT, "ca-exists", "Device CA exists",
-                        "\"" + e.actor() + "\" already registered the device CA " + ca.caId() + " (" + ca.subject() + ")",
-                        Map.of("field", "payload.certificate"), null);
+                throw Payload.refusal(LedgerException.Kind.CONFLICT, "ca-exists", "Device CA exists", "certificate",
+                        "\"" + e.actor() + "\" already registered the device CA " + ca.caId() + " (" + ca.subject() + ")");
             }
             if (ca.notAfter().isBefore(at)) {
-                throw new LedgerException(LedgerException.Kind.RULE, "ca-expired", "Device CA expired",
+                throw Payload.refusal(LedgerException.Kind.RULE, "ca-expired", "Device CA expired", "certificate",
                         "The device CA " + ca.caId() + " (" + ca.subject() + ") expired at " + ca.notAfter()
-                                + "; an expired CA is no trust anchor", Map.of("field", "payload.certificate"), null);
+                                + "; an expired CA is no trust anchor");
             }
             for (byte[] withdrawn : s.revokedCaCertificates()) {
                 if (identity.parseCa(withdrawn).keyId().equals(ca.keyId())) {
-                    throw new LedgerException(LedgerException.Kind.CONFLICT, "ca-key-withdrawn", "CA key withdrawn",
+                    throw Payload.refusal(LedgerException.Kind.CONFLICT, "ca-key-withdrawn", "CA key withdrawn", "certificate",
                             "The key " + ca.keyId() + " of this CA certificate (" + ca.subject() + ") is the key of a "
                                     + "device CA that was withdrawn (ca.revoke); a withdrawal binds the key, so no "
-                                    + "certificate of it is registered again", Map.of("field", "payload.certificate"),
-                            null);
+                                    + "certificate of it is registered again");
                 }
             }
             AttestationState.Ca row = new AttestationState.Ca(e.actor(), ca.caId(), ca.der(), ca.subject());
@@ -164,9 +161,8 @@ final class DeviceCas {
                 throw notFound(e.actor(), caId);
             }
             if (ca.revoked()) {
-                throw new LedgerException(LedgerException.Kind.CONFLICT, "ca-already-revoked", "Device CA revoked",
-                        "The device CA " + caId + " was already revoked at index " + ca.revokedIdx,
-                        Map.of("field", "payload.caId"), null);
+                throw Payload.refusal(LedgerException.Kind.CONFLICT, "ca-already-revoked", "Device CA revoked", "caId",
+                        "The device CA " + caId + " was already revoked at index " + ca.revokedIdx);
             }
             ca.revokedIdx = index;
             ca.revokedAt = at;
@@ -237,19 +233,18 @@ final class DeviceCas {
                 throw Payload.invalid(r.code(), "crl", "payload.crl: " + r.getMessage());
             }
             if (crl.nextUpdate() != null && crl.nextUpdate().isBefore(at)) {
-                throw new LedgerException(LedgerException.Kind.RULE, AttestationReasons.CRL_STALE, "Stale CRL",
+                throw Payload.refusal(LedgerException.Kind.RULE, AttestationReasons.CRL_STALE, "Stale CRL", "crl",
                         "The CRL's nextUpdate " + crl.nextUpdate() + " has passed: its issuer has published (or owes) a "
-                                + "newer one; register that", Map.of("field", "payload.crl"), null);
+                                + "newer one; register that");
             }
             AttestationState.Ca ca = s.cas(e.actor()).get(crl.caId());
             if (ca.crl != null) {
                 boolean newer = crl.number() != null && ca.crlNumber != null ? crl.number().compareTo(ca.crlNumber) > 0
                         : crl.thisUpdate().isAfter(ca.crlThisUpdate);
                 if (!newer) {
-                    throw new LedgerException(LedgerException.Kind.CONFLICT, "crl-outdated", "CRL not newer",
+                    throw Payload.refusal(LedgerException.Kind.CONFLICT, "crl-outdated", "CRL not newer", "crl",
                             "The device CA " + ca.caId + " already has a CRL registered at index " + ca.crlIdx
-                                    + " that is as new as this one (CRL number, or thisUpdate when either has none)",
-                            Map.of("field", "payload.crl"), null);
+                                    + " that is as new as this one (CRL number, or thisUpdate when either has none)");
                 }
             }
             ca.crl = der;

@@ -229,9 +229,17 @@ public final class Payload {
         return m.lookingAt() ? java.util.Optional.of(m.group()) : java.util.Optional.empty();
     }
 
+    /**
+     * A refusal of this kind about field {@code field} (without {@code payload.}): a rule of the entry's type refused
+     * the field's value (an unknown site, a CA already revoked), as {@link #refusedField} reads it back.
+     */
+    public static LedgerException refusal(LedgerException.Kind kind, String code, String title, String field,
+                                          String detail) {
+        return new LedgerException(kind, code, title, detail, Map.of("field", FIELD_PREFIX + field), null);
+    }
+
     /** The refusal of field {@code field} (without {@code payload.}) with this code and detail. */
     public static LedgerException invalid(String code, String field, String detail) {
-        return new LedgerException(LedgerException.Kind.RULE, code, "Invalid entry", detail,
-                Map.of("field", FIELD_PREFIX + field), null);
+        return refusal(LedgerException.Kind.RULE, code, "Invalid entry", field, detail);
     }
 }

@@ -57,8 +57,8 @@ final class Transfers {
     static CustodyState.Transfer open(BatchContext ctx, CustodyState s, UUID id, String actor) throws SQLException {
         CustodyState.Transfer t = s.transfer(id).orElse(null);
         if (t == null || !(t.sender.equals(actor) || t.receiver.equals(actor) || Rules.seesAll(ctx, actor))) {
-            throw new LedgerException(LedgerException.Kind.RULE, "unknown-transfer", "Unknown transfer",
-                    "No transfer.dispatch with id " + id, Map.of("field", "payload.transfer"), null);
+            throw Payload.refusal(LedgerException.Kind.RULE, "unknown-transfer", "Unknown transfer", "transfer",
+                    "No transfer.dispatch with id " + id);
         }
         if (!PENDING.equals(t.state) && !PARTIAL.equals(t.state)) {
             throw LedgerException.conflict("transfer-closed", "Transfer closed", "Dispatch " + id + " is already "

@@ -165,8 +165,8 @@ public final class Discrepancies {
 
     /** The refusal of a discrepancy id that names no finding the actor may know of. */
     static LedgerException unknown(UUID id) {
-        return new LedgerException(LedgerException.Kind.RULE, "unknown-discrepancy", "Unknown discrepancy",
-                "No discrepancy.open with id " + id, Map.of("field", "payload.discrepancy"), null);
+        return Payload.refusal(LedgerException.Kind.RULE, "unknown-discrepancy", "Unknown discrepancy", "discrepancy",
+                "No discrepancy.open with id " + id);
     }
 
     /**
