@@ -14,18 +14,14 @@ import java.util.Set;
  * {@code org.register}: the operator onboards an organisation.
  * Fields: {@code org} (id), {@code name}, {@code country} (ISO 3166-1 alpha-2, upper case), {@code roles}.
  */
-final class OrgRegister extends AbstractEntryType<OrgRegister.Fields> {
+final class OrgRegister extends AbstractEntryType<OrgRegistration> {
 
     static final String TYPE = "org.register";
     static final Set<String> COUNTRIES = Set.of(Locale.getISOCountries());
     private static final Set<String> FIELDS = Set.of("org", "name", "country", "roles");
 
-    /** The payload record. */
-    record Fields(String org, String name, String country, List<String> roles) {
-    }
-
     OrgRegister() {
-        super(TYPE, OrgRegister.Fields.class, FIELDS, Set.of());
+        super(TYPE, OrgRegistration.class, FIELDS, Set.of());
     }
 
     @Override
@@ -36,7 +32,7 @@ final class OrgRegister extends AbstractEntryType<OrgRegister.Fields> {
     }
 
     @Override
-    protected Fields read(Envelope e, Payload p) {
+    protected OrgRegistration read(Envelope e, Payload p) {
         String org = p.slug("org");
         if (Operator.ID.equals(org)) {
             throw Payload.invalid("reserved-id", "org", "\"operator\" is reserved for the log operator");
@@ -55,11 +51,11 @@ final class OrgRegister extends AbstractEntryType<OrgRegister.Fields> {
                         + String.join(", ", Roles.ALL));
             }
         }
-        return new Fields(org, name, country, roles);
+        return new OrgRegistration(org, name, country, roles);
     }
 
     @Override
-    public void admit(Envelope e, Fields f) {
+    public void admit(Envelope e, OrgRegistration f) {
         if (!Operator.ID.equals(e.actor())) {
             throw LedgerException.rule("operator-only", "Only the operator may do this",
                     "org.register must be signed by the log operator (actor \"operator\")");
@@ -67,12 +63,12 @@ final class OrgRegister extends AbstractEntryType<OrgRegister.Fields> {
     }
 
     @Override
-    public void prefetch(Envelope e, Fields f, Wants wants) {
+    public void prefetch(Envelope e, OrgRegistration f, Wants wants) {
         wants.org(f.org());
     }
 
     @Override
-    public void apply(Envelope e, Fields f, long index, Instant at, BatchContext ctx) throws SQLException {
+    public void apply(Envelope e, OrgRegistration f, long index, Instant at, BatchContext ctx) throws SQLException {
         Registry r = Registry.of(ctx);
         if (r.org(f.org()).isPresent()) {
             throw LedgerException.conflict("org-exists", "Organisation exists",

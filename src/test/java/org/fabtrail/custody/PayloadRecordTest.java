@@ -86,6 +86,10 @@ class PayloadRecordTest {
                 "longitude", 4.7654), site);
         assertEquals(site, new SiteRegister().read(envelope("site.register", site)));
 
+        OrgRegistration org = new OrgRegistration("dist", "Distributor", "SG", List.of("distributor"));
+        sameBytes(Map.of("org", "dist", "name", "Distributor", "country", "SG", "roles", List.of("distributor")), org);
+        assertEquals(org, new OrgRegister().read(envelope("org.register", org)));
+
         String keyId = "ab".repeat(32);
         KeyRevokePayload revoke = new KeyRevokePayload("acme", keyId, null);
         sameBytes(Map.of("org", "acme", "keyId", keyId), revoke);
