@@ -58,7 +58,6 @@ class MethodLengthTest {
             Map.entry("custody/Transfers.java#apply", LATER),
             Map.entry("custody/CustodyState.java#flushUnits", LATER),
             Map.entry("discrepancy/RestrictedList.java#parse", LATER),
-            Map.entry("discrepancy/ImpossibleTravel.java#detect", LATER),
             Map.entry("custody/Csv.java#records", LATER),
             Map.entry("custody/CustodyState.java#loadUnits", LATER),
             Map.entry("crypto/StrictJson.java#readNumber", LATER),
