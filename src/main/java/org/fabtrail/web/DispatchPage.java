@@ -129,6 +129,24 @@ public class DispatchPage {
                 Forms.orEmpty(expectedArrival).trim(), new LinkedHashSet<>(units == null ? List.of() : units),
                 Forms.orEmpty(typed), Forms.orEmpty(licenceValidUntil).trim(), Forms.orEmpty(licenceCountries).trim());
         List<UnitKey> keys = units(v, form, errors);
+        DispatchPayload payload = payload(form, keys, errors);
+        int status = 422;
+        if (errors.isEmpty()) {
+            try {
+                Envelope e = forms.sign(v, "transfer.dispatch", payload);
+                Receipt r = forms.write(e);
+                return Forms.done("/transfers/" + e.id(), r);
+            } catch (LedgerException e) {
+                status = ProblemMappers.status(e.kind());
+                errors = "unknown-org".equals(e.code()) ? Map.of("to", Forms.readable(e)) : Forms.errors(e, Map.of(), "units");
+            }
+        }
+        return Response.status(status).type(MediaType.TEXT_HTML_TYPE)
+                .entity(Templates.dispatch(v, form, choices(v, form, null), errors)).build();
+    }
+
+    /** The entry the form asks for, its own checks' errors in {@code errors} (then what it returns is not written). */
+    private static DispatchPayload payload(DispatchForm form, List<UnitKey> keys, Map<String, String> errors) {
         if (keys.isEmpty() && errors.isEmpty()) {
             errors.put("units", "Tick or type at least one unit to dispatch.");
         }
@@ -160,22 +178,9 @@ public class DispatchPage {
             errors.put("licenceCountries", "Write the destinations the licence covers as two-letter country codes "
                     + "(ISO 3166-1), separated by spaces or commas: SG MY.");
         }
-        int status = 422;
-        if (errors.isEmpty()) {
-            DispatchPayload payload = new DispatchPayload(keys, form.to(), form.toSite(), Forms.value(form.carrier()),
-                    Forms.value(form.shipmentRef()), Forms.value(form.licenceRef()), instant(arrival),
-                    instant(validUntil), countries.isEmpty() ? null : countries);
-            try {
-                Envelope e = forms.sign(v, "transfer.dispatch", payload);
-                Receipt r = forms.write(e);
-                return Forms.done("/transfers/" + e.id(), r);
-            } catch (LedgerException e) {
-                status = ProblemMappers.status(e.kind());
-                errors = "unknown-org".equals(e.code()) ? Map.of("to", Forms.readable(e)) : Forms.errors(e, Map.of(), "units");
-            }
-        }
-        return Response.status(status).type(MediaType.TEXT_HTML_TYPE)
-                .entity(Templates.dispatch(v, form, choices(v, form, null), errors)).build();
+        return new DispatchPayload(keys, form.to(), form.toSite(), Forms.value(form.carrier()),
+                Forms.value(form.shipmentRef()), Forms.value(form.licenceRef()), instant(arrival), instant(validUntil),
+                countries == null || countries.isEmpty() ? null : countries);
     }
 
     /** The ticked and typed units; a typed serial without a manufacturer must name one unit the viewer may move. */

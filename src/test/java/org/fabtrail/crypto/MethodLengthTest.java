@@ -62,12 +62,9 @@ class MethodLengthTest {
             Map.entry("custody/CustodyState.java#loadUnits", LATER),
             Map.entry("crypto/StrictJson.java#readNumber", LATER),
             Map.entry("witness/WitnessCommand.java#parse", LATER),
-            Map.entry("web/DispatchPage.java#dispatch", LATER),
-            Map.entry("server/VerifyCommand.java#run", LATER),
             Map.entry("attestation/X509DeviceIdentity.java#chain", LATER),
             Map.entry("attestation/PlatformMatching.java#compare", LATER),
             Map.entry("discrepancy/Webhooks.java#attemptDue", LATER),
-            Map.entry("crypto/Jcs.java#writeString", LATER),
             Map.entry("attestation/platform/ComponentComparator.java#compare", LATER)));
 
     private static final Path ROOT = Path.of("src/main/java/org/fabtrail");
