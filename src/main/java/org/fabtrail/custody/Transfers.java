@@ -136,35 +136,9 @@ final class Transfers {
             Rules.requireOrg(ctx, to);
             CustodyState s = CustodyState.of(ctx);
             Rules.ownSite(s, to, toSite, "toSite");
-            List<CustodyState.Unit> listed = new ArrayList<>();
-            String fromSite = null;
-            for (UnitKey k : f.units()) {
-                CustodyState.Unit u = Rules.existing(s, k);
-                Rules.custodian(ctx, s, u, e.actor());
-                Rules.notRetired(u);
-                Rules.notInTransit(u);
-                Rules.notAssembled(u);
-                if (fromSite == null) {
-                    fromSite = u.site;
-                } else if (!fromSite.equals(u.site)) {
-                    throw Rules.refuse(LedgerException.Kind.CONFLICT, "different-site", "Different site",
-                            "One dispatch leaves one site: " + u.key + " is at \"" + u.site + "\", others at \""
-                                    + fromSite + "\"", u.key);
-                }
-                listed.add(u);
-            }
-            List<CustodyState.Unit> moving = new ArrayList<>();
-            for (CustodyState.Unit u : listed) {
-                for (CustodyState.Unit inside : s.withComponents(u)) {
-                    if (inside != u) {
-                        // every rule for a listed unit holds for what travels inside it, at any depth
-                        Rules.custodian(ctx, s, inside, e.actor());
-                        Rules.notRetired(inside);
-                        Rules.notInTransit(inside);
-                    }
-                    moving.add(inside);
-                }
-            }
+            List<CustodyState.Unit> listed = listed(ctx, s, f.units(), e.actor());
+            String fromSite = listed.get(0).site;
+            List<CustodyState.Unit> moving = moving(ctx, s, listed, e.actor());
             Facts facts = Facts.of(ctx);
             Screening screening = CustodyPolicy.screening(ctx);
             if (facts.on() || screening != Screening.NONE) {
@@ -178,13 +152,65 @@ final class Transfers {
                 Facts.activity(ctx, index, at, DISPATCH, e.actor(), moving); // components too: a lost GPU in a server
                 Facts.sighting(ctx, index, at, e, fact.from(), moving.stream().map(u -> u.key).toList());
             }
+            CustodyState.Transfer t = transfer(e, f, index, at, fromSite, listed);
+            for (CustodyState.Unit moved : moving) {
+                moved.pendingTransfer = t.id;
+                s.changed(moved, index, at);
+                s.party(moved.key, to, index);
+            }
+            s.putTransfer(t);
+        }
+
+        /** The listed units, each the actor's to move, all at one site (the dispatch's). */
+        private static List<CustodyState.Unit> listed(BatchContext ctx, CustodyState s, List<UnitKey> units,
+                                                      String actor) throws SQLException {
+            List<CustodyState.Unit> listed = new ArrayList<>();
+            String fromSite = null;
+            for (UnitKey k : units) {
+                CustodyState.Unit u = Rules.existing(s, k);
+                Rules.custodian(ctx, s, u, actor);
+                Rules.notRetired(u);
+                Rules.notInTransit(u);
+                Rules.notAssembled(u);
+                if (fromSite == null) {
+                    fromSite = u.site;
+                } else if (!fromSite.equals(u.site)) {
+                    throw Rules.refuse(LedgerException.Kind.CONFLICT, "different-site", "Different site",
+                            "One dispatch leaves one site: " + u.key + " is at \"" + u.site + "\", others at \""
+                                    + fromSite + "\"", u.key);
+                }
+                listed.add(u);
+            }
+            return listed;
+        }
+
+        /** The listed units with what is assembled in them, at any depth: every rule for a unit holds for those. */
+        private static List<CustodyState.Unit> moving(BatchContext ctx, CustodyState s, List<CustodyState.Unit> listed,
+                                                      String actor) throws SQLException {
+            List<CustodyState.Unit> moving = new ArrayList<>();
+            for (CustodyState.Unit u : listed) {
+                for (CustodyState.Unit inside : s.withComponents(u)) {
+                    if (inside != u) {
+                        Rules.custodian(ctx, s, inside, actor);
+                        Rules.notRetired(inside);
+                        Rules.notInTransit(inside);
+                    }
+                    moving.add(inside);
+                }
+            }
+            return moving;
+        }
+
+        /** The new transfer, pending, with the listed units in transit. */
+        private static CustodyState.Transfer transfer(Envelope e, DispatchPayload f, long index, Instant at,
+                                                      String fromSite, List<CustodyState.Unit> listed) {
             CustodyState.Transfer t = new CustodyState.Transfer();
             t.id = e.id();
             t.dispatchIdx = index;
             t.sender = e.actor();
             t.senderSite = fromSite;
-            t.receiver = to;
-            t.receiverSite = toSite;
+            t.receiver = f.to();
+            t.receiverSite = f.toSite();
             t.carrier = f.carrier();
             t.shipmentRef = f.shipmentRef();
             t.licenceRef = f.licenceRef();
@@ -194,12 +220,7 @@ final class Transfers {
             for (CustodyState.Unit u : listed) {
                 t.units.put(u.key, IN_TRANSIT);
             }
-            for (CustodyState.Unit moved : moving) {
-                moved.pendingTransfer = t.id;
-                s.changed(moved, index, at);
-                s.party(moved.key, to, index);
-            }
-            s.putTransfer(t);
+            return t;
         }
     }
 
