@@ -309,6 +309,18 @@ public final class Discrepancies {
             }
             List<Long> evidence = f.evidence().before(index);
             Connection c = ctx.connection();
+            requireNew(c, finding);
+            insert(c, e, f, index, at, evidence);
+            event(c, e.id(), index, at, e.actor(), "open", "open", f.summary(), null, evidence, List.of());
+            if (f.details() == null || !f.details().containsKey(LISTED_ORG)) {
+                for (UnitKey k : units) {
+                    s.touched(k, index);
+                }
+            } // a finding about a listed party stays out of the units' histories and feeds, which that party sees
+        }
+
+        /** A finding is opened once: {@code finding-exists} names the discrepancy that opened it. */
+        private static void requireNew(Connection c, String finding) throws SQLException {
             try (PreparedStatement ps = c.prepareStatement("SELECT id FROM discrepancies WHERE finding = ?")) {
                 ps.setString(1, finding);
                 try (ResultSet rs = ps.executeQuery()) {
@@ -320,6 +332,14 @@ public final class Discrepancies {
                     }
                 }
             }
+        }
+
+        /** The discrepancy's row, its units and its organisations. */
+        private static void insert(Connection c, Envelope e, Fields f, long index, Instant at, List<Long> evidence)
+                throws SQLException {
+            List<UnitKey> units = f.units();
+            List<String> orgs = f.orgs();
+            String finding = f.finding();
             List<Map<String, String>> unitJson = units.stream().map(k -> Map.of("manufacturer", k.manufacturer(),
                     "serial", k.serial())).toList();
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO discrepancies (id, finding, rule, severity, state, "
@@ -359,12 +379,6 @@ public final class Discrepancies {
                 }
                 ps.executeBatch();
             }
-            event(c, e.id(), index, at, e.actor(), "open", "open", f.summary(), null, evidence, List.of());
-            if (f.details() == null || !f.details().containsKey(LISTED_ORG)) {
-                for (UnitKey k : units) {
-                    s.touched(k, index);
-                }
-            } // a finding about a listed party stays out of the units' histories and feeds, which that party sees
         }
     }
 
