@@ -641,20 +641,7 @@ public final class Webhooks {
 
     /** Attempts every delivery due at {@code now}; returns how many were delivered. */
     public int attemptDue(Instant now) throws SQLException {
-        List<Due> due = new ArrayList<>();
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("SELECT d.id, w.id, w.url, w.secret, d.body, d.attempts "
-                     + "FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id "
-                     + "WHERE d.state = 'pending' AND w.active AND d.next_attempt <= ? ORDER BY d.next_attempt, d.id "
-                     + "LIMIT 200")) {
-            ps.setTimestamp(1, Timestamp.from(now));
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    due.add(new Due(rs.getLong(1), rs.getObject(2, UUID.class), rs.getString(3), rs.getBytes(4),
-                            rs.getString(5), rs.getInt(6)));
-                }
-            }
-        }
+        List<Due> due = due(now);
         int delivered = 0;
         for (Due d : due) {
             Outcome o;
@@ -670,29 +657,7 @@ public final class Webhooks {
             int attempts = d.attempts() + 1;
             boolean ok = o.error() == null;
             String error = o.error() == null ? null : o.error().substring(0, Math.min(500, o.error().length()));
-            try (Connection c = dataSource.getConnection();
-                 PreparedStatement ps = c.prepareStatement("UPDATE webhook_deliveries SET attempts = ?, last_status = ?, "
-                         + "last_error = ?, state = ?, next_attempt = ?, delivered_at = ? WHERE id = ?");
-                 PreparedStatement log = c.prepareStatement("INSERT INTO webhook_attempts (delivery_id, attempt, at, "
-                         + "address, status, error) VALUES (?, ?, ?, ?, ?, ?)")) {
-                c.setAutoCommit(false);
-                ps.setInt(1, attempts);
-                ps.setObject(2, o.status());
-                ps.setString(3, error);
-                ps.setString(4, ok ? "delivered" : attempts >= MAX_ATTEMPTS ? "failed" : "pending");
-                ps.setTimestamp(5, Timestamp.from(ok ? now : now.plus(backoff(attempts))));
-                ps.setTimestamp(6, ok ? Timestamp.from(now) : null);
-                ps.setLong(7, d.id());
-                ps.executeUpdate();
-                log.setLong(1, d.id());
-                log.setInt(2, attempts);
-                log.setTimestamp(3, Timestamp.from(now));
-                log.setString(4, o.address());
-                log.setObject(5, o.status());
-                log.setString(6, error);
-                log.executeUpdate();
-                c.commit();
-            }
+            record(d, o, attempts, error, now);
             if (ok) {
                 delivered++;
             } else {
@@ -701,6 +666,53 @@ public final class Webhooks {
             }
         }
         return delivered;
+    }
+
+    /** The pending deliveries due by {@code now}, oldest first, at most 200. */
+    private List<Due> due(Instant now) throws SQLException {
+        List<Due> due = new ArrayList<>();
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT d.id, w.id, w.url, w.secret, d.body, d.attempts "
+                     + "FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id "
+                     + "WHERE d.state = 'pending' AND w.active AND d.next_attempt <= ? ORDER BY d.next_attempt, d.id "
+                     + "LIMIT 200")) {
+            ps.setTimestamp(1, Timestamp.from(now));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    due.add(new Due(rs.getLong(1), rs.getObject(2, UUID.class), rs.getString(3), rs.getBytes(4),
+                            rs.getString(5), rs.getInt(6)));
+                }
+            }
+        }
+        return due;
+    }
+
+    /** One attempt's outcome: the delivery's state (delivered, pending with its backoff, or failed) and its log row. */
+    private void record(Due d, Outcome o, int attempts, String error, Instant now) throws SQLException {
+        boolean ok = o.error() == null;
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("UPDATE webhook_deliveries SET attempts = ?, last_status = ?, "
+                     + "last_error = ?, state = ?, next_attempt = ?, delivered_at = ? WHERE id = ?");
+             PreparedStatement log = c.prepareStatement("INSERT INTO webhook_attempts (delivery_id, attempt, at, "
+                     + "address, status, error) VALUES (?, ?, ?, ?, ?, ?)")) {
+            c.setAutoCommit(false);
+            ps.setInt(1, attempts);
+            ps.setObject(2, o.status());
+            ps.setString(3, error);
+            ps.setString(4, ok ? "delivered" : attempts >= MAX_ATTEMPTS ? "failed" : "pending");
+            ps.setTimestamp(5, Timestamp.from(ok ? now : now.plus(backoff(attempts))));
+            ps.setTimestamp(6, ok ? Timestamp.from(now) : null);
+            ps.setLong(7, d.id());
+            ps.executeUpdate();
+            log.setLong(1, d.id());
+            log.setInt(2, attempts);
+            log.setTimestamp(3, Timestamp.from(now));
+            log.setString(4, o.address());
+            log.setObject(5, o.status());
+            log.setString(6, error);
+            log.executeUpdate();
+            c.commit();
+        }
     }
 
     /** What one attempt got: the address connected to (null if refused before), the HTTP status, the error. */
