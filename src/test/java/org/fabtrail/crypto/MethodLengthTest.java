@@ -48,7 +48,6 @@ class MethodLengthTest {
             Map.entry("witness/Monitor.java#poll", LATER),
             Map.entry("discrepancy/Transshipment.java#check", LATER),
             Map.entry("custody/Registry.java#flush", LATER),
-            Map.entry("crypto/Pem.java#parse", LATER),
             Map.entry("discrepancy/DiscrepancyEngine.java#publish", LATER),
             Map.entry("crypto/SigningKey.java#fromPkcs8Der", LATER),
             Map.entry("custody/CustodyState.java#flushUnits", LATER),
