@@ -48,7 +48,6 @@ class MethodLengthTest {
             Map.entry("witness/Monitor.java#poll", LATER),
             Map.entry("discrepancy/Transshipment.java#check", LATER),
             Map.entry("custody/Registry.java#flush", LATER),
-            Map.entry("discrepancy/DiscrepancyEngine.java#publish", LATER),
             Map.entry("custody/CustodyState.java#flushUnits", LATER),
             Map.entry("discrepancy/RestrictedList.java#parse", LATER),
             Map.entry("custody/Csv.java#records", LATER),
