@@ -49,7 +49,6 @@ class MethodLengthTest {
             Map.entry("discrepancy/Transshipment.java#check", LATER),
             Map.entry("custody/Registry.java#flush", LATER),
             Map.entry("custody/CustodyState.java#flushUnits", LATER),
-            Map.entry("discrepancy/RestrictedList.java#parse", LATER),
             Map.entry("custody/Csv.java#records", LATER),
             Map.entry("custody/CustodyState.java#loadUnits", LATER)));
 
