@@ -41,7 +41,6 @@ class MethodLengthTest {
             Map.entry("ledger/Sequencer.java#sequence", LEDGER),
             Map.entry("ledger/merkle/Proofs.java#verifyConsistency", LEDGER),
             Map.entry("server/DemoData.java#seedIfEmpty", LATER),
-            Map.entry("epcis/EpcisEvents.java#event", LATER),
             Map.entry("discrepancy/Webhooks.java#enqueueCustody", LATER),
             Map.entry("server/EmbeddedDatabase.java#secure", LATER),
             Map.entry("attestation/platform/PlatformCertificateVerifier.java#verifySignature", LATER),
