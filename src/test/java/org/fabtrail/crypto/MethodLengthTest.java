@@ -43,7 +43,6 @@ class MethodLengthTest {
             Map.entry("server/DemoData.java#seedIfEmpty", LATER),
             Map.entry("discrepancy/Webhooks.java#enqueueCustody", LATER),
             Map.entry("server/EmbeddedDatabase.java#secure", LATER),
-            Map.entry("attestation/platform/PlatformCertificateVerifier.java#verifySignature", LATER),
             Map.entry("discrepancy/Transshipment.java#check", LATER),
             Map.entry("custody/Registry.java#flush", LATER),
             Map.entry("custody/CustodyState.java#flushUnits", LATER),
