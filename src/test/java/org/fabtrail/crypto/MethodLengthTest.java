@@ -40,7 +40,6 @@ class MethodLengthTest {
             Map.entry("ledger/Sequencer.java#segment", LEDGER),
             Map.entry("ledger/Sequencer.java#sequence", LEDGER),
             Map.entry("ledger/merkle/Proofs.java#verifyConsistency", LEDGER),
-            Map.entry("server/DemoData.java#seedIfEmpty", LATER),
             Map.entry("discrepancy/Transshipment.java#check", LATER),
             Map.entry("custody/Registry.java#flush", LATER),
             Map.entry("custody/CustodyState.java#flushUnits", LATER),
