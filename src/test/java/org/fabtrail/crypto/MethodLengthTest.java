@@ -40,7 +40,6 @@ class MethodLengthTest {
             Map.entry("ledger/Sequencer.java#segment", LEDGER),
             Map.entry("ledger/Sequencer.java#sequence", LEDGER),
             Map.entry("ledger/merkle/Proofs.java#verifyConsistency", LEDGER),
-            Map.entry("discrepancy/Transshipment.java#check", LATER),
             Map.entry("custody/Csv.java#records", LATER)));
 
     private static final Path ROOT = Path.of("src/main/java/org/fabtrail");
