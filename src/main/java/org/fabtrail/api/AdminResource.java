@@ -21,14 +21,16 @@ import org.fabtrail.accounts.Accounts;
 import org.fabtrail.api.auth.Authenticator;
 import org.fabtrail.crypto.KeyFormatException;
 import org.fabtrail.crypto.VerificationKey;
+import org.fabtrail.custody.KeyAddition;
+import org.fabtrail.custody.KeyRevokePayload;
 import org.fabtrail.custody.OperatorEntries;
+import org.fabtrail.custody.OrgRegistration;
 import org.fabtrail.ledger.Envelope;
 import org.fabtrail.ledger.Ledger;
 import org.fabtrail.ledger.LedgerException;
 import org.fabtrail.ledger.Receipt;
 import org.fabtrail.ledger.SafeText;
 
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -87,12 +89,8 @@ public class AdminResource {
                 SafeText.singleLine("roles[" + i + "]", req.roles().get(i));
             }
         }
-        Map<String, Object> fields = new LinkedHashMap<>();
-        putIfPresent(fields, "org", req.id());
-        putIfPresent(fields, "name", req.name());
-        putIfPresent(fields, "country", req.country());
-        putIfPresent(fields, "roles", req.roles());
-        return write(operator.sign("org.register", fields), null);
+        OrgRegistration org = new OrgRegistration(req.id(), req.name(), req.country(), req.roles());
+        return write(operator.sign("org.register", org.payloadFields()), null);
     }
 
     @POST
@@ -118,7 +116,7 @@ public class AdminResource {
                     "publicKey is not a PEM Ed25519 or P-256 public key: " + e.getMessage(),
                     Map.of("field", "publicKey"), null);
         }
-        return write(operator.sign("key.add", Map.of("org", org, "publicKey", req.publicKey())), keyId);
+        return write(operator.sign("key.add", new KeyAddition(org, req.publicKey()).payloadFields()), keyId);
     }
 
     @DELETE
@@ -132,8 +130,8 @@ public class AdminResource {
         authorise(auth);
         SafeText.singleLine("org", org);
         SafeText.singleLine("keyId", keyId);
-        return write(operator.sign("key.revoke", Map.of("org", org, "keyId", keyId, "reason", "revoked by the operator")),
-                null);
+        return write(operator.sign("key.revoke",
+                new KeyRevokePayload(org, keyId, "revoked by the operator").payloadFields()), null);
     }
 
     @POST
@@ -172,12 +170,6 @@ public class AdminResource {
         Receipt receipt = ledger.submitAndWait(e);
         WriteReceipt body = WriteReceipt.from(receipt);
         return EntriesResource.created(e.id(), receipt, keyId == null ? body : body.withKeyId(keyId));
-    }
-
-    private static void putIfPresent(Map<String, Object> m, String k, Object v) {
-        if (v != null) {
-            m.put(k, v);
-        }
     }
 
     private void authorise(String header) {

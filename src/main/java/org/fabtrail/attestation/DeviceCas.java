@@ -1,6 +1,7 @@
 package org.fabtrail.attestation;
 
 import org.fabtrail.crypto.Pem;
+import org.fabtrail.custody.AbstractEntryType;
 import org.fabtrail.custody.EntryType;
 import org.fabtrail.custody.Payload;
 import org.fabtrail.custody.PayloadSchema;
@@ -16,7 +17,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -44,39 +44,29 @@ final class DeviceCas {
     }
 
     static LedgerException notFound(String org, String caId) {
-        return new LedgerException(LedgerException.Kind.NOT_FOUND, "ca-not-found", "No such device CA",
-                "\"" + org + "\" has registered no device CA " + caId, Map.of("field", "payload.caId"), null);
+        return Payload.refusal(LedgerException.Kind.NOT_FOUND, "ca-not-found", "No such device CA", "caId",
+                "\"" + org + "\" has registered no device CA " + caId);
     }
 
     /** {@code ca.add}: field {@code certificate}, a PEM X.509 CA certificate. */
-    static final class Add implements EntryType<DeviceIdentity.CaCertificate> {
+    static final class Add extends AbstractEntryType<DeviceIdentity.CaCertificate> {
         static final String TYPE = "ca.add";
         private static final Set<String> FIELDS = Set.of("certificate");
         private final DeviceIdentity identity;
 
         Add(DeviceIdentity identity) {
+            super(TYPE, DeviceIdentity.CaCertificate.class, FIELDS, Set.of());
             this.identity = identity;
-        }
-
-        @Override
-        public String name() {
-            return TYPE;
         }
 
         /** The payload record is the CA certificate, parsed. */
         @Override
         public PayloadSchema schema() {
-            return PayloadSchema.of(FIELDS, Set.of()).field("certificate", PayloadSchema.string(MAX_CERTIFICATE));
+            return fields().field("certificate", PayloadSchema.string(MAX_CERTIFICATE));
         }
 
         @Override
-        public Class<DeviceIdentity.CaCertificate> payloadType() {
-            return DeviceIdentity.CaCertificate.class;
-        }
-
-        @Override
-        public DeviceIdentity.CaCertificate read(Envelope e) {
-            Payload p = Payload.of(e, FIELDS, Set.of());
+        protected DeviceIdentity.CaCertificate read(Envelope e, Payload p) {
             String pem = p.string("certificate", MAX_CERTIFICATE);
             byte[] der;
             try {
@@ -103,22 +93,20 @@ final class DeviceCas {
             Rules.requireRole(ctx, e.actor(), Roles.MANUFACTURER);
             AttestationState s = AttestationState.of(ctx);
             if (s.cas(e.actor()).containsKey(ca.caId())) {
-                throw new LedgerException(LedgerException.Kind.CONFLICT, "ca-exists", "Device CA exists",
-                        "\"" + e.actor() + "\" already registered the device CA " + ca.caId() + " (" + ca.subject() + ")",
-                        Map.of("field", "payload.certificate"), null);
+                throw Payload.refusal(LedgerException.Kind.CONFLICT, "ca-exists", "Device CA exists", "certificate",
+                        "\"" + e.actor() + "\" already registered the device CA " + ca.caId() + " (" + ca.subject() + ")");
             }
             if (ca.notAfter().isBefore(at)) {
-                throw new LedgerException(LedgerException.Kind.RULE, "ca-expired", "Device CA expired",
+                throw Payload.refusal(LedgerException.Kind.RULE, "ca-expired", "Device CA expired", "certificate",
                         "The device CA " + ca.caId() + " (" + ca.subject() + ") expired at " + ca.notAfter()
-                                + "; an expired CA is no trust anchor", Map.of("field", "payload.certificate"), null);
+                                + "; an expired CA is no trust anchor");
             }
             for (byte[] withdrawn : s.revokedCaCertificates()) {
                 if (identity.parseCa(withdrawn).keyId().equals(ca.keyId())) {
-                    throw new LedgerException(LedgerException.Kind.CONFLICT, "ca-key-withdrawn", "CA key withdrawn",
+                    throw Payload.refusal(LedgerException.Kind.CONFLICT, "ca-key-withdrawn", "CA key withdrawn", "certificate",
                             "The key " + ca.keyId() + " of this CA certificate (" + ca.subject() + ") is the key of a "
                                     + "device CA that was withdrawn (ca.revoke); a withdrawal binds the key, so no "
-                                    + "certificate of it is registered again", Map.of("field", "payload.certificate"),
-                            null);
+                                    + "certificate of it is registered again");
                 }
             }
             AttestationState.Ca row = new AttestationState.Ca(e.actor(), ca.caId(), ca.der(), ca.subject());
@@ -129,7 +117,7 @@ final class DeviceCas {
     }
 
     /** {@code ca.revoke}: fields {@code caId}, optional {@code reason}. */
-    static final class Revoke implements EntryType<Revoke.Fields> {
+    static final class Revoke extends AbstractEntryType<Revoke.Fields> {
         static final String TYPE = "ca.revoke";
         private static final Set<String> REQUIRED = Set.of("caId");
         private static final Set<String> OPTIONAL = Set.of("reason");
@@ -138,24 +126,17 @@ final class DeviceCas {
         record Fields(String caId, String reason) {
         }
 
-        @Override
-        public String name() {
-            return TYPE;
+        Revoke() {
+            super(TYPE, Revoke.Fields.class, REQUIRED, OPTIONAL);
         }
 
         @Override
         public PayloadSchema schema() {
-            return PayloadSchema.of(REQUIRED, OPTIONAL).field("caId", PayloadSchema.string(64)).field("reason", PayloadSchema.string(500));
+            return fields().field("caId", PayloadSchema.string(64)).field("reason", PayloadSchema.string(500));
         }
 
         @Override
-        public Class<Fields> payloadType() {
-            return Fields.class;
-        }
-
-        @Override
-        public Fields read(Envelope e) {
-            Payload p = Payload.of(e, REQUIRED, OPTIONAL);
+        protected Fields read(Envelope e, Payload p) {
             String reason = p.optionalString("reason", 500);
             String id = p.string("caId", 64);
             if (!CA_ID.matcher(id).matches()) {
@@ -180,9 +161,8 @@ final class DeviceCas {
                 throw notFound(e.actor(), caId);
             }
             if (ca.revoked()) {
-                throw new LedgerException(LedgerException.Kind.CONFLICT, "ca-already-revoked", "Device CA revoked",
-                        "The device CA " + caId + " was already revoked at index " + ca.revokedIdx,
-                        Map.of("field", "payload.caId"), null);
+                throw Payload.refusal(LedgerException.Kind.CONFLICT, "ca-already-revoked", "Device CA revoked", "caId",
+                        "The device CA " + caId + " was already revoked at index " + ca.revokedIdx);
             }
             ca.revokedIdx = index;
             ca.revokedAt = at;
@@ -191,12 +171,13 @@ final class DeviceCas {
     }
 
     /** {@code ca.crl}: field {@code crl}, a PEM X.509 CRL ({@code X509 CRL}) signed by one of the actor's CAs. */
-    static final class CrlUpdate implements EntryType<CrlUpdate.Fields> {
+    static final class CrlUpdate extends AbstractEntryType<CrlUpdate.Fields> {
         static final String TYPE = "ca.crl";
         private static final Set<String> FIELDS = Set.of("crl");
         private final DeviceIdentity identity;
 
         CrlUpdate(DeviceIdentity identity) {
+            super(TYPE, CrlUpdate.Fields.class, FIELDS, Set.of());
             this.identity = identity;
         }
 
@@ -208,23 +189,12 @@ final class DeviceCas {
         }
 
         @Override
-        public String name() {
-            return TYPE;
-        }
-
-        @Override
         public PayloadSchema schema() {
-            return PayloadSchema.of(FIELDS, Set.of()).field("crl", PayloadSchema.string(MAX_CRL));
+            return fields().field("crl", PayloadSchema.string(MAX_CRL));
         }
 
         @Override
-        public Class<Fields> payloadType() {
-            return Fields.class;
-        }
-
-        @Override
-        public Fields read(Envelope e) {
-            Payload p = Payload.of(e, FIELDS, Set.of());
+        protected Fields read(Envelope e, Payload p) {
             String pem = p.string("crl", MAX_CRL);
             try {
                 return new Fields(Pem.decode(pem, "X509 CRL"));
@@ -263,19 +233,18 @@ final class DeviceCas {
                 throw Payload.invalid(r.code(), "crl", "payload.crl: " + r.getMessage());
             }
             if (crl.nextUpdate() != null && crl.nextUpdate().isBefore(at)) {
-                throw new LedgerException(LedgerException.Kind.RULE, AttestationReasons.CRL_STALE, "Stale CRL",
+                throw Payload.refusal(LedgerException.Kind.RULE, AttestationReasons.CRL_STALE, "Stale CRL", "crl",
                         "The CRL's nextUpdate " + crl.nextUpdate() + " has passed: its issuer has published (or owes) a "
-                                + "newer one; register that", Map.of("field", "payload.crl"), null);
+                                + "newer one; register that");
             }
             AttestationState.Ca ca = s.cas(e.actor()).get(crl.caId());
             if (ca.crl != null) {
                 boolean newer = crl.number() != null && ca.crlNumber != null ? crl.number().compareTo(ca.crlNumber) > 0
                         : crl.thisUpdate().isAfter(ca.crlThisUpdate);
                 if (!newer) {
-                    throw new LedgerException(LedgerException.Kind.CONFLICT, "crl-outdated", "CRL not newer",
+                    throw Payload.refusal(LedgerException.Kind.CONFLICT, "crl-outdated", "CRL not newer", "crl",
                             "The device CA " + ca.caId + " already has a CRL registered at index " + ca.crlIdx
-                                    + " that is as new as this one (CRL number, or thisUpdate when either has none)",
-                            Map.of("field", "payload.crl"), null);
+                                    + " that is as new as this one (CRL number, or thisUpdate when either has none)");
                 }
             }
             ca.crl = der;

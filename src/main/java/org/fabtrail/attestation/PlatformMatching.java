@@ -46,41 +46,15 @@ public final class PlatformMatching {
     public static PlatformComparison compare(PlatformCertificates impl, UnitKey platform, String platformModel,
                                              PlatformCertificates.Certificate certificate, long index, Instant at,
                                              String caId, List<Assembled> assembled, Map<String, String> orgNames) {
-        // the organisations in play, by their normalised id and name
-        Map<String, String> named = new HashMap<>();
-        List<String> orgs = new ArrayList<>();
-        orgs.add(platform.manufacturer());
-        assembled.forEach(a -> orgs.add(a.key().manufacturer()));
-        for (String org : orgs) {
-            named.putIfAbsent(normalise(org), org);
-            String name = orgNames.get(org);
-            if (name != null && !normalise(name).isEmpty()) {
-                named.putIfAbsent(normalise(name), org);
-            }
-        }
+        Map<String, String> named = named(platform, assembled, orgNames);
         String platformSerial = platform.serial();
         List<PlatformCertificates.CertifiedComponent> certified = certificate.components();
         List<PlatformCertificates.CertifiedComponent> tokens = new ArrayList<>(certified.size());
         int self = 0;
         for (PlatformCertificates.CertifiedComponent c : certified) {
-            String org = named.get(normalise(c.manufacturer()));
-            String serial = c.serial() == null ? null : c.serial().strip();
-            String token;
-            if (serial != null && serial.equals(platformSerial)
-                    && (org == null || org.equals(platform.manufacturer()))) {
-                token = "self";
+            String token = token(c, named, platform, assembled);
+            if ("self".equals(token)) {
                 self++;
-            } else if (org != null) {
-                token = "org:" + org;
-            } else {
-                // names no organisation in play: the serial decides
-                token = "unnamed";
-                for (Assembled a : assembled) {
-                    if (a.key().serial().equals(serial)) {
-                        token = "org:" + a.key().manufacturer();
-                        break;
-                    }
-                }
             }
             tokens.add(new PlatformCertificates.CertifiedComponent(c.componentClass(), token, c.model(), c.serial(),
                     c.revision()));
@@ -108,6 +82,46 @@ public final class PlatformMatching {
             rows.add(new PlatformComparison.Row(r.status(), c, unit, model, r.modelDiffers()));
         }
         return new PlatformComparison(platform, certificate, index, at, caId, rows);
+    }
+
+    /** The organisations in play (the platform's manufacturer, its components'), by their normalised id and name. */
+    private static Map<String, String> named(UnitKey platform, List<Assembled> assembled, Map<String, String> orgNames) {
+        Map<String, String> named = new HashMap<>();
+        List<String> orgs = new ArrayList<>();
+        orgs.add(platform.manufacturer());
+        assembled.forEach(a -> orgs.add(a.key().manufacturer()));
+        for (String org : orgs) {
+            named.putIfAbsent(normalise(org), org);
+            String name = orgNames.get(org);
+            if (name != null && !normalise(name).isEmpty()) {
+                named.putIfAbsent(normalise(name), org);
+            }
+        }
+        return named;
+    }
+
+    /**
+     * Who a certified component is for the comparison: {@code self} (the platform itself), {@code org:<id>} (the
+     * organisation its manufacturer names, or, naming none in play, the one whose component has its serial), or
+     * {@code unnamed}.
+     */
+    private static String token(PlatformCertificates.CertifiedComponent c, Map<String, String> named, UnitKey platform,
+                                List<Assembled> assembled) {
+        String org = named.get(normalise(c.manufacturer()));
+        String serial = c.serial() == null ? null : c.serial().strip();
+        if (serial != null && serial.equals(platform.serial())
+                && (org == null || org.equals(platform.manufacturer()))) {
+            return "self";
+        }
+        if (org != null) {
+            return "org:" + org;
+        }
+        for (Assembled a : assembled) {
+            if (a.key().serial().equals(serial)) {
+                return "org:" + a.key().manufacturer();
+            }
+        }
+        return "unnamed";
     }
 
     /** Case, spaces and punctuation ignored (Unicode NFKC, lower case, letters and digits only). */

@@ -1,7 +1,7 @@
 package org.fabtrail.attestation;
 
 import org.fabtrail.custody.CustodyState;
-import org.fabtrail.custody.EntryType;
+import org.fabtrail.custody.AbstractEntryType;
 import org.fabtrail.custody.Facts;
 import org.fabtrail.custody.Payload;
 import org.fabtrail.custody.PayloadSchema;
@@ -28,7 +28,7 @@ import java.util.Set;
  * {@link PlatformCertification}; the unit must be a server or have components assembled in it; a later one replaces
  * the current one. Both are checked before anything is written: a refusal of either writes nothing.
  */
-final class UnitCertify implements EntryType<UnitCertify.Fields> {
+final class UnitCertify extends AbstractEntryType<UnitCertify.Fields> {
 
     static final String TYPE = "unit.certify";
     private static final Set<String> REQUIRED = Set.of("unit");
@@ -40,6 +40,7 @@ final class UnitCertify implements EntryType<UnitCertify.Fields> {
     private final StaleCrlPolicy staleCrls;
 
     UnitCertify(DeviceIdentity identity, PlatformCertificates platforms, StaleCrlPolicy staleCrls) {
+        super(TYPE, UnitCertify.Fields.class, REQUIRED, OPTIONAL);
         this.identity = identity;
         this.platforms = platforms;
         this.staleCrls = staleCrls;
@@ -50,23 +51,12 @@ final class UnitCertify implements EntryType<UnitCertify.Fields> {
     }
 
     @Override
-    public String name() {
-        return TYPE;
-    }
-
-    @Override
     public PayloadSchema schema() {
-        return PayloadSchema.of(REQUIRED, OPTIONAL).field("unit", PayloadSchema.unit());
+        return fields().field("unit", PayloadSchema.unit());
     }
 
     @Override
-    public Class<Fields> payloadType() {
-        return Fields.class;
-    }
-
-    @Override
-    public Fields read(Envelope e) {
-        Payload p = Payload.of(e, REQUIRED, OPTIONAL);
+    protected Fields read(Envelope e, Payload p) {
         UnitKey unit = p.unit("unit");
         DeviceCertification.Certificate device = DeviceCertification.fields(p, identity);
         PlatformCertification.Field platform = PlatformCertification.field(p, platforms);

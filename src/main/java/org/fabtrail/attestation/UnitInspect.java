@@ -1,7 +1,7 @@
 package org.fabtrail.attestation;
 
 import org.fabtrail.custody.CustodyState;
-import org.fabtrail.custody.EntryType;
+import org.fabtrail.custody.AbstractEntryType;
 import org.fabtrail.custody.Fact;
 import org.fabtrail.custody.Facts;
 import org.fabtrail.custody.Operator;
@@ -46,7 +46,7 @@ import java.util.Set;
  * the inspection keeps the certificate's fingerprint, {@code pass} or the failed check's code, and the comparison's
  * counts, with the findings {@code platform-check-failed} or {@code platform-components-differ}.
  */
-final class UnitInspect implements EntryType<UnitInspect.Fields> {
+final class UnitInspect extends AbstractEntryType<UnitInspect.Fields> {
 
     static final String TYPE = "unit.inspect";
     static final String CONSISTENT = "consistent";
@@ -67,6 +67,7 @@ final class UnitInspect implements EntryType<UnitInspect.Fields> {
     private final StaleCrlPolicy staleCrls;
 
     UnitInspect(DeviceIdentity identity, PlatformCertificates platforms, StaleCrlPolicy staleCrls) {
+        super(TYPE, UnitInspect.Fields.class, REQUIRED, OPTIONAL);
         this.identity = identity;
         this.platforms = platforms;
         this.staleCrls = staleCrls;
@@ -79,24 +80,13 @@ final class UnitInspect implements EntryType<UnitInspect.Fields> {
     }
 
     @Override
-    public String name() {
-        return TYPE;
-    }
-
-    @Override
     public PayloadSchema schema() {
-        return PayloadSchema.of(REQUIRED, OPTIONAL).field("unit", PayloadSchema.unit())
+        return fields().field("unit", PayloadSchema.unit())
                 .field("result", PayloadSchema.oneOf(RESULTS)).field("notes", PayloadSchema.string(MAX_NOTES));
     }
 
     @Override
-    public Class<Fields> payloadType() {
-        return Fields.class;
-    }
-
-    @Override
-    public Fields read(Envelope e) {
-        Payload p = Payload.of(e, REQUIRED, OPTIONAL);
+    protected Fields read(Envelope e, Payload p) {
         UnitKey unit = p.unit("unit");
         CustodyState.SiteKey site = p.has("site") ? p.site("site") : null;
         String custodian = p.has("custodian") ? p.slug("custodian") : null;
@@ -153,15 +143,7 @@ final class UnitInspect implements EntryType<UnitInspect.Fields> {
         CustodyState s = CustodyState.of(ctx);
         boolean operator = Operator.ID.equals(e.actor());
         if (!operator) {
-            List<String> roles = Rules.requireOrg(ctx, e.actor()).roles();
-            boolean selfCheck = f.attestation() != null
-                    && s.unit(f.unit()).map(u -> u.custodian().equals(e.actor())).orElse(false);
-            if (!roles.contains(Roles.INSPECTOR) && !roles.contains(Roles.REGULATOR) && !selfCheck) {
-                throw new LedgerException(LedgerException.Kind.RULE, "role-required", "Role required",
-                        "\"" + e.actor() + "\" is not registered as an inspector or regulator; only they record "
-                                + "inspections (a custodian only of its own unit, with an attestation)",
-                        Map.of("role", Roles.INSPECTOR), null);
-            }
+            requireInspector(ctx, s, e.actor(), f);
         }
         CustodyState.Unit u = Rules.existing(s, f.unit());
         if (f.site() != null) {
@@ -171,29 +153,67 @@ final class UnitInspect implements EntryType<UnitInspect.Fields> {
             Rules.requireOrg(ctx, f.custodian());
         }
         AttestationState a = AttestationState.of(ctx);
-        Attestations.Verdict verdict = null;
-        Attestations.Findings examined = null;
-        if (f.attestation() != null) {
-            examined = Attestations.examine(a, identity, u, e.actor(), f.attestation(), at, index);
-            // a new entry is judged by the stale-CRL policy; a replay accepts what either policy gave
-            boolean replay = Rules.replaying(ctx);
-            Attestations.Verdict expected = examined.outcome(replay ? StaleCrlPolicy.FLAG : staleCrls).verdict();
-            if (!expected.equals(f.verdict())
-                    && !(replay && examined.outcome(StaleCrlPolicy.FAIL).verdict().equals(f.verdict()))) {
-                Map<String, Object> details = new LinkedHashMap<>();
-                details.put("field", "payload.verdict");
-                details.put("verdict", expected.toJson());
-                throw new LedgerException(LedgerException.Kind.RULE, "attestation-verdict-mismatch",
-                        "Verdict mismatch", "payload.verdict says " + describe(f.verdict()) + " but the ledger finds "
-                        + describe(expected) + "; submit the verdict POST /api/v1/attestations/verify gives",
-                        details, null);
-            }
-            verdict = f.verdict();
-            AttestationState.Challenge ch = a.challenge(f.attestation().challengeId()).orElse(null);
-            if (ch != null && ch.unit.equals(u.key()) && ch.requester.equals(e.actor()) && !ch.usedBefore(index)) {
-                a.use(ch, index);
-            }
+        Attestations.Findings examined = f.attestation() == null ? null : examine(ctx, a, e.actor(), u, f, index, at);
+        Attestations.Verdict verdict = examined == null ? null : f.verdict();
+        List<String> findings = findings(f, u, verdict, examined);
+        Platform platform = f.platform() == null ? null : platform(ctx, u, f, index, at, findings);
+        AttestationState.PlatformCheck check = platform == null ? null : platform.check();
+        a.inspected(new AttestationState.Inspection(index, u.key(), e.actor(), at, f.result(), f.site(), f.custodian(),
+                u.custodian(), u.site(), verdict == null ? null : verdict.result(),
+                verdict == null ? List.of() : verdict.reasons(), findings, check));
+        Facts facts = Facts.of(ctx);
+        if (facts.on()) {
+            addFacts(ctx, s, a, facts, e, f, u, index, at, verdict, examined, platform);
         }
+        s.touched(u.key(), index);
+        if (!operator) {
+            s.party(u.key(), e.actor(), index);
+        }
+    }
+
+    /** Inspectors and regulators record inspections; a custodian only of its own unit, with an attestation. */
+    private static void requireInspector(BatchContext ctx, CustodyState s, String actor, Fields f)
+            throws SQLException {
+        List<String> roles = Rules.requireOrg(ctx, actor).roles();
+        boolean selfCheck = f.attestation() != null
+                && s.unit(f.unit()).map(u -> u.custodian().equals(actor)).orElse(false);
+        if (!roles.contains(Roles.INSPECTOR) && !roles.contains(Roles.REGULATOR) && !selfCheck) {
+            throw new LedgerException(LedgerException.Kind.RULE, "role-required", "Role required",
+                    "\"" + actor + "\" is not registered as an inspector or regulator; only they record "
+                            + "inspections (a custodian only of its own unit, with an attestation)",
+                    Map.of("role", Roles.INSPECTOR), null);
+        }
+    }
+
+    /**
+     * The device's attestation, examined as of this entry: the entry's verdict must be the ledger's (a new entry is
+     * judged by the stale-CRL policy; a replay accepts what either policy gave); the challenge is used up.
+     */
+    private Attestations.Findings examine(BatchContext ctx, AttestationState a, String actor, CustodyState.Unit u,
+                                          Fields f, long index, Instant at) throws SQLException {
+        Attestations.Findings examined = Attestations.examine(a, identity, u, actor, f.attestation(), at, index);
+        boolean replay = Rules.replaying(ctx);
+        Attestations.Verdict expected = examined.outcome(replay ? StaleCrlPolicy.FLAG : staleCrls).verdict();
+        if (!expected.equals(f.verdict())
+                && !(replay && examined.outcome(StaleCrlPolicy.FAIL).verdict().equals(f.verdict()))) {
+            Map<String, Object> details = new LinkedHashMap<>();
+            details.put("field", "payload.verdict");
+            details.put("verdict", expected.toJson());
+            throw new LedgerException(LedgerException.Kind.RULE, "attestation-verdict-mismatch",
+                    "Verdict mismatch", "payload.verdict says " + describe(f.verdict()) + " but the ledger finds "
+                    + describe(expected) + "; submit the verdict POST /api/v1/attestations/verify gives",
+                    details, null);
+        }
+        AttestationState.Challenge ch = a.challenge(f.attestation().challengeId()).orElse(null);
+        if (ch != null && ch.unit.equals(u.key()) && ch.requester.equals(actor) && !ch.usedBefore(index)) {
+            a.use(ch, index);
+        }
+        return examined;
+    }
+
+    /** What the inspection found that differs from the ledger (before the platform certificate's check). */
+    private static List<String> findings(Fields f, CustodyState.Unit u, Attestations.Verdict verdict,
+                                         Attestations.Findings examined) {
         List<String> findings = new ArrayList<>();
         if (verdict != null && !verdict.passed()) {
             findings.add("attestation-failed");
@@ -213,53 +233,55 @@ final class UnitInspect implements EntryType<UnitInspect.Fields> {
         if (DISCREPANCY.equals(f.result())) {
             findings.add("reported-discrepancy");
         }
-        AttestationState.PlatformCheck platform = null;
-        PlatformComparison compared = null;
-        if (f.platform() != null) {
-            String fingerprint = f.platform().certificate().sha256Fingerprint();
-            try {
-                if (!PlatformCertification.isPlatform(u)) {
-                    throw new PlatformCertificates.Refused(PlatformReasons.NOT_A_PLATFORM, u.key() + " is no platform");
-                }
-                PlatformComparison comparison = PlatformCertification.check(ctx, platforms, u, f.platform(), index, at);
-                compared = comparison;
-                platform = new AttestationState.PlatformCheck(fingerprint, "pass", comparison.counts());
-                if (!comparison.consistent()) {
-                    findings.add(PLATFORM_COMPONENTS_DIFFER);
-                }
-            } catch (PlatformCertificates.Refused r) {
-                platform = new AttestationState.PlatformCheck(fingerprint, r.code(), null);
-                findings.add(PLATFORM_CHECK_FAILED);
+        return findings;
+    }
+
+    /** The platform certificate's check as the inspection keeps it, and its comparison (null when it failed). */
+    private record Platform(AttestationState.PlatformCheck check, PlatformComparison comparison) {
+    }
+
+    /** Checks the platform certificate the inspector read; a failure is recorded (a finding), not refused. */
+    private Platform platform(BatchContext ctx, CustodyState.Unit u, Fields f, long index, Instant at,
+                              List<String> findings) throws SQLException {
+        String fingerprint = f.platform().certificate().sha256Fingerprint();
+        try {
+            if (!PlatformCertification.isPlatform(u)) {
+                throw new PlatformCertificates.Refused(PlatformReasons.NOT_A_PLATFORM, u.key() + " is no platform");
             }
+            PlatformComparison comparison = PlatformCertification.check(ctx, platforms, u, f.platform(), index, at);
+            if (!comparison.consistent()) {
+                findings.add(PLATFORM_COMPONENTS_DIFFER);
+            }
+            return new Platform(new AttestationState.PlatformCheck(fingerprint, "pass", comparison.counts()), comparison);
+        } catch (PlatformCertificates.Refused r) {
+            findings.add(PLATFORM_CHECK_FAILED);
+            return new Platform(new AttestationState.PlatformCheck(fingerprint, r.code(), null), null);
         }
-        a.inspected(new AttestationState.Inspection(index, u.key(), e.actor(), at, f.result(), f.site(), f.custodian(),
-                u.custodian(), u.site(), verdict == null ? null : verdict.result(),
-                verdict == null ? List.of() : verdict.reasons(), findings, platform));
-        Facts facts = Facts.of(ctx);
-        if (facts.on()) {
-            Facts.activity(ctx, index, at, TYPE, e.actor(), List.of(u));
-            if (f.site() != null) {
-                Facts.sighting(ctx, index, at, e, Facts.place(s, f.site().org(), f.site().id()), List.of(u.key()));
-            }
-            facts.add(new Fact.Inspection(index, at, e.actor(), u.key(),
-                    f.site() == null ? null : Facts.place(s, f.site().org(), f.site().id()), f.custodian(),
-                    u.custodian(), Facts.place(s, u.custodian(), u.site()), f.result(),
-                    verdict == null ? null : verdict.result(), verdict == null ? List.of() : verdict.reasons(),
-                    f.notes(), identityOf(a, f.attestation(), u.key()), List.copyOf(u.components()),
-                    found(s, f.components())));
-            if (platform != null) {
-                facts.add(new PlatformFact(index, at, TYPE, e.actor(), u.key(), platform.check(), compared));
-            }
-            if (examined != null && !verdict.reasons().contains(AttestationReasons.CRL_STALE)) {
-                // a stale CRL the verdict did not fail on (the flag policy): flagged
-                for (StaleCrlFact stale : a.staleCrlFacts(examined.staleCrls(), index, at, TYPE, e.actor(), u.key())) {
-                    facts.add(stale);
-                }
-            }
+    }
+
+    /** What the detectors see of the inspection: activity, a sighting, the inspection, its platform and stale CRLs. */
+    private void addFacts(BatchContext ctx, CustodyState s, AttestationState a, Facts facts, Envelope e, Fields f,
+                          CustodyState.Unit u, long index, Instant at, Attestations.Verdict verdict,
+                          Attestations.Findings examined, Platform platform) throws SQLException {
+        Facts.activity(ctx, index, at, TYPE, e.actor(), List.of(u));
+        if (f.site() != null) {
+            Facts.sighting(ctx, index, at, e, Facts.place(s, f.site().org(), f.site().id()), List.of(u.key()));
         }
-        s.touched(u.key(), index);
-        if (!operator) {
-            s.party(u.key(), e.actor(), index);
+        facts.add(new Fact.Inspection(index, at, e.actor(), u.key(),
+                f.site() == null ? null : Facts.place(s, f.site().org(), f.site().id()), f.custodian(),
+                u.custodian(), Facts.place(s, u.custodian(), u.site()), f.result(),
+                verdict == null ? null : verdict.result(), verdict == null ? List.of() : verdict.reasons(),
+                f.notes(), identityOf(a, f.attestation(), u.key()), List.copyOf(u.components()),
+                found(s, f.components())));
+        if (platform != null) {
+            facts.add(new PlatformFact(index, at, TYPE, e.actor(), u.key(), platform.check().check(),
+                    platform.comparison()));
+        }
+        if (examined != null && !verdict.reasons().contains(AttestationReasons.CRL_STALE)) {
+            // a stale CRL the verdict did not fail on (the flag policy): flagged
+            for (StaleCrlFact stale : a.staleCrlFacts(examined.staleCrls(), index, at, TYPE, e.actor(), u.key())) {
+                facts.add(stale);
+            }
         }
     }
 

@@ -175,31 +175,8 @@ public final class X509DeviceIdentity implements DeviceIdentity {
                 pool.add(c);
             }
         }
-
-        // Build the path from the device certificate up to the first registered CA.
         List<X509Certificate> path = new ArrayList<>(List.of(leaf));
-        X509Certificate anchor = null;
-        X509Certificate cur = leaf;
-        for (int depth = 0; depth < MAX_DEPTH; depth++) {
-            X509Certificate a = issuerAmong(registered.active, cur);
-            if (a == null) {
-                a = issuerAmong(registered.withdrawn, cur);
-            }
-            if (a != null) {
-                anchor = a;
-                break;
-            }
-            X509Certificate next = issuerAmong(pool, cur);
-            if (next == null) {
-                // a certificate of the issuer's name whose key does not verify is a forgery or a broken chain
-                reasons.add(named(registered.all, cur) || named(pool, cur)
-                        ? AttestationReasons.BAD_CERTIFICATE_SIGNATURE : AttestationReasons.UNKNOWN_ISSUER);
-                break;
-            }
-            pool.remove(next);
-            path.add(next);
-            cur = next;
-        }
+        X509Certificate anchor = anchor(path, pool, registered, reasons);
         if (anchor == null && reasons.isEmpty()) {
             reasons.add(AttestationReasons.PATH_TOO_LONG); // more than MAX_DEPTH certificates without an anchor
         }
@@ -222,6 +199,36 @@ public final class X509DeviceIdentity implements DeviceIdentity {
             reasons.add(AttestationReasons.CHAIN_INVALID);
         }
         return new ChainCheck(AttestationReasons.sorted(reasons), List.copyOf(stale));
+    }
+
+    /**
+     * Builds the path from the device certificate ({@code path}'s only one) up to the first registered CA, taking
+     * presented certificates out of {@code pool}; that CA, or null with the reason the path ends (none when it grew
+     * too long).
+     */
+    private static X509Certificate anchor(List<X509Certificate> path, List<X509Certificate> pool, Registered registered,
+                                          Set<String> reasons) {
+        X509Certificate cur = path.get(0);
+        for (int depth = 0; depth < MAX_DEPTH; depth++) {
+            X509Certificate a = issuerAmong(registered.active, cur);
+            if (a == null) {
+                a = issuerAmong(registered.withdrawn, cur);
+            }
+            if (a != null) {
+                return a;
+            }
+            X509Certificate next = issuerAmong(pool, cur);
+            if (next == null) {
+                // a certificate of the issuer's name whose key does not verify is a forgery or a broken chain
+                reasons.add(named(registered.all, cur) || named(pool, cur)
+                        ? AttestationReasons.BAD_CERTIFICATE_SIGNATURE : AttestationReasons.UNKNOWN_ISSUER);
+                return null;
+            }
+            pool.remove(next);
+            path.add(next);
+            cur = next;
+        }
+        return null;
     }
 
     /**

@@ -268,35 +268,7 @@ public final class Jcs {
                     out.write(c);
                     continue;
                 }
-                out.write('\\');
-                switch (c) {
-                    case '"':
-                        out.write('"');
-                        break;
-                    case '\\':
-                        out.write('\\');
-                        break;
-                    case '\b':
-                        out.write('b');
-                        break;
-                    case '\t':
-                        out.write('t');
-                        break;
-                    case '\n':
-                        out.write('n');
-                        break;
-                    case '\f':
-                        out.write('f');
-                        break;
-                    case '\r':
-                        out.write('r');
-                        break;
-                    default:
-                        out.ascii("u00");
-                        out.write(HEX[c >> 4]);
-                        out.write(HEX[c & 0xf]);
-                        break;
-                }
+                writeEscape(c, out);
             } else if (c < 0x800) {
                 out.write(0xc0 | (c >> 6));
                 out.write(0x80 | (c & 0x3f));
@@ -318,6 +290,39 @@ public final class Jcs {
             }
         }
         out.write('"');
+    }
+
+    /** An ASCII character JSON escapes: its two-character escape, or the six-character one of the other controls. */
+    private static void writeEscape(char c, Sink out) {
+        out.write('\\');
+        switch (c) {
+            case '"':
+                out.write('"');
+                break;
+            case '\\':
+                out.write('\\');
+                break;
+            case '\b':
+                out.write('b');
+                break;
+            case '\t':
+                out.write('t');
+                break;
+            case '\n':
+                out.write('n');
+                break;
+            case '\f':
+                out.write('f');
+                break;
+            case '\r':
+                out.write('r');
+                break;
+            default:
+                out.ascii("u00");
+                out.write(HEX[c >> 4]);
+                out.write(HEX[c & 0xf]);
+                break;
+        }
     }
 
     /** A growable byte buffer without the synchronisation of ByteArrayOutputStream. */

@@ -142,6 +142,12 @@ public final class Pem {
         } else {
             throw new IllegalArgumentException("PEM header line must be followed by a line break");
         }
+        int footerAt = footerAt(pem, label, pos, end);
+        return new Block(label, decodeBase64Strict(body(pem, pos, footerAt)));
+    }
+
+    /** Where the footer line of {@code label} starts: the block's last line, on a line of its own, with nothing after. */
+    private static int footerAt(String pem, String label, int pos, int end) {
         String footer = END + label + DASHES;
         int footerAt = pem.indexOf(DASHES, pos);
         if (footerAt < 0 || !pem.startsWith(END, footerAt)) {
@@ -159,6 +165,11 @@ public final class Pem {
         if (footerAt > 0 && pem.charAt(footerAt - 1) != '\n') {
             throw new IllegalArgumentException("PEM footer must start on its own line");
         }
+        return footerAt;
+    }
+
+    /** The Base64 body between the header and the footer, without its line breaks; no encapsulated headers. */
+    private static String body(String pem, int pos, int footerAt) {
         StringBuilder b64 = new StringBuilder(footerAt - pos);
         for (int i = pos; i < footerAt; i++) {
             char c = pem.charAt(i);
@@ -177,7 +188,7 @@ public final class Pem {
         if (b64.length() == 0) {
             throw new IllegalArgumentException("PEM body is empty");
         }
-        return new Block(label, decodeBase64Strict(b64.toString()));
+        return b64.toString();
     }
 
     static byte[] decodeBase64Strict(String b64) {

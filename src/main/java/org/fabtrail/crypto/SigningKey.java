@@ -153,50 +153,10 @@ public final class SigningKey implements Signer {
         ASN1ObjectIdentifier oid = algId.getAlgorithm();
         try {
             if (oid.equals(VerificationKey.ID_ED25519)) {
-                if (algId.getParameters() != null) {
-                    throw new KeyFormatException("Ed25519 AlgorithmIdentifier must not have parameters (RFC 8410)");
-                }
-                byte[] seed = ASN1OctetString.getInstance(info.parsePrivateKey()).getOctets();
-                if (seed.length != ED25519_SEED_SIZE) {
-                    throw new KeyFormatException("Ed25519 private key must be a 32-byte seed");
-                }
-                SigningKey key = new SigningKey(seed);
-                if (info.hasPublicKey()
-                        && !Arrays.equals(info.getPublicKeyData().getOctets(), key.ed25519Public)) {
-                    throw new KeyFormatException("the public key in the PKCS#8 structure does not match the private key");
-                }
-                return key;
+                return ed25519(info, algId);
             }
             if (oid.equals(VerificationKey.ID_EC_PUBLIC_KEY)) {
-                ASN1Encodable params = algId.getParameters();
-                if (!VerificationKey.PRIME256V1.equals(params)) {
-                    throw new KeyFormatException(params instanceof ASN1ObjectIdentifier
-                            ? "unsupported EC curve " + VerificationKey.curveName((ASN1ObjectIdentifier) params)
-                                    + "; only P-256 (prime256v1) is accepted"
-                            : "EC private keys must name their curve (explicit curve parameters are not accepted)");
-                }
-                ECPrivateKey ec = ECPrivateKey.getInstance(info.parsePrivateKey());
-                if (ec.getParametersObject() != null && !VerificationKey.PRIME256V1.equals(ec.getParametersObject())) {
-                    throw new KeyFormatException("ECPrivateKey parameters contradict the PKCS#8 curve");
-                }
-                BigInteger d = ec.getKey();
-                if (d.signum() <= 0 || d.compareTo(P256.CURVE.getN()) >= 0) {
-                    throw new KeyFormatException("P-256 private scalar is out of range");
-                }
-                SigningKey key = new SigningKey(d);
-                if (ec.getPublicKey() != null) {
-                    ECPoint embedded;
-                    try {
-                        embedded = P256.CURVE.getCurve().decodePoint(ec.getPublicKey().getOctets());
-                    } catch (RuntimeException e) {
-                        throw new KeyFormatException("the embedded P-256 public key is not a valid point");
-                    }
-                    if (!Arrays.equals(embedded.normalize().getEncoded(false), key.verificationKey.rawPublicKey())) {
-                        throw new KeyFormatException(
-                                "the public key in the PKCS#8 structure does not match the private key");
-                    }
-                }
-                return key;
+                return p256(info, algId);
             }
         } catch (IOException | IllegalArgumentException e) {
             if (e instanceof KeyFormatException) {
@@ -206,6 +166,56 @@ public final class SigningKey implements Signer {
         }
         throw new KeyFormatException("unsupported key algorithm " + VerificationKey.algorithmName(oid)
                 + "; only Ed25519 and ECDSA P-256 are accepted");
+    }
+
+    /** An Ed25519 key (RFC 8410): a 32-byte seed, no parameters, and any public key it carries must be its own. */
+    private static SigningKey ed25519(PrivateKeyInfo info, AlgorithmIdentifier algId) throws IOException {
+        if (algId.getParameters() != null) {
+            throw new KeyFormatException("Ed25519 AlgorithmIdentifier must not have parameters (RFC 8410)");
+        }
+        byte[] seed = ASN1OctetString.getInstance(info.parsePrivateKey()).getOctets();
+        if (seed.length != ED25519_SEED_SIZE) {
+            throw new KeyFormatException("Ed25519 private key must be a 32-byte seed");
+        }
+        SigningKey key = new SigningKey(seed);
+        if (info.hasPublicKey()
+                && !Arrays.equals(info.getPublicKeyData().getOctets(), key.ed25519Public)) {
+            throw new KeyFormatException("the public key in the PKCS#8 structure does not match the private key");
+        }
+        return key;
+    }
+
+    /** A P-256 key (RFC 5915 inside PKCS#8): the named curve, a scalar in range, and its own public key if any. */
+    private static SigningKey p256(PrivateKeyInfo info, AlgorithmIdentifier algId) throws IOException {
+        ASN1Encodable params = algId.getParameters();
+        if (!VerificationKey.PRIME256V1.equals(params)) {
+            throw new KeyFormatException(params instanceof ASN1ObjectIdentifier
+                    ? "unsupported EC curve " + VerificationKey.curveName((ASN1ObjectIdentifier) params)
+                            + "; only P-256 (prime256v1) is accepted"
+                    : "EC private keys must name their curve (explicit curve parameters are not accepted)");
+        }
+        ECPrivateKey ec = ECPrivateKey.getInstance(info.parsePrivateKey());
+        if (ec.getParametersObject() != null && !VerificationKey.PRIME256V1.equals(ec.getParametersObject())) {
+            throw new KeyFormatException("ECPrivateKey parameters contradict the PKCS#8 curve");
+        }
+        BigInteger d = ec.getKey();
+        if (d.signum() <= 0 || d.compareTo(P256.CURVE.getN()) >= 0) {
+            throw new KeyFormatException("P-256 private scalar is out of range");
+        }
+        SigningKey key = new SigningKey(d);
+        if (ec.getPublicKey() != null) {
+            ECPoint embedded;
+            try {
+                embedded = P256.CURVE.getCurve().decodePoint(ec.getPublicKey().getOctets());
+            } catch (RuntimeException e) {
+                throw new KeyFormatException("the embedded P-256 public key is not a valid point");
+            }
+            if (!Arrays.equals(embedded.normalize().getEncoded(false), key.verificationKey.rawPublicKey())) {
+                throw new KeyFormatException(
+                        "the public key in the PKCS#8 structure does not match the private key");
+            }
+        }
+        return key;
     }
 
     /**

@@ -351,6 +351,29 @@ public final class StrictJson {
                 negative = true;
                 pos++;
             }
+            readIntegerPart(start);
+            boolean fraction = readFraction();
+            boolean exponent = readExponent();
+            boolean integral = !fraction && !exponent;
+            int digitsStart = negative ? start + 1 : start;
+            if (integral && pos - digitsStart <= 15) {
+                // Exact in a long and in a double: skip the general decimal conversion.
+                long v = 0;
+                for (int i = digitsStart; i < pos; i++) {
+                    v = v * 10 + (s.charAt(i) - '0');
+                }
+                return negative ? (v == 0 ? -0.0d : (double) -v) : (double) v;
+            }
+            double d = Double.parseDouble(s.substring(start, pos));
+            if (Double.isInfinite(d)) {
+                throw error("number " + s.substring(start, Math.min(pos, start + 40))
+                        + " is outside the range of an IEEE-754 double", start);
+            }
+            return d;
+        }
+
+        /** The digits before any fraction: 0, or 1-9 and more digits (no leading zero; no NaN or Infinity). */
+        private void readIntegerPart(int start) {
             if (pos >= len) {
                 throw error("invalid number: expected a digit after '-'", start);
             }
@@ -368,47 +391,41 @@ public final class StrictJson {
                 throw error(c == 'I' ? "NaN and Infinity are not allowed" : "invalid number: expected a digit",
                         pos);
             }
-            boolean integral = true;
-            if (pos < len && s.charAt(pos) == '.') {
-                integral = false;
+        }
+
+        /** A fraction ({@code .} and digits), if one follows. */
+        private boolean readFraction() {
+            if (pos >= len || s.charAt(pos) != '.') {
+                return false;
+            }
+            pos++;
+            int fracStart = pos;
+            while (pos < len && isDigit(s.charAt(pos))) {
                 pos++;
-                int fracStart = pos;
-                while (pos < len && isDigit(s.charAt(pos))) {
-                    pos++;
-                }
-                if (pos == fracStart) {
-                    throw error("invalid number: expected a digit after '.'", pos);
-                }
             }
-            if (pos < len && (s.charAt(pos) == 'e' || s.charAt(pos) == 'E')) {
-                integral = false;
+            if (pos == fracStart) {
+                throw error("invalid number: expected a digit after '.'", pos);
+            }
+            return true;
+        }
+
+        /** An exponent ({@code e} or {@code E}, a sign, digits), if one follows. */
+        private boolean readExponent() {
+            if (pos >= len || (s.charAt(pos) != 'e' && s.charAt(pos) != 'E')) {
+                return false;
+            }
+            pos++;
+            if (pos < len && (s.charAt(pos) == '+' || s.charAt(pos) == '-')) {
                 pos++;
-                if (pos < len && (s.charAt(pos) == '+' || s.charAt(pos) == '-')) {
-                    pos++;
-                }
-                int expStart = pos;
-                while (pos < len && isDigit(s.charAt(pos))) {
-                    pos++;
-                }
-                if (pos == expStart) {
-                    throw error("invalid number: expected a digit in the exponent", pos);
-                }
             }
-            int digitsStart = negative ? start + 1 : start;
-            if (integral && pos - digitsStart <= 15) {
-                // Exact in a long and in a double: skip the general decimal conversion.
-                long v = 0;
-                for (int i = digitsStart; i < pos; i++) {
-                    v = v * 10 + (s.charAt(i) - '0');
-                }
-                return negative ? (v == 0 ? -0.0d : (double) -v) : (double) v;
+            int expStart = pos;
+            while (pos < len && isDigit(s.charAt(pos))) {
+                pos++;
             }
-            double d = Double.parseDouble(s.substring(start, pos));
-            if (Double.isInfinite(d)) {
-                throw error("number " + s.substring(start, Math.min(pos, start + 40))
-                        + " is outside the range of an IEEE-754 double", start);
+            if (pos == expStart) {
+                throw error("invalid number: expected a digit in the exponent", pos);
             }
-            return d;
+            return true;
         }
 
         private void expectLiteral(String literal) {

@@ -27,10 +27,32 @@ public final class Csv {
     /** Splits text into records, each with the line it starts on; blank lines are skipped. */
     public static List<Record> records(String text) throws Unclosed {
         List<Record> out = new ArrayList<>();
-        int i = text.startsWith("\uFEFF") ? 1 : 0;
-        int line = 1;
-        int n = text.length();
-        while (i < n) {
+        Reader reader = new Reader(text);
+        while (reader.i < reader.n) {
+            int start = reader.line;
+            List<String> fields = reader.record();
+            if (!(fields.size() == 1 && fields.get(0).isEmpty())) {
+                out.add(new Record(start, fields));
+            }
+        }
+        return out;
+    }
+
+    /** Where {@link #records} is in the text: the next character and its line. */
+    private static final class Reader {
+        private final String text;
+        private final int n;
+        private int i;
+        private int line = 1;
+
+        Reader(String text) {
+            this.text = text;
+            this.n = text.length();
+            this.i = text.startsWith("\uFEFF") ? 1 : 0;
+        }
+
+        /** The fields of the record that starts here, up to and past its line break. */
+        List<String> record() throws Unclosed {
             int start = line;
             List<String> fields = new ArrayList<>();
             StringBuilder f = new StringBuilder();
@@ -88,11 +110,8 @@ public final class Csv {
                 throw new Unclosed("Row " + start + " opens a quoted field that never closes.");
             }
             fields.add(wasQuoted ? f.toString() : f.toString().trim());
-            if (!(fields.size() == 1 && fields.get(0).isEmpty())) {
-                out.add(new Record(start, fields));
-            }
+            return fields;
         }
-        return out;
     }
 
     /**

@@ -90,9 +90,9 @@ public final class CustodyPolicy implements EntryPolicy {
     public Envelope admit(Envelope e) {
         Object record = admitted(type(e), e);
         if (e.time().isAfter(clock.instant().plus(MAX_FUTURE_SKEW))) {
-            throw new LedgerException(LedgerException.Kind.RULE, "time-in-future", "Time in the future",
+            throw Payload.refusal(LedgerException.Kind.RULE, "time-in-future", "Time in the future", "time",
                     "payload.time " + e.time() + " is more than " + MAX_FUTURE_SKEW.toMinutes()
-                            + " minutes ahead of the log's clock", Map.of("field", "payload.time"), null);
+                            + " minutes ahead of the log's clock");
         }
         Envelope typed = e.withPayloadRecord(record);
         Optional<KeyRegistry.RegisteredKey> key = keys.find(e.keyId());
@@ -219,9 +219,9 @@ public final class CustodyPolicy implements EntryPolicy {
     private EntryType<?> type(Envelope e) {
         EntryType<?> type = types.get(e.type());
         if (type == null) {
-            throw new LedgerException(LedgerException.Kind.RULE, "unknown-type", "Unknown entry type",
+            throw Payload.refusal(LedgerException.Kind.RULE, "unknown-type", "Unknown entry type", "type",
                     "payload.type \"" + e.type() + "\" is not an entry type; known types are "
-                            + String.join(", ", types.names()), Map.of("field", "payload.type"), null);
+                            + String.join(", ", types.names()));
         }
         return type;
     }

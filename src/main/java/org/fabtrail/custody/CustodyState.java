@@ -287,20 +287,7 @@ public final class CustodyState implements BatchState {
                 ps.setArray(2, c.createArrayOf("text", s));
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        Unit u = new Unit(new UnitKey(rs.getString(1), rs.getString(2)));
-                        u.kind = rs.getString(3);
-                        u.model = rs.getString(4);
-                        u.eccn = rs.getString(5);
-                        u.status = rs.getString(6);
-                        u.custodian = rs.getString(7);
-                        u.site = rs.getString(8);
-                        u.parent = rs.getString(9) == null ? null : new UnitKey(rs.getString(9), rs.getString(10));
-                        u.pendingTransfer = rs.getObject(11, UUID.class);
-                        u.deviceCertificate = rs.getBytes(12);
-                        u.registeredIdx = rs.getLong(13);
-                        u.registeredAt = rs.getTimestamp(14).toInstant();
-                        u.lastIdx = rs.getLong(15);
-                        u.updatedAt = rs.getTimestamp(16).toInstant();
+                        Unit u = unit(rs);
                         units.put(u.key, Optional.of(u));
                         loaded.add(u.key);
                     }
@@ -336,6 +323,25 @@ public final class CustodyState implements BatchState {
             }
             frontier = next;
         }
+    }
+
+    /** A unit as a row of {@link #UNITS_BY_KEY} holds it. */
+    private static Unit unit(ResultSet rs) throws SQLException {
+        Unit u = new Unit(new UnitKey(rs.getString(1), rs.getString(2)));
+        u.kind = rs.getString(3);
+        u.model = rs.getString(4);
+        u.eccn = rs.getString(5);
+        u.status = rs.getString(6);
+        u.custodian = rs.getString(7);
+        u.site = rs.getString(8);
+        u.parent = rs.getString(9) == null ? null : new UnitKey(rs.getString(9), rs.getString(10));
+        u.pendingTransfer = rs.getObject(11, UUID.class);
+        u.deviceCertificate = rs.getBytes(12);
+        u.registeredIdx = rs.getLong(13);
+        u.registeredAt = rs.getTimestamp(14).toInstant();
+        u.lastIdx = rs.getLong(15);
+        u.updatedAt = rs.getTimestamp(16).toInstant();
+        return u;
     }
 
     private void loadSites(List<SiteKey> keys) throws SQLException {
@@ -549,9 +555,13 @@ public final class CustodyState implements BatchState {
         }
         fresh.copy(c);
         dirtyUnits.clear();
-        if (changed.isEmpty()) {
-            return;
+        if (!changed.isEmpty()) {
+            updateUnits(changed);
         }
+    }
+
+    /** The changed units, in one upsert of arrays. */
+    private void updateUnits(List<Unit> changed) throws SQLException {
         int n = changed.size();
         String[] m = new String[n];
         String[] s = new String[n];

@@ -15,7 +15,7 @@ import java.util.Set;
  * SubjectPublicKeyInfo, Ed25519 or P-256). Signed by the operator, or by the organisation itself with one of its
  * active keys (rotation). The log's first entry is the operator's own key.add, signed by the key it adds.
  */
-final class KeyAdd implements EntryType<KeyAdd.Fields> {
+final class KeyAdd extends AbstractEntryType<KeyAdd.Fields> {
 
     static final String TYPE = "key.add";
     private static final Set<String> FIELDS = Set.of("org", "publicKey");
@@ -24,29 +24,18 @@ final class KeyAdd implements EntryType<KeyAdd.Fields> {
     record Fields(String org, VerificationKey key) {
     }
 
-    @Override
-    public String name() {
-        return TYPE;
+    KeyAdd() {
+        super(TYPE, Fields.class, FIELDS, Set.of());
     }
 
     @Override
     public PayloadSchema schema() {
-        return PayloadSchema.of(FIELDS, Set.of()).field("org", PayloadSchema.slug("the key's organisation"))
+        return fields().field("org", PayloadSchema.slug("the key's organisation"))
                 .field("publicKey", PayloadSchema.string(4096));
     }
 
     @Override
-    public Class<Fields> payloadType() {
-        return Fields.class;
-    }
-
-    @Override
-    public Fields read(Envelope e) {
-        return fields(e);
-    }
-
-    private static Fields fields(Envelope e) {
-        Payload p = Payload.of(e, FIELDS, Set.of());
+    protected Fields read(Envelope e, Payload p) {
         String org = p.slug("org");
         String pem = p.string("publicKey", 4096);
         try {
@@ -74,7 +63,7 @@ final class KeyAdd implements EntryType<KeyAdd.Fields> {
     /** The key a key.add entry adds (for genesis and for replaying the key registry). */
     static VerificationKey addedKey(Envelope e) {
         Fields f = e.payloadRecord(Fields.class);
-        return (f != null ? f : fields(e)).key();
+        return (f != null ? f : new KeyAdd().read(e)).key();
     }
 
     @Override

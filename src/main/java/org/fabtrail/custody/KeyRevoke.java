@@ -14,46 +14,35 @@ import java.util.regex.Pattern;
  * valid. Fields: {@code org}, {@code keyId}, optional {@code reason}. Signed by the operator or the organisation.
  * The key that signs the log's checkpoints cannot be revoked while it does ({@link CustodyPolicy#operatorKeyId}).
  */
-final class KeyRevoke implements EntryType<KeyRevoke.Fields> {
+final class KeyRevoke extends AbstractEntryType<KeyRevokePayload> {
 
     static final String TYPE = "key.revoke";
     private static final Pattern KEY_ID = Pattern.compile("[0-9a-f]{64}");
     private static final Set<String> REQUIRED = Set.of("org", "keyId");
     private static final Set<String> OPTIONAL = Set.of("reason");
 
-    /** The payload record; {@code reason} may be null. */
-    record Fields(String org, String keyId, String reason) {
-    }
-
-    @Override
-    public String name() {
-        return TYPE;
+    KeyRevoke() {
+        super(TYPE, KeyRevokePayload.class, REQUIRED, OPTIONAL);
     }
 
     @Override
     public PayloadSchema schema() {
-        return PayloadSchema.of(REQUIRED, OPTIONAL).field("org", PayloadSchema.slug("the key's organisation"))
+        return fields().field("org", PayloadSchema.slug("the key's organisation"))
                 .field("keyId", PayloadSchema.string(64)).field("reason", PayloadSchema.string(500));
     }
 
     @Override
-    public Class<Fields> payloadType() {
-        return Fields.class;
-    }
-
-    @Override
-    public Fields read(Envelope e) {
-        Payload p = Payload.of(e, REQUIRED, OPTIONAL);
+    protected KeyRevokePayload read(Envelope e, Payload p) {
         String org = p.slug("org");
         String id = p.string("keyId", 64);
         if (!KEY_ID.matcher(id).matches()) {
             throw Payload.invalid("invalid-key-id", "keyId", "payload.keyId must be 64 lowercase hex digits");
         }
-        return new Fields(org, id, p.optionalString("reason", 500));
+        return new KeyRevokePayload(org, id, p.optionalString("reason", 500));
     }
 
     @Override
-    public void admit(Envelope e, Fields f) {
+    public void admit(Envelope e, KeyRevokePayload f) {
         if (!Operator.ID.equals(e.actor()) && !e.actor().equals(f.org())) {
             throw LedgerException.rule("not-authorised", "Not authorised",
                     "key.revoke for \"" + f.org() + "\" must be signed by the operator or by \"" + f.org() + "\" itself");
@@ -61,12 +50,12 @@ final class KeyRevoke implements EntryType<KeyRevoke.Fields> {
     }
 
     @Override
-    public void prefetch(Envelope e, Fields f, Wants wants) {
+    public void prefetch(Envelope e, KeyRevokePayload f, Wants wants) {
         wants.key(f.keyId());
     }
 
     @Override
-    public void apply(Envelope e, Fields f, long index, Instant at, BatchContext ctx) throws SQLException {
+    public void apply(Envelope e, KeyRevokePayload f, long index, Instant at, BatchContext ctx) throws SQLException {
         String org = f.org();
         String keyId = f.keyId();
         Registry r = Registry.of(ctx);

@@ -14,36 +14,25 @@ import java.util.Set;
  * {@code org.register}: the operator onboards an organisation.
  * Fields: {@code org} (id), {@code name}, {@code country} (ISO 3166-1 alpha-2, upper case), {@code roles}.
  */
-final class OrgRegister implements EntryType<OrgRegister.Fields> {
+final class OrgRegister extends AbstractEntryType<OrgRegistration> {
 
     static final String TYPE = "org.register";
     static final Set<String> COUNTRIES = Set.of(Locale.getISOCountries());
     private static final Set<String> FIELDS = Set.of("org", "name", "country", "roles");
 
-    /** The payload record. */
-    record Fields(String org, String name, String country, List<String> roles) {
-    }
-
-    @Override
-    public String name() {
-        return TYPE;
+    OrgRegister() {
+        super(TYPE, OrgRegistration.class, FIELDS, Set.of());
     }
 
     @Override
     public PayloadSchema schema() {
-        return PayloadSchema.of(FIELDS, Set.of()).field("org", PayloadSchema.slug("the new organisation's id"))
+        return fields().field("org", PayloadSchema.slug("the new organisation's id"))
                 .field("name", PayloadSchema.string(200)).field("country", PayloadSchema.country())
                 .field("roles", PayloadSchema.array(PayloadSchema.oneOf(Roles.ALL), Roles.ALL.size()));
     }
 
     @Override
-    public Class<Fields> payloadType() {
-        return Fields.class;
-    }
-
-    @Override
-    public Fields read(Envelope e) {
-        Payload p = Payload.of(e, FIELDS, Set.of());
+    protected OrgRegistration read(Envelope e, Payload p) {
         String org = p.slug("org");
         if (Operator.ID.equals(org)) {
             throw Payload.invalid("reserved-id", "org", "\"operator\" is reserved for the log operator");
@@ -62,11 +51,11 @@ final class OrgRegister implements EntryType<OrgRegister.Fields> {
                         + String.join(", ", Roles.ALL));
             }
         }
-        return new Fields(org, name, country, roles);
+        return new OrgRegistration(org, name, country, roles);
     }
 
     @Override
-    public void admit(Envelope e, Fields f) {
+    public void admit(Envelope e, OrgRegistration f) {
         if (!Operator.ID.equals(e.actor())) {
             throw LedgerException.rule("operator-only", "Only the operator may do this",
                     "org.register must be signed by the log operator (actor \"operator\")");
@@ -74,12 +63,12 @@ final class OrgRegister implements EntryType<OrgRegister.Fields> {
     }
 
     @Override
-    public void prefetch(Envelope e, Fields f, Wants wants) {
+    public void prefetch(Envelope e, OrgRegistration f, Wants wants) {
         wants.org(f.org());
     }
 
     @Override
-    public void apply(Envelope e, Fields f, long index, Instant at, BatchContext ctx) throws SQLException {
+    public void apply(Envelope e, OrgRegistration f, long index, Instant at, BatchContext ctx) throws SQLException {
         Registry r = Registry.of(ctx);
         if (r.org(f.org()).isPresent()) {
             throw LedgerException.conflict("org-exists", "Organisation exists",

@@ -23,6 +23,9 @@ public final class Payload {
     /** Members every payload has; {@code by} (optional) names the person who acted, for entries made in the UI. */
     public static final Set<String> COMMON = Set.of("id", "type", "actor", "time", "by");
 
+    private static final String FIELD_PREFIX = "payload.";
+    private static final java.util.regex.Pattern FIELD_NAME = java.util.regex.Pattern.compile("[A-Za-z0-9_]+");
+
     private final Map<String, Object> map;
 
     private Payload(Map<String, Object> map) {
@@ -212,9 +215,31 @@ public final class Payload {
         return new UnitKey(ms, ss);
     }
 
+    /**
+     * The payload field a refusal names, as the payload record's component of that name: its {@code field} detail is
+     * {@code payload.x}, {@code payload.x[i]} or {@code payload.x.y} (the wire form of {@link #invalid} and
+     * {@link Rules}), and this is {@code x}. Empty for a refusal about no payload field (the signature, the key).
+     * The one reader of that form, so a writer (a web form) finds the field without parsing text itself.
+     */
+    public static java.util.Optional<String> refusedField(LedgerException e) {
+        if (!(e.details().get("field") instanceof String f) || !f.startsWith(FIELD_PREFIX)) {
+            return java.util.Optional.empty();
+        }
+        java.util.regex.Matcher m = FIELD_NAME.matcher(f).region(FIELD_PREFIX.length(), f.length());
+        return m.lookingAt() ? java.util.Optional.of(m.group()) : java.util.Optional.empty();
+    }
+
+    /**
+     * A refusal of this kind about field {@code field} (without {@code payload.}): a rule of the entry's type refused
+     * the field's value (an unknown site, a CA already revoked), as {@link #refusedField} reads it back.
+     */
+    public static LedgerException refusal(LedgerException.Kind kind, String code, String title, String field,
+                                          String detail) {
+        return new LedgerException(kind, code, title, detail, Map.of("field", FIELD_PREFIX + field), null);
+    }
+
     /** The refusal of field {@code field} (without {@code payload.}) with this code and detail. */
     public static LedgerException invalid(String code, String field, String detail) {
-        return new LedgerException(LedgerException.Kind.RULE, code, "Invalid entry", detail,
-                Map.of("field", "payload." + field), null);
+        return refusal(LedgerException.Kind.RULE, code, "Invalid entry", field, detail);
     }
 }

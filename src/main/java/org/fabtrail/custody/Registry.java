@@ -157,80 +157,98 @@ public final class Registry implements BatchState {
     /** Writes everything buffered by this batch: inserts first, then revocations (a key may be added and revoked). */
     @Override
     public void flush() throws SQLException {
-        if (!newOrgs.isEmpty()) {
-            int n = newOrgs.size();
-            String[] ids = new String[n];
-            String[] names = new String[n];
-            String[] countries = new String[n];
-            String[] roles = new String[n];
-            Long[] idx = new Long[n];
-            Timestamp[] at = new Timestamp[n];
-            for (int i = 0; i < n; i++) {
-                NewOrg o = newOrgs.get(i);
-                ids[i] = o.org().id();
-                names[i] = o.org().name();
-                countries[i] = o.org().country();
-                roles[i] = String.join(",", o.org().roles());
-                idx[i] = o.index();
-                at[i] = Timestamp.from(o.at());
-            }
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO orgs (id, name, country, roles, registered_idx, "
-                    + "registered_at) SELECT u.id, u.name, u.country, string_to_array(u.roles, ','), u.idx, u.at "
-                    + "FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::bigint[], ?::timestamptz[]) "
-                    + "AS u(id, name, country, roles, idx, at)")) {
-                ps.setArray(1, c.createArrayOf("text", ids));
-                ps.setArray(2, c.createArrayOf("text", names));
-                ps.setArray(3, c.createArrayOf("text", countries));
-                ps.setArray(4, c.createArrayOf("text", roles));
-                ps.setArray(5, c.createArrayOf("bigint", idx));
-                ps.setArray(6, c.createArrayOf("timestamptz", at));
-                ps.executeUpdate();
-            }
-            newOrgs.clear();
+        flushOrgs();
+        flushKeys();
+        flushRevocations();
+    }
+
+    /** The organisations registered in the batch, in one statement. */
+    private void flushOrgs() throws SQLException {
+        if (newOrgs.isEmpty()) {
+            return;
         }
-        if (!newKeys.isEmpty()) {
-            int n = newKeys.size();
-            String[] ids = new String[n];
-            String[] orgIds = new String[n];
-            String[] algs = new String[n];
-            byte[][] spkis = new byte[n][];
-            Long[] idx = new Long[n];
-            Timestamp[] at = new Timestamp[n];
-            for (int i = 0; i < n; i++) {
-                NewKey k = newKeys.get(i);
-                ids[i] = k.key().keyId();
-                orgIds[i] = k.key().orgId();
-                algs[i] = k.key().algorithm();
-                spkis[i] = k.key().spki();
-                idx[i] = k.index();
-                at[i] = Timestamp.from(k.at());
-            }
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO org_keys (key_id, org_id, algorithm, spki, "
-                    + "added_idx, added_at) SELECT * FROM unnest(?::text[], ?::text[], ?::text[], ?::bytea[], "
-                    + "?::bigint[], ?::timestamptz[])")) {
-                ps.setArray(1, c.createArrayOf("text", ids));
-                ps.setArray(2, c.createArrayOf("text", orgIds));
-                ps.setArray(3, c.createArrayOf("text", algs));
-                ps.setArray(4, c.createArrayOf("bytea", spkis));
-                ps.setArray(5, c.createArrayOf("bigint", idx));
-                ps.setArray(6, c.createArrayOf("timestamptz", at));
-                ps.executeUpdate();
-            }
-            newKeys.clear();
+        int n = newOrgs.size();
+        String[] ids = new String[n];
+        String[] names = new String[n];
+        String[] countries = new String[n];
+        String[] roles = new String[n];
+        Long[] idx = new Long[n];
+        Timestamp[] at = new Timestamp[n];
+        for (int i = 0; i < n; i++) {
+            NewOrg o = newOrgs.get(i);
+            ids[i] = o.org().id();
+            names[i] = o.org().name();
+            countries[i] = o.org().country();
+            roles[i] = String.join(",", o.org().roles());
+            idx[i] = o.index();
+            at[i] = Timestamp.from(o.at());
         }
-        if (!revocations.isEmpty()) {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "UPDATE org_keys SET revoked_idx = ?, revoked_at = ?, revoke_reason = ? WHERE key_id = ?")) {
-                for (Revocation r : revocations) {
-                    ps.setLong(1, r.index());
-                    ps.setTimestamp(2, Timestamp.from(r.at()));
-                    ps.setString(3, r.reason());
-                    ps.setString(4, r.keyId());
-                    ps.addBatch();
-                }
-                ps.executeBatch();
-            }
-            revocations.clear();
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO orgs (id, name, country, roles, registered_idx, "
+                + "registered_at) SELECT u.id, u.name, u.country, string_to_array(u.roles, ','), u.idx, u.at "
+                + "FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::bigint[], ?::timestamptz[]) "
+                + "AS u(id, name, country, roles, idx, at)")) {
+            ps.setArray(1, c.createArrayOf("text", ids));
+            ps.setArray(2, c.createArrayOf("text", names));
+            ps.setArray(3, c.createArrayOf("text", countries));
+            ps.setArray(4, c.createArrayOf("text", roles));
+            ps.setArray(5, c.createArrayOf("bigint", idx));
+            ps.setArray(6, c.createArrayOf("timestamptz", at));
+            ps.executeUpdate();
         }
+        newOrgs.clear();
+    }
+
+    /** The keys added in the batch, in one statement. */
+    private void flushKeys() throws SQLException {
+        if (newKeys.isEmpty()) {
+            return;
+        }
+        int n = newKeys.size();
+        String[] ids = new String[n];
+        String[] orgIds = new String[n];
+        String[] algs = new String[n];
+        byte[][] spkis = new byte[n][];
+        Long[] idx = new Long[n];
+        Timestamp[] at = new Timestamp[n];
+        for (int i = 0; i < n; i++) {
+            NewKey k = newKeys.get(i);
+            ids[i] = k.key().keyId();
+            orgIds[i] = k.key().orgId();
+            algs[i] = k.key().algorithm();
+            spkis[i] = k.key().spki();
+            idx[i] = k.index();
+            at[i] = Timestamp.from(k.at());
+        }
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO org_keys (key_id, org_id, algorithm, spki, "
+                + "added_idx, added_at) SELECT * FROM unnest(?::text[], ?::text[], ?::text[], ?::bytea[], "
+                + "?::bigint[], ?::timestamptz[])")) {
+            ps.setArray(1, c.createArrayOf("text", ids));
+            ps.setArray(2, c.createArrayOf("text", orgIds));
+            ps.setArray(3, c.createArrayOf("text", algs));
+            ps.setArray(4, c.createArrayOf("bytea", spkis));
+            ps.setArray(5, c.createArrayOf("bigint", idx));
+            ps.setArray(6, c.createArrayOf("timestamptz", at));
+            ps.executeUpdate();
+        }
+        newKeys.clear();
+    }
+
+    /** The keys revoked in the batch, in one batch of updates. */
+    private void flushRevocations() throws SQLException {
+        if (revocations.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement(
+                "UPDATE org_keys SET revoked_idx = ?, revoked_at = ?, revoke_reason = ? WHERE key_id = ?")) {
+            for (Revocation r : revocations) {
+                ps.setLong(1, r.index());
+                ps.setTimestamp(2, Timestamp.from(r.at()));
+                ps.setString(3, r.reason());
+                ps.setString(4, r.keyId());
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+        revocations.clear();
     }
 }

@@ -120,9 +120,8 @@ public final class Rules {
 
     /** The organisation's site, which must be registered; else {@code unknown-site} naming {@code payload.<field>}. */
     public static CustodyState.Site ownSite(CustodyState s, String org, String site, String field) throws SQLException {
-        return s.site(org, site).orElseThrow(() -> new LedgerException(LedgerException.Kind.RULE, "unknown-site",
-                "Unknown site", "\"" + org + "\" has no site \"" + site + "\"; register it with site.register first",
-                Map.of("field", "payload." + field), null));
+        return s.site(org, site).orElseThrow(() -> Payload.refusal(LedgerException.Kind.RULE, "unknown-site",
+                "Unknown site", field, "\"" + org + "\" has no site \"" + site + "\"; register it with site.register first"));
     }
 
     /** A refusal about a unit: its details name the unit. */

@@ -13,34 +13,26 @@ import java.util.Set;
  * organisation), {@code name}, {@code country} (ISO 3166-1 alpha-2), {@code address}, optional {@code latitude}
  * and {@code longitude}.
  */
-final class SiteRegister implements EntryType<CustodyState.Site> {
+final class SiteRegister extends AbstractEntryType<SitePayload> {
 
     static final String TYPE = "site.register";
     private static final Set<String> REQUIRED = Set.of("site", "name", "country", "address");
     private static final Set<String> OPTIONAL = Set.of("latitude", "longitude");
 
-    @Override
-    public String name() {
-        return TYPE;
+    SiteRegister() {
+        super(TYPE, SitePayload.class, REQUIRED, OPTIONAL);
     }
 
-    /** The payload record is the site itself (of the actor). */
     @Override
     public PayloadSchema schema() {
-        return PayloadSchema.of(REQUIRED, OPTIONAL).field("site", PayloadSchema.slug("the new site's id"))
+        return fields().field("site", PayloadSchema.slug("the new site's id"))
                 .field("name", PayloadSchema.string(200)).field("country", PayloadSchema.country())
                 .field("address", PayloadSchema.string(500)).field("latitude", PayloadSchema.number())
                 .field("longitude", PayloadSchema.number());
     }
 
     @Override
-    public Class<CustodyState.Site> payloadType() {
-        return CustodyState.Site.class;
-    }
-
-    @Override
-    public CustodyState.Site read(Envelope e) {
-        Payload p = Payload.of(e, REQUIRED, OPTIONAL);
+    protected SitePayload read(Envelope e, Payload p) {
         String country = p.string("country", 2);
         if (!OrgRegister.COUNTRIES.contains(country)) {
             throw Payload.invalid("invalid-country", "country", "payload.country must be an ISO 3166-1 alpha-2 code "
@@ -52,13 +44,14 @@ final class SiteRegister implements EntryType<CustodyState.Site> {
             throw Payload.invalid("invalid-field", lat == null ? "latitude" : "longitude",
                     "give both latitude and longitude, or neither");
         }
-        return new CustodyState.Site(e.actor(), p.slug("site"), p.string("name", 200), country,
-                p.string("address", 500), lat, lon);
+        return new SitePayload(p.slug("site"), p.string("name", 200), country, p.string("address", 500), lat, lon);
     }
 
     @Override
-    public void apply(Envelope e, CustodyState.Site site, long index, Instant at, BatchContext ctx)
+    public void apply(Envelope e, SitePayload p, long index, Instant at, BatchContext ctx)
             throws SQLException {
+        CustodyState.Site site = new CustodyState.Site(e.actor(), p.site(), p.name(), p.country(), p.address(),
+                p.latitude(), p.longitude());
         Rules.requireOrg(ctx, e.actor());
         CustodyState s = CustodyState.of(ctx);
         if (s.site(site.org(), site.id()).isPresent()) {

@@ -57,8 +57,8 @@ final class Transfers {
     static CustodyState.Transfer open(BatchContext ctx, CustodyState s, UUID id, String actor) throws SQLException {
         CustodyState.Transfer t = s.transfer(id).orElse(null);
         if (t == null || !(t.sender.equals(actor) || t.receiver.equals(actor) || Rules.seesAll(ctx, actor))) {
-            throw new LedgerException(LedgerException.Kind.RULE, "unknown-transfer", "Unknown transfer",
-                    "No transfer.dispatch with id " + id, Map.of("field", "payload.transfer"), null);
+            throw Payload.refusal(LedgerException.Kind.RULE, "unknown-transfer", "Unknown transfer", "transfer",
+                    "No transfer.dispatch with id " + id);
         }
         if (!PENDING.equals(t.state) && !PARTIAL.equals(t.state)) {
             throw LedgerException.conflict("transfer-closed", "Transfer closed", "Dispatch " + id + " is already "
@@ -80,26 +80,19 @@ final class Transfers {
         }
     }
 
-    static final class Dispatch implements EntryType<Dispatch.Fields> {
+    static final class Dispatch extends AbstractEntryType<DispatchPayload> {
         private static final Set<String> REQUIRED = Set.of("units", "to", "toSite");
         private static final Set<String> OPTIONAL = Set.of("carrier", "shipmentRef", "licenceRef", "expectedArrival",
                 "licenceValidUntil", "licenceCountries");
         private static final java.util.regex.Pattern COUNTRY = java.util.regex.Pattern.compile("[A-Z]{2}");
 
-        /** The payload record; the optional fields may be null. */
-        record Fields(List<UnitKey> units, String to, String toSite, String carrier, String shipmentRef,
-                      String licenceRef, Instant expectedArrival, Instant licenceValidUntil,
-                      List<String> licenceCountries) {
-        }
-
-        @Override
-        public String name() {
-            return DISPATCH;
+        Dispatch() {
+            super(DISPATCH, DispatchPayload.class, REQUIRED, OPTIONAL);
         }
 
         @Override
         public PayloadSchema schema() {
-            return PayloadSchema.of(REQUIRED, OPTIONAL).field("units", PayloadSchema.array(PayloadSchema.unit(), MAX_UNITS))
+            return fields().field("units", PayloadSchema.array(PayloadSchema.unit(), MAX_UNITS))
                     .field("to", PayloadSchema.slug("the receiving organisation"))
                     .field("toSite", PayloadSchema.slug("the receiver's site")).field("carrier", PayloadSchema.string(200))
                     .field("shipmentRef", PayloadSchema.string(200)).field("licenceRef", PayloadSchema.string(200))
@@ -107,13 +100,7 @@ final class Transfers {
         }
 
         @Override
-        public Class<Fields> payloadType() {
-            return Fields.class;
-        }
-
-        @Override
-        public Fields read(Envelope e) {
-            Payload p = Payload.of(e, REQUIRED, OPTIONAL);
+        protected DispatchPayload read(Envelope e, Payload p) {
             String licenceRef = p.optionalString("licenceRef", 200);
             List<String> countries = p.has("licenceCountries") ? p.strings("licenceCountries", 300) : null;
             if (countries != null) {
@@ -129,55 +116,29 @@ final class Transfers {
                 throw Payload.invalid("invalid-field", countries != null ? "licenceCountries" : "licenceValidUntil",
                         "a licence's validity and destinations need the licence: payload.licenceRef is missing");
             }
-            return new Fields(p.units("units", MAX_UNITS), p.slug("to"), p.slug("toSite"),
+            return new DispatchPayload(p.units("units", MAX_UNITS), p.slug("to"), p.slug("toSite"),
                     p.optionalString("carrier", 200), p.optionalString("shipmentRef", 200),
                     licenceRef, p.optionalTime("expectedArrival"), validUntil,
                     countries == null ? null : List.copyOf(countries));
         }
 
         @Override
-        public void prefetch(Envelope e, Fields f, Wants wants) {
+        public void prefetch(Envelope e, DispatchPayload f, Wants wants) {
             f.units().forEach(wants::unit);
             wants.site(f.to(), f.toSite());
             wants.org(f.to());
         }
 
         @Override
-        public void apply(Envelope e, Fields f, long index, Instant at, BatchContext ctx) throws SQLException {
+        public void apply(Envelope e, DispatchPayload f, long index, Instant at, BatchContext ctx) throws SQLException {
             String to = f.to();
             String toSite = f.toSite();
             Rules.requireOrg(ctx, to);
             CustodyState s = CustodyState.of(ctx);
             Rules.ownSite(s, to, toSite, "toSite");
-            List<CustodyState.Unit> listed = new ArrayList<>();
-            String fromSite = null;
-            for (UnitKey k : f.units()) {
-                CustodyState.Unit u = Rules.existing(s, k);
-                Rules.custodian(ctx, s, u, e.actor());
-                Rules.notRetired(u);
-                Rules.notInTransit(u);
-                Rules.notAssembled(u);
-                if (fromSite == null) {
-                    fromSite = u.site;
-                } else if (!fromSite.equals(u.site)) {
-                    throw Rules.refuse(LedgerException.Kind.CONFLICT, "different-site", "Different site",
-                            "One dispatch leaves one site: " + u.key + " is at \"" + u.site + "\", others at \""
-                                    + fromSite + "\"", u.key);
-                }
-                listed.add(u);
-            }
-            List<CustodyState.Unit> moving = new ArrayList<>();
-            for (CustodyState.Unit u : listed) {
-                for (CustodyState.Unit inside : s.withComponents(u)) {
-                    if (inside != u) {
-                        // every rule for a listed unit holds for what travels inside it, at any depth
-                        Rules.custodian(ctx, s, inside, e.actor());
-                        Rules.notRetired(inside);
-                        Rules.notInTransit(inside);
-                    }
-                    moving.add(inside);
-                }
-            }
+            List<CustodyState.Unit> listed = listed(ctx, s, f.units(), e.actor());
+            String fromSite = listed.get(0).site;
+            List<CustodyState.Unit> moving = moving(ctx, s, listed, e.actor());
             Facts facts = Facts.of(ctx);
             Screening screening = CustodyPolicy.screening(ctx);
             if (facts.on() || screening != Screening.NONE) {
@@ -191,13 +152,65 @@ final class Transfers {
                 Facts.activity(ctx, index, at, DISPATCH, e.actor(), moving); // components too: a lost GPU in a server
                 Facts.sighting(ctx, index, at, e, fact.from(), moving.stream().map(u -> u.key).toList());
             }
+            CustodyState.Transfer t = transfer(e, f, index, at, fromSite, listed);
+            for (CustodyState.Unit moved : moving) {
+                moved.pendingTransfer = t.id;
+                s.changed(moved, index, at);
+                s.party(moved.key, to, index);
+            }
+            s.putTransfer(t);
+        }
+
+        /** The listed units, each the actor's to move, all at one site (the dispatch's). */
+        private static List<CustodyState.Unit> listed(BatchContext ctx, CustodyState s, List<UnitKey> units,
+                                                      String actor) throws SQLException {
+            List<CustodyState.Unit> listed = new ArrayList<>();
+            String fromSite = null;
+            for (UnitKey k : units) {
+                CustodyState.Unit u = Rules.existing(s, k);
+                Rules.custodian(ctx, s, u, actor);
+                Rules.notRetired(u);
+                Rules.notInTransit(u);
+                Rules.notAssembled(u);
+                if (fromSite == null) {
+                    fromSite = u.site;
+                } else if (!fromSite.equals(u.site)) {
+                    throw Rules.refuse(LedgerException.Kind.CONFLICT, "different-site", "Different site",
+                            "One dispatch leaves one site: " + u.key + " is at \"" + u.site + "\", others at \""
+                                    + fromSite + "\"", u.key);
+                }
+                listed.add(u);
+            }
+            return listed;
+        }
+
+        /** The listed units with what is assembled in them, at any depth: every rule for a unit holds for those. */
+        private static List<CustodyState.Unit> moving(BatchContext ctx, CustodyState s, List<CustodyState.Unit> listed,
+                                                      String actor) throws SQLException {
+            List<CustodyState.Unit> moving = new ArrayList<>();
+            for (CustodyState.Unit u : listed) {
+                for (CustodyState.Unit inside : s.withComponents(u)) {
+                    if (inside != u) {
+                        Rules.custodian(ctx, s, inside, actor);
+                        Rules.notRetired(inside);
+                        Rules.notInTransit(inside);
+                    }
+                    moving.add(inside);
+                }
+            }
+            return moving;
+        }
+
+        /** The new transfer, pending, with the listed units in transit. */
+        private static CustodyState.Transfer transfer(Envelope e, DispatchPayload f, long index, Instant at,
+                                                      String fromSite, List<CustodyState.Unit> listed) {
             CustodyState.Transfer t = new CustodyState.Transfer();
             t.id = e.id();
             t.dispatchIdx = index;
             t.sender = e.actor();
             t.senderSite = fromSite;
-            t.receiver = to;
-            t.receiverSite = toSite;
+            t.receiver = f.to();
+            t.receiverSite = f.toSite();
             t.carrier = f.carrier();
             t.shipmentRef = f.shipmentRef();
             t.licenceRef = f.licenceRef();
@@ -207,53 +220,37 @@ final class Transfers {
             for (CustodyState.Unit u : listed) {
                 t.units.put(u.key, IN_TRANSIT);
             }
-            for (CustodyState.Unit moved : moving) {
-                moved.pendingTransfer = t.id;
-                s.changed(moved, index, at);
-                s.party(moved.key, to, index);
-            }
-            s.putTransfer(t);
+            return t;
         }
     }
 
-    static final class Receive implements EntryType<Receive.Fields> {
+    static final class Receive extends AbstractEntryType<ReceivePayload> {
         private static final Set<String> FIELDS = Set.of("transfer", "site", "units");
 
-        /** The payload record. */
-        record Fields(UUID transfer, String site, List<UnitKey> units) {
-        }
-
-        @Override
-        public String name() {
-            return RECEIVE;
+        Receive() {
+            super(RECEIVE, ReceivePayload.class, FIELDS, Set.of());
         }
 
         @Override
         public PayloadSchema schema() {
-            return PayloadSchema.of(FIELDS, Set.of()).field("transfer", PayloadSchema.entryId("the transfer.dispatch"))
+            return fields().field("transfer", PayloadSchema.entryId("the transfer.dispatch"))
                     .field("site", PayloadSchema.slug("the receiver's site"))
                     .field("units", PayloadSchema.array(PayloadSchema.unit(), MAX_UNITS));
         }
 
         @Override
-        public Class<Fields> payloadType() {
-            return Fields.class;
+        protected ReceivePayload read(Envelope e, Payload p) {
+            return new ReceivePayload(transferId(p), p.slug("site"), p.units("units", MAX_UNITS));
         }
 
         @Override
-        public Fields read(Envelope e) {
-            Payload p = Payload.of(e, FIELDS, Set.of());
-            return new Fields(transferId(p), p.slug("site"), p.units("units", MAX_UNITS));
-        }
-
-        @Override
-        public void prefetch(Envelope e, Fields f, Wants wants) {
+        public void prefetch(Envelope e, ReceivePayload f, Wants wants) {
             wants.transfer(f.transfer());
             wants.site(e.actor(), f.site());
         }
 
         @Override
-        public void apply(Envelope e, Fields f, long index, Instant at, BatchContext ctx) throws SQLException {
+        public void apply(Envelope e, ReceivePayload f, long index, Instant at, BatchContext ctx) throws SQLException {
             CustodyState s = CustodyState.of(ctx);
             CustodyState.Transfer t = open(ctx, s, f.transfer(), e.actor());
             if (!t.receiver.equals(e.actor())) {
@@ -305,47 +302,33 @@ final class Transfers {
     }
 
     /** transfer.reject (by the receiver) or transfer.cancel (by the sender). */
-    static final class End implements EntryType<End.Fields> {
+    static final class End extends AbstractEntryType<TransferEndPayload> {
         private static final Set<String> FIELDS = Set.of("transfer", "reason");
         private final boolean reject;
 
         End(boolean reject) {
+            super(reject ? REJECT : CANCEL, TransferEndPayload.class, FIELDS, Set.of());
             this.reject = reject;
-        }
-
-        /** The payload record. */
-        record Fields(UUID transfer, String reason) {
-        }
-
-        @Override
-        public String name() {
-            return reject ? REJECT : CANCEL;
         }
 
         @Override
         public PayloadSchema schema() {
-            return PayloadSchema.of(FIELDS, Set.of()).field("transfer", PayloadSchema.entryId("the transfer.dispatch"))
+            return fields().field("transfer", PayloadSchema.entryId("the transfer.dispatch"))
                     .field("reason", PayloadSchema.string(1000));
         }
 
         @Override
-        public Class<Fields> payloadType() {
-            return Fields.class;
+        protected TransferEndPayload read(Envelope e, Payload p) {
+            return new TransferEndPayload(transferId(p), p.string("reason", 1000));
         }
 
         @Override
-        public Fields read(Envelope e) {
-            Payload p = Payload.of(e, FIELDS, Set.of());
-            return new Fields(transferId(p), p.string("reason", 1000));
-        }
-
-        @Override
-        public void prefetch(Envelope e, Fields f, Wants wants) {
+        public void prefetch(Envelope e, TransferEndPayload f, Wants wants) {
             wants.transfer(f.transfer());
         }
 
         @Override
-        public void apply(Envelope e, Fields f, long index, Instant at, BatchContext ctx) throws SQLException {
+        public void apply(Envelope e, TransferEndPayload f, long index, Instant at, BatchContext ctx) throws SQLException {
             CustodyState s = CustodyState.of(ctx);
             CustodyState.Transfer t = open(ctx, s, f.transfer(), e.actor());
             String allowed = reject ? t.receiver : t.sender;

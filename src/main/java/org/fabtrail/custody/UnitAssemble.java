@@ -15,7 +15,7 @@ import java.util.Set;
  * at the same site, nothing in transit or retired (except that a retired component, say a dead GPU, may be taken
  * out). Assembled components travel with their parent and cannot be dispatched alone.
  */
-final class UnitAssemble implements EntryType<UnitAssemble.Fields> {
+final class UnitAssemble extends AbstractEntryType<AssemblyPayload> {
 
     static final String ASSEMBLE = "unit.assemble";
     static final String DISASSEMBLE = "unit.disassemble";
@@ -25,48 +25,34 @@ final class UnitAssemble implements EntryType<UnitAssemble.Fields> {
     private final boolean assemble;
 
     UnitAssemble(boolean assemble) {
+        super(assemble ? ASSEMBLE : DISASSEMBLE, AssemblyPayload.class, FIELDS, Set.of());
         this.assemble = assemble;
-    }
-
-    /** The payload record. */
-    record Fields(UnitKey parent, List<UnitKey> components) {
-    }
-
-    @Override
-    public String name() {
-        return assemble ? ASSEMBLE : DISASSEMBLE;
     }
 
     @Override
     public PayloadSchema schema() {
-        return PayloadSchema.of(FIELDS, Set.of()).field("parent", PayloadSchema.unit())
+        return fields().field("parent", PayloadSchema.unit())
                 .field("components", PayloadSchema.array(PayloadSchema.unit(), MAX_COMPONENTS));
     }
 
     @Override
-    public Class<Fields> payloadType() {
-        return Fields.class;
-    }
-
-    @Override
-    public Fields read(Envelope e) {
-        Payload p = Payload.of(e, FIELDS, Set.of());
+    protected AssemblyPayload read(Envelope e, Payload p) {
         UnitKey parent = p.unit("parent");
         List<UnitKey> components = p.units("components", MAX_COMPONENTS);
         if (components.contains(parent)) {
             throw Payload.invalid("invalid-assembly", "components", "a unit cannot be a component of itself");
         }
-        return new Fields(parent, components);
+        return new AssemblyPayload(parent, components);
     }
 
     @Override
-    public void prefetch(Envelope e, Fields f, Wants wants) {
+    public void prefetch(Envelope e, AssemblyPayload f, Wants wants) {
         wants.unit(f.parent());
         f.components().forEach(wants::unit);
     }
 
     @Override
-    public void apply(Envelope e, Fields f, long index, Instant at, BatchContext ctx) throws SQLException {
+    public void apply(Envelope e, AssemblyPayload f, long index, Instant at, BatchContext ctx) throws SQLException {
         CustodyState s = CustodyState.of(ctx);
         CustodyState.Unit parent = Rules.existing(s, f.parent());
         List<UnitKey> keys = f.components();

@@ -18,7 +18,7 @@ import java.util.regex.Pattern;
  * attestation, with optional {@code deviceCertificateChain}: the intermediates to a registered CA). The unit is
  * {@code actor/serial}; a serial is unique per manufacturer.
  */
-final class UnitRegister implements EntryType<UnitRegister.Fields> {
+final class UnitRegister extends AbstractEntryType<UnitRegister.Fields> {
 
     static final String TYPE = "unit.register";
     static final List<String> KINDS = List.of("accelerator", "server", "board", "module");
@@ -27,13 +27,17 @@ final class UnitRegister implements EntryType<UnitRegister.Fields> {
     private static final Set<String> REQUIRED = Set.of("serial", "kind", "model", "site");
 
     private final DeviceEnrolment enrolment;
-    private final Set<String> optional;
 
     UnitRegister(DeviceEnrolment enrolment) {
+        super(TYPE, Fields.class, REQUIRED, optional(enrolment));
         this.enrolment = enrolment;
+    }
+
+    /** {@code eccn}, and the enrolment's fields (the device certificate). */
+    private static Set<String> optional(DeviceEnrolment enrolment) {
         Set<String> fields = new HashSet<>(enrolment.fields());
         fields.add("eccn");
-        this.optional = Set.copyOf(fields);
+        return fields;
     }
 
     /** The payload record; {@code eccn} and {@code certificate} may be null. */
@@ -42,25 +46,14 @@ final class UnitRegister implements EntryType<UnitRegister.Fields> {
     }
 
     @Override
-    public String name() {
-        return TYPE;
-    }
-
-    @Override
     public PayloadSchema schema() {
-        return PayloadSchema.of(REQUIRED, optional).field("serial", PayloadSchema.string(64))
+        return fields().field("serial", PayloadSchema.string(64))
                 .field("kind", PayloadSchema.oneOf(KINDS)).field("model", PayloadSchema.string(100))
                 .field("site", PayloadSchema.slug("the actor's site where the unit is")).field("eccn", PayloadSchema.string(20));
     }
 
     @Override
-    public Class<Fields> payloadType() {
-        return Fields.class;
-    }
-
-    @Override
-    public Fields read(Envelope e) {
-        Payload p = Payload.of(e, REQUIRED, optional);
+    protected Fields read(Envelope e, Payload p) {
         String serial = p.string("serial", 64);
         if (!UnitKey.SERIAL.matcher(serial).matches()) {
             throw Payload.invalid("invalid-serial", "serial", "payload.serial must match [A-Za-z0-9._-]{1,64} exactly; "

@@ -14,45 +14,34 @@ import java.util.Set;
  * {@code decommissioned}, or {@code recovered} (back to active after lost or stolen). Fields: {@code unit},
  * {@code status}, {@code reason}. Destroyed and decommissioned are final: no custody activity is accepted after.
  */
-final class UnitStatus implements EntryType<UnitStatus.Fields> {
+final class UnitStatus extends AbstractEntryType<StatusPayload> {
 
     static final String TYPE = "unit.status";
     static final List<String> STATUSES = List.of("lost", "stolen", "destroyed", "decommissioned", "recovered");
     private static final Set<String> FIELDS = Set.of("unit", "status", "reason");
 
-    /** The payload record. */
-    record Fields(UnitKey unit, String status, String reason) {
-    }
-
-    @Override
-    public String name() {
-        return TYPE;
+    UnitStatus() {
+        super(TYPE, StatusPayload.class, FIELDS, Set.of());
     }
 
     @Override
     public PayloadSchema schema() {
-        return PayloadSchema.of(FIELDS, Set.of()).field("unit", PayloadSchema.unit())
+        return fields().field("unit", PayloadSchema.unit())
                 .field("status", PayloadSchema.oneOf(STATUSES)).field("reason", PayloadSchema.string(1000));
     }
 
     @Override
-    public Class<Fields> payloadType() {
-        return Fields.class;
+    protected StatusPayload read(Envelope e, Payload p) {
+        return new StatusPayload(p.unit("unit"), p.oneOf("status", STATUSES), p.string("reason", 1000));
     }
 
     @Override
-    public Fields read(Envelope e) {
-        Payload p = Payload.of(e, FIELDS, Set.of());
-        return new Fields(p.unit("unit"), p.oneOf("status", STATUSES), p.string("reason", 1000));
-    }
-
-    @Override
-    public void prefetch(Envelope e, Fields f, Wants wants) {
+    public void prefetch(Envelope e, StatusPayload f, Wants wants) {
         wants.unit(f.unit());
     }
 
     @Override
-    public void apply(Envelope e, Fields f, long index, Instant at, BatchContext ctx) throws SQLException {
+    public void apply(Envelope e, StatusPayload f, long index, Instant at, BatchContext ctx) throws SQLException {
         CustodyState s = CustodyState.of(ctx);
         CustodyState.Unit u = Rules.existing(s, f.unit());
         String status = f.status();

@@ -13,19 +13,18 @@ import java.util.Set;
  * also on a unit that moved assembled in another one (a stolen GPU shipped inside a server): the finding names the
  * component and the unit it travelled in.
  */
-final class ActivityAfterLoss implements Detector {
+final class ActivityAfterLoss extends FactDetector<Fact.Activity> {
 
     static final String RULE = "activity-after-loss";
     static final Set<String> GONE = Set.of("lost", "stolen", "destroyed", "decommissioned");
 
-    @Override
-    public String rule() {
-        return RULE;
+    ActivityAfterLoss() {
+        super(RULE, Fact.Activity.class);
     }
 
     @Override
-    public List<Finding> detect(Fact fact, Connection c, DiscrepancySettings settings) {
-        if (!(fact instanceof Fact.Activity a) || !GONE.contains(a.unit().status())) {
+    List<Finding> find(Fact.Activity a, Connection c, DiscrepancySettings settings) {
+        if (!GONE.contains(a.unit().status())) {
             return List.of();
         }
         // a component moves with the unit it is assembled in: name the unit it travelled inside

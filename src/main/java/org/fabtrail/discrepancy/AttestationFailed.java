@@ -11,21 +11,17 @@ import java.util.Map;
  * An inspection whose attestation failed, for any reason (carried over from the verdict); and, when the device
  * presented a certificate whose key is bound to another serial, {@code identity-on-two-serials}.
  */
-final class AttestationFailed implements Detector {
+final class AttestationFailed extends FactDetector<Fact.Inspection> {
 
     static final String RULE = "attestation-failed";
     static final String CLONED = "identity-on-two-serials";
 
-    @Override
-    public String rule() {
-        return RULE;
+    AttestationFailed() {
+        super(RULE, Fact.Inspection.class);
     }
 
     @Override
-    public List<Finding> detect(Fact fact, Connection c, DiscrepancySettings settings) {
-        if (!(fact instanceof Fact.Inspection i)) {
-            return List.of();
-        }
+    List<Finding> find(Fact.Inspection i, Connection c, DiscrepancySettings settings) {
         List<Finding> out = new ArrayList<>();
         if ("fail".equals(i.verdict())) {
             out.add(new Finding(RULE, RULE + ":" + i.unit() + ":" + String.join(",", i.reasons().stream().sorted().toList()), "critical",

@@ -16,19 +16,18 @@ import java.util.stream.Collectors;
  * {@code component-elsewhere} for each component found that the ledger records in another unit, not assembled, or
  * not at all; {@code component-missing} when recorded components were not found (one finding per inspection).
  */
-final class ComponentMismatch implements Detector {
+final class ComponentMismatch extends FactDetector<Fact.Inspection> {
 
     static final String ELSEWHERE = "component-elsewhere";
     static final String MISSING = "component-missing";
 
-    @Override
-    public String rule() {
-        return ELSEWHERE;
+    ComponentMismatch() {
+        super(ELSEWHERE, Fact.Inspection.class);
     }
 
     @Override
-    public List<Finding> detect(Fact fact, Connection c, DiscrepancySettings settings) {
-        if (!(fact instanceof Fact.Inspection i) || i.foundComponents() == null) {
+    List<Finding> find(Fact.Inspection i, Connection c, DiscrepancySettings settings) {
+        if (i.foundComponents() == null) {
             return List.of();
         }
         List<Finding> out = new ArrayList<>();

@@ -2,6 +2,7 @@ package org.fabtrail.discrepancy;
 
 import org.fabtrail.crypto.Jcs;
 import org.fabtrail.custody.CustodyState;
+import org.fabtrail.custody.AbstractEntryType;
 import org.fabtrail.custody.EntryType;
 import org.fabtrail.custody.Operator;
 import org.fabtrail.custody.Payload;
@@ -164,8 +165,8 @@ public final class Discrepancies {
 
     /** The refusal of a discrepancy id that names no finding the actor may know of. */
     static LedgerException unknown(UUID id) {
-        return new LedgerException(LedgerException.Kind.RULE, "unknown-discrepancy", "Unknown discrepancy",
-                "No discrepancy.open with id " + id, Map.of("field", "payload.discrepancy"), null);
+        return Payload.refusal(LedgerException.Kind.RULE, "unknown-discrepancy", "Unknown discrepancy", "discrepancy",
+                "No discrepancy.open with id " + id);
     }
 
     /**
@@ -229,7 +230,7 @@ public final class Discrepancies {
         }
     }
 
-    static final class Open implements EntryType<Open.Fields> {
+    static final class Open extends AbstractEntryType<Open.Fields> {
         private static final Set<String> REQUIRED = Set.of("rule", "finding", "severity", "summary", "units", "orgs",
                 "evidence");
         private static final Set<String> OPTIONAL = Set.of("details");
@@ -239,26 +240,19 @@ public final class Discrepancies {
                       List<String> orgs, Evidence evidence, Map<?, ?> details) {
         }
 
-        @Override
-        public String name() {
-            return OPEN;
+        Open() {
+            super(OPEN, Open.Fields.class, REQUIRED, OPTIONAL);
         }
 
         @Override
         public PayloadSchema schema() {
-            return PayloadSchema.of(REQUIRED, OPTIONAL).field("rule", PayloadSchema.slug("the detector's rule"))
+            return fields().field("rule", PayloadSchema.slug("the detector's rule"))
                     .field("severity", PayloadSchema.oneOf(SEVERITIES)).field("summary", PayloadSchema.string(MAX_TEXT))
                     .field("details", PayloadSchema.object());
         }
 
         @Override
-        public Class<Fields> payloadType() {
-            return Fields.class;
-        }
-
-        @Override
-        public Fields read(Envelope e) {
-            Payload p = Payload.of(e, REQUIRED, OPTIONAL);
+        protected Fields read(Envelope e, Payload p) {
             String rule = p.slug("rule");
             String finding = p.string("finding", 300);
             String severity = p.oneOf("severity", SEVERITIES);
@@ -315,6 +309,18 @@ public final class Discrepancies {
             }
             List<Long> evidence = f.evidence().before(index);
             Connection c = ctx.connection();
+            requireNew(c, finding);
+            insert(c, e, f, index, at, evidence);
+            event(c, e.id(), index, at, e.actor(), "open", "open", f.summary(), null, evidence, List.of());
+            if (f.details() == null || !f.details().containsKey(LISTED_ORG)) {
+                for (UnitKey k : units) {
+                    s.touched(k, index);
+                }
+            } // a finding about a listed party stays out of the units' histories and feeds, which that party sees
+        }
+
+        /** A finding is opened once: {@code finding-exists} names the discrepancy that opened it. */
+        private static void requireNew(Connection c, String finding) throws SQLException {
             try (PreparedStatement ps = c.prepareStatement("SELECT id FROM discrepancies WHERE finding = ?")) {
                 ps.setString(1, finding);
                 try (ResultSet rs = ps.executeQuery()) {
@@ -326,6 +332,14 @@ public final class Discrepancies {
                     }
                 }
             }
+        }
+
+        /** The discrepancy's row, its units and its organisations. */
+        private static void insert(Connection c, Envelope e, Fields f, long index, Instant at, List<Long> evidence)
+                throws SQLException {
+            List<UnitKey> units = f.units();
+            List<String> orgs = f.orgs();
+            String finding = f.finding();
             List<Map<String, String>> unitJson = units.stream().map(k -> Map.of("manufacturer", k.manufacturer(),
                     "serial", k.serial())).toList();
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO discrepancies (id, finding, rule, severity, state, "
@@ -365,16 +379,10 @@ public final class Discrepancies {
                 }
                 ps.executeBatch();
             }
-            event(c, e.id(), index, at, e.actor(), "open", "open", f.summary(), null, evidence, List.of());
-            if (f.details() == null || !f.details().containsKey(LISTED_ORG)) {
-                for (UnitKey k : units) {
-                    s.touched(k, index);
-                }
-            } // a finding about a listed party stays out of the units' histories and feeds, which that party sees
         }
     }
 
-    static final class Note implements EntryType<Note.Fields> {
+    static final class Note extends AbstractEntryType<Note.Fields> {
         private static final Set<String> REQUIRED = Set.of("discrepancy", "note");
         private static final Set<String> OPTIONAL = Set.of("state", "evidence", "documents");
         private static final List<String> NOTE_STATES = List.of("acknowledged", "investigating");
@@ -384,25 +392,18 @@ public final class Discrepancies {
                       List<Map<String, Object>> documents) {
         }
 
-        @Override
-        public String name() {
-            return NOTE;
+        Note() {
+            super(NOTE, Note.Fields.class, REQUIRED, OPTIONAL);
         }
 
         @Override
         public PayloadSchema schema() {
-            return PayloadSchema.of(REQUIRED, OPTIONAL).field("discrepancy", PayloadSchema.entryId("the discrepancy.open"))
+            return fields().field("discrepancy", PayloadSchema.entryId("the discrepancy.open"))
                     .field("note", PayloadSchema.string(MAX_TEXT)).field("state", PayloadSchema.oneOf(NOTE_STATES));
         }
 
         @Override
-        public Class<Fields> payloadType() {
-            return Fields.class;
-        }
-
-        @Override
-        public Fields read(Envelope e) {
-            Payload p = Payload.of(e, REQUIRED, OPTIONAL);
+        protected Fields read(Envelope e, Payload p) {
             UUID id = discrepancyId(p);
             String note = p.string("note", MAX_TEXT);
             String state = p.has("state") ? p.oneOf("state", NOTE_STATES) : null;
@@ -439,37 +440,28 @@ public final class Discrepancies {
         }
     }
 
-    static final class Resolve implements EntryType<Resolve.Fields> {
+    static final class Resolve extends AbstractEntryType<DiscrepancyResolution> {
         private static final Set<String> REQUIRED = Set.of("discrepancy", "outcome", "reason");
 
-        /** The payload record. */
-        record Fields(UUID discrepancy, String outcome, String reason) {
-        }
-
-        @Override
-        public String name() {
-            return RESOLVE;
+        Resolve() {
+            super(RESOLVE, DiscrepancyResolution.class, REQUIRED, Set.of());
         }
 
         @Override
         public PayloadSchema schema() {
-            return PayloadSchema.of(REQUIRED, Set.of()).field("discrepancy", PayloadSchema.entryId("the discrepancy.open"))
+            return fields().field("discrepancy", PayloadSchema.entryId("the discrepancy.open"))
                     .field("outcome", PayloadSchema.oneOf(OUTCOMES)).field("reason", PayloadSchema.string(MAX_TEXT));
         }
 
         @Override
-        public Class<Fields> payloadType() {
-            return Fields.class;
+        protected DiscrepancyResolution read(Envelope e, Payload p) {
+            return new DiscrepancyResolution(discrepancyId(p), p.oneOf("outcome", OUTCOMES),
+                    p.string("reason", MAX_TEXT));
         }
 
         @Override
-        public Fields read(Envelope e) {
-            Payload p = Payload.of(e, REQUIRED, Set.of());
-            return new Fields(discrepancyId(p), p.oneOf("outcome", OUTCOMES), p.string("reason", MAX_TEXT));
-        }
-
-        @Override
-        public void apply(Envelope e, Fields f, long index, Instant at, BatchContext ctx) throws SQLException {
+        public void apply(Envelope e, DiscrepancyResolution f, long index, Instant at, BatchContext ctx)
+                throws SQLException {
             Current d = visible(ctx, f.discrepancy(), e.actor());
             if (!worksQueue(ctx, e.actor())) {
                 throw new LedgerException(LedgerException.Kind.RULE, "role-required", "Role required",

@@ -154,39 +154,7 @@ public final class DiscrepancyEngine implements CustodyObserver {
             if (pending.isEmpty()) {
                 return appended;
             }
-            List<Step> steps = new ArrayList<>();
-            java.util.Set<String> openedThisRound = new java.util.HashSet<>();
-            for (Pending p : pending) {
-                Known k = known(p.finding());
-                if (k == null) {
-                    if (!openedThisRound.add(p.finding())) {
-                        continue; // a second sighting of a finding opened in this round: next round makes it a note
-                    }
-                    steps.add(new Step(p, "open", operator.sign("discrepancy.open", p.fields())));
-                } else if (!"resolved".equals(k.state())) {
-                    List<Long> fresh = p.evidence().stream().filter(e -> !k.evidence().contains(e)).toList();
-                    if (fresh.isEmpty()) {
-                        done(p.observation(), -1, "known");
-                        continue;
-                    }
-                    Map<String, Object> note = new LinkedHashMap<>();
-                    note.put("discrepancy", k.id().toString());
-                    note.put("note", trim("Seen again: " + p.fields().get("summary")));
-                    note.put("evidence", fresh);
-                    steps.add(new Step(p, "note", operator.sign("discrepancy.note", note)));
-                } else {
-                    String recurrence = p.finding() + "@" + p.evidence().get(p.evidence().size() - 1);
-                    if (!openedThisRound.add(recurrence)) {
-                        continue;
-                    }
-                    Map<String, Object> fields = new LinkedHashMap<>(p.fields());
-                    fields.put("finding", recurrence.length() <= 300 ? recurrence
-                            : new Finding((String) fields.get("rule"), recurrence, (String) fields.get("severity"), "",
-                            List.of(), List.of(), List.of(), Map.of()).key());
-                    fields.put("summary", trim("Again after " + k.id() + " was resolved: " + fields.get("summary")));
-                    steps.add(new Step(p, "open", operator.sign("discrepancy.open", fields)));
-                }
-            }
+            List<Step> steps = steps(pending);
             if (steps.isEmpty()) {
                 continue;
             }
@@ -215,6 +183,45 @@ public final class DiscrepancyEngine implements CustodyObserver {
                 return appended; // everything failed: try again on the next round
             }
         }
+    }
+
+    /**
+     * What to write for this round's pending findings: a new finding opened, a known open one noted with its fresh
+     * evidence (none fresh: done), a resolved one opened again; a finding opened twice in one round waits a round.
+     */
+    private List<Step> steps(List<Pending> pending) throws SQLException {
+        List<Step> steps = new ArrayList<>();
+        java.util.Set<String> openedThisRound = new java.util.HashSet<>();
+        for (Pending p : pending) {
+            Known k = known(p.finding());
+            if (k == null) {
+                if (!openedThisRound.add(p.finding())) {
+                    continue; // a second sighting of a finding opened in this round: next round makes it a note
+                }
+                steps.add(new Step(p, "open", operator.sign("discrepancy.open", p.fields())));
+            } else if (!"resolved".equals(k.state())) {
+                List<Long> fresh = p.evidence().stream().filter(e -> !k.evidence().contains(e)).toList();
+                if (fresh.isEmpty()) {
+                    done(p.observation(), -1, "known");
+                    continue;
+                }
+                DiscrepancyNote note = new DiscrepancyNote(k.id(), trim("Seen again: " + p.fields().get("summary")),
+                        null, fresh, null);
+                steps.add(new Step(p, "note", operator.sign("discrepancy.note", note.payloadFields())));
+            } else {
+                String recurrence = p.finding() + "@" + p.evidence().get(p.evidence().size() - 1);
+                if (!openedThisRound.add(recurrence)) {
+                    continue;
+                }
+                Map<String, Object> fields = new LinkedHashMap<>(p.fields());
+                fields.put("finding", recurrence.length() <= 300 ? recurrence
+                        : new Finding((String) fields.get("rule"), recurrence, (String) fields.get("severity"), "",
+                        List.of(), List.of(), List.of(), Map.of()).key());
+                fields.put("summary", trim("Again after " + k.id() + " was resolved: " + fields.get("summary")));
+                steps.add(new Step(p, "open", operator.sign("discrepancy.open", fields)));
+            }
+        }
+        return steps;
     }
 
     private static String trim(String s) {

@@ -30,23 +30,22 @@ import java.util.Map;
  * The last sighting of each unit is kept in {@code discrepancy_sightings} (the detectors' working state, written in
  * the sequencing transaction, so the next entry of the same batch sees it).
  */
-final class ImpossibleTravel implements Detector {
+final class ImpossibleTravel extends FactDetector<Fact.Sighting> {
 
     static final String RULE = "impossible-travel";
     static final String BACKWARDS = "time-backwards";
     private static final double EARTH_KM = 6371.0088;
 
-    @Override
-    public String rule() {
-        return RULE;
+    ImpossibleTravel() {
+        super(RULE, Fact.Sighting.class);
     }
 
     record Previous(long index, Instant at, String event, Fact.Place site) {
     }
 
     @Override
-    public List<Finding> detect(Fact fact, Connection c, DiscrepancySettings settings) throws SQLException {
-        if (!(fact instanceof Fact.Sighting s) || s.place() == null) {
+    List<Finding> find(Fact.Sighting s, Connection c, DiscrepancySettings settings) throws SQLException {
+        if (s.place() == null) {
             return List.of();
         }
         Instant now = s.seenAt();
@@ -79,16 +78,7 @@ final class ImpossibleTravel implements Detector {
                 if (firstTravel == null) {
                     firstTravel = prev;
                     why = reason;
-                    travelDetails = new LinkedHashMap<>();
-                    travelDetails.put("from", prev.site().ref());
-                    travelDetails.put("fromEvent", prev.event());
-                    travelDetails.put("to", s.place().ref());
-                    travelDetails.put("toEvent", s.event());
-                    travelDetails.put("minutes", between.abs().toMinutes());
-                    Double km = distanceKm(prev.site(), s.place());
-                    if (km != null) {
-                        travelDetails.put("km", Math.round(km));
-                    }
+                    travelDetails = travelDetails(prev, s, between);
                 }
             }
         }
@@ -101,18 +91,37 @@ final class ImpossibleTravel implements Detector {
                     List.of(firstTravel.index(), s.index()), travelDetails));
         }
         if (!backwards.isEmpty()) {
-            Map<String, Object> details = new LinkedHashMap<>();
-            details.put("claimed", s.claimed() == null ? null : s.claimed().toString());
-            details.put("integrated", s.at().toString());
-            details.put("previous", firstBackwards.at().toString());
-            details.put("previousEvent", firstBackwards.event());
-            out.add(new Finding(BACKWARDS, BACKWARDS + ":" + s.index(), "medium",
-                    s.actor() + " dated its " + s.event() + " of " + describe(backwards) + " " + now
-                            + ", before the unit's previous event (" + firstBackwards.event() + " at "
-                            + firstBackwards.at() + ")",
-                    backwards, List.of(s.actor()), List.of(firstBackwards.index(), s.index()), details));
+            out.add(backwards(s, backwards, firstBackwards));
         }
         return out;
+    }
+
+    /** Where from and to, by which events, in how many minutes over how many km (when both places have a position). */
+    private static Map<String, Object> travelDetails(Previous prev, Fact.Sighting s, Duration between) {
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("from", prev.site().ref());
+        details.put("fromEvent", prev.event());
+        details.put("to", s.place().ref());
+        details.put("toEvent", s.event());
+        details.put("minutes", between.abs().toMinutes());
+        Double km = distanceKm(prev.site(), s.place());
+        if (km != null) {
+            details.put("km", Math.round(km));
+        }
+        return details;
+    }
+
+    /** The finding of units dated before their previous event ({@code first}: the first such unit's). */
+    private static Finding backwards(Fact.Sighting s, List<UnitKey> backwards, Previous first) {
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("claimed", s.claimed() == null ? null : s.claimed().toString());
+        details.put("integrated", s.at().toString());
+        details.put("previous", first.at().toString());
+        details.put("previousEvent", first.event());
+        return new Finding(BACKWARDS, BACKWARDS + ":" + s.index(), "medium",
+                s.actor() + " dated its " + s.event() + " of " + describe(backwards) + " " + s.seenAt()
+                        + ", before the unit's previous event (" + first.event() + " at " + first.at() + ")",
+                backwards, List.of(s.actor()), List.of(first.index(), s.index()), details);
     }
 
     private static String describe(List<UnitKey> units) {

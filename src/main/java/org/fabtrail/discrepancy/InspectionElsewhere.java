@@ -11,21 +11,17 @@ import java.util.Map;
  * An inspection that found the unit at a site other than its recorded site ({@code inspection-other-site}), or held
  * by an organisation other than its recorded custodian ({@code inspection-other-custodian}).
  */
-final class InspectionElsewhere implements Detector {
+final class InspectionElsewhere extends FactDetector<Fact.Inspection> {
 
     static final String SITE = "inspection-other-site";
     static final String CUSTODIAN = "inspection-other-custodian";
 
-    @Override
-    public String rule() {
-        return SITE;
+    InspectionElsewhere() {
+        super(SITE, Fact.Inspection.class);
     }
 
     @Override
-    public List<Finding> detect(Fact fact, Connection c, DiscrepancySettings settings) {
-        if (!(fact instanceof Fact.Inspection i)) {
-            return List.of();
-        }
+    List<Finding> find(Fact.Inspection i, Connection c, DiscrepancySettings settings) {
         List<Finding> out = new ArrayList<>();
         if (i.site() != null && !i.site().ref().equals(i.recordedSite().ref())) {
             out.add(new Finding(SITE, SITE + ":" + i.unit() + ":" + i.site().ref(), "high",

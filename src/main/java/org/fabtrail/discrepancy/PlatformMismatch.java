@@ -2,7 +2,6 @@ package org.fabtrail.discrepancy;
 
 import org.fabtrail.attestation.PlatformComparison;
 import org.fabtrail.attestation.PlatformFact;
-import org.fabtrail.custody.Fact;
 import org.fabtrail.custody.UnitKey;
 
 import java.sql.Connection;
@@ -19,21 +18,17 @@ import java.util.Objects;
  * by an inspector; and {@code platform-check-failed} when the certificate an inspector read fails a check
  * (unknown issuer, bad signature, expired, another serial, ...).
  */
-final class PlatformMismatch implements Detector {
+final class PlatformMismatch extends FactDetector<PlatformFact> {
 
     static final String RULE = "platform-mismatch";
     static final String FAILED = "platform-check-failed";
 
-    @Override
-    public String rule() {
-        return RULE;
+    PlatformMismatch() {
+        super(RULE, PlatformFact.class);
     }
 
     @Override
-    public List<Finding> detect(Fact fact, Connection c, DiscrepancySettings settings) {
-        if (!(fact instanceof PlatformFact p)) {
-            return List.of();
-        }
+    List<Finding> find(PlatformFact p, Connection c, DiscrepancySettings settings) {
         List<Finding> out = new ArrayList<>();
         if (!"pass".equals(p.check()) || p.comparison() == null) {
             out.add(new Finding(FAILED, FAILED + ":" + p.unit() + ":" + p.check(), "critical",

@@ -7,18 +7,17 @@ import java.util.List;
 import java.util.Map;
 
 /** Units received at a site other than the one the dispatch named. */
-final class ReceiptElsewhere implements Detector {
+final class ReceiptElsewhere extends FactDetector<Fact.Receipt> {
 
     static final String RULE = "receipt-other-site";
 
-    @Override
-    public String rule() {
-        return RULE;
+    ReceiptElsewhere() {
+        super(RULE, Fact.Receipt.class);
     }
 
     @Override
-    public List<Finding> detect(Fact fact, Connection c, DiscrepancySettings settings) {
-        if (!(fact instanceof Fact.Receipt r) || r.named().ref().equals(r.actual().ref())) {
+    List<Finding> find(Fact.Receipt r, Connection c, DiscrepancySettings settings) {
+        if (r.named().ref().equals(r.actual().ref())) {
             return List.of();
         }
         boolean otherCountry = r.named().country() != null && r.actual().country() != null

@@ -382,52 +382,60 @@ public final class RestrictedList implements Screening {
         }
         List<Row> rows = new ArrayList<>();
         for (Csv.Record r : records.subList(1, records.size())) {
-            List<String> f = r.fields();
-            if (f.size() != header.size()) {
-                problems.add("row " + r.line() + ": " + f.size() + " fields, expected " + header.size());
-                continue;
+            Row row = row(r, header, problems);
+            if (row != null) {
+                rows.add(row);
             }
-            for (int c = 0; c < header.size(); c++) { // the database cannot store U+0000; pages show no controls
-                int column = c;
-                SafeText.multiLineFault(f.get(c)).ifPresent(fault -> problems.add("row " + r.line() + ": "
-                        + HEADER.get(column) + " holds " + fault + ", which is not allowed in text"));
-            }
-            String name = f.get(0).trim();
-            String country = f.get(1).trim().toUpperCase(Locale.ROOT);
-            List<String> aliases = semicolonList(f.get(2));
-            List<String> addresses = f.size() > 5 ? semicolonList(f.get(5)) : List.of();
-            String source = f.get(3).trim();
-            if (!country.isEmpty() && !COUNTRY.matcher(country).matches()) {
-                problems.add("row " + r.line() + ": country \"" + f.get(1) + "\" is not an ISO 3166-1 alpha-2 code");
-            }
-            if (name.isEmpty() && country.isEmpty()) {
-                problems.add("row " + r.line() + ": a row needs a name (a party) or a country (a destination)");
-            }
-            if (name.isEmpty() && !aliases.isEmpty()) {
-                problems.add("row " + r.line() + ": aliases without a name");
-            }
-            if (name.isEmpty() && !addresses.isEmpty()) {
-                problems.add("row " + r.line() + ": addresses without a name (a country row restricts the whole country)");
-            }
-            if (source.isEmpty()) {
-                problems.add("row " + r.line() + ": source_list is empty (name the list the row comes from)");
-            }
-            Set<String> keys = new LinkedHashSet<>();
-            if (!name.isEmpty()) {
-                keys.add(normalise(name));
-                aliases.forEach(a -> keys.add(normalise(a)));
-                keys.remove("");
-                if (keys.isEmpty()) {
-                    problems.add("row " + r.line() + ": the name \"" + name + "\" is only legal-form words");
-                }
-            }
-            rows.add(new Row(name, country.isEmpty() ? null : country, aliases, source, f.get(4).trim(), addresses,
-                    List.copyOf(keys)));
         }
         if (!problems.isEmpty()) {
             throw new ImportProblem(problems);
         }
         return rows;
+    }
+
+    /** One row of the list, its problems added to {@code problems}; null when it has the wrong number of fields. */
+    private static Row row(Csv.Record r, List<String> header, List<String> problems) {
+        List<String> f = r.fields();
+        if (f.size() != header.size()) {
+            problems.add("row " + r.line() + ": " + f.size() + " fields, expected " + header.size());
+            return null;
+        }
+        for (int c = 0; c < header.size(); c++) { // the database cannot store U+0000; pages show no controls
+            int column = c;
+            SafeText.multiLineFault(f.get(c)).ifPresent(fault -> problems.add("row " + r.line() + ": "
+                    + HEADER.get(column) + " holds " + fault + ", which is not allowed in text"));
+        }
+        String name = f.get(0).trim();
+        String country = f.get(1).trim().toUpperCase(Locale.ROOT);
+        List<String> aliases = semicolonList(f.get(2));
+        List<String> addresses = f.size() > 5 ? semicolonList(f.get(5)) : List.of();
+        String source = f.get(3).trim();
+        if (!country.isEmpty() && !COUNTRY.matcher(country).matches()) {
+            problems.add("row " + r.line() + ": country \"" + f.get(1) + "\" is not an ISO 3166-1 alpha-2 code");
+        }
+        if (name.isEmpty() && country.isEmpty()) {
+            problems.add("row " + r.line() + ": a row needs a name (a party) or a country (a destination)");
+        }
+        if (name.isEmpty() && !aliases.isEmpty()) {
+            problems.add("row " + r.line() + ": aliases without a name");
+        }
+        if (name.isEmpty() && !addresses.isEmpty()) {
+            problems.add("row " + r.line() + ": addresses without a name (a country row restricts the whole country)");
+        }
+        if (source.isEmpty()) {
+            problems.add("row " + r.line() + ": source_list is empty (name the list the row comes from)");
+        }
+        Set<String> keys = new LinkedHashSet<>();
+        if (!name.isEmpty()) {
+            keys.add(normalise(name));
+            aliases.forEach(a -> keys.add(normalise(a)));
+            keys.remove("");
+            if (keys.isEmpty()) {
+                problems.add("row " + r.line() + ": the name \"" + name + "\" is only legal-form words");
+            }
+        }
+        return new Row(name, country.isEmpty() ? null : country, aliases, source, f.get(4).trim(), addresses,
+                List.copyOf(keys));
     }
 
     /** The whole list, for the operator's page and export. */

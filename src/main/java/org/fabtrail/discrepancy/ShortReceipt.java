@@ -7,18 +7,17 @@ import java.util.List;
 import java.util.Map;
 
 /** A receipt that leaves units of the dispatch in transit: fewer units arrived than were sent. */
-final class ShortReceipt implements Detector {
+final class ShortReceipt extends FactDetector<Fact.Receipt> {
 
     static final String RULE = "short-receipt";
 
-    @Override
-    public String rule() {
-        return RULE;
+    ShortReceipt() {
+        super(RULE, Fact.Receipt.class);
     }
 
     @Override
-    public List<Finding> detect(Fact fact, Connection c, DiscrepancySettings settings) {
-        if (!(fact instanceof Fact.Receipt r) || r.stillInTransit().isEmpty()) {
+    List<Finding> find(Fact.Receipt r, Connection c, DiscrepancySettings settings) {
+        if (r.stillInTransit().isEmpty()) {
             return List.of();
         }
         return List.of(new Finding(RULE, RULE + ":" + r.transfer(), "medium",

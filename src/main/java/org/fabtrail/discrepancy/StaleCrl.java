@@ -1,7 +1,6 @@
 package org.fabtrail.discrepancy;
 
 import org.fabtrail.attestation.StaleCrlFact;
-import org.fabtrail.custody.Fact;
 
 import java.sql.Connection;
 import java.util.LinkedHashMap;
@@ -14,20 +13,16 @@ import java.util.Map;
  * CRL, whatever the number of units checked under it; its evidence is the {@code ca.crl} that registered the CRL,
  * and its details name the first check that met it.
  */
-final class StaleCrl implements Detector {
+final class StaleCrl extends FactDetector<StaleCrlFact> {
 
     static final String RULE = "crl-stale";
 
-    @Override
-    public String rule() {
-        return RULE;
+    StaleCrl() {
+        super(RULE, StaleCrlFact.class);
     }
 
     @Override
-    public List<Finding> detect(Fact fact, Connection c, DiscrepancySettings settings) {
-        if (!(fact instanceof StaleCrlFact s)) {
-            return List.of();
-        }
+    List<Finding> find(StaleCrlFact s, Connection c, DiscrepancySettings settings) {
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("caId", s.caId());
         details.put("caSubject", s.caSubject());

@@ -99,32 +99,21 @@ final class Transshipment implements Detector {
                 hops.forEach(h -> chain.putIfAbsent(h.transfer(), h));
                 affected.add(m.unit());
                 origin = origin == null ? from : origin;
-                String why = needs ? m.unit() + " (" + m.eccn() + ") would have needed a licence from " + from + " to "
-                        + to.country() : m.unit() + " goes on to a restricted " + (list.restrictedCountry(to.country())
-                        ? "destination (" + to.country() + ")" : "party (" + receiver + ")");
                 if (reasons.size() < 5) {
-                    reasons.add(why);
+                    reasons.add(needs ? m.unit() + " (" + m.eccn() + ") would have needed a licence from " + from
+                            + " to " + to.country() : m.unit() + " goes on to a restricted "
+                            + (list.restrictedCountry(to.country()) ? "destination (" + to.country() + ")"
+                            : "party (" + receiver + ")"));
                 }
             }
         }
         if (affected.isEmpty()) {
             return List.of();
         }
-        List<Hop> hops = new ArrayList<>(chain.values());
-        hops.sort(java.util.Comparator.comparingLong(Hop::dispatchIdx));
-        List<Long> evidence = new ArrayList<>();
-        List<String> path = new ArrayList<>();
-        Set<String> orgs = new LinkedHashSet<>();
-        for (Hop h : hops) {
-            evidence.add(h.dispatchIdx());
-            if (h.receiptIdx() != null && h.receiptIdx() < index) {
-                evidence.add(h.receiptIdx());
-            }
-            path.add(h.sender() + " (" + h.fromCountry() + ") to " + h.receiver() + " (" + h.toCountry() + ")"
-                    + (h.licenceRef() == null ? "" : " under " + h.licenceRef()));
-            orgs.add(h.sender());
-            orgs.add(h.receiver());
-        }
+        Trail trail = trail(chain.values(), index);
+        List<Long> evidence = trail.evidence();
+        List<String> path = trail.path();
+        Set<String> orgs = trail.orgs();
         evidence.add(index);
         orgs.add(holder);
         orgs.add(receiver);
@@ -135,19 +124,47 @@ final class Transshipment implements Detector {
             path.add(holder + " onward to " + receiver + " (" + to.country() + ")"
                     + (licenceRef == null ? "" : " under " + licenceRef));
         }
+        Map<String, Object> details = details(transfer, origin, to, path, settings, listedReceiver ? receiver : null);
+        return List.of(new Finding(RULE, RULE + ":" + transfer + (receipt ? ":receipt" : ""), "critical",
+                "Transshipment: " + String.join("; ", reasons) + (affected.size() > reasons.size() ? " and "
+                        + (affected.size() - reasons.size()) + " more" : "") + ", after " + String.join(", then ", path),
+                List.copyOf(affected), List.copyOf(orgs), evidence, details));
+    }
+
+    /** The finding's details; {@code listed}: the receiver when it is a listed party (who is then not told). */
+    private static Map<String, Object> details(UUID transfer, String origin, Fact.Place to, List<String> path,
+                                               DiscrepancySettings settings, String listed) {
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("transfer", transfer.toString());
         details.put("origin", origin);
         details.put("destination", to.country());
         details.put("chain", path);
         details.put("window", settings.transshipmentWindow().toString());
-        if (listedReceiver) {
-            details.put(Discrepancies.LISTED_ORG, receiver);
+        if (listed != null) {
+            details.put(Discrepancies.LISTED_ORG, listed);
         }
-        return List.of(new Finding(RULE, RULE + ":" + transfer + (receipt ? ":receipt" : ""), "critical",
-                "Transshipment: " + String.join("; ", reasons) + (affected.size() > reasons.size() ? " and "
-                        + (affected.size() - reasons.size()) + " more" : "") + ", after " + String.join(", then ", path),
-                List.copyOf(affected), List.copyOf(orgs), evidence, details));
+        return details;
+    }
+
+    /** The chain's evidence (dispatches, and receipts before the entry), its path in words and its organisations. */
+    private record Trail(List<Long> evidence, List<String> path, Set<String> orgs) {
+    }
+
+    private static Trail trail(java.util.Collection<Hop> chain, long index) {
+        List<Hop> hops = new ArrayList<>(chain);
+        hops.sort(java.util.Comparator.comparingLong(Hop::dispatchIdx));
+        Trail trail = new Trail(new ArrayList<>(), new ArrayList<>(), new LinkedHashSet<>());
+        for (Hop h : hops) {
+            trail.evidence().add(h.dispatchIdx());
+            if (h.receiptIdx() != null && h.receiptIdx() < index) {
+                trail.evidence().add(h.receiptIdx());
+            }
+            trail.path().add(h.sender() + " (" + h.fromCountry() + ") to " + h.receiver() + " (" + h.toCountry() + ")"
+                    + (h.licenceRef() == null ? "" : " under " + h.licenceRef()));
+            trail.orgs().add(h.sender());
+            trail.orgs().add(h.receiver());
+        }
+        return trail;
     }
 
     /**

@@ -488,6 +488,27 @@ public final class Webhooks {
     }
 
     /**
+     * The organisations a custody entry concerns, not its actor (parameters: type, index, type, index, index, type,
+     * index, type, index, actor): a dispatch's receiver; a receipt's or rejection's sender; a unit's manufacturer,
+     * custodian and custodian then (the receiver of its last receipt before the entry) for a status or inspection.
+     */
+    private static final String CONCERNED = "SELECT org FROM ("
+            + "SELECT t.receiver AS org FROM transfers t WHERE ? = 'transfer.dispatch' "
+            + "AND t.dispatch_idx = ? "
+            + "UNION SELECT t.sender FROM transfers t WHERE ? IN ('transfer.receive', 'transfer.reject') "
+            + "AND (t.closed_idx = ? OR EXISTS (SELECT 1 FROM transfer_units tu "
+            + "WHERE tu.transfer_id = t.id AND tu.received_idx = ?)) "
+            + "UNION SELECT v.org FROM unit_entries ue JOIN units u ON u.manufacturer = ue.manufacturer "
+            + "AND u.serial = ue.serial CROSS JOIN LATERAL (VALUES (u.manufacturer), (u.custodian)) "
+            + "v (org) WHERE ? IN ('unit.status', 'unit.inspect') AND ue.idx = ? "
+            // the custodian then: the receiver of the unit's last receipt before the entry
+            + "UNION SELECT (SELECT t.receiver FROM transfer_units tu JOIN transfers t "
+            + "ON t.id = tu.transfer_id WHERE tu.manufacturer = ue.manufacturer "
+            + "AND tu.serial = ue.serial AND tu.received_idx < ue.idx ORDER BY tu.received_idx DESC "
+            + "LIMIT 1) FROM unit_entries ue WHERE ? IN ('unit.status', 'unit.inspect') AND ue.idx = ?"
+            + ") x WHERE org <> ? ORDER BY org";
+
+    /**
      * Queues a delivery per custody event and active custody webhook of each organisation it concerns (not the
      * actor's own) that may see the entry: the visibility rule of the organisation's feed, so no webhook tells an
      * organisation about what it may not see (a custodian who got the unit after the event, say).
@@ -496,40 +517,13 @@ public final class Webhooks {
         return underCursor(CUSTODY_CURSOR, (c, from) -> {
             long last = from;
             int queued = 0;
-            boolean subscribed;
-            try (PreparedStatement ps = c.prepareStatement("SELECT EXISTS (SELECT 1 FROM webhooks WHERE active "
-                    + "AND ? = ANY (events))")) {
-                ps.setString(1, CUSTODY);
-                try (ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    subscribed = rs.getBoolean(1);
-                }
-            }
-            if (!subscribed) {
+            if (!custodySubscribed(c)) {
                 // no custody webhook: nothing to queue, and a webhook registered later starts from now
-                try (PreparedStatement ps = c.prepareStatement("SELECT coalesce(max(idx), -1) FROM log_entries");
-                     ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    last = Math.max(from, rs.getLong(1));
-                }
+                last = Math.max(from, lastIndex(c));
             } else {
                 try (PreparedStatement ps = c.prepareStatement("SELECT idx, entry_type, actor, integrated_time, leaf, "
                         + "leaf_hash FROM log_entries WHERE idx > ? AND entry_type = ANY (?) ORDER BY idx LIMIT 1000");
-                     PreparedStatement concerned = c.prepareStatement("SELECT org FROM ("
-                             + "SELECT t.receiver AS org FROM transfers t WHERE ? = 'transfer.dispatch' "
-                             + "AND t.dispatch_idx = ? "
-                             + "UNION SELECT t.sender FROM transfers t WHERE ? IN ('transfer.receive', 'transfer.reject') "
-                             + "AND (t.closed_idx = ? OR EXISTS (SELECT 1 FROM transfer_units tu "
-                             + "WHERE tu.transfer_id = t.id AND tu.received_idx = ?)) "
-                             + "UNION SELECT v.org FROM unit_entries ue JOIN units u ON u.manufacturer = ue.manufacturer "
-                             + "AND u.serial = ue.serial CROSS JOIN LATERAL (VALUES (u.manufacturer), (u.custodian)) "
-                             + "v (org) WHERE ? IN ('unit.status', 'unit.inspect') AND ue.idx = ? "
-                             // the custodian then: the receiver of the unit's last receipt before the entry
-                             + "UNION SELECT (SELECT t.receiver FROM transfer_units tu JOIN transfers t "
-                             + "ON t.id = tu.transfer_id WHERE tu.manufacturer = ue.manufacturer "
-                             + "AND tu.serial = ue.serial AND tu.received_idx < ue.idx ORDER BY tu.received_idx DESC "
-                             + "LIMIT 1) FROM unit_entries ue WHERE ? IN ('unit.status', 'unit.inspect') AND ue.idx = ?"
-                             + ") x WHERE org <> ? ORDER BY org");
+                     PreparedStatement concerned = c.prepareStatement(CONCERNED);
                      PreparedStatement hooks = c.prepareStatement("SELECT id FROM webhooks WHERE active AND org = ? "
                              + "AND ? = ANY (events)")) {
                     ps.setLong(1, from);
@@ -559,18 +553,7 @@ public final class Webhooks {
                                     continue;
                                 }
                                 if (json == null) {
-                                    Map<String, Object> body = new LinkedHashMap<>();
-                                    body.put("event", event);
-                                    body.put("index", idx);
-                                    body.put("time", rs.getTimestamp(4).toInstant().toString());
-                                    body.put("actor", actor);
-                                    body.put("type", type);
-                                    if (CAPTURE.equals(type)) {
-                                        body.put("applied", kinds);
-                                    }
-                                    body.put("leafHash", HexFormat.of().formatHex(rs.getBytes(6)));
-                                    body.put("envelope", envelope != null ? envelope : envelope(rs.getBytes(5)));
-                                    json = Jcs.canonicalString(body);
+                                    json = custodyBody(rs, event, kinds, envelope);
                                 }
                                 hooks.setString(1, org);
                                 hooks.setString(2, CUSTODY);
@@ -586,6 +569,43 @@ public final class Webhooks {
             }
             return new Progress(last, queued);
         });
+    }
+
+    private static boolean custodySubscribed(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT EXISTS (SELECT 1 FROM webhooks WHERE active "
+                + "AND ? = ANY (events))")) {
+            ps.setString(1, CUSTODY);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getBoolean(1);
+            }
+        }
+    }
+
+    private static long lastIndex(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT coalesce(max(idx), -1) FROM log_entries");
+             ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    /** The delivery's body for the log entry at {@code rs} (idx, type, actor, time, leaf, leaf hash). */
+    private static String custodyBody(ResultSet rs, String event, List<String> kinds, Map<String, Object> envelope)
+            throws SQLException {
+        String type = rs.getString(2);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("event", event);
+        body.put("index", rs.getLong(1));
+        body.put("time", rs.getTimestamp(4).toInstant().toString());
+        body.put("actor", rs.getString(3));
+        body.put("type", type);
+        if (CAPTURE.equals(type)) {
+            body.put("applied", kinds);
+        }
+        body.put("leafHash", HexFormat.of().formatHex(rs.getBytes(6)));
+        body.put("envelope", envelope != null ? envelope : envelope(rs.getBytes(5)));
+        return Jcs.canonicalString(body);
     }
 
     /** The signed envelope in a log entry's leaf. */
@@ -641,20 +661,7 @@ public final class Webhooks {
 
     /** Attempts every delivery due at {@code now}; returns how many were delivered. */
     public int attemptDue(Instant now) throws SQLException {
-        List<Due> due = new ArrayList<>();
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("SELECT d.id, w.id, w.url, w.secret, d.body, d.attempts "
-                     + "FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id "
-                     + "WHERE d.state = 'pending' AND w.active AND d.next_attempt <= ? ORDER BY d.next_attempt, d.id "
-                     + "LIMIT 200")) {
-            ps.setTimestamp(1, Timestamp.from(now));
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    due.add(new Due(rs.getLong(1), rs.getObject(2, UUID.class), rs.getString(3), rs.getBytes(4),
-                            rs.getString(5), rs.getInt(6)));
-                }
-            }
-        }
+        List<Due> due = due(now);
         int delivered = 0;
         for (Due d : due) {
             Outcome o;
@@ -670,29 +677,7 @@ public final class Webhooks {
             int attempts = d.attempts() + 1;
             boolean ok = o.error() == null;
             String error = o.error() == null ? null : o.error().substring(0, Math.min(500, o.error().length()));
-            try (Connection c = dataSource.getConnection();
-                 PreparedStatement ps = c.prepareStatement("UPDATE webhook_deliveries SET attempts = ?, last_status = ?, "
-                         + "last_error = ?, state = ?, next_attempt = ?, delivered_at = ? WHERE id = ?");
-                 PreparedStatement log = c.prepareStatement("INSERT INTO webhook_attempts (delivery_id, attempt, at, "
-                         + "address, status, error) VALUES (?, ?, ?, ?, ?, ?)")) {
-                c.setAutoCommit(false);
-                ps.setInt(1, attempts);
-                ps.setObject(2, o.status());
-                ps.setString(3, error);
-                ps.setString(4, ok ? "delivered" : attempts >= MAX_ATTEMPTS ? "failed" : "pending");
-                ps.setTimestamp(5, Timestamp.from(ok ? now : now.plus(backoff(attempts))));
-                ps.setTimestamp(6, ok ? Timestamp.from(now) : null);
-                ps.setLong(7, d.id());
-                ps.executeUpdate();
-                log.setLong(1, d.id());
-                log.setInt(2, attempts);
-                log.setTimestamp(3, Timestamp.from(now));
-                log.setString(4, o.address());
-                log.setObject(5, o.status());
-                log.setString(6, error);
-                log.executeUpdate();
-                c.commit();
-            }
+            record(d, o, attempts, error, now);
             if (ok) {
                 delivered++;
             } else {
@@ -701,6 +686,53 @@ public final class Webhooks {
             }
         }
         return delivered;
+    }
+
+    /** The pending deliveries due by {@code now}, oldest first, at most 200. */
+    private List<Due> due(Instant now) throws SQLException {
+        List<Due> due = new ArrayList<>();
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT d.id, w.id, w.url, w.secret, d.body, d.attempts "
+                     + "FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id "
+                     + "WHERE d.state = 'pending' AND w.active AND d.next_attempt <= ? ORDER BY d.next_attempt, d.id "
+                     + "LIMIT 200")) {
+            ps.setTimestamp(1, Timestamp.from(now));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    due.add(new Due(rs.getLong(1), rs.getObject(2, UUID.class), rs.getString(3), rs.getBytes(4),
+                            rs.getString(5), rs.getInt(6)));
+                }
+            }
+        }
+        return due;
+    }
+
+    /** One attempt's outcome: the delivery's state (delivered, pending with its backoff, or failed) and its log row. */
+    private void record(Due d, Outcome o, int attempts, String error, Instant now) throws SQLException {
+        boolean ok = o.error() == null;
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("UPDATE webhook_deliveries SET attempts = ?, last_status = ?, "
+                     + "last_error = ?, state = ?, next_attempt = ?, delivered_at = ? WHERE id = ?");
+             PreparedStatement log = c.prepareStatement("INSERT INTO webhook_attempts (delivery_id, attempt, at, "
+                     + "address, status, error) VALUES (?, ?, ?, ?, ?, ?)")) {
+            c.setAutoCommit(false);
+            ps.setInt(1, attempts);
+            ps.setObject(2, o.status());
+            ps.setString(3, error);
+            ps.setString(4, ok ? "delivered" : attempts >= MAX_ATTEMPTS ? "failed" : "pending");
+            ps.setTimestamp(5, Timestamp.from(ok ? now : now.plus(backoff(attempts))));
+            ps.setTimestamp(6, ok ? Timestamp.from(now) : null);
+            ps.setLong(7, d.id());
+            ps.executeUpdate();
+            log.setLong(1, d.id());
+            log.setInt(2, attempts);
+            log.setTimestamp(3, Timestamp.from(now));
+            log.setString(4, o.address());
+            log.setObject(5, o.status());
+            log.setString(6, error);
+            log.executeUpdate();
+            c.commit();
+        }
     }
 
     /** What one attempt got: the address connected to (null if refused before), the HTTP status, the error. */

@@ -91,33 +91,8 @@ public final class EpcisEvents {
         String actor = e.actor();
         Map<String, Object> ev = new LinkedHashMap<>();
         switch (type) {
-            case "unit.register" -> {
-                object(ev, "ADD", List.of(EpcisIds.unit(new UnitKey(actor, (String) p.get("serial")))));
-                ev.put("bizStep", "commissioning");
-                ev.put("disposition", "active");
-                at(ev, EpcisIds.site(actor, (String) p.get("site")));
-                Map<String, Object> ilmd = new LinkedHashMap<>();
-                ilmd.put("fabtrail:kind", p.get("kind"));
-                ilmd.put("fabtrail:model", p.get("model"));
-                if (p.get("eccn") != null) {
-                    ilmd.put("fabtrail:eccn", p.get("eccn"));
-                }
-                ev.put("ilmd", ilmd);
-            }
-            case "transfer.dispatch" -> {
-                object(ev, "OBSERVE", units(p.get("units")));
-                ev.put("bizStep", "shipping");
-                ev.put("disposition", "in_transit");
-                String fromSite = transfer(c, id.toString()).map(CustodyQueries.TransferRecord::senderSite)
-                        .orElse(null);
-                if (fromSite != null) {
-                    at(ev, EpcisIds.site(actor, fromSite));
-                }
-                transaction(ev, id.toString());
-                parties(ev, "sourceList", "source", actor, fromSite);
-                parties(ev, "destinationList", "destination", (String) p.get("to"), (String) p.get("toSite"));
-                copy(p, ev, "carrier", "shipmentRef", "licenceRef", "expectedArrival");
-            }
+            case "unit.register" -> commissioned(ev, actor, p);
+            case "transfer.dispatch" -> shipped(c, ev, actor, id, p);
             case "transfer.receive" -> {
                 object(ev, "OBSERVE", units(p.get("units")));
                 ev.put("bizStep", "receiving");
@@ -128,24 +103,7 @@ public final class EpcisEvents {
                         .ifPresent(t -> parties(ev, "sourceList", "source", t.sender(), t.senderSite()));
                 parties(ev, "destinationList", "destination", actor, (String) p.get("site"));
             }
-            case "transfer.reject", "transfer.cancel" -> {
-                Optional<CustodyQueries.TransferRecord> t = transfer(c, (String) p.get("transfer"));
-                List<String> returned = new ArrayList<>();
-                t.filter(r -> r.closedIdx() != null && r.closedIdx() == e.index()).ifPresent(r -> r.units().stream()
-                        .filter(u -> "returned".equals(u.state())).forEach(u -> returned.add(EpcisIds.unit(u.unit()))));
-                object(ev, "OBSERVE", returned);
-                boolean reject = type.equals("transfer.reject");
-                ev.put("bizStep", reject ? "receiving" : "void_shipping");
-                if (reject) {
-                    ev.put("disposition", "non_conformant");
-                }
-                transaction(ev, (String) p.get("transfer"));
-                t.ifPresent(r -> {
-                    parties(ev, "sourceList", "source", r.sender(), r.senderSite());
-                    parties(ev, "destinationList", "destination", r.receiver(), r.receiverSite());
-                });
-                copy(p, ev, "reason");
-            }
+            case "transfer.reject", "transfer.cancel" -> ended(c, ev, e, type, p);
             case "unit.assemble", "unit.disassemble" -> {
                 boolean add = type.equals("unit.assemble");
                 ev.put("type", "AggregationEvent");
@@ -154,20 +112,7 @@ public final class EpcisEvents {
                 ev.put("childEPCs", units(p.get("components")));
                 ev.put("bizStep", add ? "packing" : "unpacking");
             }
-            case "unit.status" -> {
-                String status = (String) p.get("status");
-                boolean gone = status.equals("destroyed") || status.equals("decommissioned");
-                object(ev, gone ? "DELETE" : "OBSERVE", List.of(EpcisIds.unit(unitRef(p.get("unit")))));
-                switch (status) {
-                    case "destroyed" -> ev.put("bizStep", "destroying");
-                    case "decommissioned" -> ev.put("bizStep", "decommissioning");
-                    default -> {
-                    }
-                }
-                ev.put("disposition", STATUS_DISPOSITIONS.get(status));
-                ev.put("fabtrail:status", status);
-                copy(p, ev, "reason");
-            }
+            case "unit.status" -> statusChanged(ev, p);
             case "unit.inspect" -> {
                 object(ev, "OBSERVE", List.of(EpcisIds.unit(unitRef(p.get("unit")))));
                 ev.put("bizStep", "inspecting");
@@ -188,6 +133,75 @@ public final class EpcisEvents {
         ev.put("eventID", eventId);
         logPlace(ev, e);
         return reorder(ev);
+    }
+
+    /** A unit registered: commissioned at its manufacturer's site, its kind, model and ECCN as ILMD. */
+    private static void commissioned(Map<String, Object> ev, String actor, Map<String, Object> p) {
+        object(ev, "ADD", List.of(EpcisIds.unit(new UnitKey(actor, (String) p.get("serial")))));
+        ev.put("bizStep", "commissioning");
+        ev.put("disposition", "active");
+        at(ev, EpcisIds.site(actor, (String) p.get("site")));
+        Map<String, Object> ilmd = new LinkedHashMap<>();
+        ilmd.put("fabtrail:kind", p.get("kind"));
+        ilmd.put("fabtrail:model", p.get("model"));
+        if (p.get("eccn") != null) {
+            ilmd.put("fabtrail:eccn", p.get("eccn"));
+        }
+        ev.put("ilmd", ilmd);
+    }
+
+    /** A dispatch: shipped from the sender's site to the receiver's, the transfer as its transaction. */
+    private void shipped(Connection c, Map<String, Object> ev, String actor, UUID id, Map<String, Object> p)
+            throws SQLException {
+        object(ev, "OBSERVE", units(p.get("units")));
+        ev.put("bizStep", "shipping");
+        ev.put("disposition", "in_transit");
+        String fromSite = transfer(c, id.toString()).map(CustodyQueries.TransferRecord::senderSite)
+                .orElse(null);
+        if (fromSite != null) {
+            at(ev, EpcisIds.site(actor, fromSite));
+        }
+        transaction(ev, id.toString());
+        parties(ev, "sourceList", "source", actor, fromSite);
+        parties(ev, "destinationList", "destination", (String) p.get("to"), (String) p.get("toSite"));
+        copy(p, ev, "carrier", "shipmentRef", "licenceRef", "expectedArrival");
+    }
+
+    /** A rejected or cancelled dispatch: the units it returned, received non-conformant or the shipping voided. */
+    private void ended(Connection c, Map<String, Object> ev, LedgerStore.StoredEntry e, String type,
+                       Map<String, Object> p) throws SQLException {
+        Optional<CustodyQueries.TransferRecord> t = transfer(c, (String) p.get("transfer"));
+        List<String> returned = new ArrayList<>();
+        t.filter(r -> r.closedIdx() != null && r.closedIdx() == e.index()).ifPresent(r -> r.units().stream()
+                .filter(u -> "returned".equals(u.state())).forEach(u -> returned.add(EpcisIds.unit(u.unit()))));
+        object(ev, "OBSERVE", returned);
+        boolean reject = type.equals("transfer.reject");
+        ev.put("bizStep", reject ? "receiving" : "void_shipping");
+        if (reject) {
+            ev.put("disposition", "non_conformant");
+        }
+        transaction(ev, (String) p.get("transfer"));
+        t.ifPresent(r -> {
+            parties(ev, "sourceList", "source", r.sender(), r.senderSite());
+            parties(ev, "destinationList", "destination", r.receiver(), r.receiverSite());
+        });
+        copy(p, ev, "reason");
+    }
+
+    /** A unit lost, stolen, recovered, destroyed or decommissioned. */
+    private static void statusChanged(Map<String, Object> ev, Map<String, Object> p) {
+        String status = (String) p.get("status");
+        boolean gone = status.equals("destroyed") || status.equals("decommissioned");
+        object(ev, gone ? "DELETE" : "OBSERVE", List.of(EpcisIds.unit(unitRef(p.get("unit")))));
+        switch (status) {
+            case "destroyed" -> ev.put("bizStep", "destroying");
+            case "decommissioned" -> ev.put("bizStep", "decommissioning");
+            default -> {
+            }
+        }
+        ev.put("disposition", STATUS_DISPOSITIONS.get(status));
+        ev.put("fabtrail:status", status);
+        copy(p, ev, "reason");
     }
 
     /** The log's extension members: where the entry is, and how to prove it. */

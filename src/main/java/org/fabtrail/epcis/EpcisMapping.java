@@ -37,56 +37,16 @@ final class EpcisMapping {
             throw unsupported("type " + type);
         }
         if ("ADD".equals(action) && "commissioning".equals(bizStep)) {
-            List<Object> units = refs(ev.get("epcList"), "epcList");
-            UnitKey k = one(units);
-            if (!k.manufacturer().equals(actor)) {
-                throw Payload.invalid("unknown-epc", "epcList", "a unit is commissioned by its manufacturer: "
-                        + EpcisIds.unit(k) + " is not one of " + actor);
-            }
-            fields.put("serial", k.serial());
-            fields.put("site", ownSite(ev.get("bizLocation"), actor));
-            Object ilmd = ev.get("ilmd");
-            if (ilmd instanceof Map<?, ?> m) {
-                copy(m, "fabtrail:kind", fields, "kind");
-                copy(m, "fabtrail:model", fields, "model");
-                copy(m, "fabtrail:eccn", fields, "eccn");
-            }
-            return "unit.register";
+            return commissioning(ev, actor, fields);
         }
         if ("shipping".equals(bizStep) && "OBSERVE".equals(action)) {
-            fields.put("units", refs(ev.get("epcList"), "epcList"));
-            for (Object d : list(ev.get("destinationList"), "destinationList")) {
-                Map<?, ?> m = d instanceof Map<?, ?> x ? x : Map.of();
-                Object id = m.get("destination");
-                if ("owning_party".equals(m.get("type")) && id instanceof String s) {
-                    fields.put("to", EpcisIds.parseOrg(s).orElseThrow(() -> unknown("destinationList", s)));
-                } else if ("location".equals(m.get("type")) && id instanceof String s) {
-                    fields.put("toSite", EpcisIds.parseSite(s).orElseThrow(() -> unknown("destinationList", s)).site());
-                }
-            }
-            copyAll(ev, fields, "carrier", "shipmentRef", "licenceRef", "expectedArrival");
-            return "transfer.dispatch";
+            return shipping(ev, fields);
         }
         if (("receiving".equals(bizStep) || "void_shipping".equals(bizStep)) && "OBSERVE".equals(action)) {
-            fields.put("transfer", transfer(ev.get("bizTransactionList")));
-            if ("void_shipping".equals(bizStep) || "non_conformant".equals(disposition)) {
-                copyAll(ev, fields, "reason");
-                return "void_shipping".equals(bizStep) ? "transfer.cancel" : "transfer.reject";
-            }
-            fields.put("units", refs(ev.get("epcList"), "epcList"));
-            fields.put("site", ownSite(ev.get("bizLocation"), actor));
-            return "transfer.receive";
+            return receiving(ev, actor, fields);
         }
         if ("inspecting".equals(bizStep) && "OBSERVE".equals(action)) {
-            fields.put("unit", ref(one(refs(ev.get("epcList"), "epcList"))));
-            fields.put("result", "conformant".equals(disposition) ? "consistent"
-                    : "non_conformant".equals(disposition) ? "discrepancy" : "?");
-            if (ev.get("bizLocation") != null) {
-                EpcisIds.SiteRef s = site(ev.get("bizLocation"));
-                fields.put("site", Map.of("org", s.org(), "site", s.site()));
-            }
-            copyAll(ev, fields, "custodian", "notes");
-            return "unit.inspect";
+            return inspecting(ev, fields);
         }
         String status = ev.get("fabtrail:status") instanceof String s ? s : statusOf(disposition);
         if (status != null) {
@@ -96,6 +56,68 @@ final class EpcisMapping {
             return "unit.status";
         }
         throw unsupported("bizStep " + bizStep + " with action " + action + " and disposition " + disposition);
+    }
+
+    /** A unit commissioned by its manufacturer at one of its sites: {@code unit.register}. */
+    private static String commissioning(Map<String, Object> ev, String actor, Map<String, Object> fields) {
+        List<Object> units = refs(ev.get("epcList"), "epcList");
+        UnitKey k = one(units);
+        if (!k.manufacturer().equals(actor)) {
+            throw Payload.invalid("unknown-epc", "epcList", "a unit is commissioned by its manufacturer: "
+                    + EpcisIds.unit(k) + " is not one of " + actor);
+        }
+        fields.put("serial", k.serial());
+        fields.put("site", ownSite(ev.get("bizLocation"), actor));
+        Object ilmd = ev.get("ilmd");
+        if (ilmd instanceof Map<?, ?> m) {
+            copy(m, "fabtrail:kind", fields, "kind");
+            copy(m, "fabtrail:model", fields, "model");
+            copy(m, "fabtrail:eccn", fields, "eccn");
+        }
+        return "unit.register";
+    }
+
+    /** Units shipped to the owning party and location of the destination list: {@code transfer.dispatch}. */
+    private static String shipping(Map<String, Object> ev, Map<String, Object> fields) {
+        fields.put("units", refs(ev.get("epcList"), "epcList"));
+        for (Object d : list(ev.get("destinationList"), "destinationList")) {
+            Map<?, ?> m = d instanceof Map<?, ?> x ? x : Map.of();
+            Object id = m.get("destination");
+            if ("owning_party".equals(m.get("type")) && id instanceof String s) {
+                fields.put("to", EpcisIds.parseOrg(s).orElseThrow(() -> unknown("destinationList", s)));
+            } else if ("location".equals(m.get("type")) && id instanceof String s) {
+                fields.put("toSite", EpcisIds.parseSite(s).orElseThrow(() -> unknown("destinationList", s)).site());
+            }
+        }
+        copyAll(ev, fields, "carrier", "shipmentRef", "licenceRef", "expectedArrival");
+        return "transfer.dispatch";
+    }
+
+    /** A shipment received, refused (non-conformant) or voided: {@code transfer.receive}, {@code .reject}, {@code .cancel}. */
+    private static String receiving(Map<String, Object> ev, String actor, Map<String, Object> fields) {
+        Object bizStep = ev.get("bizStep");
+        fields.put("transfer", transfer(ev.get("bizTransactionList")));
+        if ("void_shipping".equals(bizStep) || "non_conformant".equals(ev.get("disposition"))) {
+            copyAll(ev, fields, "reason");
+            return "void_shipping".equals(bizStep) ? "transfer.cancel" : "transfer.reject";
+        }
+        fields.put("units", refs(ev.get("epcList"), "epcList"));
+        fields.put("site", ownSite(ev.get("bizLocation"), actor));
+        return "transfer.receive";
+    }
+
+    /** A unit inspected, conformant or not: {@code unit.inspect}. */
+    private static String inspecting(Map<String, Object> ev, Map<String, Object> fields) {
+        Object disposition = ev.get("disposition");
+        fields.put("unit", ref(one(refs(ev.get("epcList"), "epcList"))));
+        fields.put("result", "conformant".equals(disposition) ? "consistent"
+                : "non_conformant".equals(disposition) ? "discrepancy" : "?");
+        if (ev.get("bizLocation") != null) {
+            EpcisIds.SiteRef s = site(ev.get("bizLocation"));
+            fields.put("site", Map.of("org", s.org(), "site", s.site()));
+        }
+        copyAll(ev, fields, "custodian", "notes");
+        return "unit.inspect";
     }
 
     private static String statusOf(Object disposition) {

@@ -141,7 +141,33 @@ public class DemoData {
         Path keyDir = Path.of(config.dataDir(), "demo-keys");
         Story story = new Story(clock.instant().minus(STORY_SPAN));
 
-        // Onboarding: the operator registers each organisation and its first key; each organisation its sites.
+        Map<String, SigningKey> keys = story.keys;
+        List<String> keyFiles = onboard(story, keyDir);
+        Path deviceDir = Path.of(config.dataDir(), "demo-devices");
+        DemoDevices pki = manufacture(story, deviceDir);
+        ship(story, pki);
+
+        if (story.at.isAfter(clock.instant())) {
+            throw new IllegalStateException("The demo story runs past now: make STORY_SPAN longer");
+        }
+        story.submit();
+        restricted.importCsv(new String(DemoData.class.getResourceAsStream("/demo/restricted-parties.csv")
+                .readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+        workFindings(keys);
+        for (DemoUser u : USERS) {
+            accounts.create(u.username(), u.name(), u.org(), u.role(), DEMO_PASSWORD);
+        }
+        LOG.infof("Seeded demo data in %d ms: %s. Private keys of the demo organisations (%s) are in %s; "
+                        + "device keys and certificates for the device simulator in %s",
+                (System.nanoTime() - started) / 1_000_000, summary(), String.join(", ", keyFiles),
+                keyDir.toAbsolutePath(), deviceDir.toAbsolutePath());
+    }
+
+    /**
+     * Onboarding: the operator registers each organisation and its first key; the manufacturer rotates its key; each
+     * organisation registers its sites. The files the organisations' private keys were written to.
+     */
+    private List<String> onboard(Story story, Path keyDir) throws Exception {
         Map<String, SigningKey> keys = story.keys;
         List<String> keyFiles = new ArrayList<>();
         for (DemoOrg org : ORGS) {
@@ -172,10 +198,16 @@ public class DemoData {
             }
             story.as(s.org(), "site.register", fields);
         }
+        return keyFiles;
+    }
 
-        // The manufacturer's device PKI: a root and an issuing CA, both registered; the devices' keys on disk.
+    /**
+     * The manufacturer's device PKI (a root and an issuing CA, both registered; the devices' keys on disk), then
+     * manufacturing at the fab: GPUs, servers, baseboards and network modules, two servers with 8 GPUs each,
+     * certified with their BMC identities.
+     */
+    private DemoDevices manufacture(Story story, Path deviceDir) throws Exception {
         story.after(Duration.ofDays(1));
-        Path deviceDir = Path.of(config.dataDir(), "demo-devices");
         DemoDevices pki = new DemoDevices(deviceDir);
         story.as(MANUFACTURER, "ca.add", Map.of("certificate", pki.root.pem()));
         story.as(MANUFACTURER, "ca.add", Map.of("certificate", pki.issuing.pem()));
@@ -215,7 +247,11 @@ public class DemoData {
             }
             story.as(MANUFACTURER, "unit.certify", fields);
         }
+        return pki;
+    }
 
+    /** The shipments and receipts of the story, a rejection, an overdue dispatch, a short receipt, an inspection. */
+    private void ship(Story story, DemoDevices pki) throws Exception {
         // Fab -> distributor by air freight, under an export licence: both servers, loose GPUs and NICs. Received.
         story.after(Duration.ofDays(2));
         UUID toNorthwind = story.dispatch(MANUFACTURER, "northwind", "ams-schiphol",
@@ -258,6 +294,11 @@ public class DemoData {
         story.after(Duration.ofDays(2));
         story.receive("helios-dc", spares, "ashburn-dc2", refs(gpu(19), gpu(20)));
 
+        divert(story);
+    }
+
+    /** A shipment to the UAE, a GPU stolen and one retired, and the stolen one found in Dubai. */
+    private void divert(Story story) throws Exception {
         // Distributor -> Kestrel (UAE): the other server and two GPUs, under a licence; still in transit.
         story.after(Duration.ofDays(1));
         story.dispatch("northwind", "kestrel-dc", "dubai-dc1", refs(server(2), gpu(17), gpu(18)),
@@ -276,21 +317,6 @@ public class DemoData {
                 "site", Map.of("org", "kestrel-dc", "site", "dubai-dc1"), "custodian", "kestrel-dc",
                 "result", "discrepancy", "notes", "Serial label matches GH200-0022, reported stolen in Amsterdam; "
                         + "found in a spare-parts cage, no paperwork"));
-
-        if (story.at.isAfter(clock.instant())) {
-            throw new IllegalStateException("The demo story runs past now: make STORY_SPAN longer");
-        }
-        story.submit();
-        restricted.importCsv(new String(DemoData.class.getResourceAsStream("/demo/restricted-parties.csv")
-                .readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
-        workFindings(keys);
-        for (DemoUser u : USERS) {
-            accounts.create(u.username(), u.name(), u.org(), u.role(), DEMO_PASSWORD);
-        }
-        LOG.infof("Seeded demo data in %d ms: %s. Private keys of the demo organisations (%s) are in %s; "
-                        + "device keys and certificates for the device simulator in %s",
-                (System.nanoTime() - started) / 1_000_000, summary(), String.join(", ", keyFiles),
-                keyDir.toAbsolutePath(), deviceDir.toAbsolutePath());
     }
 
     /**

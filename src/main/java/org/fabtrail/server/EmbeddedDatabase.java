@@ -245,6 +245,20 @@ public final class EmbeddedDatabase implements AutoCloseable {
     // ------------------------------------------------------------------------------------------------------------
 
     private void secure(Setup setup) throws SQLException, IOException, InterruptedException {
+        rolesAndDatabase(setup);
+        schemaOwnedByTheOwner();
+        if (setup == Setup.EARLIER_VERSION) {
+            requirePasswordLogins();
+            LOG.infof("Upgraded the embedded database in %s: the application now connects as %s; passwords in %s",
+                    pgData, APP, passwords.file());
+        }
+    }
+
+    /**
+     * The owner and runtime roles with their passwords (an earlier version's database first switches to password
+     * logins), the runtime role in no other role, and the database, owned by the owner, which only it may connect to.
+     */
+    private void rolesAndDatabase(Setup setup) throws SQLException, IOException {
         String postgresDb = jdbcUrl(port, "postgres");
         try (Connection su = connect(postgresDb, SUPERUSER, passwords.superuser()); Statement st = su.createStatement()) {
             if (setup == Setup.EARLIER_VERSION) {
@@ -283,6 +297,10 @@ public final class EmbeddedDatabase implements AutoCloseable {
             st.execute("REVOKE ALL ON DATABASE " + DATABASE + " FROM PUBLIC");
             st.execute("GRANT CONNECT ON DATABASE " + DATABASE + " TO " + APP);
         }
+    }
+
+    /** Everything in the schema belongs to the owner, nobody else creates in it, and the runtime role has its grants. */
+    private void schemaOwnedByTheOwner() throws SQLException {
         try (Connection su = connect(jdbcUrl(), SUPERUSER, passwords.superuser()); Statement st = su.createStatement()) {
             su.setAutoCommit(false);
             // Everything in the schema belongs to the owner: tables (their indexes, triggers and owned sequences
@@ -327,11 +345,6 @@ public final class EmbeddedDatabase implements AutoCloseable {
                 }
             }
             su.commit();
-        }
-        if (setup == Setup.EARLIER_VERSION) {
-            requirePasswordLogins();
-            LOG.infof("Upgraded the embedded database in %s: the application now connects as %s; passwords in %s",
-                    pgData, APP, passwords.file());
         }
     }
 

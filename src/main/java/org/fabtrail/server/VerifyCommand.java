@@ -47,12 +47,8 @@ public final class VerifyCommand {
         Integer required = null;
         for (int i = 0; i < args.length; i++) {
             if ("--vkey".equals(args[i]) && i + 1 < args.length) {
-                String v = args[++i];
                 try {
-                    if (!v.contains("+") && Files.isRegularFile(Path.of(v))) {
-                        v = Files.readString(Path.of(v)).trim();
-                    }
-                    trusted = Optional.of(NoteVerifier.parse(v));
+                    trusted = Optional.of(key(args[++i]));
                 } catch (Exception e) {
                     err.println("--vkey is not a log key (origin+hash+key, or a file holding one): " + e.getMessage());
                     return 2;
@@ -67,12 +63,8 @@ public final class VerifyCommand {
                     return 2;
                 }
             } else if ("--witness".equals(args[i]) && i + 1 < args.length) {
-                String v = args[++i];
                 try {
-                    if (!v.contains("+") && Files.isRegularFile(Path.of(v))) {
-                        v = Files.readString(Path.of(v)).trim();
-                    }
-                    witnesses.add(NoteVerifier.parse(v));
+                    witnesses.add(key(args[++i]));
                 } catch (Exception e) {
                     err.println("--witness is not a witness key (name+hash+key, or a file holding one): "
                             + e.getMessage());
@@ -92,7 +84,7 @@ public final class VerifyCommand {
         }
         WitnessPolicy policy;
         try {
-            policy = new WitnessPolicy(witnesses, required == null ? witnesses.size() : required);
+            policy = WitnessPolicy.of(witnesses, required);
         } catch (IllegalArgumentException e) {
             err.println(e.getMessage());
             return 2;
@@ -104,6 +96,15 @@ public final class VerifyCommand {
         Optional<NoteVerifier> pinned = trusted;
         Optional<String> held = checkpoint;
         return OfflineDatabase.run(err, (url, user, password) -> verify(url, user, password, pinned, held, policy, out));
+    }
+
+    /** A key as given on the command line: the key itself ({@code name+hash+key}) or a file holding it. */
+    private static NoteVerifier key(String arg) throws IOException {
+        String v = arg;
+        if (!v.contains("+") && Files.isRegularFile(Path.of(v))) {
+            v = Files.readString(Path.of(v)).trim();
+        }
+        return NoteVerifier.parse(v);
     }
 
     /**

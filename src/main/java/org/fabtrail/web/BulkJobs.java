@@ -4,6 +4,7 @@ import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.fabtrail.custody.UnitKey;
+import org.fabtrail.custody.UnitRegistration;
 import org.fabtrail.ledger.Envelope;
 import org.fabtrail.ledger.Ledger;
 import org.fabtrail.ledger.EnvelopeParser;
@@ -19,7 +20,6 @@ import java.util.Base64;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -242,7 +242,7 @@ public class BulkJobs {
         List<BulkCsv.Row> signed = new ArrayList<>(toSign.size());
         for (BulkCsv.Row r : toSign) {
             try {
-                envelopes.add(signing.sign(viewer, "unit.register", fields(r)));
+                envelopes.add(signing.sign(viewer, "unit.register", payload(r).payloadFields()));
                 signed.add(r);
             } catch (LedgerException e) {
                 job.rejected.add(new Rejected(r.row(), Forms.readable(e), r));
@@ -296,20 +296,11 @@ public class BulkJobs {
         return null;
     }
 
-    private static Map<String, Object> fields(BulkCsv.Row r) {
-        Map<String, Object> f = new LinkedHashMap<>();
-        f.put("serial", r.get("serial"));
-        f.put("kind", r.get("kind"));
-        f.put("model", r.get("model"));
-        if (!r.get("eccn").isEmpty()) {
-            f.put("eccn", r.get("eccn"));
-        }
-        f.put("site", r.get("site"));
+    private static UnitRegistration payload(BulkCsv.Row r) {
+        String eccn = r.get("eccn");
         String pem = r.get(BulkCsv.CERTIFICATE);
-        if (!pem.isBlank()) {
-            f.put("deviceCertificate", pem.replace("\r\n", "\n").trim() + "\n");
-        }
-        return f;
+        return new UnitRegistration(r.get("serial"), r.get("kind"), r.get("model"), eccn.isEmpty() ? null : eccn,
+                r.get("site"), pem.isBlank() ? null : pem.replace("\r\n", "\n").trim() + "\n");
     }
 
     private void evictOld() {

@@ -16,9 +16,12 @@ import jakarta.ws.rs.core.Response;
 import org.fabtrail.api.DiscrepanciesResource;
 import org.fabtrail.api.ProblemMappers;
 import org.fabtrail.crypto.Jcs;
+import org.fabtrail.custody.PayloadRecord;
 import org.fabtrail.custody.UnitKey;
 import org.fabtrail.discrepancy.Discrepancies;
+import org.fabtrail.discrepancy.DiscrepancyNote;
 import org.fabtrail.discrepancy.DiscrepancyQueries;
+import org.fabtrail.discrepancy.DiscrepancyResolution;
 import org.fabtrail.discrepancy.Documents;
 import org.jboss.resteasy.reactive.RestForm;
 import org.jboss.resteasy.reactive.multipart.FileUpload;
@@ -35,6 +38,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
 import java.util.UUID;
+import java.util.function.Function;
 
 /**
  * One finding: what the rule found, the units and organisations it names, the evidence entries, each unit's timeline
@@ -276,32 +280,30 @@ public class DiscrepancyPage {
         form.put("note", Forms.orEmpty(note));
         form.put("evidence", Forms.orEmpty(evidence));
         Map<String, String> errors = new LinkedHashMap<>();
-        Map<String, Object> fields = new LinkedHashMap<>();
-        fields.put("discrepancy", id);
         String text = Forms.value(note);
         if (text == null) {
             errors.put("note", "Write the note: what you found, or what the evidence shows.");
-        } else {
-            fields.put("note", text);
         }
-        List<Long> indexes = new ArrayList<>();
-        if (Forms.value(evidence) != null) {
-            for (String s : evidence.trim().split("[\\s,;#]+")) {
-                if (s.isEmpty()) {
-                    continue;
-                }
-                if (!s.matches("0|[1-9]\\d{0,17}")) {
-                    errors.put("evidence", "Evidence is a list of log indexes such as 1234 1240, not \"" + s + "\".");
-                    break;
-                }
-                indexes.add(Long.parseLong(s));
-            }
-            fields.put("evidence", indexes);
-        }
+        List<Long> indexes = Forms.value(evidence) == null ? null : evidence(evidence, errors);
         Attached attached = new Attached(document, errors);
-        return write(id, "discrepancy.note", fields, form, errors, "noteForm",
-                Map.of("note", "note", "evidence", "evidence", "discrepancy", "noteForm", "documents", "document"),
-                attached);
+        return write(id, "discrepancy.note", docs -> new DiscrepancyNote(UUID.fromString(id), text, null, indexes, docs),
+                form, errors, "noteForm", Map.of("discrepancy", "noteForm", "documents", "document"), attached);
+    }
+
+    /** The log indexes a note quotes as evidence, as typed ("1234 1240", "#12, #15"); an error on the first bad one. */
+    private static List<Long> evidence(String evidence, Map<String, String> errors) {
+        List<Long> indexes = new ArrayList<>();
+        for (String s : evidence.trim().split("[\\s,;#]+")) {
+            if (s.isEmpty()) {
+                continue;
+            }
+            if (!s.matches("0|[1-9]\\d{0,17}")) {
+                errors.put("evidence", "Evidence is a list of log indexes such as 1234 1240, not \"" + s + "\".");
+                break;
+            }
+            indexes.add(Long.parseLong(s));
+        }
+        return indexes;
     }
 
     /** A document uploaded with a note: stored (for the finding) just before the note that quotes it is written. */
@@ -315,13 +317,14 @@ public class DiscrepancyPage {
             }
         }
 
-        void into(Viewer v, UUID discrepancy, Map<String, Object> fields) throws java.io.IOException, SQLException {
+        /** Stores the document; what the note's {@code documents} field says of it (null without one). */
+        List<DiscrepancyNote.Document> store(Viewer v, UUID discrepancy) throws java.io.IOException, SQLException {
             if (upload == null) {
-                return;
+                return null;
             }
             Documents.Stored d = documents.store(discrepancy, upload.fileName(), upload.contentType(),
                     java.nio.file.Files.readAllBytes(upload.uploadedFile()), v.org() == null ? "operator" : v.org());
-            fields.put("documents", List.of(Map.of("name", d.name(), "sha256", d.sha256(), "size", d.size())));
+            return List.of(new DiscrepancyNote.Document(d.name(), d.sha256(), d.size()));
         }
     }
 
@@ -347,12 +350,10 @@ public class DiscrepancyPage {
                           @FormParam("why") String why) {
         Map<String, String> form = new LinkedHashMap<>();
         Map<String, String> errors = new LinkedHashMap<>();
-        Map<String, Object> fields = new LinkedHashMap<>();
-        fields.put("discrepancy", id);
-        required(state, "state", "state", "Choose the state the finding moves to.", form, fields, errors);
-        required(why, "why", "note", "Say why: what was done, or who is looking into it.", form, fields, errors);
-        return write(id, "discrepancy.note", fields, form, errors, "stateForm",
-                Map.of("note", "why", "state", "state", "discrepancy", "stateForm"));
+        String next = required(state, "state", "Choose the state the finding moves to.", form, errors);
+        String note = required(why, "why", "Say why: what was done, or who is looking into it.", form, errors);
+        return write(id, "discrepancy.note", docs -> new DiscrepancyNote(UUID.fromString(id), note, next, null, null),
+                form, errors, "stateForm", Map.of("note", "why", "discrepancy", "stateForm"), null);
     }
 
     @POST
@@ -364,37 +365,31 @@ public class DiscrepancyPage {
                             @FormParam("reason") String reason) {
         Map<String, String> form = new LinkedHashMap<>();
         Map<String, String> errors = new LinkedHashMap<>();
-        Map<String, Object> fields = new LinkedHashMap<>();
-        fields.put("discrepancy", id);
-        required(outcome, "outcome", "outcome", "Choose the outcome.", form, fields, errors);
-        required(reason, "reason", "reason", "Give the reason: what explains the finding, or what was confirmed.", form,
-                fields, errors);
-        return write(id, "discrepancy.resolve", fields, form, errors, "resolveForm",
-                Map.of("outcome", "outcome", "reason", "reason", "discrepancy", "resolveForm"));
+        String how = required(outcome, "outcome", "Choose the outcome.", form, errors);
+        String why = required(reason, "reason", "Give the reason: what explains the finding, or what was confirmed.",
+                form, errors);
+        return write(id, "discrepancy.resolve", docs -> new DiscrepancyResolution(UUID.fromString(id), how, why),
+                form, errors, "resolveForm", Map.of("discrepancy", "resolveForm"), null);
     }
 
-    /** A required form field: kept as typed for the form, trimmed into the entry's field, or an error on it. */
-    private static void required(String value, String formField, String entryField, String message,
-                                 Map<String, String> form, Map<String, Object> fields, Map<String, String> errors) {
+    /** A required form field: kept as typed for the form; trimmed for the entry, or null with an error on it. */
+    private static String required(String value, String formField, String message, Map<String, String> form,
+                                   Map<String, String> errors) {
         form.put(formField, Forms.orEmpty(value));
         if (Forms.value(value) == null) {
             errors.put(formField, message);
-        } else {
-            fields.put(entryField, value.trim());
+            return null;
         }
+        return value.trim();
     }
 
     /**
-     * The shared part of the three forms: sign-in, CSRF, visibility (404 for a finding the viewer may not see), the
-     * form's own checks, then one signed entry; any refusal re-renders the page with the message on its form.
+     * The shared part of the three forms: visibility (404 for a finding the viewer may not see), the form's own
+     * checks, then one signed entry, its payload made by {@code payload} from the attached documents (null for none);
+     * any refusal re-renders the page with the message on its form. A refused payload field goes to the form field of
+     * the same name unless {@code fieldNames} names another.
      */
-    private Response write(String id, String type, Map<String, Object> fields,
-                           Map<String, String> form, Map<String, String> errors, String formKey,
-                           Map<String, String> fieldNames) {
-        return write(id, type, fields, form, errors, formKey, fieldNames, null);
-    }
-
-    private Response write(String id, String type, Map<String, Object> fields,
+    private Response write(String id, String type, Function<List<DiscrepancyNote.Document>, PayloadRecord> payload,
                            Map<String, String> form, Map<String, String> errors, String formKey,
                            Map<String, String> fieldNames, Attached attached) {
         Viewer v = viewer.get();
@@ -405,10 +400,8 @@ public class DiscrepancyPage {
         int status = 422;
         if (errors.isEmpty()) {
             try {
-                if (attached != null) {
-                    attached.into(v, uuid, fields);
-                }
-                Receipt r = forms.write(v, type, fields);
+                List<DiscrepancyNote.Document> docs = attached == null ? null : attached.store(v, uuid);
+                Receipt r = forms.write(v, type, payload.apply(docs));
                 return Forms.done("/discrepancies/" + id, r);
             } catch (java.io.IOException | SQLException e) {
                 status = 503;

@@ -14,6 +14,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.fabtrail.api.ProblemMappers;
 import org.fabtrail.custody.CustodyQueries;
+import org.fabtrail.custody.DispatchPayload;
 import org.fabtrail.custody.UnitKey;
 import org.fabtrail.ledger.Envelope;
 import org.fabtrail.ledger.LedgerException;
@@ -23,6 +24,7 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
@@ -84,8 +86,6 @@ public class DispatchPage {
     CurrentViewer viewer;
     @Inject
     Forms forms;
-    @Inject
-    UiSigning signing;
 
     @GET
     @Produces(MediaType.TEXT_HTML)
@@ -129,6 +129,24 @@ public class DispatchPage {
                 Forms.orEmpty(expectedArrival).trim(), new LinkedHashSet<>(units == null ? List.of() : units),
                 Forms.orEmpty(typed), Forms.orEmpty(licenceValidUntil).trim(), Forms.orEmpty(licenceCountries).trim());
         List<UnitKey> keys = units(v, form, errors);
+        DispatchPayload payload = payload(form, keys, errors);
+        int status = 422;
+        if (errors.isEmpty()) {
+            try {
+                Envelope e = forms.sign(v, "transfer.dispatch", payload);
+                Receipt r = forms.write(e);
+                return Forms.done("/transfers/" + e.id(), r);
+            } catch (LedgerException e) {
+                status = ProblemMappers.status(e.kind());
+                errors = "unknown-org".equals(e.code()) ? Map.of("to", Forms.readable(e)) : Forms.errors(e, Map.of(), "units");
+            }
+        }
+        return Response.status(status).type(MediaType.TEXT_HTML_TYPE)
+                .entity(Templates.dispatch(v, form, choices(v, form, null), errors)).build();
+    }
+
+    /** The entry the form asks for, its own checks' errors in {@code errors} (then what it returns is not written). */
+    private static DispatchPayload payload(DispatchForm form, List<UnitKey> keys, Map<String, String> errors) {
         if (keys.isEmpty() && errors.isEmpty()) {
             errors.put("units", "Tick or type at least one unit to dispatch.");
         }
@@ -160,31 +178,9 @@ public class DispatchPage {
             errors.put("licenceCountries", "Write the destinations the licence covers as two-letter country codes "
                     + "(ISO 3166-1), separated by spaces or commas: SG MY.");
         }
-        int status = 422;
-        if (errors.isEmpty()) {
-            Map<String, Object> fields = new LinkedHashMap<>();
-            fields.put("units", Forms.refs(keys));
-            fields.put("to", form.to());
-            fields.put("toSite", form.toSite());
-            optional(fields, "carrier", form.carrier());
-            optional(fields, "shipmentRef", form.shipmentRef());
-            optional(fields, "licenceRef", form.licenceRef());
-            optional(fields, "expectedArrival", arrival);
-            optional(fields, "licenceValidUntil", validUntil);
-            if (!countries.isEmpty()) {
-                fields.put("licenceCountries", countries);
-            }
-            try {
-                Envelope e = signing.sign(v, "transfer.dispatch", fields);
-                Receipt r = forms.write(e);
-                return Forms.done("/transfers/" + e.id(), r);
-            } catch (LedgerException e) {
-                status = ProblemMappers.status(e.kind());
-                errors = "unknown-org".equals(e.code()) ? Map.of("to", Forms.readable(e)) : Forms.errors(e, Map.of(), "units");
-            }
-        }
-        return Response.status(status).type(MediaType.TEXT_HTML_TYPE)
-                .entity(Templates.dispatch(v, form, choices(v, form, null), errors)).build();
+        return new DispatchPayload(keys, form.to(), form.toSite(), Forms.value(form.carrier()),
+                Forms.value(form.shipmentRef()), Forms.value(form.licenceRef()), instant(arrival), instant(validUntil),
+                countries == null || countries.isEmpty() ? null : countries);
     }
 
     /** The ticked and typed units; a typed serial without a manufacturer must name one unit the viewer may move. */
@@ -246,10 +242,8 @@ public class DispatchPage {
         return out.size() > 300 ? null : List.copyOf(out);
     }
 
-    private static void optional(Map<String, Object> fields, String name, String value) {
-        if (value != null && !value.isEmpty()) {
-            fields.put(name, value);
-        }
+    private static Instant instant(String utc) {
+        return utc == null ? null : Instant.parse(utc);
     }
 
     /** A date, a date and time (UTC, as a datetime-local input sends it), or RFC 3339 UTC, as RFC 3339 UTC. */

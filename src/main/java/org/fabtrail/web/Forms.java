@@ -3,6 +3,8 @@ package org.fabtrail.web;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import jakarta.ws.rs.core.Response;
+import org.fabtrail.custody.Payload;
+import org.fabtrail.custody.PayloadRecord;
 import org.fabtrail.custody.UnitKey;
 import org.fabtrail.ledger.Envelope;
 import org.fabtrail.ledger.EnvelopeParser;
@@ -10,7 +12,6 @@ import org.fabtrail.ledger.LedgerException;
 import org.fabtrail.ledger.Receipt;
 
 import java.net.URI;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,9 +37,17 @@ public class Forms {
     @Inject
     Pages pages;
 
-    /** Signs the entry as the viewer's organisation, appends it and waits until it is in the log. */
-    Receipt write(Viewer viewer, String type, Map<String, Object> fields) {
-        return pages.ledger.submitAndWait(signing.sign(viewer, type, fields));
+    /**
+     * Signs the entry as the viewer's organisation, appends it and waits until it is in the log. The payload is the
+     * entry type's record ({@link PayloadRecord}): the form spells no field name of the payload.
+     */
+    Receipt write(Viewer viewer, String type, PayloadRecord payload) {
+        return write(sign(viewer, type, payload));
+    }
+
+    /** The entry, signed as the viewer's organisation, without writing it (for a page that needs its id first). */
+    Envelope sign(Viewer viewer, String type, PayloadRecord payload) {
+        return signing.sign(viewer, type, payload.payloadFields());
     }
 
     /** Appends an entry signed with {@link UiSigning#sign} and waits until it is in the log. */
@@ -47,17 +56,16 @@ public class Forms {
     }
 
     /**
-     * A refusal as messages by form field. The payload field the ledger names ({@code payload.x}) is mapped to the
-     * form field through {@code fields} (same name when absent); a refusal about a unit goes to {@code unitField};
-     * anything else to {@link #FORM}.
+     * A refusal as messages by form field. The payload field the refusal names ({@link Payload#refusedField}) is the
+     * form field of the same name unless {@code fields} maps it to another; a refusal about a unit goes to
+     * {@code unitField}; anything else to {@link #FORM}.
      */
     static Map<String, String> errors(LedgerException e, Map<String, String> fields, String unitField) {
         Map<String, String> out = new LinkedHashMap<>();
         String message = readable(e);
-        Object field = e.details().get("field");
-        if (field instanceof String f && f.startsWith("payload.")) {
-            String name = f.substring("payload.".length()).replaceFirst("\\[\\d+]$", "");
-            out.put(fields.getOrDefault(name, name), message);
+        Optional<String> field = Payload.refusedField(e);
+        if (field.isPresent()) {
+            out.put(fields.getOrDefault(field.get(), field.get()), message);
         } else if (e.details().get("unit") != null && unitField != null) {
             out.put(unitField, message);
         } else {
@@ -118,22 +126,6 @@ public class Forms {
             return Optional.empty();
         }
         return Optional.of(new UnitKey(m, s));
-    }
-
-    /** A unit reference in a payload. */
-    static Map<String, Object> ref(UnitKey k) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("manufacturer", k.manufacturer());
-        m.put("serial", k.serial());
-        return m;
-    }
-
-    static List<Object> refs(List<UnitKey> keys) {
-        List<Object> out = new ArrayList<>(keys.size());
-        for (UnitKey k : keys) {
-            out.add(ref(k));
-        }
-        return out;
     }
 
     /** A trimmed form value; null when absent or blank. */

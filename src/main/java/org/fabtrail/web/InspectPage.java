@@ -19,10 +19,12 @@ import org.fabtrail.attestation.AttestationReasons;
 import org.fabtrail.attestation.Attestations;
 import org.fabtrail.attestation.Challenges;
 import org.fabtrail.attestation.DeviceIdentity;
+import org.fabtrail.attestation.Inspection;
 import org.fabtrail.attestation.StaleCrlPolicy;
 import org.fabtrail.crypto.JsonFormatException;
 import org.fabtrail.crypto.StrictJson;
 import org.fabtrail.custody.CustodyQueries;
+import org.fabtrail.custody.CustodyState;
 import org.fabtrail.custody.Operator;
 import org.fabtrail.custody.UnitKey;
 import org.fabtrail.ledger.EnvelopeParser;
@@ -232,7 +234,7 @@ public class InspectPage {
         form.put("components", components == null ? "" : components);
         form.put("platformCertificate", platformCertificate == null ? "" : platformCertificate);
         Map<String, String> errors = new LinkedHashMap<>(check(form));
-        List<Map<String, Object>> found = components(manufacturer, form.get("components"), errors);
+        List<UnitKey> found = components(manufacturer, form.get("components"), errors);
         String error = null;
         Device device = null;
         if (challengeId != null && !challengeId.isBlank()) {
@@ -263,30 +265,16 @@ public class InspectPage {
         return again(v, manufacturer, serial, form, errors, null, device, 422);
     }
 
-    /** The unit.inspect fields of a form that passed its checks. */
-    private static Map<String, Object> inspection(String manufacturer, String serial, Map<String, String> form,
-                                                  List<Map<String, Object>> found, Device device) {
-        Map<String, Object> fields = new LinkedHashMap<>();
-        fields.put("unit", Map.of("manufacturer", manufacturer, "serial", serial));
-        if (!form.get("site").isEmpty()) {
-            fields.put("site", Map.of("org", form.get("siteOrg"), "site", form.get("site")));
-        }
-        if (!form.get("custodian").isEmpty()) {
-            fields.put("custodian", form.get("custodian"));
-        }
-        fields.put("result", form.get("result"));
-        fields.put("notes", form.get("notes").strip());
-        if (found != null) {
-            fields.put("components", found);
-        }
-        if (!form.get("platformCertificate").isBlank()) {
-            fields.put("platformCertificate", form.get("platformCertificate").strip().replace("\r\n", "\n") + "\n");
-        }
-        if (device != null) {
-            fields.put("attestation", attestation(device.challenge(), device.response()));
-            fields.put("verdict", device.outcome().verdict().toJson());
-        }
-        return fields;
+    /** The unit.inspect payload of a form that passed its checks. */
+    private static Inspection inspection(String manufacturer, String serial, Map<String, String> form,
+                                         List<UnitKey> found, Device device) {
+        String pem = form.get("platformCertificate");
+        return new Inspection(new UnitKey(manufacturer, serial),
+                form.get("site").isEmpty() ? null : new CustodyState.SiteKey(form.get("siteOrg"), form.get("site")),
+                form.get("custodian").isEmpty() ? null : form.get("custodian"), form.get("result"),
+                form.get("notes").strip(), found, pem.isBlank() ? null : pem.strip().replace("\r\n", "\n") + "\n",
+                device == null ? null : attestation(device.challenge(), device.response()),
+                device == null ? null : device.outcome().verdict().toJson());
     }
 
     /** The form again, with what was wrong: the unit's page, or the device check's when a challenge was answered. */
@@ -445,12 +433,12 @@ public class InspectPage {
      * The components the inspector listed, one per line ({@code serial} of the unit's manufacturer, or
      * {@code manufacturer/serial}); null when none were listed. Bad lines become an error on the field.
      */
-    static List<Map<String, Object>> components(String manufacturer, String text, Map<String, String> errors) {
+    static List<UnitKey> components(String manufacturer, String text, Map<String, String> errors) {
         if (text == null || text.isBlank()) {
             return null;
         }
-        List<Map<String, Object>> out = new java.util.ArrayList<>();
-        java.util.Set<String> seen = new java.util.HashSet<>();
+        List<UnitKey> out = new java.util.ArrayList<>();
+        java.util.Set<UnitKey> seen = new java.util.HashSet<>();
         List<String> bad = new java.util.ArrayList<>();
         for (String raw : text.split("\\R")) {
             String line = raw.strip();
@@ -462,8 +450,8 @@ public class InspectPage {
             String ser = slash < 0 ? line : line.substring(slash + 1).strip();
             if (!EnvelopeParser.SLUG.matcher(man).matches() || !UnitKey.SERIAL.matcher(ser).matches()) {
                 bad.add(line);
-            } else if (seen.add(man + "/" + ser)) {
-                out.add(Map.of("manufacturer", man, "serial", ser));
+            } else if (seen.add(new UnitKey(man, ser))) {
+                out.add(new UnitKey(man, ser));
             }
         }
         if (!bad.isEmpty()) {

@@ -17,10 +17,11 @@ import org.fabtrail.api.ProblemMappers;
 import org.fabtrail.crypto.KeyFormatException;
 import org.fabtrail.crypto.VerificationKey;
 import org.fabtrail.custody.CustodyQueries;
+import org.fabtrail.custody.KeyAddition;
+import org.fabtrail.custody.KeyRevokePayload;
 import org.fabtrail.ledger.LedgerException;
 import org.fabtrail.ledger.Receipt;
 
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -90,10 +91,7 @@ public class OrgKeysPage {
                 throw formError("This is not a PEM Ed25519 or P-256 public key (SubjectPublicKeyInfo): "
                         + e.getMessage());
             }
-            Map<String, Object> fields = new LinkedHashMap<>();
-            fields.put("org", org);
-            fields.put("publicKey", normalised);
-            Receipt r = submit.submit(v, "key.add", fields);
+            Receipt r = submit.submit(v, "key.add", new KeyAddition(org, normalised));
             return Web.redirect("/orgs/" + org + "/keys?notice=added&index=" + r.index());
         } catch (LedgerException e) {
             KeysModel m = model(org, -1, null, null, pem, Map.of("publicKey", e.detail()));
@@ -114,17 +112,12 @@ public class OrgKeysPage {
                     "The web UI signs " + org + "'s entries with this key, so it cannot be revoked here. "
                             + "The operator can revoke it through the API.");
         }
-        Map<String, Object> fields = new LinkedHashMap<>();
-        fields.put("org", org);
-        fields.put("keyId", keyId);
-        if (reason != null && !reason.isBlank()) {
-            if (reason.length() > 500) {
-                return ErrorPage.of(v, 422, "Reason too long", "A reason has at most 500 characters.");
-            }
-            fields.put("reason", reason.trim());
+        String why = Forms.value(reason);
+        if (why != null && reason.length() > 500) {
+            return ErrorPage.of(v, 422, "Reason too long", "A reason has at most 500 characters.");
         }
         try {
-            Receipt r = submit.submit(v, "key.revoke", fields);
+            Receipt r = submit.submit(v, "key.revoke", new KeyRevokePayload(org, keyId, why));
             return Web.redirect("/orgs/" + org + "/keys?notice=revoked&index=" + r.index());
         } catch (LedgerException e) {
             return ErrorPage.of(v, e);

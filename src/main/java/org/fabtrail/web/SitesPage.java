@@ -14,6 +14,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.fabtrail.api.ProblemMappers;
 import org.fabtrail.custody.CustodyQueries;
+import org.fabtrail.custody.SitePayload;
 import org.fabtrail.ledger.LedgerException;
 import org.fabtrail.ledger.Receipt;
 
@@ -86,16 +87,12 @@ public class SitesPage {
                 Forms.orEmpty(country).trim().toUpperCase(Locale.ROOT), Forms.orEmpty(address).trim(),
                 Forms.orEmpty(latitude).trim(), Forms.orEmpty(longitude).trim());
         Map<String, String> errors = new LinkedHashMap<>();
-        Map<String, Object> fields = new LinkedHashMap<>();
-        fields.put("site", form.site());
-        fields.put("name", form.name());
-        fields.put("country", form.country());
-        fields.put("address", form.address());
-        number(form.latitude(), "latitude", fields, errors);
-        number(form.longitude(), "longitude", fields, errors);
+        Double lat = number(form.latitude(), "latitude", errors);
+        Double lon = number(form.longitude(), "longitude", errors);
         if (errors.isEmpty()) {
             try {
-                Receipt r = forms.write(v, "site.register", fields);
+                Receipt r = forms.write(v, "site.register",
+                        new SitePayload(form.site(), form.name(), form.country(), form.address(), lat, lon));
                 return Forms.done("/sites", r);
             } catch (LedgerException e) {
                 return Response.status(ProblemMappers.status(e.kind())).type(MediaType.TEXT_HTML_TYPE)
@@ -113,18 +110,20 @@ public class SitesPage {
         return Forms.errors(e, Map.of(), null);
     }
 
-    private static void number(String text, String field, Map<String, Object> fields, Map<String, String> errors) {
+    /** A coordinate in decimal degrees; null when not given or (with an error for {@code field}) not a number. */
+    private static Double number(String text, String field, Map<String, String> errors) {
         if (text.isEmpty()) {
-            return;
+            return null;
         }
         try {
             double d = Double.parseDouble(text);
             if (Double.isNaN(d) || Double.isInfinite(d)) {
                 throw new NumberFormatException();
             }
-            fields.put(field, d);
+            return d;
         } catch (NumberFormatException e) {
             errors.put(field, field + " must be a number in decimal degrees, such as 52.2891");
+            return null;
         }
     }
 }

@@ -15,6 +15,8 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.fabtrail.api.ProblemMappers;
 import org.fabtrail.custody.CustodyQueries;
+import org.fabtrail.custody.ReceivePayload;
+import org.fabtrail.custody.TransferEndPayload;
 import org.fabtrail.custody.UnitKey;
 import org.fabtrail.ledger.LedgerException;
 import org.fabtrail.ledger.Receipt;
@@ -160,12 +162,8 @@ public class TransferPage {
             errors.put("units", "Tick at least one unit that arrived. To refuse the whole shipment, reject it instead.");
         }
         if (errors.isEmpty()) {
-            Map<String, Object> fields = new LinkedHashMap<>();
-            fields.put("transfer", t.get().id().toString());
-            fields.put("site", form.site());
-            fields.put("units", Forms.refs(keys));
             try {
-                Receipt r = forms.write(v, "transfer.receive", fields);
+                Receipt r = forms.write(v, "transfer.receive", new ReceivePayload(t.get().id(), form.site(), keys));
                 return Forms.done("/transfers/" + id, r);
             } catch (LedgerException e) {
                 return Response.status(ProblemMappers.status(e.kind())).type(MediaType.TEXT_HTML_TYPE)
@@ -265,7 +263,7 @@ public class TransferPage {
         String why = Forms.orEmpty(reason).trim();
         try {
             Receipt r = forms.write(v, reject ? "transfer.reject" : "transfer.cancel",
-                    Map.of("transfer", t.get().id().toString(), "reason", why));
+                    new TransferEndPayload(t.get().id(), why));
             return Forms.done("/transfers/" + id, r);
         } catch (LedgerException e) {
             return Response.status(ProblemMappers.status(e.kind())).type(MediaType.TEXT_HTML_TYPE)

@@ -2,11 +2,12 @@ package org.fabtrail.web;
 
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
+import org.fabtrail.custody.Payload;
+import org.fabtrail.custody.PayloadRecord;
 import org.fabtrail.ledger.Ledger;
 import org.fabtrail.ledger.LedgerException;
 import org.fabtrail.ledger.Receipt;
 
-import java.util.Map;
 
 /** Signs an entry for the viewer ({@link UiSigning}) and appends it, waiting for its receipt as the API does. */
 @Singleton
@@ -18,18 +19,15 @@ class UiSubmit {
     Ledger ledger;
 
     /** @throws LedgerException the ledger's refusal, as for an API submission */
-    Receipt submit(Viewer viewer, String type, Map<String, Object> fields) {
-        return ledger.submitAndWait(signing.sign(viewer, type, fields));
+    Receipt submit(Viewer viewer, String type, PayloadRecord payload) {
+        return ledger.submitAndWait(signing.sign(viewer, type, payload.payloadFields()));
     }
 
-    /** The form field a refusal names ({@code payload.publicKey} → {@code publicKey}), or null. */
+    /**
+     * The form field a refusal names, or null: a payload field by its record's name ({@code payload.publicKey} →
+     * {@code publicKey}), else the field a form of accounts or tokens refused as it is ({@code username}).
+     */
     static String field(LedgerException e) {
-        Object f = e.details().get("field");
-        if (!(f instanceof String s)) {
-            return null;
-        }
-        s = s.startsWith("payload.") ? s.substring("payload.".length()) : s;
-        int bracket = s.indexOf('[');
-        return bracket < 0 ? s : s.substring(0, bracket);
+        return Payload.refusedField(e).orElseGet(() -> e.details().get("field") instanceof String s ? s : null);
     }
 }

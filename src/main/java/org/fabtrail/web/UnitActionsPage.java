@@ -14,7 +14,9 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.fabtrail.api.ProblemMappers;
+import org.fabtrail.custody.AssemblyPayload;
 import org.fabtrail.custody.CustodyQueries;
+import org.fabtrail.custody.StatusPayload;
 import org.fabtrail.custody.UnitKey;
 import org.fabtrail.ledger.EnvelopeParser;
 import org.fabtrail.ledger.LedgerException;
@@ -195,7 +197,7 @@ public class UnitActionsPage {
         if (errors.isEmpty()) {
             try {
                 Receipt r = forms.write(v, assemble ? "unit.assemble" : "unit.disassemble",
-                        Map.of("parent", Forms.ref(t.unit().key()), "components", Forms.refs(keys)));
+                        new AssemblyPayload(t.unit().key(), keys));
                 return Forms.done(path(manufacturer, serial), r);
             } catch (LedgerException e) {
                 status = ProblemMappers.status(e.kind());
@@ -250,11 +252,7 @@ public class UnitActionsPage {
         String s = Forms.orEmpty(status);
         String why = Forms.orEmpty(reason).trim();
         try {
-            Map<String, Object> fields = new LinkedHashMap<>();
-            fields.put("unit", Forms.ref(t.unit().key()));
-            fields.put("status", s);
-            fields.put("reason", why);
-            Receipt r = forms.write(t.viewer(), "unit.status", fields);
+            Receipt r = forms.write(t.viewer(), "unit.status", new StatusPayload(t.unit().key(), s, why));
             return Forms.done(path(manufacturer, serial), r);
         } catch (LedgerException e) {
             Map<String, String> errors = "not-missing".equals(e.code()) ? Map.of("status", Forms.readable(e))

@@ -15,6 +15,7 @@ import jakarta.ws.rs.core.Response;
 import org.fabtrail.api.ProblemMappers;
 import org.fabtrail.custody.CustodyQueries;
 import org.fabtrail.custody.Roles;
+import org.fabtrail.custody.UnitRegistration;
 import org.fabtrail.custody.UnitKey;
 import org.fabtrail.ledger.LedgerException;
 import org.fabtrail.ledger.Receipt;
@@ -22,7 +23,6 @@ import org.fabtrail.ledger.Receipt;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.UUID;
@@ -174,19 +174,11 @@ public class UnitsPage {
         }
         UnitForm form = new UnitForm(Forms.orEmpty(serial).trim(), Forms.orEmpty(kind), Forms.orEmpty(model).trim(),
                 Forms.orEmpty(eccn).trim(), Forms.orEmpty(site), Forms.orEmpty(certificate));
-        Map<String, Object> fields = new LinkedHashMap<>();
-        fields.put("serial", form.serial());
-        fields.put("kind", form.kind());
-        fields.put("model", form.model());
-        if (!form.eccn().isEmpty()) {
-            fields.put("eccn", form.eccn());
-        }
-        fields.put("site", form.site());
-        if (!form.deviceCertificate().isBlank()) {
-            fields.put("deviceCertificate", form.deviceCertificate().replace("\r\n", "\n").trim() + "\n");
-        }
+        String pem = form.deviceCertificate().isBlank() ? null
+                : form.deviceCertificate().replace("\r\n", "\n").trim() + "\n";
         try {
-            Receipt r = forms.write(v, "unit.register", fields);
+            Receipt r = forms.write(v, "unit.register", new UnitRegistration(form.serial(), form.kind(), form.model(),
+                    Forms.value(form.eccn()), form.site(), pem));
             return Forms.done("/units/" + v.org() + "/" + form.serial(), r);
         } catch (LedgerException e) {
             return Response.status(ProblemMappers.status(e.kind())).type(MediaType.TEXT_HTML_TYPE)

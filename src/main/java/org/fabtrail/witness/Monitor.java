@@ -146,18 +146,7 @@ public final class Monitor {
     public Verified poll() throws Inconsistency, IOException, InterruptedException {
         byte[] noteBytes = get("/checkpoint");
         String note = new String(noteBytes, StandardCharsets.UTF_8);
-        WitnessPolicy.Verdict verdict;
-        try {
-            verdict = policy.check(noteBytes, origin, List.of(logKey));
-        } catch (NoteFormatException | NoteVerificationException e) {
-            throw new Inconsistency("the log's checkpoint does not verify with the pinned log key"
-                    + (policy.witnessed() ? " and the witness keys" : "") + ": " + e.getMessage(), note);
-        }
-        if (!verdict.satisfied()) {
-            throw new Inconsistency("the log's checkpoint of tree size " + verdict.checkpoint().size() + " has "
-                    + verdict.cosigned().size() + " of the " + policy.required() + " witness cosignatures the policy "
-                    + "requires (cosigned by: " + String.join(", ", verdict.cosignerNames()) + ")", note);
-        }
+        WitnessPolicy.Verdict verdict = verdict(noteBytes, note);
         Checkpoint cp = verdict.checkpoint();
         long before = size;
         if (cp.size() < size) {
@@ -193,20 +182,7 @@ public final class Monitor {
                 leaves.add(Arrays.copyOfRange(tile, 32 * k, 32 * k + 32));
             }
             AppendResult r = tree.append(leaves);
-            for (StoredNode n : r.newNodes()) {
-                if (n.id().level() % 8 == 0) {
-                    int tileLevel = n.id().level() / 8;
-                    long index = n.id().index();
-                    byte[] upper = tiles.get(tileLevel, index / TILE);
-                    int pos = (int) (index % TILE);
-                    if (!Arrays.equals(Arrays.copyOfRange(upper, 32 * pos, 32 * pos + 32), n.hash())) {
-                        throw new Inconsistency("tile " + TilePaths.path(tileLevel, index / TILE, upper.length / 32)
-                                + " holds at position " + pos + " a hash that is not the hash of the "
-                                + TILE + " hashes of the tile below it (" + TilePaths.path(tileLevel - 1, index,
-                                TILE) + "): a tile was tampered with", evidence(note));
-                    }
-                }
-            }
+            checkUpperTiles(tiles, r.newNodes(), note);
             tree = r.next();
             at = tree.size();
         }
@@ -222,6 +198,42 @@ public final class Monitor {
         lastNote = note;
         save();
         return new Verified(before, cp, verdict.cosignerNames(), tiles.fetched);
+    }
+
+    /** The log's checkpoint, verified with the pinned log key and, when the policy has witnesses, their cosignatures. */
+    private WitnessPolicy.Verdict verdict(byte[] noteBytes, String note) throws Inconsistency {
+        WitnessPolicy.Verdict verdict;
+        try {
+            verdict = policy.check(noteBytes, origin, List.of(logKey));
+        } catch (NoteFormatException | NoteVerificationException e) {
+            throw new Inconsistency("the log's checkpoint does not verify with the pinned log key"
+                    + (policy.witnessed() ? " and the witness keys" : "") + ": " + e.getMessage(), note);
+        }
+        if (!verdict.satisfied()) {
+            throw new Inconsistency("the log's checkpoint of tree size " + verdict.checkpoint().size() + " has "
+                    + verdict.cosigned().size() + " of the " + policy.required() + " witness cosignatures the policy "
+                    + "requires (cosigned by: " + String.join(", ", verdict.cosignerNames()) + ")", note);
+        }
+        return verdict;
+    }
+
+    /** Each new node at a tile boundary must be the hash the tile above holds at its place. */
+    private void checkUpperTiles(Tiles tiles, List<StoredNode> nodes, String note)
+            throws Inconsistency, IOException, InterruptedException {
+        for (StoredNode n : nodes) {
+            if (n.id().level() % 8 == 0) {
+                int tileLevel = n.id().level() / 8;
+                long index = n.id().index();
+                byte[] upper = tiles.get(tileLevel, index / TILE);
+                int pos = (int) (index % TILE);
+                if (!Arrays.equals(Arrays.copyOfRange(upper, 32 * pos, 32 * pos + 32), n.hash())) {
+                    throw new Inconsistency("tile " + TilePaths.path(tileLevel, index / TILE, upper.length / 32)
+                            + " holds at position " + pos + " a hash that is not the hash of the "
+                            + TILE + " hashes of the tile below it (" + TilePaths.path(tileLevel - 1, index,
+                            TILE) + "): a tile was tampered with", evidence(note));
+                }
+            }
+        }
     }
 
     private String evidence(String newNote) {

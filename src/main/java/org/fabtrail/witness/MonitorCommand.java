@@ -34,16 +34,20 @@ public final class MonitorCommand {
     private MonitorCommand() {
     }
 
-    public static int run(String[] args, PrintStream out, PrintStream err) {
-        String url = null;
-        NoteVerifier logKey = null;
-        String origin = null;
-        List<NoteVerifier> witnesses = new ArrayList<>();
-        Integer required = null;
-        Optional<Path> state = Optional.empty();
-        long interval = 10;
-        boolean once = false;
-        try {
+    /** The command line, parsed. */
+    private record Options(String url, NoteVerifier logKey, String origin, List<NoteVerifier> witnesses,
+                           Integer required, Optional<Path> state, long interval, boolean once) {
+
+        /** @throws IllegalArgumentException a usage error */
+        static Options parse(String[] args) {
+            String url = null;
+            NoteVerifier logKey = null;
+            String origin = null;
+            List<NoteVerifier> witnesses = new ArrayList<>();
+            Integer required = null;
+            Optional<Path> state = Optional.empty();
+            long interval = 10;
+            boolean once = false;
             for (int i = 0; i < args.length; i++) {
                 String a = args[i];
                 if (a.equals("--once")) {
@@ -71,6 +75,10 @@ public final class MonitorCommand {
                     default -> throw new IllegalArgumentException("unknown option " + a);
                 }
             }
+            return new Options(url, logKey, origin, witnesses, required, state, interval, once).checked();
+        }
+
+        private Options checked() {
             if (url == null || logKey == null) {
                 throw new IllegalArgumentException("the log URL and --vkey are required");
             }
@@ -80,6 +88,14 @@ public final class MonitorCommand {
             if (interval < 1) {
                 throw new IllegalArgumentException("--interval is at least 1 second");
             }
+            return this;
+        }
+    }
+
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        Options o;
+        try {
+            o = Options.parse(args);
         } catch (IllegalArgumentException e) {
             err.println(e.getMessage());
             err.println(USAGE);
@@ -87,29 +103,35 @@ public final class MonitorCommand {
         }
         WitnessPolicy policy;
         try {
-            policy = new WitnessPolicy(witnesses, required == null ? witnesses.size() : required);
+            policy = WitnessPolicy.of(o.witnesses(), o.required());
         } catch (IllegalArgumentException e) {
             err.println(e.getMessage());
             return 2;
         }
-        String base = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+        String base = o.url().endsWith("/") ? o.url().substring(0, o.url().length() - 1) : o.url();
         URI log = URI.create(base.endsWith("/api/v1/log") ? base : base + "/api/v1/log");
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
                 .followRedirects(HttpClient.Redirect.NEVER).build();
         Monitor monitor;
         try {
-            monitor = new Monitor(log, logKey, origin == null ? logKey.name() : origin, policy, state, http);
+            monitor = new Monitor(log, o.logKey(), o.origin() == null ? o.logKey().name() : o.origin(), policy,
+                    o.state(), http);
         } catch (IOException e) {
             err.println("monitor: " + e.getMessage());
             return 2;
         }
-        out.println(Instant.now() + " monitoring " + log + " (log key " + logKey.vkey() + "; witness policy "
+        out.println(Instant.now() + " monitoring " + log + " (log key " + o.logKey().vkey() + "; witness policy "
                 + policy.required() + " of " + policy.witnesses().size() + ")"
                 + (monitor.size() > 0 ? "; continuing from tree size " + monitor.size() : ""));
+        return watch(monitor, policy, o, out, err);
+    }
+
+    /** Polls until an inconsistency (1), an interruption (0) or, with {@code --once}, the first poll (0, or 2). */
+    private static int watch(Monitor monitor, WitnessPolicy policy, Options o, PrintStream out, PrintStream err) {
         while (true) {
             try {
                 Monitor.Verified v = monitor.poll();
-                if (v.checkpoint().size() != v.previousSize() || once) {
+                if (v.checkpoint().size() != v.previousSize() || o.once()) {
                     out.println(Instant.now() + " OK tree size " + v.checkpoint().size() + " root "
                             + HexFormat.of().formatHex(v.checkpoint().rootHash())
                             + (v.previousSize() > 0 ? ", consistent with tree size " + v.previousSize() : "")
@@ -122,18 +144,18 @@ public final class MonitorCommand {
                 return 1;
             } catch (IOException e) {
                 err.println(Instant.now() + " WARN the log could not be read (" + e.getMessage() + "); retrying");
-                if (once) {
+                if (o.once()) {
                     return 2;
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return 0;
             }
-            if (once) {
+            if (o.once()) {
                 return 0;
             }
             try {
-                Thread.sleep(interval * 1000);
+                Thread.sleep(o.interval() * 1000);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return 0;

@@ -168,28 +168,8 @@ public final class WitnessCommand {
     public static Config parse(String[] args, Map<String, String> env) {
         Map<String, String> opt = new LinkedHashMap<>();
         List<String> logLines = new ArrayList<>();
-        boolean generate = "true".equalsIgnoreCase(env.getOrDefault("FABTRAIL_WITNESS_GENERATE_KEY", "false"));
-        for (int i = 0; i < args.length; i++) {
-            String a = args[i];
-            switch (a) {
-                case "--generate-key" -> generate = true;
-                case "--name", "--listen", "--port", "--data-dir", "--key", "--webhook", "--prefix", "--log",
-                        "--logs-file", "--request-timeout" -> {
-                    if (i + 1 >= args.length) {
-                        throw new IllegalArgumentException(a + " needs a value");
-                    }
-                    String v = args[++i];
-                    if (a.equals("--log")) {
-                        logLines.add(v);
-                    } else if (a.equals("--logs-file")) {
-                        logLines.addAll(readLines(Path.of(v)));
-                    } else {
-                        opt.put(a.substring(2), v);
-                    }
-                }
-                default -> throw new IllegalArgumentException("unknown option " + a);
-            }
-        }
+        boolean generate = options(args, opt, logLines)
+                || "true".equalsIgnoreCase(env.getOrDefault("FABTRAIL_WITNESS_GENERATE_KEY", "false"));
         String name = value(opt, env, "name", "FABTRAIL_WITNESS_NAME", null);
         if (name == null || name.isBlank()) {
             throw new IllegalArgumentException("--name (FABTRAIL_WITNESS_NAME) is required: the witness's key name, "
@@ -229,6 +209,36 @@ public final class WitnessCommand {
         }
         return new Config(name, address, dataDir, key, generate, logs, webhook, prefix,
                 Duration.ofSeconds(Long.parseLong(timeout)));
+    }
+
+    /**
+     * Reads the command line into {@code opt} (option name without dashes → value) and {@code logLines}
+     * ({@code --log}, {@code --logs-file}); true when it asks for a new key ({@code --generate-key}).
+     */
+    private static boolean options(String[] args, Map<String, String> opt, List<String> logLines) {
+        boolean generate = false;
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            switch (a) {
+                case "--generate-key" -> generate = true;
+                case "--name", "--listen", "--port", "--data-dir", "--key", "--webhook", "--prefix", "--log",
+                        "--logs-file", "--request-timeout" -> {
+                    if (i + 1 >= args.length) {
+                        throw new IllegalArgumentException(a + " needs a value");
+                    }
+                    String v = args[++i];
+                    if (a.equals("--log")) {
+                        logLines.add(v);
+                    } else if (a.equals("--logs-file")) {
+                        logLines.addAll(readLines(Path.of(v)));
+                    } else {
+                        opt.put(a.substring(2), v);
+                    }
+                }
+                default -> throw new IllegalArgumentException("unknown option " + a);
+            }
+        }
+        return generate;
     }
 
     /** {@code ORIGIN VKEY} or {@code VKEY} per line; one log may be given several keys on several lines. */

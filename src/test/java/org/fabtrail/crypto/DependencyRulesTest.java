@@ -110,7 +110,8 @@ class DependencyRulesTest {
      */
     static final List<String> CUSTODY_CONTRACT = List.of(
             // the plug-in contract
-            "EntryType", "Payload", "PayloadSchema", "Wants", "BatchState", "DeviceEnrolment",
+            "EntryType", "AbstractEntryType", "Payload", "PayloadRecord", "PayloadSchema", "Wants", "BatchState",
+            "DeviceEnrolment",
             // the state API
             "Registry", "CustodyState", "Rules", "Facts", "Fact", "CustodyObserver", "Screening",
             // values and helpers

@@ -172,7 +172,7 @@ class DetectorsTest {
     }
 
     @Test
-    void attestationFailuresAndClonedIdentitiesAreFlagged() {
+    void attestationFailuresAndClonedIdentitiesAreFlagged() throws Exception {
         AttestationFailed d = new AttestationFailed();
         UnitKey unit = new UnitKey("fab", "GPU-1");
         UnitKey twin = new UnitKey("fab", "GPU-2");

@@ -35,7 +35,7 @@ class PlatformMismatchTest {
     }
 
     @Test
-    void everyMissingAndUnexpectedComponentIsAFinding() {
+    void everyMissingAndUnexpectedComponentIsAFinding() throws Exception {
         List<Finding> found = new PlatformMismatch().detect(fact("pass", List.of(
                 row(PlatformComparison.PRESENT, "G-1", new UnitKey("fab", "G-1")),
                 row(PlatformComparison.MISSING, "G-9", null),
@@ -50,7 +50,7 @@ class PlatformMismatchTest {
     }
 
     @Test
-    void aMatchingCertificateIsNot() {
+    void aMatchingCertificateIsNot() throws Exception {
         assertEquals(List.of(), new PlatformMismatch().detect(fact("pass", List.of(
                 row(PlatformComparison.PRESENT, "G-1", new UnitKey("fab", "G-1")),
                 row(PlatformComparison.NOT_COMPARABLE, null, null))), null, DiscrepancySettings.DEFAULTS));
@@ -59,7 +59,7 @@ class PlatformMismatchTest {
     }
 
     @Test
-    void aCertificateThatFailsItsChecksIsCritical() {
+    void aCertificateThatFailsItsChecksIsCritical() throws Exception {
         List<Finding> found = new PlatformMismatch().detect(fact("platform-unknown-issuer", List.of()), null,
                 DiscrepancySettings.DEFAULTS);
         assertEquals(List.of("platform-check-failed"), found.stream().map(Finding::rule).toList());

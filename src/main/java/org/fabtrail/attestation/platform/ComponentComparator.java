@@ -103,24 +103,8 @@ public final class ComponentComparator {
             }
         }
 
-        int[] partner = new int[certified.size()];
-        Arrays.fill(partner, -1);
         boolean[] taken = new boolean[installed.size()];
-        // first pass: same key and same model; second pass: same key, models in list order
-        for (boolean requireSameModel : new boolean[] {true, false}) {
-            for (int i = 0; i < certified.size(); i++) {
-                if (certifiedKeys[i] == null || partner[i] >= 0) {
-                    continue;
-                }
-                for (int j : installedByKey.getOrDefault(certifiedKeys[i], List.of())) {
-                    if (!taken[j] && (!requireSameModel || sameModel(certified.get(i).model(), installed.get(j).model()))) {
-                        partner[i] = j;
-                        taken[j] = true;
-                        break;
-                    }
-                }
-            }
-        }
+        int[] partner = partners(certified, installed, certifiedKeys, installedByKey, taken);
 
         List<Row> rows = new ArrayList<>(certified.size() + installed.size());
         for (int i = 0; i < certified.size(); i++) {
@@ -143,6 +127,31 @@ public final class ComponentComparator {
             }
         }
         return new ComponentComparison(rows);
+    }
+
+    /**
+     * For each certified component, the index of the installed one it pairs with (-1 for none), marking it in
+     * {@code taken}: first with the same key and model, then with the same key, models in list order.
+     */
+    private static int[] partners(List<Component> certified, List<InstalledComponent> installed, Key[] certifiedKeys,
+                                  Map<Key, List<Integer>> installedByKey, boolean[] taken) {
+        int[] partner = new int[certified.size()];
+        Arrays.fill(partner, -1);
+        for (boolean requireSameModel : new boolean[] {true, false}) {
+            for (int i = 0; i < certified.size(); i++) {
+                if (certifiedKeys[i] == null || partner[i] >= 0) {
+                    continue;
+                }
+                for (int j : installedByKey.getOrDefault(certifiedKeys[i], List.of())) {
+                    if (!taken[j] && (!requireSameModel || sameModel(certified.get(i).model(), installed.get(j).model()))) {
+                        partner[i] = j;
+                        taken[j] = true;
+                        break;
+                    }
+                }
+            }
+        }
+        return partner;
     }
 
     private record Key(String manufacturer, String serial) {

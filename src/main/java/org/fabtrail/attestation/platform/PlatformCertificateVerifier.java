@@ -76,16 +76,7 @@ public final class PlatformCertificateVerifier {
         }
         X500Name issuer = attributeCertificate.getIssuer().getNames()[0];
 
-        List<X509CertificateHolder> cas = new ArrayList<>(caCertificates.size());
-        for (int i = 0; i < caCertificates.size(); i++) {
-            byte[] der = Objects.requireNonNull(caCertificates.get(i), "CA certificate #" + i);
-            try {
-                cas.add(new X509CertificateHolder(der));
-            } catch (IOException | RuntimeException e) {
-                throw new IllegalArgumentException("CA certificate #" + i + " is not a DER X.509 certificate: "
-                        + e.getMessage(), e);
-            }
-        }
+        List<X509CertificateHolder> cas = caCertificates(caCertificates);
 
         List<Integer> candidates = new ArrayList<>();
         for (int i = 0; i < cas.size(); i++) {
@@ -124,8 +115,33 @@ public final class PlatformCertificateVerifier {
         X509CertificateHolder ca = cas.get(signer);
         OptionalInt index = OptionalInt.of(signer);
         Optional<String> subject = Optional.of(rfc4514(ca.getSubject()));
-        String signedBy = "signed by CA certificate #" + signer + " (" + subject.get() + ")";
 
+        return afterSignature(certificate, ca, at, index, subject,
+                "signed by CA certificate #" + signer + " (" + subject.get() + ")");
+    }
+
+    /** The CA certificates, parsed; one that is not DER X.509 is the caller's error. */
+    private static List<X509CertificateHolder> caCertificates(List<byte[]> caCertificates) {
+        List<X509CertificateHolder> cas = new ArrayList<>(caCertificates.size());
+        for (int i = 0; i < caCertificates.size(); i++) {
+            byte[] der = Objects.requireNonNull(caCertificates.get(i), "CA certificate #" + i);
+            try {
+                cas.add(new X509CertificateHolder(der));
+            } catch (IOException | RuntimeException e) {
+                throw new IllegalArgumentException("CA certificate #" + i + " is not a DER X.509 certificate: "
+                        + e.getMessage(), e);
+            }
+        }
+        return cas;
+    }
+
+    /**
+     * A signature that verifies: what else the certificate must be (no unprocessed critical extension; valid at
+     * {@code at}, and its CA certificate too).
+     */
+    private static SignatureVerification afterSignature(PlatformCertificate certificate, X509CertificateHolder ca,
+                                                        Instant at, OptionalInt index, Optional<String> subject,
+                                                        String signedBy) {
         List<String> unprocessed = certificate.criticalExtensions().stream()
                 .filter(oid -> !PROCESSED_CRITICAL_EXTENSIONS.contains(oid)).toList();
         if (!unprocessed.isEmpty()) {
@@ -141,7 +157,7 @@ public final class PlatformCertificateVerifier {
             return new SignatureVerification(Outcome.EXPIRED, index, subject,
                     signedBy + ", but at " + at + " it has expired (notAfter " + certificate.notAfter() + ")");
         }
-        if (!ca.isValidOn(when)) {
+        if (!ca.isValidOn(Date.from(at))) {
             return new SignatureVerification(Outcome.ISSUER_NOT_VALID, index, subject,
                     signedBy + ", but at " + at + " that CA certificate is outside its validity period ("
                             + ca.getNotBefore().toInstant() + " to " + ca.getNotAfter().toInstant() + ")");

@@ -25,6 +25,16 @@ public record WitnessPolicy(List<NoteVerifier> witnesses, int required) {
     public static final WitnessPolicy NONE = new WitnessPolicy(List.of(), 0);
 
     /**
+     * The policy of these witnesses requiring {@code required} cosignatures, or all of them (k = n) when it is null, as
+     * the {@code verify} and {@code monitor} commands default.
+     *
+     * @throws IllegalArgumentException as the constructor
+     */
+    public static WitnessPolicy of(List<NoteVerifier> witnesses, Integer required) {
+        return new WitnessPolicy(witnesses, required == null ? witnesses.size() : required);
+    }
+
+    /**
      * @throws IllegalArgumentException when a key is not a cosignature key, a key is listed twice, or {@code required}
      *                                  is out of range
      */
