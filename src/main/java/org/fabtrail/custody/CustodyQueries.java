@@ -395,51 +395,22 @@ public final class CustodyQueries {
      * party later (a dispatch to it) never makes older entries appear below a returned index.
      */
     public List<Long> feed(Connection c, String visibleTo, long after, int limit) throws SQLException {
-        String sql = visibleTo == null
-                ? "SELECT idx FROM log_entries WHERE idx > ? ORDER BY idx LIMIT ?"
-                : "SELECT e.idx FROM log_entries e WHERE e.idx > ? AND " + IN_FEED + " ORDER BY e.idx LIMIT ?";
+        if (visibleTo != null) {
+            return VisibleEntries.page(c, VisibleEntries.Kind.FEED, visibleTo, after, limit);
+        }
         List<Long> out = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
+        try (PreparedStatement ps = c.prepareStatement("SELECT idx FROM log_entries WHERE idx > ? ORDER BY idx LIMIT ?")) {
             ps.setLong(1, after);
-            if (visibleTo == null) {
-                ps.setInt(2, limit);
-            } else {
-                int i = inFeedParameters(c, ps, 2, visibleTo);
-                ps.setInt(i, limit);
-            }
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(rs.getLong(1));
-                }
-            }
+            ps.setInt(2, limit);
+            VisibleEntries.read(ps, out);
         }
         return out;
     }
 
     /** The newest entries the caller may see, newest first (for a "recent activity" list). */
     public List<Long> recent(Connection c, String visibleTo, int limit) throws SQLException {
-        String sql = visibleTo == null
-                ? "SELECT idx FROM log_entries ORDER BY idx DESC LIMIT ?"
-                : "SELECT e.idx FROM log_entries e WHERE (e.actor = ? OR EXISTS (SELECT 1 FROM unit_entries ue WHERE "
-                        + "ue.idx = e.idx AND (ue.manufacturer = ? OR EXISTS (SELECT 1 FROM unit_parties p WHERE "
-                        + "p.org_id = ? AND p.manufacturer = ue.manufacturer AND p.serial = ue.serial)))) "
-                        + "ORDER BY e.idx DESC LIMIT ?";
-        List<Long> out = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            int i = 1;
-            if (visibleTo != null) {
-                ps.setString(i++, visibleTo);
-                ps.setString(i++, visibleTo);
-                ps.setString(i++, visibleTo);
-            }
-            ps.setInt(i, limit);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(rs.getLong(1));
-                }
-            }
-        }
-        return out;
+        return visibleTo == null ? visibleEntries(c, null, null, limit)
+                : VisibleEntries.page(c, VisibleEntries.Kind.RECENT, visibleTo, Long.MAX_VALUE, limit);
     }
 
     /** Units with this serial (any manufacturer) that the caller may see: a search by serial alone. */
@@ -476,28 +447,14 @@ public final class CustodyQueries {
      */
     public List<Long> visibleEntries(Connection c, String visibleTo, Long before, int limit) throws SQLException {
         long below = before == null ? Long.MAX_VALUE : before;
-        String sql = visibleTo == null
-                ? "SELECT idx FROM log_entries WHERE idx < ? ORDER BY idx DESC LIMIT ?"
-                : "SELECT e.idx FROM log_entries e WHERE e.idx < ? AND (e.actor = ? OR e.entry_type = ANY (?) "
-                        + "OR EXISTS (SELECT 1 FROM unit_entries ue WHERE ue.idx = e.idx AND (ue.manufacturer = ? "
-                        + "OR EXISTS (SELECT 1 FROM unit_parties p WHERE p.org_id = ? AND p.manufacturer = ue.manufacturer "
-                        + "AND p.serial = ue.serial)))) ORDER BY e.idx DESC LIMIT ?";
+        if (visibleTo != null) {
+            return VisibleEntries.page(c, VisibleEntries.Kind.EXPLORER, visibleTo, below, limit);
+        }
         List<Long> out = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            int i = 1;
-            ps.setLong(i++, below);
-            if (visibleTo != null) {
-                ps.setString(i++, visibleTo);
-                ps.setArray(i++, c.createArrayOf("text", PUBLIC_TYPES.toArray()));
-                ps.setString(i++, visibleTo);
-                ps.setString(i++, visibleTo);
-            }
-            ps.setInt(i, limit);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(rs.getLong(1));
-                }
-            }
+        try (PreparedStatement ps = c.prepareStatement("SELECT idx FROM log_entries WHERE idx < ? ORDER BY idx DESC LIMIT ?")) {
+            ps.setLong(1, below);
+            ps.setInt(2, limit);
+            VisibleEntries.read(ps, out);
         }
         return out;
     }
