@@ -23,13 +23,17 @@ import java.util.Set;
 import java.util.UUID;
 
 /**
- * SQL access to the ledger tables. Stateless; every method works on the caller's connection and transaction.
+ * SQL access to the ledger tables. Every method works on the caller's connection and transaction; the only state
+ * is a bounded cache of committed upper tree nodes for proofs ({@link UpperNodes}).
  *
  * <p>Guarantees of the tables it manages (enforced by triggers in db/migration/V1): log indexes are dense from
  * 0 and never reused; no row of log_entries, tree_nodes or checkpoints is ever updated or deleted; the tree
  * head only grows. An append is durable when the caller's transaction has committed.
  */
 public final class LedgerStore {
+
+    /** Upper tree nodes read outside transactions, kept for proofs (immutable once committed). */
+    private final UpperNodes upper = new UpperNodes();
 
     /** A stored entry's place in the log, enough to answer an identical resubmission. */
     public record EntryRef(UUID entryId, long index, byte[] payloadHash, byte[] leafHash, Instant integratedTime) {
@@ -90,6 +94,15 @@ public final class LedgerStore {
      * @throws SQLException when any requested node is missing (the tree is shorter than asked, or damaged)
      */
     public Map<NodeId, byte[]> nodes(Connection c, Set<NodeId> ids) throws SQLException {
+        return upper.nodes(c, ids, this::allNodes);
+    }
+
+    /** How many upper tree nodes this store holds in memory ({@link UpperNodes}). */
+    public int heldNodes() {
+        return upper.size();
+    }
+
+    private Map<NodeId, byte[]> allNodes(Connection c, Set<NodeId> ids) throws SQLException {
         Map<NodeId, byte[]> out = storedNodes(c, ids);
         if (out.size() != ids.size()) {
             List<NodeId> missing = ids.stream().filter(id -> !out.containsKey(id)).limit(5).toList();
