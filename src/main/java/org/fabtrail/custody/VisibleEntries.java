@@ -1,6 +1,6 @@
 package org.fabtrail.custody;
 
-import org.postgresql.PGStatement;
+import org.fabtrail.ledger.LedgerStore;
 
 import java.sql.Array;
 import java.sql.Connection;
@@ -112,7 +112,7 @@ final class VisibleEntries {
         Array types = c.createArrayOf("text", CustodyQueries.PUBLIC_TYPES.toArray());
         long windowEnd = k.newestFirst ? Math.max(0, cursor - WINDOW) : cursor + WINDOW;
         List<Long> out = new ArrayList<>();
-        try (PreparedStatement ps = planned(c, windowSql(k))) {
+        try (PreparedStatement ps = LedgerStore.plannedForArguments(c, windowSql(k))) {
             int i = 1;
             ps.setLong(i++, cursor);
             ps.setLong(i++, windowEnd);
@@ -129,7 +129,7 @@ final class VisibleEntries {
         if (out.size() == limit || windowReachesStart) {
             return out;
         }
-        try (PreparedStatement ps = planned(c, streamsSql(k))) {
+        try (PreparedStatement ps = LedgerStore.plannedForArguments(c, streamsSql(k))) {
             streamParameters(ps, k, org, windowEnd, limit - out.size());
             read(ps, out);
         }
@@ -153,19 +153,6 @@ final class VisibleEntries {
             ps.setString(i++, org);
         }
         ps.setInt(i, limit);
-    }
-
-    /**
-     * A statement PostgreSQL plans for its arguments every time (never a server-side prepared statement, whose
-     * generic plan would ignore which organisation asks: a manufacturer holding a quarter of the units and one
-     * holding none get different plans, an index probe for the latter). Planning costs a fraction of a millisecond.
-     */
-    private static PreparedStatement planned(Connection c, String sql) throws SQLException {
-        PreparedStatement ps = c.prepareStatement(sql);
-        if (ps.isWrapperFor(PGStatement.class)) {
-            ps.unwrap(PGStatement.class).setPrepareThreshold(0);
-        }
-        return ps;
     }
 
     /** One past the newest index: where a newest-first page without a cursor starts. */

@@ -379,7 +379,9 @@ public final class Sequencer implements AutoCloseable {
                 Receipt original = twin != null ? done.get(twin.pending()) : receipts.forEntry(c, d.getValue());
                 d.getKey().result().complete(original.asDuplicate());
             }
-            c.commit();
+            if (!run.duplicates.isEmpty()) {
+                c.commit(); // ends the read of the originals' receipts
+            }
         }
     }
 
@@ -421,8 +423,7 @@ public final class Sequencer implements AutoCloseable {
         /** Locks the tree head, fixes the integrated time and looks up which entries are already in the log. */
         void begin() throws SQLException {
             long t0 = System.nanoTime();
-            LedgerStore.planForCurrentSizes(c);
-            TreeHead head = store.lockHead(c);
+            TreeHead head = store.lockHead(c); // and plans the batch for the tables' current sizes
             // Reloaded whenever the head is not where this sequencer left it: another instance appended, or a
             // failover or restore put another tree under it (same size, another root, included).
             if (appender == null || appender.size() != head.size() || !Arrays.equals(appender.root(), head.root())) {
@@ -541,8 +542,7 @@ public final class Sequencer implements AutoCloseable {
             AppendResult appended = appender.append(hashes);
             store.insertNodes(c, appended.newNodes());
             note = signer.sign(appended.newSize(), appended.root());
-            store.insertCheckpoint(c, appended.newSize(), appended.root(), note, integrated);
-            store.updateHead(c, appended.newSize(), appended.root(), integrated);
+            store.appendCheckpoint(c, appended.newSize(), appended.root(), note, integrated);
             return appended;
         }
     }
