@@ -1,5 +1,7 @@
 package org.fabtrail.custody;
 
+import org.fabtrail.ledger.LedgerStore;
+
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -177,6 +179,9 @@ public final class CustodyQueries {
 
     private List<UnitRecord> units(Connection c, UnitFilter f, String visibleTo, UnitKey cursor, boolean forward,
                                    int limit) throws SQLException {
+        if (visibleTo != null) {
+            return visibleUnits(c, f, visibleTo, cursor, forward, limit);
+        }
         StringBuilder sql = new StringBuilder("SELECT " + UNIT_COLUMNS + " FROM units u");
         List<Object> params = new ArrayList<>();
         sql.append(" WHERE true");
@@ -196,6 +201,63 @@ public final class CustodyQueries {
                 : " ORDER BY u.manufacturer DESC, u.serial DESC LIMIT ?");
         params.add(limit);
         return unitRows(c, sql.toString(), params);
+    }
+
+    /**
+     * A page of the units an organisation may see, read from its two ordered streams and merged (issue 14): the units
+     * it made (the primary key of {@code units} from its name) and those it is a party of (the primary key of
+     * {@code unit_parties}), each read in page order up to a page. Walking all units in key order and testing each
+     * read every unit for an organisation that sees few of them.
+     */
+    private List<UnitRecord> visibleUnits(Connection c, UnitFilter f, String org, UnitKey cursor, boolean forward,
+                                          int limit) throws SQLException {
+        String cmp = forward ? ">" : "<";
+        String desc = forward ? "" : " DESC";
+        StringBuilder filters = new StringBuilder();
+        List<Object> filterParams = new ArrayList<>();
+        addFilter(filters, filterParams, "u.custodian", f.custodian());
+        addFilter(filters, filterParams, "u.site", f.site());
+        addFilter(filters, filterParams, "u.status", f.status());
+        addFilter(filters, filterParams, "u.kind", f.kind());
+        addFilter(filters, filterParams, "u.model", f.model());
+        addFilter(filters, filterParams, "u.manufacturer", f.manufacturer());
+        String after = cursor == null ? "" : " AND (%1$s.manufacturer, %1$s.serial) " + cmp + " (?, ?)";
+        String sql = "SELECT * FROM ((SELECT " + UNIT_COLUMNS + " FROM units u WHERE u.manufacturer = ?" + filters
+                + after.formatted("u") + " ORDER BY u.manufacturer" + desc + ", u.serial" + desc + " LIMIT ?) "
+                + "UNION ALL (SELECT " + UNIT_COLUMNS + " FROM unit_parties p JOIN units u ON u.manufacturer = "
+                + "p.manufacturer AND u.serial = p.serial WHERE p.org_id = ? AND p.manufacturer <> ?" + filters
+                + after.formatted("p") + " ORDER BY p.manufacturer" + desc + ", p.serial" + desc + " LIMIT ?)) v "
+                + "ORDER BY manufacturer" + desc + ", serial" + desc + " LIMIT ?";
+        List<Object> params = new ArrayList<>();
+        params.add(org);
+        params.addAll(filterParams);
+        addCursor(params, cursor);
+        params.add(limit);
+        params.add(org);
+        params.add(org);
+        params.addAll(filterParams);
+        addCursor(params, cursor);
+        params.add(limit);
+        params.add(limit);
+        List<UnitRecord> out = new ArrayList<>();
+        try (PreparedStatement ps = LedgerStore.plannedForArguments(c, sql)) {
+            for (int i = 0; i < params.size(); i++) {
+                ps.setObject(i + 1, params.get(i));
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(unit(rs));
+                }
+            }
+        }
+        return out;
+    }
+
+    private static void addCursor(List<Object> params, UnitKey cursor) {
+        if (cursor != null) {
+            params.add(cursor.manufacturer());
+            params.add(cursor.serial());
+        }
     }
 
     /**

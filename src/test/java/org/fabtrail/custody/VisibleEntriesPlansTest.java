@@ -105,6 +105,66 @@ class VisibleEntriesPlansTest {
         }
     }
 
+    @Test
+    void unitPagesHoldExactlyTheVisibleUnitsAndReadOnlyThose() throws SQLException {
+        CustodyQueries q = new CustodyQueries();
+        CustodyQueries.UnitFilter any = new CustodyQueries.UnitFilter(null, null, null, null, null, null);
+        for (String org : List.of("small", "dc", "nobody")) {
+            List<UnitKey> all = new ArrayList<>();
+            UnitKey after = null;
+            while (true) {
+                List<CustodyQueries.UnitRecord> page = q.units(c, any, org, after, 30);
+                page.forEach(u -> all.add(u.key()));
+                if (page.size() < 30) {
+                    break;
+                }
+                after = page.get(page.size() - 1).key();
+            }
+            assertEquals(visibleUnits(org), all, "unit pages of " + org);
+        }
+        List<UnitKey> big = visibleUnits("big");
+        assertEquals(big.subList(0, 50), q.units(c, any, "big", null, 50).stream().map(CustodyQueries.UnitRecord::key).toList());
+        assertEquals(big.subList(50, 100), q.unitsBefore(c, any, "big", big.get(100), 50).stream()
+                .map(CustodyQueries.UnitRecord::key).toList());
+        long before = unitRowsRead();
+        q.units(c, any, "small", null, 50);
+        long read = unitRowsRead() - before;
+        assertTrue(read <= 50, "a page of units of an organisation that sees one of " + UNITS + " read " + read + " rows");
+        // the instrument counts: the rule walked unit by unit reads them all
+        before = unitRowsRead();
+        visibleUnits("small");
+        assertTrue(unitRowsRead() - before >= UNITS - 1, "the walk of all units is counted");
+    }
+
+    private static List<UnitKey> visibleUnits(String org) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT manufacturer, serial FROM units u WHERE u.manufacturer = ? "
+                + "OR EXISTS (SELECT 1 FROM unit_parties p WHERE p.org_id = ? AND p.manufacturer = u.manufacturer AND "
+                + "p.serial = u.serial) ORDER BY manufacturer, serial")) {
+            ps.setString(1, org);
+            ps.setString(2, org);
+            List<UnitKey> out = new ArrayList<>();
+            try (var rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new UnitKey(rs.getString(1), rs.getString(2)));
+                }
+            }
+            return out;
+        }
+    }
+
+    /** Rows of units read so far, by scans and index fetches (the statistics, flushed first). */
+    private static long unitRowsRead() throws SQLException {
+        try (Statement st = c.createStatement()) {
+            st.execute("SELECT pg_stat_force_next_flush()");
+            st.execute("SELECT pg_stat_clear_snapshot()");
+            try (var rs = st.executeQuery("SELECT coalesce(seq_tup_read, 0) + coalesce(idx_tup_fetch, 0) "
+                    + "FROM pg_stat_user_tables WHERE relname = 'units'")) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
     private static List<Long> walk(CustodyQueries q, String org) throws SQLException {
         List<Long> out = new ArrayList<>();
         Long before = null;
