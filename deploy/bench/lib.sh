@@ -101,13 +101,13 @@ bench_seq() {
 bench_seq_report() {
   echo "sequencer, per phase (us per entry) over the write phases:"
   awk 'NR == FNR { k = $1 ($2 ~ /^[a-z]+$/ ? " " $2 : ""); before[k] = $NF; next }
-       { k = $1 ($2 ~ /^[a-z]+$/ ? " " $2 : ""); d[k] = $NF - before[k]; if ($2 ~ /^[a-z]+$/) order[++n] = k }
+       { k = $1 ($2 ~ /^[a-z]+$/ ? " " $2 : ""); d[k] = $NF - before[k] }
        END { e = d["entries_total"]; b = d["batches_total"]
              if (e <= 0) { print "  (no entries appended)"; exit }
              printf "  %d entries in %d batches, %.1f entries/batch\n", e, b, e / b
-             total = 0
-             for (i = 1; i <= n; i++) { split(order[i], p, " "); us = d[order[i]] * 1e6 / e; total += us
-                                        printf "  %-8s %8.1f\n", p[2], us }
+             n = split("lock dedupe prepare apply flush append commit", phase, " "); total = 0
+             for (i = 1; i <= n; i++) { us = d["seconds_total " phase[i]] * 1e6 / e; total += us
+                                        printf "  %-8s %8.1f\n", phase[i], us }
              printf "  %-8s %8.1f\n", "total", total }' "$1" "$2"
 }
 
