@@ -34,7 +34,7 @@ for size in "${SIZES[@]}"; do
   if [ "${BENCH_COMPARE_V15:-0}" = 1 ]; then
     echo "== benchmark at $size entries without V15's indexes"
     BENCH_V15_INDEXES=0 BENCH_PLANS="$DATA/plans-$size-without-v15.txt" BENCH_DATA="$DATA" deploy/bench/run.sh \
-      --batch-entries "${BENCH_BATCH_ENTRIES:-20000}" --single-entries 0 --proofs 0 --dataset-units "$units" \
+      --batch-entries "${BENCH_BATCH_ENTRIES:-20000}" --single-entries 0 --proofs 0 \
       | tee "$DATA/growth-$size-without-v15.txt"
   fi
 done

@@ -239,18 +239,9 @@ public final class CustodyQueries {
         addCursor(params, cursor);
         params.add(limit);
         params.add(limit);
-        List<UnitRecord> out = new ArrayList<>();
         try (PreparedStatement ps = LedgerStore.plannedForArguments(c, sql)) {
-            for (int i = 0; i < params.size(); i++) {
-                ps.setObject(i + 1, params.get(i));
-            }
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(unit(rs));
-                }
-            }
+            return unitRows(ps, params);
         }
-        return out;
     }
 
     private static void addCursor(List<Object> params, UnitKey cursor) {
@@ -322,15 +313,19 @@ public final class CustodyQueries {
     }
 
     private static List<UnitRecord> unitRows(Connection c, String sql, List<Object> params) throws SQLException {
-        List<UnitRecord> out = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int i = 0; i < params.size(); i++) {
-                ps.setObject(i + 1, params.get(i));
-            }
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(unit(rs));
-                }
+            return unitRows(ps, params);
+        }
+    }
+
+    private static List<UnitRecord> unitRows(PreparedStatement ps, List<Object> params) throws SQLException {
+        for (int i = 0; i < params.size(); i++) {
+            ps.setObject(i + 1, params.get(i));
+        }
+        List<UnitRecord> out = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.add(unit(rs));
             }
         }
         return out;

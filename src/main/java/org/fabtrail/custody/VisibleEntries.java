@@ -22,7 +22,9 @@ import java.util.List;
  * of them), and the entries about the units it made ({@code units} by manufacturer) or is a party of
  * ({@code unit_parties} by organisation), at most a page per unit ({@code unit_entries} by unit and index). That
  * step costs in proportion to the organisation's units, never to the log's length. Both steps return exactly the
- * entries of the rule in {@link CustodyQueries}: the union of the streams is the rule's disjunction.
+ * entries of the rule in {@link CustodyQueries}: the union of the streams is the rule's disjunction. In log order
+ * (the feed) a page never skips an entry that commits while it is read: it stops before the log's end as it was
+ * when the page began.
  */
 final class VisibleEntries {
 
@@ -108,7 +110,9 @@ final class VisibleEntries {
      * {@code org} may see under rule {@code k}.
      */
     static List<Long> page(Connection c, Kind k, String org, long from, int limit) throws SQLException {
-        long cursor = k.newestFirst ? Math.min(from, end(c)) : from;
+        // Read before anything else: every index below it is committed (batches commit whole, in index order).
+        long end = end(c);
+        long cursor = k.newestFirst ? Math.min(from, end) : from;
         Array types = c.createArrayOf("text", CustodyQueries.PUBLIC_TYPES.toArray());
         long windowEnd = k.newestFirst ? Math.max(0, cursor - WINDOW) : cursor + WINDOW;
         List<Long> out = new ArrayList<>();
@@ -132,6 +136,11 @@ final class VisibleEntries {
         try (PreparedStatement ps = LedgerStore.plannedForArguments(c, streamsSql(k))) {
             streamParameters(ps, k, org, windowEnd, limit - out.size());
             read(ps, out);
+        }
+        if (!k.newestFirst) {
+            // In log order the two statements see two moments: a batch committed in between may reach past the
+            // window, and what it put inside the window was not seen. Entries from `end` on are the next page's.
+            out.removeIf(idx -> idx >= end);
         }
         return out;
     }

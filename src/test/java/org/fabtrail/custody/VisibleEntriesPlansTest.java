@@ -6,6 +6,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -162,6 +164,35 @@ class VisibleEntriesPlansTest {
                 rs.next();
                 return rs.getLong(1);
             }
+        }
+    }
+
+    @Test
+    void aFeedPageSkipsNothingThatCommitsWhileItIsRead() throws SQLException {
+        CustodyQueries q = new CustodyQueries();
+        c.setAutoCommit(false);
+        try {
+            // a batch of 3,000 entries of "late" lands between the page's window and its streams
+            Connection racing = (Connection) Proxy.newProxyInstance(getClass().getClassLoader(),
+                    new Class<?>[]{Connection.class}, (proxy, m, args) -> {
+                        if (m.getName().equals("prepareStatement") && args[0].equals(
+                                VisibleEntries.streamsSql(VisibleEntries.Kind.FEED))) {
+                            try (Statement st = c.createStatement()) {
+                                st.execute(entries("'unit.status'", "'late'", LOG, LOG + 3 * VisibleEntries.WINDOW));
+                            }
+                        }
+                        try {
+                            return m.invoke(c, args);
+                        } catch (InvocationTargetException e) {
+                            throw e.getCause();
+                        }
+                    });
+            List<Long> page = q.feed(racing, "late", LOG - 1, 50);
+            assertTrue(page.isEmpty() || page.get(0) == LOG, "the page skips entries from " + LOG + ": " + page);
+            assertEquals((long) LOG, q.feed(c, "late", LOG - 1, 50).get(0), "the next read starts where the log did");
+        } finally {
+            c.rollback();
+            c.setAutoCommit(true);
         }
     }
 
