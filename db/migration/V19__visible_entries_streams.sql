@@ -6,3 +6,7 @@
 CREATE INDEX log_entries_actor_idx ON log_entries (actor, idx);
 CREATE INDEX log_entries_public_idx ON log_entries (idx)
     WHERE entry_type IN ('org.register', 'key.add', 'key.revoke', 'site.register');
+-- An organisation's transfers, newest dispatch first, as two streams (it sends, it receives), a page of each
+-- (CustodyQueries.transfers): one index insert each per dispatch.
+CREATE INDEX transfers_sender_dispatch_idx ON transfers (sender, dispatch_idx);
+CREATE INDEX transfers_receiver_dispatch_idx ON transfers (receiver, dispatch_idx);

@@ -566,14 +566,40 @@ public final class CustodyQueries {
             where.append(" AND t.dispatch_idx < ?");
             params.add(f.beforeIdx());
         }
-        return transfers(c, where.toString(), params, limit);
+        if (f.visibleTo() == null) {
+            return transfers(c, where.toString(), params, limit);
+        }
+        // An organisation's transfers as two streams in dispatch order, a page of each (V19's indexes by sender and
+        // by receiver with the dispatch index): sorting all of a busy distributor's transfers for one page does not
+        // stay flat as the log grows (issue 14).
+        String sql = "SELECT * FROM ((" + TRANSFER_SELECT + where + " AND t.sender = ?" + TRANSFER_PAGE + ") UNION ALL ("
+                + TRANSFER_SELECT + where + " AND t.receiver = ? AND t.sender <> ?" + TRANSFER_PAGE + ")) t"
+                + TRANSFER_PAGE;
+        List<Object> all = new ArrayList<>(params);
+        all.add(f.visibleTo());
+        all.add(limit);
+        all.addAll(params);
+        all.add(f.visibleTo());
+        all.add(f.visibleTo());
+        all.add(limit);
+        return transferRows(c, LedgerStore.plannedForArguments(c, sql), all, limit);
     }
 
+    private static final String TRANSFER_SELECT = "SELECT t.id, t.dispatch_idx, t.sender, t.sender_site, t.receiver, "
+            + "t.receiver_site, t.carrier, t.shipment_ref, t.licence_ref, t.expected_arrival, t.state, t.dispatched_at, "
+            + "t.closed_idx, t.closed_at FROM transfers t WHERE ";
+    private static final String TRANSFER_PAGE = " ORDER BY dispatch_idx DESC LIMIT ?";
+
     private List<TransferRecord> transfers(Connection c, String where, List<Object> params, int limit) throws SQLException {
+        return transferRows(c, c.prepareStatement(TRANSFER_SELECT + where + " ORDER BY t.dispatch_idx DESC LIMIT ?"),
+                params, limit);
+    }
+
+    /** Runs a page of transfers (closing the statement) and adds their units: parameters, then the limit. */
+    private List<TransferRecord> transferRows(Connection c, PreparedStatement statement, List<Object> params, int limit)
+            throws SQLException {
         List<TransferRecord> out = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT t.id, t.dispatch_idx, t.sender, t.sender_site, t.receiver, "
-                + "t.receiver_site, t.carrier, t.shipment_ref, t.licence_ref, t.expected_arrival, t.state, t.dispatched_at, "
-                + "t.closed_idx, t.closed_at FROM transfers t WHERE " + where + " ORDER BY t.dispatch_idx DESC LIMIT ?")) {
+        try (PreparedStatement ps = statement) {
             int i = 1;
             for (Object p : params) {
                 ps.setObject(i++, p);

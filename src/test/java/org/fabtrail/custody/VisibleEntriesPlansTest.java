@@ -138,6 +138,49 @@ class VisibleEntriesPlansTest {
         assertTrue(unitRowsRead() - before >= UNITS - 1, "the walk of all units is counted");
     }
 
+    @Test
+    void transferPagesHoldTheOrganisationsTransfersAndReadAPage() throws SQLException {
+        try (Statement st = c.createStatement()) {
+            // 30,000 dispatches from big to dc, five from small to big, dispatch index = i
+            st.execute("INSERT INTO transfers (id, dispatch_idx, sender, sender_site, receiver, receiver_site, state, "
+                    + "dispatched_at) SELECT gen_random_uuid(), i, CASE WHEN i % 6000 = 0 THEN 'small' ELSE 'big' END, "
+                    + "'s', CASE WHEN i % 6000 = 0 THEN 'big' ELSE 'dc' END, 'r', 'pending', now() "
+                    + "FROM generate_series(1, 30000) i");
+            st.execute("ANALYZE transfers");
+        }
+        CustodyQueries q = new CustodyQueries();
+        for (String org : List.of("big", "dc", "small")) {
+            List<Long> all = dispatches(org);
+            CustodyQueries.TransferFilter first = new CustodyQueries.TransferFilter(org, null, null, null, null, null, null);
+            assertEquals(all.subList(0, Math.min(50, all.size())),
+                    q.transfers(c, first, 50).stream().map(CustodyQueries.TransferRecord::dispatchIdx).toList(), org);
+            if (all.size() > 150) {
+                CustodyQueries.TransferFilter later = new CustodyQueries.TransferFilter(org, null, null, null, null, null,
+                        all.get(99));
+                assertEquals(all.subList(100, 150), q.transfers(c, later, 50).stream()
+                        .map(CustodyQueries.TransferRecord::dispatchIdx).toList(), org + ", a later page");
+            }
+        }
+        long before = rowsRead("transfers");
+        q.transfers(c, new CustodyQueries.TransferFilter("dc", null, null, null, null, null, null), 50);
+        long read = rowsRead("transfers") - before;
+        assertTrue(read <= 150, "a page of a busy receiver's 30,000 transfers read " + read + " rows");
+        before = rowsRead("transfers");
+        dispatches("dc");
+        assertTrue(rowsRead("transfers") - before >= 29_000, "the instrument counts reading them all");
+    }
+
+    private static List<Long> dispatches(String org) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT dispatch_idx FROM transfers WHERE sender = ? OR "
+                + "receiver = ? ORDER BY dispatch_idx DESC")) {
+            ps.setString(1, org);
+            ps.setString(2, org);
+            List<Long> out = new ArrayList<>();
+            VisibleEntries.read(ps, out);
+            return out;
+        }
+    }
+
     private static List<UnitKey> visibleUnits(String org) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT manufacturer, serial FROM units u WHERE u.manufacturer = ? "
                 + "OR EXISTS (SELECT 1 FROM unit_parties p WHERE p.org_id = ? AND p.manufacturer = u.manufacturer AND "
@@ -154,13 +197,17 @@ class VisibleEntriesPlansTest {
         }
     }
 
-    /** Rows of units read so far, by scans and index fetches (the statistics, flushed first). */
     private static long unitRowsRead() throws SQLException {
+        return rowsRead("units");
+    }
+
+    /** Rows of a table read so far, by scans and index fetches (the statistics, flushed first). */
+    private static long rowsRead(String table) throws SQLException {
         try (Statement st = c.createStatement()) {
             st.execute("SELECT pg_stat_force_next_flush()");
             st.execute("SELECT pg_stat_clear_snapshot()");
             try (var rs = st.executeQuery("SELECT coalesce(seq_tup_read, 0) + coalesce(idx_tup_fetch, 0) "
-                    + "FROM pg_stat_user_tables WHERE relname = 'units'")) {
+                    + "FROM pg_stat_user_tables WHERE relname = '" + table + "'")) {
                 rs.next();
                 return rs.getLong(1);
             }
