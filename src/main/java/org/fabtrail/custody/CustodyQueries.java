@@ -186,12 +186,7 @@ public final class CustodyQueries {
         List<Object> params = new ArrayList<>();
         sql.append(" WHERE true");
         addVisible(sql, params, visibleTo);
-        addFilter(sql, params, "u.custodian", f.custodian());
-        addFilter(sql, params, "u.site", f.site());
-        addFilter(sql, params, "u.status", f.status());
-        addFilter(sql, params, "u.kind", f.kind());
-        addFilter(sql, params, "u.model", f.model());
-        addFilter(sql, params, "u.manufacturer", f.manufacturer());
+        addFilters(sql, params, f);
         if (cursor != null) {
             sql.append(forward ? " AND (u.manufacturer, u.serial) > (?, ?)" : " AND (u.manufacturer, u.serial) < (?, ?)");
             params.add(cursor.manufacturer());
@@ -215,12 +210,7 @@ public final class CustodyQueries {
         String desc = forward ? "" : " DESC";
         StringBuilder filters = new StringBuilder();
         List<Object> filterParams = new ArrayList<>();
-        addFilter(filters, filterParams, "u.custodian", f.custodian());
-        addFilter(filters, filterParams, "u.site", f.site());
-        addFilter(filters, filterParams, "u.status", f.status());
-        addFilter(filters, filterParams, "u.kind", f.kind());
-        addFilter(filters, filterParams, "u.model", f.model());
-        addFilter(filters, filterParams, "u.manufacturer", f.manufacturer());
+        addFilters(filters, filterParams, f);
         String after = cursor == null ? "" : " AND (%1$s.manufacturer, %1$s.serial) " + cmp + " (?, ?)";
         String sql = "SELECT * FROM ((SELECT " + UNIT_COLUMNS + " FROM units u WHERE u.manufacturer = ?" + filters
                 + after.formatted("u") + " ORDER BY u.manufacturer" + desc + ", u.serial" + desc + " LIMIT ?) "
@@ -242,6 +232,16 @@ public final class CustodyQueries {
         try (PreparedStatement ps = LedgerStore.plannedForArguments(c, sql)) {
             return unitRows(ps, params);
         }
+    }
+
+    /** The unit filter's conditions on alias {@code u}. */
+    private static void addFilters(StringBuilder sql, List<Object> params, UnitFilter f) {
+        addFilter(sql, params, "u.custodian", f.custodian());
+        addFilter(sql, params, "u.site", f.site());
+        addFilter(sql, params, "u.status", f.status());
+        addFilter(sql, params, "u.kind", f.kind());
+        addFilter(sql, params, "u.model", f.model());
+        addFilter(sql, params, "u.manufacturer", f.manufacturer());
     }
 
     private static void addCursor(List<Object> params, UnitKey cursor) {
