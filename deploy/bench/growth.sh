@@ -7,7 +7,11 @@
 # batch endpoint, single entries (wrk), inclusion proofs, unit lookups and histories over the whole data set, feed
 # pages, heap and resident memory, and whole-log verification. Output: DATA_DIR/growth-<size>.txt for each size.
 # Environment as for run.sh (BENCH_PORT, BENCH_WRK_SECONDS, ...), and BENCH_BATCH_ENTRIES (batch phase, default
-# 20000), BENCH_READS (requests per read phase, default 20000). Method and figures: docs/benchmarks.md.
+# 20000), BENCH_READS (requests per read phase, default 20000). Each size also writes the hot queries' plans
+# (EXPLAIN (ANALYZE, BUFFERS)) to PLANS_DIR/plans-<size>.txt (BENCH_PLANS_DIR, default DATA_DIR; docs/plans for
+# the run docs/benchmarks.md reports), and with BENCH_COMPARE_V15=1 runs the benchmark a second time with V15's two
+# indexes dropped for its write phases (DATA_DIR/growth-<size>-without-v15.txt): their write cost.
+# Method and figures: docs/benchmarks.md.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 [ $# -ge 1 ] || { echo "usage: $0 DATA_DIR [SIZE ...]" >&2; exit 2; }
@@ -23,6 +27,14 @@ for size in "${SIZES[@]}"; do
   echo "== growing to $size entries, $units units"
   deploy/bench/load.sh "$DATA" --entries "$size" --units "$units"
   echo "== benchmark at $size entries"
-  BENCH_DATA="$DATA" deploy/bench/run.sh --batch-entries "${BENCH_BATCH_ENTRIES:-20000}" --single-entries 0 --proofs "${BENCH_READS:-20000}" \
-    --dataset-units "$units" | tee "$DATA/growth-$size.txt"
+  PLANS_DIR=${BENCH_PLANS_DIR:-$DATA}
+  mkdir -p "$PLANS_DIR"
+  BENCH_PLANS="$PLANS_DIR/plans-$size.txt" BENCH_DATA="$DATA" deploy/bench/run.sh --batch-entries "${BENCH_BATCH_ENTRIES:-20000}" \
+    --single-entries 0 --proofs "${BENCH_READS:-20000}" --dataset-units "$units" | tee "$DATA/growth-$size.txt"
+  if [ "${BENCH_COMPARE_V15:-0}" = 1 ]; then
+    echo "== benchmark at $size entries without V15's indexes"
+    BENCH_V15_INDEXES=0 BENCH_PLANS="$DATA/plans-$size-without-v15.txt" BENCH_DATA="$DATA" deploy/bench/run.sh \
+      --batch-entries "${BENCH_BATCH_ENTRIES:-20000}" --single-entries 0 --proofs 0 \
+      | tee "$DATA/growth-$size-without-v15.txt"
+  fi
 done

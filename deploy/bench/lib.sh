@@ -88,3 +88,39 @@ bench_cpu_report() {
   echo "where the CPU went (seconds of CPU; two cores give two seconds per second):"
   awk -F'\t' 'NR == FNR { before[$1] = $2; next } { printf "  %-28s %8.1f\n", $1, $2 - before[$1] }' "$1" "$2" | sort -k1,1
 }
+
+# bench_seq FILE: the server's sequencer counters so far (batches, entries, seconds per phase) from /q/metrics.
+# bench_seq_report BEFORE AFTER prints the sequencer's cost between two snapshots: entries per batch and
+# microseconds per entry in each phase (lock, dedupe, prepare, apply, flush, append, commit), the figures issue 14
+# asks to stay flat as the log grows.
+bench_seq() {
+  curl -fsS "http://127.0.0.1:$PORT/q/metrics" | grep -E '^fabtrail_sequencer_(batches_total|entries_total|seconds_total)' \
+    | sed -E 's/\{phase="([a-z]+)"[^}]*\}/ \1/; s/^fabtrail_sequencer_//' > "$1"
+}
+
+bench_seq_report() {
+  echo "sequencer, per phase (us per entry) over the write phases:"
+  awk 'NR == FNR { k = $1 ($2 ~ /^[a-z]+$/ ? " " $2 : ""); before[k] = $NF; next }
+       { k = $1 ($2 ~ /^[a-z]+$/ ? " " $2 : ""); d[k] = $NF - before[k] }
+       END { e = d["entries_total"]; b = d["batches_total"]
+             if (e <= 0) { print "  (no entries appended)"; exit }
+             printf "  %d entries in %d batches, %.1f entries/batch\n", e, b, e / b
+             n = split("lock dedupe prepare apply flush append commit", phase, " "); total = 0
+             for (i = 1; i <= n; i++) { us = d["seconds_total " phase[i]] * 1e6 / e; total += us
+                                        printf "  %-8s %8.1f\n", phase[i], us }
+             printf "  %-8s %8.1f\n", "total", total }' "$1" "$2"
+}
+
+# bench_plans FILE: EXPLAIN (ANALYZE, BUFFERS) of the hot read queries on the running server's log
+# (org.fabtrail.bench.QueryPlans), written to FILE.
+bench_plans() {
+  java -Xmx256m -cp "target/test-classes:target/classes:$(cat target/bench-classpath.txt)" \
+    org.fabtrail.bench.QueryPlans "$DATA" --plans "$1"
+}
+
+# bench_v15_indexes on|off: recreates or drops V15's two indexes (units by serial, transfer_units by received_idx)
+# on the running server's database, to measure their cost on the write path (BENCH_V15_INDEXES=0).
+bench_v15_indexes() {
+  java -Xmx256m -cp "target/test-classes:target/classes:$(cat target/bench-classpath.txt)" \
+    org.fabtrail.bench.QueryPlans "$DATA" --v15-indexes "$1"
+}

@@ -16,7 +16,10 @@ bench_check_port
 BENCH_REBUILD=${BENCH_REBUILD:-0} bench_build
 bench_start "$DATA"
 
+bench_seq "$DATA/seq-load-before.txt"
 bench_client DatasetLoader --progress "$DATA/loader.progress" "$@"
+bench_seq "$DATA/seq-load-after.txt"
+bench_seq_report "$DATA/seq-load-before.txt" "$DATA/seq-load-after.txt" | sed '1s/over the write phases/while loading/'
 bench_stop
 trap - EXIT
 echo "whole-log verification:"

@@ -5,7 +5,9 @@
 # e.g.  deploy/bench/run.sh --batch-entries 200000 --single-entries 50000
 # Environment: BENCH_PORT, BENCH_JFR=1 (flight recording), BENCH_WRK_SECONDS (wrk phase, default 30; 0 skips it),
 # BENCH_WRK_RATE (envelopes prepared per wrk second, default 6000), BENCH_WRK_ENTRIES (overrides the sizing),
-# BENCH_DATA (an existing data directory, e.g. one deploy/bench/load.sh built, instead of a fresh one; it is kept).
+# BENCH_DATA (an existing data directory, e.g. one deploy/bench/load.sh built, instead of a fresh one; it is kept),
+# BENCH_V15_INDEXES=0 (drop V15's two indexes for the write phases and recreate them after: their write cost),
+# BENCH_PLANS (file for the hot queries' EXPLAIN (ANALYZE, BUFFERS); default DATA_DIR/plans.txt).
 # Results and method: docs/benchmarks.md. Not part of the test suite.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -17,7 +19,12 @@ echo "data directory: $DATA"
 bench_start "$DATA"
 
 bench_machine
+if [ "${BENCH_V15_INDEXES:-1}" = 0 ]; then
+  bench_v15_indexes off
+  trap 'bench_v15_indexes on || true; bench_stop' EXIT
+fi
 bench_cpu "$DATA/cpu-before.txt"
+bench_seq "$DATA/seq-before.txt"
 bench_client LedgerBenchmark "$@"
 
 if command -v wrk >/dev/null 2>&1 && [ "${BENCH_WRK_SECONDS:-30}" -gt 0 ]; then
@@ -40,9 +47,19 @@ if command -v wrk >/dev/null 2>&1 && [ "${BENCH_WRK_SECONDS:-30}" -gt 0 ]; then
   awk -v a="$AFTER" -v b="$BEFORE" -v s="$SECS" 'BEGIN { printf "distinct appends (log grew %d -> %d): %d, %.0f/s over %.1f s\n", b, a, a - b, (a - b) / s, s }'
 fi
 
+bench_seq "$DATA/seq-after.txt"
 bench_cpu "$DATA/cpu-after.txt"
 echo
 bench_cpu_report "$DATA/cpu-before.txt" "$DATA/cpu-after.txt"
+echo
+bench_seq_report "$DATA/seq-before.txt" "$DATA/seq-after.txt"
+if [ "${BENCH_V15_INDEXES:-1}" = 0 ]; then
+  bench_v15_indexes on
+  trap 'bench_stop' EXIT
+fi
+echo
+PLANS=${BENCH_PLANS:-$DATA/plans.txt}
+bench_plans "$PLANS" && echo "query plans (EXPLAIN (ANALYZE, BUFFERS)) written to $PLANS"
 echo
 echo "server heap after the run (-Xmx512m):"
 jcmd $SERVER GC.heap_info 2>/dev/null | head -3 || true

@@ -1,5 +1,7 @@
 package org.fabtrail.custody;
 
+import org.fabtrail.ledger.LedgerStore;
+
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -177,16 +179,14 @@ public final class CustodyQueries {
 
     private List<UnitRecord> units(Connection c, UnitFilter f, String visibleTo, UnitKey cursor, boolean forward,
                                    int limit) throws SQLException {
+        if (visibleTo != null) {
+            return visibleUnits(c, f, visibleTo, cursor, forward, limit);
+        }
         StringBuilder sql = new StringBuilder("SELECT " + UNIT_COLUMNS + " FROM units u");
         List<Object> params = new ArrayList<>();
         sql.append(" WHERE true");
         addVisible(sql, params, visibleTo);
-        addFilter(sql, params, "u.custodian", f.custodian());
-        addFilter(sql, params, "u.site", f.site());
-        addFilter(sql, params, "u.status", f.status());
-        addFilter(sql, params, "u.kind", f.kind());
-        addFilter(sql, params, "u.model", f.model());
-        addFilter(sql, params, "u.manufacturer", f.manufacturer());
+        addFilters(sql, params, f);
         if (cursor != null) {
             sql.append(forward ? " AND (u.manufacturer, u.serial) > (?, ?)" : " AND (u.manufacturer, u.serial) < (?, ?)");
             params.add(cursor.manufacturer());
@@ -196,6 +196,59 @@ public final class CustodyQueries {
                 : " ORDER BY u.manufacturer DESC, u.serial DESC LIMIT ?");
         params.add(limit);
         return unitRows(c, sql.toString(), params);
+    }
+
+    /**
+     * A page of the units an organisation may see, read from its two ordered streams and merged (issue 14): the units
+     * it made (the primary key of {@code units} from its name) and those it is a party of (the primary key of
+     * {@code unit_parties}), each read in page order up to a page. Walking all units in key order and testing each
+     * read every unit for an organisation that sees few of them.
+     */
+    private List<UnitRecord> visibleUnits(Connection c, UnitFilter f, String org, UnitKey cursor, boolean forward,
+                                          int limit) throws SQLException {
+        String cmp = forward ? ">" : "<";
+        String desc = forward ? "" : " DESC";
+        StringBuilder filters = new StringBuilder();
+        List<Object> filterParams = new ArrayList<>();
+        addFilters(filters, filterParams, f);
+        String after = cursor == null ? "" : " AND (%1$s.manufacturer, %1$s.serial) " + cmp + " (?, ?)";
+        String sql = "SELECT * FROM ((SELECT " + UNIT_COLUMNS + " FROM units u WHERE u.manufacturer = ?" + filters
+                + after.formatted("u") + " ORDER BY u.manufacturer" + desc + ", u.serial" + desc + " LIMIT ?) "
+                + "UNION ALL (SELECT " + UNIT_COLUMNS + " FROM unit_parties p JOIN units u ON u.manufacturer = "
+                + "p.manufacturer AND u.serial = p.serial WHERE p.org_id = ? AND p.manufacturer <> ?" + filters
+                + after.formatted("p") + " ORDER BY p.manufacturer" + desc + ", p.serial" + desc + " LIMIT ?)) v "
+                + "ORDER BY manufacturer" + desc + ", serial" + desc + " LIMIT ?";
+        List<Object> params = new ArrayList<>();
+        params.add(org);
+        params.addAll(filterParams);
+        addCursor(params, cursor);
+        params.add(limit);
+        params.add(org);
+        params.add(org);
+        params.addAll(filterParams);
+        addCursor(params, cursor);
+        params.add(limit);
+        params.add(limit);
+        try (PreparedStatement ps = LedgerStore.plannedForArguments(c, sql)) {
+            return unitRows(ps, params);
+        }
+    }
+
+    /** The unit filter's conditions on alias {@code u}. */
+    private static void addFilters(StringBuilder sql, List<Object> params, UnitFilter f) {
+        addFilter(sql, params, "u.custodian", f.custodian());
+        addFilter(sql, params, "u.site", f.site());
+        addFilter(sql, params, "u.status", f.status());
+        addFilter(sql, params, "u.kind", f.kind());
+        addFilter(sql, params, "u.model", f.model());
+        addFilter(sql, params, "u.manufacturer", f.manufacturer());
+    }
+
+    private static void addCursor(List<Object> params, UnitKey cursor) {
+        if (cursor != null) {
+            params.add(cursor.manufacturer());
+            params.add(cursor.serial());
+        }
     }
 
     /**
@@ -260,15 +313,19 @@ public final class CustodyQueries {
     }
 
     private static List<UnitRecord> unitRows(Connection c, String sql, List<Object> params) throws SQLException {
-        List<UnitRecord> out = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int i = 0; i < params.size(); i++) {
-                ps.setObject(i + 1, params.get(i));
-            }
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(unit(rs));
-                }
+            return unitRows(ps, params);
+        }
+    }
+
+    private static List<UnitRecord> unitRows(PreparedStatement ps, List<Object> params) throws SQLException {
+        for (int i = 0; i < params.size(); i++) {
+            ps.setObject(i + 1, params.get(i));
+        }
+        List<UnitRecord> out = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.add(unit(rs));
             }
         }
         return out;
@@ -395,51 +452,22 @@ public final class CustodyQueries {
      * party later (a dispatch to it) never makes older entries appear below a returned index.
      */
     public List<Long> feed(Connection c, String visibleTo, long after, int limit) throws SQLException {
-        String sql = visibleTo == null
-                ? "SELECT idx FROM log_entries WHERE idx > ? ORDER BY idx LIMIT ?"
-                : "SELECT e.idx FROM log_entries e WHERE e.idx > ? AND " + IN_FEED + " ORDER BY e.idx LIMIT ?";
+        if (visibleTo != null) {
+            return VisibleEntries.page(c, VisibleEntries.Kind.FEED, visibleTo, after, limit);
+        }
         List<Long> out = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
+        try (PreparedStatement ps = c.prepareStatement("SELECT idx FROM log_entries WHERE idx > ? ORDER BY idx LIMIT ?")) {
             ps.setLong(1, after);
-            if (visibleTo == null) {
-                ps.setInt(2, limit);
-            } else {
-                int i = inFeedParameters(c, ps, 2, visibleTo);
-                ps.setInt(i, limit);
-            }
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(rs.getLong(1));
-                }
-            }
+            ps.setInt(2, limit);
+            VisibleEntries.read(ps, out);
         }
         return out;
     }
 
     /** The newest entries the caller may see, newest first (for a "recent activity" list). */
     public List<Long> recent(Connection c, String visibleTo, int limit) throws SQLException {
-        String sql = visibleTo == null
-                ? "SELECT idx FROM log_entries ORDER BY idx DESC LIMIT ?"
-                : "SELECT e.idx FROM log_entries e WHERE (e.actor = ? OR EXISTS (SELECT 1 FROM unit_entries ue WHERE "
-                        + "ue.idx = e.idx AND (ue.manufacturer = ? OR EXISTS (SELECT 1 FROM unit_parties p WHERE "
-                        + "p.org_id = ? AND p.manufacturer = ue.manufacturer AND p.serial = ue.serial)))) "
-                        + "ORDER BY e.idx DESC LIMIT ?";
-        List<Long> out = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            int i = 1;
-            if (visibleTo != null) {
-                ps.setString(i++, visibleTo);
-                ps.setString(i++, visibleTo);
-                ps.setString(i++, visibleTo);
-            }
-            ps.setInt(i, limit);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(rs.getLong(1));
-                }
-            }
-        }
-        return out;
+        return visibleTo == null ? visibleEntries(c, null, null, limit)
+                : VisibleEntries.page(c, VisibleEntries.Kind.RECENT, visibleTo, Long.MAX_VALUE, limit);
     }
 
     /** Units with this serial (any manufacturer) that the caller may see: a search by serial alone. */
@@ -476,28 +504,14 @@ public final class CustodyQueries {
      */
     public List<Long> visibleEntries(Connection c, String visibleTo, Long before, int limit) throws SQLException {
         long below = before == null ? Long.MAX_VALUE : before;
-        String sql = visibleTo == null
-                ? "SELECT idx FROM log_entries WHERE idx < ? ORDER BY idx DESC LIMIT ?"
-                : "SELECT e.idx FROM log_entries e WHERE e.idx < ? AND (e.actor = ? OR e.entry_type = ANY (?) "
-                        + "OR EXISTS (SELECT 1 FROM unit_entries ue WHERE ue.idx = e.idx AND (ue.manufacturer = ? "
-                        + "OR EXISTS (SELECT 1 FROM unit_parties p WHERE p.org_id = ? AND p.manufacturer = ue.manufacturer "
-                        + "AND p.serial = ue.serial)))) ORDER BY e.idx DESC LIMIT ?";
+        if (visibleTo != null) {
+            return VisibleEntries.page(c, VisibleEntries.Kind.EXPLORER, visibleTo, below, limit);
+        }
         List<Long> out = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            int i = 1;
-            ps.setLong(i++, below);
-            if (visibleTo != null) {
-                ps.setString(i++, visibleTo);
-                ps.setArray(i++, c.createArrayOf("text", PUBLIC_TYPES.toArray()));
-                ps.setString(i++, visibleTo);
-                ps.setString(i++, visibleTo);
-            }
-            ps.setInt(i, limit);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(rs.getLong(1));
-                }
-            }
+        try (PreparedStatement ps = c.prepareStatement("SELECT idx FROM log_entries WHERE idx < ? ORDER BY idx DESC LIMIT ?")) {
+            ps.setLong(1, below);
+            ps.setInt(2, limit);
+            VisibleEntries.read(ps, out);
         }
         return out;
     }
@@ -552,14 +566,40 @@ public final class CustodyQueries {
             where.append(" AND t.dispatch_idx < ?");
             params.add(f.beforeIdx());
         }
-        return transfers(c, where.toString(), params, limit);
+        if (f.visibleTo() == null) {
+            return transfers(c, where.toString(), params, limit);
+        }
+        // An organisation's transfers as two streams in dispatch order, a page of each (V19's indexes by sender and
+        // by receiver with the dispatch index): sorting all of a busy distributor's transfers for one page does not
+        // stay flat as the log grows (issue 14).
+        String sql = "SELECT * FROM ((" + TRANSFER_SELECT + where + " AND t.sender = ?" + TRANSFER_PAGE + ") UNION ALL ("
+                + TRANSFER_SELECT + where + " AND t.receiver = ? AND t.sender <> ?" + TRANSFER_PAGE + ")) t"
+                + TRANSFER_PAGE;
+        List<Object> all = new ArrayList<>(params);
+        all.add(f.visibleTo());
+        all.add(limit);
+        all.addAll(params);
+        all.add(f.visibleTo());
+        all.add(f.visibleTo());
+        all.add(limit);
+        return transferRows(c, LedgerStore.plannedForArguments(c, sql), all, limit);
     }
 
+    private static final String TRANSFER_SELECT = "SELECT t.id, t.dispatch_idx, t.sender, t.sender_site, t.receiver, "
+            + "t.receiver_site, t.carrier, t.shipment_ref, t.licence_ref, t.expected_arrival, t.state, t.dispatched_at, "
+            + "t.closed_idx, t.closed_at FROM transfers t WHERE ";
+    private static final String TRANSFER_PAGE = " ORDER BY dispatch_idx DESC LIMIT ?";
+
     private List<TransferRecord> transfers(Connection c, String where, List<Object> params, int limit) throws SQLException {
+        return transferRows(c, c.prepareStatement(TRANSFER_SELECT + where + " ORDER BY t.dispatch_idx DESC LIMIT ?"),
+                params, limit);
+    }
+
+    /** Runs a page of transfers (closing the statement) and adds their units: parameters, then the limit. */
+    private List<TransferRecord> transferRows(Connection c, PreparedStatement statement, List<Object> params, int limit)
+            throws SQLException {
         List<TransferRecord> out = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT t.id, t.dispatch_idx, t.sender, t.sender_site, t.receiver, "
-                + "t.receiver_site, t.carrier, t.shipment_ref, t.licence_ref, t.expected_arrival, t.state, t.dispatched_at, "
-                + "t.closed_idx, t.closed_at FROM transfers t WHERE " + where + " ORDER BY t.dispatch_idx DESC LIMIT ?")) {
+        try (PreparedStatement ps = statement) {
             int i = 1;
             for (Object p : params) {
                 ps.setObject(i++, p);

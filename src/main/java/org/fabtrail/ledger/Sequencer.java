@@ -358,28 +358,36 @@ public final class Sequencer implements AutoCloseable {
             if (appended != null) {
                 appender = appended.next();
             }
-            // Committed: answer the accepted, the refused and the failed now, then look up the originals of
-            // resubmissions.
-            Map<Pending, Receipt> done = new HashMap<>();
-            for (Accepted a : run.accepted) {
-                long idx = a.entry().index();
-                Receipt r = new Receipt(idx, a.entry().leafHash(), run.integrated, run.note,
-                        new InclusionProof(idx, appended.newSize(), appended.inclusionProof(idx)), false);
-                done.put(a.pending(), r);
-                a.pending().result().complete(r);
-            }
-            for (Map.Entry<Pending, LedgerException> r : run.refused.entrySet()) {
-                r.getKey().result().completeExceptionally(r.getValue());
-            }
-            for (Map.Entry<Pending, LedgerException> f : run.failed.entrySet()) {
-                f.getKey().result().completeExceptionally(f.getValue());
-            }
-            for (Map.Entry<Pending, LedgerStore.EntryRef> d : run.duplicates.entrySet()) {
-                Accepted twin = run.acceptedById.get(d.getKey().envelope().id());
-                Receipt original = twin != null ? done.get(twin.pending()) : receipts.forEntry(c, d.getValue());
-                d.getKey().result().complete(original.asDuplicate());
-            }
-            c.commit();
+            answer(c, run, appended);
+        }
+    }
+
+    /**
+     * Answers a committed batch: the accepted, the refused and the failed now, then the resubmissions with their
+     * originals' receipts (read on the batch's connection).
+     */
+    private void answer(Connection c, Run run, AppendResult appended) throws SQLException {
+        Map<Pending, Receipt> done = new HashMap<>();
+        for (Accepted a : run.accepted) {
+            long idx = a.entry().index();
+            Receipt r = new Receipt(idx, a.entry().leafHash(), run.integrated, run.note,
+                    new InclusionProof(idx, appended.newSize(), appended.inclusionProof(idx)), false);
+            done.put(a.pending(), r);
+            a.pending().result().complete(r);
+        }
+        for (Map.Entry<Pending, LedgerException> r : run.refused.entrySet()) {
+            r.getKey().result().completeExceptionally(r.getValue());
+        }
+        for (Map.Entry<Pending, LedgerException> f : run.failed.entrySet()) {
+            f.getKey().result().completeExceptionally(f.getValue());
+        }
+        for (Map.Entry<Pending, LedgerStore.EntryRef> d : run.duplicates.entrySet()) {
+            Accepted twin = run.acceptedById.get(d.getKey().envelope().id());
+            Receipt original = twin != null ? done.get(twin.pending()) : receipts.forEntry(c, d.getValue());
+            d.getKey().result().complete(original.asDuplicate());
+        }
+        if (!run.duplicates.isEmpty()) {
+            c.commit(); // ends the read of the originals' receipts
         }
     }
 
@@ -421,8 +429,7 @@ public final class Sequencer implements AutoCloseable {
         /** Locks the tree head, fixes the integrated time and looks up which entries are already in the log. */
         void begin() throws SQLException {
             long t0 = System.nanoTime();
-            LedgerStore.planForCurrentSizes(c);
-            TreeHead head = store.lockHead(c);
+            TreeHead head = store.lockHead(c); // and plans the batch for the tables' current sizes
             // Reloaded whenever the head is not where this sequencer left it: another instance appended, or a
             // failover or restore put another tree under it (same size, another root, included).
             if (appender == null || appender.size() != head.size() || !Arrays.equals(appender.root(), head.root())) {
@@ -541,8 +548,7 @@ public final class Sequencer implements AutoCloseable {
             AppendResult appended = appender.append(hashes);
             store.insertNodes(c, appended.newNodes());
             note = signer.sign(appended.newSize(), appended.root());
-            store.insertCheckpoint(c, appended.newSize(), appended.root(), note, integrated);
-            store.updateHead(c, appended.newSize(), appended.root(), integrated);
+            store.appendCheckpoint(c, appended.newSize(), appended.root(), note, integrated);
             return appended;
         }
     }

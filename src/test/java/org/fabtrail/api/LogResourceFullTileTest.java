@@ -64,6 +64,14 @@ class LogResourceFullTileTest {
                 assertArrayEquals(hash, leaves.get(index.intValue()), "leaf " + index);
             }
         });
+        // immutable: a strong validator from the content, and a revalidation answered 304 without the bytes
+        String etag = given().get("/api/v1/log/tile/0/000").then().statusCode(200).extract().header("ETag");
+        assertTrue(etag != null && etag.matches("\"[0-9a-f]{32}\""), "strong ETag: " + etag);
+        given().header("If-None-Match", etag).get("/api/v1/log/tile/0/000").then().statusCode(304)
+                .header("ETag", etag).header("Cache-Control", org.hamcrest.Matchers.containsString("immutable"));
+        byte[] again = given().header("If-None-Match", "\"00000000000000000000000000000000\"")
+                .get("/api/v1/log/tile/0/000").then().statusCode(200).extract().asByteArray();
+        assertArrayEquals(full, again);
         // a partial tile is a prefix of the full one
         byte[] partial = given().get("/api/v1/log/tile/0/000.p/255").then().statusCode(200).extract().asByteArray();
         assertArrayEquals(Arrays.copyOf(full, 32 * 255), partial);

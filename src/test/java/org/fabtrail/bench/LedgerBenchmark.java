@@ -95,6 +95,9 @@ public final class LedgerBenchmark {
      * and feed pages of 100 entries at random places in the log, as the operator (who sees every entry).
      */
     private void datasetPhases(int units, int n, int clients, String token) throws Exception {
+        if (n <= 0) {
+            return;
+        }
         long size = Long.parseLong(get("/api/v1/log/checkpoint", null).split("\n")[1]);
         long[] lookups = run(n, clients, i -> {
             String[] u = DatasetLoader.unit(ThreadLocalRandom.current().nextInt(units));
@@ -205,7 +208,7 @@ public final class LedgerBenchmark {
     }
 
     private void lookupPhase(List<String> envelopes, int n, int clients) throws Exception {
-        if (envelopes.isEmpty()) {
+        if (envelopes.isEmpty() || n <= 0) {
             return;
         }
         List<String> serials = new ArrayList<>();

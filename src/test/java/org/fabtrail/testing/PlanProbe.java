@@ -70,6 +70,36 @@ public final class PlanProbe {
         }
     }
 
+    /**
+     * Runs the statement once under {@code EXPLAIN (ANALYZE, BUFFERS)} and counts the rows its scans read: the rows
+     * each scan returned plus those its filter removed, over all its loops. A count, not a timing: it says whether a
+     * query reads a page or the whole table.
+     */
+    public long rowsRead() throws SQLException {
+        try (Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) EXECUTE " + name + "(" + args + ")")) {
+            rs.next();
+            return rowsRead(JSON.readTree(rs.getString(1)).get(0).get("Plan"));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new SQLException("unreadable plan", e);
+        }
+    }
+
+    private static long rowsRead(JsonNode node) {
+        long n = 0;
+        if (node.has("Relation Name")) {
+            long loops = node.path("Actual Loops").asLong(1);
+            n += (node.path("Actual Rows").asLong() + node.path("Rows Removed by Filter").asLong()
+                    + node.path("Rows Removed by Index Recheck").asLong()) * loops;
+        }
+        if (node.has("Plans")) {
+            for (JsonNode p : node.get("Plans")) {
+                n += rowsRead(p);
+            }
+        }
+        return n;
+    }
+
     private static void walk(JsonNode node, List<String> out) {
         if (node.has("Relation Name")) {
             out.add(node.get("Node Type").asText() + " on " + node.get("Relation Name").asText());
