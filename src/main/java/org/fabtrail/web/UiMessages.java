@@ -7,7 +7,8 @@ import io.quarkus.qute.i18n.MessageBundle;
  * The texts of the pages (ADR 0023), in English; {@code src/main/resources/messages/msg_de.properties} has them in
  * German. Templates use them as {@code {msg:key}}; Quarkus checks at build time that every key a template names exists
  * here and takes the parameters given, and that the German file names no key missing here.
- * {@code UiMessagesTest} checks that the German file has every key of the pages an inspector sees.
+ * {@code UiMessagesTest} checks that the German file has every key. Texts of pages in English only are in
+ * {@link PageMessages}.
  */
 @MessageBundle(value = "msg", locale = "en")
 public interface UiMessages {
@@ -479,4 +480,28 @@ public interface UiMessages {
 
     @Message("The ledger checks the answer again and records the verdict it finds.")
     String device_checks_again();
+
+    @Message("← Newest")
+    String pager_newest();
+
+    @Message("Older →")
+    String pager_older();
+
+    @Message("Recorded at log index")
+    String recorded_at();
+
+    @Message("Back")
+    String back();
+
+    @Message("Pages")
+    String pager_pages();
+
+    @Message("← Previous")
+    String pager_previous();
+
+    @Message("Next →")
+    String pager_next();
+
+    @Message("(optional)")
+    String optional();
 }
