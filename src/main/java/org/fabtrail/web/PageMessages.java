@@ -6,11 +6,12 @@ import io.quarkus.qute.i18n.MessageBundle;
 import java.util.UUID;
 
 /**
- * The texts of the pages that are in English only so far (ADR 0023): home, units, dispatch, inbox and transfer.
+ * The texts of the pages that are in English only so far (ADR 0023): home, units, dispatch, inbox, transfer, a unit's
+ * actions (status, assemble, disassemble), the discrepancy dashboard, sites and organisations.
  * Templates use them as {@code {pages:key}}; with no {@code messages/pages_de.properties}, a German page shows them in
  * English. A separate bundle from {@link UiMessages}, whose every key has its German text, so that the two rules stay
- * apart (and one generated bundle class stays small: Quarkus 3.33 generates unverifiable code for a bundle of about
- * 300 messages).
+ * apart (and each bundle stays within 300 messages: Quarkus 3.33 generates code that fails verification for a
+ * bundle of more, {@code UiMessagesTest} checks).
  */
 @MessageBundle(value = "pages", locale = "en")
 public interface PageMessages {
@@ -440,4 +441,265 @@ public interface PageMessages {
 
     @Message("-----BEGIN CERTIFICATE-----")
     String units_pem_placeholder();
+
+    @Message("Report status of {serial}")
+    String actions_status_title(String serial);
+
+    @Message("Report the status of")
+    String actions_status_heading();
+
+    @Message("Destroyed and decommissioned are final: no custody activity is accepted afterwards. Recovered brings a lost or stolen unit back to active.")
+    String actions_status_intro();
+
+    @Message("What happened, and any report number")
+    String actions_reason_placeholder();
+
+    @Message("Report")
+    String actions_report();
+
+    @Message("Assemble into {serial}")
+    String actions_assemble_into(String serial);
+
+    @Message("Assemble into")
+    String actions_assemble_heading();
+
+    @Message("Puts units {org} holds at {site} into this {kind}. Assembled components travel with it\n  and cannot be dispatched alone.")
+    String actions_assemble_intro(String org, String site, String kind);
+
+    @Message("Already inside:")
+    String actions_already_inside();
+
+    @Message("Components held at {site}")
+    String actions_held_at(String site);
+
+    @Message("Nothing else {org} holds at {site} may be assembled now.")
+    String actions_nothing(String org, String site);
+
+    @Message("Nothing else {org} holds at {site} may be assembled now beyond this page.")
+    String actions_nothing_beyond(String org, String site);
+
+    @Message("← First")
+    String actions_first();
+
+    @Message("More →")
+    String actions_more();
+
+    @Message("Assemble")
+    String actions_assemble();
+
+    @Message("Disassemble {serial}")
+    String actions_disassemble_title(String serial);
+
+    @Message("Take components out of")
+    String actions_disassemble_heading();
+
+    @Message("The components you tick stay with {org} at {site} as units of their own.")
+    String actions_disassemble_intro(String org, String site);
+
+    @Message("Nothing is assembled into this unit.")
+    String actions_nothing_inside();
+
+    @Message("Take out")
+    String actions_take_out();
+
+    @Message("Every finding of the ledger's detectors and of inspectors.")
+    String findings_every();
+
+    @Message("The findings that name {org}: you can add notes and evidence to them.")
+    String findings_naming(String org);
+
+    @Message("Each change of a finding is a signed entry in the log.")
+    String findings_signed();
+
+    @Message("Filter findings")
+    String findings_filter();
+
+    @Message("Rule")
+    String findings_rule();
+
+    @Message("Severity")
+    String findings_severity();
+
+    @Message("Organisation")
+    String findings_organisation();
+
+    @Message("e.g. northwind")
+    String findings_org_placeholder();
+
+    @Message("manufacturer/serial")
+    String findings_unit_placeholder();
+
+    @Message("Opened from")
+    String findings_opened_from();
+
+    @Message("until (before)")
+    String findings_until();
+
+    @Message("Counts")
+    String findings_counts();
+
+    @Message("Opened and resolved, last 30 days")
+    String findings_trend();
+
+    @Message("The chart as a table")
+    String findings_chart_table();
+
+    @Message("Day (UTC)")
+    String findings_day();
+
+    @Message("Opened")
+    String findings_opened();
+
+    @Message("Resolved")
+    String findings_resolved();
+
+    @Message("Findings ({n})")
+    String findings_count(long n);
+
+    @Message("Export CSV")
+    String findings_export();
+
+    @Message("No finding matches.")
+    String findings_none();
+
+    @Message("No finding matches these filters.")
+    String findings_none_filtered();
+
+    @Message("Summary")
+    String findings_summary();
+
+    @Message("({n} units)")
+    String findings_units(int n);
+
+    @Message("Pages of findings")
+    String findings_pages();
+
+    @Message("Sites of {org}")
+    String sites_of(String org);
+
+    @Message("{org} has no site.")
+    String sites_none(String org);
+
+    @Message("{org} has no site after these.")
+    String sites_none_after(String org);
+
+    @Message("Id")
+    String sites_id();
+
+    @Message("Name")
+    String sites_name();
+
+    @Message("Country")
+    String sites_country();
+
+    @Message("Address")
+    String sites_address();
+
+    @Message("Declares a site of {org}: a place where it holds, receives or ships units. Signed by {org}, naming you ({user}).")
+    String sites_intro(String org, String user);
+
+    @Message("e.g. ams-schiphol")
+    String sites_id_placeholder();
+
+    @Message("Lowercase letters, digits and hyphens; unique within {org}; never changes.")
+    String sites_id_help(String org);
+
+    @Message("(ISO 3166-1 alpha-2, e.g. NL)")
+    String sites_country_hint();
+
+    @Message("Latitude")
+    String sites_latitude();
+
+    @Message("Longitude")
+    String sites_longitude();
+
+    @Message("Register site")
+    String sites_register_button();
+
+    @Message("Roles")
+    String orgs_roles();
+
+    @Message("First page")
+    String orgs_first_page();
+
+    @Message("Next page")
+    String orgs_next_page();
+
+    @Message("Manage {org}")
+    String orgs_manage_label(String org);
+
+    @Message("Manage:")
+    String orgs_manage();
+
+    @Message("Users")
+    String orgs_users();
+
+    @Message("API tokens")
+    String orgs_tokens();
+
+    @Message("Signing keys")
+    String orgs_keys();
+
+    @Message("Webhooks")
+    String orgs_webhooks();
+
+    @Message("Identity provider")
+    String orgs_identity_provider();
+
+    @Message("Sites")
+    String orgs_sites();
+
+    @Message("No sites registered.")
+    String orgs_no_sites();
+
+    @Message("Pages of sites")
+    String orgs_sites_pages();
+
+    @Message("First sites")
+    String orgs_first_sites();
+
+    @Message("More sites")
+    String orgs_more_sites();
+
+    @Message("No signing keys registered.")
+    String orgs_no_keys();
+
+    @Message("Key id")
+    String orgs_key_id();
+
+    @Message("Algorithm")
+    String orgs_algorithm();
+
+    @Message("Added")
+    String orgs_added();
+
+    @Message("Revoked")
+    String orgs_revoked();
+
+    @Message("active")
+    String orgs_active();
+
+    @Message("The web UI signs this organisation's entries with this key")
+    String orgs_ui_key_title();
+
+    @Message("UI signing key")
+    String orgs_ui_key();
+
+    @Message("Pages of keys")
+    String orgs_keys_pages();
+
+    @Message("First keys")
+    String orgs_first_keys();
+
+    @Message("More keys")
+    String orgs_more_keys();
+
+    @Message("Coordinates")
+    String orgs_coordinates();
+
+    @Message("Units here")
+    String orgs_units_here();
+
+    @Message("No unit that you may see is at this site.")
+    String orgs_no_units_here();
 }

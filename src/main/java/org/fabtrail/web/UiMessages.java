@@ -504,4 +504,7 @@ public interface UiMessages {
 
     @Message("(optional)")
     String optional();
+
+    @Message("Home")
+    String nav_home();
 }

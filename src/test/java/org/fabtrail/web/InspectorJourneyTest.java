@@ -69,15 +69,20 @@ class InspectorJourneyTest {
         assertTrue(((Number) serials).intValue() > 0, page + " marks its serials");
     }
 
-    @Test
-    void aStolenUnitIsUnmistakableOnEveryPageAnInspectorSeesOnThePhone() throws Exception {
-        // a long serial with hyphens, which a browser would otherwise break at a phone's width
-        String serial = "STOLEN-" + UUID.randomUUID().toString().toUpperCase().substring(0, 17);
+    /** Registers an acme-fab accelerator with this serial and reports it stolen for this reason, as acme.clerk. */
+    private static String stolen(String serial, String reason) {
         WebUser acme = WebUser.signIn("acme.clerk");
         loggedIndex(acme.post("/units/new", form("serial", serial, "kind", "accelerator", "model", "H200-SXM", "eccn",
                 "3A090.a", "site", "hsinchu-fab12")));
-        loggedIndex(acme.post("/units/acme-fab/" + serial + "/status", form("status", "stolen", "reason",
-                "Taken from the loading dock, police report 2026-4471")));
+        loggedIndex(acme.post("/units/acme-fab/" + serial + "/status", form("status", "stolen", "reason", reason)));
+        return serial;
+    }
+
+    @Test
+    void aStolenUnitIsUnmistakableOnEveryPageAnInspectorSeesOnThePhone() throws Exception {
+        // a long serial with hyphens, which a browser would otherwise break at a phone's width
+        String serial = stolen("STOLEN-" + UUID.randomUUID().toString().toUpperCase().substring(0, 17),
+                "Taken from the loading dock, police report 2026-4471");
 
         try (Browser phone = Browser.open(PHONE_WIDTH, PHONE_HEIGHT)) {
             WebDriver d = phone.driver();
@@ -135,12 +140,8 @@ class InspectorJourneyTest {
 
     @Test
     void anInspectorWorksInGermanAfterChoosingItInTheFooter() throws Exception {
-        String serial = "VERLOREN-" + UUID.randomUUID().toString().toUpperCase().substring(0, 8);
-        WebUser acme = WebUser.signIn("acme.clerk");
-        loggedIndex(acme.post("/units/new", form("serial", serial, "kind", "accelerator", "model", "H200-SXM", "eccn",
-                "3A090.a", "site", "hsinchu-fab12")));
-        loggedIndex(acme.post("/units/acme-fab/" + serial + "/status", form("status", "stolen", "reason",
-                "Vom Lager entwendet")));
+        String serial = stolen("GESTOHLEN-" + UUID.randomUUID().toString().toUpperCase().substring(0, 8),
+                "Vom Lager entwendet");
 
         try (Browser phone = Browser.open(PHONE_WIDTH, PHONE_HEIGHT)) {
             WebDriver d = phone.driver();
