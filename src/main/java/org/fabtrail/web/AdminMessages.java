@@ -1,0 +1,161 @@
+package org.fabtrail.web;
+
+import io.quarkus.qute.i18n.Message;
+import io.quarkus.qute.i18n.MessageBundle;
+
+/**
+ * The texts of the administration pages (an organisation's users and API tokens, two-step sign-in), in English only
+ * so far (ADR 0023); templates use them as {@code {admin:key}}. A bundle of its own so that each bundle stays within
+ * 300 messages (Quarkus 3.33 generates code that fails verification for a bundle of more; {@code UiMessagesTest}
+ * checks).
+ */
+@MessageBundle(value = "admin", locale = "en")
+public interface AdminMessages {
+
+    @Message("Users of {org}")
+    String users_of(String org);
+
+    @Message("Role")
+    String users_role();
+
+    @Message("Since")
+    String users_since();
+
+    @Message("(you)")
+    String users_you();
+
+    @Message("disabled {at}")
+    String users_disabled(String at);
+
+    @Message("Disable")
+    String users_disable();
+
+    @Message("Add a user")
+    String users_add();
+
+    @Message("2 to 64 lowercase letters, digits, dots, hyphens, underscores or @.")
+    String users_username_help();
+
+    @Message("member: works with units and transfers")
+    String users_member();
+
+    @Message("org-admin: also manages users, API tokens and keys")
+    String users_org_admin();
+
+    @Message("Initial password")
+    String users_initial_password();
+
+    @Message("At least 10 characters. Give it to the person by a separate channel.")
+    String users_password_help();
+
+    @Message("Add user")
+    String users_add_button();
+
+    @Message("API tokens of {org}")
+    String tokens_of(String org);
+
+    @Message("Partner systems call the")
+    String tokens_intro();
+
+    @Message("REST API")
+    String tokens_rest_api();
+
+    @Message("with these bearer tokens. A token is shown once, when it is made; only its hash is kept.")
+    String tokens_intro_end();
+
+    @Message("No API tokens yet.")
+    String tokens_none();
+
+    @Message("Scopes")
+    String tokens_scopes();
+
+    @Message("Created")
+    String tokens_created();
+
+    @Message("Expires")
+    String tokens_expires();
+
+    @Message("Last used")
+    String tokens_last_used();
+
+    @Message("token id")
+    String tokens_id();
+
+    @Message("never")
+    String tokens_never();
+
+    @Message("Revoke")
+    String tokens_revoke();
+
+    @Message("Create a token")
+    String tokens_create();
+
+    @Message("e.g. ERP production")
+    String tokens_name_placeholder();
+
+    @Message("read: units, histories, the feed, transfers")
+    String tokens_read();
+
+    @Message("write: submit signed entries")
+    String tokens_write();
+
+    @Message("admin: manage this organisation's tokens")
+    String tokens_admin();
+
+    @Message("Expires in (days)")
+    String tokens_expires_in();
+
+    @Message("Create token")
+    String tokens_create_button();
+
+    @Message("New API token")
+    String tokens_new();
+
+    @Message("New")
+    String tokens_new_crumb();
+
+    @Message("New API token “{name}”")
+    String tokens_new_named(String name);
+
+    @Message("Copy the token now.")
+    String tokens_copy_now();
+
+    @Message("This is the only time it is shown: Fabtrail keeps only its hash.")
+    String tokens_only_time();
+
+    @Message("Token")
+    String tokens_token();
+
+    @Message("Send it as")
+    String tokens_send_as();
+
+    @Message("Back to the tokens of {org}")
+    String tokens_back(String org);
+
+    @Message("Scan this code with an authenticator app (any app for \"time-based one-time passwords\", TOTP), or type the key\n    into it. Then type the six-digit code it shows.")
+    String twostep_scan();
+
+    @Message("Key:")
+    String twostep_key();
+
+    @Message("The key as a link")
+    String twostep_key_link();
+
+    @Message("Code from the app")
+    String twostep_code();
+
+    @Message("Turn on")
+    String twostep_turn_on();
+
+    @Message("On: you sign in with your password and the code of your authenticator app.")
+    String twostep_on();
+
+    @Message("Turn off")
+    String twostep_turn_off();
+
+    @Message("Off: you sign in with your password alone.")
+    String twostep_off();
+
+    @Message("Set up an authenticator app")
+    String twostep_set_up();
+}
