@@ -4,9 +4,10 @@ import io.quarkus.qute.i18n.Message;
 import io.quarkus.qute.i18n.MessageBundle;
 
 /**
- * The texts of the administration pages (an organisation's users and API tokens, two-step sign-in), in English only
- * so far (ADR 0023); templates use them as {@code {admin:key}}. A bundle of its own so that each bundle stays within
- * 300 messages (Quarkus 3.33 generates code that fails verification for a bundle of more; {@code UiMessagesTest}
+ * The texts of the administration pages (an organisation's users, API tokens, signing keys and webhooks, two-step
+ * sign-in), in English only
+ * so far (ADR 0023); templates use them as {@code {admin:key}}. A bundle of its own so that each bundle stays
+ * within 300 messages (Quarkus 3.33 generates code that fails verification for a bundle of more; {@code UiMessagesTest}
  * checks).
  */
 @MessageBundle(value = "admin", locale = "en")
@@ -158,4 +159,136 @@ public interface AdminMessages {
 
     @Message("Set up an authenticator app")
     String twostep_set_up();
+
+    @Message("Signing keys of {org}")
+    String keys_of(String org);
+
+    @Message("Log index")
+    String keys_log_index();
+
+    @Message("Partner systems sign entries with these keys. Adding or revoking one is itself an entry in the log, signed as {org} and naming you.")
+    String keys_intro(String org);
+
+    @Message("Partner systems sign entries with these keys. Adding or revoking one is itself an entry in the log, signed as {org} (by the operator) and naming you.")
+    String keys_intro_operator(String org);
+
+    @Message("Reason (optional)")
+    String keys_reason();
+
+    @Message("Add a key")
+    String keys_add();
+
+    @Message("Public key (PEM, Ed25519 or ECDSA P-256)")
+    String keys_public_key();
+
+    @Message("-----BEGIN PUBLIC KEY-----")
+    String keys_pem_placeholder();
+
+    @Message("Make one with")
+    String keys_make_one();
+
+    @Message("Keep the private key with you: Fabtrail never needs it.")
+    String keys_keep_private();
+
+    @Message("Add key")
+    String keys_add_button();
+
+    @Message("New webhook")
+    String hooks_new();
+
+    @Message("Webhook registered")
+    String hooks_registered();
+
+    @Message("Copy the secret now.")
+    String hooks_copy_now();
+
+    @Message("This is the only time it is shown: your system needs it to check the")
+    String hooks_only_time();
+
+    @Message("of every delivery.")
+    String hooks_of_every_delivery();
+
+    @Message("Secret")
+    String hooks_secret();
+
+    @Message("The signature is")
+    String hooks_signature_is();
+
+    @Message("= hex HMAC-SHA256, keyed with this secret's text, of")
+    String hooks_signature_hmac();
+
+    @Message(", a full stop, and the request body.")
+    String hooks_signature_end();
+
+    @Message("URL")
+    String hooks_url();
+
+    @Message("Events")
+    String hooks_events();
+
+    @Message("Back to the webhooks of {org}")
+    String hooks_back(String org);
+
+    @Message("Webhooks of {org}")
+    String hooks_of(String org);
+
+    @Message("Fabtrail POSTs the events each webhook chose as JSON to its URL: every event of the findings that name\n  {org} (opened, noted, moved on, resolved), and the custody events that concern it (a dispatch to it, a receipt or\n  rejection of what it sent, a status change or inspection of a unit it holds or made), signed with HMAC-SHA256 under the webhook's secret")
+    String hooks_intro(String org);
+
+    @Message("A delivery not answered with 2xx is\n  retried with backoff, up to 10 times. The secret is shown once, when the webhook is registered.")
+    String hooks_intro_end();
+
+    @Message("No webhooks yet.")
+    String hooks_none();
+
+    @Message("By")
+    String hooks_by();
+
+    @Message("webhook id")
+    String hooks_id();
+
+    @Message("Stop")
+    String hooks_stop();
+
+    @Message("Register a webhook")
+    String hooks_register();
+
+    @Message("https://erp.example.com/fabtrail/findings")
+    String hooks_url_placeholder();
+
+    @Message("findings that name {org}")
+    String hooks_findings(String org);
+
+    @Message("custody events that concern {org}")
+    String hooks_custody(String org);
+
+    @Message("Delivery log")
+    String hooks_delivery_log();
+
+    @Message("(last {n})")
+    String hooks_last(int n);
+
+    @Message("Nothing delivered yet.")
+    String hooks_nothing_delivered();
+
+    @Message("Event")
+    String hooks_event();
+
+    @Message("About")
+    String hooks_about();
+
+    @Message("Attempts")
+    String hooks_attempts();
+
+    @Message("Last answer")
+    String hooks_last_answer();
+
+    @Message("Next attempt")
+    String hooks_next_attempt();
+
+    @Message("log entry #{index}")
+    String hooks_log_entry(long index);
+
+    @Message("delivered {at}")
+    String hooks_delivered(String at);
 }
