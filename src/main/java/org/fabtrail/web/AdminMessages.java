@@ -4,11 +4,10 @@ import io.quarkus.qute.i18n.Message;
 import io.quarkus.qute.i18n.MessageBundle;
 
 /**
- * The texts of the administration pages (an organisation's users, API tokens, signing keys and webhooks, two-step
- * sign-in), in English only
- * so far (ADR 0023); templates use them as {@code {admin:key}}. A bundle of its own so that each bundle stays
- * within 300 messages (Quarkus 3.33 generates code that fails verification for a bundle of more; {@code UiMessagesTest}
- * checks).
+ * The texts of the administration pages (an organisation's users, API tokens, signing keys, webhooks and identity
+ * provider, two-step sign-in), in English only so far (ADR 0023); templates use them as {@code {admin:key}}. A bundle
+ * of its own so that each bundle stays within 300 messages (Quarkus 3.33 generates code that fails verification for a
+ * bundle of more; {@code UiMessagesTest} checks).
  */
 @MessageBundle(value = "admin", locale = "en")
 public interface AdminMessages {
@@ -291,4 +290,55 @@ public interface AdminMessages {
 
     @Message("delivered {at}")
     String hooks_delivered(String at);
+
+    @Message("Identity provider of {org}")
+    String idp_of(String org);
+
+    @Message("People of {org} can sign in through your organisation's OpenID Connect provider instead of a\n  password. Register Fabtrail at the provider as a confidential web client with the redirect URI")
+    String idp_intro(String org);
+
+    @Message("your people then sign in at")
+    String idp_sign_in_at();
+
+    @Message("(the sign-in page links it). The provider never makes anyone the log operator's staff or a member of another\n  organisation.")
+    String idp_intro_end();
+
+    @Message("Issuer URL")
+    String idp_issuer();
+
+    @Message("https://login.example.com/realms/acme")
+    String idp_issuer_placeholder();
+
+    @Message("Client id")
+    String idp_client_id();
+
+    @Message("Client secret")
+    String idp_client_secret();
+
+    @Message("(stored; leave empty to keep it)")
+    String idp_secret_stored();
+
+    @Message("Claim that names the user (their username here)")
+    String idp_user_claim();
+
+    @Message("Claim that lists the user's groups")
+    String idp_groups_claim();
+
+    @Message("Group whose members sign in as org admin")
+    String idp_admin_group();
+
+    @Message("Group whose members sign in as member")
+    String idp_member_group();
+
+    @Message("(optional; with neither group, everyone the provider signs in is a member)")
+    String idp_member_group_hint();
+
+    @Message("Create an account for a user signing in for the first time (else only existing accounts of {org} may sign in)")
+    String idp_provision(String org);
+
+    @Message("Save")
+    String idp_save();
+
+    @Message("Remove the identity provider")
+    String idp_remove();
 }

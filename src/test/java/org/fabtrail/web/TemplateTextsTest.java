@@ -35,7 +35,7 @@ class TemplateTextsTest {
             "ExplorerPage/explorer.html", "ExplorerPage/entry.html", "ExplorerPage/consistency.html",
             "OrgUsersPage/users.html", "OrgTokensPage/tokens.html", "OrgTokensPage/created.html",
             "TwoStepPage/twostep.html", "OrgKeysPage/keys.html", "OrgWebhooksPage/created.html",
-            "OrgWebhooksPage/webhooks.html");
+            "OrgWebhooksPage/webhooks.html", "OrgIdentityProviderPage/provider.html");
 
     /** Words that are the same in every language: names, abbreviations, the language switch's own names. */
     static final Set<String> SAME_IN_EVERY_LANGUAGE = Set.of("Fabtrail", "ECCN", "SHA", "HTTP", "English", "Deutsch");
