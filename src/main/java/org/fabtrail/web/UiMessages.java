@@ -507,4 +507,175 @@ public interface UiMessages {
 
     @Message("Home")
     String nav_home();
+
+    @Message("Identity certificate")
+    String unit_identity_certificate();
+
+    @Message("registered")
+    String unit_cert_registered();
+
+    @Message("below")
+    String unit_below();
+
+    @Message("none")
+    String unit_none();
+
+    @Message("Platform certificate")
+    String unit_platform_certificate();
+
+    @Message("matches custody")
+    String unit_matches_custody();
+
+    @Message("{missing} missing, {unexpected} unexpected")
+    String unit_missing_unexpected(int missing, int unexpected);
+
+    @Message("In transit")
+    String unit_in_transit();
+
+    @Message("on dispatch")
+    String unit_on_dispatch();
+
+    @Message("from {sender} ({senderSite})\n  to {receiver} ({receiverSite}), dispatched {at}")
+    String unit_from_to(String sender, String senderSite, String receiver, String receiverSite, String at);
+
+    @Message("Custody moves when {receiver} confirms receipt.")
+    String unit_custody_moves(String receiver);
+
+    @Message("The dispatch")
+    String unit_the_dispatch();
+
+    @Message("Receive")
+    String unit_receive();
+
+    @Message("Reject")
+    String unit_reject();
+
+    @Message("Cancel the dispatch")
+    String unit_cancel_dispatch();
+
+    @Message("Dispatch")
+    String unit_dispatch();
+
+    @Message("Assemble components into it")
+    String unit_assemble();
+
+    @Message("Take components out")
+    String unit_disassemble();
+
+    @Message("Report status")
+    String unit_report_status();
+
+    @Message("No unresolved finding.")
+    String unit_no_finding();
+
+    @Message("No unresolved finding that names {org}.")
+    String unit_no_finding_naming(String org);
+
+    @Message("When")
+    String unit_when();
+
+    @Message("By")
+    String unit_by();
+
+    @Message("Device check")
+    String unit_device_check();
+
+    @Message("Findings")
+    String unit_findings();
+
+    @Message("held by")
+    String unit_held_by_lower();
+
+    @Message("pass")
+    String unit_pass();
+
+    @Message("fail:")
+    String unit_fail();
+
+    @Message("Device identity certificate")
+    String unit_device_identity_certificate();
+
+    @Message("Valid")
+    String unit_valid();
+
+    @Message("{from} to {to}")
+    String unit_from_until(String from, String to);
+
+    @Message("Key")
+    String unit_key();
+
+    @Message("Serial number")
+    String unit_serial_number();
+
+    @Message("SHA-256 fingerprint")
+    String unit_fingerprint();
+
+    @Message("Platform")
+    String unit_platform();
+
+    @Message("serial")
+    String unit_serial_lower();
+
+    @Message("version")
+    String unit_version();
+
+    @Message("Verified by")
+    String unit_verified_by();
+
+    @Message("registered device CA")
+    String unit_registered_ca();
+
+    @Message("id")
+    String unit_id();
+
+    @Message("Certified")
+    String unit_certified();
+
+    @Message("Every certified component with a serial is assembled in this unit, and nothing else is.")
+    String unit_platform_consistent();
+
+    @Message("The certificate and custody differ:")
+    String unit_platform_differ();
+
+    @Message("{present} present, {notComparable} without a serial to compare.")
+    String unit_present_not_comparable(int present, int notComparable);
+
+    @Message("Expected (the certificate) versus found (custody: the units assembled in {serial} now)")
+    String unit_platform_caption(String serial);
+
+    @Message("Class")
+    String unit_class();
+
+    @Message("Manufacturer")
+    String unit_manufacturer();
+
+    @Message("Serial")
+    String unit_serial();
+
+    @Message("Found in custody")
+    String unit_found_in_custody();
+
+    @Message("model differs")
+    String unit_model_differs();
+
+    @Message("No platform certificate is registered for this server.")
+    String unit_no_platform_certificate();
+
+    @Message("Download the offline bundle")
+    String unit_bundle();
+
+    @Message("every entry above with its inclusion proof against one signed checkpoint, checkable without this server.")
+    String unit_bundle_text();
+
+    @Message("by")
+    String unit_by_lower();
+
+    @Message("key")
+    String unit_key_lower();
+
+    @Message("signature checked when appended · included in the log (tree size {size}):")
+    String unit_signature_checked(long size);
+
+    @Message("proof")
+    String unit_proof();
 }

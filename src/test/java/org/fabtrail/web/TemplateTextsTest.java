@@ -23,19 +23,20 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 class TemplateTextsTest {
 
     static final List<String> CONVERTED = List.of(
-            "layout.html", "LoginPage/login.html", "LoginPage/code.html",
-            "InspectPage/search.html", "InspectPage/unit.html", "InspectPage/device.html",
-            "tags/inspectfields.html", "tags/unitalert.html", "tags/scan.html", "tags/field.html",
-            "HomePage/home.html", "HomePage/search.html", "UnitPage/notFound.html", "UnitLabelPage/label.html",
-            "UnitsPage/list.html", "UnitsPage/register.html", "DispatchPage/dispatch.html", "InboxPage/inbox.html",
+            "layout.html", "LoginPage/login.html", "LoginPage/code.html", "InspectPage/search.html",
+            "InspectPage/unit.html", "InspectPage/device.html", "tags/inspectfields.html", "tags/unitalert.html",
+            "tags/scan.html", "tags/field.html", "HomePage/home.html", "HomePage/search.html",
+            "UnitPage/notFound.html", "UnitPage/unit.html", "UnitLabelPage/label.html", "UnitsPage/list.html",
+            "UnitsPage/register.html", "DispatchPage/dispatch.html", "InboxPage/inbox.html",
             "TransferPage/transfer.html", "TransferPage/receive.html", "TransferPage/end.html",
             "UnitActionsPage/status.html", "UnitActionsPage/assemble.html", "UnitActionsPage/disassemble.html",
             "ErrorPage/error.html", "DiscrepanciesPage/dashboard.html", "SitesPage/sites.html",
-            "SitesPage/register.html", "OrgPage/list.html", "OrgPage/org.html", "OrgPage/site.html", "DiscrepancyPage/detail.html",
-            "ExplorerPage/explorer.html", "ExplorerPage/entry.html", "ExplorerPage/consistency.html",
-            "OrgUsersPage/users.html", "OrgTokensPage/tokens.html", "OrgTokensPage/created.html",
-            "TwoStepPage/twostep.html", "OrgKeysPage/keys.html", "OrgWebhooksPage/created.html",
-            "OrgWebhooksPage/webhooks.html", "OrgIdentityProviderPage/provider.html");
+            "SitesPage/register.html", "OrgPage/list.html", "OrgPage/org.html", "OrgPage/site.html",
+            "DiscrepancyPage/detail.html", "ExplorerPage/explorer.html", "ExplorerPage/entry.html",
+            "ExplorerPage/consistency.html", "OrgUsersPage/users.html", "OrgTokensPage/tokens.html",
+            "OrgTokensPage/created.html", "TwoStepPage/twostep.html", "OrgKeysPage/keys.html",
+            "OrgWebhooksPage/created.html", "OrgWebhooksPage/webhooks.html",
+            "OrgIdentityProviderPage/provider.html");
 
     /** Words that are the same in every language: names, abbreviations, the language switch's own names. */
     static final Set<String> SAME_IN_EVERY_LANGUAGE = Set.of("Fabtrail", "ECCN", "SHA", "HTTP", "English", "Deutsch");
