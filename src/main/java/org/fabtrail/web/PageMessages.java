@@ -6,12 +6,11 @@ import io.quarkus.qute.i18n.MessageBundle;
 import java.util.UUID;
 
 /**
- * The texts of the pages that are in English only so far (ADR 0023): home, units, dispatch, inbox, transfer, a unit's
- * actions (status, assemble, disassemble), the discrepancy dashboard, sites and organisations.
- * Templates use them as {@code {pages:key}}; with no {@code messages/pages_de.properties}, a German page shows them in
- * English. A separate bundle from {@link UiMessages}, whose every key has its German text, so that the two rules stay
- * apart (and each bundle stays within 300 messages: Quarkus 3.33 generates code that fails verification for a
- * bundle of more, {@code UiMessagesTest} checks).
+ * The texts of the pages of units, transfers, sites and organisations (ADR 0023): home, units, dispatch, inbox,
+ * transfer, a unit's actions (status, assemble, disassemble), the discrepancy dashboard, sites and organisations.
+ * Templates use them as {@code {pages:key}}; German is {@code messages/pages_de.properties}. A bundle apart from
+ * {@link UiMessages} so that each stays within 300 messages (Quarkus 3.33 generates code that fails verification for
+ * a bundle of more; {@code UiMessagesTest} checks, and that both German files have every key).
  */
 @MessageBundle(value = "pages", locale = "en")
 public interface PageMessages {

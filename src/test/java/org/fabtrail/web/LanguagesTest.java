@@ -70,4 +70,14 @@ class LanguagesTest {
         assertTrue(english.contains("<h1>Inspect a unit</h1>") && english.contains("No registered unit has the serial "
                 + "“NO-SUCH-SERIAL”"), english);
     }
+
+    @Test
+    void theDockPagesSpeakGermanToo() {
+        WebUser receiver = WebUser.signIn("northwind.admin");
+        String inbox = receiver.given().header("Accept-Language", "de").get("/inbox").asString();
+        assertTrue(inbox.contains("<h1>Eingang von northwind</h1>") && inbox.contains("Eingehend: zu empfangen ("), inbox);
+        String units = receiver.given().header("Accept-Language", "de").get("/units").asString();
+        assertTrue(units.contains("<h1>Einheiten</h1>") && units.contains(">Filtern</button>"), units);
+        assertTrue(receiver.page("/inbox", 200).contains("Inbound: to receive ("), "English by default");
+    }
 }

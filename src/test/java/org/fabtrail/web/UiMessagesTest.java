@@ -1,6 +1,7 @@
 package org.fabtrail.web;
 
 import io.quarkus.qute.i18n.Message;
+import io.quarkus.qute.i18n.MessageBundle;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -8,6 +9,7 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
@@ -18,51 +20,65 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The German texts are complete for the pages an inspector sees (ADR 0023). Quarkus refuses to build when a template
- * names a key {@link UiMessages} lacks or the German file names one it lacks; a key missing from the German file,
- * though, would silently show English: this test catches that. Texts of pages not (yet) translated are in the other
- * bundle, {@link PageMessages}.
+ * The German texts are complete (ADR 0023). Quarkus refuses to build when a template names a key a bundle lacks or a
+ * German file names one its bundle lacks; a key missing from a German file, though, would silently show English: this
+ * test catches that for the bundles that have German ({@link #GERMAN}: the layout and the inspector's pages, and the
+ * pages of units, transfers, sites and organisations), and that the others ({@link #ENGLISH_ONLY}) have none yet.
  */
 class UiMessagesTest {
 
-    static Properties german() throws IOException {
+    /** The bundles with a German file, each of which must have every key. */
+    static final List<Class<?>> GERMAN = List.of(UiMessages.class, PageMessages.class);
+    /** The bundles that are in English only so far: a German file for one must join {@link #GERMAN}. */
+    static final List<Class<?>> ENGLISH_ONLY = List.of(FindingMessages.class, LedgerMessages.class, AdminMessages.class);
+
+    private static String file(Class<?> bundle) {
+        return "/messages/" + bundle.getAnnotation(MessageBundle.class).value() + "_de.properties";
+    }
+
+    static Properties german(Class<?> bundle) throws IOException {
         Properties p = new Properties();
-        try (InputStream in = UiMessagesTest.class.getResourceAsStream("/messages/msg_de.properties")) {
-            assertNotNull(in, "messages/msg_de.properties");
+        try (InputStream in = UiMessagesTest.class.getResourceAsStream(file(bundle))) {
+            assertNotNull(in, file(bundle));
             p.load(new InputStreamReader(in, StandardCharsets.UTF_8));
         }
         return p;
     }
 
     @Test
-    void everyKeyOfTheInspectorsPagesHasAGermanText() throws IOException {
-        Properties german = german();
-        Set<String> missing = new TreeSet<>();
-        Set<String> blank = new TreeSet<>();
-        for (Method m : UiMessages.class.getDeclaredMethods()) {
-            assertNotNull(m.getAnnotation(Message.class), m.getName() + " has its English text");
-            String key = m.getName();
-            String text = german.getProperty(key);
-            if (text == null) {
-                missing.add(key);
-            } else if (text.isBlank()) {
-                blank.add(key);
+    void everyKeyOfTheTranslatedBundlesHasAGermanText() throws IOException {
+        for (Class<?> bundle : GERMAN) {
+            Properties german = german(bundle);
+            Set<String> missing = new TreeSet<>();
+            Set<String> blank = new TreeSet<>();
+            for (Method m : bundle.getDeclaredMethods()) {
+                assertNotNull(m.getAnnotation(Message.class), m.getName() + " has its English text");
+                String text = german.getProperty(m.getName());
+                if (text == null) {
+                    missing.add(m.getName());
+                } else if (text.isBlank()) {
+                    blank.add(m.getName());
+                }
             }
+            assertEquals(Set.of(), missing, bundle.getSimpleName() + ": keys without a German text");
+            assertEquals(Set.of(), blank, bundle.getSimpleName() + ": keys with an empty German text");
         }
-        assertEquals(Set.of(), missing, "keys without a German text");
-        assertEquals(Set.of(), blank, "keys with an empty German text");
-        assertEquals("de", german.getProperty("lang"), "<html lang> follows the language");
-        assertNull(UiMessagesTest.class.getResource("/messages/pages_de.properties"),
-                "the English-only pages have no German yet: when they get it, test it here like UiMessages");
+        assertEquals("de", german(UiMessages.class).getProperty("lang"), "<html lang> follows the language");
+        for (Class<?> bundle : ENGLISH_ONLY) {
+            assertNull(UiMessagesTest.class.getResource(file(bundle)),
+                    bundle.getSimpleName() + " has German now: check it here, in GERMAN");
+        }
     }
 
     @Test
     void noBundleHoldsMoreThan300Messages() {
         // Quarkus 3.33 splits a bundle's resolver into chunks of 300 messages; the split code fails verification
-        for (Class<?> bundle : new Class<?>[] {UiMessages.class, PageMessages.class, FindingMessages.class,
-            LedgerMessages.class, AdminMessages.class}) {
-            int messages = bundle.getDeclaredMethods().length;
-            assertTrue(messages <= 300, bundle.getSimpleName() + " has " + messages + " messages: start another bundle");
+        for (List<Class<?>> bundles : List.of(GERMAN, ENGLISH_ONLY)) {
+            for (Class<?> bundle : bundles) {
+                int messages = bundle.getDeclaredMethods().length;
+                assertTrue(messages <= 300, bundle.getSimpleName() + " has " + messages
+                        + " messages: start another bundle");
+            }
         }
     }
 }
