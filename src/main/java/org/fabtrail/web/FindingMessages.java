@@ -4,9 +4,9 @@ import io.quarkus.qute.i18n.Message;
 import io.quarkus.qute.i18n.MessageBundle;
 
 /**
- * The texts of a finding's page, in English only so far (ADR 0023); templates use them as {@code {finding:key}}. Apart
- * from {@link PageMessages} so that each bundle stays within 300 messages (Quarkus 3.33 generates code that fails
- * verification for a bundle of more; {@code UiMessagesTest} checks).
+ * The texts of a finding's page (ADR 0023); templates use them as {@code {finding:key}}, German is
+ * {@code messages/finding_de.properties}. A bundle of its own so that each bundle stays within 300 messages (Quarkus 3.33
+ * generates code that fails verification for a bundle of more; {@code UiMessagesTest} checks).
  */
 @MessageBundle(value = "finding", locale = "en")
 public interface FindingMessages {

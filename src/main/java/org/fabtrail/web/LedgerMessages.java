@@ -4,9 +4,9 @@ import io.quarkus.qute.i18n.Message;
 import io.quarkus.qute.i18n.MessageBundle;
 
 /**
- * The texts of the ledger explorer's pages, in English only so far (ADR 0023); templates use them as
- * {@code {ledger:key}}. A bundle of its own so that each bundle stays within 300 messages (Quarkus 3.33 generates code
- * that fails verification for a bundle of more; {@code UiMessagesTest} checks).
+ * The texts of the ledger explorer's pages (ADR 0023); templates use them as {@code {ledger:key}}, German is
+ * {@code messages/ledger_de.properties}. A bundle of its own so that each bundle stays within 300 messages (Quarkus 3.33
+ * generates code that fails verification for a bundle of more; {@code UiMessagesTest} checks).
  */
 @MessageBundle(value = "ledger", locale = "en")
 public interface LedgerMessages {

@@ -79,5 +79,8 @@ class LanguagesTest {
         String units = receiver.given().header("Accept-Language", "de").get("/units").asString();
         assertTrue(units.contains("<h1>Einheiten</h1>") && units.contains(">Filtern</button>"), units);
         assertTrue(receiver.page("/inbox", 200).contains("Inbound: to receive ("), "English by default");
+        String explorer = receiver.given().header("Accept-Language", "de").get("/explorer").asString();
+        assertTrue(explorer.contains("<h1>Register-Explorer</h1>") && explorer.contains("Einträge, die Sie sehen dürfen"),
+                explorer);
     }
 }
