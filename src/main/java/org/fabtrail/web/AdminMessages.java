@@ -5,9 +5,9 @@ import io.quarkus.qute.i18n.MessageBundle;
 
 /**
  * The texts of the administration pages (an organisation's users, API tokens, signing keys, webhooks and identity
- * provider, two-step sign-in), in English only so far (ADR 0023); templates use them as {@code {admin:key}}. A bundle
- * of its own so that each bundle stays within 300 messages (Quarkus 3.33 generates code that fails verification for a
- * bundle of more; {@code UiMessagesTest} checks).
+ * provider, two-step sign-in) (ADR 0023); templates use them as {@code {admin:key}}, German is
+ * {@code messages/admin_de.properties}. A bundle of its own so that each bundle stays within 300 messages (Quarkus
+ * 3.33 generates code that fails verification for a bundle of more; {@code UiMessagesTest} checks).
  */
 @MessageBundle(value = "admin", locale = "en")
 public interface AdminMessages {
