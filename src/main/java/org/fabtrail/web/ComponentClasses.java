@@ -2,6 +2,8 @@ package org.fabtrail.web;
 
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A platform certificate's component class ({@code registry/value}, as {@code Component.ComponentClass} writes it) in
@@ -36,7 +38,21 @@ final class ComponentClasses {
             Map.entry(0x0C80, "Serial bus controller"), Map.entry(0x1180, "Signal processing controller"),
             Map.entry(0x1200, "Processing accelerator"));
 
+    /** A component class as a detector's summary writes it: registry OID, slash, eight hex digits. */
+    private static final Pattern IN_TEXT = Pattern.compile("2\\.23\\.133\\.18\\.3\\.[34]/[0-9A-Fa-f]{8}");
+
     private ComponentClasses() {
+    }
+
+    /**
+     * A text (a finding's summary, an entry's) with each component class this class knows replaced by its words; the
+     * others stay as they are. For display only: the log and the finding keep the registry values.
+     */
+    static String inText(String text) {
+        if (text == null || !text.contains(PCIE.substring(0, 12))) {
+            return text;
+        }
+        return IN_TEXT.matcher(text).replaceAll(m -> Matcher.quoteReplacement(words(m.group()).orElse(m.group())));
     }
 
     /** The class in words, or empty when this registry or value is not one listed here. */

@@ -28,7 +28,7 @@ public record EntryLine(long index, String id, String type, String actor, Instan
         Map<String, Object> p = payload(e);
         Object by = p.get("by");
         return new EntryLine(e.index(), e.entryId().toString(), e.type(), e.actor(), e.integratedTime(),
-                summary(e.type(), p), e.keyId(), HexFormat.of().formatHex(e.leafHash()),
+                ComponentClasses.inText(summary(e.type(), p)), e.keyId(), HexFormat.of().formatHex(e.leafHash()),
                 by instanceof String s ? s : null, units(e.type(), e.actor(), p));
     }
 

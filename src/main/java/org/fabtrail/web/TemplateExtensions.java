@@ -23,6 +23,11 @@ public class TemplateExtensions {
         return ComponentClasses.words(componentClass).orElse(null);
     }
 
+    /** A summary for people: component classes in words (GPU, not {@code 2.23.133.18.3.4/00030200}). */
+    static String readable(String summary) {
+        return ComponentClasses.inText(summary);
+    }
+
     static String isoTime(Instant t) {
         return t == null ? "" : TIME.format(t);
     }

@@ -36,9 +36,12 @@ public class TransferPage {
 
     static final String IN_TRANSIT = "in_transit";
 
-    /** The page: the transfer, what the viewer may do with it, and the notice of a write just made. */
+    /**
+     * The page: the transfer, what the viewer may do with it, the notice of a write just made, and the banner of each
+     * unit on it that is reported stolen, lost or destroyed or flagged by findings the viewer may see.
+     */
     public record TransferModel(CustodyQueries.TransferRecord t, boolean mayReceive, boolean mayCancel,
-                                long inTransit, EntryLine notice) {
+                                long inTransit, EntryLine notice, List<UnitAlert> alerts) {
         public boolean open() {
             return "pending".equals(t.state()) || "partial".equals(t.state());
         }
@@ -98,15 +101,17 @@ public class TransferPage {
         if (t.isEmpty()) {
             return notFound(v, id);
         }
-        TransferModel m = model(v, t.get(), forms.notice(v, logged));
+        List<UnitAlert> alerts = pages.ledger.read(c -> UnitAlert.of(c, pages, v,
+                t.get().units().stream().map(CustodyQueries.TransferUnit::unit).toList()));
+        TransferModel m = model(v, t.get(), forms.notice(v, logged), alerts);
         return Response.ok(Templates.transfer(v, m)).build();
     }
 
-    static TransferModel model(Viewer v, CustodyQueries.TransferRecord t, EntryLine notice) {
+    static TransferModel model(Viewer v, CustodyQueries.TransferRecord t, EntryLine notice, List<UnitAlert> alerts) {
         long inTransit = t.units().stream().filter(u -> IN_TRANSIT.equals(u.state())).count();
         boolean open = "pending".equals(t.state()) || "partial".equals(t.state());
         return new TransferModel(t, open && t.receiver().equals(v.org()), open && t.sender().equals(v.org()), inTransit,
-                notice);
+                notice, alerts);
     }
 
     // ---- receive ---------------------------------------------------------------------------------------------

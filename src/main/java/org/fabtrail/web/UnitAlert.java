@@ -7,7 +7,9 @@ import org.fabtrail.ledger.LedgerStore;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -62,5 +64,26 @@ public record UnitAlert(UnitKey unit, String status, EntryLine report, String re
                 new DiscrepancyQueries.Filter(null, null, "unresolved", null, u.key(), null, null), v.visibleTo(), null,
                 FINDINGS);
         return new UnitAlert(u.key(), u.status(), report, reason, findings);
+    }
+
+    /**
+     * The alerts of those of a dispatch's (or any list's) units that have one, in the list's order. Only a unit
+     * reported gone has its timeline read (for who reported it and why).
+     */
+    static List<UnitAlert> of(Connection c, Pages pages, Viewer v, List<UnitKey> units) throws SQLException {
+        List<UnitAlert> alerts = new ArrayList<>();
+        for (UnitKey k : units) {
+            Optional<CustodyQueries.UnitRecord> u = pages.queries.unit(c, k);
+            if (u.isEmpty()) {
+                continue;
+            }
+            List<EntryLine> timeline = GONE.contains(u.get().status())
+                    ? pages.lines(c, pages.queries.entryIndexes(c, k)) : List.of();
+            UnitAlert a = of(c, pages, v, u.get(), timeline);
+            if (a.show()) {
+                alerts.add(a);
+            }
+        }
+        return alerts;
     }
 }

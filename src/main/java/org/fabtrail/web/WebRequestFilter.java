@@ -29,7 +29,8 @@ import java.util.Set;
  * only those the handler's marks allow ({@link SignedIn}, {@link InOrg}, {@link Inspector}, {@link OperatorStaff},
  * {@link OrgAdmin}), and refuses any unsafe request of a signed-in person that lacks the session's CSRF token
  * (form field {@code _csrf}; {@link CsrfExempt} for signing in). Page handlers therefore only call a service and
- * render a template. Every answer to a signed-in viewer is marked {@code no-store}. Resources outside this package (the API) are left alone.
+ * render a template. Every answer to a signed-in viewer is marked {@code no-store}; every page is
+ * rendered in the language {@link Languages} chooses. Resources outside this package (the API) are left alone.
  */
 public class WebRequestFilter {
 
@@ -45,6 +46,8 @@ public class WebRequestFilter {
     CurrentViewer current;
     @Inject
     Pages pages;
+    @Inject
+    Languages.Current language;
 
     @ServerRequestFilter(priority = Priorities.AUTHENTICATION, readBody = true)
     public Optional<Response> enter(ResteasyReactiveContainerRequestContext request, ResourceInfo resource) {
@@ -53,6 +56,7 @@ public class WebRequestFilter {
         if (page == null || handler == null || !page.getPackageName().startsWith(PACKAGE)) {
             return Optional.empty();
         }
+        language.set(Languages.choose(request.getCookies().get(Languages.COOKIE), request.getHeaderString(HttpHeaders.ACCEPT_LANGUAGE)));
         Cookie cookie = request.getCookies().get(SessionManager.COOKIE);
         Optional<Viewer> viewer = sessions.viewer(cookie == null ? null : cookie.getValue());
         viewer.ifPresent(current::set);

@@ -48,4 +48,16 @@ class ComponentClassesTest {
         words(null, "2.23.133.18.3.4/zz030200");
         words(null, null);
     }
+
+    @Test
+    void aTextNamesTheClassesItKnowsInWordsAndLeavesTheRest() {
+        assertEquals("GPU NVIDIA H100 serial 1652 is missing; so is CPU Intel Xeon serial 7",
+                ComponentClasses.inText("2.23.133.18.3.4/00030200 NVIDIA H100 serial 1652 is missing; "
+                        + "so is 2.23.133.18.3.3/00040003 Intel Xeon serial 7"));
+        assertEquals("2.23.133.18.3.5/02010802 Samsung serial 9 and 2.23.133.18.3.4/01030200",
+                ComponentClasses.inText("2.23.133.18.3.5/02010802 Samsung serial 9 and 2.23.133.18.3.4/01030200"),
+                "classes without words stay as they are");
+        assertEquals("Seals broken $1 \\ on arrival", ComponentClasses.inText("Seals broken $1 \\ on arrival"));
+        assertEquals(null, ComponentClasses.inText(null));
+    }
 }

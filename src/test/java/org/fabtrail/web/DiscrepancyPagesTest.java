@@ -24,6 +24,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -76,6 +77,11 @@ class DiscrepancyPagesTest {
      * registered, naming the given organisations, with the unit's registration as evidence.
      */
     Opened open(String rule, String severity, String... orgs) {
+        return open(rule, severity, serial -> "Seals of " + serial + " broken on arrival", orgs);
+    }
+
+    /** {@link #open(String, String, String...)} with a summary of the unit's serial. */
+    Opened open(String rule, String severity, UnaryOperator<String> summary, String... orgs) {
         WebUser acme = WebUser.signIn("acme.clerk");
         String serial = TransfersTest.register(acme, "hsinchu-fab12", "accelerator");
         long registered = ledger.read(c -> queries.entryIndexes(c, new UnitKey("acme-fab", serial))).get(0);
@@ -85,7 +91,7 @@ class DiscrepancyPagesTest {
         fields.put("rule", rule);
         fields.put("finding", rule + ":" + UUID.randomUUID());
         fields.put("severity", severity);
-        fields.put("summary", "Seals of " + serial + " broken on arrival");
+        fields.put("summary", summary.apply(serial));
         fields.put("units", List.of(Map.of("manufacturer", "acme-fab", "serial", serial)));
         fields.put("orgs", List.of(orgs));
         fields.put("evidence", List.of(registered));
@@ -100,6 +106,21 @@ class DiscrepancyPagesTest {
 
     int events(String id) {
         return ledger.read(c -> findings.events(c, UUID.fromString(id))).size();
+    }
+
+    @Test
+    void componentClassesInASummaryAreShownInWordsWhileTheLogKeepsThem() {
+        String oid = "2.23.133.18.3.4/00030200";
+        Opened f = open(rule("ui-words"), "high", serial -> oid + " NVIDIA H100 serial 1652 of acme-fab/" + serial
+                + " is missing from its platform", "acme-fab");
+        assertTrue(finding(f.id()).summary().startsWith(oid), "the finding keeps the registry value");
+        WebUser acme = WebUser.signIn("acme.clerk");
+        for (String path : List.of("/discrepancies/" + f.id(), "/discrepancies/" + f.id() + "/report",
+                "/discrepancies?unit=acme-fab/" + f.serial(), "/units/acme-fab/" + f.serial())) {
+            String page = acme.page(path, 200);
+            assertTrue(page.contains("GPU NVIDIA H100 serial 1652"), path + " names the class in words");
+            assertFalse(page.contains(oid), path + " shows no registry OID");
+        }
     }
 
     @Test

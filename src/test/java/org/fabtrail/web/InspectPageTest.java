@@ -210,7 +210,7 @@ class InspectPageTest {
         assertTrue(selected.find(), "the ledger's site is preselected and marked");
         assertTrue(html.contains("<option value=\"kestrel-dc/dubai-dc1\">") && html.contains("expected: in transit to it"),
                 "where it is being sent is marked too");
-        assertTrue(html.matches("(?s).*<option value=\"northwind\" selected>[^<]*expected: the ledger's custodian.*"),
+        assertTrue(html.matches("(?s).*<option value=\"northwind\" selected>[^<]*expected: the ledger&#39;s custodian.*"),
                 "the custodian is preselected");
 
         Map<String, Object> form = new LinkedHashMap<>();

@@ -69,15 +69,20 @@ class InspectorJourneyTest {
         assertTrue(((Number) serials).intValue() > 0, page + " marks its serials");
     }
 
-    @Test
-    void aStolenUnitIsUnmistakableOnEveryPageAnInspectorSeesOnThePhone() throws Exception {
-        // a long serial with hyphens, which a browser would otherwise break at a phone's width
-        String serial = "STOLEN-" + UUID.randomUUID().toString().toUpperCase().substring(0, 17);
+    /** Registers an acme-fab accelerator with this serial and reports it stolen for this reason, as acme.clerk. */
+    private static String stolen(String serial, String reason) {
         WebUser acme = WebUser.signIn("acme.clerk");
         loggedIndex(acme.post("/units/new", form("serial", serial, "kind", "accelerator", "model", "H200-SXM", "eccn",
                 "3A090.a", "site", "hsinchu-fab12")));
-        loggedIndex(acme.post("/units/acme-fab/" + serial + "/status", form("status", "stolen", "reason",
-                "Taken from the loading dock, police report 2026-4471")));
+        loggedIndex(acme.post("/units/acme-fab/" + serial + "/status", form("status", "stolen", "reason", reason)));
+        return serial;
+    }
+
+    @Test
+    void aStolenUnitIsUnmistakableOnEveryPageAnInspectorSeesOnThePhone() throws Exception {
+        // a long serial with hyphens, which a browser would otherwise break at a phone's width
+        String serial = stolen("STOLEN-" + UUID.randomUUID().toString().toUpperCase().substring(0, 17),
+                "Taken from the loading dock, police report 2026-4471");
 
         try (Browser phone = Browser.open(PHONE_WIDTH, PHONE_HEIGHT)) {
             WebDriver d = phone.driver();
@@ -130,6 +135,64 @@ class InspectorJourneyTest {
             assertFalse(labels.contains("status") || labels.contains("entryType") || labels.contains("Finding key"),
                     "no detector keys as labels: " + labels);
             assertAccessible(phone, "finding page");
+        }
+    }
+
+    @Test
+    void anInspectorWorksInGermanAfterChoosingItInTheFooter() throws Exception {
+        String serial = stolen("GESTOHLEN-" + UUID.randomUUID().toString().toUpperCase().substring(0, 8),
+                "Vom Lager entwendet");
+
+        try (Browser phone = Browser.open(PHONE_WIDTH, PHONE_HEIGHT)) {
+            WebDriver d = phone.driver();
+            d.get(url("/login"));
+            assertEquals("en", d.findElement(By.tagName("html")).getAttribute("lang"), "English for an English browser");
+            d.findElement(By.cssSelector("footer a[hreflang=de]")).click();
+            assertTrue(d.getCurrentUrl().endsWith("/login"), "the switch goes back to the page: " + d.getCurrentUrl());
+            assertEquals("de", d.findElement(By.tagName("html")).getAttribute("lang"));
+            assertEquals("Anmelden", d.findElement(By.tagName("h1")).getText());
+            assertAccessible(phone, "sign-in page in German");
+            signIn(d, "inspector");
+
+            d.get(url("/inspect"));
+            assertEquals("Eine Einheit prüfen", d.findElement(By.tagName("h1")).getText());
+            d.findElement(By.id("q")).sendKeys(serial);
+            submit(d, By.cssSelector("form[action='/inspect'] button[type=submit]"));
+            assertTrue(d.getCurrentUrl().contains("/inspect/acme-fab/" + serial), d.getCurrentUrl());
+            String banner = d.findElement(By.id("unit-alert")).getText();
+            for (String said : List.of("ist gemeldet als gestohlen", "gemeldet von acme-fab", "Grund:", "Vom Lager entwendet")) {
+                assertTrue(banner.contains(said), "the banner says " + said + ": " + banner);
+            }
+            String main = d.findElement(By.tagName("main")).getText();
+            for (String said : List.of("Wo sie laut Register ist", "Das Gerät prüfen", "Festhalten, was Sie vorgefunden haben",
+                    "Abweichung: etwas stimmt nicht", "Notizen")) {
+                assertTrue(main.contains(said), "the inspect page says " + said + ": " + main);
+            }
+            assertTrue(d.findElement(By.cssSelector("header.top")).getText().contains("Abmelden"), "the header too");
+            assertAccessible(phone, "inspect page in German");
+            phone.screenshot("inspect-stolen-phone-de");
+
+            d.findElement(By.cssSelector("input[name=result][value=discrepancy]")).click();
+            d.findElement(By.id("notes")).sendKeys("Auf einer Palette an der Rampe, Siegel gebrochen");
+            submit(d, By.cssSelector("#inspect-form button[type=submit]"));
+            assertTrue(d.getCurrentUrl().contains("recorded="), d.getCurrentUrl());
+            assertTrue(d.findElement(By.cssSelector("p.notice")).getText().startsWith("Prüfung aufgezeichnet"),
+                    d.findElement(By.cssSelector("p.notice")).getText());
+
+            submit(d, By.cssSelector("#challenge-form button[type=submit]"));
+            assertTrue(d.getCurrentUrl().contains("/device/"), d.getCurrentUrl());
+            assertEquals("1. Lassen Sie das Gerät diese Challenge signieren",
+                    d.findElement(By.cssSelector("#challenge h2")).getText());
+            assertAccessible(phone, "device check page in German");
+
+            d.get(url("/units/acme-fab/" + serial));
+            main = d.findElement(By.tagName("main")).getText();
+            assertTrue(main.contains("Verwahrkette") && main.contains("Zeitleiste"), main);
+            assertAccessible(phone, "unit page in German");
+
+            d.findElement(By.cssSelector("footer a[hreflang=en]")).click();
+            assertEquals("en", d.findElement(By.tagName("html")).getAttribute("lang"));
+            assertTrue(d.findElement(By.tagName("main")).getText().contains("Custody chain"), "back in English");
         }
     }
 

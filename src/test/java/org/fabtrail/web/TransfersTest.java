@@ -85,6 +85,31 @@ class TransfersTest {
     }
 
     @Test
+    void theTransferPageShowsTheBannerOfEachUnitReportedGoneOnIt() {
+        WebUser acme = WebUser.signIn("acme.clerk");
+        String site = newSite(acme);
+        String kept = register(acme, site, "accelerator");
+        String lost = register(acme, site, "accelerator");
+        String id = dispatch(acme, site, "northwind", "ams-schiphol", kept, lost);
+        assertFalse(acme.page("/transfers/" + id, 200).contains("class=\"unit-alert"), "no banner while all is well");
+
+        loggedIndex(acme.post("/units/acme-fab/" + lost + "/status", form("status", "lost", "reason",
+                "Fell off the truck at the depot")));
+        for (WebUser who : List.of(acme, WebUser.signIn("northwind.admin"))) {
+            String page = who.page("/transfers/" + id, 200);
+            assertEquals(1, page.split("<section class=\"unit-alert", -1).length - 1, "one banner: " + page);
+            assertTrue(page.contains("id=\"unit-alert-1\"") && page.contains("aria-labelledby=\"unit-alert-title-1\""),
+                    "ids of its own, as a page may show several");
+            String banner = page.substring(page.indexOf("<section class=\"unit-alert"), page.indexOf("</section>"));
+            for (String said : List.of(lost, "is reported lost", "acme.clerk", "Fell off the truck at the depot")) {
+                assertTrue(banner.contains(said), "the banner says " + said + ": " + banner);
+            }
+            assertFalse(banner.contains(kept), "only the unit reported lost");
+            assertTrue(page.indexOf("unit-alert") < page.indexOf("<h1>"), "the banner comes first");
+        }
+    }
+
+    @Test
     void dispatchThenReceivePartThenTheRest() {
         WebUser acme = WebUser.signIn("acme.clerk");
         String site = newSite(acme);

@@ -124,6 +124,10 @@ class UnitsPageTest {
         Map<String, String> errors = fieldErrors(dup.asString());
         assertTrue(errors.get("serial").contains("acme-fab/GH200-0024 is already registered"), errors.toString());
         assertTrue(dup.asString().contains("value=\"GH200-0024\""), "the form keeps what was typed");
+        assertTrue(dup.asString().contains("aria-invalid=\"true\" aria-describedby=\"serial-help serial-error\""),
+                "the field points to its help and its error");
+        assertFalse(dup.asString().contains("id=\"model\" name=\"model\" value=\"H200-SXM\" required maxlength=\"100\" "
+                + "aria-invalid"), "a field without an error is not marked invalid");
 
         Response bad = admin.post("/units/new", unitForm("gh 200/1", "H200-SXM", FAB_SITE));
         assertEquals(422, bad.statusCode());
