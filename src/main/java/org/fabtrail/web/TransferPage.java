@@ -80,7 +80,7 @@ public class TransferPage {
         if (!uuid.toString().equals(id)) {
             return Optional.empty();
         }
-        return pages.ledger.read(c -> pages.queries.transfer(c, uuid, v.visibleTo()));
+        return pages.transfers.transfer(v.visibility(), uuid);
     }
 
     private static Response notFound(Viewer v, String id) {
@@ -179,12 +179,12 @@ public class TransferPage {
     private ReceiveForm receiveForm(Viewer v, CustodyQueries.TransferRecord t, Set<String> ticked, String site) {
         List<CustodyQueries.TransferUnit> inTransit = inTransit(t);
         Map<String, String> models = new java.util.HashMap<>();
-        List<CustodyQueries.SiteRecord> sites = pages.ledger.read(c -> {
-            for (CustodyQueries.TransferUnit u : inTransit) {
-                pages.queries.unit(c, u.unit()).ifPresent(r -> models.put(u.unit().toString(), r.model()));
+        for (CustodyQueries.UnitRecord r : pages.transfers.units(t)) {
+            if (inTransit.stream().anyMatch(u -> u.unit().equals(r.key()))) {
+                models.put(r.key().toString(), r.model());
             }
-            return pages.queries.sites(c, v.org());
-        });
+        }
+        List<CustodyQueries.SiteRecord> sites = pages.registry.sites(v.org());
         return new ReceiveForm(t, inTransit, ticked, site, sites, models);
     }
 

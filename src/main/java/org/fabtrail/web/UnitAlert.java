@@ -1,12 +1,12 @@
 package org.fabtrail.web;
 
 import org.fabtrail.custody.CustodyQueries;
+import org.fabtrail.custody.LogEntries;
 import org.fabtrail.custody.UnitKey;
 import org.fabtrail.discrepancy.DiscrepancyQueries;
+import org.fabtrail.discrepancy.Findings;
 import org.fabtrail.ledger.LedgerStore;
 
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.util.List;
 import java.util.Set;
 
@@ -41,8 +41,8 @@ public record UnitAlert(UnitKey unit, String status, EntryLine report, String re
      *
      * @param timeline the unit's entries, oldest first (the unit page has them already)
      */
-    static UnitAlert of(Connection c, Pages pages, Viewer v, CustodyQueries.UnitRecord u, List<EntryLine> timeline)
-            throws SQLException {
+    static UnitAlert of(LogEntries log, Findings found, Viewer v, CustodyQueries.UnitRecord u,
+                        List<EntryLine> timeline) {
         EntryLine report = null;
         String reason = null;
         if (GONE.contains(u.status())) {
@@ -52,15 +52,14 @@ public record UnitAlert(UnitKey unit, String status, EntryLine report, String re
                 }
             }
             if (report != null) {
-                for (LedgerStore.StoredEntry e : pages.store.entriesAt(c, List.of(report.index()))) {
+                for (LedgerStore.StoredEntry e : log.at(List.of(report.index()))) {
                     Object why = EntryLine.payload(e).get("reason");
                     reason = why == null ? null : String.valueOf(why);
                 }
             }
         }
-        List<DiscrepancyQueries.Discrepancy> findings = new DiscrepancyQueries().list(c,
-                new DiscrepancyQueries.Filter(null, null, "unresolved", null, u.key(), null, null), v.visibleTo(), null,
-                FINDINGS);
+        List<DiscrepancyQueries.Discrepancy> findings = found.list(v.visibility(),
+                new DiscrepancyQueries.Filter(null, null, "unresolved", null, u.key(), null, null), null, FINDINGS);
         return new UnitAlert(u.key(), u.status(), report, reason, findings);
     }
 }
