@@ -25,6 +25,7 @@ import org.fabtrail.custody.KeyAddition;
 import org.fabtrail.custody.KeyRevokePayload;
 import org.fabtrail.custody.OperatorEntries;
 import org.fabtrail.custody.OrgRegistration;
+import org.fabtrail.custody.Organisations;
 import org.fabtrail.ledger.Envelope;
 import org.fabtrail.ledger.Ledger;
 import org.fabtrail.ledger.LedgerException;
@@ -60,6 +61,8 @@ public class AdminResource {
 
     @Inject
     Ledger ledger;
+    @Inject
+    Organisations organisations;
     @Inject
     OperatorEntries operator;
     @Inject
@@ -150,14 +153,7 @@ public class AdminResource {
         SafeText.multiLine("displayName", req.displayName());
         SafeText.singleLine("org", req.org());
         SafeText.singleLine("role", req.role());
-        if (req.org() != null && ledger.read(c -> {
-            try (var ps = c.prepareStatement("SELECT 1 FROM orgs WHERE id = ?")) {
-                ps.setString(1, req.org());
-                try (var rs = ps.executeQuery()) {
-                    return !rs.next();
-                }
-            }
-        })) {
+        if (req.org() != null && !organisations.exists(req.org())) {
             throw new LedgerException(LedgerException.Kind.RULE, "unknown-org", "Unknown organisation",
                     "Organisation \"" + req.org() + "\" is not registered", Map.of("field", "org"), null);
         }

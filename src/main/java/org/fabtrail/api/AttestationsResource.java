@@ -21,14 +21,14 @@ import org.fabtrail.api.auth.Caller;
 import org.fabtrail.attestation.Attestations;
 import org.fabtrail.attestation.Challenges;
 import org.fabtrail.attestation.DeviceIdentity;
-import org.fabtrail.attestation.StaleCrlPolicy;
+import org.fabtrail.attestation.Verdicts;
 import org.fabtrail.crypto.JsonFormatException;
 import org.fabtrail.crypto.StrictJson;
 import org.fabtrail.custody.CustodyQueries;
 import org.fabtrail.custody.Operator;
 import org.fabtrail.custody.UnitKey;
+import org.fabtrail.custody.Units;
 import org.fabtrail.ledger.EnvelopeParser;
-import org.fabtrail.ledger.Ledger;
 import org.fabtrail.ledger.LedgerException;
 
 import java.sql.SQLException;
@@ -52,17 +52,13 @@ public class AttestationsResource {
     @Inject
     Authenticator auth;
     @Inject
-    Ledger ledger;
+    Units units;
+    @Inject
+    Verdicts verdicts;
     @Inject
     Challenges challenges;
     @Inject
-    DeviceIdentity devices;
-    @Inject
-    StaleCrlPolicy staleCrls;
-    @Inject
     Clock clock;
-
-    private final CustodyQueries queries = new CustodyQueries();
 
     /** An issued challenge, as the API answers it. */
     @JsonPropertyOrder({"challengeId", "unit", "requester", "challenge", "message", "createdAt", "expiresAt"})
@@ -120,18 +116,13 @@ public class AttestationsResource {
         Map<String, Object> req = object(body, Set.of("unit"), Set.of("unit"));
         UnitKey unit = unit(req.get("unit"));
         String requester = requester(caller);
-        ledger.read(c -> {
-            if (!queries.canSee(c, UnitsResource.visibleTo(caller), unit)) {
-                throw UnitsResource.notFound(unit.manufacturer(), unit.serial());
-            }
-            CustodyQueries.UnitRecord u = queries.unit(c, unit).orElseThrow();
-            if (!caller.seesAll() && !requester.equals(u.custodian())) {
-                throw new LedgerException(LedgerException.Kind.FORBIDDEN, "challenge-not-allowed", "Not allowed",
-                        "Challenges are issued to inspectors, regulators, the operator and the unit's custodian; \""
-                                + requester + "\" does not hold " + unit);
-            }
-            return null;
-        });
+        CustodyQueries.UnitRecord u = units.unit(caller.visibility(), unit)
+                .orElseThrow(() -> UnitsResource.notFound(unit.manufacturer(), unit.serial()));
+        if (!caller.seesAll() && !requester.equals(u.custodian())) {
+            throw new LedgerException(LedgerException.Kind.FORBIDDEN, "challenge-not-allowed", "Not allowed",
+                    "Challenges are issued to inspectors, regulators, the operator and the unit's custodian; \""
+                            + requester + "\" does not hold " + unit);
+        }
         try {
             return Response.status(201).entity(ChallengeView.from(challenges.issue(unit, requester))).build();
         } catch (SQLException e) {
@@ -151,13 +142,10 @@ public class AttestationsResource {
         Map<String, Object> req = object(body, Set.of("unit", "attestation"), Set.of("unit", "attestation"));
         UnitKey unit = unit(req.get("unit"));
         String requester = requester(caller);
-        return ledger.read(c -> {
-            if (!queries.canSee(c, UnitsResource.visibleTo(caller), unit)) {
-                throw UnitsResource.notFound(unit.manufacturer(), unit.serial());
-            }
-            return VerdictView.from(Attestations.verify(c, devices, unit, requester, req.get("attestation"),
-                    clock.instant(), staleCrls));
-        });
+        if (!units.canSee(caller.visibility(), unit)) {
+            throw UnitsResource.notFound(unit.manufacturer(), unit.serial());
+        }
+        return VerdictView.from(verdicts.verify(unit, requester, req.get("attestation"), clock.instant()));
     }
 
     /** The organisation the caller acts for, or {@code operator}. */

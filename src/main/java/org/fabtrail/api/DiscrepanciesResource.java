@@ -21,9 +21,12 @@ import org.fabtrail.api.auth.Authenticator;
 import org.fabtrail.api.auth.Caller;
 import org.fabtrail.custody.Csv;
 import org.fabtrail.custody.UnitBundles;
+import org.fabtrail.custody.LogEntries;
 import org.fabtrail.custody.UnitKey;
+import org.fabtrail.custody.Visibility;
 import org.fabtrail.discrepancy.DiscrepancyEngine;
 import org.fabtrail.discrepancy.DiscrepancyQueries;
+import org.fabtrail.discrepancy.Findings;
 import org.fabtrail.discrepancy.Documents;
 import org.fabtrail.discrepancy.Finding;
 import org.fabtrail.ledger.CheckpointSigner;
@@ -33,8 +36,6 @@ import org.fabtrail.ledger.Ledger;
 import org.fabtrail.ledger.LedgerException;
 import org.fabtrail.ledger.LedgerStore;
 
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -62,9 +63,9 @@ public class DiscrepanciesResource {
     @Inject
     Ledger ledger;
     @Inject
-    LedgerStore store;
-
-    private final DiscrepancyQueries queries = new DiscrepancyQueries();
+    Findings findings;
+    @Inject
+    LogEntries log;
 
     @JsonPropertyOrder({"id", "rule", "severity", "state", "outcome", "summary", "finding", "units", "orgs",
             "evidence", "details", "openedIndex", "openedAt", "openedBy", "updatedIndex", "updatedAt", "history"})
@@ -175,14 +176,12 @@ public class DiscrepanciesResource {
         DiscrepancyQueries.Filter f = filter(rule, severity, state, org, manufacturer, serial, from, to);
         int n = Paging.limit(limit, 100, MAX_PAGE);
         long cursor = Paging.indexCursor(after);
-        return ledger.read(c -> {
-            List<DiscrepancyQueries.Discrepancy> rows = queries.list(c, f, UnitsResource.visibleTo(caller),
-                    cursor < 0 ? null : cursor, n + 1);
-            List<DiscrepancyView> items = rows.subList(0, Math.min(n, rows.size())).stream()
-                    .map(d -> DiscrepancyView.from(d, null)).toList();
-            String next = rows.size() > n ? Long.toString(rows.get(n - 1).openedIdx()) : null;
-            return new Views.Page<>(items, next);
-        });
+        List<DiscrepancyQueries.Discrepancy> rows = findings.list(caller.visibility(), f, cursor < 0 ? null : cursor,
+                n + 1);
+        List<DiscrepancyView> items = rows.subList(0, Math.min(n, rows.size())).stream()
+                .map(d -> DiscrepancyView.from(d, null)).toList();
+        String next = rows.size() > n ? Long.toString(rows.get(n - 1).openedIdx()) : null;
+        return new Views.Page<>(items, next);
     }
 
     @GET
@@ -196,7 +195,7 @@ public class DiscrepanciesResource {
                            @QueryParam("from") String from, @QueryParam("to") String to) {
         Caller caller = auth.caller(authorization).require(Caller.READ);
         DiscrepancyQueries.Filter f = filter(rule, severity, state, org, manufacturer, serial, from, to);
-        String csv = ledger.read(c -> csv(queries.list(c, f, UnitsResource.visibleTo(caller), null, MAX_EXPORT)));
+        String csv = csv(findings.list(caller.visibility(), f, null, MAX_EXPORT));
         return Response.ok(csv, "text/csv; charset=utf-8")
                 .header("Content-Disposition", "attachment; filename=\"discrepancies.csv\"").build();
     }
@@ -223,11 +222,8 @@ public class DiscrepanciesResource {
                                @PathParam("id") String id) {
         Caller caller = auth.caller(authorization).require(Caller.READ);
         UUID u = id(id);
-        return ledger.read(c -> {
-            DiscrepancyQueries.Discrepancy d = queries.get(c, u, UnitsResource.visibleTo(caller))
-                    .orElseThrow(() -> notFound(id));
-            return DiscrepancyView.from(d, queries.events(c, u));
-        });
+        Findings.FindingHistory h = findings.withHistory(caller.visibility(), u).orElseThrow(() -> notFound(id));
+        return DiscrepancyView.from(h.finding(), h.events());
     }
 
     @Inject
@@ -245,7 +241,7 @@ public class DiscrepanciesResource {
                            byte[] body) {
         Caller caller = auth.caller(authorization).require(Caller.WRITE);
         UUID u = id(id);
-        ledger.read(c -> queries.get(c, u, UnitsResource.visibleTo(caller)).orElseThrow(() -> notFound(id)));
+        findings.get(caller.visibility(), u).orElseThrow(() -> notFound(id));
         if (name == null || name.isBlank()) {
             throw bad("name", "name the document: ?name=customs-release.pdf");
         }
@@ -267,10 +263,8 @@ public class DiscrepanciesResource {
                              @PathParam("sha256") String sha256) {
         Caller caller = auth.caller(authorization).require(Caller.READ);
         UUID u = id(id);
-        var content = ledger.read(c -> {
-            queries.get(c, u, UnitsResource.visibleTo(caller)).orElseThrow(() -> notFound(id));
-            return documents.get(u, sha256);
-        }).orElseThrow(() -> new LedgerException(LedgerException.Kind.NOT_FOUND, "document-not-found",
+        findings.get(caller.visibility(), u).orElseThrow(() -> notFound(id));
+        var content = findings.document(caller.visibility(), u, sha256).orElseThrow(() -> new LedgerException(LedgerException.Kind.NOT_FOUND, "document-not-found",
                 "No such document", "No document " + sha256 + " stored for discrepancy " + id));
         return attachment(content);
     }
@@ -300,7 +294,7 @@ public class DiscrepanciesResource {
     public Report report(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, @PathParam("id") String id) {
         Caller caller = auth.caller(authorization).require(Caller.READ);
         UUID u = id(id);
-        return ledger.read(c -> report(c, u, UnitsResource.visibleTo(caller)).orElseThrow(() -> notFound(id)));
+        return report(caller.visibility(), u).orElseThrow(() -> notFound(id));
     }
 
     @Inject
@@ -309,15 +303,15 @@ public class DiscrepanciesResource {
     CosignedCheckpoints cosigned;
 
     /** The report (also the web UI's printable page). */
-    public java.util.Optional<Report> report(Connection c, UUID id, String visibleTo) throws SQLException {
-        var found = queries.get(c, id, visibleTo);
+    public java.util.Optional<Report> report(Visibility v, UUID id) {
+        var found = findings.withHistory(v, id);
         if (found.isEmpty()) {
             return java.util.Optional.empty();
         }
-        List<DiscrepancyQueries.Event> events = queries.events(c, id);
-        LedgerStore.StoredCheckpoint cp = store.latestCheckpoint(c).orElseThrow();
+        List<DiscrepancyQueries.Event> events = found.get().events();
+        LedgerStore.StoredCheckpoint cp = log.latestCheckpoint();
         java.util.Map<Long, String> roles = new java.util.LinkedHashMap<>();
-        for (long idx : found.get().evidence()) {
+        for (long idx : found.get().finding().evidence()) {
             roles.putIfAbsent(idx, "evidence");
         }
         for (DiscrepancyQueries.Event e : events) {
@@ -330,13 +324,12 @@ public class DiscrepanciesResource {
         String note = witnessed.map(w -> w.note()).orElse(cp.note());
         long size = witnessed.map(w -> w.treeSize()).orElse(cp.treeSize());
         List<ReportEntry> entries = new ArrayList<>();
-        for (UnitBundles.Entry e : new UnitBundles(store)
-                .proven(c, store.entriesAt(c, indexes), size)) {
+        for (UnitBundles.Entry e : log.proven(indexes, size)) {
             entries.add(new ReportEntry(e.index(), roles.get(e.index()),
                     java.util.Base64.getEncoder().encodeToString(e.leaf()), HexFormat.of().formatHex(e.leafHash()),
                     e.inclusionProof().stream().map(HexFormat.of()::formatHex).toList()));
         }
-        return java.util.Optional.of(new Report(DiscrepancyView.from(found.get(), events), note, signer.vkey(),
+        return java.util.Optional.of(new Report(DiscrepancyView.from(found.get().finding(), events), note, signer.vkey(),
                 entries));
     }
 }

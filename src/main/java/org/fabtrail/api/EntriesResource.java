@@ -22,7 +22,7 @@ import org.fabtrail.api.auth.Authenticator;
 import org.fabtrail.api.auth.Caller;
 import org.fabtrail.crypto.JsonFormatException;
 import org.fabtrail.crypto.StrictJson;
-import org.fabtrail.custody.CustodyQueries;
+import org.fabtrail.custody.LogEntries;
 import org.fabtrail.ledger.Envelope;
 import org.fabtrail.ledger.EnvelopeParser;
 import org.fabtrail.ledger.Ledger;
@@ -41,6 +41,8 @@ public class EntriesResource {
 
     @Inject
     Ledger ledger;
+    @Inject
+    LogEntries log;
     @Inject
     EnvelopeParser parser;
     @Inject
@@ -181,9 +183,7 @@ public class EntriesResource {
         LedgerException notFound = new LedgerException(LedgerException.Kind.NOT_FOUND, "entry-not-found",
                 "No such entry", "No entry with id " + id + " that you may see");
         Receipt r = ledger.receipt(uuid).orElseThrow(() -> notFound);
-        boolean visible = ledger.read(c -> new CustodyQueries()
-                .canSeeEntry(c, UnitsResource.visibleTo(caller), r.index()));
-        if (!visible) {
+        if (!log.canSee(caller.visibility(), r.index())) {
             throw notFound;
         }
         return WriteReceipt.from(r);

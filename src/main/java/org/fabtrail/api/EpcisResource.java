@@ -21,7 +21,7 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.fabtrail.api.auth.Authenticator;
 import org.fabtrail.api.auth.Caller;
-import org.fabtrail.epcis.EpcisEvents;
+import org.fabtrail.epcis.EpcisDocuments;
 import org.fabtrail.epcis.EpcisExport;
 import org.fabtrail.epcis.EpcisQuery;
 import org.fabtrail.epcis.EpcisCapture;
@@ -30,7 +30,6 @@ import org.fabtrail.ledger.EnvelopeParser;
 import org.fabtrail.ledger.Ledger;
 import org.fabtrail.ledger.LedgerException;
 import org.fabtrail.ledger.Receipt;
-import org.fabtrail.ledger.LedgerStore;
 
 import java.io.UncheckedIOException;
 import java.time.Instant;
@@ -54,7 +53,7 @@ public class EpcisResource {
     @Inject
     Ledger ledger;
     @Inject
-    LedgerStore store;
+    EpcisDocuments documents;
     @Inject
     ObjectMapper json;
     @Inject
@@ -77,7 +76,7 @@ public class EpcisResource {
     public Response events(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
         Caller caller = auth.caller(authorization).require(Caller.READ);
         EpcisQuery q = new EpcisQuery(uri.getQueryParameters(true));
-        EpcisExport.Page page = ledger.read(c -> export(store, ledger, uri).query(c, UnitsResource.visibleTo(caller), q));
+        EpcisExport.Page page = documents.query(caller.visibility(), q, proofBase(uri));
         Response.ResponseBuilder r = answer(json, EpcisExport.queryDocument(page.events(), Instant.now()));
         if (page.next() != null) {
             r.header("Link", "<" + uri.getRequestUriBuilder().replaceQueryParam("nextPageToken", page.next().format())
@@ -119,9 +118,9 @@ public class EpcisResource {
     }
 
     /** The export for this request: proofs linked against the log's current size, at this server's address. */
-    static EpcisExport export(LedgerStore store, Ledger ledger, UriInfo uri) {
-        return new EpcisExport(store, new EpcisEvents(uri.getBaseUriBuilder().path("api/v1/log/proof/inclusion")
-                .build().toString(), ledger.head().size()));
+    /** The URL of the inclusion-proof endpoint the events point to. */
+    static String proofBase(UriInfo uri) {
+        return uri.getBaseUriBuilder().path("api/v1/log/proof/inclusion").build().toString();
     }
 
     /** A 200 answer with the document and the EPCIS version headers. */

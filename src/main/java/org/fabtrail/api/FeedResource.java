@@ -12,11 +12,9 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.fabtrail.api.auth.Authenticator;
 import org.fabtrail.api.auth.Caller;
-import org.fabtrail.custody.CustodyQueries;
-import org.fabtrail.ledger.Ledger;
+import org.fabtrail.custody.LogEntries;
 import org.fabtrail.ledger.LedgerStore;
 
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -36,11 +34,8 @@ public class FeedResource {
     @Inject
     Authenticator auth;
     @Inject
-    Ledger ledger;
-    @Inject
-    LedgerStore store;
+    LogEntries log;
 
-    private final CustodyQueries queries = new CustodyQueries();
 
     @GET
     @Operation(operationId = "getFeed", summary = "Entries you may see with index > after, in log order (gap-free, duplicate-free)")
@@ -49,16 +44,10 @@ public class FeedResource {
         Caller caller = auth.caller(authorization).require(Caller.READ);
         long cursor = Paging.indexCursor(after);
         int n = Paging.limit(limit, 100, MAX_PAGE);
-        return ledger.read(c -> {
-            List<Long> indexes = queries.feed(c, UnitsResource.visibleTo(caller), cursor, n);
-            List<Views.EntryView> items = new ArrayList<>(indexes.size());
-            // only the page's own entries: a sparse feed's page may span most of the log
-            for (LedgerStore.StoredEntry e : store.entriesAt(c, indexes)) {
-                items.add(Views.EntryView.from(e));
-            }
-            String next = indexes.isEmpty() ? (cursor < 0 ? null : Long.toString(cursor))
-                    : Long.toString(indexes.get(indexes.size() - 1));
-            return new Views.Page<>(items, next);
-        });
+        List<LedgerStore.StoredEntry> entries = log.feed(caller.visibility(), cursor, n);
+        List<Views.EntryView> items = entries.stream().map(Views.EntryView::from).toList();
+        String next = entries.isEmpty() ? (cursor < 0 ? null : Long.toString(cursor))
+                : Long.toString(entries.get(entries.size() - 1).index());
+        return new Views.Page<>(items, next);
     }
 }

@@ -13,7 +13,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.fabtrail.api.auth.Authenticator;
 import org.fabtrail.api.auth.Caller;
 import org.fabtrail.custody.CustodyQueries;
-import org.fabtrail.ledger.Ledger;
+import org.fabtrail.custody.Organisations;
 import org.fabtrail.ledger.LedgerException;
 
 import java.util.List;
@@ -27,17 +27,15 @@ public class OrgsResource {
     @Inject
     Authenticator auth;
     @Inject
-    Ledger ledger;
-
-    private final CustodyQueries queries = new CustodyQueries();
+    Organisations organisations;
 
     @GET
     @Operation(operationId = "listOrgs", summary = "Every registered organisation")
     public List<Views.OrgView> list(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
         auth.caller(authorization).require(Caller.READ);
-        return ledger.read(c -> queries.orgs(c, null).stream()
+        return organisations.all().stream()
                 .map(o -> new Views.OrgView(o.id(), o.name(), o.country(), o.roles(), o.registeredIdx(), null, null))
-                .toList());
+                .toList();
     }
 
     @GET
@@ -45,12 +43,11 @@ public class OrgsResource {
     @Operation(operationId = "getOrg", summary = "An organisation with its sites and signing keys")
     public Views.OrgView get(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, @PathParam("org") String org) {
         auth.caller(authorization).require(Caller.READ);
-        return ledger.read(c -> {
-            CustodyQueries.OrgRecord o = queries.orgs(c, org).stream().findFirst().orElseThrow(() -> unknown(org));
-            return new Views.OrgView(o.id(), o.name(), o.country(), o.roles(), o.registeredIdx(),
-                    queries.sites(c, org).stream().map(Views.SiteView::from).toList(),
-                    queries.keys(c, org, null).stream().map(Views.KeyView::from).toList());
-        });
+        Organisations.OrgDetail d = organisations.detail(org).orElseThrow(() -> unknown(org));
+        CustodyQueries.OrgRecord o = d.org();
+        return new Views.OrgView(o.id(), o.name(), o.country(), o.roles(), o.registeredIdx(),
+                d.sites().stream().map(Views.SiteView::from).toList(),
+                d.keys().stream().map(Views.KeyView::from).toList());
     }
 
     @GET

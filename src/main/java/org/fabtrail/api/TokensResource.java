@@ -22,7 +22,7 @@ import org.fabtrail.api.auth.ApiToken;
 import org.fabtrail.api.auth.ApiTokens;
 import org.fabtrail.api.auth.Authenticator;
 import org.fabtrail.api.auth.Caller;
-import org.fabtrail.ledger.Ledger;
+import org.fabtrail.custody.Organisations;
 import org.fabtrail.ledger.LedgerException;
 import org.fabtrail.ledger.SafeText;
 
@@ -58,19 +58,11 @@ public class TokensResource {
     @Inject
     ApiTokens tokens;
     @Inject
-    Ledger ledger;
+    Organisations organisations;
 
     private Caller admin(String authorization, String org) {
         Caller caller = auth.caller(authorization).requireOrg(org).require(Caller.ADMIN);
-        boolean exists = ledger.read(c -> {
-            try (var ps = c.prepareStatement("SELECT 1 FROM orgs WHERE id = ?")) {
-                ps.setString(1, org);
-                try (var rs = ps.executeQuery()) {
-                    return rs.next();
-                }
-            }
-        });
-        if (!exists) {
+        if (!organisations.exists(org)) {
             throw new LedgerException(LedgerException.Kind.NOT_FOUND, "unknown-org", "Unknown organisation",
                     "Organisation \"" + org + "\" is not registered");
         }

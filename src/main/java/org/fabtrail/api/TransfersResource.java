@@ -17,9 +17,10 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.fabtrail.api.auth.Authenticator;
 import org.fabtrail.api.auth.Caller;
 import org.fabtrail.custody.CustodyQueries;
+import org.fabtrail.custody.TransferReads;
+import org.fabtrail.custody.Visibility;
 import org.fabtrail.custody.UnitKey;
 import org.fabtrail.ledger.EnvelopeParser;
-import org.fabtrail.ledger.Ledger;
 import org.fabtrail.ledger.LedgerException;
 
 import java.util.HashMap;
@@ -42,9 +43,7 @@ public class TransfersResource {
     @Inject
     Authenticator auth;
     @Inject
-    Ledger ledger;
-
-    private final CustodyQueries queries = new CustodyQueries();
+    TransferReads transfers;
 
     @GET
     @Operation(operationId = "listTransfers", summary = "Transfers you send or receive (all, for inspectors and "
@@ -73,15 +72,14 @@ public class TransfersResource {
         Long sinceIdx = Paging.indexParameter("since", since);
         long cursor = Paging.indexCursor(after);
         int n = Paging.limit(limit, 100, MAX_PAGE);
-        CustodyQueries.TransferFilter filter = new CustodyQueries.TransferFilter(UnitsResource.visibleTo(caller),
+        Visibility v = caller.visibility();
+        CustodyQueries.TransferFilter filter = new CustodyQueries.TransferFilter(v.visibleTo(),
                 caller.org(), incoming, counterparty, states, sinceIdx, cursor < 0 ? null : cursor);
-        return ledger.read(c -> {
-            List<CustodyQueries.TransferRecord> rows = queries.transfers(c, filter, n + 1);
-            List<Views.TransferView> items = rows.subList(0, Math.min(n, rows.size())).stream()
-                    .map(Views.TransferView::from).toList();
-            String next = rows.size() > n ? Long.toString(rows.get(n - 1).dispatchIdx()) : null;
-            return new Views.Page<>(items, next);
-        });
+        List<CustodyQueries.TransferRecord> rows = transfers.page(v, filter, n + 1);
+        List<Views.TransferView> items = rows.subList(0, Math.min(n, rows.size())).stream()
+                .map(Views.TransferView::from).toList();
+        String next = rows.size() > n ? Long.toString(rows.get(n - 1).dispatchIdx()) : null;
+        return new Views.Page<>(items, next);
     }
 
     private static List<String> states(String state) {
@@ -126,17 +124,11 @@ public class TransfersResource {
         } catch (IllegalArgumentException e) {
             throw notFound;
         }
-        return ledger.read(c -> {
-            CustodyQueries.TransferRecord t = queries.transfer(c, uuid, UnitsResource.visibleTo(caller))
-                    .orElseThrow(() -> notFound);
-            // its sender held every unit and its receiver was sent them: both may see all of them
-            List<UnitKey> keys = t.units().stream().map(CustodyQueries.TransferUnit::unit).toList();
-            Map<UnitKey, List<CustodyQueries.CustodyStop>> chains = queries.custodyChains(c, keys);
-            Map<UnitKey, Views.UnitCustodyView> custody = new HashMap<>();
-            for (CustodyQueries.UnitRecord u : queries.units(c, keys, null)) {
-                custody.put(u.key(), Views.UnitCustodyView.from(u, chains.getOrDefault(u.key(), List.of())));
-            }
-            return Views.TransferView.from(t, custody);
-        });
+        TransferReads.TransferCustody t = transfers.withCustody(caller.visibility(), uuid).orElseThrow(() -> notFound);
+        Map<UnitKey, Views.UnitCustodyView> custody = new HashMap<>();
+        for (CustodyQueries.UnitRecord u : t.units().values()) {
+            custody.put(u.key(), Views.UnitCustodyView.from(u, t.chains().getOrDefault(u.key(), List.of())));
+        }
+        return Views.TransferView.from(t.transfer(), custody);
     }
 }

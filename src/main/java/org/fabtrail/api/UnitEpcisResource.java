@@ -18,11 +18,9 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.fabtrail.api.auth.Authenticator;
 import org.fabtrail.api.auth.Caller;
-import org.fabtrail.custody.CustodyQueries;
 import org.fabtrail.custody.UnitKey;
+import org.fabtrail.epcis.EpcisDocuments;
 import org.fabtrail.epcis.EpcisExport;
-import org.fabtrail.ledger.Ledger;
-import org.fabtrail.ledger.LedgerStore;
 
 import java.time.Instant;
 import java.util.List;
@@ -41,15 +39,12 @@ public class UnitEpcisResource {
     @Inject
     Authenticator auth;
     @Inject
-    Ledger ledger;
-    @Inject
-    LedgerStore store;
+    EpcisDocuments documents;
     @Inject
     ObjectMapper json;
     @Context
     UriInfo uri;
 
-    private final CustodyQueries queries = new CustodyQueries();
 
     @GET
     @Operation(operationId = "getUnitEpcis", summary = "A unit's whole story as an EPCIS 2.0 EPCISDocument: one event "
@@ -63,13 +58,9 @@ public class UnitEpcisResource {
     public Response unit(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
                          @PathParam("manufacturer") String manufacturer, @PathParam("serial") String serial) {
         Caller caller = auth.caller(authorization).require(Caller.READ);
-        List<Map<String, Object>> events = ledger.read(c -> {
-            UnitKey k = UnitsResource.key(manufacturer, serial);
-            if (!queries.canSee(c, UnitsResource.visibleTo(caller), k)) {
-                throw UnitsResource.notFound(manufacturer, serial);
-            }
-            return EpcisResource.export(store, ledger, uri).unit(c, k);
-        });
+        UnitKey k = UnitsResource.key(manufacturer, serial);
+        List<Map<String, Object>> events = documents.unit(caller.visibility(), k, EpcisResource.proofBase(uri))
+                .orElseThrow(() -> UnitsResource.notFound(manufacturer, serial));
         return EpcisResource.answer(json, EpcisExport.document(events, Instant.now())).build();
     }
 }

@@ -22,28 +22,27 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.fabtrail.api.auth.Authenticator;
 import org.fabtrail.api.auth.Caller;
-import org.fabtrail.attestation.PlatformComparisons;
+import org.fabtrail.attestation.UnitPlatforms;
 import org.fabtrail.crypto.JsonFormatException;
 import org.fabtrail.crypto.StrictJson;
 import org.fabtrail.custody.CustodyQueries;
 import org.fabtrail.custody.UnitBundles;
 import org.fabtrail.custody.UnitKey;
+import org.fabtrail.custody.Units;
+import org.fabtrail.custody.Visibility;
 import org.fabtrail.ledger.CheckpointSigner;
 import org.fabtrail.ledger.CosignedCheckpoints;
 import org.fabtrail.ledger.EnvelopeParser;
-import org.fabtrail.ledger.Ledger;
 import org.fabtrail.ledger.LedgerException;
-import org.fabtrail.ledger.LedgerStore;
 import org.fabtrail.ledger.SafeText;
 
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Units for partner reconciliation and inspectors: current state, history, and the offline bundle. A unit the
@@ -60,20 +59,11 @@ public class UnitsResource {
     @Inject
     Authenticator auth;
     @Inject
-    Ledger ledger;
+    Units units;
     @Inject
-    LedgerStore store;
+    UnitPlatforms platforms;
     @Inject
     CheckpointSigner signer;
-    @Inject
-    PlatformComparisons platforms;
-
-    private final CustodyQueries queries = new CustodyQueries();
-
-    /** The caller's visibility: null sees everything. */
-    static String visibleTo(Caller c) {
-        return c.seesAll() ? null : c.org();
-    }
 
     static UnitKey key(String manufacturer, String serial) {
         if (!EnvelopeParser.SLUG.matcher(manufacturer).matches()
@@ -88,46 +78,19 @@ public class UnitsResource {
                 "No unit " + manufacturer + "/" + serial + " that you may see");
     }
 
-    private UnitKey visible(Connection c, Caller caller, String manufacturer, String serial) throws SQLException {
-        UnitKey k = key(manufacturer, serial);
-        if (!queries.canSee(c, visibleTo(caller), k)) {
-            throw notFound(manufacturer, serial);
-        }
-        return k;
-    }
-
     /**
      * The unit as JSON. Its pending transfer lists only the units the caller may see, unless the caller sends or
-     * receives that transfer: a manufacturer must not learn other manufacturers' serials from a shared shipment.
+     * receives that transfer ({@link Units#detail}).
      */
-    Views.UnitView view(Connection c, CustodyQueries.UnitRecord u, String visibleTo) throws SQLException {
-        Views.TransferView pending = null;
-        if (u.pendingTransfer() != null) {
-            var t = queries.transfer(c, u.pendingTransfer()).orElse(null);
-            if (t != null && visibleTo != null && !visibleTo.equals(t.sender()) && !visibleTo.equals(t.receiver())) {
-                List<CustodyQueries.TransferUnit> mine = new ArrayList<>();
-                for (CustodyQueries.TransferUnit tu : t.units()) {
-                    if (queries.canSee(c, visibleTo, tu.unit())) {
-                        mine.add(tu);
-                    }
-                }
-                t = new CustodyQueries.TransferRecord(t.id(), t.dispatchIdx(), t.sender(), t.senderSite(), t.receiver(),
-                        t.receiverSite(), t.carrier(), t.shipmentRef(), t.licenceRef(), t.expectedArrival(), t.state(),
-                        t.dispatchedAt(), t.closedIdx(), t.closedAt(), mine);
-            }
-            pending = t == null ? null : Views.TransferView.from(t);
-        }
-        return Views.UnitView.from(u, queries.components(c, u.key()), pending, platform(c, u.key()));
+    Views.UnitView view(Units.UnitDetail d) {
+        Views.TransferView pending = d.pending() == null ? null : Views.TransferView.from(d.pending());
+        return Views.UnitView.from(d.unit(), d.components(), pending, platform(d.unit().key()));
     }
 
     /** The unit's current platform certificate with its comparison, or null. */
-    public Views.PlatformView platform(Connection c, UnitKey unit) throws SQLException {
-        var current = platforms.current(c, unit);
-        if (current.isEmpty()) {
-            return null;
-        }
-        return Views.PlatformView.from(current.get(), platforms.compare(c, unit).orElseThrow(),
-                platforms.caSubject(c, unit.manufacturer(), current.get().caId()).orElse(null));
+    public Views.PlatformView platform(UnitKey unit) {
+        return platforms.current(unit).map(p -> Views.PlatformView.from(p.record(), p.comparison(), p.caSubject()))
+                .orElse(null);
     }
 
     @GET
@@ -142,15 +105,9 @@ public class UnitsResource {
         int n = Paging.limit(limit, 100, MAX_PAGE);
         UnitKey cursor = Paging.unitCursor(after);
         CustodyQueries.UnitFilter filter = new CustodyQueries.UnitFilter(custodian, site, status, kind, model, manufacturer);
-        return ledger.read(c -> {
-            List<CustodyQueries.UnitRecord> rows = queries.units(c, filter, visibleTo(caller), cursor, n + 1);
-            List<Views.UnitView> items = new ArrayList<>();
-            for (CustodyQueries.UnitRecord u : rows.subList(0, Math.min(n, rows.size()))) {
-                items.add(Views.UnitView.from(u, null, null));
-            }
-            String next = rows.size() > n ? Paging.unitCursor(rows.get(n - 1).key()) : null;
-            return new Views.Page<>(items, next);
-        });
+        List<CustodyQueries.UnitRecord> rows = units.page(caller.visibility(), filter, cursor, n + 1);
+        String next = rows.size() > n ? Paging.unitCursor(rows.get(n - 1).key()) : null;
+        return new Views.Page<>(items(rows, n), next);
     }
 
     /** Page of a list: the first {@code n} rows as list items (no components or pending transfer). */
@@ -169,13 +126,11 @@ public class UnitsResource {
         Caller caller = auth.caller(authorization).require(Caller.READ);
         Paging.ChangePosition from = Paging.changeCursor(after);
         int n = Paging.limit(limit, 100, MAX_PAGE);
-        return ledger.read(c -> {
-            List<CustodyQueries.UnitRecord> rows = queries.changedUnits(c, visibleTo(caller), from.index(), from.unit(), n);
-            // like the feed, next is on every page (on an empty one it repeats after): a poller keeps its place
-            String next = rows.isEmpty() ? (after == null || after.isEmpty() ? null : after)
-                    : Paging.changeCursor(rows.get(rows.size() - 1).lastIdx(), rows.get(rows.size() - 1).key());
-            return new Views.Page<>(items(rows, n), next);
-        });
+        List<CustodyQueries.UnitRecord> rows = units.changed(caller.visibility(), from.index(), from.unit(), n);
+        // like the feed, next is on every page (on an empty one it repeats after): a poller keeps its place
+        String next = rows.isEmpty() ? (after == null || after.isEmpty() ? null : after)
+                : Paging.changeCursor(rows.get(rows.size() - 1).lastIdx(), rows.get(rows.size() - 1).key());
+        return new Views.Page<>(items(rows, n), next);
     }
 
     @GET
@@ -194,11 +149,9 @@ public class UnitsResource {
         }
         UnitKey cursor = Paging.unitCursor(after);
         int n = Paging.limit(limit, 100, MAX_PAGE);
-        return ledger.read(c -> {
-            List<CustodyQueries.UnitRecord> rows = queries.serialSearch(c, visibleTo(caller), serial, true, cursor, n + 1);
-            String next = rows.size() > n ? Paging.unitCursor(rows.get(n - 1).key()) : null;
-            return new Views.Page<>(items(rows, n), next);
-        });
+        List<CustodyQueries.UnitRecord> rows = units.search(caller.visibility(), serial, true, cursor, n + 1);
+        String next = rows.size() > n ? Paging.unitCursor(rows.get(n - 1).key()) : null;
+        return new Views.Page<>(items(rows, n), next);
     }
 
     /** Most units in one lookup. */
@@ -224,23 +177,21 @@ public class UnitsResource {
         List<UnitKey> asked = lookupBody(body);
         List<UnitKey> wellFormed = asked.stream().filter(k -> EnvelopeParser.SLUG.matcher(k.manufacturer()).matches()
                 && UnitKey.SERIAL.matcher(k.serial()).matches()).toList();
-        return ledger.read(c -> {
-            Map<UnitKey, CustodyQueries.UnitRecord> found = new HashMap<>();
-            for (CustodyQueries.UnitRecord u : queries.units(c, wellFormed, visibleTo(caller))) {
-                found.put(u.key(), u);
+        Map<UnitKey, CustodyQueries.UnitRecord> found = new HashMap<>();
+        for (CustodyQueries.UnitRecord u : units.lookup(caller.visibility(), wellFormed)) {
+            found.put(u.key(), u);
+        }
+        List<Views.UnitView> seen = new ArrayList<>();
+        List<Views.UnitRef> notFound = new ArrayList<>();
+        for (UnitKey k : asked) {
+            CustodyQueries.UnitRecord u = found.get(k);
+            if (u != null) {
+                seen.add(Views.UnitView.from(u, null, null));
+            } else {
+                notFound.add(Views.UnitRef.from(k));
             }
-            List<Views.UnitView> units = new ArrayList<>();
-            List<Views.UnitRef> notFound = new ArrayList<>();
-            for (UnitKey k : asked) {
-                CustodyQueries.UnitRecord u = found.get(k);
-                if (u != null) {
-                    units.add(Views.UnitView.from(u, null, null));
-                } else {
-                    notFound.add(Views.UnitRef.from(k));
-                }
-            }
-            return new Lookup(units, notFound);
-        });
+        }
+        return new Lookup(seen, notFound);
     }
 
     /**
@@ -285,8 +236,8 @@ public class UnitsResource {
     public Views.UnitView get(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
                               @PathParam("manufacturer") String manufacturer, @PathParam("serial") String serial) {
         Caller caller = auth.caller(authorization).require(Caller.READ);
-        return ledger.read(c -> view(c, queries.unit(c, visible(c, caller, manufacturer, serial)).orElseThrow(),
-                visibleTo(caller)));
+        return view(units.detail(caller.visibility(), key(manufacturer, serial))
+                .orElseThrow(() -> notFound(manufacturer, serial)));
     }
 
     @GET
@@ -296,14 +247,8 @@ public class UnitsResource {
                                          @PathParam("manufacturer") String manufacturer,
                                          @PathParam("serial") String serial) {
         Caller caller = auth.caller(authorization).require(Caller.READ);
-        return ledger.read(c -> {
-            UnitKey k = visible(c, caller, manufacturer, serial);
-            List<Views.EntryView> out = new ArrayList<>();
-            for (long idx : queries.entryIndexes(c, k)) {
-                out.add(Views.EntryView.from(store.entry(c, idx).orElseThrow()));
-            }
-            return out;
-        });
+        return units.history(caller.visibility(), key(manufacturer, serial))
+                .orElseThrow(() -> notFound(manufacturer, serial)).stream().map(Views.EntryView::from).toList();
     }
 
     /** Everything needed to check a unit's record offline: see docs/api.md, "Offline bundle". */
@@ -324,7 +269,7 @@ public class UnitsResource {
     public Bundle bundle(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
                          @PathParam("manufacturer") String manufacturer, @PathParam("serial") String serial) {
         Caller caller = auth.caller(authorization).require(Caller.READ);
-        return ledger.read(c -> bundle(c, visible(c, caller, manufacturer, serial), visibleTo(caller)));
+        return bundle(caller.visibility(), key(manufacturer, serial)).orElseThrow(() -> notFound(manufacturer, serial));
     }
 
     @Inject
@@ -334,12 +279,14 @@ public class UnitsResource {
      * The bundle as JSON records (also what the web UI's download serves). Its checkpoint carries the witnesses'
      * cosignature lines when the newest checkpoint that meets the witness policy covers all the unit's entries.
      */
-    public Bundle bundle(Connection c, UnitKey k, String visibleTo) throws SQLException {
-        UnitBundles.Bundle b = new UnitBundles(store).build(c, k, cosigned.newest());
-        List<BundleEntry> entries = b.entries().stream().map(e -> new BundleEntry(e.index(),
-                Base64.getEncoder().encodeToString(e.leaf()), HexFormat.of().formatHex(e.leafHash()),
-                e.inclusionProof().stream().map(HexFormat.of()::formatHex).toList())).toList();
-        return new Bundle(view(c, b.unit(), visibleTo), b.checkpoint(), signer.vkey(), entries,
-                b.keys().stream().map(Views.KeyView::from).toList());
+    public Optional<Bundle> bundle(Visibility v, UnitKey k) {
+        return units.bundle(v, k, cosigned.newest()).map(d -> {
+            UnitBundles.Bundle b = d.bundle();
+            List<BundleEntry> entries = b.entries().stream().map(e -> new BundleEntry(e.index(),
+                    Base64.getEncoder().encodeToString(e.leaf()), HexFormat.of().formatHex(e.leafHash()),
+                    e.inclusionProof().stream().map(HexFormat.of()::formatHex).toList())).toList();
+            return new Bundle(view(d.unit()), b.checkpoint(), signer.vkey(), entries,
+                    b.keys().stream().map(Views.KeyView::from).toList());
+        });
     }
 }

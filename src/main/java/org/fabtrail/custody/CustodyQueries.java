@@ -35,6 +35,12 @@ public final class CustodyQueries {
                                  String receiverSite, String carrier, String shipmentRef, String licenceRef,
                                  Instant expectedArrival, String state, Instant dispatchedAt, Long closedIdx,
                                  Instant closedAt, List<TransferUnit> units) {
+
+        /** The same transfer listing only {@code shown} of its units. */
+        public TransferRecord withUnits(List<TransferUnit> shown) {
+            return new TransferRecord(id, dispatchIdx, sender, senderSite, receiver, receiverSite, carrier, shipmentRef,
+                    licenceRef, expectedArrival, state, dispatchedAt, closedIdx, closedAt, shown);
+        }
     }
 
     public record TransferUnit(UnitKey unit, String state, Long receivedIdx, String receivedSite) {

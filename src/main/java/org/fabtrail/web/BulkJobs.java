@@ -199,7 +199,7 @@ public class BulkJobs {
         job.running = true;
         try {
             Set<String> sites = new HashSet<>();
-            pages.ledger.read(c -> pages.queries.sites(c, job.org)).forEach(s -> sites.add(s.id()));
+            pages.registry.sites(job.org).forEach(s -> sites.add(s.id()));
             Map<String, Integer> firstRow = new HashMap<>();
             for (int from = 0; from < rows.size(); from += RUN) {
                 List<BulkCsv.Row> run = rows.subList(from, Math.min(rows.size(), from + RUN));
@@ -227,8 +227,7 @@ public class BulkJobs {
                 good.add(r);
             }
         }
-        Set<String> existing = pages.ledger.read(c -> pages.queries.registeredSerials(c, job.org,
-                good.stream().map(r -> r.get("serial")).toList()));
+        Set<String> existing = pages.units.registeredSerials(job.org, good.stream().map(r -> r.get("serial")).toList());
         List<BulkCsv.Row> toSign = new ArrayList<>();
         for (BulkCsv.Row r : good) {
             if (existing.contains(r.get("serial"))) {

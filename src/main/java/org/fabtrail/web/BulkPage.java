@@ -129,7 +129,7 @@ public class BulkPage {
 
     /** One of the viewer's site ids, for the example rows. */
     private String sampleSite(Viewer v) {
-        return pages.ledger.read(c -> pages.queries.sites(c, v.org())).stream().map(s -> s.id()).findFirst()
+        return pages.registry.sites(v.org()).stream().map(s -> s.id()).findFirst()
                 .orElse("your-site-id");
     }
 

@@ -11,6 +11,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.fabtrail.api.DiscrepanciesResource;
 import org.fabtrail.custody.UnitKey;
+import org.fabtrail.custody.Visibility;
 import org.fabtrail.discrepancy.DiscrepancyEngine;
 import org.fabtrail.discrepancy.DiscrepancyQueries;
 import org.fabtrail.discrepancy.Finding;
@@ -18,8 +19,6 @@ import org.fabtrail.ledger.LedgerException;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -117,7 +116,6 @@ public class DiscrepanciesPage {
     @Inject
     Clock clock;
 
-    final DiscrepancyQueries queries = new DiscrepancyQueries();
 
     /** The filter the API would use, or the refusal (a field and its message). */
     static DiscrepancyQueries.Filter filter(FilterForm f) {
@@ -161,18 +159,17 @@ public class DiscrepanciesPage {
             return Response.status(400).type(MediaType.TEXT_HTML_TYPE).entity(Templates.dashboard(v, empty)).build();
         }
         Long cursor = Cursors.index(before);
-        Dashboard m = pages.ledger.read(c -> dashboard(c, v, f, filter, cursor));
+        Dashboard m = dashboard(v, f, filter, cursor);
         return Response.ok(Templates.dashboard(v, m)).build();
     }
 
-    private Dashboard dashboard(Connection c, Viewer v, FilterForm f, DiscrepancyQueries.Filter filter, Long before)
-            throws SQLException {
-        String visibleTo = v.visibleTo();
+    private Dashboard dashboard(Viewer v, FilterForm f, DiscrepancyQueries.Filter filter, Long before) {
+        Visibility seen = v.visibility();
         List<Counts> counts = new ArrayList<>();
         long total = 0;
         for (String[] group : new String[][]{{"state", "State"}, {"severity", "Severity"}, {"rule", "Rule"},
                 {"org", "Organisation"}}) {
-            Map<String, Long> by = queries.countBy(c, filter, visibleTo, group[0]);
+            Map<String, Long> by = pages.findings.countBy(seen, filter, group[0]);
             List<Count> list = new ArrayList<>();
             String current = f.params().get(group[0]);
             by.forEach((value, n) -> list.add(new Count(value, n, "/discrepancies?" + f.query(group[0], value),
@@ -182,8 +179,8 @@ public class DiscrepanciesPage {
             }
             counts.add(new Counts(group[1], group[0], list));
         }
-        List<DiscrepancyQueries.Day> trend = queries.trend(c, filter, visibleTo, TREND_DAYS, clock.instant());
-        List<DiscrepancyQueries.Discrepancy> rows = queries.list(c, filter, visibleTo, before, PAGE + 1);
+        List<DiscrepancyQueries.Day> trend = pages.findings.trend(seen, filter, TREND_DAYS, clock.instant());
+        List<DiscrepancyQueries.Discrepancy> rows = pages.findings.list(seen, filter, before, PAGE + 1);
         String base = "/discrepancies?" + f.query();
         String older = rows.size() > PAGE ? base + (f.any() ? "&" : "") + "before=" + rows.get(PAGE - 1).openedIdx()
                 : null;
@@ -216,8 +213,8 @@ public class DiscrepanciesPage {
         } catch (LedgerException e) {
             return ErrorPage.of(v, e);
         }
-        String csv = pages.ledger.read(c -> DiscrepanciesResource.csv(queries.list(c, filter, v.visibleTo(), null,
-                DiscrepanciesResource.MAX_EXPORT)));
+        String csv = DiscrepanciesResource.csv(pages.findings.list(v.visibility(), filter, null,
+                DiscrepanciesResource.MAX_EXPORT));
         return Response.ok(csv, "text/csv; charset=utf-8")
                 .header("Content-Disposition", "attachment; filename=\"discrepancies.csv\"").build();
     }

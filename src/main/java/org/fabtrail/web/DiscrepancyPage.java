@@ -22,13 +22,13 @@ import org.fabtrail.discrepancy.Discrepancies;
 import org.fabtrail.discrepancy.DiscrepancyNote;
 import org.fabtrail.discrepancy.DiscrepancyQueries;
 import org.fabtrail.discrepancy.DiscrepancyResolution;
+import org.fabtrail.discrepancy.Findings;
 import org.fabtrail.discrepancy.Documents;
 import org.jboss.resteasy.reactive.RestForm;
 import org.jboss.resteasy.reactive.multipart.FileUpload;
 import org.fabtrail.ledger.LedgerException;
 import org.fabtrail.ledger.Receipt;
 
-import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -146,17 +146,16 @@ public class DiscrepancyPage {
     @Inject
     Documents documents;
 
-    final DiscrepancyQueries queries = new DiscrepancyQueries();
-
     private static Response notFound(Viewer v, String id) {
         return ErrorPage.notFound(v, "There is no finding " + id + " that you may see.");
     }
 
-    private Optional<DiscrepancyQueries.Discrepancy> visible(Connection c, Viewer v, UUID id) throws SQLException {
+    /** The finding with its history, if the viewer may see it (a viewer of no organisation who does not see all: none). */
+    private Optional<Findings.FindingHistory> visible(Viewer v, UUID id) {
         if (!v.seesAll() && v.org() == null) {
             return Optional.empty();
         }
-        return queries.get(c, id, v.visibleTo());
+        return pages.findings.withHistory(v.visibility(), id);
     }
 
     @GET
@@ -165,22 +164,18 @@ public class DiscrepancyPage {
                          @QueryParam(Forms.LOGGED) String logged) {
         Viewer v = viewer.get();
         Long notice = Cursors.index(logged);
-        Optional<DetailModel> m = pages.ledger.read(c -> model(c, v, UUID.fromString(id), notice));
+        Optional<DetailModel> m = visible(v, UUID.fromString(id)).map(h -> model(v, h, notice));
         if (m.isEmpty()) {
             return notFound(v, id);
         }
         return Response.ok(Templates.detail(v, m.get(), Map.of(), Map.of())).build();
     }
 
-    private Optional<DetailModel> model(Connection c, Viewer v, UUID id, Long notice) throws SQLException {
-        Optional<DiscrepancyQueries.Discrepancy> found = visible(c, v, id);
-        if (found.isEmpty()) {
-            return Optional.empty();
-        }
-        DiscrepancyQueries.Discrepancy d = found.get();
-        List<DiscrepancyQueries.Event> events = queries.events(c, id);
+    private DetailModel model(Viewer v, Findings.FindingHistory found, Long notice) {
+        DiscrepancyQueries.Discrepancy d = found.finding();
+        List<DiscrepancyQueries.Event> events = found.events();
         Map<Long, EntryLine> eventLines = new LinkedHashMap<>();
-        for (EntryLine l : pages.lines(c, events.stream().map(DiscrepancyQueries.Event::index).toList())) {
+        for (EntryLine l : Pages.lines(pages.log.at(events.stream().map(DiscrepancyQueries.Event::index).toList()))) {
             eventLines.put(l.index(), l);
         }
         List<HistoryItem> history = new ArrayList<>();
@@ -193,26 +188,27 @@ public class DiscrepancyPage {
                 noticed = h;
             }
         }
-        List<EntryLine> evidence = pages.lines(c, d.evidence());
+        List<EntryLine> evidence = Pages.lines(pages.log.at(d.evidence()));
         List<UnitTimeline> timelines = new ArrayList<>();
         for (UnitKey k : d.units().subList(0, Math.min(MAX_TIMELINES, d.units().size()))) {
-            timelines.add(timeline(c, v, k, d.evidence()));
+            timelines.add(timeline(v, k, d.evidence()));
         }
         List<Detail> details = new ArrayList<>();
         d.details().forEach((key, value) -> details.add(new Detail(key, label(key), value instanceof String s ? s
                 : Jcs.canonicalString(value))));
         boolean worker = v.isInspector();
         boolean involved = v.org() != null && d.orgs().contains(v.org());
-        return Optional.of(new DetailModel(d, history, evidence, timelines, details, worker || involved, worker,
-                nextStates(d.state()), DiscrepancyQueries.OUTCOMES, noticed));
+        return new DetailModel(d, history, evidence, timelines, details, worker || involved, worker,
+                nextStates(d.state()), DiscrepancyQueries.OUTCOMES, noticed);
     }
 
     /** The unit's entries within {@link #AROUND} of each evidence entry (or its last entries when none is its own). */
-    private UnitTimeline timeline(Connection c, Viewer v, UnitKey k, List<Long> evidence) throws SQLException {
-        if (!pages.queries.canSee(c, v.visibleTo(), k)) {
+    private UnitTimeline timeline(Viewer v, UnitKey k, List<Long> evidence) {
+        Optional<List<Long>> seen = pages.units.entryIndexes(v.visibility(), k);
+        if (seen.isEmpty()) {
             return new UnitTimeline(k, false, List.of(), false);
         }
-        List<Long> all = pages.queries.entryIndexes(c, k);
+        List<Long> all = seen.get();
         TreeSet<Integer> positions = new TreeSet<>();
         for (long e : evidence) {
             int p = Collections.binarySearch(all, e);
@@ -229,7 +225,7 @@ public class DiscrepancyPage {
             }
         }
         List<Long> indexes = positions.stream().map(all::get).toList();
-        List<EntryLine> lines = pages.lines(c, indexes);
+        List<EntryLine> lines = Pages.lines(pages.log.at(indexes));
         List<TimelineItem> items = new ArrayList<>();
         int previous = -1;
         int i = 0;
@@ -335,8 +331,8 @@ public class DiscrepancyPage {
                              @PathParam("sha256") String sha256) {
         Viewer v = viewer.get();
         UUID uuid = UUID.fromString(id);
-        Optional<Documents.Content> content = pages.ledger.read(c -> visible(c, v, uuid).isEmpty() ? Optional.empty()
-                : documents.get(uuid, sha256));
+        Optional<Documents.Content> content = !v.seesAll() && v.org() == null ? Optional.empty()
+                : pages.findings.document(v.visibility(), uuid, sha256);
         return content.map(DiscrepanciesResource::attachment)
                 .orElseGet(() -> ErrorPage.notFound(v, "There is no such document of a finding you may see."));
     }
@@ -394,7 +390,7 @@ public class DiscrepancyPage {
                            Map<String, String> fieldNames, Attached attached) {
         Viewer v = viewer.get();
         UUID uuid = UUID.fromString(id);
-        if (pages.ledger.read(c -> visible(c, v, uuid)).isEmpty()) {
+        if (visible(v, uuid).isEmpty()) {
             return notFound(v, id);
         }
         int status = 422;
@@ -411,7 +407,7 @@ public class DiscrepancyPage {
                 Forms.errors(e, fieldNames, null).forEach((k, msg) -> errors.put(Forms.FORM.equals(k) ? formKey : k, msg));
             }
         }
-        DetailModel m = pages.ledger.read(c -> model(c, v, uuid, null)).orElseThrow();
+        DetailModel m = model(v, visible(v, uuid).orElseThrow(), null);
         return Response.status(status).type(MediaType.TEXT_HTML_TYPE).entity(Templates.detail(v, m, form, errors))
                 .build();
     }
@@ -425,24 +421,24 @@ public class DiscrepancyPage {
     public Response report(@PathParam("id") String id) {
         Viewer v = viewer.get();
         UUID uuid = UUID.fromString(id);
-        Optional<ReportModel> m = pages.ledger.read(c -> {
-            if (visible(c, v, uuid).isEmpty()) {
-                return Optional.<ReportModel>empty();
-            }
-            DetailModel detail = model(c, v, uuid, null).orElseThrow();
-            DiscrepanciesResource.Report r = api.report(c, uuid, v.visibleTo()).orElseThrow();
-            Map<Long, EntryLine> lines = new LinkedHashMap<>();
-            for (EntryLine l : pages.lines(c, r.entries().stream().map(DiscrepanciesResource.ReportEntry::index).toList())) {
-                lines.put(l.index(), l);
-            }
-            List<ReportItem> items = r.entries().stream().map(e -> new ReportItem(e, lines.get(e.index()))).toList();
-            String[] cp = r.checkpoint().split("\n");
-            return Optional.of(new ReportModel(detail.d(), detail.history(), r, items, Long.parseLong(cp[1]), cp[2]));
-        });
+        Optional<ReportModel> m = visible(v, uuid).map(h -> reportModel(v, h));
         if (m.isEmpty()) {
             return notFound(v, id);
         }
         return Response.ok(Templates.report(v, m.get())).build();
+    }
+
+    private ReportModel reportModel(Viewer v, Findings.FindingHistory found) {
+        DetailModel detail = model(v, found, null);
+        DiscrepanciesResource.Report r = api.report(v.visibility(), found.finding().id()).orElseThrow();
+        Map<Long, EntryLine> lines = new LinkedHashMap<>();
+        for (EntryLine l : Pages.lines(pages.log.at(r.entries().stream().map(DiscrepanciesResource.ReportEntry::index)
+                .toList()))) {
+            lines.put(l.index(), l);
+        }
+        List<ReportItem> items = r.entries().stream().map(e -> new ReportItem(e, lines.get(e.index()))).toList();
+        String[] cp = r.checkpoint().split("\n");
+        return new ReportModel(detail.d(), detail.history(), r, items, Long.parseLong(cp[1]), cp[2]);
     }
 
     /** The same report as the API's JSON, to file with the printout. */
@@ -452,8 +448,8 @@ public class DiscrepancyPage {
     public Response reportJson(@PathParam("id") String id) {
         Viewer v = viewer.get();
         UUID uuid = UUID.fromString(id);
-        Optional<DiscrepanciesResource.Report> r = pages.ledger.read(c -> visible(c, v, uuid).isEmpty()
-                ? Optional.<DiscrepanciesResource.Report>empty() : api.report(c, uuid, v.visibleTo()));
+        Optional<DiscrepanciesResource.Report> r = visible(v, uuid).isEmpty() ? Optional.empty()
+                : api.report(v.visibility(), uuid);
         if (r.isEmpty()) {
             return Response.status(404).type(MediaType.TEXT_PLAIN).entity("No such finding").build();
         }

@@ -15,6 +15,7 @@ import jakarta.ws.rs.core.Response;
 import org.fabtrail.api.ProblemMappers;
 import org.fabtrail.custody.CustodyQueries;
 import org.fabtrail.custody.DispatchPayload;
+import org.fabtrail.custody.Organisations;
 import org.fabtrail.custody.UnitKey;
 import org.fabtrail.ledger.Envelope;
 import org.fabtrail.ledger.LedgerException;
@@ -22,8 +23,6 @@ import org.fabtrail.ledger.Receipt;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
@@ -86,6 +85,7 @@ public class DispatchPage {
     CurrentViewer viewer;
     @Inject
     Forms forms;
+
 
     @GET
     @Produces(MediaType.TEXT_HTML)
@@ -203,8 +203,7 @@ public class DispatchPage {
                 bad.add(t);
                 continue;
             }
-            List<UnitKey> held = pages.ledger.read(c -> pages.queries.bySerial(c, v.org(), t).stream()
-                    .filter(k -> heldBy(c, k, v.org())).toList());
+            List<UnitKey> held = pages.units.heldWithSerial(v.org(), t);
             if (held.size() == 1) {
                 out.add(held.get(0));
             } else {
@@ -219,13 +218,6 @@ public class DispatchPage {
         return new ArrayList<>(out);
     }
 
-    private boolean heldBy(Connection c, UnitKey k, String org) {
-        try {
-            return pages.queries.unit(c, k).map(u -> org.equals(u.custodian())).orElse(false);
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 
     /** Country codes separated by spaces, commas or semicolons, upper-cased; null when one is not two letters. */
     static List<String> countries(String text) {
@@ -265,51 +257,47 @@ public class DispatchPage {
     }
 
     private String defaultSite(Viewer v, Choices choices) {
-        return pages.ledger.read(c -> {
-            for (CustodyQueries.SiteRecord s : choices.ownSites()) {
-                if (!pages.queries.movable(c, v.org(), s.id(), null, 1).isEmpty()) {
-                    return s.id();
-                }
+        for (CustodyQueries.SiteRecord s : choices.ownSites()) {
+            if (!pages.units.movable(v.org(), s.id(), null, 1).isEmpty()) {
+                return s.id();
             }
-            return choices.ownSites().get(0).id();
-        });
+        }
+        return choices.ownSites().get(0).id();
     }
 
     Choices choices(Viewer v, DispatchForm form, UnitKey after) {
-        return pages.ledger.read(c -> {
-            List<CustodyQueries.SiteRecord> own = pages.queries.sites(c, v.org());
-            List<CustodyQueries.UnitRecord> movable = List.of();
-            String next = null;
-            if (!form.site().isEmpty()) {
-                List<CustodyQueries.UnitRecord> rows = pages.queries.movable(c, v.org(), form.site(), after, PAGE + 1);
-                movable = rows.subList(0, Math.min(PAGE, rows.size()));
-                next = rows.size() > PAGE ? Cursors.unit(movable.get(PAGE - 1).key()) : null;
-            }
-            List<CustodyQueries.OrgRecord> orgs = organisations(c, pages.queries);
-            List<Destination> destinations = destinations(c, pages.queries, orgs, form.to());
-            return new Choices(own, movable, next, after == null, orgs,
-                    destinations == null ? List.of() : destinations, destinations == null);
-        });
+        List<CustodyQueries.SiteRecord> own = pages.registry.sites(v.org());
+        List<CustodyQueries.UnitRecord> movable = List.of();
+        String next = null;
+        if (!form.site().isEmpty()) {
+            List<CustodyQueries.UnitRecord> rows = pages.units.movable(v.org(), form.site(), after, PAGE + 1);
+            movable = rows.subList(0, Math.min(PAGE, rows.size()));
+            next = rows.size() > PAGE ? Cursors.unit(movable.get(PAGE - 1).key()) : null;
+        }
+        List<CustodyQueries.OrgRecord> orgs = organisations(pages.registry);
+        List<Destination> destinations = destinations(pages.registry, orgs, form.to());
+        return new Choices(own, movable, next, after == null, orgs,
+                destinations == null ? List.of() : destinations, destinations == null);
     }
 
     /** The registered organisations that hold and receive units (all but the log operator), in id order. */
-    static List<CustodyQueries.OrgRecord> organisations(Connection c, CustodyQueries queries) throws SQLException {
-        return queries.orgs(c, null).stream().filter(o -> !"operator".equals(o.id())).toList();
+    static List<CustodyQueries.OrgRecord> organisations(Organisations registry) {
+        return registry.all().stream().filter(o -> !"operator".equals(o.id())).toList();
     }
 
     /**
      * The organisations' sites to choose from (only {@code only}'s, unless it is empty); null when there are more
      * than {@link #MAX_SITE_CHOICES}, so that the form asks for a typed site id instead of a list too long to use.
      */
-    static List<Destination> destinations(Connection c, CustodyQueries queries, List<CustodyQueries.OrgRecord> orgs,
-                                          String only) throws SQLException {
+    static List<Destination> destinations(Organisations registry, List<CustodyQueries.OrgRecord> orgs,
+                                          String only) {
         List<Destination> destinations = new ArrayList<>();
         int siteCount = 0;
         for (CustodyQueries.OrgRecord o : orgs) {
             if (only != null && !only.isEmpty() && !only.equals(o.id())) {
                 continue;
             }
-            List<CustodyQueries.SiteRecord> sites = queries.sites(c, o.id());
+            List<CustodyQueries.SiteRecord> sites = registry.sites(o.id());
             siteCount += sites.size();
             if (siteCount > MAX_SITE_CHOICES) {
                 return null;

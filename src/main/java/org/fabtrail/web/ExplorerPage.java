@@ -15,7 +15,6 @@ import jakarta.ws.rs.core.Response;
 import org.fabtrail.ledger.CheckpointSigner;
 import org.fabtrail.ledger.LedgerException;
 import org.fabtrail.ledger.LedgerStore;
-import org.fabtrail.ledger.Receipts;
 import org.fabtrail.ledger.checkpoint.Checkpoint;
 import org.fabtrail.ledger.checkpoint.NoteFormatException;
 import org.fabtrail.ledger.checkpoint.NoteVerificationException;
@@ -99,22 +98,14 @@ public class ExplorerPage {
     @Inject
     CheckpointSigner signer;
 
-    private Receipts receipts() {
-        return new Receipts(pages.store);
-    }
-
     @GET
     @Produces(MediaType.TEXT_HTML)
     public Response explorer(@QueryParam("before") String before) {
         Viewer v = viewer.get();
         long cursor = OrgPage.parseIndex(before);
         CheckpointView cp = latest();
-        List<EntryLine> lines = pages.ledger.read(c -> {
-            List<Long> indexes = pages.queries.visibleEntries(c, v.visibleTo(), cursor < 0 ? null : cursor, PAGE + 1);
-            List<EntryLine> out = new ArrayList<>(pages.lines(c, indexes));
-            out.sort((a, b) -> Long.compare(b.index(), a.index()));
-            return out;
-        });
+        List<EntryLine> lines = Pages.lines(pages.log.below(v.visibility(), cursor < 0 ? null : cursor, PAGE + 1));
+        lines.sort((a, b) -> Long.compare(b.index(), a.index()));
         String next = lines.size() > PAGE ? "/explorer?before=" + lines.get(PAGE - 1).index() : null;
         long size = cp == null ? 0 : cp.size();
         return Response.ok(Templates.explorer(v, new ExplorerModel(cp, signer.vkey(),
@@ -143,9 +134,7 @@ public class ExplorerPage {
                                boolean verify) {
         Viewer v = viewer.get();
         long index = OrgPage.parseIndex(indexText);
-        Optional<LedgerStore.StoredEntry> stored = index < 0 ? Optional.empty() : pages.ledger.read(c ->
-                pages.queries.canSeeEntry(c, v.visibleTo(), index) ? pages.store.entry(c, index)
-                        : Optional.<LedgerStore.StoredEntry>empty());
+        Optional<LedgerStore.StoredEntry> stored = index < 0 ? Optional.empty() : pages.log.entry(v.visibility(), index);
         if (stored.isEmpty()) {
             return ErrorPage.notFound(v, "There is no log entry #" + indexText + " that you may see.");
         }
@@ -194,7 +183,7 @@ public class ExplorerPage {
             return new Verification(claim, checks);
         }
         // 1. the signed checkpoint for that size
-        Optional<LedgerStore.StoredCheckpoint> stored = pages.ledger.read(c -> pages.store.checkpointAt(c, size));
+        Optional<LedgerStore.StoredCheckpoint> stored = pages.log.checkpointAt(size);
         if (stored.isEmpty()) {
             checks.add(new Check("checkpoint", false, "No signed checkpoint of tree size " + size
                     + " was published; the latest is of size " + pages.ledger.head().size() + "."));
@@ -261,14 +250,14 @@ public class ExplorerPage {
 
     /** The root of the tree of a size: from its signed checkpoint (checked), or recomputed when none was published. */
     private byte[] root(long size, List<Check> checks) {
-        Optional<LedgerStore.StoredCheckpoint> stored = pages.ledger.read(c -> pages.store.checkpointAt(c, size));
+        Optional<LedgerStore.StoredCheckpoint> stored = pages.log.checkpointAt(size);
         if (stored.isPresent()) {
             Optional<Checkpoint> cp = openCheckpoint(stored.get(), checks);
             if (cp.isPresent()) {
                 return cp.get().rootHash();
             }
         }
-        byte[] root = pages.ledger.read(c -> receipts().root(c, size));
+        byte[] root = pages.log.root(size);
         checks.add(new Check("root of size " + size, true, "no signed checkpoint of size " + size + " was published; "
                 + "root " + hex(root) + " recomputed from the server's stored tree (this part trusts the server)"));
         return root;

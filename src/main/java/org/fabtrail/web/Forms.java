@@ -101,13 +101,7 @@ public class Forms {
             return null;
         }
         long idx = Long.parseLong(logged);
-        return pages.ledger.read(c -> {
-            if (!pages.queries.canSeeEntry(c, viewer.visibleTo(), idx)) {
-                return null;
-            }
-            List<EntryLine> lines = pages.lines(c, List.of(idx));
-            return lines.isEmpty() ? null : lines.get(0);
-        });
+        return pages.log.entry(viewer.visibility(), idx).map(EntryLine::from).orElse(null);
     }
 
     /** A unit reference as forms submit it: {@code manufacturer/serial}. */

@@ -16,7 +16,6 @@ import org.fabtrail.ledger.EnvelopeParser;
 
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -73,25 +72,22 @@ public class HomePage {
     @GET
     @Produces(MediaType.TEXT_HTML)
     public Response home() {
-        List<EntryLine> recent = pages.ledger.read(c -> {
-            List<EntryLine> lines = new ArrayList<>(pages.lines(c, pages.queries.recent(c, viewer.get().visibleTo(), 20)));
-            Collections.reverse(lines);
-            return lines;
-        });
         Viewer v = viewer.get();
-        Instant now = clock.instant();
-        Todo todo = pages.ledger.read(c -> {
-            long findings = new DiscrepancyQueries().countBy(c, UNRESOLVED, v.visibleTo(), "state").values().stream()
-                    .mapToLong(Long::longValue).sum();
-            if (v.org() == null) {
-                return new Todo(null, null, null, findings, v.isInspector());
-            }
-            long overdue = pages.queries.openTransfers(c, v.org(), true, null, OVERDUE_SCAN).stream()
-                    .filter(t -> InboxPage.overdue(t, now)).count();
-            return new Todo(pages.queries.countOpenTransfers(c, v.org(), true), overdue,
-                    pages.queries.countOpenTransfers(c, v.org(), false), findings, v.isInspector());
-        });
-        return Response.ok(Templates.home(v, recent, todo)).build();
+        List<EntryLine> recent = Pages.lines(pages.log.recent(v.visibility(), 20));
+        Collections.reverse(recent);
+        return Response.ok(Templates.home(v, recent, todo(v, clock.instant()))).build();
+    }
+
+    private Todo todo(Viewer v, Instant now) {
+        long findings = pages.findings.countBy(v.visibility(), UNRESOLVED, "state").values().stream()
+                .mapToLong(Long::longValue).sum();
+        if (v.org() == null) {
+            return new Todo(null, null, null, findings, v.isInspector());
+        }
+        long overdue = pages.transfers.open(v.org(), true, null, OVERDUE_SCAN).stream()
+                .filter(t -> InboxPage.overdue(t, now)).count();
+        return new Todo(pages.transfers.countOpen(v.org(), true), overdue, pages.transfers.countOpen(v.org(), false),
+                findings, v.isInspector());
     }
 
     @GET
@@ -105,13 +101,13 @@ public class HomePage {
         }
         // the serial exactly as typed first (one unit: go there); else the serials that start with it
         List<UnitKey> exact = UnitKey.SERIAL.matcher(query).matches()
-                ? pages.ledger.read(c -> pages.queries.bySerial(c, viewer.get().visibleTo(), query)) : List.of();
+                ? pages.units.bySerial(viewer.get().visibility(), query) : List.of();
         if (exact.size() == 1) {
             return Web.redirect("/units/" + exact.get(0).manufacturer() + "/" + exact.get(0).serial());
         }
         boolean prefix = exact.isEmpty() && UnitKey.SERIAL.matcher(query).matches();
-        List<UnitKey> matches = prefix ? pages.ledger.read(c -> pages.queries.serialSearch(c, viewer.get().visibleTo(),
-                query, true, null, MAX_MATCHES).stream().map(CustodyQueries.UnitRecord::key).toList()) : exact;
+        List<UnitKey> matches = prefix ? pages.units.search(viewer.get().visibility(), query, true, null, MAX_MATCHES)
+                .stream().map(CustodyQueries.UnitRecord::key).toList() : exact;
         return Response.status(matches.isEmpty() ? 404 : 200)
                 .entity(Templates.search(viewer.get(), query, matches, prefix)).build();
     }

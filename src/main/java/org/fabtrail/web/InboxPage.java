@@ -55,15 +55,13 @@ public class InboxPage {
         Long inBefore = Cursors.index(in);
         Long outBefore = Cursors.index(out);
         Instant now = clock.instant();
-        Box[] boxes = pages.ledger.read(c -> new Box[]{box(c, v.org(), true, inBefore, now),
-                box(c, v.org(), false, outBefore, now)});
+        Box[] boxes = {box(v.org(), true, inBefore, now), box(v.org(), false, outBefore, now)};
         return Response.ok(Templates.inbox(v, boxes[0], boxes[1], inBefore == null ? "" : inBefore.toString(),
                 outBefore == null ? "" : outBefore.toString())).build();
     }
 
-    private Box box(java.sql.Connection c, String org, boolean inbound, Long before, Instant now)
-            throws java.sql.SQLException {
-        List<CustodyQueries.TransferRecord> rows = pages.queries.openTransfers(c, org, inbound, before, PAGE + 1);
+    private Box box(String org, boolean inbound, Long before, Instant now) {
+        List<CustodyQueries.TransferRecord> rows = pages.transfers.open(org, inbound, before, PAGE + 1);
         Long next = rows.size() > PAGE ? rows.get(PAGE - 1).dispatchIdx() : null;
         List<CustodyQueries.TransferRecord> page = rows.subList(0, Math.min(PAGE, rows.size()));
         Set<UUID> overdue = new HashSet<>();
@@ -72,7 +70,7 @@ public class InboxPage {
                 overdue.add(t.id());
             }
         }
-        return new Box(page, pages.queries.countOpenTransfers(c, org, inbound), next, before == null, overdue);
+        return new Box(page, pages.transfers.countOpen(org, inbound), next, before == null, overdue);
     }
 
     /** An open transfer whose expected arrival has passed. */

@@ -20,12 +20,13 @@ import org.fabtrail.attestation.Attestations;
 import org.fabtrail.attestation.Challenges;
 import org.fabtrail.attestation.DeviceIdentity;
 import org.fabtrail.attestation.Inspection;
-import org.fabtrail.attestation.StaleCrlPolicy;
+import org.fabtrail.attestation.Verdicts;
 import org.fabtrail.crypto.JsonFormatException;
 import org.fabtrail.crypto.StrictJson;
 import org.fabtrail.custody.CustodyQueries;
 import org.fabtrail.custody.CustodyState;
 import org.fabtrail.custody.Operator;
+import org.fabtrail.custody.Units;
 import org.fabtrail.custody.UnitKey;
 import org.fabtrail.ledger.EnvelopeParser;
 import org.fabtrail.ledger.LedgerException;
@@ -164,7 +165,7 @@ public class InspectPage {
     @Inject
     DeviceIdentity devices;
     @Inject
-    StaleCrlPolicy staleCrls;
+    Verdicts verdicts;
     @Inject
     Challenges challenges;
     @Inject
@@ -186,7 +187,7 @@ public class InspectPage {
             return Web.redirect("/inspect/" + m.group(1) + "/" + m.group(2));
         }
         List<UnitKey> matches = UnitKey.SERIAL.matcher(query).matches()
-                ? pages.ledger.read(c -> pages.queries.bySerial(c, v.visibleTo(), query)) : List.of();
+                ? pages.units.bySerial(v.visibility(), query) : List.of();
         if (matches.size() == 1) {
             return Web.redirect("/inspect/" + matches.get(0).manufacturer() + "/" + matches.get(0).serial());
         }
@@ -296,7 +297,7 @@ public class InspectPage {
         String here = "/inspect/" + manufacturer + "/" + serial;
         Viewer v = viewer.get();
         if (!EnvelopeParser.SLUG.matcher(manufacturer).matches() || !UnitKey.SERIAL.matcher(serial).matches()
-                || !pages.ledger.read(c -> pages.queries.canSee(c, v.visibleTo(), new UnitKey(manufacturer, serial)))) {
+                || !pages.units.canSee(v.visibility(), new UnitKey(manufacturer, serial))) {
             return ErrorPage.notFound(v, "There is no unit " + manufacturer + "/" + serial + ".");
         }
         try {
@@ -381,8 +382,7 @@ public class InspectPage {
         Attestations.Outcome outcome = null;
         try {
             Map<String, Object> attestation = attestation(ch, text);
-            outcome = pages.ledger.read(c -> Attestations.verify(c, devices, ch.unit(), requester(v), attestation,
-                    clock.instant(), staleCrls));
+            outcome = verdicts.verify(ch.unit(), requester(v), attestation, clock.instant());
             problem = null;
         } catch (LedgerException e) {
             problem = e.detail();
@@ -498,38 +498,31 @@ public class InspectPage {
             return Optional.empty();
         }
         UnitKey key = new UnitKey(manufacturer, serial);
-        return pages.ledger.read(c -> {
-            if (!pages.queries.canSee(c, v.visibleTo(), key)) {
-                return Optional.<InspectModel>empty();
-            }
-            CustodyQueries.UnitRecord u = pages.queries.unit(c, key).orElseThrow();
-            CustodyQueries.OrgRecord custodian = pages.queries.orgs(c, u.custodian()).stream().findFirst().orElse(null);
-            CustodyQueries.SiteRecord site = pages.queries.site(c, u.custodian(), u.site()).orElse(null);
-            CustodyQueries.TransferRecord pending = u.pendingTransfer() == null ? null
-                    : pages.queries.transfer(c, u.pendingTransfer()).orElse(null);
-            CustodyQueries.SiteRecord pendingSite = pending == null ? null
-                    : pages.queries.site(c, pending.receiver(), pending.receiverSite()).orElse(null);
-            List<EntryLine> inspections = new ArrayList<>();
-            List<EntryLine> timeline = pages.lines(c, pages.queries.entryIndexes(c, key));
-            for (EntryLine line : timeline) {
-                if ("unit.inspect".equals(line.type())) {
-                    inspections.add(line);
-                }
-            }
-            Collections.reverse(inspections);
-            Map<String, String> values = form != null ? form : Map.of("result", device == null || device.outcome() == null
-                            ? "" : device.passed() ? "consistent" : "discrepancy", "siteOrg", u.custodian(),
-                    "site", u.site(), "custodian", u.custodian(), "notes", "", "components", "",
-                    "platformCertificate", "");
-            DeviceIdentity.Description certificate = u.deviceCertificate() == null ? null
-                    : devices.describe(u.deviceCertificate()).orElse(null);
-            List<CustodyQueries.OrgRecord> orgs = DispatchPage.organisations(c, pages.queries);
-            Places places = new Places(DispatchPage.destinations(c, pages.queries, orgs, null), orgs, u.custodian(),
-                    u.site(), pending == null ? null : pending.receiver(), pending == null ? null : pending.receiverSite());
-            return Optional.of(new InspectModel(u, custodian, site, pending, pendingSite, pages.queries.components(c, key),
-                    inspections.subList(0, Math.min(RECENT_INSPECTIONS, inspections.size())), recorded, values,
-                    errors, error, certificate, device, UnitAlert.of(c, pages, v, u, timeline), places));
-        });
+        Optional<Units.UnitDetail> detail = pages.units.detail(v.visibility(), key);
+        if (detail.isEmpty()) {
+            return Optional.empty();
+        }
+        CustodyQueries.UnitRecord u = detail.get().unit();
+        CustodyQueries.TransferRecord pending = detail.get().pending();
+        List<EntryLine> timeline = new ArrayList<>(pages.units.history(v.visibility(), key).orElseThrow().stream()
+                .map(EntryLine::from).toList());
+        List<EntryLine> inspections = new ArrayList<>(timeline.stream()
+                .filter(line -> "unit.inspect".equals(line.type())).toList());
+        Collections.reverse(inspections);
+        Map<String, String> values = form != null ? form : Map.of("result", device == null || device.outcome() == null
+                        ? "" : device.passed() ? "consistent" : "discrepancy", "siteOrg", u.custodian(),
+                "site", u.site(), "custodian", u.custodian(), "notes", "", "components", "",
+                "platformCertificate", "");
+        DeviceIdentity.Description certificate = u.deviceCertificate() == null ? null
+                : devices.describe(u.deviceCertificate()).orElse(null);
+        List<CustodyQueries.OrgRecord> orgs = DispatchPage.organisations(pages.registry);
+        Places places = new Places(DispatchPage.destinations(pages.registry, orgs, null), orgs, u.custodian(),
+                u.site(), pending == null ? null : pending.receiver(), pending == null ? null : pending.receiverSite());
+        return Optional.of(new InspectModel(u, pages.registry.org(u.custodian()).orElse(null),
+                pages.registry.site(u.custodian(), u.site()).orElse(null), pending, pending == null ? null
+                : pages.registry.site(pending.receiver(), pending.receiverSite()).orElse(null), detail.get().components(),
+                inspections.subList(0, Math.min(RECENT_INSPECTIONS, inspections.size())), recorded, values,
+                errors, error, certificate, device, UnitAlert.of(pages.log, pages.findings, v, u, timeline), places));
     }
 
     private static String blankToEmpty(String s) {

@@ -22,7 +22,7 @@ final class OrgAccess {
         if (!HomePage.isOrgId(org)) {
             return Optional.empty();
         }
-        return pages.ledger.read(c -> pages.queries.orgs(c, org)).stream().findFirst();
+        return pages.registry.org(org);
     }
 
     /** Null when the viewer may manage the organisation; otherwise the refusal page (404 unknown, 403 not theirs). */

@@ -133,7 +133,7 @@ public class OrgKeysPage {
                             Map<String, String> errors) {
         CustodyQueries.OrgRecord record = OrgAccess.org(pages, org).orElseThrow();
         String uiKey = signing.keyId(org).orElse(null);
-        List<CustodyQueries.KeyRecord> page = pages.ledger.read(c -> pages.queries.keys(c, org, after, PAGE + 1));
+        List<CustodyQueries.KeyRecord> page = pages.registry.keys(org, after, PAGE + 1);
         List<OrgPage.KeyView> keys = page.subList(0, Math.min(PAGE, page.size())).stream()
                 .map(k -> OrgPage.KeyView.from(k, uiKey)).toList();
         String base = "/orgs/" + org + "/keys";

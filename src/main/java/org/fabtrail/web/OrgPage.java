@@ -69,7 +69,7 @@ public class OrgPage {
     @Produces(MediaType.TEXT_HTML)
     public Response list(@QueryParam("after") String after) {
         String from = after != null && HomePage.isOrgId(after) ? after : null;
-        List<CustodyQueries.OrgRecord> orgs = pages.ledger.read(c -> pages.queries.orgPage(c, from, PAGE + 1));
+        List<CustodyQueries.OrgRecord> orgs = pages.registry.page(from, PAGE + 1);
         String next = orgs.size() > PAGE ? "/orgs?after=" + orgs.get(PAGE - 1).id() : null;
         return Response.ok(Templates.list(viewer.get(), orgs.subList(0, Math.min(PAGE, orgs.size())), next,
                 from == null ? null : "/orgs")).build();
@@ -88,21 +88,19 @@ public class OrgPage {
         String siteCursor = sitesAfter != null && HomePage.isOrgId(sitesAfter) ? sitesAfter : null;
         long keyCursor = parseIndex(keysAfter);
         String uiKey = signing.keyId(org).orElse(null);
-        OrgModel m = pages.ledger.read(c -> {
-            List<CustodyQueries.SiteRecord> sites = pages.queries.sites(c, org, siteCursor, PAGE + 1);
-            List<CustodyQueries.KeyRecord> keys = pages.queries.keys(c, org, keyCursor, PAGE + 1);
-            String base = "/orgs/" + org;
-            String keysParam = keyCursor >= 0 ? "keys=" + keyCursor : null;
-            String sitesParam = siteCursor != null ? "sites=" + siteCursor : null;
-            String sitesNext = sites.size() > PAGE
-                    ? link(base, "sites=" + sites.get(PAGE - 1).id(), keysParam) : null;
-            String keysNext = keys.size() > PAGE
-                    ? link(base, sitesParam, "keys=" + keys.get(PAGE - 1).addedIdx()) : null;
-            return new OrgModel(record.get(), sites.subList(0, Math.min(PAGE, sites.size())), sitesNext,
-                    siteCursor == null ? null : link(base, null, keysParam),
-                    keys.subList(0, Math.min(PAGE, keys.size())).stream().map(k -> KeyView.from(k, uiKey)).toList(),
-                    keysNext, keyCursor < 0 ? null : link(base, sitesParam, null), OrgAccess.mayManage(v, org));
-        });
+        List<CustodyQueries.SiteRecord> sites = pages.registry.sites(org, siteCursor, PAGE + 1);
+        List<CustodyQueries.KeyRecord> keys = pages.registry.keys(org, keyCursor, PAGE + 1);
+        String base = "/orgs/" + org;
+        String keysParam = keyCursor >= 0 ? "keys=" + keyCursor : null;
+        String sitesParam = siteCursor != null ? "sites=" + siteCursor : null;
+        String sitesNext = sites.size() > PAGE
+                ? link(base, "sites=" + sites.get(PAGE - 1).id(), keysParam) : null;
+        String keysNext = keys.size() > PAGE
+                ? link(base, sitesParam, "keys=" + keys.get(PAGE - 1).addedIdx()) : null;
+        OrgModel m = new OrgModel(record.get(), sites.subList(0, Math.min(PAGE, sites.size())), sitesNext,
+                siteCursor == null ? null : link(base, null, keysParam),
+                keys.subList(0, Math.min(PAGE, keys.size())).stream().map(k -> KeyView.from(k, uiKey)).toList(),
+                keysNext, keyCursor < 0 ? null : link(base, sitesParam, null), OrgAccess.mayManage(v, org));
         return Response.ok(Templates.org(v, m)).build();
     }
 
@@ -115,13 +113,13 @@ public class OrgPage {
         Viewer v = viewer.get();
         Optional<CustodyQueries.OrgRecord> record = OrgAccess.org(pages, org);
         Optional<CustodyQueries.SiteRecord> siteRecord = record.isEmpty() || !HomePage.isOrgId(site) ? Optional.empty()
-                : pages.ledger.read(c -> pages.queries.site(c, org, site));
+                : pages.registry.site(org, site);
         if (siteRecord.isEmpty()) {
             return ErrorPage.notFound(v, "There is no site \"" + site + "\" of organisation \"" + org + "\".");
         }
         UnitKey cursor = unitCursor(after);
-        List<CustodyQueries.UnitRecord> units = pages.ledger.read(c -> pages.queries.units(c,
-                new CustodyQueries.UnitFilter(org, site, null, null, null, null), v.visibleTo(), cursor, PAGE + 1));
+        List<CustodyQueries.UnitRecord> units = pages.units.page(v.visibility(),
+                new CustodyQueries.UnitFilter(org, site, null, null, null, null), cursor, PAGE + 1);
         String next = null;
         if (units.size() > PAGE) {
             UnitKey last = units.get(PAGE - 1).key();

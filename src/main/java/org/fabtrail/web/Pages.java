@@ -1,16 +1,21 @@
 package org.fabtrail.web;
 
 import jakarta.inject.Inject;
-import org.fabtrail.custody.CustodyQueries;
+import org.fabtrail.custody.LogEntries;
+import org.fabtrail.custody.Organisations;
+import org.fabtrail.custody.TransferReads;
+import org.fabtrail.custody.Units;
+import org.fabtrail.discrepancy.Findings;
 import org.fabtrail.ledger.Ledger;
 import org.fabtrail.ledger.LedgerStore;
 
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 
-/** What most pages need: the ledger, the custody queries, and entries turned into readable lines. */
+/**
+ * What most pages need: the ledger (to write), the read services they ask with the viewer's visibility (ADR 0024),
+ * and entries turned into readable lines.
+ */
 @jakarta.inject.Singleton
 public class Pages {
 
@@ -18,12 +23,21 @@ public class Pages {
     Ledger ledger;
     @Inject
     LedgerStore store;
+    @Inject
+    Units units;
+    @Inject
+    TransferReads transfers;
+    @Inject
+    Organisations registry;
+    @Inject
+    LogEntries log;
+    @Inject
+    Findings findings;
 
-    final CustodyQueries queries = new CustodyQueries();
-
-    List<EntryLine> lines(Connection c, List<Long> indexes) throws SQLException {
-        List<EntryLine> out = new ArrayList<>(indexes.size());
-        for (LedgerStore.StoredEntry e : store.entriesAt(c, indexes)) {
+    /** The entries as lines, in the order given. */
+    static List<EntryLine> lines(List<LedgerStore.StoredEntry> entries) {
+        List<EntryLine> out = new ArrayList<>(entries.size());
+        for (LedgerStore.StoredEntry e : entries) {
             out.add(EntryLine.from(e));
         }
         return out;

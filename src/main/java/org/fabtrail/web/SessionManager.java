@@ -8,7 +8,7 @@ import org.fabtrail.accounts.SecondFactor;
 import org.fabtrail.accounts.WebSession;
 import org.fabtrail.api.auth.GuessThrottle;
 import org.fabtrail.crypto.Passwords;
-import org.fabtrail.ledger.Ledger;
+import org.fabtrail.custody.Organisations;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -48,7 +48,7 @@ public class SessionManager {
     @Inject
     Clock clock;
     @Inject
-    Ledger ledger;
+    Organisations organisations;
     @Inject
     GuessThrottle throttle;
     @Inject
@@ -243,14 +243,7 @@ public class SessionManager {
     }
 
     private List<String> orgRoles(String org) {
-        return ledger.read(c -> {
-            try (var ps = c.prepareStatement("SELECT roles FROM orgs WHERE id = ?")) {
-                ps.setString(1, org);
-                try (var rs = ps.executeQuery()) {
-                    return rs.next() ? List.of((String[]) rs.getArray(1).getArray()) : List.<String>of();
-                }
-            }
-        });
+        return organisations.roles(org);
     }
 
     /** Ends the session for good (the row is deleted; the cookie is worthless from now on). */

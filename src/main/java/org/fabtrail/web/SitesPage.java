@@ -59,7 +59,7 @@ public class SitesPage {
     public Response list(@QueryParam("after") String after,
                          @QueryParam(Forms.LOGGED) String logged) {
         Viewer v = viewer.get();
-        List<CustodyQueries.SiteRecord> all = pages.ledger.read(c -> pages.queries.sites(c, v.org()));
+        List<CustodyQueries.SiteRecord> all = pages.registry.sites(v.org());
         List<CustodyQueries.SiteRecord> rest = after == null ? all
                 : all.stream().filter(s -> s.id().compareTo(after) > 0).toList();
         List<CustodyQueries.SiteRecord> page = rest.subList(0, Math.min(PAGE, rest.size()));

@@ -85,7 +85,7 @@ public class TransferPage {
         if (!uuid.toString().equals(id)) {
             return Optional.empty();
         }
-        return pages.ledger.read(c -> pages.queries.transfer(c, uuid, v.visibleTo()));
+        return pages.transfers.transfer(v.visibility(), uuid);
     }
 
     private static Response notFound(Viewer v, String id) {
@@ -101,8 +101,8 @@ public class TransferPage {
         if (t.isEmpty()) {
             return notFound(v, id);
         }
-        List<UnitAlert> alerts = pages.ledger.read(c -> UnitAlert.of(c, pages, v,
-                t.get().units().stream().map(CustodyQueries.TransferUnit::unit).toList()));
+        List<UnitAlert> alerts = UnitAlert.of(pages, v,
+                t.get().units().stream().map(CustodyQueries.TransferUnit::unit).toList());
         TransferModel m = model(v, t.get(), forms.notice(v, logged), alerts);
         return Response.ok(Templates.transfer(v, m)).build();
     }
@@ -182,12 +182,12 @@ public class TransferPage {
     private ReceiveForm receiveForm(Viewer v, CustodyQueries.TransferRecord t, Set<String> ticked, String site) {
         List<CustodyQueries.TransferUnit> inTransit = inTransit(t);
         Map<String, String> models = new java.util.HashMap<>();
-        List<CustodyQueries.SiteRecord> sites = pages.ledger.read(c -> {
-            for (CustodyQueries.TransferUnit u : inTransit) {
-                pages.queries.unit(c, u.unit()).ifPresent(r -> models.put(u.unit().toString(), r.model()));
+        for (CustodyQueries.UnitRecord r : pages.transfers.units(t)) {
+            if (inTransit.stream().anyMatch(u -> u.unit().equals(r.key()))) {
+                models.put(r.key().toString(), r.model());
             }
-            return pages.queries.sites(c, v.org());
-        });
+        }
+        List<CustodyQueries.SiteRecord> sites = pages.registry.sites(v.org());
         return new ReceiveForm(t, inTransit, ticked, site, sites, models);
     }
 

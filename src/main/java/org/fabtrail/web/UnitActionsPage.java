@@ -23,7 +23,6 @@ import org.fabtrail.ledger.LedgerException;
 import org.fabtrail.ledger.Receipt;
 
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -91,8 +90,7 @@ public class UnitActionsPage {
             return Optional.empty();
         }
         UnitKey k = new UnitKey(manufacturer, serial);
-        return pages.ledger.read(c -> pages.queries.canSee(c, v.visibleTo(), k) ? pages.queries.unit(c, k)
-                : Optional.<CustodyQueries.UnitRecord>empty());
+        return pages.units.unit(v.visibility(), k);
     }
 
     private static String path(String manufacturer, String serial) {
@@ -210,19 +208,13 @@ public class UnitActionsPage {
     }
 
     private AssemblyForm assembly(Viewer v, CustodyQueries.UnitRecord parent, Set<String> ticked, UnitKey after) {
-        return pages.ledger.read(c -> {
-            Set<UnitKey> ancestors = new HashSet<>();
-            ancestors.add(parent.key());
-            for (UnitKey up = parent.parent(); up != null && ancestors.add(up); ) {
-                up = pages.queries.unit(c, up).map(CustodyQueries.UnitRecord::parent).orElse(null);
-            }
-            List<CustodyQueries.UnitRecord> rows = pages.queries.movable(c, v.org(), parent.site(), after, PAGE + 1);
-            String next = rows.size() > PAGE ? Cursors.unit(rows.get(PAGE - 1).key()) : null;
-            List<CustodyQueries.UnitRecord> candidates = rows.subList(0, Math.min(PAGE, rows.size())).stream()
-                    .filter(u -> !ancestors.contains(u.key()) && !RETIRED.contains(u.status())).toList();
-            return new AssemblyForm(parent, candidates, pages.queries.components(c, parent.key()), ticked, next,
-                    after == null);
-        });
+        Set<UnitKey> ancestors = pages.units.ancestors(parent);
+        List<CustodyQueries.UnitRecord> rows = pages.units.movable(v.org(), parent.site(), after, PAGE + 1);
+        String next = rows.size() > PAGE ? Cursors.unit(rows.get(PAGE - 1).key()) : null;
+        List<CustodyQueries.UnitRecord> candidates = rows.subList(0, Math.min(PAGE, rows.size())).stream()
+                .filter(u -> !ancestors.contains(u.key()) && !RETIRED.contains(u.status())).toList();
+        return new AssemblyForm(parent, candidates, pages.units.components(parent.key()), ticked, next,
+                after == null);
     }
 
     // ---- status --------------------------------------------------------------------------------------------------

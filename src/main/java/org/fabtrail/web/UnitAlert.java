@@ -1,15 +1,17 @@
 package org.fabtrail.web;
 
 import org.fabtrail.custody.CustodyQueries;
+import org.fabtrail.custody.LogEntries;
 import org.fabtrail.custody.UnitKey;
 import org.fabtrail.discrepancy.DiscrepancyQueries;
+import org.fabtrail.discrepancy.Findings;
 import org.fabtrail.ledger.LedgerStore;
 
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 import java.util.Set;
 
 /**
@@ -43,8 +45,8 @@ public record UnitAlert(UnitKey unit, String status, EntryLine report, String re
      *
      * @param timeline the unit's entries, oldest first (the unit page has them already)
      */
-    static UnitAlert of(Connection c, Pages pages, Viewer v, CustodyQueries.UnitRecord u, List<EntryLine> timeline)
-            throws SQLException {
+    static UnitAlert of(LogEntries log, Findings found, Viewer v, CustodyQueries.UnitRecord u,
+                        List<EntryLine> timeline) {
         EntryLine report = null;
         String reason = null;
         if (GONE.contains(u.status())) {
@@ -54,15 +56,14 @@ public record UnitAlert(UnitKey unit, String status, EntryLine report, String re
                 }
             }
             if (report != null) {
-                for (LedgerStore.StoredEntry e : pages.store.entriesAt(c, List.of(report.index()))) {
+                for (LedgerStore.StoredEntry e : log.at(List.of(report.index()))) {
                     Object why = EntryLine.payload(e).get("reason");
                     reason = why == null ? null : String.valueOf(why);
                 }
             }
         }
-        List<DiscrepancyQueries.Discrepancy> findings = new DiscrepancyQueries().list(c,
-                new DiscrepancyQueries.Filter(null, null, "unresolved", null, u.key(), null, null), v.visibleTo(), null,
-                FINDINGS);
+        List<DiscrepancyQueries.Discrepancy> findings = found.list(v.visibility(),
+                new DiscrepancyQueries.Filter(null, null, "unresolved", null, u.key(), null, null), null, FINDINGS);
         return new UnitAlert(u.key(), u.status(), report, reason, findings);
     }
 
@@ -70,16 +71,18 @@ public record UnitAlert(UnitKey unit, String status, EntryLine report, String re
      * The alerts of those of a dispatch's (or any list's) units that have one, in the list's order. Only a unit
      * reported gone has its timeline read (for who reported it and why).
      */
-    static List<UnitAlert> of(Connection c, Pages pages, Viewer v, List<UnitKey> units) throws SQLException {
+    static List<UnitAlert> of(Pages pages, Viewer v, List<UnitKey> units) {
+        Map<UnitKey, CustodyQueries.UnitRecord> seen = pages.units.lookup(v.visibility(), units).stream()
+                .collect(Collectors.toMap(CustodyQueries.UnitRecord::key, Function.identity()));
         List<UnitAlert> alerts = new ArrayList<>();
         for (UnitKey k : units) {
-            Optional<CustodyQueries.UnitRecord> u = pages.queries.unit(c, k);
-            if (u.isEmpty()) {
+            CustodyQueries.UnitRecord u = seen.get(k);
+            if (u == null) {
                 continue;
             }
-            List<EntryLine> timeline = GONE.contains(u.get().status())
-                    ? pages.lines(c, pages.queries.entryIndexes(c, k)) : List.of();
-            UnitAlert a = of(c, pages, v, u.get(), timeline);
+            List<EntryLine> timeline = GONE.contains(u.status())
+                    ? Pages.lines(pages.units.history(v.visibility(), k).orElse(List.of())) : List.of();
+            UnitAlert a = of(pages.log, pages.findings, v, u, timeline);
             if (a.show()) {
                 alerts.add(a);
             }

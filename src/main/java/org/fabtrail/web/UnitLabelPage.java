@@ -44,9 +44,8 @@ public class UnitLabelPage {
     public Response label(@PathParam("manufacturer") String manufacturer, @PathParam("serial") String serial,
                           @Context UriInfo uri) {
         Viewer v = viewer.get();
-        Optional<CustodyQueries.UnitRecord> unit = UnitPage.key(manufacturer, serial).flatMap(k -> pages.ledger.read(c ->
-                pages.queries.canSee(c, v.visibleTo(), k) ? pages.queries.unit(c, k)
-                        : Optional.<CustodyQueries.UnitRecord>empty()));
+        Optional<CustodyQueries.UnitRecord> unit = UnitPage.key(manufacturer, serial)
+                .flatMap(k -> pages.units.unit(v.visibility(), k));
         if (unit.isEmpty()) {
             return Response.status(404).entity(UnitPage.Templates.notFound(v, manufacturer, serial)).build();
         }

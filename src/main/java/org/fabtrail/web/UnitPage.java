@@ -14,10 +14,14 @@ import org.fabtrail.api.UnitsResource;
 import org.fabtrail.api.Views;
 import org.fabtrail.attestation.DeviceIdentity;
 import org.fabtrail.custody.CustodyQueries;
+import org.fabtrail.custody.LogEntries;
 import org.fabtrail.custody.UnitKey;
+import org.fabtrail.custody.Units;
 import org.fabtrail.discrepancy.DiscrepancyQueries;
+import org.fabtrail.discrepancy.Findings;
 import org.fabtrail.ledger.EnvelopeParser;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -53,11 +57,15 @@ public class UnitPage {
     }
 
     @Inject
-    Pages pages;
-    @Inject
     CurrentViewer viewer;
     @Inject
     UnitsResource api;
+    @Inject
+    Units units;
+    @Inject
+    LogEntries log;
+    @Inject
+    Findings findings;
     @Inject
     Forms forms;
     @Inject
@@ -75,24 +83,8 @@ public class UnitPage {
     public Response page(@PathParam("manufacturer") String manufacturer,
                          @PathParam("serial") String serial, @QueryParam(Forms.LOGGED) String logged) {
         Viewer v = viewer.get();
-        Optional<UnitModel> model = key(manufacturer, serial).flatMap(k -> pages.ledger.read(c -> {
-            if (!pages.queries.canSee(c, v.visibleTo(), k)) {
-                return Optional.<UnitModel>empty();
-            }
-            CustodyQueries.UnitRecord u = pages.queries.unit(c, k).orElseThrow();
-            CustodyQueries.TransferRecord pending = u.pendingTransfer() == null ? null
-                    : pages.queries.transfer(c, u.pendingTransfer()).orElse(null);
-            List<EntryLine> timeline = pages.lines(c, pages.queries.entryIndexes(c, k));
-            String svg = CustodyChainSvg.render(CustodyChainSvg.stops(timeline,
-                    pending == null ? null : pending.receiver(), pending == null ? null : pending.receiverSite(),
-                    pending == null ? null : pending.dispatchedAt()));
-            long size = pages.store.head(c).size();
-            DeviceIdentity.Description certificate = u.deviceCertificate() == null ? null
-                    : devices.describe(u.deviceCertificate()).orElse(null);
-            return Optional.of(new UnitModel(u, pages.queries.components(c, k), pending, timeline, svg, size,
-                    certificate, pages.queries.inspections(c, k, INSPECTIONS), api.platform(c, k),
-                    UnitAlert.of(c, pages, v, u, timeline)));
-        }));
+        Optional<UnitModel> model = key(manufacturer, serial).flatMap(k -> units.detail(v.visibility(), k))
+                .map(d -> model(v, d));
         if (model.isEmpty()) {
             return Response.status(404).entity(Templates.notFound(v, manufacturer, serial)).build();
         }
@@ -101,14 +93,29 @@ public class UnitPage {
                 forms.notice(v, logged))).build();
     }
 
+    /** The page's model of a unit the viewer may see (the pending transfer's units are not on the page). */
+    private UnitModel model(Viewer v, Units.UnitDetail d) {
+        CustodyQueries.UnitRecord u = d.unit();
+        CustodyQueries.TransferRecord pending = d.pending();
+        List<EntryLine> timeline = new ArrayList<>(units.history(v.visibility(), u.key()).orElseThrow().stream()
+                .map(EntryLine::from).toList());
+        String svg = CustodyChainSvg.render(CustodyChainSvg.stops(timeline,
+                pending == null ? null : pending.receiver(), pending == null ? null : pending.receiverSite(),
+                pending == null ? null : pending.dispatchedAt()));
+        DeviceIdentity.Description certificate = u.deviceCertificate() == null ? null
+                : devices.describe(u.deviceCertificate()).orElse(null);
+        return new UnitModel(u, d.components(), pending, timeline, svg, log.treeSize(), certificate,
+                units.inspections(v.visibility(), u.key(), INSPECTIONS), api.platform(u.key()),
+                UnitAlert.of(log, findings, v, u, timeline));
+    }
+
     @GET
     @Path("bundle.json")
     @Produces(MediaType.APPLICATION_JSON)
     public Response bundle(@PathParam("manufacturer") String manufacturer,
                            @PathParam("serial") String serial) {
         Optional<UnitKey> k = key(manufacturer, serial);
-        Object bundle = k.isEmpty() ? null : pages.ledger.read(c -> pages.queries.canSee(c, viewer.get().visibleTo(), k.get())
-                ? api.bundle(c, k.get(), viewer.get().visibleTo()) : null);
+        Object bundle = k.flatMap(key -> api.bundle(viewer.get().visibility(), key)).orElse(null);
         if (bundle == null) {
             return Response.status(404).type(MediaType.TEXT_PLAIN).entity("No such unit").build();
         }

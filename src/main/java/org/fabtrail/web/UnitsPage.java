@@ -14,6 +14,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.fabtrail.api.ProblemMappers;
 import org.fabtrail.custody.CustodyQueries;
+import org.fabtrail.custody.Units;
 import org.fabtrail.custody.Roles;
 import org.fabtrail.custody.UnitRegistration;
 import org.fabtrail.custody.UnitKey;
@@ -23,11 +24,11 @@ import org.fabtrail.ledger.Receipt;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.UUID;
 import java.util.Set;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 /** The units a viewer may see, filtered and paged; and the form that registers one. */
@@ -117,34 +118,16 @@ public class UnitsPage {
                 : PAGE;
         Optional<UnitKey> afterKey = Cursors.unit(after);
         Optional<UnitKey> beforeKey = Cursors.unit(before);
-        UnitList page = pages.ledger.read(c -> {
-            CustodyQueries.UnitFilter f = filter.query();
-            List<CustodyQueries.UnitRecord> units = beforeKey.isPresent() && afterKey.isEmpty()
-                    ? pages.queries.unitsBefore(c, f, v.visibleTo(), beforeKey.get(), limit)
-                    : pages.queries.units(c, f, v.visibleTo(), afterKey.orElse(null), limit);
-            String prev = null;
-            String next = null;
-            if (!units.isEmpty()) {
-                UnitKey first = units.get(0).key();
-                UnitKey last = units.get(units.size() - 1).key();
-                if (!pages.queries.unitsBefore(c, f, v.visibleTo(), first, 1).isEmpty()) {
-                    prev = Cursors.unit(first);
-                }
-                if (!pages.queries.units(c, f, v.visibleTo(), last, 1).isEmpty()) {
-                    next = Cursors.unit(last);
-                }
-            }
-            List<String> orgs = pages.queries.orgs(c, null).stream().map(CustodyQueries.OrgRecord::id).toList();
-            // a unit the viewer once held may be in transit between two others: that transfer is not the viewer's
-            Set<UUID> seen = new HashSet<>();
-            for (CustodyQueries.UnitRecord u : units) {
-                if (u.pendingTransfer() != null && pages.queries.transfer(c, u.pendingTransfer(), v.visibleTo())
-                        .isPresent()) {
-                    seen.add(u.pendingTransfer());
-                }
-            }
-            return new UnitList(filter, units, prev, next, limit, orgs, KINDS, STATUSES, seen);
-        });
+        Units.UnitWindow w = pages.units.window(v.visibility(), filter.query(), afterKey.orElse(null),
+                beforeKey.orElse(null), limit);
+        List<CustodyQueries.UnitRecord> units = w.units();
+        String prev = w.moreBefore() ? Cursors.unit(units.get(0).key()) : null;
+        String next = w.moreAfter() ? Cursors.unit(units.get(units.size() - 1).key()) : null;
+        List<String> orgs = pages.registry.all().stream().map(CustodyQueries.OrgRecord::id).toList();
+        // a unit the viewer once held may be in transit between two others: that transfer is not the viewer's
+        Set<UUID> seen = pages.transfers.visible(v.visibility(), units.stream()
+                .map(CustodyQueries.UnitRecord::pendingTransfer).filter(Objects::nonNull).toList());
+        UnitList page = new UnitList(filter, units, prev, next, limit, orgs, KINDS, STATUSES, seen);
         return Response.ok(Templates.list(v, page)).build();
     }
 
@@ -194,6 +177,6 @@ public class UnitsPage {
     }
 
     List<CustodyQueries.SiteRecord> sites(Viewer v) {
-        return v.org() == null ? List.of() : pages.ledger.read(c -> new ArrayList<>(pages.queries.sites(c, v.org())));
+        return v.org() == null ? List.of() : new ArrayList<>(pages.registry.sites(v.org()));
     }
 }

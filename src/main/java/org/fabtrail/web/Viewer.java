@@ -1,6 +1,7 @@
 package org.fabtrail.web;
 
 import org.fabtrail.accounts.Account;
+import org.fabtrail.custody.Visibility;
 
 /**
  * The signed-in person as pages see them.
@@ -15,6 +16,11 @@ public record Viewer(java.util.UUID userId, String username, String displayName,
     /** The visibility argument of the custody queries: null sees everything. */
     public String visibleTo() {
         return seesAll ? null : org;
+    }
+
+    /** What the viewer may see (the read services' argument). */
+    public Visibility visibility() {
+        return Visibility.of(seesAll, org);
     }
 
     public boolean isOperator() {

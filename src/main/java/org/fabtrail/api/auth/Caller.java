@@ -1,5 +1,6 @@
 package org.fabtrail.api.auth;
 
+import org.fabtrail.custody.Visibility;
 import org.fabtrail.ledger.LedgerException;
 
 import java.util.Set;
@@ -13,6 +14,12 @@ import java.util.UUID;
  * @param tokenId  the token's id (rate limits are per token); null for the operator
  */
 public record Caller(String org, Set<String> scopes, boolean seesAll, UUID tokenId) {
+
+    /** What the caller may see (the read services' argument). */
+    public Visibility visibility() {
+        return Visibility.of(seesAll, org);
+    }
+
 
     public static final String READ = "read";
     public static final String WRITE = "write";
