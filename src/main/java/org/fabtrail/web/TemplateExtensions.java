@@ -23,7 +23,7 @@ public class TemplateExtensions {
         return ComponentClasses.words(componentClass).orElse(null);
     }
 
-    static String isoTime(Instant t) {
+    public static String isoTime(Instant t) {
         return t == null ? "" : TIME.format(t);
     }
 }
