@@ -8,17 +8,17 @@ import java.util.Base64;
 import java.util.Optional;
 
 /** Opaque page cursors in links; a malformed cursor is ignored (the first page is shown). */
-final class Cursors {
+public final class Cursors {
 
     private Cursors() {
     }
 
-    static String unit(UnitKey k) {
+    public static String unit(UnitKey k) {
         return Base64.getUrlEncoder().withoutPadding()
                 .encodeToString((k.manufacturer() + "/" + k.serial()).getBytes(StandardCharsets.UTF_8));
     }
 
-    static Optional<UnitKey> unit(String cursor) {
+    public static Optional<UnitKey> unit(String cursor) {
         if (cursor == null || cursor.isEmpty() || cursor.length() > 200) {
             return Optional.empty();
         }
@@ -40,7 +40,7 @@ final class Cursors {
     }
 
     /** A log index cursor ("before this dispatch"). */
-    static Long index(String cursor) {
+    public static Long index(String cursor) {
         return cursor != null && cursor.matches("0|[1-9]\\d{0,17}") ? Long.valueOf(cursor) : null;
     }
 }

@@ -24,7 +24,7 @@ import java.util.regex.Pattern;
 public record EntryLine(long index, String id, String type, String actor, Instant integratedTime, String summary,
                         String keyId, String leafHash, String by, List<UnitKey> units) {
 
-    static EntryLine from(LedgerStore.StoredEntry e) {
+    public static EntryLine from(LedgerStore.StoredEntry e) {
         Map<String, Object> p = payload(e);
         Object by = p.get("by");
         return new EntryLine(e.index(), e.entryId().toString(), e.type(), e.actor(), e.integratedTime(),
@@ -34,7 +34,7 @@ public record EntryLine(long index, String id, String type, String actor, Instan
 
     /** The payload of a stored entry, as parsed JSON. */
     @SuppressWarnings("unchecked")
-    static Map<String, Object> payload(LedgerStore.StoredEntry e) {
+    public static Map<String, Object> payload(LedgerStore.StoredEntry e) {
         Map<String, Object> leaf = (Map<String, Object>) StrictJson.parse(e.leaf());
         Map<String, Object> envelope = (Map<String, Object>) leaf.get("envelope");
         return (Map<String, Object>) envelope.get("payload");

@@ -18,21 +18,21 @@ public final class ErrorPage {
     private ErrorPage() {
     }
 
-    static Response of(Viewer viewer, int status, String title, String detail) {
+    public static Response of(Viewer viewer, int status, String title, String detail) {
         return Response.status(status).type(MediaType.TEXT_HTML_TYPE.withCharset("utf-8"))
                 .entity(Templates.error(viewer, status, title, detail)).build();
     }
 
-    static Response forbidden(Viewer viewer, String detail) {
+    public static Response forbidden(Viewer viewer, String detail) {
         return of(viewer, 403, "Not allowed", detail);
     }
 
-    static Response notFound(Viewer viewer, String detail) {
+    public static Response notFound(Viewer viewer, String detail) {
         return of(viewer, 404, "Not found", detail);
     }
 
     /** A ledger or form refusal, with the status the API would give it. */
-    static Response of(Viewer viewer, LedgerException e) {
+    public static Response of(Viewer viewer, LedgerException e) {
         return of(viewer, ProblemMappers.status(e.kind()), e.title(), e.detail());
     }
 

@@ -10,6 +10,7 @@ import org.fabtrail.ledger.Envelope;
 import org.fabtrail.ledger.EnvelopeParser;
 import org.fabtrail.ledger.LedgerException;
 import org.fabtrail.ledger.Receipt;
+import org.fabtrail.web.signing.UiSigning;
 
 import java.net.URI;
 import java.util.LinkedHashMap;
@@ -41,17 +42,17 @@ public class Forms {
      * Signs the entry as the viewer's organisation, appends it and waits until it is in the log. The payload is the
      * entry type's record ({@link PayloadRecord}): the form spells no field name of the payload.
      */
-    Receipt write(Viewer viewer, String type, PayloadRecord payload) {
+    public Receipt write(Viewer viewer, String type, PayloadRecord payload) {
         return write(sign(viewer, type, payload));
     }
 
     /** The entry, signed as the viewer's organisation, without writing it (for a page that needs its id first). */
-    Envelope sign(Viewer viewer, String type, PayloadRecord payload) {
+    public Envelope sign(Viewer viewer, String type, PayloadRecord payload) {
         return signing.sign(viewer, type, payload.payloadFields());
     }
 
     /** Appends an entry signed with {@link UiSigning#sign} and waits until it is in the log. */
-    Receipt write(Envelope envelope) {
+    public Receipt write(Envelope envelope) {
         return pages.ledger.submitAndWait(envelope);
     }
 
@@ -60,7 +61,7 @@ public class Forms {
      * form field of the same name unless {@code fields} maps it to another; a refusal about a unit goes to
      * {@code unitField}; anything else to {@link #FORM}.
      */
-    static Map<String, String> errors(LedgerException e, Map<String, String> fields, String unitField) {
+    public static Map<String, String> errors(LedgerException e, Map<String, String> fields, String unitField) {
         Map<String, String> out = new LinkedHashMap<>();
         String message = readable(e);
         Optional<String> field = Payload.refusedField(e);
@@ -75,13 +76,13 @@ public class Forms {
     }
 
     /** The refusal's message without the wire-format prefixes ("payload.serial must ..." reads "serial must ..."). */
-    static String readable(LedgerException e) {
+    public static String readable(LedgerException e) {
         String m = e.getMessage() == null ? e.title() : e.getMessage();
         return PAYLOAD_PREFIX.matcher(m).replaceAll("");
     }
 
     /** Viewers who act for no organisation (the operator's staff) make no custody entries in the UI. */
-    static Optional<Response> needsOrg(Viewer viewer) {
+    public static Optional<Response> needsOrg(Viewer viewer) {
         if (viewer.org() == null) {
             return Optional.of(ErrorPage.forbidden(viewer, "Operator staff act for no organisation, so they cannot "
                     + "make custody entries here. Sign in as a member of the organisation that acts."));
@@ -90,13 +91,13 @@ public class Forms {
     }
 
     /** After a write: to the affected page, which shows a notice naming the entry's log index. */
-    static Response done(String path, Receipt receipt) {
+    public static Response done(String path, Receipt receipt) {
         return Response.seeOther(URI.create(path + (path.contains("?") ? "&" : "?") + LOGGED + "=" + receipt.index()))
                 .build();
     }
 
     /** The entry a notice names, if the viewer may see it. */
-    EntryLine notice(Viewer viewer, String logged) {
+    public EntryLine notice(Viewer viewer, String logged) {
         if (logged == null || !logged.matches("0|[1-9]\\d{0,17}")) {
             return null;
         }
@@ -105,7 +106,7 @@ public class Forms {
     }
 
     /** A unit reference as forms submit it: {@code manufacturer/serial}. */
-    static Optional<UnitKey> unitRef(String text) {
+    public static Optional<UnitKey> unitRef(String text) {
         if (text == null) {
             return Optional.empty();
         }
@@ -123,11 +124,11 @@ public class Forms {
     }
 
     /** A trimmed form value; null when absent or blank. */
-    static String value(String s) {
+    public static String value(String s) {
         return s == null || s.isBlank() ? null : s.trim();
     }
 
-    static String orEmpty(String s) {
+    public static String orEmpty(String s) {
         return s == null ? "" : s;
     }
 }

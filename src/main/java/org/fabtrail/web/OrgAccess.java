@@ -2,6 +2,7 @@ package org.fabtrail.web;
 
 import jakarta.ws.rs.core.Response;
 import org.fabtrail.custody.CustodyQueries;
+import org.fabtrail.web.pages.log.HomePage;
 
 import java.util.Optional;
 
@@ -9,16 +10,16 @@ import java.util.Optional;
  * Who may manage an organisation's users, API tokens and signing keys in the UI: its own org-admins, and the
  * operator's staff for any organisation. Everyone else is refused (403), whatever they know about the organisation.
  */
-final class OrgAccess {
+public final class OrgAccess {
 
     private OrgAccess() {
     }
 
-    static boolean mayManage(Viewer viewer, String org) {
+    public static boolean mayManage(Viewer viewer, String org) {
         return viewer.isOperator() || (viewer.isOrgAdmin() && org.equals(viewer.org()));
     }
 
-    static Optional<CustodyQueries.OrgRecord> org(Pages pages, String org) {
+    public static Optional<CustodyQueries.OrgRecord> org(Pages pages, String org) {
         if (!HomePage.isOrgId(org)) {
             return Optional.empty();
         }

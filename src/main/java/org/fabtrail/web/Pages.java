@@ -20,22 +20,22 @@ import java.util.List;
 public class Pages {
 
     @Inject
-    Ledger ledger;
+    public Ledger ledger;
     @Inject
     LedgerStore store;
     @Inject
-    Units units;
+    public Units units;
     @Inject
-    TransferReads transfers;
+    public TransferReads transfers;
     @Inject
-    Organisations registry;
+    public Organisations registry;
     @Inject
-    LogEntries log;
+    public LogEntries log;
     @Inject
-    Findings findings;
+    public Findings findings;
 
     /** The entries as lines, in the order given. */
-    static List<EntryLine> lines(List<LedgerStore.StoredEntry> entries) {
+    public static List<EntryLine> lines(List<LedgerStore.StoredEntry> entries) {
         List<EntryLine> out = new ArrayList<>(entries.size());
         for (LedgerStore.StoredEntry e : entries) {
             out.add(EntryLine.from(e));

@@ -28,7 +28,7 @@ public class TemplateExtensions {
         return ComponentClasses.inText(summary);
     }
 
-    static String isoTime(Instant t) {
+    public static String isoTime(Instant t) {
         return t == null ? "" : TIME.format(t);
     }
 }

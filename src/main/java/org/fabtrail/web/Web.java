@@ -4,6 +4,7 @@ import io.vertx.core.http.HttpServerRequest;
 import jakarta.ws.rs.core.NewCookie;
 import jakarta.ws.rs.core.Response;
 import org.fabtrail.ledger.LedgerException;
+import org.fabtrail.web.session.SessionManager;
 
 import java.net.URI;
 import java.net.URLEncoder;
@@ -11,18 +12,18 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 
 /** Small helpers shared by the page classes: redirects, the session cookie, CSRF checks. */
-final class Web {
+public final class Web {
 
     private Web() {
     }
 
     /** Text as HTML or XML character data and attribute values. */
-    static String escape(String s) {
+    public static String escape(String s) {
         return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;")
                 .replace("'", "&#39;");
     }
 
-    static Response redirect(String path) {
+    public static Response redirect(String path) {
         return Response.seeOther(URI.create(path)).build();
     }
 
@@ -31,7 +32,7 @@ final class Web {
         return redirect("/login?next=" + URLEncoder.encode(next == null ? "/" : next, StandardCharsets.UTF_8));
     }
 
-    static NewCookie sessionCookie(String token, boolean secure) {
+    public static NewCookie sessionCookie(String token, boolean secure) {
         return new NewCookie.Builder(SessionManager.COOKIE).value(token).path("/").httpOnly(true).secure(secure)
                 .sameSite(NewCookie.SameSite.LAX).build();
     }
@@ -41,17 +42,17 @@ final class Web {
      * trusted proxy's {@code X-Forwarded-Proto} / {@code Forwarded} header tells (Quarkus believes it from trusted
      * proxies only).
      */
-    static boolean secure(WebConfig config, HttpServerRequest request) {
+    public static boolean secure(WebConfig config, HttpServerRequest request) {
         return config.secureCookie() || request.isSSL();
     }
 
-    static NewCookie clearedCookie(boolean secure) {
+    public static NewCookie clearedCookie(boolean secure) {
         return new NewCookie.Builder(SessionManager.COOKIE).value("").path("/").httpOnly(true).secure(secure)
                 .sameSite(NewCookie.SameSite.LAX).maxAge(0).build();
     }
 
     /** Whether a form's token is the one issued (compared in constant time); a missing one never is. */
-    static boolean sameToken(String issued, String submitted) {
+    public static boolean sameToken(String issued, String submitted) {
         return issued != null && !issued.isEmpty() && submitted != null && MessageDigest.isEqual(
                 issued.getBytes(StandardCharsets.UTF_8), submitted.getBytes(StandardCharsets.UTF_8));
     }
@@ -65,7 +66,7 @@ final class Web {
     }
 
     /** Only local paths may be redirect targets (no open redirects). */
-    static String safeNext(String next) {
+    public static String safeNext(String next) {
         if (next == null || !next.startsWith("/") || next.startsWith("//") || next.contains("\\")) {
             return "/";
         }

@@ -18,9 +18,11 @@ import org.fabtrail.testing.ErrorLog;
 import org.fabtrail.testing.LedgerAssertions;
 import org.fabtrail.testing.RawHttp;
 import org.fabtrail.web.DemoProfile;
-import org.fabtrail.web.SessionManager;
-import org.fabtrail.web.UiSigning;
 import org.fabtrail.web.Viewer;
+import org.fabtrail.web.session.SessionManager;
+import org.fabtrail.web.session.SessionManager;
+import org.fabtrail.web.signing.UiSigning;
+import org.fabtrail.web.signing.UiSigning;
 import org.junit.jupiter.api.Test;
 
 import javax.sql.DataSource;

@@ -198,10 +198,10 @@ class DependencyRulesTest {
             // their SQLException to 503 database-unavailable (giving them their own mapping is open work)
             "api/DiscrepanciesResource.java", "stores an uploaded document (Documents.store)",
             "api/WebhooksResource.java", "registers, lists and stops webhooks (Webhooks)",
-            "web/OrgWebhooksPage.java", "registers, lists and stops webhooks (Webhooks)",
+            "web/pages/orgs/OrgWebhooksPage.java", "registers, lists and stops webhooks (Webhooks)",
             "api/RestrictedPartiesResource.java", "reads the restricted-party list it imports (RestrictedList)",
-            "web/RestrictedPartiesPage.java", "reads the restricted-party list it imports (RestrictedList)",
-            "web/UiSigning.java", "keeps the organisations' sealed UI signing keys (ui_signing_keys)",
+            "web/pages/findings/RestrictedPartiesPage.java", "reads the restricted-party list it imports (RestrictedList)",
+            "web/signing/UiSigning.java", "keeps the organisations' sealed UI signing keys (ui_signing_keys)",
             // authentication runs before any resource: it reads api_tokens on its own connection
             "api/auth/Authenticator.java", "reads and touches API tokens (api_tokens)");
 

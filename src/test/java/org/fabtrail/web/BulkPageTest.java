@@ -6,6 +6,8 @@ import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
 import jakarta.inject.Inject;
 import org.fabtrail.ledger.Ledger;
+import org.fabtrail.web.bulk.BulkCsv;
+import org.fabtrail.web.signing.UiSigning;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 

@@ -14,6 +14,8 @@ import org.fabtrail.ledger.Envelope;
 import org.fabtrail.ledger.Ledger;
 import org.fabtrail.ledger.merkle.Merkle;
 import org.fabtrail.ledger.merkle.Proofs;
+import org.fabtrail.web.session.SessionManager;
+import org.fabtrail.web.signing.UiSigning;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 

@@ -4,6 +4,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.response.Response;
 import jakarta.inject.Inject;
+import org.fabtrail.web.pages.log.ExplorerPage;
 import org.junit.jupiter.api.Test;
 
 import javax.sql.DataSource;

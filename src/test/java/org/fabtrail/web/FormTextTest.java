@@ -10,6 +10,7 @@ import org.fabtrail.custody.CustodyQueries;
 import org.fabtrail.discrepancy.RestrictedList;
 import org.fabtrail.ledger.Ledger;
 import org.fabtrail.testing.ErrorLog;
+import org.fabtrail.web.signing.UiSigning;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 

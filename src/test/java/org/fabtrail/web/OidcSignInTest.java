@@ -9,6 +9,8 @@ import jakarta.inject.Inject;
 import org.fabtrail.accounts.Account;
 import org.fabtrail.accounts.IdentityProvider;
 import org.fabtrail.accounts.IdentityProviders;
+import org.fabtrail.web.session.SessionManager;
+import org.fabtrail.web.session.SsoPage;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;

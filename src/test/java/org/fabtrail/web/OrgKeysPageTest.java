@@ -6,6 +6,7 @@ import io.restassured.response.Response;
 import jakarta.inject.Inject;
 import org.fabtrail.crypto.SignatureAlgorithm;
 import org.fabtrail.crypto.SigningKey;
+import org.fabtrail.web.signing.UiSigning;
 import org.junit.jupiter.api.Test;
 
 import java.util.Map;

@@ -2,6 +2,7 @@ package org.fabtrail.web;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
+import org.fabtrail.web.session.SessionManager;
 import org.junit.jupiter.api.Test;
 
 import java.util.HashMap;

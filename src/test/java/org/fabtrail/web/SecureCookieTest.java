@@ -6,6 +6,7 @@ import io.restassured.RestAssured;
 import org.fabtrail.testing.LoopbackHttp;
 import org.fabtrail.testing.SignInCsrf;
 import org.fabtrail.testing.LoopbackHttp.Answer;
+import org.fabtrail.web.session.SessionManager;
 import org.junit.jupiter.api.Test;
 
 import java.util.HashMap;

@@ -3,6 +3,7 @@ package org.fabtrail.web;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
+import org.fabtrail.web.session.SessionManager;
 import org.junit.jupiter.api.Test;
 
 import javax.sql.DataSource;

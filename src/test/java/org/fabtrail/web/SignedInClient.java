@@ -4,6 +4,7 @@ import org.fabtrail.testing.SignInCsrf;
 
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
+import org.fabtrail.web.session.SessionManager;
 
 import java.util.HashMap;
 import java.util.LinkedHashMap;

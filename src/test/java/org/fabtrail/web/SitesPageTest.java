@@ -6,6 +6,7 @@ import io.restassured.response.Response;
 import jakarta.inject.Inject;
 import org.fabtrail.custody.CustodyQueries;
 import org.fabtrail.ledger.Ledger;
+import org.fabtrail.web.signing.UiSigning;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 

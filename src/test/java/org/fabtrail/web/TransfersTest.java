@@ -8,6 +8,7 @@ import org.fabtrail.custody.CustodyQueries;
 import org.fabtrail.custody.UnitKey;
 import org.fabtrail.ledger.Ledger;
 import org.fabtrail.ledger.LedgerStore;
+import org.fabtrail.web.signing.UiSigning;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 

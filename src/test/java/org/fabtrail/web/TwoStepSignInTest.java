@@ -10,6 +10,7 @@ import org.fabtrail.accounts.Account;
 import org.fabtrail.accounts.Accounts;
 import org.fabtrail.crypto.Totp;
 import org.fabtrail.testing.SignInCsrf;
+import org.fabtrail.web.session.SessionManager;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebDriver;

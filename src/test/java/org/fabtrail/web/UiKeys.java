@@ -1,5 +1,7 @@
 package org.fabtrail.web;
 
+import org.fabtrail.web.signing.UiSigning;
+
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;

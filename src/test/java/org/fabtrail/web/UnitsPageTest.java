@@ -7,6 +7,7 @@ import jakarta.inject.Inject;
 import org.fabtrail.custody.CustodyQueries;
 import org.fabtrail.custody.UnitKey;
 import org.fabtrail.ledger.Ledger;
+import org.fabtrail.web.signing.UiSigning;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 

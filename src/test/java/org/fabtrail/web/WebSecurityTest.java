@@ -6,6 +6,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.response.Response;
 import jakarta.inject.Inject;
+import org.fabtrail.web.session.SessionManager;
 import org.junit.jupiter.api.Test;
 
 import java.util.Map;

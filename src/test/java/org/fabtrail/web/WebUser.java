@@ -8,6 +8,7 @@ import io.restassured.config.RestAssuredConfig;
 import io.restassured.filter.log.LogDetail;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
+import org.fabtrail.web.session.SessionManager;
 
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;

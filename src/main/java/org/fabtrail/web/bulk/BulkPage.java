@@ -1,0 +1,192 @@
+package org.fabtrail.web.bulk;
+
+import io.quarkus.qute.CheckedTemplate;
+import io.quarkus.qute.TemplateInstance;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.FormParam;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.fabtrail.web.CurrentViewer;
+import org.fabtrail.web.ErrorPage;
+import org.fabtrail.web.Pages;
+import org.fabtrail.web.SignedIn;
+import org.fabtrail.web.Viewer;
+import org.fabtrail.web.Web;
+import org.fabtrail.web.pages.units.UnitsPage;
+import org.jboss.resteasy.reactive.RestForm;
+import org.jboss.resteasy.reactive.multipart.FileUpload;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Bulk registration from a CSV: the upload form, the job page (a progress bar that refreshes itself, with or
+ * without JavaScript), its JSON status for the poller in app.js, and the rejected rows as a CSV.
+ */
+@Path("/units/bulk")
+public class BulkPage {
+
+    /** Largest CSV accepted, in bytes (thousands of rows with certificates fit easily). */
+    static final long MAX_BYTES = 12L * 1024 * 1024;
+
+    @CheckedTemplate
+    static class Templates {
+        static native TemplateInstance upload(Viewer viewer, String text, String site, Map<String, String> errors);
+
+        static native TemplateInstance job(Viewer viewer, BulkJobs.Job job);
+    }
+
+    @Inject
+    Pages pages;
+    @Inject
+    CurrentViewer viewer;
+    @Inject
+    BulkJobs jobs;
+
+    @GET
+    @Produces(MediaType.TEXT_HTML)
+    @SignedIn
+    public Response form() {
+        Viewer v = viewer.get();
+        return UnitsPage.mayRegister(v).orElseGet(() -> Response.ok(Templates.upload(v, "", sampleSite(v), Map.of())).build());
+    }
+
+    @POST
+    @Consumes(MediaType.MULTIPART_FORM_DATA)
+    @Produces(MediaType.TEXT_HTML)
+    @SignedIn
+    public Response upload(@RestForm("csv") FileUpload file, @RestForm("text") String text) {
+        Viewer v = viewer.get();
+        Optional<Response> refused = UnitsPage.mayRegister(v);
+        if (refused.isPresent()) {
+            return refused.get();
+        }
+        String pasted = text == null ? "" : text;
+        if (file != null && file.size() > 0) {
+            if (file.size() > MAX_BYTES) {
+                return refuse(v, pasted, "csv", "The file is larger than " + MAX_BYTES / (1024 * 1024)
+                        + " MB; split it into several uploads.");
+            }
+            try {
+                String content = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                        .decode(ByteBuffer.wrap(Files.readAllBytes(file.uploadedFile()))).toString();
+                return start(v, file.fileName() == null || file.fileName().isBlank() ? "uploaded file" : file.fileName(),
+                        content, pasted, "csv");
+            } catch (CharacterCodingException e) {
+                return refuse(v, pasted, "csv", "The file is not UTF-8 text. Save it as “CSV UTF-8” and upload it again.");
+            } catch (IOException e) {
+                return refuse(v, pasted, "csv", "The upload could not be read; try again.");
+            }
+        }
+        return start(v, "pasted text", pasted, pasted, "text");
+    }
+
+    /** The same for a form posted without multipart (pasted text only). */
+    @POST
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    @Produces(MediaType.TEXT_HTML)
+    @SignedIn
+    public Response paste(@FormParam("text") String text) {
+        Viewer v = viewer.get();
+        Optional<Response> refused = UnitsPage.mayRegister(v);
+        if (refused.isPresent()) {
+            return refused.get();
+        }
+        String pasted = text == null ? "" : text;
+        return start(v, "pasted text", pasted, pasted, "text");
+    }
+
+    private Response start(Viewer v, String source, String content, String pasted, String field) {
+        if (content.isBlank()) {
+            return refuse(v, pasted, "form", "Choose a CSV file or paste its rows.");
+        }
+        List<BulkCsv.Row> rows;
+        try {
+            rows = BulkCsv.rows(content);
+        } catch (BulkCsv.FileProblem e) {
+            return refuse(v, pasted, field, e.getMessage());
+        }
+        if (rows.isEmpty()) {
+            return refuse(v, pasted, field, "There are no rows under the header.");
+        }
+        BulkJobs.Job job = jobs.start(v, source, rows);
+        return Web.redirect("/units/bulk/" + job.id());
+    }
+
+    private Response refuse(Viewer v, String pasted, String field, String message) {
+        Map<String, String> errors = new LinkedHashMap<>();
+        errors.put(field, message);
+        return Response.status(422).type(MediaType.TEXT_HTML_TYPE)
+                .entity(Templates.upload(v, pasted, sampleSite(v), errors)).build();
+    }
+
+    /** One of the viewer's site ids, for the example rows. */
+    private String sampleSite(Viewer v) {
+        return pages.registry.sites(v.org()).stream().map(s -> s.id()).findFirst()
+                .orElse("your-site-id");
+    }
+
+    @GET
+    @Path("{job}")
+    @Produces(MediaType.TEXT_HTML)
+    @SignedIn
+    public Response job(@PathParam("job") String id) {
+        Viewer v = viewer.get();
+        return jobs.find(v, id).map(j -> Response.ok(Templates.job(v, j)).header("Cache-Control", "no-store").build())
+                .orElseGet(() -> ErrorPage.notFound(v, "There is no bulk registration " + id + " of your organisation "
+                        + "(reports are kept for " + BulkJobs.KEEP.toHours() + " hours and forgotten on restart)."));
+    }
+
+    @GET
+    @Path("{job}/status")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response status(@PathParam("job") String id) {
+        Optional<Viewer> v = viewer.find();
+        if (v.isEmpty()) {
+            return Response.status(401).entity(Map.of("error", "not signed in")).build();
+        }
+        return jobs.find(v.get(), id).map(j -> {
+            Map<String, Object> s = new LinkedHashMap<>();
+            s.put("done", j.done());
+            s.put("total", j.total());
+            s.put("accepted", j.accepted());
+            s.put("rejected", j.rejectedCount());
+            s.put("finished", j.finished());
+            return Response.ok(s).header("Cache-Control", "no-store").build();
+        }).orElseGet(() -> Response.status(404).entity(Map.of("error", "no such job")).build());
+    }
+
+    @GET
+    @Path("{job}/rejected.csv")
+    @Produces("text/csv")
+    @SignedIn
+    public Response rejected(@PathParam("job") String id) {
+        Optional<BulkJobs.Job> job = jobs.find(viewer.get(), id);
+        if (job.isEmpty()) {
+            return ErrorPage.notFound(viewer.get(), "There is no bulk registration " + id + " of your organisation.");
+        }
+        StringBuilder csv = new StringBuilder(BulkCsv.line(BulkCsv.REJECTED_HEADER));
+        for (BulkJobs.Rejected r : job.get().rejectedRows()) {
+            csv.append(BulkCsv.line(List.of(String.valueOf(r.row()), r.reason(), r.data().get("serial"),
+                    r.data().get("kind"), r.data().get("model"), r.data().get("eccn"), r.data().get("site"),
+                    r.data().get(BulkCsv.CERTIFICATE))));
+        }
+        return Response.ok(csv.toString(), "text/csv; charset=utf-8")
+                .header("Content-Disposition", "attachment; filename=\"rejected-" + id + ".csv\"")
+                .header("Cache-Control", "no-store").build();
+    }
+}

@@ -1,0 +1,153 @@
+package org.fabtrail.web.pages.orgs;
+
+import org.fabtrail.web.Forms;
+import io.quarkus.qute.CheckedTemplate;
+import io.quarkus.qute.TemplateInstance;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.FormParam;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.fabtrail.api.ProblemMappers;
+import org.fabtrail.crypto.KeyFormatException;
+import org.fabtrail.crypto.VerificationKey;
+import org.fabtrail.custody.CustodyQueries;
+import org.fabtrail.custody.KeyAddition;
+import org.fabtrail.custody.KeyRevokePayload;
+import org.fabtrail.ledger.LedgerException;
+import org.fabtrail.ledger.Receipt;
+import org.fabtrail.web.CurrentViewer;
+import org.fabtrail.web.ErrorPage;
+import org.fabtrail.web.OrgAccess;
+import org.fabtrail.web.OrgAdmin;
+import org.fabtrail.web.Pages;
+import org.fabtrail.web.Viewer;
+import org.fabtrail.web.Web;
+import org.fabtrail.web.signing.UiSigning;
+import org.fabtrail.web.signing.UiSubmit;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * An organisation's signing keys, managed in the log: adding a public key writes a {@code key.add}, revoking one a
+ * {@code key.revoke}, each signed through {@link UiSigning} as the organisation (as the operator, for operator staff)
+ * and naming who acted. The key the UI itself signs with cannot be revoked here.
+ */
+@OrgAdmin
+@Path("/orgs/{org}/keys")
+public class OrgKeysPage {
+
+    static final int PAGE = 50;
+
+    public record KeysModel(CustodyQueries.OrgRecord org, List<OrgPage.KeyView> keys, String next, String first,
+                            String notice, Long noticeIndex, String publicKey, Map<String, String> errors) {
+    }
+
+    @CheckedTemplate
+    static class Templates {
+        static native TemplateInstance keys(Viewer viewer, KeysModel m);
+    }
+
+    @Inject
+    Pages pages;
+    @Inject
+    CurrentViewer viewer;
+    @Inject
+    UiSigning signing;
+    @Inject
+    UiSubmit submit;
+
+    @GET
+    @Produces(MediaType.TEXT_HTML)
+    public Response list(@PathParam("org") String org,
+                         @QueryParam("after") String after, @QueryParam("notice") String notice,
+                         @QueryParam("index") String index) {
+        Viewer v = viewer.get();
+        String text = notice == null ? null : switch (notice) {
+            case "added" -> "Added the key: it signs for " + org + " from the next log index on.";
+            case "revoked" -> "Revoked the key: entries it signs from now on are refused.";
+            default -> null;
+        };
+        long at = OrgPage.parseIndex(index);
+        KeysModel m = model(org, OrgPage.parseIndex(after), text, text == null || at < 0 ? null : at, "", Map.of());
+        return Response.ok(Templates.keys(v, m)).header("Cache-Control", "no-store").build();
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    @Produces(MediaType.TEXT_HTML)
+    public Response add(@PathParam("org") String org,
+                        @FormParam("publicKey") String publicKey) {
+        Viewer v = viewer.get();
+        String pem = publicKey == null ? "" : publicKey.trim();
+        try {
+            if (pem.isEmpty()) {
+                throw formError("Paste the public key in PEM form (-----BEGIN PUBLIC KEY-----).");
+            }
+            if (pem.length() > 4096) {
+                throw formError("A public key in PEM form has at most 4096 characters.");
+            }
+            String normalised;
+            try {
+                normalised = VerificationKey.fromPem(pem).toPem();
+            } catch (KeyFormatException e) {
+                throw formError("This is not a PEM Ed25519 or P-256 public key (SubjectPublicKeyInfo): "
+                        + e.getMessage());
+            }
+            Receipt r = submit.submit(v, "key.add", new KeyAddition(org, normalised));
+            return Web.redirect("/orgs/" + org + "/keys?notice=added&index=" + r.index());
+        } catch (LedgerException e) {
+            KeysModel m = model(org, -1, null, null, pem, Map.of("publicKey", e.detail()));
+            return Response.status(ProblemMappers.status(e.kind())).entity(Templates.keys(v, m))
+                    .type(MediaType.TEXT_HTML).build();
+        }
+    }
+
+    @POST
+    @Path("{keyId}/revoke")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    @Produces(MediaType.TEXT_HTML)
+    public Response revoke(@PathParam("org") String org,
+                           @PathParam("keyId") String keyId, @FormParam("reason") String reason) {
+        Viewer v = viewer.get();
+        if (signing.keyId(org).filter(keyId::equals).isPresent()) {
+            return ErrorPage.of(v, 409, "The UI's own key",
+                    "The web UI signs " + org + "'s entries with this key, so it cannot be revoked here. "
+                            + "The operator can revoke it through the API.");
+        }
+        String why = Forms.value(reason);
+        if (why != null && reason.length() > 500) {
+            return ErrorPage.of(v, 422, "Reason too long", "A reason has at most 500 characters.");
+        }
+        try {
+            Receipt r = submit.submit(v, "key.revoke", new KeyRevokePayload(org, keyId, why));
+            return Web.redirect("/orgs/" + org + "/keys?notice=revoked&index=" + r.index());
+        } catch (LedgerException e) {
+            return ErrorPage.of(v, e);
+        }
+    }
+
+    private static LedgerException formError(String detail) {
+        return new LedgerException(LedgerException.Kind.RULE, "invalid-public-key", "Invalid public key", detail,
+                Map.of("field", "publicKey"), null);
+    }
+
+    private KeysModel model(String org, long after, String notice, Long noticeIndex, String publicKey,
+                            Map<String, String> errors) {
+        CustodyQueries.OrgRecord record = OrgAccess.org(pages, org).orElseThrow();
+        String uiKey = signing.keyId(org).orElse(null);
+        List<CustodyQueries.KeyRecord> page = pages.registry.keys(org, after, PAGE + 1);
+        List<OrgPage.KeyView> keys = page.subList(0, Math.min(PAGE, page.size())).stream()
+                .map(k -> OrgPage.KeyView.from(k, uiKey)).toList();
+        String base = "/orgs/" + org + "/keys";
+        String next = page.size() > PAGE ? base + "?after=" + page.get(PAGE - 1).addedIdx() : null;
+        return new KeysModel(record, keys, next, after < 0 ? null : base, notice, noticeIndex, publicKey, errors);
+    }
+}

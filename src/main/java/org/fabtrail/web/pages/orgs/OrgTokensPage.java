@@ -1,0 +1,170 @@
+package org.fabtrail.web.pages.orgs;
+
+import io.quarkus.qute.CheckedTemplate;
+import io.quarkus.qute.TemplateInstance;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.FormParam;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.fabtrail.api.ProblemMappers;
+import org.fabtrail.api.auth.ApiToken;
+import org.fabtrail.api.auth.ApiTokens;
+import org.fabtrail.custody.CustodyQueries;
+import org.fabtrail.ledger.LedgerException;
+import org.fabtrail.web.CurrentViewer;
+import org.fabtrail.web.ErrorPage;
+import org.fabtrail.web.OrgAccess;
+import org.fabtrail.web.OrgAdmin;
+import org.fabtrail.web.Pages;
+import org.fabtrail.web.Viewer;
+import org.fabtrail.web.Web;
+import org.fabtrail.web.signing.UiSubmit;
+
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * An organisation's API tokens for its partner systems: list, create (name, scopes, lifetime; the token is shown once,
+ * on the page that answers the form), revoke.
+ */
+@OrgAdmin
+@Path("/orgs/{org}/tokens")
+public class OrgTokensPage {
+
+    static final int PAGE = 50;
+
+    /** A token as listed: never the token itself. */
+    public record TokenView(UUID id, String name, String scopes, Instant createdAt, Instant expiresAt,
+                            Instant revokedAt, Instant lastUsedAt, String state) {
+        static TokenView from(ApiToken t, boolean active) {
+            String state = t.revokedAt != null ? "revoked" : active ? "active" : "expired";
+            return new TokenView(t.id, t.name, String.join(", ", t.scopes), t.createdAt, t.expiresAt, t.revokedAt,
+                    t.lastUsedAt, state);
+        }
+
+        public boolean revocable() {
+            return revokedAt == null;
+        }
+    }
+
+    public record TokensModel(CustodyQueries.OrgRecord org, List<TokenView> tokens, String next, String first,
+                              String notice, Map<String, String> form, List<String> scopes,
+                              Map<String, String> errors, int maxDays) {
+    }
+
+    @CheckedTemplate
+    static class Templates {
+        static native TemplateInstance tokens(Viewer viewer, TokensModel m);
+
+        static native TemplateInstance created(Viewer viewer, CustodyQueries.OrgRecord org, TokenView token,
+                                               String secret);
+    }
+
+    @Inject
+    Pages pages;
+    @Inject
+    CurrentViewer viewer;
+    @Inject
+    ApiTokens apiTokens;
+
+    @GET
+    @Produces(MediaType.TEXT_HTML)
+    public Response list(@PathParam("org") String org,
+                         @QueryParam("after") String after, @QueryParam("notice") String notice) {
+        Viewer v = viewer.get();
+        UUID cursor = uuid(after);
+        String text = "revoked".equals(notice) ? "Revoked the token: it is refused from its next request on." : null;
+        TokensModel m = model(org, cursor, text, Map.of("expiresInDays", String.valueOf(ApiTokens.DEFAULT_DAYS)),
+                List.of("read"), Map.of());
+        return Response.ok(Templates.tokens(v, m)).header("Cache-Control", "no-store").build();
+    }
+
+    /**
+     * Creates a token and answers with the page that shows it, once. Not a redirect: the secret must not travel in a
+     * URL or be kept anywhere for a later page; the answer is marked {@code no-store}.
+     */
+    @POST
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    @Produces(MediaType.TEXT_HTML)
+    public Response create(@PathParam("org") String org,
+                           @FormParam("name") String name,
+                           @FormParam("scopes") List<String> scopes, @FormParam("expiresInDays") String days) {
+        Viewer v = viewer.get();
+        Map<String, String> form = new LinkedHashMap<>();
+        form.put("name", name == null ? "" : name);
+        form.put("expiresInDays", days == null ? "" : days);
+        List<String> chosen = scopes == null ? List.of() : scopes;
+        try {
+            Integer lifetime = null;
+            if (days != null && !days.isBlank()) {
+                if (!days.trim().matches("\\d{1,6}")) {
+                    throw new LedgerException(LedgerException.Kind.RULE, "invalid-token-request", "Invalid token request",
+                            "Give the lifetime as a whole number of days, 1 to " + apiTokens.maxDays(),
+                            Map.of("field", "expiresInDays"), null);
+                }
+                lifetime = Integer.parseInt(days.trim());
+            }
+            ApiTokens.Created created = apiTokens.create(org, name, chosen, lifetime);
+            CustodyQueries.OrgRecord record = OrgAccess.org(pages, org).orElseThrow();
+            return Response.ok(Templates.created(v, record, TokenView.from(created.token(), true), created.secret()))
+                    .header("Cache-Control", "no-store").build();
+        } catch (LedgerException e) {
+            String field = UiSubmit.field(e);
+            TokensModel m = model(org, null, null, form, chosen, Map.of(field == null ? "name" : field, e.detail()));
+            return Response.status(ProblemMappers.status(e.kind())).entity(Templates.tokens(v, m))
+                    .type(MediaType.TEXT_HTML).header("Cache-Control", "no-store").build();
+        }
+    }
+
+    @POST
+    @Path("{id}/revoke")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    @Produces(MediaType.TEXT_HTML)
+    public Response revoke(@PathParam("org") String org,
+                           @PathParam("id") String id) {
+        Viewer v = viewer.get();
+        UUID uuid = uuid(id);
+        try {
+            if (uuid == null) {
+                throw ApiTokens.notFound(id);
+            }
+            apiTokens.revoke(org, uuid);
+        } catch (LedgerException e) {
+            return ErrorPage.of(v, e);
+        }
+        return Web.redirect("/orgs/" + org + "/tokens?notice=revoked");
+    }
+
+    private TokensModel model(String org, UUID after, String notice, Map<String, String> form, List<String> scopes,
+                              Map<String, String> errors) {
+        CustodyQueries.OrgRecord record = OrgAccess.org(pages, org).orElseThrow();
+        List<ApiToken> page = apiTokens.page(org, after, PAGE + 1);
+        List<TokenView> tokens = page.subList(0, Math.min(PAGE, page.size())).stream()
+                .map(t -> TokenView.from(t, apiTokens.active(t))).toList();
+        String base = "/orgs/" + org + "/tokens";
+        String next = page.size() > PAGE ? base + "?after=" + page.get(PAGE - 1).id : null;
+        return new TokensModel(record, tokens, next, after == null ? null : base, notice, form, scopes, errors,
+                apiTokens.maxDays());
+    }
+
+    private static UUID uuid(String s) {
+        if (s == null) {
+            return null;
+        }
+        try {
+            return UUID.fromString(s);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+}

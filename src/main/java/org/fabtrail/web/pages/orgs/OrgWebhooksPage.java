@@ -1,0 +1,133 @@
+package org.fabtrail.web.pages.orgs;
+
+import io.quarkus.qute.CheckedTemplate;
+import io.quarkus.qute.TemplateInstance;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.FormParam;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.fabtrail.custody.CustodyQueries;
+import org.fabtrail.discrepancy.Webhooks;
+import org.fabtrail.web.CurrentViewer;
+import org.fabtrail.web.ErrorPage;
+import org.fabtrail.web.OrgAccess;
+import org.fabtrail.web.OrgAdmin;
+import org.fabtrail.web.Pages;
+import org.fabtrail.web.Viewer;
+import org.fabtrail.web.Web;
+
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * An organisation's webhooks for the findings that name it and the custody events that concern it: register a URL
+ * and the kinds of events it gets (the HMAC secret is shown once, on the page that answers the form), list, stop,
+ * and the delivery log (the last 50 deliveries, each with its attempts). Org admins and the
+ * operator's staff, through {@link OrgAccess}.
+ */
+@OrgAdmin
+@Path("/orgs/{org}/webhooks")
+public class OrgWebhooksPage {
+
+    static final int DELIVERIES = 50;
+
+    public record WebhooksModel(CustodyQueries.OrgRecord org, List<Webhooks.Hook> hooks,
+                                List<Webhooks.Delivery> deliveries, Map<UUID, String> urls, String notice, String url,
+                                List<String> events, Map<String, String> errors) {
+    }
+
+    @CheckedTemplate
+    static class Templates {
+        static native TemplateInstance webhooks(Viewer viewer, WebhooksModel m);
+
+        static native TemplateInstance created(Viewer viewer, CustodyQueries.OrgRecord org, Webhooks.Hook hook,
+                                               String secret);
+    }
+
+    @Inject
+    Pages pages;
+    @Inject
+    CurrentViewer viewer;
+    @Inject
+    Webhooks webhooks;
+
+    @GET
+    @Produces(MediaType.TEXT_HTML)
+    public Response list(@PathParam("org") String org,
+                         @QueryParam("notice") String notice) {
+        Viewer v = viewer.get();
+        String text = "stopped".equals(notice) ? "Stopped the webhook: nothing more is sent to it; its log is kept."
+                : null;
+        return Response.ok(Templates.webhooks(v, model(org, text, "", List.of(Webhooks.DISCREPANCY), Map.of())))
+                .header("Cache-Control", "no-store").build();
+    }
+
+    /** Registers a webhook and answers with the page that shows its secret, once (not a redirect; no-store). */
+    @POST
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    @Produces(MediaType.TEXT_HTML)
+    public Response register(@PathParam("org") String org,
+                             @FormParam("url") String url,
+                             @FormParam("events") List<String> events) {
+        Viewer v = viewer.get();
+        String given = url == null ? "" : url.trim();
+        List<String> chosen = events == null ? List.of() : events;
+        Map<String, String> errors = new java.util.LinkedHashMap<>();
+        try {
+            webhooks.checkUrl(given);
+        } catch (IllegalArgumentException e) {
+            errors.put("url", "Not registered: " + e.getMessage() + ".");
+        }
+        try {
+            Webhooks.eventKinds(chosen);
+        } catch (IllegalArgumentException e) {
+            errors.put("events", "Not registered: " + e.getMessage() + ".");
+        }
+        if (!errors.isEmpty()) {
+            return Response.status(422).type(MediaType.TEXT_HTML_TYPE).header("Cache-Control", "no-store")
+                    .entity(Templates.webhooks(v, model(org, null, given, chosen, errors))).build();
+        }
+        Webhooks.Registered r = pages.ledger.read(c -> webhooks.register(org, given, "ui:" + v.username(), chosen));
+        return Response.ok(Templates.created(v, OrgAccess.org(pages, org).orElseThrow(), r.hook(), r.secret()))
+                .header("Cache-Control", "no-store").build();
+    }
+
+    @POST
+    @Path("{id}/stop")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    @Produces(MediaType.TEXT_HTML)
+    public Response stop(@PathParam("org") String org,
+                         @PathParam("id") String id) {
+        Viewer v = viewer.get();
+        UUID uuid;
+        try {
+            uuid = UUID.fromString(id);
+        } catch (IllegalArgumentException e) {
+            uuid = null;
+        }
+        UUID target = uuid;
+        boolean stopped = target != null && pages.ledger.read(c -> webhooks.deactivate(org, target));
+        if (!stopped) {
+            return ErrorPage.notFound(v, "There is no active webhook " + id + " of " + org + ".");
+        }
+        return Web.redirect("/orgs/" + org + "/webhooks?notice=stopped");
+    }
+
+    private WebhooksModel model(String org, String notice, String url, List<String> events,
+                                Map<String, String> errors) {
+        CustodyQueries.OrgRecord record = OrgAccess.org(pages, org).orElseThrow();
+        List<Webhooks.Hook> hooks = pages.ledger.read(c -> webhooks.hooks(org));
+        List<Webhooks.Delivery> deliveries = pages.ledger.read(c -> webhooks.deliveries(org, DELIVERIES));
+        Map<UUID, String> urls = new java.util.HashMap<>();
+        hooks.forEach(h -> urls.put(h.id(), h.url()));
+        return new WebhooksModel(record, hooks, deliveries, urls, notice, url, events, errors);
+    }
+}

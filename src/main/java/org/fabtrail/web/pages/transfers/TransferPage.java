@@ -1,0 +1,297 @@
+package org.fabtrail.web.pages.transfers;
+
+import org.fabtrail.web.pages.units.UnitAlert;
+import io.quarkus.qute.CheckedTemplate;
+import io.quarkus.qute.TemplateInstance;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.FormParam;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.fabtrail.api.ProblemMappers;
+import org.fabtrail.custody.CustodyQueries;
+import org.fabtrail.custody.ReceivePayload;
+import org.fabtrail.custody.TransferEndPayload;
+import org.fabtrail.custody.UnitKey;
+import org.fabtrail.ledger.LedgerException;
+import org.fabtrail.ledger.Receipt;
+import org.fabtrail.web.CurrentViewer;
+import org.fabtrail.web.EntryLine;
+import org.fabtrail.web.ErrorPage;
+import org.fabtrail.web.Forms;
+import org.fabtrail.web.Pages;
+import org.fabtrail.web.SignedIn;
+import org.fabtrail.web.Viewer;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+
+/** A dispatch: who sends what to whom, and where each unit is; and the receiver's and sender's forms on it. */
+@SignedIn
+@Path("/transfers/{id}")
+public class TransferPage {
+
+    static final String IN_TRANSIT = "in_transit";
+
+    /**
+     * The page: the transfer, what the viewer may do with it, the notice of a write just made, and the banner of each
+     * unit on it that is reported stolen, lost or destroyed or flagged by findings the viewer may see.
+     */
+    public record TransferModel(CustodyQueries.TransferRecord t, boolean mayReceive, boolean mayCancel,
+                                long inTransit, EntryLine notice, List<UnitAlert> alerts) {
+        public boolean open() {
+            return "pending".equals(t.state()) || "partial".equals(t.state());
+        }
+    }
+
+    /**
+     * The receipt form: the units still in transit, which of them are ticked, and the site.
+     *
+     * @param models each unit's model, by {@code manufacturer/serial}, to match the shipping papers
+     */
+    public record ReceiveForm(CustodyQueries.TransferRecord t, List<CustodyQueries.TransferUnit> inTransit,
+                              Set<String> ticked, String site, List<CustodyQueries.SiteRecord> sites,
+                              Map<String, String> models) {
+    }
+
+    @CheckedTemplate
+    static class Templates {
+        static native TemplateInstance transfer(Viewer viewer, TransferModel m);
+
+        static native TemplateInstance receive(Viewer viewer, ReceiveForm form, Map<String, String> errors);
+
+        static native TemplateInstance end(Viewer viewer, CustodyQueries.TransferRecord t, boolean reject, String reason,
+                                           Map<String, String> errors);
+    }
+
+    @Inject
+    Pages pages;
+    @Inject
+    CurrentViewer viewer;
+    @Inject
+    Forms forms;
+
+    /** The transfer, if it exists and the viewer may see it (sender, receiver, or a viewer who sees everything). */
+    Optional<CustodyQueries.TransferRecord> visible(Viewer v, String id) {
+        UUID uuid;
+        try {
+            uuid = UUID.fromString(id);
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+        if (!uuid.toString().equals(id)) {
+            return Optional.empty();
+        }
+        return pages.transfers.transfer(v.visibility(), uuid);
+    }
+
+    private static Response notFound(Viewer v, String id) {
+        return ErrorPage.notFound(v, "There is no transfer " + id + " that you may see.");
+    }
+
+    @GET
+    @Produces(MediaType.TEXT_HTML)
+    public Response page(@PathParam("id") String id,
+                         @QueryParam(Forms.LOGGED) String logged) {
+        Viewer v = viewer.get();
+        Optional<CustodyQueries.TransferRecord> t = visible(v, id);
+        if (t.isEmpty()) {
+            return notFound(v, id);
+        }
+        List<UnitAlert> alerts = UnitAlert.of(pages, v,
+                t.get().units().stream().map(CustodyQueries.TransferUnit::unit).toList());
+        TransferModel m = model(v, t.get(), forms.notice(v, logged), alerts);
+        return Response.ok(Templates.transfer(v, m)).build();
+    }
+
+    static TransferModel model(Viewer v, CustodyQueries.TransferRecord t, EntryLine notice, List<UnitAlert> alerts) {
+        long inTransit = t.units().stream().filter(u -> IN_TRANSIT.equals(u.state())).count();
+        boolean open = "pending".equals(t.state()) || "partial".equals(t.state());
+        return new TransferModel(t, open && t.receiver().equals(v.org()), open && t.sender().equals(v.org()), inTransit,
+                notice, alerts);
+    }
+
+    // ---- receive ---------------------------------------------------------------------------------------------
+
+    @GET
+    @Path("receive")
+    @Produces(MediaType.TEXT_HTML)
+    public Response receiveForm(@PathParam("id") String id) {
+        Viewer v = viewer.get();
+        Optional<CustodyQueries.TransferRecord> t = visible(v, id);
+        if (t.isEmpty()) {
+            return notFound(v, id);
+        }
+        Optional<Response> refused = mayReceive(v, t.get());
+        if (refused.isPresent()) {
+            return refused.get();
+        }
+        List<CustodyQueries.TransferUnit> inTransit = inTransit(t.get());
+        Set<String> all = new java.util.HashSet<>();
+        inTransit.forEach(u -> all.add(u.unit().toString()));
+        return Response.ok(Templates.receive(v, receiveForm(v, t.get(), all, t.get().receiverSite()), Map.of())).build();
+    }
+
+    @POST
+    @Path("receive")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    @Produces(MediaType.TEXT_HTML)
+    public Response receive(@PathParam("id") String id,
+                            @FormParam("unit") List<String> units,
+                            @FormParam("site") String site) {
+        Viewer v = viewer.get();
+        Optional<CustodyQueries.TransferRecord> t = visible(v, id);
+        if (t.isEmpty()) {
+            return notFound(v, id);
+        }
+        Optional<Response> refused = mayReceive(v, t.get());
+        if (refused.isPresent()) {
+            return refused.get();
+        }
+        Set<String> ticked = new java.util.LinkedHashSet<>(units == null ? List.of() : units);
+        ReceiveForm form = receiveForm(v, t.get(), ticked, Forms.orEmpty(site));
+        Map<String, String> errors = new LinkedHashMap<>();
+        List<UnitKey> keys = new ArrayList<>();
+        for (String u : ticked) {
+            Optional<UnitKey> k = Forms.unitRef(u);
+            if (k.isEmpty()) {
+                errors.put("units", "\"" + u + "\" is not a unit reference (manufacturer/serial)");
+            } else {
+                keys.add(k.get());
+            }
+        }
+        if (keys.isEmpty() && errors.isEmpty()) {
+            errors.put("units", "Tick at least one unit that arrived. To refuse the whole shipment, reject it instead.");
+        }
+        if (errors.isEmpty()) {
+            try {
+                Receipt r = forms.write(v, "transfer.receive", new ReceivePayload(t.get().id(), form.site(), keys));
+                return Forms.done("/transfers/" + id, r);
+            } catch (LedgerException e) {
+                return Response.status(ProblemMappers.status(e.kind())).type(MediaType.TEXT_HTML_TYPE)
+                        .entity(Templates.receive(v, form, Forms.errors(e, Map.of("transfer", Forms.FORM), "units")))
+                        .build();
+            }
+        }
+        return Response.status(422).type(MediaType.TEXT_HTML_TYPE).entity(Templates.receive(v, form, errors)).build();
+    }
+
+    private ReceiveForm receiveForm(Viewer v, CustodyQueries.TransferRecord t, Set<String> ticked, String site) {
+        List<CustodyQueries.TransferUnit> inTransit = inTransit(t);
+        Map<String, String> models = new java.util.HashMap<>();
+        for (CustodyQueries.UnitRecord r : pages.transfers.units(t)) {
+            if (inTransit.stream().anyMatch(u -> u.unit().equals(r.key()))) {
+                models.put(r.key().toString(), r.model());
+            }
+        }
+        List<CustodyQueries.SiteRecord> sites = pages.registry.sites(v.org());
+        return new ReceiveForm(t, inTransit, ticked, site, sites, models);
+    }
+
+    private static List<CustodyQueries.TransferUnit> inTransit(CustodyQueries.TransferRecord t) {
+        return t.units().stream().filter(u -> IN_TRANSIT.equals(u.state())).toList();
+    }
+
+    private static Optional<Response> mayReceive(Viewer v, CustodyQueries.TransferRecord t) {
+        if (!t.receiver().equals(v.org())) {
+            return Optional.of(ErrorPage.forbidden(v, "Only " + t.receiver() + ", the receiver of this dispatch, "
+                    + "can receive or reject it."));
+        }
+        return closed(v, t);
+    }
+
+    private static Optional<Response> closed(Viewer v, CustodyQueries.TransferRecord t) {
+        if (!"pending".equals(t.state()) && !"partial".equals(t.state())) {
+            return Optional.of(ErrorPage.of(v, 409, "Transfer closed", "This dispatch is already " + t.state()
+                    + "; nothing on it is in transit."));
+        }
+        return Optional.empty();
+    }
+
+    // ---- reject and cancel -----------------------------------------------------------------------------------
+
+    @GET
+    @Path("reject")
+    @Produces(MediaType.TEXT_HTML)
+    public Response rejectForm(@PathParam("id") String id) {
+        return endForm(id, true);
+    }
+
+    @GET
+    @Path("cancel")
+    @Produces(MediaType.TEXT_HTML)
+    public Response cancelForm(@PathParam("id") String id) {
+        return endForm(id, false);
+    }
+
+    @POST
+    @Path("reject")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    @Produces(MediaType.TEXT_HTML)
+    public Response reject(@PathParam("id") String id,
+                           @FormParam("reason") String reason) {
+        return end(id, reason, true);
+    }
+
+    @POST
+    @Path("cancel")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    @Produces(MediaType.TEXT_HTML)
+    public Response cancel(@PathParam("id") String id,
+                           @FormParam("reason") String reason) {
+        return end(id, reason, false);
+    }
+
+    private Response endForm(String id, boolean reject) {
+        Viewer v = viewer.get();
+        Optional<CustodyQueries.TransferRecord> t = visible(v, id);
+        if (t.isEmpty()) {
+            return notFound(v, id);
+        }
+        return mayEnd(v, t.get(), reject)
+                .orElseGet(() -> Response.ok(Templates.end(v, t.get(), reject, "", Map.of())).build());
+    }
+
+    private Response end(String id, String reason, boolean reject) {
+        Viewer v = viewer.get();
+        Optional<CustodyQueries.TransferRecord> t = visible(v, id);
+        if (t.isEmpty()) {
+            return notFound(v, id);
+        }
+        Optional<Response> refused = mayEnd(v, t.get(), reject);
+        if (refused.isPresent()) {
+            return refused.get();
+        }
+        String why = Forms.orEmpty(reason).trim();
+        try {
+            Receipt r = forms.write(v, reject ? "transfer.reject" : "transfer.cancel",
+                    new TransferEndPayload(t.get().id(), why));
+            return Forms.done("/transfers/" + id, r);
+        } catch (LedgerException e) {
+            return Response.status(ProblemMappers.status(e.kind())).type(MediaType.TEXT_HTML_TYPE)
+                    .entity(Templates.end(v, t.get(), reject, why, Forms.errors(e, Map.of("transfer", Forms.FORM), null)))
+                    .build();
+        }
+    }
+
+    private static Optional<Response> mayEnd(Viewer v, CustodyQueries.TransferRecord t, boolean reject) {
+        String allowed = reject ? t.receiver() : t.sender();
+        if (!allowed.equals(v.org())) {
+            return Optional.of(ErrorPage.forbidden(v, reject
+                    ? "Only " + t.receiver() + ", the receiver of this dispatch, can reject it."
+                    : "Only " + t.sender() + ", the sender of this dispatch, can cancel it."));
+        }
+        return closed(v, t);
+    }
+}

@@ -1,0 +1,132 @@
+package org.fabtrail.web.session;
+
+import io.quarkus.qute.CheckedTemplate;
+import io.quarkus.qute.TemplateInstance;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.FormParam;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.fabtrail.accounts.Account;
+import org.fabtrail.accounts.SecondFactor;
+import org.fabtrail.crypto.Totp;
+import org.fabtrail.web.CurrentViewer;
+import org.fabtrail.web.ErrorPage;
+import org.fabtrail.web.SignedIn;
+import org.fabtrail.web.Viewer;
+import org.fabtrail.web.Web;
+import org.fabtrail.web.drawing.QrSvg;
+
+/**
+ * Two-step sign-in for one's own local account (org admins and the operator's staff): set up a TOTP authenticator
+ * app (the secret as an {@code otpauth://} QR code and in base32, confirmed by a code), or turn it off with a code.
+ */
+@SignedIn
+@Path("/account/two-step")
+public class TwoStepPage {
+
+    /** What the page shows: the state, and during set-up the QR code, the secret and the URI. */
+    public record TwoStepModel(boolean on, String qr, String secret, String uri, String notice, String error) {
+    }
+
+    @CheckedTemplate
+    static class Templates {
+        static native TemplateInstance twostep(Viewer viewer, TwoStepModel m);
+    }
+
+    static final String ISSUER = "Fabtrail";
+
+    @Inject
+    CurrentViewer viewer;
+    @Inject
+    SecondFactor secondFactor;
+
+    @GET
+    @Produces(MediaType.TEXT_HTML)
+    public Response page(@QueryParam("notice") String notice) {
+        Viewer v = viewer.get();
+        Account a = account(v);
+        if (!SecondFactor.offered(a)) {
+            return refused(v);
+        }
+        String text = "on".equals(notice) ? "Two-step sign-in is on: from now on you sign in with your password and a code."
+                : "off".equals(notice) ? "Two-step sign-in is off." : null;
+        return answer(200, v, new TwoStepModel(a.totpSecret != null, null, null, null, text, null));
+    }
+
+    /** Starts set-up: a new secret, shown once more with each refused code until a code confirms it. */
+    @POST
+    @Path("enrol")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    @Produces(MediaType.TEXT_HTML)
+    public Response enrol() {
+        Viewer v = viewer.get();
+        if (!SecondFactor.offered(account(v))) {
+            return refused(v);
+        }
+        return answer(200, v, setUp(v, secondFactor.enrol(v.userId()), null));
+    }
+
+    @POST
+    @Path("confirm")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    @Produces(MediaType.TEXT_HTML)
+    public Response confirm(@FormParam("code") String code) {
+        Viewer v = viewer.get();
+        if (!SecondFactor.offered(account(v))) {
+            return refused(v);
+        }
+        if (secondFactor.confirm(v.userId(), code)) {
+            return Web.redirect("/account/two-step?notice=on");
+        }
+        var pending = secondFactor.pending(v.userId());
+        if (pending.isEmpty()) {
+            return answer(409, v, new TwoStepModel(account(v).totpSecret != null, null, null, null, null,
+                    "No set-up is under way. Start again."));
+        }
+        return answer(422, v, setUp(v, pending.get(), "That is not the code your app shows now. Check that the "
+                + "phone's clock is right and type the current code."));
+    }
+
+    @POST
+    @Path("off")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    @Produces(MediaType.TEXT_HTML)
+    public Response off(@FormParam("code") String code) {
+        Viewer v = viewer.get();
+        if (!SecondFactor.offered(account(v))) {
+            return refused(v);
+        }
+        if (secondFactor.turnOff(v.userId(), code)) {
+            return Web.redirect("/account/two-step?notice=off");
+        }
+        return answer(422, v, new TwoStepModel(account(v).totpSecret != null, null, null, null, null,
+                "Wrong code: two-step sign-in stays on."));
+    }
+
+    private static TwoStepModel setUp(Viewer v, byte[] secret, String error) {
+        String uri = Totp.uri(ISSUER, v.username(), secret);
+        return new TwoStepModel(false, QrSvg.svg(uri, "QR code that adds your Fabtrail sign-in to an authenticator app",
+                "totp-qr"), Totp.base32(secret), uri, null, error);
+    }
+
+    private static Account account(Viewer v) {
+        return QuarkusTransaction.requiringNew().call(() -> Account.findById(v.userId()));
+    }
+
+    private static Response refused(Viewer v) {
+        return ErrorPage.forbidden(v, "Two-step sign-in is for the local accounts of org admins and the log "
+                + "operator's staff.");
+    }
+
+    private static Response answer(int status, Viewer v, TwoStepModel m) {
+        return Response.status(status).type(MediaType.TEXT_HTML).header("Cache-Control", "no-store")
+                .entity(Templates.twostep(v, m)).build();
+    }
+}
