@@ -144,108 +144,140 @@ public final class LogVerifier {
             t.setDaemon(true);
             return t;
         });
-        SignerHistory keys = history.get();
-        TreeAppender tree = new TreeAppender(0, List.of());
-        long next = 0;
-        long checkpointsOk = 0;
-        String[] origin = {null};
-        CheckpointCursor checkpoints = new CheckpointCursor(c);
-        boolean trustedDone = trustedBody == null;
+        Walk walk = new Walk(c, history.get());
         // Signature checks run on the pool while the next chunk is read and decoded; they are collected one
         // chunk behind, and before any failure is reported all of them are collected, so the failure named is
         // always the one at the lowest index.
         java.util.ArrayDeque<List<Future<Check>>> outstanding = new java.util.ArrayDeque<>();
         try {
-            LedgerStore.StoredCheckpoint pending = checkpoints.next();
             try {
                 while (true) {
-                    List<LedgerStore.StoredEntry> chunk = store.entries(c, next, chunkSize);
+                    List<LedgerStore.StoredEntry> chunk = store.entries(c, walk.next, chunkSize);
                     if (chunk.isEmpty()) {
                         break;
                     }
                     List<Check> checks = new ArrayList<>(chunk.size() + 8);
                     List<byte[]> hashes = new ArrayList<>(chunk.size());
-                    List<Envelope> envelopes = decodeAll(chunk, next, pool);
+                    List<Envelope> envelopes = decodeAll(chunk, walk.next, pool);
                     for (int k = 0; k < chunk.size(); k++) {
-                        authorise(envelopes.get(k), next, keys, checks);
+                        authorise(envelopes.get(k), walk.next, walk.keys, checks);
                         hashes.add(chunk.get(k).leafHash());
-                        next++;
+                        walk.next++;
                     }
-                    // Feed the leaves up to each checkpoint boundary and check that checkpoint at its size.
-                    int from = 0;
-                    List<StoredNode> newNodes = new ArrayList<>();
-                    while (from < hashes.size()) {
-                        long toBoundary = pending != null ? pending.treeSize() - tree.size() : Long.MAX_VALUE;
-                        if (!trustedDone && trustedBody.size() > tree.size()) {
-                            toBoundary = Math.min(toBoundary, trustedBody.size() - tree.size());
-                        }
-                        // (capped before adding: "no checkpoint ahead" is Long.MAX_VALUE and must not overflow)
-                        int to = (int) Math.min(hashes.size(), from + Math.min(Math.max(1, toBoundary), hashes.size()));
-                        AppendResult r = tree.append(hashes.subList(from, to));
-                        newNodes.addAll(r.newNodes());
-                        tree = r.next();
-                        from = to;
-                        while (pending != null && pending.treeSize() <= tree.size()) {
-                            checks.add(checkCheckpoint(pending, tree, keys, origin));
-                            checkpointsOk++;
-                            pending = checkpoints.next();
-                        }
-                        if (!trustedDone && trustedBody.size() == tree.size()) {
-                            checkTrusted(tree, keys, origin);
-                            trustedDone = true;
-                        }
-                    }
-                    checkNodes(c, newNodes); // every stored node this chunk completed, in one query
+                    checkNodes(c, walk.feed(hashes, checks)); // every stored node this chunk completed, in one query
                     outstanding.addLast(submitChecks(checks, pool));
                     while (outstanding.size() > 1) {
                         awaitChecks(outstanding.pollFirst());
                     }
-                    progress.verified(next);
+                    progress.verified(walk.next);
                 }
                 while (!outstanding.isEmpty()) {
                     awaitChecks(outstanding.pollFirst());
                 }
             } catch (Failure f) {
-                Failure first = f;
-                while (!outstanding.isEmpty()) {
-                    try {
-                        awaitChecks(outstanding.pollFirst());
-                    } catch (Failure earlier) {
-                        if (earlier.index >= 0 && (first.index < 0 || earlier.index < first.index)) {
-                            first = earlier;
-                        }
-                    }
-                }
-                throw first;
+                throw lowest(f, outstanding);
             }
-            if (!trustedDone) {
-                checkTrusted(tree, keys, origin); // a log shorter than the trusted checkpoint (or a checkpoint of size 0)
-            }
-            if (pending != null) {
-                throw new Failure(next, endsAt(next) + " but its checkpoint for tree size " + pending.treeSize()
-                        + " covers up to index " + (pending.treeSize() - 1) + ": entries are missing");
-            }
-            TreeHead head = store.head(c);
-            byte[] root = tree.root();
-            if (head.size() != next) {
-                throw new Failure(next, "the tree head says " + head.size() + " entries but the log holds " + next);
-            }
-            if (!Arrays.equals(head.root(), root)) {
-                throw new Failure(Math.max(0, next - 1), "the tree head (size " + next + ") root does not match the "
-                        + "root recomputed from the entries up to index " + (next - 1));
-            }
-            long storedNodes = countNodes(c);
-            long expectedNodes = expectedNodeCount(next);
-            if (storedNodes != expectedNodes) {
-                throw new Failure(next, "tree_nodes holds " + storedNodes + " nodes; a tree of " + next
-                        + " entries has " + expectedNodes + firstExtraNode(c, next));
-            }
-            return new Result(true, next, checkpointsOk, root, -1, null);
+            return new Result(true, walk.next, walk.checkpointsOk, checkEnd(c, walk), -1, null);
         } catch (Failure f) {
-            return new Result(false, next, checkpointsOk, null, f.index, f.getMessage());
+            return new Result(false, walk.next, walk.checkpointsOk, null, f.index, f.getMessage());
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    /** Where a walk over the log stands: entries read, the tree so far, the next stored checkpoint to check. */
+    private final class Walk {
+        final SignerHistory keys;
+        final CheckpointCursor checkpoints;
+        final String[] origin = {null};
+        TreeAppender tree = new TreeAppender(0, List.of());
+        LedgerStore.StoredCheckpoint pending;
+        boolean trustedDone = trustedBody == null;
+        long next;
+        long checkpointsOk;
+
+        Walk(Connection c, SignerHistory keys) throws SQLException {
+            this.keys = keys;
+            this.checkpoints = new CheckpointCursor(c);
+            this.pending = checkpoints.next();
+        }
+
+        /**
+         * Feeds the leaves to the tree up to each checkpoint boundary, checking that checkpoint (and the trusted one)
+         * at its size; answers the nodes the leaves completed.
+         */
+        List<StoredNode> feed(List<byte[]> hashes, List<Check> checks) throws SQLException, Failure {
+            int from = 0;
+            List<StoredNode> newNodes = new ArrayList<>();
+            while (from < hashes.size()) {
+                long toBoundary = pending != null ? pending.treeSize() - tree.size() : Long.MAX_VALUE;
+                if (!trustedDone && trustedBody.size() > tree.size()) {
+                    toBoundary = Math.min(toBoundary, trustedBody.size() - tree.size());
+                }
+                // (capped before adding: "no checkpoint ahead" is Long.MAX_VALUE and must not overflow)
+                int to = (int) Math.min(hashes.size(), from + Math.min(Math.max(1, toBoundary), hashes.size()));
+                AppendResult r = tree.append(hashes.subList(from, to));
+                newNodes.addAll(r.newNodes());
+                tree = r.next();
+                from = to;
+                while (pending != null && pending.treeSize() <= tree.size()) {
+                    checks.add(checkCheckpoint(pending, tree, keys, origin));
+                    checkpointsOk++;
+                    pending = checkpoints.next();
+                }
+                if (!trustedDone && trustedBody.size() == tree.size()) {
+                    checkTrusted(tree, keys, origin);
+                    trustedDone = true;
+                }
+            }
+            return newNodes;
+        }
+    }
+
+    /** Of a failure and those of the checks still outstanding, the one at the lowest index. */
+    private static Failure lowest(Failure f, java.util.ArrayDeque<List<Future<Check>>> outstanding) {
+        Failure first = f;
+        while (!outstanding.isEmpty()) {
+            try {
+                awaitChecks(outstanding.pollFirst());
+            } catch (Failure earlier) {
+                if (earlier.index >= 0 && (first.index < 0 || earlier.index < first.index)) {
+                    first = earlier;
+                }
+            }
+        }
+        return first;
+    }
+
+    /**
+     * The checks once every entry is read: the trusted checkpoint, no stored checkpoint beyond the log, the tree
+     * head and the number of stored nodes; answers the root recomputed from the entries.
+     */
+    private byte[] checkEnd(Connection c, Walk walk) throws SQLException, Failure {
+        long next = walk.next;
+        if (!walk.trustedDone) {
+            checkTrusted(walk.tree, walk.keys, walk.origin); // a log shorter than the trusted checkpoint (or a checkpoint of size 0)
+        }
+        if (walk.pending != null) {
+            throw new Failure(next, endsAt(next) + " but its checkpoint for tree size " + walk.pending.treeSize()
+                    + " covers up to index " + (walk.pending.treeSize() - 1) + ": entries are missing");
+        }
+        TreeHead head = store.head(c);
+        byte[] root = walk.tree.root();
+        if (head.size() != next) {
+            throw new Failure(next, "the tree head says " + head.size() + " entries but the log holds " + next);
+        }
+        if (!Arrays.equals(head.root(), root)) {
+            throw new Failure(Math.max(0, next - 1), "the tree head (size " + next + ") root does not match the "
+                    + "root recomputed from the entries up to index " + (next - 1));
+        }
+        long storedNodes = countNodes(c);
+        long expectedNodes = expectedNodeCount(next);
+        if (storedNodes != expectedNodes) {
+            throw new Failure(next, "tree_nodes holds " + storedNodes + " nodes; a tree of " + next
+                    + " entries has " + expectedNodes + firstExtraNode(c, next));
+        }
+        return root;
     }
 
     /**

@@ -458,13 +458,7 @@ public final class Sequencer implements AutoCloseable {
         void segment(int from, int to) throws SQLException {
             long t0 = System.nanoTime();
             BatchContext ctx = BatchContext.on(c);
-            List<Envelope> fresh = new ArrayList<>(to - from);
-            for (int i = from; i < to; i++) {
-                Envelope e = batch.get(i).envelope();
-                if (!existing.containsKey(e.id())) {
-                    fresh.add(e);
-                }
-            }
+            List<Envelope> fresh = fresh(from, to);
             long t1 = System.nanoTime();
             policy.prepare(fresh, ctx);
             long t2 = System.nanoTime();
@@ -476,25 +470,7 @@ public final class Sequencer implements AutoCloseable {
             for (int i = from; i < to; i++) {
                 Pending p = batch.get(i);
                 Envelope e = p.envelope();
-                LedgerStore.EntryRef prior = existing.get(e.id());
-                if (prior != null) {
-                    if (Arrays.equals(prior.payloadHash(), e.payloadHash())) {
-                        myDuplicates.put(p, prior);
-                    } else {
-                        myRefusals.put(p, idConflict(e));
-                    }
-                    continue;
-                }
-                Accepted earlier = mineById.get(e.id());
-                if (earlier == null) {
-                    earlier = acceptedById.get(e.id());
-                }
-                if (earlier != null) {
-                    if (Arrays.equals(earlier.entry().payloadHash(), e.payloadHash())) {
-                        myDuplicates.put(p, null); // resolved against the earlier one after commit
-                    } else {
-                        myRefusals.put(p, idConflict(e));
-                    }
+                if (seenBefore(p, mineById, myRefusals, myDuplicates)) {
                     continue;
                 }
                 applying = i;
@@ -534,6 +510,49 @@ public final class Sequencer implements AutoCloseable {
             applyNs += t3 - t2;
             flushNs += t4 - t3;
             appendNs += System.nanoTime() - t4;
+        }
+
+        /** The segment's envelopes whose ids are not in the log yet. */
+        private List<Envelope> fresh(int from, int to) {
+            List<Envelope> fresh = new ArrayList<>(to - from);
+            for (int i = from; i < to; i++) {
+                Envelope e = batch.get(i).envelope();
+                if (!existing.containsKey(e.id())) {
+                    fresh.add(e);
+                }
+            }
+            return fresh;
+        }
+
+        /**
+         * Whether the entry's id is already in the log or earlier in this batch: then it is a duplicate (same
+         * payload; answered with the earlier entry's receipt) or refused as an id conflict, and not applied.
+         */
+        private boolean seenBefore(Pending p, Map<UUID, Accepted> mineById, Map<Pending, LedgerException> myRefusals,
+                                   Map<Pending, LedgerStore.EntryRef> myDuplicates) {
+            Envelope e = p.envelope();
+            LedgerStore.EntryRef prior = existing.get(e.id());
+            if (prior != null) {
+                if (Arrays.equals(prior.payloadHash(), e.payloadHash())) {
+                    myDuplicates.put(p, prior);
+                } else {
+                    myRefusals.put(p, idConflict(e));
+                }
+                return true;
+            }
+            Accepted earlier = mineById.get(e.id());
+            if (earlier == null) {
+                earlier = acceptedById.get(e.id());
+            }
+            if (earlier == null) {
+                return false;
+            }
+            if (Arrays.equals(earlier.entry().payloadHash(), e.payloadHash())) {
+                myDuplicates.put(p, null); // resolved against the earlier one after commit
+            } else {
+                myRefusals.put(p, idConflict(e));
+            }
+            return true;
         }
 
         /** Appends the accepted entries' leaves to the tree: nodes, signed checkpoint, head; null when none. */

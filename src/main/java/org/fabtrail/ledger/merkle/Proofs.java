@@ -315,22 +315,7 @@ public final class Proofs {
         Objects.requireNonNull(root1, "root1");
         Objects.requireNonNull(root2, "root2");
         Objects.requireNonNull(proof, "proof");
-        if (m < 0 || n < 0) {
-            throw new ProofException("tree sizes must not be negative, got " + m + " and " + n);
-        }
-        if (n < m) {
-            throw new ProofException("new size " + n + " is smaller than old size " + m);
-        }
-        if (m == 0) {
-            throw new ProofException("a consistency proof from the empty tree is meaningless");
-        }
-        if (m == n) {
-            if (!proof.isEmpty()) {
-                throw new ProofException("sizes are equal (" + m + ") but the proof has " + proof.size() + " hashes");
-            }
-            if (!MessageDigest.isEqual(root1, root2)) {
-                throw new ProofException("sizes are equal (" + m + ") but the roots differ");
-            }
+        if (sameTree(m, n, root1, root2, proof)) {
             return;
         }
         checkHash("root1", root1);
@@ -372,6 +357,32 @@ public final class Proofs {
         if (!MessageDigest.isEqual(hash2, root2)) {
             throw new ProofException("consistency proof from " + m + " to " + n + " does not match the new root");
         }
+    }
+
+    /**
+     * The size rules of {@link #verifyConsistency}; true when the sizes are equal, the proof empty and the roots
+     * equal (nothing more to check).
+     */
+    private static boolean sameTree(long m, long n, byte[] root1, byte[] root2, List<byte[]> proof)
+            throws ProofException {
+        if (m < 0 || n < 0) {
+            throw new ProofException("tree sizes must not be negative, got " + m + " and " + n);
+        }
+        if (n < m) {
+            throw new ProofException("new size " + n + " is smaller than old size " + m);
+        }
+        if (m == 0) {
+            throw new ProofException("a consistency proof from the empty tree is meaningless");
+        }
+        if (m == n) {
+            if (!proof.isEmpty()) {
+                throw new ProofException("sizes are equal (" + m + ") but the proof has " + proof.size() + " hashes");
+            }
+            if (!MessageDigest.isEqual(root1, root2)) {
+                throw new ProofException("sizes are equal (" + m + ") but the roots differ");
+            }
+        }
+        return m == n;
     }
 
     private static void checkHash(String what, byte[] hash) throws ProofException {
