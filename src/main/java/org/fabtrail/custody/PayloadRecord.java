@@ -1,5 +1,7 @@
 package org.fabtrail.custody;
 
+import org.fabtrail.crypto.StrictJson;
+
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.RecordComponent;
 import java.time.Instant;
@@ -41,8 +43,8 @@ public interface PayloadRecord {
 
     /** One value as the payload holds it. */
     static Object json(Object value) {
-        if (value == null) {
-            return null; // a JSON null inside an object or an array given as it is
+        if (value == null || value == StrictJson.NULL) {
+            return value; // a JSON null inside an object or an array given as it is (or as parsed)
         }
         if (value instanceof String || value instanceof Number || value instanceof Boolean) {
             return value;
