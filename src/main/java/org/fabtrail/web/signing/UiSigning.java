@@ -8,6 +8,7 @@ import org.fabtrail.crypto.SignatureAlgorithm;
 import org.fabtrail.crypto.SigningKey;
 import org.fabtrail.custody.KeyAddition;
 import org.fabtrail.custody.OperatorEntries;
+import org.fabtrail.custody.PayloadRecord;
 import org.fabtrail.ledger.Envelope;
 import org.fabtrail.ledger.EnvelopeParser;
 import org.fabtrail.ledger.Ledger;
@@ -49,6 +50,11 @@ public class UiSigning {
     Clock clock;
 
     private final Map<String, SigningKey> keys = new ConcurrentHashMap<>();
+
+    /** A signed entry of {@code type} carrying {@code payload} (the type's record), naming the viewer. */
+    public Envelope sign(Viewer viewer, String type, PayloadRecord payload) {
+        return sign(viewer, type, payload.payloadFields());
+    }
 
     /** A signed entry by the viewer's organisation (or the operator, for operator staff), naming the viewer. */
     public Envelope sign(Viewer viewer, String type, Map<String, Object> fields) {
