@@ -93,7 +93,7 @@ public class AdminResource {
             }
         }
         OrgRegistration org = new OrgRegistration(req.id(), req.name(), req.country(), req.roles());
-        return write(operator.sign("org.register", org.payloadFields()), null);
+        return write(operator.sign("org.register", org), null);
     }
 
     @POST
@@ -119,7 +119,7 @@ public class AdminResource {
                     "publicKey is not a PEM Ed25519 or P-256 public key: " + e.getMessage(),
                     Map.of("field", "publicKey"), null);
         }
-        return write(operator.sign("key.add", new KeyAddition(org, req.publicKey()).payloadFields()), keyId);
+        return write(operator.sign("key.add", new KeyAddition(org, req.publicKey())), keyId);
     }
 
     @DELETE
@@ -134,7 +134,7 @@ public class AdminResource {
         SafeText.singleLine("org", org);
         SafeText.singleLine("keyId", keyId);
         return write(operator.sign("key.revoke",
-                new KeyRevokePayload(org, keyId, "revoked by the operator").payloadFields()), null);
+                new KeyRevokePayload(org, keyId, "revoked by the operator")), null);
     }
 
     @POST

@@ -25,6 +25,22 @@ public final class OperatorEntries {
         this.clock = clock;
     }
 
+    /** A signed envelope of {@code type} carrying {@code payload} (the type's record), with a fresh id. */
+    public Envelope sign(String type, PayloadRecord payload) {
+        return sign(type, payload.payloadFields());
+    }
+
+    /** As {@link #sign(String, PayloadRecord)}, claiming the time {@code at} reads (the demo story's past events). */
+    public Envelope sign(String type, PayloadRecord payload, Clock at) {
+        return sign(type, payload.payloadFields(), at);
+    }
+
+    /** Signs {@code payload} (the type's record) as {@code actor} with {@code key}: the demo seeder's partners. */
+    public static Envelope signAs(SigningKey key, String actor, UUID id, String type, PayloadRecord payload,
+                                  EnvelopeParser parser, Clock clock) {
+        return signAs(key, actor, id, type, payload.payloadFields(), parser, clock);
+    }
+
     /** A signed envelope of {@code type} with the given type-specific fields and a fresh id. */
     public Envelope sign(String type, Map<String, Object> fields) {
         return sign(UUID.randomUUID(), type, fields);
@@ -63,7 +79,7 @@ public final class OperatorEntries {
 
     /** The genesis entry: the operator's own key, signed by itself. */
     public Envelope genesis() {
-        return sign(KeyAdd.TYPE, Map.of("org", Operator.ID, "publicKey", operatorKey.verificationKey().toPem()));
+        return sign(KeyAdd.TYPE, new KeyAddition(Operator.ID, operatorKey.verificationKey().toPem()));
     }
 
     public String operatorKeyId() {

@@ -1,5 +1,7 @@
 package org.fabtrail.custody;
 
+import org.fabtrail.crypto.StrictJson;
+
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.RecordComponent;
 import java.time.Instant;
@@ -11,7 +13,7 @@ import java.util.UUID;
 
 /**
  * A payload record that can be written as well as read: its {@link #payloadFields()} are the payload's own fields as
- * an envelope signs them, so a writer (the web forms) builds the record and never spells a field name itself.
+ * an envelope signs them, so a writer (a web form, the operator) builds the record and never spells a field name itself.
  * {@link EntryType#read} of the record's type reads those fields back into an equal record (ADR 0025).
  *
  * <p>By default each record component is the payload field of the same name, in declaration order, and a null
@@ -19,8 +21,9 @@ import java.util.UUID;
  * numbers and booleans as they are, a {@link UUID} and an {@link Instant} as text (lowercase UUID, RFC 3339 UTC),
  * a {@link UnitKey} as {@code {"manufacturer", "serial"}}, a {@link CustodyState.SiteKey} as {@code {"org", "site"}},
  * a nested payload record as its fields, and a list or a map (a JSON object given as it is, such as a device's
- * attestation) item by item. A record whose fields are not its components (one that keeps a parsed value, or one that
- * takes a field from the envelope's {@code actor}) overrides {@link #payloadFields()}.
+ * attestation, or a finding's details) item by item, a JSON null in them (Java's or {@link StrictJson#NULL}) as it is.
+ * A record whose fields are not its components (one that keeps a parsed value, or one that takes a field from the
+ * envelope's {@code actor}) overrides {@link #payloadFields()}.
  */
 public interface PayloadRecord {
 
@@ -41,8 +44,8 @@ public interface PayloadRecord {
 
     /** One value as the payload holds it. */
     static Object json(Object value) {
-        if (value == null) {
-            return null; // a JSON null inside an object or an array given as it is
+        if (value == null || value == StrictJson.NULL) {
+            return value; // a JSON null inside an object or an array given as it is (or as parsed)
         }
         if (value instanceof String || value instanceof Number || value instanceof Boolean) {
             return value;

@@ -5,6 +5,7 @@ import org.fabtrail.crypto.StrictJson;
 import org.fabtrail.custody.CustodyObserver;
 import org.fabtrail.custody.Fact;
 import org.fabtrail.custody.OperatorEntries;
+import org.fabtrail.custody.PayloadRecord;
 import org.fabtrail.custody.UnitKey;
 import org.fabtrail.ledger.BatchContext;
 import org.fabtrail.ledger.Envelope;
@@ -20,7 +21,6 @@ import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -103,7 +103,7 @@ public final class DiscrepancyEngine implements CustodyObserver {
                 ps.setString(3, f.rule());
                 ps.setString(4, f.severity());
                 ps.setString(5, f.summary());
-                ps.setString(6, Jcs.canonicalString(f.payload().get("units")));
+                ps.setString(6, Jcs.canonicalString(PayloadRecord.json(f.units())));
                 ps.setArray(7, c.createArrayOf("text", f.orgs().toArray()));
                 ps.setArray(8, c.createArrayOf("bigint", f.evidence().toArray()));
                 ps.setString(9, f.details().isEmpty() ? null : Jcs.canonicalString(f.details()));
@@ -125,8 +125,8 @@ public final class DiscrepancyEngine implements CustodyObserver {
         }
     }
 
-    /** A waiting observation: its finding's fields (as for discrepancy.open). */
-    private record Pending(String observation, String finding, Map<String, Object> fields, List<Long> evidence) {
+    /** A waiting observation: its finding as discrepancy.open gives it. */
+    private record Pending(String observation, String finding, DiscrepancyOpening opening, List<Long> evidence) {
     }
 
     /** The latest finding with this key or one of its recurrences ({@code key@<index>}). */
@@ -198,27 +198,27 @@ public final class DiscrepancyEngine implements CustodyObserver {
                 if (!openedThisRound.add(p.finding())) {
                     continue; // a second sighting of a finding opened in this round: next round makes it a note
                 }
-                steps.add(new Step(p, "open", operator.sign("discrepancy.open", p.fields())));
+                steps.add(new Step(p, "open", operator.sign("discrepancy.open", p.opening())));
             } else if (!"resolved".equals(k.state())) {
                 List<Long> fresh = p.evidence().stream().filter(e -> !k.evidence().contains(e)).toList();
                 if (fresh.isEmpty()) {
                     done(p.observation(), -1, "known");
                     continue;
                 }
-                DiscrepancyNote note = new DiscrepancyNote(k.id(), trim("Seen again: " + p.fields().get("summary")),
+                DiscrepancyNote note = new DiscrepancyNote(k.id(), trim("Seen again: " + p.opening().summary()),
                         null, fresh, null);
-                steps.add(new Step(p, "note", operator.sign("discrepancy.note", note.payloadFields())));
+                steps.add(new Step(p, "note", operator.sign("discrepancy.note", note)));
             } else {
                 String recurrence = p.finding() + "@" + p.evidence().get(p.evidence().size() - 1);
                 if (!openedThisRound.add(recurrence)) {
                     continue;
                 }
-                Map<String, Object> fields = new LinkedHashMap<>(p.fields());
-                fields.put("finding", recurrence.length() <= 300 ? recurrence
-                        : new Finding((String) fields.get("rule"), recurrence, (String) fields.get("severity"), "",
-                        List.of(), List.of(), List.of(), Map.of()).key());
-                fields.put("summary", trim("Again after " + k.id() + " was resolved: " + fields.get("summary")));
-                steps.add(new Step(p, "open", operator.sign("discrepancy.open", fields)));
+                DiscrepancyOpening o = p.opening();
+                String key = recurrence.length() <= 300 ? recurrence
+                        : new Finding(o.rule(), recurrence, o.severity(), "", List.of(), List.of(), List.of(), Map.of())
+                        .key();
+                DiscrepancyOpening again = o.as(key, trim("Again after " + k.id() + " was resolved: " + o.summary()));
+                steps.add(new Step(p, "open", operator.sign("discrepancy.open", again)));
             }
         }
         return steps;
@@ -252,19 +252,11 @@ public final class DiscrepancyEngine implements CustodyObserver {
                      + "ORDER BY detected_at, observation LIMIT " + PUBLISH_BATCH)) {
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    Map<String, Object> f = new LinkedHashMap<>();
                     List<Long> evidence = List.of((Long[]) rs.getArray(8).getArray());
-                    f.put("rule", rs.getString(3));
-                    f.put("finding", rs.getString(2));
-                    f.put("severity", rs.getString(4));
-                    f.put("summary", rs.getString(5));
-                    f.put("units", StrictJson.parse(rs.getString(6)));
-                    f.put("orgs", List.of((String[]) rs.getArray(7).getArray()));
-                    f.put("evidence", evidence);
-                    if (rs.getString(9) != null) {
-                        f.put("details", StrictJson.parse(rs.getString(9)));
-                    }
-                    out.add(new Pending(rs.getString(1), rs.getString(2), f, evidence));
+                    DiscrepancyOpening o = new DiscrepancyOpening(rs.getString(3), rs.getString(2), rs.getString(4),
+                            rs.getString(5), units(StrictJson.parse(rs.getString(6))),
+                            List.of((String[]) rs.getArray(7).getArray()), evidence, details(rs.getString(9)));
+                    out.add(new Pending(rs.getString(1), rs.getString(2), o, evidence));
                 }
             }
         }
@@ -300,6 +292,12 @@ public final class DiscrepancyEngine implements CustodyObserver {
             rs.next();
             return rs.getLong(1);
         }
+    }
+
+    /** The outbox's details (JSON text, null for none) as the finding's details object. */
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> details(String json) {
+        return json == null ? null : (Map<String, Object>) StrictJson.parse(json);
     }
 
     static List<UnitKey> units(Object json) {

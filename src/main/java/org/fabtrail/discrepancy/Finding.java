@@ -2,8 +2,6 @@ package org.fabtrail.discrepancy;
 
 import org.fabtrail.custody.UnitKey;
 
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -33,23 +31,9 @@ public record Finding(String rule, String key, String severity, String summary, 
         details = details == null ? Map.of() : Map.copyOf(details);
     }
 
-    /** The fields of its {@code discrepancy.open} entry. */
-    public Map<String, Object> payload() {
-        Map<String, Object> p = new LinkedHashMap<>();
-        p.put("rule", rule);
-        p.put("finding", key);
-        p.put("severity", severity);
-        p.put("summary", summary);
-        List<Map<String, Object>> u = new ArrayList<>();
-        for (UnitKey k : units) {
-            u.add(Map.of("manufacturer", k.manufacturer(), "serial", k.serial()));
-        }
-        p.put("units", u);
-        p.put("orgs", orgs);
-        p.put("evidence", evidence);
-        if (!details.isEmpty()) {
-            p.put("details", details);
-        }
-        return p;
+    /** The payload of its {@code discrepancy.open} entry (details not given when there are none). */
+    public DiscrepancyOpening opening() {
+        return new DiscrepancyOpening(rule, key, severity, summary, units, orgs, evidence,
+                details.isEmpty() ? null : details);
     }
 }

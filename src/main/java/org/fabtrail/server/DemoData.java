@@ -4,21 +4,36 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.fabtrail.accounts.Account;
 import org.fabtrail.accounts.Accounts;
+import org.fabtrail.attestation.Attestations;
+import org.fabtrail.attestation.CaAddition;
 import org.fabtrail.attestation.Challenges;
 import org.fabtrail.attestation.DeviceCertificates;
 import org.fabtrail.attestation.DeviceSimulator;
+import org.fabtrail.attestation.Inspection;
 import org.fabtrail.attestation.PlatformCertificateIssuer;
+import org.fabtrail.attestation.UnitCertification;
 import org.fabtrail.crypto.SignatureAlgorithm;
 import org.fabtrail.crypto.SigningKey;
+import org.fabtrail.custody.AssemblyPayload;
+import org.fabtrail.custody.CustodyState;
+import org.fabtrail.custody.DispatchPayload;
+import org.fabtrail.custody.KeyAddition;
 import org.fabtrail.custody.OperatorEntries;
+import org.fabtrail.custody.OrgRegistration;
+import org.fabtrail.custody.PayloadRecord;
+import org.fabtrail.custody.ReceivePayload;
+import org.fabtrail.custody.SitePayload;
+import org.fabtrail.custody.StatusPayload;
+import org.fabtrail.custody.TransferEndPayload;
 import org.fabtrail.custody.UnitKey;
+import org.fabtrail.custody.UnitRegistration;
 import org.fabtrail.discrepancy.DiscrepancyEngine;
+import org.fabtrail.discrepancy.DiscrepancyNote;
 import org.fabtrail.discrepancy.RestrictedList;
 import org.fabtrail.ledger.Envelope;
 import org.fabtrail.ledger.EnvelopeParser;
 import org.fabtrail.ledger.Ledger;
 import org.fabtrail.ledger.LedgerException;
-import org.fabtrail.ledger.Receipts;
 import org.jboss.logging.Logger;
 
 import javax.sql.DataSource;
@@ -35,6 +50,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -139,7 +155,8 @@ public class DemoData {
         }
         long started = System.nanoTime();
         Path keyDir = Path.of(config.dataDir(), "demo-keys");
-        Story story = new Story(clock.instant().minus(STORY_SPAN));
+        // Whole milliseconds, as entries write times: a dispatch's expectedArrival is then the instant it always was.
+        Story story = new Story(clock.instant().truncatedTo(ChronoUnit.MILLIS).minus(STORY_SPAN));
 
         Map<String, SigningKey> keys = story.keys;
         List<String> keyFiles = onboard(story, keyDir);
@@ -171,11 +188,11 @@ public class DemoData {
         Map<String, SigningKey> keys = story.keys;
         List<String> keyFiles = new ArrayList<>();
         for (DemoOrg org : ORGS) {
-            story.add(operator.sign("org.register", Map.of("org", org.id(), "name", org.name(),
-                    "country", org.country(), "roles", org.roles()), story.clock()), "org.register " + org.id());
+            story.add(operator.sign("org.register", new OrgRegistration(org.id(), org.name(), org.country(),
+                    org.roles()), story.clock()), "org.register " + org.id());
             SigningKey key = SigningKey.generate(org.alg());
             keyFiles.add(writeKey(keyDir, org.id() + ".pem", key));
-            story.add(operator.sign("key.add", Map.of("org", org.id(), "publicKey", key.verificationKey().toPem()),
+            story.add(operator.sign("key.add", new KeyAddition(org.id(), key.verificationKey().toPem()),
                     story.clock()), "key.add " + org.id());
             keys.put(org.id(), key);
         }
@@ -183,20 +200,12 @@ public class DemoData {
         SigningKey rotated = SigningKey.generate(SignatureAlgorithm.ED25519);
         keyFiles.add(writeKey(keyDir, MANUFACTURER + "-2.pem", rotated));
         story.signed(keys.get(MANUFACTURER), MANUFACTURER, "key.add",
-                Map.of("org", MANUFACTURER, "publicKey", rotated.verificationKey().toPem()));
+                new KeyAddition(MANUFACTURER, rotated.verificationKey().toPem()));
         keys.put(MANUFACTURER, rotated);
 
         for (DemoSite s : SITES) {
-            Map<String, Object> fields = new LinkedHashMap<>();
-            fields.put("site", s.id());
-            fields.put("name", s.name());
-            fields.put("country", s.country());
-            fields.put("address", s.address());
-            if (s.latitude() != null) {
-                fields.put("latitude", s.latitude());
-                fields.put("longitude", s.longitude());
-            }
-            story.as(s.org(), "site.register", fields);
+            story.as(s.org(), "site.register", new SitePayload(s.id(), s.name(), s.country(), s.address(),
+                    s.latitude(), s.longitude()));
         }
         return keyFiles;
     }
@@ -209,19 +218,16 @@ public class DemoData {
     private DemoDevices manufacture(Story story, Path deviceDir) throws Exception {
         story.after(Duration.ofDays(1));
         DemoDevices pki = new DemoDevices(deviceDir);
-        story.as(MANUFACTURER, "ca.add", Map.of("certificate", pki.root.pem()));
-        story.as(MANUFACTURER, "ca.add", Map.of("certificate", pki.issuing.pem()));
+        story.as(MANUFACTURER, "ca.add", new CaAddition(pki.root.pem()));
+        story.as(MANUFACTURER, "ca.add", new CaAddition(pki.issuing.pem()));
 
         // Manufacturing at the fab: GPUs, servers, baseboards and network modules; two servers get 8 GPUs each.
         String fab = "hsinchu-fab12";
         for (int i = 1; i <= GPUS; i++) {
-            Map<String, Object> fields = new LinkedHashMap<>(Map.of("serial", gpu(i), "kind", "accelerator",
-                    "model", GPU_MODEL, "eccn", "3A090.a", "site", fab));
-            if (i <= CERTIFIED_GPUS) {
-                fields.put("deviceCertificate", pki.device(gpu(i), i % 2 == 1 ? SignatureAlgorithm.ED25519
-                        : SignatureAlgorithm.ES256).pem());
-            }
-            story.as(MANUFACTURER, "unit.register", fields);
+            String certificate = i > CERTIFIED_GPUS ? null : pki.device(gpu(i), i % 2 == 1 ? SignatureAlgorithm.ED25519
+                    : SignatureAlgorithm.ES256).pem();
+            story.as(MANUFACTURER, "unit.register", new UnitRegistration(gpu(i), "accelerator", GPU_MODEL, "3A090.a",
+                    fab, certificate));
         }
         pki.counterfeit(COUNTERFEIT);
         for (int i = 1; i <= 3; i++) {
@@ -231,21 +237,18 @@ public class DemoData {
         story.register("HGXBB-0002", "board", "HGX-H200-Baseboard", "3A090.a", fab);
         story.register("CX7-0001", "module", "ConnectX-7-400G", "5A992.c", fab);
         story.register("CX7-0002", "module", "ConnectX-7-400G", "5A992.c", fab);
-        story.as(MANUFACTURER, "unit.assemble", Map.of("parent", ref(server(1)), "components", refs(gpu(1), gpu(2),
-                gpu(3), gpu(4), gpu(5), gpu(6), gpu(7), gpu(8))));
-        story.as(MANUFACTURER, "unit.assemble", Map.of("parent", ref(server(2)), "components", refs(gpu(9), gpu(10),
-                gpu(11), gpu(12), gpu(13), gpu(14), gpu(15), gpu(16))));
+        story.as(MANUFACTURER, "unit.assemble", new AssemblyPayload(ref(server(1)), refs(gpu(1), gpu(2), gpu(3),
+                gpu(4), gpu(5), gpu(6), gpu(7), gpu(8))));
+        story.as(MANUFACTURER, "unit.assemble", new AssemblyPayload(ref(server(2)), refs(gpu(9), gpu(10), gpu(11),
+                gpu(12), gpu(13), gpu(14), gpu(15), gpu(16))));
         // The servers' BMC identities are provisioned after assembly and certified then.
         // HGX-0001's certification also carries its TCG platform certificate, made by the issuing CA: it lists GPUs
         // 1 to 7 (not GPU 8, which custody has in the server) and a GPU custody never saw, so its page shows a mismatch.
         for (int i = 1; i <= 3; i++) {
-            Map<String, Object> fields = new LinkedHashMap<>(Map.of("unit", ref(server(i)),
-                    "deviceCertificate", pki.device(server(i), SignatureAlgorithm.ES256).pem()));
-            if (i == 1) {
-                fields.put("platformCertificate", PlatformCertificateIssuer.pem(PlatformCertificateIssuer.issue(
-                        platformCertificate(server(1)), pki.issuing)));
-            }
-            story.as(MANUFACTURER, "unit.certify", fields);
+            String device = pki.device(server(i), SignatureAlgorithm.ES256).pem();
+            String platform = i != 1 ? null : PlatformCertificateIssuer.pem(PlatformCertificateIssuer.issue(
+                    platformCertificate(server(1)), pki.issuing));
+            story.as(MANUFACTURER, "unit.certify", new UnitCertification(ref(server(i)), device, null, platform));
         }
         return pki;
     }
@@ -266,8 +269,8 @@ public class DemoData {
         UUID boards = story.dispatch(MANUFACTURER, "northwind", "venlo-integration", refs("HGXBB-0001", "HGXBB-0002"),
                 "EVA Air Cargo", "AWB 695-20418862", "TW-EXP-2026-000419", Duration.ofDays(3));
         story.after(Duration.ofDays(1));
-        story.as("northwind", "transfer.reject", Map.of("transfer", boards.toString(),
-                "reason", "Crate damaged on arrival, shock indicator tripped; returned to sender for inspection"));
+        story.as("northwind", "transfer.reject", new TransferEndPayload(boards,
+                "Crate damaged on arrival, shock indicator tripped; returned to sender for inspection"));
 
         // A GPU held by the manufacturer for a later shipment leaves under licence but never arrives: overdue.
         story.after(Duration.ofHours(2));
@@ -283,7 +286,7 @@ public class DemoData {
 
         // A field inspector checks the server in Ashburn: its BMC answers a challenge, and the check passes.
         story.after(Duration.ofDays(1));
-        story.attestedInspection("bis-inspect", server(1), pki, new Where("helios-dc", "ashburn-dc2"),
+        story.attestedInspection("bis-inspect", server(1), pki, new CustodyState.SiteKey("helios-dc", "ashburn-dc2"),
                 "Rack B4 in hall 2; seals intact; BMC answered the challenge with the registered identity");
 
         // Distributor -> Helios: three loose GPUs; only two arrive, the third stays in transit on the dispatch.
@@ -306,17 +309,17 @@ public class DemoData {
 
         // A GPU disappears from the distributor's warehouse; Helios retires a spare that failed burn-in.
         story.after(Duration.ofHours(6));
-        story.as("northwind", "unit.status", Map.of("unit", ref(gpu(22)), "status", "stolen",
-                "reason", "Missing at cycle count in bonded area B; police report AMS-2026-044871 filed"));
-        story.as("helios-dc", "unit.status", Map.of("unit", ref(gpu(20)), "status", "decommissioned",
-                "reason", "Failed HBM burn-in test; retired and sent for certified destruction"));
+        story.as("northwind", "unit.status", new StatusPayload(ref(gpu(22)), "stolen",
+                "Missing at cycle count in bonded area B; police report AMS-2026-044871 filed"));
+        story.as("helios-dc", "unit.status", new StatusPayload(ref(gpu(20)), "decommissioned",
+                "Failed HBM burn-in test; retired and sent for certified destruction"));
 
         // The stolen GPU turns up: an inspector finds it in Kestrel's Dubai data centre, in Kestrel's hands.
         story.after(Duration.ofDays(1));
-        story.as("bis-inspect", "unit.inspect", Map.of("unit", ref(gpu(22)),
-                "site", Map.of("org", "kestrel-dc", "site", "dubai-dc1"), "custodian", "kestrel-dc",
-                "result", "discrepancy", "notes", "Serial label matches GH200-0022, reported stolen in Amsterdam; "
-                        + "found in a spare-parts cage, no paperwork"));
+        story.as("bis-inspect", "unit.inspect", new Inspection(ref(gpu(22)),
+                new CustodyState.SiteKey("kestrel-dc", "dubai-dc1"), "kestrel-dc", "discrepancy",
+                "Serial label matches GH200-0022, reported stolen in Amsterdam; found in a spare-parts cage, no paperwork",
+                null, null, null, null));
     }
 
     /**
@@ -331,15 +334,15 @@ public class DemoData {
         work.keys.putAll(keys);
         UUID shortReceipt = finding("short-receipt");
         if (shortReceipt != null) {
-            work.as("helios-dc", "discrepancy.note", Map.of("discrepancy", shortReceipt.toString(),
-                    "note", "Third GPU not in the DHL consignment; carrier trace requested (case DHL-77120)"));
-            work.as("bis-inspect", "discrepancy.note", Map.of("discrepancy", shortReceipt.toString(),
-                    "note", "Acknowledged; waiting for the carrier trace", "state", "acknowledged"));
+            work.as("helios-dc", "discrepancy.note", new DiscrepancyNote(shortReceipt,
+                    "Third GPU not in the DHL consignment; carrier trace requested (case DHL-77120)", null, null, null));
+            work.as("bis-inspect", "discrepancy.note", new DiscrepancyNote(shortReceipt,
+                    "Acknowledged; waiting for the carrier trace", "acknowledged", null, null));
         }
         UUID stolen = finding("activity-after-loss");
         if (stolen != null) {
-            work.as("bis-inspect", "discrepancy.note", Map.of("discrepancy", stolen.toString(),
-                    "note", "Unit seized; Kestrel asked for purchase records", "state", "investigating"));
+            work.as("bis-inspect", "discrepancy.note", new DiscrepancyNote(stolen,
+                    "Unit seized; Kestrel asked for purchase records", "investigating", null, null));
         }
         work.submit();
     }
@@ -406,12 +409,12 @@ public class DemoData {
         return String.format("HGX-%04d", i);
     }
 
-    private static Map<String, Object> ref(String serial) {
-        return Map.of("manufacturer", MANUFACTURER, "serial", serial);
+    private static UnitKey ref(String serial) {
+        return new UnitKey(MANUFACTURER, serial);
     }
 
-    private static List<Object> refs(String... serials) {
-        List<Object> out = new ArrayList<>(serials.length);
+    private static List<UnitKey> refs(String... serials) {
+        List<UnitKey> out = new ArrayList<>(serials.length);
         for (String s : serials) {
             out.add(ref(s));
         }
@@ -462,59 +465,42 @@ public class DemoData {
             labels.add(label);
         }
 
-        UUID signed(SigningKey key, String actor, String type, Map<String, Object> fields) {
+        UUID signed(SigningKey key, String actor, String type, PayloadRecord payload) {
             UUID id = UUID.randomUUID();
-            add(OperatorEntries.signAs(key, actor, id, type, fields, parser, clock()), type + " by " + actor);
+            add(OperatorEntries.signAs(key, actor, id, type, payload, parser, clock()), type + " by " + actor);
             return id;
         }
 
-        UUID as(String org, String type, Map<String, Object> fields) {
-            return signed(keys.get(org), org, type, fields);
+        UUID as(String org, String type, PayloadRecord payload) {
+            return signed(keys.get(org), org, type, payload);
         }
 
         void register(String serial, String kind, String model, String eccn, String site) {
-            as(MANUFACTURER, "unit.register", Map.of("serial", serial, "kind", kind, "model", model, "eccn", eccn,
-                    "site", site));
+            as(MANUFACTURER, "unit.register", new UnitRegistration(serial, kind, model, eccn, site, null));
         }
 
-        UUID dispatch(String from, String to, String toSite, List<Object> units, String carrier, String shipmentRef,
+        UUID dispatch(String from, String to, String toSite, List<UnitKey> units, String carrier, String shipmentRef,
                       String licenceRef, Duration transit) {
-            Map<String, Object> fields = new LinkedHashMap<>();
-            fields.put("units", units);
-            fields.put("to", to);
-            fields.put("toSite", toSite);
-            fields.put("carrier", carrier);
-            fields.put("shipmentRef", shipmentRef);
-            if (licenceRef != null) {
-                fields.put("licenceRef", licenceRef);
-            }
-            fields.put("expectedArrival", Receipts.formatTime(at.plus(transit)));
-            return as(from, "transfer.dispatch", fields);
+            return as(from, "transfer.dispatch", new DispatchPayload(units, to, toSite, carrier, shipmentRef,
+                    licenceRef, at.plus(transit), null, null));
         }
 
         /**
          * An inspection with a device attestation: the inspector asks for a challenge now, the device answers it
          * (its key is at hand in the demo), and the inspection carries the verdict the ledger will compute: pass.
          */
-        void attestedInspection(String inspector, String serial, DemoDevices pki, Where where, String notes)
-                throws SQLException {
+        void attestedInspection(String inspector, String serial, DemoDevices pki, CustodyState.SiteKey where,
+                                String notes) throws SQLException {
             Challenges.Challenge ch = challenges.issue(new UnitKey(MANUFACTURER, serial), inspector);
             Map<String, Object> attestation = new LinkedHashMap<>(DeviceSimulator.respond(pki.key(serial),
                     pki.chain(serial), MANUFACTURER, serial, ch.value()));
             attestation.put("challengeId", ch.id().toString());
-            Map<String, Object> fields = new LinkedHashMap<>();
-            fields.put("unit", ref(serial));
-            fields.put("site", Map.of("org", where.org(), "site", where.site()));
-            fields.put("custodian", where.org());
-            fields.put("result", "consistent");
-            fields.put("notes", notes);
-            fields.put("attestation", attestation);
-            fields.put("verdict", Map.of("result", "pass", "reasons", List.of()));
-            as(inspector, "unit.inspect", fields);
+            as(inspector, "unit.inspect", new Inspection(ref(serial), where, where.org(), "consistent", notes, null,
+                    null, attestation, new Attestations.Verdict(Attestations.PASS, List.of()).toJson()));
         }
 
-        void receive(String org, UUID transfer, String site, List<Object> units) {
-            as(org, "transfer.receive", Map.of("transfer", transfer.toString(), "site", site, "units", units));
+        void receive(String org, UUID transfer, String site, List<UnitKey> units) {
+            as(org, "transfer.receive", new ReceivePayload(transfer, site, units));
         }
 
         /** Appends the whole story in order and waits for every receipt; any refusal fails startup. */
@@ -534,10 +520,6 @@ public class DemoData {
                         + "first " + refused.get(0) + (refused.size() > 1 ? "; all: " + refused : ""));
             }
         }
-    }
-
-    /** Where an inspector found a unit, and who held it. */
-    record Where(String org, String site) {
     }
 
     /**

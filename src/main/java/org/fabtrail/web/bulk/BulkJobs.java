@@ -246,7 +246,7 @@ public class BulkJobs {
         List<BulkCsv.Row> signed = new ArrayList<>(toSign.size());
         for (BulkCsv.Row r : toSign) {
             try {
-                envelopes.add(signing.sign(viewer, "unit.register", payload(r).payloadFields()));
+                envelopes.add(signing.sign(viewer, "unit.register", payload(r)));
                 signed.add(r);
             } catch (LedgerException e) {
                 job.rejected.add(new Rejected(r.row(), Forms.readable(e), r));

@@ -6,7 +6,9 @@ import org.fabtrail.crypto.SecretBox;
 import org.fabtrail.crypto.Sealer;
 import org.fabtrail.crypto.SignatureAlgorithm;
 import org.fabtrail.crypto.SigningKey;
+import org.fabtrail.custody.KeyAddition;
 import org.fabtrail.custody.OperatorEntries;
+import org.fabtrail.custody.PayloadRecord;
 import org.fabtrail.ledger.Envelope;
 import org.fabtrail.ledger.EnvelopeParser;
 import org.fabtrail.ledger.Ledger;
@@ -48,6 +50,11 @@ public class UiSigning {
     Clock clock;
 
     private final Map<String, SigningKey> keys = new ConcurrentHashMap<>();
+
+    /** A signed entry of {@code type} carrying {@code payload} (the type's record), naming the viewer. */
+    public Envelope sign(Viewer viewer, String type, PayloadRecord payload) {
+        return sign(viewer, type, payload.payloadFields());
+    }
 
     /** A signed entry by the viewer's organisation (or the operator, for operator staff), naming the viewer. */
     public Envelope sign(Viewer viewer, String type, Map<String, Object> fields) {
@@ -94,7 +101,7 @@ public class UiSigning {
             return SigningKey.fromPkcs8Pem(new String(box.open(stored.get(), context), StandardCharsets.US_ASCII));
         }
         SigningKey key = SigningKey.generate(SignatureAlgorithm.ED25519);
-        ledger.submitAndWait(operator.sign("key.add", Map.of("org", org, "publicKey", key.verificationKey().toPem())));
+        ledger.submitAndWait(operator.sign("key.add", new KeyAddition(org, key.verificationKey().toPem())));
         byte[] sealed = box.seal(key.toPkcs8Pem().getBytes(StandardCharsets.US_ASCII), context);
         ledger.read(c -> {
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO ui_signing_keys (org_id, key_id, encrypted_key, "
