@@ -130,4 +130,130 @@ public interface FindingMessages {
 
     @Message("The whole history of {unit}")
     String finding_whole_history(String unit);
+
+    @Message("Discrepancy report {id}")
+    String report_title(String id);
+
+    @Message("Back to the finding")
+    String report_back();
+
+    @Message("Download this report as JSON")
+    String report_download();
+
+    @Message("use your browser's Print to file it.")
+    String report_print();
+
+    @Message("Discrepancy report")
+    String report_heading();
+
+    @Message("Prepared from the Fabtrail custody log by {name} ({org}). Every fact below is an entry of the signed, append-only log, with the proof that the log includes it.")
+    String report_prepared(String name, String org);
+
+    @Message("Prepared from the Fabtrail custody log by {name} (log operator). Every fact below is an entry of the signed, append-only log, with the proof that the log includes it.")
+    String report_prepared_operator(String name);
+
+    @Message("Finding")
+    String report_finding();
+
+    @Message("Finding id")
+    String report_finding_id();
+
+    @Message("Summary")
+    String report_summary();
+
+    @Message("Rule")
+    String report_rule();
+
+    @Message("Severity")
+    String report_severity();
+
+    @Message("State")
+    String report_state();
+
+    @Message("outcome: {outcome}")
+    String report_outcome(String outcome);
+
+    @Message("Opened")
+    String report_opened();
+
+    @Message("{at} by {by}, log index {index}")
+    String report_opened_by(String at, String by, long index);
+
+    @Message("Units")
+    String report_units();
+
+    @Message("Organisations")
+    String report_orgs();
+
+    @Message("Evidence")
+    String report_evidence();
+
+    @Message("log indexes")
+    String report_log_indexes();
+
+    @Message("History")
+    String report_history();
+
+    @Message("Index")
+    String report_index();
+
+    @Message("When (UTC)")
+    String report_when();
+
+    @Message("Who")
+    String report_who();
+
+    @Message("Change")
+    String report_change();
+
+    @Message("Note or reason")
+    String report_note();
+
+    @Message(", outcome {outcome}")
+    String report_outcome_after(String outcome);
+
+    @Message("Entries and their inclusion proofs")
+    String report_entries();
+
+    @Message("Against the checkpoint below (tree size {size}).")
+    String report_against(long size);
+
+    @Message("Log index {index}")
+    String report_log_index(long index);
+
+    @Message("{type} by {actor}")
+    String report_entry_by(String type, String actor);
+
+    @Message("Leaf hash")
+    String report_leaf_hash();
+
+    @Message("Inclusion proof")
+    String report_inclusion_proof();
+
+    @Message("none needed (the tree has one leaf)")
+    String report_no_proof();
+
+    @Message("Checkpoint")
+    String report_checkpoint();
+
+    @Message("Tree size")
+    String report_tree_size();
+
+    @Message("Root hash (base64)")
+    String report_root_hash();
+
+    @Message("Log public key")
+    String report_log_key();
+
+    @Message("How to verify")
+    String report_how();
+
+    @Message("Nothing here needs to be taken on trust. Take the leaf bytes of each entry from the JSON form of this report")
+    String report_how_1();
+
+    @Message("base64): their SHA-256 with a 0x00 byte in front is the leaf hash above. Combine it with the proof hashes in order as RFC 9162 (section 2.1.3.2) says — each step is SHA-256 of 0x01 followed by the two hashes — using the entry's log index and the tree size; the result must equal the root hash of the checkpoint. Finally check the checkpoint's signature (a C2SP signed note) with the log's public key, obtained from the operator independently of this report. Any RFC 9162 implementation does this;")
+    String report_how_2();
+
+    @Message("(worked example, step 18) shows the same checks as a short shell script.")
+    String report_how_3();
 }

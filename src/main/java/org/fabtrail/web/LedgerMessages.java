@@ -133,4 +133,13 @@ public interface LedgerMessages {
 
     @Message("Proof hashes (optional: hex, one per line; empty takes the log's own proof)")
     String ledger_proof_optional();
+
+    @Message("Verified")
+    String ledger_verified();
+
+    @Message("Not verified")
+    String ledger_not_verified();
+
+    @Message("Claim:")
+    String ledger_claim();
 }

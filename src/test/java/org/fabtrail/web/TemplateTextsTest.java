@@ -36,7 +36,7 @@ class TemplateTextsTest {
             "ExplorerPage/consistency.html", "OrgUsersPage/users.html", "OrgTokensPage/tokens.html",
             "OrgTokensPage/created.html", "TwoStepPage/twostep.html", "OrgKeysPage/keys.html",
             "OrgWebhooksPage/created.html", "OrgWebhooksPage/webhooks.html",
-            "OrgIdentityProviderPage/provider.html");
+            "OrgIdentityProviderPage/provider.html", "tags/verification.html", "DiscrepancyPage/report.html");
 
     /** Words that are the same in every language: names, abbreviations, the language switch's own names. */
     static final Set<String> SAME_IN_EVERY_LANGUAGE = Set.of("Fabtrail", "ECCN", "SHA", "HTTP", "English", "Deutsch");
