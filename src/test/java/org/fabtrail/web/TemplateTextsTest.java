@@ -38,7 +38,8 @@ class TemplateTextsTest {
             "OrgTokensPage/created.html", "TwoStepPage/twostep.html", "OrgKeysPage/keys.html",
             "OrgWebhooksPage/created.html", "OrgWebhooksPage/webhooks.html",
             "OrgIdentityProviderPage/provider.html", "tags/verification.html", "DiscrepancyPage/report.html",
-            "BulkPage/upload.html", "BulkPage/job.html", "RestrictedPartiesPage/parties.html");
+            "BulkPage/upload.html", "BulkPage/job.html", "RestrictedPartiesPage/parties.html",
+            "LogCheckPage/check.html");
 
     /** Words that are the same in every language: names, abbreviations, the language switch's own names. */
     static final Set<String> SAME_IN_EVERY_LANGUAGE = Set.of("Fabtrail", "ECCN", "SHA", "HTTP", "English", "Deutsch", "UTF");
