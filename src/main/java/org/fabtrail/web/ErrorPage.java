@@ -24,11 +24,11 @@ public final class ErrorPage {
     }
 
     public static Response forbidden(Viewer viewer, String detail) {
-        return of(viewer, 403, "Not allowed", detail);
+        return of(viewer, 403, Texts.of(FormMessages.class).error_not_allowed(), detail);
     }
 
     public static Response notFound(Viewer viewer, String detail) {
-        return of(viewer, 404, "Not found", detail);
+        return of(viewer, 404, Texts.of(FormMessages.class).error_not_found(), detail);
     }
 
     /** A ledger or form refusal, with the status the API would give it. */

@@ -84,8 +84,7 @@ public class Forms {
     /** Viewers who act for no organisation (the operator's staff) make no custody entries in the UI. */
     public static Optional<Response> needsOrg(Viewer viewer) {
         if (viewer.org() == null) {
-            return Optional.of(ErrorPage.forbidden(viewer, "Operator staff act for no organisation, so they cannot "
-                    + "make custody entries here. Sign in as a member of the organisation that acts."));
+            return Optional.of(ErrorPage.forbidden(viewer, Texts.of(FormMessages.class).refusal_needs_org()));
         }
         return Optional.empty();
     }

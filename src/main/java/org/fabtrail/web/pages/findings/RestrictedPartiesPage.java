@@ -41,7 +41,7 @@ import java.util.Map;
  * whole: every problem is listed with its row, and the list in force does not change. Inspectors and regulators may
  * look; only the operator's staff replace it.
  */
-@Inspector("The restricted-party list is kept by the log operator; inspectors and regulators may look at it.")
+@Inspector("refusal_restricted_list")
 @Path("/restricted-parties")
 public class RestrictedPartiesPage {
 
@@ -61,7 +61,7 @@ public class RestrictedPartiesPage {
     }
 
     /** Why others may not replace the list. */
-    static final String REPLACERS = "Only the log operator's staff replace the restricted-party list.";
+    static final String REPLACERS = "refusal_restricted_replace";
 
     @Inject
     Pages pages;

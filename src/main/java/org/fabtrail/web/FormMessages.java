@@ -1,0 +1,88 @@
+package org.fabtrail.web;
+
+import io.quarkus.qute.i18n.Message;
+import io.quarkus.qute.i18n.MessageBundle;
+
+/**
+ * The texts the web layer's Java code words for a page (ADR 0023): form field errors, refusals, not-found reasons, a
+ * device check's steps. Code takes them in the viewer's language with {@link Texts#of}; German is
+ * {@code messages/form_de.properties}. The ledger's own refusals (also the API's) stay English.
+ */
+@MessageBundle(value = "form", locale = "en")
+public interface FormMessages {
+
+    @Message("Not allowed")
+    String error_not_allowed();
+
+    @Message("Not found")
+    String error_not_found();
+
+    @Message("There is no unit {unit}.")
+    String no_unit(String unit);
+
+    @Message("There is no such challenge of yours for {unit}.")
+    String no_challenge(String unit);
+
+    @Message("Only inspector and regulator organisations (and the log operator) record inspections. Look units up with the search box instead.")
+    String refusal_inspect();
+
+    @Message("The restricted-party list is kept by the log operator; inspectors and regulators may look at it.")
+    String refusal_restricted_list();
+
+    @Message("Only the log operator's staff replace the restricted-party list.")
+    String refusal_restricted_replace();
+
+    @Message("Operator staff act for no organisation, so they cannot make custody entries here. Sign in as a member of the organisation that acts.")
+    String refusal_needs_org();
+
+    @Message("Challenge issued by the ledger for this unit, to you, unexpired and unused")
+    String check_challenge();
+
+    @Message("The device presented the certificate registered for this serial")
+    String check_certificate();
+
+    @Message("Its chain leads to a device CA of the manufacturer, valid when the challenge was issued")
+    String check_chain();
+
+    @Message("Neither the certificate nor its CA is revoked")
+    String check_revocation();
+
+    @Message("The device's signature over the challenge verifies with its key")
+    String check_signature();
+
+    @Message("Paste the device's answer: the JSON it printed, with alg, chain and signature.")
+    String device_paste();
+
+    @Message("The answer is not JSON ({problem}). Paste exactly what the device printed.")
+    String device_not_json(String problem);
+
+    @Message("The answer must be a JSON object with alg, chain and signature.")
+    String device_not_object();
+
+    @Message("The answer names another challenge ({id}): ask the device again with this one.")
+    String device_other_challenge(String id);
+
+    @Message("Not a serial (or manufacturer/serial): {lines}. Serials are letters, digits, dots, hyphens and underscores.")
+    String inspect_bad_components(String lines);
+
+    @Message("At most 64 components; you listed {listed}.")
+    String inspect_too_many_components(int listed);
+
+    @Message("Say whether what you found matches the ledger (consistent) or not (discrepancy).")
+    String inspect_result();
+
+    @Message("Give both the organisation and the site where you found the unit, or neither.")
+    String inspect_site_both();
+
+    @Message("Organisation and site ids are lowercase letters, digits and hyphens, such as acme-fab and hsinchu-fab12.")
+    String inspect_site_ids();
+
+    @Message("An organisation id is lowercase letters, digits and hyphens, such as northwind.")
+    String inspect_custodian_id();
+
+    @Message("Write what you checked and saw (seals, labels, where it was, who showed it).")
+    String inspect_notes();
+
+    @Message("Notes have at most {max} characters; these have {length}.")
+    String inspect_notes_long(int max, int length);
+}
