@@ -85,4 +85,100 @@ public interface FormMessages {
 
     @Message("Notes have at most {max} characters; these have {length}.")
     String inspect_notes_long(int max, int length);
+
+    @Message("active")
+    String word_active();
+
+    @Message("lost")
+    String word_lost();
+
+    @Message("stolen")
+    String word_stolen();
+
+    @Message("destroyed")
+    String word_destroyed();
+
+    @Message("decommissioned")
+    String word_decommissioned();
+
+    @Message("in_transit")
+    String word_in_transit();
+
+    @Message("pending")
+    String word_pending();
+
+    @Message("partial")
+    String word_partial();
+
+    @Message("received")
+    String word_received();
+
+    @Message("rejected")
+    String word_rejected();
+
+    @Message("cancelled")
+    String word_cancelled();
+
+    @Message("open")
+    String word_open();
+
+    @Message("acknowledged")
+    String word_acknowledged();
+
+    @Message("investigating")
+    String word_investigating();
+
+    @Message("resolved")
+    String word_resolved();
+
+    @Message("low")
+    String word_low();
+
+    @Message("medium")
+    String word_medium();
+
+    @Message("high")
+    String word_high();
+
+    @Message("critical")
+    String word_critical();
+
+    @Message("revoked")
+    String word_revoked();
+
+    @Message("expired")
+    String word_expired();
+
+    @Message("stopped")
+    String word_stopped();
+
+    @Message("present")
+    String word_present();
+
+    @Message("missing")
+    String word_missing();
+
+    @Message("unexpected")
+    String word_unexpected();
+
+    @Message("not-comparable")
+    String word_not_comparable();
+
+    @Message("manufacturer")
+    String word_manufacturer();
+
+    @Message("distributor")
+    String word_distributor();
+
+    @Message("integrator")
+    String word_integrator();
+
+    @Message("datacenter")
+    String word_datacenter();
+
+    @Message("inspector")
+    String word_inspector();
+
+    @Message("regulator")
+    String word_regulator();
 }

@@ -4,6 +4,7 @@ import io.quarkus.qute.i18n.Localized;
 import io.quarkus.qute.i18n.MessageBundles;
 
 import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
 import java.util.Locale;
 
 /**
@@ -18,9 +19,28 @@ public final class Texts {
 
     /** The bundle in this request's language. */
     public static <T> T of(Class<T> bundle) {
-        Locale language = Languages.current();
+        return of(bundle, Languages.current());
+    }
+
+    /** The bundle in this language (one the UI speaks). */
+    static <T> T of(Class<T> bundle, Locale language) {
         return language.equals(Languages.SPOKEN.get(0)) ? MessageBundles.get(bundle)
                 : MessageBundles.get(bundle, Localized.Literal.of(language.getLanguage()));
+    }
+
+    /**
+     * A status, state, severity or role as a badge shows it (the {@code word_} texts of {@link FormMessages}), in
+     * this language; a value without a text as it is.
+     */
+    static String word(String value, Locale language) {
+        try {
+            Method text = FormMessages.class.getMethod("word_" + value.replace('-', '_'));
+            return (String) text.invoke(of(FormMessages.class, language));
+        } catch (NoSuchMethodException e) {
+            return value;
+        } catch (IllegalAccessException | InvocationTargetException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /**
