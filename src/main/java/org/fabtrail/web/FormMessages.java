@@ -181,4 +181,79 @@ public interface FormMessages {
 
     @Message("regulator")
     String word_regulator();
+
+    @Message("the ledger issued no challenge with this id")
+    String reason_challenge_unknown();
+
+    @Message("the challenge was issued for another unit")
+    String reason_challenge_other_unit();
+
+    @Message("the challenge was issued to another organisation")
+    String reason_challenge_other_requester();
+
+    @Message("the challenge had expired")
+    String reason_challenge_expired();
+
+    @Message("the challenge was already used by an earlier inspection (a replay)")
+    String reason_challenge_used();
+
+    @Message("no device certificate is registered for this unit")
+    String reason_unit_has_no_certificate();
+
+    @Message("the device presented a certificate other than the one registered for this serial")
+    String reason_certificate_not_registered();
+
+    @Message("the certificate's subject serialNumber is not the unit's serial")
+    String reason_serial_mismatch();
+
+    @Message("the certificate does not chain to a device CA the manufacturer registered")
+    String reason_unknown_issuer();
+
+    @Message("a certificate's signature does not verify with its issuer's key")
+    String reason_bad_certificate_signature();
+
+    @Message("a certificate of the chain had expired")
+    String reason_certificate_expired();
+
+    @Message("a certificate of the chain was not yet valid")
+    String reason_certificate_not_yet_valid();
+
+    @Message("an issuing certificate of the chain is not a CA (basic constraints)")
+    String reason_not_a_ca();
+
+    @Message("the chain is longer than a CA's path length constraint allows")
+    String reason_path_too_long();
+
+    @Message("a certificate's key usage does not allow its role (certificate signing, or digital signature for the device)")
+    String reason_key_usage();
+
+    @Message("PKIX path validation failed for another reason")
+    String reason_chain_invalid();
+
+    @Message("a device CA on the chain, or above it, was withdrawn by its manufacturer (ca.revoke), or carries the key of one that was")
+    String reason_ca_revoked();
+
+    @Message("a certificate of the chain, or a CA above it, is on its issuer's registered CRL")
+    String reason_revoked();
+
+    @Message("the registered CRL of a CA on the chain was past its nextUpdate and no newer one is registered: revocations since are unknown")
+    String reason_crl_stale();
+
+    @Message("the device key is neither Ed25519 nor ECDSA P-256")
+    String reason_unsupported_device_key();
+
+    @Message("alg does not match the device key's algorithm")
+    String reason_device_algorithm_mismatch();
+
+    @Message("the signature over the challenge does not verify with the device key")
+    String reason_device_signature_invalid();
+
+    @Message("QR code of the challenge {challenge}")
+    String device_qr_label(String challenge);
+
+    @Message("QR code of {url}")
+    String label_qr_label(String url);
+
+    @Message("QR code that adds your Fabtrail sign-in to an authenticator app")
+    String twostep_qr_label();
 }

@@ -6,6 +6,7 @@ import io.quarkus.qute.i18n.MessageBundles;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * The texts a page's Java code words (form field errors, refusals, a device check's steps, status words), in the
@@ -33,11 +34,26 @@ public final class Texts {
      * this language; a value without a text as it is.
      */
     static String word(String value, Locale language) {
+        return optional(FormMessages.class, "word_" + value.replace('-', '_'), language).orElse(value);
+    }
+
+    /**
+     * The {@code prefix} text for a code ({@code reason_} and {@code challenge-used} is {@code reason_challenge_used})
+     * in this request's language, if the bundle has one.
+     */
+    public static Optional<String> forCode(Class<?> bundle, String prefix, String code) {
+        return optional(bundle, prefix + code.replace('-', '_').replace('.', '_'), Languages.current());
+    }
+
+    private static Optional<String> optional(Class<?> bundle, String key, Locale language) {
+        Method text;
         try {
-            Method text = FormMessages.class.getMethod("word_" + value.replace('-', '_'));
-            return (String) text.invoke(of(FormMessages.class, language));
+            text = bundle.getMethod(key);
         } catch (NoSuchMethodException e) {
-            return value;
+            return Optional.empty();
+        }
+        try {
+            return Optional.of((String) text.invoke(of(bundle, language)));
         } catch (IllegalAccessException | InvocationTargetException e) {
             throw new IllegalStateException(e);
         }

@@ -2,6 +2,7 @@ package org.fabtrail.web;
 
 import io.quarkus.qute.i18n.Message;
 import io.quarkus.qute.i18n.MessageBundle;
+import org.fabtrail.attestation.AttestationReasons;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -19,6 +20,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Stream;
 
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -101,6 +103,14 @@ class UiMessagesTest {
             }
         }
         assertTrue(named.contains("refusal_inspect"), "found " + named);
+    }
+
+    @Test
+    void everyDeviceCheckReasonHasAText() {
+        for (String reason : AttestationReasons.ORDER) {
+            String key = "reason_" + reason.replace('-', '_');
+            assertDoesNotThrow(() -> FormMessages.class.getMethod(key), key);
+        }
     }
 
     @Test

@@ -18,7 +18,9 @@ import org.fabtrail.accounts.SecondFactor;
 import org.fabtrail.crypto.Totp;
 import org.fabtrail.web.CurrentViewer;
 import org.fabtrail.web.ErrorPage;
+import org.fabtrail.web.FormMessages;
 import org.fabtrail.web.SignedIn;
+import org.fabtrail.web.Texts;
 import org.fabtrail.web.Viewer;
 import org.fabtrail.web.Web;
 import org.fabtrail.web.drawing.QrSvg;
@@ -112,8 +114,7 @@ public class TwoStepPage {
 
     private static TwoStepModel setUp(Viewer v, byte[] secret, String error) {
         String uri = Totp.uri(ISSUER, v.username(), secret);
-        return new TwoStepModel(false, QrSvg.svg(uri, "QR code that adds your Fabtrail sign-in to an authenticator app",
-                "totp-qr"), Totp.base32(secret), uri, null, error);
+        return new TwoStepModel(false, QrSvg.svg(uri, Texts.of(FormMessages.class).twostep_qr_label(), "totp-qr"), Totp.base32(secret), uri, null, error);
     }
 
     private static Account account(Viewer v) {

@@ -128,7 +128,7 @@ public class InspectPage {
 
         /** The challenge as a QR code (SVG): it carries exactly the text of the page's challenge, base64. */
         public String challengeQr() {
-            return QrSvg.svg(challenge64, "QR code of the challenge " + challenge64, "challenge-qr");
+            return QrSvg.svg(challenge64, Texts.of(FormMessages.class).device_qr_label(challenge64), "challenge-qr");
         }
     }
 
@@ -148,7 +148,8 @@ public class InspectPage {
         }
 
         public String explained() {
-            return String.join("; ", reasons.stream().map(r -> r + ": " + AttestationReasons.describe(r)).toList());
+            return String.join("; ", reasons.stream().map(r -> r + ": " + Texts.forCode(FormMessages.class, "reason_", r)
+                    .orElseGet(() -> AttestationReasons.describe(r))).toList());
         }
     }
 
