@@ -256,4 +256,16 @@ public interface FormMessages {
 
     @Message("QR code that adds your Fabtrail sign-in to an authenticator app")
     String twostep_qr_label();
+
+    @Message("consistent")
+    String word_consistent();
+
+    @Message("discrepancy")
+    String word_discrepancy();
+
+    @Message("pass")
+    String word_pass();
+
+    @Message("fail")
+    String word_fail();
 }

@@ -37,7 +37,8 @@ class UiMessagesTest {
 
     /** The bundles with a German file, each of which must have every key. */
     static final List<Class<?>> GERMAN = List.of(UiMessages.class, PageMessages.class, FindingMessages.class,
-            LedgerMessages.class, AdminMessages.class, UploadMessages.class, LogCheckMessages.class, FormMessages.class);
+            LedgerMessages.class, AdminMessages.class, UploadMessages.class, LogCheckMessages.class, FormMessages.class,
+            EntryMessages.class);
     /** The bundles that are in English only so far: a German file for one must join {@link #GERMAN}. */
     static final List<Class<?>> ENGLISH_ONLY = List.of();
 
