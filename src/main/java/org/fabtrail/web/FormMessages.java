@@ -268,4 +268,109 @@ public interface FormMessages {
 
     @Message("fail")
     String word_fail();
+
+    @Message("The ledger knows no such organisation.")
+    String refusal_unknown_org();
+
+    @Message("The ledger knows no such unit.")
+    String refusal_unknown_unit();
+
+    @Message("The ledger knows no such dispatch.")
+    String refusal_unknown_transfer();
+
+    @Message("The organisation has no such site registered.")
+    String refusal_unknown_site();
+
+    @Message("The units are not all at the same site.")
+    String refusal_different_site();
+
+    @Message("The unit was reported lost, stolen, destroyed or decommissioned: it takes no custody entries.")
+    String refusal_unit_retired();
+
+    @Message("A unit named is not on this dispatch.")
+    String refusal_unit_not_on_transfer();
+
+    @Message("The unit is in transit: its receiver records its arrival first.")
+    String refusal_unit_in_transit();
+
+    @Message("A unit with this serial is already registered.")
+    String refusal_unit_exists();
+
+    @Message("The unit is assembled into another: take it out first.")
+    String refusal_unit_assembled();
+
+    @Message("This dispatch is already closed.")
+    String refusal_transfer_closed();
+
+    @Message("The time given is in the future.")
+    String refusal_time_in_future();
+
+    @Message("A site with this id is already registered.")
+    String refusal_site_exists();
+
+    @Message("An organisation with this id is already registered.")
+    String refusal_org_exists();
+
+    @Message("Your organisation does not have the role this needs.")
+    String refusal_role_required();
+
+    @Message("Only the receiver of the dispatch may do this.")
+    String refusal_not_receiver();
+
+    @Message("The unit is not reported lost or stolen.")
+    String refusal_not_missing();
+
+    @Message("Your organisation does not hold this unit.")
+    String refusal_not_custodian();
+
+    @Message("A unit named is not a component of this one.")
+    String refusal_not_a_component();
+
+    @Message("These units cannot be assembled so.")
+    String refusal_invalid_assembly();
+
+    @Message("You are not authorised to do this.")
+    String refusal_not_authorised();
+
+    @Message("The ledger is busy: try again in a moment. Nothing was written.")
+    String refusal_ledger_busy();
+
+    @Message("The ledger is stopped: nothing was written.")
+    String refusal_ledger_stopped();
+
+    @Message("The finding is already resolved.")
+    String refusal_discrepancy_resolved();
+
+    @Message("A finding only moves forward: open, acknowledged, investigating, resolved.")
+    String refusal_state_not_forward();
+
+    @Message("There is no unit {unit} that you may see.")
+    String no_unit_visible(String unit);
+
+    @Message("{unit} is held by {custodian}, not by {org}; only its custodian can do this.")
+    String actions_not_custodian(String unit, String custodian, String org);
+
+    @Message("Unit retired")
+    String actions_retired_title();
+
+    @Message("{unit} was reported {status}; no custody activity is accepted on it.")
+    String actions_retired(String unit, String status);
+
+    @Message("Unit in transit")
+    String actions_in_transit_title();
+
+    @Message("{unit} is in transit on dispatch {transfer}; it can be changed again once received, rejected or cancelled.")
+    String actions_in_transit(String unit, String transfer);
+
+    @Message("\"{ref}\" is not a unit reference (manufacturer/serial)")
+    String actions_not_a_ref(String ref);
+
+    @Message("Tick at least one unit to put into {unit}.")
+    String actions_tick_assemble(String unit);
+
+    @Message("Tick at least one component to take out of {unit}.")
+    String actions_tick_disassemble(String unit);
+
+    @Message("Only manufacturers register units; {org} is not a manufacturer.")
+    String units_only_manufacturers(String org);
 }

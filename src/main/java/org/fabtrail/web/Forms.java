@@ -63,7 +63,7 @@ public class Forms {
      */
     public static Map<String, String> errors(LedgerException e, Map<String, String> fields, String unitField) {
         Map<String, String> out = new LinkedHashMap<>();
-        String message = readable(e);
+        String message = shown(e);
         Optional<String> field = Payload.refusedField(e);
         if (field.isPresent()) {
             out.put(fields.getOrDefault(field.get(), field.get()), message);
@@ -73,6 +73,16 @@ public class Forms {
             out.put(FORM, message);
         }
         return out;
+    }
+
+    /**
+     * A refusal as a form shows it: in English the ledger's own words ({@link #readable}); in another language the
+     * text for its problem type ({@code refusal_} texts of {@link FormMessages}), or the English words when there is
+     * none. The ledger's {@code detail} itself (also the API's) stays English.
+     */
+    public static String shown(LedgerException e) {
+        String english = readable(e);
+        return Texts.inEnglish() ? english : Texts.forCode(FormMessages.class, "refusal_", e.code()).orElse(english);
     }
 
     /** The refusal's message without the wire-format prefixes ("payload.serial must ..." reads "serial must ..."). */

@@ -18,6 +18,11 @@ public final class Texts {
     private Texts() {
     }
 
+    /** Whether this request's language is English, the language of the bundles' own texts. */
+    public static boolean inEnglish() {
+        return Languages.current().equals(Languages.SPOKEN.get(0));
+    }
+
     /** The bundle in this request's language. */
     public static <T> T of(Class<T> bundle) {
         return of(bundle, Languages.current());
@@ -35,6 +40,11 @@ public final class Texts {
      */
     static String word(String value, Locale language) {
         return optional(FormMessages.class, "word_" + value.replace('-', '_'), language).orElse(value);
+    }
+
+    /** A status, state, severity or role in this request's language, as a badge shows it. */
+    public static String word(String value) {
+        return word(value, Languages.current());
     }
 
     /**

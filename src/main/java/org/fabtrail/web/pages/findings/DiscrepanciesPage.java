@@ -146,7 +146,7 @@ public class DiscrepanciesPage {
     static Map<String, String> filterError(LedgerException e) {
         Object p = e.details().get("parameter");
         String field = p instanceof String s ? ("serial".equals(s) ? "unit" : s) : Forms.FORM;
-        return Map.of(field, Forms.readable(e));
+        return Map.of(field, Forms.shown(e));
     }
 
     @GET

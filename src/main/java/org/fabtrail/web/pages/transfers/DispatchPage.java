@@ -145,7 +145,7 @@ public class DispatchPage {
                 return Forms.done("/transfers/" + e.id(), r);
             } catch (LedgerException e) {
                 status = ProblemMappers.status(e.kind());
-                errors = "unknown-org".equals(e.code()) ? Map.of("to", Forms.readable(e)) : Forms.errors(e, Map.of(), "units");
+                errors = "unknown-org".equals(e.code()) ? Map.of("to", Forms.shown(e)) : Forms.errors(e, Map.of(), "units");
             }
         }
         return Response.status(status).type(MediaType.TEXT_HTML_TYPE)
