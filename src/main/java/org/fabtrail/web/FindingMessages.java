@@ -256,4 +256,136 @@ public interface FindingMessages {
 
     @Message("(worked example, step 18) shows the same checks as a short shell script.")
     String report_how_3();
+
+    @Message("Reported status")
+    String detail_status();
+
+    @Message("What was recorded")
+    String detail_entryType();
+
+    @Message("Assembled in")
+    String detail_inside();
+
+    @Message("Found in")
+    String detail_foundIn();
+
+    @Message("Recorded in")
+    String detail_recordedIn();
+
+    @Message("Known to the ledger")
+    String detail_known();
+
+    @Message("Time claimed by the entry")
+    String detail_claimed();
+
+    @Message("Time logged")
+    String detail_integrated();
+
+    @Message("Previous sighting logged")
+    String detail_previous();
+
+    @Message("Previous sighting")
+    String detail_previousEvent();
+
+    @Message("Dispatch")
+    String detail_transfer();
+
+    @Message("Expected by")
+    String detail_due();
+
+    @Message("Units still in transit")
+    String detail_inTransit();
+
+    @Message("Listed organisation")
+    String detail_listedOrg();
+
+    @Message("Restricted-party list")
+    String detail_sourceList();
+
+    @Message("Listed party")
+    String detail_listed();
+
+    @Message("Name match score")
+    String detail_score();
+
+    @Message("Name matched")
+    String detail_matchedName();
+
+    @Message("List row")
+    String detail_listRow();
+
+    @Message("Identifiers")
+    String detail_identifiers();
+
+    @Message("Screened at")
+    String detail_at();
+
+    @Message("Screening rule")
+    String detail_rule();
+
+    @Message("Origin country")
+    String detail_origin();
+
+    @Message("Destination country")
+    String detail_destination();
+
+    @Message("Route")
+    String detail_chain();
+
+    @Message("Within")
+    String detail_window();
+
+    @Message("Device CA id")
+    String detail_caId();
+
+    @Message("Device CA")
+    String detail_caSubject();
+
+    @Message("Revocation list due")
+    String detail_nextUpdate();
+
+    @Message("Revocation list entry")
+    String detail_crlIndex();
+
+    @Message("First seen")
+    String detail_firstSeen();
+
+    @Message("Unit")
+    String detail_unit();
+
+    @Message("Serial")
+    String detail_serial();
+
+    @Message("Model")
+    String detail_model();
+
+    @Message("Manufacturer")
+    String detail_manufacturer();
+
+    @Message("There is no finding {id} that you may see.")
+    String finding_none_visible(String id);
+
+    @Message("Write the note: what you found, or what the evidence shows.")
+    String finding_write_note();
+
+    @Message("Evidence is a list of log indexes such as 1234 1240, not \"{text}\".")
+    String finding_bad_evidence(String text);
+
+    @Message("There is no such document of a finding you may see.")
+    String finding_no_document();
+
+    @Message("Choose the state the finding moves to.")
+    String finding_choose_state();
+
+    @Message("Say why: what was done, or who is looking into it.")
+    String finding_say_why();
+
+    @Message("Choose the outcome.")
+    String finding_choose_outcome();
+
+    @Message("Give the reason: what explains the finding, or what was confirmed.")
+    String finding_give_reason();
+
+    @Message("The document could not be stored; try again.")
+    String finding_document_not_stored();
 }
