@@ -373,4 +373,46 @@ public interface FormMessages {
 
     @Message("Only manufacturers register units; {org} is not a manufacturer.")
     String units_only_manufacturers(String org);
+
+    @Message("Choose the receiving organisation's site from the list.")
+    String dispatch_choose_site_from_list();
+
+    @Message("Tick or type at least one unit to dispatch.")
+    String dispatch_no_units();
+
+    @Message("Choose the receiving organisation.")
+    String dispatch_choose_receiver();
+
+    @Message("Choose the site that receives the units.")
+    String dispatch_choose_site();
+
+    @Message("Give the expected arrival as a date (2026-05-01) or a date and time in UTC (2026-05-01T14:00).")
+    String dispatch_bad_arrival();
+
+    @Message("Give the date the licence expires (2026-12-31; it is valid through that day, UTC) or a date and time in UTC (2026-12-31T12:00).")
+    String dispatch_bad_licence_date();
+
+    @Message("Write the destinations the licence covers as two-letter country codes (ISO 3166-1), separated by spaces or commas: SG MY.")
+    String dispatch_bad_countries();
+
+    @Message("No unit {org} holds has serial \"{serial}\".")
+    String dispatch_no_such_serial(String org, String serial);
+
+    @Message("Several units with serial \"{serial}\" are held by {org}: write manufacturer/serial.")
+    String dispatch_several_serials(String serial, String org);
+
+    @Message("Not a unit reference (manufacturer/serial): {refs}")
+    String dispatch_not_refs(String refs);
+
+    @Message("Tick at least one unit that arrived. To refuse the whole shipment, reject it instead.")
+    String receive_no_units();
+
+    @Message("Transfer closed")
+    String transfer_closed_title();
+
+    @Message("This dispatch is already {state}; nothing on it is in transit.")
+    String transfer_closed(String state);
+
+    @Message("There is no transfer {id} that you may see.")
+    String transfer_none_visible(String id);
 }
