@@ -415,4 +415,10 @@ public interface FormMessages {
 
     @Message("There is no transfer {id} that you may see.")
     String transfer_none_visible(String id);
+
+    @Message("There is no organisation \"{org}\".")
+    String no_org(String org);
+
+    @Message("Only the administrators of {org} (and the log operator) may manage its users, API tokens and signing keys.")
+    String org_admins_only(String org);
 }

@@ -169,4 +169,37 @@ public interface UploadMessages {
 
     @Message("every destination in the country")
     String parties_whole_country();
+
+    @Message("The file is larger than {mb} MB.")
+    String upload_too_large(long mb);
+
+    @Message("The file is larger than {mb} MB; split it into several uploads.")
+    String bulk_too_large(long mb);
+
+    @Message("The file is not UTF-8 text. Save it as “CSV UTF-8” and upload it again.")
+    String upload_not_utf8();
+
+    @Message("The upload could not be read; try again.")
+    String upload_unreadable();
+
+    @Message("Choose a CSV file or paste its rows.")
+    String bulk_choose();
+
+    @Message("Choose a CSV file or paste its rows. (To empty the list, paste the header row alone.)")
+    String parties_choose();
+
+    @Message("There are no rows under the header.")
+    String bulk_no_rows();
+
+    @Message("There is no bulk registration {id} of your organisation (reports are kept for {hours} hours and forgotten on restart).")
+    String bulk_no_job_kept(String id, long hours);
+
+    @Message("There is no bulk registration {id} of your organisation.")
+    String bulk_no_job(String id);
+
+    @Message("Imported the list: {rows} rows are now in force for screening.")
+    String parties_imported(String rows);
+
+    @Message("Not imported: the file has {problems} {#if problems == 1}problem{#else}problems{/if} (listed below). The list in force has not changed.")
+    String parties_not_imported(int problems);
 }
