@@ -421,4 +421,46 @@ public interface FormMessages {
 
     @Message("Only the administrators of {org} (and the log operator) may manage its users, API tokens and signing keys.")
     String org_admins_only(String org);
+
+    @Message("Too many failed sign-ins from this address or for this username. Try again in {seconds} seconds.")
+    String signin_throttled_seconds(long seconds);
+
+    @Message("Too many failed sign-ins from this address or for this username. Try again in {minutes} minutes.")
+    String signin_throttled_minutes(long minutes);
+
+    @Message("Wrong username or password.")
+    String signin_wrong_password();
+
+    @Message("Wrong code. Type the code your authenticator app shows now.")
+    String signin_wrong_code();
+
+    @Message("This sign-in expired. Please sign in again.")
+    String signin_expired();
+
+    @Message("This sign-in form expired or was not issued by this site. Please sign in again.")
+    String signin_form_expired();
+
+    @Message("No set-up is under way. Start again.")
+    String twostep_no_setup();
+
+    @Message("That is not the code your app shows now. Check that the phone's clock is right and type the current code.")
+    String twostep_not_the_code();
+
+    @Message("Wrong code: two-step sign-in stays on.")
+    String twostep_stays_on();
+
+    @Message("The organisation {org} has no identity provider here. Sign in with your username and password.")
+    String sso_no_provider(String org);
+
+    @Message("This sign-in was not started in this browser, or has expired. Please start again.")
+    String sso_not_started();
+
+    @Message("The identity provider did not sign you in{#if said != null} ({said}){/if}.")
+    String sso_not_signed_in(String said);
+
+    @Message("The organisation's identity provider was removed. Sign in with your username and password.")
+    String sso_provider_removed();
+
+    @Message("The identity provider's answer was refused ({why}). Nothing was changed; ask your organisation's admin if this persists.")
+    String sso_answer_refused(String why);
 }

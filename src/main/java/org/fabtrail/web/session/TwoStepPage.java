@@ -90,10 +90,9 @@ public class TwoStepPage {
         var pending = secondFactor.pending(v.userId());
         if (pending.isEmpty()) {
             return answer(409, v, new TwoStepModel(account(v).totpSecret != null, null, null, null, null,
-                    "No set-up is under way. Start again."));
+                    Texts.of(FormMessages.class).twostep_no_setup()));
         }
-        return answer(422, v, setUp(v, pending.get(), "That is not the code your app shows now. Check that the "
-                + "phone's clock is right and type the current code."));
+        return answer(422, v, setUp(v, pending.get(), Texts.of(FormMessages.class).twostep_not_the_code()));
     }
 
     @POST
@@ -109,7 +108,7 @@ public class TwoStepPage {
             return Web.redirect("/account/two-step?notice=off");
         }
         return answer(422, v, new TwoStepModel(account(v).totpSecret != null, null, null, null, null,
-                "Wrong code: two-step sign-in stays on."));
+                Texts.of(FormMessages.class).twostep_stays_on()));
     }
 
     private static TwoStepModel setUp(Viewer v, byte[] secret, String error) {
