@@ -388,4 +388,16 @@ public interface FindingMessages {
 
     @Message("The document could not be stored; try again.")
     String finding_document_not_stored();
+
+    @Message("State")
+    String group_state();
+
+    @Message("Severity")
+    String group_severity();
+
+    @Message("Rule")
+    String group_rule();
+
+    @Message("Organisation")
+    String group_org();
 }
