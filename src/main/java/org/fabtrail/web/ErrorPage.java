@@ -31,9 +31,14 @@ public final class ErrorPage {
         return of(viewer, 404, Texts.of(FormMessages.class).error_not_found(), detail);
     }
 
-    /** A ledger or form refusal, with the status the API would give it. */
+    /**
+     * A ledger or form refusal, with the status the API would give it; in another language than English the text for
+     * its problem type ({@code refusal_} texts of {@link FormMessages}) if there is one, else the English detail.
+     */
     public static Response of(Viewer viewer, LedgerException e) {
-        return of(viewer, ProblemMappers.status(e.kind()), e.title(), e.detail());
+        String detail = Texts.inEnglish() ? e.detail()
+                : Texts.forCode(FormMessages.class, "refusal_", e.code()).orElse(e.detail());
+        return of(viewer, ProblemMappers.status(e.kind()), e.title(), detail);
     }
 
     /** Null when the form's CSRF token is this session's; otherwise the refusal page (nothing was done). */

@@ -463,4 +463,7 @@ public interface FormMessages {
 
     @Message("The identity provider's answer was refused ({why}). Nothing was changed; ask your organisation's admin if this persists.")
     String sso_answer_refused(String why);
+
+    @Message("This form was not issued to your session (or the session changed). Reload the page and try again.")
+    String refusal_csrf();
 }
