@@ -132,7 +132,7 @@ public interface FindingMessages {
     String finding_whole_history(String unit);
 
     @Message("Discrepancy report {id}")
-    String report_title(String id);
+    String report_title(Object id);
 
     @Message("Back to the finding")
     String report_back();

@@ -466,4 +466,22 @@ public interface FormMessages {
 
     @Message("This form was not issued to your session (or the session changed). Reload the page and try again.")
     String refusal_csrf();
+
+    @Message("Custody chain")
+    String chain_label();
+
+    @Message("in transit to {site}")
+    String chain_in_transit_to(String site);
+
+    @Message("Findings opened and resolved per day")
+    String trend_title();
+
+    @Message("From {first} to {last} (UTC): {opened} opened, {resolved} resolved. The table below the chart lists every day.")
+    String trend_desc(String first, String last, long opened, long resolved);
+
+    @Message("opened")
+    String trend_opened();
+
+    @Message("resolved")
+    String trend_resolved();
 }
