@@ -202,4 +202,10 @@ public interface UploadMessages {
 
     @Message("Not imported: the file has {problems} {#if problems == 1}problem{#else}problems{/if} (listed below). The list in force has not changed.")
     String parties_not_imported(int problems);
+
+    @Message("uploaded file")
+    String bulk_source_file();
+
+    @Message("pasted text")
+    String bulk_source_pasted();
 }

@@ -85,15 +85,15 @@ public class BulkPage {
             try {
                 String content = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
                         .decode(ByteBuffer.wrap(Files.readAllBytes(file.uploadedFile()))).toString();
-                return start(v, file.fileName() == null || file.fileName().isBlank() ? "uploaded file" : file.fileName(),
-                        content, pasted, "csv");
+                return start(v, file.fileName() == null || file.fileName().isBlank() ? Texts.of(UploadMessages.class).bulk_source_file()
+                        : file.fileName(), content, pasted, "csv");
             } catch (CharacterCodingException e) {
                 return refuse(v, pasted, "csv", Texts.of(UploadMessages.class).upload_not_utf8());
             } catch (IOException e) {
                 return refuse(v, pasted, "csv", Texts.of(UploadMessages.class).upload_unreadable());
             }
         }
-        return start(v, "pasted text", pasted, pasted, "text");
+        return start(v, Texts.of(UploadMessages.class).bulk_source_pasted(), pasted, pasted, "text");
     }
 
     /** The same for a form posted without multipart (pasted text only). */
@@ -108,7 +108,7 @@ public class BulkPage {
             return refused.get();
         }
         String pasted = text == null ? "" : text;
-        return start(v, "pasted text", pasted, pasted, "text");
+        return start(v, Texts.of(UploadMessages.class).bulk_source_pasted(), pasted, pasted, "text");
     }
 
     private Response start(Viewer v, String source, String content, String pasted, String field) {
