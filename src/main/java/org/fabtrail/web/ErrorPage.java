@@ -32,13 +32,17 @@ public final class ErrorPage {
     }
 
     /**
-     * A ledger or form refusal, with the status the API would give it; in another language than English the text for
-     * its problem type ({@code refusal_} texts of {@link FormMessages}) if there is one, else the English detail.
+     * A ledger or form refusal, with the status the API would give it; in another language than English the title
+     * and text for its problem type ({@code refusal_title_} and {@code refusal_} texts of {@link FormMessages}) where
+     * there are some, else the ledger's English title and detail.
      */
     public static Response of(Viewer viewer, LedgerException e) {
-        String detail = Texts.inEnglish() ? e.detail()
-                : Texts.forCode(FormMessages.class, "refusal_", e.code()).orElse(e.detail());
-        return of(viewer, ProblemMappers.status(e.kind()), e.title(), detail);
+        if (Texts.inEnglish()) {
+            return of(viewer, ProblemMappers.status(e.kind()), e.title(), e.detail());
+        }
+        return of(viewer, ProblemMappers.status(e.kind()),
+                Texts.forCode(FormMessages.class, "refusal_title_", e.code()).orElse(e.title()),
+                Texts.forCode(FormMessages.class, "refusal_", e.code()).orElse(e.detail()));
     }
 
     /** Null when the form's CSRF token is this session's; otherwise the refusal page (nothing was done). */

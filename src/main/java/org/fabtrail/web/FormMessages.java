@@ -484,4 +484,82 @@ public interface FormMessages {
 
     @Message("resolved")
     String trend_resolved();
+
+    @Message("Form expired")
+    String refusal_title_csrf();
+
+    @Message("Different site")
+    String refusal_title_different_site();
+
+    @Message("Discrepancy resolved")
+    String refusal_title_discrepancy_resolved();
+
+    @Message("Invalid assembly")
+    String refusal_title_invalid_assembly();
+
+    @Message("Ledger busy")
+    String refusal_title_ledger_busy();
+
+    @Message("Ledger stopped")
+    String refusal_title_ledger_stopped();
+
+    @Message("Not a component")
+    String refusal_title_not_a_component();
+
+    @Message("Not authorised")
+    String refusal_title_not_authorised();
+
+    @Message("Not the custodian")
+    String refusal_title_not_custodian();
+
+    @Message("Not lost or stolen")
+    String refusal_title_not_missing();
+
+    @Message("Not the receiver")
+    String refusal_title_not_receiver();
+
+    @Message("Organisation exists")
+    String refusal_title_org_exists();
+
+    @Message("Role required")
+    String refusal_title_role_required();
+
+    @Message("Site exists")
+    String refusal_title_site_exists();
+
+    @Message("State does not move forward")
+    String refusal_title_state_not_forward();
+
+    @Message("Time in the future")
+    String refusal_title_time_in_future();
+
+    @Message("Transfer closed")
+    String refusal_title_transfer_closed();
+
+    @Message("Unit assembled")
+    String refusal_title_unit_assembled();
+
+    @Message("Unit exists")
+    String refusal_title_unit_exists();
+
+    @Message("Unit in transit")
+    String refusal_title_unit_in_transit();
+
+    @Message("Not on this dispatch")
+    String refusal_title_unit_not_on_transfer();
+
+    @Message("Unit retired")
+    String refusal_title_unit_retired();
+
+    @Message("Unknown organisation")
+    String refusal_title_unknown_org();
+
+    @Message("Unknown site")
+    String refusal_title_unknown_site();
+
+    @Message("Unknown transfer")
+    String refusal_title_unknown_transfer();
+
+    @Message("Unknown unit")
+    String refusal_title_unknown_unit();
 }
