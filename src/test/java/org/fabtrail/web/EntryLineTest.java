@@ -44,6 +44,12 @@ class EntryLineTest {
     }
 
     @Test
+    void theSentenceIsPlainTextThatLinkedEscapesOnce() {
+        assertEquals("Inspected acme-fab/GH200-0001: ok. Seal <torn> & retaped. Device attestation: pass.",
+                EntryLine.summary("unit.inspect", inspection("Seal <torn> & retaped")));
+    }
+
+    @Test
     void notesThatEndInAStopOrAreEmptyAreNotDoubled() {
         assertEquals("Inspected acme-fab/GH200-0001: ok. Seals intact. Device attestation: pass.",
                 EntryLine.summary("unit.inspect", inspection("Seals intact. ")));
