@@ -3,6 +3,8 @@ package org.fabtrail.web;
 import io.quarkus.qute.i18n.Message;
 import io.quarkus.qute.i18n.MessageBundle;
 
+import java.util.UUID;
+
 /**
  * The texts of a finding's page (ADR 0023); templates use them as {@code {finding:key}}, German is
  * {@code messages/finding_de.properties}. A bundle of its own so that each bundle stays within 300 messages (Quarkus 3.33
@@ -132,7 +134,7 @@ public interface FindingMessages {
     String finding_whole_history(String unit);
 
     @Message("Discrepancy report {id}")
-    String report_title(Object id);
+    String report_title(UUID id);
 
     @Message("Back to the finding")
     String report_back();

@@ -24,7 +24,11 @@ public interface UploadMessages {
     String bulk_from(String source, String by, String at);
 
     @Message("{done} of {total} rows ({accepted} registered, {rejected} rejected)")
-    String bulk_progress(Object done, Object total, Object accepted, Object rejected);
+    String bulk_progress(int done, int total, int accepted, int rejected);
+
+    /** {@link #bulk_progress} for the poller in {@code app.js}, which puts the numbers where {@code $done}... stand. */
+    @Message("$done of $total rows ($accepted registered, $rejected rejected)")
+    String bulk_progress_js();
 
     @Message("The job stopped early: {failure}")
     String bulk_stopped(String failure);
@@ -36,7 +40,7 @@ public interface UploadMessages {
     String bulk_registered();
 
     @Message("(log indexes #{first} to #{last})")
-    String bulk_log_indexes(Object first, Object last);
+    String bulk_log_indexes(Long first, Long last);
 
     @Message("Rejected")
     String bulk_rejected();
@@ -54,7 +58,7 @@ public interface UploadMessages {
     String bulk_rejected_rows();
 
     @Message("(first {shown} of {total})")
-    String bulk_first_of(Object shown, Object total);
+    String bulk_first_of(int shown, int total);
 
     @Message("Row")
     String bulk_row();
