@@ -212,4 +212,16 @@ public interface UploadMessages {
 
     @Message("pasted text")
     String bulk_source_pasted();
+
+    @Message("The file is empty. The first row must be the header: serial,kind,model,eccn,site[,deviceCertificate].")
+    String bulk_file_empty();
+
+    @Message("The header has an unknown column \"{name}\". The columns are {columns} and optionally {optional}.")
+    String bulk_unknown_column(String name, String columns, String optional);
+
+    @Message("The header names the column \"{name}\" twice.")
+    String bulk_column_twice(String name);
+
+    @Message("The header (row 1) lacks the {#if count == 1}column{#else}columns{/if} {columns}. It must be serial,kind,model,eccn,site[,deviceCertificate].")
+    String bulk_columns_missing(int count, String columns);
 }

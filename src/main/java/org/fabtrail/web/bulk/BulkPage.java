@@ -117,7 +117,7 @@ public class BulkPage {
         }
         List<BulkCsv.Row> rows;
         try {
-            rows = BulkCsv.rows(content);
+            rows = BulkCsv.rows(content, Texts.of(UploadMessages.class));
         } catch (BulkCsv.FileProblem e) {
             return refuse(v, pasted, field, e.getMessage());
         }
