@@ -562,4 +562,10 @@ public interface FormMessages {
 
     @Message("Unknown unit")
     String refusal_title_unknown_unit();
+
+    @Message("Database unavailable")
+    String refusal_title_database_unavailable();
+
+    @Message("The database cannot be reached just now; nothing was changed. Try again shortly.")
+    String refusal_database_unavailable();
 }
