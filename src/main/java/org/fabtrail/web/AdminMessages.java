@@ -341,4 +341,76 @@ public interface AdminMessages {
 
     @Message("Remove the identity provider")
     String idp_remove();
+
+    @Message("There is no site \"{site}\" of organisation \"{org}\".")
+    String org_no_site(String site, String org);
+
+    @Message("Saved. People of {org} can now sign in through it.")
+    String org_provider_saved(String org);
+
+    @Message("Removed: nobody signs in through it any more; the accounts stay.")
+    String org_provider_removed();
+
+    @Message("Not saved: {why}.")
+    String org_not_saved(String why);
+
+    @Message("Added the key: it signs for {org} from the next log index on.")
+    String org_key_added(String org);
+
+    @Message("Revoked the key: entries it signs from now on are refused.")
+    String org_key_revoked();
+
+    @Message("Paste the public key in PEM form (-----BEGIN PUBLIC KEY-----).")
+    String org_key_paste();
+
+    @Message("A public key in PEM form has at most 4096 characters.")
+    String org_key_too_long();
+
+    @Message("This is not a PEM Ed25519 or P-256 public key (SubjectPublicKeyInfo): {problem}")
+    String org_key_not_pem(String problem);
+
+    @Message("The UI's own key")
+    String org_key_ui_own_title();
+
+    @Message("The web UI signs {org}'s entries with this key, so it cannot be revoked here. The operator can revoke it through the API.")
+    String org_key_ui_own(String org);
+
+    @Message("Reason too long")
+    String org_reason_too_long_title();
+
+    @Message("A reason has at most 500 characters.")
+    String org_reason_too_long();
+
+    @Message("Revoked the token: it is refused from its next request on.")
+    String org_token_revoked();
+
+    @Message("Give the lifetime as a whole number of days, 1 to {max}")
+    String org_token_days(int max);
+
+    @Message("No such user in {org}.")
+    String org_no_user(String org);
+
+    @Message("Not your own account")
+    String org_not_own_title();
+
+    @Message("You cannot disable the account you are signed in with; ask another administrator.")
+    String org_not_own();
+
+    @Message("Added {user}. They can sign in now with the initial password; ask them to keep it secret.")
+    String org_user_added_named(String user);
+
+    @Message("Added the user.")
+    String org_user_added();
+
+    @Message("Disabled the user and ended their sessions.")
+    String org_user_disabled();
+
+    @Message("Stopped the webhook: nothing more is sent to it; its log is kept.")
+    String org_webhook_stopped();
+
+    @Message("Not registered: {why}.")
+    String org_not_registered(String why);
+
+    @Message("There is no active webhook {id} of {org}.")
+    String org_no_webhook(String id, String org);
 }

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -18,18 +19,25 @@ import java.util.regex.Pattern;
 /**
  * One log entry as a line a person can read: what happened, who did it, when, and where it is in the log.
  *
- * @param by    the user who acted through the UI, when the entry was made there
- * @param units the units the entry names (each unit, component and parent), in payload order
+ * @param summary what happened, in English (the data form: the custody chain reads sites from it)
+ * @param shown   what happened, in the language of the page that shows it ({@link EntryMessages})
+ * @param by      the user who acted through the UI, when the entry was made there
+ * @param units   the units the entry names (each unit, component and parent), in payload order
  */
 public record EntryLine(long index, String id, String type, String actor, Instant integratedTime, String summary,
-                        String keyId, String leafHash, String by, List<UnitKey> units) {
+                        String shown, String keyId, String leafHash, String by, List<UnitKey> units) {
 
+    /** The entry, its sentence in this request's language. */
     public static EntryLine from(LedgerStore.StoredEntry e) {
         Map<String, Object> p = payload(e);
         Object by = p.get("by");
-        return new EntryLine(e.index(), e.entryId().toString(), e.type(), e.actor(), e.integratedTime(),
-                ComponentClasses.inText(summary(e.type(), p)), e.keyId(), HexFormat.of().formatHex(e.leafHash()),
-                by instanceof String s ? s : null, units(e.type(), e.actor(), p));
+        String summary = ComponentClasses.inText(summary(e.type(), p));
+        Locale language = Languages.current();
+        String shown = language.equals(Languages.SPOKEN.get(0)) ? summary
+                : ComponentClasses.inText(summary(e.type(), p, language));
+        return new EntryLine(e.index(), e.entryId().toString(), e.type(), e.actor(), e.integratedTime(), summary,
+                shown, e.keyId(), HexFormat.of().formatHex(e.leafHash()), by instanceof String s ? s : null,
+                units(e.type(), e.actor(), p));
     }
 
     /** The payload of a stored entry, as parsed JSON. */
@@ -68,10 +76,10 @@ public record EntryLine(long index, String id, String type, String actor, Instan
 
     /**
      * The summary as HTML in which every unit the entry names is a link to its page: {@code manufacturer/serial}
-     * where the summary writes it so, and the serial after "serial " in a registration.
+     * where the summary writes it so, and the serial after "serial " (German "Seriennummer ") in a registration.
      */
     public RawString linked() {
-        String html = Web.escape(summary);
+        String html = Web.escape(shown);
         for (UnitKey u : units) {
             String ref = Web.escape(u.manufacturer() + "/" + u.serial());
             String link = "<a href=\"/units/" + Web.escape(u.manufacturer()) + "/" + Web.escape(u.serial())
@@ -83,7 +91,8 @@ public record EntryLine(long index, String id, String type, String actor, Instan
                         + Web.escape(u.serial()) + "</span></a>" + html.substring(m.end());
                 continue;
             }
-            Pattern bySerial = Pattern.compile("(?<=serial )" + Pattern.quote(Web.escape(u.serial())) + "(?![A-Za-z0-9._-])");
+            Pattern bySerial = Pattern.compile("(?<=serial |Seriennummer )" + Pattern.quote(Web.escape(u.serial()))
+                    + "(?![A-Za-z0-9._-])");
             m = bySerial.matcher(html);
             if (m.find()) {
                 html = html.substring(0, m.start()) + link + "<span class=\"serial\">" + m.group() + "</span></a>"
@@ -93,42 +102,57 @@ public record EntryLine(long index, String id, String type, String actor, Instan
         return new RawString(html);
     }
 
-    @SuppressWarnings("unchecked")
+    /** The entry in English: the data form, which the custody chain reads its sites from. */
     static String summary(String type, Map<String, Object> p) {
+        return summary(type, p, Languages.SPOKEN.get(0));
+    }
+
+    /** The entry as a sentence in this language ({@link EntryMessages}). */
+    @SuppressWarnings("unchecked")
+    static String summary(String type, Map<String, Object> p, Locale language) {
+        EntryMessages t = Texts.of(EntryMessages.class, language);
         return switch (type) {
-            case "org.register" -> "Registered organisation " + p.get("org") + " (" + p.get("name") + ", "
-                    + p.get("country") + ") as " + String.join(", ", (List<String>) p.get("roles"));
-            case "key.add" -> "Added a signing key for " + p.get("org");
-            case "key.revoke" -> "Revoked key " + shortHex(p.get("keyId")) + " of " + p.get("org");
-            case "site.register" -> "Registered site " + p.get("site") + " (" + p.get("name") + ", " + p.get("country") + ")";
-            case "unit.register" -> "Registered " + p.get("kind") + " " + p.get("model") + " serial " + p.get("serial")
-                    + " at " + p.get("site") + (p.get("eccn") != null ? " (ECCN " + p.get("eccn") + ")" : "")
-                    + (p.get("deviceCertificate") != null ? " with a device identity certificate" : "");
-            case "unit.assemble" -> "Assembled " + refs(p.get("components")) + " into " + ref(p.get("parent"));
-            case "unit.disassemble" -> "Took " + refs(p.get("components")) + " out of " + ref(p.get("parent"));
-            case "transfer.dispatch" -> "Dispatched " + refs(p.get("units")) + " to " + p.get("to") + " (" + p.get("toSite")
-                    + ")" + (p.get("licenceRef") != null ? ", licence " + p.get("licenceRef") : "")
-                    + (p.get("carrier") != null ? ", carrier " + p.get("carrier") : "");
-            case "transfer.receive" -> "Received " + refs(p.get("units")) + " at " + p.get("site");
-            case "transfer.reject" -> "Rejected the dispatch: " + p.get("reason");
-            case "transfer.cancel" -> "Cancelled the dispatch: " + p.get("reason");
-            case "unit.status" -> "Reported " + ref(p.get("unit")) + " " + p.get("status") + ": " + p.get("reason");
-            case "unit.inspect" -> "Inspected " + ref(p.get("unit")) + ": " + p.get("result")
-                    + (p.get("site") instanceof Map<?, ?> s ? ", found at " + s.get("org") + "/" + s.get("site") : "")
-                    + (p.get("custodian") != null ? ", held by " + p.get("custodian") : "") + "." + sentence(p.get("notes"))
-                    + (p.get("verdict") instanceof Map<?, ?> v ? attestation(v) : "");
-            case "unit.certify" -> "Certified " + ref(p.get("unit")) + " with a device identity certificate";
-            case "ca.add" -> "Registered a device CA certificate";
-            case "ca.revoke" -> "Revoked device CA " + shortHex(p.get("caId"))
-                    + (p.get("reason") != null ? ": " + p.get("reason") : "");
-            case "ca.crl" -> "Registered a certificate revocation list for its device CA";
-            case "discrepancy.open" -> "Opened a " + p.get("severity") + " finding (" + p.get("rule") + "): "
-                    + p.get("summary");
-            case "discrepancy.note" -> (p.get("state") != null ? "Moved the finding to " + p.get("state") + ": "
-                    : "Noted on the finding: ") + p.get("note");
-            case "discrepancy.resolve" -> "Resolved the finding as " + p.get("outcome") + ": " + p.get("reason");
+            case "org.register" -> t.entry_org_register(text(p, "org"), text(p, "name"), text(p, "country"),
+                    String.join(", ", (List<String>) p.get("roles")));
+            case "key.add" -> t.entry_key_add(text(p, "org"));
+            case "key.revoke" -> t.entry_key_revoke(shortHex(p.get("keyId")), text(p, "org"));
+            case "site.register" -> t.entry_site_register(text(p, "site"), text(p, "name"), text(p, "country"));
+            case "unit.register" -> t.entry_unit_register(text(p, "kind"), text(p, "model"), text(p, "serial"),
+                    text(p, "site"), optional(p, "eccn"), p.get("deviceCertificate") != null);
+            case "unit.assemble" -> t.entry_unit_assemble(refs(p.get("components"), t), ref(p.get("parent")));
+            case "unit.disassemble" -> t.entry_unit_disassemble(refs(p.get("components"), t), ref(p.get("parent")));
+            case "transfer.dispatch" -> t.entry_transfer_dispatch(refs(p.get("units"), t), text(p, "to"),
+                    text(p, "toSite"), optional(p, "licenceRef"), optional(p, "carrier"));
+            case "transfer.receive" -> t.entry_transfer_receive(refs(p.get("units"), t), text(p, "site"));
+            case "transfer.reject" -> t.entry_transfer_reject(text(p, "reason"));
+            case "transfer.cancel" -> t.entry_transfer_cancel(text(p, "reason"));
+            case "unit.status" -> t.entry_unit_status(ref(p.get("unit")), Texts.word(text(p, "status"), language),
+                    text(p, "reason"));
+            case "unit.inspect" -> t.entry_unit_inspect(ref(p.get("unit")), Texts.word(text(p, "result"), language),
+                    p.get("site") instanceof Map<?, ?> s ? s.get("org") + "/" + s.get("site") : null,
+                    optional(p, "custodian"), sentence(p.get("notes")),
+                    p.get("verdict") instanceof Map<?, ?> v ? attestation(v, t, language) : "");
+            case "unit.certify" -> t.entry_unit_certify(ref(p.get("unit")));
+            case "ca.add" -> t.entry_ca_add();
+            case "ca.revoke" -> t.entry_ca_revoke(shortHex(p.get("caId")), optional(p, "reason"));
+            case "ca.crl" -> t.entry_ca_crl();
+            case "discrepancy.open" -> t.entry_discrepancy_open(Texts.word(text(p, "severity"), language),
+                    text(p, "rule"), text(p, "summary"));
+            case "discrepancy.note" -> t.entry_discrepancy_note(
+                    p.get("state") == null ? null : Texts.word(text(p, "state"), language), text(p, "note"));
+            case "discrepancy.resolve" -> t.entry_discrepancy_resolve(Texts.word(text(p, "outcome"), language),
+                    text(p, "reason"));
             default -> type;
         };
+    }
+
+    /** A payload field as text ("null" when absent, as the summaries always wrote it). */
+    private static String text(Map<String, Object> p, String field) {
+        return String.valueOf(p.get(field));
+    }
+
+    private static String optional(Map<String, Object> p, String field) {
+        return p.get(field) == null ? null : String.valueOf(p.get(field));
     }
 
     /** Free text as a sentence after another: a leading space, and a full stop unless it already ends in one. */
@@ -141,10 +165,11 @@ public record EntryLine(long index, String id, String type, String actor, Instan
         return " " + t + (last == '.' || last == '!' || last == '?' ? "" : ".");
     }
 
-    private static String attestation(Map<?, ?> verdict) {
+    private static String attestation(Map<?, ?> verdict, EntryMessages t, Locale language) {
         Object reasons = verdict.get("reasons");
-        return " Device attestation: " + verdict.get("result") + (reasons instanceof List<?> l && !l.isEmpty()
-                ? " (" + String.join(", ", l.stream().map(String::valueOf).toList()) + ")" : "") + ".";
+        return " " + t.entry_attestation(Texts.word(String.valueOf(verdict.get("result")), language),
+                reasons instanceof List<?> l && !l.isEmpty()
+                        ? String.join(", ", l.stream().map(String::valueOf).toList()) : null);
     }
 
     @SuppressWarnings("unchecked")
@@ -155,10 +180,10 @@ public record EntryLine(long index, String id, String type, String actor, Instan
         return String.valueOf(o);
     }
 
-    private static String refs(Object o) {
+    private static String refs(Object o, EntryMessages t) {
         if (o instanceof List<?> list) {
             if (list.size() > 4) {
-                return list.size() + " units (" + ref(list.get(0)) + ", …)";
+                return t.entry_units(list.size(), ref(list.get(0)));
             }
             return String.join(", ", list.stream().map(EntryLine::ref).toList());
         }

@@ -24,16 +24,25 @@ public final class ErrorPage {
     }
 
     public static Response forbidden(Viewer viewer, String detail) {
-        return of(viewer, 403, "Not allowed", detail);
+        return of(viewer, 403, Texts.of(FormMessages.class).error_not_allowed(), detail);
     }
 
     public static Response notFound(Viewer viewer, String detail) {
-        return of(viewer, 404, "Not found", detail);
+        return of(viewer, 404, Texts.of(FormMessages.class).error_not_found(), detail);
     }
 
-    /** A ledger or form refusal, with the status the API would give it. */
+    /**
+     * A ledger or form refusal, with the status the API would give it; in another language than English the title
+     * and text for its problem type ({@code refusal_title_} and {@code refusal_} texts of {@link FormMessages}) where
+     * there are some, else the ledger's English title and detail.
+     */
     public static Response of(Viewer viewer, LedgerException e) {
-        return of(viewer, ProblemMappers.status(e.kind()), e.title(), e.detail());
+        if (Texts.inEnglish()) {
+            return of(viewer, ProblemMappers.status(e.kind()), e.title(), e.detail());
+        }
+        return of(viewer, ProblemMappers.status(e.kind()),
+                Texts.forCode(FormMessages.class, "refusal_title_", e.code()).orElse(e.title()),
+                Texts.forCode(FormMessages.class, "refusal_", e.code()).orElse(e.detail()));
     }
 
     /** Null when the form's CSRF token is this session's; otherwise the refusal page (nothing was done). */

@@ -63,7 +63,7 @@ public class Forms {
      */
     public static Map<String, String> errors(LedgerException e, Map<String, String> fields, String unitField) {
         Map<String, String> out = new LinkedHashMap<>();
-        String message = readable(e);
+        String message = shown(e);
         Optional<String> field = Payload.refusedField(e);
         if (field.isPresent()) {
             out.put(fields.getOrDefault(field.get(), field.get()), message);
@@ -75,6 +75,16 @@ public class Forms {
         return out;
     }
 
+    /**
+     * A refusal as a form shows it: in English the ledger's own words ({@link #readable}); in another language the
+     * text for its problem type ({@code refusal_} texts of {@link FormMessages}), or the English words when there is
+     * none. The ledger's {@code detail} itself (also the API's) stays English.
+     */
+    public static String shown(LedgerException e) {
+        String english = readable(e);
+        return Texts.inEnglish() ? english : Texts.forCode(FormMessages.class, "refusal_", e.code()).orElse(english);
+    }
+
     /** The refusal's message without the wire-format prefixes ("payload.serial must ..." reads "serial must ..."). */
     public static String readable(LedgerException e) {
         String m = e.getMessage() == null ? e.title() : e.getMessage();
@@ -84,8 +94,7 @@ public class Forms {
     /** Viewers who act for no organisation (the operator's staff) make no custody entries in the UI. */
     public static Optional<Response> needsOrg(Viewer viewer) {
         if (viewer.org() == null) {
-            return Optional.of(ErrorPage.forbidden(viewer, "Operator staff act for no organisation, so they cannot "
-                    + "make custody entries here. Sign in as a member of the organisation that acts."));
+            return Optional.of(ErrorPage.forbidden(viewer, Texts.of(FormMessages.class).refusal_needs_org()));
         }
         return Optional.empty();
     }

@@ -53,6 +53,14 @@ final class Languages {
     private Languages() {
     }
 
+    /** This request's language (English outside a request, or before {@link WebRequestFilter} chose one). */
+    static Locale current() {
+        if (Arc.container() == null || !Arc.container().requestContext().isActive()) {
+            return SPOKEN.get(0);
+        }
+        return Arc.container().instance(Current.class).get().get();
+    }
+
     /** The spoken language with this tag ({@code en}, {@code de}), if the UI speaks it. */
     static Optional<Locale> spoken(String tag) {
         if (tag == null) {

@@ -133,4 +133,91 @@ public interface LedgerMessages {
 
     @Message("Proof hashes (optional: hex, one per line; empty takes the log's own proof)")
     String ledger_proof_optional();
+
+    @Message("Verified")
+    String ledger_verified();
+
+    @Message("Not verified")
+    String ledger_not_verified();
+
+    @Message("Claim:")
+    String ledger_claim();
+
+    @Message("There is no log entry #{index} that you may see.")
+    String verify_no_entry(String index);
+
+    @Message("entry #{entry} is leaf {index} of the tree of size {size}")
+    String verify_claim_inclusion(String entry, String index, String size);
+
+    @Message("the tree of size {from} is a prefix of the tree of size {to}")
+    String verify_claim_consistency(String from, String to);
+
+    @Message("claim")
+    String verify_check_claim();
+
+    @Message("checkpoint")
+    String verify_check_checkpoint();
+
+    @Message("leaf hash")
+    String verify_check_leaf_hash();
+
+    @Message("inclusion proof")
+    String verify_check_inclusion();
+
+    @Message("consistency proof")
+    String verify_check_consistency();
+
+    @Message("sizes")
+    String verify_check_sizes();
+
+    @Message("proof")
+    String verify_check_proof();
+
+    @Message("root of size {size}")
+    String verify_check_root(String size);
+
+    @Message("checkpoint of size {size}")
+    String verify_check_checkpoint_of(String size);
+
+    @Message("The leaf index and tree size must be whole numbers.")
+    String verify_whole_numbers();
+
+    @Message("No signed checkpoint of tree size {size} was published; the latest is of size {latest}.")
+    String verify_no_checkpoint(String size, String latest);
+
+    @Message("SHA-256(0x00 ‖ {bytes} leaf bytes) recomputed: {hash}{#if ok} = the stored leaf hash{#else} ≠ the stored leaf hash {stored}{/if}")
+    String verify_leaf(String bytes, String hash, boolean ok, String stored);
+
+    @Message("the proof of {hashes} hashes leads from leaf {index} to root {root} of the signed checkpoint (tree size {size})")
+    String verify_included(String hashes, String index, String root, String size);
+
+    @Message("the proof of {hashes} hashes does not lead from leaf {index} to root {root} of the signed checkpoint (tree size {size}): {problem}")
+    String verify_not_included(String hashes, String index, String root, String size, String problem);
+
+    @Message("Both tree sizes must be whole numbers.")
+    String verify_sizes_whole();
+
+    @Message("Sizes must satisfy 1 ≤ from ≤ to ≤ {size} (the current tree size).")
+    String verify_sizes(String size);
+
+    @Message("the proof of {hashes} hashes shows that the tree of size {from} (root {root1}) is a prefix of the tree of size {to} (root {root2}): nothing in it was changed or removed")
+    String verify_consistent(String hashes, String from, String root1, String to, String root2);
+
+    @Message("the proof of {hashes} hashes does not link size {from} (root {root1}) to size {to} (root {root2}): {problem}")
+    String verify_not_consistent(String hashes, String from, String root1, String to, String root2, String problem);
+
+    @Message("no signed checkpoint of size {size} was published; root {root} recomputed from the server's stored tree (this part trusts the server)")
+    String verify_recomputed(String size, String root);
+
+    @Message("signed by {key} (Ed25519 signature over the note text verified with the log's key); origin {origin}, tree size {size}, root {root}{#if !matches}; but it does not match the stored tree head of that size{/if}")
+    String verify_signed(String key, String origin, String size, String root, boolean matches);
+
+    @Message("the checkpoint does not verify with {key}: {problem}")
+    String verify_not_signed(String key, String problem);
+
+    @Message("the log gives no proof for this claim: {detail}")
+    String verify_no_proof(String detail);
+
+    @Message("proof hash {n} is not 64 hex digits")
+    String verify_bad_proof_hash(int n);
 }

@@ -29,11 +29,10 @@ public final class OrgAccess {
     /** Null when the viewer may manage the organisation; otherwise the refusal page (404 unknown, 403 not theirs). */
     static Response refusal(Pages pages, Viewer viewer, String org) {
         if (org(pages, org).isEmpty()) {
-            return ErrorPage.notFound(viewer, "There is no organisation \"" + org + "\".");
+            return ErrorPage.notFound(viewer, Texts.of(FormMessages.class).no_org(org));
         }
         if (!mayManage(viewer, org)) {
-            return ErrorPage.forbidden(viewer, "Only the administrators of " + org
-                    + " (and the log operator) may manage its users, API tokens and signing keys.");
+            return ErrorPage.forbidden(viewer, Texts.of(FormMessages.class).org_admins_only(org));
         }
         return null;
     }

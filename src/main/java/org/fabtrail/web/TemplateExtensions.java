@@ -5,6 +5,7 @@ import io.quarkus.qute.TemplateExtension;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.Locale;
 
 /** Formatting for templates (never in entity getters). */
 @TemplateExtension
@@ -26,6 +27,12 @@ public class TemplateExtensions {
     /** A summary for people: component classes in words (GPU, not {@code 2.23.133.18.3.4/00030200}). */
     static String readable(String summary) {
         return ComponentClasses.inText(summary);
+    }
+
+    /** A status, state, severity or role in the page's language, as a badge shows it (ADR 0023). */
+    static String word(Object value, @TemplateExtension.TemplateAttribute("locale") Object locale) {
+        return Texts.word(String.valueOf(value), locale instanceof Locale l && Languages.spoken(l.getLanguage()).isPresent() ? l
+                : Languages.SPOKEN.get(0));
     }
 
     public static String isoTime(Instant t) {

@@ -100,11 +100,11 @@ public class WebRequestFilter {
         }
         OperatorStaff operator = mark(OperatorStaff.class, handler, page);
         if (operator != null && !v.isOperator()) {
-            return Optional.of(ErrorPage.forbidden(v, operator.value()));
+            return Optional.of(ErrorPage.forbidden(v, Texts.byKey(FormMessages.class, operator.value())));
         }
         Inspector inspector = mark(Inspector.class, handler, page);
         if (inspector != null && !v.isInspector()) {
-            return Optional.of(ErrorPage.forbidden(v, inspector.value()));
+            return Optional.of(ErrorPage.forbidden(v, Texts.byKey(FormMessages.class, inspector.value())));
         }
         if (mark(InOrg.class, handler, page) != null) {
             return Forms.needsOrg(v);

@@ -11,7 +11,10 @@
           var bar = job.querySelector('progress');
           if (bar) { bar.max = s.total || 1; bar.value = s.done || 0; }
           var text = job.querySelector('[data-job-text]');
-          if (text) { text.textContent = s.done + ' of ' + s.total + ' rows (' + s.accepted + ' registered, ' + s.rejected + ' rejected)'; }
+          if (text) { // the page's own words, in its language, with $done... where the numbers go
+            text.textContent = text.getAttribute('data-job-text').replace('$done', s.done).replace('$total', s.total)
+              .replace('$accepted', s.accepted).replace('$rejected', s.rejected);
+          }
           if (s.finished) { window.location.reload(); } else { setTimeout(poll, 700); }
         })
         .catch(function () { setTimeout(poll, 2000); });

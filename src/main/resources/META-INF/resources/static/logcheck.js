@@ -10,6 +10,83 @@
   var MAX_SIGNATURES = 100;
   var ALG_ED25519 = 1;
 
+  /**
+   * A message in the page's language: the page's element #logcheck-texts carries each text in its
+   * data-<name> attribute (the server's message bundle); %1, %2... stand for the arguments. Without the page
+   * (tests call the verifiers directly), the English text.
+   */
+  var ENGLISH = {
+    'no-webcrypto': 'this browser offers no WebCrypto on this page (it needs HTTPS, or localhost)',
+    'not-hex': '%1 is not hex',
+    'not-base64': '%1 is not base64',
+    'key-form': 'the key is not of the form name+hash+key',
+    'key-hash-digits': 'the key hash is not 8 lowercase hex digits',
+    'the-key': 'the key',
+    'not-ed25519': 'the key is not an Ed25519 key',
+    'key-hash-mismatch': 'the key hash %1 does not match the key (it should be %2)',
+    'note-not-utf8': 'malformed note: not UTF-8',
+    'note-control': 'malformed note: it holds control characters',
+    'note-no-blank': 'malformed note: no blank line before the signatures',
+    'note-no-newline': 'malformed note: the signatures do not end with a newline',
+    'note-too-many': 'malformed note: more than %1 signatures',
+    'note-line-start': 'malformed note: line %1 of the signatures does not start with "\u2014 "',
+    'note-key-name': 'malformed note: signature line %1 has no valid key name',
+    'signature-n': 'signature %1',
+    'note-sig-short': 'malformed note: signature %1 is too short',
+    'no-signature-by': 'the note has no signature by %1',
+    'invalid-signature': 'invalid signature for key %1',
+    'cp-lines': 'the checkpoint does not have origin, size and root lines',
+    'cp-no-origin': 'the checkpoint has no origin',
+    'cp-size': 'the checkpoint\'s tree size is not a decimal number',
+    'cp-root-hash': 'the checkpoint\'s root hash',
+    'cp-root-length': 'the checkpoint\'s root hash is not 32 bytes',
+    'proof-hash-length': 'proof hash %1 is not 32 bytes',
+    'proof-too-long': 'the proof has more hashes than the tree has levels',
+    'proof-too-short': 'the proof has fewer hashes than the tree has levels',
+    'index-not-below': 'the leaf index %1 is not below the tree size %2',
+    'leaf-root-length': 'a leaf hash and a root are 32 bytes',
+    'wrong-root': 'the proof leads to root %1, not to the signed root %2',
+    'from-empty': 'a consistency proof from the empty tree proves nothing',
+    'older-larger': 'the older tree (size %1) is larger than the newer one (size %2)',
+    'equal-size-proof': 'trees of equal size need an empty proof',
+    'forked': 'two different roots for the same tree size %1: the log forked',
+    'root-length': 'roots are 32 bytes',
+    'proof-empty': 'the proof is empty',
+    'not-older-root': 'the proof does not lead to the older root %1',
+    'not-newer-root': 'the proof does not lead to the newer root %1',
+    'proof-hash-digits': 'proof hash %1 is not 64 hex digits',
+    'proof-hash': 'proof hash',
+    'log-answered': 'the log answered %1',
+    'no-proof-hashes': 'the log answered no proof hashes',
+    'bad-proof-hash': 'the log answered a proof hash that is not 64 hex digits',
+    'verified': 'Verified',
+    'failed': 'Failed',
+    'checking': 'Checking\u2026',
+    'stopped': 'the check stopped: %1',
+    'current-signed': 'the current checkpoint is signed by %1 (Ed25519 over the note text): origin %2, tree size %3, root %4',
+    'index-number': 'the log index must be a whole number',
+    'leaf-hash-digits': 'the leaf hash must be 64 hex digits',
+    'index-not-in-tree': 'index %1 is not in the tree of size %2 (yet)',
+    'your-inclusion': 'your inclusion proof: %1 hashes',
+    'log-inclusion': 'the log\'s inclusion proof: %1 hashes',
+    'leaf-hash': 'leaf hash',
+    'included': 'the proof leads from leaf hash %1 at index %2 to the signed root %3: the entry is in the log',
+    'paste-older': 'paste the older checkpoint first',
+    'older-signed': 'the older checkpoint is signed by the log\'s key: tree size %1, root %2',
+    'another-log': 'the older checkpoint is of another log (%1)',
+    'older-cp-larger': 'the older checkpoint (size %1) is larger than the current one (size %2)',
+    'your-consistency': 'your consistency proof: %1 hashes',
+    'log-consistency': 'the log\'s consistency proof: %1 hashes',
+    'prefix': 'the tree of size %1 is a prefix of the tree of size %2: nothing in it was changed or removed'
+  };
+
+  function t(name) {
+    var el = global.document && global.document.getElementById('logcheck-texts');
+    var text = (el && el.getAttribute('data-' + name)) || ENGLISH[name];
+    var args = arguments;
+    return text.replace(/%(\d)/g, function (m, i) { return String(args[Number(i)]); });
+  }
+
   function CheckError(message) {
     this.name = 'CheckError';
     this.message = message;
@@ -22,7 +99,7 @@
 
   function subtle() {
     if (!global.crypto || !global.crypto.subtle) {
-      fail('this browser offers no WebCrypto on this page (it needs HTTPS, or localhost)');
+      fail(t('no-webcrypto'));
     }
     return global.crypto.subtle;
   }
@@ -65,7 +142,7 @@
   }
 
   function fromHex(s, what) {
-    if (!/^([0-9a-fA-F]{2})*$/.test(s)) { fail(what + ' is not hex'); }
+    if (!/^([0-9a-fA-F]{2})*$/.test(s)) { fail(t('not-hex', what)); }
     var out = new Uint8Array(s.length / 2);
     for (var i = 0; i < out.length; i++) { out[i] = parseInt(s.substr(2 * i, 2), 16); }
     return out;
@@ -73,7 +150,7 @@
 
   /** Standard base64, padded, nothing else (what signed notes and checkpoints use). */
   function fromBase64(s, what) {
-    if (s.length % 4 !== 0 || !/^[A-Za-z0-9+/]*={0,2}$/.test(s)) { fail(what + ' is not base64'); }
+    if (s.length % 4 !== 0 || !/^[A-Za-z0-9+/]*={0,2}$/.test(s)) { fail(t('not-base64', what)); }
     var bin = global.atob(s);
     var out = new Uint8Array(bin.length);
     for (var i = 0; i < bin.length; i++) { out[i] = bin.charCodeAt(i); }
@@ -97,12 +174,12 @@
     return Promise.resolve().then(function () {
       var m = /^([^+]*)\+([^+]*)\+(.*)$/.exec(String(vkey));
       var parts = m ? m.slice(1) : null;
-      if (!parts || !validName(parts[0])) { fail('the key is not of the form name+hash+key'); }
-      if (!/^[0-9a-f]{8}$/.test(parts[1])) { fail('the key hash is not 8 lowercase hex digits'); }
-      var typed = fromBase64(parts[2], 'the key');
-      if (typed.length !== 33 || typed[0] !== ALG_ED25519) { fail('the key is not an Ed25519 key'); }
+      if (!parts || !validName(parts[0])) { fail(t('key-form')); }
+      if (!/^[0-9a-f]{8}$/.test(parts[1])) { fail(t('key-hash-digits')); }
+      var typed = fromBase64(parts[2], t('the-key'));
+      if (typed.length !== 33 || typed[0] !== ALG_ED25519) { fail(t('not-ed25519')); }
       return keyHash(parts[0], typed).then(function (h) {
-        if (hex(h) !== parts[1]) { fail('the key hash ' + parts[1] + ' does not match the key (it should be ' + hex(h) + ')'); }
+        if (hex(h) !== parts[1]) { fail(t('key-hash-mismatch', parts[1], hex(h))); }
         return { name: parts[0], hash: h, public: typed.slice(1), id: parts[0] + '+' + parts[1] };
       });
     });
@@ -119,30 +196,30 @@
         try {
           note = new TextDecoder('utf-8', { fatal: true }).decode(note);
         } catch (e) {
-          fail('malformed note: not UTF-8');
+          fail(t('note-not-utf8'));
         }
       }
-      if (/[\u0000-\u0009\u000b-\u001f]/.test(note)) { fail('malformed note: it holds control characters'); }
+      if (/[\u0000-\u0009\u000b-\u001f]/.test(note)) { fail(t('note-control')); }
       var split = note.lastIndexOf('\n\n');
-      if (split < 0) { fail('malformed note: no blank line before the signatures'); }
+      if (split < 0) { fail(t('note-no-blank')); }
       var text = note.substring(0, split + 1);
       var sigs = note.substring(split + 2);
-      if (sigs.length === 0 || sigs.charAt(sigs.length - 1) !== '\n') { fail('malformed note: the signatures do not end with a newline'); }
+      if (sigs.length === 0 || sigs.charAt(sigs.length - 1) !== '\n') { fail(t('note-no-newline')); }
       var lines = sigs.substring(0, sigs.length - 1).split('\n');
-      if (lines.length > MAX_SIGNATURES) { fail('malformed note: more than ' + MAX_SIGNATURES + ' signatures'); }
+      if (lines.length > MAX_SIGNATURES) { fail(t('note-too-many', MAX_SIGNATURES)); }
       var mine = [];
       for (var i = 0; i < lines.length; i++) {
         var line = lines[i];
-        if (line.indexOf(EM_DASH_SPACE) !== 0) { fail('malformed note: line ' + (i + 1) + ' of the signatures does not start with "\u2014 "'); }
+        if (line.indexOf(EM_DASH_SPACE) !== 0) { fail(t('note-line-start', i + 1)); }
         var rest = line.substring(EM_DASH_SPACE.length);
         var space = rest.indexOf(' ');
         var name = rest.substring(0, space);
-        if (space < 0 || !validName(name)) { fail('malformed note: signature line ' + (i + 1) + ' has no valid key name'); }
-        var sig = fromBase64(rest.substring(space + 1), 'signature ' + (i + 1));
-        if (sig.length < 5) { fail('malformed note: signature ' + (i + 1) + ' is too short'); }
+        if (space < 0 || !validName(name)) { fail(t('note-key-name', i + 1)); }
+        var sig = fromBase64(rest.substring(space + 1), t('signature-n', i + 1));
+        if (sig.length < 5) { fail(t('note-sig-short', i + 1)); }
         if (name === key.name && equal(sig.slice(0, 4), key.hash)) { mine.push(sig.slice(4)); }
       }
-      if (mine.length === 0) { fail('the note has no signature by ' + key.id); }
+      if (mine.length === 0) { fail(t('no-signature-by', key.id)); }
       return subtle().importKey('raw', key.public, { name: 'Ed25519' }, false, ['verify']).then(function (k) {
         var data = utf8.encode(text);
         return Promise.all(mine.map(function (s) {
@@ -150,7 +227,7 @@
         }));
       }).then(function (results) {
         for (var j = 0; j < results.length; j++) {
-          if (!results[j]) { fail('invalid signature for key ' + key.id); }
+          if (!results[j]) { fail(t('invalid-signature', key.id)); }
         }
         return text;
       });
@@ -160,17 +237,17 @@
   /** Parses a tlog-checkpoint body: origin, decimal tree size, base64 root hash, optional extension lines. */
   function parseCheckpoint(text) {
     var lines = text.split('\n');
-    if (lines.length < 4 || lines[lines.length - 1] !== '') { fail('the checkpoint does not have origin, size and root lines'); }
-    if (lines[0].length === 0) { fail('the checkpoint has no origin'); }
-    if (!/^(0|[1-9][0-9]{0,18})$/.test(lines[1])) { fail('the checkpoint\'s tree size is not a decimal number'); }
-    var root = fromBase64(lines[2], 'the checkpoint\'s root hash');
-    if (root.length !== 32) { fail('the checkpoint\'s root hash is not 32 bytes'); }
+    if (lines.length < 4 || lines[lines.length - 1] !== '') { fail(t('cp-lines')); }
+    if (lines[0].length === 0) { fail(t('cp-no-origin')); }
+    if (!/^(0|[1-9][0-9]{0,18})$/.test(lines[1])) { fail(t('cp-size')); }
+    var root = fromBase64(lines[2], t('cp-root-hash'));
+    if (root.length !== 32) { fail(t('cp-root-length')); }
     return { origin: lines[0], size: BigInt(lines[1]), root: root };
   }
 
   function hashesOf32(proof) {
     proof.forEach(function (p, i) {
-      if (p.length !== 32) { fail('proof hash ' + (i + 1) + ' is not 32 bytes'); }
+      if (p.length !== 32) { fail(t('proof-hash-length', i + 1)); }
     });
   }
 
@@ -182,7 +259,7 @@
   function sides(fn, sn, count) {
     var out = [];
     for (var i = 0; i < count; i++) {
-      if (sn === 0n) { fail('the proof has more hashes than the tree has levels'); }
+      if (sn === 0n) { fail(t('proof-too-long')); }
       if ((fn & 1n) === 1n || fn === sn) {
         out.push(true);
         while ((fn & 1n) === 0n && fn !== 0n) { fn >>= 1n; sn >>= 1n; }
@@ -192,7 +269,7 @@
       fn >>= 1n;
       sn >>= 1n;
     }
-    if (sn !== 0n) { fail('the proof has fewer hashes than the tree has levels'); }
+    if (sn !== 0n) { fail(t('proof-too-short')); }
     return out;
   }
 
@@ -201,15 +278,15 @@
     index = BigInt(index);
     size = BigInt(size);
     return Promise.resolve().then(function () {
-      if (index < 0n || index >= size) { fail('the leaf index ' + index + ' is not below the tree size ' + size); }
-      if (leaf.length !== 32 || root.length !== 32) { fail('a leaf hash and a root are 32 bytes'); }
+      if (index < 0n || index >= size) { fail(t('index-not-below', index, size)); }
+      if (leaf.length !== 32 || root.length !== 32) { fail(t('leaf-root-length')); }
       hashesOf32(proof);
       var r = Promise.resolve(leaf);
       sides(index, size - 1n, proof.length).forEach(function (left, i) {
         r = r.then(function (acc) { return left ? nodeHash(proof[i], acc) : nodeHash(acc, proof[i]); });
       });
       return r.then(function (computed) {
-        if (!equal(computed, root)) { fail('the proof leads to root ' + hex(computed) + ', not to the signed root ' + hex(root)); }
+        if (!equal(computed, root)) { fail(t('wrong-root', hex(computed), hex(root))); }
         return computed;
       });
     });
@@ -220,16 +297,16 @@
     var m = BigInt(size1);
     var n = BigInt(size2);
     return Promise.resolve().then(function () {
-      if (m === 0n) { fail('a consistency proof from the empty tree proves nothing'); }
-      if (n < m) { fail('the older tree (size ' + m + ') is larger than the newer one (size ' + n + ')'); }
+      if (m === 0n) { fail(t('from-empty')); }
+      if (n < m) { fail(t('older-larger', m, n)); }
       if (m === n) {
-        if (proof.length !== 0) { fail('trees of equal size need an empty proof'); }
-        if (!equal(root1, root2)) { fail('two different roots for the same tree size ' + m + ': the log forked'); }
+        if (proof.length !== 0) { fail(t('equal-size-proof')); }
+        if (!equal(root1, root2)) { fail(t('forked', m)); }
         return;
       }
-      if (root1.length !== 32 || root2.length !== 32) { fail('roots are 32 bytes'); }
+      if (root1.length !== 32 || root2.length !== 32) { fail(t('root-length')); }
       hashesOf32(proof);
-      if (proof.length === 0) { fail('the proof is empty'); }
+      if (proof.length === 0) { fail(t('proof-empty')); }
       var path = proof.slice();
       if ((m & (m - 1n)) === 0n) { path.unshift(root1); }
       var fn = m - 1n;
@@ -247,8 +324,8 @@
         }
       });
       return Promise.all([fr, sr]).then(function (roots) {
-        if (!equal(roots[0], root1)) { fail('the proof does not lead to the older root ' + hex(root1)); }
-        if (!equal(roots[1], root2)) { fail('the proof does not lead to the newer root ' + hex(root2)); }
+        if (!equal(roots[0], root1)) { fail(t('not-older-root', hex(root1))); }
+        if (!equal(roots[1], root2)) { fail(t('not-newer-root', hex(root2))); }
       });
     });
   }
@@ -277,25 +354,25 @@
     var text = value(id).trim();
     if (!text) { return null; }
     return text.split(/[\s,]+/).map(function (h, i) {
-      if (!/^[0-9a-fA-F]{64}$/.test(h)) { fail('proof hash ' + (i + 1) + ' is not 64 hex digits'); }
-      return fromHex(h.toLowerCase(), 'proof hash');
+      if (!/^[0-9a-fA-F]{64}$/.test(h)) { fail(t('proof-hash-digits', i + 1)); }
+      return fromHex(h.toLowerCase(), t('proof-hash'));
     });
   }
 
   function fetchJson(url) {
     return global.fetch(url, { headers: { 'Accept': 'application/json' }, credentials: 'omit' }).then(function (r) {
       return r.json().catch(function () { return {}; }).then(function (body) {
-        if (!r.ok) { fail('the log answered ' + r.status + (body.detail ? ': ' + body.detail : '')); }
+        if (!r.ok) { fail(t('log-answered', r.status) + (body.detail ? ': ' + body.detail : '')); }
         return body;
       });
     });
   }
 
   function fetchedHashes(list) {
-    if (!Array.isArray(list)) { fail('the log answered no proof hashes'); }
+    if (!Array.isArray(list)) { fail(t('no-proof-hashes')); }
     return list.map(function (h) {
-      if (typeof h !== 'string' || !/^[0-9a-f]{64}$/.test(h)) { fail('the log answered a proof hash that is not 64 hex digits'); }
-      return fromHex(h, 'proof hash');
+      if (typeof h !== 'string' || !/^[0-9a-f]{64}$/.test(h)) { fail(t('bad-proof-hash')); }
+      return fromHex(h, t('proof-hash'));
     });
   }
 
@@ -312,7 +389,7 @@
     mark.className = ok ? 'ok-mark' : 'fail-mark';
     mark.textContent = ok ? '\u2713' : '\u2717';
     h.appendChild(mark);
-    h.appendChild(doc.createTextNode(ok ? ' Verified' : ' Failed'));
+    h.appendChild(doc.createTextNode(' ' + (ok ? t('verified') : t('failed'))));
     section.appendChild(h);
     var list = doc.createElement('ul');
     list.className = 'checks';
@@ -333,11 +410,11 @@
   function run(target, work) {
     var steps = [];
     var box = doc.getElementById(target);
-    box.textContent = 'Checking\u2026';
+    box.textContent = t('checking');
     return Promise.resolve().then(function () { return work(steps); }).then(function () {
       show(target, steps, null);
     }, function (e) {
-      show(target, steps, e instanceof CheckError ? e.message : 'the check stopped: ' + (e && e.message || e));
+      show(target, steps, e instanceof CheckError ? e.message : t('stopped', e && e.message || e));
     });
   }
 
@@ -346,8 +423,7 @@
     var vkey = value('vkey').trim();
     return openNote(pastedNote('checkpoint'), vkey).then(function (text) {
       var cp = parseCheckpoint(text);
-      steps.push({ ok: true, text: 'the current checkpoint is signed by ' + vkey.split('+', 2).join('+')
-          + ' (Ed25519 over the note text): origin ' + cp.origin + ', tree size ' + cp.size + ', root ' + hex(cp.root) });
+      steps.push({ ok: true, text: t('current-signed', vkey.split('+', 2).join('+'), cp.origin, cp.size, hex(cp.root)) });
       return cp;
     });
   }
@@ -360,18 +436,17 @@
     return run('inclusion-result', function (steps) {
       var indexText = value('leaf-index').trim();
       var hashText = value('leaf-hash').trim().toLowerCase();
-      if (!/^(0|[1-9][0-9]{0,18})$/.test(indexText)) { fail('the log index must be a whole number'); }
-      if (!/^[0-9a-f]{64}$/.test(hashText)) { fail('the leaf hash must be 64 hex digits'); }
+      if (!/^(0|[1-9][0-9]{0,18})$/.test(indexText)) { fail(t('index-number')); }
+      if (!/^[0-9a-f]{64}$/.test(hashText)) { fail(t('leaf-hash-digits')); }
       var own = proofHashes('inclusion-proof');
       return currentCheckpoint(steps).then(function (cp) {
         var index = BigInt(indexText);
-        if (index >= cp.size) { fail('index ' + index + ' is not in the tree of size ' + cp.size + ' (yet)'); }
+        if (index >= cp.size) { fail(t('index-not-in-tree', index, cp.size)); }
         return (own ? Promise.resolve(own) : fetchJson('/api/v1/log/proof/inclusion?index=' + index + '&size=' + cp.size)
             .then(function (p) { return fetchedHashes(p.hashes); })).then(function (proof) {
-          steps.push({ ok: true, text: (own ? 'your' : 'the log\'s') + ' inclusion proof: ' + proof.length + ' hashes' });
-          return verifyInclusion(index, cp.size, fromHex(hashText, 'leaf hash'), proof, cp.root).then(function () {
-            steps.push({ ok: true, text: 'the proof leads from leaf hash ' + hashText + ' at index ' + index
-                + ' to the signed root ' + hex(cp.root) + ': the entry is in the log' });
+          steps.push({ ok: true, text: t(own ? 'your-inclusion' : 'log-inclusion', proof.length) });
+          return verifyInclusion(index, cp.size, fromHex(hashText, t('leaf-hash')), proof, cp.root).then(function () {
+            steps.push({ ok: true, text: t('included', hashText, index, hex(cp.root)) });
           });
         });
       });
@@ -381,24 +456,22 @@
   function checkConsistency() {
     return run('consistency-result', function (steps) {
       var vkey = value('vkey').trim();
-      if (!value('old-checkpoint').trim()) { fail('paste the older checkpoint first'); }
+      if (!value('old-checkpoint').trim()) { fail(t('paste-older')); }
       var own = proofHashes('consistency-proof');
       return openNote(pastedNote('old-checkpoint'), vkey).then(function (text) {
         var old = parseCheckpoint(text);
-        steps.push({ ok: true, text: 'the older checkpoint is signed by the log\'s key: tree size ' + old.size
-            + ', root ' + hex(old.root) });
+        steps.push({ ok: true, text: t('older-signed', old.size, hex(old.root)) });
         return currentCheckpoint(steps).then(function (cp) {
-          if (old.origin !== cp.origin) { fail('the older checkpoint is of another log (' + old.origin + ')'); }
-          if (old.size > cp.size) { fail('the older checkpoint (size ' + old.size + ') is larger than the current one (size ' + cp.size + ')'); }
+          if (old.origin !== cp.origin) { fail(t('another-log', old.origin)); }
+          if (old.size > cp.size) { fail(t('older-cp-larger', old.size, cp.size)); }
           var proofs = old.size === cp.size ? Promise.resolve(own || [])
               : own ? Promise.resolve(own)
               : fetchJson('/api/v1/log/proof/consistency?from=' + old.size + '&to=' + cp.size)
                   .then(function (p) { return fetchedHashes(p.hashes); });
           return proofs.then(function (proof) {
-            steps.push({ ok: true, text: (own ? 'your' : 'the log\'s') + ' consistency proof: ' + proof.length + ' hashes' });
+            steps.push({ ok: true, text: t(own ? 'your-consistency' : 'log-consistency', proof.length) });
             return verifyConsistency(old.size, cp.size, proof, old.root, cp.root).then(function () {
-              steps.push({ ok: true, text: 'the tree of size ' + old.size + ' is a prefix of the tree of size '
-                  + cp.size + ': nothing in it was changed or removed' });
+              steps.push({ ok: true, text: t('prefix', old.size, cp.size) });
             });
           });
         });
@@ -417,7 +490,7 @@
   doc.getElementById('key-form').addEventListener('submit', function (e) { e.preventDefault(); });
   doc.getElementById('load-latest').addEventListener('click', function () {
     global.fetch('/api/v1/log/checkpoint/latest', { credentials: 'omit' }).then(function (r) {
-      if (!r.ok) { fail('the log answered ' + r.status); }
+      if (!r.ok) { fail(t('log-answered', r.status)); }
       return r.text();
     }).then(function (note) {
       doc.getElementById('checkpoint').value = note;

@@ -327,6 +327,9 @@ class DiscrepancyPagesTest {
             }
             Proofs.verifyInclusion(index, size, leafHash, proof, root);
         }
+        String german = regulator.given().cookie(Languages.COOKIE, "de").get(path + "/report").asString();
+        assertTrue(german.contains("<html lang=\"de\">") && german.contains("<h1>Abweichungsbericht</h1>")
+                && german.contains("Wie man prüft") && german.contains(cp[2]), "the same report in German: " + german);
     }
 
     @Test

@@ -182,6 +182,11 @@ class InspectDeviceCheckTest {
         assertTrue(result.contains("class=\"skipped\" data-check=\"revocation\""), "no registered CA, no CRL to check");
         assertTrue(result.contains("class=\"ok\" data-check=\"signature\""), "it did sign with the key it presents");
         assertTrue(result.contains("value=\"discrepancy\" checked"), "discrepancy is proposed");
+        inspector.cookies.put(Languages.COOKIE, "de");
+        String german = inspector.submit(device, device, Map.of("response", response)).asString();
+        assertTrue(german.contains("Seine Kette führt zu einer Geräte-CA des Herstellers")
+                && german.contains("unknown-issuer: das Zertifikat führt zu keiner Geräte-CA"), "in German: " + german);
+        inspector.cookies.remove(Languages.COOKIE);
 
         Map<String, Object> form = record(device, response, "discrepancy", "Label says GH200-0024; identity not Acme's");
         form.put("siteOrg", "acme-fab");

@@ -163,6 +163,31 @@ class InspectPageTest {
     }
 
     @Test
+    void inGermanTheFormsErrorsAndTheRefusalAreGerman() {
+        SignedInClient inspector = SignedInClient.signIn("inspector");
+        inspector.cookies.put(Languages.COOKIE, "de");
+        String page = "/inspect/acme-fab/GH200-0019";
+        long before = treeSize();
+        Map<String, Object> bad = finding("", "  ");
+        bad.put("components", "not a serial!");
+        Response r = inspector.submit(page, page, bad);
+        assertEquals(422, r.statusCode());
+        String html = r.asString();
+        assertTrue(html.contains("Schreiben Sie, was Sie geprüft und gesehen haben"), html);
+        assertTrue(html.contains("Geben Sie an, ob das Gefundene dem Register entspricht"), html);
+        assertTrue(html.contains("Keine Seriennummer (oder Hersteller/Seriennummer): not a serial!"), html);
+        assertEquals(before, treeSize(), "nothing written");
+        SignedInClient acme = SignedInClient.signIn("acme.admin");
+        acme.cookies.put(Languages.COOKIE, "de");
+        String refused = acme.request().get("/inspect").then().statusCode(403).extract().asString();
+        assertTrue(refused.contains("<h1>Nicht erlaubt</h1>") && refused.contains("Nur Prüf- und Aufsichtsorganisationen"),
+                refused);
+        inspector.cookies.put(Languages.COOKIE, "en");
+        String missing = inspector.get("/inspect/acme-fab/NO-SUCH-UNIT").asString();
+        assertTrue(missing.contains("There is no unit acme-fab/NO-SUCH-UNIT."), "English again: " + missing);
+    }
+
+    @Test
     void aNonInspectorGetsNoInspectFormAndItsPostIsRefused() {
         SignedInClient acme = SignedInClient.signIn("acme.admin");
         Response form = acme.get("/inspect/acme-fab/GH200-0001");

@@ -83,4 +83,25 @@ class LanguagesTest {
         assertTrue(explorer.contains("<h1>Register-Explorer</h1>") && explorer.contains("Einträge, die Sie sehen dürfen"),
                 explorer);
     }
+
+    @Test
+    void theServersOwnWordsAndTheLastPagesSpeakGermanToo() {
+        WebUser acme = WebUser.signIn("acme.admin");
+        String unit = acme.given().cookie(Languages.COOKIE, "de").get("/units/acme-fab/GH200-0001").asString();
+        assertTrue(unit.contains("Seriennummer") && unit.contains("registriert bei"), "the timeline's sentences: " + unit);
+        assertTrue(unit.contains(">aktiv</span>"), "the badge's word");
+        String english = acme.page("/units/acme-fab/GH200-0001", 200);
+        assertTrue(english.contains(">active</span>") && english.contains("Registered "), english);
+        String bulk = acme.given().cookie(Languages.COOKIE, "de").get("/units/bulk").asString();
+        assertTrue(bulk.contains("<h1>Einheiten aus einer CSV-Datei registrieren</h1>"), bulk);
+        String refused = acme.given().cookie(Languages.COOKIE, "de").get("/units/acme-fab/NO-SUCH-UNIT/status").asString();
+        assertTrue(refused.contains("<h1>Nicht gefunden</h1>")
+                && refused.contains("Es gibt keine Einheit acme-fab/NO-SUCH-UNIT, die Sie sehen dürfen."), refused);
+        WebUser operator = WebUser.signIn("operator");
+        String parties = operator.given().cookie(Languages.COOKIE, "de").get("/restricted-parties").asString();
+        assertTrue(parties.contains("<h1>Liste sanktionierter Parteien</h1>") && parties.contains("Die Liste ersetzen"),
+                parties);
+        String check = WebUser.anonymous().cookie(Languages.COOKIE, "de").get("/log").asString();
+        assertTrue(check.contains("<h1>Prüfen Sie das Protokoll selbst</h1>"), check);
+    }
 }

@@ -68,6 +68,15 @@ class LogCheckPageTest {
     }
 
     @Test
+    void inGermanThePageAndItsScriptsMessagesAreGerman() {
+        given().header("Accept-Language", "de").when().get("/log").then().statusCode(200)
+                .body(containsString("<html lang=\"de\">"))
+                .body(containsString("<h1>Prüfen Sie das Protokoll selbst</h1>"))
+                .body(containsString("data-invalid-signature=\"ungültige Signatur für den Schlüssel %1\""))
+                .body(containsString("data-verified=\"Bestätigt\""));
+    }
+
+    @Test
     void theBrowserVerifiesGenuineClaimsAndFailsTamperedOnes() throws Exception {
         assumeTrue(Browser.available(), "Debian's chromium and chromium-driver are not installed (.ci/run installs them)");
         try (Browser b = Browser.open(390, 900)) {

@@ -2,18 +2,25 @@ package org.fabtrail.web;
 
 import io.quarkus.qute.i18n.Message;
 import io.quarkus.qute.i18n.MessageBundle;
+import org.fabtrail.attestation.AttestationReasons;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.lang.reflect.AnnotatedElement;
 import java.lang.reflect.Method;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.stream.Stream;
 
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -23,13 +30,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The German texts are complete (ADR 0023). Quarkus refuses to build when a template names a key a bundle lacks or a
  * German file names one its bundle lacks; a key missing from a German file, though, would silently show English: this
  * test catches that for the bundles that have German ({@link #GERMAN}: all of them now), and that a bundle
- * in English only ({@link #ENGLISH_ONLY}) has none.
+ * in English only ({@link #ENGLISH_ONLY}) has none. The refusals {@link Inspector} and {@link OperatorStaff} name are
+ * texts of {@link FormMessages}.
  */
 class UiMessagesTest {
 
     /** The bundles with a German file, each of which must have every key. */
     static final List<Class<?>> GERMAN = List.of(UiMessages.class, PageMessages.class, FindingMessages.class,
-            LedgerMessages.class, AdminMessages.class);
+            LedgerMessages.class, AdminMessages.class, UploadMessages.class, LogCheckMessages.class, FormMessages.class,
+            EntryMessages.class);
     /** The bundles that are in English only so far: a German file for one must join {@link #GERMAN}. */
     static final List<Class<?>> ENGLISH_ONLY = List.of();
 
@@ -68,6 +77,40 @@ class UiMessagesTest {
         for (Class<?> bundle : ENGLISH_ONLY) {
             assertNull(UiMessagesTest.class.getResource(file(bundle)),
                     bundle.getSimpleName() + " has German now: check it here, in GERMAN");
+        }
+    }
+
+    @Test
+    void everyRefusalAnAnnotationNamesIsAText() throws Exception {
+        Path classes = Path.of("target/classes");
+        List<String> named = new ArrayList<>();
+        try (Stream<Path> files = Files.walk(classes.resolve("org/fabtrail/web"))) {
+            for (Path f : files.filter(f -> f.toString().endsWith(".class")).toList()) {
+                String name = classes.relativize(f).toString().replace('/', '.').replaceAll("\\.class$", "");
+                Class<?> page = Class.forName(name, false, getClass().getClassLoader());
+                List<AnnotatedElement> marked = new ArrayList<>(List.of(page.getDeclaredMethods()));
+                marked.add(page);
+                for (AnnotatedElement e : marked) {
+                    Inspector inspector = e.getAnnotation(Inspector.class);
+                    OperatorStaff operator = e.getAnnotation(OperatorStaff.class);
+                    for (String key : new String[] {inspector == null ? null : inspector.value(),
+                            operator == null ? null : operator.value()}) {
+                        if (key != null) {
+                            named.add(key);
+                            assertEquals(0, FormMessages.class.getMethod(key).getParameterCount(), key);
+                        }
+                    }
+                }
+            }
+        }
+        assertTrue(named.contains("refusal_inspect"), "found " + named);
+    }
+
+    @Test
+    void everyDeviceCheckReasonHasAText() {
+        for (String reason : AttestationReasons.ORDER) {
+            String key = "reason_" + reason.replace('-', '_');
+            assertDoesNotThrow(() -> FormMessages.class.getMethod(key), key);
         }
     }
 

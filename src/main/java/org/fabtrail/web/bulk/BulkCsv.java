@@ -1,6 +1,7 @@
 package org.fabtrail.web.bulk;
 
 import org.fabtrail.custody.Csv;
+import org.fabtrail.web.UploadMessages;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -54,30 +55,27 @@ public final class BulkCsv {
         }
     }
 
-    /** The data rows of a file, by column name. */
-    static List<Row> rows(String text) throws FileProblem {
+    /** The data rows of a file, by column name; a problem with the file as a whole worded by {@code texts}. */
+    static List<Row> rows(String text, UploadMessages texts) throws FileProblem {
         List<Record> records = records(text);
         if (records.isEmpty()) {
-            throw new FileProblem("The file is empty. The first row must be the header: serial,kind,model,eccn,site"
-                    + "[,deviceCertificate].");
+            throw new FileProblem(texts.bulk_file_empty());
         }
         List<String> header = new ArrayList<>();
         for (String h : records.get(0).fields()) {
             String name = h.trim();
             String canonical = name.equalsIgnoreCase(CERTIFICATE) ? CERTIFICATE : name.toLowerCase(Locale.ROOT);
             if (!REQUIRED.contains(canonical) && !CERTIFICATE.equals(canonical) && !IGNORED.contains(canonical)) {
-                throw new FileProblem("The header has an unknown column \"" + name + "\". The columns are "
-                        + String.join(",", REQUIRED) + " and optionally " + CERTIFICATE + ".");
+                throw new FileProblem(texts.bulk_unknown_column(name, String.join(",", REQUIRED), CERTIFICATE));
             }
             if (header.contains(canonical)) {
-                throw new FileProblem("The header names the column \"" + name + "\" twice.");
+                throw new FileProblem(texts.bulk_column_twice(name));
             }
             header.add(canonical);
         }
         List<String> missing = REQUIRED.stream().filter(c -> !header.contains(c)).toList();
         if (!missing.isEmpty()) {
-            throw new FileProblem("The header (row 1) lacks the column" + (missing.size() > 1 ? "s " : " ")
-                    + String.join(", ", missing) + ". It must be serial,kind,model,eccn,site[,deviceCertificate].");
+            throw new FileProblem(texts.bulk_columns_missing(missing.size(), String.join(", ", missing)));
         }
         List<Row> out = new ArrayList<>(records.size() - 1);
         for (Record r : records.subList(1, records.size())) {

@@ -16,6 +16,8 @@ import org.fabtrail.web.CurrentViewer;
 import org.fabtrail.web.ErrorPage;
 import org.fabtrail.web.Pages;
 import org.fabtrail.web.SignedIn;
+import org.fabtrail.web.Texts;
+import org.fabtrail.web.UploadMessages;
 import org.fabtrail.web.Viewer;
 import org.fabtrail.web.Web;
 import org.fabtrail.web.pages.units.UnitsPage;
@@ -78,21 +80,20 @@ public class BulkPage {
         String pasted = text == null ? "" : text;
         if (file != null && file.size() > 0) {
             if (file.size() > MAX_BYTES) {
-                return refuse(v, pasted, "csv", "The file is larger than " + MAX_BYTES / (1024 * 1024)
-                        + " MB; split it into several uploads.");
+                return refuse(v, pasted, "csv", Texts.of(UploadMessages.class).bulk_too_large(MAX_BYTES / (1024 * 1024)));
             }
             try {
                 String content = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
                         .decode(ByteBuffer.wrap(Files.readAllBytes(file.uploadedFile()))).toString();
-                return start(v, file.fileName() == null || file.fileName().isBlank() ? "uploaded file" : file.fileName(),
-                        content, pasted, "csv");
+                return start(v, file.fileName() == null || file.fileName().isBlank() ? Texts.of(UploadMessages.class).bulk_source_file()
+                        : file.fileName(), content, pasted, "csv");
             } catch (CharacterCodingException e) {
-                return refuse(v, pasted, "csv", "The file is not UTF-8 text. Save it as “CSV UTF-8” and upload it again.");
+                return refuse(v, pasted, "csv", Texts.of(UploadMessages.class).upload_not_utf8());
             } catch (IOException e) {
-                return refuse(v, pasted, "csv", "The upload could not be read; try again.");
+                return refuse(v, pasted, "csv", Texts.of(UploadMessages.class).upload_unreadable());
             }
         }
-        return start(v, "pasted text", pasted, pasted, "text");
+        return start(v, Texts.of(UploadMessages.class).bulk_source_pasted(), pasted, pasted, "text");
     }
 
     /** The same for a form posted without multipart (pasted text only). */
@@ -107,21 +108,21 @@ public class BulkPage {
             return refused.get();
         }
         String pasted = text == null ? "" : text;
-        return start(v, "pasted text", pasted, pasted, "text");
+        return start(v, Texts.of(UploadMessages.class).bulk_source_pasted(), pasted, pasted, "text");
     }
 
     private Response start(Viewer v, String source, String content, String pasted, String field) {
         if (content.isBlank()) {
-            return refuse(v, pasted, "form", "Choose a CSV file or paste its rows.");
+            return refuse(v, pasted, "form", Texts.of(UploadMessages.class).bulk_choose());
         }
         List<BulkCsv.Row> rows;
         try {
-            rows = BulkCsv.rows(content);
+            rows = BulkCsv.rows(content, Texts.of(UploadMessages.class));
         } catch (BulkCsv.FileProblem e) {
             return refuse(v, pasted, field, e.getMessage());
         }
         if (rows.isEmpty()) {
-            return refuse(v, pasted, field, "There are no rows under the header.");
+            return refuse(v, pasted, field, Texts.of(UploadMessages.class).bulk_no_rows());
         }
         BulkJobs.Job job = jobs.start(v, source, rows);
         return Web.redirect("/units/bulk/" + job.id());
@@ -147,8 +148,7 @@ public class BulkPage {
     public Response job(@PathParam("job") String id) {
         Viewer v = viewer.get();
         return jobs.find(v, id).map(j -> Response.ok(Templates.job(v, j)).header("Cache-Control", "no-store").build())
-                .orElseGet(() -> ErrorPage.notFound(v, "There is no bulk registration " + id + " of your organisation "
-                        + "(reports are kept for " + BulkJobs.KEEP.toHours() + " hours and forgotten on restart)."));
+                .orElseGet(() -> ErrorPage.notFound(v, Texts.of(UploadMessages.class).bulk_no_job_kept(id, BulkJobs.KEEP.toHours())));
     }
 
     @GET
@@ -177,7 +177,7 @@ public class BulkPage {
     public Response rejected(@PathParam("job") String id) {
         Optional<BulkJobs.Job> job = jobs.find(viewer.get(), id);
         if (job.isEmpty()) {
-            return ErrorPage.notFound(viewer.get(), "There is no bulk registration " + id + " of your organisation.");
+            return ErrorPage.notFound(viewer.get(), Texts.of(UploadMessages.class).bulk_no_job(id));
         }
         StringBuilder csv = new StringBuilder(BulkCsv.line(BulkCsv.REJECTED_HEADER));
         for (BulkJobs.Rejected r : job.get().rejectedRows()) {

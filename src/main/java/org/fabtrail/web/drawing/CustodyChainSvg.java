@@ -1,7 +1,9 @@
 package org.fabtrail.web.drawing;
 
 import org.fabtrail.web.EntryLine;
+import org.fabtrail.web.FormMessages;
 import org.fabtrail.web.TemplateExtensions;
+import org.fabtrail.web.Texts;
 import org.fabtrail.web.Web;
 
 import java.time.Instant;
@@ -53,8 +55,10 @@ public final class CustodyChainSvg {
         int gap = 40;
         int height = 86;
         int width = Math.max(1, stops.size()) * (box + gap) - gap + 20;
+        FormMessages t = Texts.of(FormMessages.class);
         StringBuilder svg = new StringBuilder();
-        svg.append("<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" aria-label=\"Custody chain\" viewBox=\"0 0 ")
+        svg.append("<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" aria-label=\"").append(Web.escape(t.chain_label()))
+                .append("\" viewBox=\"0 0 ")
                 .append(width).append(' ').append(height).append("\" width=\"").append(width).append("\" height=\"")
                 .append(height).append("\">");
         svg.append("<defs><marker id=\"arrow\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerWidth=\"7\" "
@@ -67,7 +71,7 @@ public final class CustodyChainSvg {
                     .append("\" stroke=\"").append(s.inTransit() ? "#8a5a00" : "#0b5fff").append("\"")
                     .append(s.inTransit() ? " stroke-dasharray=\"5 4\"" : "").append("/>");
             text(svg, x + 10, 32, 14, "600", s.org());
-            text(svg, x + 10, 50, 12, "400", s.inTransit() ? "in transit to " + s.site() : s.site());
+            text(svg, x + 10, 50, 12, "400", s.inTransit() ? t.chain_in_transit_to(s.site()) : s.site());
             text(svg, x + 10, 67, 11, "400", s.since() == null ? "" : TemplateExtensions.isoTime(s.since()).substring(0, 10));
             svg.append("</g>");
             if (i + 1 < stops.size()) {

@@ -1,6 +1,8 @@
 package org.fabtrail.web.drawing;
 
 import org.fabtrail.discrepancy.DiscrepancyQueries;
+import org.fabtrail.web.FormMessages;
+import org.fabtrail.web.Texts;
 import org.fabtrail.web.Web;
 
 import java.util.List;
@@ -41,15 +43,16 @@ public final class DiscrepancyTrendSvg {
         svg.append("<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" aria-labelledby=\"trend-title trend-desc\" ")
                 .append("viewBox=\"0 0 ").append(width).append(' ').append(height).append("\" width=\"").append(width)
                 .append("\" height=\"").append(height).append("\" class=\"trend\">");
-        svg.append("<title id=\"trend-title\">Findings opened and resolved per day</title>");
-        svg.append("<desc id=\"trend-desc\">").append(Web.escape("From " + first + " to " + last + " (UTC): "
-                + opened + " opened, " + resolved + " resolved. The table below the chart lists every day.")).append("</desc>");
+        FormMessages t = Texts.of(FormMessages.class);
+        svg.append("<title id=\"trend-title\">").append(Web.escape(t.trend_title())).append("</title>");
+        svg.append("<desc id=\"trend-desc\">").append(Web.escape(t.trend_desc(first, last, opened, resolved)))
+                .append("</desc>");
         // legend
         svg.append("<rect x=\"").append(left).append("\" y=\"6\" width=\"10\" height=\"10\" fill=\"").append(OPENED).append("\"/>");
-        text(svg, left + 14, 15, "start", "opened");
+        text(svg, left + 14, 15, "start", t.trend_opened());
         svg.append("<rect x=\"").append(left + 70).append("\" y=\"6\" width=\"10\" height=\"10\" fill=\"").append(RESOLVED)
                 .append("\"/>");
-        text(svg, left + 84, 15, "start", "resolved");
+        text(svg, left + 84, 15, "start", t.trend_resolved());
         // grid and y axis
         for (long v = 0; v <= top1; v += step) {
             int y = top + plotH - (int) Math.round((double) v * plotH / top1);

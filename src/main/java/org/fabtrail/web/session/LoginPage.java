@@ -20,6 +20,8 @@ import org.fabtrail.accounts.IdentityProviders;
 import org.fabtrail.api.HttpLimits;
 import org.fabtrail.web.CsrfExempt;
 import org.fabtrail.web.CurrentViewer;
+import org.fabtrail.web.FormMessages;
+import org.fabtrail.web.Texts;
 import org.fabtrail.web.Web;
 import org.fabtrail.web.WebConfig;
 import org.fabtrail.web.WebRequestFilter;
@@ -44,8 +46,6 @@ public class LoginPage {
      * {@code _csrf} field must match), so another site cannot sign a browser in to an account of its choosing.
      */
     static final String LOGIN_CSRF_COOKIE = "ft_login_csrf";
-    private static final String EXPIRED = "This sign-in form expired or was not issued by this site. Please sign in "
-            + "again.";
 
     @Inject
     SessionManager sessions;
@@ -89,7 +89,7 @@ public class LoginPage {
                           @FormParam("next") String next, @FormParam(WebRequestFilter.CSRF_FIELD) String submitted,
                           @CookieParam(LOGIN_CSRF_COOKIE) String issued) {
         if (!Web.sameToken(issued, submitted)) {
-            return form(403, next, EXPIRED);
+            return form(403, next, Texts.of(FormMessages.class).signin_form_expired());
         }
         String address = HttpLimits.clientAddress(request);
         try {
@@ -120,7 +120,7 @@ public class LoginPage {
                          @FormParam(WebRequestFilter.CSRF_FIELD) String submitted,
                          @CookieParam(LOGIN_CSRF_COOKIE) String issued) {
         if (!Web.sameToken(issued, submitted)) {
-            return form(403, "/", EXPIRED);
+            return form(403, "/", Texts.of(FormMessages.class).signin_form_expired());
         }
         try {
             SessionManager.CodeAccepted accepted = sessions.completeSecondFactor(challenge, code,

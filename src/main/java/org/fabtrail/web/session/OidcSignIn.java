@@ -11,6 +11,8 @@ import org.fabtrail.crypto.JsonFormatException;
 import org.fabtrail.crypto.Jws;
 import org.fabtrail.crypto.StrictJson;
 import org.fabtrail.discrepancy.Webhooks;
+import org.fabtrail.web.FormMessages;
+import org.fabtrail.web.Texts;
 import org.fabtrail.web.Web;
 import org.jboss.logging.Logger;
 
@@ -91,8 +93,7 @@ public class OidcSignIn {
      * @param callback this site's callback URL, as the provider has it registered
      */
     public Start start(String org, String next, URI callback) throws Refused {
-        IdentityProvider p = providers.of(org).orElseThrow(() -> new Refused(404, "The organisation " + org
-                + " has no identity provider here. Sign in with your username and password."));
+        IdentityProvider p = providers.of(org).orElseThrow(() -> new Refused(404, Texts.of(FormMessages.class).sso_no_provider(org)));
         Map<String, Object> discovery = discovery(p);
         URI authorize = endpoint(discovery, "authorization_endpoint", false);
         String state = SessionManager.randomToken();
@@ -127,7 +128,7 @@ public class OidcSignIn {
      */
     public Finished finish(String state, String cookieState, String code, String error, URI callback) throws Refused {
         if (state == null || state.isEmpty() || state.length() > 100 || !Web.sameToken(cookieState, state)) {
-            throw new Refused("This sign-in was not started in this browser, or has expired. Please start again.");
+            throw new Refused(Texts.of(FormMessages.class).sso_not_started());
         }
         byte[] hash = SessionManager.sha256(state);
         Instant now = clock.instant();
@@ -139,15 +140,15 @@ public class OidcSignIn {
             return row;
         });
         if (pending == null || pending.createdAt.plus(PENDING).isBefore(now)) {
-            throw new Refused("This sign-in was not started in this browser, or has expired. Please start again.");
+            throw new Refused(Texts.of(FormMessages.class).sso_not_started());
         }
         if (error != null || code == null || code.isEmpty() || code.length() > 2000) {
             String said = error == null ? "" : error.replaceAll("[^A-Za-z0-9_ .-]", "");
-            throw new Refused("The identity provider did not sign you in" + (said.isEmpty() ? "."
-                    : " (" + said.substring(0, Math.min(said.length(), 80)) + ")."));
+            throw new Refused(Texts.of(FormMessages.class).sso_not_signed_in(said.isEmpty() ? null
+                    : said.substring(0, Math.min(said.length(), 80))));
         }
         IdentityProvider p = providers.of(pending.orgId).orElseThrow(() -> new Refused(
-                "The organisation's identity provider was removed. Sign in with your username and password."));
+                Texts.of(FormMessages.class).sso_provider_removed()));
         Map<String, Object> discovery = discovery(p);
         Map<String, Object> claims = idToken(p, discovery, code, pending.verifier, callback);
         if (!Objects.equals(claims.get("nonce"), pending.nonce)) {
@@ -267,8 +268,7 @@ public class OidcSignIn {
         // the reason may quote what the provider or a token said: no line breaks or control characters in the log
         String why = reason.replaceAll("\\p{Cntrl}", "?");
         LOG.infof("OIDC sign-in for %s refused: %s", p.orgId, why);
-        return new Refused(502, "The identity provider's answer was refused (" + why + "). Nothing was changed; ask your "
-                + "organisation's admin if this persists.");
+        return new Refused(502, Texts.of(FormMessages.class).sso_answer_refused(why));
     }
 
     private static String enc(String s) {

@@ -9,6 +9,8 @@ import org.fabtrail.accounts.WebSession;
 import org.fabtrail.api.auth.GuessThrottle;
 import org.fabtrail.crypto.Passwords;
 import org.fabtrail.custody.Organisations;
+import org.fabtrail.web.FormMessages;
+import org.fabtrail.web.Texts;
 import org.fabtrail.web.Viewer;
 
 import java.nio.charset.StandardCharsets;
@@ -67,8 +69,8 @@ public class SessionManager {
         public final long retryAfter;
 
         LoginThrottled(long retryAfter) {
-            super("Too many failed sign-ins from this address or for this username. Try again in "
-                    + (retryAfter < 120 ? retryAfter + " seconds." : (retryAfter + 59) / 60 + " minutes."), null, false, false);
+            super(retryAfter < 120 ? Texts.of(FormMessages.class).signin_throttled_seconds(retryAfter)
+                    : Texts.of(FormMessages.class).signin_throttled_minutes((retryAfter + 59) / 60), null, false, false);
             this.retryAfter = retryAfter;
         }
     }
@@ -108,7 +110,7 @@ public class SessionManager {
                 && !account.get().externalOnly;
         if (!ok) {
             failed(user, address, credential);
-            throw new LoginRefused("Wrong username or password.");
+            throw new LoginRefused(Texts.of(FormMessages.class).signin_wrong_password());
         }
         if (account.get().totpSecret != null) {
             String challenge = randomToken();
@@ -128,7 +130,7 @@ public class SessionManager {
     /** A wrong code in a code form that may be tried again (the form is shown once more). */
     public static final class WrongCode extends Exception {
         WrongCode() {
-            super("Wrong code. Type the code your authenticator app shows now.", null, false, false);
+            super(Texts.of(FormMessages.class).signin_wrong_code(), null, false, false);
         }
     }
 
@@ -144,7 +146,7 @@ public class SessionManager {
     public CodeAccepted completeSecondFactor(String challenge, String code, String address) throws LoginRefused,
             LoginThrottled, WrongCode {
         if (challenge == null || challenge.isEmpty() || challenge.length() > 100) {
-            throw new LoginRefused("This sign-in expired. Please sign in again.");
+            throw new LoginRefused(Texts.of(FormMessages.class).signin_expired());
         }
         byte[] hash = sha256(challenge);
         Instant now = clock.instant();
@@ -160,7 +162,7 @@ public class SessionManager {
             return Optional.ofNullable(Account.<Account>findById(c.userId));
         });
         if (account.isEmpty() || account.get().disabledAt != null) {
-            throw new LoginRefused("This sign-in expired. Please sign in again.");
+            throw new LoginRefused(Texts.of(FormMessages.class).signin_expired());
         }
         String user = account.get().username;
         String credential = GuessThrottle.userCredential(user);

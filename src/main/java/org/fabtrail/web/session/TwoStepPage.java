@@ -18,7 +18,9 @@ import org.fabtrail.accounts.SecondFactor;
 import org.fabtrail.crypto.Totp;
 import org.fabtrail.web.CurrentViewer;
 import org.fabtrail.web.ErrorPage;
+import org.fabtrail.web.FormMessages;
 import org.fabtrail.web.SignedIn;
+import org.fabtrail.web.Texts;
 import org.fabtrail.web.Viewer;
 import org.fabtrail.web.Web;
 import org.fabtrail.web.drawing.QrSvg;
@@ -88,10 +90,9 @@ public class TwoStepPage {
         var pending = secondFactor.pending(v.userId());
         if (pending.isEmpty()) {
             return answer(409, v, new TwoStepModel(account(v).totpSecret != null, null, null, null, null,
-                    "No set-up is under way. Start again."));
+                    Texts.of(FormMessages.class).twostep_no_setup()));
         }
-        return answer(422, v, setUp(v, pending.get(), "That is not the code your app shows now. Check that the "
-                + "phone's clock is right and type the current code."));
+        return answer(422, v, setUp(v, pending.get(), Texts.of(FormMessages.class).twostep_not_the_code()));
     }
 
     @POST
@@ -107,13 +108,12 @@ public class TwoStepPage {
             return Web.redirect("/account/two-step?notice=off");
         }
         return answer(422, v, new TwoStepModel(account(v).totpSecret != null, null, null, null, null,
-                "Wrong code: two-step sign-in stays on."));
+                Texts.of(FormMessages.class).twostep_stays_on()));
     }
 
     private static TwoStepModel setUp(Viewer v, byte[] secret, String error) {
         String uri = Totp.uri(ISSUER, v.username(), secret);
-        return new TwoStepModel(false, QrSvg.svg(uri, "QR code that adds your Fabtrail sign-in to an authenticator app",
-                "totp-qr"), Totp.base32(secret), uri, null, error);
+        return new TwoStepModel(false, QrSvg.svg(uri, Texts.of(FormMessages.class).twostep_qr_label(), "totp-qr"), Totp.base32(secret), uri, null, error);
     }
 
     private static Account account(Viewer v) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -12,6 +13,7 @@ import java.util.List;
 import java.util.Set;
 
 import org.fabtrail.testing.ParserFuzzTest;
+import org.fabtrail.web.UploadMessages;
 
 /**
  * Fuzzes the bulk-registration CSV ({@link BulkCsv#rows}). An input whose first byte is even is CSV text (UTF-8,
@@ -25,6 +27,10 @@ class BulkCsvFuzzTest {
 
     private static final Set<String> COLUMNS = Set.of("serial", "kind", "model", "eccn", "site",
             BulkCsv.CERTIFICATE, "row", "reason");
+    /** The file problems' texts without Quarkus: each text is its key (this test reads only that there is one). */
+    private static final UploadMessages TEXTS = (UploadMessages) Proxy.newProxyInstance(
+            UploadMessages.class.getClassLoader(), new Class<?>[] {UploadMessages.class},
+            (proxy, method, args) -> method.getName());
 
     @ParserFuzzTest
     void rows(byte[] input) {
@@ -39,7 +45,7 @@ class BulkCsvFuzzTest {
     private static void read(String text) {
         List<BulkCsv.Row> rows;
         try {
-            rows = BulkCsv.rows(text);
+            rows = BulkCsv.rows(text, TEXTS);
         } catch (BulkCsv.FileProblem problem) {
             assertFalse(problem.getMessage().isBlank());
             return;
@@ -72,7 +78,7 @@ class BulkCsvFuzzTest {
         }
         List<BulkCsv.Row> rows;
         try {
-            rows = BulkCsv.rows(csv.toString());
+            rows = BulkCsv.rows(csv.toString(), TEXTS);
         } catch (BulkCsv.FileProblem problem) {
             throw new AssertionError("a rejected.csv is refused: " + problem.getMessage());
         }

@@ -19,9 +19,11 @@ import org.fabtrail.ledger.LedgerException;
 import org.fabtrail.web.CurrentViewer;
 import org.fabtrail.web.Cursors;
 import org.fabtrail.web.ErrorPage;
+import org.fabtrail.web.FindingMessages;
 import org.fabtrail.web.Forms;
 import org.fabtrail.web.Pages;
 import org.fabtrail.web.SignedIn;
+import org.fabtrail.web.Texts;
 import org.fabtrail.web.Viewer;
 import org.fabtrail.web.drawing.DiscrepancyTrendSvg;
 
@@ -146,7 +148,7 @@ public class DiscrepanciesPage {
     static Map<String, String> filterError(LedgerException e) {
         Object p = e.details().get("parameter");
         String field = p instanceof String s ? ("serial".equals(s) ? "unit" : s) : Forms.FORM;
-        return Map.of(field, Forms.readable(e));
+        return Map.of(field, Forms.shown(e));
     }
 
     @GET
@@ -175,8 +177,9 @@ public class DiscrepanciesPage {
         Visibility seen = v.visibility();
         List<Counts> counts = new ArrayList<>();
         long total = 0;
-        for (String[] group : new String[][]{{"state", "State"}, {"severity", "Severity"}, {"rule", "Rule"},
-                {"org", "Organisation"}}) {
+        FindingMessages t = Texts.of(FindingMessages.class);
+        for (String[] group : new String[][]{{"state", t.group_state()}, {"severity", t.group_severity()},
+                {"rule", t.group_rule()}, {"org", t.group_org()}}) {
             Map<String, Long> by = pages.findings.countBy(seen, filter, group[0]);
             List<Count> list = new ArrayList<>();
             String current = f.params().get(group[0]);

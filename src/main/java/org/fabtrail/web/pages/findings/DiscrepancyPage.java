@@ -18,7 +18,6 @@ import org.fabtrail.api.ProblemMappers;
 import org.fabtrail.crypto.Jcs;
 import org.fabtrail.custody.PayloadRecord;
 import org.fabtrail.custody.UnitKey;
-import org.fabtrail.discrepancy.Discrepancies;
 import org.fabtrail.discrepancy.DiscrepancyNote;
 import org.fabtrail.discrepancy.DiscrepancyQueries;
 import org.fabtrail.discrepancy.DiscrepancyResolution;
@@ -28,9 +27,11 @@ import org.fabtrail.web.CurrentViewer;
 import org.fabtrail.web.Cursors;
 import org.fabtrail.web.EntryLine;
 import org.fabtrail.web.ErrorPage;
+import org.fabtrail.web.FindingMessages;
 import org.fabtrail.web.Forms;
 import org.fabtrail.web.Pages;
 import org.fabtrail.web.SignedIn;
+import org.fabtrail.web.Texts;
 import org.fabtrail.web.Viewer;
 import org.jboss.resteasy.reactive.RestForm;
 import org.jboss.resteasy.reactive.multipart.FileUpload;
@@ -85,31 +86,14 @@ public class DiscrepancyPage {
     public record Detail(String key, String label, String value) {
     }
 
-    /** The detectors' detail keys in words; a key not listed here is spelled out from its camelCase. */
-    static final Map<String, String> DETAIL_LABELS = Map.ofEntries(
-            Map.entry("status", "Reported status"), Map.entry("entryType", "What was recorded"),
-            Map.entry("inside", "Assembled in"), Map.entry("foundIn", "Found in"),
-            Map.entry("recordedIn", "Recorded in"), Map.entry("known", "Known to the ledger"),
-            Map.entry("claimed", "Time claimed by the entry"), Map.entry("integrated", "Time logged"),
-            Map.entry("previous", "Previous sighting logged"), Map.entry("previousEvent", "Previous sighting"),
-            Map.entry("transfer", "Dispatch"), Map.entry("due", "Expected by"),
-            Map.entry("inTransit", "Units still in transit"), Map.entry(Discrepancies.LISTED_ORG, "Listed organisation"),
-            Map.entry("sourceList", "Restricted-party list"), Map.entry("listed", "Listed party"),
-            Map.entry("score", "Name match score"), Map.entry("matchedName", "Name matched"),
-            Map.entry("listRow", "List row"), Map.entry("identifiers", "Identifiers"),
-            Map.entry("at", "Screened at"), Map.entry("rule", "Screening rule"),
-            Map.entry("origin", "Origin country"), Map.entry("destination", "Destination country"),
-            Map.entry("chain", "Route"), Map.entry("window", "Within"), Map.entry("caId", "Device CA id"),
-            Map.entry("caSubject", "Device CA"), Map.entry("nextUpdate", "Revocation list due"),
-            Map.entry("crlIndex", "Revocation list entry"), Map.entry("firstSeen", "First seen"),
-            Map.entry("unit", "Unit"), Map.entry("serial", "Serial"), Map.entry("model", "Model"),
-            Map.entry("manufacturer", "Manufacturer"));
-
-    /** A detail key in words: the listed label, or the camelCase key spelled out ("inTransit" → "In transit"). */
+    /**
+     * A detail key in words, in the viewer's language: its {@code detail_} text of {@link FindingMessages}, or the
+     * camelCase key spelled out ("inTransit" → "In transit").
+     */
     static String label(String key) {
-        String listed = DETAIL_LABELS.get(key);
-        if (listed != null) {
-            return listed;
+        Optional<String> listed = Texts.forCode(FindingMessages.class, "detail_", key);
+        if (listed.isPresent()) {
+            return listed.get();
         }
         String words = key.replaceAll("([a-z0-9])([A-Z])", "$1 $2").replace('_', ' ').toLowerCase(java.util.Locale.ROOT);
         return words.isEmpty() ? key : Character.toUpperCase(words.charAt(0)) + words.substring(1);
@@ -155,7 +139,7 @@ public class DiscrepancyPage {
     Documents documents;
 
     private static Response notFound(Viewer v, String id) {
-        return ErrorPage.notFound(v, "There is no finding " + id + " that you may see.");
+        return ErrorPage.notFound(v, Texts.of(FindingMessages.class).finding_none_visible(id));
     }
 
     /** The finding with its history, if the viewer may see it (a viewer of no organisation who does not see all: none). */
@@ -286,7 +270,7 @@ public class DiscrepancyPage {
         Map<String, String> errors = new LinkedHashMap<>();
         String text = Forms.value(note);
         if (text == null) {
-            errors.put("note", "Write the note: what you found, or what the evidence shows.");
+            errors.put("note", Texts.of(FindingMessages.class).finding_write_note());
         }
         List<Long> indexes = Forms.value(evidence) == null ? null : evidence(evidence, errors);
         Attached attached = new Attached(document, errors);
@@ -302,7 +286,7 @@ public class DiscrepancyPage {
                 continue;
             }
             if (!s.matches("0|[1-9]\\d{0,17}")) {
-                errors.put("evidence", "Evidence is a list of log indexes such as 1234 1240, not \"" + s + "\".");
+                errors.put("evidence", Texts.of(FindingMessages.class).finding_bad_evidence(s));
                 break;
             }
             indexes.add(Long.parseLong(s));
@@ -342,7 +326,7 @@ public class DiscrepancyPage {
         Optional<Documents.Content> content = !v.seesAll() && v.org() == null ? Optional.empty()
                 : pages.findings.document(v.visibility(), uuid, sha256);
         return content.map(DiscrepanciesResource::attachment)
-                .orElseGet(() -> ErrorPage.notFound(v, "There is no such document of a finding you may see."));
+                .orElseGet(() -> ErrorPage.notFound(v, Texts.of(FindingMessages.class).finding_no_document()));
     }
 
     @POST
@@ -354,8 +338,9 @@ public class DiscrepancyPage {
                           @FormParam("why") String why) {
         Map<String, String> form = new LinkedHashMap<>();
         Map<String, String> errors = new LinkedHashMap<>();
-        String next = required(state, "state", "Choose the state the finding moves to.", form, errors);
-        String note = required(why, "why", "Say why: what was done, or who is looking into it.", form, errors);
+        FindingMessages t = Texts.of(FindingMessages.class);
+        String next = required(state, "state", t.finding_choose_state(), form, errors);
+        String note = required(why, "why", t.finding_say_why(), form, errors);
         return write(id, "discrepancy.note", docs -> new DiscrepancyNote(UUID.fromString(id), note, next, null, null),
                 form, errors, "stateForm", Map.of("note", "why", "discrepancy", "stateForm"), null);
     }
@@ -369,9 +354,9 @@ public class DiscrepancyPage {
                             @FormParam("reason") String reason) {
         Map<String, String> form = new LinkedHashMap<>();
         Map<String, String> errors = new LinkedHashMap<>();
-        String how = required(outcome, "outcome", "Choose the outcome.", form, errors);
-        String why = required(reason, "reason", "Give the reason: what explains the finding, or what was confirmed.",
-                form, errors);
+        FindingMessages t = Texts.of(FindingMessages.class);
+        String how = required(outcome, "outcome", t.finding_choose_outcome(), form, errors);
+        String why = required(reason, "reason", t.finding_give_reason(), form, errors);
         return write(id, "discrepancy.resolve", docs -> new DiscrepancyResolution(UUID.fromString(id), how, why),
                 form, errors, "resolveForm", Map.of("discrepancy", "resolveForm"), null);
     }
@@ -409,7 +394,7 @@ public class DiscrepancyPage {
                 return Forms.done("/discrepancies/" + id, r);
             } catch (java.io.IOException | SQLException e) {
                 status = 503;
-                errors.put("document", "The document could not be stored; try again.");
+                errors.put("document", Texts.of(FindingMessages.class).finding_document_not_stored());
             } catch (LedgerException e) {
                 status = ProblemMappers.status(e.kind());
                 Forms.errors(e, fieldNames, null).forEach((k, msg) -> errors.put(Forms.FORM.equals(k) ? formKey : k, msg));

@@ -19,6 +19,8 @@ import org.fabtrail.web.ErrorPage;
 import org.fabtrail.web.Inspector;
 import org.fabtrail.web.OperatorStaff;
 import org.fabtrail.web.Pages;
+import org.fabtrail.web.Texts;
+import org.fabtrail.web.UploadMessages;
 import org.fabtrail.web.Viewer;
 import org.fabtrail.web.Web;
 import org.jboss.resteasy.reactive.RestForm;
@@ -41,7 +43,7 @@ import java.util.Map;
  * whole: every problem is listed with its row, and the list in force does not change. Inspectors and regulators may
  * look; only the operator's staff replace it.
  */
-@Inspector("The restricted-party list is kept by the log operator; inspectors and regulators may look at it.")
+@Inspector("refusal_restricted_list")
 @Path("/restricted-parties")
 public class RestrictedPartiesPage {
 
@@ -61,7 +63,7 @@ public class RestrictedPartiesPage {
     }
 
     /** Why others may not replace the list. */
-    static final String REPLACERS = "Only the log operator's staff replace the restricted-party list.";
+    static final String REPLACERS = "refusal_restricted_replace";
 
     @Inject
     Pages pages;
@@ -75,7 +77,7 @@ public class RestrictedPartiesPage {
     public Response page(@QueryParam("imported") String imported) {
         Viewer v = viewer.get();
         String notice = imported != null && imported.matches("\\d{1,7}")
-                ? "Imported the list: " + imported + " rows are now in force for screening." : null;
+                ? Texts.of(UploadMessages.class).parties_imported(imported) : null;
         return Response.ok(Templates.parties(v, model(notice, "", List.of(), Map.of()))).build();
     }
 
@@ -88,16 +90,16 @@ public class RestrictedPartiesPage {
         String pasted = text == null ? "" : text;
         if (file != null && file.size() > 0) {
             if (file.size() > MAX_BYTES) {
-                return refuse(v, pasted, "csv", "The file is larger than " + MAX_BYTES / (1024 * 1024) + " MB.");
+                return refuse(v, pasted, "csv", Texts.of(UploadMessages.class).upload_too_large(MAX_BYTES / (1024 * 1024)));
             }
             try {
                 String content = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
                         .decode(ByteBuffer.wrap(Files.readAllBytes(file.uploadedFile()))).toString();
                 return importList(v, content, pasted);
             } catch (CharacterCodingException e) {
-                return refuse(v, pasted, "csv", "The file is not UTF-8 text. Save it as “CSV UTF-8” and upload it again.");
+                return refuse(v, pasted, "csv", Texts.of(UploadMessages.class).upload_not_utf8());
             } catch (IOException e) {
-                return refuse(v, pasted, "csv", "The upload could not be read; try again.");
+                return refuse(v, pasted, "csv", Texts.of(UploadMessages.class).upload_unreadable());
             }
         }
         return importList(v, pasted, pasted);
@@ -116,8 +118,7 @@ public class RestrictedPartiesPage {
 
     private Response importList(Viewer v, String content, String pasted) {
         if (content.isBlank()) {
-            return refuse(v, pasted, "form", "Choose a CSV file or paste its rows. (To empty the list, paste the "
-                    + "header row alone.)");
+            return refuse(v, pasted, "form", Texts.of(UploadMessages.class).parties_choose());
         }
         try {
             int rows = restricted.importCsv(content);
@@ -125,8 +126,7 @@ public class RestrictedPartiesPage {
         } catch (RestrictedList.ImportProblem e) {
             List<String> problems = e.problems();
             ListModel m = model(null, pasted, problems.subList(0, Math.min(PROBLEMS, problems.size())),
-                    Map.of("form", "Not imported: the file has " + problems.size() + " problem"
-                            + (problems.size() == 1 ? "" : "s") + " (listed below). The list in force has not changed."));
+                    Map.of("form", Texts.of(UploadMessages.class).parties_not_imported(problems.size())));
             return Response.status(422).type(MediaType.TEXT_HTML_TYPE).entity(Templates.parties(v, m)).build();
         } catch (SQLException e) {
             return ErrorPage.of(v, new LedgerException(LedgerException.Kind.UNAVAILABLE, "database-unavailable",

@@ -27,8 +27,10 @@ import org.fabtrail.ledger.merkle.Proofs;
 import org.fabtrail.web.CurrentViewer;
 import org.fabtrail.web.EntryLine;
 import org.fabtrail.web.ErrorPage;
+import org.fabtrail.web.LedgerMessages;
 import org.fabtrail.web.Pages;
 import org.fabtrail.web.SignedIn;
+import org.fabtrail.web.Texts;
 import org.fabtrail.web.Viewer;
 import org.fabtrail.web.pages.orgs.OrgPage;
 
@@ -143,7 +145,7 @@ public class ExplorerPage {
         long index = OrgPage.parseIndex(indexText);
         Optional<LedgerStore.StoredEntry> stored = index < 0 ? Optional.empty() : pages.log.entry(v.visibility(), index);
         if (stored.isEmpty()) {
-            return ErrorPage.notFound(v, "There is no log entry #" + indexText + " that you may see.");
+            return ErrorPage.notFound(v, Texts.of(LedgerMessages.class).verify_no_entry(indexText));
         }
         LedgerStore.StoredEntry e = stored.get();
         CheckpointView cp = latest();
@@ -180,28 +182,29 @@ public class ExplorerPage {
 
     private Verification verifyInclusion(LedgerStore.StoredEntry e, String indexText, String sizeText,
                                          String proofText) {
+        LedgerMessages t = Texts.of(LedgerMessages.class);
         List<Check> checks = new ArrayList<>();
         long index = OrgPage.parseIndex(indexText);
         long size = OrgPage.parseIndex(sizeText);
-        String claim = "entry #" + e.index() + " is leaf " + (index < 0 ? "“" + indexText + "”" : index)
-                + " of the tree of size " + (size < 0 ? "“" + sizeText + "”" : size);
+        String claim = t.verify_claim_inclusion(String.valueOf(e.index()), asTyped(index, indexText),
+                asTyped(size, sizeText));
         if (index < 0 || size < 0) {
-            checks.add(new Check("claim", false, "The leaf index and tree size must be whole numbers."));
+            checks.add(new Check(t.verify_check_claim(), false, t.verify_whole_numbers()));
             return new Verification(claim, checks);
         }
         // 1. the signed checkpoint for that size
         Optional<LedgerStore.StoredCheckpoint> stored = pages.log.checkpointAt(size);
         if (stored.isEmpty()) {
-            checks.add(new Check("checkpoint", false, "No signed checkpoint of tree size " + size
-                    + " was published; the latest is of size " + pages.ledger.head().size() + "."));
+            checks.add(new Check(t.verify_check_checkpoint(), false, t.verify_no_checkpoint(String.valueOf(size),
+                    String.valueOf(pages.ledger.head().size()))));
             return new Verification(claim, checks);
         }
         Optional<Checkpoint> checkpoint = openCheckpoint(stored.get(), checks);
         // 2. the leaf hash, from the leaf bytes as stored
         byte[] leafHash = Merkle.leafHash(e.leaf());
         boolean leafOk = MessageDigest.isEqual(leafHash, e.leafHash());
-        checks.add(new Check("leaf hash", leafOk, "SHA-256(0x00 ‖ " + e.leaf().length + " leaf bytes) recomputed: "
-                + hex(leafHash) + (leafOk ? " = the stored leaf hash" : " ≠ the stored leaf hash " + hex(e.leafHash()))));
+        checks.add(new Check(t.verify_check_leaf_hash(), leafOk, t.verify_leaf(String.valueOf(e.leaf().length),
+                hex(leafHash), leafOk, hex(e.leafHash()))));
         // 3. the inclusion proof: given, or the log's for the claimed index and size
         List<byte[]> proof = proof(proofText, checks, () -> pages.ledger.inclusion(index, size).hashes());
         if (checkpoint.isEmpty() || proof == null) {
@@ -210,30 +213,28 @@ public class ExplorerPage {
         byte[] root = checkpoint.get().rootHash();
         try {
             Proofs.verifyInclusion(index, size, leafHash, proof, root);
-            checks.add(new Check("inclusion proof", true, "the proof of " + proof.size() + " hashes leads from leaf "
-                    + index + " to root " + hex(root) + " of the signed checkpoint (tree size " + size + ")"));
+            checks.add(new Check(t.verify_check_inclusion(), true, t.verify_included(String.valueOf(proof.size()),
+                    String.valueOf(index), hex(root), String.valueOf(size))));
         } catch (ProofException x) {
-            checks.add(new Check("inclusion proof", false, "the proof of " + proof.size() + " hashes does not lead "
-                    + "from leaf " + index + " to root " + hex(root) + " of the signed checkpoint (tree size " + size
-                    + "): " + x.getMessage()));
+            checks.add(new Check(t.verify_check_inclusion(), false, t.verify_not_included(String.valueOf(proof.size()),
+                    String.valueOf(index), hex(root), String.valueOf(size), x.getMessage())));
         }
         return new Verification(claim, checks);
     }
 
     private Verification verifyConsistency(String fromText, String toText, String proofText) {
+        LedgerMessages t = Texts.of(LedgerMessages.class);
         List<Check> checks = new ArrayList<>();
         long m = OrgPage.parseIndex(fromText);
         long n = OrgPage.parseIndex(toText);
-        String claim = "the tree of size " + (m < 0 ? "“" + fromText + "”" : m) + " is a prefix of the tree of size "
-                + (n < 0 ? "“" + toText + "”" : n);
+        String claim = t.verify_claim_consistency(asTyped(m, fromText), asTyped(n, toText));
         if (m < 0 || n < 0) {
-            checks.add(new Check("claim", false, "Both tree sizes must be whole numbers."));
+            checks.add(new Check(t.verify_check_claim(), false, t.verify_sizes_whole()));
             return new Verification(claim, checks);
         }
         long treeSize = pages.ledger.head().size();
         if (m < 1 || n < m || n > treeSize) {
-            checks.add(new Check("sizes", false, "Sizes must satisfy 1 ≤ from ≤ to ≤ " + treeSize
-                    + " (the current tree size)."));
+            checks.add(new Check(t.verify_check_sizes(), false, t.verify_sizes(String.valueOf(treeSize))));
             return new Verification(claim, checks);
         }
         byte[] root1 = root(m, checks);
@@ -244,15 +245,19 @@ public class ExplorerPage {
         }
         try {
             Proofs.verifyConsistency(m, n, root1, root2, proof);
-            checks.add(new Check("consistency proof", true, "the proof of " + proof.size() + " hashes shows that the "
-                    + "tree of size " + m + " (root " + hex(root1) + ") is a prefix of the tree of size " + n + " (root "
-                    + hex(root2) + "): nothing in it was changed or removed"));
+            checks.add(new Check(t.verify_check_consistency(), true, t.verify_consistent(String.valueOf(proof.size()),
+                    String.valueOf(m), hex(root1), String.valueOf(n), hex(root2))));
         } catch (ProofException x) {
-            checks.add(new Check("consistency proof", false, "the proof of " + proof.size() + " hashes does not link "
-                    + "size " + m + " (root " + hex(root1) + ") to size " + n + " (root " + hex(root2) + "): "
-                    + x.getMessage()));
+            checks.add(new Check(t.verify_check_consistency(), false, t.verify_not_consistent(
+                    String.valueOf(proof.size()), String.valueOf(m), hex(root1), String.valueOf(n), hex(root2),
+                    x.getMessage())));
         }
         return new Verification(claim, checks);
+    }
+
+    /** A number as the claim names it: the number, or the text typed in quotes when it is not one. */
+    private static String asTyped(long number, String typed) {
+        return number < 0 ? "“" + typed + "”" : String.valueOf(number);
     }
 
     /** The root of the tree of a size: from its signed checkpoint (checked), or recomputed when none was published. */
@@ -265,27 +270,27 @@ public class ExplorerPage {
             }
         }
         byte[] root = pages.log.root(size);
-        checks.add(new Check("root of size " + size, true, "no signed checkpoint of size " + size + " was published; "
-                + "root " + hex(root) + " recomputed from the server's stored tree (this part trusts the server)"));
+        LedgerMessages t = Texts.of(LedgerMessages.class);
+        checks.add(new Check(t.verify_check_root(String.valueOf(size)), true,
+                t.verify_recomputed(String.valueOf(size), hex(root))));
         return root;
     }
 
     /** Verifies the checkpoint's signature with the log's key and parses it; records both checks. */
     private Optional<Checkpoint> openCheckpoint(LedgerStore.StoredCheckpoint stored, List<Check> checks) {
+        LedgerMessages t = Texts.of(LedgerMessages.class);
         NoteVerifier key = signer.verifier();
         String keyName = key.name() + "+" + String.format("%08x", key.keyHash());
         try {
             VerifiedNote note = Notes.open(stored.note().getBytes(StandardCharsets.UTF_8), List.of(key));
             Checkpoint cp = Checkpoint.parse(note.text(), signer.origin());
             boolean matches = cp.size() == stored.treeSize() && MessageDigest.isEqual(cp.rootHash(), stored.rootHash());
-            checks.add(new Check("checkpoint of size " + cp.size(), matches, "signed by " + keyName
-                    + " (Ed25519 signature over the note text verified with the log's key); origin " + cp.origin()
-                    + ", tree size " + cp.size() + ", root " + hex(cp.rootHash())
-                    + (matches ? "" : "; but it does not match the stored tree head of that size")));
+            checks.add(new Check(t.verify_check_checkpoint_of(String.valueOf(cp.size())), matches,
+                    t.verify_signed(keyName, cp.origin(), String.valueOf(cp.size()), hex(cp.rootHash()), matches)));
             return matches ? Optional.of(cp) : Optional.empty();
         } catch (NoteVerificationException | NoteFormatException x) {
-            checks.add(new Check("checkpoint of size " + stored.treeSize(), false, "the checkpoint does not verify with "
-                    + keyName + ": " + x.getMessage()));
+            checks.add(new Check(t.verify_check_checkpoint_of(String.valueOf(stored.treeSize())), false,
+                    t.verify_not_signed(keyName, x.getMessage())));
             return Optional.empty();
         }
     }
@@ -300,7 +305,8 @@ public class ExplorerPage {
             try {
                 return log.get();
             } catch (LedgerException x) {
-                checks.add(new Check("proof", false, "the log gives no proof for this claim: " + x.detail()));
+                checks.add(new Check(Texts.of(LedgerMessages.class).verify_check_proof(), false,
+                        Texts.of(LedgerMessages.class).verify_no_proof(x.detail())));
                 return null;
             }
         }
@@ -308,7 +314,8 @@ public class ExplorerPage {
         String[] parts = text.trim().split("[\\s,]+");
         for (int i = 0; i < parts.length; i++) {
             if (!HEX_HASH.matcher(parts[i]).matches()) {
-                checks.add(new Check("proof", false, "proof hash " + (i + 1) + " is not 64 hex digits"));
+                checks.add(new Check(Texts.of(LedgerMessages.class).verify_check_proof(), false,
+                        Texts.of(LedgerMessages.class).verify_bad_proof_hash(i + 1)));
                 return null;
             }
             out.add(HexFormat.of().parseHex(parts[i].toLowerCase()));

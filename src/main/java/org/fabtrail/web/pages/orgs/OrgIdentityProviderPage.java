@@ -20,10 +20,12 @@ import org.fabtrail.accounts.IdentityProviders;
 import org.fabtrail.custody.CustodyQueries;
 import org.fabtrail.discrepancy.Webhooks;
 import org.fabtrail.ledger.LedgerException;
+import org.fabtrail.web.AdminMessages;
 import org.fabtrail.web.CurrentViewer;
 import org.fabtrail.web.OrgAccess;
 import org.fabtrail.web.OrgAdmin;
 import org.fabtrail.web.Pages;
+import org.fabtrail.web.Texts;
 import org.fabtrail.web.Viewer;
 import org.fabtrail.web.Web;
 import org.fabtrail.web.session.OidcSignIn;
@@ -74,8 +76,9 @@ public class OrgIdentityProviderPage {
     @Produces(MediaType.TEXT_HTML)
     public Response page(@PathParam("org") String org, @QueryParam("notice") String notice) {
         var stored = providers.of(org);
-        String text = "saved".equals(notice) ? "Saved. People of " + org + " can now sign in through it."
-                : "removed".equals(notice) ? "Removed: nobody signs in through it any more; the accounts stay." : null;
+        AdminMessages t = Texts.of(AdminMessages.class);
+        String text = "saved".equals(notice) ? t.org_provider_saved(org)
+                : "removed".equals(notice) ? t.org_provider_removed() : null;
         return answer(200, org, stored.isPresent(), stored.map(Form::of).orElse(Form.EMPTY), text, Map.of());
     }
 
@@ -97,7 +100,7 @@ public class OrgIdentityProviderPage {
             }
             webhooks.checkUrl(typed.issuer());
         } catch (IllegalArgumentException e) {
-            return answer(422, org, configured, typed, null, Map.of("issuer", "Not saved: " + e.getMessage() + "."));
+            return answer(422, org, configured, typed, null, Map.of("issuer", Texts.of(AdminMessages.class).org_not_saved(e.getMessage())));
         }
         try {
             providers.save(org, new IdentityProviders.Settings(typed.issuer(), typed.clientId(), typed.userClaim(),
@@ -108,7 +111,7 @@ public class OrgIdentityProviderPage {
                 throw e;
             }
             return answer(422, org, configured, typed, null, Map.of(String.valueOf(e.details().get("field")),
-                    "Not saved: " + e.detail() + "."));
+                    Texts.of(AdminMessages.class).org_not_saved(e.detail())));
         }
         return Web.redirect("/orgs/" + org + "/identity-provider?notice=saved");
     }

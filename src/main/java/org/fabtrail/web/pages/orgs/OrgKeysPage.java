@@ -22,11 +22,13 @@ import org.fabtrail.custody.KeyAddition;
 import org.fabtrail.custody.KeyRevokePayload;
 import org.fabtrail.ledger.LedgerException;
 import org.fabtrail.ledger.Receipt;
+import org.fabtrail.web.AdminMessages;
 import org.fabtrail.web.CurrentViewer;
 import org.fabtrail.web.ErrorPage;
 import org.fabtrail.web.OrgAccess;
 import org.fabtrail.web.OrgAdmin;
 import org.fabtrail.web.Pages;
+import org.fabtrail.web.Texts;
 import org.fabtrail.web.Viewer;
 import org.fabtrail.web.Web;
 import org.fabtrail.web.signing.UiSigning;
@@ -70,9 +72,10 @@ public class OrgKeysPage {
                          @QueryParam("after") String after, @QueryParam("notice") String notice,
                          @QueryParam("index") String index) {
         Viewer v = viewer.get();
+        AdminMessages t = Texts.of(AdminMessages.class);
         String text = notice == null ? null : switch (notice) {
-            case "added" -> "Added the key: it signs for " + org + " from the next log index on.";
-            case "revoked" -> "Revoked the key: entries it signs from now on are refused.";
+            case "added" -> t.org_key_added(org);
+            case "revoked" -> t.org_key_revoked();
             default -> null;
         };
         long at = OrgPage.parseIndex(index);
@@ -89,17 +92,16 @@ public class OrgKeysPage {
         String pem = publicKey == null ? "" : publicKey.trim();
         try {
             if (pem.isEmpty()) {
-                throw formError("Paste the public key in PEM form (-----BEGIN PUBLIC KEY-----).");
+                throw formError(Texts.of(AdminMessages.class).org_key_paste());
             }
             if (pem.length() > 4096) {
-                throw formError("A public key in PEM form has at most 4096 characters.");
+                throw formError(Texts.of(AdminMessages.class).org_key_too_long());
             }
             String normalised;
             try {
                 normalised = VerificationKey.fromPem(pem).toPem();
             } catch (KeyFormatException e) {
-                throw formError("This is not a PEM Ed25519 or P-256 public key (SubjectPublicKeyInfo): "
-                        + e.getMessage());
+                throw formError(Texts.of(AdminMessages.class).org_key_not_pem(e.getMessage()));
             }
             Receipt r = submit.submit(v, "key.add", new KeyAddition(org, normalised));
             return Web.redirect("/orgs/" + org + "/keys?notice=added&index=" + r.index());
@@ -118,13 +120,11 @@ public class OrgKeysPage {
                            @PathParam("keyId") String keyId, @FormParam("reason") String reason) {
         Viewer v = viewer.get();
         if (signing.keyId(org).filter(keyId::equals).isPresent()) {
-            return ErrorPage.of(v, 409, "The UI's own key",
-                    "The web UI signs " + org + "'s entries with this key, so it cannot be revoked here. "
-                            + "The operator can revoke it through the API.");
+            return ErrorPage.of(v, 409, Texts.of(AdminMessages.class).org_key_ui_own_title(), Texts.of(AdminMessages.class).org_key_ui_own(org));
         }
         String why = Forms.value(reason);
         if (why != null && reason.length() > 500) {
-            return ErrorPage.of(v, 422, "Reason too long", "A reason has at most 500 characters.");
+            return ErrorPage.of(v, 422, Texts.of(AdminMessages.class).org_reason_too_long_title(), Texts.of(AdminMessages.class).org_reason_too_long());
         }
         try {
             Receipt r = submit.submit(v, "key.revoke", new KeyRevokePayload(org, keyId, why));

@@ -13,11 +13,14 @@ import jakarta.ws.rs.core.Response;
 import org.fabtrail.custody.CustodyQueries;
 import org.fabtrail.custody.UnitKey;
 import org.fabtrail.ledger.EnvelopeParser;
+import org.fabtrail.web.AdminMessages;
 import org.fabtrail.web.CurrentViewer;
 import org.fabtrail.web.ErrorPage;
+import org.fabtrail.web.FormMessages;
 import org.fabtrail.web.OrgAccess;
 import org.fabtrail.web.Pages;
 import org.fabtrail.web.SignedIn;
+import org.fabtrail.web.Texts;
 import org.fabtrail.web.Viewer;
 import org.fabtrail.web.pages.log.HomePage;
 import org.fabtrail.web.signing.UiSigning;
@@ -91,7 +94,7 @@ public class OrgPage {
         Viewer v = viewer.get();
         Optional<CustodyQueries.OrgRecord> record = OrgAccess.org(pages, org);
         if (record.isEmpty()) {
-            return ErrorPage.notFound(v, "There is no organisation \"" + org + "\".");
+            return ErrorPage.notFound(v, Texts.of(FormMessages.class).no_org(org));
         }
         String siteCursor = sitesAfter != null && HomePage.isOrgId(sitesAfter) ? sitesAfter : null;
         long keyCursor = parseIndex(keysAfter);
@@ -123,7 +126,7 @@ public class OrgPage {
         Optional<CustodyQueries.SiteRecord> siteRecord = record.isEmpty() || !HomePage.isOrgId(site) ? Optional.empty()
                 : pages.registry.site(org, site);
         if (siteRecord.isEmpty()) {
-            return ErrorPage.notFound(v, "There is no site \"" + site + "\" of organisation \"" + org + "\".");
+            return ErrorPage.notFound(v, Texts.of(AdminMessages.class).org_no_site(site, org));
         }
         UnitKey cursor = unitCursor(after);
         List<CustodyQueries.UnitRecord> units = pages.units.page(v.visibility(),

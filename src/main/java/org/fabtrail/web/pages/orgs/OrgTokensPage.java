@@ -18,11 +18,13 @@ import org.fabtrail.api.auth.ApiToken;
 import org.fabtrail.api.auth.ApiTokens;
 import org.fabtrail.custody.CustodyQueries;
 import org.fabtrail.ledger.LedgerException;
+import org.fabtrail.web.AdminMessages;
 import org.fabtrail.web.CurrentViewer;
 import org.fabtrail.web.ErrorPage;
 import org.fabtrail.web.OrgAccess;
 import org.fabtrail.web.OrgAdmin;
 import org.fabtrail.web.Pages;
+import org.fabtrail.web.Texts;
 import org.fabtrail.web.Viewer;
 import org.fabtrail.web.Web;
 import org.fabtrail.web.signing.UiSubmit;
@@ -83,7 +85,7 @@ public class OrgTokensPage {
                          @QueryParam("after") String after, @QueryParam("notice") String notice) {
         Viewer v = viewer.get();
         UUID cursor = uuid(after);
-        String text = "revoked".equals(notice) ? "Revoked the token: it is refused from its next request on." : null;
+        String text = "revoked".equals(notice) ? Texts.of(AdminMessages.class).org_token_revoked() : null;
         TokensModel m = model(org, cursor, text, Map.of("expiresInDays", String.valueOf(ApiTokens.DEFAULT_DAYS)),
                 List.of("read"), Map.of());
         return Response.ok(Templates.tokens(v, m)).header("Cache-Control", "no-store").build();
@@ -109,7 +111,7 @@ public class OrgTokensPage {
             if (days != null && !days.isBlank()) {
                 if (!days.trim().matches("\\d{1,6}")) {
                     throw new LedgerException(LedgerException.Kind.RULE, "invalid-token-request", "Invalid token request",
-                            "Give the lifetime as a whole number of days, 1 to " + apiTokens.maxDays(),
+                            Texts.of(AdminMessages.class).org_token_days(apiTokens.maxDays()),
                             Map.of("field", "expiresInDays"), null);
                 }
                 lifetime = Integer.parseInt(days.trim());

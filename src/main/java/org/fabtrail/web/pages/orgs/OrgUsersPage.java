@@ -18,11 +18,13 @@ import org.fabtrail.accounts.Accounts;
 import org.fabtrail.api.ProblemMappers;
 import org.fabtrail.custody.CustodyQueries;
 import org.fabtrail.ledger.LedgerException;
+import org.fabtrail.web.AdminMessages;
 import org.fabtrail.web.CurrentViewer;
 import org.fabtrail.web.ErrorPage;
 import org.fabtrail.web.OrgAccess;
 import org.fabtrail.web.OrgAdmin;
 import org.fabtrail.web.Pages;
+import org.fabtrail.web.Texts;
 import org.fabtrail.web.Viewer;
 import org.fabtrail.web.Web;
 import org.fabtrail.web.signing.UiSubmit;
@@ -115,11 +117,10 @@ public class OrgUsersPage {
         try {
             uuid = UUID.fromString(id);
         } catch (IllegalArgumentException e) {
-            return ErrorPage.notFound(v, "No such user in " + org + ".");
+            return ErrorPage.notFound(v, Texts.of(AdminMessages.class).org_no_user(org));
         }
         if (uuid.equals(v.userId())) {
-            return ErrorPage.of(v, 409, "Not your own account",
-                    "You cannot disable the account you are signed in with; ask another administrator.");
+            return ErrorPage.of(v, 409, Texts.of(AdminMessages.class).org_not_own_title(), Texts.of(AdminMessages.class).org_not_own());
         }
         try {
             accounts.disable(uuid, org);
@@ -148,9 +149,8 @@ public class OrgUsersPage {
         }
         return switch (code) {
             case "added" -> user != null && Accounts.USERNAME.matcher(user).matches()
-                    ? "Added " + user + ". They can sign in now with the initial password; ask them to keep it secret."
-                    : "Added the user.";
-            case "disabled" -> "Disabled the user and ended their sessions.";
+                    ? Texts.of(AdminMessages.class).org_user_added_named(user) : Texts.of(AdminMessages.class).org_user_added();
+            case "disabled" -> Texts.of(AdminMessages.class).org_user_disabled();
             default -> null;
         };
     }

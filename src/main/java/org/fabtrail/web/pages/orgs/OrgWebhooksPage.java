@@ -15,11 +15,13 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.fabtrail.custody.CustodyQueries;
 import org.fabtrail.discrepancy.Webhooks;
+import org.fabtrail.web.AdminMessages;
 import org.fabtrail.web.CurrentViewer;
 import org.fabtrail.web.ErrorPage;
 import org.fabtrail.web.OrgAccess;
 import org.fabtrail.web.OrgAdmin;
 import org.fabtrail.web.Pages;
+import org.fabtrail.web.Texts;
 import org.fabtrail.web.Viewer;
 import org.fabtrail.web.Web;
 
@@ -64,8 +66,7 @@ public class OrgWebhooksPage {
     public Response list(@PathParam("org") String org,
                          @QueryParam("notice") String notice) {
         Viewer v = viewer.get();
-        String text = "stopped".equals(notice) ? "Stopped the webhook: nothing more is sent to it; its log is kept."
-                : null;
+        String text = "stopped".equals(notice) ? Texts.of(AdminMessages.class).org_webhook_stopped() : null;
         return Response.ok(Templates.webhooks(v, model(org, text, "", List.of(Webhooks.DISCREPANCY), Map.of())))
                 .header("Cache-Control", "no-store").build();
     }
@@ -84,12 +85,12 @@ public class OrgWebhooksPage {
         try {
             webhooks.checkUrl(given);
         } catch (IllegalArgumentException e) {
-            errors.put("url", "Not registered: " + e.getMessage() + ".");
+            errors.put("url", Texts.of(AdminMessages.class).org_not_registered(e.getMessage()));
         }
         try {
             Webhooks.eventKinds(chosen);
         } catch (IllegalArgumentException e) {
-            errors.put("events", "Not registered: " + e.getMessage() + ".");
+            errors.put("events", Texts.of(AdminMessages.class).org_not_registered(e.getMessage()));
         }
         if (!errors.isEmpty()) {
             return Response.status(422).type(MediaType.TEXT_HTML_TYPE).header("Cache-Control", "no-store")
@@ -116,7 +117,7 @@ public class OrgWebhooksPage {
         UUID target = uuid;
         boolean stopped = target != null && pages.ledger.read(c -> webhooks.deactivate(org, target));
         if (!stopped) {
-            return ErrorPage.notFound(v, "There is no active webhook " + id + " of " + org + ".");
+            return ErrorPage.notFound(v, Texts.of(AdminMessages.class).org_no_webhook(id, org));
         }
         return Web.redirect("/orgs/" + org + "/webhooks?notice=stopped");
     }

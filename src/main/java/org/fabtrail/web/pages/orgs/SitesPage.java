@@ -111,7 +111,7 @@ public class SitesPage {
     /** "site exists" names no field: it belongs next to the site id. */
     private static Map<String, String> siteErrors(LedgerException e) {
         if ("site-exists".equals(e.code())) {
-            return Map.of("site", Forms.readable(e));
+            return Map.of("site", Forms.shown(e));
         }
         return Forms.errors(e, Map.of(), null);
     }

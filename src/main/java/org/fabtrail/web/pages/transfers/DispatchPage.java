@@ -22,9 +22,11 @@ import org.fabtrail.ledger.LedgerException;
 import org.fabtrail.ledger.Receipt;
 import org.fabtrail.web.CurrentViewer;
 import org.fabtrail.web.Cursors;
+import org.fabtrail.web.FormMessages;
 import org.fabtrail.web.Forms;
 import org.fabtrail.web.InOrg;
 import org.fabtrail.web.Pages;
+import org.fabtrail.web.Texts;
 import org.fabtrail.web.Viewer;
 import org.fabtrail.web.signing.UiSigning;
 
@@ -125,7 +127,7 @@ public class DispatchPage {
         if (receiver != null && !receiver.isBlank()) {
             int slash = receiver.indexOf('/');
             if (slash < 0) {
-                errors.put("toSite", "Choose the receiving organisation's site from the list.");
+                errors.put("toSite", Texts.of(FormMessages.class).dispatch_choose_site_from_list());
             } else {
                 to = receiver.substring(0, slash);
                 toSite = receiver.substring(slash + 1);
@@ -145,7 +147,7 @@ public class DispatchPage {
                 return Forms.done("/transfers/" + e.id(), r);
             } catch (LedgerException e) {
                 status = ProblemMappers.status(e.kind());
-                errors = "unknown-org".equals(e.code()) ? Map.of("to", Forms.readable(e)) : Forms.errors(e, Map.of(), "units");
+                errors = "unknown-org".equals(e.code()) ? Map.of("to", Forms.shown(e)) : Forms.errors(e, Map.of(), "units");
             }
         }
         return Response.status(status).type(MediaType.TEXT_HTML_TYPE)
@@ -154,21 +156,21 @@ public class DispatchPage {
 
     /** The entry the form asks for, its own checks' errors in {@code errors} (then what it returns is not written). */
     private static DispatchPayload payload(DispatchForm form, List<UnitKey> keys, Map<String, String> errors) {
+        FormMessages t = Texts.of(FormMessages.class);
         if (keys.isEmpty() && errors.isEmpty()) {
-            errors.put("units", "Tick or type at least one unit to dispatch.");
+            errors.put("units", t.dispatch_no_units());
         }
         if (form.to().isEmpty()) {
-            errors.put("to", "Choose the receiving organisation.");
+            errors.put("to", t.dispatch_choose_receiver());
         }
         if (form.toSite().isEmpty()) {
-            errors.putIfAbsent("toSite", "Choose the site that receives the units.");
+            errors.putIfAbsent("toSite", t.dispatch_choose_site());
         }
         String arrival = null;
         if (!form.expectedArrival().isEmpty()) {
             arrival = utc(form.expectedArrival());
             if (arrival == null) {
-                errors.put("expectedArrival", "Give the expected arrival as a date (2026-05-01) or a date and time in UTC "
-                        + "(2026-05-01T14:00).");
+                errors.put("expectedArrival", t.dispatch_bad_arrival());
             }
         }
         String validUntil = null;
@@ -176,14 +178,12 @@ public class DispatchPage {
             validUntil = form.licenceValidUntil().matches("\\d{4}-\\d{2}-\\d{2}")
                     ? utc(form.licenceValidUntil() + "T23:59:59") : utc(form.licenceValidUntil());
             if (validUntil == null) {
-                errors.put("licenceValidUntil", "Give the date the licence expires (2026-12-31; it is valid through "
-                        + "that day, UTC) or a date and time in UTC (2026-12-31T12:00).");
+                errors.put("licenceValidUntil", t.dispatch_bad_licence_date());
             }
         }
         List<String> countries = countries(form.licenceCountries());
         if (countries == null) {
-            errors.put("licenceCountries", "Write the destinations the licence covers as two-letter country codes "
-                    + "(ISO 3166-1), separated by spaces or commas: SG MY.");
+            errors.put("licenceCountries", t.dispatch_bad_countries());
         }
         return new DispatchPayload(keys, form.to(), form.toSite(), Forms.value(form.carrier()),
                 Forms.value(form.shipmentRef()), Forms.value(form.licenceRef()), instant(arrival), instant(validUntil),
@@ -214,13 +214,12 @@ public class DispatchPage {
             if (held.size() == 1) {
                 out.add(held.get(0));
             } else {
-                errors.put("units", held.isEmpty() ? "No unit " + v.org() + " holds has serial \"" + t + "\"."
-                        : "Several units with serial \"" + t + "\" are held by " + v.org()
-                        + ": write manufacturer/serial.");
+                errors.put("units", held.isEmpty() ? Texts.of(FormMessages.class).dispatch_no_such_serial(v.org(), t)
+                        : Texts.of(FormMessages.class).dispatch_several_serials(t, v.org()));
             }
         }
         if (!bad.isEmpty()) {
-            errors.put("units", "Not a unit reference (manufacturer/serial): " + String.join(", ", bad));
+            errors.put("units", Texts.of(FormMessages.class).dispatch_not_refs(String.join(", ", bad)));
         }
         return new ArrayList<>(out);
     }

@@ -24,9 +24,11 @@ import org.fabtrail.ledger.Receipt;
 import org.fabtrail.web.CurrentViewer;
 import org.fabtrail.web.EntryLine;
 import org.fabtrail.web.ErrorPage;
+import org.fabtrail.web.FormMessages;
 import org.fabtrail.web.Forms;
 import org.fabtrail.web.Pages;
 import org.fabtrail.web.SignedIn;
+import org.fabtrail.web.Texts;
 import org.fabtrail.web.Viewer;
 
 import java.util.ArrayList;
@@ -97,7 +99,7 @@ public class TransferPage {
     }
 
     private static Response notFound(Viewer v, String id) {
-        return ErrorPage.notFound(v, "There is no transfer " + id + " that you may see.");
+        return ErrorPage.notFound(v, Texts.of(FormMessages.class).transfer_none_visible(id));
     }
 
     @GET
@@ -166,13 +168,13 @@ public class TransferPage {
         for (String u : ticked) {
             Optional<UnitKey> k = Forms.unitRef(u);
             if (k.isEmpty()) {
-                errors.put("units", "\"" + u + "\" is not a unit reference (manufacturer/serial)");
+                errors.put("units", Texts.of(FormMessages.class).actions_not_a_ref(u));
             } else {
                 keys.add(k.get());
             }
         }
         if (keys.isEmpty() && errors.isEmpty()) {
-            errors.put("units", "Tick at least one unit that arrived. To refuse the whole shipment, reject it instead.");
+            errors.put("units", Texts.of(FormMessages.class).receive_no_units());
         }
         if (errors.isEmpty()) {
             try {
@@ -213,8 +215,9 @@ public class TransferPage {
 
     private static Optional<Response> closed(Viewer v, CustodyQueries.TransferRecord t) {
         if (!"pending".equals(t.state()) && !"partial".equals(t.state())) {
-            return Optional.of(ErrorPage.of(v, 409, "Transfer closed", "This dispatch is already " + t.state()
-                    + "; nothing on it is in transit."));
+            FormMessages texts = Texts.of(FormMessages.class);
+            return Optional.of(ErrorPage.of(v, 409, texts.transfer_closed_title(),
+                    texts.transfer_closed(Texts.word(t.state()))));
         }
         return Optional.empty();
     }

@@ -34,8 +34,10 @@ import org.fabtrail.ledger.Receipt;
 import org.fabtrail.web.CurrentViewer;
 import org.fabtrail.web.EntryLine;
 import org.fabtrail.web.ErrorPage;
+import org.fabtrail.web.FormMessages;
 import org.fabtrail.web.Inspector;
 import org.fabtrail.web.Pages;
+import org.fabtrail.web.Texts;
 import org.fabtrail.web.Viewer;
 import org.fabtrail.web.Web;
 import org.fabtrail.web.drawing.QrSvg;
@@ -68,8 +70,7 @@ import java.util.regex.Pattern;
  * sees each check pass or fail ({@link Attestations#verify}, nothing written yet), and records the inspection with
  * the attestation and the verdict in it.
  */
-@Inspector("Only inspector and regulator organisations (and the log operator) record inspections. Look units "
-        + "up with the search box instead.")
+@Inspector("refusal_inspect")
 @Path("/inspect")
 public class InspectPage {
 
@@ -127,7 +128,7 @@ public class InspectPage {
 
         /** The challenge as a QR code (SVG): it carries exactly the text of the page's challenge, base64. */
         public String challengeQr() {
-            return QrSvg.svg(challenge64, "QR code of the challenge " + challenge64, "challenge-qr");
+            return QrSvg.svg(challenge64, Texts.of(FormMessages.class).device_qr_label(challenge64), "challenge-qr");
         }
     }
 
@@ -147,16 +148,23 @@ public class InspectPage {
         }
 
         public String explained() {
-            return String.join("; ", reasons.stream().map(r -> r + ": " + AttestationReasons.describe(r)).toList());
+            return String.join("; ", reasons.stream().map(r -> r + ": " + Texts.forCode(FormMessages.class, "reason_", r)
+                    .orElseGet(() -> AttestationReasons.describe(r))).toList());
         }
     }
 
-    private static final Map<String, String> CHECK_TITLES = Map.of(
-            "challenge", "Challenge issued by the ledger for this unit, to you, unexpired and unused",
-            "certificate", "The device presented the certificate registered for this serial",
-            "chain", "Its chain leads to a device CA of the manufacturer, valid when the challenge was issued",
-            "revocation", "Neither the certificate nor its CA is revoked",
-            "signature", "The device's signature over the challenge verifies with its key");
+    /** What a device check's step checks ({@link AttestationReasons#CHECKS}), in the viewer's language. */
+    private static String checkTitle(String check) {
+        FormMessages t = Texts.of(FormMessages.class);
+        return switch (check) {
+            case "challenge" -> t.check_challenge();
+            case "certificate" -> t.check_certificate();
+            case "chain" -> t.check_chain();
+            case "revocation" -> t.check_revocation();
+            case "signature" -> t.check_signature();
+            default -> check;
+        };
+    }
 
     @CheckedTemplate
     static class Templates {
@@ -214,7 +222,7 @@ public class InspectPage {
         long index = OrgPage.parseIndex(recorded);
         Optional<InspectModel> m = model(v, manufacturer, serial, index < 0 ? null : index, null, Map.of(), null, null);
         if (m.isEmpty()) {
-            return ErrorPage.notFound(v, "There is no unit " + manufacturer + "/" + serial + ".");
+            return ErrorPage.notFound(v, Texts.of(FormMessages.class).no_unit(manufacturer + "/" + serial));
         }
         return Response.ok(Templates.unit(v, m.get())).build();
     }
@@ -252,7 +260,7 @@ public class InspectPage {
         if (challengeId != null && !challengeId.isBlank()) {
             Optional<Challenges.Challenge> ch = ownChallenge(v, manufacturer, serial, challengeId);
             if (ch.isEmpty()) {
-                return ErrorPage.notFound(v, "There is no such challenge of yours for " + manufacturer + "/" + serial + ".");
+                return ErrorPage.notFound(v, Texts.of(FormMessages.class).no_challenge(manufacturer + "/" + serial));
             }
             device = check(v, ch.get(), response);
             if (device.outcome() == null) {
@@ -294,7 +302,7 @@ public class InspectPage {
                            String error, Device device, int status) {
         Optional<InspectModel> m = model(v, manufacturer, serial, null, form, errors, error, device);
         if (m.isEmpty()) {
-            return ErrorPage.notFound(v, "There is no unit " + manufacturer + "/" + serial + ".");
+            return ErrorPage.notFound(v, Texts.of(FormMessages.class).no_unit(manufacturer + "/" + serial));
         }
         return Response.status(status).entity(device == null ? Templates.unit(v, m.get())
                 : Templates.device(v, m.get(), device, device.expired(clock.instant()))).type(MediaType.TEXT_HTML).build();
@@ -309,7 +317,7 @@ public class InspectPage {
         Viewer v = viewer.get();
         if (!EnvelopeParser.SLUG.matcher(manufacturer).matches() || !UnitKey.SERIAL.matcher(serial).matches()
                 || !pages.units.canSee(v.visibility(), new UnitKey(manufacturer, serial))) {
-            return ErrorPage.notFound(v, "There is no unit " + manufacturer + "/" + serial + ".");
+            return ErrorPage.notFound(v, Texts.of(FormMessages.class).no_unit(manufacturer + "/" + serial));
         }
         try {
             Challenges.Challenge ch = challenges.issue(new UnitKey(manufacturer, serial), requester(v));
@@ -343,13 +351,13 @@ public class InspectPage {
         Viewer v = viewer.get();
         Optional<Challenges.Challenge> ch = ownChallenge(v, manufacturer, serial, challengeId);
         if (ch.isEmpty()) {
-            return ErrorPage.notFound(v, "There is no such challenge of yours for " + manufacturer + "/" + serial + ".");
+            return ErrorPage.notFound(v, Texts.of(FormMessages.class).no_challenge(manufacturer + "/" + serial));
         }
         Device d = response == null ? pending(ch.get()) : check(v, ch.get(), response);
         Optional<InspectModel> m = model(v, manufacturer, serial, null, null, d.responseError() == null ? Map.of()
                 : Map.of("response", d.responseError()), null, d);
         if (m.isEmpty()) {
-            return ErrorPage.notFound(v, "There is no unit " + manufacturer + "/" + serial + ".");
+            return ErrorPage.notFound(v, Texts.of(FormMessages.class).no_unit(manufacturer + "/" + serial));
         }
         int status = d.responseError() != null ? 422 : 200;
         return Response.status(status).entity(Templates.device(v, m.get(), d, d.expired(clock.instant())))
@@ -403,7 +411,7 @@ public class InspectPage {
         List<CheckLine> lines = new ArrayList<>();
         if (outcome != null) {
             for (Attestations.Check c : outcome.checks()) {
-                lines.add(new CheckLine(c.name(), CHECK_TITLES.get(c.name()), c.status(), c.reasons()));
+                lines.add(new CheckLine(c.name(), checkTitle(c.name()), c.status(), c.reasons()));
             }
         }
         return new Device(ch, d.challenge64(), d.command(), text, problem, outcome, lines);
@@ -416,24 +424,21 @@ public class InspectPage {
     @SuppressWarnings("unchecked")
     static Map<String, Object> attestation(Challenges.Challenge ch, String response) {
         if (response == null || response.isBlank()) {
-            throw new IllegalArgumentException("Paste the device's answer: the JSON it printed, with alg, chain and "
-                    + "signature.");
+            throw new IllegalArgumentException(Texts.of(FormMessages.class).device_paste());
         }
         Object parsed;
         try {
             parsed = StrictJson.parse(response.strip());
         } catch (JsonFormatException e) {
-            throw new IllegalArgumentException("The answer is not JSON (" + e.getMessage() + "). Paste exactly what the "
-                    + "device printed.");
+            throw new IllegalArgumentException(Texts.of(FormMessages.class).device_not_json(e.getMessage()));
         }
         if (!(parsed instanceof Map<?, ?> m)) {
-            throw new IllegalArgumentException("The answer must be a JSON object with alg, chain and signature.");
+            throw new IllegalArgumentException(Texts.of(FormMessages.class).device_not_object());
         }
         Map<String, Object> a = new LinkedHashMap<>((Map<String, Object>) m);
         Object id = a.remove("challengeId");
         if (id != null && !ch.id().toString().equals(id)) {
-            throw new IllegalArgumentException("The answer names another challenge (" + id + "): ask the device again "
-                    + "with this one.");
+            throw new IllegalArgumentException(Texts.of(FormMessages.class).device_other_challenge(String.valueOf(id)));
         }
         a.put("challengeId", ch.id().toString());
         return a;
@@ -466,38 +471,36 @@ public class InspectPage {
             }
         }
         if (!bad.isEmpty()) {
-            errors.put("components", "Not a serial (or manufacturer/serial): " + String.join(", ", bad)
-                    + ". Serials are letters, digits, dots, hyphens and underscores.");
+            errors.put("components", Texts.of(FormMessages.class).inspect_bad_components(String.join(", ", bad)));
         } else if (out.size() > 64) {
-            errors.put("components", "At most 64 components; you listed " + out.size() + ".");
+            errors.put("components", Texts.of(FormMessages.class).inspect_too_many_components(out.size()));
         }
         return out;
     }
 
     static Map<String, String> check(Map<String, String> form) {
+        FormMessages t = Texts.of(FormMessages.class);
         Map<String, String> errors = new LinkedHashMap<>();
         if (!List.of("consistent", "discrepancy").contains(form.get("result"))) {
-            errors.put("result", "Say whether what you found matches the ledger (consistent) or not (discrepancy).");
+            errors.put("result", t.inspect_result());
         }
         String siteOrg = form.get("siteOrg");
         String site = form.get("site");
         if (siteOrg.isEmpty() != site.isEmpty()) {
-            errors.put("site", "Give both the organisation and the site where you found the unit, or neither.");
+            errors.put("site", t.inspect_site_both());
         } else if (!site.isEmpty() && (!EnvelopeParser.SLUG.matcher(siteOrg).matches()
                 || !EnvelopeParser.SLUG.matcher(site).matches())) {
-            errors.put("site", "Organisation and site ids are lowercase letters, digits and hyphens, such as acme-fab "
-                    + "and hsinchu-fab12.");
+            errors.put("site", t.inspect_site_ids());
         }
         String custodian = form.get("custodian");
         if (!custodian.isEmpty() && !EnvelopeParser.SLUG.matcher(custodian).matches()) {
-            errors.put("custodian", "An organisation id is lowercase letters, digits and hyphens, such as northwind.");
+            errors.put("custodian", t.inspect_custodian_id());
         }
         String notes = form.get("notes");
         if (notes.isBlank()) {
-            errors.put("notes", "Write what you checked and saw (seals, labels, where it was, who showed it).");
+            errors.put("notes", t.inspect_notes());
         } else if (notes.strip().length() > MAX_NOTES) {
-            errors.put("notes", "Notes have at most " + MAX_NOTES + " characters; these have " + notes.strip().length()
-                    + ".");
+            errors.put("notes", t.inspect_notes_long(MAX_NOTES, notes.strip().length()));
         }
         return errors;
     }

@@ -24,9 +24,11 @@ import org.fabtrail.ledger.Receipt;
 import org.fabtrail.web.CurrentViewer;
 import org.fabtrail.web.Cursors;
 import org.fabtrail.web.ErrorPage;
+import org.fabtrail.web.FormMessages;
 import org.fabtrail.web.Forms;
 import org.fabtrail.web.Pages;
 import org.fabtrail.web.SignedIn;
+import org.fabtrail.web.Texts;
 import org.fabtrail.web.Viewer;
 
 import java.util.ArrayList;
@@ -110,10 +112,10 @@ public class UnitActionsPage {
 
     private Target target(String manufacturer, String serial, String action, boolean mayBeInTransit) {
         Viewer v = viewer.get();
+        FormMessages t = Texts.of(FormMessages.class);
         Optional<CustodyQueries.UnitRecord> unit = visible(v, manufacturer, serial);
         if (unit.isEmpty()) {
-            return new Target(v, null, ErrorPage.notFound(v, "There is no unit " + manufacturer + "/" + serial
-                    + " that you may see."));
+            return new Target(v, null, ErrorPage.notFound(v, t.no_unit_visible(manufacturer + "/" + serial)));
         }
         CustodyQueries.UnitRecord u = unit.get();
         Optional<Response> noOrg = Forms.needsOrg(v);
@@ -121,16 +123,16 @@ public class UnitActionsPage {
             return new Target(v, u, noOrg.get());
         }
         if (!v.org().equals(u.custodian())) {
-            return new Target(v, u, ErrorPage.forbidden(v, u.key() + " is held by " + u.custodian() + ", not by "
-                    + v.org() + "; only its custodian can do this."));
+            return new Target(v, u, ErrorPage.forbidden(v, t.actions_not_custodian(u.key().toString(), u.custodian(),
+                    v.org())));
         }
         if (RETIRED.contains(u.status())) {
-            return new Target(v, u, ErrorPage.of(v, 409, "Unit retired", u.key() + " was reported " + u.status()
-                    + "; no custody activity is accepted on it."));
+            return new Target(v, u, ErrorPage.of(v, 409, t.actions_retired_title(), t.actions_retired(u.key().toString(),
+                    Texts.word(u.status()))));
         }
         if (!mayBeInTransit && u.pendingTransfer() != null) {
-            return new Target(v, u, ErrorPage.of(v, 409, "Unit in transit", u.key() + " is in transit on dispatch "
-                    + u.pendingTransfer() + "; it can be changed again once received, rejected or cancelled."));
+            return new Target(v, u, ErrorPage.of(v, 409, t.actions_in_transit_title(),
+                    t.actions_in_transit(u.key().toString(), String.valueOf(u.pendingTransfer()))));
         }
         return new Target(v, u, null);
     }
@@ -192,11 +194,12 @@ public class UnitActionsPage {
         Map<String, String> errors = new LinkedHashMap<>();
         for (String c : chosen) {
             Forms.unitRef(c).ifPresentOrElse(keys::add, () -> errors.put("components",
-                    "\"" + c + "\" is not a unit reference (manufacturer/serial)"));
+                    Texts.of(FormMessages.class).actions_not_a_ref(c)));
         }
         if (keys.isEmpty() && errors.isEmpty()) {
-            errors.put("components", assemble ? "Tick at least one unit to put into " + t.unit().key() + "."
-                    : "Tick at least one component to take out of " + t.unit().key() + ".");
+            FormMessages texts = Texts.of(FormMessages.class);
+            errors.put("components", assemble ? texts.actions_tick_assemble(t.unit().key().toString())
+                    : texts.actions_tick_disassemble(t.unit().key().toString()));
         }
         int status = 422;
         if (errors.isEmpty()) {
@@ -254,7 +257,7 @@ public class UnitActionsPage {
             Receipt r = forms.write(t.viewer(), "unit.status", new StatusPayload(t.unit().key(), s, why));
             return Forms.done(path(manufacturer, serial), r);
         } catch (LedgerException e) {
-            Map<String, String> errors = "not-missing".equals(e.code()) ? Map.of("status", Forms.readable(e))
+            Map<String, String> errors = "not-missing".equals(e.code()) ? Map.of("status", Forms.shown(e))
                     : Forms.errors(e, Map.of("unit", Forms.FORM), null);
             return Response.status(ProblemMappers.status(e.kind())).type(MediaType.TEXT_HTML_TYPE)
                     .entity(Templates.status(t.viewer(), t.unit(), STATUSES, s, why, errors)).build();

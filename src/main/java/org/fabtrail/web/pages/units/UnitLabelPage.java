@@ -13,8 +13,10 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import org.fabtrail.custody.CustodyQueries;
 import org.fabtrail.web.CurrentViewer;
+import org.fabtrail.web.FormMessages;
 import org.fabtrail.web.Pages;
 import org.fabtrail.web.SignedIn;
+import org.fabtrail.web.Texts;
 import org.fabtrail.web.Viewer;
 import org.fabtrail.web.drawing.QrSvg;
 
@@ -55,7 +57,7 @@ public class UnitLabelPage {
             return Response.status(404).entity(UnitPage.Templates.notFound(v, manufacturer, serial)).build();
         }
         String url = uri.getBaseUri().resolve("units/" + manufacturer + "/" + serial).toString();
-        String svg = QrSvg.svg(url, "QR code of " + url, "label-qr");
+        String svg = QrSvg.svg(url, Texts.of(FormMessages.class).label_qr_label(url), "label-qr");
         return Response.ok(Templates.label(v, new Label(unit.get(), url, svg))).build();
     }
 }

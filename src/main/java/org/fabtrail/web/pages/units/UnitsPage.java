@@ -14,18 +14,20 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.fabtrail.api.ProblemMappers;
 import org.fabtrail.custody.CustodyQueries;
-import org.fabtrail.custody.Units;
 import org.fabtrail.custody.Roles;
-import org.fabtrail.custody.UnitRegistration;
 import org.fabtrail.custody.UnitKey;
+import org.fabtrail.custody.Units;
+import org.fabtrail.custody.UnitRegistration;
 import org.fabtrail.ledger.LedgerException;
 import org.fabtrail.ledger.Receipt;
 import org.fabtrail.web.CurrentViewer;
 import org.fabtrail.web.Cursors;
 import org.fabtrail.web.ErrorPage;
+import org.fabtrail.web.FormMessages;
 import org.fabtrail.web.Forms;
 import org.fabtrail.web.Pages;
 import org.fabtrail.web.SignedIn;
+import org.fabtrail.web.Texts;
 import org.fabtrail.web.Viewer;
 
 import java.net.URLEncoder;
@@ -179,8 +181,7 @@ public class UnitsPage {
     /** Only manufacturers register units. */
     public static Optional<Response> mayRegister(Viewer v) {
         return Forms.needsOrg(v).or(() -> v.hasRole(Roles.MANUFACTURER) ? Optional.empty()
-                : Optional.of(ErrorPage.forbidden(v, "Only manufacturers register units; " + v.org()
-                + " is not a manufacturer.")));
+                : Optional.of(ErrorPage.forbidden(v, Texts.of(FormMessages.class).units_only_manufacturers(v.org()))));
     }
 
     List<CustodyQueries.SiteRecord> sites(Viewer v) {
