@@ -16,13 +16,12 @@ import org.fabtrail.discrepancy.DiscrepancyEngine;
 import org.fabtrail.discrepancy.DiscrepancyQueries;
 import org.fabtrail.discrepancy.Finding;
 import org.fabtrail.ledger.LedgerException;
-import org.fabtrail.web.CurrentViewer;
 import org.fabtrail.web.Cursors;
 import org.fabtrail.web.ErrorPage;
 import org.fabtrail.web.Forms;
-import org.fabtrail.web.Pages;
 import org.fabtrail.web.SignedIn;
 import org.fabtrail.web.Viewer;
+import org.fabtrail.web.WebPage;
 import org.fabtrail.web.drawing.DiscrepancyTrendSvg;
 
 import java.net.URLEncoder;
@@ -42,7 +41,7 @@ import java.util.Optional;
  */
 @SignedIn
 @Path("/discrepancies")
-public class DiscrepanciesPage {
+public class DiscrepanciesPage extends WebPage {
 
     static final int PAGE = 50;
     static final int TREND_DAYS = 30;
@@ -118,12 +117,7 @@ public class DiscrepanciesPage {
     }
 
     @Inject
-    Pages pages;
-    @Inject
-    CurrentViewer viewer;
-    @Inject
     Clock clock;
-
 
     /** The filter the API would use, or the refusal (a field and its message). */
     static DiscrepancyQueries.Filter filter(FilterForm f) {

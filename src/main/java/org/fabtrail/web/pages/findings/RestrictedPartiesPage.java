@@ -14,13 +14,12 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.fabtrail.discrepancy.RestrictedList;
 import org.fabtrail.ledger.LedgerException;
-import org.fabtrail.web.CurrentViewer;
 import org.fabtrail.web.ErrorPage;
 import org.fabtrail.web.Inspector;
 import org.fabtrail.web.OperatorStaff;
-import org.fabtrail.web.Pages;
 import org.fabtrail.web.Viewer;
 import org.fabtrail.web.Web;
+import org.fabtrail.web.WebPage;
 import org.jboss.resteasy.reactive.RestForm;
 import org.jboss.resteasy.reactive.multipart.FileUpload;
 
@@ -43,7 +42,7 @@ import java.util.Map;
  */
 @Inspector("The restricted-party list is kept by the log operator; inspectors and regulators may look at it.")
 @Path("/restricted-parties")
-public class RestrictedPartiesPage {
+public class RestrictedPartiesPage extends WebPage {
 
     /** Rows the page lists (the counts cover them all). */
     static final int SHOWN = 200;
@@ -63,10 +62,6 @@ public class RestrictedPartiesPage {
     /** Why others may not replace the list. */
     static final String REPLACERS = "Only the log operator's staff replace the restricted-party list.";
 
-    @Inject
-    Pages pages;
-    @Inject
-    CurrentViewer viewer;
     @Inject
     RestrictedList restricted;
 

@@ -24,12 +24,12 @@ import org.fabtrail.ledger.checkpoint.VerifiedNote;
 import org.fabtrail.ledger.merkle.Merkle;
 import org.fabtrail.ledger.merkle.ProofException;
 import org.fabtrail.ledger.merkle.Proofs;
-import org.fabtrail.web.CurrentViewer;
 import org.fabtrail.web.EntryLine;
 import org.fabtrail.web.ErrorPage;
 import org.fabtrail.web.Pages;
 import org.fabtrail.web.SignedIn;
 import org.fabtrail.web.Viewer;
+import org.fabtrail.web.WebPage;
 import org.fabtrail.web.pages.orgs.OrgPage;
 
 import java.io.IOException;
@@ -51,7 +51,7 @@ import java.util.regex.Pattern;
  */
 @SignedIn
 @Path("/explorer")
-public class ExplorerPage {
+public class ExplorerPage extends WebPage {
 
     public static final int PAGE = 50;
     private static final Pattern HEX_HASH = Pattern.compile("[0-9a-fA-F]{64}");
@@ -98,10 +98,6 @@ public class ExplorerPage {
         static native TemplateInstance consistency(Viewer viewer, ConsistencyModel m);
     }
 
-    @Inject
-    Pages pages;
-    @Inject
-    CurrentViewer viewer;
     @Inject
     CheckpointSigner signer;
 

@@ -10,9 +10,8 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.fabtrail.ledger.CheckpointSigner;
 import org.fabtrail.ledger.LedgerStore;
-import org.fabtrail.web.CurrentViewer;
-import org.fabtrail.web.Pages;
 import org.fabtrail.web.Viewer;
+import org.fabtrail.web.WebPage;
 
 /**
  * The public check page ({@code /log}, no sign-in): the newest signed checkpoint and the log's verifier key, and a
@@ -22,7 +21,7 @@ import org.fabtrail.web.Viewer;
  * custody data here and verifies nothing for the visitor: the point is that the visitor need not trust it.
  */
 @Path("/log")
-public class LogCheckPage {
+public class LogCheckPage extends WebPage {
 
     /** The checkpoint as published (null when the log has none yet), and the key to check it with. */
     public record LogModel(LedgerStore.StoredCheckpoint checkpoint, String vkey, String origin) {
@@ -33,10 +32,6 @@ public class LogCheckPage {
         static native TemplateInstance check(Viewer viewer, LogModel m);
     }
 
-    @Inject
-    Pages pages;
-    @Inject
-    CurrentViewer viewer;
     @Inject
     CheckpointSigner signer;
 

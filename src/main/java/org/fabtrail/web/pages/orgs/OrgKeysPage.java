@@ -22,13 +22,12 @@ import org.fabtrail.custody.KeyAddition;
 import org.fabtrail.custody.KeyRevokePayload;
 import org.fabtrail.ledger.LedgerException;
 import org.fabtrail.ledger.Receipt;
-import org.fabtrail.web.CurrentViewer;
 import org.fabtrail.web.ErrorPage;
 import org.fabtrail.web.OrgAccess;
 import org.fabtrail.web.OrgAdmin;
-import org.fabtrail.web.Pages;
 import org.fabtrail.web.Viewer;
 import org.fabtrail.web.Web;
+import org.fabtrail.web.WebPage;
 import org.fabtrail.web.signing.UiSigning;
 import org.fabtrail.web.signing.UiSubmit;
 
@@ -42,7 +41,7 @@ import java.util.Map;
  */
 @OrgAdmin
 @Path("/orgs/{org}/keys")
-public class OrgKeysPage {
+public class OrgKeysPage extends WebPage {
 
     static final int PAGE = 50;
 
@@ -55,10 +54,6 @@ public class OrgKeysPage {
         static native TemplateInstance keys(Viewer viewer, KeysModel m);
     }
 
-    @Inject
-    Pages pages;
-    @Inject
-    CurrentViewer viewer;
     @Inject
     UiSigning signing;
     @Inject

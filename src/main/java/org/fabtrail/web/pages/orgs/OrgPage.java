@@ -13,12 +13,11 @@ import jakarta.ws.rs.core.Response;
 import org.fabtrail.custody.CustodyQueries;
 import org.fabtrail.custody.UnitKey;
 import org.fabtrail.ledger.EnvelopeParser;
-import org.fabtrail.web.CurrentViewer;
 import org.fabtrail.web.ErrorPage;
 import org.fabtrail.web.OrgAccess;
-import org.fabtrail.web.Pages;
 import org.fabtrail.web.SignedIn;
 import org.fabtrail.web.Viewer;
+import org.fabtrail.web.WebPage;
 import org.fabtrail.web.pages.log.HomePage;
 import org.fabtrail.web.signing.UiSigning;
 
@@ -32,7 +31,7 @@ import java.util.Optional;
  */
 @SignedIn
 @Path("/orgs")
-public class OrgPage {
+public class OrgPage extends WebPage {
 
     static final int PAGE = 50;
 
@@ -66,10 +65,6 @@ public class OrgPage {
         static native TemplateInstance site(Viewer viewer, SiteModel m);
     }
 
-    @Inject
-    Pages pages;
-    @Inject
-    CurrentViewer viewer;
     @Inject
     UiSigning signing;
 

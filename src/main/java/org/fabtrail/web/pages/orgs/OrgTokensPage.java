@@ -18,13 +18,12 @@ import org.fabtrail.api.auth.ApiToken;
 import org.fabtrail.api.auth.ApiTokens;
 import org.fabtrail.custody.CustodyQueries;
 import org.fabtrail.ledger.LedgerException;
-import org.fabtrail.web.CurrentViewer;
 import org.fabtrail.web.ErrorPage;
 import org.fabtrail.web.OrgAccess;
 import org.fabtrail.web.OrgAdmin;
-import org.fabtrail.web.Pages;
 import org.fabtrail.web.Viewer;
 import org.fabtrail.web.Web;
+import org.fabtrail.web.WebPage;
 import org.fabtrail.web.signing.UiSubmit;
 
 import java.time.Instant;
@@ -39,7 +38,7 @@ import java.util.UUID;
  */
 @OrgAdmin
 @Path("/orgs/{org}/tokens")
-public class OrgTokensPage {
+public class OrgTokensPage extends WebPage {
 
     static final int PAGE = 50;
 
@@ -70,10 +69,6 @@ public class OrgTokensPage {
                                                String secret);
     }
 
-    @Inject
-    Pages pages;
-    @Inject
-    CurrentViewer viewer;
     @Inject
     ApiTokens apiTokens;
 

@@ -18,13 +18,12 @@ import org.fabtrail.accounts.Accounts;
 import org.fabtrail.api.ProblemMappers;
 import org.fabtrail.custody.CustodyQueries;
 import org.fabtrail.ledger.LedgerException;
-import org.fabtrail.web.CurrentViewer;
 import org.fabtrail.web.ErrorPage;
 import org.fabtrail.web.OrgAccess;
 import org.fabtrail.web.OrgAdmin;
-import org.fabtrail.web.Pages;
 import org.fabtrail.web.Viewer;
 import org.fabtrail.web.Web;
+import org.fabtrail.web.WebPage;
 import org.fabtrail.web.signing.UiSubmit;
 
 import java.time.Instant;
@@ -36,7 +35,7 @@ import java.util.UUID;
 /** An organisation's users: list, add (username, name, role, initial password), disable (ends their sessions). */
 @OrgAdmin
 @Path("/orgs/{org}/users")
-public class OrgUsersPage {
+public class OrgUsersPage extends WebPage {
 
     static final int PAGE = 50;
 
@@ -62,10 +61,6 @@ public class OrgUsersPage {
         static native TemplateInstance users(Viewer viewer, UsersModel m);
     }
 
-    @Inject
-    Pages pages;
-    @Inject
-    CurrentViewer viewer;
     @Inject
     Accounts accounts;
 

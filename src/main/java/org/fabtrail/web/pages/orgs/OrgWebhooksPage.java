@@ -15,13 +15,12 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.fabtrail.custody.CustodyQueries;
 import org.fabtrail.discrepancy.Webhooks;
-import org.fabtrail.web.CurrentViewer;
 import org.fabtrail.web.ErrorPage;
 import org.fabtrail.web.OrgAccess;
 import org.fabtrail.web.OrgAdmin;
-import org.fabtrail.web.Pages;
 import org.fabtrail.web.Viewer;
 import org.fabtrail.web.Web;
+import org.fabtrail.web.WebPage;
 
 import java.util.List;
 import java.util.Map;
@@ -35,7 +34,7 @@ import java.util.UUID;
  */
 @OrgAdmin
 @Path("/orgs/{org}/webhooks")
-public class OrgWebhooksPage {
+public class OrgWebhooksPage extends WebPage {
 
     static final int DELIVERIES = 50;
 
@@ -52,10 +51,6 @@ public class OrgWebhooksPage {
                                                String secret);
     }
 
-    @Inject
-    Pages pages;
-    @Inject
-    CurrentViewer viewer;
     @Inject
     Webhooks webhooks;
 

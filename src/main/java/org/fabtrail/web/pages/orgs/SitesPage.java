@@ -2,7 +2,6 @@ package org.fabtrail.web.pages.orgs;
 
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
-import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.FormParam;
 import jakarta.ws.rs.GET;
@@ -17,11 +16,10 @@ import org.fabtrail.custody.CustodyQueries;
 import org.fabtrail.custody.SitePayload;
 import org.fabtrail.ledger.LedgerException;
 import org.fabtrail.ledger.Receipt;
-import org.fabtrail.web.CurrentViewer;
 import org.fabtrail.web.EntryLine;
+import org.fabtrail.web.FormPage;
 import org.fabtrail.web.Forms;
 import org.fabtrail.web.InOrg;
-import org.fabtrail.web.Pages;
 import org.fabtrail.web.Viewer;
 
 import java.util.LinkedHashMap;
@@ -32,7 +30,7 @@ import java.util.Map;
 /** The viewer's organisation's sites, and the form that registers one. */
 @InOrg
 @Path("/sites")
-public class SitesPage {
+public class SitesPage extends FormPage {
 
     static final int PAGE = 50;
 
@@ -52,13 +50,6 @@ public class SitesPage {
 
         static native TemplateInstance register(Viewer viewer, SiteForm form, Map<String, String> errors);
     }
-
-    @Inject
-    Pages pages;
-    @Inject
-    CurrentViewer viewer;
-    @Inject
-    Forms forms;
 
     @GET
     @Produces(MediaType.TEXT_HTML)

@@ -2,7 +2,6 @@ package org.fabtrail.web.pages.transfers;
 
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
-import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.FormParam;
 import jakarta.ws.rs.GET;
@@ -20,11 +19,10 @@ import org.fabtrail.custody.UnitKey;
 import org.fabtrail.ledger.Envelope;
 import org.fabtrail.ledger.LedgerException;
 import org.fabtrail.ledger.Receipt;
-import org.fabtrail.web.CurrentViewer;
 import org.fabtrail.web.Cursors;
+import org.fabtrail.web.FormPage;
 import org.fabtrail.web.Forms;
 import org.fabtrail.web.InOrg;
-import org.fabtrail.web.Pages;
 import org.fabtrail.web.Viewer;
 import org.fabtrail.web.signing.UiSigning;
 
@@ -51,7 +49,7 @@ import java.util.Set;
  */
 @InOrg
 @Path("/dispatch")
-public class DispatchPage {
+public class DispatchPage extends FormPage {
 
     static final int PAGE = 100;
     /** Beyond this many sites in all, the receiver site is typed unless an organisation is chosen first. */
@@ -85,14 +83,6 @@ public class DispatchPage {
         static native TemplateInstance dispatch(Viewer viewer, DispatchForm form, Choices choices,
                                                 Map<String, String> errors);
     }
-
-    @Inject
-    Pages pages;
-    @Inject
-    CurrentViewer viewer;
-    @Inject
-    Forms forms;
-
 
     @GET
     @Produces(MediaType.TEXT_HTML)
@@ -224,7 +214,6 @@ public class DispatchPage {
         }
         return new ArrayList<>(out);
     }
-
 
     /** Country codes separated by spaces, commas or semicolons, upper-cased; null when one is not two letters. */
     static List<String> countries(String text) {

@@ -1,9 +1,9 @@
 package org.fabtrail.web.pages.transfers;
 
+import org.fabtrail.web.FormPage;
 import org.fabtrail.web.pages.units.UnitAlert;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
-import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.FormParam;
 import jakarta.ws.rs.GET;
@@ -21,11 +21,9 @@ import org.fabtrail.custody.TransferEndPayload;
 import org.fabtrail.custody.UnitKey;
 import org.fabtrail.ledger.LedgerException;
 import org.fabtrail.ledger.Receipt;
-import org.fabtrail.web.CurrentViewer;
 import org.fabtrail.web.EntryLine;
 import org.fabtrail.web.ErrorPage;
 import org.fabtrail.web.Forms;
-import org.fabtrail.web.Pages;
 import org.fabtrail.web.SignedIn;
 import org.fabtrail.web.Viewer;
 
@@ -40,7 +38,7 @@ import java.util.UUID;
 /** A dispatch: who sends what to whom, and where each unit is; and the receiver's and sender's forms on it. */
 @SignedIn
 @Path("/transfers/{id}")
-public class TransferPage {
+public class TransferPage extends FormPage {
 
     static final String IN_TRANSIT = "in_transit";
 
@@ -74,13 +72,6 @@ public class TransferPage {
         static native TemplateInstance end(Viewer viewer, CustodyQueries.TransferRecord t, boolean reject, String reason,
                                            Map<String, String> errors);
     }
-
-    @Inject
-    Pages pages;
-    @Inject
-    CurrentViewer viewer;
-    @Inject
-    Forms forms;
 
     /** The transfer, if it exists and the viewer may see it (sender, receiver, or a viewer who sees everything). */
     Optional<CustodyQueries.TransferRecord> visible(Viewer v, String id) {

@@ -31,13 +31,12 @@ import org.fabtrail.custody.UnitKey;
 import org.fabtrail.ledger.EnvelopeParser;
 import org.fabtrail.ledger.LedgerException;
 import org.fabtrail.ledger.Receipt;
-import org.fabtrail.web.CurrentViewer;
 import org.fabtrail.web.EntryLine;
 import org.fabtrail.web.ErrorPage;
 import org.fabtrail.web.Inspector;
-import org.fabtrail.web.Pages;
 import org.fabtrail.web.Viewer;
 import org.fabtrail.web.Web;
+import org.fabtrail.web.WebPage;
 import org.fabtrail.web.drawing.QrSvg;
 import org.fabtrail.web.pages.orgs.OrgPage;
 import org.fabtrail.web.pages.transfers.DispatchPage;
@@ -71,7 +70,7 @@ import java.util.regex.Pattern;
 @Inspector("Only inspector and regulator organisations (and the log operator) record inspections. Look units "
         + "up with the search box instead.")
 @Path("/inspect")
-public class InspectPage {
+public class InspectPage extends WebPage {
 
     private static final Pattern REF = Pattern.compile("([a-z0-9][a-z0-9-]{0,62})/([A-Za-z0-9._-]{1,64})\\s*$");
     static final int MAX_NOTES = 2000;
@@ -167,10 +166,6 @@ public class InspectPage {
         static native TemplateInstance device(Viewer viewer, InspectModel m, Device d, boolean expired);
     }
 
-    @Inject
-    Pages pages;
-    @Inject
-    CurrentViewer viewer;
     @Inject
     UiSubmit submit;
     @Inject

@@ -2,7 +2,6 @@ package org.fabtrail.web.pages.units;
 
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
-import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.FormParam;
 import jakarta.ws.rs.GET;
@@ -21,11 +20,10 @@ import org.fabtrail.custody.UnitKey;
 import org.fabtrail.ledger.EnvelopeParser;
 import org.fabtrail.ledger.LedgerException;
 import org.fabtrail.ledger.Receipt;
-import org.fabtrail.web.CurrentViewer;
 import org.fabtrail.web.Cursors;
 import org.fabtrail.web.ErrorPage;
+import org.fabtrail.web.FormPage;
 import org.fabtrail.web.Forms;
-import org.fabtrail.web.Pages;
 import org.fabtrail.web.SignedIn;
 import org.fabtrail.web.Viewer;
 
@@ -40,7 +38,7 @@ import java.util.Set;
 /** What the custodian does to one unit: assemble components into it, take them out, report its status. */
 @SignedIn
 @Path("/units/{manufacturer}/{serial}")
-public class UnitActionsPage {
+public class UnitActionsPage extends FormPage {
 
     static final int PAGE = 100;
     static final List<String> STATUSES = List.of("lost", "stolen", "destroyed", "decommissioned", "recovered");
@@ -83,13 +81,6 @@ public class UnitActionsPage {
         static native TemplateInstance status(Viewer viewer, CustodyQueries.UnitRecord unit, List<String> statuses,
                                               String status, String reason, Map<String, String> errors);
     }
-
-    @Inject
-    Pages pages;
-    @Inject
-    CurrentViewer viewer;
-    @Inject
-    Forms forms;
 
     /** The unit, if it exists and the viewer may see it. */
     Optional<CustodyQueries.UnitRecord> visible(Viewer v, String manufacturer, String serial) {

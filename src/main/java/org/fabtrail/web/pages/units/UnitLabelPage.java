@@ -2,7 +2,6 @@ package org.fabtrail.web.pages.units;
 
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
-import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -12,10 +11,9 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import org.fabtrail.custody.CustodyQueries;
-import org.fabtrail.web.CurrentViewer;
-import org.fabtrail.web.Pages;
 import org.fabtrail.web.SignedIn;
 import org.fabtrail.web.Viewer;
+import org.fabtrail.web.WebPage;
 import org.fabtrail.web.drawing.QrSvg;
 
 import java.util.Optional;
@@ -28,7 +26,7 @@ import java.util.Optional;
  */
 @SignedIn
 @Path("/units/{manufacturer}/{serial}/label")
-public class UnitLabelPage {
+public class UnitLabelPage extends WebPage {
 
     /** What the label shows; {@code qrSvg} carries {@code url}. */
     public record Label(CustodyQueries.UnitRecord unit, String url, String qrSvg) {
@@ -38,11 +36,6 @@ public class UnitLabelPage {
     static class Templates {
         static native TemplateInstance label(Viewer viewer, Label l);
     }
-
-    @Inject
-    Pages pages;
-    @Inject
-    CurrentViewer viewer;
 
     @GET
     @Produces(MediaType.TEXT_HTML)

@@ -2,7 +2,6 @@ package org.fabtrail.web.pages.units;
 
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
-import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.FormParam;
 import jakarta.ws.rs.GET;
@@ -20,11 +19,10 @@ import org.fabtrail.custody.UnitRegistration;
 import org.fabtrail.custody.UnitKey;
 import org.fabtrail.ledger.LedgerException;
 import org.fabtrail.ledger.Receipt;
-import org.fabtrail.web.CurrentViewer;
 import org.fabtrail.web.Cursors;
 import org.fabtrail.web.ErrorPage;
+import org.fabtrail.web.FormPage;
 import org.fabtrail.web.Forms;
-import org.fabtrail.web.Pages;
 import org.fabtrail.web.SignedIn;
 import org.fabtrail.web.Viewer;
 
@@ -41,7 +39,7 @@ import java.util.Optional;
 /** The units a viewer may see, filtered and paged; and the form that registers one. */
 @SignedIn
 @Path("/units")
-public class UnitsPage {
+public class UnitsPage extends FormPage {
 
     /** Unit kinds and statuses as the custody rules define them (unit.register, unit.status). */
     public static final List<String> KINDS = List.of("accelerator", "server", "board", "module");
@@ -104,13 +102,6 @@ public class UnitsPage {
         static native TemplateInstance register(Viewer viewer, UnitForm form, List<CustodyQueries.SiteRecord> sites,
                                                 List<String> kinds, Map<String, String> errors);
     }
-
-    @Inject
-    Pages pages;
-    @Inject
-    CurrentViewer viewer;
-    @Inject
-    Forms forms;
 
     @GET
     @Produces(MediaType.TEXT_HTML)
