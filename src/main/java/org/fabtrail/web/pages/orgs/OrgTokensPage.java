@@ -77,7 +77,7 @@ public class OrgTokensPage extends WebPage {
     public Response list(@PathParam("org") String org,
                          @QueryParam("after") String after, @QueryParam("notice") String notice) {
         Viewer v = viewer.get();
-        UUID cursor = uuid(after);
+        UUID cursor = Web.uuid(after).orElse(null);
         String text = "revoked".equals(notice) ? "Revoked the token: it is refused from its next request on." : null;
         TokensModel m = model(org, cursor, text, Map.of("expiresInDays", String.valueOf(ApiTokens.DEFAULT_DAYS)),
                 List.of("read"), Map.of());
@@ -128,7 +128,7 @@ public class OrgTokensPage extends WebPage {
     public Response revoke(@PathParam("org") String org,
                            @PathParam("id") String id) {
         Viewer v = viewer.get();
-        UUID uuid = uuid(id);
+        UUID uuid = Web.uuid(id).orElse(null);
         try {
             if (uuid == null) {
                 throw ApiTokens.notFound(id);
@@ -150,16 +150,5 @@ public class OrgTokensPage extends WebPage {
         String next = page.size() > PAGE ? base + "?after=" + page.get(PAGE - 1).id : null;
         return new TokensModel(record, tokens, next, after == null ? null : base, notice, form, scopes, errors,
                 apiTokens.maxDays());
-    }
-
-    private static UUID uuid(String s) {
-        if (s == null) {
-            return null;
-        }
-        try {
-            return UUID.fromString(s);
-        } catch (IllegalArgumentException e) {
-            return null;
-        }
     }
 }

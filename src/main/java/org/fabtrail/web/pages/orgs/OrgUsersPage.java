@@ -106,10 +106,8 @@ public class OrgUsersPage extends WebPage {
     public Response disable(@PathParam("org") String org,
                             @PathParam("id") String id) {
         Viewer v = viewer.get();
-        UUID uuid;
-        try {
-            uuid = UUID.fromString(id);
-        } catch (IllegalArgumentException e) {
+        UUID uuid = Web.uuid(id).orElse(null);
+        if (uuid == null) {
             return ErrorPage.notFound(v, "No such user in " + org + ".");
         }
         if (uuid.equals(v.userId())) {

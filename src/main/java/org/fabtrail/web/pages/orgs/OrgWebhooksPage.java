@@ -102,14 +102,8 @@ public class OrgWebhooksPage extends WebPage {
     public Response stop(@PathParam("org") String org,
                          @PathParam("id") String id) {
         Viewer v = viewer.get();
-        UUID uuid;
-        try {
-            uuid = UUID.fromString(id);
-        } catch (IllegalArgumentException e) {
-            uuid = null;
-        }
-        UUID target = uuid;
-        boolean stopped = target != null && pages.ledger.read(c -> webhooks.deactivate(org, target));
+        boolean stopped = Web.uuid(id).map(target -> pages.ledger.read(c -> webhooks.deactivate(org, target)))
+                .orElse(false);
         if (!stopped) {
             return ErrorPage.notFound(v, "There is no active webhook " + id + " of " + org + ".");
         }

@@ -26,6 +26,7 @@ import org.fabtrail.web.ErrorPage;
 import org.fabtrail.web.Forms;
 import org.fabtrail.web.SignedIn;
 import org.fabtrail.web.Viewer;
+import org.fabtrail.web.Web;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -33,7 +34,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 
 /** A dispatch: who sends what to whom, and where each unit is; and the receiver's and sender's forms on it. */
 @SignedIn
@@ -75,16 +75,8 @@ public class TransferPage extends FormPage {
 
     /** The transfer, if it exists and the viewer may see it (sender, receiver, or a viewer who sees everything). */
     Optional<CustodyQueries.TransferRecord> visible(Viewer v, String id) {
-        UUID uuid;
-        try {
-            uuid = UUID.fromString(id);
-        } catch (IllegalArgumentException e) {
-            return Optional.empty();
-        }
-        if (!uuid.toString().equals(id)) {
-            return Optional.empty();
-        }
-        return pages.transfers.transfer(v.visibility(), uuid);
+        return Web.uuid(id).filter(uuid -> uuid.toString().equals(id))
+                .flatMap(uuid -> pages.transfers.transfer(v.visibility(), uuid));
     }
 
     private static Response notFound(Viewer v, String id) {

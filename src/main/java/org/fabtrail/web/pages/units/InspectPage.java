@@ -353,14 +353,12 @@ public class InspectPage extends WebPage {
 
     /** The challenge, if it is the viewer's organisation's and for this unit. */
     private Optional<Challenges.Challenge> ownChallenge(Viewer v, String manufacturer, String serial, String id) {
-        UUID uuid;
-        try {
-            uuid = UUID.fromString(id);
-        } catch (IllegalArgumentException e) {
+        Optional<UUID> uuid = Web.uuid(id);
+        if (uuid.isEmpty()) {
             return Optional.empty();
         }
         try {
-            return challenges.find(uuid).filter(c -> c.requester().equals(requester(v))
+            return challenges.find(uuid.get()).filter(c -> c.requester().equals(requester(v))
                     && c.unit().equals(new UnitKey(manufacturer, serial)));
         } catch (SQLException e) {
             throw new LedgerException(LedgerException.Kind.UNAVAILABLE, "database-unavailable", "Database unavailable",
