@@ -7,7 +7,6 @@ import org.fabtrail.custody.Payload;
 import org.fabtrail.custody.PayloadRecord;
 import org.fabtrail.custody.UnitKey;
 import org.fabtrail.ledger.Envelope;
-import org.fabtrail.ledger.EnvelopeParser;
 import org.fabtrail.ledger.LedgerException;
 import org.fabtrail.ledger.Receipt;
 import org.fabtrail.web.signing.UiSigning;
@@ -110,17 +109,7 @@ public class Forms {
         if (text == null) {
             return Optional.empty();
         }
-        String t = text.trim();
-        int slash = t.indexOf('/');
-        if (slash < 0) {
-            return Optional.empty();
-        }
-        String m = t.substring(0, slash);
-        String s = t.substring(slash + 1);
-        if (!EnvelopeParser.SLUG.matcher(m).matches() || !UnitKey.SERIAL.matcher(s).matches()) {
-            return Optional.empty();
-        }
-        return Optional.of(new UnitKey(m, s));
+        return UnitKey.parse(text.trim());
     }
 
     /** A trimmed form value; null when absent or blank. */
