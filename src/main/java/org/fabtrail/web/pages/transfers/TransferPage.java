@@ -34,6 +34,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.BiFunction;
 
 /** A dispatch: who sends what to whom, and where each unit is; and the receiver's and sender's forms on it. */
 @SignedIn
@@ -111,19 +112,11 @@ public class TransferPage extends FormPage {
     @Path("receive")
     @Produces(MediaType.TEXT_HTML)
     public Response receiveForm(@PathParam("id") String id) {
-        Viewer v = viewer.get();
-        Optional<CustodyQueries.TransferRecord> t = visible(v, id);
-        if (t.isEmpty()) {
-            return notFound(v, id);
-        }
-        Optional<Response> refused = mayReceive(v, t.get());
-        if (refused.isPresent()) {
-            return refused.get();
-        }
-        List<CustodyQueries.TransferUnit> inTransit = inTransit(t.get());
-        Set<String> all = new java.util.HashSet<>();
-        inTransit.forEach(u -> all.add(u.unit().toString()));
-        return Response.ok(Templates.receive(v, receiveForm(v, t.get(), all, t.get().receiverSite()), Map.of())).build();
+        return acting(id, TransferPage::mayReceive, (v, t) -> {
+            Set<String> all = new java.util.HashSet<>();
+            inTransit(t).forEach(u -> all.add(u.unit().toString()));
+            return Response.ok(Templates.receive(v, receiveForm(v, t, all, t.receiverSite()), Map.of())).build();
+        });
     }
 
     @POST
@@ -133,17 +126,12 @@ public class TransferPage extends FormPage {
     public Response receive(@PathParam("id") String id,
                             @FormParam("unit") List<String> units,
                             @FormParam("site") String site) {
-        Viewer v = viewer.get();
-        Optional<CustodyQueries.TransferRecord> t = visible(v, id);
-        if (t.isEmpty()) {
-            return notFound(v, id);
-        }
-        Optional<Response> refused = mayReceive(v, t.get());
-        if (refused.isPresent()) {
-            return refused.get();
-        }
+        return acting(id, TransferPage::mayReceive, (v, t) -> receive(v, t, id, units, site));
+    }
+
+    private Response receive(Viewer v, CustodyQueries.TransferRecord t, String id, List<String> units, String site) {
         Set<String> ticked = new java.util.LinkedHashSet<>(units == null ? List.of() : units);
-        ReceiveForm form = receiveForm(v, t.get(), ticked, Forms.orEmpty(site));
+        ReceiveForm form = receiveForm(v, t, ticked, Forms.orEmpty(site));
         Map<String, String> errors = new LinkedHashMap<>();
         List<UnitKey> keys = new ArrayList<>();
         for (String u : ticked) {
@@ -159,7 +147,7 @@ public class TransferPage extends FormPage {
         }
         if (errors.isEmpty()) {
             try {
-                Receipt r = forms.write(v, "transfer.receive", new ReceivePayload(t.get().id(), form.site(), keys));
+                Receipt r = forms.write(v, "transfer.receive", new ReceivePayload(t.id(), form.site(), keys));
                 return Forms.done("/transfers/" + id, r);
             } catch (LedgerException e) {
                 return Response.status(ProblemMappers.status(e.kind())).type(MediaType.TEXT_HTML_TYPE)
@@ -237,35 +225,37 @@ public class TransferPage extends FormPage {
     }
 
     private Response endForm(String id, boolean reject) {
-        Viewer v = viewer.get();
-        Optional<CustodyQueries.TransferRecord> t = visible(v, id);
-        if (t.isEmpty()) {
-            return notFound(v, id);
-        }
-        return mayEnd(v, t.get(), reject)
-                .orElseGet(() -> Response.ok(Templates.end(v, t.get(), reject, "", Map.of())).build());
+        return acting(id, (v, t) -> mayEnd(v, t, reject),
+                (v, t) -> Response.ok(Templates.end(v, t, reject, "", Map.of())).build());
     }
 
     private Response end(String id, String reason, boolean reject) {
+        return acting(id, (v, t) -> mayEnd(v, t, reject), (v, t) -> {
+            String why = Forms.orEmpty(reason).trim();
+            try {
+                Receipt r = forms.write(v, reject ? "transfer.reject" : "transfer.cancel",
+                        new TransferEndPayload(t.id(), why));
+                return Forms.done("/transfers/" + id, r);
+            } catch (LedgerException e) {
+                return Response.status(ProblemMappers.status(e.kind())).type(MediaType.TEXT_HTML_TYPE)
+                        .entity(Templates.end(v, t, reject, why, Forms.errors(e, Map.of("transfer", Forms.FORM), null)))
+                        .build();
+            }
+        });
+    }
+
+    /**
+     * The shared start of the receive, reject and cancel pages: the transfer (404 when the viewer may not see it),
+     * then the refusal {@code may} gives (403, 409) if any, else what {@code then} answers.
+     */
+    private Response acting(String id, BiFunction<Viewer, CustodyQueries.TransferRecord, Optional<Response>> may,
+                            BiFunction<Viewer, CustodyQueries.TransferRecord, Response> then) {
         Viewer v = viewer.get();
         Optional<CustodyQueries.TransferRecord> t = visible(v, id);
         if (t.isEmpty()) {
             return notFound(v, id);
         }
-        Optional<Response> refused = mayEnd(v, t.get(), reject);
-        if (refused.isPresent()) {
-            return refused.get();
-        }
-        String why = Forms.orEmpty(reason).trim();
-        try {
-            Receipt r = forms.write(v, reject ? "transfer.reject" : "transfer.cancel",
-                    new TransferEndPayload(t.get().id(), why));
-            return Forms.done("/transfers/" + id, r);
-        } catch (LedgerException e) {
-            return Response.status(ProblemMappers.status(e.kind())).type(MediaType.TEXT_HTML_TYPE)
-                    .entity(Templates.end(v, t.get(), reject, why, Forms.errors(e, Map.of("transfer", Forms.FORM), null)))
-                    .build();
-        }
+        return may.apply(v, t.get()).orElseGet(() -> then.apply(v, t.get()));
     }
 
     private static Optional<Response> mayEnd(Viewer v, CustodyQueries.TransferRecord t, boolean reject) {
