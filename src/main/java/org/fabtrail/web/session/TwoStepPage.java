@@ -29,6 +29,7 @@ import org.fabtrail.web.drawing.QrSvg;
  */
 @SignedIn
 @Path("/account/two-step")
+@Produces(MediaType.TEXT_HTML)
 public class TwoStepPage {
 
     /** What the page shows: the state, and during set-up the QR code, the secret and the URI. */
@@ -48,7 +49,6 @@ public class TwoStepPage {
     SecondFactor secondFactor;
 
     @GET
-    @Produces(MediaType.TEXT_HTML)
     public Response page(@QueryParam("notice") String notice) {
         Viewer v = viewer.get();
         Account a = account(v);
@@ -64,7 +64,6 @@ public class TwoStepPage {
     @POST
     @Path("enrol")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    @Produces(MediaType.TEXT_HTML)
     public Response enrol() {
         Viewer v = viewer.get();
         if (!SecondFactor.offered(account(v))) {
@@ -76,7 +75,6 @@ public class TwoStepPage {
     @POST
     @Path("confirm")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    @Produces(MediaType.TEXT_HTML)
     public Response confirm(@FormParam("code") String code) {
         Viewer v = viewer.get();
         if (!SecondFactor.offered(account(v))) {
@@ -97,7 +95,6 @@ public class TwoStepPage {
     @POST
     @Path("off")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    @Produces(MediaType.TEXT_HTML)
     public Response off(@FormParam("code") String code) {
         Viewer v = viewer.get();
         if (!SecondFactor.offered(account(v))) {

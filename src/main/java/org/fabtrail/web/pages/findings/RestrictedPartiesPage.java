@@ -42,6 +42,7 @@ import java.util.Map;
  */
 @Inspector("The restricted-party list is kept by the log operator; inspectors and regulators may look at it.")
 @Path("/restricted-parties")
+@Produces(MediaType.TEXT_HTML)
 public class RestrictedPartiesPage extends WebPage {
 
     /** Rows the page lists (the counts cover them all). */
@@ -66,7 +67,6 @@ public class RestrictedPartiesPage extends WebPage {
     RestrictedList restricted;
 
     @GET
-    @Produces(MediaType.TEXT_HTML)
     public Response page(@QueryParam("imported") String imported) {
         Viewer v = viewer.get();
         String notice = imported != null && imported.matches("\\d{1,7}")
@@ -76,7 +76,6 @@ public class RestrictedPartiesPage extends WebPage {
 
     @POST
     @Consumes(MediaType.MULTIPART_FORM_DATA)
-    @Produces(MediaType.TEXT_HTML)
     @OperatorStaff(REPLACERS)
     public Response upload(@RestForm("csv") FileUpload file, @RestForm("text") String text) {
         Viewer v = viewer.get();
@@ -101,7 +100,6 @@ public class RestrictedPartiesPage extends WebPage {
     /** The same for a form posted without multipart (pasted rows only). */
     @POST
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    @Produces(MediaType.TEXT_HTML)
     @OperatorStaff(REPLACERS)
     public Response paste(@FormParam("text") String text) {
         Viewer v = viewer.get();

@@ -51,6 +51,7 @@ import java.util.regex.Pattern;
  */
 @SignedIn
 @Path("/explorer")
+@Produces(MediaType.TEXT_HTML)
 public class ExplorerPage extends WebPage {
 
     public static final int PAGE = 50;
@@ -102,7 +103,6 @@ public class ExplorerPage extends WebPage {
     CheckpointSigner signer;
 
     @GET
-    @Produces(MediaType.TEXT_HTML)
     public Response explorer(@QueryParam("before") String before) {
         Viewer v = viewer.get();
         long cursor = OrgPage.parseIndex(before);
@@ -118,7 +118,6 @@ public class ExplorerPage extends WebPage {
 
     @GET
     @Path("entries/{index}")
-    @Produces(MediaType.TEXT_HTML)
     public Response entry(@PathParam("index") String index) {
         return entryPage(index, null, null, null, false);
     }
@@ -126,7 +125,6 @@ public class ExplorerPage extends WebPage {
     /** Checks a claim that the entry is in the log: {@code index}, {@code size} and (optionally) the proof hashes. */
     @GET
     @Path("entries/{index}/verify")
-    @Produces(MediaType.TEXT_HTML)
     public Response verify(@PathParam("index") String index,
                            @QueryParam("leaf") String claimedIndex, @QueryParam("size") String claimedSize,
                            @QueryParam("proof") String proof) {
@@ -159,7 +157,6 @@ public class ExplorerPage extends WebPage {
 
     @GET
     @Path("consistency")
-    @Produces(MediaType.TEXT_HTML)
     public Response consistency(@QueryParam("from") String from,
                                 @QueryParam("to") String to, @QueryParam("proof") String proof) {
         CheckpointView cp = latest();

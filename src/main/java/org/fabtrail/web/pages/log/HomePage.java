@@ -35,6 +35,7 @@ import java.util.regex.Pattern;
  */
 @SignedIn
 @Path("/")
+@Produces(MediaType.TEXT_HTML)
 public class HomePage extends WebPage {
 
     @CheckedTemplate
@@ -72,7 +73,6 @@ public class HomePage extends WebPage {
     static final int MAX_MATCHES = 50;
 
     @GET
-    @Produces(MediaType.TEXT_HTML)
     public Response home() {
         Viewer v = viewer.get();
         List<EntryLine> recent = Pages.lines(pages.log.recent(v.visibility(), 20));
@@ -94,7 +94,6 @@ public class HomePage extends WebPage {
 
     @GET
     @Path("search")
-    @Produces(MediaType.TEXT_HTML)
     public Response search(@QueryParam("q") String q) {
         String query = q == null ? "" : q.trim();
         Matcher m = REF.matcher(query);

@@ -21,6 +21,7 @@ import org.fabtrail.web.WebPage;
  * custody data here and verifies nothing for the visitor: the point is that the visitor need not trust it.
  */
 @Path("/log")
+@Produces(MediaType.TEXT_HTML)
 public class LogCheckPage extends WebPage {
 
     /** The checkpoint as published (null when the log has none yet), and the key to check it with. */
@@ -36,7 +37,6 @@ public class LogCheckPage extends WebPage {
     CheckpointSigner signer;
 
     @GET
-    @Produces(MediaType.TEXT_HTML)
     public Response check() {
         LogModel m = new LogModel(pages.ledger.latestCheckpoint().orElse(null), signer.vkey(), signer.origin());
         return Response.ok(Templates.check(viewer.find().orElse(null), m)).build();

@@ -41,6 +41,7 @@ import java.util.Map;
  */
 @OrgAdmin
 @Path("/orgs/{org}/keys")
+@Produces(MediaType.TEXT_HTML)
 public class OrgKeysPage extends WebPage {
 
     static final int PAGE = 50;
@@ -60,7 +61,6 @@ public class OrgKeysPage extends WebPage {
     UiSubmit submit;
 
     @GET
-    @Produces(MediaType.TEXT_HTML)
     public Response list(@PathParam("org") String org,
                          @QueryParam("after") String after, @QueryParam("notice") String notice,
                          @QueryParam("index") String index) {
@@ -77,7 +77,6 @@ public class OrgKeysPage extends WebPage {
 
     @POST
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    @Produces(MediaType.TEXT_HTML)
     public Response add(@PathParam("org") String org,
                         @FormParam("publicKey") String publicKey) {
         Viewer v = viewer.get();
@@ -108,7 +107,6 @@ public class OrgKeysPage extends WebPage {
     @POST
     @Path("{keyId}/revoke")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    @Produces(MediaType.TEXT_HTML)
     public Response revoke(@PathParam("org") String org,
                            @PathParam("keyId") String keyId, @FormParam("reason") String reason) {
         Viewer v = viewer.get();

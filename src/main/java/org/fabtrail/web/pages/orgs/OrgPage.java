@@ -31,6 +31,7 @@ import java.util.Optional;
  */
 @SignedIn
 @Path("/orgs")
+@Produces(MediaType.TEXT_HTML)
 public class OrgPage extends WebPage {
 
     static final int PAGE = 50;
@@ -69,7 +70,6 @@ public class OrgPage extends WebPage {
     UiSigning signing;
 
     @GET
-    @Produces(MediaType.TEXT_HTML)
     public Response list(@QueryParam("after") String after) {
         String from = after != null && HomePage.isOrgId(after) ? after : null;
         List<CustodyQueries.OrgRecord> orgs = pages.registry.page(from, PAGE + 1);
@@ -80,7 +80,6 @@ public class OrgPage extends WebPage {
 
     @GET
     @Path("{org}")
-    @Produces(MediaType.TEXT_HTML)
     public Response org(@PathParam("org") String org,
                         @QueryParam("sites") String sitesAfter, @QueryParam("keys") String keysAfter) {
         Viewer v = viewer.get();
@@ -109,7 +108,6 @@ public class OrgPage extends WebPage {
 
     @GET
     @Path("{org}/sites/{site}")
-    @Produces(MediaType.TEXT_HTML)
     public Response site(@PathParam("org") String org,
                          @PathParam("site") String site, @QueryParam("after") String after) {
         String here = "/orgs/" + org + "/sites/" + site;

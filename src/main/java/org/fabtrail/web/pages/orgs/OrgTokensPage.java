@@ -38,6 +38,7 @@ import java.util.UUID;
  */
 @OrgAdmin
 @Path("/orgs/{org}/tokens")
+@Produces(MediaType.TEXT_HTML)
 public class OrgTokensPage extends WebPage {
 
     static final int PAGE = 50;
@@ -73,7 +74,6 @@ public class OrgTokensPage extends WebPage {
     ApiTokens apiTokens;
 
     @GET
-    @Produces(MediaType.TEXT_HTML)
     public Response list(@PathParam("org") String org,
                          @QueryParam("after") String after, @QueryParam("notice") String notice) {
         Viewer v = viewer.get();
@@ -90,7 +90,6 @@ public class OrgTokensPage extends WebPage {
      */
     @POST
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    @Produces(MediaType.TEXT_HTML)
     public Response create(@PathParam("org") String org,
                            @FormParam("name") String name,
                            @FormParam("scopes") List<String> scopes, @FormParam("expiresInDays") String days) {
@@ -124,7 +123,6 @@ public class OrgTokensPage extends WebPage {
     @POST
     @Path("{id}/revoke")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    @Produces(MediaType.TEXT_HTML)
     public Response revoke(@PathParam("org") String org,
                            @PathParam("id") String id) {
         Viewer v = viewer.get();

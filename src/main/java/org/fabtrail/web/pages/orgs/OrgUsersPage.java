@@ -35,6 +35,7 @@ import java.util.UUID;
 /** An organisation's users: list, add (username, name, role, initial password), disable (ends their sessions). */
 @OrgAdmin
 @Path("/orgs/{org}/users")
+@Produces(MediaType.TEXT_HTML)
 public class OrgUsersPage extends WebPage {
 
     static final int PAGE = 50;
@@ -65,7 +66,6 @@ public class OrgUsersPage extends WebPage {
     Accounts accounts;
 
     @GET
-    @Produces(MediaType.TEXT_HTML)
     public Response list(@PathParam("org") String org,
                          @QueryParam("after") String after, @QueryParam("notice") String notice,
                          @QueryParam("user") String user) {
@@ -78,7 +78,6 @@ public class OrgUsersPage extends WebPage {
 
     @POST
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    @Produces(MediaType.TEXT_HTML)
     public Response add(@PathParam("org") String org,
                         @FormParam("username") String username,
                         @FormParam("displayName") String displayName, @FormParam("role") String role,
@@ -102,7 +101,6 @@ public class OrgUsersPage extends WebPage {
     @POST
     @Path("{id}/disable")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    @Produces(MediaType.TEXT_HTML)
     public Response disable(@PathParam("org") String org,
                             @PathParam("id") String id) {
         Viewer v = viewer.get();

@@ -34,6 +34,7 @@ import java.util.UUID;
  */
 @OrgAdmin
 @Path("/orgs/{org}/webhooks")
+@Produces(MediaType.TEXT_HTML)
 public class OrgWebhooksPage extends WebPage {
 
     static final int DELIVERIES = 50;
@@ -55,7 +56,6 @@ public class OrgWebhooksPage extends WebPage {
     Webhooks webhooks;
 
     @GET
-    @Produces(MediaType.TEXT_HTML)
     public Response list(@PathParam("org") String org,
                          @QueryParam("notice") String notice) {
         Viewer v = viewer.get();
@@ -68,7 +68,6 @@ public class OrgWebhooksPage extends WebPage {
     /** Registers a webhook and answers with the page that shows its secret, once (not a redirect; no-store). */
     @POST
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    @Produces(MediaType.TEXT_HTML)
     public Response register(@PathParam("org") String org,
                              @FormParam("url") String url,
                              @FormParam("events") List<String> events) {
@@ -98,7 +97,6 @@ public class OrgWebhooksPage extends WebPage {
     @POST
     @Path("{id}/stop")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    @Produces(MediaType.TEXT_HTML)
     public Response stop(@PathParam("org") String org,
                          @PathParam("id") String id) {
         Viewer v = viewer.get();

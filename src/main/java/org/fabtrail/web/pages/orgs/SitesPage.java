@@ -30,6 +30,7 @@ import java.util.Map;
 /** The viewer's organisation's sites, and the form that registers one. */
 @InOrg
 @Path("/sites")
+@Produces(MediaType.TEXT_HTML)
 public class SitesPage extends FormPage {
 
     static final int PAGE = 50;
@@ -52,7 +53,6 @@ public class SitesPage extends FormPage {
     }
 
     @GET
-    @Produces(MediaType.TEXT_HTML)
     public Response list(@QueryParam("after") String after,
                          @QueryParam(Forms.LOGGED) String logged) {
         Viewer v = viewer.get();
@@ -66,7 +66,6 @@ public class SitesPage extends FormPage {
 
     @GET
     @Path("new")
-    @Produces(MediaType.TEXT_HTML)
     public Response form() {
         Viewer v = viewer.get();
         return Response.ok(Templates.register(v, SiteForm.empty(), Map.of())).build();
@@ -75,7 +74,6 @@ public class SitesPage extends FormPage {
     @POST
     @Path("new")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    @Produces(MediaType.TEXT_HTML)
     public Response register(@FormParam("site") String site, @FormParam("name") String name,
                              @FormParam("country") String country, @FormParam("address") String address,
                              @FormParam("latitude") String latitude, @FormParam("longitude") String longitude) {

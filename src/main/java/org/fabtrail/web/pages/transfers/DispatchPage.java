@@ -49,6 +49,7 @@ import java.util.Set;
  */
 @InOrg
 @Path("/dispatch")
+@Produces(MediaType.TEXT_HTML)
 public class DispatchPage extends FormPage {
 
     static final int PAGE = 100;
@@ -85,7 +86,6 @@ public class DispatchPage extends FormPage {
     }
 
     @GET
-    @Produces(MediaType.TEXT_HTML)
     public Response form(@QueryParam("site") String site,
                          @QueryParam("to") String to, @QueryParam("after") String after,
                          @QueryParam("unit") List<String> units) {
@@ -102,7 +102,6 @@ public class DispatchPage extends FormPage {
 
     @POST
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    @Produces(MediaType.TEXT_HTML)
     public Response dispatch(@FormParam("site") String site, @FormParam("unit") List<String> units,
                              @FormParam("serials") String typed, @FormParam("to") String to,
                              @FormParam("toSite") String toSite, @FormParam("licenceRef") String licenceRef,

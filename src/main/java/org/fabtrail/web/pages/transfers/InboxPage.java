@@ -25,6 +25,7 @@ import java.util.UUID;
 /** Open transfers: inbound ones to receive or reject, outbound ones that may still be cancelled. */
 @InOrg
 @Path("/inbox")
+@Produces(MediaType.TEXT_HTML)
 public class InboxPage extends WebPage {
 
     static final int PAGE = 20;
@@ -48,7 +49,6 @@ public class InboxPage extends WebPage {
     Clock clock;
 
     @GET
-    @Produces(MediaType.TEXT_HTML)
     public Response inbox(@QueryParam("in") String in,
                           @QueryParam("out") String out) {
         Viewer v = viewer.get();

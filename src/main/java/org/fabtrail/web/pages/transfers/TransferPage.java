@@ -39,6 +39,7 @@ import java.util.function.BiFunction;
 /** A dispatch: who sends what to whom, and where each unit is; and the receiver's and sender's forms on it. */
 @SignedIn
 @Path("/transfers/{id}")
+@Produces(MediaType.TEXT_HTML)
 public class TransferPage extends FormPage {
 
     static final String IN_TRANSIT = "in_transit";
@@ -85,7 +86,6 @@ public class TransferPage extends FormPage {
     }
 
     @GET
-    @Produces(MediaType.TEXT_HTML)
     public Response page(@PathParam("id") String id,
                          @QueryParam(Forms.LOGGED) String logged) {
         Viewer v = viewer.get();
@@ -110,7 +110,6 @@ public class TransferPage extends FormPage {
 
     @GET
     @Path("receive")
-    @Produces(MediaType.TEXT_HTML)
     public Response receiveForm(@PathParam("id") String id) {
         return acting(id, TransferPage::mayReceive, (v, t) -> {
             Set<String> all = new java.util.HashSet<>();
@@ -122,7 +121,6 @@ public class TransferPage extends FormPage {
     @POST
     @Path("receive")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    @Produces(MediaType.TEXT_HTML)
     public Response receive(@PathParam("id") String id,
                             @FormParam("unit") List<String> units,
                             @FormParam("site") String site) {
@@ -194,14 +192,12 @@ public class TransferPage extends FormPage {
 
     @GET
     @Path("reject")
-    @Produces(MediaType.TEXT_HTML)
     public Response rejectForm(@PathParam("id") String id) {
         return endForm(id, true);
     }
 
     @GET
     @Path("cancel")
-    @Produces(MediaType.TEXT_HTML)
     public Response cancelForm(@PathParam("id") String id) {
         return endForm(id, false);
     }
@@ -209,7 +205,6 @@ public class TransferPage extends FormPage {
     @POST
     @Path("reject")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    @Produces(MediaType.TEXT_HTML)
     public Response reject(@PathParam("id") String id,
                            @FormParam("reason") String reason) {
         return end(id, reason, true);
@@ -218,7 +213,6 @@ public class TransferPage extends FormPage {
     @POST
     @Path("cancel")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    @Produces(MediaType.TEXT_HTML)
     public Response cancel(@PathParam("id") String id,
                            @FormParam("reason") String reason) {
         return end(id, reason, false);

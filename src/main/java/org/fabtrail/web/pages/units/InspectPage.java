@@ -70,6 +70,7 @@ import java.util.regex.Pattern;
 @Inspector("Only inspector and regulator organisations (and the log operator) record inspections. Look units "
         + "up with the search box instead.")
 @Path("/inspect")
+@Produces(MediaType.TEXT_HTML)
 public class InspectPage extends WebPage {
 
     private static final Pattern REF = Pattern.compile("([a-z0-9][a-z0-9-]{0,62})/([A-Za-z0-9._-]{1,64})\\s*$");
@@ -181,7 +182,6 @@ public class InspectPage extends WebPage {
     boolean demo;
 
     @GET
-    @Produces(MediaType.TEXT_HTML)
     public Response search(@QueryParam("q") String q) {
         Viewer v = viewer.get();
         String query = q == null ? "" : q.trim();
@@ -202,7 +202,6 @@ public class InspectPage extends WebPage {
 
     @GET
     @Path("{manufacturer}/{serial}")
-    @Produces(MediaType.TEXT_HTML)
     public Response unit(@PathParam("manufacturer") String manufacturer,
                          @PathParam("serial") String serial, @QueryParam("recorded") String recorded) {
         Viewer v = viewer.get();
@@ -217,7 +216,6 @@ public class InspectPage extends WebPage {
     @POST
     @Path("{manufacturer}/{serial}")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    @Produces(MediaType.TEXT_HTML)
     public Response record(@PathParam("manufacturer") String manufacturer,
                            @PathParam("serial") String serial, @FormParam("result") String result, @FormParam("siteOrg") String siteOrg,
                            @FormParam("site") String site, @FormParam("custodian") String custodian,
@@ -298,7 +296,6 @@ public class InspectPage extends WebPage {
     @POST
     @Path("{manufacturer}/{serial}/challenge")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    @Produces(MediaType.TEXT_HTML)
     public Response challenge(@PathParam("manufacturer") String manufacturer, @PathParam("serial") String serial) {
         String here = "/inspect/" + manufacturer + "/" + serial;
         Viewer v = viewer.get();
@@ -317,7 +314,6 @@ public class InspectPage extends WebPage {
 
     @GET
     @Path("{manufacturer}/{serial}/device/{challenge}")
-    @Produces(MediaType.TEXT_HTML)
     public Response device(@PathParam("manufacturer") String manufacturer, @PathParam("serial") String serial,
                            @PathParam("challenge") String challengeId) {
         return devicePage(manufacturer, serial, challengeId, null);
@@ -326,7 +322,6 @@ public class InspectPage extends WebPage {
     @POST
     @Path("{manufacturer}/{serial}/device/{challenge}")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    @Produces(MediaType.TEXT_HTML)
     public Response answer(@PathParam("manufacturer") String manufacturer, @PathParam("serial") String serial,
                            @PathParam("challenge") String challengeId, @FormParam("response") String response) {
         return devicePage(manufacturer, serial, challengeId, response == null ? "" : response);

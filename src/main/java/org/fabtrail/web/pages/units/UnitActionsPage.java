@@ -38,6 +38,7 @@ import java.util.Set;
 /** What the custodian does to one unit: assemble components into it, take them out, report its status. */
 @SignedIn
 @Path("/units/{manufacturer}/{serial}")
+@Produces(MediaType.TEXT_HTML)
 public class UnitActionsPage extends FormPage {
 
     static final int PAGE = 100;
@@ -130,7 +131,6 @@ public class UnitActionsPage extends FormPage {
 
     @GET
     @Path("assemble")
-    @Produces(MediaType.TEXT_HTML)
     public Response assembleForm(@PathParam("manufacturer") String manufacturer, @PathParam("serial") String serial,
                                  @QueryParam("after") String after) {
         Target t = target(manufacturer, serial, "assemble", false);
@@ -144,7 +144,6 @@ public class UnitActionsPage extends FormPage {
     @POST
     @Path("assemble")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    @Produces(MediaType.TEXT_HTML)
     public Response assemble(@PathParam("manufacturer") String manufacturer, @PathParam("serial") String serial,
                              @FormParam("component") List<String> ticked) {
         return change(manufacturer, serial, ticked, true);
@@ -152,7 +151,6 @@ public class UnitActionsPage extends FormPage {
 
     @GET
     @Path("disassemble")
-    @Produces(MediaType.TEXT_HTML)
     public Response disassembleForm(@PathParam("manufacturer") String manufacturer, @PathParam("serial") String serial) {
         Target t = target(manufacturer, serial, "disassemble", false);
         if (t.refusal() != null) {
@@ -165,7 +163,6 @@ public class UnitActionsPage extends FormPage {
     @POST
     @Path("disassemble")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    @Produces(MediaType.TEXT_HTML)
     public Response disassemble(@PathParam("manufacturer") String manufacturer, @PathParam("serial") String serial,
                                 @FormParam("component") List<String> ticked) {
         return change(manufacturer, serial, ticked, false);
@@ -219,7 +216,6 @@ public class UnitActionsPage extends FormPage {
 
     @GET
     @Path("status")
-    @Produces(MediaType.TEXT_HTML)
     public Response statusForm(@PathParam("manufacturer") String manufacturer, @PathParam("serial") String serial) {
         Target t = target(manufacturer, serial, "status", true);
         if (t.refusal() != null) {
@@ -231,7 +227,6 @@ public class UnitActionsPage extends FormPage {
     @POST
     @Path("status")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    @Produces(MediaType.TEXT_HTML)
     public Response status(@PathParam("manufacturer") String manufacturer, @PathParam("serial") String serial,
                            @FormParam("status") String status,
                            @FormParam("reason") String reason) {

@@ -26,6 +26,7 @@ import java.util.Optional;
  */
 @SignedIn
 @Path("/units/{manufacturer}/{serial}/label")
+@Produces(MediaType.TEXT_HTML)
 public class UnitLabelPage extends WebPage {
 
     /** What the label shows; {@code qrSvg} carries {@code url}. */
@@ -38,7 +39,6 @@ public class UnitLabelPage extends WebPage {
     }
 
     @GET
-    @Produces(MediaType.TEXT_HTML)
     public Response label(@PathParam("manufacturer") String manufacturer, @PathParam("serial") String serial,
                           @Context UriInfo uri) {
         Viewer v = viewer.get();

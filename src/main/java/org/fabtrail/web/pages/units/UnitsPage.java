@@ -39,6 +39,7 @@ import java.util.Optional;
 /** The units a viewer may see, filtered and paged; and the form that registers one. */
 @SignedIn
 @Path("/units")
+@Produces(MediaType.TEXT_HTML)
 public class UnitsPage extends FormPage {
 
     /** Unit kinds and statuses as the custody rules define them (unit.register, unit.status). */
@@ -104,7 +105,6 @@ public class UnitsPage extends FormPage {
     }
 
     @GET
-    @Produces(MediaType.TEXT_HTML)
     public Response list(@QueryParam("custodian") String custodian,
                          @QueryParam("site") String site, @QueryParam("status") String status,
                          @QueryParam("kind") String kind, @QueryParam("model") String model,
@@ -131,7 +131,6 @@ public class UnitsPage extends FormPage {
 
     @GET
     @Path("new")
-    @Produces(MediaType.TEXT_HTML)
     public Response registerForm() {
         Viewer v = viewer.get();
         Optional<Response> refused = mayRegister(v);
@@ -144,7 +143,6 @@ public class UnitsPage extends FormPage {
     @POST
     @Path("new")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    @Produces(MediaType.TEXT_HTML)
     public Response register(@FormParam("serial") String serial, @FormParam("kind") String kind,
                              @FormParam("model") String model, @FormParam("eccn") String eccn,
                              @FormParam("site") String site, @FormParam("deviceCertificate") String certificate) {
