@@ -1,8 +1,11 @@
 package org.fabtrail.web;
 
+import io.quarkus.qute.TemplateInstance;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
+import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import org.fabtrail.api.ProblemMappers;
 import org.fabtrail.custody.Payload;
 import org.fabtrail.custody.PayloadRecord;
 import org.fabtrail.custody.UnitKey;
@@ -110,6 +113,16 @@ public class Forms {
             return Optional.empty();
         }
         return UnitKey.parse(text.trim());
+    }
+
+    /** The form again with the refusal's messages, at the status the API answers the refusal with. */
+    public static Response refused(LedgerException e, TemplateInstance form) {
+        return again(ProblemMappers.status(e.kind()), form);
+    }
+
+    /** The form again, as an HTML answer with {@code status} (422 for what the form's own checks refuse). */
+    public static Response again(int status, TemplateInstance form) {
+        return Response.status(status).type(MediaType.TEXT_HTML_TYPE).entity(form).build();
     }
 
     /** A trimmed form value; null when absent or blank. */

@@ -15,6 +15,7 @@ import jakarta.ws.rs.core.Response;
 import org.fabtrail.discrepancy.RestrictedList;
 import org.fabtrail.ledger.LedgerException;
 import org.fabtrail.web.ErrorPage;
+import org.fabtrail.web.Forms;
 import org.fabtrail.web.Inspector;
 import org.fabtrail.web.OperatorStaff;
 import org.fabtrail.web.Viewer;
@@ -120,7 +121,7 @@ public class RestrictedPartiesPage extends WebPage {
             ListModel m = model(null, pasted, problems.subList(0, Math.min(PROBLEMS, problems.size())),
                     Map.of("form", "Not imported: the file has " + problems.size() + " problem"
                             + (problems.size() == 1 ? "" : "s") + " (listed below). The list in force has not changed."));
-            return Response.status(422).type(MediaType.TEXT_HTML_TYPE).entity(Templates.parties(v, m)).build();
+            return Forms.again(422, Templates.parties(v, m));
         } catch (SQLException e) {
             return ErrorPage.of(v, new LedgerException(LedgerException.Kind.UNAVAILABLE, "database-unavailable",
                     "Database unavailable", "The list could not be stored; nothing changed. Try again.", Map.of(), e));
@@ -128,8 +129,7 @@ public class RestrictedPartiesPage extends WebPage {
     }
 
     private Response refuse(Viewer v, String pasted, String field, String message) {
-        return Response.status(422).type(MediaType.TEXT_HTML_TYPE)
-                .entity(Templates.parties(v, model(null, pasted, List.of(), Map.of(field, message)))).build();
+        return Forms.again(422, Templates.parties(v, model(null, pasted, List.of(), Map.of(field, message))));
     }
 
     private ListModel model(String notice, String text, List<String> problems, Map<String, String> errors) {

@@ -14,7 +14,6 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import org.fabtrail.api.ProblemMappers;
 import org.fabtrail.crypto.KeyFormatException;
 import org.fabtrail.crypto.VerificationKey;
 import org.fabtrail.custody.CustodyQueries;
@@ -99,8 +98,7 @@ public class OrgKeysPage extends WebPage {
             return Web.redirect("/orgs/" + org + "/keys?notice=added&index=" + r.index());
         } catch (LedgerException e) {
             KeysModel m = model(org, -1, null, null, pem, Map.of("publicKey", e.detail()));
-            return Response.status(ProblemMappers.status(e.kind())).entity(Templates.keys(v, m))
-                    .type(MediaType.TEXT_HTML).build();
+            return Forms.refused(e, Templates.keys(v, m));
         }
     }
 

@@ -15,10 +15,10 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.fabtrail.accounts.Account;
 import org.fabtrail.accounts.Accounts;
-import org.fabtrail.api.ProblemMappers;
 import org.fabtrail.custody.CustodyQueries;
 import org.fabtrail.ledger.LedgerException;
 import org.fabtrail.web.ErrorPage;
+import org.fabtrail.web.Forms;
 import org.fabtrail.web.OrgAccess;
 import org.fabtrail.web.OrgAdmin;
 import org.fabtrail.web.Viewer;
@@ -94,7 +94,7 @@ public class OrgUsersPage extends WebPage {
             String field = UiSubmit.field(e);
             Map<String, String> errors = field == null ? Map.of() : Map.of(field, e.detail());
             UsersModel m = model(v, org, null, null, form, errors, field == null ? e.detail() : null);
-            return Response.status(ProblemMappers.status(e.kind())).entity(Templates.users(v, m)).type(MediaType.TEXT_HTML).build();
+            return Forms.refused(e, Templates.users(v, m));
         }
     }
 

@@ -11,7 +11,6 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import org.fabtrail.api.ProblemMappers;
 import org.fabtrail.custody.CustodyQueries;
 import org.fabtrail.custody.SitePayload;
 import org.fabtrail.ledger.LedgerException;
@@ -90,11 +89,10 @@ public class SitesPage extends FormPage {
                         new SitePayload(form.site(), form.name(), form.country(), form.address(), lat, lon));
                 return Forms.done("/sites", r);
             } catch (LedgerException e) {
-                return Response.status(ProblemMappers.status(e.kind())).type(MediaType.TEXT_HTML_TYPE)
-                        .entity(Templates.register(v, form, siteErrors(e))).build();
+                return Forms.refused(e, Templates.register(v, form, siteErrors(e)));
             }
         }
-        return Response.status(422).type(MediaType.TEXT_HTML_TYPE).entity(Templates.register(v, form, errors)).build();
+        return Forms.again(422, Templates.register(v, form, errors));
     }
 
     /** "site exists" names no field: it belongs next to the site id. */

@@ -14,7 +14,6 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import org.fabtrail.api.ProblemMappers;
 import org.fabtrail.custody.CustodyQueries;
 import org.fabtrail.custody.ReceivePayload;
 import org.fabtrail.custody.TransferEndPayload;
@@ -148,12 +147,11 @@ public class TransferPage extends FormPage {
                 Receipt r = forms.write(v, "transfer.receive", new ReceivePayload(t.id(), form.site(), keys));
                 return Forms.done("/transfers/" + id, r);
             } catch (LedgerException e) {
-                return Response.status(ProblemMappers.status(e.kind())).type(MediaType.TEXT_HTML_TYPE)
-                        .entity(Templates.receive(v, form, Forms.errors(e, Map.of("transfer", Forms.FORM), "units")))
-                        .build();
+                return Forms.refused(e, Templates.receive(v, form,
+                        Forms.errors(e, Map.of("transfer", Forms.FORM), "units")));
             }
         }
-        return Response.status(422).type(MediaType.TEXT_HTML_TYPE).entity(Templates.receive(v, form, errors)).build();
+        return Forms.again(422, Templates.receive(v, form, errors));
     }
 
     private ReceiveForm receiveForm(Viewer v, CustodyQueries.TransferRecord t, Set<String> ticked, String site) {
@@ -231,9 +229,8 @@ public class TransferPage extends FormPage {
                         new TransferEndPayload(t.id(), why));
                 return Forms.done("/transfers/" + id, r);
             } catch (LedgerException e) {
-                return Response.status(ProblemMappers.status(e.kind())).type(MediaType.TEXT_HTML_TYPE)
-                        .entity(Templates.end(v, t, reject, why, Forms.errors(e, Map.of("transfer", Forms.FORM), null)))
-                        .build();
+                return Forms.refused(e, Templates.end(v, t, reject, why,
+                        Forms.errors(e, Map.of("transfer", Forms.FORM), null)));
             }
         });
     }

@@ -242,8 +242,7 @@ public class UnitActionsPage extends FormPage {
         } catch (LedgerException e) {
             Map<String, String> errors = "not-missing".equals(e.code()) ? Map.of("status", Forms.readable(e))
                     : Forms.errors(e, Map.of("unit", Forms.FORM), null);
-            return Response.status(ProblemMappers.status(e.kind())).type(MediaType.TEXT_HTML_TYPE)
-                    .entity(Templates.status(t.viewer(), t.unit(), STATUSES, s, why, errors)).build();
+            return Forms.refused(e, Templates.status(t.viewer(), t.unit(), STATUSES, s, why, errors));
         }
     }
 }

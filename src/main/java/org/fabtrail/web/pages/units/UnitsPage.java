@@ -11,7 +11,6 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import org.fabtrail.api.ProblemMappers;
 import org.fabtrail.custody.CustodyQueries;
 import org.fabtrail.custody.Units;
 import org.fabtrail.custody.Roles;
@@ -160,8 +159,7 @@ public class UnitsPage extends FormPage {
                     Forms.value(form.eccn()), form.site(), pem));
             return Forms.done("/units/" + v.org() + "/" + form.serial(), r);
         } catch (LedgerException e) {
-            return Response.status(ProblemMappers.status(e.kind())).type(MediaType.TEXT_HTML_TYPE)
-                    .entity(Templates.register(v, form, sites(v), KINDS, Forms.errors(e, Map.of(), "serial"))).build();
+            return Forms.refused(e, Templates.register(v, form, sites(v), KINDS, Forms.errors(e, Map.of(), "serial")));
         }
     }
 
