@@ -1,7 +1,6 @@
 package org.fabtrail.api;
 
 import org.fabtrail.custody.UnitKey;
-import org.fabtrail.ledger.EnvelopeParser;
 import org.fabtrail.ledger.LedgerException;
 import org.fabtrail.ledger.SafeText;
 
@@ -47,12 +46,7 @@ final class Paging {
         SafeText.singleLineFault(s).ifPresent(fault -> {
             throw SafeText.parameterRefusal("after", fault);
         });
-        int slash = s.indexOf('/');
-        if (slash < 0 || !EnvelopeParser.SLUG.matcher(s.substring(0, slash)).matches()
-                || !UnitKey.SERIAL.matcher(s.substring(slash + 1)).matches()) {
-            throw invalidUnitCursor();
-        }
-        return new UnitKey(s.substring(0, slash), s.substring(slash + 1));
+        return UnitKey.parse(s).orElseThrow(Paging::invalidUnitCursor);
     }
 
     private static LedgerException invalidUnitCursor() {

@@ -22,16 +22,9 @@ import java.util.Set;
 public interface DeviceIdentity {
 
     /** Input that cannot be accepted; {@link #code()} is a reason code (e.g. {@code not-a-ca-certificate}). */
-    final class Refused extends RuntimeException {
-        private final String code;
-
+    final class Refused extends Refusal {
         public Refused(String code, String detail) {
-            super(detail);
-            this.code = code;
-        }
-
-        public String code() {
-            return code;
+            super(code, detail);
         }
     }
 

@@ -16,16 +16,9 @@ import java.util.List;
 public interface PlatformCertificates {
 
     /** Input that cannot be accepted; {@link #code()} is a reason code of {@link PlatformReasons}. */
-    final class Refused extends RuntimeException {
-        private final String code;
-
+    final class Refused extends Refusal {
         public Refused(String code, String detail) {
-            super(detail);
-            this.code = code;
-        }
-
-        public String code() {
-            return code;
+            super(code, detail);
         }
     }
 

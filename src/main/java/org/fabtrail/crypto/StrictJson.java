@@ -1,11 +1,5 @@
 package org.fabtrail.crypto;
 
-import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
-import java.nio.charset.CharsetDecoder;
-import java.nio.charset.CoderResult;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -66,20 +60,12 @@ public final class StrictJson {
      */
     public static Object parse(byte[] utf8) {
         Objects.requireNonNull(utf8, "utf8");
-        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
-                .onMalformedInput(CodingErrorAction.REPORT)
-                .onUnmappableCharacter(CodingErrorAction.REPORT);
-        ByteBuffer in = ByteBuffer.wrap(utf8);
-        CharBuffer out = CharBuffer.allocate(utf8.length);
-        CoderResult result = decoder.decode(in, out, true);
-        if (!result.isError()) {
-            result = decoder.flush(out);
+        int[] bad = new int[1];
+        String text = Utf8.decode(utf8, bad);
+        if (text == null) {
+            throw new JsonFormatException("invalid UTF-8 at byte offset " + bad[0], bad[0]);
         }
-        if (result.isError()) {
-            throw new JsonFormatException("invalid UTF-8 at byte offset " + in.position(), in.position());
-        }
-        out.flip();
-        return parse(out.toString());
+        return parse(text);
     }
 
     /**

@@ -1,7 +1,6 @@
 package org.fabtrail.web;
 
 import org.fabtrail.custody.UnitKey;
-import org.fabtrail.ledger.EnvelopeParser;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -23,17 +22,7 @@ public final class Cursors {
             return Optional.empty();
         }
         try {
-            String s = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
-            int slash = s.indexOf('/');
-            if (slash < 0) {
-                return Optional.empty();
-            }
-            String m = s.substring(0, slash);
-            String serial = s.substring(slash + 1);
-            if (!EnvelopeParser.SLUG.matcher(m).matches() || !UnitKey.SERIAL.matcher(serial).matches()) {
-                return Optional.empty();
-            }
-            return Optional.of(new UnitKey(m, serial));
+            return UnitKey.parse(new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8));
         } catch (IllegalArgumentException e) {
             return Optional.empty();
         }

@@ -1,20 +1,21 @@
 package org.fabtrail.web;
 
+import io.quarkus.qute.TemplateInstance;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
+import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import org.fabtrail.api.ProblemMappers;
 import org.fabtrail.custody.Payload;
 import org.fabtrail.custody.PayloadRecord;
 import org.fabtrail.custody.UnitKey;
 import org.fabtrail.ledger.Envelope;
-import org.fabtrail.ledger.EnvelopeParser;
 import org.fabtrail.ledger.LedgerException;
 import org.fabtrail.ledger.Receipt;
 import org.fabtrail.web.signing.UiSigning;
 
 import java.net.URI;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -119,17 +120,17 @@ public class Forms {
         if (text == null) {
             return Optional.empty();
         }
-        String t = text.trim();
-        int slash = t.indexOf('/');
-        if (slash < 0) {
-            return Optional.empty();
-        }
-        String m = t.substring(0, slash);
-        String s = t.substring(slash + 1);
-        if (!EnvelopeParser.SLUG.matcher(m).matches() || !UnitKey.SERIAL.matcher(s).matches()) {
-            return Optional.empty();
-        }
-        return Optional.of(new UnitKey(m, s));
+        return UnitKey.parse(text.trim());
+    }
+
+    /** The form again with the refusal's messages, at the status the API answers the refusal with. */
+    public static Response refused(LedgerException e, TemplateInstance form) {
+        return again(ProblemMappers.status(e.kind()), form);
+    }
+
+    /** The form again, as an HTML answer with {@code status} (422 for what the form's own checks refuse). */
+    public static Response again(int status, TemplateInstance form) {
+        return Response.status(status).type(MediaType.TEXT_HTML_TYPE).entity(form).build();
     }
 
     /** A trimmed form value; null when absent or blank. */

@@ -10,6 +10,8 @@ import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.Optional;
+import java.util.UUID;
 
 /** Small helpers shared by the page classes: redirects, the session cookie, CSRF checks. */
 public final class Web {
@@ -62,6 +64,18 @@ public final class Web {
         if (!sameToken(viewer.csrf(), submitted)) {
             throw new LedgerException(LedgerException.Kind.FORBIDDEN, "csrf", "Form expired",
                     "This form was not issued to your session (or the session changed). Reload the page and try again.");
+        }
+    }
+
+    /** The text as a UUID, or empty when it is none (a mistyped or made-up id in a URL, or no text). */
+    public static Optional<UUID> uuid(String text) {
+        if (text == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(UUID.fromString(text));
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
         }
     }
 

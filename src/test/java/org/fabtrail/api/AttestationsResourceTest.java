@@ -2,7 +2,6 @@ package org.fabtrail.api;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
-import io.restassured.RestAssured;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
 import jakarta.inject.Inject;
@@ -10,6 +9,7 @@ import org.fabtrail.attestation.DeviceCertificates;
 import org.fabtrail.attestation.DeviceSimulator;
 import org.fabtrail.crypto.SignatureAlgorithm;
 import org.fabtrail.crypto.SigningKey;
+import org.fabtrail.testing.OncePerClass;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -49,36 +49,32 @@ class AttestationsResourceTest {
     private static ApiClient.Partner dist;
     private static ApiClient.Partner insp;
     private static DeviceCertificates.Issued device;
-    private static boolean ready;
 
     @Inject
     DataSource dataSource;
 
     @BeforeEach
-    void world() {
-        if (ready) {
-            return;
-        }
-        ready = true;
-        RestAssured.enableLoggingOfRequestAndResponseIfValidationFails();
-        fab = ApiClient.partner("at-fab", SignatureAlgorithm.ED25519, "manufacturer");
-        other = ApiClient.partner("at-other", SignatureAlgorithm.ES256, "manufacturer");
-        dist = ApiClient.partner("at-dist", SignatureAlgorithm.ED25519, "distributor");
-        insp = ApiClient.partner("at-insp", SignatureAlgorithm.ED25519, "inspector");
-        CustodyClient.site(fab, "fab-1", "TW");
-        CustodyClient.site(other, "fab-2", "KR");
-        CustodyClient.site(dist, "ams", "NL");
-        DeviceCertificates.Issued ca = DeviceCertificates.selfSigned(
-                DeviceCertificates.Spec.ca("CN=AT Device CA,O=AT Fab"), SigningKey.generate(SignatureAlgorithm.ES256));
-        CustodyClient.write(fab, "ca.add", Map.of("certificate", ca.pem()));
-        device = DeviceCertificates.issue(DeviceCertificates.Spec.device("AT Fab", U),
-                SigningKey.generate(SignatureAlgorithm.ED25519), ca);
-        Map<String, Object> unit = new LinkedHashMap<>(CustodyClient.unitFields(U, "accelerator", "H200", "fab-1"));
-        unit.put("deviceCertificate", device.pem());
-        CustodyClient.write(fab, "unit.register", unit);
-        String t = CustodyClient.dispatch(fab, "at-dist", "ams", List.of(ref("at-fab", U)));
-        CustodyClient.receive(dist, t, "ams", List.of(ref("at-fab", U)));
-        CustodyClient.register(other, V, "accelerator", "X1", "fab-2");
+    void world() throws Exception {
+        OncePerClass.run(AttestationsResourceTest.class, () -> {
+            fab = ApiClient.partner("at-fab", SignatureAlgorithm.ED25519, "manufacturer");
+            other = ApiClient.partner("at-other", SignatureAlgorithm.ES256, "manufacturer");
+            dist = ApiClient.partner("at-dist", SignatureAlgorithm.ED25519, "distributor");
+            insp = ApiClient.partner("at-insp", SignatureAlgorithm.ED25519, "inspector");
+            CustodyClient.site(fab, "fab-1", "TW");
+            CustodyClient.site(other, "fab-2", "KR");
+            CustodyClient.site(dist, "ams", "NL");
+            DeviceCertificates.Issued ca = DeviceCertificates.selfSigned(
+                    DeviceCertificates.Spec.ca("CN=AT Device CA,O=AT Fab"), SigningKey.generate(SignatureAlgorithm.ES256));
+            CustodyClient.write(fab, "ca.add", Map.of("certificate", ca.pem()));
+            device = DeviceCertificates.issue(DeviceCertificates.Spec.device("AT Fab", U),
+                    SigningKey.generate(SignatureAlgorithm.ED25519), ca);
+            Map<String, Object> unit = new LinkedHashMap<>(CustodyClient.unitFields(U, "accelerator", "H200", "fab-1"));
+            unit.put("deviceCertificate", device.pem());
+            CustodyClient.write(fab, "unit.register", unit);
+            String t = CustodyClient.dispatch(fab, "at-dist", "ams", List.of(ref("at-fab", U)));
+            CustodyClient.receive(dist, t, "ams", List.of(ref("at-fab", U)));
+            CustodyClient.register(other, V, "accelerator", "X1", "fab-2");
+        });
     }
 
     static Response challenge(String bearer, String manufacturer, String serial) {

@@ -9,6 +9,7 @@ import io.restassured.specification.RequestSpecification;
 import jakarta.inject.Inject;
 import org.fabtrail.crypto.SignatureAlgorithm;
 import org.fabtrail.crypto.SigningKey;
+import org.fabtrail.testing.OncePerClass;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -116,7 +117,6 @@ class AuthorizationMatrixTest {
     private static String registrationV;
     private static String otherSiteEntry;
     private static final AtomicInteger counter = new AtomicInteger();
-    private static boolean ready;
 
     @Inject
     DataSource dataSource;
@@ -135,45 +135,42 @@ class AuthorizationMatrixTest {
     /** Once per class, but inside a test: RestAssured knows the test port only there. */
     @BeforeEach
     void world() throws Exception {
-        if (ready) {
-            return;
-        }
-        ready = true;
-        RestAssured.enableLoggingOfRequestAndResponseIfValidationFails();
-        partners.put("mx-fab", ApiClient.partner("mx-fab", SignatureAlgorithm.ED25519, "manufacturer"));
-        partners.put("mx-other", ApiClient.partner("mx-other", SignatureAlgorithm.ES256, "manufacturer"));
-        partners.put("mx-dist", ApiClient.partner("mx-dist", SignatureAlgorithm.ED25519, "distributor"));
-        partners.put("mx-dc", ApiClient.partner("mx-dc", SignatureAlgorithm.ED25519, "datacenter"));
-        partners.put("mx-insp", ApiClient.partner("mx-insp", SignatureAlgorithm.ED25519, "inspector"));
-        partners.put("mx-reg", ApiClient.partner("mx-reg", SignatureAlgorithm.ED25519, "regulator"));
-        ApiClient.Partner fab = partners.get("mx-fab");
-        ApiClient.Partner other = partners.get("mx-other");
-        ApiClient.Partner dist = partners.get("mx-dist");
-        CustodyClient.site(fab, "hsinchu", "TW");
-        otherSiteEntry = CustodyClient.site(other, "pyeongtaek", "KR");
-        CustodyClient.site(dist, "ams", "NL");
-        CustodyClient.site(partners.get("mx-dc"), "dc-east", "US");
+        OncePerClass.run(AuthorizationMatrixTest.class, () -> {
+            partners.put("mx-fab", ApiClient.partner("mx-fab", SignatureAlgorithm.ED25519, "manufacturer"));
+            partners.put("mx-other", ApiClient.partner("mx-other", SignatureAlgorithm.ES256, "manufacturer"));
+            partners.put("mx-dist", ApiClient.partner("mx-dist", SignatureAlgorithm.ED25519, "distributor"));
+            partners.put("mx-dc", ApiClient.partner("mx-dc", SignatureAlgorithm.ED25519, "datacenter"));
+            partners.put("mx-insp", ApiClient.partner("mx-insp", SignatureAlgorithm.ED25519, "inspector"));
+            partners.put("mx-reg", ApiClient.partner("mx-reg", SignatureAlgorithm.ED25519, "regulator"));
+            ApiClient.Partner fab = partners.get("mx-fab");
+            ApiClient.Partner other = partners.get("mx-other");
+            ApiClient.Partner dist = partners.get("mx-dist");
+            CustodyClient.site(fab, "hsinchu", "TW");
+            otherSiteEntry = CustodyClient.site(other, "pyeongtaek", "KR");
+            CustodyClient.site(dist, "ams", "NL");
+            CustodyClient.site(partners.get("mx-dc"), "dc-east", "US");
 
-        registrationU = CustodyClient.register(fab, U, "accelerator", "H200", "hsinchu");
-        registrationV = CustodyClient.register(other, V, "accelerator", "X1", "pyeongtaek");
-        transferT = CustodyClient.dispatch(fab, "mx-dist", "ams", List.of(ref("mx-fab", U)));
-        CustodyClient.receive(dist, transferT, "ams", List.of(ref("mx-fab", U)));
+            registrationU = CustodyClient.register(fab, U, "accelerator", "H200", "hsinchu");
+            registrationV = CustodyClient.register(other, V, "accelerator", "X1", "pyeongtaek");
+            transferT = CustodyClient.dispatch(fab, "mx-dist", "ams", List.of(ref("mx-fab", U)));
+            CustodyClient.receive(dist, transferT, "ams", List.of(ref("mx-fab", U)));
 
-        bearers.put("anonymous", null);
-        partners.forEach((org, p) -> bearers.put(org, p.bearer()));
-        bearers.put("read-only", "Bearer " + createToken("mx-fab", "read").getString("token"));
-        JsonPath revoked = createToken("mx-fab", "read", "write", "admin");
-        given().header("Authorization", ApiClient.ADMIN).delete("/api/v1/orgs/mx-fab/tokens/" + revoked.getString("id"))
-                .then().statusCode(200);
-        bearers.put("revoked", "Bearer " + revoked.getString("token"));
-        JsonPath expired = createToken("mx-fab", "read", "write", "admin");
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "UPDATE api_tokens SET expires_at = now() - interval '1 minute' WHERE id = ?")) {
-            ps.setObject(1, UUID.fromString(expired.getString("id")));
-            assertEquals(1, ps.executeUpdate());
-        }
-        bearers.put("expired", "Bearer " + expired.getString("token"));
-        bearers.put("operator", ApiClient.ADMIN);
+            bearers.put("anonymous", null);
+            partners.forEach((org, p) -> bearers.put(org, p.bearer()));
+            bearers.put("read-only", "Bearer " + createToken("mx-fab", "read").getString("token"));
+            JsonPath revoked = createToken("mx-fab", "read", "write", "admin");
+            given().header("Authorization", ApiClient.ADMIN).delete("/api/v1/orgs/mx-fab/tokens/" + revoked.getString("id"))
+                    .then().statusCode(200);
+            bearers.put("revoked", "Bearer " + revoked.getString("token"));
+            JsonPath expired = createToken("mx-fab", "read", "write", "admin");
+            try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                    "UPDATE api_tokens SET expires_at = now() - interval '1 minute' WHERE id = ?")) {
+                ps.setObject(1, UUID.fromString(expired.getString("id")));
+                assertEquals(1, ps.executeUpdate());
+            }
+            bearers.put("expired", "Bearer " + expired.getString("token"));
+            bearers.put("operator", ApiClient.ADMIN);
+        });
     }
 
     static JsonPath createToken(String org, String... scopes) {

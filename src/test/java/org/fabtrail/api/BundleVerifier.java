@@ -18,6 +18,8 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 
+import static org.fabtrail.testing.Bytes.concat;
+
 /**
  * An offline bundle verifier written independently of the production code: JDK crypto (SHA-256, Ed25519,
  * ECDSA), Jackson only to read the bundle's outer JSON, and the leaf bytes checked as bytes. What a partner or
@@ -179,19 +181,5 @@ final class BundleVerifier {
             }
         }
         throw new AssertionError("unbalanced leaf");
-    }
-
-    private static byte[] concat(byte[]... parts) {
-        int n = 0;
-        for (byte[] p : parts) {
-            n += p.length;
-        }
-        byte[] out = new byte[n];
-        int o = 0;
-        for (byte[] p : parts) {
-            System.arraycopy(p, 0, out, o, p.length);
-            o += p.length;
-        }
-        return out;
     }
 }

@@ -13,6 +13,8 @@ import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 
+import static org.fabtrail.testing.Bytes.concat;
+
 /**
  * Witness cosignatures checked as someone would who only read c2sp.org/tlog-cosignature@v1.0.1 and
  * signed-note@v1.0.0: JDK SHA-256 and Ed25519, the message written out from the spec's words. Independent of the
@@ -108,19 +110,5 @@ final class Cosignatures {
         if (!HexFormat.of().formatHex(raw, 0, 4).equals(parts[1]) || !ed.verify(Arrays.copyOfRange(raw, 4, raw.length))) {
             throw new AssertionError("the log's signature does not verify");
         }
-    }
-
-    static byte[] concat(byte[]... parts) {
-        int n = 0;
-        for (byte[] p : parts) {
-            n += p.length;
-        }
-        byte[] out = new byte[n];
-        int at = 0;
-        for (byte[] p : parts) {
-            System.arraycopy(p, 0, out, at, p.length);
-            at += p.length;
-        }
-        return out;
     }
 }

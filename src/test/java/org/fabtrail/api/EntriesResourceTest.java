@@ -9,6 +9,7 @@ import org.fabtrail.ledger.checkpoint.Checkpoint;
 import org.fabtrail.ledger.checkpoint.Note;
 import org.fabtrail.ledger.checkpoint.NoteVerifier;
 import org.fabtrail.testing.LedgerAssertions;
+import org.fabtrail.testing.OncePerClass;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -30,22 +31,17 @@ class EntriesResourceTest {
     private static SigningKey acme;
     private static SigningKey acmeEc;
 
-    private static boolean ready;
-
     /** Once per class, but inside a test: RestAssured knows the test port only there. */
     @BeforeEach
-    void onboard() {
-        if (ready) {
-            return;
-        }
-        ready = true;
-        RestAssured.enableLoggingOfRequestAndResponseIfValidationFails();
-        partner = ApiClient.partner("entries-acme", SignatureAlgorithm.ED25519, "manufacturer");
-        acme = partner.key();
-        acmeEc = SigningKey.generate(SignatureAlgorithm.ES256);
-        given().header("Authorization", ApiClient.ADMIN).contentType("application/json")
-                .body(Map.of("publicKey", acmeEc.verificationKey().toPem()))
-                .post("/api/v1/admin/orgs/entries-acme/keys").then().statusCode(201);
+    void onboard() throws Exception {
+        OncePerClass.run(EntriesResourceTest.class, () -> {
+            partner = ApiClient.partner("entries-acme", SignatureAlgorithm.ED25519, "manufacturer");
+            acme = partner.key();
+            acmeEc = SigningKey.generate(SignatureAlgorithm.ES256);
+            given().header("Authorization", ApiClient.ADMIN).contentType("application/json")
+                    .body(Map.of("publicKey", acmeEc.verificationKey().toPem()))
+                    .post("/api/v1/admin/orgs/entries-acme/keys").then().statusCode(201);
+        });
     }
 
     private static String rotation(SigningKey signer) {

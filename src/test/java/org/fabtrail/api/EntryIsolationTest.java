@@ -1,13 +1,13 @@
 package org.fabtrail.api;
 
 import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.RestAssured;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
 import jakarta.inject.Inject;
 import org.fabtrail.crypto.SignatureAlgorithm;
 import org.fabtrail.ledger.checkpoint.NoteVerifier;
 import org.fabtrail.testing.LedgerAssertions;
+import org.fabtrail.testing.OncePerClass;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -39,20 +39,16 @@ class EntryIsolationTest {
 
     private static final String NUL = "Fab\u0000One";
     private static ApiClient.Partner fab;
-    private static boolean ready;
 
     @Inject
     DataSource dataSource;
 
     @BeforeEach
-    void onboard() {
-        if (ready) {
-            return;
-        }
-        ready = true;
-        RestAssured.enableLoggingOfRequestAndResponseIfValidationFails();
-        fab = ApiClient.partner("iso-fab", SignatureAlgorithm.ED25519, "manufacturer");
-        CustodyClient.site(fab, "iso-site", "TW");
+    void onboard() throws Exception {
+        OncePerClass.run(EntryIsolationTest.class, () -> {
+            fab = ApiClient.partner("iso-fab", SignatureAlgorithm.ED25519, "manufacturer");
+            CustodyClient.site(fab, "iso-site", "TW");
+        });
     }
 
     private static void invalidText(Response r, String field) {

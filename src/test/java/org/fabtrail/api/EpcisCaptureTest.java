@@ -2,12 +2,12 @@ package org.fabtrail.api;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
-import io.restassured.RestAssured;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
 import org.fabtrail.crypto.SignatureAlgorithm;
 import org.fabtrail.crypto.StrictJson;
 import org.fabtrail.epcis.EpcisSchema;
+import org.fabtrail.testing.OncePerClass;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -39,19 +39,15 @@ class EpcisCaptureTest {
             Map.of("fabtrail", "https://fabtrail.org/ns/epcis/"));
     private static ApiClient.Partner fab;
     private static ApiClient.Partner dist;
-    private static boolean ready;
 
     @BeforeEach
-    void onboard() {
-        if (ready) {
-            return;
-        }
-        ready = true;
-        RestAssured.enableLoggingOfRequestAndResponseIfValidationFails();
-        fab = ApiClient.partner("ec-fab", SignatureAlgorithm.ED25519, "manufacturer");
-        dist = ApiClient.partner("ec-dist", SignatureAlgorithm.ES256, "distributor");
-        CustodyClient.site(fab, "ec-line", "TW");
-        CustodyClient.site(dist, "ec-hub", "NL");
+    void onboard() throws Exception {
+        OncePerClass.run(EpcisCaptureTest.class, () -> {
+            fab = ApiClient.partner("ec-fab", SignatureAlgorithm.ED25519, "manufacturer");
+            dist = ApiClient.partner("ec-dist", SignatureAlgorithm.ES256, "distributor");
+            CustodyClient.site(fab, "ec-line", "TW");
+            CustodyClient.site(dist, "ec-hub", "NL");
+        });
     }
 
     private static String when(int minutesAgo) {

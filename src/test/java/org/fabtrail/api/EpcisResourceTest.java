@@ -7,6 +7,7 @@ import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
 import org.fabtrail.crypto.SignatureAlgorithm;
 import org.fabtrail.epcis.EpcisSchema;
+import org.fabtrail.testing.OncePerClass;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -38,52 +39,48 @@ class EpcisResourceTest {
     private static ApiClient.Partner dc;
     private static ApiClient.Partner insp;
     private static ApiClient.Partner other;
-    private static boolean ready;
 
     @BeforeEach
-    void story() {
-        if (ready) {
-            return;
-        }
-        ready = true;
-        RestAssured.enableLoggingOfRequestAndResponseIfValidationFails();
-        fab = ApiClient.partner(FAB, SignatureAlgorithm.ED25519, "manufacturer");
-        dist = ApiClient.partner("ep-dist", SignatureAlgorithm.ED25519, "distributor");
-        dc = ApiClient.partner("ep-dc", SignatureAlgorithm.ES256, "datacenter");
-        insp = ApiClient.partner("ep-insp", SignatureAlgorithm.ED25519, "inspector");
-        other = ApiClient.partner("ep-other", SignatureAlgorithm.ED25519, "manufacturer");
-        CustodyClient.site(fab, "ep-line", "TW");
-        CustodyClient.site(dist, "ep-hub", "NL");
-        CustodyClient.site(dc, "ep-hall", "DE");
-        CustodyClient.site(other, "ep-other-line", "KR");
-        CustodyClient.register(fab, "GPU-1", "accelerator", "H100", "ep-line");
-        CustodyClient.register(fab, "GPU-2", "accelerator", "H100", "ep-line");
-        CustodyClient.register(fab, "SRV-1", "server", "HGX", "ep-line");
-        CustodyClient.register(other, "OTHER-1", "accelerator", "X1", "ep-other-line");
-        CustodyClient.write(fab, "unit.assemble", Map.of("parent", ref(FAB, "SRV-1"), "components",
-                List.of(ref(FAB, "GPU-1"), ref(FAB, "GPU-2"))));
-        CustodyClient.write(fab, "unit.disassemble", Map.of("parent", ref(FAB, "SRV-1"), "components",
-                List.of(ref(FAB, "GPU-2"))));
-        String t1 = CustodyClient.dispatch(fab, "ep-dist", "ep-hub", List.of(ref(FAB, "SRV-1"), ref(FAB, "GPU-2")));
-        CustodyClient.receive(dist, t1, "ep-hub", List.of(ref(FAB, "SRV-1"), ref(FAB, "GPU-2")));
-        String t2 = CustodyClient.dispatch(dist, "ep-dc", "ep-hall", List.of(ref(FAB, "GPU-2")));
-        CustodyClient.write(dc, "transfer.reject", Map.of("transfer", t2, "reason", "wrong paperwork"));
-        String t3 = CustodyClient.dispatch(dist, "ep-dc", "ep-hall", List.of(ref(FAB, "GPU-2")));
-        CustodyClient.write(dist, "transfer.cancel", Map.of("transfer", t3, "reason", "order changed"));
-        CustodyClient.write(dist, "unit.status", Map.of("unit", ref(FAB, "GPU-2"), "status", "lost", "reason", "gone"));
-        CustodyClient.write(dist, "unit.status", Map.of("unit", ref(FAB, "GPU-2"), "status", "recovered",
-                "reason", "found"));
-        CustodyClient.write(dist, "unit.status", Map.of("unit", ref(FAB, "GPU-2"), "status", "stolen", "reason", "x"));
-        CustodyClient.write(dist, "unit.status", Map.of("unit", ref(FAB, "GPU-2"), "status", "recovered",
-                "reason", "back"));
-        CustodyClient.write(dist, "unit.status", Map.of("unit", ref(FAB, "GPU-2"), "status", "decommissioned",
-                "reason", "end of life"));
-        CustodyClient.write(dist, "unit.status", Map.of("unit", ref(FAB, "GPU-1"), "status", "destroyed",
-                "reason", "burn-in"));
-        CustodyClient.write(insp, "unit.inspect", Map.of("unit", ref(FAB, "SRV-1"), "site",
-                Map.of("org", "ep-dist", "site", "ep-hub"), "result", "consistent", "notes", "seal intact"));
-        CustodyClient.write(insp, "unit.inspect", Map.of("unit", ref(FAB, "GPU-1"), "result", "discrepancy",
-                "notes", "label missing"));
+    void story() throws Exception {
+        OncePerClass.run(EpcisResourceTest.class, () -> {
+            fab = ApiClient.partner(FAB, SignatureAlgorithm.ED25519, "manufacturer");
+            dist = ApiClient.partner("ep-dist", SignatureAlgorithm.ED25519, "distributor");
+            dc = ApiClient.partner("ep-dc", SignatureAlgorithm.ES256, "datacenter");
+            insp = ApiClient.partner("ep-insp", SignatureAlgorithm.ED25519, "inspector");
+            other = ApiClient.partner("ep-other", SignatureAlgorithm.ED25519, "manufacturer");
+            CustodyClient.site(fab, "ep-line", "TW");
+            CustodyClient.site(dist, "ep-hub", "NL");
+            CustodyClient.site(dc, "ep-hall", "DE");
+            CustodyClient.site(other, "ep-other-line", "KR");
+            CustodyClient.register(fab, "GPU-1", "accelerator", "H100", "ep-line");
+            CustodyClient.register(fab, "GPU-2", "accelerator", "H100", "ep-line");
+            CustodyClient.register(fab, "SRV-1", "server", "HGX", "ep-line");
+            CustodyClient.register(other, "OTHER-1", "accelerator", "X1", "ep-other-line");
+            CustodyClient.write(fab, "unit.assemble", Map.of("parent", ref(FAB, "SRV-1"), "components",
+                    List.of(ref(FAB, "GPU-1"), ref(FAB, "GPU-2"))));
+            CustodyClient.write(fab, "unit.disassemble", Map.of("parent", ref(FAB, "SRV-1"), "components",
+                    List.of(ref(FAB, "GPU-2"))));
+            String t1 = CustodyClient.dispatch(fab, "ep-dist", "ep-hub", List.of(ref(FAB, "SRV-1"), ref(FAB, "GPU-2")));
+            CustodyClient.receive(dist, t1, "ep-hub", List.of(ref(FAB, "SRV-1"), ref(FAB, "GPU-2")));
+            String t2 = CustodyClient.dispatch(dist, "ep-dc", "ep-hall", List.of(ref(FAB, "GPU-2")));
+            CustodyClient.write(dc, "transfer.reject", Map.of("transfer", t2, "reason", "wrong paperwork"));
+            String t3 = CustodyClient.dispatch(dist, "ep-dc", "ep-hall", List.of(ref(FAB, "GPU-2")));
+            CustodyClient.write(dist, "transfer.cancel", Map.of("transfer", t3, "reason", "order changed"));
+            CustodyClient.write(dist, "unit.status", Map.of("unit", ref(FAB, "GPU-2"), "status", "lost", "reason", "gone"));
+            CustodyClient.write(dist, "unit.status", Map.of("unit", ref(FAB, "GPU-2"), "status", "recovered",
+                    "reason", "found"));
+            CustodyClient.write(dist, "unit.status", Map.of("unit", ref(FAB, "GPU-2"), "status", "stolen", "reason", "x"));
+            CustodyClient.write(dist, "unit.status", Map.of("unit", ref(FAB, "GPU-2"), "status", "recovered",
+                    "reason", "back"));
+            CustodyClient.write(dist, "unit.status", Map.of("unit", ref(FAB, "GPU-2"), "status", "decommissioned",
+                    "reason", "end of life"));
+            CustodyClient.write(dist, "unit.status", Map.of("unit", ref(FAB, "GPU-1"), "status", "destroyed",
+                    "reason", "burn-in"));
+            CustodyClient.write(insp, "unit.inspect", Map.of("unit", ref(FAB, "SRV-1"), "site",
+                    Map.of("org", "ep-dist", "site", "ep-hub"), "result", "consistent", "notes", "seal intact"));
+            CustodyClient.write(insp, "unit.inspect", Map.of("unit", ref(FAB, "GPU-1"), "result", "discrepancy",
+                    "notes", "label missing"));
+        });
     }
 
     private static Response epcis(String bearer, String path) {

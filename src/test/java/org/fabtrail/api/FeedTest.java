@@ -2,9 +2,9 @@ package org.fabtrail.api;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
-import io.restassured.RestAssured;
 import io.restassured.path.json.JsonPath;
 import org.fabtrail.crypto.SignatureAlgorithm;
+import org.fabtrail.testing.OncePerClass;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -44,22 +44,18 @@ class FeedTest {
     /** A read-only token of fd-dist, used only for polling. */
     private static String distReader;
     private static int serials;
-    private static boolean ready;
 
     @BeforeEach
-    void onboard() {
-        if (ready) {
-            return;
-        }
-        ready = true;
-        RestAssured.enableLoggingOfRequestAndResponseIfValidationFails();
-        fab = ApiClient.partner("fd-fab", SignatureAlgorithm.ED25519, "manufacturer");
-        dist = ApiClient.partner("fd-dist", SignatureAlgorithm.ED25519, "distributor");
-        other = ApiClient.partner("fd-other", SignatureAlgorithm.ED25519, "manufacturer");
-        CustodyClient.site(fab, "fd-line", "TW");
-        CustodyClient.site(dist, "fd-hub", "NL");
-        CustodyClient.site(other, "fd-other-line", "KR");
-        distReader = "Bearer " + ApiClient.token("fd-dist", "read");
+    void onboard() throws Exception {
+        OncePerClass.run(FeedTest.class, () -> {
+            fab = ApiClient.partner("fd-fab", SignatureAlgorithm.ED25519, "manufacturer");
+            dist = ApiClient.partner("fd-dist", SignatureAlgorithm.ED25519, "distributor");
+            other = ApiClient.partner("fd-other", SignatureAlgorithm.ED25519, "manufacturer");
+            CustodyClient.site(fab, "fd-line", "TW");
+            CustodyClient.site(dist, "fd-hub", "NL");
+            CustodyClient.site(other, "fd-other-line", "KR");
+            distReader = "Bearer " + ApiClient.token("fd-dist", "read");
+        });
     }
 
     private static synchronized String newSerial() {

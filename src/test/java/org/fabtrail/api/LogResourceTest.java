@@ -10,6 +10,7 @@ import org.fabtrail.ledger.checkpoint.Note;
 import org.fabtrail.ledger.checkpoint.NoteVerifier;
 import org.fabtrail.ledger.merkle.Proofs;
 import org.fabtrail.testing.LedgerAssertions;
+import org.fabtrail.testing.OncePerClass;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -34,24 +35,19 @@ class LogResourceTest {
     /** Leaf hash by index, as the write answers reported them. */
     private static final Map<Long, byte[]> leafHashes = new HashMap<>();
 
-    private static boolean ready;
-
     /** Once per class, but inside a test: RestAssured knows the test port only there. */
     @BeforeEach
-    void writeSomeEntries() {
-        if (ready) {
-            return;
-        }
-        ready = true;
-        RestAssured.enableLoggingOfRequestAndResponseIfValidationFails();
-        ApiClient.Partner partner = ApiClient.partner("log-acme", SignatureAlgorithm.ED25519, "manufacturer");
-        SigningKey key = partner.key();
-        for (int i = 0; i < 20; i++) {
-            JsonPath a = partner.submit(ApiClient.envelope(ApiClient.payload("key.add", "log-acme", Map.of("org", "log-acme",
-                    "publicKey", SigningKey.generate(SignatureAlgorithm.ED25519).verificationKey().toPem())), key))
-                    .then().statusCode(201).extract().jsonPath();
-            leafHashes.put(a.getLong("index"), HexFormat.of().parseHex(a.getString("leafHash")));
-        }
+    void writeSomeEntries() throws Exception {
+        OncePerClass.run(LogResourceTest.class, () -> {
+            ApiClient.Partner partner = ApiClient.partner("log-acme", SignatureAlgorithm.ED25519, "manufacturer");
+            SigningKey key = partner.key();
+            for (int i = 0; i < 20; i++) {
+                JsonPath a = partner.submit(ApiClient.envelope(ApiClient.payload("key.add", "log-acme", Map.of("org", "log-acme",
+                        "publicKey", SigningKey.generate(SignatureAlgorithm.ED25519).verificationKey().toPem())), key))
+                        .then().statusCode(201).extract().jsonPath();
+                leafHashes.put(a.getLong("index"), HexFormat.of().parseHex(a.getString("leafHash")));
+            }
+        });
     }
 
     private static NoteVerifier logKey() {

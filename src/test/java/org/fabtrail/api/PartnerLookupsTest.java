@@ -3,13 +3,13 @@ package org.fabtrail.api;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
-import io.restassured.RestAssured;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
 import jakarta.inject.Inject;
 import org.fabtrail.client.PartnerClient;
 import org.fabtrail.crypto.SignatureAlgorithm;
 import org.fabtrail.ledger.CheckpointSigner;
+import org.fabtrail.testing.OncePerClass;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -60,7 +60,6 @@ class PartnerLookupsTest {
     private static Written t4;
     private static Written t5;
     private static Written r5;
-    private static boolean ready;
 
     /** An entry written: its payload.id (a transfer's id for a dispatch) and its log index. */
     record Written(String id, long index) {
@@ -73,37 +72,34 @@ class PartnerLookupsTest {
     }
 
     @BeforeEach
-    void world() {
-        if (ready) {
-            return;
-        }
-        ready = true;
-        RestAssured.enableLoggingOfRequestAndResponseIfValidationFails();
-        fab = ApiClient.partner("pq-fab", SignatureAlgorithm.ED25519, "manufacturer");
-        fab2 = ApiClient.partner("pq-fab2", SignatureAlgorithm.ED25519, "manufacturer");
-        dist = ApiClient.partner("pq-dist", SignatureAlgorithm.ES256, "distributor");
-        dc = ApiClient.partner("pq-dc", SignatureAlgorithm.ED25519, "datacenter");
-        other = ApiClient.partner("pq-other", SignatureAlgorithm.ED25519, "distributor");
-        insp = ApiClient.partner("pq-insp", SignatureAlgorithm.ED25519, "inspector");
-        CustodyClient.site(fab, "pq-a", "TW");
-        CustodyClient.site(fab2, "pq-b", "KR");
-        CustodyClient.site(dist, "pq-hub", "NL");
-        CustodyClient.site(dc, "pq-dc1", "US");
-        CustodyClient.site(other, "pq-o", "AE");
-        reg1 = write(fab, "unit.register", CustodyClient.unitFields("PQZ-1", "accelerator", "H200", "pq-a"));
-        for (String serial : List.of("PQZ-2", "PQZ-3", "PQZ_9")) {
-            CustodyClient.register(fab, serial, "accelerator", "H200", "pq-a");
-        }
-        CustodyClient.register(fab2, "PQZ-1", "accelerator", "X1", "pq-b");
-        CustodyClient.register(fab2, "PQY-1", "accelerator", "X1", "pq-b");
-        t1 = dispatch(fab, "pq-dist", "pq-hub", ref("pq-fab", "PQZ-1"));
-        r1 = write(dist, "transfer.receive", CustodyClient.receiveFields(t1.id(), "pq-hub", List.of(ref("pq-fab", "PQZ-1"))));
-        t2 = dispatch(dist, "pq-dc", "pq-dc1", ref("pq-fab", "PQZ-1"));
-        t3 = dispatch(fab, "pq-dist", "pq-hub", ref("pq-fab", "PQZ-2"));
-        write(dist, "transfer.reject", Map.of("transfer", t3.id(), "reason", "damaged"));
-        t4 = dispatch(fab2, "pq-other", "pq-o", ref("pq-fab2", "PQZ-1"));
-        t5 = dispatch(fab, "pq-dc", "pq-dc1", ref("pq-fab", "PQZ-3"), ref("pq-fab", "PQZ_9"));
-        r5 = write(dc, "transfer.receive", CustodyClient.receiveFields(t5.id(), "pq-dc1", List.of(ref("pq-fab", "PQZ-3"))));
+    void world() throws Exception {
+        OncePerClass.run(PartnerLookupsTest.class, () -> {
+            fab = ApiClient.partner("pq-fab", SignatureAlgorithm.ED25519, "manufacturer");
+            fab2 = ApiClient.partner("pq-fab2", SignatureAlgorithm.ED25519, "manufacturer");
+            dist = ApiClient.partner("pq-dist", SignatureAlgorithm.ES256, "distributor");
+            dc = ApiClient.partner("pq-dc", SignatureAlgorithm.ED25519, "datacenter");
+            other = ApiClient.partner("pq-other", SignatureAlgorithm.ED25519, "distributor");
+            insp = ApiClient.partner("pq-insp", SignatureAlgorithm.ED25519, "inspector");
+            CustodyClient.site(fab, "pq-a", "TW");
+            CustodyClient.site(fab2, "pq-b", "KR");
+            CustodyClient.site(dist, "pq-hub", "NL");
+            CustodyClient.site(dc, "pq-dc1", "US");
+            CustodyClient.site(other, "pq-o", "AE");
+            reg1 = write(fab, "unit.register", CustodyClient.unitFields("PQZ-1", "accelerator", "H200", "pq-a"));
+            for (String serial : List.of("PQZ-2", "PQZ-3", "PQZ_9")) {
+                CustodyClient.register(fab, serial, "accelerator", "H200", "pq-a");
+            }
+            CustodyClient.register(fab2, "PQZ-1", "accelerator", "X1", "pq-b");
+            CustodyClient.register(fab2, "PQY-1", "accelerator", "X1", "pq-b");
+            t1 = dispatch(fab, "pq-dist", "pq-hub", ref("pq-fab", "PQZ-1"));
+            r1 = write(dist, "transfer.receive", CustodyClient.receiveFields(t1.id(), "pq-hub", List.of(ref("pq-fab", "PQZ-1"))));
+            t2 = dispatch(dist, "pq-dc", "pq-dc1", ref("pq-fab", "PQZ-1"));
+            t3 = dispatch(fab, "pq-dist", "pq-hub", ref("pq-fab", "PQZ-2"));
+            write(dist, "transfer.reject", Map.of("transfer", t3.id(), "reason", "damaged"));
+            t4 = dispatch(fab2, "pq-other", "pq-o", ref("pq-fab2", "PQZ-1"));
+            t5 = dispatch(fab, "pq-dc", "pq-dc1", ref("pq-fab", "PQZ-3"), ref("pq-fab", "PQZ_9"));
+            r5 = write(dc, "transfer.receive", CustodyClient.receiveFields(t5.id(), "pq-dc1", List.of(ref("pq-fab", "PQZ-3"))));
+        });
     }
 
     @SafeVarargs

@@ -1,10 +1,10 @@
 package org.fabtrail.api;
 
+import org.fabtrail.testing.OncePerClass;
 import org.fabtrail.testing.SignInCsrf;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
-import io.restassured.RestAssured;
 import io.restassured.path.json.JsonPath;
 import org.fabtrail.crypto.SignatureAlgorithm;
 import org.fabtrail.crypto.SigningKey;
@@ -57,7 +57,6 @@ class PlatformCertificateVectorTest {
     private static ApiClient.Partner dell;
     private static ApiClient.Partner samsung;
     private static long certifyIndex;
-    private static boolean ready;
 
     static ApiClient.Partner partner(String org, String name) {
         given().header("Authorization", ApiClient.ADMIN).contentType("application/json")
@@ -75,26 +74,23 @@ class PlatformCertificateVectorTest {
     }
 
     @BeforeEach
-    void world() {
-        if (ready) {
-            return;
-        }
-        ready = true;
-        RestAssured.enableLoggingOfRequestAndResponseIfValidationFails();
-        dell = partner(DELL, "Dell Inc.");
-        samsung = partner(SAMSUNG, "Samsung Electronics Co., Ltd.");
-        CustodyClient.site(dell, "austin", "US");
-        CustodyClient.site(samsung, "hwaseong", "KR");
-        CustodyClient.write(dell, "ca.add", Map.of("certificate", TestResources.utf8(VECTORS + "PCTestCA.example.com.pem")));
-        CustodyClient.register(dell, SERVER, "server", "Latitude 5510", "austin");
-        CustodyClient.register(dell, EXTRA, "accelerator", "H200-SXM", "austin");
-        CustodyClient.register(samsung, "37CCD269", "module", "M471A1K43DB1-CWE", "hwaseong");
-        String t = CustodyClient.dispatch(samsung, DELL, "austin", List.of(ref(SAMSUNG, "37CCD269")));
-        CustodyClient.receive(dell, t, "austin", List.of(ref(SAMSUNG, "37CCD269")));
-        CustodyClient.write(dell, "unit.assemble", Map.of("parent", ref(DELL, SERVER),
-                "components", List.of(ref(SAMSUNG, "37CCD269"), ref(DELL, EXTRA))));
-        certifyIndex = dell.submit("unit.certify", Map.of("unit", ref(DELL, SERVER), "platformCertificate", vectorPem()))
-                .then().statusCode(201).extract().jsonPath().getLong("index");
+    void world() throws Exception {
+        OncePerClass.run(PlatformCertificateVectorTest.class, () -> {
+            dell = partner(DELL, "Dell Inc.");
+            samsung = partner(SAMSUNG, "Samsung Electronics Co., Ltd.");
+            CustodyClient.site(dell, "austin", "US");
+            CustodyClient.site(samsung, "hwaseong", "KR");
+            CustodyClient.write(dell, "ca.add", Map.of("certificate", TestResources.utf8(VECTORS + "PCTestCA.example.com.pem")));
+            CustodyClient.register(dell, SERVER, "server", "Latitude 5510", "austin");
+            CustodyClient.register(dell, EXTRA, "accelerator", "H200-SXM", "austin");
+            CustodyClient.register(samsung, "37CCD269", "module", "M471A1K43DB1-CWE", "hwaseong");
+            String t = CustodyClient.dispatch(samsung, DELL, "austin", List.of(ref(SAMSUNG, "37CCD269")));
+            CustodyClient.receive(dell, t, "austin", List.of(ref(SAMSUNG, "37CCD269")));
+            CustodyClient.write(dell, "unit.assemble", Map.of("parent", ref(DELL, SERVER),
+                    "components", List.of(ref(SAMSUNG, "37CCD269"), ref(DELL, EXTRA))));
+            certifyIndex = dell.submit("unit.certify", Map.of("unit", ref(DELL, SERVER), "platformCertificate", vectorPem()))
+                    .then().statusCode(201).extract().jsonPath().getLong("index");
+        });
     }
 
     static JsonPath unit() {

@@ -2,9 +2,9 @@ package org.fabtrail.api;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
-import io.restassured.RestAssured;
 import io.restassured.path.json.JsonPath;
 import org.fabtrail.crypto.SignatureAlgorithm;
+import org.fabtrail.testing.OncePerClass;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -34,18 +34,14 @@ class RateLimitTest {
 
     private static String hammer;
     private static String bystander;
-    private static boolean ready;
 
     @BeforeEach
-    void onboard() {
-        if (ready) {
-            return;
-        }
-        ready = true;
-        RestAssured.enableLoggingOfRequestAndResponseIfValidationFails();
-        ApiClient.onboard("rl-org", SignatureAlgorithm.ED25519, "distributor");
-        hammer = "Bearer " + ApiClient.token("rl-org", "read");
-        bystander = "Bearer " + ApiClient.token("rl-org", "read");
+    void onboard() throws Exception {
+        OncePerClass.run(RateLimitTest.class, () -> {
+            ApiClient.onboard("rl-org", SignatureAlgorithm.ED25519, "distributor");
+            hammer = "Bearer " + ApiClient.token("rl-org", "read");
+            bystander = "Bearer " + ApiClient.token("rl-org", "read");
+        });
     }
 
     @Test

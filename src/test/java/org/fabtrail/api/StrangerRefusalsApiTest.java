@@ -4,6 +4,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.response.Response;
 import org.fabtrail.crypto.SignatureAlgorithm;
+import org.fabtrail.testing.OncePerClass;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -38,25 +39,21 @@ class StrangerRefusalsApiTest {
     static String t1;
     static String t2;
 
-    static boolean ready;
-
     @BeforeEach
-    void world() {
-        if (ready) {
-            return;
-        }
-        ready = true;
-        fab = ApiClient.partner("sra-fab", SignatureAlgorithm.ED25519, "manufacturer");
-        dist = ApiClient.partner("sra-dist", SignatureAlgorithm.ED25519, "distributor");
-        dc = ApiClient.partner("sra-dc", SignatureAlgorithm.ED25519, "datacenter");
-        CustodyClient.site(fab, "fab-1", "TW");
-        CustodyClient.site(dist, "ams", "NL");
-        CustodyClient.site(dc, "dxb", "AE");
-        CustodyClient.register(fab, U, "accelerator", "H200", "fab-1");
-        CustodyClient.register(fab, V, "accelerator", "H200", "fab-1");
-        t1 = CustodyClient.dispatch(fab, "sra-dist", "ams", List.of(ref("sra-fab", U)));
-        CustodyClient.receive(dist, t1, "ams", List.of(ref("sra-fab", U)));
-        t2 = CustodyClient.dispatch(fab, "sra-dist", "ams", List.of(ref("sra-fab", V)));
+    void world() throws Exception {
+        OncePerClass.run(StrangerRefusalsApiTest.class, () -> {
+            fab = ApiClient.partner("sra-fab", SignatureAlgorithm.ED25519, "manufacturer");
+            dist = ApiClient.partner("sra-dist", SignatureAlgorithm.ED25519, "distributor");
+            dc = ApiClient.partner("sra-dc", SignatureAlgorithm.ED25519, "datacenter");
+            CustodyClient.site(fab, "fab-1", "TW");
+            CustodyClient.site(dist, "ams", "NL");
+            CustodyClient.site(dc, "dxb", "AE");
+            CustodyClient.register(fab, U, "accelerator", "H200", "fab-1");
+            CustodyClient.register(fab, V, "accelerator", "H200", "fab-1");
+            t1 = CustodyClient.dispatch(fab, "sra-dist", "ams", List.of(ref("sra-fab", U)));
+            CustodyClient.receive(dist, t1, "ams", List.of(ref("sra-fab", U)));
+            t2 = CustodyClient.dispatch(fab, "sra-dist", "ams", List.of(ref("sra-fab", V)));
+        });
     }
 
     /** What the client sees of an answer: status, the body's type, and the body with {@code id} replaced. */

@@ -2,11 +2,11 @@ package org.fabtrail.api;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
-import io.restassured.RestAssured;
 import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
 import org.fabtrail.api.auth.Authenticator;
 import org.fabtrail.crypto.SignatureAlgorithm;
+import org.fabtrail.testing.OncePerClass;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -39,20 +39,16 @@ class TokensTest {
 
     private static ApiClient.Partner alpha;
     private static ApiClient.Partner beta;
-    private static boolean ready;
 
     @Inject
     DataSource dataSource;
 
     @BeforeEach
-    void onboard() {
-        if (ready) {
-            return;
-        }
-        ready = true;
-        RestAssured.enableLoggingOfRequestAndResponseIfValidationFails();
-        alpha = ApiClient.partner("tok-alpha", SignatureAlgorithm.ED25519, "distributor");
-        beta = ApiClient.partner("tok-beta", SignatureAlgorithm.ED25519, "distributor");
+    void onboard() throws Exception {
+        OncePerClass.run(TokensTest.class, () -> {
+            alpha = ApiClient.partner("tok-alpha", SignatureAlgorithm.ED25519, "distributor");
+            beta = ApiClient.partner("tok-beta", SignatureAlgorithm.ED25519, "distributor");
+        });
     }
 
     private static io.restassured.response.Response create(String bearer, String org, Object body) {

@@ -2,9 +2,9 @@ package org.fabtrail.api;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
-import io.restassured.RestAssured;
 import io.restassured.path.json.JsonPath;
 import org.fabtrail.crypto.SignatureAlgorithm;
+import org.fabtrail.testing.OncePerClass;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -41,34 +41,30 @@ class UnitsQueryTest {
     private static ApiClient.Partner insp;
     private static String received;
     private static String pending;
-    private static boolean ready;
 
     @BeforeEach
-    void world() {
-        if (ready) {
-            return;
-        }
-        ready = true;
-        RestAssured.enableLoggingOfRequestAndResponseIfValidationFails();
-        fab = ApiClient.partner("uq-fab", SignatureAlgorithm.ED25519, "manufacturer");
-        dist = ApiClient.partner("uq-dist", SignatureAlgorithm.ES256, "distributor");
-        dc = ApiClient.partner("uq-dc", SignatureAlgorithm.ED25519, "datacenter");
-        insp = ApiClient.partner("uq-insp", SignatureAlgorithm.ED25519, "inspector");
-        CustodyClient.site(fab, "uq-a", "TW");
-        CustodyClient.write(fab, "site.register", Map.of("site", "uq-b", "name", "Fab B", "country", "TW",
-                "address", "2 Science Park Rd", "latitude", 24.78, "longitude", 121.0));
-        CustodyClient.site(dist, "uq-hub", "NL");
-        CustodyClient.site(dc, "uq-dc1", "US");
-        CustodyClient.register(fab, "UQ-1", "accelerator", "H200", "uq-a");
-        CustodyClient.register(fab, "UQ-2", "accelerator", "H200", "uq-b");
-        CustodyClient.register(fab, "UQ-3", "server", "HGX", "uq-a");
-        CustodyClient.register(fab, "UQ-4", "module", "M1", "uq-a");
-        CustodyClient.register(fab, "UQ-5", "accelerator", "B200", "uq-a");
-        CustodyClient.write(fab, "unit.status", Map.of("unit", ref("uq-fab", "UQ-4"), "status", "lost",
-                "reason", "fell off the truck"));
-        received = CustodyClient.dispatch(fab, "uq-dist", "uq-hub", List.of(ref("uq-fab", "UQ-5")));
-        CustodyClient.receive(dist, received, "uq-hub", List.of(ref("uq-fab", "UQ-5")));
-        pending = CustodyClient.dispatch(fab, "uq-dc", "uq-dc1", List.of(ref("uq-fab", "UQ-2")));
+    void world() throws Exception {
+        OncePerClass.run(UnitsQueryTest.class, () -> {
+            fab = ApiClient.partner("uq-fab", SignatureAlgorithm.ED25519, "manufacturer");
+            dist = ApiClient.partner("uq-dist", SignatureAlgorithm.ES256, "distributor");
+            dc = ApiClient.partner("uq-dc", SignatureAlgorithm.ED25519, "datacenter");
+            insp = ApiClient.partner("uq-insp", SignatureAlgorithm.ED25519, "inspector");
+            CustodyClient.site(fab, "uq-a", "TW");
+            CustodyClient.write(fab, "site.register", Map.of("site", "uq-b", "name", "Fab B", "country", "TW",
+                    "address", "2 Science Park Rd", "latitude", 24.78, "longitude", 121.0));
+            CustodyClient.site(dist, "uq-hub", "NL");
+            CustodyClient.site(dc, "uq-dc1", "US");
+            CustodyClient.register(fab, "UQ-1", "accelerator", "H200", "uq-a");
+            CustodyClient.register(fab, "UQ-2", "accelerator", "H200", "uq-b");
+            CustodyClient.register(fab, "UQ-3", "server", "HGX", "uq-a");
+            CustodyClient.register(fab, "UQ-4", "module", "M1", "uq-a");
+            CustodyClient.register(fab, "UQ-5", "accelerator", "B200", "uq-a");
+            CustodyClient.write(fab, "unit.status", Map.of("unit", ref("uq-fab", "UQ-4"), "status", "lost",
+                    "reason", "fell off the truck"));
+            received = CustodyClient.dispatch(fab, "uq-dist", "uq-hub", List.of(ref("uq-fab", "UQ-5")));
+            CustodyClient.receive(dist, received, "uq-hub", List.of(ref("uq-fab", "UQ-5")));
+            pending = CustodyClient.dispatch(fab, "uq-dc", "uq-dc1", List.of(ref("uq-fab", "UQ-2")));
+        });
     }
 
     private static JsonPath page(String bearer, String query) {

@@ -1,5 +1,7 @@
 package org.fabtrail.ledger.checkpoint;
 
+import org.fabtrail.crypto.Utf8;
+
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -73,7 +75,7 @@ public record Note(String text, List<NoteSignature> signatures) {
             throw new NoteFormatException("note is larger than " + MAX_NOTE_BYTES + " bytes");
         }
         int[] badByte = new int[1];
-        String msg = NoteText.decodeUtf8(bytes, badByte);
+        String msg = Utf8.decode(bytes, badByte);
         if (msg == null) {
             throw new NoteFormatException("note is not valid UTF-8 (at byte offset " + badByte[0] + ")");
         }

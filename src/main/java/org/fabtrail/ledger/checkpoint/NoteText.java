@@ -1,10 +1,5 @@
 package org.fabtrail.ledger.checkpoint;
 
-import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
-import java.nio.charset.CharsetDecoder;
-import java.nio.charset.CoderResult;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -114,25 +109,6 @@ final class NoteText {
             return null;
         }
         return Base64.getEncoder().encodeToString(out).equals(s) ? out : null;
-    }
-
-    /** Strict UTF-8 decoding; returns null and reports nothing if the bytes are not well-formed. */
-    static String decodeUtf8(byte[] bytes, int[] errorOffset) {
-        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
-                .onMalformedInput(CodingErrorAction.REPORT)
-                .onUnmappableCharacter(CodingErrorAction.REPORT);
-        ByteBuffer in = ByteBuffer.wrap(bytes);
-        CharBuffer out = CharBuffer.allocate(bytes.length);
-        CoderResult result = decoder.decode(in, out, true);
-        if (!result.isError()) {
-            result = decoder.flush(out);
-        }
-        if (result.isError()) {
-            errorOffset[0] = in.position();
-            return null;
-        }
-        out.flip();
-        return out.toString();
     }
 
     /** First problem with free text that goes into a note (control characters, lone surrogates). */

@@ -28,6 +28,7 @@ import java.net.URI;
  * to the provider.
  */
 @Path("/")
+@Produces(MediaType.TEXT_HTML)
 public class SsoPage {
 
     /** The state of the sign-in under way in this browser (SameSite=Lax: the provider's redirect back carries it). */
@@ -48,7 +49,6 @@ public class SsoPage {
 
     @GET
     @Path("login/sso/{org}")
-    @Produces(MediaType.TEXT_HTML)
     public Response start(@PathParam("org") String org, @QueryParam("next") String next) {
         try {
             OidcSignIn.Start s = oidc.start(org, next, callback());
@@ -62,7 +62,6 @@ public class SsoPage {
 
     @GET
     @Path("login/callback")
-    @Produces(MediaType.TEXT_HTML)
     public Response callback(@QueryParam("state") String state, @QueryParam("code") String code,
                              @QueryParam("error") String error, @CookieParam(STATE_COOKIE) String issued) {
         try {

@@ -25,12 +25,15 @@ import org.fabtrail.web.Viewer;
 import org.fabtrail.web.Web;
 import org.fabtrail.web.drawing.QrSvg;
 
+import java.util.function.BiFunction;
+
 /**
  * Two-step sign-in for one's own local account (org admins and the operator's staff): set up a TOTP authenticator
  * app (the secret as an {@code otpauth://} QR code and in base32, confirmed by a code), or turn it off with a code.
  */
 @SignedIn
 @Path("/account/two-step")
+@Produces(MediaType.TEXT_HTML)
 public class TwoStepPage {
 
     /** What the page shows: the state, and during set-up the QR code, the secret and the URI. */
@@ -50,65 +53,51 @@ public class TwoStepPage {
     SecondFactor secondFactor;
 
     @GET
-    @Produces(MediaType.TEXT_HTML)
     public Response page(@QueryParam("notice") String notice) {
-        Viewer v = viewer.get();
-        Account a = account(v);
-        if (!SecondFactor.offered(a)) {
-            return refused(v);
-        }
-        String text = "on".equals(notice) ? "Two-step sign-in is on: from now on you sign in with your password and a code."
-                : "off".equals(notice) ? "Two-step sign-in is off." : null;
-        return answer(200, v, new TwoStepModel(a.totpSecret != null, null, null, null, text, null));
+        return offered((v, a) -> {
+            String text = "on".equals(notice)
+                    ? "Two-step sign-in is on: from now on you sign in with your password and a code."
+                    : "off".equals(notice) ? "Two-step sign-in is off." : null;
+            return answer(200, v, new TwoStepModel(a.totpSecret != null, null, null, null, text, null));
+        });
     }
 
     /** Starts set-up: a new secret, shown once more with each refused code until a code confirms it. */
     @POST
     @Path("enrol")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    @Produces(MediaType.TEXT_HTML)
     public Response enrol() {
-        Viewer v = viewer.get();
-        if (!SecondFactor.offered(account(v))) {
-            return refused(v);
-        }
-        return answer(200, v, setUp(v, secondFactor.enrol(v.userId()), null));
+        return offered((v, a) -> answer(200, v, setUp(v, secondFactor.enrol(v.userId()), null)));
     }
 
     @POST
     @Path("confirm")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    @Produces(MediaType.TEXT_HTML)
     public Response confirm(@FormParam("code") String code) {
-        Viewer v = viewer.get();
-        if (!SecondFactor.offered(account(v))) {
-            return refused(v);
-        }
-        if (secondFactor.confirm(v.userId(), code)) {
-            return Web.redirect("/account/two-step?notice=on");
-        }
-        var pending = secondFactor.pending(v.userId());
-        if (pending.isEmpty()) {
-            return answer(409, v, new TwoStepModel(account(v).totpSecret != null, null, null, null, null,
-                    Texts.of(FormMessages.class).twostep_no_setup()));
-        }
-        return answer(422, v, setUp(v, pending.get(), Texts.of(FormMessages.class).twostep_not_the_code()));
+        return offered((v, a) -> {
+            if (secondFactor.confirm(v.userId(), code)) {
+                return Web.redirect("/account/two-step?notice=on");
+            }
+            var pending = secondFactor.pending(v.userId());
+            if (pending.isEmpty()) {
+                return answer(409, v, new TwoStepModel(account(v).totpSecret != null, null, null, null, null,
+                        Texts.of(FormMessages.class).twostep_no_setup()));
+            }
+            return answer(422, v, setUp(v, pending.get(), Texts.of(FormMessages.class).twostep_not_the_code()));
+        });
     }
 
     @POST
     @Path("off")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    @Produces(MediaType.TEXT_HTML)
     public Response off(@FormParam("code") String code) {
-        Viewer v = viewer.get();
-        if (!SecondFactor.offered(account(v))) {
-            return refused(v);
-        }
-        if (secondFactor.turnOff(v.userId(), code)) {
-            return Web.redirect("/account/two-step?notice=off");
-        }
-        return answer(422, v, new TwoStepModel(account(v).totpSecret != null, null, null, null, null,
-                Texts.of(FormMessages.class).twostep_stays_on()));
+        return offered((v, a) -> {
+            if (secondFactor.turnOff(v.userId(), code)) {
+                return Web.redirect("/account/two-step?notice=off");
+            }
+            return answer(422, v, new TwoStepModel(account(v).totpSecret != null, null, null, null, null,
+                    Texts.of(FormMessages.class).twostep_stays_on()));
+        });
     }
 
     private static TwoStepModel setUp(Viewer v, byte[] secret, String error) {
@@ -118,6 +107,19 @@ public class TwoStepPage {
 
     private static Account account(Viewer v) {
         return QuarkusTransaction.requiringNew().call(() -> Account.findById(v.userId()));
+    }
+
+    /**
+     * Every handler's start: two-step sign-in is for the viewer's account (a local account of an org admin or of the
+     * operator's staff), else a 403; {@code then} answers with the viewer and the account as read for that check.
+     */
+    private Response offered(BiFunction<Viewer, Account, Response> then) {
+        Viewer v = viewer.get();
+        Account a = account(v);
+        if (!SecondFactor.offered(a)) {
+            return refused(v);
+        }
+        return then.apply(v, a);
     }
 
     private static Response refused(Viewer v) {

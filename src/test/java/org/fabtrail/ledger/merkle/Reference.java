@@ -7,6 +7,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import static org.fabtrail.testing.Bytes.concat;
+
 /**
  * A direct, recursive transcription of RFC 9162 §2.1 (MTH, PATH, SUBPROOF and the §2.1.3.2 /
  * §2.1.4.2 verifiers), written without any production code so the fast implementation can be
@@ -177,17 +179,5 @@ final class Reference {
         } catch (NoSuchAlgorithmException e) {
             throw new AssertionError(e);
         }
-    }
-
-    private static byte[] concat(byte[]... parts) {
-        int len = 0;
-        for (byte[] p : parts) len += p.length;
-        byte[] out = new byte[len];
-        int off = 0;
-        for (byte[] p : parts) {
-            System.arraycopy(p, 0, out, off, p.length);
-            off += p.length;
-        }
-        return out;
     }
 }

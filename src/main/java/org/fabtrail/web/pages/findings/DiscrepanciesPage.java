@@ -16,15 +16,14 @@ import org.fabtrail.discrepancy.DiscrepancyEngine;
 import org.fabtrail.discrepancy.DiscrepancyQueries;
 import org.fabtrail.discrepancy.Finding;
 import org.fabtrail.ledger.LedgerException;
-import org.fabtrail.web.CurrentViewer;
 import org.fabtrail.web.Cursors;
 import org.fabtrail.web.ErrorPage;
 import org.fabtrail.web.FindingMessages;
 import org.fabtrail.web.Forms;
-import org.fabtrail.web.Pages;
 import org.fabtrail.web.SignedIn;
 import org.fabtrail.web.Texts;
 import org.fabtrail.web.Viewer;
+import org.fabtrail.web.WebPage;
 import org.fabtrail.web.drawing.DiscrepancyTrendSvg;
 
 import java.net.URLEncoder;
@@ -35,6 +34,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BiFunction;
 
 /**
  * The discrepancy dashboard: filters (a GET form), counts of the filtered findings by rule, severity, state and
@@ -44,7 +44,7 @@ import java.util.Optional;
  */
 @SignedIn
 @Path("/discrepancies")
-public class DiscrepanciesPage {
+public class DiscrepanciesPage extends WebPage {
 
     static final int PAGE = 50;
     static final int TREND_DAYS = 30;
@@ -120,12 +120,7 @@ public class DiscrepanciesPage {
     }
 
     @Inject
-    Pages pages;
-    @Inject
-    CurrentViewer viewer;
-    @Inject
     Clock clock;
-
 
     /** The filter the API would use, or the refusal (a field and its message). */
     static DiscrepancyQueries.Filter filter(FilterForm f) {
@@ -159,18 +154,30 @@ public class DiscrepanciesPage {
                               @QueryParam("from") String from, @QueryParam("to") String to,
                               @QueryParam("before") String before) {
         FilterForm f = FilterForm.of(rule, severity, state, org, unit, from, to);
+        return filtered(f,
+                (v, filter) -> Response.ok(Templates.dashboard(v, dashboard(v, f, filter, Cursors.index(before))))
+                        .build(),
+                (v, e) -> Response.status(400).type(MediaType.TEXT_HTML_TYPE)
+                        .entity(Templates.dashboard(v, refused(f, e))).build());
+    }
+
+    /** The dashboard of a filter the API refuses: nothing listed, the refusal on its field. */
+    private static Dashboard refused(FilterForm f, LedgerException e) {
+        return new Dashboard(f, List.of(), 0, DiscrepancyTrendSvg.render(List.of()), List.of(), List.of(), null, null,
+                null, filterError(e), DiscrepancyEngine.RULES, Finding.SEVERITIES, stateOptions());
+    }
+
+    /** The viewer and the filter the form asks for to {@code then}; a filter the API refuses to {@code refused}. */
+    private Response filtered(FilterForm f, BiFunction<Viewer, DiscrepancyQueries.Filter, Response> then,
+                              BiFunction<Viewer, LedgerException, Response> refused) {
         Viewer v = viewer.get();
         DiscrepancyQueries.Filter filter;
         try {
             filter = filter(f);
         } catch (LedgerException e) {
-            Dashboard empty = new Dashboard(f, List.of(), 0, DiscrepancyTrendSvg.render(List.of()), List.of(), List.of(),
-                    null, null, null, filterError(e), DiscrepancyEngine.RULES, Finding.SEVERITIES, stateOptions());
-            return Response.status(400).type(MediaType.TEXT_HTML_TYPE).entity(Templates.dashboard(v, empty)).build();
+            return refused.apply(v, e);
         }
-        Long cursor = Cursors.index(before);
-        Dashboard m = dashboard(v, f, filter, cursor);
-        return Response.ok(Templates.dashboard(v, m)).build();
+        return then.apply(v, filter);
     }
 
     private Dashboard dashboard(Viewer v, FilterForm f, DiscrepancyQueries.Filter filter, Long before) {
@@ -216,17 +223,11 @@ public class DiscrepanciesPage {
                            @QueryParam("severity") String severity, @QueryParam("state") String state,
                            @QueryParam("org") String org, @QueryParam("unit") String unit,
                            @QueryParam("from") String from, @QueryParam("to") String to) {
-        FilterForm f = FilterForm.of(rule, severity, state, org, unit, from, to);
-        Viewer v = viewer.get();
-        DiscrepancyQueries.Filter filter;
-        try {
-            filter = filter(f);
-        } catch (LedgerException e) {
-            return ErrorPage.of(v, e);
-        }
-        String csv = DiscrepanciesResource.csv(pages.findings.list(v.visibility(), filter, null,
-                DiscrepanciesResource.MAX_EXPORT));
-        return Response.ok(csv, "text/csv; charset=utf-8")
-                .header("Content-Disposition", "attachment; filename=\"discrepancies.csv\"").build();
+        return filtered(FilterForm.of(rule, severity, state, org, unit, from, to), (v, filter) -> {
+            String csv = DiscrepanciesResource.csv(pages.findings.list(v.visibility(), filter, null,
+                    DiscrepanciesResource.MAX_EXPORT));
+            return Response.ok(csv, "text/csv; charset=utf-8")
+                    .header("Content-Disposition", "attachment; filename=\"discrepancies.csv\"").build();
+        }, ErrorPage::of);
     }
 }

@@ -23,11 +23,11 @@ import org.fabtrail.discrepancy.DiscrepancyQueries;
 import org.fabtrail.discrepancy.DiscrepancyResolution;
 import org.fabtrail.discrepancy.Findings;
 import org.fabtrail.discrepancy.Documents;
-import org.fabtrail.web.CurrentViewer;
 import org.fabtrail.web.Cursors;
 import org.fabtrail.web.EntryLine;
 import org.fabtrail.web.ErrorPage;
 import org.fabtrail.web.FindingMessages;
+import org.fabtrail.web.FormPage;
 import org.fabtrail.web.Forms;
 import org.fabtrail.web.Pages;
 import org.fabtrail.web.SignedIn;
@@ -59,7 +59,7 @@ import java.util.function.Function;
  */
 @SignedIn
 @Path("/discrepancies/{id: [0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}")
-public class DiscrepancyPage {
+public class DiscrepancyPage extends FormPage {
 
     /** Entries of a unit's timeline shown before and after each evidence entry. */
     static final int AROUND = 3;
@@ -126,12 +126,6 @@ public class DiscrepancyPage {
         static native TemplateInstance report(Viewer viewer, ReportModel m);
     }
 
-    @Inject
-    Pages pages;
-    @Inject
-    CurrentViewer viewer;
-    @Inject
-    Forms forms;
     @Inject
     DiscrepanciesResource api;
 

@@ -14,15 +14,15 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.fabtrail.discrepancy.RestrictedList;
 import org.fabtrail.ledger.LedgerException;
-import org.fabtrail.web.CurrentViewer;
 import org.fabtrail.web.ErrorPage;
+import org.fabtrail.web.Forms;
 import org.fabtrail.web.Inspector;
 import org.fabtrail.web.OperatorStaff;
-import org.fabtrail.web.Pages;
 import org.fabtrail.web.Texts;
 import org.fabtrail.web.UploadMessages;
 import org.fabtrail.web.Viewer;
 import org.fabtrail.web.Web;
+import org.fabtrail.web.WebPage;
 import org.jboss.resteasy.reactive.RestForm;
 import org.jboss.resteasy.reactive.multipart.FileUpload;
 
@@ -45,7 +45,8 @@ import java.util.Map;
  */
 @Inspector("refusal_restricted_list")
 @Path("/restricted-parties")
-public class RestrictedPartiesPage {
+@Produces(MediaType.TEXT_HTML)
+public class RestrictedPartiesPage extends WebPage {
 
     /** Rows the page lists (the counts cover them all). */
     static final int SHOWN = 200;
@@ -66,14 +67,9 @@ public class RestrictedPartiesPage {
     static final String REPLACERS = "refusal_restricted_replace";
 
     @Inject
-    Pages pages;
-    @Inject
-    CurrentViewer viewer;
-    @Inject
     RestrictedList restricted;
 
     @GET
-    @Produces(MediaType.TEXT_HTML)
     public Response page(@QueryParam("imported") String imported) {
         Viewer v = viewer.get();
         String notice = imported != null && imported.matches("\\d{1,7}")
@@ -83,7 +79,6 @@ public class RestrictedPartiesPage {
 
     @POST
     @Consumes(MediaType.MULTIPART_FORM_DATA)
-    @Produces(MediaType.TEXT_HTML)
     @OperatorStaff(REPLACERS)
     public Response upload(@RestForm("csv") FileUpload file, @RestForm("text") String text) {
         Viewer v = viewer.get();
@@ -108,7 +103,6 @@ public class RestrictedPartiesPage {
     /** The same for a form posted without multipart (pasted rows only). */
     @POST
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    @Produces(MediaType.TEXT_HTML)
     @OperatorStaff(REPLACERS)
     public Response paste(@FormParam("text") String text) {
         Viewer v = viewer.get();
@@ -127,7 +121,7 @@ public class RestrictedPartiesPage {
             List<String> problems = e.problems();
             ListModel m = model(null, pasted, problems.subList(0, Math.min(PROBLEMS, problems.size())),
                     Map.of("form", Texts.of(UploadMessages.class).parties_not_imported(problems.size())));
-            return Response.status(422).type(MediaType.TEXT_HTML_TYPE).entity(Templates.parties(v, m)).build();
+            return Forms.again(422, Templates.parties(v, m));
         } catch (SQLException e) {
             return ErrorPage.of(v, new LedgerException(LedgerException.Kind.UNAVAILABLE, "database-unavailable",
                     "Database unavailable", "The list could not be stored; nothing changed. Try again.", Map.of(), e));
@@ -135,8 +129,7 @@ public class RestrictedPartiesPage {
     }
 
     private Response refuse(Viewer v, String pasted, String field, String message) {
-        return Response.status(422).type(MediaType.TEXT_HTML_TYPE)
-                .entity(Templates.parties(v, model(null, pasted, List.of(), Map.of(field, message)))).build();
+        return Forms.again(422, Templates.parties(v, model(null, pasted, List.of(), Map.of(field, message))));
     }
 
     private ListModel model(String notice, String text, List<String> problems, Map<String, String> errors) {

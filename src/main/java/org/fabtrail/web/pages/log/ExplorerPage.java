@@ -24,7 +24,6 @@ import org.fabtrail.ledger.checkpoint.VerifiedNote;
 import org.fabtrail.ledger.merkle.Merkle;
 import org.fabtrail.ledger.merkle.ProofException;
 import org.fabtrail.ledger.merkle.Proofs;
-import org.fabtrail.web.CurrentViewer;
 import org.fabtrail.web.EntryLine;
 import org.fabtrail.web.ErrorPage;
 import org.fabtrail.web.LedgerMessages;
@@ -32,6 +31,7 @@ import org.fabtrail.web.Pages;
 import org.fabtrail.web.SignedIn;
 import org.fabtrail.web.Texts;
 import org.fabtrail.web.Viewer;
+import org.fabtrail.web.WebPage;
 import org.fabtrail.web.pages.orgs.OrgPage;
 
 import java.io.IOException;
@@ -53,7 +53,8 @@ import java.util.regex.Pattern;
  */
 @SignedIn
 @Path("/explorer")
-public class ExplorerPage {
+@Produces(MediaType.TEXT_HTML)
+public class ExplorerPage extends WebPage {
 
     public static final int PAGE = 50;
     private static final Pattern HEX_HASH = Pattern.compile("[0-9a-fA-F]{64}");
@@ -101,14 +102,9 @@ public class ExplorerPage {
     }
 
     @Inject
-    Pages pages;
-    @Inject
-    CurrentViewer viewer;
-    @Inject
     CheckpointSigner signer;
 
     @GET
-    @Produces(MediaType.TEXT_HTML)
     public Response explorer(@QueryParam("before") String before) {
         Viewer v = viewer.get();
         long cursor = OrgPage.parseIndex(before);
@@ -124,7 +120,6 @@ public class ExplorerPage {
 
     @GET
     @Path("entries/{index}")
-    @Produces(MediaType.TEXT_HTML)
     public Response entry(@PathParam("index") String index) {
         return entryPage(index, null, null, null, false);
     }
@@ -132,7 +127,6 @@ public class ExplorerPage {
     /** Checks a claim that the entry is in the log: {@code index}, {@code size} and (optionally) the proof hashes. */
     @GET
     @Path("entries/{index}/verify")
-    @Produces(MediaType.TEXT_HTML)
     public Response verify(@PathParam("index") String index,
                            @QueryParam("leaf") String claimedIndex, @QueryParam("size") String claimedSize,
                            @QueryParam("proof") String proof) {
@@ -165,7 +159,6 @@ public class ExplorerPage {
 
     @GET
     @Path("consistency")
-    @Produces(MediaType.TEXT_HTML)
     public Response consistency(@QueryParam("from") String from,
                                 @QueryParam("to") String to, @QueryParam("proof") String proof) {
         CheckpointView cp = latest();

@@ -13,12 +13,12 @@ import org.fabtrail.custody.CustodyQueries;
 import org.fabtrail.custody.UnitKey;
 import org.fabtrail.discrepancy.DiscrepancyQueries;
 import org.fabtrail.ledger.EnvelopeParser;
-import org.fabtrail.web.CurrentViewer;
 import org.fabtrail.web.EntryLine;
 import org.fabtrail.web.Pages;
 import org.fabtrail.web.SignedIn;
 import org.fabtrail.web.Viewer;
 import org.fabtrail.web.Web;
+import org.fabtrail.web.WebPage;
 import org.fabtrail.web.pages.transfers.InboxPage;
 
 import java.time.Clock;
@@ -35,7 +35,8 @@ import java.util.regex.Pattern;
  */
 @SignedIn
 @Path("/")
-public class HomePage {
+@Produces(MediaType.TEXT_HTML)
+public class HomePage extends WebPage {
 
     @CheckedTemplate
     static class Templates {
@@ -71,13 +72,7 @@ public class HomePage {
     /** Most units a prefix search lists. */
     static final int MAX_MATCHES = 50;
 
-    @Inject
-    Pages pages;
-    @Inject
-    CurrentViewer viewer;
-
     @GET
-    @Produces(MediaType.TEXT_HTML)
     public Response home() {
         Viewer v = viewer.get();
         List<EntryLine> recent = Pages.lines(pages.log.recent(v.visibility(), 20));
@@ -99,7 +94,6 @@ public class HomePage {
 
     @GET
     @Path("search")
-    @Produces(MediaType.TEXT_HTML)
     public Response search(@QueryParam("q") String q) {
         String query = q == null ? "" : q.trim();
         Matcher m = REF.matcher(query);

@@ -10,9 +10,8 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.fabtrail.ledger.CheckpointSigner;
 import org.fabtrail.ledger.LedgerStore;
-import org.fabtrail.web.CurrentViewer;
-import org.fabtrail.web.Pages;
 import org.fabtrail.web.Viewer;
+import org.fabtrail.web.WebPage;
 
 /**
  * The public check page ({@code /log}, no sign-in): the newest signed checkpoint and the log's verifier key, and a
@@ -22,7 +21,8 @@ import org.fabtrail.web.Viewer;
  * custody data here and verifies nothing for the visitor: the point is that the visitor need not trust it.
  */
 @Path("/log")
-public class LogCheckPage {
+@Produces(MediaType.TEXT_HTML)
+public class LogCheckPage extends WebPage {
 
     /** The checkpoint as published (null when the log has none yet), and the key to check it with. */
     public record LogModel(LedgerStore.StoredCheckpoint checkpoint, String vkey, String origin) {
@@ -34,14 +34,9 @@ public class LogCheckPage {
     }
 
     @Inject
-    Pages pages;
-    @Inject
-    CurrentViewer viewer;
-    @Inject
     CheckpointSigner signer;
 
     @GET
-    @Produces(MediaType.TEXT_HTML)
     public Response check() {
         LogModel m = new LogModel(pages.ledger.latestCheckpoint().orElse(null), signer.vkey(), signer.origin());
         return Response.ok(Templates.check(viewer.find().orElse(null), m)).build();

@@ -21,13 +21,12 @@ import org.fabtrail.custody.CustodyQueries;
 import org.fabtrail.discrepancy.Webhooks;
 import org.fabtrail.ledger.LedgerException;
 import org.fabtrail.web.AdminMessages;
-import org.fabtrail.web.CurrentViewer;
 import org.fabtrail.web.OrgAccess;
 import org.fabtrail.web.OrgAdmin;
-import org.fabtrail.web.Pages;
 import org.fabtrail.web.Texts;
 import org.fabtrail.web.Viewer;
 import org.fabtrail.web.Web;
+import org.fabtrail.web.WebPage;
 import org.fabtrail.web.session.OidcSignIn;
 
 import java.util.Map;
@@ -39,7 +38,7 @@ import java.util.Map;
  */
 @OrgAdmin
 @Path("/orgs/{org}/identity-provider")
-public class OrgIdentityProviderPage {
+public class OrgIdentityProviderPage extends WebPage {
 
     /** The form as shown: the stored settings, or what was typed with the errors. */
     public record Form(String issuer, String clientId, boolean secretSet, String userClaim, String groupsClaim,
@@ -61,10 +60,6 @@ public class OrgIdentityProviderPage {
         static native TemplateInstance provider(Viewer viewer, ProviderModel m);
     }
 
-    @Inject
-    Pages pages;
-    @Inject
-    CurrentViewer viewer;
     @Inject
     IdentityProviders providers;
     @Inject

@@ -14,7 +14,6 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import org.fabtrail.api.ProblemMappers;
 import org.fabtrail.crypto.KeyFormatException;
 import org.fabtrail.crypto.VerificationKey;
 import org.fabtrail.custody.CustodyQueries;
@@ -23,14 +22,13 @@ import org.fabtrail.custody.KeyRevokePayload;
 import org.fabtrail.ledger.LedgerException;
 import org.fabtrail.ledger.Receipt;
 import org.fabtrail.web.AdminMessages;
-import org.fabtrail.web.CurrentViewer;
 import org.fabtrail.web.ErrorPage;
 import org.fabtrail.web.OrgAccess;
 import org.fabtrail.web.OrgAdmin;
-import org.fabtrail.web.Pages;
 import org.fabtrail.web.Texts;
 import org.fabtrail.web.Viewer;
 import org.fabtrail.web.Web;
+import org.fabtrail.web.WebPage;
 import org.fabtrail.web.signing.UiSigning;
 import org.fabtrail.web.signing.UiSubmit;
 
@@ -44,7 +42,8 @@ import java.util.Map;
  */
 @OrgAdmin
 @Path("/orgs/{org}/keys")
-public class OrgKeysPage {
+@Produces(MediaType.TEXT_HTML)
+public class OrgKeysPage extends WebPage {
 
     static final int PAGE = 50;
 
@@ -58,16 +57,11 @@ public class OrgKeysPage {
     }
 
     @Inject
-    Pages pages;
-    @Inject
-    CurrentViewer viewer;
-    @Inject
     UiSigning signing;
     @Inject
     UiSubmit submit;
 
     @GET
-    @Produces(MediaType.TEXT_HTML)
     public Response list(@PathParam("org") String org,
                          @QueryParam("after") String after, @QueryParam("notice") String notice,
                          @QueryParam("index") String index) {
@@ -85,7 +79,6 @@ public class OrgKeysPage {
 
     @POST
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    @Produces(MediaType.TEXT_HTML)
     public Response add(@PathParam("org") String org,
                         @FormParam("publicKey") String publicKey) {
         Viewer v = viewer.get();
@@ -107,15 +100,13 @@ public class OrgKeysPage {
             return Web.redirect("/orgs/" + org + "/keys?notice=added&index=" + r.index());
         } catch (LedgerException e) {
             KeysModel m = model(org, -1, null, null, pem, Map.of("publicKey", e.detail()));
-            return Response.status(ProblemMappers.status(e.kind())).entity(Templates.keys(v, m))
-                    .type(MediaType.TEXT_HTML).build();
+            return Forms.refused(e, Templates.keys(v, m));
         }
     }
 
     @POST
     @Path("{keyId}/revoke")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    @Produces(MediaType.TEXT_HTML)
     public Response revoke(@PathParam("org") String org,
                            @PathParam("keyId") String keyId, @FormParam("reason") String reason) {
         Viewer v = viewer.get();

@@ -14,14 +14,13 @@ import org.fabtrail.custody.CustodyQueries;
 import org.fabtrail.custody.UnitKey;
 import org.fabtrail.ledger.EnvelopeParser;
 import org.fabtrail.web.AdminMessages;
-import org.fabtrail.web.CurrentViewer;
 import org.fabtrail.web.ErrorPage;
 import org.fabtrail.web.FormMessages;
 import org.fabtrail.web.OrgAccess;
-import org.fabtrail.web.Pages;
 import org.fabtrail.web.SignedIn;
 import org.fabtrail.web.Texts;
 import org.fabtrail.web.Viewer;
+import org.fabtrail.web.WebPage;
 import org.fabtrail.web.pages.log.HomePage;
 import org.fabtrail.web.signing.UiSigning;
 
@@ -35,7 +34,8 @@ import java.util.Optional;
  */
 @SignedIn
 @Path("/orgs")
-public class OrgPage {
+@Produces(MediaType.TEXT_HTML)
+public class OrgPage extends WebPage {
 
     static final int PAGE = 50;
 
@@ -70,14 +70,9 @@ public class OrgPage {
     }
 
     @Inject
-    Pages pages;
-    @Inject
-    CurrentViewer viewer;
-    @Inject
     UiSigning signing;
 
     @GET
-    @Produces(MediaType.TEXT_HTML)
     public Response list(@QueryParam("after") String after) {
         String from = after != null && HomePage.isOrgId(after) ? after : null;
         List<CustodyQueries.OrgRecord> orgs = pages.registry.page(from, PAGE + 1);
@@ -88,7 +83,6 @@ public class OrgPage {
 
     @GET
     @Path("{org}")
-    @Produces(MediaType.TEXT_HTML)
     public Response org(@PathParam("org") String org,
                         @QueryParam("sites") String sitesAfter, @QueryParam("keys") String keysAfter) {
         Viewer v = viewer.get();
@@ -117,7 +111,6 @@ public class OrgPage {
 
     @GET
     @Path("{org}/sites/{site}")
-    @Produces(MediaType.TEXT_HTML)
     public Response site(@PathParam("org") String org,
                          @PathParam("site") String site, @QueryParam("after") String after) {
         String here = "/orgs/" + org + "/sites/" + site;

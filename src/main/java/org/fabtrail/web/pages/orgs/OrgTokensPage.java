@@ -19,14 +19,13 @@ import org.fabtrail.api.auth.ApiTokens;
 import org.fabtrail.custody.CustodyQueries;
 import org.fabtrail.ledger.LedgerException;
 import org.fabtrail.web.AdminMessages;
-import org.fabtrail.web.CurrentViewer;
 import org.fabtrail.web.ErrorPage;
 import org.fabtrail.web.OrgAccess;
 import org.fabtrail.web.OrgAdmin;
-import org.fabtrail.web.Pages;
 import org.fabtrail.web.Texts;
 import org.fabtrail.web.Viewer;
 import org.fabtrail.web.Web;
+import org.fabtrail.web.WebPage;
 import org.fabtrail.web.signing.UiSubmit;
 
 import java.time.Instant;
@@ -41,7 +40,8 @@ import java.util.UUID;
  */
 @OrgAdmin
 @Path("/orgs/{org}/tokens")
-public class OrgTokensPage {
+@Produces(MediaType.TEXT_HTML)
+public class OrgTokensPage extends WebPage {
 
     static final int PAGE = 50;
 
@@ -73,18 +73,13 @@ public class OrgTokensPage {
     }
 
     @Inject
-    Pages pages;
-    @Inject
-    CurrentViewer viewer;
-    @Inject
     ApiTokens apiTokens;
 
     @GET
-    @Produces(MediaType.TEXT_HTML)
     public Response list(@PathParam("org") String org,
                          @QueryParam("after") String after, @QueryParam("notice") String notice) {
         Viewer v = viewer.get();
-        UUID cursor = uuid(after);
+        UUID cursor = Web.uuid(after).orElse(null);
         String text = "revoked".equals(notice) ? Texts.of(AdminMessages.class).org_token_revoked() : null;
         TokensModel m = model(org, cursor, text, Map.of("expiresInDays", String.valueOf(ApiTokens.DEFAULT_DAYS)),
                 List.of("read"), Map.of());
@@ -97,7 +92,6 @@ public class OrgTokensPage {
      */
     @POST
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    @Produces(MediaType.TEXT_HTML)
     public Response create(@PathParam("org") String org,
                            @FormParam("name") String name,
                            @FormParam("scopes") List<String> scopes, @FormParam("expiresInDays") String days) {
@@ -131,11 +125,10 @@ public class OrgTokensPage {
     @POST
     @Path("{id}/revoke")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    @Produces(MediaType.TEXT_HTML)
     public Response revoke(@PathParam("org") String org,
                            @PathParam("id") String id) {
         Viewer v = viewer.get();
-        UUID uuid = uuid(id);
+        UUID uuid = Web.uuid(id).orElse(null);
         try {
             if (uuid == null) {
                 throw ApiTokens.notFound(id);
@@ -157,16 +150,5 @@ public class OrgTokensPage {
         String next = page.size() > PAGE ? base + "?after=" + page.get(PAGE - 1).id : null;
         return new TokensModel(record, tokens, next, after == null ? null : base, notice, form, scopes, errors,
                 apiTokens.maxDays());
-    }
-
-    private static UUID uuid(String s) {
-        if (s == null) {
-            return null;
-        }
-        try {
-            return UUID.fromString(s);
-        } catch (IllegalArgumentException e) {
-            return null;
-        }
     }
 }

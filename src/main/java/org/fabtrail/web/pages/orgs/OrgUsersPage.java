@@ -15,18 +15,17 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.fabtrail.accounts.Account;
 import org.fabtrail.accounts.Accounts;
-import org.fabtrail.api.ProblemMappers;
 import org.fabtrail.custody.CustodyQueries;
 import org.fabtrail.ledger.LedgerException;
 import org.fabtrail.web.AdminMessages;
-import org.fabtrail.web.CurrentViewer;
 import org.fabtrail.web.ErrorPage;
+import org.fabtrail.web.Forms;
 import org.fabtrail.web.OrgAccess;
 import org.fabtrail.web.OrgAdmin;
-import org.fabtrail.web.Pages;
 import org.fabtrail.web.Texts;
 import org.fabtrail.web.Viewer;
 import org.fabtrail.web.Web;
+import org.fabtrail.web.WebPage;
 import org.fabtrail.web.signing.UiSubmit;
 
 import java.time.Instant;
@@ -38,7 +37,8 @@ import java.util.UUID;
 /** An organisation's users: list, add (username, name, role, initial password), disable (ends their sessions). */
 @OrgAdmin
 @Path("/orgs/{org}/users")
-public class OrgUsersPage {
+@Produces(MediaType.TEXT_HTML)
+public class OrgUsersPage extends WebPage {
 
     static final int PAGE = 50;
 
@@ -65,14 +65,9 @@ public class OrgUsersPage {
     }
 
     @Inject
-    Pages pages;
-    @Inject
-    CurrentViewer viewer;
-    @Inject
     Accounts accounts;
 
     @GET
-    @Produces(MediaType.TEXT_HTML)
     public Response list(@PathParam("org") String org,
                          @QueryParam("after") String after, @QueryParam("notice") String notice,
                          @QueryParam("user") String user) {
@@ -85,7 +80,6 @@ public class OrgUsersPage {
 
     @POST
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    @Produces(MediaType.TEXT_HTML)
     public Response add(@PathParam("org") String org,
                         @FormParam("username") String username,
                         @FormParam("displayName") String displayName, @FormParam("role") String role,
@@ -102,21 +96,18 @@ public class OrgUsersPage {
             String field = UiSubmit.field(e);
             Map<String, String> errors = field == null ? Map.of() : Map.of(field, e.detail());
             UsersModel m = model(v, org, null, null, form, errors, field == null ? e.detail() : null);
-            return Response.status(ProblemMappers.status(e.kind())).entity(Templates.users(v, m)).type(MediaType.TEXT_HTML).build();
+            return Forms.refused(e, Templates.users(v, m));
         }
     }
 
     @POST
     @Path("{id}/disable")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    @Produces(MediaType.TEXT_HTML)
     public Response disable(@PathParam("org") String org,
                             @PathParam("id") String id) {
         Viewer v = viewer.get();
-        UUID uuid;
-        try {
-            uuid = UUID.fromString(id);
-        } catch (IllegalArgumentException e) {
+        UUID uuid = Web.uuid(id).orElse(null);
+        if (uuid == null) {
             return ErrorPage.notFound(v, Texts.of(AdminMessages.class).org_no_user(org));
         }
         if (uuid.equals(v.userId())) {

@@ -16,14 +16,13 @@ import jakarta.ws.rs.core.Response;
 import org.fabtrail.custody.CustodyQueries;
 import org.fabtrail.discrepancy.Webhooks;
 import org.fabtrail.web.AdminMessages;
-import org.fabtrail.web.CurrentViewer;
 import org.fabtrail.web.ErrorPage;
 import org.fabtrail.web.OrgAccess;
 import org.fabtrail.web.OrgAdmin;
-import org.fabtrail.web.Pages;
 import org.fabtrail.web.Texts;
 import org.fabtrail.web.Viewer;
 import org.fabtrail.web.Web;
+import org.fabtrail.web.WebPage;
 
 import java.util.List;
 import java.util.Map;
@@ -37,7 +36,8 @@ import java.util.UUID;
  */
 @OrgAdmin
 @Path("/orgs/{org}/webhooks")
-public class OrgWebhooksPage {
+@Produces(MediaType.TEXT_HTML)
+public class OrgWebhooksPage extends WebPage {
 
     static final int DELIVERIES = 50;
 
@@ -55,14 +55,9 @@ public class OrgWebhooksPage {
     }
 
     @Inject
-    Pages pages;
-    @Inject
-    CurrentViewer viewer;
-    @Inject
     Webhooks webhooks;
 
     @GET
-    @Produces(MediaType.TEXT_HTML)
     public Response list(@PathParam("org") String org,
                          @QueryParam("notice") String notice) {
         Viewer v = viewer.get();
@@ -74,7 +69,6 @@ public class OrgWebhooksPage {
     /** Registers a webhook and answers with the page that shows its secret, once (not a redirect; no-store). */
     @POST
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    @Produces(MediaType.TEXT_HTML)
     public Response register(@PathParam("org") String org,
                              @FormParam("url") String url,
                              @FormParam("events") List<String> events) {
@@ -104,18 +98,11 @@ public class OrgWebhooksPage {
     @POST
     @Path("{id}/stop")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    @Produces(MediaType.TEXT_HTML)
     public Response stop(@PathParam("org") String org,
                          @PathParam("id") String id) {
         Viewer v = viewer.get();
-        UUID uuid;
-        try {
-            uuid = UUID.fromString(id);
-        } catch (IllegalArgumentException e) {
-            uuid = null;
-        }
-        UUID target = uuid;
-        boolean stopped = target != null && pages.ledger.read(c -> webhooks.deactivate(org, target));
+        boolean stopped = Web.uuid(id).map(target -> pages.ledger.read(c -> webhooks.deactivate(org, target)))
+                .orElse(false);
         if (!stopped) {
             return ErrorPage.notFound(v, Texts.of(AdminMessages.class).org_no_webhook(id, org));
         }

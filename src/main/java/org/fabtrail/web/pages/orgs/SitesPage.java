@@ -2,7 +2,6 @@ package org.fabtrail.web.pages.orgs;
 
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
-import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.FormParam;
 import jakarta.ws.rs.GET;
@@ -12,16 +11,14 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import org.fabtrail.api.ProblemMappers;
 import org.fabtrail.custody.CustodyQueries;
 import org.fabtrail.custody.SitePayload;
 import org.fabtrail.ledger.LedgerException;
 import org.fabtrail.ledger.Receipt;
-import org.fabtrail.web.CurrentViewer;
 import org.fabtrail.web.EntryLine;
+import org.fabtrail.web.FormPage;
 import org.fabtrail.web.Forms;
 import org.fabtrail.web.InOrg;
-import org.fabtrail.web.Pages;
 import org.fabtrail.web.Viewer;
 
 import java.util.LinkedHashMap;
@@ -32,7 +29,8 @@ import java.util.Map;
 /** The viewer's organisation's sites, and the form that registers one. */
 @InOrg
 @Path("/sites")
-public class SitesPage {
+@Produces(MediaType.TEXT_HTML)
+public class SitesPage extends FormPage {
 
     static final int PAGE = 50;
 
@@ -53,15 +51,7 @@ public class SitesPage {
         static native TemplateInstance register(Viewer viewer, SiteForm form, Map<String, String> errors);
     }
 
-    @Inject
-    Pages pages;
-    @Inject
-    CurrentViewer viewer;
-    @Inject
-    Forms forms;
-
     @GET
-    @Produces(MediaType.TEXT_HTML)
     public Response list(@QueryParam("after") String after,
                          @QueryParam(Forms.LOGGED) String logged) {
         Viewer v = viewer.get();
@@ -75,7 +65,6 @@ public class SitesPage {
 
     @GET
     @Path("new")
-    @Produces(MediaType.TEXT_HTML)
     public Response form() {
         Viewer v = viewer.get();
         return Response.ok(Templates.register(v, SiteForm.empty(), Map.of())).build();
@@ -84,7 +73,6 @@ public class SitesPage {
     @POST
     @Path("new")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    @Produces(MediaType.TEXT_HTML)
     public Response register(@FormParam("site") String site, @FormParam("name") String name,
                              @FormParam("country") String country, @FormParam("address") String address,
                              @FormParam("latitude") String latitude, @FormParam("longitude") String longitude) {
@@ -101,11 +89,10 @@ public class SitesPage {
                         new SitePayload(form.site(), form.name(), form.country(), form.address(), lat, lon));
                 return Forms.done("/sites", r);
             } catch (LedgerException e) {
-                return Response.status(ProblemMappers.status(e.kind())).type(MediaType.TEXT_HTML_TYPE)
-                        .entity(Templates.register(v, form, siteErrors(e))).build();
+                return Forms.refused(e, Templates.register(v, form, siteErrors(e)));
             }
         }
-        return Response.status(422).type(MediaType.TEXT_HTML_TYPE).entity(Templates.register(v, form, errors)).build();
+        return Forms.again(422, Templates.register(v, form, errors));
     }
 
     /** "site exists" names no field: it belongs next to the site id. */

@@ -2,7 +2,6 @@ package org.fabtrail.web.pages.transfers;
 
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
-import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.FormParam;
 import jakarta.ws.rs.GET;
@@ -20,15 +19,13 @@ import org.fabtrail.custody.UnitKey;
 import org.fabtrail.ledger.Envelope;
 import org.fabtrail.ledger.LedgerException;
 import org.fabtrail.ledger.Receipt;
-import org.fabtrail.web.CurrentViewer;
 import org.fabtrail.web.Cursors;
 import org.fabtrail.web.FormMessages;
+import org.fabtrail.web.FormPage;
 import org.fabtrail.web.Forms;
 import org.fabtrail.web.InOrg;
-import org.fabtrail.web.Pages;
 import org.fabtrail.web.Texts;
 import org.fabtrail.web.Viewer;
-import org.fabtrail.web.signing.UiSigning;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -53,7 +50,8 @@ import java.util.Set;
  */
 @InOrg
 @Path("/dispatch")
-public class DispatchPage {
+@Produces(MediaType.TEXT_HTML)
+public class DispatchPage extends FormPage {
 
     static final int PAGE = 100;
     /** Beyond this many sites in all, the receiver site is typed unless an organisation is chosen first. */
@@ -88,16 +86,7 @@ public class DispatchPage {
                                                 Map<String, String> errors);
     }
 
-    @Inject
-    Pages pages;
-    @Inject
-    CurrentViewer viewer;
-    @Inject
-    Forms forms;
-
-
     @GET
-    @Produces(MediaType.TEXT_HTML)
     public Response form(@QueryParam("site") String site,
                          @QueryParam("to") String to, @QueryParam("after") String after,
                          @QueryParam("unit") List<String> units) {
@@ -114,7 +103,6 @@ public class DispatchPage {
 
     @POST
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    @Produces(MediaType.TEXT_HTML)
     public Response dispatch(@FormParam("site") String site, @FormParam("unit") List<String> units,
                              @FormParam("serials") String typed, @FormParam("to") String to,
                              @FormParam("toSite") String toSite, @FormParam("licenceRef") String licenceRef,
@@ -223,7 +211,6 @@ public class DispatchPage {
         }
         return new ArrayList<>(out);
     }
-
 
     /** Country codes separated by spaces, commas or semicolons, upper-cased; null when one is not two letters. */
     static List<String> countries(String text) {

@@ -10,11 +10,10 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.fabtrail.custody.CustodyQueries;
-import org.fabtrail.web.CurrentViewer;
 import org.fabtrail.web.Cursors;
 import org.fabtrail.web.InOrg;
-import org.fabtrail.web.Pages;
 import org.fabtrail.web.Viewer;
+import org.fabtrail.web.WebPage;
 
 import java.time.Clock;
 import java.time.Instant;
@@ -26,7 +25,8 @@ import java.util.UUID;
 /** Open transfers: inbound ones to receive or reject, outbound ones that may still be cancelled. */
 @InOrg
 @Path("/inbox")
-public class InboxPage {
+@Produces(MediaType.TEXT_HTML)
+public class InboxPage extends WebPage {
 
     static final int PAGE = 20;
 
@@ -46,14 +46,9 @@ public class InboxPage {
     }
 
     @Inject
-    Pages pages;
-    @Inject
-    CurrentViewer viewer;
-    @Inject
     Clock clock;
 
     @GET
-    @Produces(MediaType.TEXT_HTML)
     public Response inbox(@QueryParam("in") String in,
                           @QueryParam("out") String out) {
         Viewer v = viewer.get();

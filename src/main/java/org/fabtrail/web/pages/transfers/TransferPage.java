@@ -1,9 +1,9 @@
 package org.fabtrail.web.pages.transfers;
 
+import org.fabtrail.web.FormPage;
 import org.fabtrail.web.pages.units.UnitAlert;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
-import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.FormParam;
 import jakarta.ws.rs.GET;
@@ -14,22 +14,20 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import org.fabtrail.api.ProblemMappers;
 import org.fabtrail.custody.CustodyQueries;
 import org.fabtrail.custody.ReceivePayload;
 import org.fabtrail.custody.TransferEndPayload;
 import org.fabtrail.custody.UnitKey;
 import org.fabtrail.ledger.LedgerException;
 import org.fabtrail.ledger.Receipt;
-import org.fabtrail.web.CurrentViewer;
 import org.fabtrail.web.EntryLine;
 import org.fabtrail.web.ErrorPage;
 import org.fabtrail.web.FormMessages;
 import org.fabtrail.web.Forms;
-import org.fabtrail.web.Pages;
 import org.fabtrail.web.SignedIn;
 import org.fabtrail.web.Texts;
 import org.fabtrail.web.Viewer;
+import org.fabtrail.web.Web;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -37,12 +35,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
+import java.util.function.BiFunction;
 
 /** A dispatch: who sends what to whom, and where each unit is; and the receiver's and sender's forms on it. */
 @SignedIn
 @Path("/transfers/{id}")
-public class TransferPage {
+@Produces(MediaType.TEXT_HTML)
+public class TransferPage extends FormPage {
 
     static final String IN_TRANSIT = "in_transit";
 
@@ -77,25 +76,10 @@ public class TransferPage {
                                            Map<String, String> errors);
     }
 
-    @Inject
-    Pages pages;
-    @Inject
-    CurrentViewer viewer;
-    @Inject
-    Forms forms;
-
     /** The transfer, if it exists and the viewer may see it (sender, receiver, or a viewer who sees everything). */
     Optional<CustodyQueries.TransferRecord> visible(Viewer v, String id) {
-        UUID uuid;
-        try {
-            uuid = UUID.fromString(id);
-        } catch (IllegalArgumentException e) {
-            return Optional.empty();
-        }
-        if (!uuid.toString().equals(id)) {
-            return Optional.empty();
-        }
-        return pages.transfers.transfer(v.visibility(), uuid);
+        return Web.uuid(id).filter(uuid -> uuid.toString().equals(id))
+                .flatMap(uuid -> pages.transfers.transfer(v.visibility(), uuid));
     }
 
     private static Response notFound(Viewer v, String id) {
@@ -103,7 +87,6 @@ public class TransferPage {
     }
 
     @GET
-    @Produces(MediaType.TEXT_HTML)
     public Response page(@PathParam("id") String id,
                          @QueryParam(Forms.LOGGED) String logged) {
         Viewer v = viewer.get();
@@ -128,41 +111,26 @@ public class TransferPage {
 
     @GET
     @Path("receive")
-    @Produces(MediaType.TEXT_HTML)
     public Response receiveForm(@PathParam("id") String id) {
-        Viewer v = viewer.get();
-        Optional<CustodyQueries.TransferRecord> t = visible(v, id);
-        if (t.isEmpty()) {
-            return notFound(v, id);
-        }
-        Optional<Response> refused = mayReceive(v, t.get());
-        if (refused.isPresent()) {
-            return refused.get();
-        }
-        List<CustodyQueries.TransferUnit> inTransit = inTransit(t.get());
-        Set<String> all = new java.util.HashSet<>();
-        inTransit.forEach(u -> all.add(u.unit().toString()));
-        return Response.ok(Templates.receive(v, receiveForm(v, t.get(), all, t.get().receiverSite()), Map.of())).build();
+        return acting(id, TransferPage::mayReceive, (v, t) -> {
+            Set<String> all = new java.util.HashSet<>();
+            inTransit(t).forEach(u -> all.add(u.unit().toString()));
+            return Response.ok(Templates.receive(v, receiveForm(v, t, all, t.receiverSite()), Map.of())).build();
+        });
     }
 
     @POST
     @Path("receive")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    @Produces(MediaType.TEXT_HTML)
     public Response receive(@PathParam("id") String id,
                             @FormParam("unit") List<String> units,
                             @FormParam("site") String site) {
-        Viewer v = viewer.get();
-        Optional<CustodyQueries.TransferRecord> t = visible(v, id);
-        if (t.isEmpty()) {
-            return notFound(v, id);
-        }
-        Optional<Response> refused = mayReceive(v, t.get());
-        if (refused.isPresent()) {
-            return refused.get();
-        }
+        return acting(id, TransferPage::mayReceive, (v, t) -> receive(v, t, id, units, site));
+    }
+
+    private Response receive(Viewer v, CustodyQueries.TransferRecord t, String id, List<String> units, String site) {
         Set<String> ticked = new java.util.LinkedHashSet<>(units == null ? List.of() : units);
-        ReceiveForm form = receiveForm(v, t.get(), ticked, Forms.orEmpty(site));
+        ReceiveForm form = receiveForm(v, t, ticked, Forms.orEmpty(site));
         Map<String, String> errors = new LinkedHashMap<>();
         List<UnitKey> keys = new ArrayList<>();
         for (String u : ticked) {
@@ -178,15 +146,14 @@ public class TransferPage {
         }
         if (errors.isEmpty()) {
             try {
-                Receipt r = forms.write(v, "transfer.receive", new ReceivePayload(t.get().id(), form.site(), keys));
+                Receipt r = forms.write(v, "transfer.receive", new ReceivePayload(t.id(), form.site(), keys));
                 return Forms.done("/transfers/" + id, r);
             } catch (LedgerException e) {
-                return Response.status(ProblemMappers.status(e.kind())).type(MediaType.TEXT_HTML_TYPE)
-                        .entity(Templates.receive(v, form, Forms.errors(e, Map.of("transfer", Forms.FORM), "units")))
-                        .build();
+                return Forms.refused(e, Templates.receive(v, form,
+                        Forms.errors(e, Map.of("transfer", Forms.FORM), "units")));
             }
         }
-        return Response.status(422).type(MediaType.TEXT_HTML_TYPE).entity(Templates.receive(v, form, errors)).build();
+        return Forms.again(422, Templates.receive(v, form, errors));
     }
 
     private ReceiveForm receiveForm(Viewer v, CustodyQueries.TransferRecord t, Set<String> ticked, String site) {
@@ -226,14 +193,12 @@ public class TransferPage {
 
     @GET
     @Path("reject")
-    @Produces(MediaType.TEXT_HTML)
     public Response rejectForm(@PathParam("id") String id) {
         return endForm(id, true);
     }
 
     @GET
     @Path("cancel")
-    @Produces(MediaType.TEXT_HTML)
     public Response cancelForm(@PathParam("id") String id) {
         return endForm(id, false);
     }
@@ -241,7 +206,6 @@ public class TransferPage {
     @POST
     @Path("reject")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    @Produces(MediaType.TEXT_HTML)
     public Response reject(@PathParam("id") String id,
                            @FormParam("reason") String reason) {
         return end(id, reason, true);
@@ -250,42 +214,42 @@ public class TransferPage {
     @POST
     @Path("cancel")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    @Produces(MediaType.TEXT_HTML)
     public Response cancel(@PathParam("id") String id,
                            @FormParam("reason") String reason) {
         return end(id, reason, false);
     }
 
     private Response endForm(String id, boolean reject) {
-        Viewer v = viewer.get();
-        Optional<CustodyQueries.TransferRecord> t = visible(v, id);
-        if (t.isEmpty()) {
-            return notFound(v, id);
-        }
-        return mayEnd(v, t.get(), reject)
-                .orElseGet(() -> Response.ok(Templates.end(v, t.get(), reject, "", Map.of())).build());
+        return acting(id, (v, t) -> mayEnd(v, t, reject),
+                (v, t) -> Response.ok(Templates.end(v, t, reject, "", Map.of())).build());
     }
 
     private Response end(String id, String reason, boolean reject) {
+        return acting(id, (v, t) -> mayEnd(v, t, reject), (v, t) -> {
+            String why = Forms.orEmpty(reason).trim();
+            try {
+                Receipt r = forms.write(v, reject ? "transfer.reject" : "transfer.cancel",
+                        new TransferEndPayload(t.id(), why));
+                return Forms.done("/transfers/" + id, r);
+            } catch (LedgerException e) {
+                return Forms.refused(e, Templates.end(v, t, reject, why,
+                        Forms.errors(e, Map.of("transfer", Forms.FORM), null)));
+            }
+        });
+    }
+
+    /**
+     * The shared start of the receive, reject and cancel pages: the transfer (404 when the viewer may not see it),
+     * then the refusal {@code may} gives (403, 409) if any, else what {@code then} answers.
+     */
+    private Response acting(String id, BiFunction<Viewer, CustodyQueries.TransferRecord, Optional<Response>> may,
+                            BiFunction<Viewer, CustodyQueries.TransferRecord, Response> then) {
         Viewer v = viewer.get();
         Optional<CustodyQueries.TransferRecord> t = visible(v, id);
         if (t.isEmpty()) {
             return notFound(v, id);
         }
-        Optional<Response> refused = mayEnd(v, t.get(), reject);
-        if (refused.isPresent()) {
-            return refused.get();
-        }
-        String why = Forms.orEmpty(reason).trim();
-        try {
-            Receipt r = forms.write(v, reject ? "transfer.reject" : "transfer.cancel",
-                    new TransferEndPayload(t.get().id(), why));
-            return Forms.done("/transfers/" + id, r);
-        } catch (LedgerException e) {
-            return Response.status(ProblemMappers.status(e.kind())).type(MediaType.TEXT_HTML_TYPE)
-                    .entity(Templates.end(v, t.get(), reject, why, Forms.errors(e, Map.of("transfer", Forms.FORM), null)))
-                    .build();
-        }
+        return may.apply(v, t.get()).orElseGet(() -> then.apply(v, t.get()));
     }
 
     private static Optional<Response> mayEnd(Viewer v, CustodyQueries.TransferRecord t, boolean reject) {

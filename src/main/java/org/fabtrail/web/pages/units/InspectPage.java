@@ -31,15 +31,14 @@ import org.fabtrail.custody.UnitKey;
 import org.fabtrail.ledger.EnvelopeParser;
 import org.fabtrail.ledger.LedgerException;
 import org.fabtrail.ledger.Receipt;
-import org.fabtrail.web.CurrentViewer;
 import org.fabtrail.web.EntryLine;
 import org.fabtrail.web.ErrorPage;
 import org.fabtrail.web.FormMessages;
 import org.fabtrail.web.Inspector;
-import org.fabtrail.web.Pages;
 import org.fabtrail.web.Texts;
 import org.fabtrail.web.Viewer;
 import org.fabtrail.web.Web;
+import org.fabtrail.web.WebPage;
 import org.fabtrail.web.drawing.QrSvg;
 import org.fabtrail.web.pages.orgs.OrgPage;
 import org.fabtrail.web.pages.transfers.DispatchPage;
@@ -72,7 +71,8 @@ import java.util.regex.Pattern;
  */
 @Inspector("refusal_inspect")
 @Path("/inspect")
-public class InspectPage {
+@Produces(MediaType.TEXT_HTML)
+public class InspectPage extends WebPage {
 
     private static final Pattern REF = Pattern.compile("([a-z0-9][a-z0-9-]{0,62})/([A-Za-z0-9._-]{1,64})\\s*$");
     static final int MAX_NOTES = 2000;
@@ -176,10 +176,6 @@ public class InspectPage {
     }
 
     @Inject
-    Pages pages;
-    @Inject
-    CurrentViewer viewer;
-    @Inject
     UiSubmit submit;
     @Inject
     DeviceIdentity devices;
@@ -194,7 +190,6 @@ public class InspectPage {
     boolean demo;
 
     @GET
-    @Produces(MediaType.TEXT_HTML)
     public Response search(@QueryParam("q") String q) {
         Viewer v = viewer.get();
         String query = q == null ? "" : q.trim();
@@ -215,7 +210,6 @@ public class InspectPage {
 
     @GET
     @Path("{manufacturer}/{serial}")
-    @Produces(MediaType.TEXT_HTML)
     public Response unit(@PathParam("manufacturer") String manufacturer,
                          @PathParam("serial") String serial, @QueryParam("recorded") String recorded) {
         Viewer v = viewer.get();
@@ -230,7 +224,6 @@ public class InspectPage {
     @POST
     @Path("{manufacturer}/{serial}")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    @Produces(MediaType.TEXT_HTML)
     public Response record(@PathParam("manufacturer") String manufacturer,
                            @PathParam("serial") String serial, @FormParam("result") String result, @FormParam("siteOrg") String siteOrg,
                            @FormParam("site") String site, @FormParam("custodian") String custodian,
@@ -311,7 +304,6 @@ public class InspectPage {
     @POST
     @Path("{manufacturer}/{serial}/challenge")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    @Produces(MediaType.TEXT_HTML)
     public Response challenge(@PathParam("manufacturer") String manufacturer, @PathParam("serial") String serial) {
         String here = "/inspect/" + manufacturer + "/" + serial;
         Viewer v = viewer.get();
@@ -330,7 +322,6 @@ public class InspectPage {
 
     @GET
     @Path("{manufacturer}/{serial}/device/{challenge}")
-    @Produces(MediaType.TEXT_HTML)
     public Response device(@PathParam("manufacturer") String manufacturer, @PathParam("serial") String serial,
                            @PathParam("challenge") String challengeId) {
         return devicePage(manufacturer, serial, challengeId, null);
@@ -339,7 +330,6 @@ public class InspectPage {
     @POST
     @Path("{manufacturer}/{serial}/device/{challenge}")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    @Produces(MediaType.TEXT_HTML)
     public Response answer(@PathParam("manufacturer") String manufacturer, @PathParam("serial") String serial,
                            @PathParam("challenge") String challengeId, @FormParam("response") String response) {
         return devicePage(manufacturer, serial, challengeId, response == null ? "" : response);
@@ -366,14 +356,12 @@ public class InspectPage {
 
     /** The challenge, if it is the viewer's organisation's and for this unit. */
     private Optional<Challenges.Challenge> ownChallenge(Viewer v, String manufacturer, String serial, String id) {
-        UUID uuid;
-        try {
-            uuid = UUID.fromString(id);
-        } catch (IllegalArgumentException e) {
+        Optional<UUID> uuid = Web.uuid(id);
+        if (uuid.isEmpty()) {
             return Optional.empty();
         }
         try {
-            return challenges.find(uuid).filter(c -> c.requester().equals(requester(v))
+            return challenges.find(uuid.get()).filter(c -> c.requester().equals(requester(v))
                     && c.unit().equals(new UnitKey(manufacturer, serial)));
         } catch (SQLException e) {
             throw new LedgerException(LedgerException.Kind.UNAVAILABLE, "database-unavailable", "Database unavailable",

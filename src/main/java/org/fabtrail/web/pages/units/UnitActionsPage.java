@@ -2,7 +2,6 @@ package org.fabtrail.web.pages.units;
 
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
-import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.FormParam;
 import jakarta.ws.rs.GET;
@@ -21,12 +20,11 @@ import org.fabtrail.custody.UnitKey;
 import org.fabtrail.ledger.EnvelopeParser;
 import org.fabtrail.ledger.LedgerException;
 import org.fabtrail.ledger.Receipt;
-import org.fabtrail.web.CurrentViewer;
 import org.fabtrail.web.Cursors;
 import org.fabtrail.web.ErrorPage;
 import org.fabtrail.web.FormMessages;
+import org.fabtrail.web.FormPage;
 import org.fabtrail.web.Forms;
-import org.fabtrail.web.Pages;
 import org.fabtrail.web.SignedIn;
 import org.fabtrail.web.Texts;
 import org.fabtrail.web.Viewer;
@@ -42,7 +40,8 @@ import java.util.Set;
 /** What the custodian does to one unit: assemble components into it, take them out, report its status. */
 @SignedIn
 @Path("/units/{manufacturer}/{serial}")
-public class UnitActionsPage {
+@Produces(MediaType.TEXT_HTML)
+public class UnitActionsPage extends FormPage {
 
     static final int PAGE = 100;
     static final List<String> STATUSES = List.of("lost", "stolen", "destroyed", "decommissioned", "recovered");
@@ -85,13 +84,6 @@ public class UnitActionsPage {
         static native TemplateInstance status(Viewer viewer, CustodyQueries.UnitRecord unit, List<String> statuses,
                                               String status, String reason, Map<String, String> errors);
     }
-
-    @Inject
-    Pages pages;
-    @Inject
-    CurrentViewer viewer;
-    @Inject
-    Forms forms;
 
     /** The unit, if it exists and the viewer may see it. */
     Optional<CustodyQueries.UnitRecord> visible(Viewer v, String manufacturer, String serial) {
@@ -141,7 +133,6 @@ public class UnitActionsPage {
 
     @GET
     @Path("assemble")
-    @Produces(MediaType.TEXT_HTML)
     public Response assembleForm(@PathParam("manufacturer") String manufacturer, @PathParam("serial") String serial,
                                  @QueryParam("after") String after) {
         Target t = target(manufacturer, serial, "assemble", false);
@@ -155,7 +146,6 @@ public class UnitActionsPage {
     @POST
     @Path("assemble")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    @Produces(MediaType.TEXT_HTML)
     public Response assemble(@PathParam("manufacturer") String manufacturer, @PathParam("serial") String serial,
                              @FormParam("component") List<String> ticked) {
         return change(manufacturer, serial, ticked, true);
@@ -163,7 +153,6 @@ public class UnitActionsPage {
 
     @GET
     @Path("disassemble")
-    @Produces(MediaType.TEXT_HTML)
     public Response disassembleForm(@PathParam("manufacturer") String manufacturer, @PathParam("serial") String serial) {
         Target t = target(manufacturer, serial, "disassemble", false);
         if (t.refusal() != null) {
@@ -176,7 +165,6 @@ public class UnitActionsPage {
     @POST
     @Path("disassemble")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    @Produces(MediaType.TEXT_HTML)
     public Response disassemble(@PathParam("manufacturer") String manufacturer, @PathParam("serial") String serial,
                                 @FormParam("component") List<String> ticked) {
         return change(manufacturer, serial, ticked, false);
@@ -231,7 +219,6 @@ public class UnitActionsPage {
 
     @GET
     @Path("status")
-    @Produces(MediaType.TEXT_HTML)
     public Response statusForm(@PathParam("manufacturer") String manufacturer, @PathParam("serial") String serial) {
         Target t = target(manufacturer, serial, "status", true);
         if (t.refusal() != null) {
@@ -243,7 +230,6 @@ public class UnitActionsPage {
     @POST
     @Path("status")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    @Produces(MediaType.TEXT_HTML)
     public Response status(@PathParam("manufacturer") String manufacturer, @PathParam("serial") String serial,
                            @FormParam("status") String status,
                            @FormParam("reason") String reason) {
@@ -259,8 +245,7 @@ public class UnitActionsPage {
         } catch (LedgerException e) {
             Map<String, String> errors = "not-missing".equals(e.code()) ? Map.of("status", Forms.shown(e))
                     : Forms.errors(e, Map.of("unit", Forms.FORM), null);
-            return Response.status(ProblemMappers.status(e.kind())).type(MediaType.TEXT_HTML_TYPE)
-                    .entity(Templates.status(t.viewer(), t.unit(), STATUSES, s, why, errors)).build();
+            return Forms.refused(e, Templates.status(t.viewer(), t.unit(), STATUSES, s, why, errors));
         }
     }
 }

@@ -2,7 +2,6 @@ package org.fabtrail.web.pages.units;
 
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
-import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -12,12 +11,11 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import org.fabtrail.custody.CustodyQueries;
-import org.fabtrail.web.CurrentViewer;
 import org.fabtrail.web.FormMessages;
-import org.fabtrail.web.Pages;
 import org.fabtrail.web.SignedIn;
 import org.fabtrail.web.Texts;
 import org.fabtrail.web.Viewer;
+import org.fabtrail.web.WebPage;
 import org.fabtrail.web.drawing.QrSvg;
 
 import java.util.Optional;
@@ -30,7 +28,8 @@ import java.util.Optional;
  */
 @SignedIn
 @Path("/units/{manufacturer}/{serial}/label")
-public class UnitLabelPage {
+@Produces(MediaType.TEXT_HTML)
+public class UnitLabelPage extends WebPage {
 
     /** What the label shows; {@code qrSvg} carries {@code url}. */
     public record Label(CustodyQueries.UnitRecord unit, String url, String qrSvg) {
@@ -41,13 +40,7 @@ public class UnitLabelPage {
         static native TemplateInstance label(Viewer viewer, Label l);
     }
 
-    @Inject
-    Pages pages;
-    @Inject
-    CurrentViewer viewer;
-
     @GET
-    @Produces(MediaType.TEXT_HTML)
     public Response label(@PathParam("manufacturer") String manufacturer, @PathParam("serial") String serial,
                           @Context UriInfo uri) {
         Viewer v = viewer.get();

@@ -2,7 +2,6 @@ package org.fabtrail.web.pages.units;
 
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
-import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.FormParam;
 import jakarta.ws.rs.GET;
@@ -12,7 +11,6 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import org.fabtrail.api.ProblemMappers;
 import org.fabtrail.custody.CustodyQueries;
 import org.fabtrail.custody.Roles;
 import org.fabtrail.custody.UnitKey;
@@ -20,12 +18,11 @@ import org.fabtrail.custody.Units;
 import org.fabtrail.custody.UnitRegistration;
 import org.fabtrail.ledger.LedgerException;
 import org.fabtrail.ledger.Receipt;
-import org.fabtrail.web.CurrentViewer;
 import org.fabtrail.web.Cursors;
 import org.fabtrail.web.ErrorPage;
 import org.fabtrail.web.FormMessages;
+import org.fabtrail.web.FormPage;
 import org.fabtrail.web.Forms;
-import org.fabtrail.web.Pages;
 import org.fabtrail.web.SignedIn;
 import org.fabtrail.web.Texts;
 import org.fabtrail.web.Viewer;
@@ -43,7 +40,8 @@ import java.util.Optional;
 /** The units a viewer may see, filtered and paged; and the form that registers one. */
 @SignedIn
 @Path("/units")
-public class UnitsPage {
+@Produces(MediaType.TEXT_HTML)
+public class UnitsPage extends FormPage {
 
     /** Unit kinds and statuses as the custody rules define them (unit.register, unit.status). */
     public static final List<String> KINDS = List.of("accelerator", "server", "board", "module");
@@ -107,15 +105,7 @@ public class UnitsPage {
                                                 List<String> kinds, Map<String, String> errors);
     }
 
-    @Inject
-    Pages pages;
-    @Inject
-    CurrentViewer viewer;
-    @Inject
-    Forms forms;
-
     @GET
-    @Produces(MediaType.TEXT_HTML)
     public Response list(@QueryParam("custodian") String custodian,
                          @QueryParam("site") String site, @QueryParam("status") String status,
                          @QueryParam("kind") String kind, @QueryParam("model") String model,
@@ -142,7 +132,6 @@ public class UnitsPage {
 
     @GET
     @Path("new")
-    @Produces(MediaType.TEXT_HTML)
     public Response registerForm() {
         Viewer v = viewer.get();
         Optional<Response> refused = mayRegister(v);
@@ -155,7 +144,6 @@ public class UnitsPage {
     @POST
     @Path("new")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    @Produces(MediaType.TEXT_HTML)
     public Response register(@FormParam("serial") String serial, @FormParam("kind") String kind,
                              @FormParam("model") String model, @FormParam("eccn") String eccn,
                              @FormParam("site") String site, @FormParam("deviceCertificate") String certificate) {
@@ -173,8 +161,7 @@ public class UnitsPage {
                     Forms.value(form.eccn()), form.site(), pem));
             return Forms.done("/units/" + v.org() + "/" + form.serial(), r);
         } catch (LedgerException e) {
-            return Response.status(ProblemMappers.status(e.kind())).type(MediaType.TEXT_HTML_TYPE)
-                    .entity(Templates.register(v, form, sites(v), KINDS, Forms.errors(e, Map.of(), "serial"))).build();
+            return Forms.refused(e, Templates.register(v, form, sites(v), KINDS, Forms.errors(e, Map.of(), "serial")));
         }
     }
 
