@@ -52,7 +52,8 @@ class EpcisCaptureTest {
 
     private static String when(int minutesAgo) {
         return OffsetDateTime.now().minusMinutes(minutesAgo).truncatedTo(ChronoUnit.SECONDS)
-                .withOffsetSameInstant(java.time.ZoneOffset.ofHours(2)).toString();
+                .withOffsetSameInstant(java.time.ZoneOffset.ofHours(2))
+                .format(java.time.format.DateTimeFormatter.ISO_OFFSET_DATE_TIME); // toString() drops ":00" seconds
     }
 
     private static Map<String, Object> event(String type, String action, String bizStep, String time) {
@@ -214,7 +215,7 @@ class EpcisCaptureTest {
         problem(capture(fab, document(List.of(tx))), 422, "unsupported-epcis-event");
         problem(capture(fab, Map.of("type", "Something")), 422, "invalid-epcis-document");
         problem(capture(fab, document(List.of())), 422, "invalid-epcis-document");
-        Map<String, Object> future = commissioning("GPU-F", "ec-line", OffsetDateTime.now().plusHours(1).toString());
+        Map<String, Object> future = commissioning("GPU-F", "ec-line", OffsetDateTime.now().plusHours(1).format(java.time.format.DateTimeFormatter.ISO_OFFSET_DATE_TIME));
         problem(capture(fab, document(List.of(future))), 422, "invalid-time");
         Map<String, Object> notMine = commissioning("GPU-G", "ec-line", when(3));
         notMine.put("epcList", List.of("urn:fabtrail:unit:ec-dist:GPU-G"));
