@@ -158,7 +158,9 @@ public final class SigningKey implements Signer {
             if (oid.equals(VerificationKey.ID_EC_PUBLIC_KEY)) {
                 return p256(info, algId);
             }
-        } catch (IOException | IllegalArgumentException e) {
+        } catch (IOException | RuntimeException e) {
+            // Bouncy Castle's ASN.1 accessors throw IllegalArgumentException or IllegalStateException (an implicitly
+            // tagged publicKey in an ECPrivateKey) on structures they cannot read: all are malformed keys.
             if (e instanceof KeyFormatException) {
                 throw (KeyFormatException) e;
             }
