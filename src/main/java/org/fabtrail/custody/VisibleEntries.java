@@ -2,7 +2,6 @@ package org.fabtrail.custody;
 
 import org.fabtrail.ledger.LedgerStore;
 
-import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -15,21 +14,31 @@ import java.util.List;
  * in log order (the feed), with a cost that does not grow with the log (issue 14).
  *
  * <p>Walking {@code log_entries} by index and testing each entry against the visibility rule reads the whole log for
- * an organisation that sees little of it. So a page is read in two steps: first the {@link #WINDOW} entries next to
- * the cursor are walked as before (an index range of the primary key: a busy organisation's page is found there);
- * if the page is not full, the rest comes from the organisation's own streams, each read through an index in page
- * order and merged: its own entries ({@code log_entries (actor, idx)}), the public registry entries (a partial index
- * of them), and the entries about the units it made ({@code units} by manufacturer) or is a party of
- * ({@code unit_parties} by organisation), at most a page per unit ({@code unit_entries} by unit and index). That
- * step costs in proportion to the organisation's units, never to the log's length. Both steps return exactly the
- * entries of the rule in {@link CustodyQueries}: the union of the streams is the rule's disjunction. In log order
- * (the feed) a page never skips an entry that commits while it is read: it stops before the log's end as it was
- * when the page began.
+ * an organisation that sees little of it; merging the organisation's own streams reads every unit it is a party of,
+ * which for an inspector or a large data centre is most of the units (822,216 streams, 9.9 s at 10 M entries). So a
+ * page takes whichever of the two is cheaper, without knowing in advance: it walks the entries next to the cursor in
+ * windows that grow fourfold ({@link #WINDOW}, then 4,000, 16,000 …), and after each window counts, up to a bound,
+ * the streams the organisation has; once the streams would cost less than the walk so far (a stream costs about
+ * {@link #STREAM_COST} walked entries), the rest of the page comes from them. The streams, each read through an
+ * index in page order and merged, are: its own entries ({@code log_entries (actor, idx)}), the public registry
+ * entries (a partial index of them), and the entries about the units it made ({@code units} by manufacturer) or is a
+ * party of ({@code unit_parties} by organisation), at most a page per unit ({@code unit_entries} by unit and index).
+ * A page so costs at most a few times the cheaper of the two ways, never the log's length nor, for an organisation
+ * whose entries are recent, its number of units. Both ways return exactly the entries of the rule in
+ * {@link CustodyQueries}: the union of the streams is the rule's disjunction. In log order (the feed) a page never
+ * skips an entry that commits while it is read: it stops before the log's end as it was when the page began.
  */
 final class VisibleEntries {
 
-    /** Entries next to the cursor walked one by one before the streams are merged. */
+    /** The first window of entries next to the cursor walked one by one; each next window is four times larger. */
     static final int WINDOW = 1_000;
+
+    /**
+     * What reading one unit's stream costs, in entries walked: an index descent and up to a page of rows to sort
+     * against about three index probes per walked entry (measured at 10 M entries: 12 µs per stream, 2.9 µs per
+     * walked entry).
+     */
+    static final int STREAM_COST = 4;
 
     /** Which rule and which direction. */
     enum Kind {
@@ -67,9 +76,9 @@ final class VisibleEntries {
     }
 
     /**
-     * The entry-by-entry walk of at most {@link #WINDOW} entries from the cursor: {@code idx <cmp> ?} and within the
-     * window ({@code idx >= ?} newest first, {@code idx <= ?} in log order). Parameters: cursor, window end, org,
-     * [public types], org, org, limit.
+     * The entry-by-entry walk of a window of entries from the cursor: {@code idx <cmp> ?} and within the window
+     * ({@code idx >= ?} newest first, {@code idx <= ?} in log order). Parameters: cursor, window end, org, [public
+     * types], org, org, limit.
      */
     static String windowSql(Kind k) {
         String party = "EXISTS (SELECT 1 FROM unit_parties p WHERE p.org_id = ? AND p.manufacturer = ue.manufacturer "
@@ -112,37 +121,71 @@ final class VisibleEntries {
     static List<Long> page(Connection c, Kind k, String org, long from, int limit) throws SQLException {
         // Read before anything else: every index below it is committed (batches commit whole, in index order).
         long end = end(c);
-        long cursor = k.newestFirst ? Math.min(from, end) : from;
-        Array types = c.createArrayOf("text", CustodyQueries.PUBLIC_TYPES.toArray());
-        long windowEnd = k.newestFirst ? Math.max(0, cursor - WINDOW) : cursor + WINDOW;
+        long cursor = k.newestFirst ? Math.min(from, end) : Math.max(from, -1);
         List<Long> out = new ArrayList<>();
+        if (!k.newestFirst && cursor >= end - 1) {
+            return out;
+        }
+        long walked = 0;
+        for (long window = WINDOW; ; window *= 4) {
+            long windowEnd = k.newestFirst ? Math.max(0, cursor - window) : Math.min(end, cursor + window);
+            walk(c, k, org, cursor, windowEnd, limit - out.size(), out);
+            walked += window;
+            cursor = windowEnd;
+            if (out.size() == limit || (k.newestFirst ? windowEnd == 0 : windowEnd >= end)) {
+                break;
+            }
+            if (streamsWithin(c, org, walked / STREAM_COST)) {
+                try (PreparedStatement ps = LedgerStore.plannedForArguments(c, streamsSql(k))) {
+                    streamParameters(ps, k, org, cursor, limit - out.size());
+                    read(ps, out);
+                }
+                break;
+            }
+        }
+        if (!k.newestFirst) {
+            // In log order the statements see different moments: a batch committed in between may reach past the
+            // window, and what it put inside the window was not seen. Entries from `end` on are the next page's.
+            out.removeIf(idx -> idx >= end);
+        }
+        return out;
+    }
+
+    /** The entry-by-entry walk from {@code cursor} (exclusive) to {@code windowEnd} (inclusive). */
+    private static void walk(Connection c, Kind k, String org, long cursor, long windowEnd, int limit, List<Long> out)
+            throws SQLException {
         try (PreparedStatement ps = LedgerStore.plannedForArguments(c, windowSql(k))) {
             int i = 1;
             ps.setLong(i++, cursor);
             ps.setLong(i++, windowEnd);
             ps.setString(i++, org);
             if (k.publicTypes) {
-                ps.setArray(i++, types);
+                ps.setArray(i++, c.createArrayOf("text", CustodyQueries.PUBLIC_TYPES.toArray()));
             }
             ps.setString(i++, org);
             ps.setString(i++, org);
             ps.setInt(i, limit);
             read(ps, out);
         }
-        boolean windowReachesStart = k.newestFirst && windowEnd == 0;
-        if (out.size() == limit || windowReachesStart) {
-            return out;
+    }
+
+    /**
+     * Whether {@code org} has at most {@code bound} unit streams (units it made and units it is a party of), counted
+     * through the indexes and never beyond the bound, so the count costs no more than the walk it is compared with.
+     */
+    static boolean streamsWithin(Connection c, String org, long bound) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT (SELECT count(*) FROM (SELECT 1 FROM units WHERE "
+                + "manufacturer = ? LIMIT ?) m) + (SELECT count(*) FROM (SELECT 1 FROM unit_parties WHERE org_id = ? "
+                + "LIMIT ?) p)")) {
+            ps.setString(1, org);
+            ps.setLong(2, bound + 1);
+            ps.setString(3, org);
+            ps.setLong(4, bound + 1);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1) <= bound;
+            }
         }
-        try (PreparedStatement ps = LedgerStore.plannedForArguments(c, streamsSql(k))) {
-            streamParameters(ps, k, org, windowEnd, limit - out.size());
-            read(ps, out);
-        }
-        if (!k.newestFirst) {
-            // In log order the two statements see two moments: a batch committed in between may reach past the
-            // window, and what it put inside the window was not seen. Entries from `end` on are the next page's.
-            out.removeIf(idx -> idx >= end);
-        }
-        return out;
     }
 
     /** Binds {@link #streamsSql}: beyond {@code cursor} (exclusive), {@code limit} rows. */
