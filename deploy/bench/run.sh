@@ -8,7 +8,8 @@
 # BENCH_DATA (an existing data directory, e.g. one deploy/bench/load.sh built, instead of a fresh one; it is kept),
 # BENCH_V15_INDEXES=0 (drop V15's two indexes for the write phases and recreate them after: their write cost),
 # BENCH_PLANS (file for the hot queries' EXPLAIN (ANALYZE, BUFFERS); default DATA_DIR/plans.txt), BENCH_RUN_VERIFY=0
-# (skip the closing verify, which reads the whole log again).
+# (skip the closing verify, which reads the whole log again), BENCH_WRK_READ_SECONDS (each wrk read phase, default 20;
+# 0 skips them).
 # Results and method: docs/benchmarks.md. Not part of the test suite.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -46,6 +47,25 @@ if command -v wrk >/dev/null 2>&1 && [ "${BENCH_WRK_SECONDS:-30}" -gt 0 ]; then
   grep -E "Latency|50%|90%|99%|answers|ran out" "$DATA/wrk.txt" || true
   SECS=$(sed -n 's/^duration: \([0-9.]*\) s$/\1/p' "$DATA/wrk.txt")
   awk -v a="$AFTER" -v b="$BEFORE" -v s="$SECS" 'BEGIN { printf "distinct appends (log grew %d -> %d): %d, %.0f/s over %.1f s\n", b, a, a - b, (a - b) / s, s }'
+fi
+
+if command -v wrk >/dev/null 2>&1 && [ "${BENCH_WRK_READ_SECONDS:-20}" -gt 0 ]; then
+  # The read phases again with wrk, 8 connections on 2 threads: the JVM client's own CPU (about a third of the two
+  # cores) is what stood between the read queries (<= 0.25 ms at 10 M) and their p99 target.
+  DATASET_UNITS=0
+  prev=
+  for a in "$@"; do [ "$prev" = --dataset-units ] && DATASET_UNITS=$a; prev=$a; done
+  mkdir -p "$DATA/reads"
+  bench_client ReadPaths --out "$DATA/reads" --count 20000 --dataset-units "$DATASET_UNITS"
+  echo
+  echo "reads with wrk (2 threads, 8 connections, ${BENCH_WRK_READ_SECONDS:-20} s each, as the operator):"
+  for kind in proofs lookups histories feed; do
+    [ -f "$DATA/reads/$kind.txt" ] || continue
+    wrk -t2 -c8 -d"${BENCH_WRK_READ_SECONDS:-20}"s --latency -s deploy/bench/reads.lua "http://127.0.0.1:$PORT" \
+      -- "$DATA/reads/$kind.txt" bench > "$DATA/reads/wrk-$kind.txt"
+    awk -v k="$kind" '/Requests\/sec/ {rps = $2} $1 == "50%" {p50 = $2} $1 == "99%" {p99 = $2} /^answers/ {a = $0}
+      END { printf "  %-10s %8s req/s  p50 %-8s p99 %-8s %s\n", k, rps, p50, p99, a }' "$DATA/reads/wrk-$kind.txt"
+  done
 fi
 
 bench_seq "$DATA/seq-after.txt"
