@@ -4,6 +4,7 @@ import org.fabtrail.custody.Fact;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.List;
 
 /** One rule of the catalogue: looks at one accepted entry's facts and reports what it finds. */
@@ -18,4 +19,19 @@ public interface Detector {
      * @param settings the tuning
      */
     List<Finding> detect(Fact fact, Connection c, DiscrepancySettings settings) throws SQLException;
+
+    /**
+     * The findings of each fact of one batch, in the facts' order: {@link #detect} fact by fact unless a detector
+     * reads and writes its working state once per batch instead (one round trip to the database rather than one per
+     * entry). A fact on which the detector throws a runtime exception gets no findings (logged), as in
+     * {@link DiscrepancyEngine#guarded}.
+     */
+    default List<List<Finding>> detectAll(List<Fact> facts, Connection c, DiscrepancySettings settings)
+            throws SQLException {
+        List<List<Finding>> out = new ArrayList<>(facts.size());
+        for (Fact f : facts) {
+            out.add(DiscrepancyEngine.guarded(this, f, () -> detect(f, c, settings)));
+        }
+        return out;
+    }
 }

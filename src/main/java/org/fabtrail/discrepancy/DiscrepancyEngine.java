@@ -72,18 +72,34 @@ public final class DiscrepancyEngine implements CustodyObserver {
 
     @Override
     public void observe(List<Fact> facts, BatchContext context) throws SQLException {
+        List<List<List<Finding>>> byDetector = new ArrayList<>(detectors.size());
+        for (Detector d : detectors) {
+            byDetector.add(d.detectAll(facts, context.connection(), settings));
+        }
+        // entry by entry, each entry's findings in the detectors' order
         List<Finding> found = new ArrayList<>();
-        for (Fact f : facts) {
-            for (Detector d : detectors) {
-                try {
-                    found.addAll(d.detect(f, context.connection(), settings));
-                } catch (RuntimeException e) {
-                    LOG.log(System.Logger.Level.ERROR, "detector " + d.rule() + " failed on index " + f.index(), e);
-                }
+        for (int i = 0; i < facts.size(); i++) {
+            for (List<List<Finding>> perFact : byDetector) {
+                found.addAll(perFact.get(i));
             }
         }
         if (!found.isEmpty()) {
             enqueue(context.connection(), found, clock.instant());
+        }
+    }
+
+    /** What one detection may throw. */
+    interface Detection {
+        List<Finding> run() throws SQLException;
+    }
+
+    /** A detector's findings on one fact; none, logged, when a bug in the detector throws on it. */
+    static List<Finding> guarded(Detector d, Fact f, Detection detection) throws SQLException {
+        try {
+            return detection.run();
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.ERROR, "detector " + d.rule() + " failed on index " + f.index(), e);
+            return List.of();
         }
     }
 

@@ -11,9 +11,12 @@ import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Every located event of a unit (its registration site, a dispatch's origin, a receipt's site, an inspection's site:
@@ -28,7 +31,9 @@ import java.util.Map;
  *   {@code clock-skew} (an event back-dated, or events told out of order).</li>
  * </ul>
  * The last sighting of each unit is kept in {@code discrepancy_sightings} (the detectors' working state, written in
- * the sequencing transaction, so the next entry of the same batch sees it).
+ * the sequencing transaction). A batch reads the last sightings of all its units in one statement, compares its
+ * entries in order with what it has read or seen earlier in the batch, and writes each unit's newest sighting in one
+ * statement batch: two round trips per batch instead of two per entry (issue 14).
  */
 final class ImpossibleTravel extends FactDetector<Fact.Sighting> {
 
@@ -48,6 +53,68 @@ final class ImpossibleTravel extends FactDetector<Fact.Sighting> {
         if (s.place() == null) {
             return List.of();
         }
+        // a registration is a unit's first sighting: nothing to compare it with
+        Map<UnitKey, Previous> previous = "unit.register".equals(s.event()) ? Map.of() : previous(c, s.units(), s.index());
+        Map<UnitKey, Previous> seen = new LinkedHashMap<>();
+        s.units().forEach(u -> seen.put(u, sighting(s)));
+        record(c, seen);
+        return compare(s, previous, settings);
+    }
+
+    @Override
+    public List<List<Finding>> detectAll(List<Fact> facts, Connection c, DiscrepancySettings settings)
+            throws SQLException {
+        Set<UnitKey> compared = new LinkedHashSet<>();
+        for (Fact f : facts) {
+            if (f instanceof Fact.Sighting s && s.place() != null && !"unit.register".equals(s.event())) {
+                compared.addAll(s.units());
+            }
+        }
+        Map<UnitKey, Previous> last = compared.isEmpty() ? new HashMap<>()
+                : new HashMap<>(previous(c, List.copyOf(compared), Long.MAX_VALUE));
+        Map<UnitKey, Previous> seen = new LinkedHashMap<>();
+        List<List<Finding>> out = new ArrayList<>(facts.size());
+        for (Fact f : facts) {
+            if (!(f instanceof Fact.Sighting s) || s.place() == null) {
+                out.add(List.of());
+                continue;
+            }
+            Map<UnitKey, Previous> previous = new HashMap<>();
+            if (!"unit.register".equals(s.event())) {
+                for (UnitKey u : s.units()) {
+                    Previous p = last.get(u);
+                    if (p != null && p.index() < s.index()) {
+                        previous.put(u, p);
+                    }
+                }
+            }
+            Previous now = sighting(s);
+            for (UnitKey u : s.units()) {
+                Previous p = last.get(u);
+                if (p == null || p.index() < s.index()) {
+                    last.put(u, now);
+                    seen.put(u, now);
+                }
+            }
+            out.add(DiscrepancyEngine.guarded(this, s, () -> compare(s, previous, settings)));
+        }
+        record(c, seen);
+        return out;
+    }
+
+    /** The sighting as {@code discrepancy_sightings} keeps it (and {@link #previous} reads it back). */
+    private static Previous sighting(Fact.Sighting s) {
+        Fact.Place p = s.place();
+        Instant at = s.seenAt();
+        // PostgreSQL keeps microseconds, rounded
+        Instant micros = Instant.ofEpochSecond(at.getEpochSecond(), Math.round(at.getNano() / 1000.0) * 1000);
+        return new Previous(s.index(), micros, s.event(),
+                new Fact.Place(p.org(), p.site(), p.country(), p.latitude(), p.longitude()));
+    }
+
+    /** The findings of sighting {@code s} against the units' previous sightings. */
+    private static List<Finding> compare(Fact.Sighting s, Map<UnitKey, Previous> previous,
+                                         DiscrepancySettings settings) {
         Instant now = s.seenAt();
         List<UnitKey> travelled = new ArrayList<>();
         List<UnitKey> backwards = new ArrayList<>();
@@ -55,9 +122,6 @@ final class ImpossibleTravel extends FactDetector<Fact.Sighting> {
         Previous firstBackwards = null;
         String why = null;
         Map<String, Object> travelDetails = null;
-        // a registration is a unit's first sighting: nothing to compare it with
-        Map<UnitKey, Previous> previous = "unit.register".equals(s.event()) ? Map.of() : previous(c, s.units(), s.index());
-        record(c, s);
         for (UnitKey u : s.units()) {
             Previous prev = previous.get(u);
             if (prev == null) {
@@ -160,7 +224,7 @@ final class ImpossibleTravel extends FactDetector<Fact.Sighting> {
 
     /** The units' last sightings before {@code before}, read in one statement. */
     private static Map<UnitKey, Previous> previous(Connection c, List<UnitKey> units, long before) throws SQLException {
-        Map<UnitKey, Previous> out = new java.util.HashMap<>();
+        Map<UnitKey, Previous> out = new HashMap<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT s.manufacturer, s.serial, s.idx, s.seen_at, s.event, "
                 + "s.site_org, s.site, s.country, s.latitude, s.longitude FROM discrepancy_sightings s "
                 + "JOIN unnest(?::text[], ?::text[]) AS k(m, n) ON s.manufacturer = k.m AND s.serial = k.n "
@@ -183,24 +247,29 @@ final class ImpossibleTravel extends FactDetector<Fact.Sighting> {
      * Keeps this sighting as the unit's last. A back-dated one replaces it too: the next event is compared with the
      * latest claim, so one back-dated entry raises one finding, not one for every entry after it.
      */
-    private static void record(Connection c, Fact.Sighting s) throws SQLException {
+    private static void record(Connection c, Map<UnitKey, Previous> seen) throws SQLException {
+        if (seen.isEmpty()) {
+            return;
+        }
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO discrepancy_sightings (manufacturer, serial, idx, "
                 + "event, seen_at, site_org, site, country, latitude, longitude) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
                 + "ON CONFLICT (manufacturer, serial) DO UPDATE SET idx = EXCLUDED.idx, event = EXCLUDED.event, "
                 + "seen_at = EXCLUDED.seen_at, site_org = EXCLUDED.site_org, site = EXCLUDED.site, "
                 + "country = EXCLUDED.country, latitude = EXCLUDED.latitude, longitude = EXCLUDED.longitude "
                 + "WHERE discrepancy_sightings.idx < EXCLUDED.idx")) {
-            for (UnitKey u : s.units()) {
+            for (Map.Entry<UnitKey, Previous> e : seen.entrySet()) {
+                UnitKey u = e.getKey();
+                Previous p = e.getValue();
                 ps.setString(1, u.manufacturer());
                 ps.setString(2, u.serial());
-                ps.setLong(3, s.index());
-                ps.setString(4, s.event());
-                ps.setTimestamp(5, Timestamp.from(s.seenAt()));
-                ps.setString(6, s.place().org());
-                ps.setString(7, s.place().site());
-                ps.setString(8, s.place().country());
-                ps.setObject(9, s.place().latitude());
-                ps.setObject(10, s.place().longitude());
+                ps.setLong(3, p.index());
+                ps.setString(4, p.event());
+                ps.setTimestamp(5, Timestamp.from(p.at()));
+                ps.setString(6, p.site().org());
+                ps.setString(7, p.site().site());
+                ps.setString(8, p.site().country());
+                ps.setObject(9, p.site().latitude());
+                ps.setObject(10, p.site().longitude());
                 ps.addBatch();
             }
             ps.executeBatch();

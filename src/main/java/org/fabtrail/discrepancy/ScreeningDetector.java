@@ -8,6 +8,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,8 +35,29 @@ final class ScreeningDetector implements Detector {
 
     @Override
     public List<Finding> detect(Fact fact, Connection c, DiscrepancySettings settings) throws SQLException {
+        return detect(fact, c, new HashMap<>());
+    }
+
+    /** As {@link #detect}, with each receiver's name looked up once per batch rather than once per receipt. */
+    @Override
+    public List<List<Finding>> detectAll(List<Fact> facts, Connection c, DiscrepancySettings settings)
+            throws SQLException {
+        Map<String, String> names = new HashMap<>();
+        List<List<Finding>> out = new ArrayList<>(facts.size());
+        for (Fact f : facts) {
+            out.add(DiscrepancyEngine.guarded(this, f, () -> detect(f, c, names)));
+        }
+        return out;
+    }
+
+    private List<Finding> detect(Fact fact, Connection c, Map<String, String> names) throws SQLException {
         if (fact instanceof Fact.Receipt r) {
-            return receipt(r, c);
+            String name = names.get(r.receiver());
+            if (name == null) {
+                name = orgName(c, r.receiver());
+                names.put(r.receiver(), name);
+            }
+            return receipt(r, name);
         }
         if (!(fact instanceof Fact.Dispatch d)) {
             return List.of();
@@ -54,9 +76,9 @@ final class ScreeningDetector implements Detector {
         return out;
     }
 
-    private List<Finding> receipt(Fact.Receipt r, Connection c) throws SQLException {
+    private List<Finding> receipt(Fact.Receipt r, String receiverName) {
         List<RestrictedList.Match> matches = new ArrayList<>();
-        RestrictedList.Match party = list.party(r.receiver(), orgName(c, r.receiver()), r.actual());
+        RestrictedList.Match party = list.party(r.receiver(), receiverName, r.actual());
         if (party != null) {
             matches.add(party);
         }

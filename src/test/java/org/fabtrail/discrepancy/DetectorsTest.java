@@ -124,6 +124,70 @@ class DetectorsTest {
         assertEquals(6230, km, 60, "Amsterdam to Ashburn");
     }
 
+    /**
+     * A batch reads its units' last sightings once and writes them once (issue 14): it must find exactly what the
+     * entries find one by one, and leave the same working state, also when a unit is seen twice in the batch, is
+     * registered and moved in it, or is back-dated in it.
+     */
+    @Test
+    void aBatchOfSightingsFindsWhatItsEntriesFindOneByOne() throws Exception {
+        String a = x.unit("accelerator", null);
+        x.inspect(a, Map.of("site", Map.of("org", "dist", "site", "ams")));
+        String b = "BATCH-" + UUID.randomUUID();
+        Instant t = x.claimed();
+        Fact.Place east = new Fact.Place("dc", "dc-east", "US", 39.04, -77.49);
+        Fact.Place ams = new Fact.Place("dist", "ams", "NL", 52.37, 4.90);
+        long i = Long.MAX_VALUE / 2;
+        List<Fact> facts = List.of(
+                seen(i, a, east, t.plus(Duration.ofHours(1)), "unit.inspect"),      // Amsterdam to Virginia in 1 h
+                seen(i + 1, a, east, t.plus(Duration.ofHours(2)), "unit.inspect"),  // the same site again
+                seen(i + 2, a, ams, t.minus(Duration.ofDays(2)), "unit.inspect"),   // back-dated
+                seen(i + 3, b, ams, t, "unit.register"),                            // registered in the batch
+                seen(i + 4, b, east, t.plus(Duration.ofMinutes(30)), "unit.inspect")); // and moved too fast
+        ImpossibleTravel d = new ImpossibleTravel();
+        try (Connection c = x.f.dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            List<Finding> oneByOne = new java.util.ArrayList<>();
+            for (Fact f : facts) {
+                oneByOne.addAll(d.detect(f, c, DiscrepancySettings.DEFAULTS));
+            }
+            List<String> stateOneByOne = sightings(c, a, b);
+            c.rollback();
+            List<Finding> batch = d.detectAll(facts, c, DiscrepancySettings.DEFAULTS).stream()
+                    .flatMap(List::stream).toList();
+            List<String> stateBatch = sightings(c, a, b);
+            c.rollback();
+            assertEquals(List.of("impossible-travel", "time-backwards", "impossible-travel"),
+                    oneByOne.stream().map(Finding::rule).toList());
+            assertEquals(oneByOne, batch);
+            assertEquals(2, stateOneByOne.size(), stateOneByOne.toString());
+            assertEquals(stateOneByOne, stateBatch);
+        }
+    }
+
+    private static Fact.Sighting seen(long index, String serial, Fact.Place site, Instant claimed, String event) {
+        return new Fact.Sighting(index, claimed.plus(Duration.ofDays(3)), claimed, event, "insp",
+                List.of(new UnitKey("fab", serial)), site);
+    }
+
+    private static List<String> sightings(Connection c, String... serials) throws java.sql.SQLException {
+        List<String> out = new java.util.ArrayList<>();
+        try (var ps = c.prepareStatement("SELECT serial, idx, event, seen_at, site_org, site, country, latitude, "
+                + "longitude FROM discrepancy_sightings WHERE manufacturer = 'fab' AND serial = ANY (?) ORDER BY serial")) {
+            ps.setArray(1, c.createArrayOf("text", serials));
+            try (var rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    StringBuilder row = new StringBuilder();
+                    for (int col = 1; col <= 9; col++) {
+                        row.append(rs.getString(col)).append('|');
+                    }
+                    out.add(row.toString());
+                }
+            }
+        }
+        return out;
+    }
+
     private static boolean has(DiscrepancyFixture.Row r, String serial) {
         return r.units().contains("\"serial\": \"" + serial + "\"");
     }
