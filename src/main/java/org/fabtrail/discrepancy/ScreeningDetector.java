@@ -52,12 +52,7 @@ final class ScreeningDetector implements Detector {
 
     private List<Finding> detect(Fact fact, Connection c, Map<String, String> names) throws SQLException {
         if (fact instanceof Fact.Receipt r) {
-            String name = names.get(r.receiver());
-            if (name == null) {
-                name = orgName(c, r.receiver());
-                names.put(r.receiver(), name);
-            }
-            return receipt(r, name);
+            return receipt(r, orgName(c, r.receiver(), names));
         }
         if (!(fact instanceof Fact.Dispatch d)) {
             return List.of();
@@ -141,6 +136,16 @@ final class ScreeningDetector implements Detector {
             }
         }
         return details;
+    }
+
+    /** An organisation's name, from {@code names} when this batch has looked it up already. */
+    static String orgName(Connection c, String org, Map<String, String> names) throws SQLException {
+        String name = names.get(org);
+        if (name == null) {
+            name = orgName(c, org);
+            names.put(org, name);
+        }
+        return name;
     }
 
     static String orgName(Connection c, String org) throws SQLException {

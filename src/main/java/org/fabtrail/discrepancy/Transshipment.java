@@ -10,6 +10,7 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -52,19 +53,36 @@ final class Transshipment implements Detector {
 
     @Override
     public List<Finding> detect(Fact fact, Connection c, DiscrepancySettings settings) throws SQLException {
+        return detect(fact, c, settings, new HashMap<>());
+    }
+
+    /** As {@link #detect}, with each receiver's name looked up once per batch rather than once per entry. */
+    @Override
+    public List<List<Finding>> detectAll(List<Fact> facts, Connection c, DiscrepancySettings settings)
+            throws SQLException {
+        Map<String, String> names = new HashMap<>();
+        List<List<Finding>> out = new ArrayList<>(facts.size());
+        for (Fact f : facts) {
+            out.add(DiscrepancyEngine.guarded(this, f, () -> detect(f, c, settings, names)));
+        }
+        return out;
+    }
+
+    private List<Finding> detect(Fact fact, Connection c, DiscrepancySettings settings, Map<String, String> names)
+            throws SQLException {
         if (fact instanceof Fact.Dispatch d && d.to() != null && d.from() != null) {
             if (d.to().country() == null || d.to().country().equals(d.from().country())) {
                 return List.of(); // a hop inside the country it arrived in is no transshipment
             }
             List<Moving> units = d.units().stream().map(u -> new Moving(u.key(), u.eccn())).toList();
             return check(c, settings, d.index(), d.at(), d.transfer(), d.sender(), d.receiver(),
-                    ScreeningDetector.orgName(c, d.receiver()), d.to(), d.licenceRef(), units, false);
+                    ScreeningDetector.orgName(c, d.receiver(), names), d.to(), d.licenceRef(), units, false);
         }
         if (fact instanceof Fact.Receipt r && r.actual() != null && r.actual().country() != null && r.named() != null
                 && !r.actual().country().equals(r.named().country())) {
             // received in another country than the dispatch named: the chain includes this dispatch
             return check(c, settings, r.index(), r.at(), r.transfer(), r.receiver(), r.receiver(),
-                    ScreeningDetector.orgName(c, r.receiver()), r.actual(), licenceOf(c, r.transfer()),
+                    ScreeningDetector.orgName(c, r.receiver(), names), r.actual(), licenceOf(c, r.transfer()),
                     withComponents(c, r.received()), true);
         }
         return List.of();
