@@ -4,7 +4,6 @@ import org.fabtrail.custody.Fact;
 
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.List;
 
 /** One rule of the catalogue: looks at one accepted entry's facts and reports what it finds. */
@@ -28,10 +27,6 @@ public interface Detector {
      */
     default List<List<Finding>> detectAll(List<Fact> facts, Connection c, DiscrepancySettings settings)
             throws SQLException {
-        List<List<Finding>> out = new ArrayList<>(facts.size());
-        for (Fact f : facts) {
-            out.add(DiscrepancyEngine.guarded(this, f, () -> detect(f, c, settings)));
-        }
-        return out;
+        return DiscrepancyEngine.eachFact(this, facts, f -> detect(f, c, settings));
     }
 }

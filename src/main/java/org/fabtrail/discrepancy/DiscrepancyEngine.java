@@ -93,6 +93,20 @@ public final class DiscrepancyEngine implements CustodyObserver {
         List<Finding> run() throws SQLException;
     }
 
+    /** What a detector finds on one fact of a batch, with whatever per-batch state it keeps. */
+    interface PerFact {
+        List<Finding> find(Fact fact) throws SQLException;
+    }
+
+    /** A detector's findings on each fact of a batch, in order, each {@link #guarded}. */
+    static List<List<Finding>> eachFact(Detector d, List<Fact> facts, PerFact find) throws SQLException {
+        List<List<Finding>> out = new ArrayList<>(facts.size());
+        for (Fact f : facts) {
+            out.add(guarded(d, f, () -> find.find(f)));
+        }
+        return out;
+    }
+
     /** A detector's findings on one fact; none, logged, when a bug in the detector throws on it. */
     static List<Finding> guarded(Detector d, Fact f, Detection detection) throws SQLException {
         try {

@@ -43,11 +43,7 @@ final class ScreeningDetector implements Detector {
     public List<List<Finding>> detectAll(List<Fact> facts, Connection c, DiscrepancySettings settings)
             throws SQLException {
         Map<String, String> names = new HashMap<>();
-        List<List<Finding>> out = new ArrayList<>(facts.size());
-        for (Fact f : facts) {
-            out.add(DiscrepancyEngine.guarded(this, f, () -> detect(f, c, names)));
-        }
-        return out;
+        return DiscrepancyEngine.eachFact(this, facts, f -> detect(f, c, names));
     }
 
     private List<Finding> detect(Fact fact, Connection c, Map<String, String> names) throws SQLException {
