@@ -1,6 +1,5 @@
 package org.fabtrail.server;
 
-import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -15,7 +14,6 @@ import org.junit.jupiter.api.Test;
 import javax.sql.DataSource;
 import java.net.URL;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -56,27 +54,22 @@ class EmbeddedDatabaseCrashTest {
         }
     }
 
-    public static class Server implements QuarkusTestResourceLifecycleManager {
+    public static class Server extends OwnServerResource {
         private EmbeddedDatabase db;
 
-        @Override
-        public Map<String, String> start() {
-            try {
-                Path data = Files.createTempDirectory("fabtrail-embedded-crash");
-                db = EmbeddedDatabase.start(data, 0).supervise();
-                Map<String, String> config = new HashMap<>(DatabaseSettings.embedded(db).quarkusProperties());
-                config.put("fabtrail.data-dir", data.toString());
-                return config;
-            } catch (java.io.IOException e) {
-                throw new IllegalStateException(e);
-            }
+        public Server() {
+            super("fabtrail-embedded-crash");
         }
 
         @Override
-        public void stop() {
-            if (db != null) {
-                db.close();
-            }
+        EmbeddedDatabase startOn(Path data) throws java.io.IOException {
+            db = EmbeddedDatabase.start(data, 0).supervise();
+            return db;
+        }
+
+        @Override
+        EmbeddedDatabase running() {
+            return db;
         }
     }
 

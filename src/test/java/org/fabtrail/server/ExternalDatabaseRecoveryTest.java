@@ -1,6 +1,5 @@
 package org.fabtrail.server;
 
-import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -13,12 +12,9 @@ import org.junit.jupiter.api.Test;
 
 import javax.sql.DataSource;
 import java.net.URL;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -43,28 +39,24 @@ class ExternalDatabaseRecoveryTest {
     }
 
     /** A PostgreSQL server the application treats as external: started here, never supervised. */
-    public static class Server implements QuarkusTestResourceLifecycleManager {
+    public static class Server extends OwnServerResource {
         static volatile EmbeddedDatabase db;
         static Path data;
 
-        @Override
-        public Map<String, String> start() {
-            try {
-                data = Files.createTempDirectory("fabtrail-external");
-                db = EmbeddedDatabase.start(data, 0);
-                Map<String, String> config = new HashMap<>(DatabaseSettings.embedded(db).quarkusProperties());
-                config.put("fabtrail.data-dir", data.toString());
-                return config;
-            } catch (java.io.IOException e) {
-                throw new IllegalStateException(e);
-            }
+        public Server() {
+            super("fabtrail-external");
         }
 
         @Override
-        public void stop() {
-            if (db != null) {
-                db.close();
-            }
+        EmbeddedDatabase startOn(Path dataDir) throws java.io.IOException {
+            data = dataDir;
+            db = EmbeddedDatabase.start(dataDir, 0);
+            return db;
+        }
+
+        @Override
+        EmbeddedDatabase running() {
+            return db;
         }
     }
 
