@@ -38,6 +38,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 
+import static org.fabtrail.testing.LedgerFixture.ref;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -115,21 +116,11 @@ class AttestationMatrixTest {
     }
 
     static void onboard(String org, String role) {
-        f.append(f.operator.sign("org.register", Map.of("org", org, "name", org, "country", "TW", "roles", List.of(role))));
-        SigningKey k = key(SignatureAlgorithm.ED25519);
-        f.append(f.keyAdd(org, k));
-        keys.put(org, k);
+        keys.put(org, f.onboard(org, org, "TW", role));
     }
 
     static Envelope as(String org, String type, Map<String, Object> fields) {
         return f.signed(keys.get(org), org, type, fields);
-    }
-
-    static Map<String, Object> ref(String m, String s) {
-        Map<String, Object> r = new LinkedHashMap<>();
-        r.put("manufacturer", m);
-        r.put("serial", s);
-        return r;
     }
 
     static String serial() {

@@ -27,9 +27,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import static org.fabtrail.testing.LedgerFixture.ref;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -93,21 +93,11 @@ class PlatformCertifyRulesTest {
     // ------------------------------------------------------------------------------------------------ helpers
 
     static void onboard(String org, String name, String role) {
-        f.append(f.operator.sign("org.register", Map.of("org", org, "name", name, "country", "TW", "roles", List.of(role))));
-        SigningKey k = SigningKey.generate(SignatureAlgorithm.ED25519);
-        f.append(f.keyAdd(org, k));
-        keys.put(org, k);
+        keys.put(org, f.onboard(org, name, "TW", role));
     }
 
     static Envelope as(String org, String type, Map<String, Object> fields) {
         return f.signed(keys.get(org), org, type, fields);
-    }
-
-    static Map<String, Object> ref(String m, String s) {
-        Map<String, Object> r = new LinkedHashMap<>();
-        r.put("manufacturer", m);
-        r.put("serial", s);
-        return r;
     }
 
     static String register(String org, String kind, String model) {

@@ -124,11 +124,7 @@ class RevocationReachTest {
         }
 
         void onboard(String org, String role) {
-            f.append(f.operator.sign("org.register", Map.of("org", org, "name", org, "country", "TW",
-                    "roles", List.of(role))));
-            SigningKey k = SigningKey.generate(SignatureAlgorithm.ED25519);
-            f.append(f.keyAdd(org, k));
-            keys.put(org, k);
+            keys.put(org, f.onboard(org, org, "TW", role));
         }
 
         Envelope as(String org, String type, Map<String, Object> fields) {

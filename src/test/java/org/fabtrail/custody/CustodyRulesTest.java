@@ -1,6 +1,5 @@
 package org.fabtrail.custody;
 
-import org.fabtrail.crypto.SignatureAlgorithm;
 import org.fabtrail.crypto.SigningKey;
 import org.fabtrail.ledger.Envelope;
 import org.fabtrail.ledger.LedgerException;
@@ -25,6 +24,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
+import static org.fabtrail.testing.LedgerFixture.ref;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -63,19 +63,12 @@ class CustodyRulesTest {
     }
 
     static SigningKey onboard(String org, String country, String role) {
-        f.append(f.operator.sign("org.register", Map.of("org", org, "name", org, "country", country, "roles", List.of(role))));
-        SigningKey k = SigningKey.generate(SignatureAlgorithm.ED25519);
-        f.append(f.keyAdd(org, k));
-        return k;
+        return f.onboard(org, org, country, role);
     }
 
     static Envelope site(SigningKey key, String org, String site, String country) {
         return f.signed(key, org, "site.register", Map.of("site", site, "name", site, "country", country,
                 "address", "1 Main St"));
-    }
-
-    static Map<String, Object> ref(String m, String s) {
-        return Map.of("manufacturer", m, "serial", s);
     }
 
     static String newUnit(String kind) {

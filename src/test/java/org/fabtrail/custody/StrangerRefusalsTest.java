@@ -1,6 +1,5 @@
 package org.fabtrail.custody;
 
-import org.fabtrail.crypto.SignatureAlgorithm;
 import org.fabtrail.crypto.SigningKey;
 import org.fabtrail.ledger.Envelope;
 import org.fabtrail.ledger.LedgerException;
@@ -69,10 +68,7 @@ class StrangerRefusalsTest {
     }
 
     static void onboard(String org, String role) {
-        f.append(f.operator.sign("org.register", Map.of("org", org, "name", org, "country", "NL", "roles", List.of(role))));
-        SigningKey k = SigningKey.generate(SignatureAlgorithm.ED25519);
-        f.append(f.keyAdd(org, k));
-        keys.put(org, k);
+        keys.put(org, f.onboard(org, org, "NL", role));
     }
 
     static Envelope entry(String org, String type, Map<String, Object> fields) {

@@ -1,6 +1,5 @@
 package org.fabtrail.discrepancy;
 
-import org.fabtrail.crypto.SignatureAlgorithm;
 import org.fabtrail.crypto.StrictJson;
 import org.fabtrail.crypto.SigningKey;
 import org.fabtrail.custody.OperatorEntries;
@@ -69,11 +68,7 @@ final class DiscrepancyFixture implements AutoCloseable {
     }
 
     void onboard(String org, String name, String country, String role) {
-        f.append(f.operator.sign("org.register", Map.of("org", org, "name", name, "country", country,
-                "roles", List.of(role))));
-        SigningKey k = SigningKey.generate(SignatureAlgorithm.ED25519);
-        f.append(f.keyAdd(org, k));
-        keys.put(org, k);
+        keys.put(org, f.onboard(org, name, country, role));
     }
 
     void site(String org, String site, String country, Double lat, Double lon) {
@@ -134,7 +129,7 @@ final class DiscrepancyFixture implements AutoCloseable {
     }
 
     static Map<String, Object> ref(String m, String s) {
-        return Map.of("manufacturer", m, "serial", s);
+        return LedgerFixture.ref(m, s);
     }
 
     /** Registers a unit at fab-1 and returns its serial. */

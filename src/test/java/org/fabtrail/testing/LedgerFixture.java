@@ -103,6 +103,20 @@ public final class LedgerFixture implements AutoCloseable {
                 "roles", List.of("distributor")));
     }
 
+    /** Registers {@code org} with the one role {@code role} and adds a fresh Ed25519 key for it; returns the key. */
+    public SigningKey onboard(String org, String name, String country, String role) {
+        append(operator.sign("org.register", Map.of("org", org, "name", name, "country", country,
+                "roles", List.of(role))));
+        SigningKey key = SigningKey.generate(SignatureAlgorithm.ED25519);
+        append(keyAdd(org, key));
+        return key;
+    }
+
+    /** A unit reference as entries carry it. */
+    public static Map<String, Object> ref(String manufacturer, String serial) {
+        return Map.of("manufacturer", manufacturer, "serial", serial);
+    }
+
     public Envelope keyAdd(String org, SigningKey key) {
         return operator.sign("key.add", Map.of("org", org, "publicKey", key.verificationKey().toPem()));
     }
