@@ -20,6 +20,7 @@ import org.fabtrail.server.CosignatureCollector;
 import org.fabtrail.server.FabtrailConfig;
 import org.fabtrail.server.LedgerStartup;
 import org.fabtrail.server.VerifyCommand;
+import org.fabtrail.testing.Appends;
 import org.fabtrail.testing.Rollback;
 import org.fabtrail.testing.TestDatabase;
 import org.fabtrail.witness.FileWitnessStore;
@@ -48,7 +49,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import static io.restassured.RestAssured.given;
@@ -207,12 +207,7 @@ class WitnessedLogTest {
     }
 
     private Receipt register(String org) throws Exception {
-        try {
-            return ledger.append(operator.sign("org.register", Map.of("org", org, "name", "Org " + org,
-                    "country", "DE", "roles", List.of("distributor")))).get(20, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof Exception cause ? cause : e;
-        }
+        return Appends.registerOrg(ledger, operator, org, 20);
     }
 
     private static String cosigned(long size) {

@@ -99,8 +99,7 @@ public final class LedgerFixture implements AutoCloseable {
     }
 
     public Envelope orgRegister(String org) {
-        return operator.sign("org.register", Map.of("org", org, "name", "Org " + org, "country", "DE",
-                "roles", List.of("distributor")));
+        return Appends.orgRegister(operator, org);
     }
 
     /** Registers {@code org} with the one role {@code role} and adds a fresh Ed25519 key for it; returns the key. */
