@@ -14,7 +14,6 @@ import org.junit.jupiter.api.Test;
 import javax.sql.DataSource;
 import java.net.URL;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -55,21 +54,8 @@ class EmbeddedDatabaseCrashTest {
     }
 
     public static class Server extends OwnServerResource {
-        private EmbeddedDatabase db;
-
         public Server() {
-            super("fabtrail-embedded-crash");
-        }
-
-        @Override
-        EmbeddedDatabase startOn(Path data) throws java.io.IOException {
-            db = EmbeddedDatabase.start(data, 0).supervise();
-            return db;
-        }
-
-        @Override
-        EmbeddedDatabase running() {
-            return db;
+            super("fabtrail-embedded-crash", data -> EmbeddedDatabase.start(data, 0).supervise());
         }
     }
 

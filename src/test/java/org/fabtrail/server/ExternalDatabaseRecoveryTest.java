@@ -44,16 +44,14 @@ class ExternalDatabaseRecoveryTest {
         static Path data;
 
         public Server() {
-            super("fabtrail-external");
+            super("fabtrail-external", dir -> {
+                data = dir;
+                db = EmbeddedDatabase.start(dir, 0);
+                return db;
+            });
         }
 
-        @Override
-        EmbeddedDatabase startOn(Path dataDir) throws java.io.IOException {
-            data = dataDir;
-            db = EmbeddedDatabase.start(dataDir, 0);
-            return db;
-        }
-
+        /** The server running now: the first, or the one the test started again in its place. */
         @Override
         EmbeddedDatabase running() {
             return db;

@@ -10,29 +10,36 @@ import java.util.Map;
 
 /**
  * A PostgreSQL server of a test's own, in a fresh data directory, that the application is pointed at as
- * {@link DatabaseSettings#embedded} wires it; the subclass says how it starts (supervised or not) and which server
- * runs when the test is over.
+ * {@link DatabaseSettings#embedded} wires it; the subclass says how it starts (supervised or not).
  */
 abstract class OwnServerResource implements QuarkusTestResourceLifecycleManager {
 
-    private final String dataDirPrefix;
-
-    OwnServerResource(String dataDirPrefix) {
-        this.dataDirPrefix = dataDirPrefix;
+    /** How a server starts on its fresh data directory. */
+    @FunctionalInterface
+    interface Starter {
+        EmbeddedDatabase startOn(Path data) throws IOException;
     }
 
-    /** Starts the server on the fresh data directory {@code data}. */
-    abstract EmbeddedDatabase startOn(Path data) throws IOException;
+    private final String dataDirPrefix;
+    private final Starter starter;
+    private EmbeddedDatabase started;
 
-    /** The server running now (a test may have started another in place of the first), or null. */
-    abstract EmbeddedDatabase running();
+    OwnServerResource(String dataDirPrefix, Starter starter) {
+        this.dataDirPrefix = dataDirPrefix;
+        this.starter = starter;
+    }
+
+    /** The server running now, closed when the test is over: the one started here, unless a subclass knows better. */
+    EmbeddedDatabase running() {
+        return started;
+    }
 
     @Override
     public Map<String, String> start() {
         try {
             Path data = Files.createTempDirectory(dataDirPrefix);
-            EmbeddedDatabase db = startOn(data);
-            Map<String, String> config = new HashMap<>(DatabaseSettings.embedded(db).quarkusProperties());
+            started = starter.startOn(data);
+            Map<String, String> config = new HashMap<>(DatabaseSettings.embedded(started).quarkusProperties());
             config.put("fabtrail.data-dir", data.toString());
             return config;
         } catch (IOException e) {
