@@ -9,6 +9,7 @@ import org.fabtrail.custody.CustodyPolicy;
 import org.fabtrail.custody.EntryTypes;
 import org.fabtrail.custody.KeyRegistry;
 import org.fabtrail.custody.OperatorEntries;
+import org.fabtrail.custody.ProjectionRebuild;
 import org.fabtrail.ledger.CheckpointKeeper;
 import org.fabtrail.ledger.CheckpointSigner;
 import org.fabtrail.ledger.EntryPolicy;
@@ -21,10 +22,14 @@ import org.fabtrail.ledger.Sequencer;
 import org.fabtrail.server.LedgerBeans;
 
 import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A complete ledger on its own fresh database, without Quarkus: the real sequencer, store and custody rules.
@@ -123,6 +128,23 @@ public final class LedgerFixture implements AutoCloseable {
     /** An entry signed by {@code key} as {@code actor}. */
     public Envelope signed(SigningKey key, String actor, String type, Map<String, Object> fields) {
         return OperatorEntries.signAs(key, actor, UUID.randomUUID(), type, fields, parser, clock);
+    }
+
+    /**
+     * Rebuilds every projection from the log with {@code types} in a transaction that it rolls back, asserting that
+     * the rebuild reproduces them ({@code what} names the ledger in the message); the rebuild's result.
+     */
+    public ProjectionRebuild.Result assertRebuildIdentical(String what, EntryTypes types) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                ProjectionRebuild.Result r = new ProjectionRebuild(types).rebuild(c, n -> { });
+                assertTrue(r.identical(), what + ": differing " + r.differing() + " " + r);
+                return r;
+            } finally {
+                c.rollback();
+            }
+        }
     }
 
     @Override
