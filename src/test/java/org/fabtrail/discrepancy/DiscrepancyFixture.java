@@ -7,6 +7,8 @@ import org.fabtrail.ledger.Envelope;
 import org.fabtrail.ledger.LedgerException;
 import org.fabtrail.ledger.Receipt;
 import org.fabtrail.testing.LedgerFixture;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -30,7 +32,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
  * A log with the discrepancy engine attached, as the server wires it: organisations in several countries, sites
  * with and without coordinates, and helpers for the custody entries the detectors watch.
  */
-final class DiscrepancyFixture implements AutoCloseable {
+final class DiscrepancyFixture implements AutoCloseable, AfterAllCallback {
 
     final LedgerFixture f;
     final DiscrepancyEngine engine;
@@ -197,6 +199,19 @@ final class DiscrepancyFixture implements AutoCloseable {
 
     static List<String> rules(List<Row> rows) {
         return rows.stream().map(Row::rule).sorted().toList();
+    }
+
+    /**
+     * Registered as a test class's extension ({@code @RegisterExtension}), the fixture checks after the class's last
+     * test that a replay rebuilds every projection as the class left it, and closes.
+     */
+    @Override
+    public void afterAll(ExtensionContext context) throws Exception {
+        try {
+            assertRebuildIdentical();
+        } finally {
+            close();
+        }
     }
 
     void assertRebuildIdentical() throws SQLException {
