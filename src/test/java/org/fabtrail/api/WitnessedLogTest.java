@@ -21,6 +21,7 @@ import org.fabtrail.server.FabtrailConfig;
 import org.fabtrail.server.LedgerStartup;
 import org.fabtrail.server.VerifyCommand;
 import org.fabtrail.testing.Appends;
+import org.fabtrail.testing.ForwardingWitnessStore;
 import org.fabtrail.testing.Rollback;
 import org.fabtrail.testing.TestDatabase;
 import org.fabtrail.witness.FileWitnessStore;
@@ -80,17 +81,11 @@ class WitnessedLogTest {
     }
 
     /** A witness store whose disk can be made to hang: a save waits while the gate is closed. */
-    static final class GatedStore implements WitnessStore {
-        final WitnessStore inner;
+    static final class GatedStore extends ForwardingWitnessStore {
         volatile CountDownLatch gate = new CountDownLatch(0);
 
         GatedStore(WitnessStore inner) {
-            this.inner = inner;
-        }
-
-        @Override
-        public Map<String, String> load() throws IOException {
-            return inner.load();
+            super(inner);
         }
 
         @Override
@@ -101,12 +96,7 @@ class WitnessedLogTest {
                 Thread.currentThread().interrupt();
                 throw new IOException("interrupted");
             }
-            inner.save(origin, note);
-        }
-
-        @Override
-        public String keepEvidence(String kind, String text) throws IOException {
-            return inner.keepEvidence(kind, text);
+            super.save(origin, note);
         }
 
         void hang() {
