@@ -10,7 +10,6 @@ import org.fabtrail.custody.UnitKey;
 import org.fabtrail.discrepancy.DiscrepancyEngine;
 import org.fabtrail.discrepancy.DiscrepancySettings;
 import org.fabtrail.discrepancy.RestrictedList;
-import org.fabtrail.ledger.Envelope;
 import org.fabtrail.ledger.LedgerException;
 import org.fabtrail.ledger.Receipt;
 import org.fabtrail.server.LedgerBeans;
@@ -93,7 +92,6 @@ class RevocationReachTest {
         final StaleCrlPolicy policy;
         final DiscrepancyEngine engine;
         final Challenges challenges;
-        final Map<String, SigningKey> keys = new LinkedHashMap<>();
         final AtomicInteger serials = new AtomicInteger();
         final AtomicInteger crlNumbers = new AtomicInteger(100);
 
@@ -114,15 +112,11 @@ class RevocationReachTest {
         }
 
         void onboard(String org, String role) {
-            keys.put(org, f.onboard(org, org, "TW", role));
-        }
-
-        Envelope as(String org, String type, Map<String, Object> fields) {
-            return f.signed(keys.get(org), org, type, fields);
+            f.onboard(org, org, "TW", role);
         }
 
         Receipt append(String org, String type, Map<String, Object> fields) {
-            return f.append(as(org, type, fields));
+            return f.append(f.as(org, type, fields));
         }
 
         /** The write's refusal code, or "accepted". */

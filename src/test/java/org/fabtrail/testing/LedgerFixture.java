@@ -28,6 +28,7 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -55,6 +56,7 @@ public final class LedgerFixture implements AutoCloseable {
     public final CustodyPolicy policy;
     public final Sequencer sequencer;
     public final Ledger ledger;
+    private final Map<String, SigningKey> orgKeys = new ConcurrentHashMap<>();
 
     public LedgerFixture(String name) {
         this(name, StaleCrlPolicy.FLAG);
@@ -107,13 +109,22 @@ public final class LedgerFixture implements AutoCloseable {
         return Appends.orgRegister(operator, org);
     }
 
-    /** Registers {@code org} with the one role {@code role} and adds a fresh Ed25519 key for it; returns the key. */
+    /**
+     * Registers {@code org} with the one role {@code role} and adds a fresh Ed25519 key for it, which {@link #as}
+     * signs with; returns the key.
+     */
     public SigningKey onboard(String org, String name, String country, String role) {
         append(operator.sign("org.register", Map.of("org", org, "name", name, "country", country,
                 "roles", List.of(role))));
         SigningKey key = SigningKey.generate(SignatureAlgorithm.ED25519);
         append(keyAdd(org, key));
+        orgKeys.put(org, key);
         return key;
+    }
+
+    /** An entry of {@code org}, signed with the key {@link #onboard} gave it. */
+    public Envelope as(String org, String type, Map<String, Object> fields) {
+        return signed(orgKeys.get(org), org, type, fields);
     }
 
     /** A unit reference as entries carry it. */
