@@ -74,17 +74,12 @@ class PartnerLookupsTest {
     @BeforeEach
     void world() throws Exception {
         OncePerClass.run(PartnerLookupsTest.class, () -> {
-            fab = ApiClient.partner("pq-fab", SignatureAlgorithm.ED25519, "manufacturer");
-            fab2 = ApiClient.partner("pq-fab2", SignatureAlgorithm.ED25519, "manufacturer");
-            dist = ApiClient.partner("pq-dist", SignatureAlgorithm.ES256, "distributor");
-            dc = ApiClient.partner("pq-dc", SignatureAlgorithm.ED25519, "datacenter");
-            other = ApiClient.partner("pq-other", SignatureAlgorithm.ED25519, "distributor");
+            fab = CustodyClient.partnerWithSite("pq-fab", SignatureAlgorithm.ED25519, "manufacturer", "pq-a", "TW");
+            fab2 = CustodyClient.partnerWithSite("pq-fab2", SignatureAlgorithm.ED25519, "manufacturer", "pq-b", "KR");
+            dist = CustodyClient.partnerWithSite("pq-dist", SignatureAlgorithm.ES256, "distributor", "pq-hub", "NL");
+            dc = CustodyClient.partnerWithSite("pq-dc", SignatureAlgorithm.ED25519, "datacenter", "pq-dc1", "US");
+            other = CustodyClient.partnerWithSite("pq-other", SignatureAlgorithm.ED25519, "distributor", "pq-o", "AE");
             insp = ApiClient.partner("pq-insp", SignatureAlgorithm.ED25519, "inspector");
-            CustodyClient.site(fab, "pq-a", "TW");
-            CustodyClient.site(fab2, "pq-b", "KR");
-            CustodyClient.site(dist, "pq-hub", "NL");
-            CustodyClient.site(dc, "pq-dc1", "US");
-            CustodyClient.site(other, "pq-o", "AE");
             reg1 = write(fab, "unit.register", CustodyClient.unitFields("PQZ-1", "accelerator", "H200", "pq-a"));
             for (String serial : List.of("PQZ-2", "PQZ-3", "PQZ_9")) {
                 CustodyClient.register(fab, serial, "accelerator", "H200", "pq-a");
