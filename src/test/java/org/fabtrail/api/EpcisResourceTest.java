@@ -47,7 +47,8 @@ class EpcisResourceTest {
             dist = CustodyClient.partnerWithSite("ep-dist", SignatureAlgorithm.ED25519, "distributor", "ep-hub", "NL");
             dc = CustodyClient.partnerWithSite("ep-dc", SignatureAlgorithm.ES256, "datacenter", "ep-hall", "DE");
             insp = ApiClient.partner("ep-insp", SignatureAlgorithm.ED25519, "inspector");
-            other = CustodyClient.partnerWithSite("ep-other", SignatureAlgorithm.ED25519, "manufacturer", "ep-other-line", "KR");
+            other = CustodyClient.partnerWithSite("ep-other", SignatureAlgorithm.ED25519, "manufacturer",
+                    "ep-other-line", "KR");
             CustodyClient.register(fab, "GPU-1", "accelerator", "H100", "ep-line");
             CustodyClient.register(fab, "GPU-2", "accelerator", "H100", "ep-line");
             CustodyClient.register(fab, "SRV-1", "server", "HGX", "ep-line");

@@ -50,7 +50,8 @@ class FeedTest {
         OncePerClass.run(FeedTest.class, () -> {
             fab = CustodyClient.partnerWithSite("fd-fab", SignatureAlgorithm.ED25519, "manufacturer", "fd-line", "TW");
             dist = CustodyClient.partnerWithSite("fd-dist", SignatureAlgorithm.ED25519, "distributor", "fd-hub", "NL");
-            other = CustodyClient.partnerWithSite("fd-other", SignatureAlgorithm.ED25519, "manufacturer", "fd-other-line", "KR");
+            other = CustodyClient.partnerWithSite("fd-other", SignatureAlgorithm.ED25519, "manufacturer",
+                    "fd-other-line", "KR");
             distReader = "Bearer " + ApiClient.token("fd-dist", "read");
         });
     }

@@ -232,12 +232,12 @@ class PartnerLookupsTest {
 
     @Test
     void aComponentsCustodyFollowsTheUnitItTravelledInside() {
-        ApiClient.Partner maker = ApiClient.partner("pq-maker", SignatureAlgorithm.ED25519, "manufacturer");
-        ApiClient.Partner integrator = ApiClient.partner("pq-int", SignatureAlgorithm.ED25519, "integrator");
-        ApiClient.Partner site = ApiClient.partner("pq-site", SignatureAlgorithm.ED25519, "datacenter");
-        CustodyClient.site(maker, "pq-m", "TW");
-        CustodyClient.site(integrator, "pq-i", "MX");
-        CustodyClient.site(site, "pq-s", "US");
+        ApiClient.Partner maker = CustodyClient.partnerWithSite("pq-maker", SignatureAlgorithm.ED25519, "manufacturer",
+                "pq-m", "TW");
+        ApiClient.Partner integrator = CustodyClient.partnerWithSite("pq-int", SignatureAlgorithm.ED25519, "integrator",
+                "pq-i", "MX");
+        ApiClient.Partner site = CustodyClient.partnerWithSite("pq-site", SignatureAlgorithm.ED25519, "datacenter",
+                "pq-s", "US");
         Written gpu = write(maker, "unit.register", CustodyClient.unitFields("PQC-GPU", "accelerator", "H200", "pq-m"));
         CustodyClient.register(maker, "PQC-SRV", "server", "HGX", "pq-m");
         write(maker, "unit.assemble", Map.of("parent", ref("pq-maker", "PQC-SRV"), "components",

@@ -276,8 +276,8 @@ class WitnessedLogTest {
     @Test
     @Order(3)
     void aUnitBundleCarriesTheCosignedCheckpointAndMeetsAPolicy() throws Exception {
-        ApiClient.Partner fab = ApiClient.partner("wl-fab", SignatureAlgorithm.ED25519, "manufacturer");
-        CustodyClient.site(fab, "wl-site", "DE");
+        ApiClient.Partner fab = CustodyClient.partnerWithSite("wl-fab", SignatureAlgorithm.ED25519, "manufacturer",
+                "wl-site", "DE");
         CustodyClient.register(fab, "WL-0001", "accelerator", "H100", "wl-site");
         cosigned(ledger.head().size());
         String bundle = fab.given().get("/api/v1/units/wl-fab/WL-0001/bundle").then().statusCode(200).extract()
@@ -296,10 +296,10 @@ class WitnessedLogTest {
     @Test
     @Order(3)
     void aDiscrepancyReportCarriesTheCosignedCheckpoint() throws Exception {
-        ApiClient.Partner fab = ApiClient.partner("wl-dfab", SignatureAlgorithm.ED25519, "manufacturer");
-        ApiClient.Partner dist = ApiClient.partner("wl-ddist", SignatureAlgorithm.ED25519, "distributor");
-        CustodyClient.site(fab, "wl-dline", "TW");
-        CustodyClient.site(dist, "wl-dhub", "NL");
+        ApiClient.Partner fab = CustodyClient.partnerWithSite("wl-dfab", SignatureAlgorithm.ED25519, "manufacturer",
+                "wl-dline", "TW");
+        ApiClient.Partner dist = CustodyClient.partnerWithSite("wl-ddist", SignatureAlgorithm.ED25519, "distributor",
+                "wl-dhub", "NL");
         CustodyClient.register(fab, "WL-D1", "accelerator", "H200", "wl-dline");
         CustodyClient.register(fab, "WL-D2", "accelerator", "H200", "wl-dline");
         String t = CustodyClient.dispatch(fab, "wl-ddist", "wl-dhub", List.of(CustodyClient.ref("wl-dfab", "WL-D1"),
