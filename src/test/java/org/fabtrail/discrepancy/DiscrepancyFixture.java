@@ -71,6 +71,12 @@ final class DiscrepancyFixture implements AutoCloseable, AfterAllCallback {
         keys.put(org, f.onboard(org, name, country, role));
     }
 
+    /** Onboards {@code org} and registers its one site, without coordinates, in its own country. */
+    void party(String org, String name, String country, String role, String site) {
+        onboard(org, name, country, role);
+        site(org, site, country, null, null);
+    }
+
     void site(String org, String site, String country, Double lat, Double lon) {
         site(org, site, country, lat, lon, "1 Main St");
     }

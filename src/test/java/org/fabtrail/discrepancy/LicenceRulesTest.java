@@ -27,8 +27,7 @@ class LicenceRulesTest {
 
     @BeforeAll
     static void setUp() {
-        x.onboard("cnb", "Pearl River Compute", "CN", "datacenter");
-        x.site("cnb", "szx", "CN", null, null);
+        x.party("cnb", "Pearl River Compute", "CN", "datacenter", "szx");
         x.onboard("sg", "Lion City Compute", "SG", "datacenter");
         x.site("sg", "sin", "SG", 1.35, 103.82);
     }
