@@ -2,13 +2,12 @@ package org.fabtrail.server;
 
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
 import org.fabtrail.crypto.SigningKey;
 import org.fabtrail.testing.LedgerAssertions;
-import org.fabtrail.testing.PostgresTestResource;
+import org.fabtrail.testing.OwnDatabaseProfile;
 import org.junit.jupiter.api.Test;
 
 import javax.sql.DataSource;
@@ -46,10 +45,9 @@ class EmbeddedDatabaseCrashTest {
     private static final int WRITERS = 4;
 
     /** The application on a supervised embedded database of its own, wired as FabtrailMain wires it. */
-    public static class Embedded implements QuarkusTestProfile, PostgresTestResource.OwnDatabase {
-        @Override
-        public List<TestResourceEntry> testResources() {
-            return List.of(new TestResourceEntry(Server.class));
+    public static class Embedded extends OwnDatabaseProfile {
+        public Embedded() {
+            super(Server.class);
         }
     }
 

@@ -2,12 +2,11 @@ package org.fabtrail.server;
 
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
 import org.fabtrail.crypto.SigningKey;
 import org.fabtrail.testing.LedgerAssertions;
-import org.fabtrail.testing.PostgresTestResource;
+import org.fabtrail.testing.OwnDatabaseProfile;
 import org.junit.jupiter.api.Test;
 
 import javax.sql.DataSource;
@@ -31,10 +30,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @TestProfile(ExternalDatabaseRecoveryTest.External.class)
 class ExternalDatabaseRecoveryTest {
 
-    public static class External implements QuarkusTestProfile, PostgresTestResource.OwnDatabase {
-        @Override
-        public List<TestResourceEntry> testResources() {
-            return List.of(new TestResourceEntry(Server.class));
+    public static class External extends OwnDatabaseProfile {
+        public External() {
+            super(Server.class);
         }
     }
 
