@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -99,6 +100,17 @@ class CustodyRulesTest {
         }
     }
 
+    /** The one value {@code sql}, with one string parameter, selects. */
+    static String queryOne(String sql, String param) throws SQLException {
+        try (Connection c = f.dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, param);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getString(1);
+            }
+        }
+    }
+
     static Map<String, Object> unitRow(String serial) throws Exception {
         try (Connection c = f.dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
                 "SELECT custodian, site, status, pending_transfer, parent_serial FROM units WHERE manufacturer = 'fab' AND serial = ?")) {
@@ -157,14 +169,8 @@ class CustodyRulesTest {
         refused("unit-retired", f.signed(dc, "dc", "unit.disassemble", Map.of("parent", ref("fab", server),
                 "components", List.of(ref("fab", gpu1)))));
         // every later holder is a party; the manufacturer sees its units as their manufacturer
-        try (Connection c = f.dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "SELECT string_agg(org_id, ',' ORDER BY org_id) FROM unit_parties WHERE manufacturer='fab' AND serial=?")) {
-            ps.setString(1, gpu1);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                assertEquals("dc,dist", rs.getString(1));
-            }
-        }
+        assertEquals("dc,dist", queryOne("SELECT string_agg(org_id, ',' ORDER BY org_id) FROM unit_parties "
+                + "WHERE manufacturer='fab' AND serial=?", gpu1));
     }
 
     @Test
@@ -185,14 +191,7 @@ class CustodyRulesTest {
                 Map.of("custodian", unitRow(b).get("custodian"), "site", unitRow(b).get("site")));
         assertNull(unitRow(b).get("pending"));
         refused("transfer-closed", f.signed(dist, "dist", "transfer.reject", Map.of("transfer", t, "reason", "again")));
-        try (Connection c = f.dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "SELECT state FROM transfers WHERE id = ?::uuid")) {
-            ps.setString(1, t);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                assertEquals("rejected", rs.getString(1));
-            }
-        }
+        assertEquals("rejected", queryOne("SELECT state FROM transfers WHERE id = ?::uuid", t));
     }
 
     @Test
