@@ -4,6 +4,7 @@ import org.fabtrail.custody.BatchState;
 import org.fabtrail.custody.CustodyState;
 import org.fabtrail.custody.UnitKey;
 import org.fabtrail.ledger.BatchContext;
+import org.fabtrail.ledger.ColumnArrays;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -416,23 +417,8 @@ final class AttestationState implements BatchState {
         }
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO device_keys (key_id, manufacturer, serial, bound_idx) "
                 + "SELECT * FROM unnest(?::text[], ?::text[], ?::text[], ?::bigint[])")) {
-            int n = bindings.size();
-            String[] k = new String[n];
-            String[] m = new String[n];
-            String[] s = new String[n];
-            Long[] idx = new Long[n];
-            for (int i = 0; i < n; i++) {
-                Binding b = bindings.get(i);
-                k[i] = b.keyId();
-                m[i] = b.unit().manufacturer();
-                s[i] = b.unit().serial();
-                idx[i] = b.index();
-            }
-            ps.setArray(1, c.createArrayOf("text", k));
-            ps.setArray(2, c.createArrayOf("text", m));
-            ps.setArray(3, c.createArrayOf("text", s));
-            ps.setArray(4, c.createArrayOf("bigint", idx));
-            ps.executeUpdate();
+            ColumnArrays.of(bindings).text(Binding::keyId).text(b -> b.unit().manufacturer())
+                    .text(b -> b.unit().serial()).bigint(Binding::index).executeUpdate(c, ps);
         }
         bindings.clear();
     }

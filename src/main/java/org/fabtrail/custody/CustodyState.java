@@ -1,9 +1,9 @@
 package org.fabtrail.custody;
 
 import org.fabtrail.ledger.BatchContext;
+import org.fabtrail.ledger.ColumnArrays;
 import org.fabtrail.ledger.PgCopy;
 
-import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -276,15 +276,8 @@ public final class CustodyState implements BatchState {
         // a unit comes with its components (and theirs): load level by level
         for (int depth = 0; !frontier.isEmpty() && depth < 8; depth++) {
             List<UnitKey> loaded = new ArrayList<>();
-            String[] m = new String[frontier.size()];
-            String[] s = new String[frontier.size()];
-            for (int i = 0; i < frontier.size(); i++) {
-                m[i] = frontier.get(i).manufacturer();
-                s[i] = frontier.get(i).serial();
-            }
             try (PreparedStatement ps = c.prepareStatement(UNITS_BY_KEY)) {
-                ps.setArray(1, c.createArrayOf("text", m));
-                ps.setArray(2, c.createArrayOf("text", s));
+                ColumnArrays.of(frontier).text(UnitKey::manufacturer).text(UnitKey::serial).bind(c, ps);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         Unit u = unit(rs);
@@ -300,16 +293,9 @@ public final class CustodyState implements BatchState {
                 break;
             }
             // components of the loaded units
-            String[] pm = new String[loaded.size()];
-            String[] psr = new String[loaded.size()];
-            for (int i = 0; i < loaded.size(); i++) {
-                pm[i] = loaded.get(i).manufacturer();
-                psr[i] = loaded.get(i).serial();
-            }
             List<UnitKey> next = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement(UNITS_BY_PARENT)) {
-                ps.setArray(1, c.createArrayOf("text", pm));
-                ps.setArray(2, c.createArrayOf("text", psr));
+                ColumnArrays.of(loaded).text(UnitKey::manufacturer).text(UnitKey::serial).bind(c, ps);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         UnitKey child = new UnitKey(rs.getString(1), rs.getString(2));
@@ -348,11 +334,8 @@ public final class CustodyState implements BatchState {
         if (keys.isEmpty()) {
             return;
         }
-        String[] o = keys.stream().map(SiteKey::org).toArray(String[]::new);
-        String[] i = keys.stream().map(SiteKey::id).toArray(String[]::new);
         try (PreparedStatement ps = c.prepareStatement(SITES_BY_KEY)) {
-            ps.setArray(1, c.createArrayOf("text", o));
-            ps.setArray(2, c.createArrayOf("text", i));
+            ColumnArrays.of(keys).text(SiteKey::org).text(SiteKey::id).bind(c, ps);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     Site s = new Site(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
@@ -493,41 +476,13 @@ public final class CustodyState implements BatchState {
         if (newSites.isEmpty()) {
             return;
         }
-        int n = newSites.size();
-        String[] org = new String[n];
-        String[] id = new String[n];
-        String[] name = new String[n];
-        String[] country = new String[n];
-        String[] address = new String[n];
-        Double[] lat = new Double[n];
-        Double[] lon = new Double[n];
-        Long[] idx = new Long[n];
-        Timestamp[] at = new Timestamp[n];
-        for (int i = 0; i < n; i++) {
-            NewSite s = newSites.get(i);
-            org[i] = s.site().org();
-            id[i] = s.site().id();
-            name[i] = s.site().name();
-            country[i] = s.site().country();
-            address[i] = s.site().address();
-            lat[i] = s.site().latitude();
-            lon[i] = s.site().longitude();
-            idx[i] = s.index();
-            at[i] = Timestamp.from(s.at());
-        }
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO sites (org_id, id, name, country, address, latitude, "
                 + "longitude, registered_idx, registered_at) SELECT * FROM unnest(?::text[], ?::text[], ?::text[], "
                 + "?::text[], ?::text[], ?::float8[], ?::float8[], ?::bigint[], ?::timestamptz[])")) {
-            ps.setArray(1, arr("text", org));
-            ps.setArray(2, arr("text", id));
-            ps.setArray(3, arr("text", name));
-            ps.setArray(4, arr("text", country));
-            ps.setArray(5, arr("text", address));
-            ps.setArray(6, arr("float8", lat));
-            ps.setArray(7, arr("float8", lon));
-            ps.setArray(8, arr("bigint", idx));
-            ps.setArray(9, arr("timestamptz", at));
-            ps.executeUpdate();
+            ColumnArrays.of(newSites).text(s -> s.site().org()).text(s -> s.site().id()).text(s -> s.site().name())
+                    .text(s -> s.site().country()).text(s -> s.site().address()).float8(s -> s.site().latitude())
+                    .float8(s -> s.site().longitude()).bigint(NewSite::index).timestamptz(NewSite::at)
+                    .executeUpdate(c, ps);
         }
         newSites.clear();
     }
@@ -562,45 +517,14 @@ public final class CustodyState implements BatchState {
 
     /** The changed units, in one upsert of arrays. */
     private void updateUnits(List<Unit> changed) throws SQLException {
-        int n = changed.size();
-        String[] m = new String[n];
-        String[] s = new String[n];
-        String[] status = new String[n];
-        String[] custodian = new String[n];
-        String[] site = new String[n];
-        String[] pm = new String[n];
-        String[] ps2 = new String[n];
-        UUID[] pending = new UUID[n];
-        byte[][] cert = new byte[n][];
-        Long[] lastIdx = new Long[n];
-        Timestamp[] updAt = new Timestamp[n];
-        for (int i = 0; i < n; i++) {
-            Unit u = changed.get(i);
-            m[i] = u.key.manufacturer();
-            s[i] = u.key.serial();
-            status[i] = u.status;
-            custodian[i] = u.custodian;
-            site[i] = u.site;
-            pm[i] = u.parent == null ? null : u.parent.manufacturer();
-            ps2[i] = u.parent == null ? null : u.parent.serial();
-            pending[i] = u.pendingTransfer;
-            cert[i] = u.deviceCertificate;
-            lastIdx[i] = u.lastIdx;
-            updAt[i] = Timestamp.from(u.updatedAt);
-        }
         try (PreparedStatement ps = c.prepareStatement(UPDATE_UNITS)) {
-            ps.setArray(1, arr("text", m));
-            ps.setArray(2, arr("text", s));
-            ps.setArray(3, arr("text", status));
-            ps.setArray(4, arr("text", custodian));
-            ps.setArray(5, arr("text", site));
-            ps.setArray(6, arr("text", pm));
-            ps.setArray(7, arr("text", ps2));
-            ps.setArray(8, arr("uuid", pending));
-            ps.setArray(9, arr("bytea", cert));
-            ps.setArray(10, arr("bigint", lastIdx));
-            ps.setArray(11, arr("timestamptz", updAt));
-            int updated = ps.executeUpdate();
+            int updated = ColumnArrays.of(changed).text(u -> u.key.manufacturer()).text(u -> u.key.serial())
+                    .text(u -> u.status).text(u -> u.custodian).text(u -> u.site)
+                    .text(u -> u.parent == null ? null : u.parent.manufacturer())
+                    .text(u -> u.parent == null ? null : u.parent.serial()).uuid(u -> u.pendingTransfer)
+                    .bytea(u -> u.deviceCertificate).bigint(u -> u.lastIdx).timestamptz(u -> u.updatedAt)
+                    .executeUpdate(c, ps);
+            int n = changed.size();
             if (updated != n) {
                 throw new SQLException("expected to update " + n + " units, updated " + updated);
             }
@@ -668,30 +592,11 @@ public final class CustodyState implements BatchState {
         if (parties.isEmpty()) {
             return;
         }
-        int n = parties.size();
-        String[] m = new String[n];
-        String[] s = new String[n];
-        String[] org = new String[n];
-        Long[] idx = new Long[n];
-        for (int i = 0; i < n; i++) {
-            Party p = parties.get(i);
-            m[i] = p.unit().manufacturer();
-            s[i] = p.unit().serial();
-            org[i] = p.org();
-            idx[i] = p.index();
-        }
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO unit_parties (manufacturer, serial, org_id, since_idx) "
                 + "SELECT * FROM unnest(?::text[], ?::text[], ?::text[], ?::bigint[]) ON CONFLICT DO NOTHING")) {
-            ps.setArray(1, arr("text", m));
-            ps.setArray(2, arr("text", s));
-            ps.setArray(3, arr("text", org));
-            ps.setArray(4, arr("bigint", idx));
-            ps.executeUpdate();
+            ColumnArrays.of(parties).text(p -> p.unit().manufacturer()).text(p -> p.unit().serial()).text(Party::org)
+                    .bigint(Party::index).executeUpdate(c, ps);
         }
         parties.clear();
-    }
-
-    private Array arr(String type, Object[] values) throws SQLException {
-        return c.createArrayOf(type, values);
     }
 }

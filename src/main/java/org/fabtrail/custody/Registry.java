@@ -1,6 +1,7 @@
 package org.fabtrail.custody;
 
 import org.fabtrail.ledger.BatchContext;
+import org.fabtrail.ledger.ColumnArrays;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -167,33 +168,13 @@ public final class Registry implements BatchState {
         if (newOrgs.isEmpty()) {
             return;
         }
-        int n = newOrgs.size();
-        String[] ids = new String[n];
-        String[] names = new String[n];
-        String[] countries = new String[n];
-        String[] roles = new String[n];
-        Long[] idx = new Long[n];
-        Timestamp[] at = new Timestamp[n];
-        for (int i = 0; i < n; i++) {
-            NewOrg o = newOrgs.get(i);
-            ids[i] = o.org().id();
-            names[i] = o.org().name();
-            countries[i] = o.org().country();
-            roles[i] = String.join(",", o.org().roles());
-            idx[i] = o.index();
-            at[i] = Timestamp.from(o.at());
-        }
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO orgs (id, name, country, roles, registered_idx, "
                 + "registered_at) SELECT u.id, u.name, u.country, string_to_array(u.roles, ','), u.idx, u.at "
                 + "FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::bigint[], ?::timestamptz[]) "
                 + "AS u(id, name, country, roles, idx, at)")) {
-            ps.setArray(1, c.createArrayOf("text", ids));
-            ps.setArray(2, c.createArrayOf("text", names));
-            ps.setArray(3, c.createArrayOf("text", countries));
-            ps.setArray(4, c.createArrayOf("text", roles));
-            ps.setArray(5, c.createArrayOf("bigint", idx));
-            ps.setArray(6, c.createArrayOf("timestamptz", at));
-            ps.executeUpdate();
+            ColumnArrays.of(newOrgs).text(o -> o.org().id()).text(o -> o.org().name()).text(o -> o.org().country())
+                    .text(o -> String.join(",", o.org().roles())).bigint(NewOrg::index).timestamptz(NewOrg::at)
+                    .executeUpdate(c, ps);
         }
         newOrgs.clear();
     }
@@ -203,32 +184,12 @@ public final class Registry implements BatchState {
         if (newKeys.isEmpty()) {
             return;
         }
-        int n = newKeys.size();
-        String[] ids = new String[n];
-        String[] orgIds = new String[n];
-        String[] algs = new String[n];
-        byte[][] spkis = new byte[n][];
-        Long[] idx = new Long[n];
-        Timestamp[] at = new Timestamp[n];
-        for (int i = 0; i < n; i++) {
-            NewKey k = newKeys.get(i);
-            ids[i] = k.key().keyId();
-            orgIds[i] = k.key().orgId();
-            algs[i] = k.key().algorithm();
-            spkis[i] = k.key().spki();
-            idx[i] = k.index();
-            at[i] = Timestamp.from(k.at());
-        }
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO org_keys (key_id, org_id, algorithm, spki, "
                 + "added_idx, added_at) SELECT * FROM unnest(?::text[], ?::text[], ?::text[], ?::bytea[], "
                 + "?::bigint[], ?::timestamptz[])")) {
-            ps.setArray(1, c.createArrayOf("text", ids));
-            ps.setArray(2, c.createArrayOf("text", orgIds));
-            ps.setArray(3, c.createArrayOf("text", algs));
-            ps.setArray(4, c.createArrayOf("bytea", spkis));
-            ps.setArray(5, c.createArrayOf("bigint", idx));
-            ps.setArray(6, c.createArrayOf("timestamptz", at));
-            ps.executeUpdate();
+            ColumnArrays.of(newKeys).text(k -> k.key().keyId()).text(k -> k.key().orgId())
+                    .text(k -> k.key().algorithm()).bytea(k -> k.key().spki()).bigint(NewKey::index)
+                    .timestamptz(NewKey::at).executeUpdate(c, ps);
         }
         newKeys.clear();
     }

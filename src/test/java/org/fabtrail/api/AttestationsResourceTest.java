@@ -56,13 +56,10 @@ class AttestationsResourceTest {
     @BeforeEach
     void world() throws Exception {
         OncePerClass.run(AttestationsResourceTest.class, () -> {
-            fab = ApiClient.partner("at-fab", SignatureAlgorithm.ED25519, "manufacturer");
-            other = ApiClient.partner("at-other", SignatureAlgorithm.ES256, "manufacturer");
-            dist = ApiClient.partner("at-dist", SignatureAlgorithm.ED25519, "distributor");
+            fab = CustodyClient.partnerWithSite("at-fab", SignatureAlgorithm.ED25519, "manufacturer", "fab-1", "TW");
+            other = CustodyClient.partnerWithSite("at-other", SignatureAlgorithm.ES256, "manufacturer", "fab-2", "KR");
+            dist = CustodyClient.partnerWithSite("at-dist", SignatureAlgorithm.ED25519, "distributor", "ams", "NL");
             insp = ApiClient.partner("at-insp", SignatureAlgorithm.ED25519, "inspector");
-            CustodyClient.site(fab, "fab-1", "TW");
-            CustodyClient.site(other, "fab-2", "KR");
-            CustodyClient.site(dist, "ams", "NL");
             DeviceCertificates.Issued ca = DeviceCertificates.selfSigned(
                     DeviceCertificates.Spec.ca("CN=AT Device CA,O=AT Fab"), SigningKey.generate(SignatureAlgorithm.ES256));
             CustodyClient.write(fab, "ca.add", Map.of("certificate", ca.pem()));

@@ -2,6 +2,7 @@ package org.fabtrail.api;
 
 import io.restassured.RestAssured;
 import io.restassured.path.json.JsonPath;
+import org.fabtrail.crypto.SignatureAlgorithm;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -46,6 +47,14 @@ final class CustodyClient {
 
     static String site(ApiClient.Partner p, String site, String country) {
         return write(p, "site.register", siteFields(site, country));
+    }
+
+    /** A partner ({@link ApiClient#partner}) with one site registered: "Site {@code site}", in {@code country}. */
+    static ApiClient.Partner partnerWithSite(String org, SignatureAlgorithm alg, String role, String site,
+                                             String country) {
+        ApiClient.Partner p = ApiClient.partner(org, alg, role);
+        site(p, site, country);
+        return p;
     }
 
     static Map<String, Object> unitFields(String serial, String kind, String model, String site) {

@@ -57,14 +57,14 @@ class CustodyWebhooksTest {
     @Test
     @SuppressWarnings("unchecked")
     void everyCustodyEventArrivesExactlyOnceAfterDeduplicationWhileTheReceiverFailsAndRecovers() throws Exception {
-        ApiClient.Partner fab = ApiClient.partner("cw-fab", SignatureAlgorithm.ED25519, "manufacturer");
-        ApiClient.Partner dist = ApiClient.partner("cw-dist", SignatureAlgorithm.ED25519, "distributor");
-        ApiClient.Partner shop = ApiClient.partner("cw-shop", SignatureAlgorithm.ED25519, "distributor");
+        ApiClient.Partner fab = CustodyClient.partnerWithSite("cw-fab", SignatureAlgorithm.ED25519, "manufacturer",
+                "cw-line", "TW");
+        ApiClient.Partner dist = CustodyClient.partnerWithSite("cw-dist", SignatureAlgorithm.ED25519, "distributor",
+                "cw-hub", "NL");
+        ApiClient.Partner shop = CustodyClient.partnerWithSite("cw-shop", SignatureAlgorithm.ED25519, "distributor",
+                "cw-store", "DE");
         ApiClient.Partner other = ApiClient.partner("cw-other", SignatureAlgorithm.ED25519, "distributor");
         ApiClient.Partner insp = ApiClient.partner("cw-insp", SignatureAlgorithm.ED25519, "inspector");
-        CustodyClient.site(fab, "cw-line", "TW");
-        CustodyClient.site(dist, "cw-hub", "NL");
-        CustodyClient.site(shop, "cw-store", "DE");
 
         // the receiver records every request it gets, then fails the first six and every third after: a receiver
         // that is down for a while, recovers, and still drops the odd answer (so some events arrive twice)
@@ -202,11 +202,11 @@ class CustodyWebhooksTest {
 
     @Test
     void anEpcisCaptureIsACustodyEventForWhomeverItsOperationsConcern() throws Exception {
-        ApiClient.Partner fab = ApiClient.partner("cx-fab", SignatureAlgorithm.ED25519, "manufacturer");
-        ApiClient.Partner dist = ApiClient.partner("cx-dist", SignatureAlgorithm.ED25519, "distributor");
+        ApiClient.Partner fab = CustodyClient.partnerWithSite("cx-fab", SignatureAlgorithm.ED25519, "manufacturer",
+                "cx-line", "TW");
+        ApiClient.Partner dist = CustodyClient.partnerWithSite("cx-dist", SignatureAlgorithm.ED25519, "distributor",
+                "cx-hub", "NL");
         ApiClient.Partner other = ApiClient.partner("cx-other", SignatureAlgorithm.ED25519, "distributor");
-        CustodyClient.site(fab, "cx-line", "TW");
-        CustodyClient.site(dist, "cx-hub", "NL");
         Map<String, List<String>> got = new ConcurrentHashMap<>();
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/", ex -> {

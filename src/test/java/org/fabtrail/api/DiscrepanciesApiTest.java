@@ -57,12 +57,10 @@ class DiscrepanciesApiTest {
         if (fab != null) {
             return;
         }
-        fab = ApiClient.partner("dz-fab", SignatureAlgorithm.ED25519, "manufacturer");
-        dist = ApiClient.partner("dz-dist", SignatureAlgorithm.ED25519, "distributor");
+        fab = CustodyClient.partnerWithSite("dz-fab", SignatureAlgorithm.ED25519, "manufacturer", "dz-line", "TW");
+        dist = CustodyClient.partnerWithSite("dz-dist", SignatureAlgorithm.ED25519, "distributor", "dz-hub", "NL");
         other = ApiClient.partner("dz-other", SignatureAlgorithm.ED25519, "distributor");
         insp = ApiClient.partner("dz-insp", SignatureAlgorithm.ED25519, "inspector");
-        CustodyClient.site(fab, "dz-line", "TW");
-        CustodyClient.site(dist, "dz-hub", "NL");
     }
 
     /** Dispatches two fresh units to dz-dist and receives one: a short receipt (and, with ECCNs, no licence). */

@@ -48,9 +48,9 @@ class EntryIsolationTest {
     @BeforeEach
     void onboard() throws Exception {
         OncePerClass.run(EntryIsolationTest.class, () -> {
-            fab = ApiClient.partner("iso-fab", SignatureAlgorithm.ED25519, "manufacturer");
+            fab = CustodyClient.partnerWithSite("iso-fab", SignatureAlgorithm.ED25519, "manufacturer",
+                    "iso-site", "TW");
             attacker = ApiClient.partner("iso-attacker", SignatureAlgorithm.ED25519, "manufacturer");
-            CustodyClient.site(fab, "iso-site", "TW");
         });
     }
 

@@ -43,10 +43,8 @@ class EpcisCaptureTest {
     @BeforeEach
     void onboard() throws Exception {
         OncePerClass.run(EpcisCaptureTest.class, () -> {
-            fab = ApiClient.partner("ec-fab", SignatureAlgorithm.ED25519, "manufacturer");
-            dist = ApiClient.partner("ec-dist", SignatureAlgorithm.ES256, "distributor");
-            CustodyClient.site(fab, "ec-line", "TW");
-            CustodyClient.site(dist, "ec-hub", "NL");
+            fab = CustodyClient.partnerWithSite("ec-fab", SignatureAlgorithm.ED25519, "manufacturer", "ec-line", "TW");
+            dist = CustodyClient.partnerWithSite("ec-dist", SignatureAlgorithm.ES256, "distributor", "ec-hub", "NL");
         });
     }
 

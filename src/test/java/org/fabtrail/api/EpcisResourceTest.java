@@ -43,15 +43,12 @@ class EpcisResourceTest {
     @BeforeEach
     void story() throws Exception {
         OncePerClass.run(EpcisResourceTest.class, () -> {
-            fab = ApiClient.partner(FAB, SignatureAlgorithm.ED25519, "manufacturer");
-            dist = ApiClient.partner("ep-dist", SignatureAlgorithm.ED25519, "distributor");
-            dc = ApiClient.partner("ep-dc", SignatureAlgorithm.ES256, "datacenter");
+            fab = CustodyClient.partnerWithSite(FAB, SignatureAlgorithm.ED25519, "manufacturer", "ep-line", "TW");
+            dist = CustodyClient.partnerWithSite("ep-dist", SignatureAlgorithm.ED25519, "distributor", "ep-hub", "NL");
+            dc = CustodyClient.partnerWithSite("ep-dc", SignatureAlgorithm.ES256, "datacenter", "ep-hall", "DE");
             insp = ApiClient.partner("ep-insp", SignatureAlgorithm.ED25519, "inspector");
-            other = ApiClient.partner("ep-other", SignatureAlgorithm.ED25519, "manufacturer");
-            CustodyClient.site(fab, "ep-line", "TW");
-            CustodyClient.site(dist, "ep-hub", "NL");
-            CustodyClient.site(dc, "ep-hall", "DE");
-            CustodyClient.site(other, "ep-other-line", "KR");
+            other = CustodyClient.partnerWithSite("ep-other", SignatureAlgorithm.ED25519, "manufacturer",
+                    "ep-other-line", "KR");
             CustodyClient.register(fab, "GPU-1", "accelerator", "H100", "ep-line");
             CustodyClient.register(fab, "GPU-2", "accelerator", "H100", "ep-line");
             CustodyClient.register(fab, "SRV-1", "server", "HGX", "ep-line");

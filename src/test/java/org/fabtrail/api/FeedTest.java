@@ -48,12 +48,10 @@ class FeedTest {
     @BeforeEach
     void onboard() throws Exception {
         OncePerClass.run(FeedTest.class, () -> {
-            fab = ApiClient.partner("fd-fab", SignatureAlgorithm.ED25519, "manufacturer");
-            dist = ApiClient.partner("fd-dist", SignatureAlgorithm.ED25519, "distributor");
-            other = ApiClient.partner("fd-other", SignatureAlgorithm.ED25519, "manufacturer");
-            CustodyClient.site(fab, "fd-line", "TW");
-            CustodyClient.site(dist, "fd-hub", "NL");
-            CustodyClient.site(other, "fd-other-line", "KR");
+            fab = CustodyClient.partnerWithSite("fd-fab", SignatureAlgorithm.ED25519, "manufacturer", "fd-line", "TW");
+            dist = CustodyClient.partnerWithSite("fd-dist", SignatureAlgorithm.ED25519, "distributor", "fd-hub", "NL");
+            other = CustodyClient.partnerWithSite("fd-other", SignatureAlgorithm.ED25519, "manufacturer",
+                    "fd-other-line", "KR");
             distReader = "Bearer " + ApiClient.token("fd-dist", "read");
         });
     }

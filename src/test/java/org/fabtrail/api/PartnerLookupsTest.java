@@ -74,17 +74,12 @@ class PartnerLookupsTest {
     @BeforeEach
     void world() throws Exception {
         OncePerClass.run(PartnerLookupsTest.class, () -> {
-            fab = ApiClient.partner("pq-fab", SignatureAlgorithm.ED25519, "manufacturer");
-            fab2 = ApiClient.partner("pq-fab2", SignatureAlgorithm.ED25519, "manufacturer");
-            dist = ApiClient.partner("pq-dist", SignatureAlgorithm.ES256, "distributor");
-            dc = ApiClient.partner("pq-dc", SignatureAlgorithm.ED25519, "datacenter");
-            other = ApiClient.partner("pq-other", SignatureAlgorithm.ED25519, "distributor");
+            fab = CustodyClient.partnerWithSite("pq-fab", SignatureAlgorithm.ED25519, "manufacturer", "pq-a", "TW");
+            fab2 = CustodyClient.partnerWithSite("pq-fab2", SignatureAlgorithm.ED25519, "manufacturer", "pq-b", "KR");
+            dist = CustodyClient.partnerWithSite("pq-dist", SignatureAlgorithm.ES256, "distributor", "pq-hub", "NL");
+            dc = CustodyClient.partnerWithSite("pq-dc", SignatureAlgorithm.ED25519, "datacenter", "pq-dc1", "US");
+            other = CustodyClient.partnerWithSite("pq-other", SignatureAlgorithm.ED25519, "distributor", "pq-o", "AE");
             insp = ApiClient.partner("pq-insp", SignatureAlgorithm.ED25519, "inspector");
-            CustodyClient.site(fab, "pq-a", "TW");
-            CustodyClient.site(fab2, "pq-b", "KR");
-            CustodyClient.site(dist, "pq-hub", "NL");
-            CustodyClient.site(dc, "pq-dc1", "US");
-            CustodyClient.site(other, "pq-o", "AE");
             reg1 = write(fab, "unit.register", CustodyClient.unitFields("PQZ-1", "accelerator", "H200", "pq-a"));
             for (String serial : List.of("PQZ-2", "PQZ-3", "PQZ_9")) {
                 CustodyClient.register(fab, serial, "accelerator", "H200", "pq-a");
@@ -237,12 +232,12 @@ class PartnerLookupsTest {
 
     @Test
     void aComponentsCustodyFollowsTheUnitItTravelledInside() {
-        ApiClient.Partner maker = ApiClient.partner("pq-maker", SignatureAlgorithm.ED25519, "manufacturer");
-        ApiClient.Partner integrator = ApiClient.partner("pq-int", SignatureAlgorithm.ED25519, "integrator");
-        ApiClient.Partner site = ApiClient.partner("pq-site", SignatureAlgorithm.ED25519, "datacenter");
-        CustodyClient.site(maker, "pq-m", "TW");
-        CustodyClient.site(integrator, "pq-i", "MX");
-        CustodyClient.site(site, "pq-s", "US");
+        ApiClient.Partner maker = CustodyClient.partnerWithSite("pq-maker", SignatureAlgorithm.ED25519, "manufacturer",
+                "pq-m", "TW");
+        ApiClient.Partner integrator = CustodyClient.partnerWithSite("pq-int", SignatureAlgorithm.ED25519, "integrator",
+                "pq-i", "MX");
+        ApiClient.Partner site = CustodyClient.partnerWithSite("pq-site", SignatureAlgorithm.ED25519, "datacenter",
+                "pq-s", "US");
         Written gpu = write(maker, "unit.register", CustodyClient.unitFields("PQC-GPU", "accelerator", "H200", "pq-m"));
         CustodyClient.register(maker, "PQC-SRV", "server", "HGX", "pq-m");
         write(maker, "unit.assemble", Map.of("parent", ref("pq-maker", "PQC-SRV"), "components",

@@ -42,12 +42,9 @@ class StrangerRefusalsApiTest {
     @BeforeEach
     void world() throws Exception {
         OncePerClass.run(StrangerRefusalsApiTest.class, () -> {
-            fab = ApiClient.partner("sra-fab", SignatureAlgorithm.ED25519, "manufacturer");
-            dist = ApiClient.partner("sra-dist", SignatureAlgorithm.ED25519, "distributor");
-            dc = ApiClient.partner("sra-dc", SignatureAlgorithm.ED25519, "datacenter");
-            CustodyClient.site(fab, "fab-1", "TW");
-            CustodyClient.site(dist, "ams", "NL");
-            CustodyClient.site(dc, "dxb", "AE");
+            fab = CustodyClient.partnerWithSite("sra-fab", SignatureAlgorithm.ED25519, "manufacturer", "fab-1", "TW");
+            dist = CustodyClient.partnerWithSite("sra-dist", SignatureAlgorithm.ED25519, "distributor", "ams", "NL");
+            dc = CustodyClient.partnerWithSite("sra-dc", SignatureAlgorithm.ED25519, "datacenter", "dxb", "AE");
             CustodyClient.register(fab, U, "accelerator", "H200", "fab-1");
             CustodyClient.register(fab, V, "accelerator", "H200", "fab-1");
             t1 = CustodyClient.dispatch(fab, "sra-dist", "ams", List.of(ref("sra-fab", U)));

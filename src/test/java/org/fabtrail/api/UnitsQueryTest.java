@@ -45,15 +45,12 @@ class UnitsQueryTest {
     @BeforeEach
     void world() throws Exception {
         OncePerClass.run(UnitsQueryTest.class, () -> {
-            fab = ApiClient.partner("uq-fab", SignatureAlgorithm.ED25519, "manufacturer");
-            dist = ApiClient.partner("uq-dist", SignatureAlgorithm.ES256, "distributor");
-            dc = ApiClient.partner("uq-dc", SignatureAlgorithm.ED25519, "datacenter");
+            fab = CustodyClient.partnerWithSite("uq-fab", SignatureAlgorithm.ED25519, "manufacturer", "uq-a", "TW");
+            dist = CustodyClient.partnerWithSite("uq-dist", SignatureAlgorithm.ES256, "distributor", "uq-hub", "NL");
+            dc = CustodyClient.partnerWithSite("uq-dc", SignatureAlgorithm.ED25519, "datacenter", "uq-dc1", "US");
             insp = ApiClient.partner("uq-insp", SignatureAlgorithm.ED25519, "inspector");
-            CustodyClient.site(fab, "uq-a", "TW");
             CustodyClient.write(fab, "site.register", Map.of("site", "uq-b", "name", "Fab B", "country", "TW",
                     "address", "2 Science Park Rd", "latitude", 24.78, "longitude", 121.0));
-            CustodyClient.site(dist, "uq-hub", "NL");
-            CustodyClient.site(dc, "uq-dc1", "US");
             CustodyClient.register(fab, "UQ-1", "accelerator", "H200", "uq-a");
             CustodyClient.register(fab, "UQ-2", "accelerator", "H200", "uq-b");
             CustodyClient.register(fab, "UQ-3", "server", "HGX", "uq-a");

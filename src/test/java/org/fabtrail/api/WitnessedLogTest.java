@@ -20,6 +20,8 @@ import org.fabtrail.server.CosignatureCollector;
 import org.fabtrail.server.FabtrailConfig;
 import org.fabtrail.server.LedgerStartup;
 import org.fabtrail.server.VerifyCommand;
+import org.fabtrail.testing.Appends;
+import org.fabtrail.testing.ForwardingWitnessStore;
 import org.fabtrail.testing.Rollback;
 import org.fabtrail.testing.TestDatabase;
 import org.fabtrail.witness.FileWitnessStore;
@@ -48,7 +50,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import static io.restassured.RestAssured.given;
@@ -80,17 +81,11 @@ class WitnessedLogTest {
     }
 
     /** A witness store whose disk can be made to hang: a save waits while the gate is closed. */
-    static final class GatedStore implements WitnessStore {
-        final WitnessStore inner;
+    static final class GatedStore extends ForwardingWitnessStore {
         volatile CountDownLatch gate = new CountDownLatch(0);
 
         GatedStore(WitnessStore inner) {
-            this.inner = inner;
-        }
-
-        @Override
-        public Map<String, String> load() throws IOException {
-            return inner.load();
+            super(inner);
         }
 
         @Override
@@ -101,12 +96,7 @@ class WitnessedLogTest {
                 Thread.currentThread().interrupt();
                 throw new IOException("interrupted");
             }
-            inner.save(origin, note);
-        }
-
-        @Override
-        public String keepEvidence(String kind, String text) throws IOException {
-            return inner.keepEvidence(kind, text);
+            super.save(origin, note);
         }
 
         void hang() {
@@ -207,12 +197,7 @@ class WitnessedLogTest {
     }
 
     private Receipt register(String org) throws Exception {
-        try {
-            return ledger.append(operator.sign("org.register", Map.of("org", org, "name", "Org " + org,
-                    "country", "DE", "roles", List.of("distributor")))).get(20, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof Exception cause ? cause : e;
-        }
+        return Appends.registerOrg(ledger, operator, org, 20);
     }
 
     private static String cosigned(long size) {
@@ -291,8 +276,8 @@ class WitnessedLogTest {
     @Test
     @Order(3)
     void aUnitBundleCarriesTheCosignedCheckpointAndMeetsAPolicy() throws Exception {
-        ApiClient.Partner fab = ApiClient.partner("wl-fab", SignatureAlgorithm.ED25519, "manufacturer");
-        CustodyClient.site(fab, "wl-site", "DE");
+        ApiClient.Partner fab = CustodyClient.partnerWithSite("wl-fab", SignatureAlgorithm.ED25519, "manufacturer",
+                "wl-site", "DE");
         CustodyClient.register(fab, "WL-0001", "accelerator", "H100", "wl-site");
         cosigned(ledger.head().size());
         String bundle = fab.given().get("/api/v1/units/wl-fab/WL-0001/bundle").then().statusCode(200).extract()
@@ -311,10 +296,10 @@ class WitnessedLogTest {
     @Test
     @Order(3)
     void aDiscrepancyReportCarriesTheCosignedCheckpoint() throws Exception {
-        ApiClient.Partner fab = ApiClient.partner("wl-dfab", SignatureAlgorithm.ED25519, "manufacturer");
-        ApiClient.Partner dist = ApiClient.partner("wl-ddist", SignatureAlgorithm.ED25519, "distributor");
-        CustodyClient.site(fab, "wl-dline", "TW");
-        CustodyClient.site(dist, "wl-dhub", "NL");
+        ApiClient.Partner fab = CustodyClient.partnerWithSite("wl-dfab", SignatureAlgorithm.ED25519, "manufacturer",
+                "wl-dline", "TW");
+        ApiClient.Partner dist = CustodyClient.partnerWithSite("wl-ddist", SignatureAlgorithm.ED25519, "distributor",
+                "wl-dhub", "NL");
         CustodyClient.register(fab, "WL-D1", "accelerator", "H200", "wl-dline");
         CustodyClient.register(fab, "WL-D2", "accelerator", "H200", "wl-dline");
         String t = CustodyClient.dispatch(fab, "wl-ddist", "wl-dhub", List.of(CustodyClient.ref("wl-dfab", "WL-D1"),

@@ -6,7 +6,6 @@ import org.fabtrail.crypto.SignatureAlgorithm;
 import org.fabtrail.crypto.SigningKey;
 import org.fabtrail.custody.ProjectionRebuild;
 import org.fabtrail.custody.UnitKey;
-import org.fabtrail.ledger.Envelope;
 import org.fabtrail.ledger.LedgerException;
 import org.fabtrail.ledger.Receipt;
 import org.fabtrail.testing.LedgerAssertions;
@@ -38,6 +37,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 
+import static org.fabtrail.testing.LedgerFixture.ref;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -56,7 +56,6 @@ class AttestationMatrixTest {
 
     static LedgerFixture f;
     static Challenges challenges;
-    static final Map<String, SigningKey> keys = new LinkedHashMap<>();
     static final AtomicInteger serials = new AtomicInteger();
 
     /** The manufacturer's PKI: a root it registers, an issuing CA under it (pathLen 0) it does not register. */
@@ -77,7 +76,7 @@ class AttestationMatrixTest {
         onboard("insp2", "inspector");
         onboard("dist", "distributor");
         for (String org : List.of(MFR, OTHER, "dist")) {
-            f.append(as(org, "site.register", Map.of("site", "s1", "name", "Site", "country", "TW", "address", "1 Main St")));
+            f.append(f.as(org, "site.register", Map.of("site", "s1", "name", "Site", "country", "TW", "address", "1 Main St")));
         }
         root = DeviceCertificates.selfSigned(Spec.ca("CN=Mfr Device Root CA,O=Mfr"), key(SignatureAlgorithm.ES256));
         issuing = DeviceCertificates.issue(Spec.ca("CN=Mfr Device Issuing CA 1,O=Mfr").pathLen(0),
@@ -85,8 +84,8 @@ class AttestationMatrixTest {
         tight = DeviceCertificates.issue(Spec.ca("CN=Mfr Tight CA,O=Mfr").pathLen(0), key(SignatureAlgorithm.ES256), root);
         otherRoot = DeviceCertificates.selfSigned(Spec.ca("CN=Other Device CA,O=Other"), key(SignatureAlgorithm.ED25519));
         stranger = DeviceCertificates.selfSigned(Spec.ca("CN=Mfr Device CA,O=Mfr"), key(SignatureAlgorithm.ED25519));
-        f.append(as(MFR, "ca.add", Map.of("certificate", root.pem())));
-        f.append(as(OTHER, "ca.add", Map.of("certificate", otherRoot.pem())));
+        f.append(f.as(MFR, "ca.add", Map.of("certificate", root.pem())));
+        f.append(f.as(OTHER, "ca.add", Map.of("certificate", otherRoot.pem())));
         challenges = new Challenges(f.dataSource, Clock.systemUTC(), Duration.ofMinutes(10));
     }
 
@@ -94,13 +93,8 @@ class AttestationMatrixTest {
     static void replayReproducesEverything() throws Exception {
         try {
             LedgerAssertions.assertConsistent(f.dataSource, f.signer.verifier());
-            try (Connection c = f.dataSource.getConnection()) {
-                c.setAutoCommit(false);
-                ProjectionRebuild.Result r = new ProjectionRebuild(f.types).rebuild(c, n -> { });
-                c.rollback();
-                assertTrue(r.identical(), "differing: " + r.differing() + " " + r);
-                assertTrue(r.after().get("unit_inspections").startsWith(inspectionsWritten + " rows"), r.toString());
-            }
+            ProjectionRebuild.Result r = f.assertRebuildIdentical("attestation", f.types);
+            assertTrue(r.after().get("unit_inspections").startsWith(inspectionsWritten + " rows"), r.toString());
         } finally {
             f.close();
         }
@@ -115,21 +109,7 @@ class AttestationMatrixTest {
     }
 
     static void onboard(String org, String role) {
-        f.append(f.operator.sign("org.register", Map.of("org", org, "name", org, "country", "TW", "roles", List.of(role))));
-        SigningKey k = key(SignatureAlgorithm.ED25519);
-        f.append(f.keyAdd(org, k));
-        keys.put(org, k);
-    }
-
-    static Envelope as(String org, String type, Map<String, Object> fields) {
-        return f.signed(keys.get(org), org, type, fields);
-    }
-
-    static Map<String, Object> ref(String m, String s) {
-        Map<String, Object> r = new LinkedHashMap<>();
-        r.put("manufacturer", m);
-        r.put("serial", s);
-        return r;
+        f.onboard(org, org, "TW", role);
     }
 
     static String serial() {
@@ -155,7 +135,7 @@ class AttestationMatrixTest {
 
     /** Registers as MFR; answers the refusal's code, or "accepted". */
     static String register(String serial, Issued cert, Issued... chain) {
-        return outcome(() -> f.append(as(MFR, "unit.register", registration(serial, cert, chain))));
+        return outcome(() -> f.append(f.as(MFR, "unit.register", registration(serial, cert, chain))));
     }
 
     static String outcome(Supplier<Receipt> write) {
@@ -242,7 +222,7 @@ class AttestationMatrixTest {
      */
     static List<String> inspect(String actor, Unit u, Map<String, Object> attestation) {
         Attestations.Verdict v = verdict(actor, u, attestation);
-        Receipt r = f.append(as(actor, "unit.inspect", inspection(u, attestation, v.toJson())));
+        Receipt r = f.append(f.as(actor, "unit.inspect", inspection(u, attestation, v.toJson())));
         inspectionsWritten++;
         try (Connection c = f.dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
                 "SELECT attestation, reasons FROM unit_inspections WHERE idx = ?")) {
@@ -359,8 +339,8 @@ class AttestationMatrixTest {
                 registration("under a CA its manufacturer revoked", "ca-revoked", () -> {
                     String s = serial();
                     Issued retired = DeviceCertificates.selfSigned(Spec.ca("CN=Retired CA,O=Mfr"), key(SignatureAlgorithm.ES256));
-                    f.append(as(MFR, "ca.add", Map.of("certificate", retired.pem())));
-                    f.append(as(MFR, "ca.revoke", Map.of("caId", X509DeviceIdentity.sha256Hex(retired.der()),
+                    f.append(f.as(MFR, "ca.add", Map.of("certificate", retired.pem())));
+                    f.append(f.as(MFR, "ca.revoke", Map.of("caId", X509DeviceIdentity.sha256Hex(retired.der()),
                             "reason", "HSM decommissioned")));
                     return register(s, device(retired, s, SignatureAlgorithm.ED25519));
                 }),
@@ -383,7 +363,7 @@ class AttestationMatrixTest {
                     return register(s, new Issued(DeviceCertificates.certificate(Spec.device("Mfr", s), p384Spki(),
                             root.subject(), root.key()), null, Spec.device("Mfr", s).subject));
                 }),
-                registration("text that is no certificate", "invalid-certificate", () -> outcome(() -> f.append(as(MFR,
+                registration("text that is no certificate", "invalid-certificate", () -> outcome(() -> f.append(f.as(MFR,
                         "unit.register", Map.of("serial", serial(), "kind", "accelerator", "model", "H200", "site", "s1",
                                 "deviceCertificate", org.fabtrail.crypto.Pem.encode("CERTIFICATE", new byte[]{1, 2, 3})))))),
                 registration("unit.certify of a unit registered without one", "accepted", () -> {
@@ -400,24 +380,24 @@ class AttestationMatrixTest {
                     assertEquals("accepted", register(s, null));
                     return certify(OTHER, s, device(otherRoot, s, SignatureAlgorithm.ED25519));
                 }),
-                registration("ca.add of a device certificate", "not-a-ca-certificate", () -> outcome(() -> f.append(as(MFR,
+                registration("ca.add of a device certificate", "not-a-ca-certificate", () -> outcome(() -> f.append(f.as(MFR,
                         "ca.add", Map.of("certificate", device(root, "X", SignatureAlgorithm.ED25519).pem()))))),
                 registration("ca.add twice", "ca-exists", () ->
-                        outcome(() -> f.append(as(MFR, "ca.add", Map.of("certificate", root.pem()))))),
+                        outcome(() -> f.append(f.as(MFR, "ca.add", Map.of("certificate", root.pem()))))),
                 registration("ca.add by a distributor", "role-required", () ->
-                        outcome(() -> f.append(as("dist", "ca.add", Map.of("certificate", stranger.pem()))))),
-                registration("ca.revoke of a CA it never registered", "ca-not-found", () -> outcome(() -> f.append(as(MFR,
+                        outcome(() -> f.append(f.as("dist", "ca.add", Map.of("certificate", stranger.pem()))))),
+                registration("ca.revoke of a CA it never registered", "ca-not-found", () -> outcome(() -> f.append(f.as(MFR,
                         "ca.revoke", Map.of("caId", X509DeviceIdentity.sha256Hex(otherRoot.der())))))),
-                registration("ca.crl of an unregistered CA", "unknown-ca", () -> outcome(() -> f.append(as(MFR, "ca.crl",
+                registration("ca.crl of an unregistered CA", "unknown-ca", () -> outcome(() -> f.append(f.as(MFR, "ca.crl",
                         Map.of("crl", crlPem(stranger, Instant.now(), BigInteger.ONE, List.of())))))),
                 registration("ca.crl with a forged signature", "crl-signature-invalid", () -> {
                     Issued forger = DeviceCertificates.selfSigned(Spec.ca(root.subject()), key(SignatureAlgorithm.ES256));
-                    return outcome(() -> f.append(as(MFR, "ca.crl", Map.of("crl", crlPem(forger, Instant.now(),
+                    return outcome(() -> f.append(f.as(MFR, "ca.crl", Map.of("crl", crlPem(forger, Instant.now(),
                             BigInteger.valueOf(1_000_000), List.of())))));
                 }),
                 registration("ca.crl older than the one registered", "crl-outdated", () -> {
                     crl(root, List.of());
-                    return outcome(() -> f.append(as(MFR, "ca.crl", Map.of("crl", crlPem(root, Instant.now(),
+                    return outcome(() -> f.append(f.as(MFR, "ca.crl", Map.of("crl", crlPem(root, Instant.now(),
                             BigInteger.ONE, List.of())))));
                 }),
 
@@ -512,11 +492,11 @@ class AttestationMatrixTest {
                 }),
                 response("a device under a CA revoked after it was certified", List.of("ca-revoked"), () -> {
                     Issued ca = DeviceCertificates.selfSigned(Spec.ca("CN=Line 7 CA,O=Mfr"), key(SignatureAlgorithm.ED25519));
-                    f.append(as(MFR, "ca.add", Map.of("certificate", ca.pem())));
+                    f.append(f.as(MFR, "ca.add", Map.of("certificate", ca.pem())));
                     String s = serial();
                     Issued d = device(ca, s, SignatureAlgorithm.ED25519);
                     assertEquals("accepted", register(s, d));
-                    f.append(as(MFR, "ca.revoke", Map.of("caId", X509DeviceIdentity.sha256Hex(ca.der()))));
+                    f.append(f.as(MFR, "ca.revoke", Map.of("caId", X509DeviceIdentity.sha256Hex(ca.der()))));
                     return honest(new Unit(s, d, List.of()));
                 }),
                 response("a certificate expired when the challenge was issued", List.of("certificate-expired"), () -> {
@@ -577,7 +557,7 @@ class AttestationMatrixTest {
         Map<String, Object> forged = attestation(ch.id(), DeviceSimulator.respond(key(SignatureAlgorithm.ED25519),
                 u.pems(), MFR, u.serial(), ch.value()));
         long size = f.ledger.head().size();
-        LedgerException x = assertThrows(LedgerException.class, () -> f.append(as(INSP, "unit.inspect",
+        LedgerException x = assertThrows(LedgerException.class, () -> f.append(f.as(INSP, "unit.inspect",
                 inspection(u, forged, Map.of("result", "pass", "reasons", List.of())))));
         assertEquals("attestation-verdict-mismatch", x.code());
         assertEquals(Map.of("result", "fail", "reasons", List.of("device-signature-invalid")), x.details().get("verdict"));
@@ -596,19 +576,19 @@ class AttestationMatrixTest {
         Map<String, Object> verdict = Map.of("result", "pass", "reasons", List.of());
         Map<String, Object> badAlg = new LinkedHashMap<>(good);
         badAlg.put("alg", "RS256");
-        LedgerException x = assertThrows(LedgerException.class, () -> f.append(as(INSP, "unit.inspect",
+        LedgerException x = assertThrows(LedgerException.class, () -> f.append(f.as(INSP, "unit.inspect",
                 inspection(u, badAlg, verdict))));
         assertEquals("invalid-attestation", x.code());
         assertEquals("payload.attestation.alg", x.details().get("field"));
         Map<String, Object> badChain = new LinkedHashMap<>(good);
         badChain.put("chain", List.of(u.device().pem(), "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n"));
-        x = assertThrows(LedgerException.class, () -> f.append(as(INSP, "unit.inspect", inspection(u, badChain, verdict))));
+        x = assertThrows(LedgerException.class, () -> f.append(f.as(INSP, "unit.inspect", inspection(u, badChain, verdict))));
         assertEquals("payload.attestation.chain[1]", x.details().get("field"));
-        x = assertThrows(LedgerException.class, () -> f.append(as(INSP, "unit.inspect", inspection(u, good, null))));
+        x = assertThrows(LedgerException.class, () -> f.append(f.as(INSP, "unit.inspect", inspection(u, good, null))));
         assertEquals("missing-field", x.code());
-        x = assertThrows(LedgerException.class, () -> f.append(as(INSP, "unit.inspect", inspection(u, null, verdict))));
+        x = assertThrows(LedgerException.class, () -> f.append(f.as(INSP, "unit.inspect", inspection(u, null, verdict))));
         assertEquals("invalid-verdict", x.code());
-        x = assertThrows(LedgerException.class, () -> f.append(as(INSP, "unit.inspect", inspection(u, good,
+        x = assertThrows(LedgerException.class, () -> f.append(f.as(INSP, "unit.inspect", inspection(u, good,
                 Map.of("result", "pass", "reasons", List.of("revoked"))))));
         assertEquals("invalid-verdict", x.code());
     }
@@ -620,11 +600,11 @@ class AttestationMatrixTest {
         Map<String, Object> a = attestation(ch.id(), DeviceSimulator.respond(u.device().key(), u.pems(), MFR, u.serial(),
                 ch.value()));
         assertEquals(List.of(), inspect(MFR, u, a));
-        LedgerException x = assertThrows(LedgerException.class, () -> f.append(as(MFR, "unit.inspect",
+        LedgerException x = assertThrows(LedgerException.class, () -> f.append(f.as(MFR, "unit.inspect",
                 inspection(u, null, null))));
         assertEquals("role-required", x.code());
         Challenges.Challenge other = challenge(u, OTHER);
-        x = assertThrows(LedgerException.class, () -> f.append(as(OTHER, "unit.inspect", inspection(u,
+        x = assertThrows(LedgerException.class, () -> f.append(f.as(OTHER, "unit.inspect", inspection(u,
                 attestation(other.id(), DeviceSimulator.respond(u.device().key(), u.pems(), MFR, u.serial(),
                         other.value())), Map.of("result", "pass", "reasons", List.of())))));
         assertEquals("role-required", x.code(), "only the custodian, not any organisation");
@@ -637,7 +617,7 @@ class AttestationMatrixTest {
         m.put("site", Map.of("org", "dist", "site", "s1"));
         m.put("custodian", "dist");
         m.put("result", "discrepancy");
-        Receipt r = f.append(as(INSP, "unit.inspect", m));
+        Receipt r = f.append(f.as(INSP, "unit.inspect", m));
         inspectionsWritten++;
         try (Connection c = f.dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
                 "SELECT findings, recorded_custodian, recorded_site, attestation FROM unit_inspections WHERE idx = ?")) {
@@ -656,7 +636,7 @@ class AttestationMatrixTest {
     // ------------------------------------------------------------------------------------------------ more helpers
 
     static String certify(String org, String serial, Issued cert) {
-        return outcome(() -> f.append(as(org, "unit.certify", Map.of("unit", ref(MFR, serial),
+        return outcome(() -> f.append(f.as(org, "unit.certify", Map.of("unit", ref(MFR, serial),
                 "deviceCertificate", cert.pem()))));
     }
 
@@ -664,7 +644,7 @@ class AttestationMatrixTest {
 
     /** Registers a new CRL of {@code ca} (a registered CA of MFR) revoking the given serials. */
     static void crl(Issued ca, List<BigInteger> revoked) {
-        f.append(as(MFR, "ca.crl", Map.of("crl", crlPem(ca, Instant.now(), BigInteger.valueOf(crlNumbers.incrementAndGet()),
+        f.append(f.as(MFR, "ca.crl", Map.of("crl", crlPem(ca, Instant.now(), BigInteger.valueOf(crlNumbers.incrementAndGet()),
                 revoked))));
     }
 

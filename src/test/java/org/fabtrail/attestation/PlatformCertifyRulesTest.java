@@ -7,7 +7,6 @@ import org.fabtrail.crypto.SigningKey;
 import org.fabtrail.crypto.TestResources;
 import org.fabtrail.custody.ProjectionRebuild;
 import org.fabtrail.custody.UnitKey;
-import org.fabtrail.ledger.Envelope;
 import org.fabtrail.ledger.LedgerException;
 import org.fabtrail.ledger.Receipt;
 import org.fabtrail.testing.LedgerAssertions;
@@ -27,9 +26,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import static org.fabtrail.testing.LedgerFixture.ref;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -46,7 +45,6 @@ class PlatformCertifyRulesTest {
     static final String VECTORS = "vectors/tcg-platform-certificate/";
 
     static LedgerFixture f;
-    static final Map<String, SigningKey> keys = new LinkedHashMap<>();
     static final AtomicInteger serials = new AtomicInteger();
     static Issued ca;
     static Issued otherCa;
@@ -61,30 +59,25 @@ class PlatformCertifyRulesTest {
         onboard(DIST, "Dist", "distributor");
         onboard(INSP, "Insp", "inspector");
         for (String org : List.of(MFR, OTHER)) {
-            f.append(as(org, "site.register", Map.of("site", "s1", "name", "Site", "country", "TW", "address", "1 Main St")));
+            f.append(f.as(org, "site.register", Map.of("site", "s1", "name", "Site", "country", "TW", "address", "1 Main St")));
         }
         ca = DeviceCertificates.selfSigned(Spec.ca("CN=PMfr Platform CA,O=PMfr"), SigningKey.generate(SignatureAlgorithm.ES256));
         otherCa = DeviceCertificates.selfSigned(Spec.ca("CN=Other Platform CA,O=Other"),
                 SigningKey.generate(SignatureAlgorithm.ED25519));
         revokedCa = DeviceCertificates.selfSigned(Spec.ca("CN=PMfr Old CA,O=PMfr"),
                 SigningKey.generate(SignatureAlgorithm.ED25519));
-        f.append(as(MFR, "ca.add", Map.of("certificate", ca.pem())));
-        f.append(as(MFR, "ca.add", Map.of("certificate", revokedCa.pem())));
-        f.append(as(OTHER, "ca.add", Map.of("certificate", otherCa.pem())));
-        f.append(as(MFR, "ca.revoke", Map.of("caId", X509DeviceIdentity.sha256Hex(revokedCa.der()))));
+        f.append(f.as(MFR, "ca.add", Map.of("certificate", ca.pem())));
+        f.append(f.as(MFR, "ca.add", Map.of("certificate", revokedCa.pem())));
+        f.append(f.as(OTHER, "ca.add", Map.of("certificate", otherCa.pem())));
+        f.append(f.as(MFR, "ca.revoke", Map.of("caId", X509DeviceIdentity.sha256Hex(revokedCa.der()))));
     }
 
     @AfterAll
     static void replayReproducesEverything() throws Exception {
         try {
             LedgerAssertions.assertConsistent(f.dataSource, f.signer.verifier());
-            try (Connection c = f.dataSource.getConnection()) {
-                c.setAutoCommit(false);
-                ProjectionRebuild.Result r = new ProjectionRebuild(f.types).rebuild(c, n -> { });
-                c.rollback();
-                assertTrue(r.identical(), "differing: " + r.differing() + " " + r);
-                assertTrue(!r.after().get("platform_certificates").startsWith("0 rows"), r.toString());
-            }
+            ProjectionRebuild.Result r = f.assertRebuildIdentical("platform", f.types);
+            assertTrue(!r.after().get("platform_certificates").startsWith("0 rows"), r.toString());
         } finally {
             f.close();
         }
@@ -93,26 +86,12 @@ class PlatformCertifyRulesTest {
     // ------------------------------------------------------------------------------------------------ helpers
 
     static void onboard(String org, String name, String role) {
-        f.append(f.operator.sign("org.register", Map.of("org", org, "name", name, "country", "TW", "roles", List.of(role))));
-        SigningKey k = SigningKey.generate(SignatureAlgorithm.ED25519);
-        f.append(f.keyAdd(org, k));
-        keys.put(org, k);
-    }
-
-    static Envelope as(String org, String type, Map<String, Object> fields) {
-        return f.signed(keys.get(org), org, type, fields);
-    }
-
-    static Map<String, Object> ref(String m, String s) {
-        Map<String, Object> r = new LinkedHashMap<>();
-        r.put("manufacturer", m);
-        r.put("serial", s);
-        return r;
+        f.onboard(org, name, "TW", role);
     }
 
     static String register(String org, String kind, String model) {
         String s = "PS-" + serials.incrementAndGet();
-        f.append(as(org, "unit.register", Map.of("serial", s, "kind", kind, "model", model, "site", "s1")));
+        f.append(f.as(org, "unit.register", Map.of("serial", s, "kind", kind, "model", model, "site", "s1")));
         return s;
     }
 
@@ -121,7 +100,7 @@ class PlatformCertifyRulesTest {
         String server = register(MFR, "server", "SRV-9");
         String g1 = register(MFR, "accelerator", "GPU-X");
         String g2 = register(MFR, "accelerator", "GPU-X");
-        f.append(as(MFR, "unit.assemble", Map.of("parent", ref(MFR, server), "components",
+        f.append(f.as(MFR, "unit.assemble", Map.of("parent", ref(MFR, server), "components",
                 List.of(ref(MFR, g1), ref(MFR, g2)))));
         return List.of(server, g1, g2);
     }
@@ -142,7 +121,7 @@ class PlatformCertifyRulesTest {
     static String outcome(String actor, String type, Map<String, Object> fields) {
         long before = treeSize();
         try {
-            f.append(as(actor, type, fields));
+            f.append(f.as(actor, type, fields));
             return "accepted";
         } catch (LedgerException e) {
             assertEquals(before, treeSize(), "a refusal writes nothing");
@@ -183,7 +162,7 @@ class PlatformCertifyRulesTest {
                 .component(PlatformCertificateIssuer.PCIE, "00030200", "pmfr", "GPU-X", s.get(1))
                 .component(PlatformCertificateIssuer.PCIE, "00030200", "NVDA 10DE", "GPU-X", "GPU-NOT-HERE")
                 .component(PlatformCertificateIssuer.SMBIOS, "00040003", "Intel", "CPU", null), ca);
-        Receipt r = f.append(as(MFR, "unit.certify", certify(s.get(0), cert)));
+        Receipt r = f.append(f.as(MFR, "unit.certify", certify(s.get(0), cert)));
         Object[] row = platformRow(s.get(0));
         assertEquals(r.index(), row[0]);
         assertEquals(X509DeviceIdentity.sha256Hex(cert), row[1]);
@@ -211,7 +190,7 @@ class PlatformCertifyRulesTest {
         byte[] newer = PlatformCertificateIssuer.issue(spec(s.get(0))
                 .component(PlatformCertificateIssuer.PCIE, "00030200", "Platform Maker Inc.", "GPU-X", s.get(1))
                 .component(PlatformCertificateIssuer.PCIE, "00030200", "Platform Maker Inc.", "GPU-X", s.get(2)), ca);
-        Receipt r2 = f.append(as(MFR, "unit.certify", certify(s.get(0), newer)));
+        Receipt r2 = f.append(f.as(MFR, "unit.certify", certify(s.get(0), newer)));
         row = platformRow(s.get(0));
         assertEquals(r2.index(), row[0]);
         assertEquals(List.of(2, 0, 0, 0), List.of(row[2], row[3], row[4], row[5]));
@@ -223,7 +202,7 @@ class PlatformCertifyRulesTest {
         byte[] cert = PlatformCertificateIssuer.issue(spec(s.get(0))
                 .component(PlatformCertificateIssuer.PCIE, "00030200", "Other Maker", "GPU-X", s.get(1))
                 .component(PlatformCertificateIssuer.PCIE, "00030200", "PLATFORM MAKER, INC", "GPU-X", s.get(2)), ca);
-        f.append(as(MFR, "unit.certify", certify(s.get(0), cert)));
+        f.append(f.as(MFR, "unit.certify", certify(s.get(0), cert)));
         try (Connection c = f.dataSource.getConnection()) {
             // "Other Maker" is not in play (no unit of pmfr2 is assembled): it names nothing, so the serial decides
             PlatformComparison cmp = new PlatformComparisons(f.platforms).compare(c, new UnitKey(MFR, s.get(0))).orElseThrow();
@@ -308,9 +287,9 @@ class PlatformCertifyRulesTest {
                 .component(PlatformCertificateIssuer.PCIE, "00030200", "pmfr", "GPU-X", s.get(1)), ca);
         Map<String, Object> m = new LinkedHashMap<>(Map.of("unit", ref(MFR, srv), "result", "discrepancy",
                 "notes", "read the platform certificate from the BMC", "platformCertificate", PlatformCertificateIssuer.pem(read)));
-        Receipt ok = f.append(as(INSP, "unit.inspect", m));
+        Receipt ok = f.append(f.as(INSP, "unit.inspect", m));
         m.put("platformCertificate", PlatformCertificateIssuer.pem(PlatformCertificateIssuer.issue(spec(srv), otherCa)));
-        Receipt failed = f.append(as(INSP, "unit.inspect", m));
+        Receipt failed = f.append(f.as(INSP, "unit.inspect", m));
         m.put("platformCertificate", "garbage");
         assertEquals(PlatformReasonCodes.INVALID, outcome(INSP, "unit.inspect", m), "an unreadable one is refused");
         try (Connection c = f.dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
@@ -343,15 +322,15 @@ class PlatformCertifyRulesTest {
     @Test
     void theSharedVectorIsAcceptedForItsSerialWithTheManufacturersRegisteredPcTestCa() throws Exception {
         onboard("vdell", "Dell Inc.", "manufacturer");
-        f.append(as("vdell", "site.register", Map.of("site", "s1", "name", "Site", "country", "US", "address", "1 Main St")));
-        f.append(as("vdell", "ca.add", Map.of("certificate", TestResources.utf8(VECTORS + "PCTestCA.example.com.pem"))));
-        f.append(as("vdell", "unit.register", Map.of("serial", "DQXH253", "kind", "server", "model", "Latitude 5510",
+        f.append(f.as("vdell", "site.register", Map.of("site", "s1", "name", "Site", "country", "US", "address", "1 Main St")));
+        f.append(f.as("vdell", "ca.add", Map.of("certificate", TestResources.utf8(VECTORS + "PCTestCA.example.com.pem"))));
+        f.append(f.as("vdell", "unit.register", Map.of("serial", "DQXH253", "kind", "server", "model", "Latitude 5510",
                 "site", "s1")));
         String pem = TestResources.utf8(VECTORS + "platform_cert.20250909102720.pem");
         assertEquals("accepted", outcome("vdell", "unit.certify", Map.of("unit", ref("vdell", "DQXH253"),
                 "platformCertificate", pem)));
         // the same certificate for another serial, or by a manufacturer that did not register PCTestCA
-        f.append(as("vdell", "unit.register", Map.of("serial", "DQXH254", "kind", "server", "model", "Latitude 5510",
+        f.append(f.as("vdell", "unit.register", Map.of("serial", "DQXH254", "kind", "server", "model", "Latitude 5510",
                 "site", "s1")));
         assertEquals(PlatformReasonCodes.SERIAL_MISMATCH, outcome("vdell", "unit.certify",
                 Map.of("unit", ref("vdell", "DQXH254"), "platformCertificate", pem)));

@@ -6,12 +6,10 @@ import org.fabtrail.crypto.Pem;
 import org.fabtrail.crypto.SignatureAlgorithm;
 import org.fabtrail.crypto.SigningKey;
 import org.fabtrail.custody.EntryTypes;
-import org.fabtrail.custody.ProjectionRebuild;
 import org.fabtrail.custody.UnitKey;
 import org.fabtrail.discrepancy.DiscrepancyEngine;
 import org.fabtrail.discrepancy.DiscrepancySettings;
 import org.fabtrail.discrepancy.RestrictedList;
-import org.fabtrail.ledger.Envelope;
 import org.fabtrail.ledger.LedgerException;
 import org.fabtrail.ledger.Receipt;
 import org.fabtrail.server.LedgerBeans;
@@ -39,7 +37,6 @@ import java.util.function.Supplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Revocation reaches every chain it covers (issue 11): the manufacturer registers a root and the issuing CA under it
@@ -83,15 +80,7 @@ class RevocationReachTest {
     }
 
     static void assertRebuildIdentical(World w, EntryTypes types) throws SQLException {
-        try (Connection c = w.f.dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                ProjectionRebuild.Result r = new ProjectionRebuild(types).rebuild(c, n -> { });
-                assertTrue(r.identical(), w.name + ": differing " + r.differing());
-            } finally {
-                c.rollback();
-            }
-        }
+        w.f.assertRebuildIdentical(w.name, types);
     }
 
     // ------------------------------------------------------------------------------------------------ the world
@@ -103,7 +92,6 @@ class RevocationReachTest {
         final StaleCrlPolicy policy;
         final DiscrepancyEngine engine;
         final Challenges challenges;
-        final Map<String, SigningKey> keys = new LinkedHashMap<>();
         final AtomicInteger serials = new AtomicInteger();
         final AtomicInteger crlNumbers = new AtomicInteger(100);
 
@@ -124,19 +112,11 @@ class RevocationReachTest {
         }
 
         void onboard(String org, String role) {
-            f.append(f.operator.sign("org.register", Map.of("org", org, "name", org, "country", "TW",
-                    "roles", List.of(role))));
-            SigningKey k = SigningKey.generate(SignatureAlgorithm.ED25519);
-            f.append(f.keyAdd(org, k));
-            keys.put(org, k);
-        }
-
-        Envelope as(String org, String type, Map<String, Object> fields) {
-            return f.signed(keys.get(org), org, type, fields);
+            f.onboard(org, org, "TW", role);
         }
 
         Receipt append(String org, String type, Map<String, Object> fields) {
-            return f.append(as(org, type, fields));
+            return f.append(f.as(org, type, fields));
         }
 
         /** The write's refusal code, or "accepted". */

@@ -52,19 +52,25 @@ class DependencyRulesTest {
         assertFalse(sources.isEmpty(), "no sources under " + dir);
         for (Path source : sources) {
             String code = Files.readString(source);
-            Matcher m = IMPORT.matcher(code);
-            while (m.find()) {
-                String imported = m.group(1);
-                if (allowed.stream().noneMatch(imported::startsWith)) {
-                    violations.add(source.getFileName() + ": import " + imported);
-                }
-            }
+            violations.addAll(importsOutside(source, code, allowed));
             Matcher q = QUALIFIED_USE.matcher(code);
             while (q.find()) {
                 violations.add(source.getFileName() + ": uses " + q.group());
             }
         }
         assertEquals(List.of(), violations);
+    }
+
+    /** The imports of {@code source} (its {@code code}) that start with none of the {@code allowed} prefixes. */
+    private static List<String> importsOutside(Path source, String code, List<String> allowed) {
+        List<String> violations = new ArrayList<>();
+        Matcher m = IMPORT.matcher(code);
+        while (m.find()) {
+            if (allowed.stream().noneMatch(m.group(1)::startsWith)) {
+                violations.add(source.getFileName() + ": import " + m.group(1));
+            }
+        }
+        return violations;
     }
 
     /**
@@ -87,12 +93,7 @@ class DependencyRulesTest {
         assertFalse(sources.isEmpty(), "no sources under " + dir);
         for (Path source : sources) {
             String code = withoutComments(Files.readString(source));
-            Matcher m = IMPORT.matcher(code);
-            while (m.find()) {
-                if (allowed.stream().noneMatch(m.group(1)::startsWith)) {
-                    violations.add(source.getFileName() + ": import " + m.group(1));
-                }
-            }
+            violations.addAll(importsOutside(source, code, allowed));
             for (String banned : List.of("org.bouncycastle.", "org.fabtrail.attestation", "org.fabtrail.discrepancy",
                     "org.fabtrail.api.", "org.fabtrail.web.", "org.fabtrail.server.")) {
                 if (allowed.stream().noneMatch(a -> a.startsWith(banned)) && code.contains(banned)) {

@@ -1,6 +1,5 @@
 package org.fabtrail.custody;
 
-import org.fabtrail.crypto.SignatureAlgorithm;
 import org.fabtrail.crypto.SigningKey;
 import org.fabtrail.ledger.Envelope;
 import org.fabtrail.ledger.LedgerException;
@@ -14,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,6 +25,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
+import static org.fabtrail.testing.LedgerFixture.ref;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -63,19 +64,12 @@ class CustodyRulesTest {
     }
 
     static SigningKey onboard(String org, String country, String role) {
-        f.append(f.operator.sign("org.register", Map.of("org", org, "name", org, "country", country, "roles", List.of(role))));
-        SigningKey k = SigningKey.generate(SignatureAlgorithm.ED25519);
-        f.append(f.keyAdd(org, k));
-        return k;
+        return f.onboard(org, org, country, role);
     }
 
     static Envelope site(SigningKey key, String org, String site, String country) {
         return f.signed(key, org, "site.register", Map.of("site", site, "name", site, "country", country,
                 "address", "1 Main St"));
-    }
-
-    static Map<String, Object> ref(String m, String s) {
-        return Map.of("manufacturer", m, "serial", s);
     }
 
     static String newUnit(String kind) {
@@ -99,6 +93,17 @@ class CustodyRulesTest {
         try (Connection c = f.dataSource.getConnection();
              PreparedStatement ps = c.prepareStatement("SELECT entry_id FROM log_entries WHERE idx = ?")) {
             ps.setLong(1, r.index());
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getString(1);
+            }
+        }
+    }
+
+    /** The one value {@code sql}, with one string parameter, selects. */
+    static String queryOne(String sql, String param) throws SQLException {
+        try (Connection c = f.dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, param);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 return rs.getString(1);
@@ -164,14 +169,8 @@ class CustodyRulesTest {
         refused("unit-retired", f.signed(dc, "dc", "unit.disassemble", Map.of("parent", ref("fab", server),
                 "components", List.of(ref("fab", gpu1)))));
         // every later holder is a party; the manufacturer sees its units as their manufacturer
-        try (Connection c = f.dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "SELECT string_agg(org_id, ',' ORDER BY org_id) FROM unit_parties WHERE manufacturer='fab' AND serial=?")) {
-            ps.setString(1, gpu1);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                assertEquals("dc,dist", rs.getString(1));
-            }
-        }
+        assertEquals("dc,dist", queryOne("SELECT string_agg(org_id, ',' ORDER BY org_id) FROM unit_parties "
+                + "WHERE manufacturer='fab' AND serial=?", gpu1));
     }
 
     @Test
@@ -192,14 +191,7 @@ class CustodyRulesTest {
                 Map.of("custodian", unitRow(b).get("custodian"), "site", unitRow(b).get("site")));
         assertNull(unitRow(b).get("pending"));
         refused("transfer-closed", f.signed(dist, "dist", "transfer.reject", Map.of("transfer", t, "reason", "again")));
-        try (Connection c = f.dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "SELECT state FROM transfers WHERE id = ?::uuid")) {
-            ps.setString(1, t);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                assertEquals("rejected", rs.getString(1));
-            }
-        }
+        assertEquals("rejected", queryOne("SELECT state FROM transfers WHERE id = ?::uuid", t));
     }
 
     @Test

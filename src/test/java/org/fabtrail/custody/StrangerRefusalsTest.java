@@ -1,7 +1,5 @@
 package org.fabtrail.custody;
 
-import org.fabtrail.crypto.SignatureAlgorithm;
-import org.fabtrail.crypto.SigningKey;
 import org.fabtrail.ledger.Envelope;
 import org.fabtrail.ledger.LedgerException;
 import org.fabtrail.testing.LedgerAssertions;
@@ -10,7 +8,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -32,7 +29,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 class StrangerRefusalsTest {
 
     static LedgerFixture f;
-    static final Map<String, SigningKey> keys = new LinkedHashMap<>();
     static final String A = "SR-A";
     static final String B = "SR-B";
     static final String C = "SR-C";
@@ -69,22 +65,15 @@ class StrangerRefusalsTest {
     }
 
     static void onboard(String org, String role) {
-        f.append(f.operator.sign("org.register", Map.of("org", org, "name", org, "country", "NL", "roles", List.of(role))));
-        SigningKey k = SigningKey.generate(SignatureAlgorithm.ED25519);
-        f.append(f.keyAdd(org, k));
-        keys.put(org, k);
-    }
-
-    static Envelope entry(String org, String type, Map<String, Object> fields) {
-        return f.signed(keys.get(org), org, type, fields);
+        f.onboard(org, org, "NL", role);
     }
 
     static void append(String org, String type, Map<String, Object> fields) {
-        f.append(entry(org, type, fields));
+        f.append(f.as(org, type, fields));
     }
 
     static String dispatch(String to, String serial) {
-        Envelope e = entry("fab", "transfer.dispatch", Map.of("units", List.of(ref(serial)), "to", to, "toSite", "s1"));
+        Envelope e = f.as("fab", "transfer.dispatch", Map.of("units", List.of(ref(serial)), "to", to, "toSite", "s1"));
         f.append(e);
         return e.id().toString();
     }

@@ -2,9 +2,8 @@ package org.fabtrail.discrepancy;
 
 import org.fabtrail.ledger.LedgerException;
 import org.fabtrail.ledger.Receipt;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.List;
 import java.util.Map;
@@ -23,18 +22,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class ComponentCustodyTest {
 
-    private static DiscrepancyFixture x;
-
-    @BeforeAll
-    static void setUp() {
-        x = new DiscrepancyFixture("components", DiscrepancySettings.DEFAULTS);
-    }
-
-    @AfterAll
-    static void tearDown() throws Exception {
-        x.assertRebuildIdentical();
-        x.close();
-    }
+    @RegisterExtension
+    static final DiscrepancyFixture x = new DiscrepancyFixture("components", DiscrepancySettings.DEFAULTS);
 
     /** A server with {@code gpus} GPUs assembled in it, at the fab; answers the server's serial, then the GPUs'. */
     static List<String> server(int gpus) {

@@ -4,9 +4,8 @@ import org.fabtrail.custody.Fact;
 import org.fabtrail.custody.UnitKey;
 import org.fabtrail.ledger.LedgerException;
 import org.fabtrail.ledger.Receipt;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.sql.Connection;
 import java.time.Duration;
@@ -26,18 +25,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class DetectorsTest {
 
-    private static DiscrepancyFixture x;
-
-    @BeforeAll
-    static void setUp() {
-        x = new DiscrepancyFixture("detectors", DiscrepancySettings.DEFAULTS);
-    }
-
-    @AfterAll
-    static void tearDown() throws Exception {
-        x.assertRebuildIdentical();
-        x.close();
-    }
+    @RegisterExtension
+    static final DiscrepancyFixture x = new DiscrepancyFixture("detectors", DiscrepancySettings.DEFAULTS);
 
     @Test
     void aShortReceiptIsFlaggedAndAFullOneIsNot() throws Exception {

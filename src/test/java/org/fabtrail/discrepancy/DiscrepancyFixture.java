@@ -1,14 +1,14 @@
 package org.fabtrail.discrepancy;
 
-import org.fabtrail.crypto.SignatureAlgorithm;
 import org.fabtrail.crypto.StrictJson;
 import org.fabtrail.crypto.SigningKey;
 import org.fabtrail.custody.OperatorEntries;
-import org.fabtrail.custody.ProjectionRebuild;
 import org.fabtrail.ledger.Envelope;
 import org.fabtrail.ledger.LedgerException;
 import org.fabtrail.ledger.Receipt;
 import org.fabtrail.testing.LedgerFixture;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -27,13 +27,12 @@ import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A log with the discrepancy engine attached, as the server wires it: organisations in several countries, sites
  * with and without coordinates, and helpers for the custody entries the detectors watch.
  */
-final class DiscrepancyFixture implements AutoCloseable {
+final class DiscrepancyFixture implements AutoCloseable, AfterAllCallback {
 
     final LedgerFixture f;
     final DiscrepancyEngine engine;
@@ -69,11 +68,13 @@ final class DiscrepancyFixture implements AutoCloseable {
     }
 
     void onboard(String org, String name, String country, String role) {
-        f.append(f.operator.sign("org.register", Map.of("org", org, "name", name, "country", country,
-                "roles", List.of(role))));
-        SigningKey k = SigningKey.generate(SignatureAlgorithm.ED25519);
-        f.append(f.keyAdd(org, k));
-        keys.put(org, k);
+        keys.put(org, f.onboard(org, name, country, role));
+    }
+
+    /** Onboards {@code org} and registers its one site, without coordinates, in its own country. */
+    void party(String org, String name, String country, String role, String site) {
+        onboard(org, name, country, role);
+        site(org, site, country, null, null);
     }
 
     void site(String org, String site, String country, Double lat, Double lon) {
@@ -134,7 +135,7 @@ final class DiscrepancyFixture implements AutoCloseable {
     }
 
     static Map<String, Object> ref(String m, String s) {
-        return Map.of("manufacturer", m, "serial", s);
+        return LedgerFixture.ref(m, s);
     }
 
     /** Registers a unit at fab-1 and returns its serial. */
@@ -206,17 +207,21 @@ final class DiscrepancyFixture implements AutoCloseable {
         return rows.stream().map(Row::rule).sorted().toList();
     }
 
-    void assertRebuildIdentical() throws SQLException {
-        try (Connection c = f.dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                ProjectionRebuild.Result r = new ProjectionRebuild(f.types).rebuild(c, x -> {
-                });
-                assertTrue(r.identical(), "rebuild differs in " + r.differing());
-            } finally {
-                c.rollback();
-            }
+    /**
+     * Registered as a test class's extension ({@code @RegisterExtension}), the fixture checks after the class's last
+     * test that a replay rebuilds every projection as the class left it, and closes.
+     */
+    @Override
+    public void afterAll(ExtensionContext context) throws Exception {
+        try {
+            assertRebuildIdentical();
+        } finally {
+            close();
         }
+    }
+
+    void assertRebuildIdentical() throws SQLException {
+        f.assertRebuildIdentical("rebuild", f.types);
     }
 
     static Instant now() {

@@ -27,10 +27,8 @@ class FuzzyScreeningTest {
     @Test
     void aListedPartyUnderAnotherLegalFormIsBlockedByDefault() throws Exception {
         try (DiscrepancyFixture x = new DiscrepancyFixture("fuzzy_block", DiscrepancySettings.DEFAULTS)) {
-            x.onboard("hlt", "Harbor Lights Trading (Hong Kong) Limited", "HK", "distributor");
-            x.site("hlt", "hk", "HK", null, null);
-            x.onboard("hbt", "Harbor Trading Company", "HK", "distributor");
-            x.site("hbt", "hk", "HK", null, null);
+            x.party("hlt", "Harbor Lights Trading (Hong Kong) Limited", "HK", "distributor", "hk");
+            x.party("hbt", "Harbor Trading Company", "HK", "distributor", "hk");
             x.restricted.importCsv(LIST);
             String a = x.unit("accelerator", "EAR99");
             long before = x.mark();
@@ -49,8 +47,7 @@ class FuzzyScreeningTest {
     @SuppressWarnings("unchecked")
     void aFlaggedMatchRecordsItsScoreAndTheListRow() throws Exception {
         try (DiscrepancyFixture x = new DiscrepancyFixture("fuzzy_flag", flagging())) {
-            x.onboard("hlt", "Harbor Lights Trading (Hong Kong) Limited", "HK", "distributor");
-            x.site("hlt", "hk", "HK", null, null);
+            x.party("hlt", "Harbor Lights Trading (Hong Kong) Limited", "HK", "distributor", "hk");
             x.restricted.importCsv(LIST);
             String a = x.unit("accelerator", "EAR99");
             long before = x.mark();

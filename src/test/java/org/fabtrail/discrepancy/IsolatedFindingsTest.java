@@ -4,9 +4,8 @@ import org.fabtrail.ledger.Envelope;
 import org.fabtrail.ledger.LedgerException;
 import org.fabtrail.ledger.Receipt;
 import org.fabtrail.testing.LedgerAssertions;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -31,18 +30,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class IsolatedFindingsTest {
 
-    private static DiscrepancyFixture x;
-
-    @BeforeAll
-    static void setUp() {
-        x = new DiscrepancyFixture("isolatedfindings", DiscrepancySettings.DEFAULTS);
-    }
-
-    @AfterAll
-    static void tearDown() throws Exception {
-        x.assertRebuildIdentical();
-        x.close();
-    }
+    @RegisterExtension
+    static final DiscrepancyFixture x = new DiscrepancyFixture("isolatedfindings", DiscrepancySettings.DEFAULTS);
 
     private static Envelope inspectionElsewhere(String serial) {
         return x.entry("insp", "unit.inspect", Map.of("unit", DiscrepancyFixture.ref("fab", serial),

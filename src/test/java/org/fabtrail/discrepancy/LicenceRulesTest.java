@@ -1,9 +1,9 @@
 package org.fabtrail.discrepancy;
 
 import org.fabtrail.ledger.LedgerException;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.List;
@@ -22,21 +22,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class LicenceRulesTest {
 
-    private static DiscrepancyFixture x;
+    @RegisterExtension
+    static final DiscrepancyFixture x = new DiscrepancyFixture("licences", DiscrepancySettings.DEFAULTS);
 
     @BeforeAll
     static void setUp() {
-        x = new DiscrepancyFixture("licences", DiscrepancySettings.DEFAULTS);
-        x.onboard("cnb", "Pearl River Compute", "CN", "datacenter");
-        x.site("cnb", "szx", "CN", null, null);
+        x.party("cnb", "Pearl River Compute", "CN", "datacenter", "szx");
         x.onboard("sg", "Lion City Compute", "SG", "datacenter");
         x.site("sg", "sin", "SG", 1.35, 103.82);
-    }
-
-    @AfterAll
-    static void tearDown() throws Exception {
-        x.assertRebuildIdentical();
-        x.close();
     }
 
     @Test

@@ -25,8 +25,7 @@ class ListedPartyVisibilityTest {
     void theListedPartyDoesNotLearnOfItsFinding() throws Exception {
         DiscrepancySettings flag = DiscrepancySettings.DEFAULTS.withRestrictedParty(DiscrepancySettings.Action.FLAG);
         try (DiscrepancyFixture x = new DiscrepancyFixture("listed_visibility", flag)) {
-            x.onboard("shady", "SHADY TRADING LIMITED", "HK", "distributor");
-            x.site("shady", "hk-1", "HK", null, null);
+            x.party("shady", "SHADY TRADING LIMITED", "HK", "distributor", "hk-1");
             x.restricted.importCsv("""
                     name,country,aliases,source_list,identifiers
                     "Shady Trading Co., Ltd.",HK,,Entity List,

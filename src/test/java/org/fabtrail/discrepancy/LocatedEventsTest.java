@@ -3,9 +3,9 @@ package org.fabtrail.discrepancy;
 import org.fabtrail.custody.Fact;
 import org.fabtrail.custody.UnitKey;
 import org.fabtrail.ledger.Receipt;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -23,19 +23,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class LocatedEventsTest {
 
-    private static DiscrepancyFixture x;
+    @RegisterExtension
+    static final DiscrepancyFixture x = new DiscrepancyFixture("located", DiscrepancySettings.DEFAULTS);
 
     @BeforeAll
     static void setUp() {
-        x = new DiscrepancyFixture("located", DiscrepancySettings.DEFAULTS);
         x.onboard("sg", "Lion City Compute Pte. Ltd.", "SG", "datacenter");
         x.site("sg", "sin", "SG", 1.35, 103.82);
-    }
-
-    @AfterAll
-    static void tearDown() throws Exception {
-        x.assertRebuildIdentical();
-        x.close();
     }
 
     /** Ships a unit from Hsinchu to Ashburn in plausible time; returns the receipt's index. */

@@ -30,10 +30,8 @@ class RescreeningTest {
     @Test
     void aPartyListedAfterTheFactIsFlaggedForWhatItHoldsAndWhatIsOnItsWay() throws Exception {
         try (DiscrepancyFixture x = new DiscrepancyFixture("rescreen", DiscrepancySettings.DEFAULTS)) {
-            x.onboard("hl", "Harbor Lights Trading (Hong Kong) Limited", "HK", "distributor");
-            x.site("hl", "hk", "HK", null, null);
-            x.onboard("mm", "Golden Land Compute", "MM", "datacenter");
-            x.site("mm", "ygn", "MM", null, null);
+            x.party("hl", "Harbor Lights Trading (Hong Kong) Limited", "HK", "distributor", "hk");
+            x.party("mm", "Golden Land Compute", "MM", "datacenter", "ygn");
             String held = x.unit("accelerator", "EAR99");
             String travelling = x.unit("accelerator", "EAR99");
             String toMyanmar = x.unit("accelerator", "EAR99");

@@ -35,10 +35,8 @@ class TransshipmentTest {
         shortWindow = new DiscrepancyFixture("transship_window",
                 DiscrepancySettings.DEFAULTS.withTransshipmentWindow(Duration.ofMillis(1)));
         for (DiscrepancyFixture f : List.of(x, shortWindow)) {
-            f.onboard("cnb", "Pearl River Compute", "CN", "datacenter");
-            f.site("cnb", "szx", "CN", null, null);
-            f.onboard("trans", "Harbour Transit Services", "HK", "distributor");
-            f.site("trans", "hk", "HK", null, null);
+            f.party("cnb", "Pearl River Compute", "CN", "datacenter", "szx");
+            f.party("trans", "Harbour Transit Services", "HK", "distributor", "hk");
             f.site("trans", "kp", "KP", null, null);
             f.restricted.importCsv(LIST);
         }

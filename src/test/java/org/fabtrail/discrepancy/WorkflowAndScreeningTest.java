@@ -42,8 +42,7 @@ class WorkflowAndScreeningTest {
                 DiscrepancySettings.Action.FLAG);
         flagging = new DiscrepancyFixture("screen_flag", flag);
         for (DiscrepancyFixture x : List.of(blocking, flagging)) {
-            x.onboard("shady", "SHADY TRADING LIMITED", "HK", "distributor");
-            x.site("shady", "hk-1", "HK", null, null);
+            x.party("shady", "SHADY TRADING LIMITED", "HK", "distributor", "hk-1");
             x.onboard("pyong", "Korea Computer Center Trading", "CN", "distributor");
             x.site("pyong", "kp-1", "KP", null, null);
             assertEquals(3, x.restricted.importCsv(LIST));

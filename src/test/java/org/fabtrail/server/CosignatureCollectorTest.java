@@ -5,6 +5,7 @@ import org.fabtrail.crypto.SigningKey;
 import org.fabtrail.ledger.CosignedCheckpoints;
 import org.fabtrail.ledger.checkpoint.Cosigner;
 import org.fabtrail.ledger.checkpoint.WitnessPolicy;
+import org.fabtrail.testing.ForwardingWitnessStore;
 import org.fabtrail.testing.LedgerFixture;
 import org.fabtrail.witness.FileWitnessStore;
 import org.fabtrail.witness.Witness;
@@ -23,7 +24,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
@@ -39,17 +39,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class CosignatureCollectorTest {
 
     /** A witness store whose saves fail while {@code failing} is set (a full or broken disk). */
-    static final class FailingStore implements WitnessStore {
-        final WitnessStore inner;
+    static final class FailingStore extends ForwardingWitnessStore {
         volatile boolean failing;
 
         FailingStore(WitnessStore inner) {
-            this.inner = inner;
-        }
-
-        @Override
-        public Map<String, String> load() throws IOException {
-            return inner.load();
+            super(inner);
         }
 
         @Override
@@ -57,12 +51,7 @@ class CosignatureCollectorTest {
             if (failing) {
                 throw new IOException("no space left on device");
             }
-            inner.save(origin, note);
-        }
-
-        @Override
-        public String keepEvidence(String kind, String text) throws IOException {
-            return inner.keepEvidence(kind, text);
+            super.save(origin, note);
         }
     }
 

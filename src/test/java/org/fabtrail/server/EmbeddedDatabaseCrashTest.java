@@ -1,22 +1,18 @@
 package org.fabtrail.server;
 
-import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
 import org.fabtrail.crypto.SigningKey;
 import org.fabtrail.testing.LedgerAssertions;
-import org.fabtrail.testing.PostgresTestResource;
+import org.fabtrail.testing.OwnDatabaseProfile;
 import org.junit.jupiter.api.Test;
 
 import javax.sql.DataSource;
 import java.net.URL;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -49,34 +45,15 @@ class EmbeddedDatabaseCrashTest {
     private static final int WRITERS = 4;
 
     /** The application on a supervised embedded database of its own, wired as FabtrailMain wires it. */
-    public static class Embedded implements QuarkusTestProfile, PostgresTestResource.OwnDatabase {
-        @Override
-        public List<TestResourceEntry> testResources() {
-            return List.of(new TestResourceEntry(Server.class));
+    public static class Embedded extends OwnDatabaseProfile {
+        public Embedded() {
+            super(Server.class);
         }
     }
 
-    public static class Server implements QuarkusTestResourceLifecycleManager {
-        private EmbeddedDatabase db;
-
-        @Override
-        public Map<String, String> start() {
-            try {
-                Path data = Files.createTempDirectory("fabtrail-embedded-crash");
-                db = EmbeddedDatabase.start(data, 0).supervise();
-                Map<String, String> config = new HashMap<>(DatabaseSettings.embedded(db).quarkusProperties());
-                config.put("fabtrail.data-dir", data.toString());
-                return config;
-            } catch (java.io.IOException e) {
-                throw new IllegalStateException(e);
-            }
-        }
-
-        @Override
-        public void stop() {
-            if (db != null) {
-                db.close();
-            }
+    public static class Server extends OwnServerResource {
+        public Server() {
+            super("fabtrail-embedded-crash", data -> EmbeddedDatabase.start(data, 0).supervise());
         }
     }
 

@@ -1,24 +1,19 @@
 package org.fabtrail.server;
 
-import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
 import org.fabtrail.crypto.SigningKey;
 import org.fabtrail.testing.LedgerAssertions;
-import org.fabtrail.testing.PostgresTestResource;
+import org.fabtrail.testing.OwnDatabaseProfile;
 import org.junit.jupiter.api.Test;
 
 import javax.sql.DataSource;
 import java.net.URL;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -35,36 +30,29 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @TestProfile(ExternalDatabaseRecoveryTest.External.class)
 class ExternalDatabaseRecoveryTest {
 
-    public static class External implements QuarkusTestProfile, PostgresTestResource.OwnDatabase {
-        @Override
-        public List<TestResourceEntry> testResources() {
-            return List.of(new TestResourceEntry(Server.class));
+    public static class External extends OwnDatabaseProfile {
+        public External() {
+            super(Server.class);
         }
     }
 
     /** A PostgreSQL server the application treats as external: started here, never supervised. */
-    public static class Server implements QuarkusTestResourceLifecycleManager {
+    public static class Server extends OwnServerResource {
         static volatile EmbeddedDatabase db;
         static Path data;
 
-        @Override
-        public Map<String, String> start() {
-            try {
-                data = Files.createTempDirectory("fabtrail-external");
-                db = EmbeddedDatabase.start(data, 0);
-                Map<String, String> config = new HashMap<>(DatabaseSettings.embedded(db).quarkusProperties());
-                config.put("fabtrail.data-dir", data.toString());
-                return config;
-            } catch (java.io.IOException e) {
-                throw new IllegalStateException(e);
-            }
+        public Server() {
+            super("fabtrail-external", dir -> {
+                data = dir;
+                db = EmbeddedDatabase.start(dir, 0);
+                return db;
+            });
         }
 
+        /** The server running now: the first, or the one the test started again in its place. */
         @Override
-        public void stop() {
-            if (db != null) {
-                db.close();
-            }
+        EmbeddedDatabase running() {
+            return db;
         }
     }
 

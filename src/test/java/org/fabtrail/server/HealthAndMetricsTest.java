@@ -12,6 +12,7 @@ import org.fabtrail.custody.OperatorEntries;
 import org.fabtrail.deploy.Manifests;
 import org.fabtrail.ledger.Ledger;
 import org.fabtrail.ledger.LedgerException;
+import org.fabtrail.testing.Appends;
 import org.fabtrail.testing.Rollback;
 import org.fabtrail.testing.TcpProxy;
 import org.fabtrail.testing.TestDatabase;
@@ -26,7 +27,6 @@ import java.nio.file.Files;
 import java.sql.Connection;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
@@ -143,12 +143,7 @@ class HealthAndMetricsTest {
     }
 
     private void register(String org) throws Exception {
-        try {
-            ledger.append(operator.sign("org.register", Map.of("org", org, "name", "Org " + org, "country", "DE",
-                    "roles", List.of("distributor")))).get(60, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof Exception cause ? cause : e;
-        }
+        Appends.registerOrg(ledger, operator, org, 60);
     }
 
     @Test

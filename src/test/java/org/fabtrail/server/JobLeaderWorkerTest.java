@@ -2,10 +2,9 @@ package org.fabtrail.server;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.path.json.JsonPath;
-import org.fabtrail.testing.PostgresTestResource;
+import org.fabtrail.testing.OwnDatabaseProfile;
 import org.fabtrail.testing.TestDatabase;
 import org.junit.jupiter.api.Test;
 
@@ -14,7 +13,6 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -33,10 +31,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @TestProfile(JobLeaderWorkerTest.OtherInstanceHoldsTheJobs.class)
 class JobLeaderWorkerTest {
 
-    public static class OtherInstanceHoldsTheJobs implements QuarkusTestProfile, PostgresTestResource.OwnDatabase {
-        @Override
-        public List<TestResourceEntry> testResources() {
-            return List.of(new TestResourceEntry(Database.class));
+    public static class OtherInstanceHoldsTheJobs extends OwnDatabaseProfile {
+        public OtherInstanceHoldsTheJobs() {
+            super(Database.class);
         }
     }
 

@@ -11,6 +11,7 @@ import org.fabtrail.ledger.LedgerException;
 import org.fabtrail.ledger.LogVerifier;
 import org.fabtrail.ledger.Receipt;
 import org.fabtrail.ledger.Sequencer;
+import org.fabtrail.testing.Appends;
 import org.fabtrail.testing.LedgerFixture;
 import org.fabtrail.testing.Rollback;
 import org.fabtrail.testing.TestDatabase;
@@ -33,9 +34,6 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -317,28 +315,12 @@ class RollbackProtectionTest {
      */
     @Test
     void theFileCoversEveryReceiptWhenItIsAnswered() throws Exception {
-        ExecutorService writers = Executors.newFixedThreadPool(8);
-        try {
-            List<Future<Integer>> done = new ArrayList<>();
-            for (int w = 0; w < 8; w++) {
-                int writer = w;
-                done.add(writers.submit(() -> {
-                    for (int i = 0; i < 25; i++) {
-                        Receipt r = append(f.orgRegister("w" + writer + "-" + i));
-                        long held = fileSize();
-                        assertTrue(held >= r.inclusionProof().treeSize(), "writer " + writer + " was answered with "
-                                + "a checkpoint of size " + r.inclusionProof().treeSize() + " while the file held "
-                                + held);
-                    }
-                    return 25;
-                }));
-            }
-            for (Future<Integer> d : done) {
-                assertEquals(25, d.get(120, TimeUnit.SECONDS));
-            }
-        } finally {
-            writers.shutdownNow();
-        }
+        Appends.concurrently(8, 25, (writer, i) -> {
+            Receipt r = append(f.orgRegister("w" + writer + "-" + i));
+            long held = fileSize();
+            assertTrue(held >= r.inclusionProof().treeSize(), "writer " + writer + " was answered with "
+                    + "a checkpoint of size " + r.inclusionProof().treeSize() + " while the file held " + held);
+        });
         assertEquals(head(), fileSize());
     }
 

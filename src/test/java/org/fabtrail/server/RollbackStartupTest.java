@@ -8,6 +8,7 @@ import org.fabtrail.custody.OperatorEntries;
 import org.fabtrail.ledger.Ledger;
 import org.fabtrail.ledger.LedgerException;
 import org.fabtrail.ledger.Receipt;
+import org.fabtrail.testing.Appends;
 import org.fabtrail.testing.Rollback;
 import org.fabtrail.testing.TestDatabase;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -19,14 +20,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -73,12 +67,7 @@ class RollbackStartupTest {
     }
 
     private Receipt register(String org) throws Exception {
-        try {
-            return ledger.append(operator.sign("org.register", Map.of("org", org, "name", "Org " + org,
-                    "country", "DE", "roles", List.of("distributor")))).get(60, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof Exception cause ? cause : e;
-        }
+        return Appends.registerOrg(ledger, operator, org, 60);
     }
 
     @Test
@@ -90,27 +79,12 @@ class RollbackStartupTest {
     @Test
     @Order(2)
     void everyAnswerIsCoveredByTheFileWhenItArrives() throws Exception {
-        ExecutorService writers = Executors.newFixedThreadPool(8);
-        try {
-            List<Future<Integer>> done = new ArrayList<>();
-            for (int w = 0; w < 8; w++) {
-                int writer = w;
-                done.add(writers.submit(() -> {
-                    for (int i = 0; i < 20; i++) {
-                        Receipt r = register("rb-" + writer + "-" + i);
-                        long held = fileSize();
-                        assertTrue(held >= r.inclusionProof().treeSize(), "answered with a checkpoint of size "
-                                + r.inclusionProof().treeSize() + " while the file held " + held);
-                    }
-                    return 20;
-                }));
-            }
-            for (Future<Integer> d : done) {
-                assertEquals(20, d.get(120, TimeUnit.SECONDS));
-            }
-        } finally {
-            writers.shutdownNow();
-        }
+        Appends.concurrently(8, 20, (writer, i) -> {
+            Receipt r = register("rb-" + writer + "-" + i);
+            long held = fileSize();
+            assertTrue(held >= r.inclusionProof().treeSize(), "answered with a checkpoint of size "
+                    + r.inclusionProof().treeSize() + " while the file held " + held);
+        });
         assertEquals(ledger.latestCheckpoint().orElseThrow().note(), Files.readString(file()));
     }
 

@@ -9,6 +9,7 @@ import org.fabtrail.custody.CustodyPolicy;
 import org.fabtrail.custody.EntryTypes;
 import org.fabtrail.custody.KeyRegistry;
 import org.fabtrail.custody.OperatorEntries;
+import org.fabtrail.custody.ProjectionRebuild;
 import org.fabtrail.ledger.CheckpointKeeper;
 import org.fabtrail.ledger.CheckpointSigner;
 import org.fabtrail.ledger.EntryPolicy;
@@ -21,10 +22,15 @@ import org.fabtrail.ledger.Sequencer;
 import org.fabtrail.server.LedgerBeans;
 
 import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A complete ledger on its own fresh database, without Quarkus: the real sequencer, store and custody rules.
@@ -50,6 +56,7 @@ public final class LedgerFixture implements AutoCloseable {
     public final CustodyPolicy policy;
     public final Sequencer sequencer;
     public final Ledger ledger;
+    private final Map<String, SigningKey> orgKeys = new ConcurrentHashMap<>();
 
     public LedgerFixture(String name) {
         this(name, StaleCrlPolicy.FLAG);
@@ -99,8 +106,30 @@ public final class LedgerFixture implements AutoCloseable {
     }
 
     public Envelope orgRegister(String org) {
-        return operator.sign("org.register", Map.of("org", org, "name", "Org " + org, "country", "DE",
-                "roles", List.of("distributor")));
+        return Appends.orgRegister(operator, org);
+    }
+
+    /**
+     * Registers {@code org} with the one role {@code role} and adds a fresh Ed25519 key for it, which {@link #as}
+     * signs with; returns the key.
+     */
+    public SigningKey onboard(String org, String name, String country, String role) {
+        append(operator.sign("org.register", Map.of("org", org, "name", name, "country", country,
+                "roles", List.of(role))));
+        SigningKey key = SigningKey.generate(SignatureAlgorithm.ED25519);
+        append(keyAdd(org, key));
+        orgKeys.put(org, key);
+        return key;
+    }
+
+    /** An entry of {@code org}, signed with the key {@link #onboard} gave it. */
+    public Envelope as(String org, String type, Map<String, Object> fields) {
+        return signed(orgKeys.get(org), org, type, fields);
+    }
+
+    /** A unit reference as entries carry it. */
+    public static Map<String, Object> ref(String manufacturer, String serial) {
+        return Map.of("manufacturer", manufacturer, "serial", serial);
     }
 
     public Envelope keyAdd(String org, SigningKey key) {
@@ -110,6 +139,23 @@ public final class LedgerFixture implements AutoCloseable {
     /** An entry signed by {@code key} as {@code actor}. */
     public Envelope signed(SigningKey key, String actor, String type, Map<String, Object> fields) {
         return OperatorEntries.signAs(key, actor, UUID.randomUUID(), type, fields, parser, clock);
+    }
+
+    /**
+     * Rebuilds every projection from the log with {@code types} in a transaction that it rolls back, asserting that
+     * the rebuild reproduces them ({@code what} names the ledger in the message); the rebuild's result.
+     */
+    public ProjectionRebuild.Result assertRebuildIdentical(String what, EntryTypes types) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                ProjectionRebuild.Result r = new ProjectionRebuild(types).rebuild(c, n -> { });
+                assertTrue(r.identical(), what + ": differing " + r.differing() + " " + r);
+                return r;
+            } finally {
+                c.rollback();
+            }
+        }
     }
 
     @Override

@@ -1,11 +1,7 @@
 package org.fabtrail.web;
 
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
-import jakarta.inject.Inject;
-import org.fabtrail.server.DiscrepancyWorker;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
@@ -37,25 +33,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @QuarkusTest
 @TestProfile(DemoProfile.class)
-class BrowserJourneyTest {
-
-    @TestHTTPResource("/")
-    URL base;
-    @Inject
-    DiscrepancyWorker worker;
-
-    @BeforeEach
-    void needsTheBrowser() {
-        Browser.assumeAvailable();
-    }
-
-    private String url(String path) {
-        return base.toString().replaceAll("/$", "") + path;
-    }
-
-    private void signIn(WebDriver d, String user) {
-        signIn(d, base, user);
-    }
+class BrowserJourneyTest extends BrowserUiTest {
 
     /** Signs in through the login form of the application at {@code base}, with the demo password. */
     static void signIn(WebDriver d, URL base, String user) {

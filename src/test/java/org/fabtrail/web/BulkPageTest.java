@@ -5,10 +5,7 @@ import io.quarkus.test.junit.TestProfile;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
 import jakarta.inject.Inject;
-import org.fabtrail.ledger.Ledger;
 import org.fabtrail.web.bulk.BulkCsv;
-import org.fabtrail.web.signing.UiSigning;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import javax.sql.DataSource;
@@ -32,21 +29,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** /units/bulk: a CSV of thousands of rows, some bad; good rows register, bad rows are reported exactly. */
 @QuarkusTest
 @TestProfile(DemoProfile.class)
-class BulkPageTest {
+class BulkPageTest extends DemoUiTest {
 
     static final String SITE = "hsinchu-fab12";
 
     @Inject
-    Ledger ledger;
-    @Inject
     DataSource dataSource;
-    @Inject
-    UiSigning signing;
-
-    @BeforeEach
-    void uiKeys() {
-        UiKeys.ensure(signing);
-    }
 
     long count(String sql, Object... params) throws Exception {
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {

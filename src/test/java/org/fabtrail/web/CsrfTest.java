@@ -3,10 +3,6 @@ package org.fabtrail.web;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.response.Response;
-import jakarta.inject.Inject;
-import org.fabtrail.ledger.Ledger;
-import org.fabtrail.web.signing.UiSigning;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.util.Arrays;
@@ -20,17 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Every form that writes refuses a POST without this session's CSRF token, with a 403 page, and writes nothing. */
 @QuarkusTest
 @TestProfile(DemoProfile.class)
-class CsrfTest {
-
-    @Inject
-    Ledger ledger;
-    @Inject
-    UiSigning signing;
-
-    @BeforeEach
-    void uiKeys() {
-        UiKeys.ensure(signing);
-    }
+class CsrfTest extends DemoUiTest {
 
     @Test
     void everyFormChecksTheToken() {

@@ -11,12 +11,9 @@ import org.fabtrail.discrepancy.DiscrepancyQueries;
 import org.fabtrail.discrepancy.RestrictedList;
 import org.fabtrail.discrepancy.Webhooks;
 import org.fabtrail.ledger.Envelope;
-import org.fabtrail.ledger.Ledger;
 import org.fabtrail.ledger.merkle.Merkle;
 import org.fabtrail.ledger.merkle.Proofs;
 import org.fabtrail.web.session.SessionManager;
-import org.fabtrail.web.signing.UiSigning;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -47,12 +44,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @QuarkusTest
 @TestProfile(DemoProfile.class)
-class DiscrepancyPagesTest {
+class DiscrepancyPagesTest extends DemoUiTest {
 
-    @Inject
-    Ledger ledger;
-    @Inject
-    UiSigning signing;
     @Inject
     Webhooks webhooks;
     @Inject
@@ -60,11 +53,6 @@ class DiscrepancyPagesTest {
 
     private final CustodyQueries queries = new CustodyQueries();
     private final DiscrepancyQueries findings = new DiscrepancyQueries();
-
-    @BeforeEach
-    void uiKeys() {
-        UiKeys.ensure(signing);
-    }
 
     /** A finding as the test opened it. */
     record Opened(String id, String serial, long evidence) {

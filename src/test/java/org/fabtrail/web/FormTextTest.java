@@ -8,10 +8,7 @@ import io.restassured.response.Response;
 import jakarta.inject.Inject;
 import org.fabtrail.custody.CustodyQueries;
 import org.fabtrail.discrepancy.RestrictedList;
-import org.fabtrail.ledger.Ledger;
 import org.fabtrail.testing.ErrorLog;
-import org.fabtrail.web.signing.UiSigning;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -29,19 +26,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @QuarkusTest
 @TestProfile(DemoProfile.class)
-class FormTextTest {
+class FormTextTest extends DemoUiTest {
 
-    @Inject
-    Ledger ledger;
-    @Inject
-    UiSigning signing;
     @Inject
     RestrictedList restricted;
-
-    @BeforeEach
-    void uiKeys() {
-        UiKeys.ensure(signing);
-    }
 
     /** A 400 page that names the field and the character, and says nothing was saved. */
     private static void assertRefusedPage(Response r, String field, String character) {

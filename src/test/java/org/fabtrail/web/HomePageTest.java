@@ -3,9 +3,6 @@ package org.fabtrail.web;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.response.Response;
-import jakarta.inject.Inject;
-import org.fabtrail.web.signing.UiSigning;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -27,15 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @QuarkusTest
 @TestProfile(DemoProfile.class)
-class HomePageTest {
-
-    @Inject
-    UiSigning signing;
-
-    @BeforeEach
-    void uiKeys() {
-        UiKeys.ensure(signing);
-    }
+class HomePageTest extends DemoUiTest {
 
     /** The number in the home page's item with this id, checking that it links to {@code href}. */
     private static long count(String html, String id, String href) {

@@ -72,11 +72,7 @@ class InspectDeviceCheckTest {
         Map<String, Object> form = new LinkedHashMap<>();
         form.put("challengeId", devicePage.substring(devicePage.lastIndexOf('/') + 1));
         form.put("response", response);
-        form.put("result", result);
-        form.put("siteOrg", "helios-dc");
-        form.put("site", "ashburn-dc2");
-        form.put("custodian", "helios-dc");
-        form.put("notes", notes);
+        form.putAll(InspectPageTest.finding(result, notes));
         return form;
     }
 

@@ -1,11 +1,7 @@
 package org.fabtrail.web;
 
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
-import jakarta.inject.Inject;
-import org.fabtrail.server.DiscrepancyWorker;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
@@ -13,7 +9,6 @@ import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.Select;
 
-import java.net.URL;
 import java.util.List;
 import java.util.UUID;
 
@@ -33,28 +28,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @QuarkusTest
 @TestProfile(DemoProfile.class)
-class InspectorJourneyTest {
+class InspectorJourneyTest extends BrowserUiTest {
 
     static final int PHONE_WIDTH = 390;
     static final int PHONE_HEIGHT = 844;
-
-    @TestHTTPResource("/")
-    URL base;
-    @Inject
-    DiscrepancyWorker worker;
-
-    @BeforeEach
-    void needsTheBrowser() {
-        Browser.assumeAvailable();
-    }
-
-    private void signIn(WebDriver d, String user) {
-        BrowserJourneyTest.signIn(d, base, user);
-    }
-
-    private String url(String path) {
-        return base.toString().replaceAll("/$", "") + path;
-    }
 
     private static Object js(WebDriver d, String script, Object... args) {
         return ((JavascriptExecutor) d).executeScript(script, args);

@@ -3,11 +3,7 @@ package org.fabtrail.web;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.response.Response;
-import jakarta.inject.Inject;
 import org.fabtrail.custody.CustodyQueries;
-import org.fabtrail.ledger.Ledger;
-import org.fabtrail.web.signing.UiSigning;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.util.UUID;
@@ -22,17 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** /sites and /sites/new. */
 @QuarkusTest
 @TestProfile(DemoProfile.class)
-class SitesPageTest {
-
-    @Inject
-    Ledger ledger;
-    @Inject
-    UiSigning signing;
-
-    @BeforeEach
-    void uiKeys() {
-        UiKeys.ensure(signing);
-    }
+class SitesPageTest extends DemoUiTest {
 
     @Test
     void registerASite() {

@@ -3,10 +3,6 @@ package org.fabtrail.web;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.response.Response;
-import jakarta.inject.Inject;
-import org.fabtrail.ledger.Ledger;
-import org.fabtrail.web.signing.UiSigning;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.util.UUID;
@@ -24,20 +20,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @QuarkusTest
 @TestProfile(DemoProfile.class)
-class StrangerFormsTest {
+class StrangerFormsTest extends DemoUiTest {
 
     static final String HELD_ELSEWHERE = "GH200-0019";
     static final String NO_SUCH = "GH200-9919";
 
-    @Inject
-    UiSigning signing;
-    @Inject
-    Ledger ledger;
-
-    @BeforeEach
-    void uiKeys() {
-        UiKeys.ensure(signing);
-    }
 
     static String page(Response r, String id) {
         return r.statusCode() + "\n" + r.asString().replace(id, "<id>");

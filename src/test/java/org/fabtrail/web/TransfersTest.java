@@ -5,11 +5,7 @@ import io.quarkus.test.junit.TestProfile;
 import io.restassured.response.Response;
 import jakarta.inject.Inject;
 import org.fabtrail.custody.CustodyQueries;
-import org.fabtrail.custody.UnitKey;
-import org.fabtrail.ledger.Ledger;
 import org.fabtrail.ledger.LedgerStore;
-import org.fabtrail.web.signing.UiSigning;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
@@ -31,25 +27,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Dispatch, the inbox, the transfer page, and receiving, rejecting and cancelling a dispatch. */
 @QuarkusTest
 @TestProfile(DemoProfile.class)
-class TransfersTest {
+class TransfersTest extends DemoUiTest {
 
-    @Inject
-    Ledger ledger;
-    @Inject
-    UiSigning signing;
     @Inject
     LedgerStore store;
-
-    private final CustodyQueries queries = new CustodyQueries();
-
-    @BeforeEach
-    void uiKeys() {
-        UiKeys.ensure(signing);
-    }
-
-    CustodyQueries.UnitRecord unit(String serial) {
-        return ledger.read(c -> queries.unit(c, new UnitKey("acme-fab", serial))).orElseThrow();
-    }
 
     CustodyQueries.TransferRecord transfer(String id) {
         return ledger.read(c -> queries.transfer(c, UUID.fromString(id))).orElseThrow();

@@ -3,12 +3,7 @@ package org.fabtrail.web;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.response.Response;
-import jakarta.inject.Inject;
-import org.fabtrail.custody.CustodyQueries;
 import org.fabtrail.custody.UnitKey;
-import org.fabtrail.ledger.Ledger;
-import org.fabtrail.web.signing.UiSigning;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -28,23 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Assemble, disassemble and status reports on /units/{m}/{s}/..., and who may use them. */
 @QuarkusTest
 @TestProfile(DemoProfile.class)
-class UnitActionsTest {
-
-    @Inject
-    Ledger ledger;
-    @Inject
-    UiSigning signing;
-
-    private final CustodyQueries queries = new CustodyQueries();
-
-    @BeforeEach
-    void uiKeys() {
-        UiKeys.ensure(signing);
-    }
-
-    CustodyQueries.UnitRecord unit(String serial) {
-        return ledger.read(c -> queries.unit(c, new UnitKey("acme-fab", serial))).orElseThrow();
-    }
+class UnitActionsTest extends DemoUiTest {
 
     @Test
     void assembleAndDisassemble() {

@@ -3,12 +3,8 @@ package org.fabtrail.web;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.response.Response;
-import jakarta.inject.Inject;
 import org.fabtrail.custody.CustodyQueries;
 import org.fabtrail.custody.UnitKey;
-import org.fabtrail.ledger.Ledger;
-import org.fabtrail.web.signing.UiSigning;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -31,21 +27,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** /units (filters, cursor pages) and /units/new (registering one unit). */
 @QuarkusTest
 @TestProfile(DemoProfile.class)
-class UnitsPageTest {
+class UnitsPageTest extends DemoUiTest {
 
     static final String FAB_SITE = "hsinchu-fab12";
 
-    @Inject
-    Ledger ledger;
-    @Inject
-    UiSigning signing;
-
-    private final CustodyQueries queries = new CustodyQueries();
-
-    @BeforeEach
-    void uiKeys() {
-        UiKeys.ensure(signing);
-    }
 
     static String serial(String prefix) {
         return prefix + "-" + UUID.randomUUID().toString().substring(0, 8).toUpperCase();

@@ -4,7 +4,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Objects;
 
-import org.fabtrail.crypto.SignatureAlgorithm;
 import org.fabtrail.crypto.Signer;
 
 /**
@@ -27,10 +26,7 @@ public final class Cosigner {
      */
     public Cosigner(String name, Signer ed25519Signer) {
         Objects.requireNonNull(ed25519Signer, "ed25519Signer");
-        if (ed25519Signer.verificationKey().algorithm() != SignatureAlgorithm.ED25519) {
-            throw new IllegalArgumentException("cosignatures need an Ed25519 signer, got "
-                    + ed25519Signer.verificationKey().algorithm().wireName());
-        }
+        NoteVerifier.requireEd25519(ed25519Signer.verificationKey(), NoteText.TYPE_COSIGNATURE_V1, "signer");
         this.verifier = NoteVerifier.cosignatureV1(name, ed25519Signer.verificationKey());
         this.name = name;
         this.signer = ed25519Signer;

@@ -3,7 +3,6 @@ package org.fabtrail.ledger.checkpoint;
 import java.util.Arrays;
 import java.util.Objects;
 
-import org.fabtrail.crypto.SignatureAlgorithm;
 import org.fabtrail.crypto.Signer;
 import org.fabtrail.crypto.SigningKey;
 
@@ -27,10 +26,7 @@ public final class NoteSigner {
      */
     public NoteSigner(String name, Signer ed25519Signer) {
         Objects.requireNonNull(ed25519Signer, "ed25519Signer");
-        if (ed25519Signer.verificationKey().algorithm() != SignatureAlgorithm.ED25519) {
-            throw new IllegalArgumentException("note signatures need an Ed25519 signer, got "
-                    + ed25519Signer.verificationKey().algorithm().wireName());
-        }
+        NoteVerifier.requireEd25519(ed25519Signer.verificationKey(), NoteText.TYPE_ED25519, "signer");
         this.verifier = NoteVerifier.ed25519(name, ed25519Signer.verificationKey());
         this.name = name;
         this.signer = ed25519Signer;

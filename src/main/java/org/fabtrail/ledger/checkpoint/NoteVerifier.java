@@ -91,13 +91,7 @@ public final class NoteVerifier {
      * @throws IllegalArgumentException if the key is not an Ed25519 key
      */
     public static NoteVerifier ed25519(String name, VerificationKey key) {
-        Objects.requireNonNull(key, "key");
-        NoteText.requireValidName(name);
-        if (key.algorithm() != SignatureAlgorithm.ED25519) {
-            throw new IllegalArgumentException("note signatures need an Ed25519 key, got " + key.algorithm().wireName());
-        }
-        return new NoteVerifier(name, NoteText.keyHash(name, NoteText.TYPE_ED25519, key.rawPublicKey()),
-                NoteText.TYPE_ED25519, key);
+        return of(name, key, NoteText.TYPE_ED25519);
     }
 
     /**
@@ -111,13 +105,26 @@ public final class NoteVerifier {
      * @throws IllegalArgumentException if the key is not an Ed25519 key
      */
     public static NoteVerifier cosignatureV1(String name, VerificationKey key) {
+        return of(name, key, NoteText.TYPE_COSIGNATURE_V1);
+    }
+
+    /** The verifier of signatures of {@code type} (Ed25519 or cosignature/v1) by {@code key} under {@code name}. */
+    private static NoteVerifier of(String name, VerificationKey key, byte type) {
         Objects.requireNonNull(key, "key");
         NoteText.requireValidName(name);
+        requireEd25519(key, type, "key");
+        return new NoteVerifier(name, NoteText.keyHash(name, type, key.rawPublicKey()), type, key);
+    }
+
+    /**
+     * Refuses a key that is not Ed25519, as signatures of {@code type} need; {@code holder} ("key", "signer") names
+     * what the caller passed in the message.
+     */
+    static void requireEd25519(VerificationKey key, byte type, String holder) {
         if (key.algorithm() != SignatureAlgorithm.ED25519) {
-            throw new IllegalArgumentException("cosignatures need an Ed25519 key, got " + key.algorithm().wireName());
+            throw new IllegalArgumentException((type == NoteText.TYPE_ED25519 ? "note signatures" : "cosignatures")
+                    + " need an Ed25519 " + holder + ", got " + key.algorithm().wireName());
         }
-        return new NoteVerifier(name, NoteText.keyHash(name, NoteText.TYPE_COSIGNATURE_V1, key.rawPublicKey()),
-                NoteText.TYPE_COSIGNATURE_V1, key);
     }
 
     /** @return whether this key verifies timestamped witness cosignatures (type 0x04) rather than plain Ed25519 */

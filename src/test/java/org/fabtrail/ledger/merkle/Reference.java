@@ -1,5 +1,7 @@
 package org.fabtrail.ledger.merkle;
 
+import org.fabtrail.testing.LedgerAssertions;
+
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -105,26 +107,10 @@ final class Reference {
 
     static boolean verifyInclusion(long index, long size, byte[] hash, List<byte[]> path, byte[] root) {
         if (index >= size || index < 0 || hash.length != 32 || root.length != 32) return false;
-        long fn = index;
-        long sn = size - 1;
-        byte[] r = hash;
-        for (byte[] p : path) {
-            if (sn == 0) return false;
-            if ((fn & 1) == 1 || fn == sn) {
-                r = node(p, r);
-                if ((fn & 1) == 0) {
-                    while ((fn & 1) == 0 && fn != 0) {
-                        fn >>= 1;
-                        sn >>= 1;
-                    }
-                }
-            } else {
-                r = node(r, p);
-            }
-            fn >>= 1;
-            sn >>= 1;
-        }
-        return sn == 0 && MessageDigest.isEqual(r, root);
+        // a path hash of another length leads to no root; the walk below takes 32-byte hashes only
+        if (path.stream().anyMatch(p -> p.length != 32)) return false;
+        byte[] r = LedgerAssertions.rootFromInclusion(index, size, hash, path);
+        return r != null && MessageDigest.isEqual(r, root);
     }
 
     static boolean verifyConsistency(long first, long second, byte[] firstHash, byte[] secondHash, List<byte[]> path) {
