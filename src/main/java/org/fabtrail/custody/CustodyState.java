@@ -531,47 +531,44 @@ public final class CustodyState implements BatchState {
         }
     }
 
+    /** A listed unit of a changed transfer, as a row of {@code transfer_units}. */
+    private record TransferUnit(Transfer transfer, UnitKey unit, String state) {
+    }
+
+    /** The changed transfers and their units, each in one upsert of arrays (one row per key, so no key twice). */
     private void flushTransfers() throws SQLException {
         if (dirtyTransfers.isEmpty()) {
             return;
         }
+        List<Transfer> changed = new ArrayList<>();
+        List<TransferUnit> units = new ArrayList<>();
+        for (UUID id : dirtyTransfers) {
+            Transfer tr = transfers.get(id).orElseThrow();
+            changed.add(tr);
+            tr.units.forEach((unit, state) -> units.add(new TransferUnit(tr, unit, state)));
+        }
         try (PreparedStatement t = c.prepareStatement("INSERT INTO transfers (id, dispatch_idx, sender, sender_site, "
                 + "receiver, receiver_site, carrier, shipment_ref, licence_ref, expected_arrival, state, dispatched_at, "
-                + "closed_idx, closed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
-                + "state = EXCLUDED.state, closed_idx = EXCLUDED.closed_idx, closed_at = EXCLUDED.closed_at");
+                + "closed_idx, closed_at) SELECT * FROM unnest(?::uuid[], ?::bigint[], ?::text[], ?::text[], ?::text[], "
+                + "?::text[], ?::text[], ?::text[], ?::text[], ?::timestamptz[], ?::text[], ?::timestamptz[], "
+                + "?::bigint[], ?::timestamptz[]) ON CONFLICT (id) DO UPDATE SET state = EXCLUDED.state, "
+                + "closed_idx = EXCLUDED.closed_idx, closed_at = EXCLUDED.closed_at");
              PreparedStatement u = c.prepareStatement("INSERT INTO transfer_units (transfer_id, manufacturer, serial, "
-                     + "state, received_idx, received_site) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (transfer_id, "
-                     + "manufacturer, serial) DO UPDATE SET state = EXCLUDED.state, received_idx = EXCLUDED.received_idx, "
+                     + "state, received_idx, received_site) SELECT * FROM unnest(?::uuid[], ?::text[], ?::text[], "
+                     + "?::text[], ?::bigint[], ?::text[]) ON CONFLICT (transfer_id, manufacturer, serial) DO UPDATE "
+                     + "SET state = EXCLUDED.state, received_idx = EXCLUDED.received_idx, "
                      + "received_site = EXCLUDED.received_site")) {
-            for (UUID id : dirtyTransfers) {
-                Transfer tr = transfers.get(id).orElseThrow();
-                t.setObject(1, tr.id);
-                t.setLong(2, tr.dispatchIdx);
-                t.setString(3, tr.sender);
-                t.setString(4, tr.senderSite);
-                t.setString(5, tr.receiver);
-                t.setString(6, tr.receiverSite);
-                t.setString(7, tr.carrier);
-                t.setString(8, tr.shipmentRef);
-                t.setString(9, tr.licenceRef);
-                t.setTimestamp(10, tr.expectedArrival == null ? null : Timestamp.from(tr.expectedArrival));
-                t.setString(11, tr.state);
-                t.setTimestamp(12, Timestamp.from(tr.dispatchedAt));
-                t.setObject(13, tr.closedIdx);
-                t.setTimestamp(14, tr.closedAt == null ? null : Timestamp.from(tr.closedAt));
-                t.addBatch();
-                for (Map.Entry<UnitKey, String> e : tr.units.entrySet()) {
-                    u.setObject(1, tr.id);
-                    u.setString(2, e.getKey().manufacturer());
-                    u.setString(3, e.getKey().serial());
-                    u.setString(4, e.getValue());
-                    u.setObject(5, tr.receivedIdx.get(e.getKey()));
-                    u.setString(6, tr.receivedSite.get(e.getKey()));
-                    u.addBatch();
-                }
+            ColumnArrays.of(changed).uuid(tr -> tr.id).bigint(tr -> tr.dispatchIdx).text(tr -> tr.sender)
+                    .text(tr -> tr.senderSite).text(tr -> tr.receiver).text(tr -> tr.receiverSite)
+                    .text(tr -> tr.carrier).text(tr -> tr.shipmentRef).text(tr -> tr.licenceRef)
+                    .timestamptz(tr -> tr.expectedArrival).text(tr -> tr.state).timestamptz(tr -> tr.dispatchedAt)
+                    .bigint(tr -> tr.closedIdx).timestamptz(tr -> tr.closedAt).executeUpdate(c, t);
+            if (!units.isEmpty()) {
+                ColumnArrays.of(units).uuid(x -> x.transfer().id).text(x -> x.unit().manufacturer())
+                        .text(x -> x.unit().serial()).text(TransferUnit::state)
+                        .bigint(x -> x.transfer().receivedIdx.get(x.unit()))
+                        .text(x -> x.transfer().receivedSite.get(x.unit())).executeUpdate(c, u);
             }
-            t.executeBatch();
-            u.executeBatch();
         }
         dirtyTransfers.clear();
     }

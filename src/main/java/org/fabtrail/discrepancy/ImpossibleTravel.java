@@ -2,6 +2,7 @@ package org.fabtrail.discrepancy;
 
 import org.fabtrail.custody.Fact;
 import org.fabtrail.custody.UnitKey;
+import org.fabtrail.ledger.ColumnArrays;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -252,27 +253,19 @@ final class ImpossibleTravel extends FactDetector<Fact.Sighting> {
             return;
         }
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO discrepancy_sightings (manufacturer, serial, idx, "
-                + "event, seen_at, site_org, site, country, latitude, longitude) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-                + "ON CONFLICT (manufacturer, serial) DO UPDATE SET idx = EXCLUDED.idx, event = EXCLUDED.event, "
-                + "seen_at = EXCLUDED.seen_at, site_org = EXCLUDED.site_org, site = EXCLUDED.site, "
-                + "country = EXCLUDED.country, latitude = EXCLUDED.latitude, longitude = EXCLUDED.longitude "
-                + "WHERE discrepancy_sightings.idx < EXCLUDED.idx")) {
-            for (Map.Entry<UnitKey, Previous> e : seen.entrySet()) {
-                UnitKey u = e.getKey();
-                Previous p = e.getValue();
-                ps.setString(1, u.manufacturer());
-                ps.setString(2, u.serial());
-                ps.setLong(3, p.index());
-                ps.setString(4, p.event());
-                ps.setTimestamp(5, Timestamp.from(p.at()));
-                ps.setString(6, p.site().org());
-                ps.setString(7, p.site().site());
-                ps.setString(8, p.site().country());
-                ps.setObject(9, p.site().latitude());
-                ps.setObject(10, p.site().longitude());
-                ps.addBatch();
-            }
-            ps.executeBatch();
+                + "event, seen_at, site_org, site, country, latitude, longitude) SELECT * FROM unnest(?::text[], "
+                + "?::text[], ?::bigint[], ?::text[], ?::timestamptz[], ?::text[], ?::text[], ?::text[], ?::float8[], "
+                + "?::float8[]) ON CONFLICT (manufacturer, serial) DO UPDATE SET idx = EXCLUDED.idx, "
+                + "event = EXCLUDED.event, seen_at = EXCLUDED.seen_at, site_org = EXCLUDED.site_org, "
+                + "site = EXCLUDED.site, country = EXCLUDED.country, latitude = EXCLUDED.latitude, "
+                + "longitude = EXCLUDED.longitude WHERE discrepancy_sightings.idx < EXCLUDED.idx")) {
+            // one row per unit (a map), so the upsert never meets the same key twice
+            ColumnArrays.of(List.copyOf(seen.entrySet())).text(e -> e.getKey().manufacturer())
+                    .text(e -> e.getKey().serial()).bigint(e -> e.getValue().index()).text(e -> e.getValue().event())
+                    .timestamptz(e -> e.getValue().at()).text(e -> e.getValue().site().org())
+                    .text(e -> e.getValue().site().site()).text(e -> e.getValue().site().country())
+                    .float8(e -> e.getValue().site().latitude()).float8(e -> e.getValue().site().longitude())
+                    .executeUpdate(c, ps);
         }
     }
 }

@@ -53,7 +53,10 @@ public final class ColumnArrays<T> {
     }
 
     public ColumnArrays<T> timestamptz(Function<T, Instant> value) {
-        return column("timestamptz", new Timestamp[rows.size()], row -> Timestamp.from(value.apply(row)));
+        return column("timestamptz", new Timestamp[rows.size()], row -> {
+            Instant at = value.apply(row);
+            return at == null ? null : Timestamp.from(at);
+        });
     }
 
     private <V> ColumnArrays<T> column(String type, V[] values, Function<T, ? extends V> value) {
