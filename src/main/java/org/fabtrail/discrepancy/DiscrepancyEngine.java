@@ -88,11 +88,6 @@ public final class DiscrepancyEngine implements CustodyObserver {
         }
     }
 
-    /** What one detection may throw. */
-    interface Detection {
-        List<Finding> run() throws SQLException;
-    }
-
     /** What a detector finds on one fact of a batch, with whatever per-batch state it keeps. */
     interface PerFact {
         List<Finding> find(Fact fact) throws SQLException;
@@ -102,15 +97,15 @@ public final class DiscrepancyEngine implements CustodyObserver {
     static List<List<Finding>> eachFact(Detector d, List<Fact> facts, PerFact find) throws SQLException {
         List<List<Finding>> out = new ArrayList<>(facts.size());
         for (Fact f : facts) {
-            out.add(guarded(d, f, () -> find.find(f)));
+            out.add(guarded(d, f, find));
         }
         return out;
     }
 
     /** A detector's findings on one fact; none, logged, when a bug in the detector throws on it. */
-    static List<Finding> guarded(Detector d, Fact f, Detection detection) throws SQLException {
+    static List<Finding> guarded(Detector d, Fact f, PerFact find) throws SQLException {
         try {
-            return detection.run();
+            return find.find(f);
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.ERROR, "detector " + d.rule() + " failed on index " + f.index(), e);
             return List.of();

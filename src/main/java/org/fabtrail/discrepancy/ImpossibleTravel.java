@@ -97,7 +97,7 @@ final class ImpossibleTravel extends FactDetector<Fact.Sighting> {
                     seen.put(u, now);
                 }
             }
-            out.add(DiscrepancyEngine.guarded(this, s, () -> compare(s, previous, settings)));
+            out.add(DiscrepancyEngine.guarded(this, s, fact -> compare(s, previous, settings)));
         }
         record(c, seen);
         return out;
