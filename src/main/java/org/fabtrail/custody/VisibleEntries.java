@@ -2,6 +2,7 @@ package org.fabtrail.custody;
 
 import org.fabtrail.ledger.LedgerStore;
 
+import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -126,10 +127,11 @@ final class VisibleEntries {
         if (!k.newestFirst && cursor >= end - 1) {
             return out;
         }
+        Array types = c.createArrayOf("text", CustodyQueries.PUBLIC_TYPES.toArray());
         long walked = 0;
         for (long window = WINDOW; ; window *= 4) {
             long windowEnd = k.newestFirst ? Math.max(0, cursor - window) : Math.min(end, cursor + window);
-            walk(c, k, org, cursor, windowEnd, limit - out.size(), out);
+            walk(c, k, org, types, cursor, windowEnd, limit - out.size(), out);
             walked += window;
             cursor = windowEnd;
             if (out.size() == limit || (k.newestFirst ? windowEnd == 0 : windowEnd >= end)) {
@@ -152,15 +154,15 @@ final class VisibleEntries {
     }
 
     /** The entry-by-entry walk from {@code cursor} (exclusive) to {@code windowEnd} (inclusive). */
-    private static void walk(Connection c, Kind k, String org, long cursor, long windowEnd, int limit, List<Long> out)
-            throws SQLException {
+    private static void walk(Connection c, Kind k, String org, Array types, long cursor, long windowEnd, int limit,
+                             List<Long> out) throws SQLException {
         try (PreparedStatement ps = LedgerStore.plannedForArguments(c, windowSql(k))) {
             int i = 1;
             ps.setLong(i++, cursor);
             ps.setLong(i++, windowEnd);
             ps.setString(i++, org);
             if (k.publicTypes) {
-                ps.setArray(i++, c.createArrayOf("text", CustodyQueries.PUBLIC_TYPES.toArray()));
+                ps.setArray(i++, types);
             }
             ps.setString(i++, org);
             ps.setString(i++, org);
