@@ -9,7 +9,8 @@
 # BENCH_V15_INDEXES=0 (drop V15's two indexes for the write phases and recreate them after: their write cost),
 # BENCH_PLANS (file for the hot queries' EXPLAIN (ANALYZE, BUFFERS); default DATA_DIR/plans.txt), BENCH_RUN_VERIFY=0
 # (skip the closing verify, which reads the whole log again), BENCH_WRK_READ_SECONDS (each wrk read phase, default 20;
-# 0 skips them).
+# 0 skips them), BENCH_WRK_READ_PAUSES (e.g. "4 2 1": proofs and lookups again with each connection pausing that many
+# milliseconds between requests, the latency below saturation).
 # Results and method: docs/benchmarks.md. Not part of the test suite.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -57,14 +58,25 @@ if command -v wrk >/dev/null 2>&1 && [ "${BENCH_WRK_READ_SECONDS:-20}" -gt 0 ]; 
   for a in "$@"; do [ "$prev" = --dataset-units ] && DATASET_UNITS=$a; prev=$a; done
   mkdir -p "$DATA/reads"
   bench_client ReadPaths --out "$DATA/reads" --count 20000 --dataset-units "$DATASET_UNITS"
+  # wrk_reads KIND PAUSE: one read phase (paths of KIND, PAUSE ms between a connection's requests), one line of result.
+  wrk_reads() {
+    local out="$DATA/reads/wrk-$1${2:+-pause-$2}.txt"
+    wrk -t2 -c8 -d"${BENCH_WRK_READ_SECONDS:-20}"s --latency -s deploy/bench/reads.lua "http://127.0.0.1:$PORT" \
+      -- "$DATA/reads/$1.txt" bench "${2:-0}" > "$out"
+    awk -v k="$1${2:+, $2 ms pause}" '/Requests\/sec/ {rps = $2} $1 == "50%" {p50 = $2} $1 == "99%" {p99 = $2} /^answers/ {a = $0}
+      END { printf "  %-22s %8s req/s  p50 %-8s p99 %-8s %s\n", k, rps, p50, p99, a }' "$out"
+  }
   echo
   echo "reads with wrk (2 threads, 8 connections, ${BENCH_WRK_READ_SECONDS:-20} s each, as the operator):"
   for kind in proofs lookups histories feed; do
-    [ -f "$DATA/reads/$kind.txt" ] || continue
-    wrk -t2 -c8 -d"${BENCH_WRK_READ_SECONDS:-20}"s --latency -s deploy/bench/reads.lua "http://127.0.0.1:$PORT" \
-      -- "$DATA/reads/$kind.txt" bench > "$DATA/reads/wrk-$kind.txt"
-    awk -v k="$kind" '/Requests\/sec/ {rps = $2} $1 == "50%" {p50 = $2} $1 == "99%" {p99 = $2} /^answers/ {a = $0}
-      END { printf "  %-10s %8s req/s  p50 %-8s p99 %-8s %s\n", k, rps, p50, p99, a }' "$DATA/reads/wrk-$kind.txt"
+    [ -f "$DATA/reads/$kind.txt" ] && wrk_reads "$kind"
+  done
+  # Below saturation: 8 connections that pause between requests, so the rate is what the machine can serve and the
+  # p99 is the request's own cost rather than the wait for a core.
+  for pause in ${BENCH_WRK_READ_PAUSES:-}; do
+    for kind in proofs lookups; do
+      [ -f "$DATA/reads/$kind.txt" ] && wrk_reads "$kind" "$pause"
+    done
   done
 fi
 
