@@ -25,9 +25,17 @@ public final class NoteSigner {
      * @throws IllegalArgumentException if the signer is not Ed25519
      */
     public NoteSigner(String name, Signer ed25519Signer) {
+        this(name, ed25519Signer, NoteText.TYPE_ED25519);
+    }
+
+    /**
+     * An Ed25519 signer under a key name whose verifier checks signatures of {@code type}: {@code 0x01} for note
+     * signatures, {@code 0x04} for the {@link Cosigner}'s cosignatures (which signs its own timestamped message).
+     */
+    NoteSigner(String name, Signer ed25519Signer, byte type) {
         Objects.requireNonNull(ed25519Signer, "ed25519Signer");
-        NoteVerifier.requireEd25519(ed25519Signer.verificationKey(), NoteText.TYPE_ED25519, "signer");
-        this.verifier = NoteVerifier.ed25519(name, ed25519Signer.verificationKey());
+        NoteVerifier.requireEd25519(ed25519Signer.verificationKey(), type, "signer");
+        this.verifier = NoteVerifier.of(name, ed25519Signer.verificationKey(), type);
         this.name = name;
         this.signer = ed25519Signer;
     }

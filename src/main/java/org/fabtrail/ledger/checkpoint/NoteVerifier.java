@@ -109,7 +109,7 @@ public final class NoteVerifier {
     }
 
     /** The verifier of signatures of {@code type} (Ed25519 or cosignature/v1) by {@code key} under {@code name}. */
-    private static NoteVerifier of(String name, VerificationKey key, byte type) {
+    static NoteVerifier of(String name, VerificationKey key, byte type) {
         Objects.requireNonNull(key, "key");
         NoteText.requireValidName(name);
         requireEd25519(key, type, "key");
