@@ -44,6 +44,14 @@ public final class Rules {
         }
     }
 
+    /** A key entry of {@code type} for {@code org} is signed by the operator or by {@code org}; else {@code not-authorised}. */
+    static void requireOperatorOrOwner(String type, String actor, String org) {
+        if (!Operator.ID.equals(actor) && !actor.equals(org)) {
+            throw LedgerException.rule("not-authorised", "Not authorised",
+                    type + " for \"" + org + "\" must be signed by the operator or by \"" + org + "\" itself");
+        }
+    }
+
     /** The unit, which must be registered; else {@code unknown-unit}. */
     public static CustodyState.Unit existing(CustodyState s, UnitKey key) throws SQLException {
         return s.unit(key).orElseThrow(() -> unknownUnit(key));
