@@ -53,22 +53,11 @@ public final class NoteSigner {
         if (skey == null || !skey.startsWith("PRIVATE+KEY+")) {
             throw new NoteFormatException("skey must start with PRIVATE+KEY+");
         }
-        int nameStart = "PRIVATE+KEY+".length();
-        int plus3 = skey.indexOf('+', nameStart);
-        int plus4 = plus3 < 0 ? -1 : skey.indexOf('+', plus3 + 1);
-        if (plus4 < 0) {
-            throw new NoteFormatException("skey must have the form PRIVATE+KEY+<name>+<hex key hash>+<base64 key>");
-        }
-        String name = skey.substring(nameStart, plus3);
-        NoteText.requireValidName(name);
-        Integer hash = NoteText.parseHex8(skey.substring(plus3 + 1, plus4));
-        if (hash == null) {
-            throw new NoteFormatException("skey key hash must be eight lowercase hex digits");
-        }
-        byte[] typedSeed = NoteText.decodeBase64(skey.substring(plus4 + 1));
-        if (typedSeed == null) {
-            throw new NoteFormatException("skey key is not canonical padded base64");
-        }
+        NoteText.KeyParts parts = NoteText.keyParts(skey, "PRIVATE+KEY+".length(), "skey",
+                "PRIVATE+KEY+<name>+<hex key hash>+<base64 key>");
+        String name = parts.name();
+        int hash = parts.hash();
+        byte[] typedSeed = parts.typedKey();
         try {
             if (typedSeed[0] != NoteText.TYPE_ED25519) {
                 throw new NoteFormatException("unsupported note signature type in skey (only Ed25519, 0x01, is supported)");
