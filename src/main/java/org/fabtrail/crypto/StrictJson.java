@@ -148,13 +148,8 @@ public final class StrictJson {
         }
 
         private Map<String, Object> readObject() {
-            enter();
-            pos++; // '{'
             LinkedHashMap<String, Object> map = new LinkedHashMap<>();
-            skipWhitespace();
-            if (pos < len && s.charAt(pos) == '}') {
-                pos++;
-                depth--;
+            if (opensEmpty('}')) {
                 return map;
             }
             while (true) {
@@ -174,58 +169,62 @@ public final class StrictJson {
                 if (map.put(key, value) != null) {
                     throw error("duplicate property name \"" + printable(key) + "\"", keyStart);
                 }
-                skipWhitespace();
-                if (pos >= len) {
-                    throw error("unexpected end of input, expected ',' or '}'", pos);
-                }
-                char c = s.charAt(pos);
-                if (c == ',') {
-                    pos++;
-                    skipWhitespace();
-                    if (pos < len && s.charAt(pos) == '}') {
-                        throw error("trailing comma in object", pos);
-                    }
-                } else if (c == '}') {
-                    pos++;
-                    depth--;
+                if (closes('}', "object")) {
                     return map;
-                } else {
-                    throw error("expected ',' or '}' but found " + describe(pos), pos);
                 }
             }
         }
 
         private ArrayList<Object> readArray() {
-            enter();
-            pos++; // '['
             ArrayList<Object> list = new ArrayList<>();
-            skipWhitespace();
-            if (pos < len && s.charAt(pos) == ']') {
-                pos++;
-                depth--;
+            if (opensEmpty(']')) {
                 return list;
             }
             while (true) {
                 list.add(readValue());
-                skipWhitespace();
-                if (pos >= len) {
-                    throw error("unexpected end of input, expected ',' or ']'", pos);
-                }
-                char c = s.charAt(pos);
-                if (c == ',') {
-                    pos++;
-                    skipWhitespace();
-                    if (pos < len && s.charAt(pos) == ']') {
-                        throw error("trailing comma in array", pos);
-                    }
-                } else if (c == ']') {
-                    pos++;
-                    depth--;
+                if (closes(']', "array")) {
                     return list;
-                } else {
-                    throw error("expected ',' or ']' but found " + describe(pos), pos);
                 }
             }
+        }
+
+        /** Enters an object or array at its opening character; true when {@code close} ends it at once (consumed). */
+        private boolean opensEmpty(char close) {
+            enter();
+            pos++;
+            skipWhitespace();
+            if (pos < len && s.charAt(pos) == close) {
+                pos++;
+                depth--;
+                return true;
+            }
+            return false;
+        }
+
+        /**
+         * After a member of an object or array ({@code what}): true when {@code close} ends it (consumed), false
+         * after a ',' that another member follows (never {@code close}: no trailing comma).
+         */
+        private boolean closes(char close, String what) {
+            skipWhitespace();
+            if (pos >= len) {
+                throw error("unexpected end of input, expected ',' or '" + close + "'", pos);
+            }
+            char c = s.charAt(pos);
+            if (c == ',') {
+                pos++;
+                skipWhitespace();
+                if (pos < len && s.charAt(pos) == close) {
+                    throw error("trailing comma in " + what, pos);
+                }
+                return false;
+            }
+            if (c == close) {
+                pos++;
+                depth--;
+                return true;
+            }
+            throw error("expected ',' or '" + close + "' but found " + describe(pos), pos);
         }
 
         private void enter() {
