@@ -461,13 +461,7 @@ public final class CustodyQueries {
         if (visibleTo != null) {
             return VisibleEntries.page(c, VisibleEntries.Kind.FEED, visibleTo, after, limit);
         }
-        List<Long> out = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT idx FROM log_entries WHERE idx > ? ORDER BY idx LIMIT ?")) {
-            ps.setLong(1, after);
-            ps.setInt(2, limit);
-            VisibleEntries.read(ps, out);
-        }
-        return out;
+        return everyEntry(c, "SELECT idx FROM log_entries WHERE idx > ? ORDER BY idx LIMIT ?", after, limit);
     }
 
     /** The newest entries the caller may see, newest first (for a "recent activity" list). */
@@ -513,9 +507,14 @@ public final class CustodyQueries {
         if (visibleTo != null) {
             return VisibleEntries.page(c, VisibleEntries.Kind.EXPLORER, visibleTo, below, limit);
         }
+        return everyEntry(c, "SELECT idx FROM log_entries WHERE idx < ? ORDER BY idx DESC LIMIT ?", below, limit);
+    }
+
+    /** The indexes {@code sql} selects from all entries (a viewer who sees them all), beyond {@code bound}. */
+    private static List<Long> everyEntry(Connection c, String sql, long bound, int limit) throws SQLException {
         List<Long> out = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT idx FROM log_entries WHERE idx < ? ORDER BY idx DESC LIMIT ?")) {
-            ps.setLong(1, below);
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setLong(1, bound);
             ps.setInt(2, limit);
             VisibleEntries.read(ps, out);
         }
