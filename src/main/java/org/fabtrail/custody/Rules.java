@@ -134,9 +134,14 @@ public final class Rules {
 
     /** A refusal about a unit: its details name the unit. */
     public static LedgerException refuse(LedgerException.Kind kind, String code, String title, String detail, UnitKey unit) {
+        return new LedgerException(kind, code, title, detail, Map.of("unit", unitDetail(unit)), null);
+    }
+
+    /** A unit as a refusal's details name it: {@code {"manufacturer": …, "serial": …}}, in that order. */
+    public static Map<String, Object> unitDetail(UnitKey unit) {
         Map<String, Object> ref = new java.util.LinkedHashMap<>();
         ref.put("manufacturer", unit.manufacturer());
         ref.put("serial", unit.serial());
-        return new LedgerException(kind, code, title, detail, Map.of("unit", ref), null);
+        return ref;
     }
 }
