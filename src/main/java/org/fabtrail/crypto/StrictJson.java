@@ -369,9 +369,7 @@ public final class StrictJson {
                     throw error("invalid number: leading zeros are not allowed", start);
                 }
             } else if (c >= '1' && c <= '9') {
-                while (pos < len && isDigit(s.charAt(pos))) {
-                    pos++;
-                }
+                skipDigits();
             } else {
                 throw error(c == 'I' ? "NaN and Infinity are not allowed" : "invalid number: expected a digit",
                         pos);
@@ -384,11 +382,7 @@ public final class StrictJson {
                 return false;
             }
             pos++;
-            int fracStart = pos;
-            while (pos < len && isDigit(s.charAt(pos))) {
-                pos++;
-            }
-            if (pos == fracStart) {
+            if (skipDigits() == 0) {
                 throw error("invalid number: expected a digit after '.'", pos);
             }
             return true;
@@ -403,14 +397,19 @@ public final class StrictJson {
             if (pos < len && (s.charAt(pos) == '+' || s.charAt(pos) == '-')) {
                 pos++;
             }
-            int expStart = pos;
-            while (pos < len && isDigit(s.charAt(pos))) {
-                pos++;
-            }
-            if (pos == expStart) {
+            if (skipDigits() == 0) {
                 throw error("invalid number: expected a digit in the exponent", pos);
             }
             return true;
+        }
+
+        /** Skips the ASCII digits at the position; how many there were. */
+        private int skipDigits() {
+            int from = pos;
+            while (pos < len && isDigit(s.charAt(pos))) {
+                pos++;
+            }
+            return pos - from;
         }
 
         private void expectLiteral(String literal) {
