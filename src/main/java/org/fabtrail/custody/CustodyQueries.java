@@ -783,22 +783,24 @@ public final class CustodyQueries {
 
     /** A page of an organisation's sites in id order: those after {@code afterId} (null: from the first). */
     public List<SiteRecord> sites(Connection c, String org, String afterId, int limit) throws SQLException {
-        return sites(c, "org_id = ? AND id > ? ORDER BY id LIMIT ?", org, afterId == null ? "" : afterId, limit);
+        return sites(c, "org_id = ? AND id > ? ORDER BY id LIMIT ?", limit, org, afterId == null ? "" : afterId);
     }
 
     public Optional<SiteRecord> site(Connection c, String org, String id) throws SQLException {
-        List<SiteRecord> list = sites(c, "org_id = ? AND id = ?", org, id, null);
+        List<SiteRecord> list = sites(c, "org_id = ? AND id = ?", null, org, id);
         return list.isEmpty() ? Optional.empty() : Optional.of(list.get(0));
     }
 
-    private List<SiteRecord> sites(Connection c, String where, String org, String id, Integer limit) throws SQLException {
+    /** The sites {@code where} selects, its parameters {@code params} and then {@code limit} (unless null). */
+    private List<SiteRecord> sites(Connection c, String where, Integer limit, String... params) throws SQLException {
         List<SiteRecord> out = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT org_id, id, name, country, address, latitude, longitude, "
                 + "registered_idx FROM sites WHERE " + where)) {
-            ps.setString(1, org);
-            ps.setString(2, id);
+            for (int i = 0; i < params.length; i++) {
+                ps.setString(i + 1, params[i]);
+            }
             if (limit != null) {
-                ps.setInt(3, limit);
+                ps.setInt(params.length + 1, limit);
             }
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
@@ -811,18 +813,7 @@ public final class CustodyQueries {
     }
 
     public List<SiteRecord> sites(Connection c, String org) throws SQLException {
-        List<SiteRecord> out = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT org_id, id, name, country, address, latitude, longitude, "
-                + "registered_idx FROM sites WHERE org_id = ? ORDER BY id")) {
-            ps.setString(1, org);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(new SiteRecord(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                            rs.getString(5), (Double) rs.getObject(6), (Double) rs.getObject(7), rs.getLong(8)));
-                }
-            }
-        }
-        return out;
+        return sites(c, "org_id = ? ORDER BY id", null, org);
     }
 
     private static UnitRecord unit(ResultSet rs) throws SQLException {
