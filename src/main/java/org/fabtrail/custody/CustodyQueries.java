@@ -706,28 +706,28 @@ public final class CustodyQueries {
 
     /** A page of the registered organisations in id order: those after {@code afterId} (null: from the first). */
     public List<OrgRecord> orgPage(Connection c, String afterId, int limit) throws SQLException {
-        List<OrgRecord> out = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT id, name, country, roles, registered_idx FROM orgs "
-                + "WHERE id > ? ORDER BY id LIMIT ?")) {
-            ps.setString(1, afterId == null ? "" : afterId);
-            ps.setInt(2, limit);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(new OrgRecord(rs.getString(1), rs.getString(2), rs.getString(3),
-                            List.of((String[]) rs.getArray(4).getArray()), rs.getLong(5)));
-                }
-            }
-        }
-        return out;
+        return orgs(c, " WHERE id > ? ORDER BY id LIMIT ?", limit, afterId == null ? "" : afterId);
     }
 
     public List<OrgRecord> orgs(Connection c, String id) throws SQLException {
+        return id == null ? orgs(c, " ORDER BY id", null) : orgs(c, " WHERE id = ? ORDER BY id", null, id);
+    }
+
+    /** Binds {@code params} in order, then {@code limit} unless it is null. */
+    private static void bind(PreparedStatement ps, Integer limit, String... params) throws SQLException {
+        for (int i = 0; i < params.length; i++) {
+            ps.setString(i + 1, params[i]);
+        }
+        if (limit != null) {
+            ps.setInt(params.length + 1, limit);
+        }
+    }
+
+    /** The organisations {@code tail} selects, its parameters {@code params} and then {@code limit} (unless null). */
+    private List<OrgRecord> orgs(Connection c, String tail, Integer limit, String... params) throws SQLException {
         List<OrgRecord> out = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT id, name, country, roles, registered_idx FROM orgs"
-                + (id == null ? "" : " WHERE id = ?") + " ORDER BY id")) {
-            if (id != null) {
-                ps.setString(1, id);
-            }
+        try (PreparedStatement ps = c.prepareStatement("SELECT id, name, country, roles, registered_idx FROM orgs" + tail)) {
+            bind(ps, limit, params);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     out.add(new OrgRecord(rs.getString(1), rs.getString(2), rs.getString(3),
@@ -796,12 +796,7 @@ public final class CustodyQueries {
         List<SiteRecord> out = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT org_id, id, name, country, address, latitude, longitude, "
                 + "registered_idx FROM sites WHERE " + where)) {
-            for (int i = 0; i < params.length; i++) {
-                ps.setString(i + 1, params[i]);
-            }
-            if (limit != null) {
-                ps.setInt(params.length + 1, limit);
-            }
+            bind(ps, limit, params);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     out.add(new SiteRecord(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
