@@ -192,10 +192,7 @@ final class DeviceCertification implements DeviceEnrolment {
                                           UnitKey unit, List<String> reasons) {
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("field", "payload." + CERTIFICATE);
-        Map<String, Object> ref = new LinkedHashMap<>();
-        ref.put("manufacturer", unit.manufacturer());
-        ref.put("serial", unit.serial());
-        details.put("unit", ref);
+        details.put("unit", Rules.unitDetail(unit));
         if (reasons.size() > 1) {
             details.put("reasons", reasons);
         }

@@ -4,6 +4,7 @@ import org.fabtrail.crypto.Pem;
 import org.fabtrail.custody.CustodyState;
 import org.fabtrail.custody.Payload;
 import org.fabtrail.custody.Registry;
+import org.fabtrail.custody.Rules;
 import org.fabtrail.custody.UnitKey;
 import org.fabtrail.ledger.BatchContext;
 import org.fabtrail.ledger.LedgerException;
@@ -100,10 +101,7 @@ final class PlatformCertification {
     static LedgerException refuse(PlatformCertificates.Refused r, UnitKey unit) {
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("field", "payload." + FIELD);
-        Map<String, Object> ref = new LinkedHashMap<>();
-        ref.put("manufacturer", unit.manufacturer());
-        ref.put("serial", unit.serial());
-        details.put("unit", ref);
+        details.put("unit", Rules.unitDetail(unit));
         return new LedgerException(LedgerException.Kind.RULE, r.code(), "Platform certificate refused",
                 r.getMessage() + " (" + PlatformReasons.describe(r.code()) + ")", details, null);
     }

@@ -100,6 +100,18 @@ public final class Pem {
     }
 
     /**
+     * Parses exactly one PEM block holding a key, as {@link #parse}; a malformed one is a KeyFormatException
+     * "not a PEM {@code what}: …".
+     */
+    static Block parseKey(String pem, String what) {
+        try {
+            return parse(pem);
+        } catch (IllegalArgumentException e) {
+            throw new KeyFormatException("not a PEM " + what + ": " + e.getMessage());
+        }
+    }
+
+    /**
      * Parses exactly one PEM block of any label.
      *
      * @param pem the PEM text

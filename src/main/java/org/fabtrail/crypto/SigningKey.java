@@ -111,12 +111,7 @@ public final class SigningKey implements Signer {
      *                            other curves, public keys, malformed DER), with a message that says which
      */
     public static SigningKey fromPkcs8Pem(String pem) {
-        Pem.Block block;
-        try {
-            block = Pem.parse(pem);
-        } catch (IllegalArgumentException e) {
-            throw new KeyFormatException("not a PEM private key: " + e.getMessage());
-        }
+        Pem.Block block = Pem.parseKey(pem, "private key");
         switch (block.label()) {
             case "PRIVATE KEY":
                 return fromPkcs8Der(block.der());

@@ -148,13 +148,8 @@ public final class StrictJson {
         }
 
         private Map<String, Object> readObject() {
-            enter();
-            pos++; // '{'
             LinkedHashMap<String, Object> map = new LinkedHashMap<>();
-            skipWhitespace();
-            if (pos < len && s.charAt(pos) == '}') {
-                pos++;
-                depth--;
+            if (opensEmpty('}')) {
                 return map;
             }
             while (true) {
@@ -174,58 +169,62 @@ public final class StrictJson {
                 if (map.put(key, value) != null) {
                     throw error("duplicate property name \"" + printable(key) + "\"", keyStart);
                 }
-                skipWhitespace();
-                if (pos >= len) {
-                    throw error("unexpected end of input, expected ',' or '}'", pos);
-                }
-                char c = s.charAt(pos);
-                if (c == ',') {
-                    pos++;
-                    skipWhitespace();
-                    if (pos < len && s.charAt(pos) == '}') {
-                        throw error("trailing comma in object", pos);
-                    }
-                } else if (c == '}') {
-                    pos++;
-                    depth--;
+                if (closes('}', "object")) {
                     return map;
-                } else {
-                    throw error("expected ',' or '}' but found " + describe(pos), pos);
                 }
             }
         }
 
         private ArrayList<Object> readArray() {
-            enter();
-            pos++; // '['
             ArrayList<Object> list = new ArrayList<>();
-            skipWhitespace();
-            if (pos < len && s.charAt(pos) == ']') {
-                pos++;
-                depth--;
+            if (opensEmpty(']')) {
                 return list;
             }
             while (true) {
                 list.add(readValue());
-                skipWhitespace();
-                if (pos >= len) {
-                    throw error("unexpected end of input, expected ',' or ']'", pos);
-                }
-                char c = s.charAt(pos);
-                if (c == ',') {
-                    pos++;
-                    skipWhitespace();
-                    if (pos < len && s.charAt(pos) == ']') {
-                        throw error("trailing comma in array", pos);
-                    }
-                } else if (c == ']') {
-                    pos++;
-                    depth--;
+                if (closes(']', "array")) {
                     return list;
-                } else {
-                    throw error("expected ',' or ']' but found " + describe(pos), pos);
                 }
             }
+        }
+
+        /** Enters an object or array at its opening character; true when {@code close} ends it at once (consumed). */
+        private boolean opensEmpty(char close) {
+            enter();
+            pos++;
+            skipWhitespace();
+            if (pos < len && s.charAt(pos) == close) {
+                pos++;
+                depth--;
+                return true;
+            }
+            return false;
+        }
+
+        /**
+         * After a member of an object or array ({@code what}): true when {@code close} ends it (consumed), false
+         * after a ',' that another member follows (never {@code close}: no trailing comma).
+         */
+        private boolean closes(char close, String what) {
+            skipWhitespace();
+            if (pos >= len) {
+                throw error("unexpected end of input, expected ',' or '" + close + "'", pos);
+            }
+            char c = s.charAt(pos);
+            if (c == ',') {
+                pos++;
+                skipWhitespace();
+                if (pos < len && s.charAt(pos) == close) {
+                    throw error("trailing comma in " + what, pos);
+                }
+                return false;
+            }
+            if (c == close) {
+                pos++;
+                depth--;
+                return true;
+            }
+            throw error("expected ',' or '" + close + "' but found " + describe(pos), pos);
         }
 
         private void enter() {
@@ -370,9 +369,7 @@ public final class StrictJson {
                     throw error("invalid number: leading zeros are not allowed", start);
                 }
             } else if (c >= '1' && c <= '9') {
-                while (pos < len && isDigit(s.charAt(pos))) {
-                    pos++;
-                }
+                skipDigits();
             } else {
                 throw error(c == 'I' ? "NaN and Infinity are not allowed" : "invalid number: expected a digit",
                         pos);
@@ -385,11 +382,7 @@ public final class StrictJson {
                 return false;
             }
             pos++;
-            int fracStart = pos;
-            while (pos < len && isDigit(s.charAt(pos))) {
-                pos++;
-            }
-            if (pos == fracStart) {
+            if (skipDigits() == 0) {
                 throw error("invalid number: expected a digit after '.'", pos);
             }
             return true;
@@ -404,14 +397,19 @@ public final class StrictJson {
             if (pos < len && (s.charAt(pos) == '+' || s.charAt(pos) == '-')) {
                 pos++;
             }
-            int expStart = pos;
-            while (pos < len && isDigit(s.charAt(pos))) {
-                pos++;
-            }
-            if (pos == expStart) {
+            if (skipDigits() == 0) {
                 throw error("invalid number: expected a digit in the exponent", pos);
             }
             return true;
+        }
+
+        /** Skips the ASCII digits at the position; how many there were. */
+        private int skipDigits() {
+            int from = pos;
+            while (pos < len && isDigit(s.charAt(pos))) {
+                pos++;
+            }
+            return pos - from;
         }
 
         private void expectLiteral(String literal) {

@@ -100,12 +100,7 @@ public final class VerificationKey {
      *                            accepted key
      */
     public static VerificationKey fromPem(String pem) {
-        Pem.Block block;
-        try {
-            block = Pem.parse(pem);
-        } catch (IllegalArgumentException e) {
-            throw new KeyFormatException("not a PEM public key: " + e.getMessage());
-        }
+        Pem.Block block = Pem.parseKey(pem, "public key");
         String label = block.label();
         if (!label.equals("PUBLIC KEY")) {
             if (label.contains("PRIVATE KEY")) {

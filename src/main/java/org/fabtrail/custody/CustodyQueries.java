@@ -461,13 +461,7 @@ public final class CustodyQueries {
         if (visibleTo != null) {
             return VisibleEntries.page(c, VisibleEntries.Kind.FEED, visibleTo, after, limit);
         }
-        List<Long> out = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT idx FROM log_entries WHERE idx > ? ORDER BY idx LIMIT ?")) {
-            ps.setLong(1, after);
-            ps.setInt(2, limit);
-            VisibleEntries.read(ps, out);
-        }
-        return out;
+        return everyEntry(c, "SELECT idx FROM log_entries WHERE idx > ? ORDER BY idx LIMIT ?", after, limit);
     }
 
     /** The newest entries the caller may see, newest first (for a "recent activity" list). */
@@ -513,9 +507,14 @@ public final class CustodyQueries {
         if (visibleTo != null) {
             return VisibleEntries.page(c, VisibleEntries.Kind.EXPLORER, visibleTo, below, limit);
         }
+        return everyEntry(c, "SELECT idx FROM log_entries WHERE idx < ? ORDER BY idx DESC LIMIT ?", below, limit);
+    }
+
+    /** The indexes {@code sql} selects from all entries (a viewer who sees them all), beyond {@code bound}. */
+    private static List<Long> everyEntry(Connection c, String sql, long bound, int limit) throws SQLException {
         List<Long> out = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT idx FROM log_entries WHERE idx < ? ORDER BY idx DESC LIMIT ?")) {
-            ps.setLong(1, below);
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setLong(1, bound);
             ps.setInt(2, limit);
             VisibleEntries.read(ps, out);
         }
@@ -707,28 +706,28 @@ public final class CustodyQueries {
 
     /** A page of the registered organisations in id order: those after {@code afterId} (null: from the first). */
     public List<OrgRecord> orgPage(Connection c, String afterId, int limit) throws SQLException {
-        List<OrgRecord> out = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT id, name, country, roles, registered_idx FROM orgs "
-                + "WHERE id > ? ORDER BY id LIMIT ?")) {
-            ps.setString(1, afterId == null ? "" : afterId);
-            ps.setInt(2, limit);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(new OrgRecord(rs.getString(1), rs.getString(2), rs.getString(3),
-                            List.of((String[]) rs.getArray(4).getArray()), rs.getLong(5)));
-                }
-            }
-        }
-        return out;
+        return orgs(c, " WHERE id > ? ORDER BY id LIMIT ?", limit, afterId == null ? "" : afterId);
     }
 
     public List<OrgRecord> orgs(Connection c, String id) throws SQLException {
+        return id == null ? orgs(c, " ORDER BY id", null) : orgs(c, " WHERE id = ? ORDER BY id", null, id);
+    }
+
+    /** Binds {@code params} in order, then {@code limit} unless it is null. */
+    private static void bind(PreparedStatement ps, Integer limit, String... params) throws SQLException {
+        for (int i = 0; i < params.length; i++) {
+            ps.setString(i + 1, params[i]);
+        }
+        if (limit != null) {
+            ps.setInt(params.length + 1, limit);
+        }
+    }
+
+    /** The organisations {@code tail} selects, its parameters {@code params} and then {@code limit} (unless null). */
+    private List<OrgRecord> orgs(Connection c, String tail, Integer limit, String... params) throws SQLException {
         List<OrgRecord> out = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT id, name, country, roles, registered_idx FROM orgs"
-                + (id == null ? "" : " WHERE id = ?") + " ORDER BY id")) {
-            if (id != null) {
-                ps.setString(1, id);
-            }
+        try (PreparedStatement ps = c.prepareStatement("SELECT id, name, country, roles, registered_idx FROM orgs" + tail)) {
+            bind(ps, limit, params);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     out.add(new OrgRecord(rs.getString(1), rs.getString(2), rs.getString(3),
@@ -784,23 +783,20 @@ public final class CustodyQueries {
 
     /** A page of an organisation's sites in id order: those after {@code afterId} (null: from the first). */
     public List<SiteRecord> sites(Connection c, String org, String afterId, int limit) throws SQLException {
-        return sites(c, "org_id = ? AND id > ? ORDER BY id LIMIT ?", org, afterId == null ? "" : afterId, limit);
+        return sites(c, "org_id = ? AND id > ? ORDER BY id LIMIT ?", limit, org, afterId == null ? "" : afterId);
     }
 
     public Optional<SiteRecord> site(Connection c, String org, String id) throws SQLException {
-        List<SiteRecord> list = sites(c, "org_id = ? AND id = ?", org, id, null);
+        List<SiteRecord> list = sites(c, "org_id = ? AND id = ?", null, org, id);
         return list.isEmpty() ? Optional.empty() : Optional.of(list.get(0));
     }
 
-    private List<SiteRecord> sites(Connection c, String where, String org, String id, Integer limit) throws SQLException {
+    /** The sites {@code where} selects, its parameters {@code params} and then {@code limit} (unless null). */
+    private List<SiteRecord> sites(Connection c, String where, Integer limit, String... params) throws SQLException {
         List<SiteRecord> out = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT org_id, id, name, country, address, latitude, longitude, "
                 + "registered_idx FROM sites WHERE " + where)) {
-            ps.setString(1, org);
-            ps.setString(2, id);
-            if (limit != null) {
-                ps.setInt(3, limit);
-            }
+            bind(ps, limit, params);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     out.add(new SiteRecord(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
@@ -812,18 +808,7 @@ public final class CustodyQueries {
     }
 
     public List<SiteRecord> sites(Connection c, String org) throws SQLException {
-        List<SiteRecord> out = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT org_id, id, name, country, address, latitude, longitude, "
-                + "registered_idx FROM sites WHERE org_id = ? ORDER BY id")) {
-            ps.setString(1, org);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(new SiteRecord(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                            rs.getString(5), (Double) rs.getObject(6), (Double) rs.getObject(7), rs.getLong(8)));
-                }
-            }
-        }
-        return out;
+        return sites(c, "org_id = ? ORDER BY id", null, org);
     }
 
     private static UnitRecord unit(ResultSet rs) throws SQLException {

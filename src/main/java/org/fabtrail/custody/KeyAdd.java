@@ -48,10 +48,7 @@ final class KeyAdd extends AbstractEntryType<KeyAdd.Fields> {
 
     @Override
     public void admit(Envelope e, Fields f) {
-        if (!Operator.ID.equals(e.actor()) && !e.actor().equals(f.org())) {
-            throw LedgerException.rule("not-authorised", "Not authorised",
-                    "key.add for \"" + f.org() + "\" must be signed by the operator or by \"" + f.org() + "\" itself");
-        }
+        Rules.requireOperatorOrOwner(TYPE, e.actor(), f.org());
     }
 
     @Override

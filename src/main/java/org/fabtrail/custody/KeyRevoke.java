@@ -43,10 +43,7 @@ final class KeyRevoke extends AbstractEntryType<KeyRevokePayload> {
 
     @Override
     public void admit(Envelope e, KeyRevokePayload f) {
-        if (!Operator.ID.equals(e.actor()) && !e.actor().equals(f.org())) {
-            throw LedgerException.rule("not-authorised", "Not authorised",
-                    "key.revoke for \"" + f.org() + "\" must be signed by the operator or by \"" + f.org() + "\" itself");
-        }
+        Rules.requireOperatorOrOwner(TYPE, e.actor(), f.org());
     }
 
     @Override

@@ -44,6 +44,14 @@ public final class Rules {
         }
     }
 
+    /** A key entry of {@code type} for {@code org} is signed by the operator or by {@code org}; else {@code not-authorised}. */
+    static void requireOperatorOrOwner(String type, String actor, String org) {
+        if (!Operator.ID.equals(actor) && !actor.equals(org)) {
+            throw LedgerException.rule("not-authorised", "Not authorised",
+                    type + " for \"" + org + "\" must be signed by the operator or by \"" + org + "\" itself");
+        }
+    }
+
     /** The unit, which must be registered; else {@code unknown-unit}. */
     public static CustodyState.Unit existing(CustodyState s, UnitKey key) throws SQLException {
         return s.unit(key).orElseThrow(() -> unknownUnit(key));
@@ -126,9 +134,14 @@ public final class Rules {
 
     /** A refusal about a unit: its details name the unit. */
     public static LedgerException refuse(LedgerException.Kind kind, String code, String title, String detail, UnitKey unit) {
+        return new LedgerException(kind, code, title, detail, Map.of("unit", unitDetail(unit)), null);
+    }
+
+    /** A unit as a refusal's details name it: {@code {"manufacturer": …, "serial": …}}, in that order. */
+    public static Map<String, Object> unitDetail(UnitKey unit) {
         Map<String, Object> ref = new java.util.LinkedHashMap<>();
         ref.put("manufacturer", unit.manufacturer());
         ref.put("serial", unit.serial());
-        return new LedgerException(kind, code, title, detail, Map.of("unit", ref), null);
+        return ref;
     }
 }

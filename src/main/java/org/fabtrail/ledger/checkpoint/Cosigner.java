@@ -14,9 +14,7 @@ import org.fabtrail.crypto.Signer;
  */
 public final class Cosigner {
 
-    private final String name;
-    private final Signer signer;
-    private final NoteVerifier verifier;
+    private final NoteSigner key;
 
     /**
      * @param name          the cosigner's key name (a schema-less URL, e.g. {@code witness.example.org/w1})
@@ -25,21 +23,17 @@ public final class Cosigner {
      * @throws IllegalArgumentException if the signer is not Ed25519
      */
     public Cosigner(String name, Signer ed25519Signer) {
-        Objects.requireNonNull(ed25519Signer, "ed25519Signer");
-        NoteVerifier.requireEd25519(ed25519Signer.verificationKey(), NoteText.TYPE_COSIGNATURE_V1, "signer");
-        this.verifier = NoteVerifier.cosignatureV1(name, ed25519Signer.verificationKey());
-        this.name = name;
-        this.signer = ed25519Signer;
+        this.key = new NoteSigner(name, ed25519Signer, NoteText.TYPE_COSIGNATURE_V1);
     }
 
     /** @return the key name */
     public String name() {
-        return name;
+        return key.name();
     }
 
     /** @return the verifier of this cosigner's signatures, whose {@link NoteVerifier#vkey()} the witness publishes */
     public NoteVerifier verifier() {
-        return verifier;
+        return key.verifier();
     }
 
     /**
@@ -52,13 +46,13 @@ public final class Cosigner {
     public NoteSignature cosign(String body, long timestamp) {
         Objects.requireNonNull(body, "body");
         byte[] message = Cosignatures.signedMessage(timestamp, body.getBytes(StandardCharsets.UTF_8));
-        byte[] ed = signer.sign(message);
+        byte[] ed = key.sign(message);
         byte[] sig = new byte[Cosignatures.SIGNATURE_BYTES];
         for (int i = 0; i < 8; i++) {
             sig[i] = (byte) (timestamp >>> (56 - 8 * i));
         }
         System.arraycopy(ed, 0, sig, 8, 64);
-        NoteSignature out = new NoteSignature(name, verifier.keyHash(), sig);
+        NoteSignature out = new NoteSignature(key.name(), key.keyHash(), sig);
         Arrays.fill(ed, (byte) 0);
         return out;
     }
@@ -66,6 +60,6 @@ public final class Cosigner {
     /** @return {@code Cosigner[<name>+<hex key hash>]} */
     @Override
     public String toString() {
-        return "Cosigner[" + name + "+" + NoteText.hex8(verifier.keyHash()) + "]";
+        return "Cosigner[" + key.name() + "+" + NoteText.hex8(key.keyHash()) + "]";
     }
 }

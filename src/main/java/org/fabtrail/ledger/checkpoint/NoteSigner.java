@@ -25,9 +25,17 @@ public final class NoteSigner {
      * @throws IllegalArgumentException if the signer is not Ed25519
      */
     public NoteSigner(String name, Signer ed25519Signer) {
+        this(name, ed25519Signer, NoteText.TYPE_ED25519);
+    }
+
+    /**
+     * An Ed25519 signer under a key name whose verifier checks signatures of {@code type}: {@code 0x01} for note
+     * signatures, {@code 0x04} for the {@link Cosigner}'s cosignatures (which signs its own timestamped message).
+     */
+    NoteSigner(String name, Signer ed25519Signer, byte type) {
         Objects.requireNonNull(ed25519Signer, "ed25519Signer");
-        NoteVerifier.requireEd25519(ed25519Signer.verificationKey(), NoteText.TYPE_ED25519, "signer");
-        this.verifier = NoteVerifier.ed25519(name, ed25519Signer.verificationKey());
+        NoteVerifier.requireEd25519(ed25519Signer.verificationKey(), type, "signer");
+        this.verifier = NoteVerifier.of(name, ed25519Signer.verificationKey(), type);
         this.name = name;
         this.signer = ed25519Signer;
     }
@@ -45,22 +53,11 @@ public final class NoteSigner {
         if (skey == null || !skey.startsWith("PRIVATE+KEY+")) {
             throw new NoteFormatException("skey must start with PRIVATE+KEY+");
         }
-        int nameStart = "PRIVATE+KEY+".length();
-        int plus3 = skey.indexOf('+', nameStart);
-        int plus4 = plus3 < 0 ? -1 : skey.indexOf('+', plus3 + 1);
-        if (plus4 < 0) {
-            throw new NoteFormatException("skey must have the form PRIVATE+KEY+<name>+<hex key hash>+<base64 key>");
-        }
-        String name = skey.substring(nameStart, plus3);
-        NoteText.requireValidName(name);
-        Integer hash = NoteText.parseHex8(skey.substring(plus3 + 1, plus4));
-        if (hash == null) {
-            throw new NoteFormatException("skey key hash must be eight lowercase hex digits");
-        }
-        byte[] typedSeed = NoteText.decodeBase64(skey.substring(plus4 + 1));
-        if (typedSeed == null) {
-            throw new NoteFormatException("skey key is not canonical padded base64");
-        }
+        NoteText.KeyParts parts = NoteText.keyParts(skey, "PRIVATE+KEY+".length(), "skey",
+                "PRIVATE+KEY+<name>+<hex key hash>+<base64 key>");
+        String name = parts.name();
+        int hash = parts.hash();
+        byte[] typedSeed = parts.typedKey();
         try {
             if (typedSeed[0] != NoteText.TYPE_ED25519) {
                 throw new NoteFormatException("unsupported note signature type in skey (only Ed25519, 0x01, is supported)");

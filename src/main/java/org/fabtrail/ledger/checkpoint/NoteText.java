@@ -111,6 +111,33 @@ final class NoteText {
         return Base64.getEncoder().encodeToString(out).equals(s) ? out : null;
     }
 
+    /** The parts of an encoded key: its name, key hash and base64-decoded typed key (type byte first). */
+    record KeyParts(String name, int hash, byte[] typedKey) {
+    }
+
+    /**
+     * Splits {@code key} from {@code start} as {@code <name>+<hex key hash>+<base64 typed key>} on its first two
+     * {@code '+'} after it, the name checked; {@code what} ("vkey", "skey") and {@code form} name it in the messages.
+     */
+    static KeyParts keyParts(String key, int start, String what, String form) {
+        int plusA = key.indexOf('+', start);
+        int plusB = plusA < 0 ? -1 : key.indexOf('+', plusA + 1);
+        if (plusB < 0) {
+            throw new NoteFormatException(what + " must have the form " + form);
+        }
+        String name = key.substring(start, plusA);
+        requireValidName(name);
+        Integer hash = parseHex8(key.substring(plusA + 1, plusB));
+        if (hash == null) {
+            throw new NoteFormatException(what + " key hash must be eight lowercase hex digits");
+        }
+        byte[] typedKey = decodeBase64(key.substring(plusB + 1));
+        if (typedKey == null) {
+            throw new NoteFormatException(what + " key is not canonical padded base64");
+        }
+        return new KeyParts(name, hash, typedKey);
+    }
+
     /** First problem with free text that goes into a note (control characters, lone surrogates). */
     static String textProblem(String text) {
         for (int i = 0; i < text.length(); i++) {

@@ -46,21 +46,10 @@ public final class NoteVerifier {
         if (vkey == null) {
             throw new NoteFormatException("vkey is null");
         }
-        int plus1 = vkey.indexOf('+');
-        int plus2 = plus1 < 0 ? -1 : vkey.indexOf('+', plus1 + 1);
-        if (plus2 < 0) {
-            throw new NoteFormatException("vkey must have the form <name>+<hex key hash>+<base64 key>");
-        }
-        String name = vkey.substring(0, plus1);
-        NoteText.requireValidName(name);
-        Integer hash = NoteText.parseHex8(vkey.substring(plus1 + 1, plus2));
-        if (hash == null) {
-            throw new NoteFormatException("vkey key hash must be eight lowercase hex digits");
-        }
-        byte[] typedKey = NoteText.decodeBase64(vkey.substring(plus2 + 1));
-        if (typedKey == null) {
-            throw new NoteFormatException("vkey key is not canonical padded base64");
-        }
+        NoteText.KeyParts parts = NoteText.keyParts(vkey, 0, "vkey", "<name>+<hex key hash>+<base64 key>");
+        String name = parts.name();
+        int hash = parts.hash();
+        byte[] typedKey = parts.typedKey();
         byte type = typedKey[0];
         if (type != NoteText.TYPE_ED25519 && type != NoteText.TYPE_COSIGNATURE_V1) {
             throw new NoteFormatException(String.format("unsupported note signature type 0x%02x (supported: "
@@ -109,7 +98,7 @@ public final class NoteVerifier {
     }
 
     /** The verifier of signatures of {@code type} (Ed25519 or cosignature/v1) by {@code key} under {@code name}. */
-    private static NoteVerifier of(String name, VerificationKey key, byte type) {
+    static NoteVerifier of(String name, VerificationKey key, byte type) {
         Objects.requireNonNull(key, "key");
         NoteText.requireValidName(name);
         requireEd25519(key, type, "key");

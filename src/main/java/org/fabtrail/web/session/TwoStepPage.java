@@ -80,8 +80,7 @@ public class TwoStepPage {
             }
             var pending = secondFactor.pending(v.userId());
             if (pending.isEmpty()) {
-                return answer(409, v, new TwoStepModel(account(v).totpSecret != null, null, null, null, null,
-                        Texts.of(FormMessages.class).twostep_no_setup()));
+                return refusedCode(409, v, Texts.of(FormMessages.class).twostep_no_setup());
             }
             return answer(422, v, setUp(v, pending.get(), Texts.of(FormMessages.class).twostep_not_the_code()));
         });
@@ -95,14 +94,18 @@ public class TwoStepPage {
             if (secondFactor.turnOff(v.userId(), code)) {
                 return Web.redirect("/account/two-step?notice=off");
             }
-            return answer(422, v, new TwoStepModel(account(v).totpSecret != null, null, null, null, null,
-                    Texts.of(FormMessages.class).twostep_stays_on()));
+            return refusedCode(422, v, Texts.of(FormMessages.class).twostep_stays_on());
         });
     }
 
     private static TwoStepModel setUp(Viewer v, byte[] secret, String error) {
         String uri = Totp.uri(ISSUER, v.username(), secret);
         return new TwoStepModel(false, QrSvg.svg(uri, Texts.of(FormMessages.class).twostep_qr_label(), "totp-qr"), Totp.base32(secret), uri, null, error);
+    }
+
+    /** The page with {@code error} and no secret shown, for a code that changed nothing; the account read anew. */
+    private static Response refusedCode(int status, Viewer v, String error) {
+        return answer(status, v, new TwoStepModel(account(v).totpSecret != null, null, null, null, null, error));
     }
 
     private static Account account(Viewer v) {

@@ -47,6 +47,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
 import java.util.UUID;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /**
@@ -330,13 +331,11 @@ public class DiscrepancyPage extends FormPage {
     public Response state(@PathParam("id") String id,
                           @FormParam("state") String state,
                           @FormParam("why") String why) {
-        Map<String, String> form = new LinkedHashMap<>();
-        Map<String, String> errors = new LinkedHashMap<>();
         FindingMessages t = Texts.of(FindingMessages.class);
-        String next = required(state, "state", t.finding_choose_state(), form, errors);
-        String note = required(why, "why", t.finding_say_why(), form, errors);
-        return write(id, "discrepancy.note", docs -> new DiscrepancyNote(UUID.fromString(id), note, next, null, null),
-                form, errors, "stateForm", Map.of("note", "why", "discrepancy", "stateForm"), null);
+        return writeRequired(id, "discrepancy.note", new Required("state", state, t.finding_choose_state()),
+                new Required("why", why, t.finding_say_why()),
+                (next, note) -> new DiscrepancyNote(UUID.fromString(id), note, next, null, null),
+                "stateForm", Map.of("note", "why", "discrepancy", "stateForm"));
     }
 
     @POST
@@ -346,24 +345,36 @@ public class DiscrepancyPage extends FormPage {
     public Response resolve(@PathParam("id") String id,
                             @FormParam("outcome") String outcome,
                             @FormParam("reason") String reason) {
-        Map<String, String> form = new LinkedHashMap<>();
-        Map<String, String> errors = new LinkedHashMap<>();
         FindingMessages t = Texts.of(FindingMessages.class);
-        String how = required(outcome, "outcome", t.finding_choose_outcome(), form, errors);
-        String why = required(reason, "reason", t.finding_give_reason(), form, errors);
-        return write(id, "discrepancy.resolve", docs -> new DiscrepancyResolution(UUID.fromString(id), how, why),
-                form, errors, "resolveForm", Map.of("discrepancy", "resolveForm"), null);
+        return writeRequired(id, "discrepancy.resolve", new Required("outcome", outcome, t.finding_choose_outcome()),
+                new Required("reason", reason, t.finding_give_reason()),
+                (how, why) -> new DiscrepancyResolution(UUID.fromString(id), how, why),
+                "resolveForm", Map.of("discrepancy", "resolveForm"));
     }
 
-    /** A required form field: kept as typed for the form; trimmed for the entry, or null with an error on it. */
-    private static String required(String value, String formField, String message, Map<String, String> form,
-                                   Map<String, String> errors) {
-        form.put(formField, Forms.orEmpty(value));
-        if (Forms.value(value) == null) {
-            errors.put(formField, message);
-            return null;
+    /** A required form field as typed, and the error it has when left empty. */
+    private record Required(String field, String value, String message) {
+
+        /** Kept as typed for the form; trimmed for the entry, or null with an error on it. */
+        String take(Map<String, String> form, Map<String, String> errors) {
+            form.put(field, Forms.orEmpty(value));
+            if (Forms.value(value) == null) {
+                errors.put(field, message);
+                return null;
+            }
+            return value.trim();
         }
-        return value.trim();
+    }
+
+    /** A form of two required fields (the state and resolve forms), written as one entry made of their values. */
+    private Response writeRequired(String id, String type, Required first, Required second,
+                                   BiFunction<String, String, PayloadRecord> payload, String formKey,
+                                   Map<String, String> fieldNames) {
+        Map<String, String> form = new LinkedHashMap<>();
+        Map<String, String> errors = new LinkedHashMap<>();
+        String a = first.take(form, errors);
+        String b = second.take(form, errors);
+        return write(id, type, docs -> payload.apply(a, b), form, errors, formKey, fieldNames, null);
     }
 
     /**

@@ -135,12 +135,7 @@ public class UnitActionsPage extends FormPage {
     @Path("assemble")
     public Response assembleForm(@PathParam("manufacturer") String manufacturer, @PathParam("serial") String serial,
                                  @QueryParam("after") String after) {
-        Target t = target(manufacturer, serial, "assemble", false);
-        if (t.refusal() != null) {
-            return t.refusal();
-        }
-        return Response.ok(Templates.assemble(t.viewer(), assembly(t.viewer(), t.unit(), Set.of(),
-                Cursors.unit(after).orElse(null)), Map.of())).build();
+        return form(manufacturer, serial, after, true);
     }
 
     @POST
@@ -154,12 +149,17 @@ public class UnitActionsPage extends FormPage {
     @GET
     @Path("disassemble")
     public Response disassembleForm(@PathParam("manufacturer") String manufacturer, @PathParam("serial") String serial) {
-        Target t = target(manufacturer, serial, "disassemble", false);
+        return form(manufacturer, serial, null, false);
+    }
+
+    /** The empty assemble or disassemble form; {@code after} pages through the units that may go in. */
+    private Response form(String manufacturer, String serial, String after, boolean assemble) {
+        Target t = target(manufacturer, serial, assemble ? "assemble" : "disassemble", false);
         if (t.refusal() != null) {
             return t.refusal();
         }
-        return Response.ok(Templates.disassemble(t.viewer(), assembly(t.viewer(), t.unit(), Set.of(), null), Map.of()))
-                .build();
+        AssemblyForm form = assembly(t.viewer(), t.unit(), Set.of(), Cursors.unit(after).orElse(null));
+        return Response.ok(page(t.viewer(), form, Map.of(), assemble)).build();
     }
 
     @POST
@@ -201,8 +201,11 @@ public class UnitActionsPage extends FormPage {
             }
         }
         AssemblyForm form = assembly(v, t.unit(), chosen, null);
-        return Response.status(status).type(MediaType.TEXT_HTML_TYPE)
-                .entity(assemble ? Templates.assemble(v, form, errors) : Templates.disassemble(v, form, errors)).build();
+        return Response.status(status).type(MediaType.TEXT_HTML_TYPE).entity(page(v, form, errors, assemble)).build();
+    }
+
+    private static TemplateInstance page(Viewer v, AssemblyForm form, Map<String, String> errors, boolean assemble) {
+        return assemble ? Templates.assemble(v, form, errors) : Templates.disassemble(v, form, errors);
     }
 
     private AssemblyForm assembly(Viewer v, CustodyQueries.UnitRecord parent, Set<String> ticked, UnitKey after) {
