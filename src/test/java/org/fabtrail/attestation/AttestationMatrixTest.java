@@ -37,6 +37,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 
+import static org.fabtrail.attestation.AttestationShared.INSP;
+import static org.fabtrail.attestation.AttestationShared.MFR;
+import static org.fabtrail.attestation.AttestationShared.OTHER;
+import static org.fabtrail.attestation.AttestationShared.outcome;
 import static org.fabtrail.testing.LedgerFixture.ref;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -49,10 +53,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * through the real sequencer and rules on a real PostgreSQL; at the end the replay must reproduce every projection.
  */
 class AttestationMatrixTest {
-
-    static final String MFR = "mfr";
-    static final String OTHER = "mfr2";
-    static final String INSP = "insp";
 
     static LedgerFixture f;
     static Challenges challenges;
@@ -70,11 +70,8 @@ class AttestationMatrixTest {
     static void world() {
         f = new LedgerFixture("attestation");
         f.genesis();
-        onboard(MFR, "manufacturer");
-        onboard(OTHER, "manufacturer");
-        onboard(INSP, "inspector");
-        onboard("insp2", "inspector");
-        onboard("dist", "distributor");
+        f.onboardAll("TW", MFR, "manufacturer", OTHER, "manufacturer", INSP, "inspector", "insp2", "inspector",
+                "dist", "distributor");
         for (String org : List.of(MFR, OTHER, "dist")) {
             f.append(f.as(org, "site.register", Map.of("site", "s1", "name", "Site", "country", "TW", "address", "1 Main St")));
         }
@@ -108,10 +105,6 @@ class AttestationMatrixTest {
         return SigningKey.generate(alg);
     }
 
-    static void onboard(String org, String role) {
-        f.onboard(org, org, "TW", role);
-    }
-
     static String serial() {
         return "SN-" + serials.incrementAndGet();
     }
@@ -136,15 +129,6 @@ class AttestationMatrixTest {
     /** Registers as MFR; answers the refusal's code, or "accepted". */
     static String register(String serial, Issued cert, Issued... chain) {
         return outcome(() -> f.append(f.as(MFR, "unit.register", registration(serial, cert, chain))));
-    }
-
-    static String outcome(Supplier<Receipt> write) {
-        try {
-            write.get();
-            return "accepted";
-        } catch (LedgerException e) {
-            return e.code();
-        }
     }
 
     /** A registered unit of MFR and the device that belongs to it. */

@@ -122,6 +122,16 @@ public final class LedgerFixture implements AutoCloseable {
         return key;
     }
 
+    /**
+     * {@link #onboard Onboards} organisations of {@code country}, each named as its id, in the order given:
+     * {@code orgsAndRoles} alternates an organisation and its one role.
+     */
+    public void onboardAll(String country, String... orgsAndRoles) {
+        for (int i = 0; i < orgsAndRoles.length; i += 2) {
+            onboard(orgsAndRoles[i], orgsAndRoles[i], country, orgsAndRoles[i + 1]);
+        }
+    }
+
     /** An entry of {@code org}, signed with the key {@link #onboard} gave it. */
     public Envelope as(String org, String type, Map<String, Object> fields) {
         return signed(orgKeys.get(org), org, type, fields);
