@@ -23,6 +23,7 @@ import java.security.spec.ECGenParameterSpec;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -207,19 +208,33 @@ class AttestationMatrixTest {
     static List<String> inspect(String actor, Unit u, Map<String, Object> attestation) {
         Attestations.Verdict v = verdict(actor, u, attestation);
         Receipt r = f.append(f.as(actor, "unit.inspect", inspection(u, attestation, v.toJson())));
-        inspectionsWritten++;
-        try (Connection c = f.dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "SELECT attestation, reasons FROM unit_inspections WHERE idx = ?")) {
-            ps.setLong(1, r.index());
-            try (ResultSet rs = ps.executeQuery()) {
-                assertTrue(rs.next());
+        try {
+            assertStored(r, "attestation, reasons", rs -> {
                 assertEquals(v.result(), rs.getString(1));
                 assertEquals(v.reasons(), List.of((String[]) rs.getArray(2).getArray()));
-            }
+            });
         } catch (java.sql.SQLException e) {
             throw new IllegalStateException(e);
         }
         return v.reasons();
+    }
+
+    /** What a check asserts of a stored row. */
+    interface RowCheck {
+        void accept(ResultSet rs) throws SQLException;
+    }
+
+    /** Counts the inspection {@code r} wrote, and hands its stored {@code columns} to {@code check}. */
+    static void assertStored(Receipt r, String columns, RowCheck check) throws SQLException {
+        inspectionsWritten++;
+        try (Connection c = f.dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "SELECT " + columns + " FROM unit_inspections WHERE idx = ?")) {
+            ps.setLong(1, r.index());
+            try (ResultSet rs = ps.executeQuery()) {
+                assertTrue(rs.next());
+                check.accept(rs);
+            }
+        }
     }
 
     static List<String> respondAndInspect(Unit u, SigningKey signer, List<String> chain, String requester) {
@@ -602,17 +617,11 @@ class AttestationMatrixTest {
         m.put("custodian", "dist");
         m.put("result", "discrepancy");
         Receipt r = f.append(f.as(INSP, "unit.inspect", m));
-        inspectionsWritten++;
-        try (Connection c = f.dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "SELECT findings, recorded_custodian, recorded_site, attestation FROM unit_inspections WHERE idx = ?")) {
-            ps.setLong(1, r.index());
-            try (ResultSet rs = ps.executeQuery()) {
-                assertTrue(rs.next());
-                assertEquals(List.of("site-differs", "custodian-differs", "reported-discrepancy"),
-                        List.of((String[]) rs.getArray(1).getArray()));
-                assertEquals(MFR + "|s1|null", rs.getString(2) + "|" + rs.getString(3) + "|" + rs.getString(4));
-            }
-        }
+        assertStored(r, "findings, recorded_custodian, recorded_site, attestation", rs -> {
+            assertEquals(List.of("site-differs", "custodian-differs", "reported-discrepancy"),
+                    List.of((String[]) rs.getArray(1).getArray()));
+            assertEquals(MFR + "|s1|null", rs.getString(2) + "|" + rs.getString(3) + "|" + rs.getString(4));
+        });
         List<String> failed = respondAndInspect(u, key(SignatureAlgorithm.ED25519), u.pems(), INSP);
         assertEquals(List.of("device-signature-invalid"), failed);
     }
