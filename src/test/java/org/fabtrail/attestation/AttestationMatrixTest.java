@@ -69,8 +69,7 @@ class AttestationMatrixTest {
 
     @BeforeAll
     static void world() {
-        f = new LedgerFixture("attestation");
-        f.genesis();
+        f = LedgerFixture.withGenesis("attestation");
         f.onboardAll("TW", MFR, "manufacturer", OTHER, "manufacturer", INSP, "inspector", "insp2", "inspector",
                 "dist", "distributor");
         for (String org : List.of(MFR, OTHER, "dist")) {

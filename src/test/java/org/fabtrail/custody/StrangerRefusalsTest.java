@@ -38,8 +38,7 @@ class StrangerRefusalsTest {
 
     @BeforeAll
     static void world() {
-        f = new LedgerFixture("strangers");
-        f.genesis();
+        f = LedgerFixture.withGenesis("strangers");
         f.onboardAll("NL", "fab", "manufacturer", "dist", "distributor", "dc", "datacenter", "insp", "inspector");
         for (String org : List.of("fab", "dist", "dc")) {
             append(org, "site.register", Map.of("site", "s1", "name", "Site", "country", "NL", "address", "1 Main St"));

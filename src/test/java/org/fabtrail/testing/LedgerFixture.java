@@ -105,6 +105,13 @@ public final class LedgerFixture implements AutoCloseable {
         return append(operator.genesis());
     }
 
+    /** A fixture on a new database {@code name}, its log begun with the operator's genesis entry. */
+    public static LedgerFixture withGenesis(String name) {
+        LedgerFixture f = new LedgerFixture(name);
+        f.genesis();
+        return f;
+    }
+
     public Envelope orgRegister(String org) {
         return Appends.orgRegister(operator, org);
     }
