@@ -81,29 +81,30 @@ class AdminResourceTest {
                 .post("/api/v1/admin/users"), 401, "unauthenticated");
     }
 
+    /** An org.register body: {@code id} with its name and country, of the one role {@code role}. */
+    private static Map<String, Object> org(String id, String name, String country, String role) {
+        return Map.of("id", id, "name", name, "country", country, "roles", List.of(role));
+    }
+
+    /** The operator's registration of {@code body} is refused with {@code status} and the problem {@code code}. */
+    private static void refusedOrg(Object body, int status, String code) {
+        EntriesResourceTest.problem(registerOrg(ApiClient.ADMIN, body), status, code);
+    }
+
     @Test
     void invalidOnboardingIsRefusedWithTheRule() {
-        registerOrg(ApiClient.ADMIN, Map.of("id", "admin-dup", "name", "Dup", "country", "US",
-                "roles", List.of("datacenter"))).then().statusCode(201);
+        registerOrg(ApiClient.ADMIN, org("admin-dup", "Dup", "US", "datacenter")).then().statusCode(201);
         long before = EntriesResourceTest.treeSize();
-        EntriesResourceTest.problem(registerOrg(ApiClient.ADMIN, Map.of("id", "admin-dup", "name", "Dup", "country", "US",
-                "roles", List.of("datacenter"))), 409, "org-exists");
-        EntriesResourceTest.problem(registerOrg(ApiClient.ADMIN, Map.of("id", "Bad_Id", "name", "B", "country", "US",
-                "roles", List.of("datacenter"))), 422, "invalid-id");
-        EntriesResourceTest.problem(registerOrg(ApiClient.ADMIN, Map.of("id", "admin-c", "name", "C", "country", "XX",
-                "roles", List.of("datacenter"))), 422, "invalid-country");
-        EntriesResourceTest.problem(registerOrg(ApiClient.ADMIN, Map.of("id", "admin-c", "name", "C", "country", "us",
-                "roles", List.of("datacenter"))), 422, "invalid-country");
-        EntriesResourceTest.problem(registerOrg(ApiClient.ADMIN, Map.of("id", "admin-c", "name", "C", "country", "US",
-                "roles", List.of("smuggler"))), 422, "invalid-role");
-        EntriesResourceTest.problem(registerOrg(ApiClient.ADMIN, Map.of("id", "operator", "name", "C", "country", "US",
-                "roles", List.of("datacenter"))), 422, "reserved-id");
-        EntriesResourceTest.problem(registerOrg(ApiClient.ADMIN, Map.of("id", "admin-c", "country", "US",
-                "roles", List.of("datacenter"))), 422, "missing-field");
-        EntriesResourceTest.problem(registerOrg(ApiClient.ADMIN, "{\"id\": "), 400, "invalid-json");
+        refusedOrg(org("admin-dup", "Dup", "US", "datacenter"), 409, "org-exists");
+        refusedOrg(org("Bad_Id", "B", "US", "datacenter"), 422, "invalid-id");
+        refusedOrg(org("admin-c", "C", "XX", "datacenter"), 422, "invalid-country");
+        refusedOrg(org("admin-c", "C", "us", "datacenter"), 422, "invalid-country");
+        refusedOrg(org("admin-c", "C", "US", "smuggler"), 422, "invalid-role");
+        refusedOrg(org("operator", "C", "US", "datacenter"), 422, "reserved-id");
+        refusedOrg(Map.of("id", "admin-c", "country", "US", "roles", List.of("datacenter")), 422, "missing-field");
+        refusedOrg("{\"id\": ", 400, "invalid-json");
         // well-formed JSON of the wrong shape is a problem+json too, not an empty 400
-        EntriesResourceTest.problem(registerOrg(ApiClient.ADMIN,
-                "{\"id\": \"admin-c\", \"name\": \"C\", \"country\": \"US\", \"roles\": \"datacenter\"}"), 400,
+        refusedOrg("{\"id\": \"admin-c\", \"name\": \"C\", \"country\": \"US\", \"roles\": \"datacenter\"}", 400,
                 "invalid-json");
         EntriesResourceTest.problem(given().header("Authorization", ApiClient.ADMIN).contentType("application/json")
                 .body("{\"publicKey\": [\"x\"]}").post("/api/v1/admin/orgs/admin-dup/keys"), 400, "invalid-json");

@@ -100,6 +100,18 @@ class AttestationsResourceTest {
                 .post("/api/v1/attestations/verify").then().statusCode(200).extract().jsonPath();
     }
 
+    /** A device's answer to a challenge and the verdict the verify call gave on it. */
+    record Verified(Map<String, Object> answer, JsonPath verdict) {
+    }
+
+    /** {@code p} is issued a challenge, the device answers it and {@code p} has it verified: the verdict passes. */
+    static Verified passed(ApiClient.Partner p) {
+        Map<String, Object> a = answer(issued(p), device.key());
+        JsonPath v = verify(p, a);
+        assertEquals("pass", v.getString("result"));
+        return new Verified(a, v);
+    }
+
     static Response inspect(ApiClient.Partner p, Map<String, Object> attestation, JsonPath verdict) {
         Map<String, Object> fields = new LinkedHashMap<>();
         fields.put("unit", ref("at-fab", U));
@@ -156,10 +168,9 @@ class AttestationsResourceTest {
 
     @Test
     void aChallengeIsUsedOnceTheVerdictIsTheOneRecordedAndAReplayFails() {
-        JsonPath ch = issued(insp);
-        Map<String, Object> a = answer(ch, device.key());
-        JsonPath v = verify(insp, a);
-        assertEquals("pass", v.getString("result"));
+        Verified passed = passed(insp);
+        Map<String, Object> a = passed.answer();
+        JsonPath v = passed.verdict();
         assertEquals(List.of(), v.getList("reasons"));
         assertEquals(List.of("challenge", "certificate", "chain", "revocation", "signature"), v.getList("checks.name"));
         assertEquals(List.of("pass", "pass", "pass", "pass", "pass"), v.getList("checks.status"));
@@ -196,11 +207,8 @@ class AttestationsResourceTest {
 
     @Test
     void theCustodianChecksItsOwnDeviceAndRecordsIt() {
-        JsonPath ch = issued(dist);
-        Map<String, Object> a = answer(ch, device.key());
-        JsonPath v = verify(dist, a);
-        assertEquals("pass", v.getString("result"));
-        inspect(dist, a, v).then().statusCode(201);
+        Verified passed = passed(dist);
+        inspect(dist, passed.answer(), passed.verdict()).then().statusCode(201);
     }
 
     @Test

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
@@ -61,6 +62,24 @@ class ClientKitTest {
         int status = ClientMain.run(args, token, new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8));
         return new Run(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    /** The client kit submits {@code files} as {@code p}, with its key and the log's key. */
+    private Run submit(Partner p, Path... files) {
+        List<String> args = new ArrayList<>(List.of("submit", "--url", base(), "--key", p.keyFile().toString(),
+                "--actor", p.org(), "--log-key", p.vkey().toString()));
+        for (Path file : files) {
+            args.add(file.toString());
+        }
+        return client(p.token(), args.toArray(String[]::new));
+    }
+
+    /** The client kit refuses the whole of {@code file}, written with {@code content}, saying {@code said}. */
+    private void assertFileRefused(Partner p, Path file, String content, String said) throws IOException {
+        Files.writeString(file, content);
+        Run refused = submit(p, file);
+        assertEquals(1, refused.status());
+        assertTrue(refused.err().contains(said), refused.err());
     }
 
     private String base() {
@@ -186,16 +205,13 @@ class ClientKitTest {
         Partner p = partner(dir);
         String org = p.org();
         String token = p.token();
-        Path keyFile = p.keyFile();
-        Path vkey = p.vkey();
         Path site = dir.resolve("site.json");
         Files.writeString(site, "[{\"type\":\"site.register\",\"site\":\"fab-1\",\"name\":\"Fab\",\"country\":\"DE\","
                 + "\"address\":\"1 Main St\"}]");
         Path epcis = dir.resolve("commissioning.jsonld");
         Files.writeString(epcis, epcisDocument(org, "fab-1", 150, 120));
 
-        Run r = client(token, "submit", "--url", base(), "--key", keyFile.toString(), "--actor", org, "--log-key",
-                vkey.toString(), site.toString(), epcis.toString());
+        Run r = submit(p, site, epcis);
         // events 0-99 in the first entry go in; event 120 refuses the second entry, events 100-149 with it
         assertEquals(1, r.status(), r.out() + r.err());
         assertTrue(r.out().contains("commissioning.jsonld: 2 entries"), r.out());
@@ -206,12 +222,8 @@ class ClientKitTest {
         assertEquals(List.of("epcis.capture"), types);
         given().header("Authorization", "Bearer " + token).get("/api/v1/units/" + org + "/EP-100").then().statusCode(404);
 
-        Path notEpcis = dir.resolve("other.jsonld");
-        Files.writeString(notEpcis, "{\"type\":\"EPCISQueryDocument\"}");
-        Run refused = client(token, "submit", "--url", base(), "--key", keyFile.toString(), "--actor", org, "--log-key",
-                vkey.toString(), notEpcis.toString());
-        assertEquals(1, refused.status());
-        assertTrue(refused.err().contains("must hold one EPCIS 2.0 EPCISDocument"), refused.err());
+        assertFileRefused(p, dir.resolve("other.jsonld"), "{\"type\":\"EPCISQueryDocument\"}",
+                "must hold one EPCIS 2.0 EPCISDocument");
     }
 
     @Test
@@ -219,28 +231,21 @@ class ClientKitTest {
         Partner p = partner(dir);
         String org = p.org();
         String token = p.token();
-        Path keyFile = p.keyFile();
-        Path vkey = p.vkey();
         Path lines = dir.resolve("mixed.jsonl");
         Files.writeString(lines, String.join("\n",
                 "{\"type\":\"site.register\",\"site\":\"s1\",\"name\":\"S1\",\"country\":\"DE\",\"address\":\"x\"}",
                 "{\"type\":\"unit.register\",\"serial\":\"OK-1\",\"kind\":\"accelerator\",\"model\":\"M\",\"site\":\"s1\"}",
                 "{\"type\":\"unit.register\",\"serial\":\"BAD-1\",\"kind\":\"accelerator\",\"model\":\"M\",\"site\":\"nowhere\"}",
                 "{\"type\":\"unit.register\",\"serial\":\"OK-2\",\"kind\":\"accelerator\",\"model\":\"M\",\"site\":\"s1\"}"));
-        Run r = client(token, "submit", "--url", base(), "--key", keyFile.toString(), "--actor", org, "--log-key",
-                vkey.toString(), lines.toString());
+        Run r = submit(p, lines);
         assertEquals(1, r.status(), r.out() + r.err());
         assertTrue(r.out().contains("entry 3:") && r.out().contains("refused, 422 urn:fabtrail:problem:unknown-site"), r.out());
         assertTrue(r.out().contains("1 entries refused"), r.out());
         given().header("Authorization", "Bearer " + token).get("/api/v1/units/" + org + "/OK-2").then().statusCode(200);
         given().header("Authorization", "Bearer " + token).get("/api/v1/units/" + org + "/BAD-1").then().statusCode(404);
 
-        Path wrongActor = dir.resolve("other.json");
-        Files.writeString(wrongActor, "[{\"type\":\"site.register\",\"actor\":\"someone-else\",\"site\":\"s2\"}]");
-        Run refusedFile = client(token, "submit", "--url", base(), "--key", keyFile.toString(), "--actor", org, "--log-key",
-                vkey.toString(), wrongActor.toString());
-        assertEquals(1, refusedFile.status());
-        assertTrue(refusedFile.err().contains("names an actor"), refusedFile.err());
+        assertFileRefused(p, dir.resolve("other.json"),
+                "[{\"type\":\"site.register\",\"actor\":\"someone-else\",\"site\":\"s2\"}]", "names an actor");
     }
 
     @Test

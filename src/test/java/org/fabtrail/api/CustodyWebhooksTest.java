@@ -57,12 +57,9 @@ class CustodyWebhooksTest {
     @Test
     @SuppressWarnings("unchecked")
     void everyCustodyEventArrivesExactlyOnceAfterDeduplicationWhileTheReceiverFailsAndRecovers() throws Exception {
-        ApiClient.Partner fab = CustodyClient.partnerWithSite("cw-fab", SignatureAlgorithm.ED25519, "manufacturer",
-                "cw-line", "TW");
-        ApiClient.Partner dist = CustodyClient.partnerWithSite("cw-dist", SignatureAlgorithm.ED25519, "distributor",
-                "cw-hub", "NL");
-        ApiClient.Partner shop = CustodyClient.partnerWithSite("cw-shop", SignatureAlgorithm.ED25519, "distributor",
-                "cw-store", "DE");
+        ApiClient.Partner fab = CustodyClient.partnerWithSite("cw-fab", "manufacturer", "cw-line", "TW");
+        ApiClient.Partner dist = CustodyClient.partnerWithSite("cw-dist", "distributor", "cw-hub", "NL");
+        ApiClient.Partner shop = CustodyClient.partnerWithSite("cw-shop", "distributor", "cw-store", "DE");
         ApiClient.Partner other = ApiClient.partner("cw-other", SignatureAlgorithm.ED25519, "distributor");
         ApiClient.Partner insp = ApiClient.partner("cw-insp", SignatureAlgorithm.ED25519, "inspector");
 
@@ -202,10 +199,8 @@ class CustodyWebhooksTest {
 
     @Test
     void anEpcisCaptureIsACustodyEventForWhomeverItsOperationsConcern() throws Exception {
-        ApiClient.Partner fab = CustodyClient.partnerWithSite("cx-fab", SignatureAlgorithm.ED25519, "manufacturer",
-                "cx-line", "TW");
-        ApiClient.Partner dist = CustodyClient.partnerWithSite("cx-dist", SignatureAlgorithm.ED25519, "distributor",
-                "cx-hub", "NL");
+        ApiClient.Partner fab = CustodyClient.partnerWithSite("cx-fab", "manufacturer", "cx-line", "TW");
+        ApiClient.Partner dist = CustodyClient.partnerWithSite("cx-dist", "distributor", "cx-hub", "NL");
         ApiClient.Partner other = ApiClient.partner("cx-other", SignatureAlgorithm.ED25519, "distributor");
         Map<String, List<String>> got = new ConcurrentHashMap<>();
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);

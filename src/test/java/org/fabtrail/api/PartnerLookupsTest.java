@@ -74,11 +74,11 @@ class PartnerLookupsTest {
     @BeforeEach
     void world() throws Exception {
         OncePerClass.run(PartnerLookupsTest.class, () -> {
-            fab = CustodyClient.partnerWithSite("pq-fab", SignatureAlgorithm.ED25519, "manufacturer", "pq-a", "TW");
-            fab2 = CustodyClient.partnerWithSite("pq-fab2", SignatureAlgorithm.ED25519, "manufacturer", "pq-b", "KR");
+            fab = CustodyClient.partnerWithSite("pq-fab", "manufacturer", "pq-a", "TW");
+            fab2 = CustodyClient.partnerWithSite("pq-fab2", "manufacturer", "pq-b", "KR");
             dist = CustodyClient.partnerWithSite("pq-dist", SignatureAlgorithm.ES256, "distributor", "pq-hub", "NL");
-            dc = CustodyClient.partnerWithSite("pq-dc", SignatureAlgorithm.ED25519, "datacenter", "pq-dc1", "US");
-            other = CustodyClient.partnerWithSite("pq-other", SignatureAlgorithm.ED25519, "distributor", "pq-o", "AE");
+            dc = CustodyClient.partnerWithSite("pq-dc", "datacenter", "pq-dc1", "US");
+            other = CustodyClient.partnerWithSite("pq-other", "distributor", "pq-o", "AE");
             insp = ApiClient.partner("pq-insp", SignatureAlgorithm.ED25519, "inspector");
             reg1 = write(fab, "unit.register", CustodyClient.unitFields("PQZ-1", "accelerator", "H200", "pq-a"));
             for (String serial : List.of("PQZ-2", "PQZ-3", "PQZ_9")) {
@@ -232,12 +232,9 @@ class PartnerLookupsTest {
 
     @Test
     void aComponentsCustodyFollowsTheUnitItTravelledInside() {
-        ApiClient.Partner maker = CustodyClient.partnerWithSite("pq-maker", SignatureAlgorithm.ED25519, "manufacturer",
-                "pq-m", "TW");
-        ApiClient.Partner integrator = CustodyClient.partnerWithSite("pq-int", SignatureAlgorithm.ED25519, "integrator",
-                "pq-i", "MX");
-        ApiClient.Partner site = CustodyClient.partnerWithSite("pq-site", SignatureAlgorithm.ED25519, "datacenter",
-                "pq-s", "US");
+        ApiClient.Partner maker = CustodyClient.partnerWithSite("pq-maker", "manufacturer", "pq-m", "TW");
+        ApiClient.Partner integrator = CustodyClient.partnerWithSite("pq-int", "integrator", "pq-i", "MX");
+        ApiClient.Partner site = CustodyClient.partnerWithSite("pq-site", "datacenter", "pq-s", "US");
         Written gpu = write(maker, "unit.register", CustodyClient.unitFields("PQC-GPU", "accelerator", "H200", "pq-m"));
         CustodyClient.register(maker, "PQC-SRV", "server", "HGX", "pq-m");
         write(maker, "unit.assemble", Map.of("parent", ref("pq-maker", "PQC-SRV"), "components",

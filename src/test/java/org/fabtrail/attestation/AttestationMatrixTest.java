@@ -23,6 +23,7 @@ import java.security.spec.ECGenParameterSpec;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -37,6 +38,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 
+import static org.fabtrail.attestation.AttestationShared.INSP;
+import static org.fabtrail.attestation.AttestationShared.MFR;
+import static org.fabtrail.attestation.AttestationShared.OTHER;
+import static org.fabtrail.attestation.AttestationShared.outcome;
 import static org.fabtrail.testing.LedgerFixture.ref;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -49,10 +54,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * through the real sequencer and rules on a real PostgreSQL; at the end the replay must reproduce every projection.
  */
 class AttestationMatrixTest {
-
-    static final String MFR = "mfr";
-    static final String OTHER = "mfr2";
-    static final String INSP = "insp";
 
     static LedgerFixture f;
     static Challenges challenges;
@@ -68,13 +69,9 @@ class AttestationMatrixTest {
 
     @BeforeAll
     static void world() {
-        f = new LedgerFixture("attestation");
-        f.genesis();
-        onboard(MFR, "manufacturer");
-        onboard(OTHER, "manufacturer");
-        onboard(INSP, "inspector");
-        onboard("insp2", "inspector");
-        onboard("dist", "distributor");
+        f = LedgerFixture.withGenesis("attestation");
+        f.onboardAll("TW", MFR, "manufacturer", OTHER, "manufacturer", INSP, "inspector", "insp2", "inspector",
+                "dist", "distributor");
         for (String org : List.of(MFR, OTHER, "dist")) {
             f.append(f.as(org, "site.register", Map.of("site", "s1", "name", "Site", "country", "TW", "address", "1 Main St")));
         }
@@ -108,10 +105,6 @@ class AttestationMatrixTest {
         return SigningKey.generate(alg);
     }
 
-    static void onboard(String org, String role) {
-        f.onboard(org, org, "TW", role);
-    }
-
     static String serial() {
         return "SN-" + serials.incrementAndGet();
     }
@@ -136,15 +129,6 @@ class AttestationMatrixTest {
     /** Registers as MFR; answers the refusal's code, or "accepted". */
     static String register(String serial, Issued cert, Issued... chain) {
         return outcome(() -> f.append(f.as(MFR, "unit.register", registration(serial, cert, chain))));
-    }
-
-    static String outcome(Supplier<Receipt> write) {
-        try {
-            write.get();
-            return "accepted";
-        } catch (LedgerException e) {
-            return e.code();
-        }
     }
 
     /** A registered unit of MFR and the device that belongs to it. */
@@ -223,19 +207,33 @@ class AttestationMatrixTest {
     static List<String> inspect(String actor, Unit u, Map<String, Object> attestation) {
         Attestations.Verdict v = verdict(actor, u, attestation);
         Receipt r = f.append(f.as(actor, "unit.inspect", inspection(u, attestation, v.toJson())));
-        inspectionsWritten++;
-        try (Connection c = f.dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "SELECT attestation, reasons FROM unit_inspections WHERE idx = ?")) {
-            ps.setLong(1, r.index());
-            try (ResultSet rs = ps.executeQuery()) {
-                assertTrue(rs.next());
+        try {
+            assertStored(r, "attestation, reasons", rs -> {
                 assertEquals(v.result(), rs.getString(1));
                 assertEquals(v.reasons(), List.of((String[]) rs.getArray(2).getArray()));
-            }
+            });
         } catch (java.sql.SQLException e) {
             throw new IllegalStateException(e);
         }
         return v.reasons();
+    }
+
+    /** What a check asserts of a stored row. */
+    interface RowCheck {
+        void accept(ResultSet rs) throws SQLException;
+    }
+
+    /** Counts the inspection {@code r} wrote, and hands its stored {@code columns} to {@code check}. */
+    static void assertStored(Receipt r, String columns, RowCheck check) throws SQLException {
+        inspectionsWritten++;
+        try (Connection c = f.dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "SELECT " + columns + " FROM unit_inspections WHERE idx = ?")) {
+            ps.setLong(1, r.index());
+            try (ResultSet rs = ps.executeQuery()) {
+                assertTrue(rs.next());
+                check.accept(rs);
+            }
+        }
     }
 
     static List<String> respondAndInspect(Unit u, SigningKey signer, List<String> chain, String requester) {
@@ -618,17 +616,11 @@ class AttestationMatrixTest {
         m.put("custodian", "dist");
         m.put("result", "discrepancy");
         Receipt r = f.append(f.as(INSP, "unit.inspect", m));
-        inspectionsWritten++;
-        try (Connection c = f.dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "SELECT findings, recorded_custodian, recorded_site, attestation FROM unit_inspections WHERE idx = ?")) {
-            ps.setLong(1, r.index());
-            try (ResultSet rs = ps.executeQuery()) {
-                assertTrue(rs.next());
-                assertEquals(List.of("site-differs", "custodian-differs", "reported-discrepancy"),
-                        List.of((String[]) rs.getArray(1).getArray()));
-                assertEquals(MFR + "|s1|null", rs.getString(2) + "|" + rs.getString(3) + "|" + rs.getString(4));
-            }
-        }
+        assertStored(r, "findings, recorded_custodian, recorded_site, attestation", rs -> {
+            assertEquals(List.of("site-differs", "custodian-differs", "reported-discrepancy"),
+                    List.of((String[]) rs.getArray(1).getArray()));
+            assertEquals(MFR + "|s1|null", rs.getString(2) + "|" + rs.getString(3) + "|" + rs.getString(4));
+        });
         List<String> failed = respondAndInspect(u, key(SignatureAlgorithm.ED25519), u.pems(), INSP);
         assertEquals(List.of("device-signature-invalid"), failed);
     }

@@ -52,8 +52,7 @@ class PlatformCertifyRulesTest {
 
     @BeforeAll
     static void world() {
-        f = new LedgerFixture("platform");
-        f.genesis();
+        f = LedgerFixture.withGenesis("platform");
         onboard(MFR, "Platform Maker Inc.", "manufacturer");
         onboard(OTHER, "Other Maker", "manufacturer");
         onboard(DIST, "Dist", "distributor");

@@ -33,8 +33,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Supplier;
 
+import static org.fabtrail.attestation.AttestationShared.INSP;
+import static org.fabtrail.attestation.AttestationShared.MFR;
+import static org.fabtrail.attestation.AttestationShared.OTHER;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -48,10 +50,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
  * stale-CRL policy.
  */
 class RevocationReachTest {
-
-    static final String MFR = "mfr";
-    static final String OTHER = "mfr2";
-    static final String INSP = "insp";
 
     /** The flag policy (the default), with the discrepancy engine attached. */
     static World flag;
@@ -104,15 +102,9 @@ class RevocationReachTest {
             f.policy.observe(engine);
             engine.publishTo(f.ledger, f.operator);
             f.genesis();
-            onboard(MFR, "manufacturer");
-            onboard(OTHER, "manufacturer");
-            onboard(INSP, "inspector");
+            f.onboardAll("TW", MFR, "manufacturer", OTHER, "manufacturer", INSP, "inspector");
             append(MFR, "site.register", Map.of("site", "s1", "name", "Site", "country", "TW", "address", "1 Main St"));
             challenges = new Challenges(f.dataSource, Clock.systemUTC(), Duration.ofMinutes(10));
-        }
-
-        void onboard(String org, String role) {
-            f.onboard(org, org, "TW", role);
         }
 
         Receipt append(String org, String type, Map<String, Object> fields) {
@@ -121,16 +113,7 @@ class RevocationReachTest {
 
         /** The write's refusal code, or "accepted". */
         String outcome(String org, String type, Map<String, Object> fields) {
-            return outcome(() -> append(org, type, fields));
-        }
-
-        static String outcome(Supplier<Receipt> write) {
-            try {
-                write.get();
-                return "accepted";
-            } catch (LedgerException e) {
-                return e.code();
-            }
+            return AttestationShared.outcome(() -> append(org, type, fields));
         }
 
         /** A root and an issuing CA under it, both registered by {@code org} (the demo's shape). */
@@ -152,6 +135,12 @@ class RevocationReachTest {
             String outcome = outcome(MFR, "unit.register", Map.of("serial", serial, "kind", "accelerator",
                     "model", "H200", "site", "s1", "deviceCertificate", d.pem()));
             return new Device(serial, d, List.of(ca), outcome);
+        }
+
+        Pair pair(String name, String controlName) {
+            Pki p = pki(MFR, name);
+            Pki control = pki(MFR, controlName);
+            return new Pair(p, control, registered(p.issuing()), registered(control.issuing()));
         }
 
         Device registered(Issued ca) {
@@ -237,6 +226,15 @@ class RevocationReachTest {
     record Pki(Issued root, Issued issuing) {
     }
 
+    /** Two PKIs of MFR with a device registered under each issuing CA: the one a test acts on, and its control. */
+    record Pair(Pki p, Pki control, Device before, Device controlled) {
+        /** The control was not touched: a new device under it is accepted, the existing one inspects clean. */
+        void assertControlUntouched(World w) throws SQLException {
+            assertEquals("accepted", w.register(control.issuing()).outcome());
+            assertEquals(List.of(), w.inspect(controlled));
+        }
+    }
+
     record Device(String serial, Issued certificate, List<Issued> chain, String outcome) {
         UnitKey key() {
             return new UnitKey(MFR, serial);
@@ -245,6 +243,14 @@ class RevocationReachTest {
 
     static BigInteger serialOf(Issued c) {
         return X509DeviceIdentity.certificate(c.der()).getSerialNumber();
+    }
+
+    /** Lets {@code p}'s CRL go stale (due in two seconds, then waited out) while {@code control}'s stays current. */
+    static void lapse(World w, Pki p, Pki control) throws InterruptedException {
+        Instant due = Instant.now().plusSeconds(2).truncatedTo(ChronoUnit.SECONDS);
+        assertEquals("accepted", w.crl(p.root(), due, List.of()));
+        assertEquals("accepted", w.crl(control.root(), Instant.now().plus(Duration.ofDays(7)), List.of()));
+        after(due);
     }
 
     /** Waits until {@code t} has passed (by a second: certificate times have whole seconds). */
@@ -259,40 +265,32 @@ class RevocationReachTest {
     @Test
     void withdrawingTheRootStopsDevicesUnderTheRegisteredIssuingCa() throws Exception {
         World w = flag;
-        Pki p = w.pki(MFR, "Withdrawn");
-        Pki control = w.pki(MFR, "Kept");
-        Device before = w.registered(p.issuing());
-        Device controlled = w.registered(control.issuing());
+        Pair t = w.pair("Withdrawn", "Kept");
         String server = w.server();
         String controlServer = w.server();
-        w.revoke(MFR, p.root());
+        w.revoke(MFR, t.p().root());
 
-        assertEquals("ca-revoked", w.register(p.issuing()).outcome(), "a new device under the withdrawn root");
-        assertEquals(List.of("ca-revoked"), w.inspect(before), "an existing device under the withdrawn root");
+        assertEquals("ca-revoked", w.register(t.p().issuing()).outcome(), "a new device under the withdrawn root");
+        assertEquals(List.of("ca-revoked"), w.inspect(t.before()), "an existing device under the withdrawn root");
         // a platform certificate signed by the issuing CA is refused too
-        assertEquals("platform-ca-revoked", w.certifyPlatform(server, p.issuing()));
+        assertEquals("platform-ca-revoked", w.certifyPlatform(server, t.p().issuing()));
         // not firing: the other root was not withdrawn
-        assertEquals("accepted", w.register(control.issuing()).outcome());
-        assertEquals(List.of(), w.inspect(controlled));
-        assertEquals("accepted", w.certifyPlatform(controlServer, control.issuing()));
+        t.assertControlUntouched(w);
+        assertEquals("accepted", w.certifyPlatform(controlServer, t.control().issuing()));
     }
 
     @Test
     void theRootsCrlListingTheIssuingCaReachesItsDevices() throws Exception {
         World w = flag;
-        Pki p = w.pki(MFR, "Listed");
-        Pki control = w.pki(MFR, "Unlisted");
-        Device before = w.registered(p.issuing());
-        Device controlled = w.registered(control.issuing());
+        Pair t = w.pair("Listed", "Unlisted");
         Instant due = Instant.now().plus(Duration.ofDays(7));
-        assertEquals("accepted", w.crl(p.root(), due, List.of(serialOf(p.issuing()))));
-        assertEquals("accepted", w.crl(control.root(), due, List.of(BigInteger.valueOf(424242))));
+        assertEquals("accepted", w.crl(t.p().root(), due, List.of(serialOf(t.p().issuing()))));
+        assertEquals("accepted", w.crl(t.control().root(), due, List.of(BigInteger.valueOf(424242))));
 
-        assertEquals("revoked", w.register(p.issuing()).outcome(), "a new device under the listed issuing CA");
-        assertEquals(List.of("revoked"), w.inspect(before), "an existing device under the listed issuing CA");
+        assertEquals("revoked", w.register(t.p().issuing()).outcome(), "a new device under the listed issuing CA");
+        assertEquals(List.of("revoked"), w.inspect(t.before()), "an existing device under the listed issuing CA");
         // not firing: the other root's CRL lists somebody else
-        assertEquals("accepted", w.register(control.issuing()).outcome());
-        assertEquals(List.of(), w.inspect(controlled));
+        t.assertControlUntouched(w);
     }
 
     @Test
@@ -367,10 +365,7 @@ class RevocationReachTest {
         Pki p = w.pki(MFR, "Lapsed");
         Pki control = w.pki(MFR, "Current");
         Device before = w.registered(p.issuing());
-        Instant due = Instant.now().plusSeconds(2).truncatedTo(ChronoUnit.SECONDS);
-        assertEquals("accepted", w.crl(p.root(), due, List.of()));
-        assertEquals("accepted", w.crl(control.root(), Instant.now().plus(Duration.ofDays(7)), List.of()));
-        after(due);
+        lapse(w, p, control);
         long mark = w.f.ledger.head().size();
 
         // a registration passes, flagged
@@ -407,16 +402,11 @@ class RevocationReachTest {
     @Test
     void underTheFailPolicyAStaleCrlFailsTheCheck() throws Exception {
         World w = fail;
-        Pki p = w.pki(MFR, "Lapsed");
-        Pki control = w.pki(MFR, "Current");
-        Device before = w.registered(p.issuing());
-        Device controlled = w.registered(control.issuing());
-        Instant due = Instant.now().plusSeconds(2).truncatedTo(ChronoUnit.SECONDS);
-        assertEquals("accepted", w.crl(p.root(), due, List.of()));
-        assertEquals("accepted", w.crl(control.root(), Instant.now().plus(Duration.ofDays(7)), List.of()));
-        after(due);
+        Pair t = w.pair("Lapsed", "Current");
+        Device before = t.before();
+        lapse(w, t.p(), t.control());
 
-        assertEquals("crl-stale", w.register(p.issuing()).outcome());
+        assertEquals("crl-stale", w.register(t.p().issuing()).outcome());
         Map<String, Object> a = w.answer(before);
         Attestations.Outcome o = w.verify(before, a);
         assertEquals(List.of("crl-stale"), o.verdict().reasons());
@@ -429,7 +419,6 @@ class RevocationReachTest {
         assertEquals("{attestation-failed,crl-stale}", w.one("SELECT findings::text FROM unit_inspections "
                 + "WHERE serial = ? ORDER BY idx DESC LIMIT 1", before.serial()));
         // not firing: the current CRL
-        assertEquals("accepted", w.register(control.issuing()).outcome());
-        assertEquals(List.of(), w.inspect(controlled));
+        t.assertControlUntouched(w);
     }
 }

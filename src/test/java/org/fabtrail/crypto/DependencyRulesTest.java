@@ -17,6 +17,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.BiFunction;
+import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -46,16 +48,31 @@ class DependencyRulesTest {
         "src/main/java/org/fabtrail/client,            java. org.fabtrail.crypto. org.fabtrail.ledger.checkpoint. org.fabtrail.ledger.merkle. org.fabtrail.custody.Csv",
     })
     void packagesImportOnlyWhatTheArchitectureAllows(String dir, String allowedPrefixes) throws IOException {
+        assertImportsOnly(dir, allowedPrefixes, code -> code, (code, allowed) -> {
+            List<String> uses = new ArrayList<>();
+            Matcher q = QUALIFIED_USE.matcher(code);
+            while (q.find()) {
+                uses.add(q.group());
+            }
+            return uses;
+        });
+    }
+
+    /**
+     * Every source under {@code dir} (which must have some) imports only names that start with one of the
+     * {@code allowedPrefixes}, and uses nothing that {@code uses} finds in its code ({@code read} from the file).
+     */
+    private static void assertImportsOnly(String dir, String allowedPrefixes, UnaryOperator<String> read,
+            BiFunction<String, List<String>, List<String>> uses) throws IOException {
         List<String> allowed = List.of(allowedPrefixes.split(" "));
         List<String> violations = new ArrayList<>();
         List<Path> sources = sources(dir);
         assertFalse(sources.isEmpty(), "no sources under " + dir);
         for (Path source : sources) {
-            String code = Files.readString(source);
+            String code = read.apply(Files.readString(source));
             violations.addAll(importsOutside(source, code, allowed));
-            Matcher q = QUALIFIED_USE.matcher(code);
-            while (q.find()) {
-                violations.add(source.getFileName() + ": uses " + q.group());
+            for (String use : uses.apply(code, allowed)) {
+                violations.add(source.getFileName() + ": uses " + use);
             }
         }
         assertEquals(List.of(), violations);
@@ -87,21 +104,11 @@ class DependencyRulesTest {
         "src/main/java/org/fabtrail/discrepancy,  java. javax.crypto. javax.net.ssl. javax.sql. org.fabtrail.crypto. org.fabtrail.custody. org.fabtrail.attestation. org.fabtrail.ledger. org.fabtrail.discrepancy.",
     })
     void domainPackagesImportOnlyTheirLayers(String dir, String allowedPrefixes) throws IOException {
-        List<String> allowed = List.of(allowedPrefixes.split(" "));
-        List<String> violations = new ArrayList<>();
-        List<Path> sources = sources(dir);
-        assertFalse(sources.isEmpty(), "no sources under " + dir);
-        for (Path source : sources) {
-            String code = withoutComments(Files.readString(source));
-            violations.addAll(importsOutside(source, code, allowed));
-            for (String banned : List.of("org.bouncycastle.", "org.fabtrail.attestation", "org.fabtrail.discrepancy",
-                    "org.fabtrail.api.", "org.fabtrail.web.", "org.fabtrail.server.")) {
-                if (allowed.stream().noneMatch(a -> a.startsWith(banned)) && code.contains(banned)) {
-                    violations.add(source.getFileName() + ": uses " + banned);
-                }
-            }
-        }
-        assertEquals(List.of(), violations);
+        assertImportsOnly(dir, allowedPrefixes, DependencyRulesTest::withoutComments, (code, allowed) ->
+                Stream.of("org.bouncycastle.", "org.fabtrail.attestation", "org.fabtrail.discrepancy",
+                        "org.fabtrail.api.", "org.fabtrail.web.", "org.fabtrail.server.")
+                        .filter(banned -> allowed.stream().noneMatch(a -> a.startsWith(banned)) && code.contains(banned))
+                        .toList());
     }
 
     /**

@@ -50,46 +50,51 @@ class Ed25519Test {
         assertTrue(VerificationKey.ed25519(hex(vector, "public_key")).verify(message, signature));
     }
 
+    /** An RFC 8032 vector as a verifier sees it: the public key, the message and its signature. */
+    record Signed(VerificationKey key, byte[] message, byte[] signature) {
+        static Signed of(Map<?, ?> vector) {
+            return new Signed(VerificationKey.ed25519(hex(vector, "public_key")), hex(vector, "message"),
+                    hex(vector, "signature"));
+        }
+    }
+
+    static Stream<Signed> rfc8032Signed() {
+        return rfc8032().map(Signed::of);
+    }
+
     @ParameterizedTest
-    @MethodSource("rfc8032")
-    void everySingleBitFlipOfTheSignatureIsRejected(Map<?, ?> vector) {
-        VerificationKey key = VerificationKey.ed25519(hex(vector, "public_key"));
-        byte[] message = hex(vector, "message");
-        byte[] signature = hex(vector, "signature");
-        for (int bit = 0; bit < signature.length * 8; bit++) {
-            byte[] flipped = signature.clone();
+    @MethodSource("rfc8032Signed")
+    void everySingleBitFlipOfTheSignatureIsRejected(Signed v) {
+        for (int bit = 0; bit < v.signature().length * 8; bit++) {
+            byte[] flipped = v.signature().clone();
             flipped[bit / 8] ^= (byte) (1 << (bit % 8));
-            assertFalse(key.verify(message, flipped), "bit " + bit);
+            assertFalse(v.key().verify(v.message(), flipped), "bit " + bit);
         }
     }
 
     @ParameterizedTest
-    @MethodSource("rfc8032")
-    void aChangedMessageIsRejected(Map<?, ?> vector) {
-        VerificationKey key = VerificationKey.ed25519(hex(vector, "public_key"));
-        byte[] message = hex(vector, "message");
+    @MethodSource("rfc8032Signed")
+    void aChangedMessageIsRejected(Signed v) {
+        byte[] message = v.message();
         byte[] longer = Arrays.copyOf(message, message.length + 1);
 
-        assertFalse(key.verify(longer, hex(vector, "signature")));
+        assertFalse(v.key().verify(longer, v.signature()));
         if (message.length > 0) {
             byte[] flipped = message.clone();
             flipped[0] ^= 1;
-            assertFalse(key.verify(flipped, hex(vector, "signature")));
+            assertFalse(v.key().verify(flipped, v.signature()));
         }
     }
 
     @ParameterizedTest
-    @MethodSource("rfc8032")
-    void malleatedSignatureWithSPlusLIsRejected(Map<?, ?> vector) {
-        VerificationKey key = VerificationKey.ed25519(hex(vector, "public_key"));
-        byte[] message = hex(vector, "message");
-        byte[] signature = hex(vector, "signature");
-        BigInteger s = littleEndian(Arrays.copyOfRange(signature, 32, 64));
-        byte[] malleated = signature.clone();
+    @MethodSource("rfc8032Signed")
+    void malleatedSignatureWithSPlusLIsRejected(Signed v) {
+        BigInteger s = littleEndian(Arrays.copyOfRange(v.signature(), 32, 64));
+        byte[] malleated = v.signature().clone();
         System.arraycopy(toLittleEndian(s.add(L)), 0, malleated, 32, 32);
 
         assertTrue(s.compareTo(L) < 0);
-        assertFalse(key.verify(message, malleated), "S + L is the same scalar mod L but must be rejected");
+        assertFalse(v.key().verify(v.message(), malleated), "S + L is the same scalar mod L but must be rejected");
     }
 
     @Test

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.Optional;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 
@@ -52,29 +53,30 @@ class PemKeyFuzzTest {
         }
     }
 
-    private static void publicKey(Supplier<VerificationKey> parse) {
-        VerificationKey key;
+    /** The key {@code parse} answers, or nothing where it refuses the input with KeyFormatException. */
+    private static <K> Optional<K> parsed(Supplier<K> parse) {
         try {
-            key = parse.get();
+            return Optional.of(parse.get());
         } catch (KeyFormatException refused) {
-            return;
+            return Optional.empty();
         }
-        assertEquals(key, VerificationKey.fromSpki(key.spki()));
-        assertEquals(key, VerificationKey.fromPem(key.toPem()));
-        assertEquals(HexFormat.of().formatHex(sha256(key.spki())), key.keyId());
-        assertEquals(key.keyId(), VerificationKey.keyIdOfPem(key.toPem()));
-        key.verify(MESSAGE, MESSAGE); // a malformed signature is false, never an exception
+    }
+
+    private static void publicKey(Supplier<VerificationKey> parse) {
+        parsed(parse).ifPresent(key -> {
+            assertEquals(key, VerificationKey.fromSpki(key.spki()));
+            assertEquals(key, VerificationKey.fromPem(key.toPem()));
+            assertEquals(HexFormat.of().formatHex(sha256(key.spki())), key.keyId());
+            assertEquals(key.keyId(), VerificationKey.keyIdOfPem(key.toPem()));
+            key.verify(MESSAGE, MESSAGE); // a malformed signature is false, never an exception
+        });
     }
 
     private static void privateKey(Supplier<SigningKey> parse) {
-        SigningKey key;
-        try {
-            key = parse.get();
-        } catch (KeyFormatException refused) {
-            return;
-        }
-        assertTrue(key.verificationKey().verify(MESSAGE, key.sign(MESSAGE)));
-        assertEquals(key.verificationKey(), SigningKey.fromPkcs8Pem(key.toPkcs8Pem()).verificationKey());
+        parsed(parse).ifPresent(key -> {
+            assertTrue(key.verificationKey().verify(MESSAGE, key.sign(MESSAGE)));
+            assertEquals(key.verificationKey(), SigningKey.fromPkcs8Pem(key.toPkcs8Pem()).verificationKey());
+        });
     }
 
     private static byte[] sha256(byte[] data) {

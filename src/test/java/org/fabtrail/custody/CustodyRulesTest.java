@@ -44,8 +44,7 @@ class CustodyRulesTest {
 
     @BeforeAll
     static void setUp() {
-        f = new LedgerFixture("custody");
-        f.genesis();
+        f = LedgerFixture.withGenesis("custody");
         fab = onboard("fab", "TW", "manufacturer");
         dist = onboard("dist", "NL", "distributor");
         dc = onboard("dc", "US", "datacenter");

@@ -25,8 +25,7 @@ class ProjectionRebuildTest {
 
     @BeforeAll
     static void buildLog() throws Exception {
-        f = new LedgerFixture("rebuild");
-        f.genesis();
+        f = LedgerFixture.withGenesis("rebuild");
         SigningKey fab = SigningKey.generate(SignatureAlgorithm.ED25519);
         SigningKey dist = SigningKey.generate(SignatureAlgorithm.ES256);
         f.append(f.operator.sign("org.register", Map.of("org", "fab", "name", "Fab", "country", "TW", "roles", List.of("manufacturer"))));

@@ -38,12 +38,8 @@ class StrangerRefusalsTest {
 
     @BeforeAll
     static void world() {
-        f = new LedgerFixture("strangers");
-        f.genesis();
-        onboard("fab", "manufacturer");
-        onboard("dist", "distributor");
-        onboard("dc", "datacenter");
-        onboard("insp", "inspector");
+        f = LedgerFixture.withGenesis("strangers");
+        f.onboardAll("NL", "fab", "manufacturer", "dist", "distributor", "dc", "datacenter", "insp", "inspector");
         for (String org : List.of("fab", "dist", "dc")) {
             append(org, "site.register", Map.of("site", "s1", "name", "Site", "country", "NL", "address", "1 Main St"));
         }
@@ -62,10 +58,6 @@ class StrangerRefusalsTest {
     static void close() {
         LedgerAssertions.assertConsistent(f.dataSource, f.signer.verifier());
         f.close();
-    }
-
-    static void onboard(String org, String role) {
-        f.onboard(org, org, "NL", role);
     }
 
     static void append(String org, String type, Map<String, Object> fields) {

@@ -1,6 +1,5 @@
 package org.fabtrail.custody;
 
-import org.fabtrail.ledger.LedgerStore;
 import org.fabtrail.testing.PlanProbe;
 import org.fabtrail.testing.TestDatabase;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -30,12 +29,7 @@ class UnitPlansTest {
     void unitAndSitePlansStayIndexedAsTheTablesGrow(boolean analysedWhileTiny) throws SQLException {
         TestDatabase.Database db = TestDatabase.create("unitplans").migrated();
         try (Connection c = db.dataSource().getConnection(); Statement st = c.createStatement()) {
-            // as in a sequencer batch (and a rebuild): one transaction, planned as the sequencer has it planned
-            c.setAutoCommit(false);
-            LedgerStore.planForCurrentSizes(c);
-            // autovacuum may or may not get round to these tables during a run; here it never does
-            st.execute("ALTER TABLE units SET (autovacuum_enabled = false)");
-            st.execute("ALTER TABLE sites SET (autovacuum_enabled = false)");
+            PlanProbe.asInABatch(c, "units", "sites");
             st.execute(insertUnits(0, 3));
             st.execute(insertSites(0, 2));
             if (analysedWhileTiny) {

@@ -28,25 +28,34 @@ class DetectorsTest {
     @RegisterExtension
     static final DiscrepancyFixture x = new DiscrepancyFixture("detectors", DiscrepancySettings.DEFAULTS);
 
-    @Test
-    void aShortReceiptIsFlaggedAndAFullOneIsNot() throws Exception {
+    /** Two new accelerators dispatched from fab to dist, of which dist received only the first. */
+    record ShortReceipt(String a, String b, long start, UUID t, Receipt receipt) {
+    }
+
+    /** Registers two units, marks the log, dispatches both to dist and has dist receive only {@code a}. */
+    static ShortReceipt shortReceipt() throws Exception {
         String a = x.unit("accelerator", null);
         String b = x.unit("accelerator", null);
         long start = x.mark();
         UUID t = x.dispatch("fab", List.of(a, b), "dist", "ams", Map.of());
-        Receipt r = x.receive("dist", t, "ams", List.of(a));
-        List<DiscrepancyFixture.Row> rows = x.findings(start);
+        return new ShortReceipt(a, b, start, t, x.receive("dist", t, "ams", List.of(a)));
+    }
+
+    @Test
+    void aShortReceiptIsFlaggedAndAFullOneIsNot() throws Exception {
+        ShortReceipt s = shortReceipt();
+        List<DiscrepancyFixture.Row> rows = x.findings(s.start());
         assertEquals(List.of("short-receipt"), rules(rows));
         DiscrepancyFixture.Row f = rows.get(0);
         assertEquals("medium", f.severity());
         assertEquals("open", f.state());
         assertEquals("operator", f.openedBy());
         assertEquals(List.of("fab", "dist"), f.orgs());
-        assertTrue(has(f, b), f.units());
-        assertTrue(f.evidence().contains(r.index()), f.evidence().toString());
+        assertTrue(has(f, s.b()), f.units());
+        assertTrue(f.evidence().contains(s.receipt().index()), f.evidence().toString());
 
         long next = x.mark();
-        x.receive("dist", t, "ams", List.of(b)); // the rest arrives: the dispatch closes, nothing new is flagged
+        x.receive("dist", s.t(), "ams", List.of(s.b())); // the rest arrives: the dispatch closes, nothing new is flagged
         String c = x.unit("accelerator", null);
         UUID t2 = x.dispatch("fab", List.of(c), "dist", "ams", Map.of());
         x.receive("dist", t2, "ams", List.of(c));
@@ -264,12 +273,7 @@ class DetectorsTest {
 
     @Test
     void aFindingIsNeverOpenedTwice() throws Exception {
-        String a = x.unit("accelerator", null);
-        String b = x.unit("accelerator", null);
-        long start = x.mark();
-        UUID t = x.dispatch("fab", List.of(a, b), "dist", "ams", Map.of());
-        x.receive("dist", t, "ams", List.of(a));
-        DiscrepancyFixture.Row f = x.findings(start).get(0);
+        DiscrepancyFixture.Row f = x.findings(shortReceipt().start()).get(0);
         LedgerException e = x.refused("insp", "discrepancy.open", Map.of("rule", "short-receipt", "finding",
                 f.finding(), "severity", "low", "summary", "again", "units", List.of(), "orgs", List.of("dist"),
                 "evidence", List.of()));

@@ -89,35 +89,27 @@ class DiversionScenarioTest {
 
             // the clean chain: exported under licence, GPUs pulled at the integrator and sent on to a US data centre
             long cleanStart = x.mark();
-            String cleanServer = x.unit("server", "4A090.a");
-            List<String> cleanGpus = List.of(x.unit("accelerator", "3A090.a"), x.unit("accelerator", "3A090.a"),
-                    x.unit("accelerator", "3A090.a"), x.unit("accelerator", "3A090.a"));
-            x.append("fab", "unit.assemble", Map.of("parent", ref("fab", cleanServer), "components",
-                    cleanGpus.stream().map(g -> ref("fab", g)).toList()));
-            UUID c1 = x.dispatch("fab", List.of(cleanServer), "penang", "bayan-lepas",
+            Server clean = Server.assembled(x);
+            UUID c1 = x.dispatch("fab", List.of(clean.serial()), "penang", "bayan-lepas",
                     Map.of("licenceRef", "TW-EXP-2026-000501"));
-            x.receive("penang", c1, "bayan-lepas", List.of(cleanServer));
-            x.append("penang", "unit.disassemble", Map.of("parent", ref("fab", cleanServer), "components",
-                    cleanGpus.stream().map(g -> ref("fab", g)).toList()));
-            UUID c2 = x.dispatch("penang", cleanGpus, "dc", "dc-west", Map.of());
-            x.receive("dc", c2, "dc-west", cleanGpus);
-            UUID c3 = x.dispatch("penang", List.of(cleanServer), "dist", "ams", Map.of());
-            x.receive("dist", c3, "ams", List.of(cleanServer));
+            x.receive("penang", c1, "bayan-lepas", List.of(clean.serial()));
+            clean.disassemble(x, "penang");
+            UUID c2 = x.dispatch("penang", clean.gpus(), "dc", "dc-west", Map.of());
+            x.receive("dc", c2, "dc-west", clean.gpus());
+            UUID c3 = x.dispatch("penang", List.of(clean.serial()), "dist", "ams", Map.of());
+            x.receive("dist", c3, "ams", List.of(clean.serial()));
             assertEquals(List.of(), x.findings(cleanStart), "the clean chain raises nothing");
 
             // the diversion
             long start = x.mark();
-            String server = x.unit("server", "4A090.a");
-            List<String> gpus = List.of(x.unit("accelerator", "3A090.a"), x.unit("accelerator", "3A090.a"),
-                    x.unit("accelerator", "3A090.a"), x.unit("accelerator", "3A090.a"));
-            x.append("fab", "unit.assemble", Map.of("parent", ref("fab", server), "components",
-                    gpus.stream().map(g -> ref("fab", g)).toList()));
+            Server diverted = Server.assembled(x);
+            String server = diverted.serial();
+            List<String> gpus = diverted.gpus();
             UUID export = x.dispatch("fab", List.of(server), "penang", "bayan-lepas",
                     Map.of("licenceRef", "TW-EXP-2026-000502"));
             long exportIdx = x.f.ledger.head().size() - 1;
             long exportReceipt = x.receive("penang", export, "bayan-lepas", List.of(server)).index();
-            x.append("penang", "unit.disassemble", Map.of("parent", ref("fab", server), "components",
-                    gpus.stream().map(g -> ref("fab", g)).toList()));
+            diverted.disassemble(x, "penang");
             for (String lost : gpus.subList(2, 4)) {
                 x.append("penang", "unit.status", Map.of("unit", ref("fab", lost), "status", "lost",
                         "reason", "Not found at cycle count"));
@@ -170,7 +162,7 @@ class DiversionScenarioTest {
 
             // nothing names a unit of the clean chain; publishing again finds nothing new; the log rebuilds
             for (DiscrepancyFixture.Row f : x.findings(0)) {
-                for (String u : concat(cleanServer, cleanGpus)) {
+                for (String u : concat(clean.serial(), clean.gpus())) {
                     assertTrue(!f.units().contains("\"serial\": \"" + u + "\""), f.rule() + " names clean " + u);
                 }
             }
@@ -183,5 +175,28 @@ class DiversionScenarioTest {
         java.util.List<String> out = new java.util.ArrayList<>(rest);
         out.add(0, first);
         return out;
+    }
+
+    /** A server of fab with four GPUs of fab assembled into it. */
+    record Server(String serial, List<String> gpus) {
+
+        /** Registers a new server and four new GPUs, and assembles the GPUs into the server. */
+        static Server assembled(DiscrepancyFixture x) throws Exception {
+            String server = x.unit("server", "4A090.a");
+            List<String> gpus = List.of(x.unit("accelerator", "3A090.a"), x.unit("accelerator", "3A090.a"),
+                    x.unit("accelerator", "3A090.a"), x.unit("accelerator", "3A090.a"));
+            Server s = new Server(server, gpus);
+            x.append("fab", "unit.assemble", Map.of("parent", ref("fab", server), "components", s.components()));
+            return s;
+        }
+
+        List<Map<String, Object>> components() {
+            return gpus.stream().map(g -> ref("fab", g)).toList();
+        }
+
+        /** {@code org} takes the GPUs out of the server. */
+        void disassemble(DiscrepancyFixture x, String org) throws Exception {
+            x.append(org, "unit.disassemble", Map.of("parent", ref("fab", serial), "components", components()));
+        }
     }
 }

@@ -116,11 +116,8 @@ class LogFormatExampleTest {
     }
 
     static ByHandCosigned cosignByHand() throws Exception {
-        KeyPairGenerator kpg = KeyPairGenerator.getInstance("Ed25519");
-        kpg.initialize(NamedParameterSpec.ED25519, new FixedRandom(witnessSeed()));
-        KeyPair pair = kpg.generateKeyPair();
-        byte[] spki = pair.getPublic().getEncoded();
-        byte[] publicKey = Arrays.copyOfRange(spki, spki.length - 32, spki.length);
+        KeyPair pair = jdkEd25519(witnessSeed());
+        byte[] publicKey = rawPublicKey(pair.getPublic().getEncoded());
         // key ID = SHA-256(<name> || "\n" || 0x04 || 32-byte Ed25519 public key)[:4]
         byte[] keyId = Arrays.copyOf(sha256(concat(utf8(WITNESS + "\n"), new byte[] {0x04}, publicKey)), 4);
         String vkey = WITNESS + "+" + HEX.formatHex(keyId) + "+" + B64.encodeToString(concat(new byte[] {0x04}, publicKey));
@@ -203,12 +200,9 @@ class LogFormatExampleTest {
     // ------------------------------------------------------------------ by hand
 
     static ByHand buildByHand() throws Exception {
-        // Ed25519 from the JDK (not Bouncy Castle): a key pair generator fed the seed as its randomness.
-        KeyPairGenerator kpg = KeyPairGenerator.getInstance("Ed25519");
-        kpg.initialize(NamedParameterSpec.ED25519, new FixedRandom(seed()));
-        KeyPair pair = kpg.generateKeyPair();
+        KeyPair pair = jdkEd25519(seed());
         byte[] jdkSpki = pair.getPublic().getEncoded();
-        byte[] publicKey = Arrays.copyOfRange(jdkSpki, jdkSpki.length - 32, jdkSpki.length);
+        byte[] publicKey = rawPublicKey(jdkSpki);
 
         // RFC 8410 SubjectPublicKeyInfo and PKCS#8 PrivateKeyInfo for Ed25519: fixed DER prefixes.
         byte[] spki = concat(HEX.parseHex("302a300506032b6570032100"), publicKey);
@@ -253,6 +247,18 @@ class LogFormatExampleTest {
     static String envelope(String payload, String keyId, String signature) {
         return "{\"payload\":" + payload + ",\"signature\":{\"alg\":\"Ed25519\",\"keyId\":\"" + keyId
                 + "\",\"value\":\"" + signature + "\"}}";
+    }
+
+    /** Ed25519 from the JDK (not Bouncy Castle): a key pair generator fed {@code seed} as its randomness. */
+    static KeyPair jdkEd25519(byte[] seed) throws Exception {
+        KeyPairGenerator kpg = KeyPairGenerator.getInstance("Ed25519");
+        kpg.initialize(NamedParameterSpec.ED25519, new FixedRandom(seed));
+        return kpg.generateKeyPair();
+    }
+
+    /** The raw 32-byte Ed25519 public key that ends the SubjectPublicKeyInfo {@code spki}. */
+    static byte[] rawPublicKey(byte[] spki) {
+        return Arrays.copyOfRange(spki, spki.length - 32, spki.length);
     }
 
     static String signedCheckpoint(KeyPair pair, byte[] keyHash, long size, byte[] root) throws Exception {

@@ -22,8 +22,7 @@ class AppendOnlyTest {
 
     @BeforeAll
     static void setUp() {
-        f = new LedgerFixture("appendonly");
-        f.genesis();
+        f = LedgerFixture.withGenesis("appendonly");
         f.append(f.orgRegister("acme"));
     }
 

@@ -33,8 +33,7 @@ class FaultTableTest {
 
     @BeforeAll
     static void setUp() throws SQLException {
-        f = new LedgerFixture("faults");
-        f.genesis();
+        f = LedgerFixture.withGenesis("faults");
         sql("CREATE FUNCTION test_fail() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'injected fault'; END $$");
     }
 

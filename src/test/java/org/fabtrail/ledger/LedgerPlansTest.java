@@ -23,10 +23,7 @@ class LedgerPlansTest {
     void nodeReadsStayIndexedAsTheLogGrows() throws SQLException {
         TestDatabase.Database db = TestDatabase.create("ledgerplans").migrated();
         try (Connection c = db.dataSource().getConnection(); Statement st = c.createStatement()) {
-            c.setAutoCommit(false);
-            LedgerStore.planForCurrentSizes(c);
-            st.execute("ALTER TABLE log_entries SET (autovacuum_enabled = false)");
-            st.execute("ALTER TABLE tree_nodes SET (autovacuum_enabled = false)");
+            PlanProbe.asInABatch(c, "log_entries", "tree_nodes");
             st.execute(insert(0, 4));
             PlanProbe nodes = new PlanProbe(c, "nodes", LedgerStore.NODES,
                     "ARRAY[0, 0, 1]::smallint[], ARRAY[1, 2, 1]::bigint[]").execute(10);

@@ -116,15 +116,10 @@ class LogVerifierTest {
         // Small chunks: a forged checkpoint signature early in the log (checked asynchronously) must win over a
         // changed column later on (found synchronously in a later chunk).
         TestDatabase.Database copy = TestDatabase.copyOf(base, "chunks");
-        long forgedSize;
-        try (Connection c = copy.dataSource().getConnection(); Statement st = c.createStatement()) {
-            var rs = st.executeQuery("SELECT max(tree_size) FROM checkpoints WHERE tree_size <= 60");
-            rs.next();
-            forgedSize = rs.getLong(1);
-            st.execute("SET session_replication_role = replica");
+        long forgedSize = tamper(copy, "SELECT max(tree_size) FROM checkpoints WHERE tree_size <= 60", (c, st, size) -> {
             String note;
             try (var q = c.prepareStatement("SELECT note FROM checkpoints WHERE tree_size = ?")) {
-                q.setLong(1, forgedSize);
+                q.setLong(1, size);
                 var r2 = q.executeQuery();
                 r2.next();
                 note = r2.getString(1);
@@ -134,11 +129,11 @@ class LogVerifierTest {
             sig[sig.length - 1] ^= 1;
             try (var u = c.prepareStatement("UPDATE checkpoints SET note = ? WHERE tree_size = ?")) {
                 u.setString(1, note.substring(0, sigStart) + java.util.Base64.getEncoder().encodeToString(sig) + "\n");
-                u.setLong(2, forgedSize);
+                u.setLong(2, size);
                 u.executeUpdate();
             }
             st.execute("UPDATE log_entries SET actor = 'mallory' WHERE idx = 100"); // the very next chunk
-        }
+        });
         assertTrue(forgedSize > 0 && forgedSize <= 60, "a checkpoint inside the first chunk: " + forgedSize);
         try (Connection c = copy.dataSource().getConnection()) {
             LogVerifier.Result r = new LogVerifier(parser, KeyReplay::new, 2, java.util.Optional.empty(), 64)
@@ -257,6 +252,26 @@ class LogVerifierTest {
         void apply(Connection c) throws Exception;
     }
 
+    /** A change to a copied log that knows the size of the checkpoint it is about. */
+    interface SizedTamper {
+        void apply(Connection c, Statement st, long size) throws Exception;
+    }
+
+    /**
+     * Reads the checkpoint size that {@code sizeQuery} answers in {@code copy}, switches the append-only triggers off
+     * and applies {@code tamper} to that size; answers the size.
+     */
+    static long tamper(TestDatabase.Database copy, String sizeQuery, SizedTamper tamper) throws Exception {
+        try (Connection c = copy.dataSource().getConnection(); Statement st = c.createStatement()) {
+            var rs = st.executeQuery(sizeQuery);
+            rs.next();
+            long size = rs.getLong(1);
+            st.execute("SET session_replication_role = replica"); // switches the append-only triggers off
+            tamper.apply(c, st, size);
+            return size;
+        }
+    }
+
     static Tamper sql(String... statements) {
         return c -> {
             try (Statement st = c.createStatement()) {
@@ -344,14 +359,8 @@ class LogVerifierTest {
     @MethodSource("tampering")
     void tamperingIsFoundAtTheFirstBadIndex(String name, long expectedIndex, Tamper tamper) throws Exception {
         TestDatabase.Database copy = TestDatabase.copyOf(base, "tamper");
-        long checkpointSize;
-        try (Connection c = copy.dataSource().getConnection(); Statement st = c.createStatement()) {
-            var rs = st.executeQuery("SELECT min(tree_size) FROM checkpoints WHERE tree_size > 100");
-            rs.next();
-            checkpointSize = rs.getLong(1);
-            st.execute("SET session_replication_role = replica"); // switches the append-only triggers off
-            tamper.apply(c);
-        }
+        long checkpointSize = tamper(copy, "SELECT min(tree_size) FROM checkpoints WHERE tree_size > 100",
+                (c, st, size) -> tamper.apply(c));
         LogVerifier.Result r = verify(copy);
         assertFalse(r.ok(), name + " went unnoticed");
         long expected = expectedIndex == -2 || expectedIndex == -4 ? size : expectedIndex == -3 ? checkpointSize - 1

@@ -103,6 +103,27 @@ class SequencerFailoverTest {
         return assertInstanceOf(LedgerException.class, e.getCause());
     }
 
+    /** A submission through a proxy whose connection was cut while the database worked on it. */
+    record Cut(Sequencer sequencer, long size, Envelope e, CompletableFuture<Receipt> answer) {
+    }
+
+    /**
+     * Submits an org.register of {@code org} to a sequencer of {@code f} that reaches the database through a proxy,
+     * and cuts the connection once the database sleeps in a statement like {@code sleepingIn}: the database is gone
+     * for this connection; a new one works (a failover done).
+     */
+    private Cut submitAndCut(LedgerFixture f, String org, String sleepingIn) throws Exception {
+        TcpProxy proxy = closeLater(proxyFor(f.database));
+        Sequencer sequencer = closeLater(new Sequencer(through(proxy, f.database), f.store, f.signer, f.policy,
+                Sequencer.Settings.defaults(), f.clock));
+        long size = f.ledger.head().size();
+        Envelope e = f.orgRegister(org);
+        CompletableFuture<Receipt> answer = sequencer.submit(e);
+        awaitSleepingIn(f, sleepingIn);
+        proxy.dropConnections();
+        return new Cut(sequencer, size, e, answer);
+    }
+
     @Test
     void aBatchWhoseConnectionDiedBeforeItsCommitIsSequencedOnceMoreAndAnswered() throws Exception {
         LedgerFixture f = closeLater(new LedgerFixture("seqretry"));
@@ -111,21 +132,20 @@ class SequencerFailoverTest {
         sql(f, "CREATE FUNCTION test_slow() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_sleep(1); "
                 + "RETURN NULL; END $$; CREATE TRIGGER slow AFTER INSERT ON log_entries FOR EACH ROW "
                 + "WHEN (position('slow-insert'::bytea in NEW.leaf) > 0) EXECUTE FUNCTION test_slow()");
-        TcpProxy proxy = closeLater(proxyFor(f.database));
-        Sequencer sequencer = closeLater(new Sequencer(through(proxy, f.database), f.store, f.signer, f.policy,
-                Sequencer.Settings.defaults(), f.clock));
-        long size = f.ledger.head().size();
+        Cut cut = submitAndCut(f, "slow-insert-1", "%log_entries%");
+        long size = cut.size();
+        Envelope e = cut.e();
 
-        Envelope e = f.orgRegister("slow-insert-1");
-        CompletableFuture<Receipt> answer = sequencer.submit(e);
-        awaitSleepingIn(f, "%log_entries%");
-        proxy.dropConnections(); // the database is gone for this connection; a new one works (a failover done)
-
-        Receipt r = answer.get(60, TimeUnit.SECONDS);
+        Receipt r = cut.answer().get(60, TimeUnit.SECONDS);
         assertFalse(r.duplicate());
         assertEquals(size, r.index(), "written once, at the next index");
-        assertEquals(size + 1, f.ledger.head().size());
         assertTrue(f.ledger.receipt(e.id()).isPresent());
+        assertOneEntryMoreProvenBy(f, size, r);
+    }
+
+    /** The log of {@code f} holds one entry more than {@code size}, and {@code r} proves it; the log is consistent. */
+    private static void assertOneEntryMoreProvenBy(LedgerFixture f, long size, Receipt r) throws Exception {
+        assertEquals(size + 1, f.ledger.head().size());
         SequencerTest.assertReceiptProves(r, f);
         LedgerAssertions.assertConsistent(f.dataSource, f.signer.verifier());
     }
@@ -140,17 +160,11 @@ class SequencerFailoverTest {
                 + "RETURN NULL; END $$; CREATE CONSTRAINT TRIGGER slow_commit AFTER INSERT ON log_entries "
                 + "DEFERRABLE INITIALLY DEFERRED FOR EACH ROW "
                 + "WHEN (position('slow-commit'::bytea in NEW.leaf) > 0) EXECUTE FUNCTION test_slow_commit()");
-        TcpProxy proxy = closeLater(proxyFor(f.database));
-        Sequencer sequencer = closeLater(new Sequencer(through(proxy, f.database), f.store, f.signer, f.policy,
-                Sequencer.Settings.defaults(), f.clock));
-        long size = f.ledger.head().size();
+        Cut cut = submitAndCut(f, "slow-commit-1", "commit");
+        long size = cut.size();
+        Envelope e = cut.e();
 
-        Envelope e = f.orgRegister("slow-commit-1");
-        CompletableFuture<Receipt> answer = sequencer.submit(e);
-        awaitSleepingIn(f, "commit");
-        proxy.dropConnections();
-
-        LedgerException unknown = failure(answer);
+        LedgerException unknown = failure(cut.answer());
         assertEquals("commit-outcome-unknown", unknown.code());
         assertEquals(LedgerException.Kind.UNAVAILABLE, unknown.kind(), "503: retry");
         // It was in fact written (the server finished the commit on its own)...
@@ -161,13 +175,11 @@ class SequencerFailoverTest {
         Receipt stored = f.ledger.receipt(e.id()).orElseThrow(() -> new AssertionError("the commit went through"));
         assertEquals(size, stored.index());
         // ... so resubmitting the same envelope returns its original receipt, and writes nothing twice.
-        Receipt again = sequencer.submit(f.parser.fromJson(e.json())).get(60, TimeUnit.SECONDS);
+        Receipt again = cut.sequencer().submit(f.parser.fromJson(e.json())).get(60, TimeUnit.SECONDS);
         assertTrue(again.duplicate());
         assertEquals(size, again.index());
         assertArrayEquals(stored.leafHash(), again.leafHash());
-        assertEquals(size + 1, f.ledger.head().size());
-        SequencerTest.assertReceiptProves(again, f);
-        LedgerAssertions.assertConsistent(f.dataSource, f.signer.verifier());
+        assertOneEntryMoreProvenBy(f, size, again);
     }
 
     @Test

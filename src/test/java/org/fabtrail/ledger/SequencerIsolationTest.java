@@ -87,8 +87,7 @@ class SequencerIsolationTest {
 
     @BeforeEach
     void setUp() {
-        f = new LedgerFixture("isolation");
-        f.genesis();
+        f = LedgerFixture.withGenesis("isolation");
         bug = new Bug(f.policy);
         bugSequencer = f.newSequencer(bug, Sequencer.Settings.defaults());
         buggy = new Ledger(f.dataSource, f.store, bug, bugSequencer);

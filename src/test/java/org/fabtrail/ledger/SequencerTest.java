@@ -37,8 +37,7 @@ class SequencerTest {
 
     @BeforeEach
     void setUp() {
-        f = new LedgerFixture("seq");
-        f.genesis();
+        f = LedgerFixture.withGenesis("seq");
     }
 
     @AfterEach

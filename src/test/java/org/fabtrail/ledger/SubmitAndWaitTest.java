@@ -32,8 +32,7 @@ class SubmitAndWaitTest {
 
     @BeforeEach
     void setUp() {
-        f = new LedgerFixture("submitwait");
-        f.genesis();
+        f = LedgerFixture.withGenesis("submitwait");
         EntryPolicy holding = new EntryPolicy() {
             @Override
             public Envelope admit(Envelope envelope) {

@@ -67,8 +67,7 @@ class CosignatureCollectorTest {
 
     @BeforeEach
     void start() throws Exception {
-        log = new LedgerFixture("collector_retry");
-        log.genesis();
+        log = LedgerFixture.withGenesis("collector_retry");
         files = new FileWitnessStore(dir);
         store = new FailingStore(files);
         Cosigner cosigner = new Cosigner("witness.test/retry", SigningKey.generate(SignatureAlgorithm.ED25519));

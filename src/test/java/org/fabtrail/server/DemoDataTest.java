@@ -1,7 +1,6 @@
 package org.fabtrail.server;
 
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -12,6 +11,7 @@ import org.fabtrail.custody.ProjectionRebuild;
 import org.fabtrail.ledger.EnvelopeParser;
 import org.fabtrail.ledger.Ledger;
 import org.fabtrail.ledger.LogVerifier;
+import org.fabtrail.web.DemoProfile;
 import org.junit.jupiter.api.Test;
 
 import javax.sql.DataSource;
@@ -41,11 +41,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class DemoDataTest {
 
     /** The application as the README's first command starts it: with demo data. */
-    public static class Demo implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("fabtrail.demo", "true");
-        }
+    public static class Demo extends DemoProfile {
     }
 
     @Inject

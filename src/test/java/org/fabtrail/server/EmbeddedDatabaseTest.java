@@ -51,7 +51,8 @@ class EmbeddedDatabaseTest {
         }
     }
 
-    private static List<String> column(Connection c, String sql) throws SQLException {
+    /** The first column of every row {@code sql} answers on {@code c}. */
+    static List<String> column(Connection c, String sql) throws SQLException {
         List<String> out = new ArrayList<>();
         try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
             while (rs.next()) {

@@ -105,6 +105,13 @@ public final class LedgerFixture implements AutoCloseable {
         return append(operator.genesis());
     }
 
+    /** A fixture on a new database {@code name}, its log begun with the operator's genesis entry. */
+    public static LedgerFixture withGenesis(String name) {
+        LedgerFixture f = new LedgerFixture(name);
+        f.genesis();
+        return f;
+    }
+
     public Envelope orgRegister(String org) {
         return Appends.orgRegister(operator, org);
     }
@@ -120,6 +127,16 @@ public final class LedgerFixture implements AutoCloseable {
         append(keyAdd(org, key));
         orgKeys.put(org, key);
         return key;
+    }
+
+    /**
+     * {@link #onboard Onboards} organisations of {@code country}, each named as its id, in the order given:
+     * {@code orgsAndRoles} alternates an organisation and its one role.
+     */
+    public void onboardAll(String country, String... orgsAndRoles) {
+        for (int i = 0; i < orgsAndRoles.length; i += 2) {
+            onboard(orgsAndRoles[i], orgsAndRoles[i], country, orgsAndRoles[i + 1]);
+        }
     }
 
     /** An entry of {@code org}, signed with the key {@link #onboard} gave it. */

@@ -3,6 +3,8 @@ package org.fabtrail.testing;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import org.fabtrail.ledger.LedgerStore;
+
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -19,6 +21,21 @@ import java.util.List;
 public final class PlanProbe {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+
+    /**
+     * Readies {@code c} as in a sequencer batch (and a rebuild): one transaction, planned as the sequencer has it
+     * planned; and keeps autovacuum off {@code tables} (it may or may not get round to them during a run; here it
+     * never does).
+     */
+    public static void asInABatch(Connection c, String... tables) throws SQLException {
+        c.setAutoCommit(false);
+        LedgerStore.planForCurrentSizes(c);
+        try (Statement st = c.createStatement()) {
+            for (String table : tables) {
+                st.execute("ALTER TABLE " + table + " SET (autovacuum_enabled = false)");
+            }
+        }
+    }
 
     private final Connection c;
     private final String name;

@@ -40,13 +40,7 @@ public final class TestDatabase {
     /** JDBC URL, user and password of a database created for the caller. */
     public record Database(String url, String user, String password) {
         public DataSource dataSource() {
-            PGSimpleDataSource ds = new PGSimpleDataSource();
-            ds.setUrl(url);
-            ds.setUser(user);
-            if (password != null) {
-                ds.setPassword(password);
-            }
-            return ds;
+            return pg(url, user, password);
         }
 
         /** Applies the application's Flyway migrations (for tests that run without Quarkus). */
@@ -98,13 +92,18 @@ public final class TestDatabase {
     }
 
     private static PGSimpleDataSource admin() {
-        PGSimpleDataSource admin = new PGSimpleDataSource();
-        admin.setUrl(baseUrl);
-        admin.setUser(user);
+        return pg(baseUrl, user, password);
+    }
+
+    /** A data source of {@code url} that logs in as {@code user}, with {@code password} if there is one. */
+    private static PGSimpleDataSource pg(String url, String user, String password) {
+        PGSimpleDataSource ds = new PGSimpleDataSource();
+        ds.setUrl(url);
+        ds.setUser(user);
         if (password != null) {
-            admin.setPassword(password);
+            ds.setPassword(password);
         }
-        return admin;
+        return ds;
     }
 
     /** A new database holding a copy of {@code template} (which must have no open connections). */

@@ -2,6 +2,7 @@ package org.fabtrail.web;
 
 import io.quarkus.test.junit.QuarkusTestProfile;
 
+import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -14,8 +15,21 @@ public class DemoProfile implements QuarkusTestProfile {
 
     public static final String PASSWORD = "fabtrail-demo";
 
+    private final Map<String, String> overrides;
+
+    public DemoProfile() {
+        this(Map.of());
+    }
+
+    /** The demo with {@code more} settings (a subclass is a profile of its own: Quarkus starts it apart). */
+    protected DemoProfile(Map<String, String> more) {
+        Map<String, String> all = new HashMap<>(Map.of("fabtrail.demo", "true"));
+        all.putAll(more);
+        overrides = Map.copyOf(all);
+    }
+
     @Override
     public Map<String, String> getConfigOverrides() {
-        return Map.of("fabtrail.demo", "true");
+        return overrides;
     }
 }

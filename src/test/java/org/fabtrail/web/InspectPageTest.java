@@ -81,12 +81,10 @@ class InspectPageTest {
         SignedInClient inspector = SignedInClient.signIn("inspector");
         String page = "/inspect/acme-fab/GH200-0019";
         long before = treeSize();
-        Response noNotes = inspector.submit(page, page, finding("consistent", "  "));
-        assertEquals(422, noNotes.statusCode());
+        Response noNotes = refused(inspector, page, finding("consistent", "  "));
         assertTrue(noNotes.asString().matches("(?s).*class=\"field-error\"[^>]*>Write what you checked.*"));
         Map<String, Object> noResult = finding("", "looked at it");
-        Response r = inspector.submit(page, page, noResult);
-        assertEquals(422, r.statusCode());
+        Response r = refused(inspector, page, noResult);
         assertTrue(r.asString().contains("Say whether what you found matches"));
         assertTrue(r.asString().contains("looked at it"), "the notes typed are kept");
         Map<String, Object> unknownSite = finding("discrepancy", "found in a shed");
@@ -104,8 +102,7 @@ class InspectPageTest {
         long before = treeSize();
         Map<String, Object> bad = finding("discrepancy", "opened the chassis");
         bad.put("components", "GH200-0001\nnot a serial!");
-        Response r = inspector.submit(page, page, bad);
-        assertEquals(422, r.statusCode());
+        Response r = refused(inspector, page, bad);
         assertTrue(r.asString().contains("Not a serial (or manufacturer/serial): not a serial!"), r.asString());
         assertTrue(r.asString().contains("GH200-0001"), "what was typed is kept");
         assertEquals(before, treeSize(), "nothing written");
@@ -138,8 +135,7 @@ class InspectPageTest {
         garbage.put("site", "");
         garbage.put("custodian", "");
         garbage.put("platformCertificate", "-----BEGIN ATTRIBUTE CERTIFICATE-----\nnot base64\n-----END ATTRIBUTE CERTIFICATE-----");
-        Response bad = inspector.submit(page, page, garbage);
-        assertEquals(422, bad.statusCode());
+        Response bad = refused(inspector, page, garbage);
         assertTrue(bad.asString().matches("(?s).*class=\"field-error\"[^>]*>payload.platformCertificate.*"), bad.asString());
         assertEquals(before, treeSize(), "nothing written");
 
@@ -170,8 +166,7 @@ class InspectPageTest {
         long before = treeSize();
         Map<String, Object> bad = finding("", "  ");
         bad.put("components", "not a serial!");
-        Response r = inspector.submit(page, page, bad);
-        assertEquals(422, r.statusCode());
+        Response r = refused(inspector, page, bad);
         String html = r.asString();
         assertTrue(html.contains("Schreiben Sie, was Sie geprüft und gesehen haben"), html);
         assertTrue(html.contains("Geben Sie an, ob das Gefundene dem Register entspricht"), html);
@@ -252,9 +247,15 @@ class InspectPageTest {
 
         long before = treeSize();
         form.put("foundAt", "Brussels");
-        Response bad = inspector.submit(page, page, form);
-        assertEquals(422, bad.statusCode());
+        Response bad = refused(inspector, page, form);
         assertTrue(bad.asString().contains("Give both the organisation and the site"), bad.asString());
         assertEquals(before, treeSize(), "nothing was written");
+    }
+
+    /** {@code who} submits {@code form} on the inspection page {@code page}, which refuses it with 422. */
+    private static Response refused(SignedInClient who, String page, Map<String, ?> form) {
+        Response r = who.submit(page, page, form);
+        assertEquals(422, r.statusCode());
+        return r;
     }
 }

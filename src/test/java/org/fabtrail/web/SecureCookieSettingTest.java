@@ -5,7 +5,6 @@ import io.quarkus.test.junit.TestProfile;
 import org.fabtrail.web.session.SessionManager;
 import org.junit.jupiter.api.Test;
 
-import java.util.HashMap;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -18,11 +17,8 @@ class SecureCookieSettingTest {
 
     /** The demo, told that a TLS proxy is in front. */
     public static class AlwaysSecure extends DemoProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            Map<String, String> config = new HashMap<>(super.getConfigOverrides());
-            config.put("fabtrail.web.secure-cookie", "true");
-            return config;
+        public AlwaysSecure() {
+            super(Map.of("fabtrail.web.secure-cookie", "true"));
         }
     }
 

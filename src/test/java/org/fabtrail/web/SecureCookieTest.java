@@ -27,12 +27,9 @@ class SecureCookieTest {
 
     /** The demo, with forwarding headers believed from 127.0.0.70 only. */
     public static class BehindProxy extends DemoProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            Map<String, String> config = new HashMap<>(super.getConfigOverrides());
-            config.put("quarkus.http.proxy.proxy-address-forwarding", "true");
-            config.put("quarkus.http.proxy.trusted-proxies", PROXY);
-            return config;
+        public BehindProxy() {
+            super(Map.of("quarkus.http.proxy.proxy-address-forwarding", "true", "quarkus.http.proxy.trusted-proxies",
+                    PROXY));
         }
     }
 

@@ -5,6 +5,7 @@ import io.quarkus.test.junit.TestProfile;
 import io.restassured.response.Response;
 import org.junit.jupiter.api.Test;
 
+import java.util.Map;
 import java.util.UUID;
 
 import static org.fabtrail.web.WebUser.fieldErrors;
@@ -62,21 +63,23 @@ class StrangerFormsTest extends DemoUiTest {
             }
         });
         String absent = UUID.randomUUID().toString();
-        for (String action : new String[]{"receive", "reject", "cancel"}) {
-            Response seen = kestrel.post("/transfers/" + toHelios + "/" + action, form("unit", "acme-fab/HGX-0001",
-                    "site", "dubai-dc1", "reason", "x"));
-            Response none = kestrel.post("/transfers/" + absent + "/" + action, form("unit", "acme-fab/HGX-0001",
-                    "site", "dubai-dc1", "reason", "x"));
-            assertEquals(404, seen.statusCode(), action);
-            assertEquals(page(none, absent), page(seen, toHelios), action);
-        }
-        for (String action : new String[]{"status", "assemble", "disassemble"}) {
-            Response seen = kestrel.post("/units/acme-fab/" + HELD_ELSEWHERE + "/" + action, form("status", "lost",
-                    "reason", "x", "component", "acme-fab/GH200-0017"));
-            Response none = kestrel.post("/units/acme-fab/" + NO_SUCH + "/" + action, form("status", "lost",
-                    "reason", "x", "component", "acme-fab/GH200-0017"));
-            assertEquals(404, seen.statusCode(), action);
-            assertEquals(page(none, NO_SUCH), page(seen, HELD_ELSEWHERE), action);
+        assertPostsRefusedAsAbsent(kestrel, "/transfers/", toHelios, absent, form("unit", "acme-fab/HGX-0001",
+                "site", "dubai-dc1", "reason", "x"), "receive", "reject", "cancel");
+        assertPostsRefusedAsAbsent(kestrel, "/units/acme-fab/", HELD_ELSEWHERE, NO_SUCH, form("status", "lost",
+                "reason", "x", "component", "acme-fab/GH200-0017"), "status", "assemble", "disassemble");
+    }
+
+    /**
+     * Each action posted by {@code who} on {@code seen} (which it may not see) answers 404 with the very page that
+     * posting it on {@code none} (which does not exist) answers.
+     */
+    static void assertPostsRefusedAsAbsent(WebUser who, String prefix, String seen, String none, Map<String, ?> form,
+            String... actions) {
+        for (String action : actions) {
+            Response seenResponse = who.post(prefix + seen + "/" + action, form);
+            Response noneResponse = who.post(prefix + none + "/" + action, form);
+            assertEquals(404, seenResponse.statusCode(), action);
+            assertEquals(page(noneResponse, none), page(seenResponse, seen), action);
         }
     }
 }

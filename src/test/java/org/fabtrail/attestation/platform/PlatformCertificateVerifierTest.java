@@ -37,8 +37,7 @@ class PlatformCertificateVerifierTest {
     void verifiedNamesTheCa() throws Exception {
         TestCa ca = TestCa.create("C=US,O=Example Corp.,CN=Platform CA");
         SignatureVerification result = verify(new CertBuilder().build(ca), AT, ca.der());
-        assertEquals(Outcome.VERIFIED, result.outcome(), result.reason());
-        assertEquals(OptionalInt.of(0), result.issuerIndex());
+        assertVerification(result, Outcome.VERIFIED, OptionalInt.of(0));
         assertEquals(Optional.of("CN=Platform CA,O=Example Corp.,C=US"), result.issuerSubject());
     }
 
@@ -53,12 +52,10 @@ class PlatformCertificateVerifierTest {
         assertTrue(unknown.reason().contains("CN=Platform CA,O=Example Corp.,C=US"), unknown.reason());
         assertEquals(Outcome.UNKNOWN_ISSUER, verify(cert, AT).outcome());
         SignatureVerification bad = verify(cert, AT, sameName.der(), otherName.der());
-        assertEquals(Outcome.BAD_SIGNATURE, bad.outcome());
-        assertEquals(OptionalInt.empty(), bad.issuerIndex());
+        assertVerification(bad, Outcome.BAD_SIGNATURE, OptionalInt.empty());
         // the genuine CA after an impostor with the same name
         SignatureVerification good = verify(cert, AT, sameName.der(), otherName.der(), ca.der());
-        assertEquals(Outcome.VERIFIED, good.outcome());
-        assertEquals(OptionalInt.of(2), good.issuerIndex());
+        assertVerification(good, Outcome.VERIFIED, OptionalInt.of(2));
     }
 
     @Test
@@ -69,8 +66,7 @@ class PlatformCertificateVerifierTest {
         assertEquals(Outcome.VERIFIED, verify(cert, builder.notBefore, ca.der()).outcome());
         assertEquals(Outcome.VERIFIED, verify(cert, builder.notAfter, ca.der()).outcome());
         SignatureVerification early = verify(cert, builder.notBefore.minusSeconds(1), ca.der());
-        assertEquals(Outcome.NOT_YET_VALID, early.outcome());
-        assertEquals(OptionalInt.of(0), early.issuerIndex());
+        assertVerification(early, Outcome.NOT_YET_VALID, OptionalInt.of(0));
         SignatureVerification late = verify(cert, builder.notAfter.plusSeconds(1), ca.der());
         assertEquals(Outcome.EXPIRED, late.outcome());
         assertTrue(late.reason().contains("2030-01-01T00:00:00Z"), late.reason());
@@ -82,8 +78,7 @@ class PlatformCertificateVerifierTest {
         TestCa young = TestCa.create("C=US,O=Example Corp.,CN=Platform CA", caStart, Instant.parse("2035-01-01T00:00:00Z"));
         byte[] cert = new CertBuilder().build(young);
         SignatureVerification result = verify(cert, Instant.parse("2024-06-01T00:00:00Z"), young.der());
-        assertEquals(Outcome.ISSUER_NOT_VALID, result.outcome(), result.reason());
-        assertEquals(OptionalInt.of(0), result.issuerIndex());
+        assertVerification(result, Outcome.ISSUER_NOT_VALID, OptionalInt.of(0));
         assertEquals(Outcome.VERIFIED, verify(cert, caStart, young.der()).outcome());
     }
 
@@ -95,8 +90,7 @@ class PlatformCertificateVerifierTest {
                 Instant.parse("2015-01-01T00:00:00Z")));
         byte[] cert = new CertBuilder().build(current);
         SignatureVerification result = verify(cert, AT, expired.der(), current.der());
-        assertEquals(Outcome.VERIFIED, result.outcome(), result.reason());
-        assertEquals(OptionalInt.of(1), result.issuerIndex());
+        assertVerification(result, Outcome.VERIFIED, OptionalInt.of(1));
         assertEquals(Outcome.ISSUER_NOT_VALID, verify(cert, AT, expired.der()).outcome());
     }
 
@@ -133,5 +127,11 @@ class PlatformCertificateVerifierTest {
                 Date.from(notBefore), Date.from(notAfter), ca.name(), ca.keys().getPublic());
         return builder.build(new JcaContentSignerBuilder("SHA256withECDSA").setProvider(TestPlatformCertificates.BC)
                 .build(ca.keys().getPrivate())).getEncoded();
+    }
+
+    /** {@code result} has {@code outcome}, by the candidate CA at {@code issuer} (if any). */
+    private static void assertVerification(SignatureVerification result, Outcome outcome, OptionalInt issuer) {
+        assertEquals(outcome, result.outcome(), result.reason());
+        assertEquals(issuer, result.issuerIndex());
     }
 }

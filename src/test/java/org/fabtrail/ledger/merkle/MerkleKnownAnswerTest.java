@@ -10,6 +10,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The classic RFC 6962 / RFC 9162 known answers ({@code rfc6962-classic-vectors.json}). */
 class MerkleKnownAnswerTest {
@@ -83,22 +86,43 @@ class MerkleKnownAnswerTest {
         }
     }
 
-    @Test
-    void listedInclusionProofs() {
-        JsonNode proofs = V.get("inclusion_proofs");
+    /** Each listed proof of the kind: Proofs and the reference make it, and it verifies against the listed roots. */
+    @ParameterizedTest
+    @ValueSource(strings = {"inclusion_proofs", "consistency_proofs"})
+    void listedProofs(String kind) {
+        JsonNode proofs = V.get(kind);
         assertEquals(5, proofs.size());
         List<byte[]> leaves = leafHashes();
         for (JsonNode t : proofs) {
-            long index = t.get("leaf_index").asLong();
-            long size = t.get("tree_size").asLong();
-            List<String> want = Vectors.hex(Vectors.hexList(t.get("proof")));
-            String what = "inclusion " + index + " in " + size;
-            assertEquals(want, Vectors.hex(Proofs.inclusion(index, size, vectorNodes(size))), what);
-            assertEquals(want, Vectors.hex(new Reference(leaves).inclusion((int) index, (int) size)), what);
-            byte[] root = Vectors.hex(V.get("roots_by_tree_size").get(Long.toString(size)));
-            assertDoesNotThrow(() -> Proofs.verifyInclusion(index, size, leaves.get((int) index),
-                    Vectors.hexList(t.get("proof")), root), what);
+            List<byte[]> listed = Vectors.hexList(t.get("proof"));
+            if (kind.equals("inclusion_proofs")) {
+                long index = t.get("leaf_index").asLong();
+                long size = t.get("tree_size").asLong();
+                assertListed("inclusion " + index + " in " + size, listed,
+                        Proofs.inclusion(index, size, vectorNodes(size)),
+                        new Reference(leaves).inclusion((int) index, (int) size),
+                        () -> Proofs.verifyInclusion(index, size, leaves.get((int) index), listed, root(size)));
+            } else {
+                long m = t.get("size1").asLong();
+                long n = t.get("size2").asLong();
+                assertListed("consistency " + m + " -> " + n, listed, Proofs.consistency(m, n, vectorNodes(n)),
+                        new Reference(leaves).consistency((int) m, (int) n),
+                        () -> Proofs.verifyConsistency(m, n, root(m), root(n), listed));
+            }
         }
+    }
+
+    private static void assertListed(String what, List<byte[]> listed, List<byte[]> made, List<byte[]> byReference,
+            Executable verify) {
+        List<String> want = Vectors.hex(listed);
+        assertEquals(want, Vectors.hex(made), what);
+        assertEquals(want, Vectors.hex(byReference), what);
+        assertDoesNotThrow(verify, what);
+    }
+
+    /** The listed root of the tree of {@code size}. */
+    private static byte[] root(long size) {
+        return Vectors.hex(V.get("roots_by_tree_size").get(Long.toString(size)));
     }
 
     @Test
@@ -109,24 +133,6 @@ class MerkleKnownAnswerTest {
         assertThrows(ProofException.class, () -> Proofs.verifyInclusion(0, 0, leaf, List.of(), empty));
     }
 
-    @Test
-    void listedConsistencyProofs() {
-        JsonNode proofs = V.get("consistency_proofs");
-        assertEquals(5, proofs.size());
-        List<byte[]> leaves = leafHashes();
-        for (JsonNode t : proofs) {
-            long m = t.get("size1").asLong();
-            long n = t.get("size2").asLong();
-            List<String> want = Vectors.hex(Vectors.hexList(t.get("proof")));
-            String what = "consistency " + m + " -> " + n;
-            assertEquals(want, Vectors.hex(Proofs.consistency(m, n, vectorNodes(n))), what);
-            assertEquals(want, Vectors.hex(new Reference(leaves).consistency((int) m, (int) n)), what);
-            byte[] root1 = Vectors.hex(V.get("roots_by_tree_size").get(Long.toString(m)));
-            byte[] root2 = Vectors.hex(V.get("roots_by_tree_size").get(Long.toString(n)));
-            assertDoesNotThrow(() -> Proofs.verifyConsistency(m, n, root1, root2, Vectors.hexList(t.get("proof"))),
-                    what);
-        }
-    }
 
     @Test
     void returnedHashesAreFreshCopies() {

@@ -11,7 +11,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -148,19 +150,24 @@ class ProofsTest {
     @ParameterizedTest(name = "inclusion({0}, {1})")
     @CsvSource({"0,0", "1,1", "5,3", "-1,4", "0,-1", "9223372036854775806,9223372036854775806"})
     void inclusionRejectsIndexesOutsideTheTree(long index, long size) {
-        NodeSource src = TestTrees.nodes(REF, 0);
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Proofs.inclusion(index, size, src));
-        assertTrue(e.getMessage().contains(Long.toString(size)), e.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> Proofs.inclusionNodes(index, size));
+        assertRejected(src -> Proofs.inclusion(index, size, src), size, () -> Proofs.inclusionNodes(index, size));
     }
 
     @ParameterizedTest(name = "consistency({0}, {1})")
     @CsvSource({"0,0", "0,5", "6,5", "-1,5", "1,-1", "2,1"})
     void consistencyRejectsBadSizes(long m, long n) {
+        assertRejected(src -> Proofs.consistency(m, n, src), m, () -> Proofs.consistencyNodes(m, n));
+    }
+
+    /**
+     * The {@code proof} refuses with IllegalArgumentException whose message names {@code named}, and so does the
+     * matching {@code nodes} call.
+     */
+    private static void assertRejected(Consumer<NodeSource> proof, long named, Executable nodes) {
         NodeSource src = TestTrees.nodes(REF, 0);
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Proofs.consistency(m, n, src));
-        assertTrue(e.getMessage().contains(Long.toString(m)), e.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> Proofs.consistencyNodes(m, n));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> proof.accept(src));
+        assertTrue(e.getMessage().contains(Long.toString(named)), e.getMessage());
+        assertThrows(IllegalArgumentException.class, nodes);
     }
 
     @Test
