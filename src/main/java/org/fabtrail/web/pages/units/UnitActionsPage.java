@@ -138,14 +138,6 @@ public class UnitActionsPage extends FormPage {
         return form(manufacturer, serial, after, true);
     }
 
-    @POST
-    @Path("assemble")
-    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    public Response assemble(@PathParam("manufacturer") String manufacturer, @PathParam("serial") String serial,
-                             @FormParam("component") List<String> ticked) {
-        return change(manufacturer, serial, ticked, true);
-    }
-
     @GET
     @Path("disassemble")
     public Response disassembleForm(@PathParam("manufacturer") String manufacturer, @PathParam("serial") String serial) {
@@ -162,12 +154,13 @@ public class UnitActionsPage extends FormPage {
         return Response.ok(page(t.viewer(), form, Map.of(), assemble)).build();
     }
 
+    /** Puts the ticked units into this one, or takes them out of it: {@code change} is one or the other. */
     @POST
-    @Path("disassemble")
+    @Path("{change: assemble|disassemble}")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    public Response disassemble(@PathParam("manufacturer") String manufacturer, @PathParam("serial") String serial,
-                                @FormParam("component") List<String> ticked) {
-        return change(manufacturer, serial, ticked, false);
+    public Response change(@PathParam("manufacturer") String manufacturer, @PathParam("serial") String serial,
+                           @PathParam("change") String change, @FormParam("component") List<String> ticked) {
+        return change(manufacturer, serial, ticked, "assemble".equals(change));
     }
 
     private Response change(String manufacturer, String serial, List<String> ticked,
