@@ -131,21 +131,15 @@ public class UnitActionsPage extends FormPage {
 
     // ---- assemble and disassemble ------------------------------------------------------------------------------
 
+    /**
+     * The empty assemble or disassemble form: {@code change} is one or the other; {@code after} pages through the
+     * units that may go in (the disassemble form lists none).
+     */
     @GET
-    @Path("assemble")
-    public Response assembleForm(@PathParam("manufacturer") String manufacturer, @PathParam("serial") String serial,
-                                 @QueryParam("after") String after) {
-        return form(manufacturer, serial, after, true);
-    }
-
-    @GET
-    @Path("disassemble")
-    public Response disassembleForm(@PathParam("manufacturer") String manufacturer, @PathParam("serial") String serial) {
-        return form(manufacturer, serial, null, false);
-    }
-
-    /** The empty assemble or disassemble form; {@code after} pages through the units that may go in. */
-    private Response form(String manufacturer, String serial, String after, boolean assemble) {
+    @Path("{change: assemble|disassemble}")
+    public Response form(@PathParam("manufacturer") String manufacturer, @PathParam("serial") String serial,
+                         @PathParam("change") String change, @QueryParam("after") String after) {
+        boolean assemble = "assemble".equals(change);
         Target t = target(manufacturer, serial, assemble ? "assemble" : "disassemble", false);
         if (t.refusal() != null) {
             return t.refusal();
