@@ -56,9 +56,9 @@ class AttestationsResourceTest {
     @BeforeEach
     void world() throws Exception {
         OncePerClass.run(AttestationsResourceTest.class, () -> {
-            fab = CustodyClient.partnerWithSite("at-fab", SignatureAlgorithm.ED25519, "manufacturer", "fab-1", "TW");
+            fab = CustodyClient.partnerWithSite("at-fab", "manufacturer", "fab-1", "TW");
             other = CustodyClient.partnerWithSite("at-other", SignatureAlgorithm.ES256, "manufacturer", "fab-2", "KR");
-            dist = CustodyClient.partnerWithSite("at-dist", SignatureAlgorithm.ED25519, "distributor", "ams", "NL");
+            dist = CustodyClient.partnerWithSite("at-dist", "distributor", "ams", "NL");
             insp = ApiClient.partner("at-insp", SignatureAlgorithm.ED25519, "inspector");
             DeviceCertificates.Issued ca = DeviceCertificates.selfSigned(
                     DeviceCertificates.Spec.ca("CN=AT Device CA,O=AT Fab"), SigningKey.generate(SignatureAlgorithm.ES256));

@@ -49,12 +49,12 @@ final class CustodyClient {
         return write(p, "site.register", siteFields(site, country));
     }
 
-    /** A partner ({@link ApiClient#partner}) with one site registered: "Site {@code site}", in {@code country}. */
     /** A partner signing with Ed25519, as most do, with one site. */
     static ApiClient.Partner partnerWithSite(String org, String role, String site, String country) {
         return partnerWithSite(org, SignatureAlgorithm.ED25519, role, site, country);
     }
 
+    /** A partner ({@link ApiClient#partner}) with one site registered: "Site {@code site}", in {@code country}. */
     static ApiClient.Partner partnerWithSite(String org, SignatureAlgorithm alg, String role, String site,
                                              String country) {
         ApiClient.Partner p = ApiClient.partner(org, alg, role);

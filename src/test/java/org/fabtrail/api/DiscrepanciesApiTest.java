@@ -57,8 +57,8 @@ class DiscrepanciesApiTest {
         if (fab != null) {
             return;
         }
-        fab = CustodyClient.partnerWithSite("dz-fab", SignatureAlgorithm.ED25519, "manufacturer", "dz-line", "TW");
-        dist = CustodyClient.partnerWithSite("dz-dist", SignatureAlgorithm.ED25519, "distributor", "dz-hub", "NL");
+        fab = CustodyClient.partnerWithSite("dz-fab", "manufacturer", "dz-line", "TW");
+        dist = CustodyClient.partnerWithSite("dz-dist", "distributor", "dz-hub", "NL");
         other = ApiClient.partner("dz-other", SignatureAlgorithm.ED25519, "distributor");
         insp = ApiClient.partner("dz-insp", SignatureAlgorithm.ED25519, "inspector");
     }

@@ -48,7 +48,7 @@ class EntryIsolationTest {
     @BeforeEach
     void onboard() throws Exception {
         OncePerClass.run(EntryIsolationTest.class, () -> {
-            fab = CustodyClient.partnerWithSite("iso-fab", SignatureAlgorithm.ED25519, "manufacturer",
+            fab = CustodyClient.partnerWithSite("iso-fab", "manufacturer",
                     "iso-site", "TW");
             attacker = ApiClient.partner("iso-attacker", SignatureAlgorithm.ED25519, "manufacturer");
         });

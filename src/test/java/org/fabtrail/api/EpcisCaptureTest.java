@@ -43,7 +43,7 @@ class EpcisCaptureTest {
     @BeforeEach
     void onboard() throws Exception {
         OncePerClass.run(EpcisCaptureTest.class, () -> {
-            fab = CustodyClient.partnerWithSite("ec-fab", SignatureAlgorithm.ED25519, "manufacturer", "ec-line", "TW");
+            fab = CustodyClient.partnerWithSite("ec-fab", "manufacturer", "ec-line", "TW");
             dist = CustodyClient.partnerWithSite("ec-dist", SignatureAlgorithm.ES256, "distributor", "ec-hub", "NL");
         });
     }

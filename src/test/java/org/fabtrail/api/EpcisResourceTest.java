@@ -44,10 +44,10 @@ class EpcisResourceTest {
     void story() throws Exception {
         OncePerClass.run(EpcisResourceTest.class, () -> {
             fab = CustodyClient.partnerWithSite(FAB, SignatureAlgorithm.ED25519, "manufacturer", "ep-line", "TW");
-            dist = CustodyClient.partnerWithSite("ep-dist", SignatureAlgorithm.ED25519, "distributor", "ep-hub", "NL");
+            dist = CustodyClient.partnerWithSite("ep-dist", "distributor", "ep-hub", "NL");
             dc = CustodyClient.partnerWithSite("ep-dc", SignatureAlgorithm.ES256, "datacenter", "ep-hall", "DE");
             insp = ApiClient.partner("ep-insp", SignatureAlgorithm.ED25519, "inspector");
-            other = CustodyClient.partnerWithSite("ep-other", SignatureAlgorithm.ED25519, "manufacturer",
+            other = CustodyClient.partnerWithSite("ep-other", "manufacturer",
                     "ep-other-line", "KR");
             CustodyClient.register(fab, "GPU-1", "accelerator", "H100", "ep-line");
             CustodyClient.register(fab, "GPU-2", "accelerator", "H100", "ep-line");

@@ -3,7 +3,6 @@ package org.fabtrail.api;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.path.json.JsonPath;
-import org.fabtrail.crypto.SignatureAlgorithm;
 import org.fabtrail.testing.OncePerClass;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -48,9 +47,9 @@ class FeedTest {
     @BeforeEach
     void onboard() throws Exception {
         OncePerClass.run(FeedTest.class, () -> {
-            fab = CustodyClient.partnerWithSite("fd-fab", SignatureAlgorithm.ED25519, "manufacturer", "fd-line", "TW");
-            dist = CustodyClient.partnerWithSite("fd-dist", SignatureAlgorithm.ED25519, "distributor", "fd-hub", "NL");
-            other = CustodyClient.partnerWithSite("fd-other", SignatureAlgorithm.ED25519, "manufacturer",
+            fab = CustodyClient.partnerWithSite("fd-fab", "manufacturer", "fd-line", "TW");
+            dist = CustodyClient.partnerWithSite("fd-dist", "distributor", "fd-hub", "NL");
+            other = CustodyClient.partnerWithSite("fd-other", "manufacturer",
                     "fd-other-line", "KR");
             distReader = "Bearer " + ApiClient.token("fd-dist", "read");
         });

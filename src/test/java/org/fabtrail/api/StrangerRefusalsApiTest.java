@@ -3,7 +3,6 @@ package org.fabtrail.api;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.response.Response;
-import org.fabtrail.crypto.SignatureAlgorithm;
 import org.fabtrail.testing.OncePerClass;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -42,9 +41,9 @@ class StrangerRefusalsApiTest {
     @BeforeEach
     void world() throws Exception {
         OncePerClass.run(StrangerRefusalsApiTest.class, () -> {
-            fab = CustodyClient.partnerWithSite("sra-fab", SignatureAlgorithm.ED25519, "manufacturer", "fab-1", "TW");
-            dist = CustodyClient.partnerWithSite("sra-dist", SignatureAlgorithm.ED25519, "distributor", "ams", "NL");
-            dc = CustodyClient.partnerWithSite("sra-dc", SignatureAlgorithm.ED25519, "datacenter", "dxb", "AE");
+            fab = CustodyClient.partnerWithSite("sra-fab", "manufacturer", "fab-1", "TW");
+            dist = CustodyClient.partnerWithSite("sra-dist", "distributor", "ams", "NL");
+            dc = CustodyClient.partnerWithSite("sra-dc", "datacenter", "dxb", "AE");
             CustodyClient.register(fab, U, "accelerator", "H200", "fab-1");
             CustodyClient.register(fab, V, "accelerator", "H200", "fab-1");
             t1 = CustodyClient.dispatch(fab, "sra-dist", "ams", List.of(ref("sra-fab", U)));

@@ -45,9 +45,9 @@ class UnitsQueryTest {
     @BeforeEach
     void world() throws Exception {
         OncePerClass.run(UnitsQueryTest.class, () -> {
-            fab = CustodyClient.partnerWithSite("uq-fab", SignatureAlgorithm.ED25519, "manufacturer", "uq-a", "TW");
+            fab = CustodyClient.partnerWithSite("uq-fab", "manufacturer", "uq-a", "TW");
             dist = CustodyClient.partnerWithSite("uq-dist", SignatureAlgorithm.ES256, "distributor", "uq-hub", "NL");
-            dc = CustodyClient.partnerWithSite("uq-dc", SignatureAlgorithm.ED25519, "datacenter", "uq-dc1", "US");
+            dc = CustodyClient.partnerWithSite("uq-dc", "datacenter", "uq-dc1", "US");
             insp = ApiClient.partner("uq-insp", SignatureAlgorithm.ED25519, "inspector");
             CustodyClient.write(fab, "site.register", Map.of("site", "uq-b", "name", "Fab B", "country", "TW",
                     "address", "2 Science Park Rd", "latitude", 24.78, "longitude", 121.0));

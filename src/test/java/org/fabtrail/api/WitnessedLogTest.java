@@ -276,7 +276,7 @@ class WitnessedLogTest {
     @Test
     @Order(3)
     void aUnitBundleCarriesTheCosignedCheckpointAndMeetsAPolicy() throws Exception {
-        ApiClient.Partner fab = CustodyClient.partnerWithSite("wl-fab", SignatureAlgorithm.ED25519, "manufacturer",
+        ApiClient.Partner fab = CustodyClient.partnerWithSite("wl-fab", "manufacturer",
                 "wl-site", "DE");
         CustodyClient.register(fab, "WL-0001", "accelerator", "H100", "wl-site");
         cosigned(ledger.head().size());
@@ -296,9 +296,9 @@ class WitnessedLogTest {
     @Test
     @Order(3)
     void aDiscrepancyReportCarriesTheCosignedCheckpoint() throws Exception {
-        ApiClient.Partner fab = CustodyClient.partnerWithSite("wl-dfab", SignatureAlgorithm.ED25519, "manufacturer",
+        ApiClient.Partner fab = CustodyClient.partnerWithSite("wl-dfab", "manufacturer",
                 "wl-dline", "TW");
-        ApiClient.Partner dist = CustodyClient.partnerWithSite("wl-ddist", SignatureAlgorithm.ED25519, "distributor",
+        ApiClient.Partner dist = CustodyClient.partnerWithSite("wl-ddist", "distributor",
                 "wl-dhub", "NL");
         CustodyClient.register(fab, "WL-D1", "accelerator", "H200", "wl-dline");
         CustodyClient.register(fab, "WL-D2", "accelerator", "H200", "wl-dline");

@@ -191,40 +191,21 @@ public class TransferPage extends FormPage {
 
     // ---- reject and cancel -----------------------------------------------------------------------------------
 
+    /** The reject (receiver) or cancel (sender) form: {@code end} is one or the other. */
     @GET
-    @Path("reject")
-    public Response rejectForm(@PathParam("id") String id) {
-        return endForm(id, true);
-    }
-
-    @GET
-    @Path("cancel")
-    public Response cancelForm(@PathParam("id") String id) {
-        return endForm(id, false);
-    }
-
-    @POST
-    @Path("reject")
-    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    public Response reject(@PathParam("id") String id,
-                           @FormParam("reason") String reason) {
-        return end(id, reason, true);
-    }
-
-    @POST
-    @Path("cancel")
-    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    public Response cancel(@PathParam("id") String id,
-                           @FormParam("reason") String reason) {
-        return end(id, reason, false);
-    }
-
-    private Response endForm(String id, boolean reject) {
+    @Path("{end: reject|cancel}")
+    public Response endForm(@PathParam("id") String id, @PathParam("end") String end) {
+        boolean reject = "reject".equals(end);
         return acting(id, (v, t) -> mayEnd(v, t, reject),
                 (v, t) -> Response.ok(Templates.end(v, t, reject, "", Map.of())).build());
     }
 
-    private Response end(String id, String reason, boolean reject) {
+    @POST
+    @Path("{end: reject|cancel}")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    public Response end(@PathParam("id") String id, @PathParam("end") String end,
+                        @FormParam("reason") String reason) {
+        boolean reject = "reject".equals(end);
         return acting(id, (v, t) -> mayEnd(v, t, reject), (v, t) -> {
             String why = Forms.orEmpty(reason).trim();
             try {

@@ -131,29 +131,15 @@ public class UnitActionsPage extends FormPage {
 
     // ---- assemble and disassemble ------------------------------------------------------------------------------
 
+    /**
+     * The empty assemble or disassemble form: {@code change} is one or the other; {@code after} pages through the
+     * units that may go in (the disassemble form lists none).
+     */
     @GET
-    @Path("assemble")
-    public Response assembleForm(@PathParam("manufacturer") String manufacturer, @PathParam("serial") String serial,
-                                 @QueryParam("after") String after) {
-        return form(manufacturer, serial, after, true);
-    }
-
-    @POST
-    @Path("assemble")
-    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    public Response assemble(@PathParam("manufacturer") String manufacturer, @PathParam("serial") String serial,
-                             @FormParam("component") List<String> ticked) {
-        return change(manufacturer, serial, ticked, true);
-    }
-
-    @GET
-    @Path("disassemble")
-    public Response disassembleForm(@PathParam("manufacturer") String manufacturer, @PathParam("serial") String serial) {
-        return form(manufacturer, serial, null, false);
-    }
-
-    /** The empty assemble or disassemble form; {@code after} pages through the units that may go in. */
-    private Response form(String manufacturer, String serial, String after, boolean assemble) {
+    @Path("{change: assemble|disassemble}")
+    public Response form(@PathParam("manufacturer") String manufacturer, @PathParam("serial") String serial,
+                         @PathParam("change") String change, @QueryParam("after") String after) {
+        boolean assemble = "assemble".equals(change);
         Target t = target(manufacturer, serial, assemble ? "assemble" : "disassemble", false);
         if (t.refusal() != null) {
             return t.refusal();
@@ -162,12 +148,13 @@ public class UnitActionsPage extends FormPage {
         return Response.ok(page(t.viewer(), form, Map.of(), assemble)).build();
     }
 
+    /** Puts the ticked units into this one, or takes them out of it: {@code change} is one or the other. */
     @POST
-    @Path("disassemble")
+    @Path("{change: assemble|disassemble}")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    public Response disassemble(@PathParam("manufacturer") String manufacturer, @PathParam("serial") String serial,
-                                @FormParam("component") List<String> ticked) {
-        return change(manufacturer, serial, ticked, false);
+    public Response change(@PathParam("manufacturer") String manufacturer, @PathParam("serial") String serial,
+                           @PathParam("change") String change, @FormParam("component") List<String> ticked) {
+        return change(manufacturer, serial, ticked, "assemble".equals(change));
     }
 
     private Response change(String manufacturer, String serial, List<String> ticked,
