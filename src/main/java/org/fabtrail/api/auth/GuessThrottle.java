@@ -3,9 +3,6 @@ package org.fabtrail.api.auth;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-
 /**
  * Throttled guessing: failed authentications (unknown bearer tokens, the admin token guessed wrong, wrong sign-ins)
  * are counted per client address and per presented credential, a token's first {@value #PREFIX} characters or a
@@ -24,17 +21,10 @@ public class GuessThrottle {
     /** How many leading characters of a bearer token name its credential. */
     public static final int PREFIX = 8;
 
-    private static final class Bucket {
-        /** Failures still allowed (may be fractional while refilling). */
-        double allowance;
-        long updatedNanos;
-    }
-
     @Inject
     AuthConfig auth;
 
-    private final Map<String, Bucket> buckets = new ConcurrentHashMap<>();
-    private volatile long lastSweep = System.nanoTime();
+    private final TokenBuckets<String> buckets = new TokenBuckets<>();
 
     /** The credential of a bearer token: its first characters (never logged). */
     public static String tokenCredential(String token) {
@@ -52,15 +42,16 @@ public class GuessThrottle {
      */
     public long retryAfter(String address, String credential) {
         long now = System.nanoTime();
-        return Math.max(wait("address:" + address, perAddress(), now), wait(credential, perCredential(), now));
+        return Math.max(buckets.wait("address:" + address, perAddress(), rate(perAddress()), now),
+                buckets.wait(credential, perCredential(), rate(perCredential()), now));
     }
 
     /** Counts one failed authentication against the address and the credential. */
     public void failed(String address, String credential) {
-        sweep();
+        buckets.sweep(auth.failureWindow().toNanos());
         long now = System.nanoTime();
-        consume("address:" + address, perAddress(), now);
-        consume(credential, perCredential(), now);
+        buckets.take("address:" + address, perAddress(), rate(perAddress()), now);
+        buckets.take(credential, perCredential(), rate(perCredential()), now);
     }
 
     private int perAddress() {
@@ -74,49 +65,5 @@ public class GuessThrottle {
     /** Failures regained per second by an allowance of {@code size}. */
     private double rate(int size) {
         return size / Math.max(0.001, auth.failureWindow().toMillis() / 1000.0);
-    }
-
-    private long wait(String key, int size, long now) {
-        Bucket b = buckets.get(key);
-        if (b == null) {
-            return 0;
-        }
-        synchronized (b) {
-            refill(b, size, now);
-            return b.allowance >= 1 ? 0 : Math.max(1, (long) Math.ceil((1 - b.allowance) / rate(size)));
-        }
-    }
-
-    private void consume(String key, int size, long now) {
-        Bucket b = buckets.computeIfAbsent(key, k -> {
-            Bucket nb = new Bucket();
-            nb.allowance = size;
-            nb.updatedNanos = now;
-            return nb;
-        });
-        synchronized (b) {
-            refill(b, size, now);
-            b.allowance = Math.max(0, b.allowance - 1);
-        }
-    }
-
-    private void refill(Bucket b, int size, long now) {
-        b.allowance = Math.min(size, b.allowance + (now - b.updatedNanos) / 1e9 * rate(size));
-        b.updatedNanos = now;
-    }
-
-    /** Forgets allowances that are full again (at most once a minute), so memory follows the guessing going on. */
-    private void sweep() {
-        long now = System.nanoTime();
-        if (now - lastSweep < 60_000_000_000L) {
-            return;
-        }
-        lastSweep = now;
-        long window = auth.failureWindow().toNanos();
-        buckets.entrySet().removeIf(e -> {
-            synchronized (e.getValue()) {
-                return now - e.getValue().updatedNanos > window;
-            }
-        });
     }
 }
