@@ -11,6 +11,7 @@ import java.time.Clock;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.UUID;
+import java.util.function.Predicate;
 
 /**
  * The TOTP second factor of local accounts (RFC 6238, {@link Totp}): enrolment (a pending secret a code must confirm),
@@ -52,13 +53,12 @@ public class SecondFactor {
 
     /** Turns the pending secret on when the code is one of its codes; false (and nothing changed) otherwise. */
     public boolean confirm(UUID account, String code) {
-        return QuarkusTransaction.requiringNew().call(() -> {
-            Account a = Account.findById(account, LockModeType.PESSIMISTIC_WRITE);
-            if (a == null || a.totpPending == null) {
+        return locked(account, a -> {
+            if (a.totpPending == null) {
                 return false;
             }
             byte[] secret = sealer.get().open(a.totpPending, pendingContext(account));
-            OptionalLong step = Totp.match(secret, code, clock.instant().getEpochSecond(), 0);
+            OptionalLong step = match(secret, code, 0);
             if (step.isEmpty()) {
                 return false;
             }
@@ -74,16 +74,30 @@ public class SecondFactor {
      * the same code cannot be taken twice even by two requests at once.
      */
     public boolean check(UUID account, String code) {
-        return QuarkusTransaction.requiringNew().call(() -> {
-            Account a = Account.findById(account, LockModeType.PESSIMISTIC_WRITE);
-            if (a == null || a.totpSecret == null) {
+        return locked(account, a -> {
+            if (a.totpSecret == null) {
                 return false;
             }
-            byte[] secret = sealer.get().open(a.totpSecret, context(account));
-            OptionalLong step = Totp.match(secret, code, clock.instant().getEpochSecond(), a.totpLastStep);
+            OptionalLong step = match(sealer.get().open(a.totpSecret, context(account)), code, a.totpLastStep);
             step.ifPresent(s -> a.totpLastStep = s);
             return step.isPresent();
         });
+    }
+
+    /**
+     * Runs {@code work} in a new transaction holding the account's row (a code checked in it cannot be taken by another
+     * request at the same time); false, and nothing run, when there is no such account.
+     */
+    private static boolean locked(UUID account, Predicate<Account> work) {
+        return QuarkusTransaction.requiringNew().call(() -> {
+            Account a = Account.findById(account, LockModeType.PESSIMISTIC_WRITE);
+            return a != null && work.test(a);
+        });
+    }
+
+    /** The step of {@code code} among the codes of {@code secret} at this time, if later than {@code after}. */
+    private OptionalLong match(byte[] secret, String code, long after) {
+        return Totp.match(secret, code, clock.instant().getEpochSecond(), after);
     }
 
     /** Turns the second factor off, given a current code; false (nothing changed) for a wrong one. */
