@@ -2,6 +2,7 @@ package org.fabtrail.accounts;
 
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
+import jakarta.persistence.Embedded;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
@@ -17,30 +18,13 @@ public class IdentityProvider extends PanacheEntityBase {
     @Column(name = "org_id")
     public String orgId;
 
-    @Column(nullable = false)
-    public String issuer;
-
-    @Column(name = "client_id", nullable = false)
-    public String clientId;
+    /** What the organisation's admin set, as {@link IdentityProviders#save} accepted it. */
+    @Embedded
+    public IdentityProviders.Settings settings;
 
     /** The client secret, sealed under the master key and bound to the organisation. */
     @Column(name = "sealed_secret", nullable = false)
     public byte[] sealedSecret;
-
-    @Column(name = "user_claim", nullable = false)
-    public String userClaim;
-
-    @Column(name = "groups_claim", nullable = false)
-    public String groupsClaim;
-
-    @Column(name = "admin_group")
-    public String adminGroup;
-
-    @Column(name = "member_group")
-    public String memberGroup;
-
-    @Column(nullable = false)
-    public boolean provision;
 
     @Column(name = "updated_at", nullable = false)
     public Instant updatedAt;

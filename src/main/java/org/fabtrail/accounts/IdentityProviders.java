@@ -3,6 +3,8 @@ package org.fabtrail.accounts;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.persistence.Column;
+import jakarta.persistence.Embeddable;
 import org.fabtrail.crypto.Passwords;
 import org.fabtrail.crypto.Sealer;
 import org.fabtrail.ledger.LedgerException;
@@ -39,9 +41,21 @@ public class IdentityProviders {
     @Inject
     Sealer sealer;
 
-    /** What an organisation's admin sets; the issuer was checked as a URL the server may call (web). */
-    public record Settings(String issuer, String clientId, String userClaim, String groupsClaim, String adminGroup,
-                           String memberGroup, boolean provision) {
+    /**
+     * What an organisation's admin sets; the issuer was checked as a URL the server may call (web). Kept in the
+     * provider's row ({@link IdentityProvider#settings}) as {@link #save} accepted it.
+     *
+     * @param adminGroup  the group whose members sign in as {@code org-admin}, or null
+     * @param memberGroup the group whose members sign in as {@code member}, or null
+     */
+    @Embeddable
+    public record Settings(@Column(nullable = false) String issuer,
+                           @Column(name = "client_id", nullable = false) String clientId,
+                           @Column(name = "user_claim", nullable = false) String userClaim,
+                           @Column(name = "groups_claim", nullable = false) String groupsClaim,
+                           @Column(name = "admin_group") String adminGroup,
+                           @Column(name = "member_group") String memberGroup,
+                           @Column(nullable = false) boolean provision) {
     }
 
     /** Why a provider's sign-in was refused, in words for the sign-in page. */
@@ -86,11 +100,9 @@ public class IdentityProviders {
      * @throws LedgerException RULE with a {@code field} when a value is unacceptable; UNAVAILABLE without a master key
      */
     public void save(String org, Settings s, String secret, String by) {
-        String clientId = value("clientId", s.clientId(), true);
-        String userClaim = claim("userClaim", s.userClaim());
-        String groupsClaim = claim("groupsClaim", s.groupsClaim());
-        String adminGroup = value("adminGroup", s.adminGroup(), false);
-        String memberGroup = value("memberGroup", s.memberGroup(), false);
+        Settings accepted = new Settings(s.issuer(), value("clientId", s.clientId(), true),
+                claim("userClaim", s.userClaim()), claim("groupsClaim", s.groupsClaim()),
+                value("adminGroup", s.adminGroup(), false), value("memberGroup", s.memberGroup(), false), s.provision());
         String given = secret == null || secret.isBlank() ? null : value("clientSecret", secret, true);
         byte[] sealed = given == null ? null : sealer.get().seal(given.getBytes(StandardCharsets.UTF_8), context(org));
         QuarkusTransaction.requiringNew().run(() -> {
@@ -102,16 +114,10 @@ public class IdentityProviders {
                 p = new IdentityProvider();
                 p.orgId = org;
             }
-            p.issuer = s.issuer();
-            p.clientId = clientId;
+            p.settings = accepted;
             if (sealed != null) {
                 p.sealedSecret = sealed;
             }
-            p.userClaim = userClaim;
-            p.groupsClaim = groupsClaim;
-            p.adminGroup = adminGroup;
-            p.memberGroup = memberGroup;
-            p.provision = s.provision();
             p.updatedAt = clock.instant().truncatedTo(ChronoUnit.MILLIS);
             p.updatedBy = by;
             p.persist();
@@ -144,14 +150,15 @@ public class IdentityProviders {
      */
     public Account signIn(IdentityProvider p, Object user, Object groups, Object name) throws Refused {
         if (!(user instanceof String claimed) || claimed.isBlank()) {
-            throw new Refused("The identity provider's answer has no " + p.userClaim + " claim, which names you here. "
-                    + "Ask your organisation's admin.");
+            throw new Refused("The identity provider's answer has no " + p.settings.userClaim()
+                    + " claim, which names you here. Ask your organisation's admin.");
         }
         String username = claimed.trim().toLowerCase(Locale.ROOT);
         if (!Accounts.USERNAME.matcher(username).matches()) {
-            throw new Refused("The identity provider's " + p.userClaim + " claim is not a username this site can use.");
+            throw new Refused("The identity provider's " + p.settings.userClaim()
+                    + " claim is not a username this site can use.");
         }
-        String role = role(p, groups);
+        String role = role(p.settings, groups);
         Account signedIn = QuarkusTransaction.requiringNew().call(() -> {
             Account a = Account.byUsername(username).orElse(null);
             if (a != null) {
@@ -163,7 +170,7 @@ public class IdentityProviders {
                 }
                 return a;
             }
-            if (!p.provision) {
+            if (!p.settings.provision()) {
                 return null;
             }
             Account made = new Account();
@@ -187,15 +194,15 @@ public class IdentityProviders {
     }
 
     /** The role the groups give (null: the provider maps none, so the account's own role, or member, stands). */
-    private static String role(IdentityProvider p, Object groups) throws Refused {
-        if (p.adminGroup == null && p.memberGroup == null) {
+    private static String role(Settings s, Object groups) throws Refused {
+        if (s.adminGroup() == null && s.memberGroup() == null) {
             return null;
         }
         List<?> list = groups instanceof List<?> l ? l : groups instanceof String one ? List.of(one) : List.of();
-        if (p.adminGroup != null && list.contains(p.adminGroup)) {
+        if (s.adminGroup() != null && list.contains(s.adminGroup())) {
             return Account.ORG_ADMIN;
         }
-        if (p.memberGroup != null && list.contains(p.memberGroup)) {
+        if (s.memberGroup() != null && list.contains(s.memberGroup())) {
             return Account.MEMBER;
         }
         throw new Refused("Your organisation's identity provider does not put you in a group that may use this site.");

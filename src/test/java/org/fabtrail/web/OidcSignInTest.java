@@ -121,7 +121,7 @@ class OidcSignInTest {
         Response saved = admin.submit("/orgs/" + ORG + "/identity-provider", "/orgs/" + ORG + "/identity-provider", form);
         assertEquals("/orgs/" + ORG + "/identity-provider?notice=saved", SignedInClient.location(saved));
         IdentityProvider p = providers.of(ORG).orElseThrow();
-        assertEquals(helios.issuer(), p.issuer);
+        assertEquals(helios.issuer(), p.settings.issuer());
         assertFalse(new String(p.sealedSecret, StandardCharsets.ISO_8859_1).contains(SECRET), "sealed at rest");
         assertEquals(SECRET, providers.clientSecret(p));
         String again = admin.page("/orgs/" + ORG + "/identity-provider");
@@ -135,7 +135,7 @@ class OidcSignInTest {
         admin.submit("/orgs/" + ORG + "/identity-provider", "/orgs/" + ORG + "/identity-provider", form);
         IdentityProvider kept = providers.of(ORG).orElseThrow();
         assertEquals(SECRET, providers.clientSecret(kept));
-        assertFalse(kept.provision);
+        assertFalse(kept.settings.provision());
         assertTrue(given().get("/login").asString().contains("/login/sso/" + ORG), "the sign-in page links it");
     }
 
@@ -155,7 +155,8 @@ class OidcSignInTest {
             Response r = admin.submit(path, path, form);
             assertEquals(422, r.statusCode(), bad + ": " + r.asString());
             assertTrue(r.asString().contains("Not saved"), bad.toString());
-            assertEquals(helios.clientId, providers.of(ORG).orElseThrow().clientId, bad + ": nothing changed");
+            assertEquals(helios.clientId, providers.of(ORG).orElseThrow().settings.clientId(),
+                    bad + ": nothing changed");
         }
         // a new provider needs its secret
         QuarkusTransaction.requiringNew().run(() -> IdentityProvider.deleteById(ORG));

@@ -111,8 +111,8 @@ public class OidcSignIn {
             row.createdAt = now;
             row.persist();
         });
-        String query = "response_type=code&scope=" + enc("openid profile email") + "&client_id=" + enc(p.clientId)
-                + "&redirect_uri=" + enc(callback.toString()) + "&state=" + enc(state) + "&nonce=" + enc(nonce)
+        String query = "response_type=code&scope=" + enc("openid profile email")
+                + "&client_id=" + enc(p.settings.clientId()) + "&redirect_uri=" + enc(callback.toString()) + "&state=" + enc(state) + "&nonce=" + enc(nonce)
                 + "&code_challenge=" + enc(b64(SessionManager.sha256(verifier))) + "&code_challenge_method=S256";
         String base = authorize.toString();
         return new Start(URI.create(base + (base.contains("?") ? "&" : "?") + query), state);
@@ -155,8 +155,8 @@ public class OidcSignIn {
             throw refused(p, "its nonce is not this sign-in's");
         }
         try {
-            return new Finished(providers.signIn(p, claims.get(p.userClaim), claims.get(p.groupsClaim),
-                    claims.get("name")),
+            return new Finished(providers.signIn(p, claims.get(p.settings.userClaim()),
+                    claims.get(p.settings.groupsClaim()), claims.get("name")),
                     pending.nextPath);
         } catch (IdentityProviders.Refused e) {
             throw new Refused(e.getMessage());
@@ -169,8 +169,8 @@ public class OidcSignIn {
         URI tokenEndpoint = endpoint(discovery, "token_endpoint", true);
         String form = "grant_type=authorization_code&code=" + enc(code) + "&redirect_uri=" + enc(callback.toString())
                 + "&code_verifier=" + enc(verifier);
-        String basic = Base64.getEncoder().encodeToString((enc(p.clientId) + ":" + enc(providers.clientSecret(p)))
-                .getBytes(StandardCharsets.UTF_8));
+        String basic = Base64.getEncoder().encodeToString((enc(p.settings.clientId()) + ":"
+                + enc(providers.clientSecret(p))).getBytes(StandardCharsets.UTF_8));
         HttpRequest request = HttpRequest.newBuilder(tokenEndpoint).timeout(Duration.ofSeconds(10))
                 .header("Content-Type", "application/x-www-form-urlencoded").header("Accept", "application/json")
                 .header("Authorization", "Basic " + basic)
@@ -187,12 +187,13 @@ public class OidcSignIn {
         } catch (Jws.Invalid e) {
             throw refused(p, "its ID token's signature does not verify: " + e.getMessage());
         }
-        if (!p.issuer.equals(claims.get("iss"))) {
-            throw refused(p, "its ID token was issued by " + claims.get("iss") + ", not " + p.issuer);
+        if (!p.settings.issuer().equals(claims.get("iss"))) {
+            throw refused(p, "its ID token was issued by " + claims.get("iss") + ", not " + p.settings.issuer());
         }
         Object aud = claims.get("aud");
         List<?> audiences = aud instanceof List<?> l ? l : List.of(String.valueOf(aud));
-        if (!audiences.contains(p.clientId) || (audiences.size() > 1 && !p.clientId.equals(claims.get("azp")))) {
+        String clientId = p.settings.clientId();
+        if (!audiences.contains(clientId) || (audiences.size() > 1 && !clientId.equals(claims.get("azp")))) {
             throw refused(p, "its ID token is for another client");
         }
         Instant now = clock.instant();
@@ -207,7 +208,8 @@ public class OidcSignIn {
 
     /** The provider's discovery document, whose issuer must be the configured one exactly. */
     private Map<String, Object> discovery(IdentityProvider p) throws Refused {
-        String base = p.issuer.endsWith("/") ? p.issuer.substring(0, p.issuer.length() - 1) : p.issuer;
+        String issuer = p.settings.issuer();
+        String base = issuer.endsWith("/") ? issuer.substring(0, issuer.length() - 1) : issuer;
         URI uri;
         try {
             uri = webhooks.checkUrl(base + "/.well-known/openid-configuration");
@@ -216,7 +218,7 @@ public class OidcSignIn {
         }
         Map<String, Object> doc = json(p, HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10))
                 .header("Accept", "application/json").GET().build(), "discovery document");
-        if (!p.issuer.equals(doc.get("issuer"))) {
+        if (!issuer.equals(doc.get("issuer"))) {
             throw refused(p, "its discovery document names the issuer " + doc.get("issuer"));
         }
         return doc;

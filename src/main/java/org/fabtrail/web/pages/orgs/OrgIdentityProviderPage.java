@@ -44,8 +44,9 @@ public class OrgIdentityProviderPage extends WebPage {
     public record Form(String issuer, String clientId, boolean secretSet, String userClaim, String groupsClaim,
                        String adminGroup, String memberGroup, boolean provision) {
         static Form of(IdentityProvider p) {
-            return new Form(p.issuer, p.clientId, true, p.userClaim, p.groupsClaim, nn(p.adminGroup),
-                    nn(p.memberGroup), p.provision);
+            IdentityProviders.Settings s = p.settings;
+            return new Form(s.issuer(), s.clientId(), true, s.userClaim(), s.groupsClaim(), nn(s.adminGroup()),
+                    nn(s.memberGroup()), s.provision());
         }
 
         static final Form EMPTY = new Form("", "", false, "preferred_username", "groups", "", "", false);
