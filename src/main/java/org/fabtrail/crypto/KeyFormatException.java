@@ -17,12 +17,4 @@ public final class KeyFormatException extends IllegalArgumentException {
     public KeyFormatException(String message) {
         super(message);
     }
-
-    /**
-     * @param message what is wrong with the key
-     * @param cause   the lower-level failure (never one that carries key material in its message)
-     */
-    public KeyFormatException(String message, Throwable cause) {
-        super(message, cause);
-    }
 }
