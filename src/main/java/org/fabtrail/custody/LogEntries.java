@@ -2,6 +2,7 @@ package org.fabtrail.custody;
 
 import org.fabtrail.ledger.Ledger;
 import org.fabtrail.ledger.LedgerStore;
+import org.fabtrail.ledger.ReadService;
 import org.fabtrail.ledger.Receipts;
 
 import java.util.List;

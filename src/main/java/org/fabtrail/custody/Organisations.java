@@ -1,6 +1,7 @@
 package org.fabtrail.custody;
 
 import org.fabtrail.ledger.Ledger;
+import org.fabtrail.ledger.ReadService;
 
 import java.util.List;
 import java.util.Optional;

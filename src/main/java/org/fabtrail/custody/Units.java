@@ -3,6 +3,7 @@ package org.fabtrail.custody;
 import org.fabtrail.ledger.CosignatureStore;
 import org.fabtrail.ledger.Ledger;
 import org.fabtrail.ledger.LedgerStore;
+import org.fabtrail.ledger.ReadService;
 
 import java.sql.Connection;
 import java.sql.SQLException;

@@ -1,8 +1,8 @@
 package org.fabtrail.discrepancy;
 
-import org.fabtrail.custody.ReadService;
 import org.fabtrail.custody.Visibility;
 import org.fabtrail.ledger.Ledger;
+import org.fabtrail.ledger.ReadService;
 
 import java.time.Instant;
 import java.util.List;

@@ -1,11 +1,11 @@
 package org.fabtrail.epcis;
 
 import org.fabtrail.custody.CustodyQueries;
-import org.fabtrail.custody.ReadService;
 import org.fabtrail.custody.UnitKey;
 import org.fabtrail.custody.Visibility;
 import org.fabtrail.ledger.Ledger;
 import org.fabtrail.ledger.LedgerStore;
+import org.fabtrail.ledger.ReadService;
 
 import java.util.List;
 import java.util.Map;

@@ -1,12 +1,10 @@
-package org.fabtrail.custody;
-
-import org.fabtrail.ledger.Ledger;
+package org.fabtrail.ledger;
 
 /**
  * What every read service of a domain package (ADR 0024) is built on: the ledger, whose {@link Ledger#read} lends it
  * a pooled connection, and its package's queries, which hold the SQL.
  *
- * @param <Q> the package's queries ({@link CustodyQueries}, or another package's own)
+ * @param <Q> the package's queries (custody's, discrepancy's)
  */
 public abstract class ReadService<Q> {
 
