@@ -104,14 +104,8 @@ public final class CustodyQueries {
     }
 
     public Optional<UnitRecord> unit(Connection c, UnitKey key) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT " + UNIT_COLUMNS
-                + " FROM units u WHERE u.manufacturer = ? AND u.serial = ?")) {
-            ps.setString(1, key.manufacturer());
-            ps.setString(2, key.serial());
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(unit(rs)) : Optional.empty();
-            }
-        }
+        return unitRows(c, "SELECT " + UNIT_COLUMNS + " FROM units u WHERE u.manufacturer = ? AND u.serial = ?",
+                List.of(key.manufacturer(), key.serial())).stream().findFirst();
     }
 
     public List<UnitKey> components(Connection c, UnitKey parent) throws SQLException {
