@@ -1,7 +1,6 @@
 package org.fabtrail.attestation;
 
 import org.fabtrail.custody.CustodyState;
-import org.fabtrail.custody.AbstractEntryType;
 import org.fabtrail.custody.Facts;
 import org.fabtrail.custody.Payload;
 import org.fabtrail.custody.PayloadSchema;
@@ -28,22 +27,15 @@ import java.util.Set;
  * {@link PlatformCertification}; the unit must be a server or have components assembled in it; a later one replaces
  * the current one. Both are checked before anything is written: a refusal of either writes nothing.
  */
-final class UnitCertify extends AbstractEntryType<UnitCertify.Fields> {
+final class UnitCertify extends CertificateCheckingType<UnitCertify.Fields> {
 
     static final String TYPE = "unit.certify";
     private static final Set<String> REQUIRED = Set.of("unit");
     private static final Set<String> OPTIONAL = Set.of(DeviceCertification.CERTIFICATE, DeviceCertification.CHAIN,
             PlatformCertification.FIELD);
 
-    private final DeviceIdentity identity;
-    private final PlatformCertificates platforms;
-    private final StaleCrlPolicy staleCrls;
-
     UnitCertify(DeviceIdentity identity, PlatformCertificates platforms, StaleCrlPolicy staleCrls) {
-        super(TYPE, UnitCertify.Fields.class, REQUIRED, OPTIONAL);
-        this.identity = identity;
-        this.platforms = platforms;
-        this.staleCrls = staleCrls;
+        super(TYPE, UnitCertify.Fields.class, REQUIRED, OPTIONAL, identity, platforms, staleCrls);
     }
 
     /** The payload record: at least one of {@code certificate} and {@code platform} is not null. */

@@ -1,7 +1,6 @@
 package org.fabtrail.attestation;
 
 import org.fabtrail.custody.CustodyState;
-import org.fabtrail.custody.AbstractEntryType;
 import org.fabtrail.custody.Fact;
 import org.fabtrail.custody.Facts;
 import org.fabtrail.custody.Operator;
@@ -46,7 +45,7 @@ import java.util.Set;
  * the inspection keeps the certificate's fingerprint, {@code pass} or the failed check's code, and the comparison's
  * counts, with the findings {@code platform-check-failed} or {@code platform-components-differ}.
  */
-final class UnitInspect extends AbstractEntryType<UnitInspect.Fields> {
+final class UnitInspect extends CertificateCheckingType<UnitInspect.Fields> {
 
     static final String TYPE = "unit.inspect";
     static final String CONSISTENT = "consistent";
@@ -62,15 +61,8 @@ final class UnitInspect extends AbstractEntryType<UnitInspect.Fields> {
             PlatformCertification.FIELD);
     static final int MAX_COMPONENTS = 64;
 
-    private final DeviceIdentity identity;
-    private final PlatformCertificates platforms;
-    private final StaleCrlPolicy staleCrls;
-
     UnitInspect(DeviceIdentity identity, PlatformCertificates platforms, StaleCrlPolicy staleCrls) {
-        super(TYPE, UnitInspect.Fields.class, REQUIRED, OPTIONAL);
-        this.identity = identity;
-        this.platforms = platforms;
-        this.staleCrls = staleCrls;
+        super(TYPE, UnitInspect.Fields.class, REQUIRED, OPTIONAL, identity, platforms, staleCrls);
     }
 
     /** The payload record; the optional fields may be null. */

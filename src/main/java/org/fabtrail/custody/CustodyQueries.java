@@ -104,14 +104,8 @@ public final class CustodyQueries {
     }
 
     public Optional<UnitRecord> unit(Connection c, UnitKey key) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT " + UNIT_COLUMNS
-                + " FROM units u WHERE u.manufacturer = ? AND u.serial = ?")) {
-            ps.setString(1, key.manufacturer());
-            ps.setString(2, key.serial());
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(unit(rs)) : Optional.empty();
-            }
-        }
+        return unitRows(c, "SELECT " + UNIT_COLUMNS + " FROM units u WHERE u.manufacturer = ? AND u.serial = ?",
+                List.of(key.manufacturer(), key.serial())).stream().findFirst();
     }
 
     public List<UnitKey> components(Connection c, UnitKey parent) throws SQLException {
@@ -318,6 +312,18 @@ public final class CustodyQueries {
         }
     }
 
+    /**
+     * The units {@code sql} selects with {@code params} (its conditions so far) that the caller may see, in
+     * {@code order}, at most {@code limit}.
+     */
+    private static List<UnitRecord> visibleUnitPage(Connection c, StringBuilder sql, List<Object> params,
+                                                    String visibleTo, String order, int limit) throws SQLException {
+        addVisible(sql, params, visibleTo);
+        sql.append(" ORDER BY ").append(order).append(" LIMIT ?");
+        params.add(limit);
+        return unitRows(c, sql.toString(), params);
+    }
+
     private static List<UnitRecord> unitRows(Connection c, String sql, List<Object> params) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             return unitRows(ps, params);
@@ -378,10 +384,7 @@ public final class CustodyQueries {
             params.add(afterKey.manufacturer());
             params.add(afterKey.serial());
         }
-        addVisible(sql, params, visibleTo);
-        sql.append(" ORDER BY ue.idx, ue.manufacturer, ue.serial LIMIT ?");
-        params.add(limit);
-        return unitRows(c, sql.toString(), params);
+        return visibleUnitPage(c, sql, params, visibleTo, "ue.idx, ue.manufacturer, ue.serial", limit);
     }
 
     /**
@@ -407,10 +410,8 @@ public final class CustodyQueries {
             params.add(after.serial());
             params.add(after.manufacturer());
         }
-        addVisible(sql, params, visibleTo);
-        sql.append(" ORDER BY u.serial COLLATE \"C\", u.manufacturer COLLATE \"C\" LIMIT ?");
-        params.add(limit);
-        return unitRows(c, sql.toString(), params);
+        return visibleUnitPage(c, sql, params, visibleTo, "u.serial COLLATE \"C\", u.manufacturer COLLATE \"C\"",
+                limit);
     }
 
     private static void addFilter(StringBuilder sql, List<Object> params, String column, String value) {

@@ -2,6 +2,7 @@ package org.fabtrail.custody;
 
 import org.fabtrail.ledger.Ledger;
 import org.fabtrail.ledger.LedgerStore;
+import org.fabtrail.ledger.ReadService;
 import org.fabtrail.ledger.Receipts;
 
 import java.util.List;
@@ -11,14 +12,12 @@ import java.util.Optional;
  * The log's entries as a caller may see them (ADR 0024): an organisation sees its own entries, the public registry
  * entries and the entries about units it is a party of; an entry it may not see is answered as none (empty).
  */
-public final class LogEntries {
+public final class LogEntries extends ReadService<CustodyQueries> {
 
-    private final Ledger ledger;
     private final LedgerStore store;
-    private final CustodyQueries queries = new CustodyQueries();
 
     public LogEntries(Ledger ledger, LedgerStore store) {
-        this.ledger = ledger;
+        super(ledger, new CustodyQueries());
         this.store = store;
     }
 

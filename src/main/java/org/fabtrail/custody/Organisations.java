@@ -1,6 +1,7 @@
 package org.fabtrail.custody;
 
 import org.fabtrail.ledger.Ledger;
+import org.fabtrail.ledger.ReadService;
 
 import java.util.List;
 import java.util.Optional;
@@ -9,18 +10,15 @@ import java.util.Optional;
  * The registry as everyone may see it (ADR 0024): organisations, their sites and their signing keys are public
  * entries of the log, so these questions take no visibility. Reads on the ledger's pooled connection.
  */
-public final class Organisations {
+public final class Organisations extends ReadService<CustodyQueries> {
 
     /** An organisation with all its sites and keys. */
     public record OrgDetail(CustodyQueries.OrgRecord org, List<CustodyQueries.SiteRecord> sites,
                             List<CustodyQueries.KeyRecord> keys) {
     }
 
-    private final Ledger ledger;
-    private final CustodyQueries queries = new CustodyQueries();
-
     public Organisations(Ledger ledger) {
-        this.ledger = ledger;
+        super(ledger, new CustodyQueries());
     }
 
     /** Every registered organisation, in id order. */

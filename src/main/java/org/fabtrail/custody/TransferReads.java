@@ -1,6 +1,7 @@
 package org.fabtrail.custody;
 
 import org.fabtrail.ledger.Ledger;
+import org.fabtrail.ledger.ReadService;
 
 import java.util.Collection;
 import java.util.HashMap;
@@ -15,7 +16,7 @@ import java.util.UUID;
  * The transfers as a caller may see them (ADR 0024): its sender and its receiver see a transfer, and whoever sees
  * everything; anyone else is answered as if it did not exist (empty).
  */
-public final class TransferReads {
+public final class TransferReads extends ReadService<CustodyQueries> {
 
     /** A transfer with each of its units' current record and custody chain (who held it since when). */
     public record TransferCustody(CustodyQueries.TransferRecord transfer,
@@ -23,11 +24,8 @@ public final class TransferReads {
                                   Map<UnitKey, List<CustodyQueries.CustodyStop>> chains) {
     }
 
-    private final Ledger ledger;
-    private final CustodyQueries queries = new CustodyQueries();
-
     public TransferReads(Ledger ledger) {
-        this.ledger = ledger;
+        super(ledger, new CustodyQueries());
     }
 
     /** The transfer, if the caller sends or receives it (or sees everything). */

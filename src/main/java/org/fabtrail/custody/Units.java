@@ -3,6 +3,7 @@ package org.fabtrail.custody;
 import org.fabtrail.ledger.CosignatureStore;
 import org.fabtrail.ledger.Ledger;
 import org.fabtrail.ledger.LedgerStore;
+import org.fabtrail.ledger.ReadService;
 
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -18,19 +19,17 @@ import java.util.Set;
  * caller may not see is answered as one that does not exist (empty). Reads on the ledger's pooled connection; the SQL
  * is {@link CustodyQueries}'.
  */
-public final class Units {
+public final class Units extends ReadService<CustodyQueries> {
 
     /** A unit with what its page shows beside it: its components and its pending transfer, if any. */
     public record UnitDetail(CustodyQueries.UnitRecord unit, List<UnitKey> components,
                              CustodyQueries.TransferRecord pending) {
     }
 
-    private final Ledger ledger;
     private final LedgerStore store;
-    private final CustodyQueries queries = new CustodyQueries();
 
     public Units(Ledger ledger, LedgerStore store) {
-        this.ledger = ledger;
+        super(ledger, new CustodyQueries());
         this.store = store;
     }
 

@@ -2,6 +2,7 @@ package org.fabtrail.discrepancy;
 
 import org.fabtrail.custody.Visibility;
 import org.fabtrail.ledger.Ledger;
+import org.fabtrail.ledger.ReadService;
 
 import java.time.Instant;
 import java.util.List;
@@ -13,18 +14,16 @@ import java.util.UUID;
  * The findings (discrepancies) as a caller may see them (ADR 0024): an organisation sees the findings about its units
  * and itself; inspectors, regulators and the operator see all. A finding the caller may not see is answered as none.
  */
-public final class Findings {
+public final class Findings extends ReadService<DiscrepancyQueries> {
 
     /** A finding with its history (every open, note and resolve entry). */
     public record FindingHistory(DiscrepancyQueries.Discrepancy finding, List<DiscrepancyQueries.Event> events) {
     }
 
-    private final Ledger ledger;
     private final Documents documents;
-    private final DiscrepancyQueries queries = new DiscrepancyQueries();
 
     public Findings(Ledger ledger, Documents documents) {
-        this.ledger = ledger;
+        super(ledger, new DiscrepancyQueries());
         this.documents = documents;
     }
 

@@ -5,6 +5,7 @@ import org.fabtrail.custody.UnitKey;
 import org.fabtrail.custody.Visibility;
 import org.fabtrail.ledger.Ledger;
 import org.fabtrail.ledger.LedgerStore;
+import org.fabtrail.ledger.ReadService;
 
 import java.util.List;
 import java.util.Map;
@@ -14,14 +15,12 @@ import java.util.Optional;
  * The read service of EPCIS (ADR 0024): a unit's story and a query over the caller's feed, as the caller may see
  * them. {@code proofBase} is the URL of the inclusion-proof endpoint the events point to.
  */
-public final class EpcisDocuments {
+public final class EpcisDocuments extends ReadService<CustodyQueries> {
 
-    private final Ledger ledger;
     private final LedgerStore store;
-    private final CustodyQueries queries = new CustodyQueries();
 
     public EpcisDocuments(Ledger ledger, LedgerStore store) {
-        this.ledger = ledger;
+        super(ledger, new CustodyQueries());
         this.store = store;
     }
 

@@ -30,8 +30,11 @@ import java.util.UUID;
  * URL of its RFC 9162 inclusion proof), {@code fabtrail:entryId}, {@code fabtrail:entryType} and
  * {@code fabtrail:actor}; and the entry's own fields EPCIS has no place for ({@code fabtrail:reason}, ...).
  * Read-only: the caller decides which entries it may see; this reads only the transfer an entry belongs to.
+ *
+ * @param proofBase the absolute URL of the inclusion-proof endpoint ({@code .../api/v1/log/proof/inclusion})
+ * @param treeSize  the tree size the proofs are linked against (the log's size when the answer is made)
  */
-public final class EpcisEvents {
+public record EpcisEvents(String proofBase, long treeSize) {
 
     /** The IRI the {@code fabtrail:} prefix stands for in the documents' {@code @context}. */
     public static final String NAMESPACE = "https://fabtrail.org/ns/epcis/";
@@ -49,18 +52,7 @@ public final class EpcisEvents {
     public static final Map<String, String> STATUS_DISPOSITIONS = Map.of("lost", "unknown", "stolen", "stolen",
             "destroyed", "destroyed", "decommissioned", "inactive", "recovered", "active");
 
-    private final CustodyQueries queries = new CustodyQueries();
-    private final String proofBase;
-    private final long treeSize;
-
-    /**
-     * @param proofBase the absolute URL of the inclusion-proof endpoint ({@code .../api/v1/log/proof/inclusion})
-     * @param treeSize  the tree size the proofs are linked against (the log's size when the answer is made)
-     */
-    public EpcisEvents(String proofBase, long treeSize) {
-        this.proofBase = proofBase;
-        this.treeSize = treeSize;
-    }
+    private static final CustodyQueries QUERIES = new CustodyQueries();
 
     /** The events of one entry, in order; none for an entry type that is no custody operation. */
     @SuppressWarnings("unchecked")
@@ -274,7 +266,7 @@ public final class EpcisEvents {
     }
 
     private Optional<CustodyQueries.TransferRecord> transfer(Connection c, String id) throws SQLException {
-        return queries.transfer(c, UUID.fromString(id));
+        return QUERIES.transfer(c, UUID.fromString(id));
     }
 
     private static List<String> units(Object refs) {
