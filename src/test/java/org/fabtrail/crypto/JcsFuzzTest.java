@@ -9,7 +9,6 @@ import java.math.BigDecimal;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 import org.fabtrail.testing.Fuzzing;
 import org.fabtrail.testing.ParserFuzzTest;
@@ -23,22 +22,19 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class JcsFuzzTest {
 
-    static Stream<byte[]> vectors() {
-        return Fuzzing.files("vectors/rfc8785-jcs/input", "vectors/rfc8785-jcs/output");
-    }
-
-    @MethodSource("vectors")
+    @MethodSource("org.fabtrail.crypto.StrictJsonFuzzTest#vectors")
     @ParserFuzzTest
     void canonicalize(byte[] input) {
         if (input.length >= Long.BYTES) {
             checkNumber(ByteBuffer.wrap(input).getDouble());
         }
-        Object value;
-        try {
-            value = StrictJson.parse(input);
-        } catch (JsonFormatException e) {
-            return;
-        }
+        // what StrictJson refuses is StrictJsonFuzzTest's
+        Fuzzing.parseOrRefuse(input, StrictJson::parse, JsonFormatException.class, refused -> { },
+                JcsFuzzTest::checkCanonical);
+    }
+
+    /** The canonical form of an accepted value: the same value, a fixed point, without whitespace, well shaped. */
+    private static void checkCanonical(Object value) {
         byte[] canonical = Jcs.canonicalize(value);
         Object again = StrictJson.parse(canonical);
         assertTrue(Fuzzing.jsonEquals(value, again), "the canonical form is another value");
