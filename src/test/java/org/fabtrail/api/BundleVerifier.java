@@ -2,6 +2,7 @@ package org.fabtrail.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.fabtrail.testing.Bytes;
 import org.fabtrail.testing.LedgerAssertions;
 
 import java.nio.charset.StandardCharsets;
@@ -161,23 +162,13 @@ final class BundleVerifier {
         if (!text.startsWith(prefix)) {
             throw new AssertionError("leaf does not start with " + prefix);
         }
-        int start = prefix.length();
+        int start = prefix.getBytes(StandardCharsets.UTF_8).length;
         int depth = 0;
-        boolean inString = false;
-        for (int i = start; i < text.length(); i++) {
-            char ch = text.charAt(i);
-            if (inString) {
-                if (ch == '\\') {
-                    i++;
-                } else if (ch == '"') {
-                    inString = false;
-                }
-            } else if (ch == '"') {
-                inString = true;
-            } else if (ch == '{') {
+        for (int i : Bytes.outsideJsonStrings(canonical, start)) {
+            if (canonical[i] == '{') {
                 depth++;
-            } else if (ch == '}' && --depth == 0) {
-                return text.substring(start, i + 1).getBytes(StandardCharsets.UTF_8);
+            } else if (canonical[i] == '}' && --depth == 0) {
+                return Arrays.copyOfRange(canonical, start, i + 1);
             }
         }
         throw new AssertionError("unbalanced leaf");

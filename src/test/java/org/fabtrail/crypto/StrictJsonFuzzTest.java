@@ -20,6 +20,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class StrictJsonFuzzTest {
 
+    /** Seeds: the RFC 8785 vectors (JcsFuzzTest's too). */
     static Stream<byte[]> vectors() {
         return Fuzzing.files("vectors/rfc8785-jcs/input", "vectors/rfc8785-jcs/output");
     }
@@ -27,20 +28,17 @@ class StrictJsonFuzzTest {
     @MethodSource("vectors")
     @ParserFuzzTest
     void parse(byte[] input) {
-        Object value;
-        try {
-            value = StrictJson.parse(input);
-        } catch (JsonFormatException e) {
+        Fuzzing.parseOrRefuse(input, StrictJson::parse, JsonFormatException.class, e -> {
             assertNotNull(e.getMessage());
             assertTrue(e.offset() >= 0 && e.offset() <= input.length,
                     "offset " + e.offset() + " outside an input of " + input.length + " bytes: " + e.getMessage());
-            return;
-        }
-        assertWellFormed(value, 0);
-        // accepted bytes are UTF-8; the same text as a string, or with whitespace around it, is the same value
-        String text = new String(input, StandardCharsets.UTF_8);
-        assertTrue(Fuzzing.jsonEquals(value, StrictJson.parse(text)));
-        assertTrue(Fuzzing.jsonEquals(value, StrictJson.parse(" \t" + text + "\r\n")));
+        }, value -> {
+            assertWellFormed(value, 0);
+            // accepted bytes are UTF-8; the same text as a string, or with whitespace around it, is the same value
+            String text = new String(input, StandardCharsets.UTF_8);
+            assertTrue(Fuzzing.jsonEquals(value, StrictJson.parse(text)));
+            assertTrue(Fuzzing.jsonEquals(value, StrictJson.parse(" \t" + text + "\r\n")));
+        });
     }
 
     /** Only the documented result types, no Java null, no nesting beyond the limit, no lone surrogates. */

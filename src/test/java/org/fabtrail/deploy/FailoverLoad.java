@@ -2,6 +2,7 @@ package org.fabtrail.deploy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.fabtrail.client.PartnerClient;
 import org.fabtrail.crypto.Jcs;
 import org.fabtrail.crypto.SignatureAlgorithm;
 import org.fabtrail.crypto.SigningKey;
@@ -26,11 +27,8 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -292,19 +290,11 @@ public final class FailoverLoad {
         return body.substring(end, stop);
     }
 
-    /** A signed envelope with a fresh payload.id. */
+    /** A signed envelope with a fresh payload.id, signed as the partner client kit signs. */
     static String signed(String org, SigningKey key, String type, Map<String, Object> fields) {
-        Map<String, Object> payload = new LinkedHashMap<>();
-        payload.put("id", UUID.randomUUID().toString());
-        payload.put("type", type);
-        payload.put("actor", org);
-        payload.put("time", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
-        payload.putAll(fields);
-        Map<String, Object> sig = new LinkedHashMap<>();
-        sig.put("keyId", key.keyId());
-        sig.put("alg", key.algorithm().wireName());
-        sig.put("value", Base64.getEncoder().encodeToString(key.sign(Jcs.canonicalize(payload))));
-        return Jcs.canonicalString(Map.of("payload", payload, "signature", sig));
+        Map<String, Object> typed = new LinkedHashMap<>(fields);
+        typed.put("type", type);
+        return Jcs.canonicalString(PartnerClient.sign(org, key, typed));
     }
 
     // ------------------------------------------------------------------------------------------------------------

@@ -4,12 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import org.fabtrail.crypto.JsonFormatException;
 import org.fabtrail.crypto.Jcs;
 import org.fabtrail.crypto.StrictJson;
+import org.fabtrail.testing.Fuzzing;
 import org.fabtrail.testing.ParserFuzzTest;
 
 /**
@@ -26,22 +27,20 @@ class EnvelopeParserFuzzTest {
 
     @ParserFuzzTest
     void parse(byte[] input) {
-        Envelope single;
-        try {
-            single = parser.parse(input);
-        } catch (LedgerException refused) {
+        Fuzzing.parseOrRefuse(input, parser::parse, LedgerException.class, refused -> {
             checkRefusal(refused);
             if (!refused.code().equals("invalid-json") && !refused.code().equals("entry-too-large")) {
-                try {
-                    parser.fromBatchItem(StrictJson.parse(input));
-                    fail("a batch item was accepted that a single submission refuses with " + refused.code());
-                } catch (LedgerException asItem) {
-                    checkRefusal(asItem);
-                    assertEquals(refused.code(), asItem.code());
-                }
+                LedgerException asItem = assertThrows(LedgerException.class,
+                        () -> parser.fromBatchItem(StrictJson.parse(input)),
+                        "a batch item was accepted that a single submission refuses with " + refused.code());
+                checkRefusal(asItem);
+                assertEquals(refused.code(), asItem.code());
             }
-            return;
-        }
+        }, single -> checkAccepted(input, single));
+    }
+
+    /** The invariants of an accepted envelope, and the same envelope as a batch item. */
+    private void checkAccepted(byte[] input, Envelope single) {
         assertEquals(single.id().toString(), single.payload().get("id"));
         assertEquals(single.type(), single.payload().get("type"));
         assertEquals(single.actor(), single.payload().get("actor"));

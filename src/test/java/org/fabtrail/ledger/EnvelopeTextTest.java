@@ -5,6 +5,7 @@ import org.fabtrail.crypto.SigningKey;
 import org.fabtrail.crypto.StrictJson;
 import org.fabtrail.custody.OperatorEntries;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -57,6 +58,13 @@ class EnvelopeTextTest {
         return (Map<String, Object>) env.get(member);
     }
 
+    /** The call is refused as invalid text, naming the field. */
+    private static void assertInvalidText(String field, Executable call) {
+        LedgerException e = assertThrows(LedgerException.class, call);
+        assertEquals("invalid-text", e.code());
+        assertEquals(field, e.details().get("field"));
+    }
+
     @SuppressWarnings("unchecked")
     static Stream<Arguments> placements() {
         return Stream.of(
@@ -100,9 +108,7 @@ class EnvelopeTextTest {
     void theRefusalComesFromTheWireToo() {
         // What a client puts on the wire: a JSON escape for U+0000 inside a component serial.
         String wire = new String(envelopeBytes(), StandardCharsets.UTF_8).replace("\"GPU-2\"", "\"GPU\\u0000-2\"");
-        LedgerException e = assertThrows(LedgerException.class, () -> PARSER.parse(wire));
-        assertEquals("invalid-text", e.code());
-        assertEquals("payload.components[1].serial", e.details().get("field"));
+        assertInvalidText("payload.components[1].serial", () -> PARSER.parse(wire));
     }
 
     @Test
@@ -117,11 +123,9 @@ class EnvelopeTextTest {
     void entriesTheServerSignsItselfAreCheckedBeforeSigning() {
         // The admin calls and the web forms build entries from client text and sign them with a server-held key; a
         // lone surrogate there must be a refusal naming the field, not an exception from the canonicaliser.
-        LedgerException e = assertThrows(LedgerException.class, () -> OperatorEntries.signAs(KEY, "operator",
-                UUID.randomUUID(), "org.register", Map.of("org", "x", "name", "Shell\uD800", "country", "DE",
+        assertInvalidText("payload.name", () -> OperatorEntries.signAs(KEY, "operator", UUID.randomUUID(),
+                "org.register", Map.of("org", "x", "name", "Shell\uD800", "country", "DE",
                         "roles", List.of("distributor")), PARSER, Clock.systemUTC()));
-        assertEquals("invalid-text", e.code());
-        assertEquals("payload.name", e.details().get("field"));
     }
 
     @Test

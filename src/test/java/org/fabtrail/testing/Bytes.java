@@ -1,5 +1,7 @@
 package org.fabtrail.testing;
 
+import java.util.stream.IntStream;
+
 /** Byte-array helpers for the tests that write a format out from its specification with the JDK alone. */
 public final class Bytes {
 
@@ -19,5 +21,29 @@ public final class Bytes {
             at += p.length;
         }
         return out;
+    }
+
+    /**
+     * The offsets, from {@code from} on and in order, of the bytes of JSON text that are outside its string literals
+     * (a literal's quotes count as inside it, and so does an escaped character).
+     */
+    public static int[] outsideJsonStrings(byte[] json, int from) {
+        IntStream.Builder out = IntStream.builder();
+        boolean inString = false;
+        for (int i = from; i < json.length; i++) {
+            byte b = json[i];
+            if (inString) {
+                if (b == '\\') {
+                    i++;
+                } else if (b == '"') {
+                    inString = false;
+                }
+            } else if (b == '"') {
+                inString = true;
+            } else {
+                out.add(i);
+            }
+        }
+        return out.build().toArray();
     }
 }

@@ -11,6 +11,8 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.stream.Stream;
 
 import org.fabtrail.crypto.StrictJson;
@@ -45,6 +47,26 @@ public final class Fuzzing {
             }
         }
         return out.stream();
+    }
+
+    /**
+     * The contract every parser fuzz test checks: the input either parses, and {@code accepted} then checks what it
+     * parsed to, or is refused with a {@code refusal}, which {@code refused} then checks. Any other exception, and a
+     * failed check, fails the test; an exception from {@code accepted} is not taken for a refusal.
+     */
+    public static <T, E extends RuntimeException> void parseOrRefuse(byte[] input, Function<byte[], T> parser,
+            Class<E> refusal, Consumer<? super E> refused, Consumer<? super T> accepted) {
+        T value;
+        try {
+            value = parser.apply(input);
+        } catch (RuntimeException e) {
+            if (!refusal.isInstance(e)) {
+                throw e;
+            }
+            refused.accept(refusal.cast(e));
+            return;
+        }
+        accepted.accept(value);
     }
 
     /**

@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -64,14 +65,21 @@ class BrowserJourneyTest extends BrowserUiTest {
      * given id does not belong to the document"; both mean the page was replaced.
      */
     private static boolean replaced(WebElement old) {
-        try {
+        return unlessReplaced(() -> {
             old.isEnabled();
             return false;
+        }, true);
+    }
+
+    /** What {@code read} returns, or {@code ifReplaced} when the page it reads was replaced meanwhile (see above). */
+    private static <T> T unlessReplaced(Supplier<T> read, T ifReplaced) {
+        try {
+            return read.get();
         } catch (StaleElementReferenceException | NoSuchElementException e) {
-            return true;
+            return ifReplaced;
         } catch (WebDriverException e) {
             if (String.valueOf(e.getMessage()).contains("does not belong to the document")) {
-                return true;
+                return ifReplaced;
             }
             throw e;
         }
@@ -280,18 +288,8 @@ class BrowserJourneyTest extends BrowserUiTest {
             d.findElement(By.id("csv")).sendKeys(file.toAbsolutePath().toString());
             submit(d, By.cssSelector("form[action='/units/bulk'] button[type=submit]"));
             // the progress page reloads itself while the job runs: a heading read mid-reload is stale, not an error
-            new WebDriverWait(d, Duration.ofSeconds(60)).until(w -> {
-                try {
-                    return title(w).contains("finished");
-                } catch (StaleElementReferenceException | NoSuchElementException e) {
-                    return false;
-                } catch (WebDriverException e) {
-                    if (String.valueOf(e.getMessage()).contains("does not belong to the document")) {
-                        return false;
-                    }
-                    throw e;
-                }
-            });
+            new WebDriverWait(d, Duration.ofSeconds(60)).until(w -> unlessReplaced(() -> title(w).contains("finished"),
+                    false));
             String body = d.findElement(By.tagName("body")).getText();
             assertTrue(body.contains("62 of 62 rows (60 registered, 2 rejected)"), body);
             b.screenshot("bulk-upload");

@@ -2,8 +2,8 @@ package org.fabtrail.attestation.platform;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -51,18 +51,17 @@ class PlatformCertificateFuzzTest {
     @MethodSource("vectors")
     @ParserFuzzTest
     void parse(byte[] input) {
-        PlatformCertificate certificate;
-        try {
-            certificate = PlatformCertificate.parse(input);
-        } catch (PlatformCertificateException refused) {
-            try {
-                platforms.parse(input);
-                fail("the adapter accepted what the parser refuses");
-            } catch (PlatformCertificates.Refused alsoRefused) {
-                assertEquals(PlatformReasons.INVALID, alsoRefused.code());
-            }
-            return;
-        }
+        Fuzzing.parseOrRefuse(input, PlatformCertificate::parse, PlatformCertificateException.class,
+                refused -> {
+                    PlatformCertificates.Refused alsoRefused = assertThrows(PlatformCertificates.Refused.class,
+                            () -> platforms.parse(input), "the adapter accepted what the parser refuses");
+                    assertEquals(PlatformReasons.INVALID, alsoRefused.code());
+                },
+                certificate -> checkAccepted(input, certificate));
+    }
+
+    /** An accepted certificate: it parses again to an equal one, and the adapter summarises, verifies and compares it. */
+    private void checkAccepted(byte[] input, PlatformCertificate certificate) {
         assertEquals(certificate, PlatformCertificate.parse(certificate.der()));
         if (input.length > 0 && input[0] == 0x30) {
             assertArrayEquals(input, certificate.der());

@@ -11,6 +11,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 
@@ -51,17 +52,8 @@ class TamperTest {
             byte[] root = ref.root((int) size);
             List<byte[]> proof = Proofs.inclusion(index, size, TestTrees.nodes(ref, size));
             String what = "leaf " + index + " of " + size;
-            assertDoesNotThrow(() -> Proofs.verifyInclusion(index, size, leaf, proof, root), what);
-
-            for (List<byte[]> bad : tamperedProofs(proof)) {
-                rejected += reject(() -> Proofs.verifyInclusion(index, size, leaf, bad, root), what);
-            }
-            for (byte[] badLeaf : flips(leaf)) {
-                rejected += reject(() -> Proofs.verifyInclusion(index, size, badLeaf, proof, root), what + " leaf");
-            }
-            for (byte[] badRoot : flips(root)) {
-                rejected += reject(() -> Proofs.verifyInclusion(index, size, leaf, proof, badRoot), what + " root");
-            }
+            rejected += rejectTampering((p, l, r) -> Proofs.verifyInclusion(index, size, l, p, r), proof, leaf, root,
+                    what, " leaf", " root");
             for (long other : new long[] {index - 1, index + 1, index ^ 1, size, -1, Long.MAX_VALUE,
                     random.nextInt((int) size)}) {
                 if (other != index) {
@@ -98,17 +90,8 @@ class TamperTest {
             byte[] root2 = ref.root((int) n);
             List<byte[]> proof = Proofs.consistency(m, n, TestTrees.nodes(ref, n));
             String what = "consistency " + m + " -> " + n;
-            assertDoesNotThrow(() -> Proofs.verifyConsistency(m, n, root1, root2, proof), what);
-
-            for (List<byte[]> bad : tamperedProofs(proof)) {
-                rejected += reject(() -> Proofs.verifyConsistency(m, n, root1, root2, bad), what);
-            }
-            for (byte[] bad : flips(root1)) {
-                rejected += reject(() -> Proofs.verifyConsistency(m, n, bad, root2, proof), what + " root1");
-            }
-            for (byte[] bad : flips(root2)) {
-                rejected += reject(() -> Proofs.verifyConsistency(m, n, root1, bad, proof), what + " root2");
-            }
+            rejected += rejectTampering((p, r1, r2) -> Proofs.verifyConsistency(m, n, r1, r2, p), proof, root1, root2,
+                    what, " root1", " root2");
             if (m != n) {
                 rejected += reject(() -> Proofs.verifyConsistency(m, n, root2, root1, proof), what + " swapped");
                 rejected += reject(() -> Proofs.verifyConsistency(n, m, root2, root1, proof), what + " reversed");
@@ -147,6 +130,32 @@ class TamperTest {
         assertThrows(ProofException.class, () -> Proofs.verifyConsistency(-1, 13, ref.root(5), root, cproof));
         assertThrows(ProofException.class, () -> Proofs.verifyInclusion(-1, 13, leaf, proof, root));
         assertThrows(ProofException.class, () -> Proofs.verifyInclusion(5, 13, leaf, proof, new byte[0]));
+    }
+
+    /** A verification of a proof against the two hashes it connects (a leaf and a root, or two roots). */
+    @FunctionalInterface
+    private interface Verification {
+        void verify(List<byte[]> proof, byte[] first, byte[] second) throws ProofException;
+    }
+
+    /**
+     * Checks that {@code verification} accepts the proof as given and rejects every tampered proof and every flip of
+     * either hash; returns how many it rejected.
+     */
+    private int rejectTampering(Verification verification, List<byte[]> proof, byte[] first, byte[] second,
+            String what, String firstName, String secondName) {
+        assertDoesNotThrow(() -> verification.verify(proof, first, second), what);
+        int rejected = 0;
+        for (List<byte[]> bad : tamperedProofs(proof)) {
+            rejected += reject(() -> verification.verify(bad, first, second), what);
+        }
+        for (byte[] bad : flips(first)) {
+            rejected += reject(() -> verification.verify(proof, bad, second), what + firstName);
+        }
+        for (byte[] bad : flips(second)) {
+            rejected += reject(() -> verification.verify(proof, first, bad), what + secondName);
+        }
+        return rejected;
     }
 
     /** Mutations of a proof that must all be rejected. */
@@ -196,26 +205,29 @@ class TamperTest {
         return out;
     }
 
+    /** (index, size): the edge cases, then distinct random ones up to {@link #CASES}. */
     private List<long[]> inclusionCases() {
-        Set<List<Long>> cases = new LinkedHashSet<>();
-        for (long[] c : new long[][] {{0, 1}, {0, 2}, {1, 2}, {2, 3}, {0, 256}, {255, 256}, {256, 257}, {299, 300}}) {
-            cases.add(List.of(c[0], c[1]));
-        }
-        while (cases.size() < CASES) {
+        return cases(new long[][] {{0, 1}, {0, 2}, {1, 2}, {2, 3}, {0, 256}, {255, 256}, {256, 257}, {299, 300}}, () -> {
             long size = 1 + random.nextInt(LEAVES);
-            cases.add(List.of((long) random.nextInt((int) size), size));
-        }
-        return cases.stream().map(c -> new long[] {c.get(0), c.get(1)}).toList();
+            return List.of((long) random.nextInt((int) size), size);
+        });
     }
 
+    /** (m, n): the edge cases, then distinct random ones up to {@link #CASES}. */
     private List<long[]> consistencyCases() {
+        return cases(new long[][] {{1, 1}, {1, 2}, {2, 3}, {4, 8}, {6, 8}, {7, 300}, {128, 300}, {299, 300}}, () -> {
+            long n = 1 + random.nextInt(LEAVES);
+            return List.of(1L + random.nextInt((int) n), n);
+        });
+    }
+
+    private static List<long[]> cases(long[][] edges, Supplier<List<Long>> randomCase) {
         Set<List<Long>> cases = new LinkedHashSet<>();
-        for (long[] c : new long[][] {{1, 1}, {1, 2}, {2, 3}, {4, 8}, {6, 8}, {7, 300}, {128, 300}, {299, 300}}) {
+        for (long[] c : edges) {
             cases.add(List.of(c[0], c[1]));
         }
         while (cases.size() < CASES) {
-            long n = 1 + random.nextInt(LEAVES);
-            cases.add(List.of(1L + random.nextInt((int) n), n));
+            cases.add(randomCase.get());
         }
         return cases.stream().map(c -> new long[] {c.get(0), c.get(1)}).toList();
     }
