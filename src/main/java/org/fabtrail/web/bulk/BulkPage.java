@@ -12,6 +12,7 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import org.fabtrail.web.CsvUpload;
 import org.fabtrail.web.CurrentViewer;
 import org.fabtrail.web.ErrorPage;
 import org.fabtrail.web.Pages;
@@ -24,12 +25,6 @@ import org.fabtrail.web.pages.units.UnitsPage;
 import org.jboss.resteasy.reactive.RestForm;
 import org.jboss.resteasy.reactive.multipart.FileUpload;
 
-import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -78,20 +73,14 @@ public class BulkPage {
             return refused.get();
         }
         String pasted = text == null ? "" : text;
-        if (file != null && file.size() > 0) {
-            if (file.size() > MAX_BYTES) {
-                return refuse(v, pasted, "csv", Texts.of(UploadMessages.class).bulk_too_large(MAX_BYTES / (1024 * 1024)));
-            }
-            try {
-                String content = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                        .decode(ByteBuffer.wrap(Files.readAllBytes(file.uploadedFile()))).toString();
-                return start(v, file.fileName() == null || file.fileName().isBlank() ? Texts.of(UploadMessages.class).bulk_source_file()
-                        : file.fileName(), content, pasted, "csv");
-            } catch (CharacterCodingException e) {
-                return refuse(v, pasted, "csv", Texts.of(UploadMessages.class).upload_not_utf8());
-            } catch (IOException e) {
-                return refuse(v, pasted, "csv", Texts.of(UploadMessages.class).upload_unreadable());
-            }
+        CsvUpload csv = CsvUpload.read(file, MAX_BYTES,
+                Texts.of(UploadMessages.class).bulk_too_large(MAX_BYTES / (1024 * 1024)));
+        if (csv.refusal() != null) {
+            return refuse(v, pasted, "csv", csv.refusal());
+        }
+        if (csv.text() != null) {
+            return start(v, file.fileName() == null || file.fileName().isBlank() ? Texts.of(UploadMessages.class).bulk_source_file()
+                    : file.fileName(), csv.text(), pasted, "csv");
         }
         return start(v, Texts.of(UploadMessages.class).bulk_source_pasted(), pasted, pasted, "text");
     }

@@ -25,7 +25,10 @@ import org.fabtrail.web.Viewer;
 import org.fabtrail.web.Web;
 import org.fabtrail.web.drawing.QrSvg;
 
+import java.util.UUID;
 import java.util.function.BiFunction;
+import java.util.function.BiPredicate;
+import java.util.function.Function;
 
 /**
  * Two-step sign-in for one's own local account (org admins and the operator's staff): set up a TOTP authenticator
@@ -74,10 +77,7 @@ public class TwoStepPage {
     @Path("confirm")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     public Response confirm(@FormParam("code") String code) {
-        return offered((v, a) -> {
-            if (secondFactor.confirm(v.userId(), code)) {
-                return Web.redirect("/account/two-step?notice=on");
-            }
+        return withCode(code, secondFactor::confirm, "on", v -> {
             var pending = secondFactor.pending(v.userId());
             if (pending.isEmpty()) {
                 return refusedCode(409, v, Texts.of(FormMessages.class).twostep_no_setup());
@@ -90,12 +90,18 @@ public class TwoStepPage {
     @Path("off")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     public Response off(@FormParam("code") String code) {
-        return offered((v, a) -> {
-            if (secondFactor.turnOff(v.userId(), code)) {
-                return Web.redirect("/account/two-step?notice=off");
-            }
-            return refusedCode(422, v, Texts.of(FormMessages.class).twostep_stays_on());
-        });
+        return withCode(code, secondFactor::turnOff, "off",
+                v -> refusedCode(422, v, Texts.of(FormMessages.class).twostep_stays_on()));
+    }
+
+    /**
+     * A form that posts a code (confirm set-up, turn off): when {@code accepted} takes the account's code, back to the
+     * page with the notice; otherwise the answer {@code refused} gives.
+     */
+    private Response withCode(String code, BiPredicate<UUID, String> accepted, String notice,
+                              Function<Viewer, Response> refused) {
+        return offered((v, a) -> accepted.test(v.userId(), code) ? Web.redirect("/account/two-step?notice=" + notice)
+                : refused.apply(v));
     }
 
     private static TwoStepModel setUp(Viewer v, byte[] secret, String error) {

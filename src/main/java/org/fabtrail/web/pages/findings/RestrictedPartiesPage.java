@@ -14,6 +14,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.fabtrail.discrepancy.RestrictedList;
 import org.fabtrail.ledger.LedgerException;
+import org.fabtrail.web.CsvUpload;
 import org.fabtrail.web.ErrorPage;
 import org.fabtrail.web.Forms;
 import org.fabtrail.web.Inspector;
@@ -26,12 +27,6 @@ import org.fabtrail.web.WebPage;
 import org.jboss.resteasy.reactive.RestForm;
 import org.jboss.resteasy.reactive.multipart.FileUpload;
 
-import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.sql.SQLException;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -83,21 +78,12 @@ public class RestrictedPartiesPage extends WebPage {
     public Response upload(@RestForm("csv") FileUpload file, @RestForm("text") String text) {
         Viewer v = viewer.get();
         String pasted = text == null ? "" : text;
-        if (file != null && file.size() > 0) {
-            if (file.size() > MAX_BYTES) {
-                return refuse(v, pasted, "csv", Texts.of(UploadMessages.class).upload_too_large(MAX_BYTES / (1024 * 1024)));
-            }
-            try {
-                String content = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                        .decode(ByteBuffer.wrap(Files.readAllBytes(file.uploadedFile()))).toString();
-                return importList(v, content, pasted);
-            } catch (CharacterCodingException e) {
-                return refuse(v, pasted, "csv", Texts.of(UploadMessages.class).upload_not_utf8());
-            } catch (IOException e) {
-                return refuse(v, pasted, "csv", Texts.of(UploadMessages.class).upload_unreadable());
-            }
+        CsvUpload csv = CsvUpload.read(file, MAX_BYTES,
+                Texts.of(UploadMessages.class).upload_too_large(MAX_BYTES / (1024 * 1024)));
+        if (csv.refusal() != null) {
+            return refuse(v, pasted, "csv", csv.refusal());
         }
-        return importList(v, pasted, pasted);
+        return importList(v, csv.text() == null ? pasted : csv.text(), pasted);
     }
 
     /** The same for a form posted without multipart (pasted rows only). */

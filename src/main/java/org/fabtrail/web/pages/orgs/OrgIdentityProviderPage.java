@@ -26,7 +26,6 @@ import org.fabtrail.web.OrgAdmin;
 import org.fabtrail.web.Texts;
 import org.fabtrail.web.Viewer;
 import org.fabtrail.web.Web;
-import org.fabtrail.web.WebPage;
 import org.fabtrail.web.session.OidcSignIn;
 
 import java.util.Map;
@@ -38,7 +37,7 @@ import java.util.Map;
  */
 @OrgAdmin
 @Path("/orgs/{org}/identity-provider")
-public class OrgIdentityProviderPage extends WebPage {
+public class OrgIdentityProviderPage extends OrgAdminPage {
 
     /** The form as shown: the stored settings, or what was typed with the errors. */
     public record Form(String issuer, String clientId, boolean secretSet, String userClaim, String groupsClaim,
@@ -125,9 +124,8 @@ public class OrgIdentityProviderPage extends WebPage {
         Viewer v = viewer.get();
         String callback = OidcSignIn.callback(uri).toString();
         String start = uri.getBaseUriBuilder().path("login/sso/" + org).build().toString();
-        return Response.status(status).type(MediaType.TEXT_HTML).header("Cache-Control", "no-store")
-                .entity(Templates.provider(v, new ProviderModel(OrgAccess.org(pages, org).orElseThrow(), configured,
-                        form, callback, start, notice, errors))).build();
+        return noStore(status, Templates.provider(v, new ProviderModel(org(org), configured, form, callback, start,
+                notice, errors)));
     }
 
     private static String nn(String s) {

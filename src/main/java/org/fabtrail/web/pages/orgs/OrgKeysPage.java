@@ -23,12 +23,10 @@ import org.fabtrail.ledger.LedgerException;
 import org.fabtrail.ledger.Receipt;
 import org.fabtrail.web.AdminMessages;
 import org.fabtrail.web.ErrorPage;
-import org.fabtrail.web.OrgAccess;
 import org.fabtrail.web.OrgAdmin;
 import org.fabtrail.web.Texts;
 import org.fabtrail.web.Viewer;
 import org.fabtrail.web.Web;
-import org.fabtrail.web.WebPage;
 import org.fabtrail.web.signing.UiSigning;
 import org.fabtrail.web.signing.UiSubmit;
 
@@ -43,9 +41,7 @@ import java.util.Map;
 @OrgAdmin
 @Path("/orgs/{org}/keys")
 @Produces(MediaType.TEXT_HTML)
-public class OrgKeysPage extends WebPage {
-
-    static final int PAGE = 50;
+public class OrgKeysPage extends OrgAdminPage {
 
     public record KeysModel(CustodyQueries.OrgRecord org, List<OrgPage.KeyView> keys, String next, String first,
                             String notice, Long noticeIndex, String publicKey, Map<String, String> errors) {
@@ -74,7 +70,7 @@ public class OrgKeysPage extends WebPage {
         };
         long at = OrgPage.parseIndex(index);
         KeysModel m = model(org, OrgPage.parseIndex(after), text, text == null || at < 0 ? null : at, "", Map.of());
-        return Response.ok(Templates.keys(v, m)).header("Cache-Control", "no-store").build();
+        return noStore(Templates.keys(v, m));
     }
 
     @POST
@@ -132,13 +128,11 @@ public class OrgKeysPage extends WebPage {
 
     private KeysModel model(String org, long after, String notice, Long noticeIndex, String publicKey,
                             Map<String, String> errors) {
-        CustodyQueries.OrgRecord record = OrgAccess.org(pages, org).orElseThrow();
         String uiKey = signing.keyId(org).orElse(null);
-        List<CustodyQueries.KeyRecord> page = pages.registry.keys(org, after, PAGE + 1);
-        List<OrgPage.KeyView> keys = page.subList(0, Math.min(PAGE, page.size())).stream()
-                .map(k -> OrgPage.KeyView.from(k, uiKey)).toList();
         String base = "/orgs/" + org + "/keys";
-        String next = page.size() > PAGE ? base + "?after=" + page.get(PAGE - 1).addedIdx() : null;
-        return new KeysModel(record, keys, next, after < 0 ? null : base, notice, noticeIndex, publicKey, errors);
+        Slice<OrgPage.KeyView> keys = Slice.of(pages.registry.keys(org, after, PAGE + 1),
+                k -> OrgPage.KeyView.from(k, uiKey), base, CustodyQueries.KeyRecord::addedIdx);
+        return new KeysModel(org(org), keys.rows(), keys.next(), after < 0 ? null : base, notice, noticeIndex,
+                publicKey, errors);
     }
 }

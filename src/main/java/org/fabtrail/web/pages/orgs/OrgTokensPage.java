@@ -20,12 +20,10 @@ import org.fabtrail.custody.CustodyQueries;
 import org.fabtrail.ledger.LedgerException;
 import org.fabtrail.web.AdminMessages;
 import org.fabtrail.web.ErrorPage;
-import org.fabtrail.web.OrgAccess;
 import org.fabtrail.web.OrgAdmin;
 import org.fabtrail.web.Texts;
 import org.fabtrail.web.Viewer;
 import org.fabtrail.web.Web;
-import org.fabtrail.web.WebPage;
 import org.fabtrail.web.signing.UiSubmit;
 
 import java.time.Instant;
@@ -41,9 +39,7 @@ import java.util.UUID;
 @OrgAdmin
 @Path("/orgs/{org}/tokens")
 @Produces(MediaType.TEXT_HTML)
-public class OrgTokensPage extends WebPage {
-
-    static final int PAGE = 50;
+public class OrgTokensPage extends OrgAdminPage {
 
     /** A token as listed: never the token itself. */
     public record TokenView(UUID id, String name, String scopes, Instant createdAt, Instant expiresAt,
@@ -83,7 +79,7 @@ public class OrgTokensPage extends WebPage {
         String text = "revoked".equals(notice) ? Texts.of(AdminMessages.class).org_token_revoked() : null;
         TokensModel m = model(org, cursor, text, Map.of("expiresInDays", String.valueOf(ApiTokens.DEFAULT_DAYS)),
                 List.of("read"), Map.of());
-        return Response.ok(Templates.tokens(v, m)).header("Cache-Control", "no-store").build();
+        return noStore(Templates.tokens(v, m));
     }
 
     /**
@@ -111,14 +107,11 @@ public class OrgTokensPage extends WebPage {
                 lifetime = Integer.parseInt(days.trim());
             }
             ApiTokens.Created created = apiTokens.create(org, name, chosen, lifetime);
-            CustodyQueries.OrgRecord record = OrgAccess.org(pages, org).orElseThrow();
-            return Response.ok(Templates.created(v, record, TokenView.from(created.token(), true), created.secret()))
-                    .header("Cache-Control", "no-store").build();
+            return noStore(Templates.created(v, org(org), TokenView.from(created.token(), true), created.secret()));
         } catch (LedgerException e) {
             String field = UiSubmit.field(e);
             TokensModel m = model(org, null, null, form, chosen, Map.of(field == null ? "name" : field, e.detail()));
-            return Response.status(ProblemMappers.status(e.kind())).entity(Templates.tokens(v, m))
-                    .type(MediaType.TEXT_HTML).header("Cache-Control", "no-store").build();
+            return noStore(ProblemMappers.status(e.kind()), Templates.tokens(v, m));
         }
     }
 
@@ -142,13 +135,10 @@ public class OrgTokensPage extends WebPage {
 
     private TokensModel model(String org, UUID after, String notice, Map<String, String> form, List<String> scopes,
                               Map<String, String> errors) {
-        CustodyQueries.OrgRecord record = OrgAccess.org(pages, org).orElseThrow();
-        List<ApiToken> page = apiTokens.page(org, after, PAGE + 1);
-        List<TokenView> tokens = page.subList(0, Math.min(PAGE, page.size())).stream()
-                .map(t -> TokenView.from(t, apiTokens.active(t))).toList();
         String base = "/orgs/" + org + "/tokens";
-        String next = page.size() > PAGE ? base + "?after=" + page.get(PAGE - 1).id : null;
-        return new TokensModel(record, tokens, next, after == null ? null : base, notice, form, scopes, errors,
-                apiTokens.maxDays());
+        Slice<TokenView> tokens = Slice.of(apiTokens.page(org, after, PAGE + 1),
+                t -> TokenView.from(t, apiTokens.active(t)), base, t -> t.id);
+        return new TokensModel(org(org), tokens.rows(), tokens.next(), after == null ? null : base, notice, form,
+                scopes, errors, apiTokens.maxDays());
     }
 }

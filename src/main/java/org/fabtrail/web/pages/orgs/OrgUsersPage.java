@@ -20,12 +20,10 @@ import org.fabtrail.ledger.LedgerException;
 import org.fabtrail.web.AdminMessages;
 import org.fabtrail.web.ErrorPage;
 import org.fabtrail.web.Forms;
-import org.fabtrail.web.OrgAccess;
 import org.fabtrail.web.OrgAdmin;
 import org.fabtrail.web.Texts;
 import org.fabtrail.web.Viewer;
 import org.fabtrail.web.Web;
-import org.fabtrail.web.WebPage;
 import org.fabtrail.web.signing.UiSubmit;
 
 import java.time.Instant;
@@ -38,9 +36,7 @@ import java.util.UUID;
 @OrgAdmin
 @Path("/orgs/{org}/users")
 @Produces(MediaType.TEXT_HTML)
-public class OrgUsersPage extends WebPage {
-
-    static final int PAGE = 50;
+public class OrgUsersPage extends OrgAdminPage {
 
     public record UserView(UUID id, String username, String displayName, String role, Instant createdAt,
                            Instant disabledAt, boolean self) {
@@ -75,7 +71,7 @@ public class OrgUsersPage extends WebPage {
         String cursor = after != null && Accounts.USERNAME.matcher(after).matches() ? after : null;
         UsersModel m = model(v, org, cursor, notice(notice, user), Map.of("role", Account.MEMBER), Map.of(),
                 null);
-        return Response.ok(Templates.users(v, m)).header("Cache-Control", "no-store").build();
+        return noStore(Templates.users(v, m));
     }
 
     @POST
@@ -123,15 +119,12 @@ public class OrgUsersPage extends WebPage {
 
     private UsersModel model(Viewer v, String org, String after, String notice, Map<String, String> form,
                              Map<String, String> errors, String error) {
-        CustodyQueries.OrgRecord record = OrgAccess.org(pages, org).orElseThrow();
-        List<Account> page = accounts.page(org, after, PAGE + 1);
-        List<UserView> users = page.subList(0, Math.min(PAGE, page.size())).stream()
-                .map(a -> new UserView(a.id, a.username, a.displayName, a.role, a.createdAt, a.disabledAt,
-                        a.id.equals(v.userId())))
-                .toList();
         String base = "/orgs/" + org + "/users";
-        String next = page.size() > PAGE ? base + "?after=" + page.get(PAGE - 1).username : null;
-        return new UsersModel(record, users, next, after == null ? null : base, notice, form, errors, error);
+        Slice<UserView> users = Slice.of(accounts.page(org, after, PAGE + 1),
+                a -> new UserView(a.id, a.username, a.displayName, a.role, a.createdAt, a.disabledAt,
+                        a.id.equals(v.userId())), base, a -> a.username);
+        return new UsersModel(org(org), users.rows(), users.next(), after == null ? null : base, notice, form, errors,
+                error);
     }
 
     private static String notice(String code, String user) {

@@ -22,7 +22,6 @@ import org.fabtrail.web.OrgAdmin;
 import org.fabtrail.web.Texts;
 import org.fabtrail.web.Viewer;
 import org.fabtrail.web.Web;
-import org.fabtrail.web.WebPage;
 
 import java.util.List;
 import java.util.Map;
@@ -37,7 +36,7 @@ import java.util.UUID;
 @OrgAdmin
 @Path("/orgs/{org}/webhooks")
 @Produces(MediaType.TEXT_HTML)
-public class OrgWebhooksPage extends WebPage {
+public class OrgWebhooksPage extends OrgAdminPage {
 
     static final int DELIVERIES = 50;
 
@@ -62,8 +61,7 @@ public class OrgWebhooksPage extends WebPage {
                          @QueryParam("notice") String notice) {
         Viewer v = viewer.get();
         String text = "stopped".equals(notice) ? Texts.of(AdminMessages.class).org_webhook_stopped() : null;
-        return Response.ok(Templates.webhooks(v, model(org, text, "", List.of(Webhooks.DISCREPANCY), Map.of())))
-                .header("Cache-Control", "no-store").build();
+        return noStore(Templates.webhooks(v, model(org, text, "", List.of(Webhooks.DISCREPANCY), Map.of())));
     }
 
     /** Registers a webhook and answers with the page that shows its secret, once (not a redirect; no-store). */
@@ -87,12 +85,10 @@ public class OrgWebhooksPage extends WebPage {
             errors.put("events", Texts.of(AdminMessages.class).org_not_registered(e.getMessage()));
         }
         if (!errors.isEmpty()) {
-            return Response.status(422).type(MediaType.TEXT_HTML_TYPE).header("Cache-Control", "no-store")
-                    .entity(Templates.webhooks(v, model(org, null, given, chosen, errors))).build();
+            return noStore(422, Templates.webhooks(v, model(org, null, given, chosen, errors)));
         }
         Webhooks.Registered r = pages.ledger.read(c -> webhooks.register(org, given, "ui:" + v.username(), chosen));
-        return Response.ok(Templates.created(v, OrgAccess.org(pages, org).orElseThrow(), r.hook(), r.secret()))
-                .header("Cache-Control", "no-store").build();
+        return noStore(Templates.created(v, org(org), r.hook(), r.secret()));
     }
 
     @POST
@@ -111,11 +107,10 @@ public class OrgWebhooksPage extends WebPage {
 
     private WebhooksModel model(String org, String notice, String url, List<String> events,
                                 Map<String, String> errors) {
-        CustodyQueries.OrgRecord record = OrgAccess.org(pages, org).orElseThrow();
         List<Webhooks.Hook> hooks = pages.ledger.read(c -> webhooks.hooks(org));
         List<Webhooks.Delivery> deliveries = pages.ledger.read(c -> webhooks.deliveries(org, DELIVERIES));
         Map<UUID, String> urls = new java.util.HashMap<>();
         hooks.forEach(h -> urls.put(h.id(), h.url()));
-        return new WebhooksModel(record, hooks, deliveries, urls, notice, url, events, errors);
+        return new WebhooksModel(org(org), hooks, deliveries, urls, notice, url, events, errors);
     }
 }
