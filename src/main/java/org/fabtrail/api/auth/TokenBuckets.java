@@ -88,9 +88,16 @@ final class TokenBuckets<K> {
         });
     }
 
+    /**
+     * Adds what the time since the bucket's last use regained. A caller reads the clock before it takes the lock, so
+     * {@code now} may be earlier than a time another caller already counted: then no time has passed (time never goes
+     * back for a bucket, as when the clock was read under the lock).
+     */
     private static void refill(Bucket b, double size, double rate, long now) {
-        b.tokens = Math.min(size, b.tokens + (now - b.updatedNanos) / 1e9 * rate);
-        b.updatedNanos = now;
+        if (now - b.updatedNanos > 0) {
+            b.tokens = Math.min(size, b.tokens + (now - b.updatedNanos) / 1e9 * rate);
+            b.updatedNanos = now;
+        }
     }
 
     private static long secondsToWhole(Bucket b, double rate) {
