@@ -139,6 +139,24 @@ class OidcSignInTest {
         assertTrue(given().get("/login").asString().contains("/login/sso/" + ORG), "the sign-in page links it");
     }
 
+    /** The settings are one embedded value: saved again, the row holds the latest; a cleared group is stored as none. */
+    @Test
+    void settingsSavedAgainReplaceTheStoredOnesAndAClearedGroupIsNone() {
+        providers.save(ORG, settings(helios, true), null, "again");
+        assertEquals(settings(helios, true), providers.of(ORG).orElseThrow().settings, "saved twice, unchanged");
+        providers.save(ORG, new IdentityProviders.Settings(helios.issuer(), helios.clientId, "email", "roles", " ",
+                "fabtrail-users", false), null, "cleared");
+        IdentityProvider cleared = providers.of(ORG).orElseThrow();
+        assertEquals(new IdentityProviders.Settings(helios.issuer(), helios.clientId, "email", "roles", null,
+                "fabtrail-users", false), cleared.settings);
+        assertEquals("cleared", cleared.updatedBy);
+        assertEquals(SECRET, providers.clientSecret(cleared), "the secret kept");
+        providers.save(ORG, new IdentityProviders.Settings(helios.issuer(), helios.clientId, "email", "roles", null,
+                "", true), null, "none");
+        assertEquals(new IdentityProviders.Settings(helios.issuer(), helios.clientId, "email", "roles", null, null,
+                true), providers.of(ORG).orElseThrow().settings, "no group maps a role");
+    }
+
     @Test
     void badSettingsAreRefusedAndNothingChanges() {
         SignedInClient admin = SignedInClient.signIn("helios.admin");
