@@ -139,7 +139,7 @@ class OidcSignInTest {
         assertTrue(given().get("/login").asString().contains("/login/sso/" + ORG), "the sign-in page links it");
     }
 
-    /** The settings are one embedded value: saved again, the row holds the latest; a cleared group is stored as none. */
+    /** The settings are one embedded value: saved again, the row holds the latest; a cleared group is stored null. */
     @Test
     void settingsSavedAgainReplaceTheStoredOnesAndAClearedGroupIsNone() {
         providers.save(ORG, settings(helios, true), null, "again");

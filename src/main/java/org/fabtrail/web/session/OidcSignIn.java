@@ -112,7 +112,8 @@ public class OidcSignIn {
             row.persist();
         });
         String query = "response_type=code&scope=" + enc("openid profile email")
-                + "&client_id=" + enc(p.settings.clientId()) + "&redirect_uri=" + enc(callback.toString()) + "&state=" + enc(state) + "&nonce=" + enc(nonce)
+                + "&client_id=" + enc(p.settings.clientId()) + "&redirect_uri=" + enc(callback.toString())
+                + "&state=" + enc(state) + "&nonce=" + enc(nonce)
                 + "&code_challenge=" + enc(b64(SessionManager.sha256(verifier))) + "&code_challenge_method=S256";
         String base = authorize.toString();
         return new Start(URI.create(base + (base.contains("?") ? "&" : "?") + query), state);
