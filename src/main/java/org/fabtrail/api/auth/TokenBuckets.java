@@ -1,13 +1,12 @@
 package org.fabtrail.api.auth;
 
-import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Token buckets by key, kept in memory, per instance: a bucket holds up to {@code size} tokens (fractions while it
  * refills), regains {@code rate} tokens a second, and starts full. The per-token rate limits ({@link RateLimiter})
  * and the throttled guessing ({@link GuessThrottle}) count with it; they pass size and rate on every call, so a
- * changed setting applies at once. Thread-safe: a bucket is refilled and taken from under its own lock.
+ * changed setting applies at once. Thread-safe: a bucket is refilled, taken from and forgotten only inside the map's atomic per-key operations.
  *
  * @param <K> what a bucket is kept for (an API token's id, an address, a credential)
  */
@@ -19,7 +18,7 @@ final class TokenBuckets<K> {
         long updatedNanos;
     }
 
-    private final Map<K, Bucket> buckets = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<K, Bucket> buckets = new ConcurrentHashMap<>();
     private volatile long lastSweep = System.nanoTime();
 
     /**
@@ -27,14 +26,13 @@ final class TokenBuckets<K> {
      * or has no bucket. Takes nothing.
      */
     long wait(K key, double size, double rate, long now) {
-        Bucket b = buckets.get(key);
-        if (b == null) {
-            return 0;
-        }
-        synchronized (b) {
+        long[] wait = {0};
+        buckets.computeIfPresent(key, (k, b) -> {
             refill(b, size, rate, now);
-            return secondsToWhole(b, rate);
-        }
+            wait[0] = secondsToWhole(b, rate);
+            return b;
+        });
+        return wait[0];
     }
 
     /**
@@ -42,29 +40,32 @@ final class TokenBuckets<K> {
      * returns the seconds until it will hold one (at least 1).
      */
     long tryTake(K key, double size, double rate, long now) {
-        Bucket b = bucket(key, size, now);
-        synchronized (b) {
-            refill(b, size, rate, now);
-            if (b.tokens >= 1) {
-                b.tokens -= 1;
-                return 0;
+        long[] wait = {0};
+        buckets.compute(key, (k, b) -> {
+            Bucket held = refilled(b, size, rate, now);
+            wait[0] = secondsToWhole(held, rate);
+            if (wait[0] == 0) {
+                held.tokens -= 1;
             }
-            return secondsToWhole(b, rate);
-        }
+            return held;
+        });
+        return wait[0];
     }
 
     /** Takes a token from the bucket of {@code key}, or what is left of one: the bucket never goes below empty. */
     void take(K key, double size, double rate, long now) {
-        Bucket b = bucket(key, size, now);
-        synchronized (b) {
-            refill(b, size, rate, now);
-            b.tokens = Math.max(0, b.tokens - 1);
-        }
+        buckets.compute(key, (k, b) -> {
+            Bucket held = refilled(b, size, rate, now);
+            held.tokens = Math.max(0, held.tokens - 1);
+            return held;
+        });
     }
 
     /**
      * Forgets the buckets untouched for longer than {@code idleNanos} (at most once a minute), so memory follows the
      * callers of the moment; a caller passes a time after which a bucket is full again, so forgetting changes nothing.
+     * A bucket is read, taken from and forgotten only inside the map's atomic per-key operations, so a take can never
+     * land in a bucket the sweep has just dropped (which would give the key a fresh, full bucket: one token extra).
      */
     void sweep(long idleNanos) {
         long now = System.nanoTime();
@@ -72,26 +73,27 @@ final class TokenBuckets<K> {
             return;
         }
         lastSweep = now;
-        buckets.entrySet().removeIf(e -> {
-            synchronized (e.getValue()) {
-                return now - e.getValue().updatedNanos > idleNanos;
-            }
-        });
+        for (K key : buckets.keySet()) {
+            buckets.computeIfPresent(key, (k, b) -> now - b.updatedNanos > idleNanos ? null : b);
+        }
     }
 
-    private Bucket bucket(K key, double size, long now) {
-        return buckets.computeIfAbsent(key, k -> {
+    /** The bucket {@code b} refilled to {@code now}, or a full one when the key has none. */
+    private static Bucket refilled(Bucket b, double size, double rate, long now) {
+        if (b == null) {
             Bucket nb = new Bucket();
             nb.tokens = size;
             nb.updatedNanos = now;
             return nb;
-        });
+        }
+        refill(b, size, rate, now);
+        return b;
     }
 
     /**
-     * Adds what the time since the bucket's last use regained. A caller reads the clock before it takes the lock, so
+     * Adds what the time since the bucket's last use regained. A caller reads the clock before its per-key operation runs, so
      * {@code now} may be earlier than a time another caller already counted: then no time has passed (time never goes
-     * back for a bucket, as when the clock was read under the lock).
+     * back for a bucket, as when the clock was read inside the operation).
      */
     private static void refill(Bucket b, double size, double rate, long now) {
         if (now - b.updatedNanos > 0) {

@@ -2,6 +2,13 @@ package org.fabtrail.api.auth;
 
 import org.junit.jupiter.api.Test;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
@@ -45,5 +52,30 @@ class TokenBucketsTest {
         assertEquals(0, b.wait("k", 2, 1, 11 * SECOND));
         assertEquals(1, b.tryTake("k", 2, 1, 11 * SECOND) + b.tryTake("k", 2, 1, 11 * SECOND),
                 "one token regained in the second since 10 s, not two");
+    }
+
+    @Test
+    void requestsAtOnceTakeEachTokenExactlyOnce() throws Exception {
+        TokenBuckets<String> b = new TokenBuckets<>();
+        AtomicInteger taken = new AtomicInteger();
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<?>> done = new ArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                done.add(pool.submit(() -> {
+                    for (int i = 0; i < 500; i++) {
+                        if (b.tryTake("k", 300, 0.001, SECOND) == 0) {
+                            taken.incrementAndGet();
+                        }
+                    }
+                }));
+            }
+            for (Future<?> f : done) {
+                f.get();
+            }
+        } finally {
+            pool.shutdown();
+        }
+        assertEquals(300, taken.get(), "2,000 requests at one instant against a bucket of 300");
     }
 }
