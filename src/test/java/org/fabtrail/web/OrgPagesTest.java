@@ -78,6 +78,7 @@ class OrgPagesTest {
         Response r = admin.submit(USERS, USERS, Map.of("username", "acme.shortpw", "displayName", "Short Password",
                 "role", "member", "password", "short"));
         assertEquals(422, r.statusCode());
+        assertEquals("no-store", r.header("Cache-Control"), "the form again lists the organisation's users: not kept");
         String html = r.asString();
         assertTrue(html.contains("class=\"field-error\"") && html.contains("at least 10 characters"), html);
         assertTrue(html.contains("value=\"acme.shortpw\""), "the form keeps what was typed");

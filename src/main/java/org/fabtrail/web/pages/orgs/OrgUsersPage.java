@@ -15,11 +15,11 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.fabtrail.accounts.Account;
 import org.fabtrail.accounts.Accounts;
+import org.fabtrail.api.ProblemMappers;
 import org.fabtrail.custody.CustodyQueries;
 import org.fabtrail.ledger.LedgerException;
 import org.fabtrail.web.AdminMessages;
 import org.fabtrail.web.ErrorPage;
-import org.fabtrail.web.Forms;
 import org.fabtrail.web.OrgAdmin;
 import org.fabtrail.web.Texts;
 import org.fabtrail.web.Viewer;
@@ -92,7 +92,7 @@ public class OrgUsersPage extends OrgAdminPage {
             String field = UiSubmit.field(e);
             Map<String, String> errors = field == null ? Map.of() : Map.of(field, e.detail());
             UsersModel m = model(v, org, null, null, form, errors, field == null ? e.detail() : null);
-            return Forms.refused(e, Templates.users(v, m));
+            return noStore(ProblemMappers.status(e.kind()), Templates.users(v, m));
         }
     }
 
