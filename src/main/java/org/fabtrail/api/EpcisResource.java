@@ -15,9 +15,6 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import org.eclipse.microprofile.openapi.annotations.Operation;
-import org.eclipse.microprofile.openapi.annotations.enums.ParameterIn;
-import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
-import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
@@ -76,37 +73,6 @@ public class EpcisResource {
             + "(named in the problem's parameter member)", content = @Content(mediaType = Problem.MEDIA_TYPE))
     @APIResponse(responseCode = "401", description = "unauthenticated: no valid bearer token",
             content = @Content(mediaType = Problem.MEDIA_TYPE))
-    @Parameter(name = "eventType", in = ParameterIn.QUERY, description = "event types, separated by |",
-            schema = @Schema(type = SchemaType.STRING))
-    @Parameter(name = "GE_eventTime", in = ParameterIn.QUERY, description = "eventTime at or after (RFC 3339)",
-            schema = @Schema(type = SchemaType.STRING))
-    @Parameter(name = "LT_eventTime", in = ParameterIn.QUERY, description = "eventTime before (RFC 3339)",
-            schema = @Schema(type = SchemaType.STRING))
-    @Parameter(name = "GE_recordTime", in = ParameterIn.QUERY, description = "recordTime at or after (RFC 3339)",
-            schema = @Schema(type = SchemaType.STRING))
-    @Parameter(name = "LT_recordTime", in = ParameterIn.QUERY, description = "recordTime before (RFC 3339)",
-            schema = @Schema(type = SchemaType.STRING))
-    @Parameter(name = "EQ_action", in = ParameterIn.QUERY, description = "ADD, OBSERVE or DELETE, separated by |",
-            schema = @Schema(type = SchemaType.STRING))
-    @Parameter(name = "EQ_bizStep", in = ParameterIn.QUERY, description = "CBV business steps, separated by |",
-            schema = @Schema(type = SchemaType.STRING))
-    @Parameter(name = "EQ_disposition", in = ParameterIn.QUERY, description = "CBV dispositions, separated by |",
-            schema = @Schema(type = SchemaType.STRING))
-    @Parameter(name = "MATCH_epc", in = ParameterIn.QUERY, description = "unit URNs in epcList or childEPCs "
-            + "(a trailing * matches a prefix), separated by |", schema = @Schema(type = SchemaType.STRING))
-    @Parameter(name = "MATCH_parentID", in = ParameterIn.QUERY, description = "unit URNs as parentID, separated by |",
-            schema = @Schema(type = SchemaType.STRING))
-    @Parameter(name = "MATCH_anyEPC", in = ParameterIn.QUERY, description = "unit URNs anywhere, separated by |",
-            schema = @Schema(type = SchemaType.STRING))
-    @Parameter(name = "EQ_readPoint", in = ParameterIn.QUERY, description = "site URNs, separated by |",
-            schema = @Schema(type = SchemaType.STRING))
-    @Parameter(name = "EQ_bizLocation", in = ParameterIn.QUERY, description = "site URNs, separated by |",
-            schema = @Schema(type = SchemaType.STRING))
-    @Parameter(name = "perPage", in = ParameterIn.QUERY, description = "1 to " + EpcisQuery.MAX_PER_PAGE
-            + " events a page, 100 by default", schema = @Schema(type = SchemaType.INTEGER, minimum = "1",
-            maximum = "" + EpcisQuery.MAX_PER_PAGE))
-    @Parameter(name = "nextPageToken", in = ParameterIn.QUERY, description = "the next page, from the Link header",
-            schema = @Schema(type = SchemaType.STRING))
     public Response events(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
         Caller caller = auth.caller(authorization).require(Caller.READ);
         EpcisQuery q = new EpcisQuery(uri.getQueryParameters(true));
