@@ -16,6 +16,7 @@ import org.eclipse.microprofile.openapi.models.responses.APIResponses;
 import org.fabtrail.custody.EntryType;
 import org.fabtrail.custody.EntryTypes;
 import org.fabtrail.custody.PayloadSchema;
+import org.fabtrail.epcis.EpcisQuery;
 import org.fabtrail.crypto.SignatureAlgorithm;
 
 import java.util.ArrayList;
@@ -36,6 +37,8 @@ import java.util.TreeMap;
  *   <li>the public log operations ({@code /api/v1/log/...}) need no token: {@code security: []};</li>
  *   <li>numeric query parameters, which the resources read as text to refuse a bad one with a problem, are
  *       documented as integers;</li>
+ *   <li>the EPCIS event query, which reads its parameters itself to refuse any other, declares the ones it takes
+ *       ({@link EpcisQuery#PARAMETER_MEANINGS});</li>
  *   <li>every operation lists the problems ({@code application/problem+json}, schema {@code Problem}) the HTTP layer
  *       and the authenticator give any request of its kind, besides the ones its own annotations name;</li>
  *   <li>a signed entry's schema ({@code SignedEntry}) has a payload that is one of the payload schemas of the entry
@@ -90,6 +93,7 @@ public class ApiDocument implements OASFilter {
         if (api.getTags() != null) {
             api.setTags(new ArrayList<>(api.getTags().stream().filter(t -> used.contains(t.getName())).toList()));
         }
+        epcisQueryParameters(api);
         NULLABLE.forEach((schema, properties) -> nullable(api, schema, properties));
         api.getComponents().addSchema(PROBLEM, problemSchema());
         entrySchemas().forEach(api.getComponents()::addSchema);
@@ -134,6 +138,19 @@ public class ApiDocument implements OASFilter {
             }
         });
         sortResponses(op);
+    }
+
+    /** The EPCIS event query reads its parameters itself (any other is refused); declare the ones it takes. */
+    private static void epcisQueryParameters(OpenAPI api) {
+        PathItem item = api.getPaths().getPathItem("/api/v1/epcis/events");
+        if (item == null || item.getGET() == null) {
+            return;
+        }
+        EpcisQuery.PARAMETER_MEANINGS.forEach((name, meaning) -> item.getGET().addParameter(OASFactory.createParameter()
+                .name(name).in(Parameter.In.QUERY).description(meaning).schema("perPage".equals(name)
+                        ? OASFactory.createSchema().addType(Schema.SchemaType.INTEGER).minimum(java.math.BigDecimal.ONE)
+                                .maximum(java.math.BigDecimal.valueOf(EpcisQuery.MAX_PER_PAGE))
+                        : OASFactory.createSchema().addType(Schema.SchemaType.STRING))));
     }
 
     private static void nullable(OpenAPI api, String schemaName, List<String> properties) {

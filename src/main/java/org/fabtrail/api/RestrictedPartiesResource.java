@@ -42,7 +42,8 @@ public class RestrictedPartiesResource {
 
     @PUT
     @Consumes({"text/csv", MediaType.TEXT_PLAIN})
-    @Operation(operationId = "replaceRestrictedParties", summary = "Replace the restricted-party list with a CSV (name,country,aliases,source_list,identifiers); "
+    @Operation(operationId = "replaceRestrictedParties", summary = "Replace the restricted-party list with a CSV "
+            + "(name,country,aliases,source_list,identifiers[,addresses]); "
             + "a file with any bad row is refused whole")
     public ImportResult importList(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, String body) {
         auth.caller(authorization).require(Caller.ADMIN).requireOperator();

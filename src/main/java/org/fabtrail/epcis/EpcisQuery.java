@@ -26,9 +26,24 @@ public final class EpcisQuery {
 
     static final Set<String> EVENT_TYPES = Set.of("ObjectEvent", "AggregationEvent", "TransactionEvent",
             "TransformationEvent", "AssociationEvent");
-    static final Set<String> PARAMETERS = Set.of("eventType", "GE_eventTime", "LT_eventTime", "GE_recordTime",
-            "LT_recordTime", "EQ_action", "EQ_bizStep", "EQ_disposition", "MATCH_epc", "MATCH_parentID",
-            "MATCH_anyEPC", "EQ_readPoint", "EQ_bizLocation", "perPage", "nextPageToken");
+    /** The query parameters this query takes, with what each matches (the OpenAPI document declares them). */
+    public static final Map<String, String> PARAMETER_MEANINGS = meanings(
+            "eventType", "event types, separated by |",
+            "GE_eventTime", "eventTime at or after this RFC 3339 time",
+            "LT_eventTime", "eventTime before this RFC 3339 time",
+            "GE_recordTime", "recordTime at or after this RFC 3339 time",
+            "LT_recordTime", "recordTime before this RFC 3339 time",
+            "EQ_action", "ADD, OBSERVE or DELETE, separated by |",
+            "EQ_bizStep", "CBV business steps, bare or as URIs, separated by |",
+            "EQ_disposition", "CBV dispositions, bare or as URIs, separated by |",
+            "MATCH_epc", "unit URNs in epcList or childEPCs (a trailing * matches a prefix), separated by |",
+            "MATCH_parentID", "unit URNs as parentID (a trailing * matches a prefix), separated by |",
+            "MATCH_anyEPC", "unit URNs anywhere in the event (a trailing * matches a prefix), separated by |",
+            "EQ_readPoint", "site URNs, separated by |",
+            "EQ_bizLocation", "site URNs, separated by |",
+            "perPage", "events a page: 1 to " + MAX_PER_PAGE + ", " + DEFAULT_PER_PAGE + " by default",
+            "nextPageToken", "the page that starts here, from the previous answer's Link header");
+    static final Set<String> PARAMETERS = PARAMETER_MEANINGS.keySet();
     private static final int MAX_VALUES = 100;
 
     private final List<String> eventTypes;
@@ -249,5 +264,13 @@ public final class EpcisQuery {
     static LedgerException invalid(String parameter, String detail) {
         return new LedgerException(LedgerException.Kind.MALFORMED, "invalid-parameter", "Invalid parameter", detail,
                 Map.of("parameter", clip(parameter)), null);
+    }
+
+    private static Map<String, String> meanings(String... pairs) {
+        Map<String, String> m = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < pairs.length; i += 2) {
+            m.put(pairs[i], pairs[i + 1]);
+        }
+        return java.util.Collections.unmodifiableMap(m);
     }
 }

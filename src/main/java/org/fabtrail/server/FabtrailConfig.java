@@ -34,8 +34,9 @@ public interface FabtrailConfig {
     Optional<String> masterKey();
 
     /**
-     * The key that seals webhook secrets at rest: 32 bytes, base64, or a path to a file holding them. Unset: the
-     * master key when there is one, else {@code <data dir>/webhook.key}, generated on first use.
+     * The key that seals webhook secrets at rest: 32 bytes, base64, or a path to a file holding them. Unset:
+     * {@code <data dir>/webhook.key} when it exists, else the master key when there is one, else that file, generated
+     * on first use (server.MasterKeys; docs/operators.md).
      */
     Optional<String> webhookKey();
 
