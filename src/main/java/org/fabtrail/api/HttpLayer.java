@@ -31,8 +31,8 @@ import java.util.Locale;
  *       empty 400 before any route runs, is switched off by {@code vertx.disableURIValidation}, set in
  *       {@code FabtrailMain} and for the tests in the build);</li>
  *   <li>a {@code %} in the request target that starts no percent-escape: {@code 400 invalid-escape}; a
- *       {@code Transfer-Encoding} that does not end in {@code chunked} (a body of unknown length):
- *       {@code 400 bad-request};</li>
+ *       {@code Transfer-Encoding} that does not end in {@code chunked} (a body of unknown length), or more than
+ *       one {@code Authorization} header: {@code 400 bad-request};</li>
  *   <li>a {@code Content-Length} over {@code quarkus.http.limits.max-body-size}: {@code 413 body-too-large},
  *       answered before the body is read; a chunked body is read (without a worker thread) up to the same limit
  *       and refused the same way when it exceeds it;</li>
@@ -99,6 +99,11 @@ public class HttpLayer {
         } catch (URISyntaxException e) {
             send(request, 400, "bad-request", "Bad Request", "The request target is not a valid URI: "
                     + e.getReason() + " at position " + e.getIndex() + "; percent-encode such characters");
+            return;
+        }
+        if (request.headers().getAll(HttpHeaderNames.AUTHORIZATION).size() > 1) {
+            // RFC 9110 11.6.2: one set of credentials; which of two counts would depend on who reads them
+            send(request, 400, "bad-request", "Bad Request", "A request carries at most one Authorization header");
             return;
         }
         String coding = request.getHeader(HttpHeaderNames.TRANSFER_ENCODING);

@@ -90,6 +90,9 @@ class HttpLayerProblemsTest {
         assertProblem(http().get("/api/v1/orgs/a\u0001b", "Authorization: " + partner.bearer()), 400, "bad-request");
         assertProblem(http().get("/api/v1/orgs/a|b", "Authorization: " + partner.bearer()), 400, "bad-request");
         assertProblem(http().exchange("GARBAGE\r\n", null), 400, "bad-request");
+        // two credentials: the resources would take the first, a proxy in front perhaps the last
+        assertProblem(http().get("/api/v1/units", "Authorization: " + partner.bearer(), "Authorization: Bearer x"),
+                400, "bad-request");
         // a body whose length cannot be known (RFC 9112 6.3) was waited for until the client gave up
         assertProblem(http().exchange("POST /api/v1/entries HTTP/1.1\r\nHost: localhost\r\nAuthorization: "
                 + partner.bearer() + "\r\nContent-Type: application/json\r\nTransfer-Encoding: gzip\r\n", null),
