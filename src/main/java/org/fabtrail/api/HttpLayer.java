@@ -31,8 +31,8 @@ import java.util.Locale;
  *       empty 400 before any route runs, is switched off by {@code vertx.disableURIValidation}, set in
  *       {@code FabtrailMain} and for the tests in the build);</li>
  *   <li>a {@code %} in the request target that starts no percent-escape: {@code 400 invalid-escape}; a
- *       {@code Transfer-Encoding} that does not end in {@code chunked} (a body of unknown length), or more than
- *       one {@code Authorization} header: {@code 400 bad-request};</li>
+ *       {@code Transfer-Encoding} that does not end in {@code chunked} (a body of unknown length), or
+ *       {@code Authorization} headers that differ: {@code 400 bad-request};</li>
  *   <li>a {@code Content-Length} over {@code quarkus.http.limits.max-body-size}: {@code 413 body-too-large},
  *       answered before the body is read; a chunked body is read (without a worker thread) up to the same limit
  *       and refused the same way when it exceeds it;</li>
@@ -101,9 +101,11 @@ public class HttpLayer {
                     + e.getReason() + " at position " + e.getIndex() + "; percent-encode such characters");
             return;
         }
-        if (request.headers().getAll(HttpHeaderNames.AUTHORIZATION).size() > 1) {
-            // RFC 9110 11.6.2: one set of credentials; which of two counts would depend on who reads them
-            send(request, 400, "bad-request", "Bad Request", "A request carries at most one Authorization header");
+        if (request.headers().getAll(HttpHeaderNames.AUTHORIZATION).stream().distinct().count() > 1) {
+            // RFC 9110 11.6.2: one set of credentials; which of two counts would depend on who reads them (the
+            // same header twice is harmless, and clients that set it twice exist)
+            send(request, 400, "bad-request", "Bad Request",
+                    "A request carries one set of credentials: its Authorization headers differ");
             return;
         }
         String coding = request.getHeader(HttpHeaderNames.TRANSFER_ENCODING);

@@ -93,6 +93,8 @@ class HttpLayerProblemsTest {
         // two credentials: the resources would take the first, a proxy in front perhaps the last
         assertProblem(http().get("/api/v1/units", "Authorization: " + partner.bearer(), "Authorization: Bearer x"),
                 400, "bad-request");
+        assertEquals(200, http().get("/api/v1/units", "Authorization: " + partner.bearer(),
+                "Authorization: " + partner.bearer()).status(), "the same one twice is no ambiguity");
         // a body whose length cannot be known (RFC 9112 6.3) was waited for until the client gave up
         assertProblem(http().exchange("POST /api/v1/entries HTTP/1.1\r\nHost: localhost\r\nAuthorization: "
                 + partner.bearer() + "\r\nContent-Type: application/json\r\nTransfer-Encoding: gzip\r\n", null),
