@@ -85,7 +85,22 @@ public class ProblemMappers {
     @ServerExceptionMapper
     public Response json(JsonProcessingException e) {
         return Problem.of(400, "invalid-json", "Malformed request", "The body is not the expected JSON: "
-                + e.getOriginalMessage()).toResponse();
+                + (e instanceof MismatchedInputException m ? expected(m) : e.getOriginalMessage())).toResponse();
+    }
+
+    /** A member of the wrong type, said in JSON's terms ({@code expiresInDays must be an integer}). */
+    static String expected(MismatchedInputException e) {
+        String where = e.getPath().stream().map(r -> r.getFieldName() != null ? r.getFieldName()
+                : "[" + r.getIndex() + "]").collect(java.util.stream.Collectors.joining(".")).replace(".[", "[");
+        Class<?> type = e.getTargetType();
+        String what = type == null ? "of another type"
+                : type == String.class ? "a string"
+                : type == Boolean.class || type == boolean.class ? "true or false"
+                : type == Integer.class || type == int.class || type == Long.class || type == long.class ? "an integer"
+                : Number.class.isAssignableFrom(type) || type.isPrimitive() ? "a number"
+                : java.util.Collection.class.isAssignableFrom(type) || type.isArray() ? "an array"
+                : "an object";
+        return (where.isEmpty() ? "the body" : where) + " must be " + what;
     }
 
     /**
