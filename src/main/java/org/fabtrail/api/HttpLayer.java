@@ -30,7 +30,8 @@ import java.util.Locale;
  *   <li>a request target that is not a valid URI: {@code 400 bad-request} (Quarkus's own check, which answers an
  *       empty 400 before any route runs, is switched off by {@code vertx.disableURIValidation}, set in
  *       {@code FabtrailMain} and for the tests in the build);</li>
- *   <li>a {@code %} in the request target that starts no percent-escape: {@code 400 invalid-escape}; a
+ *   <li>a {@code %} in the request target that starts no percent-escape: {@code 400 invalid-escape} (in a form
+ *       body, {@link ProblemMappers#illegalArgument}); a
  *       {@code Transfer-Encoding} that does not end in {@code chunked} (a body of unknown length), or
  *       {@code Authorization} headers that differ: {@code 400 bad-request};</li>
  *   <li>a {@code Content-Length} over {@code quarkus.http.limits.max-body-size}: {@code 413 body-too-large},
@@ -247,7 +248,8 @@ public class HttpLayer {
         response.end(body);
     }
 
-    private static boolean wantsPage(HttpServerRequest request) {
+    /** True when the answer should be a readable page: a path outside the API, asked for by a browser. */
+    static boolean wantsPage(HttpServerRequest request) {
         String path;
         try {
             path = request.path();

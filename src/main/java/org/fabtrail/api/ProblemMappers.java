@@ -2,6 +2,7 @@ package org.fabtrail.api;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import io.vertx.core.http.HttpServerRequest;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 import org.fabtrail.ledger.LedgerException;
@@ -14,6 +15,9 @@ import java.util.concurrent.CompletionException;
 public class ProblemMappers {
 
     private static final Logger LOG = Logger.getLogger(ProblemMappers.class);
+    /** The class of Quarkus REST that decodes application/x-www-form-urlencoded bodies (and its inner classes). */
+    private static final String FORM_PARSER =
+            "org.jboss.resteasy.reactive.server.core.multipart.FormEncodedDataDefinition";
 
     /** The HTTP status of each kind of ledger refusal. */
     public static int status(LedgerException.Kind kind) {
@@ -110,6 +114,24 @@ public class ProblemMappers {
     @ServerExceptionMapper
     public Response mismatched(MismatchedInputException e) {
         return json(e);
+    }
+
+    /**
+     * A form body with a {@code %} that starts no escape ({@code name=%%%}): Quarkus REST's form parser throws a
+     * bare IllegalArgumentException before any filter or page runs, on every form, signed in or not. It is the
+     * client's {@code 400 invalid-escape}, as in a URL; any other IllegalArgumentException stays a server fault.
+     */
+    @ServerExceptionMapper
+    public Response illegalArgument(IllegalArgumentException e, HttpServerRequest request) {
+        boolean formDecoding = java.util.Arrays.stream(e.getStackTrace())
+                .anyMatch(f -> f.getClassName().startsWith(FORM_PARSER));
+        if (!formDecoding) {
+            return unexpected(e);
+        }
+        String title = "Invalid percent-escape";
+        String detail = "The form holds a \"%\" that does not start a percent-escape (%XX); send a literal % as %25";
+        return HttpLayer.wantsPage(request) ? RefusalPage.response(400, title, detail)
+                : Problem.of(400, HttpLayer.INVALID_ESCAPE, title, detail).toResponse();
     }
 
     @ServerExceptionMapper
