@@ -31,7 +31,7 @@ import java.util.Locale;
  *       empty 400 before any route runs, is switched off by {@code vertx.disableURIValidation}, set in
  *       {@code FabtrailMain} and for the tests in the build);</li>
  *   <li>a {@code %} in the request target that starts no percent-escape: {@code 400 invalid-escape} (in a form
- *       body, {@link ProblemMappers#illegalArgument}); a
+ *       body, {@link FormBodyFaults}); a
  *       {@code Transfer-Encoding} that does not end in {@code chunked} (a body of unknown length), or
  *       {@code Authorization} headers that differ: {@code 400 bad-request};</li>
  *   <li>a {@code Content-Length} over {@code quarkus.http.limits.max-body-size}: {@code 413 body-too-large},

@@ -15,9 +15,6 @@ import java.util.concurrent.CompletionException;
 public class ProblemMappers {
 
     private static final Logger LOG = Logger.getLogger(ProblemMappers.class);
-    /** The class of Quarkus REST that decodes application/x-www-form-urlencoded bodies (and its inner classes). */
-    private static final String FORM_PARSER =
-            "org.jboss.resteasy.reactive.server.core.multipart.FormEncodedDataDefinition";
 
     /** The HTTP status of each kind of ledger refusal. */
     public static int status(LedgerException.Kind kind) {
@@ -116,25 +113,17 @@ public class ProblemMappers {
         return json(e);
     }
 
-    /**
-     * A form body with a {@code %} that starts no escape ({@code name=%%%}): Quarkus REST's form parser throws a
-     * bare IllegalArgumentException before any filter or page runs, on every form, signed in or not. It is the
-     * client's {@code 400 invalid-escape}, as in a URL; any other IllegalArgumentException stays a server fault.
-     */
+    /** A form body the client got wrong ({@link FormBodyFaults}): 400, a readable page for browsers; else 500. */
     @ServerExceptionMapper
-    public Response illegalArgument(IllegalArgumentException e, HttpServerRequest request) {
-        boolean formDecoding = java.util.Arrays.stream(e.getStackTrace())
-                .anyMatch(f -> f.getClassName().startsWith(FORM_PARSER));
-        if (!formDecoding) {
+    public Response fault(Throwable e, HttpServerRequest request) {
+        FormBodyFaults.Fault f = FormBodyFaults.of(e);
+        if (f == null) {
             return unexpected(e);
         }
-        String title = "Invalid percent-escape";
-        String detail = "The form holds a \"%\" that does not start a percent-escape (%XX); send a literal % as %25";
-        return HttpLayer.wantsPage(request) ? RefusalPage.response(400, title, detail)
-                : Problem.of(400, HttpLayer.INVALID_ESCAPE, title, detail).toResponse();
+        return HttpLayer.wantsPage(request) ? RefusalPage.response(400, f.title(), f.detail())
+                : Problem.of(400, f.code(), f.title(), f.detail()).toResponse();
     }
 
-    @ServerExceptionMapper
     public Response unexpected(Throwable e) {
         LOG.error("Unexpected error", e);
         return Problem.of(500, "server-error", "Internal error",

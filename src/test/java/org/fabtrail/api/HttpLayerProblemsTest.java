@@ -99,6 +99,19 @@ class HttpLayerProblemsTest {
         }
     }
 
+    /** Multipart bodies Quarkus REST could not read were a 500 too: one cut short, one naming no charset. */
+    @Test
+    void multipartBodiesThatCannotBeReadAreA400() throws Exception {
+        String part = "--XyZ\r\nContent-Disposition: form-data; name=\"text\"\r\n";
+        for (String body : new String[] {part + "\r\nno closing boundary",
+                part + "Content-Type: text/plain; charset=bogus\r\n\r\nx\r\n--XyZ--\r\n"}) {
+            byte[] bytes = body.getBytes(StandardCharsets.US_ASCII);
+            assertProblem(http().exchange("POST /units/bulk HTTP/1.1\r\nHost: localhost\r\nContent-Type: "
+                    + "multipart/form-data; boundary=XyZ\r\nContent-Length: " + bytes.length + "\r\n", bytes),
+                    400, "bad-request");
+        }
+    }
+
     @Test
     void requestsHttpCannotReadAreA400Problem() throws Exception {
         assertProblem(http().get("/api/v1/units", "Authorization: Bearer a\u0001b"), 400, "bad-request");
