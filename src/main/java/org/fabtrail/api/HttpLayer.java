@@ -30,9 +30,10 @@ import java.util.Locale;
  *   <li>a request target that is not a valid URI: {@code 400 bad-request} (Quarkus's own check, which answers an
  *       empty 400 before any route runs, is switched off by {@code vertx.disableURIValidation}, set in
  *       {@code FabtrailMain} and for the tests in the build);</li>
- *   <li>a {@code %} in the request target that starts no percent-escape: {@code 400 invalid-escape}; a
- *       {@code Transfer-Encoding} that does not end in {@code chunked} (a body of unknown length):
- *       {@code 400 bad-request};</li>
+ *   <li>a {@code %} in the request target that starts no percent-escape: {@code 400 invalid-escape} (in a form
+ *       body, {@link FormBodyFaults}); a
+ *       {@code Transfer-Encoding} that does not end in {@code chunked} (a body of unknown length), or
+ *       {@code Authorization} headers that differ: {@code 400 bad-request};</li>
  *   <li>a {@code Content-Length} over {@code quarkus.http.limits.max-body-size}: {@code 413 body-too-large},
  *       answered before the body is read; a chunked body is read (without a worker thread) up to the same limit
  *       and refused the same way when it exceeds it;</li>
@@ -99,6 +100,13 @@ public class HttpLayer {
         } catch (URISyntaxException e) {
             send(request, 400, "bad-request", "Bad Request", "The request target is not a valid URI: "
                     + e.getReason() + " at position " + e.getIndex() + "; percent-encode such characters");
+            return;
+        }
+        if (request.headers().getAll(HttpHeaderNames.AUTHORIZATION).stream().distinct().count() > 1) {
+            // RFC 9110 11.6.2: one set of credentials; which of two counts would depend on who reads them (the
+            // same header twice is harmless, and clients that set it twice exist)
+            send(request, 400, "bad-request", "Bad Request",
+                    "A request carries one set of credentials: its Authorization headers differ");
             return;
         }
         String coding = request.getHeader(HttpHeaderNames.TRANSFER_ENCODING);
@@ -240,7 +248,8 @@ public class HttpLayer {
         response.end(body);
     }
 
-    private static boolean wantsPage(HttpServerRequest request) {
+    /** True when the answer should be a readable page: a path outside the API, asked for by a browser. */
+    static boolean wantsPage(HttpServerRequest request) {
         String path;
         try {
             path = request.path();

@@ -2,6 +2,7 @@ package org.fabtrail.api;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import io.vertx.core.http.HttpServerRequest;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 import org.fabtrail.ledger.LedgerException;
@@ -85,7 +86,22 @@ public class ProblemMappers {
     @ServerExceptionMapper
     public Response json(JsonProcessingException e) {
         return Problem.of(400, "invalid-json", "Malformed request", "The body is not the expected JSON: "
-                + e.getOriginalMessage()).toResponse();
+                + (e instanceof MismatchedInputException m ? expected(m) : e.getOriginalMessage())).toResponse();
+    }
+
+    /** A member of the wrong type, said in JSON's terms ({@code expiresInDays must be an integer}). */
+    static String expected(MismatchedInputException e) {
+        String where = e.getPath().stream().map(r -> r.getFieldName() != null ? r.getFieldName()
+                : "[" + r.getIndex() + "]").collect(java.util.stream.Collectors.joining(".")).replace(".[", "[");
+        Class<?> type = e.getTargetType();
+        String what = type == null ? "of another type"
+                : type == String.class ? "a string"
+                : type == Boolean.class || type == boolean.class ? "true or false"
+                : type == Integer.class || type == int.class || type == Long.class || type == long.class ? "an integer"
+                : Number.class.isAssignableFrom(type) || type.isPrimitive() ? "a number"
+                : java.util.Collection.class.isAssignableFrom(type) || type.isArray() ? "an array"
+                : "an object";
+        return (where.isEmpty() ? "the body" : where) + " must be " + what;
     }
 
     /**
@@ -97,7 +113,17 @@ public class ProblemMappers {
         return json(e);
     }
 
+    /** A form body the client got wrong ({@link FormBodyFaults}): 400, a readable page for browsers; else 500. */
     @ServerExceptionMapper
+    public Response fault(Throwable e, HttpServerRequest request) {
+        FormBodyFaults.Fault f = FormBodyFaults.of(e);
+        if (f == null) {
+            return unexpected(e);
+        }
+        return HttpLayer.wantsPage(request) ? RefusalPage.response(400, f.title(), f.detail())
+                : Problem.of(400, f.code(), f.title(), f.detail()).toResponse();
+    }
+
     public Response unexpected(Throwable e) {
         LOG.error("Unexpected error", e);
         return Problem.of(500, "server-error", "Internal error",

@@ -1,5 +1,7 @@
 package org.fabtrail.discrepancy;
 
+import org.fabtrail.ledger.SafeText;
+
 import javax.sql.DataSource;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -40,14 +42,24 @@ public final class Documents {
         this.clock = clock;
     }
 
-    /** A file name people can read, without paths or control characters, at most 200 characters. */
+    /**
+     * A file name people can read, without paths, quotes or any character the ledger refuses in text (a note
+     * quotes it), at most 200 characters (never half of a surrogate pair); "document" when nothing is left.
+     */
     public static String cleanName(String name) {
         String n = name == null ? "" : name.replace('\\', '/');
-        n = n.substring(n.lastIndexOf('/') + 1).replaceAll("[\\p{Cntrl}\"]", "").strip();
+        n = SafeText.withoutFaults(n.substring(n.lastIndexOf('/') + 1)).replace("\"", "").strip();
         if (n.isEmpty()) {
-            n = "document";
+            return "document";
         }
-        return n.length() <= 200 ? n : n.substring(0, 200);
+        return n.length() <= 200 ? n : n.substring(0, Character.isHighSurrogate(n.charAt(199)) ? 199 : 200);
+    }
+
+    /** The media type as stored and answered: as given when it is at most 100 printable ASCII characters. */
+    static String cleanType(String mediaType) {
+        boolean usable = mediaType != null && !mediaType.isBlank() && mediaType.length() <= 100
+                && mediaType.chars().allMatch(c -> c >= 0x20 && c < 0x7F);
+        return usable ? mediaType.strip() : "application/octet-stream";
     }
 
     /** Stores the bytes for the finding (again: harmless) and answers what a note must quote. */
@@ -58,8 +70,7 @@ public final class Documents {
                     + bytes.length + " bytes");
         }
         String clean = cleanName(name);
-        String type = mediaType == null || mediaType.isBlank() || mediaType.length() > 100 ? "application/octet-stream"
-                : mediaType.strip();
+        String type = cleanType(mediaType);
         String hash = sha256(bytes);
         try (Connection c = dataSource.getConnection();
              PreparedStatement ps = c.prepareStatement("INSERT INTO discrepancy_documents (discrepancy_id, sha256, name, "

@@ -245,10 +245,36 @@ public final class Webhooks {
         if (b.length == 16 && (b[0] & 0xfe) == 0xfc) {
             return false; // IPv6 unique local fc00::/7
         }
+        byte[] embedded = embeddedIpv4(b);
+        if (embedded != null) {
+            try {
+                return isPublic(InetAddress.getByAddress(embedded));
+            } catch (java.net.UnknownHostException e) {
+                return false; // four bytes are always an address
+            }
+        }
         if (b.length == 4 && ((b[0] & 0xff) == 100 && (b[1] & 0xc0) == 64)) {
             return false; // carrier-grade NAT 100.64.0.0/10
         }
         return !(b.length == 4 && (b[0] & 0xff) == 0);
+    }
+
+    /**
+     * The IPv4 address an IPv6 address carries for a translator or tunnel to reach (so 64:ff9b::a9fe:a9fe is
+     * 169.254.169.254 to a NAT64 gateway): IPv4-compatible ::/96, NAT64 64:ff9b::/96 and 64:ff9b:1::/48 (its
+     * last four bytes), 6to4 2002::/16 (bytes 2 to 5); null for any other address.
+     */
+    private static byte[] embeddedIpv4(byte[] b) {
+        if (b.length != 16) {
+            return null;
+        }
+        boolean zeros = java.util.stream.IntStream.range(0, 12).allMatch(i -> b[i] == 0);
+        boolean nat64 = b[0] == 0 && b[1] == 0x64 && (b[2] & 0xff) == 0xff && (b[3] & 0xff) == 0x9b
+                && (b[4] == 0 && b[5] == 0 || b[4] == 0 && b[5] == 1);
+        if (zeros || nat64) {
+            return java.util.Arrays.copyOfRange(b, 12, 16);
+        }
+        return b[0] == 0x20 && b[1] == 0x02 ? java.util.Arrays.copyOfRange(b, 2, 6) : null;
     }
 
     /**

@@ -48,6 +48,16 @@ public final class SafeText {
     }
 
     /**
+     * {@code s} without the characters a single-line value may not hold (controls, lone surrogates, U+FFFE and
+     * U+FFFF), for a name a client gave that is shown rather than refused (an uploaded file's name).
+     */
+    public static String withoutFaults(String s) {
+        StringBuilder kept = new StringBuilder(s.length());
+        s.codePoints().filter(cp -> fault(Character.toString(cp), false).isEmpty()).forEach(kept::appendCodePoint);
+        return kept.toString();
+    }
+
+    /**
      * Refuses free text that may not be stored.
      *
      * @param field where the value came from, as the client knows it ({@code payload.name}, {@code name})

@@ -299,4 +299,24 @@ class DiscrepanciesApiTest {
         problem(dist.given().contentType("application/pdf").body(new byte[0])
                 .post("/api/v1/discrepancies/" + id + "/documents?name=empty.pdf"), 422, "invalid-document");
     }
+
+    /**
+     * The name a document is answered with is one a note may quote: a long name is not cut inside a character (a
+     * lone surrogate, which the ledger refuses in text), and a media type that is not printable ASCII is not kept.
+     */
+    @Test
+    void aStoredDocumentsNameCanBeQuotedByANote() throws Exception {
+        shortReceipt();
+        String id = list(dist.bearer(), "?org=dz-dist&rule=short-receipt&state=unresolved&limit=1").getString("items[0].id");
+        byte[] doc = ("a scan " + java.util.UUID.randomUUID()).getBytes(StandardCharsets.UTF_8);
+        JsonPath stored = dist.given().contentType("text/plain; charset=\"\u00e9\"").body(doc)
+                .urlEncodingEnabled(false)
+                .post("/api/v1/discrepancies/" + id + "/documents?name=" + "a".repeat(199) + "%F0%9F%98%80.pdf")
+                .then().statusCode(201).extract().jsonPath();
+        assertEquals("a".repeat(199), stored.getString("name"));
+        assertEquals("application/octet-stream", stored.getString("mediaType"));
+        CustodyClient.write(dist, "discrepancy.note", Map.of("discrepancy", id, "note", "the scan",
+                "documents", List.of(Map.of("name", stored.getString("name"), "sha256", stored.getString("sha256"),
+                        "size", doc.length))));
+    }
 }

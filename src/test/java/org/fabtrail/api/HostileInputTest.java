@@ -569,6 +569,8 @@ class HostileInputTest {
                 "password", "wrong-password", "next", "/\u0001", "_csrf", SignInCsrf.TOKEN), SignInCsrf.HEADER);
         post("sign-in with a next that is no URI", "/login", null, urlencoded, form("username", "nobody",
                 "password", "wrong-password", "next", "/a b|c", "_csrf", SignInCsrf.TOKEN), SignInCsrf.HEADER);
+        post("sign-in with a bad escape in the form", "/login", null, urlencoded, "username=%%%&password=%zz");
+        post("site form with a bad escape", "/sites/new", null, urlencoded, "_csrf=" + csrf + "&site=%", cookie);
         post("sign-in without Content-Type", "/login", null, null, form("username", "a", "password", "b"));
         post("sign-in as JSON", "/login", null, "application/json", "{\"username\":\"a\"}");
         get("sign-in page with a NUL next", "/login?next=%00");

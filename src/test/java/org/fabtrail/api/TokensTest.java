@@ -302,4 +302,27 @@ class TokensTest {
         assertEquals(java.time.Duration.ofDays(90), java.time.Duration.between(
                 java.time.Instant.parse(dflt.getString("createdAt")), java.time.Instant.parse(dflt.getString("expiresAt"))));
     }
+
+    /** A member of the wrong JSON type is refused, naming it, and creates nothing (Jackson would have converted it). */
+    @Test
+    void membersOfTheWrongTypeAreRefusedNotConverted() {
+        String[][] cases = {
+            {"{\"name\":\"t\",\"scopes\":[\"read\"],\"expiresInDays\":1.5}", "expiresInDays must be an integer"},
+            {"{\"name\":\"t\",\"scopes\":[\"read\"],\"expiresInDays\":\"30\"}", "expiresInDays must be an integer"},
+            {"{\"name\":5,\"scopes\":[\"read\"]}", "name must be a string"},
+            {"{\"name\":\"t\",\"scopes\":[true]}", "scopes[0] must be a string"},
+            {"{\"name\":\"t\",\"scopes\":\"read\"}", "scopes must be an array"},
+            {"[]", "the body must be an object"},
+        };
+        int before = given().header("Authorization", ApiClient.ADMIN).get("/api/v1/orgs/tok-beta/tokens").then()
+                .extract().jsonPath().getList("$").size();
+        for (String[] c : cases) {
+            var r = create(beta.bearer(), "tok-beta", c[0]);
+            problem(r, 400, "invalid-json");
+            assertEquals("The body is not the expected JSON: " + c[1], r.jsonPath().getString("detail"), c[0]);
+        }
+        int after = given().header("Authorization", ApiClient.ADMIN).get("/api/v1/orgs/tok-beta/tokens").then()
+                .extract().jsonPath().getList("$").size();
+        assertEquals(before, after, "no token was created");
+    }
 }

@@ -22,7 +22,10 @@ class WebhookUrlTest {
     @ValueSource(strings = {"https://127.0.0.1/hook", "https://10.1.2.3/hook", "https://172.16.0.9/hook",
             "https://192.168.1.1/hook", "https://169.254.169.254/latest/meta-data", "https://[::1]/hook",
             "https://[fd12:3456::1]/hook", "https://[fe80::1]/hook", "https://100.64.0.1/hook", "https://0.0.0.0/hook",
-            "https://224.0.0.1/hook"})
+            "https://224.0.0.1/hook",
+            // IPv6 addresses that carry an IPv4 one for a translator or tunnel: IPv4-compatible, NAT64, 6to4
+            "https://[::127.0.0.1]/hook", "https://[::a9fe:a9fe]/hook", "https://[64:ff9b::a9fe:a9fe]/hook",
+            "https://[64:ff9b:1::10.0.0.1]/hook", "https://[2002:c0a8:101::1]/hook", "https://[2002:7f00:1::]/hook"})
     void nonPublicAddressesAreRefused(String url) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> production.checkUrl(url));
         assertTrue(e.getMessage().contains("public addresses only"), e.getMessage());
@@ -45,5 +48,9 @@ class WebhookUrlTest {
         assertEquals("https://93.184.216.34/hooks/fabtrail", production.checkUrl("https://93.184.216.34/hooks/fabtrail")
                 .toString());
         assertTrue(Webhooks.isPublic(java.net.InetAddress.getByName("8.8.8.8")));
+        // the same translators and tunnels to a public IPv4 address are public
+        assertTrue(Webhooks.isPublic(java.net.InetAddress.getByName("64:ff9b::808:808")));
+        assertTrue(Webhooks.isPublic(java.net.InetAddress.getByName("2002:808:808::1")));
+        assertTrue(Webhooks.isPublic(java.net.InetAddress.getByName("2606:4700::1111")));
     }
 }

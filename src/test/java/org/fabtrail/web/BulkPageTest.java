@@ -209,4 +209,16 @@ class BulkPageTest extends DemoUiTest {
         String page = admin.page(WebUser.locationPath(pasted), 200);
         assertFalse(page.contains("rejected.csv"), "nothing to download");
     }
+
+    /** The file's name is shown on the job page as a name: no path, no control characters (as a document's). */
+    @Test
+    void theFileNameIsShownWithoutPathOrControlCharacters() throws Exception {
+        WebUser admin = WebUser.signIn("acme.admin");
+        Response r = upload(admin, "../scans/a\u0001b\u007Fc.csv", "serial,kind,model,eccn,site\nNAME-1,accelerator,M,,no-site\n");
+        assertEquals(303, r.statusCode(), r.asString());
+        waitUntilFinished(admin, WebUser.locationPath(r));
+        String page = admin.page(WebUser.locationPath(r), 200);
+        assertTrue(page.contains("From abc.csv,"), page);
+        assertFalse(page.contains("\u0001") || page.contains("scans"), page);
+    }
 }

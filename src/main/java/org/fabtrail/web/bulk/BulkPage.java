@@ -12,6 +12,7 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import org.fabtrail.discrepancy.Documents;
 import org.fabtrail.web.CsvUpload;
 import org.fabtrail.web.CurrentViewer;
 import org.fabtrail.web.ErrorPage;
@@ -79,8 +80,9 @@ public class BulkPage {
             return refuse(v, pasted, "csv", csv.refusal());
         }
         if (csv.text() != null) {
+            // the name as the job page shows it: no control characters, no path, at most 200 characters
             return start(v, file.fileName() == null || file.fileName().isBlank() ? Texts.of(UploadMessages.class).bulk_source_file()
-                    : file.fileName(), csv.text(), pasted, "csv");
+                    : Documents.cleanName(file.fileName()), csv.text(), pasted, "csv");
         }
         return start(v, Texts.of(UploadMessages.class).bulk_source_pasted(), pasted, pasted, "text");
     }
