@@ -162,13 +162,17 @@ class BulkPageTest extends DemoUiTest {
         // the job belongs to acme-fab
         WebUser northwind = WebUser.signIn("northwind.admin");
         assertEquals(404, northwind.get(job).statusCode());
-        assertEquals(404, northwind.get(job + "/status").statusCode());
+        Response hidden = northwind.get(job + "/status");
+        assertEquals(404, hidden.statusCode());
+        assertEquals("application/problem+json", hidden.contentType());
+        assertEquals("job-not-found", hidden.jsonPath().getString("code"));
         assertEquals(404, northwind.get(job + "/rejected.csv").statusCode());
 
-        // the page's progress poll without a session is told so in JSON, not sent to the sign-in page
+        // the page's progress poll without a session is told so in an RFC 9457 problem, not sent to the sign-in page
         Response anonymous = given().redirects().follow(false).get(job + "/status");
         assertEquals(401, anonymous.statusCode(), anonymous.asString());
-        assertEquals("not signed in", anonymous.jsonPath().getString("error"));
+        assertEquals("application/problem+json", anonymous.contentType());
+        assertEquals("unauthenticated", anonymous.jsonPath().getString("code"));
         assertEquals(303, given().redirects().follow(false).get(job).statusCode(), "the report itself needs a sign-in");
     }
 

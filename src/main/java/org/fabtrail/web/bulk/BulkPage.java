@@ -12,6 +12,7 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import org.fabtrail.api.Problem;
 import org.fabtrail.discrepancy.Documents;
 import org.fabtrail.web.CsvUpload;
 import org.fabtrail.web.CurrentViewer;
@@ -148,7 +149,7 @@ public class BulkPage {
     public Response status(@PathParam("job") String id) {
         Optional<Viewer> v = viewer.find();
         if (v.isEmpty()) {
-            return Response.status(401).entity(Map.of("error", "not signed in")).build();
+            return Problem.of(401, "unauthenticated", "Not authenticated", "Sign in to follow this upload.").toResponse();
         }
         return jobs.find(v.get(), id).map(j -> {
             Map<String, Object> s = new LinkedHashMap<>();
@@ -158,7 +159,8 @@ public class BulkPage {
             s.put("rejected", j.rejectedCount());
             s.put("finished", j.finished());
             return Response.ok(s).header("Cache-Control", "no-store").build();
-        }).orElseGet(() -> Response.status(404).entity(Map.of("error", "no such job")).build());
+        }).orElseGet(() -> Problem.of(404, "job-not-found", "No such job",
+                "No bulk registration job with this id that you may see.").toResponse());
     }
 
     @GET
