@@ -88,6 +88,9 @@ public interface FindingMessages {
     @Message("(optional, at most 10 MiB: customs papers, a photo, an RMA form)")
     String finding_document_hint();
 
+    @Message("A document has at most 10 MiB; this one has {size} bytes.")
+    String finding_document_too_large(long size);
+
     @Message("The log records the document's name, SHA-256 and size with your note; the file is kept for those who may see this finding.")
     String finding_document_help();
 

@@ -220,6 +220,26 @@ class DiscrepancyPagesTest extends DemoUiTest {
     }
 
     @Test
+    void aDocumentOverTheLimitIsRefusedInThePagesLanguageAndNothingIsNoted() {
+        Opened f = open(rule("ui-doc-big"), "medium", "acme-fab");
+        String path = "/discrepancies/" + f.id();
+        WebUser acme = WebUser.signIn("acme.admin");
+        long before = acme.page(path, 200).split("class=\"event").length;
+        byte[] big = new byte[(int) org.fabtrail.discrepancy.Documents.MAX_BYTES + 1];
+        Response refused = io.restassured.RestAssured.given().cookie(SessionManager.COOKIE, acme.cookie)
+                .header("Accept-Language", "de")
+                .multiPart("_csrf", acme.csrf).multiPart("note", "Zu gross").multiPart("evidence", "")
+                .multiPart("document", "scan.pdf", big, "application/pdf")
+                .post(path + "/note");
+        assertEquals(422, refused.statusCode());
+        assertTrue(refused.asString().contains("Ein Dokument hat höchstens 10 MiB; dieses hat 10485761 Bytes."),
+                "the refusal in the page's language");
+        assertEquals(before, acme.page(path, 200).split("class=\"event").length, "no note was written");
+        assertEquals(404, io.restassured.RestAssured.given().cookie(SessionManager.COOKIE, acme.cookie)
+                .get(path + "/documents/" + org.fabtrail.discrepancy.Documents.sha256(big)).statusCode(), "nor stored");
+    }
+
+    @Test
     void involvedOrganisationsNoteTheQueueMovesOnAndResolvesRefusalsWriteNothing() {
         Opened f = open(rule("ui-work"), "medium", "acme-fab");
         String path = "/discrepancies/" + f.id();

@@ -296,7 +296,7 @@ public class DiscrepancyPage extends FormPage {
         Attached(FileUpload upload, Map<String, String> errors) {
             this.upload = upload != null && upload.size() > 0 ? upload : null;
             if (this.upload != null && this.upload.size() > Documents.MAX_BYTES) {
-                errors.put("document", "A document has at most 10 MiB; this one has " + this.upload.size() + " bytes.");
+                errors.put("document", Texts.of(FindingMessages.class).finding_document_too_large(this.upload.size()));
             }
         }
 
