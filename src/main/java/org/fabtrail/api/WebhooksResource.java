@@ -75,7 +75,7 @@ public class WebhooksResource {
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = WebhookView.class)))
     public Response addWebhook(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
                                @PathParam("org") String org, WebhookRequest request) {
-        Caller caller = auth.caller(authorization).require(Caller.ADMIN).requireOrg(org);
+        Caller caller = auth.caller(authorization).requireOrg(org).require(Caller.ADMIN);
         if (request == null || request.url() == null) {
             throw DiscrepanciesResource.bad("url", "the body must be {\"url\": \"https://...\"}");
         }
@@ -100,7 +100,7 @@ public class WebhooksResource {
         @Operation(operationId = "listWebhooks", summary = "The organisation's webhooks")
     public List<WebhookView> webhooks(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
                                       @PathParam("org") String org) {
-        auth.caller(authorization).require(Caller.READ).requireOrg(org);
+        auth.caller(authorization).requireOrg(org).require(Caller.READ);
         return ledger.read(c -> webhooks.hooks(org).stream().map(h -> WebhookView.from(h, null)).toList());
     }
 
@@ -110,7 +110,7 @@ public class WebhooksResource {
     @APIResponse(responseCode = "204", description = "Stopped")
     public Response deleteWebhook(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
                                   @PathParam("org") String org, @PathParam("id") String id) {
-        auth.caller(authorization).require(Caller.ADMIN).requireOrg(org);
+        auth.caller(authorization).requireOrg(org).require(Caller.ADMIN);
         UUID u;
         try {
             u = UUID.fromString(id);
@@ -131,7 +131,7 @@ public class WebhooksResource {
     @Operation(operationId = "listWebhookDeliveries", summary = "The delivery log of the organisation's webhooks, newest first (last 200)")
     public List<Webhooks.Delivery> deliveries(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
                                               @PathParam("org") String org) {
-        auth.caller(authorization).require(Caller.READ).requireOrg(org);
+        auth.caller(authorization).requireOrg(org).require(Caller.READ);
         return ledger.read(c -> webhooks.deliveries(org, 200));
     }
 

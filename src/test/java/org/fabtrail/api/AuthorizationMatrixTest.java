@@ -97,6 +97,9 @@ class AuthorizationMatrixTest {
         {"DELETE /orgs/{own}/tokens/{own token}",     "token-not-found",   "401",    "200",     "200",     "200",     "200",     "200",     "200",     "403:scope", "401", "401",  "200"},
         {"DELETE /orgs/{other}/tokens/{other token}", "token-not-found",   "401",    "403:org", "403:org", "403:org", "403:org", "403:org", "403:org", "403:org", "401", "401",   "200"},
         {"DELETE /orgs/{own}/tokens/{other token}",   "token-not-found",   "401",    "404",     "404",     "404",     "404",     "404",     "404",     "403:scope", "401", "401",  "404"},
+        {"GET /orgs/{own}/webhooks",                  "",                  "401",    "200",     "200",     "200",     "200",     "200",     "200",     "200",     "401",  "401",  "200"},
+        {"GET /orgs/{other}/webhooks",                "",                  "401",    "403:org", "403:org", "403:org", "403:org", "403:org", "403:org", "403:org", "401", "401",   "200"},
+        {"POST /orgs/{other}/webhooks",               "",                  "401",    "403:org", "403:org", "403:org", "403:org", "403:org", "403:org", "403:org", "401", "401",   "422"},
         {"POST /admin/orgs",                          "",                  "401",    "403:op",  "403:op",  "403:op",  "403:op",  "403:op",  "403:op",  "403:op",  "401",  "401",  "201"},
         {"POST /admin/orgs/{own}/keys",               "",                  "401",    "403:op",  "403:op",  "403:op",  "403:op",  "403:op",  "403:op",  "403:op",  "401",  "401",  "201"},
         {"POST /admin/orgs/{other}/keys",             "",                  "401",    "403:op",  "403:op",  "403:op",  "403:op",  "403:op",  "403:op",  "403:op",  "401",  "401",  "201"},
@@ -235,6 +238,10 @@ class AuthorizationMatrixTest {
                     .body("[" + siteEnvelope(own) + "]").post("/api/v1/entries/batch");
             case "POST /entries/batch as {other}" -> req.contentType("application/json")
                     .body("[" + siteEnvelope(other) + "]").post("/api/v1/entries/batch");
+            case "GET /orgs/{own}/webhooks" -> req.get("/api/v1/orgs/" + own + "/webhooks");
+            case "GET /orgs/{other}/webhooks" -> req.get("/api/v1/orgs/" + other + "/webhooks");
+            case "POST /orgs/{other}/webhooks" -> req.contentType("application/json").body(Map.of("url", "ftp://x"))
+                    .post("/api/v1/orgs/" + other + "/webhooks");
             case "GET /orgs/{own}/tokens" -> req.get("/api/v1/orgs/" + own + "/tokens");
             case "GET /orgs/{other}/tokens" -> req.get("/api/v1/orgs/" + other + "/tokens");
             case "POST /orgs/{own}/tokens" -> req.contentType("application/json").body(tokenRequest())
