@@ -17,6 +17,9 @@ public interface FormMessages {
     @Message("Not found")
     String error_not_found();
 
+    @Message("The pages are in English (en) or German (de).")
+    String error_language_unknown();
+
     @Message("There is no unit {unit}.")
     String no_unit(String unit);
 

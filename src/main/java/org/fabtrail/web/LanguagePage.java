@@ -28,13 +28,14 @@ public class LanguagePage {
     WebConfig config;
     @Inject
     HttpServerRequest request;
+    @Inject
+    CurrentViewer viewer;
 
     @GET
     public Response choose(@PathParam("lang") String lang, @HeaderParam("Referer") String referer) {
         Optional<Locale> spoken = Languages.spoken(lang);
         if (spoken.isEmpty()) {
-            return Response.status(404).type("text/plain").entity("The pages are in English (en) or German (de).\n")
-                    .build();
+            return ErrorPage.notFound(viewer.find().orElse(null), Texts.of(FormMessages.class).error_language_unknown());
         }
         NewCookie cookie = new NewCookie.Builder(Languages.COOKIE).value(spoken.get().getLanguage()).path("/")
                 .maxAge(YEAR).httpOnly(true).secure(Web.secure(config, request)).sameSite(NewCookie.SameSite.LAX)

@@ -51,7 +51,10 @@ class LanguagesTest {
         assertEquals("de", german.getCookie(Languages.COOKIE));
         assertTrue(WebUser.anonymous().cookie(Languages.COOKIE, "de").get("/login").asString().contains("Benutzername"));
 
-        assertEquals(404, WebUser.anonymous().get("/language/xx").statusCode());
+        Response unknown = WebUser.anonymous().get("/language/xx");
+        assertEquals(404, unknown.statusCode());
+        assertTrue(unknown.contentType().startsWith("text/html"), "a page like every other refusal: " + unknown.contentType());
+        assertTrue(unknown.asString().contains("The pages are in English (en) or German (de)."), unknown.asString());
         assertEquals("/", WebUser.locationPath(WebUser.anonymous().header("Referer", "https://evil.example//x")
                 .get("/language/de")), "never to another site");
         String ignored = WebUser.anonymous().cookie(Languages.COOKIE, "xx").header("Accept-Language", "de")
