@@ -35,6 +35,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -44,6 +45,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.function.Supplier;
+import java.util.stream.IntStream;
 
 /**
  * Partner webhooks: an organisation registers URLs and receives every event (open, note, resolve) of the findings
@@ -245,11 +247,14 @@ public final class Webhooks {
         if (b.length == 16 && (b[0] & 0xfe) == 0xfc) {
             return false; // IPv6 unique local fc00::/7
         }
+        if (nat64(b, 1)) {
+            return false; // local-use NAT64 64:ff9b:1::/48 (RFC 8215): never routed publicly, IPv4 anywhere in it
+        }
         byte[] embedded = embeddedIpv4(b);
         if (embedded != null) {
             try {
                 return isPublic(InetAddress.getByAddress(embedded));
-            } catch (java.net.UnknownHostException e) {
+            } catch (UnknownHostException e) {
                 return false; // four bytes are always an address
             }
         }
@@ -261,20 +266,24 @@ public final class Webhooks {
 
     /**
      * The IPv4 address an IPv6 address carries for a translator or tunnel to reach (so 64:ff9b::a9fe:a9fe is
-     * 169.254.169.254 to a NAT64 gateway): IPv4-compatible ::/96, NAT64 64:ff9b::/96 and 64:ff9b:1::/48 (its
-     * last four bytes), 6to4 2002::/16 (bytes 2 to 5); null for any other address.
+     * 169.254.169.254 to a NAT64 gateway): IPv4-compatible ::/96 and NAT64 64:ff9b::/96 (the last four bytes; so
+     * for any address of 64:ff9b::/48), 6to4 2002::/16 (bytes 2 to 5); null for any other address.
      */
     private static byte[] embeddedIpv4(byte[] b) {
         if (b.length != 16) {
             return null;
         }
-        boolean zeros = java.util.stream.IntStream.range(0, 12).allMatch(i -> b[i] == 0);
-        boolean nat64 = b[0] == 0 && b[1] == 0x64 && (b[2] & 0xff) == 0xff && (b[3] & 0xff) == 0x9b
-                && (b[4] == 0 && b[5] == 0 || b[4] == 0 && b[5] == 1);
-        if (zeros || nat64) {
-            return java.util.Arrays.copyOfRange(b, 12, 16);
+        boolean zeros = IntStream.range(0, 12).allMatch(i -> b[i] == 0);
+        if (zeros || nat64(b, 0)) {
+            return Arrays.copyOfRange(b, 12, 16);
         }
-        return b[0] == 0x20 && b[1] == 0x02 ? java.util.Arrays.copyOfRange(b, 2, 6) : null;
+        return b[0] == 0x20 && b[1] == 0x02 ? Arrays.copyOfRange(b, 2, 6) : null;
+    }
+
+    /** True for an IPv6 address in 64:ff9b:{@code sixth}::/48: well-known NAT64 (0) or local-use NAT64 (1). */
+    private static boolean nat64(byte[] b, int sixth) {
+        return b.length == 16 && b[0] == 0 && b[1] == 0x64 && (b[2] & 0xff) == 0xff && (b[3] & 0xff) == 0x9b
+                && b[4] == 0 && b[5] == sixth;
     }
 
     /**

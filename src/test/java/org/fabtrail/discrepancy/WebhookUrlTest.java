@@ -25,7 +25,10 @@ class WebhookUrlTest {
             "https://224.0.0.1/hook",
             // IPv6 addresses that carry an IPv4 one for a translator or tunnel: IPv4-compatible, NAT64, 6to4
             "https://[::127.0.0.1]/hook", "https://[::a9fe:a9fe]/hook", "https://[64:ff9b::a9fe:a9fe]/hook",
-            "https://[64:ff9b:1::10.0.0.1]/hook", "https://[2002:c0a8:101::1]/hook", "https://[2002:7f00:1::]/hook"})
+            "https://[64:ff9b:1::10.0.0.1]/hook",
+            // local-use NAT64 (RFC 8215) in the RFC 6052 /48 layout: 169.254.169.254 split around byte 8, whatever the
+            // last four bytes say
+            "https://[64:ff9b:1:a9fe:a9:fe00:808:808]/hook", "https://[64:ff9b:1::808:808]/hook", "https://[2002:c0a8:101::1]/hook", "https://[2002:7f00:1::]/hook"})
     void nonPublicAddressesAreRefused(String url) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> production.checkUrl(url));
         assertTrue(e.getMessage().contains("public addresses only"), e.getMessage());
