@@ -19,6 +19,7 @@ import org.fabtrail.custody.PayloadSchema;
 import org.fabtrail.epcis.EpcisQuery;
 import org.fabtrail.crypto.SignatureAlgorithm;
 
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -148,8 +149,8 @@ public class ApiDocument implements OASFilter {
         }
         EpcisQuery.PARAMETER_MEANINGS.forEach((name, meaning) -> item.getGET().addParameter(OASFactory.createParameter()
                 .name(name).in(Parameter.In.QUERY).description(meaning).schema("perPage".equals(name)
-                        ? OASFactory.createSchema().addType(Schema.SchemaType.INTEGER).minimum(java.math.BigDecimal.ONE)
-                                .maximum(java.math.BigDecimal.valueOf(EpcisQuery.MAX_PER_PAGE))
+                        ? OASFactory.createSchema().addType(Schema.SchemaType.INTEGER).minimum(BigDecimal.ONE)
+                                .maximum(BigDecimal.valueOf(EpcisQuery.MAX_PER_PAGE))
                         : OASFactory.createSchema().addType(Schema.SchemaType.STRING))));
     }
 

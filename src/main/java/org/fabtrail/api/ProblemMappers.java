@@ -9,7 +9,9 @@ import org.fabtrail.ledger.LedgerException;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
+import java.util.Collection;
 import java.util.concurrent.CompletionException;
+import java.util.stream.Collectors;
 
 /** Every error leaves the API as application/problem+json. Server faults are logged, never echoed. */
 public class ProblemMappers {
@@ -92,14 +94,14 @@ public class ProblemMappers {
     /** A member of the wrong type, said in JSON's terms ({@code expiresInDays must be an integer}). */
     static String expected(MismatchedInputException e) {
         String where = e.getPath().stream().map(r -> r.getFieldName() != null ? r.getFieldName()
-                : "[" + r.getIndex() + "]").collect(java.util.stream.Collectors.joining(".")).replace(".[", "[");
+                : "[" + r.getIndex() + "]").collect(Collectors.joining(".")).replace(".[", "[");
         Class<?> type = e.getTargetType();
         String what = type == null ? "of another type"
                 : type == String.class ? "a string"
                 : type == Boolean.class || type == boolean.class ? "true or false"
                 : type == Integer.class || type == int.class || type == Long.class || type == long.class ? "an integer"
                 : Number.class.isAssignableFrom(type) || type.isPrimitive() ? "a number"
-                : java.util.Collection.class.isAssignableFrom(type) || type.isArray() ? "an array"
+                : Collection.class.isAssignableFrom(type) || type.isArray() ? "an array"
                 : "an object";
         return (where.isEmpty() ? "the body" : where) + " must be " + what;
     }
