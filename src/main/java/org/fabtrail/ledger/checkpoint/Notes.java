@@ -59,19 +59,29 @@ public final class Notes {
             } else if (v.verify(text, sig.signatureUnsafe())) {
                 verified.add(v);
             } else {
-                throw new NoteVerificationException("invalid signature for key " + sig.name() + "+"
+                throw new NoteVerificationException("invalid signature for key " + shown(sig.name()) + "+"
                         + NoteText.hex8(sig.keyHash()));
             }
         }
         if (verified.isEmpty()) {
             List<String> others = new ArrayList<>();
             for (NoteSignature sig : unverified) {
-                others.add(sig.name() + "+" + NoteText.hex8(sig.keyHash()));
+                others.add(shown(sig.name()) + "+" + NoteText.hex8(sig.keyHash()));
             }
             throw new NoteVerificationException("note has no signature from a known key (signed only by "
                     + String.join(", ", others) + ")");
         }
         return new VerifiedNote(parsed.text(), new ArrayList<>(verified), new ArrayList<>(unverified));
+    }
+
+    /**
+     * A key name as a message quotes it: the format allows DEL and the C1 controls in a name (only spaces, '+' and
+     * C0 controls are refused), so those are written as {@code \\uXXXX} to keep a refusal one line of text.
+     */
+    private static String shown(String name) {
+        StringBuilder out = new StringBuilder(name.length());
+        name.chars().forEach(c -> out.append(Character.isISOControl(c) ? String.format("\\u%04X", c) : (char) c));
+        return out.toString();
     }
 
     private static String id(String name, int keyHash) {
